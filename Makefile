@@ -1,0 +1,53 @@
+# One-command set-up on a fresh Debian machine: every target installs what it needs first.
+SHELL := /bin/bash
+CONFIG ?= Release
+DOTNET ?= dotnet
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+# Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
+RUNTIME_PKGS := libsodium23
+BENCH_PKGS := gcc
+
+.PHONY: all deps bench-deps restore build test demo bench bench-codec vectors clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(RUNTIME_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+restore: deps
+	$(DOTNET) restore Engine.sln
+
+build: restore
+	$(DOTNET) build Engine.sln -c $(CONFIG) --no-restore
+
+test: build
+	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+
+demo: build
+	$(DOTNET) run --project hosts/Tern.Cli -c $(CONFIG) --no-build -- demo
+
+# Regenerates tests/vectors from fixed secrets; the tests check the committed files both ways.
+vectors: build
+	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
+
+bench: bench-deps build bench-codec
+
+bench-codec: bench-deps build
+	bench/run-codec.sh
+
+clean:
+	$(DOTNET) clean Engine.sln -c $(CONFIG)

@@ -1,0 +1,67 @@
+namespace Tern.Engine.Crypto;
+
+/// <summary>
+/// XChaCha20-Poly1305 (IETF variant, 24-byte nonce) over libsodium. The 192-bit nonce makes random
+/// nonces safe for the lifetime of a peer key, which is why notifications use it.
+/// </summary>
+public static unsafe class XChaCha20Poly1305
+{
+    /// <summary>Key length.</summary>
+    public const int KeySize = 32;
+    /// <summary>Nonce length.</summary>
+    public const int NonceSize = 24;
+    /// <summary>Authentication tag length, appended to the ciphertext.</summary>
+    public const int TagSize = 16;
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (plaintext length + <see cref="TagSize"/>).
+    /// The two may overlap exactly (in-place sealing).
+    /// </summary>
+    public static void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
+        Sodium.CheckLength(key.Length, KeySize, nameof(key));
+        Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
+        Sodium.CheckLength(ciphertext.Length, plaintext.Length + TagSize, nameof(ciphertext));
+        Sodium.EnsureInitialized();
+        fixed (byte* k = key)
+        fixed (byte* n = nonce)
+        fixed (byte* m = plaintext)
+        fixed (byte* ad = associatedData)
+        fixed (byte* c = ciphertext)
+        {
+            ulong length;
+            Sodium.Check(SodiumNative.crypto_aead_xchacha20poly1305_ietf_encrypt(
+                c, &length, m, (ulong)plaintext.Length, ad, (ulong)associatedData.Length, null, n, k),
+                "crypto_aead_xchacha20poly1305_ietf_encrypt");
+        }
+    }
+
+    /// <summary>
+    /// Authenticates and decrypts <paramref name="ciphertext"/> into <paramref name="plaintext"/>
+    /// (ciphertext length − <see cref="TagSize"/>). Returns false, writing nothing usable, when the
+    /// input was not sealed with this key, nonce and associated data.
+    /// </summary>
+    public static bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        Sodium.CheckLength(key.Length, KeySize, nameof(key));
+        Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
+        if (ciphertext.Length < TagSize || plaintext.Length != ciphertext.Length - TagSize)
+        {
+            return false;
+        }
+
+        Sodium.EnsureInitialized();
+        fixed (byte* k = key)
+        fixed (byte* n = nonce)
+        fixed (byte* m = plaintext)
+        fixed (byte* ad = associatedData)
+        fixed (byte* c = ciphertext)
+        {
+            ulong length;
+            return SodiumNative.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                m, &length, null, c, (ulong)ciphertext.Length, ad, (ulong)associatedData.Length, n, k) == 0;
+        }
+    }
+}

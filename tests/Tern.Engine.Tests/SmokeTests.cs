@@ -1,0 +1,2 @@
+namespace Tern.Engine.Tests;
+public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
