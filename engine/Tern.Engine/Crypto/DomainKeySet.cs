@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
+using Tern.Engine.Protocol;
 using System.Text;
 
 namespace Tern.Engine.Crypto;

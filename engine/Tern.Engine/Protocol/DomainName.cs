@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Tern.Engine;
+namespace Tern.Engine.Protocol;
 
 /// <summary>Domain names as the protocol carries them: ASCII (A-labels), lower-case, 1–253 bytes (docs/PROTOCOL.md §2.4).</summary>
 public static class DomainName

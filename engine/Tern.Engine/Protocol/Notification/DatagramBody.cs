@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using Tern.Engine.Crypto;
+
+namespace Tern.Engine.Protocol.Notification;
+
+/// <summary>
+/// An opened and fully validated datagram body (docs/PROTOCOL.md §4.1): every record has been checked
+/// before any is handed out, so a malformed datagram is dropped whole and enumeration cannot fail.
+/// </summary>
+public readonly ref struct DatagramBody
+{
+    private readonly ReadOnlySpan<byte> _records;
+
+    private DatagramBody(DatagramType type, long sentAtMs, int count, ReadOnlySpan<byte> records)
+    {
+        Type = type;
+        SentAtMs = sentAtMs;
+        Count = count;
+        _records = records;
+    }
+
+    /// <summary>The datagram type, which is the type of every record.</summary>
+    public DatagramType Type { get; }
+
+    /// <summary>When the sender sealed the datagram, ms since the epoch.</summary>
+    public long SentAtMs { get; }
+
+    /// <summary>Number of records.</summary>
+    public int Count { get; }
+
+    /// <summary>
+    /// Opens the sealed body of <paramref name="header"/> with <paramref name="key"/> into <paramref name="plaintext"/>
+    /// (at least <see cref="DatagramHeader.BodyLength"/> bytes) and validates its layout.
+    /// </summary>
+    public static DropReason TryOpen(in DatagramHeader header, ReadOnlySpan<byte> key, Span<byte> plaintext, out DatagramBody body)
+    {
+        body = default;
+        var opened = plaintext[..header.BodyLength];
+        if (!XChaCha20Poly1305.TryOpen(key, header.Nonce, header.SealedBody, header.AssociatedData, opened))
+        {
+            return DropReason.Undecryptable;
+        }
+
+        return TryParse(header.Type, opened, out body);
+    }
+
+    /// <summary>Validates a plaintext body of <paramref name="type"/>.</summary>
+    internal static DropReason TryParse(DatagramType type, ReadOnlySpan<byte> plaintext, out DatagramBody body)
+    {
+        body = default;
+        if (plaintext.Length < NotificationLimits.BodyHeaderSize)
+        {
+            return DropReason.Malformed;
+        }
+
+        var sentAt = BinaryPrimitives.ReadInt64BigEndian(plaintext);
+        int count = plaintext[8];
+        if (sentAt < 0 || count is 0 or > NotificationLimits.MaxRecords)
+        {
+            return DropReason.Malformed;
+        }
+
+        var offset = NotificationLimits.BodyHeaderSize;
+        for (var i = 0; i < count; i++)
+        {
+            if (!TryNextRecord(plaintext, ref offset, out var record)
+                || (type == DatagramType.Notification ? !NotificationRecord.TryRead(record, out _) : !RetractionRecord.TryRead(record, out _)))
+            {
+                return DropReason.Malformed;
+            }
+        }
+
+        if (plaintext[offset..].ContainsAnyExcept((byte)0))
+        {
+            return DropReason.Malformed;
+        }
+
+        body = new DatagramBody(type, sentAt, count, plaintext[NotificationLimits.BodyHeaderSize..offset]);
+        return DropReason.None;
+    }
+
+    /// <summary>The notification records (empty unless <see cref="Type"/> is <see cref="DatagramType.Notification"/>).</summary>
+    public NotificationEnumerator Notifications => new(Type == DatagramType.Notification ? _records : default);
+
+    /// <summary>The retraction records (empty unless <see cref="Type"/> is <see cref="DatagramType.Retraction"/>).</summary>
+    public RetractionEnumerator Retractions => new(Type == DatagramType.Retraction ? _records : default);
+
+    private static bool TryNextRecord(ReadOnlySpan<byte> records, scoped ref int offset, out ReadOnlySpan<byte> record)
+    {
+        record = default;
+        if (offset + 2 > records.Length)
+        {
+            return false;
+        }
+
+        int length = BinaryPrimitives.ReadUInt16BigEndian(records[offset..]);
+        if (offset + 2 + length > records.Length)
+        {
+            return false;
+        }
+
+        record = records.Slice(offset + 2, length);
+        offset += 2 + length;
+        return true;
+    }
+
+    /// <summary>Allocation-free enumerator over validated notification records.</summary>
+    public ref struct NotificationEnumerator
+    {
+        private readonly ReadOnlySpan<byte> _records;
+        private int _offset;
+        private NotificationRecord _current;
+
+        internal NotificationEnumerator(ReadOnlySpan<byte> records)
+        {
+            _records = records;
+            _offset = 0;
+            _current = default;
+        }
+
+        /// <summary>The current record.</summary>
+        public readonly NotificationRecord Current => _current;
+
+        /// <summary>Enables <c>foreach</c>.</summary>
+        public readonly NotificationEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next record.</summary>
+        public bool MoveNext() => TryNextRecord(_records, ref _offset, out var record) && NotificationRecord.TryRead(record, out _current);
+    }
+
+    /// <summary>Allocation-free enumerator over validated retraction records.</summary>
+    public ref struct RetractionEnumerator
+    {
+        private readonly ReadOnlySpan<byte> _records;
+        private int _offset;
+        private RetractionRecord _current;
+
+        internal RetractionEnumerator(ReadOnlySpan<byte> records)
+        {
+            _records = records;
+            _offset = 0;
+            _current = default;
+        }
+
+        /// <summary>The current record.</summary>
+        public readonly RetractionRecord Current => _current;
+
+        /// <summary>Enables <c>foreach</c>.</summary>
+        public readonly RetractionEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next record.</summary>
+        public bool MoveNext() => TryNextRecord(_records, ref _offset, out var record) && RetractionRecord.TryRead(record, out _current);
+    }
+}
