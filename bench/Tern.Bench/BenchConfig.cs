@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Jobs;
+
+namespace Tern.Bench;
+
+/// <summary>
+/// The shared configuration: in-process toolchain-free default job with bounded iterations (the machines
+/// are small and shared), memory diagnoser on, GitHub markdown and CSV exports for perf-reports/.
+/// </summary>
+public sealed class BenchConfig : ManualConfig
+{
+    public BenchConfig()
+    {
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12).WithLaunchCount(1));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddColumnProvider(DefaultColumnProviders.Instance);
+        AddColumn(StatisticColumn.OperationsPerSecond);
+        AddExporter(MarkdownExporter.GitHub);
+        AddExporter(CsvExporter.Default);
+        AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+    }
+}

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using Tern.Bench;
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args, new BenchConfig());

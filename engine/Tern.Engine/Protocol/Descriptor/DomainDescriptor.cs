@@ -1,0 +1,115 @@
+using Tern.Engine.Crypto;
+
+namespace Tern.Engine.Protocol.Descriptor;
+
+/// <summary>
+/// What a domain publishes about itself (docs/PROTOCOL.md §6.1): its keys, endpoints and policies. Build one
+/// with <see cref="For"/>, sign it with <see cref="SignedDescriptor.Sign"/>, and trust one only when
+/// <see cref="SignedDescriptor.Verify"/> returns it.
+/// </summary>
+public sealed class DomainDescriptor
+{
+    /// <summary><c>version</c>: the descriptor format. Defaults to <see cref="DescriptorLimits.Version"/>.</summary>
+    public int Version { get; init; } = DescriptorLimits.Version;
+
+    /// <summary><c>domain</c>: the domain described, lower-case ASCII.</summary>
+    public required string Domain { get; init; }
+
+    /// <summary><c>signing_key</c>: the Ed25519 identity key that signs this descriptor.</summary>
+    public required Bytes32 SigningKey { get; init; }
+
+    /// <summary><c>agreement_key</c>: the X25519 key notifications are sealed to.</summary>
+    public required Bytes32 AgreementKey { get; init; }
+
+    /// <summary><c>protocols</c>: protocol versions spoken, e.g. <c>tern/1</c>.</summary>
+    public required IReadOnlyList<string> Protocols { get; init; }
+
+    /// <summary><c>notify</c>: notification endpoints, <c>udp://host:port</c>.</summary>
+    public required IReadOnlyList<string> Notify { get; init; }
+
+    /// <summary><c>fetch</c>: fetch doors, <c>https://</c>, <c>tern+tcp://</c> or <c>quic://host:port</c> (§8).</summary>
+    public required IReadOnlyList<string> Fetch { get; init; }
+
+    /// <summary><c>tls_cert_sha256</c>: SHA-256 of the fetch doors' DER certificate, when published.</summary>
+    public Bytes32? TlsCertSha256 { get; init; }
+
+    /// <summary><c>max_transit_seconds</c>: the longest transit expiry this domain grants, 1 to 2 592 000.</summary>
+    public required int MaxTransitSeconds { get; init; }
+
+    /// <summary><c>escrow</c>: the domain holds its users' keys, which senders must be told.</summary>
+    public bool Escrow { get; init; }
+
+    /// <summary><c>gateway</c>: the domain acts as a blind gateway.</summary>
+    public bool Gateway { get; init; }
+
+    /// <summary><c>issued_at</c>; carried in whole seconds, so any fraction is dropped when signed.</summary>
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary><c>expires_at</c>; carried in whole seconds. A verifier refuses the descriptor from then on.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary><c>ledger</c>: reserved (§3 problem 10); carried, never interpreted.</summary>
+    public string? Ledger { get; init; }
+
+    /// <summary>The identity fingerprint of <see cref="SigningKey"/> (§6.3), what DNS TXT publishes.</summary>
+    public Bytes32 Fingerprint
+    {
+        get
+        {
+            Span<byte> key = stackalloc byte[Bytes32.Size];
+            Span<byte> fingerprint = stackalloc byte[KeyFingerprint.Size];
+            SigningKey.CopyTo(key);
+            KeyFingerprint.Compute(key, fingerprint);
+            return new Bytes32(fingerprint);
+        }
+    }
+
+    /// <summary>
+    /// A descriptor for the domain of <paramref name="keys"/>, speaking <c>tern/1</c>, issued now (whole seconds)
+    /// and expiring after <paramref name="validity"/>.
+    /// </summary>
+    /// <param name="keys">The domain's key set: supplies the domain, signing and agreement keys.</param>
+    /// <param name="notify">Notification endpoints, e.g. <c>udp://node.a.example:7400</c>.</param>
+    /// <param name="fetch">Fetch doors, e.g. <c>tern+tcp://node.a.example:7401</c>.</param>
+    /// <param name="validity">How long verifiers may use it; at least one second.</param>
+    /// <param name="clock">Clock for <c>issued_at</c>. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="maxTransitSeconds">Longest transit expiry granted. Defaults to the protocol maximum, 30 days.</param>
+    /// <param name="tlsCertSha256">SHA-256 of the fetch doors' certificate, if any.</param>
+    /// <param name="escrow">True when the domain holds its users' keys.</param>
+    /// <param name="gateway">True when the domain acts as a blind gateway.</param>
+    public static DomainDescriptor For(
+        DomainKeySet keys,
+        IEnumerable<string> notify,
+        IEnumerable<string> fetch,
+        TimeSpan validity,
+        TimeProvider? clock = null,
+        int maxTransitSeconds = DescriptorLimits.MaxTransitSeconds,
+        Bytes32? tlsCertSha256 = null,
+        bool escrow = false,
+        bool gateway = false)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(notify);
+        ArgumentNullException.ThrowIfNull(fetch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(validity, TimeSpan.FromSeconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTransitSeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxTransitSeconds, DescriptorLimits.MaxTransitSeconds);
+
+        var issued = DateTimeOffset.FromUnixTimeSeconds((clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds());
+        return new DomainDescriptor
+        {
+            Domain = keys.Domain,
+            SigningKey = new Bytes32(keys.SigningPublicKey),
+            AgreementKey = new Bytes32(keys.AgreementPublicKey),
+            Protocols = [DescriptorLimits.ProtocolV1],
+            Notify = [.. notify],
+            Fetch = [.. fetch],
+            TlsCertSha256 = tlsCertSha256,
+            MaxTransitSeconds = maxTransitSeconds,
+            Escrow = escrow,
+            Gateway = gateway,
+            IssuedAt = issued,
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds((issued + validity).ToUnixTimeSeconds()),
+        };
+    }
+}
