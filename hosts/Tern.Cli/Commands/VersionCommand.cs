@@ -1,0 +1,15 @@
+using Tern.Engine.Crypto;
+
+namespace Tern.Cli.Commands;
+
+internal static class VersionCommand
+{
+    public static int Run(CliArguments options)
+    {
+        options.RejectUnknown();
+        Console.WriteLine($"tern {typeof(VersionCommand).Assembly.GetName().Version}");
+        Console.WriteLine($"libsodium {Sodium.Version}");
+        Console.WriteLine($".NET {Environment.Version}");
+        return 0;
+    }
+}

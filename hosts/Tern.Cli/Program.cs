@@ -1,0 +1,42 @@
+using Tern.Cli;
+using Tern.Cli.Commands;
+
+const string Usage = """
+    tern — store-and-forward messaging engine
+
+    usage: tern <command> [options]
+
+      demo                         two domains on loopback: keys, descriptors, DNS, a notification over UDP, a retraction
+      init --domain D --data-dir P create a domain key set in P (0600) and print its DNS records
+      keys --data-dir P            show a domain's public keys and fingerprint
+      version                      print versions (Tern, libsodium)
+    """;
+
+if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    var options = new CliArguments(args.Skip(1));
+    return args[0] switch
+    {
+        "demo" => await DemoCommand.RunAsync(options),
+        "init" => InitCommand.Run(options),
+        "keys" => KeysCommand.Run(options),
+        "version" => VersionCommand.Run(options),
+        _ => throw new CliException($"unknown command '{args[0]}' (try 'tern help')"),
+    };
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine($"tern: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+{
+    Console.Error.WriteLine($"tern: {e.Message}");
+    return 1;
+}
