@@ -42,7 +42,7 @@ public class NotificationSealBenchmarks
         => XChaCha20Poly1305.Seal(_key, _nonce, _datagram.AsSpan(NotificationLimits.HeaderSize, _bodyLength), _datagram.AsSpan(0, NotificationLimits.HeaderSize),
             _datagram.AsSpan(NotificationLimits.HeaderSize, _bodyLength + NotificationLimits.TagSize));
 
-    [Benchmark(Description = "seal datagram (records + AEAD + random nonce)")]
+    [Benchmark(Description = "seal datagram (records + nonce + AEAD)")]
     public int Seal() => SealDatagram();
 
     private int SealDatagram()

@@ -14,13 +14,13 @@ public ref struct DatagramWriter
     private int _bodyLength;
     private int _count;
 
-    /// <summary>Starts a datagram of <paramref name="type"/> from <paramref name="senderKey"/> (X25519 public) with a fresh random nonce.</summary>
+    /// <summary>Starts a datagram of <paramref name="type"/> from <paramref name="senderKey"/> (X25519 public) with a fresh nonce.</summary>
     public DatagramWriter(Span<byte> destination, DatagramType type, ReadOnlySpan<byte> senderKey, long sentAtMs)
         : this(destination, type, senderKey, default, sentAtMs)
     {
     }
 
-    /// <summary>Starts a datagram with an explicit nonce (test vectors); empty <paramref name="nonce"/> draws a random one.</summary>
+    /// <summary>Starts a datagram with an explicit nonce (test vectors); empty <paramref name="nonce"/> takes the next from <see cref="NonceSource"/>.</summary>
     public DatagramWriter(Span<byte> destination, DatagramType type, ReadOnlySpan<byte> senderKey, ReadOnlySpan<byte> nonce, long sentAtMs)
     {
         if (destination.Length < NotificationLimits.MaxDatagramSize)
@@ -42,7 +42,7 @@ public ref struct DatagramWriter
         var nonceSlot = _datagram.Slice(34, XChaCha20Poly1305.NonceSize);
         if (nonce.IsEmpty)
         {
-            SecureRandom.Fill(nonceSlot);
+            NonceSource.Next(nonceSlot);
         }
         else
         {
