@@ -1,0 +1,37 @@
+using Tern.Engine.Ingest;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Pull;
+
+namespace Tern.Engine.Tests.Ingest;
+
+/// <summary>A sink and preference table that remember what reached them.</summary>
+internal sealed class RecordingSink : INotificationSink, IPullPreferences
+{
+    public List<FetchCapability> Accepted { get; } = [];
+    public List<FetchCapability> Retracted { get; } = [];
+    public Dictionary<string, PullPreference> Preferences { get; } = new(StringComparer.Ordinal);
+    public DropReason NextResult { get; set; } = DropReason.None;
+    public bool Recording { get; set; } = true;
+
+    public DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, PullPreference preference, long nowMs)
+    {
+        if (Recording && NextResult == DropReason.None)
+        {
+            Accepted.Add(record.Capability);
+        }
+
+        return NextResult;
+    }
+
+    public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
+    {
+        if (Recording)
+        {
+            Retracted.Add(record.Capability);
+        }
+    }
+
+    public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain)
+        => Preferences.Count > 0 && Preferences.TryGetValue(System.Text.Encoding.ASCII.GetString(senderDomain), out var preference) ? preference : PullPreference.WhenRequested;
+}
