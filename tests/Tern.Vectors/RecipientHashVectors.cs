@@ -1,0 +1,59 @@
+using System.Text;
+using System.Text.Json;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+
+namespace Tern.Vectors;
+
+/// <summary>recipient-hash.json: the first-contact and negotiated derivations of §5, with the hashed message spelled out.</summary>
+internal static class RecipientHashVectors
+{
+    public const string FileName = "recipient-hash.json";
+
+    private const string Description =
+        "Recipient hash (PROTOCOL.md §5). first_contact = H(key = \"tern/v1/recipient-address\", msg = 0x01 || sender_user_public || "
+        + "recipient_user_public || short(recipient_domain)); negotiated = H(key = \"tern/v1/recipient-address\", msg = 0x02 || "
+        + "short(shared_random) || short(recipient_domain)). User keys are Ed25519 public keys of the given seeds; \"message\" is msg "
+        + "as hashed. The notification vectors file their records under these hashes. Bytes are lower-case hex.";
+
+    public static RecipientHash FirstContactHash
+        => RecipientHashDerivation.FirstContact(PublicKey(VectorInputs.SenderUserSeed), PublicKey(VectorInputs.RecipientUserSeed), VectorInputs.DomainB);
+
+    public static RecipientHash NegotiatedHash
+        => RecipientHashDerivation.Negotiated(VectorInputs.NegotiatedSharedRandom, VectorInputs.DomainB);
+
+    public static VectorFile Build() => VectorJson.Document(FileName, Description, json =>
+    {
+        var senderUser = PublicKey(VectorInputs.SenderUserSeed);
+        var recipientUser = PublicKey(VectorInputs.RecipientUserSeed);
+        var domain = Encoding.ASCII.GetBytes(VectorInputs.DomainB);
+
+        json.WriteStartObject("first_contact");
+        json.WriteHex("sender_user_seed", VectorInputs.SenderUserSeed);
+        json.WriteHex("sender_user_public", senderUser);
+        json.WriteHex("recipient_user_seed", VectorInputs.RecipientUserSeed);
+        json.WriteHex("recipient_user_public", recipientUser);
+        json.WriteString("recipient_domain", VectorInputs.DomainB);
+        json.WriteHex("message", [0x01, .. senderUser, .. recipientUser, (byte)domain.Length, .. domain]);
+        WriteHash(json, FirstContactHash);
+        json.WriteEndObject();
+
+        var shared = VectorInputs.NegotiatedSharedRandom;
+        json.WriteStartObject("negotiated");
+        json.WriteHex("shared_random", shared);
+        json.WriteString("recipient_domain", VectorInputs.DomainB);
+        json.WriteHex("message", [0x02, (byte)shared.Length, .. shared, (byte)domain.Length, .. domain]);
+        WriteHash(json, NegotiatedHash);
+        json.WriteEndObject();
+    });
+
+    private static void WriteHash(Utf8JsonWriter json, RecipientHash hash) => json.WriteHex("recipient_hash", hash.Value.ToArray());
+
+    private static byte[] PublicKey(byte[] seed)
+    {
+        var publicKey = new byte[Ed25519.PublicKeySize];
+        var secretKey = new byte[Ed25519.SecretKeySize];
+        Ed25519.KeyPairFromSeed(seed, publicKey, secretKey);
+        return publicKey;
+    }
+}
