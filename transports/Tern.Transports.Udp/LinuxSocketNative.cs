@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace Tern.Transports.Udp;
+
+/// <summary>The Linux batching calls the BCL does not expose: <c>recvmmsg</c> and <c>sendmmsg</c> (x86-64/arm64 layouts).</summary>
+internal static unsafe partial class LinuxSocketNative
+{
+    public const int MSG_WAITFORONE = 0x10000;
+    public const int MSG_DONTWAIT = 0x40;
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MMsgHdr
+    {
+        public MsgHdr Header;
+        public uint Length;
+    }
+
+    [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int recvmmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+
+    [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int sendmmsg(int fd, MMsgHdr* messages, uint count, int flags);
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Tern.Engine.Ingest;
+
+namespace Tern.Transports.Udp;
+
+/// <summary>
+/// The notification port: one socket, one dedicated receive thread feeding a <see cref="NotificationIngest"/>.
+/// It never sends anything from this socket (docs/PROTOCOL.md §4.4).
+/// </summary>
+public sealed class UdpNotificationListener : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly IDatagramReceiver _receiver;
+    private readonly NotificationIngest _ingest;
+    private readonly TimeProvider _clock;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving.</summary>
+    public UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(ingest);
+        _ingest = ingest;
+        _clock = clock ?? TimeProvider.System;
+        _socket = new Socket(options.Endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+        {
+            ReceiveBufferSize = options.ReceiveBufferBytes,
+            ReceiveTimeout = (int)options.PollInterval.TotalMilliseconds,
+        };
+        _socket.Bind(options.Endpoint);
+        LocalEndpoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _receiver = options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"tern-udp-{LocalEndpoint.Port}" };
+    }
+
+    /// <summary>The bound endpoint (useful with port 0).</summary>
+    public IPEndPoint LocalEndpoint { get; }
+
+    /// <summary>The ingest's counters.</summary>
+    public IngestCounters Counters => _ingest.Counters;
+
+    /// <summary>Datagrams read from the socket.</summary>
+    public long DatagramsReceived => Volatile.Read(ref _received);
+
+    private long _received;
+
+    /// <summary>Starts the receive thread.</summary>
+    public void Start() => _thread.Start();
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            int count;
+            try
+            {
+                count = _receiver.Receive();
+            }
+            catch (SocketException) when (_stopping)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            for (var i = 0; i < count; i++)
+            {
+                _ingest.Process(_receiver.Datagram(i), _receiver.SourceHash(i), now);
+            }
+
+            Volatile.Write(ref _received, _received + count);
+        }
+    }
+
+    /// <summary>Stops the thread and closes the socket.</summary>
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        _socket.Dispose();
+        _receiver.Dispose();
+    }
+}
