@@ -67,6 +67,37 @@ public sealed class UdpNotificationListenerTests : IDisposable
         Assert.Equal(0, client.Available); // silence: not one byte came back
     }
 
+    [Fact]
+    public async Task The_sendmmsg_sender_delivers_every_datagram_of_its_batches()
+    {
+        var sink = new RecordingSink();
+        var ingest = new NotificationIngest(_f.Receiver, sink, sink, new IngestOptions());
+        using var listener = new UdpNotificationListener(
+            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50) }, ingest);
+        listener.Start();
+        using var sender = new UdpDatagramSender(batch: 16);
+        var destination = PeerAddress.From(listener.LocalEndpoint);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var capabilities = Enumerable.Range(0, 100).Select(_ => FetchCapability.NewRandom()).ToList();
+        foreach (var capability in capabilities)
+        {
+            sender.Enqueue(Seal(capability, now), destination);
+        }
+
+        sender.Flush();
+        var clock = Stopwatch.StartNew();
+        while (listener.DatagramsReceived < capabilities.Count && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(50);
+        listener.Dispose();
+        Assert.Equal(100, sender.Sent);
+        Assert.Equal(0, sender.Failed);
+        Assert.Equal(capabilities, sink.Accepted);
+    }
+
     private byte[] Seal(FetchCapability capability, long sentAt)
     {
         var buffer = new byte[NotificationLimits.MaxDatagramSize];
