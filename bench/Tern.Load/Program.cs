@@ -1,0 +1,26 @@
+using System.Globalization;
+using Tern.Load;
+
+// Load generator (bounded counts and durations, local only). Modes:
+//   transit-submit <dir> <seconds> <concurrency> <size>   durable submissions/s of <size>-byte blobs
+//   transit-blob <dir> <megabytes>                          write MB/s of one blob of <megabytes> MiB
+// Each prints one "RESULT key=value ..." line for the scripts in bench/.
+if (args.Length == 0)
+{
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes>");
+    return 2;
+}
+
+var inv = CultureInfo.InvariantCulture;
+switch (args[0])
+{
+    case "transit-submit" when args.Length == 5:
+        await TransitLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+        return 0;
+    case "transit-blob" when args.Length == 3:
+        await TransitLoad.BlobAsync(args[1], long.Parse(args[2], inv));
+        return 0;
+    default:
+        await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");
+        return 2;
+}

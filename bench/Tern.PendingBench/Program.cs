@@ -1,0 +1,36 @@
+using System.Globalization;
+using Tern.PendingBench;
+
+// Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]
+// One measurement per process, so that resident memory belongs to that measurement alone.
+var mode = args.Length > 0 ? args[0] : "table";
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+var refs = long.Parse(Arg("--refs", "1000000"), CultureInfo.InvariantCulture);
+var refsPerHash = long.Parse(Arg("--refs-per-hash", "4"), CultureInfo.InvariantCulture);
+switch (mode)
+{
+    case "baseline":
+        DictionaryBaseline.Run(refs, Math.Max(1, refs / refsPerHash));
+        break;
+    case "table":
+        var directory = Arg("--dir", Path.Combine(Path.GetTempPath(), "tern-pendingbench-" + Guid.NewGuid().ToString("N")));
+        await PendingLoad.Run(
+            directory,
+            refs,
+            int.Parse(Arg("--writers", "1"), CultureInfo.InvariantCulture),
+            refsPerHash,
+            int.Parse(Arg("--polls", "100000"), CultureInfo.InvariantCulture),
+            double.Parse(Arg("--timeout-s", "1200"), CultureInfo.InvariantCulture),
+            args.Contains("--checkpoint")).ConfigureAwait(false);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]");
+        return 2;
+}
+
+return 0;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Pending-table benchmark (bench/Tern.PendingBench): insert rate with 1 and 2 writers, warm poll latency, resident
+# memory per reference at 10M, a bounded run towards 100M (RSS must stay <= 4 GB), and the in-memory Dictionary
+# baseline in the same run. Writes perf-reports/pending.md. Each measurement is its own process (clean RSS).
+#   REFS=10000000 LARGE_REFS=100000000 LARGE_TIMEOUT_S=1080 LARGE_REFS_PER_HASH=50 bench/run-pending.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REFS=${REFS:-10000000}
+REFS_PER_HASH=${REFS_PER_HASH:-4}
+LARGE_REFS=${LARGE_REFS:-100000000}
+LARGE_REFS_PER_HASH=${LARGE_REFS_PER_HASH:-50}
+LARGE_TIMEOUT_S=${LARGE_TIMEOUT_S:-1080}
+POLLS=${POLLS:-100000}
+DATA_ROOT=${DATA_ROOT:-/tmp}
+report=perf-reports/pending.md
+logdir=$(mktemp -d /tmp/tern-pending-bench-log-XXXXXX)
+bench="dotnet bench/Tern.PendingBench/bin/Release/net10.0/Tern.PendingBench.dll"
+command="REFS=$REFS LARGE_REFS=$LARGE_REFS LARGE_TIMEOUT_S=$LARGE_TIMEOUT_S LARGE_REFS_PER_HASH=$LARGE_REFS_PER_HASH bench/run-pending.sh"
+
+dotnet build bench/Tern.PendingBench -c Release 2>&1 | grep -E " error |Build succeeded" | sort -u
+
+# key=value from the "result mode=<mode>" line of a log
+get() { grep "^result mode=$2 " "$1" | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.0f MiB", b / 1048576 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+run_table() { # name refs writers refs_per_hash polls timeout [--checkpoint]
+  local name=$1 dir
+  dir=$(mktemp -d "$DATA_ROOT/tern-pendingbench-XXXXXX")
+  echo "== $name: $*" | tee -a "$logdir/all.log"
+  local started=$SECONDS
+  $bench table --dir "$dir" --refs "$2" --writers "$3" --refs-per-hash "$4" --polls "$5" --timeout-s "$6" ${7:-} | tee "$logdir/$name.log" | tee -a "$logdir/all.log"
+  echo "wall_s=$((SECONDS - started))" >> "$logdir/$name.log"
+  du -sb "$dir" | cut -f1 > "$logdir/$name.disk"
+  rm -rf "$dir"
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+df_before=$(df -h /tmp /work | tail -n +2 | awk '{ print $6 ": " $4 " free of " $2 }' | paste -sd ';' -)
+echo "free disk: $df_before"
+
+echo "== baseline" | tee -a "$logdir/all.log"
+$bench baseline --refs "$REFS" --refs-per-hash "$REFS_PER_HASH" | tee "$logdir/baseline.log"
+run_table one "$REFS" 1 "$REFS_PER_HASH" "$POLLS" 1200 --checkpoint
+run_table two "$REFS" 2 "$REFS_PER_HASH" 0 1200
+run_table large "$LARGE_REFS" 1 "$LARGE_REFS_PER_HASH" "$POLLS" "$LARGE_TIMEOUT_S" --checkpoint
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+b_rate=$(get "$logdir/baseline.log" baseline inserts_per_s); b_rss=$(get "$logdir/baseline.log" baseline rss)
+o_rate=$(get "$logdir/one.log" insert inserts_per_s); o_rss=$(get "$logdir/one.log" insert rss); o_open=$(get "$logdir/one.log" insert rss_open)
+t_rate=$(get "$logdir/two.log" insert inserts_per_s)
+l_refs=$(get "$logdir/large.log" insert refs); l_rate=$(get "$logdir/large.log" insert inserts_per_s)
+l_hwm=$(grep -h "^result" "$logdir/large.log" | tr ' ' '\n' | sed -n 's/^hwm=//p' | sort -n | tail -1)
+l_complete=$(get "$logdir/large.log" insert complete)
+
+{
+  echo "# Pending table benchmark"
+  echo
+  echo "- command: \`$command\`"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r), .NET $(dotnet --version)"
+  echo "- load average at start / end: $load_start / $load_end (shared machine: other builds and benchmarks may run alongside)"
+  echo "- free disk before: $df_before"
+  echo "- table: default \`PendingTableOptions\` (indexes 512+512+128 MiB, log memory 3 × 256 MiB, 4 MiB pages), data in \`$DATA_ROOT\`, one process per row"
+  echo "- references: random 32-byte capabilities, recipient hash uniform over refs / refs-per-hash hashes, 1000 sender domains, ~170-byte stored value"
+  echo "- baseline: \`Dictionary<Bytes32, byte[]>\` (capability → the 170-byte value, TryAdd), same keys, same process type, same run"
+  echo "- polls: cursor 0, limit 100, on the hash of a random inserted reference (so each polled hash holds ≥ 1 reference; mean page = refs-per-hash + 1); $POLLS warm-up polls, then $POLLS measured, one thread. Most references are on disk (the OS page cache holds the files: RSS does not count it)"
+  echo
+  echo "| measurement | pending table | baseline (Dictionary) | ratio table / baseline |"
+  echo "|---|---|---|---|"
+  echo "| inserts/s, 1 writer, $REFS refs ($REFS_PER_HASH per hash) | $o_rate | $b_rate | $(ratio "$o_rate" "$b_rate") |"
+  echo "| inserts/s, 2 writers, $REFS refs | $t_rate | — | $(ratio "$t_rate" "$b_rate") (2 writers / 1 writer: $(ratio "$t_rate" "$o_rate")) |"
+  echo "| RSS at $REFS refs | $(mib "$o_rss") ($(ratio "$o_rss" "$REFS") B/ref; $(ratio "$((o_rss - o_open))" "$REFS") B/ref above the opened empty table) | $(mib "$b_rss") ($(ratio "$b_rss" "$REFS") B/ref) | $(ratio "$o_rss" "$b_rss") |"
+  echo "| disk at $REFS refs (after checkpoint) | $(mib "$(cat "$logdir/one.disk")") ($(ratio "$(cat "$logdir/one.disk")" "$REFS") B/ref) | — | — |"
+  echo "| poll p50 / p99 / p99.9, warm, $(get "$logdir/one.log" poll refs_per_poll) refs per poll | $(get "$logdir/one.log" poll p50_us) / $(get "$logdir/one.log" poll p99_us) / $(get "$logdir/one.log" poll p999_us) µs | — | — |"
+  echo "| checkpoint at $REFS refs | $(get "$logdir/one.log" checkpoint seconds) s | — | — |"
+  echo
+  echo "## Towards 100M (1 writer, $LARGE_REFS_PER_HASH refs per hash, bounded to $LARGE_TIMEOUT_S s of inserts)"
+  echo
+  echo "| figure | value |"
+  echo "|---|---|"
+  echo "| references inserted | $l_refs of $LARGE_REFS ($([ "$l_complete" = 1 ] && echo complete || echo 'stopped at the time bound')) |"
+  echo "| insert time / rate | $(get "$logdir/large.log" insert seconds) s / $l_rate inserts/s |"
+  echo "| RSS after inserts / peak (VmHWM) | $(mib "$(get "$logdir/large.log" insert rss)") / $(mib "$l_hwm") ($(ratio "$(get "$logdir/large.log" insert rss)" "$l_refs") B/ref) — budget 4096 MiB: $([ "$l_hwm" -le 4294967296 ] && echo within || echo EXCEEDED) |"
+  echo "| disk after checkpoint | $(mib "$(cat "$logdir/large.disk")") ($(ratio "$(cat "$logdir/large.disk")" "$l_refs") B/ref) |"
+  echo "| poll p50 / p99 / p99.9 (warm, $(get "$logdir/large.log" poll refs_per_poll) refs per poll) | $(get "$logdir/large.log" poll p50_us) / $(get "$logdir/large.log" poll p99_us) / $(get "$logdir/large.log" poll p999_us) µs |"
+  echo "| checkpoint | $(get "$logdir/large.log" checkpoint seconds) s |"
+  echo "| wall time of the run | $(sed -n 's/^wall_s=//p' "$logdir/large.log") s |"
+  echo
+  echo "Progress of the large run (refs, elapsed s, RSS bytes):"
+  echo
+  echo '```'
+  grep -h "^progress" "$logdir/large.log" || true
+  echo '```'
+} > "$report"
+echo "wrote $report (raw logs in $logdir)"
