@@ -8,9 +8,9 @@ export DOTNET_NOLOGO := 1
 
 # Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
 RUNTIME_PKGS := libsodium23
-BENCH_PKGS := gcc
+BENCH_PKGS := gcc libc6-dev util-linux coreutils python3
 
-.PHONY: all deps bench-deps restore build test demo bench bench-codec vectors clean
+.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send vectors clean
 
 all: build
 
@@ -44,10 +44,23 @@ demo: build
 vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
-bench: bench-deps build bench-codec
+# Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
+
+bench-transit: bench-deps build
+	bench/run-transit.sh
+
+bench-pending: bench-deps build
+	bench/run-pending.sh
+
+bench-ingest: bench-deps build
+	bench/run-ingest.sh
+
+bench-send: bench-deps build
+	bench/run-send.sh
 
 clean:
 	$(DOTNET) clean Engine.sln -c $(CONFIG)
