@@ -4,10 +4,12 @@ using Tern.Load;
 // Load generator (bounded counts and durations, local only). Modes:
 //   transit-submit <dir> <seconds> <concurrency> <size>   durable submissions/s of <size>-byte blobs
 //   transit-blob <dir> <megabytes>                          write MB/s of one blob of <megabytes> MiB
+//   fasterlog-raw <dir> <megabytes>                         the same bytes through a bare FasterLog (ceiling)
+//   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (ceiling)
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes>");
     return 2;
 }
 
@@ -19,6 +21,12 @@ switch (args[0])
         return 0;
     case "transit-blob" when args.Length == 3:
         await TransitLoad.BlobAsync(args[1], long.Parse(args[2], inv));
+        return 0;
+    case "fasterlog-raw" when args.Length == 3:
+        await TransitCeilings.FasterLogAsync(args[1], long.Parse(args[2], inv));
+        return 0;
+    case "blake2b" when args.Length == 2:
+        TransitCeilings.Blake2b(long.Parse(args[1], inv));
         return 0;
     default:
         await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");

@@ -1,0 +1,158 @@
+using System.Buffers;
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// The one commit loop of the transit store (docs/ARCHITECTURE.md §3.1): producers enqueue journal entries, the loop
+/// commits every bucket log they wrote and the journal together, then applies the batch to the index in journal
+/// order and completes the waiters. Many submissions share one commit.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly FasterLog _journal;
+    private readonly Action<List<JournalOp>> _applyBatch;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly HashSet<BucketLog> _dirtyScratch = [];
+    private readonly List<Task> _commitScratch = [];
+    private List<JournalOp> _queue = [];
+    private List<JournalOp> _spare = [];
+    private bool _signalled;
+    private bool _stopping;
+    private Exception? _fault;
+    private Task _loop = Task.CompletedTask;
+
+    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, ILogger logger)
+    {
+        _journal = journal;
+        _applyBatch = applyBatch;
+        _logger = logger;
+    }
+
+    /// <summary>Number of commits so far (for tests and metrics).</summary>
+    public long Commits { get; private set; }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Appends the entry to the journal (in the order it will be applied) and returns when it is durable and applied.</summary>
+    public Task EnqueueAsync(JournalOp op)
+    {
+        bool signal;
+        lock (_gate)
+        {
+            if (_fault is not null)
+            {
+                throw new IOException("The transit store's commit loop failed; no further writes are accepted.", _fault);
+            }
+
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (op.Record is not null)
+            {
+                op.Address = _journal.Enqueue(op.Record.AsSpan(0, op.Length));
+                ArrayPool<byte>.Shared.Return(op.Record);
+                op.Record = null;
+            }
+
+            _queue.Add(op);
+            signal = !_signalled;
+            _signalled = true;
+        }
+
+        if (signal)
+        {
+            _signal.Release();
+        }
+
+        return op.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        _signal.Release();
+        await _loop.ConfigureAwait(false);
+        _signal.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            await _signal.WaitAsync().ConfigureAwait(false);
+            List<JournalOp> batch;
+            bool stopping;
+            lock (_gate)
+            {
+                batch = _queue;
+                _queue = _spare;
+                _signalled = false;
+                stopping = _stopping;
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+
+            lock (_gate)
+            {
+                _spare = batch;
+                if (stopping && _queue.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<JournalOp> batch)
+    {
+        try
+        {
+            _dirtyScratch.Clear();
+            _commitScratch.Clear();
+            foreach (var op in batch)
+            {
+                if (op.Bucket?.Log is { } log && _dirtyScratch.Add(op.Bucket))
+                {
+                    _commitScratch.Add(log.CommitAsync().AsTask());
+                }
+            }
+
+            // The journal and the buckets commit in parallel; recovery drops a submission whose chunks did not reach
+            // its bucket's commit, which can only be one that was never acknowledged.
+            _commitScratch.Add(_journal.CommitAsync().AsTask());
+            await Task.WhenAll(_commitScratch).ConfigureAwait(false);
+            Commits++;
+            _applyBatch(batch);
+        }
+        catch (Exception ex)
+        {
+            TransitLog.CommitFailed(_logger, ex);
+            lock (_gate)
+            {
+                _fault ??= ex;
+            }
+
+            foreach (var op in batch)
+            {
+                op.Done.TrySetException(new IOException("The transit store could not commit; the operation is not durable.", ex));
+            }
+
+            return;
+        }
+
+        foreach (var op in batch)
+        {
+            op.Done.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using Tern.Engine.Accounting;
+
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// The index checkpoint: every indexed blob with its deliveries' states, the accounting ledger, and the journal address
+/// of the last entry applied. Written to a temporary file, flushed, renamed over the previous one and the directory
+/// flushed, so a crash leaves either the old or the new checkpoint (docs/ARCHITECTURE.md §3.2).
+/// </summary>
+internal static class IndexCheckpoint
+{
+    private const int Magic = 0x5454_4958; // "TTIX"
+    private const int Version = 1;
+    private const string FileName = "index.ckpt";
+
+    public static void Write(string directory, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
+    {
+        var path = Path.Combine(directory, FileName);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write(lastApplied);
+            ledger.Write(writer);
+            writer.Write(blobs.Count);
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                foreach (var blob in blobs)
+                {
+                    var length = JournalCodec.MeasureSubmission(blob);
+                    if (buffer.Length < length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(length);
+                    }
+
+                    JournalCodec.WriteSubmission(buffer, blob, blob.SubmittedMs);
+                    writer.Write(length);
+                    writer.Write(buffer, 0, length);
+                    foreach (var d in blob.Deliveries)
+                    {
+                        writer.Write((byte)d.State);
+                        writer.Write(d.Attempt);
+                        writer.Write(d.NextAttemptMs);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            writer.Write(Magic);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(directory);
+    }
+
+    /// <summary>Reads the checkpoint if there is one; blobs come back with their deliveries' states restored.</summary>
+    public static bool TryRead(string directory, TransitLedger ledger, List<BlobEntry> blobs, out long lastApplied)
+    {
+        var path = Path.Combine(directory, FileName);
+        lastApplied = -1;
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new BinaryReader(stream);
+        if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
+        {
+            throw new InvalidDataException($"'{path}' is not a transit index checkpoint of version {Version}.");
+        }
+
+        lastApplied = reader.ReadInt64();
+        ledger.Read(reader);
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var record = reader.ReadBytes(reader.ReadInt32());
+            var blob = JournalCodec.ReadSubmission(record, out _);
+            var pending = 0;
+            foreach (var d in blob.Deliveries)
+            {
+                d.State = (DeliveryState)reader.ReadByte();
+                d.Attempt = reader.ReadInt32();
+                d.NextAttemptMs = reader.ReadInt64();
+                pending += d.State == DeliveryState.Pending ? 1 : 0;
+            }
+
+            blob.PendingCount = pending;
+            blobs.Add(blob);
+        }
+
+        if (reader.ReadInt32() != Magic)
+        {
+            throw new InvalidDataException($"'{path}' is truncated.");
+        }
+
+        return true;
+    }
+}

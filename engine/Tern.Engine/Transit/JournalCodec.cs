@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using System.Text;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// Binary layout of journal entries (docs/ARCHITECTURE.md §3.2), big-endian. A submission record carries everything
+/// needed to rebuild the blob's index record; a state change lists the capabilities it moves.
+/// <code>
+/// submission:   0x01 at_ms:8 message_id:32 expiry_ms:8 size:8 payload_hash:32 window_start:8 window_end:8
+///               first_chunk:8 chunk_map:8 chunk_size:4 account:1+n mime:1+n count:2 count×(capability:32 hash:32 domain:1+n)
+/// state change: 0x02 at_ms:8 state:1 count:2 count×capability:32
+/// </code>
+/// </summary>
+internal static class JournalCodec
+{
+    public const byte SubmissionType = 1;
+    public const byte StateChangeType = 2;
+
+    private const int SubmissionFixed = 1 + 8 + 32 + 8 + 8 + 32 + 8 + 8 + 8 + 8 + 4 + 2;
+
+    public static int MeasureSubmission(BlobEntry blob)
+    {
+        var length = SubmissionFixed + 1 + Encoding.UTF8.GetByteCount(blob.Account) + 1 + (blob.MimeHint is null ? 0 : Encoding.UTF8.GetByteCount(blob.MimeHint));
+        foreach (var d in blob.Deliveries)
+        {
+            length += 64 + 1 + d.Domain.Length;
+        }
+
+        return length;
+    }
+
+    public static int WriteSubmission(Span<byte> destination, BlobEntry blob, long atMs)
+    {
+        destination[0] = SubmissionType;
+        BinaryPrimitives.WriteInt64BigEndian(destination[1..], atMs);
+        blob.Id.CopyTo(destination[9..]);
+        BinaryPrimitives.WriteInt64BigEndian(destination[41..], blob.ExpiryMs);
+        BinaryPrimitives.WriteInt64BigEndian(destination[49..], blob.Size);
+        blob.PayloadHash.CopyTo(destination[57..]);
+        BinaryPrimitives.WriteInt64BigEndian(destination[89..], blob.Window.StartMs);
+        BinaryPrimitives.WriteInt64BigEndian(destination[97..], blob.Window.EndMs);
+        BinaryPrimitives.WriteInt64BigEndian(destination[105..], blob.FirstChunk);
+        BinaryPrimitives.WriteInt64BigEndian(destination[113..], blob.ChunkMap);
+        BinaryPrimitives.WriteInt32BigEndian(destination[121..], blob.ChunkSize);
+        var at = 125;
+        at += WriteShortString(destination[at..], blob.Account);
+        at += WriteShortString(destination[at..], blob.MimeHint ?? "");
+        BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)blob.Deliveries.Length);
+        at += 2;
+        foreach (var d in blob.Deliveries)
+        {
+            d.Capability.CopyTo(destination[at..]);
+            d.Hash.CopyTo(destination[(at + 32)..]);
+            at += 64;
+            at += WriteShortString(destination[at..], d.Domain);
+        }
+
+        return at;
+    }
+
+    /// <summary>Decodes a submission record into a fresh index record with Pending deliveries.</summary>
+    public static BlobEntry ReadSubmission(ReadOnlySpan<byte> source, out long atMs)
+    {
+        if (source.Length < SubmissionFixed || source[0] != SubmissionType)
+        {
+            throw new InvalidDataException("Not a transit submission record.");
+        }
+
+        atMs = BinaryPrimitives.ReadInt64BigEndian(source[1..]);
+        var at = 125;
+        var account = ReadShortString(source, ref at);
+        var mime = ReadShortString(source, ref at);
+        var blob = new BlobEntry
+        {
+            Id = new MessageId(source[9..]),
+            SubmittedMs = atMs,
+            ExpiryMs = BinaryPrimitives.ReadInt64BigEndian(source[41..]),
+            Size = BinaryPrimitives.ReadInt64BigEndian(source[49..]),
+            PayloadHash = new Bytes32(source[57..]),
+            Window = new BucketWindow(BinaryPrimitives.ReadInt64BigEndian(source[89..]), BinaryPrimitives.ReadInt64BigEndian(source[97..])),
+            FirstChunk = BinaryPrimitives.ReadInt64BigEndian(source[105..]),
+            ChunkMap = BinaryPrimitives.ReadInt64BigEndian(source[113..]),
+            ChunkSize = BinaryPrimitives.ReadInt32BigEndian(source[121..]),
+            Account = account,
+            MimeHint = mime.Length == 0 ? null : mime,
+        };
+
+        var count = BinaryPrimitives.ReadUInt16BigEndian(source[at..]);
+        at += 2;
+        var deliveries = new DeliveryEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            var capability = new FetchCapability(source.Slice(at, 32));
+            var hash = new RecipientHash(source.Slice(at + 32, 32));
+            at += 64;
+            deliveries[i] = new DeliveryEntry(blob, capability, ReadShortString(source, ref at), hash) { NextAttemptMs = atMs };
+        }
+
+        blob.Deliveries = deliveries;
+        blob.PendingCount = count;
+        return blob;
+    }
+
+    public static int MeasureStateChange(int count) => 1 + 8 + 1 + 2 + (32 * count);
+
+    public static int WriteStateChange(Span<byte> destination, DeliveryState state, long atMs, ReadOnlySpan<FetchCapability> capabilities)
+    {
+        destination[0] = StateChangeType;
+        BinaryPrimitives.WriteInt64BigEndian(destination[1..], atMs);
+        destination[9] = (byte)state;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)capabilities.Length);
+        var at = 12;
+        foreach (var capability in capabilities)
+        {
+            capability.CopyTo(destination[at..]);
+            at += 32;
+        }
+
+        return at;
+    }
+
+    public static DeliveryState ReadStateChange(ReadOnlySpan<byte> source, out long atMs, out int count)
+    {
+        atMs = BinaryPrimitives.ReadInt64BigEndian(source[1..]);
+        count = BinaryPrimitives.ReadUInt16BigEndian(source[10..]);
+        return (DeliveryState)source[9];
+    }
+
+    public static FetchCapability StateChangeCapability(ReadOnlySpan<byte> source, int index) => new(source.Slice(12 + (32 * index), 32));
+
+    private static int WriteShortString(Span<byte> destination, string value)
+    {
+        var written = Encoding.UTF8.GetBytes(value, destination[1..]);
+        destination[0] = checked((byte)written);
+        return 1 + written;
+    }
+
+    private static string ReadShortString(ReadOnlySpan<byte> source, ref int at)
+    {
+        var length = source[at];
+        var value = Encoding.UTF8.GetString(source.Slice(at + 1, length));
+        at += 1 + length;
+        return value;
+    }
+}

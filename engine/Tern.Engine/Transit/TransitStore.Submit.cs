@@ -1,0 +1,274 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using FASTER.core;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Transit;
+
+public sealed partial class TransitStore
+{
+    // Chunks of a large blob the hasher may lag behind the log (buffers of ChunkSize each).
+    private const int HashPipelineDepth = 4;
+
+    /// <summary>
+    /// Stores a blob for its recipients (docs/ARCHITECTURE.md §3.2): checks the request and the quotas before writing
+    /// anything, streams <paramref name="content"/> into the expiry bucket's log chunk by chunk while hashing it
+    /// (BLAKE2b-256), draws the message id and one capability per recipient from the CSPRNG, and returns once the group
+    /// commit has made the chunks and the journal entry durable.
+    /// </summary>
+    /// <exception cref="ArgumentException">A malformed request, or an expiry beyond <see cref="TransitStoreOptions.MaxTransit"/>.</exception>
+    /// <exception cref="TransitQuotaException">A quota refuses the submission; the message names the limit.</exception>
+    public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var (domains, quota) = ValidateRequest(request);
+        var nowMs = NowMs;
+        var expiryMs = request.TransitExpiry.ToUnixTimeMilliseconds();
+        CheckExpiry(request.TransitExpiry, expiryMs, nowMs);
+
+        long? declared = request.DeclaredSize ?? (content.CanSeek ? content.Length - content.Position : null);
+        if (declared < 0)
+        {
+            throw new ArgumentException($"DeclaredSize is {declared}; it must not be negative.", nameof(request));
+        }
+
+        BucketLog bucket;
+        long reservation;
+        lock (_index)
+        {
+            ReserveQuotaLocked(quota, declared ?? 0, declared is null);
+            try
+            {
+                bucket = BucketLocked(BucketWindow.For(expiryMs, _bucketWidthMs), create: true);
+                reservation = bucket.Reserve();
+            }
+            catch
+            {
+                ReleaseQuotaLocked(quota);
+                throw;
+            }
+        }
+
+        var enqueued = false;
+        try
+        {
+            var written = await WriteBlobAsync(bucket.Log!, content, declared, quota, cancellationToken).ConfigureAwait(false);
+            var messageId = MessageId.NewRandom();
+            var blob = new BlobEntry
+            {
+                Id = messageId,
+                Account = request.Account,
+                MimeHint = string.IsNullOrEmpty(request.MimeHint) ? null : request.MimeHint,
+                SubmittedMs = NowMs,
+                ExpiryMs = expiryMs,
+                Size = written.Size,
+                PayloadHash = written.Hash,
+                Window = bucket.Window,
+                FirstChunk = written.FirstChunk,
+                ChunkMap = written.ChunkMap,
+                ChunkSize = _options.ChunkSize,
+            };
+
+            var capabilities = new FetchCapability[domains.Length];
+            var deliveries = new DeliveryEntry[domains.Length];
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                capabilities[i] = FetchCapability.NewRandom();
+                deliveries[i] = new DeliveryEntry(blob, capabilities[i], domains[i], request.Recipients[i].Hash) { NextAttemptMs = blob.SubmittedMs };
+            }
+
+            blob.Deliveries = deliveries;
+            blob.PendingCount = deliveries.Length;
+
+            var length = JournalCodec.MeasureSubmission(blob);
+            var record = ArrayPool<byte>.Shared.Rent(length);
+            JournalCodec.WriteSubmission(record, blob, blob.SubmittedMs);
+            var op = new JournalOp(record, length, bucket)
+            {
+                Submission = new PendingSubmission(blob, bucket, reservation, quota),
+                Apply = _applySubmission,
+            };
+
+            // Once enqueued the entry is in the journal: the commit loop owns the reservations and the outcome.
+            var committed = _committer.EnqueueAsync(op);
+            enqueued = true;
+            await committed.ConfigureAwait(false);
+            return new SubmissionResult(messageId, capabilities, blob.Size, blob.PayloadHash, DateTimeOffset.FromUnixTimeMilliseconds(expiryMs));
+        }
+        catch when (!enqueued)
+        {
+            // The chunks already written are dead space, freed with the bucket's head.
+            lock (_index)
+            {
+                ReleaseQuotaLocked(quota);
+            }
+
+            bucket.EndReservation(reservation, -1);
+            lock (_index)
+            {
+                _truncateQueue.Add(bucket);
+            }
+
+            throw;
+        }
+    }
+
+    private void ApplySubmission(JournalOp op)
+    {
+        var submission = op.Submission!;
+        var blob = submission.Blob;
+        ReleaseQuotaLocked(submission.Quota);
+        IndexBlobLocked(blob, submission.Bucket);
+        _ledger.Submitted(blob, blob.SubmittedMs);
+        submission.Bucket.EndReservation(submission.BucketReservation, blob.Size > 0 ? blob.FirstChunk : -1);
+    }
+
+    private async Task<WrittenBlob> WriteBlobAsync(FasterLog log, Stream content, long? declared, QuotaReservation quota, CancellationToken cancellationToken)
+    {
+        var chunkSize = _options.ChunkSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        var addresses = ArrayPool<long>.Shared.Rent(16);
+        long count = 0;
+        long size = 0;
+        PipelinedHasher? pipeline = null;
+
+        // Disposed only after the pipeline, whose thread may still be appending to it.
+        var hasher = new Blake2bHasher(Bytes32.Size);
+        try
+        {
+            while (true)
+            {
+                var chunk = pipeline is null ? buffer : await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
+                int n;
+                long address;
+                try
+                {
+                    n = await content.ReadAtLeastAsync(chunk.AsMemory(0, chunkSize), chunkSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        pipeline?.Return(chunk);
+                        break;
+                    }
+
+                    if (declared is { } limit && size + n > limit)
+                    {
+                        throw new ArgumentException($"The content is longer than its DeclaredSize ({limit} bytes).", nameof(content));
+                    }
+
+                    if (declared is null)
+                    {
+                        lock (_index)
+                        {
+                            ReserveQuotaLocked(quota, n, incremental: true);
+                        }
+                    }
+
+                    if (pipeline is null)
+                    {
+                        hasher.Append(chunk.AsSpan(0, n));
+                    }
+
+                    address = await log.EnqueueAsync(chunk.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+                catch when (pipeline is not null)
+                {
+                    pipeline.Return(chunk);
+                    throw;
+                }
+
+                pipeline?.Submit(chunk, n);
+                if (count == addresses.Length)
+                {
+                    var larger = ArrayPool<long>.Shared.Rent(addresses.Length * 2);
+                    addresses.AsSpan().CopyTo(larger);
+                    ArrayPool<long>.Shared.Return(addresses);
+                    addresses = larger;
+                }
+
+                addresses[count++] = address;
+                size += n;
+                if (n < chunkSize)
+                {
+                    break;
+                }
+
+                // A second full chunk means a large blob: hash the rest on another thread, a few chunks behind the log.
+                if (pipeline is null && count == 2)
+                {
+                    pipeline = new PipelinedHasher(hasher, chunkSize, HashPipelineDepth);
+                }
+            }
+
+            if (declared is { } expected && size != expected)
+            {
+                throw new ArgumentException($"The content is {size} bytes, shorter than its DeclaredSize ({expected} bytes).", nameof(content));
+            }
+
+            if (pipeline is not null)
+            {
+                await pipeline.CompleteAsync().ConfigureAwait(false);
+            }
+
+            var hash = new byte[Bytes32.Size];
+            hasher.Finish(hash);
+            var first = count > 0 ? addresses[0] : 0;
+            var map = count > 1 ? await WriteChunkMapAsync(log, addresses.AsMemory(0, (int)count), buffer, cancellationToken).ConfigureAwait(false) : first;
+            return new WrittenBlob(size, new Bytes32(hash), first, map);
+        }
+        finally
+        {
+            if (pipeline is not null)
+            {
+                await pipeline.DisposeAsync().ConfigureAwait(false);
+            }
+
+            hasher.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<long>.Shared.Return(addresses);
+        }
+    }
+
+    /// <summary>
+    /// Writes the chunk map after the chunks: one entry of addresses when they fit in a chunk, otherwise entries of
+    /// addresses and a root listing them. Returns the address of the map (or root).
+    /// </summary>
+    private async Task<long> WriteChunkMapAsync(FasterLog log, Memory<long> addresses, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var perEntry = _options.ChunkSize / sizeof(long);
+        if (addresses.Length <= perEntry)
+        {
+            return await log.EnqueueAsync(EncodeAddresses(addresses.Span, buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        var entries = (addresses.Length + perEntry - 1) / perEntry;
+        if (entries > perEntry)
+        {
+            throw new ArgumentException($"The blob has {addresses.Length} chunks, more than ChunkSize ({_options.ChunkSize}) allows ({(long)perEntry * perEntry}).");
+        }
+
+        var roots = new long[entries];
+        for (var i = 0; i < entries; i++)
+        {
+            var slice = addresses.Slice(i * perEntry, Math.Min(perEntry, addresses.Length - (i * perEntry)));
+            roots[i] = await log.EnqueueAsync(EncodeAddresses(slice.Span, buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await log.EnqueueAsync(EncodeAddresses(roots, buffer), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReadOnlyMemory<byte> EncodeAddresses(ReadOnlySpan<long> addresses, byte[] buffer)
+    {
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(i * sizeof(long)), addresses[i]);
+        }
+
+        return buffer.AsMemory(0, addresses.Length * sizeof(long));
+    }
+
+    private readonly record struct WrittenBlob(long Size, Bytes32 Hash, long FirstChunk, long ChunkMap);
+}

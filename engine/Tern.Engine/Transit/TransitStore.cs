@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Accounting;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// The sender's reliability buffer (docs/ARCHITECTURE.md §3.2–§3.4): blobs in expiry-bucketed FasterLogs, submissions
+/// and delivery state changes in a journal FasterLog committed by one group-commit loop, and an in-memory index
+/// (capability → delivery, message id → blob) checkpointed to a file and rebuilt by journal replay.
+/// Thread-safe.
+/// </summary>
+public sealed partial class TransitStore : IAsyncDisposable
+{
+    /// <summary>Returned by <see cref="ReadAsync"/> for a capability that is unknown, expired or retracted.</summary>
+    public const int NotFound = -1;
+
+    /// <summary>Most recipients in one submission.</summary>
+    public const int MaxRecipients = 1000;
+
+    private readonly TransitStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _blobsDirectory;
+    private readonly string _indexDirectory;
+    private readonly IDevice _journalDevice;
+    private readonly FasterLog _journal;
+    private readonly GroupCommitter _committer;
+    private readonly long _bucketWidthMs;
+
+    // One lock guards the index, the ledger and the bucket table; held only for in-memory work.
+    private readonly object _index = new();
+    private readonly Dictionary<FetchCapability, DeliveryEntry> _deliveries = [];
+    private readonly Dictionary<MessageId, BlobEntry> _blobs = [];
+    private readonly Dictionary<BucketWindow, BucketLog> _buckets = [];
+    private readonly HashSet<BucketLog> _truncateQueue = [];
+    private readonly TransitLedger _ledger = new();
+    private readonly Action<JournalOp> _applySubmission;
+    private readonly Action<JournalOp> _applyStateChange;
+
+    // Serializes sweeps, reclamation and checkpoints.
+    private readonly SemaphoreSlim _maintenance = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _maintenanceLoop = Task.CompletedTask;
+    private long _lastApplied = -1;
+    private int _disposed;
+
+    private TransitStore(TransitStoreOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _bucketWidthMs = (long)options.ExpiryBucketWidth.TotalMilliseconds;
+        var root = Path.Combine(options.DataDirectory, "transit");
+        var journalDirectory = Path.Combine(root, "journal");
+        _blobsDirectory = Path.Combine(root, "blobs");
+        _indexDirectory = Path.Combine(root, "index");
+        Directory.CreateDirectory(journalDirectory);
+        Directory.CreateDirectory(_blobsDirectory);
+        Directory.CreateDirectory(_indexDirectory);
+
+        _journalDevice = Devices.CreateLogDevice(Path.Combine(journalDirectory, "journal.log"));
+        _journal = new FasterLog(new FasterLogSettings
+        {
+            LogDevice = _journalDevice,
+            LogCommitDir = Path.Combine(journalDirectory, "commits"),
+            PageSizeBits = options.JournalPageSizeBits,
+            MemorySizeBits = options.JournalMemorySizeBits,
+            SegmentSizeBits = options.JournalSegmentSizeBits,
+        });
+        _committer = new GroupCommitter(_journal, ApplyBatch, logger);
+        _applySubmission = ApplySubmission;
+        _applyStateChange = ApplyStateChange;
+    }
+
+    /// <summary>
+    /// Opens (or creates) the store under <see cref="TransitStoreOptions.DataDirectory"/>: validates the options, loads the
+    /// latest index checkpoint, replays the journal after it, and expires what passed its expiry while the node was down.
+    /// </summary>
+    public static async Task<TransitStore> OpenAsync(TransitStoreOptions options, TimeProvider? timeProvider = null, ILogger<TransitStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var store = new TransitStore(options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var replayed = await store.RecoverAsync().ConfigureAwait(false);
+            store._committer.Start();
+            await store.SweepAsync(store._time.GetUtcNow()).ConfigureAwait(false);
+            if (options.CheckpointInterval != Timeout.InfiniteTimeSpan)
+            {
+                store._maintenanceLoop = Task.Run(store.MaintainAsync);
+            }
+
+            TransitLog.Opened(store._logger, options.DataDirectory, store._blobs.Count, store._deliveries.Count, replayed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeCoreAsync(checkpoint: false).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Live bytes, byte-seconds and deliveries by state of an account (docs/ARCHITECTURE.md §3.4).</summary>
+    public TransitStats GetAccountStats(string account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        lock (_index)
+        {
+            return _ledger.AccountStats(account, NowMs);
+        }
+    }
+
+    /// <summary>Live bytes, byte-seconds and deliveries by state of a destination domain.</summary>
+    public TransitStats GetDomainStats(string domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var normalized = DomainName.Normalize(domain);
+        lock (_index)
+        {
+            return _ledger.DomainStats(normalized, NowMs);
+        }
+    }
+
+    /// <summary>Commits made by the group-commit loop so far (each one shared by every entry of its batch).</summary>
+    public long CommitCount => _committer.Commits;
+
+    /// <summary>Stops maintenance, drains the commit loop, takes a final checkpoint and closes the logs.</summary>
+    public ValueTask DisposeAsync() => DisposeCoreAsync(checkpoint: true);
+
+    /// <summary>Closes without the final checkpoint, as a crash after the last commit would leave the files (tests).</summary>
+    internal ValueTask CloseWithoutCheckpointAsync() => DisposeCoreAsync(checkpoint: false);
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async ValueTask DisposeCoreAsync(bool checkpoint)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _maintenanceLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        try
+        {
+            if (checkpoint)
+            {
+                await CheckpointAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await _committer.DisposeAsync().ConfigureAwait(false);
+            foreach (var bucket in _buckets.Values)
+            {
+                bucket.Dispose();
+            }
+
+            _journal.Dispose();
+            _journalDevice.Dispose();
+            _maintenance.Dispose();
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Applies a committed batch in journal order; called by the commit loop.</summary>
+    private void ApplyBatch(List<JournalOp> batch)
+    {
+        lock (_index)
+        {
+            foreach (var op in batch)
+            {
+                if (op.Apply is not null)
+                {
+                    op.Apply(op);
+                    _lastApplied = op.Address;
+                }
+            }
+        }
+    }
+
+    private BucketLog BucketLocked(BucketWindow window, bool create)
+    {
+        if (_buckets.TryGetValue(window, out var bucket) && (bucket.Log is not null || !create))
+        {
+            return bucket;
+        }
+
+        var directory = Path.Combine(_blobsDirectory, window.DirectoryName);
+        var opened = create ? BucketLog.Open(window, directory, _options) : BucketLog.Missing(window, directory);
+        if (bucket is not null)
+        {
+            // A bucket known only from the journal (its files were gone at recovery) gets a log for new submissions; its
+            // old blobs keep pointing at the missing log, so they stay unreadable, and still expire with the bucket.
+            opened.Blobs.AddRange(bucket.Blobs);
+        }
+
+        _buckets[window] = opened;
+        return opened;
+    }
+
+    private void IndexBlobLocked(BlobEntry blob, BucketLog bucket)
+    {
+        blob.Bucket = bucket;
+        _blobs.Add(blob.Id, blob);
+        foreach (var d in blob.Deliveries)
+        {
+            _deliveries.Add(d.Capability, d);
+        }
+
+        bucket.Blobs.Add(blob);
+    }
+
+    /// <summary>Moves a Pending delivery to a final state, charging the ledger and unpinning a blob that died.</summary>
+    private bool TransitionLocked(DeliveryEntry delivery, DeliveryState to, long atMs)
+    {
+        if (delivery.State != DeliveryState.Pending)
+        {
+            return false;
+        }
+
+        var blob = delivery.Blob;
+        delivery.State = to;
+        blob.PendingCount--;
+        var died = blob.PendingCount == 0;
+        _ledger.Transitioned(blob, delivery, to, died, atMs);
+        if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
+        {
+            bucket.RemoveLive(blob.FirstChunk);
+            _truncateQueue.Add(bucket);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,96 @@
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// Options of the <see cref="TransitStore"/> (docs/ARCHITECTURE.md §3.2–§3.4). Validated by
+/// <see cref="TransitStore.OpenAsync"/>, which refuses bad values with an error naming the option.
+/// </summary>
+public sealed class TransitStoreOptions
+{
+    /// <summary>The protocol's maximum transit expiry (docs/PROTOCOL.md §12): 30 days.</summary>
+    public static readonly TimeSpan ProtocolMaxTransit = TimeSpan.FromDays(30);
+
+    /// <summary>Directory of the store; <c>transit/</c> is created under it. Required.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>Longest transit expiry accepted, at most <see cref="ProtocolMaxTransit"/>. Defaults to 30 days.</summary>
+    public TimeSpan MaxTransit { get; set; } = ProtocolMaxTransit;
+
+    /// <summary>Width of an expiry bucket: blobs whose expiries fall in one window share one log (§3.3). Defaults to 1 day.</summary>
+    public TimeSpan ExpiryBucketWidth { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Bytes per blob chunk entry; must fit in a blob log page. Defaults to 256 KiB.</summary>
+    public int ChunkSize { get; set; } = 256 * 1024;
+
+    /// <summary>Page size of each blob log, as a power of two: the unit of a device write. Defaults to 22 (4 MiB).</summary>
+    public int BlobPageSizeBits { get; set; } = 22;
+
+    /// <summary>
+    /// In-memory buffer of each blob log, as a power of two; at least two pages. Each open bucket holds up to this much
+    /// once it has been written to, so memory grows with the number of buckets (at most MaxTransit / ExpiryBucketWidth
+    /// + 1). Large blobs stream faster with more pages in flight. Defaults to 25 (32 MiB).
+    /// </summary>
+    public int BlobMemorySizeBits { get; set; } = 25;
+
+    /// <summary>Segment (file) size of each blob log, as a power of two; space is freed a segment at a time. Defaults to 26 (64 MiB).</summary>
+    public int BlobSegmentSizeBits { get; set; } = 26;
+
+    /// <summary>Page size of the journal, as a power of two, at least 19. Defaults to 20 (1 MiB).</summary>
+    public int JournalPageSizeBits { get; set; } = 20;
+
+    /// <summary>In-memory buffer of the journal, as a power of two; at least two pages. Defaults to 22 (4 MiB).</summary>
+    public int JournalMemorySizeBits { get; set; } = 22;
+
+    /// <summary>Segment (file) size of the journal, as a power of two. Defaults to 26 (64 MiB).</summary>
+    public int JournalSegmentSizeBits { get; set; } = 26;
+
+    /// <summary>
+    /// Interval of the background maintenance (expiry sweep, index checkpoint, journal truncation).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off (the owner then calls <see cref="TransitStore.SweepAsync"/>
+    /// and <see cref="TransitStore.CheckpointAsync"/>). Defaults to 1 minute.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Live bytes one account may hold in transit; 0 means no limit. Defaults to 0.</summary>
+    public long AccountLiveBytesLimit { get; set; }
+
+    /// <summary>Longest transit expiry an account may ask for, at most <see cref="MaxTransit"/>. Defaults to <see cref="ProtocolMaxTransit"/>.</summary>
+    public TimeSpan AccountMaxExpiry { get; set; } = ProtocolMaxTransit;
+
+    /// <summary>Live bytes of pending deliveries to one destination domain; 0 means no limit. Defaults to 0.</summary>
+    public long DomainLiveBytesLimit { get; set; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("TransitStoreOptions.DataDirectory is required.");
+        }
+
+        Require(MaxTransit > TimeSpan.Zero && MaxTransit <= ProtocolMaxTransit, nameof(MaxTransit), MaxTransit, $"between 0 and {ProtocolMaxTransit} (docs/PROTOCOL.md §12)");
+        Require(AccountMaxExpiry > TimeSpan.Zero && AccountMaxExpiry <= MaxTransit, nameof(AccountMaxExpiry), AccountMaxExpiry, $"between 0 and MaxTransit ({MaxTransit})");
+        Require(ExpiryBucketWidth >= TimeSpan.FromSeconds(1) && ExpiryBucketWidth <= MaxTransit, nameof(ExpiryBucketWidth), ExpiryBucketWidth, $"between 1 s and MaxTransit ({MaxTransit})");
+        Require(BlobPageSizeBits is >= 12 and <= 28, nameof(BlobPageSizeBits), BlobPageSizeBits, "between 12 and 28");
+        Require(BlobMemorySizeBits > BlobPageSizeBits && BlobMemorySizeBits <= 34, nameof(BlobMemorySizeBits), BlobMemorySizeBits, $"greater than BlobPageSizeBits ({BlobPageSizeBits}) and at most 34");
+        Require(BlobSegmentSizeBits >= BlobPageSizeBits && BlobSegmentSizeBits <= 36, nameof(BlobSegmentSizeBits), BlobSegmentSizeBits, $"at least BlobPageSizeBits ({BlobPageSizeBits}) and at most 36");
+        // A journal page must hold the largest submission record (MaxRecipients deliveries with the longest domains).
+        Require(JournalPageSizeBits is >= 19 and <= 28, nameof(JournalPageSizeBits), JournalPageSizeBits, "between 19 (512 KiB, room for a submission of TransitStore.MaxRecipients) and 28");
+        Require(JournalMemorySizeBits > JournalPageSizeBits && JournalMemorySizeBits <= 34, nameof(JournalMemorySizeBits), JournalMemorySizeBits, $"greater than JournalPageSizeBits ({JournalPageSizeBits}) and at most 34");
+        Require(JournalSegmentSizeBits >= JournalPageSizeBits && JournalSegmentSizeBits <= 36, nameof(JournalSegmentSizeBits), JournalSegmentSizeBits, $"at least JournalPageSizeBits ({JournalPageSizeBits}) and at most 36");
+
+        // A chunk is one log entry and an entry never spans pages; keep room for the entry header. The chunk map of a
+        // blob is written as entries of ChunkSize bytes, so it must hold at least two addresses.
+        var maxChunk = (1 << BlobPageSizeBits) - 64;
+        Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
+        Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
+        Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
+        Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
+    }
+
+    private static void Require(bool condition, string name, object value, string expected)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"TransitStoreOptions.{name} is {value}; it must be {expected}.");
+        }
+    }
+}

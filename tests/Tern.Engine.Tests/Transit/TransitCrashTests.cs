@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tern.CrashHarness;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Tests.Transit;
+
+/// <summary>
+/// kill -9 under load loses no acknowledged submission (DESIGN.md §5): a child process submits and acknowledges blobs,
+/// is killed with SIGKILL at several moments, and each time the store reopened in-process must hold every blob it
+/// acknowledged, byte for byte, with its deliveries pending for the right recipients.
+/// </summary>
+public sealed class TransitCrashTests : IDisposable
+{
+    private const int MinAcksBeforeKill = 40;
+    private const int Workers = 16;
+    private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly TransitTestDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Acknowledged_submissions_survive_SIGKILL_at_any_moment()
+    {
+        // Fixed delays after the minimum number of acknowledgements: different points in the commit and checkpoint cycles.
+        int[] killDelaysMs = [0, 23, 90, 260, 410];
+        var acknowledged = new Dictionary<int, Ack>();
+        for (var round = 0; round < killDelaysMs.Length; round++)
+        {
+            foreach (var ack in await RunAndKillAsync((round + 1) * 1_000_000, killDelaysMs[round]))
+            {
+                acknowledged.Add(ack.Seed, ack);
+            }
+
+            Assert.True(acknowledged.Count >= (round + 1) * MinAcksBeforeKill);
+            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path));
+            foreach (var ack in acknowledged.Values)
+            {
+                await AssertIntactAsync(store, ack);
+            }
+        }
+    }
+
+    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs)
+    {
+        using var cts = new CancellationTokenSource(RoundTimeout);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HarnessPath());
+        start.ArgumentList.Add(_directory.Path);
+        start.ArgumentList.Add(firstSeed.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(Workers.ToString(CultureInfo.InvariantCulture));
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        var acks = new List<Ack>();
+        var killAt = (Stopwatch?)null;
+        try
+        {
+            while (true)
+            {
+                if (killAt is not null && killAt.ElapsedMilliseconds >= killDelayMs)
+                {
+                    break;
+                }
+
+                var line = await process.StandardOutput.ReadLineAsync(cts.Token);
+                if (line is null)
+                {
+                    Assert.Fail($"harness exited early ({(process.HasExited ? process.ExitCode : -1)}): {await stderr}");
+                }
+
+                if (Ack.TryParse(line, out var ack))
+                {
+                    acks.Add(ack);
+                }
+
+                if (acks.Count >= MinAcksBeforeKill && killAt is null)
+                {
+                    killAt = Stopwatch.StartNew();
+                }
+            }
+        }
+        finally
+        {
+            // Process.Kill sends SIGKILL on Linux.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        // Lines written before the kill and still in the pipe were acknowledged too.
+        while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } rest)
+        {
+            if (Ack.TryParse(rest, out var ack))
+            {
+                acks.Add(ack);
+            }
+        }
+
+        return acks;
+    }
+
+    private static async Task AssertIntactAsync(TransitStore store, Ack ack)
+    {
+        var content = CrashWorkload.Content(ack.Seed);
+        var recipients = CrashWorkload.Recipients(ack.Seed);
+        Assert.Equal(recipients.Length, ack.Capabilities.Length);
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            var delivery = store.GetDelivery(ack.Capabilities[i]);
+            Assert.True(delivery is not null, $"seed {ack.Seed}: delivery {i} lost");
+            Assert.Equal(ack.MessageId, delivery.Value.MessageId);
+            Assert.Equal(DeliveryState.Pending, delivery.Value.State);
+            Assert.Equal(recipients[i].Domain, delivery.Value.DestinationDomain);
+            Assert.Equal(recipients[i].Hash, delivery.Value.RecipientHash);
+            Assert.Equal(content.Length, delivery.Value.Size);
+        }
+
+        Assert.Equal(content, await TransitTestStores.ReadAllAsync(store, ack.Capabilities[^1], content.Length, piece: 5000));
+    }
+
+    private static string HarnessPath()
+    {
+        // bin/<Configuration>/<tfm>/ of this test assembly, mapped to the harness project's output.
+        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var tfm = Path.GetFileName(baseDirectory);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
+        var tests = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "..", ".."));
+        var path = Path.Combine(tests, "Tern.CrashHarness", "bin", configuration, tfm, "Tern.CrashHarness.dll");
+        Assert.True(File.Exists(path), $"crash harness not built at {path}");
+        return path;
+    }
+
+    private sealed record Ack(int Seed, MessageId MessageId, FetchCapability[] Capabilities)
+    {
+        public static bool TryParse(string line, out Ack ack)
+        {
+            ack = null!;
+            var parts = line.Split(' ');
+            if (parts.Length < 4 || parts[0] != "ACK" || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var seed) || !MessageId.TryParse(parts[2], out var id))
+            {
+                return false;
+            }
+
+            var capabilities = new FetchCapability[parts.Length - 3];
+            for (var i = 0; i < capabilities.Length; i++)
+            {
+                if (!FetchCapability.TryParse(parts[i + 3], out capabilities[i]))
+                {
+                    return false;
+                }
+            }
+
+            if (capabilities.Length != CrashWorkload.Recipients(seed).Length)
+            {
+                return false;
+            }
+
+            ack = new Ack(seed, id, capabilities);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Tern.Engine.Transit;
+using static Tern.Engine.Tests.Transit.TransitTestStores;
+
+namespace Tern.Engine.Tests.Transit;
+
+public sealed class TransitQuotaTests : IDisposable
+{
+    private readonly TransitTestDirectory _directory = new();
+    private readonly ManualTimeProvider _time = new(Start);
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Account_live_bytes_limit_refuses_before_writing_and_names_the_limit()
+    {
+        var options = Options(_directory.Path);
+        options.AccountLiveBytesLimit = 10_000;
+        await using var store = await TransitStore.OpenAsync(options, _time);
+        await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(8000, 1), seekable: true));
+        var sizeBefore = _directory.SizeOnDisk(includeCommitMetadata: false);
+
+        // Seekable: the size is known up front, so nothing is written.
+        var declared = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(3000, 2), seekable: true)));
+        Assert.Contains("AccountLiveBytesLimit (10000 bytes)", declared.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(TransitStoreOptions.AccountLiveBytesLimit), declared.Limit);
+        Assert.Equal(sizeBefore, _directory.SizeOnDisk(includeCommitMetadata: false));
+
+        // Unknown size: refused as the stream crosses the limit.
+        await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(9000, 3), seekable: false)));
+
+        // Other accounts are not affected, and the refused submissions hold nothing.
+        await store.SubmitAsync(Request(Start.AddDays(1), "bob"), Stream(Bytes(9000, 4), seekable: false));
+        Assert.Equal(8000, store.GetAccountStats("alice").LiveBytes);
+        await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(2000, 5), seekable: false));
+    }
+
+    [Fact]
+    public async Task Domain_live_bytes_limit_counts_each_delivery()
+    {
+        var options = Options(_directory.Path);
+        options.DomainLiveBytesLimit = 5000;
+        await using var store = await TransitStore.OpenAsync(options, _time);
+        await store.SubmitAsync(Request(Start.AddDays(1), "alice", "a.example", "a.example"), Stream(Bytes(2000, 1), seekable: true));
+        var error = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "bob", "b.example", "a.example"), Stream(Bytes(1500, 2), seekable: true)));
+        Assert.Contains("'a.example'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DomainLiveBytesLimit (5000 bytes)", error.Message, StringComparison.Ordinal);
+        await store.SubmitAsync(Request(Start.AddDays(1), "bob", "b.example", "a.example"), Stream(Bytes(1000, 3), seekable: true));
+    }
+
+    [Fact]
+    public async Task Expiry_must_be_in_the_future_and_within_the_limits()
+    {
+        var options = Options(_directory.Path);
+        options.MaxTransit = TimeSpan.FromDays(7);
+        options.AccountMaxExpiry = TimeSpan.FromDays(2);
+        await using var store = await TransitStore.OpenAsync(options, _time);
+
+        var past = await Assert.ThrowsAsync<ArgumentException>(() => store.SubmitAsync(Request(Start), Stream([1], true)));
+        Assert.Contains("not in the future", past.Message, StringComparison.Ordinal);
+        var beyondMax = await Assert.ThrowsAsync<ArgumentException>(() => store.SubmitAsync(Request(Start.AddDays(8)), Stream([1], true)));
+        Assert.Contains("MaxTransit (7.00:00:00)", beyondMax.Message, StringComparison.Ordinal);
+        var beyondAccount = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(3)), Stream([1], true)));
+        Assert.Contains("AccountMaxExpiry (2.00:00:00)", beyondAccount.Message, StringComparison.Ordinal);
+        await store.SubmitAsync(Request(Start.AddDays(2)), Stream([1], true));
+    }
+
+    [Fact]
+    public async Task Bad_requests_and_options_get_clear_errors()
+    {
+        var options = Options(_directory.Path);
+        options.MaxTransit = TimeSpan.FromDays(31);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => TransitStore.OpenAsync(options, _time));
+        Assert.Contains("TransitStoreOptions.MaxTransit", error.Message, StringComparison.Ordinal);
+
+        options = Options(_directory.Path);
+        options.ChunkSize = 1 << 20;
+        error = await Assert.ThrowsAsync<ArgumentException>(() => TransitStore.OpenAsync(options, _time));
+        Assert.Contains("TransitStoreOptions.ChunkSize", error.Message, StringComparison.Ordinal);
+
+        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        var noRecipients = new SubmissionRequest { Account = "a", Recipients = [], TransitExpiry = Start.AddDays(1) };
+        Assert.Contains("recipients", (await Assert.ThrowsAsync<ArgumentException>(() => store.SubmitAsync(noRecipients, Stream([1], true)))).Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SubmitAsync(Request(Start.AddDays(1), "alice", "not a domain"), Stream([1], true)));
+    }
+}

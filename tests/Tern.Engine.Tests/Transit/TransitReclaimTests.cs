@@ -1,0 +1,138 @@
+using Tern.Engine.Transit;
+using static Tern.Engine.Tests.Transit.TransitTestStores;
+
+namespace Tern.Engine.Tests.Transit;
+
+/// <summary>Space reclamation (docs/ARCHITECTURE.md §3.3), measured as the size of the files on disk.</summary>
+public sealed class TransitReclaimTests : IDisposable
+{
+    private readonly TransitTestDirectory _directory = new();
+    private readonly ManualTimeProvider _time = new(Start);
+
+    public void Dispose() => _directory.Dispose();
+
+    private string BlobsDirectory => Path.Combine(_directory.Path, "transit", "blobs");
+
+    private string JournalDirectory => Path.Combine(_directory.Path, "transit", "journal");
+
+    [Fact]
+    public async Task Fetching_and_retracting_the_head_of_a_bucket_frees_its_segments()
+    {
+        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        var results = new List<SubmissionResult>();
+        for (var i = 0; i < 40; i++)
+        {
+            results.Add(await store.SubmitAsync(Request(Start.AddDays(2)), Stream(Bytes(20_000, i), seekable: false)));
+        }
+
+        var full = DirectorySize(BlobsDirectory);
+        Assert.True(full >= 40 * 20_000, $"blobs take {full} bytes");
+
+        // Kill the first half (fetch or retract); the second half pins the rest.
+        for (var i = 0; i < 20; i++)
+        {
+            if (i % 2 == 0)
+            {
+                await store.MarkFetchedAsync(results[i].Capabilities[0]);
+            }
+            else
+            {
+                await store.RetractAsync(results[i].MessageId, "alice");
+            }
+        }
+
+        await store.SweepAsync(_time.GetUtcNow());
+        var half = await SettledSizeAsync(BlobsDirectory, full * 0.65);
+        Assert.True(half < full * 0.65, $"after freeing the first half: {half} of {full} bytes");
+
+        // A dead blob behind a live one stays until the live one dies (head truncation only).
+        await store.MarkFetchedAsync(results[39].Capabilities[0]);
+        await store.SweepAsync(_time.GetUtcNow());
+        Assert.True(DirectorySize(BlobsDirectory) >= half - (64 * 1024), "a blob behind live ones is not freed");
+
+        for (var i = 20; i < 39; i++)
+        {
+            await store.MarkFetchedAsync(results[i].Capabilities[0]);
+        }
+
+        await store.SweepAsync(_time.GetUtcNow());
+        var empty = await SettledSizeAsync(BlobsDirectory, full * 0.15);
+        Assert.True(empty < full * 0.15, $"after freeing everything: {empty} of {full} bytes");
+
+        // The live second half stayed readable until it died.
+        Assert.Equal(TransitStore.NotFound, await store.ReadAsync(results[0].Capabilities[0], 0, new byte[1]));
+    }
+
+    [Fact]
+    public async Task Expired_buckets_are_deleted_and_the_journal_is_truncated_after_a_checkpoint()
+    {
+        await using (var store = await TransitStore.OpenAsync(Options(_directory.Path), _time))
+        {
+            // Many small submissions fill several journal segments; bigger blobs fill a bucket expiring within the day.
+            var tasks = new List<Task>();
+            for (var worker = 0; worker < 16; worker++)
+            {
+                var w = worker;
+                tasks.Add(Task.Run(async () =>
+                {
+                    for (var i = 0; i < 250; i++)
+                    {
+                        await store.SubmitAsync(Request(Start.AddHours(1), "alice", "a.example", "b.example", "c.example"), Stream(Bytes(i == 0 ? 50_000 : 10, (w * 1000) + i), seekable: true));
+                    }
+                }));
+            }
+
+            await Task.WhenAll(tasks);
+            var blobsBefore = DirectorySize(BlobsDirectory);
+            var journalBefore = DirectorySize(JournalDirectory);
+            Assert.True(journalBefore > 1 << 20, $"journal is {journalBefore} bytes");
+
+            _time.Advance(TimeSpan.FromDays(1));
+            Assert.Equal(4000, await store.SweepAsync(_time.GetUtcNow()));
+            Assert.Empty(Directory.GetDirectories(BlobsDirectory));
+            Assert.True(DirectorySize(BlobsDirectory) < blobsBefore / 10);
+
+            await store.CheckpointAsync();
+            var journalAfter = await SettledSizeAsync(JournalDirectory, journalBefore / 2);
+            Assert.True(journalAfter < journalBefore / 2, $"journal: {journalAfter} of {journalBefore} bytes");
+            Assert.Equal(12_000, store.GetAccountStats("alice").Expired);
+        }
+
+        // The truncated journal and the checkpoint still recover the same numbers.
+        await using (var store = await TransitStore.OpenAsync(Options(_directory.Path), _time))
+        {
+            Assert.Equal(12_000, store.GetAccountStats("alice").Expired);
+            Assert.Equal(0, store.GetAccountStats("alice").LiveBytes);
+        }
+    }
+
+    /// <summary>FasterLog deletes freed segment files in the background shortly after the commit: wait (bounded) for it.</summary>
+    private static async Task<long> SettledSizeAsync(string directory, double below)
+    {
+        var size = DirectorySize(directory);
+        for (var i = 0; i < 100 && size >= below; i++)
+        {
+            await Task.Delay(20);
+            size = DirectorySize(directory);
+        }
+
+        return size;
+    }
+
+    private static long DirectorySize(string directory)
+    {
+        long total = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                total += new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+            }
+        }
+
+        return total;
+    }
+}

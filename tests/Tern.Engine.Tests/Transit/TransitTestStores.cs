@@ -1,0 +1,82 @@
+using Tern.CrashHarness;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Tests.Transit;
+
+/// <summary>Store options and helpers shared by the transit tests: small chunks, pages and segments.</summary>
+public static class TransitTestStores
+{
+    public const int ChunkSize = 4096;
+
+    public static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static TransitStoreOptions Options(string directory) => new()
+    {
+        DataDirectory = directory,
+        ChunkSize = ChunkSize,
+        BlobPageSizeBits = 14,
+        BlobMemorySizeBits = 16,
+        BlobSegmentSizeBits = 16,
+        JournalPageSizeBits = 19,
+        JournalMemorySizeBits = 21,
+        JournalSegmentSizeBits = 20,
+        CheckpointInterval = Timeout.InfiniteTimeSpan,
+    };
+
+    public static SubmissionRequest Request(DateTimeOffset expiry, string account = "alice", params string[] domains) => new()
+    {
+        Account = account,
+        Recipients = Recipients(domains.Length == 0 ? ["example.org"] : domains),
+        TransitExpiry = expiry,
+        MimeHint = "message/tern",
+    };
+
+    public static TransitRecipient[] Recipients(params string[] domains)
+    {
+        var recipients = new TransitRecipient[domains.Length];
+        for (var i = 0; i < domains.Length; i++)
+        {
+            recipients[i] = new TransitRecipient(domains[i], RecipientHash.NewRandom());
+        }
+
+        return recipients;
+    }
+
+    public static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    public static Stream Stream(byte[] content, bool seekable) => seekable ? new MemoryStream(content, writable: false) : new NonSeekableStream(content);
+
+    public static Bytes32 Hash(byte[] content)
+    {
+        var hash = new byte[32];
+        Blake2b.Hash(content, hash);
+        return new Bytes32(hash);
+    }
+
+    /// <summary>Reads a whole blob through <see cref="TransitStore.ReadAsync"/> in pieces of <paramref name="piece"/> bytes.</summary>
+    public static async Task<byte[]?> ReadAllAsync(TransitStore store, FetchCapability capability, long size, int piece = 3000)
+    {
+        var result = new byte[size];
+        long offset = 0;
+        while (offset < size)
+        {
+            var n = await store.ReadAsync(capability, offset, result.AsMemory((int)offset, (int)Math.Min(piece, size - offset)));
+            if (n == TransitStore.NotFound)
+            {
+                return null;
+            }
+
+            Assert.True(n > 0, $"read returned {n} at {offset} of {size}");
+            offset += n;
+        }
+
+        return result;
+    }
+}
