@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+using FASTER.core;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Pending;
+
+/// <summary>
+/// One caller's sessions on the three stores, with pinned scratch buffers for encoding and reading references.
+/// Rented from <see cref="PendingSessionPool"/> for one synchronous operation: FASTER sessions are
+/// single-threaded and must not be held across an <c>await</c> (FASTER issues #403, #878).
+/// </summary>
+internal sealed unsafe class PendingSession : IDisposable
+{
+    private readonly byte[] _encodeBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
+    private readonly byte[] _readBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
+
+    public PendingSession(
+        FasterKV<Bytes32, CapabilityEntry> capabilities,
+        FasterKV<Bytes32, RecipientState> recipients,
+        FasterKV<RefKey, SpanByte> refs)
+    {
+        var capabilityFunctions = new SimpleFunctions<Bytes32, CapabilityEntry>();
+        Capabilities = capabilities.For(capabilityFunctions).NewSession(capabilityFunctions);
+        var recipientFunctions = new SimpleFunctions<Bytes32, RecipientState>();
+        Recipients = recipients.For(recipientFunctions).NewSession(recipientFunctions);
+        var refFunctions = new RefFunctions();
+        Refs = refs.For(refFunctions).NewSession(refFunctions);
+    }
+
+    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, SimpleFunctions<Bytes32, CapabilityEntry>> Capabilities { get; }
+
+    public ClientSession<Bytes32, RecipientState, RecipientState, RecipientState, Empty, SimpleFunctions<Bytes32, RecipientState>> Recipients { get; }
+
+    public ClientSession<RefKey, SpanByte, SpanByte, RefOutput, Empty, RefFunctions> Refs { get; }
+
+    public Span<byte> EncodeBuffer => _encodeBuffer;
+
+    /// <summary>Reads a capability entry, completing a pending (on-disk) read before returning.</summary>
+    public bool TryReadCapability(ref Bytes32 capability, out CapabilityEntry entry)
+    {
+        entry = default;
+        var status = Capabilities.Read(ref capability, ref entry);
+        if (status.IsPending)
+        {
+            Capabilities.CompletePendingWithOutputs(out var outputs, wait: true);
+            using (outputs)
+            {
+                status = outputs.Next() ? outputs.Current.Status : default;
+                entry = outputs.Current.Output;
+            }
+        }
+
+        return status.Found;
+    }
+
+    public void WriteCapability(ref Bytes32 capability, ref CapabilityEntry entry)
+    {
+        if (Capabilities.Upsert(ref capability, ref entry).IsPending)
+        {
+            Capabilities.CompletePending(wait: true);
+        }
+    }
+
+    public void DeleteCapability(ref Bytes32 capability)
+    {
+        if (Capabilities.Delete(ref capability).IsPending)
+        {
+            Capabilities.CompletePending(wait: true);
+        }
+    }
+
+    public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state)
+    {
+        state = default;
+        var status = Recipients.Read(ref hash, ref state);
+        if (status.IsPending)
+        {
+            Recipients.CompletePendingWithOutputs(out var outputs, wait: true);
+            using (outputs)
+            {
+                status = outputs.Next() ? outputs.Current.Status : default;
+                state = outputs.Current.Output;
+            }
+        }
+
+        return status.Found;
+    }
+
+    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state)
+    {
+        if (Recipients.Upsert(ref hash, ref state).IsPending)
+        {
+            Recipients.CompletePending(wait: true);
+        }
+    }
+
+    public void DeleteRecipient(ref Bytes32 hash)
+    {
+        if (Recipients.Delete(ref hash).IsPending)
+        {
+            Recipients.CompletePending(wait: true);
+        }
+    }
+
+    /// <summary>Writes the first <paramref name="length"/> bytes of <see cref="EncodeBuffer"/> as the reference's value.</summary>
+    public void WriteRef(ref RefKey key, int length)
+    {
+        fixed (byte* p = _encodeBuffer)
+        {
+            var value = SpanByte.FromPointer(p, length);
+            if (Refs.Upsert(ref key, ref value).IsPending)
+            {
+                Refs.CompletePending(wait: true);
+            }
+        }
+    }
+
+    /// <summary>Reads a reference into the session's read buffer; the span is valid until the next read on this session.</summary>
+    public bool TryReadRef(ref RefKey key, out ReadOnlySpan<byte> value)
+    {
+        fixed (byte* p = _readBuffer)
+        {
+            var output = new RefOutput { Buffer = p, Capacity = _readBuffer.Length };
+            var input = default(SpanByte);
+            var status = Refs.Read(ref key, ref input, ref output);
+            if (status.IsPending)
+            {
+                Refs.CompletePendingWithOutputs(out var outputs, wait: true);
+                using (outputs)
+                {
+                    status = outputs.Next() ? outputs.Current.Status : default;
+                    output = outputs.Current.Output;
+                }
+            }
+
+            value = status.Found && output.Length >= 0 ? new ReadOnlySpan<byte>(_readBuffer, 0, output.Length) : default;
+            return status.Found && output.Length >= 0;
+        }
+    }
+
+    public void DeleteRef(ref RefKey key)
+    {
+        if (Refs.Delete(ref key).IsPending)
+        {
+            Refs.CompletePending(wait: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        Capabilities.Dispose();
+        Recipients.Dispose();
+        Refs.Dispose();
+    }
+}

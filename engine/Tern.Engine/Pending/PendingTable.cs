@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using FASTER.core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Pending;
+
+/// <summary>
+/// The recipient side's table of pending references (docs/ARCHITECTURE.md §3.5): notifications received and
+/// not yet fetched, retracted or expired, filed by recipient hash for polling and by capability for idempotent
+/// insert and removal. Three FasterKV stores with bounded memory that spill to disk.
+/// </summary>
+/// <remarks>
+/// The table is a cache of what senders will retransmit anyway: it is checkpointed (<see cref="TakeCheckpointAsync"/>)
+/// and recovered on open, and inserts since the last checkpoint are lost on a crash; the senders' retransmissions
+/// (docs/PROTOCOL.md §4.6) file them again. All methods are thread-safe and synchronous; none holds a FASTER
+/// session across an <c>await</c>.
+/// </remarks>
+public sealed partial class PendingTable : IDisposable, IAsyncDisposable
+{
+    private const int LockStripes = 1024;
+    private const string CountersFile = "counters.bin";
+    private const string SeedFile = "seed.bin";
+
+    private readonly PendingTableOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _directory;
+    private readonly IDevice[] _devices;
+    private readonly FasterKV<Bytes32, CapabilityEntry> _capabilities;
+    private readonly FasterKV<Bytes32, RecipientState> _recipients;
+    private readonly FasterKV<RefKey, SpanByte> _refs;
+    private readonly PendingKeyComparer _comparer;
+    private readonly PendingSessionPool _sessions;
+    private readonly DomainCounters _domains = new();
+    private readonly Lock[] _capabilityLocks = NewLocks();
+    private readonly Lock[] _recipientLocks = NewLocks();
+
+    // Readers are operations, the writer is a checkpoint: a checkpoint sees no operation in flight, so the
+    // three stores and the counters file describe the same instant.
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly long _tombstoneRetentionMs;
+    private long _count;
+    private long _sequenceFloor;
+    private int _disposed;
+
+    /// <summary>Opens the table with options bound by the host.</summary>
+    public PendingTable(IOptions<PendingTableOptions> options, ILogger<PendingTable>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
+    {
+    }
+
+    /// <summary>Opens the table in <see cref="PendingTableOptions.DataDirectory"/>, recovering the latest checkpoint if there is one.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public PendingTable(PendingTableOptions options, ILogger<PendingTable>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _directory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(_directory);
+        _tombstoneRetentionMs = (long)options.TombstoneRetention.TotalMilliseconds;
+        _comparer = LoadOrCreateSeed(Path.Combine(_directory, SeedFile));
+
+        _devices = new IDevice[3];
+        _capabilities = OpenStore<Bytes32, CapabilityEntry>("capabilities", 0, options.CapabilityIndexBytes, options.CapabilityLogMemoryBytes, _comparer, null);
+        _recipients = OpenStore<Bytes32, RecipientState>("recipients", 1, options.RecipientIndexBytes, options.RecipientLogMemoryBytes, _comparer, null);
+        _refs = OpenStore<RefKey, SpanByte>("refs", 2, options.RefIndexBytes, options.RefLogMemoryBytes, _comparer, new SpanByteVarLenStruct());
+        _sessions = new PendingSessionPool(options.MaxSessions, _capabilities, _recipients, _refs);
+
+        var recovered = _capabilities.CurrentVersion > 1;
+        LoadCounters(recovered);
+        PendingLog.Opened(_logger, _directory, recovered, _count, _domains.DomainCount);
+    }
+
+    /// <summary>Live pending references in the table.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Live pending references charged to <paramref name="senderDomain"/> (ASCII, as records carry it); 0 for a domain never seen.</summary>
+    public long GetSenderDomainCount(ReadOnlySpan<byte> senderDomain)
+    {
+        var counter = _domains.Find(senderDomain);
+        return counter is null ? 0 : Interlocked.Read(ref counter.Count);
+    }
+
+    /// <summary>Live pending references charged to <paramref name="senderDomain"/>.</summary>
+    public long GetSenderDomainCount(string senderDomain)
+    {
+        ArgumentNullException.ThrowIfNull(senderDomain);
+        Span<byte> name = stackalloc byte[DomainName.MaxLength];
+        return senderDomain.Length > DomainName.MaxLength || System.Text.Encoding.ASCII.GetBytes(senderDomain, name) != senderDomain.Length
+            ? 0
+            : GetSenderDomainCount(name[..senderDomain.Length]);
+    }
+
+    /// <summary>
+    /// Closes the stores without a checkpoint: anything since the last checkpoint is lost (see the remarks). The
+    /// caller stops calling the table first; operations racing with Dispose are not supported.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _sessions.Dispose();
+        _refs.Dispose();
+        _recipients.Dispose();
+        _capabilities.Dispose();
+        foreach (var device in _devices)
+        {
+            device.Dispose();
+        }
+
+        _gate.Dispose();
+    }
+
+    /// <summary>Takes a checkpoint, then closes the stores.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await TakeCheckpointAsync().ConfigureAwait(false);
+        }
+
+        Dispose();
+    }
+
+    private FasterKV<TKey, TValue> OpenStore<TKey, TValue>(string name, int index, long indexBytes, long memoryBytes, IFasterEqualityComparer<TKey> comparer, IVariableLengthStruct<TValue>? valueLength)
+    {
+        var directory = Path.Combine(_directory, name);
+        Directory.CreateDirectory(directory);
+        _devices[index] = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
+        using var settings = new FasterKVSettings<TKey, TValue>
+        {
+            IndexSize = indexBytes,
+            LogDevice = _devices[index],
+            PageSize = _options.PageBytes,
+            SegmentSize = _options.SegmentBytes,
+            MemorySize = memoryBytes,
+            EqualityComparer = comparer,
+            CheckpointDir = Path.Combine(directory, "checkpoints"),
+            RemoveOutdatedCheckpoints = true,
+            TryRecoverLatest = true,
+            PreallocateLog = _options.PreallocateLogMemory,
+        };
+        if (valueLength is not null)
+        {
+            settings.ValueLength = valueLength;
+        }
+
+        return new FasterKV<TKey, TValue>(settings);
+    }
+
+    private static PendingKeyComparer LoadOrCreateSeed(string path)
+    {
+        Span<byte> seed = stackalloc byte[16];
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length != seed.Length)
+            {
+                throw new InvalidDataException($"'{path}' is damaged: expected {seed.Length} bytes, found {bytes.Length}. The table's stores cannot be read without it.");
+            }
+
+            bytes.CopyTo(seed);
+        }
+        else
+        {
+            RandomNumberGenerator.Fill(seed);
+            WriteAtomically(path, seed);
+        }
+
+        return new PendingKeyComparer(BinaryPrimitives.ReadUInt64LittleEndian(seed), BinaryPrimitives.ReadUInt64LittleEndian(seed[8..]));
+    }
+
+    private static void WriteAtomically(string path, ReadOnlySpan<byte> data)
+    {
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(data);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static Lock[] NewLocks()
+    {
+        var locks = new Lock[LockStripes];
+        for (var i = 0; i < locks.Length; i++)
+        {
+            locks[i] = new Lock();
+        }
+
+        return locks;
+    }
+
+    private Lock CapabilityLock(ref Bytes32 capability) => _capabilityLocks[(int)((ulong)_comparer.GetHashCode64(ref capability) >> 54) & (LockStripes - 1)];
+
+    private Lock RecipientLock(ref Bytes32 hash) => _recipientLocks[(int)((ulong)_comparer.GetHashCode64(ref hash) >> 54) & (LockStripes - 1)];
+
+    /// <summary>Begin, head (start of the in-memory part) and tail of the reference log, for tests and diagnostics.</summary>
+    internal (long Begin, long Head, long Tail) RefLogAddresses => (_refs.Log.BeginAddress, _refs.Log.HeadAddress, _refs.Log.TailAddress);
+
+    private long NowMs => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

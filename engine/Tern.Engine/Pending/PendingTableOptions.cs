@@ -1,0 +1,104 @@
+namespace Tern.Engine.Pending;
+
+/// <summary>
+/// Settings of the <see cref="PendingTable"/>. The defaults are sized for about 100M pending references in
+/// at most 4 GB of RAM (docs/ARCHITECTURE.md §3.5): FASTER's hash indexes are the fixed cost (about 8 bytes
+/// per key, two keys per reference), the in-memory logs are bounded and the rest spills to disk.
+/// </summary>
+public sealed class PendingTableOptions
+{
+    /// <summary>Directory for the table's files (<c>refs/</c>, <c>capabilities/</c>, <c>recipients/</c>, counters). Required.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>Hash index of the reference store, in bytes (a power of two). Defaults to 512 MiB; FASTER adds overflow buckets beyond it.</summary>
+    public long RefIndexBytes { get; set; } = 1L << 29;
+
+    /// <summary>Hash index of the capability store, in bytes (a power of two). Defaults to 512 MiB.</summary>
+    public long CapabilityIndexBytes { get; set; } = 1L << 29;
+
+    /// <summary>Hash index of the recipient store (one key per recipient hash with pending references), in bytes. Defaults to 128 MiB.</summary>
+    public long RecipientIndexBytes { get; set; } = 1L << 27;
+
+    /// <summary>In-memory part of the reference log, in bytes (a power of two, at least 2 pages). Defaults to 256 MiB.</summary>
+    public long RefLogMemoryBytes { get; set; } = 1L << 28;
+
+    /// <summary>In-memory part of the capability log, in bytes. Defaults to 256 MiB.</summary>
+    public long CapabilityLogMemoryBytes { get; set; } = 1L << 28;
+
+    /// <summary>In-memory part of the recipient log, in bytes. Defaults to 256 MiB: every insert reads and rewrites its recipient's record, so it should stay warm.</summary>
+    public long RecipientLogMemoryBytes { get; set; } = 1L << 28;
+
+    /// <summary>Log page size, in bytes (a power of two, 4 KiB–256 MiB). Defaults to 4 MiB.</summary>
+    public long PageBytes { get; set; } = 1L << 22;
+
+    /// <summary>Log segment file size, in bytes (a power of two, at least one page). Defaults to 1 GiB.</summary>
+    public long SegmentBytes { get; set; } = 1L << 30;
+
+    /// <summary>Allocate every in-memory log page at open instead of as the log first reaches it. Defaults to false.</summary>
+    public bool PreallocateLogMemory { get; set; }
+
+    /// <summary>Most pending references one sender domain may hold (docs/PROTOCOL.md §4.4 <c>table_full</c>). Defaults to 1,000,000.</summary>
+    public long MaxEntriesPerSenderDomain { get; set; } = 1_000_000;
+
+    /// <summary>Most pending references one recipient hash may hold. Defaults to 100,000.</summary>
+    public int MaxEntriesPerRecipientHash { get; set; } = 100_000;
+
+    /// <summary>How long a removed capability stays tombstoned (docs/PROTOCOL.md §4.5: at least 720 s). Defaults to 720 s.</summary>
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromSeconds(720);
+
+    /// <summary>Most sequence slots one poll examines (removed references leave gaps); a poll that stops early says <see cref="PollResult.HasMore"/>. Defaults to 4,096.</summary>
+    public int MaxPollScan { get; set; } = 4096;
+
+    /// <summary>Most FASTER sessions kept for concurrent callers. Defaults to 2 × processor count.</summary>
+    public int MaxSessions { get; set; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>Clock for removals and poll-time expiry checks. Defaults to <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range and the allowed range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException($"{nameof(PendingTableOptions)}.{nameof(DataDirectory)} is required.");
+        }
+
+        CheckPowerOfTwo(RefIndexBytes, 1L << 12, 1L << 36, nameof(RefIndexBytes));
+        CheckPowerOfTwo(CapabilityIndexBytes, 1L << 12, 1L << 36, nameof(CapabilityIndexBytes));
+        CheckPowerOfTwo(RecipientIndexBytes, 1L << 12, 1L << 36, nameof(RecipientIndexBytes));
+        CheckPowerOfTwo(PageBytes, 1L << 12, 1L << 28, nameof(PageBytes));
+        CheckPowerOfTwo(RefLogMemoryBytes, 2 * PageBytes, 1L << 40, nameof(RefLogMemoryBytes));
+        CheckPowerOfTwo(CapabilityLogMemoryBytes, 2 * PageBytes, 1L << 40, nameof(CapabilityLogMemoryBytes));
+        CheckPowerOfTwo(RecipientLogMemoryBytes, 2 * PageBytes, 1L << 40, nameof(RecipientLogMemoryBytes));
+        CheckPowerOfTwo(SegmentBytes, PageBytes, 1L << 40, nameof(SegmentBytes));
+        Check(MaxEntriesPerSenderDomain, 1, long.MaxValue, nameof(MaxEntriesPerSenderDomain));
+        Check(MaxEntriesPerRecipientHash, 1, 1_000_000_000, nameof(MaxEntriesPerRecipientHash));
+        Check(MaxPollScan, 1, 1_000_000, nameof(MaxPollScan));
+        Check(MaxSessions, 1, 1024, nameof(MaxSessions));
+        if (TombstoneRetention < TimeSpan.FromSeconds(720))
+        {
+            throw new ArgumentException($"{nameof(PendingTableOptions)}.{nameof(TombstoneRetention)} is {TombstoneRetention}; docs/PROTOCOL.md §4.5 requires at least 720 s (the replay window plus clock skew).");
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException($"{nameof(PendingTableOptions)}.{nameof(TimeProvider)} is required.");
+        }
+    }
+
+    private static void CheckPowerOfTwo(long value, long min, long max, string name)
+    {
+        if (value < min || value > max || (value & (value - 1)) != 0)
+        {
+            throw new ArgumentException($"{nameof(PendingTableOptions)}.{name} is {value}; it must be a power of two from {min} to {max} bytes.");
+        }
+    }
+
+    private static void Check(long value, long min, long max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentException($"{nameof(PendingTableOptions)}.{name} is {value}; it must be from {min} to {max}.");
+        }
+    }
+}
