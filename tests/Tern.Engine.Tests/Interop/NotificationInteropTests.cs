@@ -55,4 +55,17 @@ public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixt
         Assert.Equal(settled, relay.Received);
         Assert.True((await nodes.A.StatsAsync())["stopped.Fetched"] >= 1);
     }
+
+    [Fact]
+    public async Task A_retraction_before_fetch_removes_the_reference_at_the_receiver()
+    {
+        await nodes.A.AddPeerAsync("retract.b.example", nodes.B.AgreementKey, nodes.B.Port);
+        var (messageId, capability, hash) = await nodes.A.SubmitAsync("retract.b.example");
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+
+        Assert.Equal("RETRACTED 1 0", await nodes.A.SendAsync("RETRACT " + messageId));
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).Count == 0, Patience));
+        Assert.StartsWith("DELIVERY Retracted", await nodes.A.SendAsync("DELIVERY " + capability), StringComparison.Ordinal);
+        Assert.True((await nodes.B.StatsAsync())["sink.retracted"] >= 1);
+    }
 }
