@@ -74,7 +74,17 @@ public sealed partial class DeliveryScheduler
         }
 
         _resolved.Enqueue(new PeerResolution(peer, result));
-        _wake.Set();
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            try
+            {
+                _wake.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: nobody is left to take the answer.
+            }
+        }
     }
 
     /// <summary>Takes a resolver answer on the loop thread: derives the sending key, or fails the peer's waiting records.</summary>

@@ -24,9 +24,18 @@ public sealed partial class DeliveryScheduler
         _due.Clear();
         _routed.Clear();
         _wheel.Advance(nowMs, _due);
+        var routed = 0;
         foreach (var notice in _due)
         {
-            Route(notice, nowMs);
+            if (routed < _maxRecordsPerRound)
+            {
+                routed += Route(notice, nowMs) ? 1 : 0;
+            }
+            else
+            {
+                // Over the round's budget: due again at the next advance, with its exact due time kept.
+                _wheel.Schedule(notice, notice.DueMs);
+            }
         }
 
         var kept = 0;
@@ -48,19 +57,19 @@ public sealed partial class DeliveryScheduler
         _transport.Flush();
     }
 
-    /// <summary>Checks a due entry against its delivery and queues it for its peer, or ends it.</summary>
-    private void Route(in ScheduledNotice notice, long nowMs)
+    /// <summary>Checks a due entry against its delivery and queues it for its peer (true), or ends or drops it (false).</summary>
+    private bool Route(in ScheduledNotice notice, long nowMs)
     {
         if (notice.Kind == NoticeKind.Notification && !_routed.Add(notice.Capability))
         {
-            return; // a duplicate entry due in the same round
+            return false; // a duplicate entry due in the same round
         }
 
         var found = _store.GetDelivery(notice.Capability);
         if (found is not { } delivery)
         {
             End(notice, StopReason.Unknown);
-            return;
+            return false;
         }
 
         var expiryMs = delivery.TransitExpiry.ToUnixTimeMilliseconds();
@@ -68,20 +77,20 @@ public sealed partial class DeliveryScheduler
         {
             if (notice.DueMs < delivery.NextAttemptAt.ToUnixTimeMilliseconds())
             {
-                return; // superseded: a later entry of this delivery is the live one
+                return false; // superseded: a later entry of this delivery is the live one
             }
 
             if (delivery.State != DeliveryState.Pending)
             {
                 End(notice, ReasonOf(delivery.State));
-                return;
+                return false;
             }
         }
 
         if (expiryMs <= nowMs)
         {
             End(notice, StopReason.Expired); // never notify after expiry (§4.6)
-            return;
+            return false;
         }
 
         var peer = PeerFor(delivery.DestinationDomain);
@@ -91,6 +100,8 @@ public sealed partial class DeliveryScheduler
             peer.Active = true;
             _active.Add(peer);
         }
+
+        return true;
     }
 
     private void End(in ScheduledNotice notice, StopReason reason)

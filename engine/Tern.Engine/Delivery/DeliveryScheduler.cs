@@ -51,6 +51,7 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly long _peerRefreshMs;
     private readonly long _peerRetryMs;
     private readonly int _maxRecords;
+    private readonly int _maxRecordsPerRound;
     private readonly int _retractionRetransmissions;
     private volatile bool _stopping;
     private int _started;
@@ -112,6 +113,7 @@ public sealed partial class DeliveryScheduler : IDisposable
         _peerRefreshMs = (long)options.PeerRefreshInterval.TotalMilliseconds;
         _peerRetryMs = (long)options.PeerRetryInterval.TotalMilliseconds;
         _maxRecords = options.MaxRecordsPerDatagram;
+        _maxRecordsPerRound = options.MaxRecordsPerRound;
         _retractionRetransmissions = options.RetractionRetransmissions;
         _wheel = new TimingWheel<ScheduledNotice>(NowMs, _tickMs, options.WheelSlots, options.InitialWheelCapacity);
         _metrics = new DeliveryMetrics(Counters);

@@ -43,6 +43,12 @@ public sealed class DeliverySchedulerOptions
     /// <summary>Records per datagram, 1–32 (docs/PROTOCOL.md §4.1); the 1200-byte limit may cut a datagram shorter. Defaults to 32.</summary>
     public int MaxRecordsPerDatagram { get; set; } = NotificationLimits.MaxRecords;
 
+    /// <summary>
+    /// Due records handled in one round; the rest wait for the next round (a tick later). Bounds the memory and the
+    /// length of a round when a large backlog comes due at once, e.g. at start after downtime. Defaults to 65 536.
+    /// </summary>
+    public int MaxRecordsPerRound { get; set; } = 65_536;
+
     /// <summary>How long a resolved peer (key and endpoint) is used before it is resolved again. Defaults to 5 minutes.</summary>
     public TimeSpan PeerRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -62,6 +68,7 @@ public sealed class DeliverySchedulerOptions
         Require(WheelSlots >= 2 && (WheelSlots & (WheelSlots - 1)) == 0 && WheelSlots <= 1 << 24, nameof(WheelSlots), WheelSlots, "a power of two between 2 and 2^24");
         Require(InitialWheelCapacity >= 1, nameof(InitialWheelCapacity), InitialWheelCapacity, "at least 1");
         Require(MaxRecordsPerDatagram is >= 1 and <= NotificationLimits.MaxRecords, nameof(MaxRecordsPerDatagram), MaxRecordsPerDatagram, $"between 1 and {NotificationLimits.MaxRecords}");
+        Require(MaxRecordsPerRound >= 1, nameof(MaxRecordsPerRound), MaxRecordsPerRound, "at least 1");
         Require(PeerRefreshInterval >= TimeSpan.FromSeconds(1), nameof(PeerRefreshInterval), PeerRefreshInterval, "at least 1 s");
         Require(PeerRetryInterval >= TimeSpan.FromMilliseconds(1), nameof(PeerRetryInterval), PeerRetryInterval, "at least 1 ms");
 
