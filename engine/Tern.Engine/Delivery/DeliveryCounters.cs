@@ -13,6 +13,7 @@ public sealed class DeliveryCounters
     private long _retractionRecordsSent;
     private long _retractionNoticesCompleted;
     private long _peerFailures;
+    private long _paced;
 
     /// <summary>Datagrams handed to the transport.</summary>
     public long DatagramsSent => Volatile.Read(ref _datagramsSent);
@@ -31,6 +32,9 @@ public sealed class DeliveryCounters
 
     /// <summary>Resolutions of a peer that failed (no answer, or a key that fails the X25519 check).</summary>
     public long PeerFailures => Volatile.Read(ref _peerFailures);
+
+    /// <summary>Records put off to a later round because their peer's datagram budget was spent (each time).</summary>
+    public long Paced => Volatile.Read(ref _paced);
 
     /// <summary>Deliveries the scheduler stopped notifying for <paramref name="reason"/>.</summary>
     public long Stopped(StopReason reason) => Volatile.Read(ref _stopped[(int)reason]);
@@ -51,6 +55,8 @@ public sealed class DeliveryCounters
     internal void RetractionCompleted() => Volatile.Write(ref _retractionNoticesCompleted, _retractionNoticesCompleted + 1);
 
     internal void PeerFailed() => Volatile.Write(ref _peerFailures, _peerFailures + 1);
+
+    internal void Pace() => Volatile.Write(ref _paced, _paced + 1);
 
     internal void Stop(StopReason reason) => Volatile.Write(ref _stopped[(int)reason], _stopped[(int)reason] + 1);
 }

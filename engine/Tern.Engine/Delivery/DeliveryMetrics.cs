@@ -19,6 +19,7 @@ internal sealed class DeliveryMetrics : IDisposable
         _meter.CreateObservableCounter("tern.delivery.retransmissions", () => counters.Retransmissions, "{record}", "Notification records sent with attempt > 1.");
         _meter.CreateObservableCounter("tern.delivery.retraction_records_sent", () => counters.RetractionRecordsSent, "{record}", "Retraction records sent.");
         _meter.CreateObservableCounter("tern.delivery.peer_failures", () => counters.PeerFailures, "{resolution}", "Peer resolutions that failed.");
+        _meter.CreateObservableCounter("tern.delivery.paced", () => counters.Paced, "{record}", "Records put off a round by per-peer pacing.");
         _meter.CreateObservableCounter("tern.delivery.stopped", () => Stopped(counters), "{delivery}", "Deliveries no longer notified, by reason.");
     }
 

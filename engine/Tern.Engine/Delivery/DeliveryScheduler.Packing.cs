@@ -13,9 +13,16 @@ public sealed partial class DeliveryScheduler
             return; // resolving: the records wait; failed: they were rescheduled
         }
 
+        Refill(peer, nowMs);
         var notifications = peer.Notifications;
         for (var i = 0; i < notifications.Count;)
         {
+            if (!TryTakeToken(peer))
+            {
+                Defer(notifications, i);
+                break;
+            }
+
             var first = i;
             i = SendNotificationDatagram(peer, notifications, i, nowMs);
             for (var j = first; j < i; j++)
@@ -29,6 +36,12 @@ public sealed partial class DeliveryScheduler
         var retractions = peer.Retractions;
         for (var i = 0; i < retractions.Count;)
         {
+            if (!TryTakeToken(peer))
+            {
+                Defer(retractions, i);
+                break;
+            }
+
             var first = i;
             i = SendRetractionDatagram(peer, retractions, i, nowMs);
             for (var j = first; j < i; j++)
@@ -38,6 +51,34 @@ public sealed partial class DeliveryScheduler
         }
 
         retractions.Clear();
+    }
+
+    /// <summary>Adds the pacing tokens earned since the last round, up to the burst.</summary>
+    private void Refill(PeerState peer, long nowMs)
+    {
+        peer.Tokens = peer.Tokens < 0 ? _peerBurst : Math.Min(_peerBurst, peer.Tokens + ((nowMs - peer.RefilledAtMs) * _peerTokensPerMs));
+        peer.RefilledAtMs = nowMs;
+    }
+
+    private static bool TryTakeToken(PeerState peer)
+    {
+        if (peer.Tokens < 1)
+        {
+            return false;
+        }
+
+        peer.Tokens--;
+        return true;
+    }
+
+    /// <summary>Puts records over the peer's pacing budget back on the wheel, due at the next round with their due times kept.</summary>
+    private void Defer(List<OutgoingRecord> records, int from)
+    {
+        for (var i = from; i < records.Count; i++)
+        {
+            _wheel.Schedule(records[i].Notice, records[i].Notice.DueMs);
+            Counters.Pace();
+        }
     }
 
     /// <summary>Writes records from <paramref name="start"/> into one datagram, seals and sends it; returns the index after the last record written.</summary>

@@ -52,6 +52,8 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly long _peerRetryMs;
     private readonly int _maxRecords;
     private readonly int _maxRecordsPerRound;
+    private readonly double _peerTokensPerMs;
+    private readonly double _peerBurst;
     private readonly int _retractionRetransmissions;
     private volatile bool _stopping;
     private int _started;
@@ -114,6 +116,8 @@ public sealed partial class DeliveryScheduler : IDisposable
         _peerRetryMs = (long)options.PeerRetryInterval.TotalMilliseconds;
         _maxRecords = options.MaxRecordsPerDatagram;
         _maxRecordsPerRound = options.MaxRecordsPerRound;
+        _peerTokensPerMs = options.PeerDatagramsPerSecond / 1000;
+        _peerBurst = options.PeerDatagramBurst;
         _retractionRetransmissions = options.RetractionRetransmissions;
         _wheel = new TimingWheel<ScheduledNotice>(NowMs, _tickMs, options.WheelSlots, options.InitialWheelCapacity);
         _metrics = new DeliveryMetrics(Counters);

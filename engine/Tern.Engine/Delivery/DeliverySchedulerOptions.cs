@@ -49,6 +49,16 @@ public sealed class DeliverySchedulerOptions
     /// </summary>
     public int MaxRecordsPerRound { get; set; } = 65_536;
 
+    /// <summary>
+    /// Datagrams per second sent to one peer; records over the budget wait for the next round. Keeps a backlog (a start
+    /// after downtime, a bulk submission) under the receiver's per-source rate limit, whose default is 5 000/s
+    /// (docs/PROTOCOL.md §4.4 <c>over_rate</c>). Defaults to 2 000.
+    /// </summary>
+    public double PeerDatagramsPerSecond { get; set; } = 2_000;
+
+    /// <summary>Datagrams one peer may receive in a burst above <see cref="PeerDatagramsPerSecond"/>. Defaults to 4 000.</summary>
+    public double PeerDatagramBurst { get; set; } = 4_000;
+
     /// <summary>How long a resolved peer (key and endpoint) is used before it is resolved again. Defaults to 5 minutes.</summary>
     public TimeSpan PeerRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -69,6 +79,8 @@ public sealed class DeliverySchedulerOptions
         Require(InitialWheelCapacity >= 1, nameof(InitialWheelCapacity), InitialWheelCapacity, "at least 1");
         Require(MaxRecordsPerDatagram is >= 1 and <= NotificationLimits.MaxRecords, nameof(MaxRecordsPerDatagram), MaxRecordsPerDatagram, $"between 1 and {NotificationLimits.MaxRecords}");
         Require(MaxRecordsPerRound >= 1, nameof(MaxRecordsPerRound), MaxRecordsPerRound, "at least 1");
+        Require(PeerDatagramsPerSecond > 0, nameof(PeerDatagramsPerSecond), PeerDatagramsPerSecond, "positive");
+        Require(PeerDatagramBurst >= 1, nameof(PeerDatagramBurst), PeerDatagramBurst, "at least 1");
         Require(PeerRefreshInterval >= TimeSpan.FromSeconds(1), nameof(PeerRefreshInterval), PeerRefreshInterval, "at least 1 s");
         Require(PeerRetryInterval >= TimeSpan.FromMilliseconds(1), nameof(PeerRetryInterval), PeerRetryInterval, "at least 1 ms");
 

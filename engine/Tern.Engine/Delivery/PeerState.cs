@@ -26,6 +26,11 @@ internal sealed class PeerState(string domain)
     /// <summary>A background refresh is in flight (the current key and endpoint stay in use meanwhile).</summary>
     public bool Refreshing { get; set; }
 
+    /// <summary>Datagram tokens of the peer's pacing bucket, and when they were last refilled (ms).</summary>
+    public double Tokens { get; set; } = -1;
+
+    public long RefilledAtMs { get; set; }
+
     /// <summary>Listed in the scheduler's active peers for this round.</summary>
     public bool Active { get; set; }
 

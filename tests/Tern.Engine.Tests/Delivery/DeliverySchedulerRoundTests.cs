@@ -31,6 +31,36 @@ public sealed class DeliverySchedulerRoundTests
     }
 
     [Fact]
+    public async Task Datagrams_to_one_peer_are_paced_and_the_rest_follow_in_later_rounds()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        using var scheduler = f.Scheduler(o =>
+        {
+            o.MaxRecordsPerDatagram = 1;
+            o.PeerDatagramsPerSecond = 20; // one datagram per 50 ms tick
+            o.PeerDatagramBurst = 2;
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            scheduler.Schedule(await f.SubmitAsync());
+        }
+
+        scheduler.Schedule(await f.SubmitAsync(null, "c.example"));
+        var toB = new List<int>();
+        for (var round = 0; round < 5; round++)
+        {
+            scheduler.RunRound(f.NowMs);
+            toB.Add(f.Transport.Datagrams.Count(d => d.Destination.Equals(SchedulerFixture.BEndpoint)));
+            f.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal([2, 3, 4, 5, 5], toB);
+        Assert.Single(f.Transport.Datagrams, d => d.Destination.Equals(SchedulerFixture.CEndpoint)); // another peer, its own budget
+        Assert.All(f.Transport.Datagrams.SelectMany(d => d.Records), r => Assert.Equal(1, r.Attempt));
+        Assert.Equal(3 + 2 + 1, scheduler.Counters.Paced);
+    }
+
+    [Fact]
     public async Task Records_wait_for_a_resolver_that_answers_later()
     {
         await using var f = await SchedulerFixture.CreateAsync();
