@@ -26,4 +26,20 @@ public static class RetransmissionPolicy
 
     /// <summary>When the transmission after attempt <paramref name="attempt"/> (1 = the first send) is due.</summary>
     public static long NextAttemptAtMs(long sentAtMs, int attempt, double unitRandom) => sentAtMs + IntervalMs(attempt, unitRandom);
+
+    /// <summary>
+    /// The same schedule with other bounds: <c>min(initial × 2^(n−1), max)</c> times the jitter. Nodes use the protocol's
+    /// bounds; shorter ones let tests and link emulations run the schedule in seconds.
+    /// </summary>
+    public static long IntervalMs(int retransmission, double unitRandom, long initialMs, long maxMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retransmission, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(initialMs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMs, initialMs);
+        var shift = Math.Min(retransmission - 1, 62 - BitLength(initialMs));
+        var baseMs = Math.Min(initialMs << Math.Max(shift, 0), maxMs);
+        return (long)(baseMs * (0.5 + (unitRandom * 0.5)));
+    }
+
+    private static int BitLength(long value) => 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)value);
 }

@@ -82,6 +82,9 @@ internal static class ReferenceCodec
             (NotificationFlags)source[122]);
     }
 
+    /// <summary>The sender key of a stored reference, without decoding the rest.</summary>
+    public static ReadOnlySpan<byte> ReadSenderKey(ReadOnlySpan<byte> source) => source.Slice(32, Bytes32.Size);
+
     /// <summary>The transit expiry of a stored reference, without decoding the rest.</summary>
     public static long ReadExpiry(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadInt64LittleEndian(source[64..]);
 

@@ -1,0 +1,208 @@
+using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Delivery;
+
+public sealed partial class DeliveryScheduler
+{
+    /// <summary>Sends a peer's due records, packed into as few datagrams as the 1200-byte and 32-record limits allow (§4.1).</summary>
+    private void SendTo(PeerState peer, long nowMs)
+    {
+        if (!EnsureResolved(peer, nowMs))
+        {
+            return; // resolving: the records wait; failed: they were rescheduled
+        }
+
+        Refill(peer, nowMs);
+        var notifications = peer.Notifications;
+        for (var i = 0; i < notifications.Count;)
+        {
+            if (!TryTakeToken(peer))
+            {
+                Defer(notifications, i);
+                break;
+            }
+
+            var first = i;
+            i = SendNotificationDatagram(peer, notifications, i, nowMs);
+            for (var j = first; j < i; j++)
+            {
+                AfterNotification(notifications[j], nowMs);
+            }
+        }
+
+        notifications.Clear();
+
+        var retractions = peer.Retractions;
+        for (var i = 0; i < retractions.Count;)
+        {
+            if (!TryTakeToken(peer))
+            {
+                Defer(retractions, i);
+                break;
+            }
+
+            var first = i;
+            i = SendRetractionDatagram(peer, retractions, i, nowMs);
+            for (var j = first; j < i; j++)
+            {
+                AfterRetraction(retractions[j], nowMs);
+            }
+        }
+
+        retractions.Clear();
+    }
+
+    /// <summary>Adds the pacing tokens earned since the last round, up to the burst.</summary>
+    private void Refill(PeerState peer, long nowMs)
+    {
+        peer.Tokens = peer.Tokens < 0 ? _peerBurst : Math.Min(_peerBurst, peer.Tokens + ((nowMs - peer.RefilledAtMs) * _peerTokensPerMs));
+        peer.RefilledAtMs = nowMs;
+    }
+
+    private static bool TryTakeToken(PeerState peer)
+    {
+        if (peer.Tokens < 1)
+        {
+            return false;
+        }
+
+        peer.Tokens--;
+        return true;
+    }
+
+    /// <summary>Puts records over the peer's pacing budget back on the wheel, due at the next round with their due times kept.</summary>
+    private void Defer(List<OutgoingRecord> records, int from)
+    {
+        for (var i = from; i < records.Count; i++)
+        {
+            _wheel.Schedule(records[i].Notice, records[i].Notice.DueMs);
+            Counters.Pace();
+        }
+    }
+
+    /// <summary>Writes records from <paramref name="start"/> into one datagram, seals and sends it; returns the index after the last record written.</summary>
+    private int SendNotificationDatagram(PeerState peer, List<OutgoingRecord> records, int start, long nowMs)
+    {
+        FetchHintList.TryCreate(_fetchHints, out var hints);
+        var writer = new DatagramWriter(_datagram, DatagramType.Notification, _keys.AgreementPublicKey, nowMs);
+        var i = start;
+        while (i < records.Count && writer.Count < _maxRecords)
+        {
+            var delivery = records[i].Delivery;
+            var attempt = (ushort)Math.Min(delivery.Attempt + 1, ushort.MaxValue);
+            var record = new NotificationRecord(
+                delivery.Capability,
+                delivery.RecipientHash,
+                delivery.TransitExpiry.ToUnixTimeMilliseconds(),
+                delivery.Size,
+                delivery.PayloadHash,
+                attempt,
+                NotificationFlags.None,
+                _senderDomain,
+                MimeHint(delivery.MimeHint, delivery.Capability),
+                hints);
+            if (!writer.TryAdd(record))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        // Options validation guarantees that one record fits an empty datagram, so i > start here.
+        _transport.Send(_datagram.AsSpan(0, writer.Seal(peer.SendingKey)), peer.Endpoint!);
+        Counters.Datagram();
+        return i;
+    }
+
+    private int SendRetractionDatagram(PeerState peer, List<OutgoingRecord> records, int start, long nowMs)
+    {
+        var writer = new DatagramWriter(_datagram, DatagramType.Retraction, _keys.AgreementPublicKey, nowMs);
+        var i = start;
+        while (i < records.Count && writer.Count < _maxRecords)
+        {
+            var outgoing = records[i];
+            var flags = outgoing.Notice.Kind == NoticeKind.RetractionAfterFetch ? RetractionFlags.AfterFetch : RetractionFlags.None;
+            if (!writer.TryAdd(new RetractionRecord(outgoing.Delivery.Capability, outgoing.Delivery.RecipientHash, flags, _senderDomain)))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        _transport.Send(_datagram.AsSpan(0, writer.Seal(peer.SendingKey)), peer.Endpoint!);
+        Counters.Datagram();
+        return i;
+    }
+
+    /// <summary>Records the attempt and schedules the next one (§4.6), or ends the delivery.</summary>
+    private void AfterNotification(in OutgoingRecord sent, long nowMs)
+    {
+        var delivery = sent.Delivery;
+        var attempt = delivery.Attempt + 1;
+        Counters.Record(retransmission: attempt > 1);
+        var nextMs = NextAfter(attempt, nowMs);
+        if (!RecordAttempt(delivery.Capability, attempt, nextMs))
+        {
+            var now = _store.GetDelivery(delivery.Capability);
+            Counters.Stop(now is { } d ? ReasonOf(d.State) : StopReason.Unknown);
+            return;
+        }
+
+        if (nextMs >= delivery.TransitExpiry.ToUnixTimeMilliseconds())
+        {
+            Counters.Stop(StopReason.Expired);
+            return;
+        }
+
+        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0), nextMs);
+    }
+
+    /// <summary>Schedules the next transmission of a retraction notice, at most the configured number of times (§11).</summary>
+    private void AfterRetraction(in OutgoingRecord sent, long nowMs)
+    {
+        Counters.RetractionRecord();
+        var transmissions = sent.Notice.Sent + 1;
+        var nextMs = NextAfter(transmissions, nowMs);
+        if (transmissions > _retractionRetransmissions || nextMs >= sent.Delivery.TransitExpiry.ToUnixTimeMilliseconds())
+        {
+            Counters.RetractionCompleted();
+            return;
+        }
+
+        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions), nextMs);
+    }
+
+    /// <summary>The delivery's MIME hint as wire bytes, or empty when it is not printable ASCII of at most 127 bytes (§4.2).</summary>
+    private ReadOnlySpan<byte> MimeHint(string? hint, Protocol.FetchCapability capability)
+    {
+        if (string.IsNullOrEmpty(hint))
+        {
+            return default;
+        }
+
+        if (hint.Length <= _mimeHint.Length)
+        {
+            var valid = true;
+            for (var i = 0; i < hint.Length && valid; i++)
+            {
+                valid = hint[i] is >= ' ' and <= '~';
+                _mimeHint[i] = (byte)hint[i];
+            }
+
+            if (valid)
+            {
+                return _mimeHint.AsSpan(0, hint.Length);
+            }
+        }
+
+        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            DeliveryLog.MimeHintDropped(_logger, capability.ToString());
+        }
+
+        return default;
+    }
+}

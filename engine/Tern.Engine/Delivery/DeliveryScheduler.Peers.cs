@@ -1,0 +1,155 @@
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
+
+namespace Tern.Engine.Delivery;
+
+public sealed partial class DeliveryScheduler
+{
+    private PeerState PeerFor(string domain)
+    {
+        if (!_peers.TryGetValue(domain, out var peer))
+        {
+            peer = new PeerState(domain);
+            _peers.Add(domain, peer);
+        }
+
+        return peer;
+    }
+
+    /// <summary>True when the peer's key and endpoint are usable now; starts or refreshes a resolution as needed.</summary>
+    private bool EnsureResolved(PeerState peer, long nowMs)
+    {
+        if (peer.Status == PeerStatus.Unresolved)
+        {
+            peer.Status = PeerStatus.Resolving;
+            Resolve(peer, nowMs);
+        }
+        else if (peer.Status == PeerStatus.Resolved && !peer.Refreshing && nowMs - peer.ResolvedAtMs >= _peerRefreshMs)
+        {
+            peer.Refreshing = true;
+            Resolve(peer, nowMs);
+        }
+
+        return peer.Status == PeerStatus.Resolved;
+    }
+
+    private void Resolve(PeerState peer, long nowMs)
+    {
+        ValueTask<NotificationPeer?> pending;
+        try
+        {
+            pending = _resolver.ResolveAsync(peer.Domain, _stop.Token);
+        }
+#pragma warning disable CA1031 // A resolver failure is a failed resolution, whatever the exception.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            DeliveryLog.PeerResolutionFailed(_logger, peer.Domain, e);
+            ApplyResolution(peer, null, nowMs);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            ApplyResolution(peer, pending.Result, nowMs);
+        }
+        else
+        {
+            _ = AwaitResolutionAsync(peer, pending);
+        }
+    }
+
+    private async Task AwaitResolutionAsync(PeerState peer, ValueTask<NotificationPeer?> pending)
+    {
+        NotificationPeer? result = null;
+        try
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See Resolve.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            DeliveryLog.PeerResolutionFailed(_logger, peer.Domain, e);
+        }
+
+        _resolved.Enqueue(new PeerResolution(peer, result));
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            try
+            {
+                _wake.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: nobody is left to take the answer.
+            }
+        }
+    }
+
+    /// <summary>Takes a resolver answer on the loop thread: derives the sending key, or fails the peer's waiting records.</summary>
+    private void ApplyResolution(PeerState peer, NotificationPeer? resolved, long nowMs)
+    {
+        var refreshing = peer.Refreshing;
+        peer.Refreshing = false;
+        if (resolved is not null && resolved.Endpoint is not null)
+        {
+            if (peer.Peer is { } current && current.AgreementKey == resolved.AgreementKey)
+            {
+                peer.Peer = resolved;
+                peer.Status = PeerStatus.Resolved;
+                peer.ResolvedAtMs = nowMs;
+                return;
+            }
+
+            Span<byte> key = stackalloc byte[Bytes32.Size];
+            resolved.AgreementKey.CopyTo(key);
+            if (NotificationKey.TryDeriveSending(_keys, key, peer.SendingKey))
+            {
+                peer.Peer = resolved;
+                peer.Status = PeerStatus.Resolved;
+                peer.ResolvedAtMs = nowMs;
+                return;
+            }
+
+            DeliveryLog.PeerKeyRejected(_logger, peer.Domain, _peerRetryMs);
+        }
+        else
+        {
+            DeliveryLog.PeerUnresolved(_logger, peer.Domain, refreshing ? _peerRefreshMs : _peerRetryMs);
+        }
+
+        Counters.PeerFailed();
+        if (refreshing && peer.Status == PeerStatus.Resolved)
+        {
+            // Keep the last good answer until the next refresh.
+            peer.ResolvedAtMs = nowMs;
+            return;
+        }
+
+        peer.Status = PeerStatus.Unresolved;
+        peer.Peer = null;
+        Postpone(peer, nowMs + _peerRetryMs);
+    }
+
+    /// <summary>Moves a peer's waiting records to <paramref name="retryMs"/> without counting an attempt: nothing was sent.</summary>
+    private void Postpone(PeerState peer, long retryMs)
+    {
+        foreach (var waiting in peer.Notifications)
+        {
+            var delivery = waiting.Delivery;
+            if (RecordAttempt(delivery.Capability, delivery.Attempt, retryMs))
+            {
+                _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, retryMs, 0), retryMs);
+            }
+        }
+
+        foreach (var waiting in peer.Retractions)
+        {
+            _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent), retryMs);
+        }
+
+        peer.Notifications.Clear();
+        peer.Retractions.Clear();
+    }
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Delivery;
+
+/// <summary>
+/// The sender's notification loop (docs/PROTOCOL.md §4.6, §11; docs/ARCHITECTURE.md §4): a timing wheel over the transit
+/// store's pending deliveries. A delivery is notified at once when scheduled, then on the protocol's jittered
+/// exponential backoff until it is fetched, retracted, transferred or expired; each attempt and the next attempt time
+/// are recorded in the store (<see cref="TransitStore.RecordAttemptAsync"/>), so a restarted node resumes where it was.
+/// Records due for the same peer in one tick share datagrams, and each round's datagrams go to the transport as one
+/// batch. Retraction notices follow the same schedule a bounded number of times. One dedicated thread owns the wheel,
+/// the peers and the datagram buffer, so the send path takes no lock of its own and allocates nothing per datagram.
+/// </summary>
+public sealed partial class DeliveryScheduler : IDisposable
+{
+    private readonly TransitStore _store;
+    private readonly DomainKeySet _keys;
+    private readonly INotificationPeerResolver _resolver;
+    private readonly IDatagramTransport _transport;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly DeliveryMetrics _metrics;
+    private readonly TimingWheel<ScheduledNotice> _wheel;
+    private readonly ConcurrentQueue<ScheduledNotice> _incoming = new();
+    private readonly ConcurrentQueue<PeerResolution> _resolved = new();
+    private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
+    private readonly List<PeerState> _active = [];
+    private readonly List<ScheduledNotice> _due = [];
+    private readonly HashSet<FetchCapability> _routed = [];
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private readonly Random _random = new();
+
+    // Wire constants of this node, encoded once.
+    private readonly byte[] _senderDomain;
+    private readonly byte[] _fetchHints;
+    private readonly byte[] _datagram = GC.AllocateArray<byte>(NotificationLimits.MaxDatagramSize, pinned: true);
+    private readonly byte[] _mimeHint = new byte[NotificationLimits.MaxMimeHintLength];
+
+    private readonly long _tickMs;
+    private readonly long _initialMs;
+    private readonly long _maxMs;
+    private readonly long _peerRefreshMs;
+    private readonly long _peerRetryMs;
+    private readonly int _maxRecords;
+    private readonly int _maxRecordsPerRound;
+    private readonly double _peerTokensPerMs;
+    private readonly double _peerBurst;
+    private readonly int _retractionRetransmissions;
+    private volatile bool _stopping;
+    private int _started;
+    private int _disposed;
+
+    /// <summary>Creates a scheduler with options bound by the host.</summary>
+    public DeliveryScheduler(
+        TransitStore store,
+        DomainKeySet keys,
+        INotificationPeerResolver resolver,
+        IDatagramTransport transport,
+        IOptions<DeliverySchedulerOptions> options,
+        TimeProvider? timeProvider = null,
+        ILogger<DeliveryScheduler>? logger = null)
+        : this(store, keys, resolver, transport, options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates a scheduler sending as <paramref name="keys"/>' domain (its agreement key goes in every header, its name in
+    /// every record). Call <see cref="StartAsync"/> to load the store's pending deliveries and start the loop.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public DeliveryScheduler(
+        TransitStore store,
+        DomainKeySet keys,
+        INotificationPeerResolver resolver,
+        IDatagramTransport transport,
+        DeliverySchedulerOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<DeliveryScheduler>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(resolver);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(options);
+        _senderDomain = System.Text.Encoding.ASCII.GetBytes(DomainName.Normalize(keys.Domain));
+        try
+        {
+            _fetchHints = FetchHintList.Encode(options.FetchHints ?? []);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"DeliverySchedulerOptions.FetchHints is invalid: {e.Message}", e);
+        }
+
+        options.Validate(_senderDomain.Length, _fetchHints.Length);
+
+        _store = store;
+        _keys = keys;
+        _resolver = resolver;
+        _transport = transport;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _tickMs = (long)options.TickInterval.TotalMilliseconds;
+        _initialMs = (long)options.InitialRetransmitInterval.TotalMilliseconds;
+        _maxMs = (long)options.MaxRetransmitInterval.TotalMilliseconds;
+        _peerRefreshMs = (long)options.PeerRefreshInterval.TotalMilliseconds;
+        _peerRetryMs = (long)options.PeerRetryInterval.TotalMilliseconds;
+        _maxRecords = options.MaxRecordsPerDatagram;
+        _maxRecordsPerRound = options.MaxRecordsPerRound;
+        _peerTokensPerMs = options.PeerDatagramsPerSecond / 1000;
+        _peerBurst = options.PeerDatagramBurst;
+        _retractionRetransmissions = options.RetractionRetransmissions;
+        _wheel = new TimingWheel<ScheduledNotice>(NowMs, _tickMs, options.WheelSlots, options.InitialWheelCapacity);
+        _metrics = new DeliveryMetrics(Counters);
+        _thread = new Thread(Run) { IsBackground = true, Name = "tern-notify-send" };
+    }
+
+    /// <summary>What the scheduler has sent and stopped.</summary>
+    public DeliveryCounters Counters { get; } = new();
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Loads every pending delivery of the store at its recorded next attempt, then starts the loop thread.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The delivery scheduler is already started.");
+        }
+
+        var loaded = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        DeliveryLog.Started(_logger, loaded);
+        _thread.Start();
+    }
+
+    /// <summary>Notifies the delivery of <paramref name="capability"/> now (its first notification after a submission).</summary>
+    public void Schedule(FetchCapability capability)
+    {
+        _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, NowMs, 0));
+        _wake.Set();
+    }
+
+    /// <summary>Notifies every delivery of an acknowledged submission now.</summary>
+    public void Schedule(SubmissionResult submission)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var now = NowMs;
+        foreach (var capability in submission.Capabilities)
+        {
+            _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, now, 0));
+        }
+
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// Sends retraction notices for a retraction (docs/PROTOCOL.md §11): plain notices for the deliveries retracted before
+    /// their fetch, <c>after_fetch</c> notices for those already fetched; each retransmitted at most
+    /// <see cref="DeliverySchedulerOptions.RetractionRetransmissions"/> times, never after the transit expiry.
+    /// </summary>
+    public void ScheduleRetraction(RetractionResult retraction)
+    {
+        ArgumentNullException.ThrowIfNull(retraction);
+        var now = NowMs;
+        foreach (var delivery in retraction.Retracted)
+        {
+            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.Retraction, now, 0));
+        }
+
+        foreach (var delivery in retraction.AlreadyFetched)
+        {
+            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.RetractionAfterFetch, now, 0));
+        }
+
+        _wake.Set();
+    }
+
+    /// <summary>Stops the loop thread (the round in progress completes). The transport is the caller's to dispose.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _stop.Cancel();
+        _wake.Set();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        DeliveryLog.Stopped(_logger, Counters.DatagramsSent, Counters.RecordsSent, Counters.Retransmissions);
+        _metrics.Dispose();
+        _wake.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Queues every pending delivery of the store at its recorded next attempt; returns how many.</summary>
+    internal async Task<int> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var loaded = 0;
+        await foreach (var delivery in _store.ListPendingDeliveriesAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, delivery.NextAttemptAt.ToUnixTimeMilliseconds(), 0));
+            loaded++;
+        }
+
+        return loaded;
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            try
+            {
+                RunRound(NowMs);
+            }
+#pragma warning disable CA1031 // The loop must survive a failed round (a store error, a transport error): log it and go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                DeliveryLog.RoundFailed(_logger, e);
+            }
+
+            _wake.WaitOne((int)_tickMs);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Delivery;
+
+/// <summary>
+/// One entry of the scheduler's timing wheel. <see cref="DueMs"/> is kept exactly (the wheel rounds to ticks) so that a
+/// stale duplicate can be told apart from the live entry of a delivery: only the entry due at the delivery's recorded
+/// next attempt sends. Retraction notices carry their own count (<see cref="Sent"/>); notifications read theirs from
+/// the store.
+/// </summary>
+internal readonly struct ScheduledNotice(FetchCapability capability, NoticeKind kind, long dueMs, int sent)
+{
+    public FetchCapability Capability { get; } = capability;
+
+    public NoticeKind Kind { get; } = kind;
+
+    public long DueMs { get; } = dueMs;
+
+    /// <summary>Retraction notices already sent for this capability.</summary>
+    public int Sent { get; } = sent;
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Tests.Interop;
+
+/// <summary>
+/// A node harness (tests/Tern.NodeHarness) running as a child process with its own data directory, driven through
+/// stdin/stdout one line at a time. Every read has a timeout; disposal asks the node to quit and kills it if it does not.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(20);
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly Task<string> _stderr;
+
+    private NodeProcess(Process process, string directory, string domain, Bytes32 agreementKey, int port)
+    {
+        _process = process;
+        _directory = directory;
+        _stderr = process.StandardError.ReadToEndAsync();
+        Domain = domain;
+        AgreementKey = agreementKey;
+        Port = port;
+    }
+
+    public string Domain { get; }
+
+    public Bytes32 AgreementKey { get; }
+
+    /// <summary>The node's notification port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>Starts a node and waits for its READY line.</summary>
+    public static async Task<NodeProcess> StartAsync(string domain, params string[] options)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "node-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HarnessPath());
+        foreach (var argument in (string[])["--domain", domain, "--data", directory, .. options])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        string? line;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {domain} did not start");
+        }
+
+        var parts = line?.Split(' ');
+        if (parts is not ["READY", _, _, _])
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"node {domain} did not start: '{line}' {await process.StandardError.ReadToEndAsync()}");
+        }
+
+        return new NodeProcess(process, directory, domain, Bytes32.Parse(parts[2]), int.Parse(parts[3], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Sends a command and returns its one-line answer; an ERROR answer fails the test.</summary>
+    public async Task<string> SendAsync(string command)
+    {
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        var line = await _process.StandardOutput.ReadLineAsync(timeout.Token);
+        if (line is null)
+        {
+            Assert.Fail($"node {Domain} exited: {await _stderr}");
+        }
+
+        Assert.False(line.StartsWith("ERROR", StringComparison.Ordinal), $"{Domain}: {command} → {line}");
+        return line;
+    }
+
+    /// <summary>Points this node's notifications for <paramref name="domain"/> at a port (the peer itself or a relay).</summary>
+    public Task<string> AddPeerAsync(string domain, Bytes32 agreementKey, int port)
+        => SendAsync(FormattableString.Invariant($"PEER {domain} {agreementKey} {port}"));
+
+    /// <summary>Submits a blob for one recipient at <paramref name="domain"/>; returns its message id, capability and recipient hash.</summary>
+    public async Task<(string MessageId, string Capability, string Hash)> SubmitAsync(string domain)
+    {
+        var parts = (await SendAsync("SUBMIT " + domain)).Split(' ');
+        return (parts[1], parts[2], parts[3]);
+    }
+
+    /// <summary>The references pending under a hash: capability → attempt of the notification that filed it.</summary>
+    public async Task<Dictionary<string, int>> PollAsync(string hash)
+    {
+        var parts = (await SendAsync("POLL " + hash)).Split(' ');
+        return parts.Skip(1).Select(p => p.Split(':')).ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The node's counters by name.</summary>
+    public async Task<Dictionary<string, long>> StatsAsync()
+    {
+        var parts = (await SendAsync("STATS")).Split(' ');
+        return parts.Skip(1).Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns whether it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return await condition();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await _process.StandardInput.WriteLineAsync("QUIT");
+                await _process.StandardInput.FlushAsync();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _process.Dispose();
+            if (Directory.Exists(_directory))
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+        }
+    }
+
+    private static string HarnessPath()
+    {
+        // bin/<Configuration>/<tfm>/ of this test assembly, mapped to the harness project's output.
+        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var tfm = Path.GetFileName(baseDirectory);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
+        var tests = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "..", ".."));
+        var path = Path.Combine(tests, "Tern.NodeHarness", "bin", configuration, tfm, "Tern.NodeHarness.dll");
+        Assert.True(File.Exists(path), $"node harness not built at {path}");
+        return path;
+    }
+}

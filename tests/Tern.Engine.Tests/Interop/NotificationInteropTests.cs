@@ -1,0 +1,71 @@
+namespace Tern.Engine.Tests.Interop;
+
+/// <summary>
+/// Two real node processes over loopback UDP (DESIGN.md §1 steps 3–4): notifications from one land in the other's
+/// pending table, retransmission gets through a lossy link, and a fetch ends retransmission.
+/// </summary>
+public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixture<TwoNodesFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_notification_sent_by_one_node_lands_in_the_others_pending_table()
+    {
+        await nodes.A.AddPeerAsync("b.example", nodes.B.AgreementKey, nodes.B.Port);
+        var (_, capability, hash) = await nodes.A.SubmitAsync("b.example");
+
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+        var stats = await nodes.B.StatsAsync();
+        Assert.True(stats["accepted.records"] >= 1);
+        Assert.True(stats["sink.inserted"] >= 1);
+    }
+
+    [Fact]
+    public async Task Retransmission_delivers_through_a_relay_that_drops_the_first_datagrams()
+    {
+        await using var relay = new UdpRelay(nodes.B.Port, dropFirst: 3);
+        await nodes.A.AddPeerAsync("lossy.b.example", nodes.B.AgreementKey, relay.Port);
+        var (_, capability, hash) = await nodes.A.SubmitAsync("lossy.b.example");
+
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+
+        // Each datagram through this relay carries this delivery alone: attempts 1–3 were dropped, the 4th got through.
+        Assert.True(relay.Received >= 4);
+        Assert.Equal(4, (await nodes.B.PollAsync(hash))[capability]);
+    }
+
+    [Fact]
+    public async Task Retransmission_stops_once_the_delivery_is_fetched()
+    {
+        await using var relay = new UdpRelay(nodes.B.Port, dropFirst: 0);
+        await nodes.A.AddPeerAsync("fetched.b.example", nodes.B.AgreementKey, relay.Port);
+        var (_, capability, hash) = await nodes.A.SubmitAsync("fetched.b.example");
+
+        // Retransmitting (100, 200, 400, 400… ms apart, jittered), and landed.
+        Assert.True(await NodeProcess.EventuallyAsync(() => Task.FromResult(relay.Received >= 3), Patience));
+        Assert.True((await nodes.B.PollAsync(hash)).ContainsKey(capability));
+
+        Assert.Equal("OK True", await nodes.A.SendAsync("FETCHED " + capability));
+        Assert.StartsWith("DELIVERY Fetched", await nodes.A.SendAsync("DELIVERY " + capability), StringComparison.Ordinal);
+
+        // A datagram already in flight may still arrive; after that, nothing over several maximum intervals.
+        await Task.Delay(300);
+        var settled = relay.Received;
+        await Task.Delay(1_600);
+        Assert.Equal(settled, relay.Received);
+        Assert.True((await nodes.A.StatsAsync())["stopped.Fetched"] >= 1);
+    }
+
+    [Fact]
+    public async Task A_retraction_before_fetch_removes_the_reference_at_the_receiver()
+    {
+        await nodes.A.AddPeerAsync("retract.b.example", nodes.B.AgreementKey, nodes.B.Port);
+        var (messageId, capability, hash) = await nodes.A.SubmitAsync("retract.b.example");
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+
+        Assert.Equal("RETRACTED 1 0", await nodes.A.SendAsync("RETRACT " + messageId));
+        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).Count == 0, Patience));
+        Assert.StartsWith("DELIVERY Retracted", await nodes.A.SendAsync("DELIVERY " + capability), StringComparison.Ordinal);
+        Assert.True((await nodes.B.StatsAsync())["sink.retracted"] >= 1);
+    }
+}

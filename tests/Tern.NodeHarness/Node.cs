@@ -1,0 +1,106 @@
+using System.Net;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
+using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
+using Tern.Engine.Transit;
+using Tern.Transports.Udp;
+
+namespace Tern.NodeHarness;
+
+/// <summary>
+/// One domain's node as a host would compose it: keys, transit store, delivery scheduler and a sendmmsg transport on the
+/// sending side; the UDP notification port, ingest and the pending table behind its sink on the receiving side.
+/// </summary>
+internal sealed class Node : IAsyncDisposable
+{
+    private Node(HarnessOptions options, DomainKeySet keys, PendingTable pending, PendingTableSink sink, UdpNotificationListener listener,
+        TransitStore store, StaticPeerResolver resolver, UdpNotificationTransport transport, DeliveryScheduler scheduler)
+    {
+        Options = options;
+        Keys = keys;
+        Pending = pending;
+        Sink = sink;
+        Listener = listener;
+        Store = store;
+        Resolver = resolver;
+        Transport = transport;
+        Scheduler = scheduler;
+    }
+
+    public HarnessOptions Options { get; }
+
+    public DomainKeySet Keys { get; }
+
+    public PendingTable Pending { get; }
+
+    public PendingTableSink Sink { get; }
+
+    public UdpNotificationListener Listener { get; }
+
+    public TransitStore Store { get; }
+
+    public StaticPeerResolver Resolver { get; }
+
+    public UdpNotificationTransport Transport { get; }
+
+    public DeliveryScheduler Scheduler { get; }
+
+    public static async Task<Node> StartAsync(HarnessOptions options)
+    {
+        var keys = DomainKeySet.Generate(options.Domain);
+        var pending = new PendingTable(new PendingTableOptions
+        {
+            DataDirectory = Path.Combine(options.DataDirectory, "pending"),
+            RefIndexBytes = 1L << 16,
+            CapabilityIndexBytes = 1L << 16,
+            RecipientIndexBytes = 1L << 14,
+            PageBytes = 1L << 14,
+            RefLogMemoryBytes = 1L << 20,
+            CapabilityLogMemoryBytes = 1L << 20,
+            RecipientLogMemoryBytes = 1L << 18,
+            SegmentBytes = 1L << 22,
+            MaxSessions = 4,
+        });
+        var sink = new PendingTableSink(pending);
+        var ingest = new NotificationIngest(keys, sink, new WhenRequestedPreferences(), new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
+        var listener = new UdpNotificationListener(
+            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = 1 << 20 },
+            ingest);
+        listener.Start();
+
+        var store = await TransitStore.OpenAsync(new TransitStoreOptions
+        {
+            DataDirectory = options.DataDirectory,
+            ChunkSize = 4096,
+            BlobPageSizeBits = 14,
+            BlobMemorySizeBits = 16,
+            BlobSegmentSizeBits = 16,
+            JournalPageSizeBits = 19,
+            JournalMemorySizeBits = 21,
+            JournalSegmentSizeBits = 20,
+        });
+        var resolver = new StaticPeerResolver();
+        var transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
+        var scheduler = new DeliveryScheduler(store, keys, resolver, transport, new DeliverySchedulerOptions
+        {
+            FetchHints = [$"https://node.{options.Domain}:7443"],
+            InitialRetransmitInterval = TimeSpan.FromMilliseconds(options.InitialRetransmitMs),
+            MaxRetransmitInterval = TimeSpan.FromMilliseconds(options.MaxRetransmitMs),
+            TickInterval = TimeSpan.FromMilliseconds(options.TickMs),
+            WheelSlots = 1 << 12,
+        });
+        await scheduler.StartAsync();
+        return new Node(options, keys, pending, sink, listener, store, resolver, transport, scheduler);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Scheduler.Dispose();
+        Transport.Dispose();
+        Listener.Dispose();
+        await Store.DisposeAsync();
+        Pending.Dispose();
+        Keys.Dispose();
+    }
+}
