@@ -46,8 +46,16 @@ internal sealed partial class FramedConnection
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var input = _transport.Input;
-        if (!await ReadPrefaceAsync(input, cancellationToken).ConfigureAwait(false))
+        try
         {
+            if (!await ReadPrefaceAsync(input, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+        {
+            // Gone before it said anything: nothing to answer.
             return;
         }
 
