@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
@@ -37,7 +38,9 @@ public sealed class FetchFixture : IAsyncDisposable
 
     public IPEndPoint FramedTls => Server.GetEndPoint(FetchDoor.Framed, tls: true);
 
-    public Uri Http => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http).Port}");
+    public Uri Http => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http1).Port}");
+
+    public Uri H2c => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http2).Port}");
 
     public Uri Https => new($"https://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, tls: true).Port}");
 
@@ -51,7 +54,8 @@ public sealed class FetchFixture : IAsyncDisposable
         var loopback = new IPEndPoint(IPAddress.Loopback, 0);
         options.Listeners.Add(new FetchListener(FetchDoor.Framed, loopback, tls: false));
         options.Listeners.Add(new FetchListener(FetchDoor.Framed, loopback, tls: true));
-        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false));
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http1 });
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http2 });
         options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: true));
         options.Listeners.Add(new FetchListener(FetchDoor.Quic, loopback, tls: true));
         configure?.Invoke(options);

@@ -28,8 +28,9 @@ public sealed class FetchListener
     public bool Tls { get; }
 
     /// <summary>
-    /// HTTP versions on an HTTP listener. Defaults to HTTP/1.1 and HTTP/2: negotiated by ALPN over TLS; in plain
-    /// text Kestrel detects the HTTP/2 preface (h2c prior knowledge) beside HTTP/1.1.
+    /// HTTP versions on an HTTP listener. Defaults to HTTP/1.1 and HTTP/2, negotiated by ALPN over TLS. In plain text
+    /// Kestrel cannot offer both on one port (it falls back to HTTP/1.1), so h2c with prior knowledge takes a listener
+    /// of its own with <see cref="HttpProtocols.Http2"/>.
     /// </summary>
     public HttpProtocols HttpProtocols { get; init; } = HttpProtocols.Http1AndHttp2;
 

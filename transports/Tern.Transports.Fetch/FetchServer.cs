@@ -56,12 +56,15 @@ public sealed class FetchServer : IAsyncDisposable
     /// <summary>The listeners, with <see cref="FetchListener.BoundEndPoint"/> set once started.</summary>
     public IReadOnlyList<FetchListener> Listeners => (IReadOnlyList<FetchListener>)_options.Listeners;
 
-    /// <summary>The bound address of the first started listener of <paramref name="door"/> (TLS or not as asked).</summary>
-    public IPEndPoint GetEndPoint(FetchDoor door, bool tls = false)
+    /// <summary>
+    /// The bound address of the first started listener of <paramref name="door"/> (TLS or not as asked, and for HTTP
+    /// with exactly <paramref name="protocols"/> when given).
+    /// </summary>
+    public IPEndPoint GetEndPoint(FetchDoor door, bool tls = false, HttpProtocols? protocols = null)
     {
         foreach (var listener in _options.Listeners)
         {
-            if (listener.Door == door && listener.Tls == tls && listener.BoundEndPoint is { } bound)
+            if (listener.Door == door && listener.Tls == tls && (protocols is null || listener.HttpProtocols == protocols) && listener.BoundEndPoint is { } bound)
             {
                 return bound;
             }
