@@ -163,9 +163,10 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
         _pending[streamId] = fetch;
         try
         {
-            await WriteAsync(w => FrameWriter.WriteFetch(w, streamId, request, head), cancellationToken).ConfigureAwait(false);
+            // Registered before the request goes out: the answer may arrive (and complete) before the write returns.
             using (cancellationToken.Register(static state => ((PendingFetch)state!).Fail(new OperationCanceledException()), fetch))
             {
+                await WriteAsync(w => FrameWriter.WriteFetch(w, streamId, request, head), cancellationToken).ConfigureAwait(false);
                 return await fetch.Completion.Task.ConfigureAwait(false);
             }
         }
