@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Pull;
+
+/// <summary>
+/// The recipient's own message store: blobs this node pulled for its users, kept apart from the transit store (which
+/// holds what this node sends and pays for). Plain files, one directory per recipient hash:
+/// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
+/// <c>.meta</c> and <c>.blob</c> once verified. A message exists when its <c>.blob</c> does; the <c>.meta</c> is
+/// written and flushed first and the <c>.blob</c> renamed into place last, then the directory flushed.
+/// </summary>
+public sealed class MessageStore
+{
+    private readonly string _root;
+    private readonly bool _durable;
+    private readonly TimeProvider _time;
+
+    /// <summary>Opens (creating) the store under <see cref="MessageStoreOptions.DataDirectory"/>.</summary>
+    public MessageStore(MessageStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.DataDirectory, "MessageStoreOptions.DataDirectory");
+        _root = Path.Combine(options.DataDirectory, "messages");
+        _durable = options.Durable;
+        _time = timeProvider ?? TimeProvider.System;
+        Directory.CreateDirectory(_root);
+    }
+
+    /// <summary>Whether the message is stored (verified and committed).</summary>
+    public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
+
+    /// <summary>
+    /// Opens the partial file of a fetch for appending, positioned at its end: its length is how far an earlier,
+    /// interrupted fetch got, so the next one resumes from there with a range.
+    /// </summary>
+    public FileStream OpenPartial(RecipientHash hash, FetchCapability capability)
+    {
+        Directory.CreateDirectory(DirectoryOf(hash));
+        var stream = new FileStream(PathOf(hash, capability, ".partial"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        stream.Seek(0, SeekOrigin.End);
+        return stream;
+    }
+
+    /// <summary>Deletes a partial fetch (its bytes did not verify).</summary>
+    public void DiscardPartial(RecipientHash hash, FetchCapability capability) => File.Delete(PathOf(hash, capability, ".partial"));
+
+    /// <summary>BLAKE2b-256 and length of the partial file, read from its start.</summary>
+    public static async Task<(Bytes32 Hash, long Length)> HashAsync(FileStream partial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partial);
+        await partial.FlushAsync(cancellationToken).ConfigureAwait(false);
+        partial.Position = 0;
+        using var hasher = new Blake2bHasher();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+        long length = 0;
+        try
+        {
+            int read;
+            while ((read = await partial.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hasher.Append(buffer.AsSpan(0, read));
+                length += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var hash = new byte[Bytes32.Size];
+        hasher.Finish(hash);
+        return (new Bytes32(hash), length);
+    }
+
+    /// <summary>
+    /// Commits a verified partial file as a message: flushes it, writes and flushes the metadata, renames the blob into
+    /// place and flushes the directory. The caller has disposed the partial stream.
+    /// </summary>
+    public StoredMessage Commit(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
+    {
+        var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var partial = PathOf(hash, capability, ".partial");
+        if (_durable)
+        {
+            using var file = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite);
+            file.Flush(flushToDisk: true);
+        }
+
+        var metaTemp = PathOf(hash, capability, ".meta.tmp");
+        using (var meta = new FileStream(metaTemp, FileMode.Create, FileAccess.Write))
+        {
+            meta.Write(Encoding.UTF8.GetBytes(FormatMeta(message)));
+            meta.Flush(flushToDisk: _durable);
+        }
+
+        File.Move(metaTemp, PathOf(hash, capability, ".meta"), overwrite: true);
+        File.Move(partial, PathOf(hash, capability, ".blob"), overwrite: true);
+        if (_durable)
+        {
+            DirectorySync.Flush(DirectoryOf(hash));
+        }
+
+        return message;
+    }
+
+    /// <summary>Opens a stored blob for reading.</summary>
+    public FileStream OpenRead(RecipientHash hash, FetchCapability capability) => new(PathOf(hash, capability, ".blob"), FileMode.Open, FileAccess.Read, FileShare.Read);
+
+    /// <summary>The stored messages of <paramref name="hash"/>.</summary>
+    public IReadOnlyList<StoredMessage> List(RecipientHash hash)
+    {
+        var directory = DirectoryOf(hash);
+        var messages = new List<StoredMessage>();
+        if (!Directory.Exists(directory))
+        {
+            return messages;
+        }
+
+        foreach (var blob in Directory.EnumerateFiles(directory, "*.blob"))
+        {
+            var name = Path.GetFileNameWithoutExtension(blob);
+            var meta = Path.ChangeExtension(blob, ".meta");
+            if (FetchCapability.TryParse(name, out var capability) && File.Exists(meta) && TryParseMeta(hash, capability, File.ReadAllText(meta), out var message))
+            {
+                messages.Add(message);
+            }
+        }
+
+        return messages;
+    }
+
+    private static string FormatMeta(StoredMessage m) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"v=1\nsender={m.SenderDomain}\nsize={m.Size}\nhash={m.PayloadHash}\nmime={m.MimeHint}\nstored={m.StoredAtMs}\n");
+
+    private static bool TryParseMeta(RecipientHash hash, FetchCapability capability, string text, out StoredMessage message)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                fields[line[..eq]] = line[(eq + 1)..];
+            }
+        }
+
+        message = null!;
+        if (!fields.TryGetValue("sender", out var sender) || !fields.TryGetValue("size", out var size) || !fields.TryGetValue("hash", out var payloadHash)
+            || !long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var length) || !Bytes32.TryParse(payloadHash, out var parsedHash))
+        {
+            return false;
+        }
+
+        fields.TryGetValue("mime", out var mime);
+        fields.TryGetValue("stored", out var stored);
+        long.TryParse(stored, NumberStyles.None, CultureInfo.InvariantCulture, out var storedAt);
+        message = new StoredMessage(hash, capability, sender, length, parsedHash, mime ?? "", storedAt);
+        return true;
+    }
+
+    private string DirectoryOf(RecipientHash hash) => Path.Combine(_root, hash.ToString());
+
+    private string PathOf(RecipientHash hash, FetchCapability capability, string extension) => Path.Combine(DirectoryOf(hash), capability.ToString() + extension);
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tern.Engine.Pull;
+
+/// <summary>Source-generated log messages of the pull worker (event ids 5000–5099).</summary>
+internal static partial class PullLog
+{
+    [LoggerMessage(5000, LogLevel.Debug, "Pulled {Capability} from {Source}: {Outcome} after {Attempts} attempts")]
+    public static partial void Pulled(ILogger logger, string capability, string? source, PullOutcome outcome, int attempts);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Not pulling {Capability}: the notification key does not match {SenderDomain}'s descriptor")]
+    public static partial void KeyMismatch(ILogger logger, string capability, string senderDomain);
+
+    [LoggerMessage(5002, LogLevel.Debug, "Fetch of {Capability} from {Source} broke after {Received} bytes; resuming")]
+    public static partial void Resuming(ILogger logger, string capability, string source, long received, Exception exception);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Blob {Capability} from {Source} does not match the notified size or hash; discarded")]
+    public static partial void Corrupt(ILogger logger, string capability, string source);
+
+    [LoggerMessage(5004, LogLevel.Error, "Pull of {Capability} failed")]
+    public static partial void PullFailed(ILogger logger, string capability, Exception exception);
+}

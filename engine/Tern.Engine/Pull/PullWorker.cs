@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Pull;
+
+/// <summary>
+/// Pulls blobs for pending references whose recipient wants them at once (<see cref="PullPreference.Immediately"/>):
+/// checks that the notification's key belongs to the sender domain (docs/PROTOCOL.md §4.7), fetches from the fetch
+/// hints and then the descriptor's doors, resuming with a range after a cut connection, verifies size and BLAKE2b-256,
+/// stores the blob in the recipient's <see cref="MessageStore"/> and removes the pending reference. The fetch itself
+/// tells the sender the delivery is done (§9).
+/// <para>Use <see cref="PullAsync"/> for one pull now, or <see cref="Start"/> then <see cref="TryEnqueue"/> for a bounded
+/// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="Completed"/> reports each result.</para>
+/// </summary>
+public sealed partial class PullWorker : IAsyncDisposable
+{
+    private readonly PendingTable _pending;
+    private readonly MessageStore _messages;
+    private readonly IDescriptorResolver _descriptors;
+    private readonly IFetchSourceFactory _sources;
+    private readonly PullWorkerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<(RecipientHash Hash, PendingReference Reference)> _queue;
+    private readonly ConcurrentDictionary<FetchCapability, byte> _inFlight = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task[] _workers = [];
+
+    /// <summary>Creates the worker; call <see cref="Start"/> to serve the queue.</summary>
+    public PullWorker(PendingTable pending, MessageStore messages, IDescriptorResolver descriptors, IFetchSourceFactory sources, PullWorkerOptions options, ILogger<PullWorker>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(descriptors);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _pending = pending;
+        _messages = messages;
+        _descriptors = descriptors;
+        _sources = sources;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
+    }
+
+    /// <summary>Raised after each queued pull, on a worker thread.</summary>
+    public event Action<PullResult>? Completed;
+
+    /// <summary>Starts the workers that serve <see cref="TryEnqueue"/>.</summary>
+    public void Start()
+    {
+        if (_workers.Length > 0)
+        {
+            return;
+        }
+
+        _workers = new Task[_options.MaxConcurrentPulls];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = Task.Run(() => WorkAsync(_stopping.Token));
+        }
+    }
+
+    /// <summary>Queues a pull; false when the queue is full (the reference stays pending and can be pulled later).</summary>
+    public bool TryEnqueue(RecipientHash hash, PendingReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return _queue.Writer.TryWrite((hash, reference));
+    }
+
+    /// <summary>
+    /// Queues every pending reference of <paramref name="hash"/> whose sender the recipient pulls immediately, reading
+    /// the table from <paramref name="afterCursor"/>. Returns how many were queued and the cursor to continue from.
+    /// </summary>
+    public (int Queued, ulong NextCursor) EnqueueImmediate(RecipientHash hash, IPullPreferences preferences, ulong afterCursor = 0)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        var poll = _pending.Poll(hash, afterCursor, PendingTable.MaxPollLimit);
+        var queued = 0;
+        foreach (var reference in poll.References)
+        {
+            if (preferences.Lookup(hash, System.Text.Encoding.ASCII.GetBytes(reference.SenderDomain)) == PullPreference.Immediately && TryEnqueue(hash, reference))
+            {
+                queued++;
+            }
+        }
+
+        return (queued, poll.NextCursor);
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (hash, reference) in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                PullResult result;
+                try
+                {
+                    result = await PullAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // One failed pull (a full disk, a store error) must not stop the worker; it is logged.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    PullLog.PullFailed(_logger, reference.Capability.ToString(), ex);
+                    result = new PullResult(reference.Capability, PullOutcome.Failed, null, 0);
+                }
+
+                Completed?.Invoke(result);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

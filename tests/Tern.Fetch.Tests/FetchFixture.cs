@@ -1,0 +1,156 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Crypto;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch;
+
+namespace Tern.Fetch.Tests;
+
+/// <summary>
+/// A real transit store in a temp directory and a real fetch server on loopback port 0 with every door: framed plain and
+/// TLS, HTTP plain (HTTP/1.1 + h2c) and TLS (h2 by ALPN), and QUIC (which reports itself unavailable here).
+/// </summary>
+public sealed class FetchFixture : IAsyncDisposable
+{
+    private FetchFixture(string directory, TransitStore store, FetchServer server, X509Certificate2 certificate, ListLoggerProvider logs)
+    {
+        Directory = directory;
+        Store = store;
+        Server = server;
+        Certificate = certificate;
+        Logs = logs;
+    }
+
+    public string Directory { get; }
+
+    public TransitStore Store { get; }
+
+    public FetchServer Server { get; }
+
+    public X509Certificate2 Certificate { get; }
+
+    public ListLoggerProvider Logs { get; }
+
+    public IPEndPoint Framed => Server.GetEndPoint(FetchDoor.Framed);
+
+    public IPEndPoint FramedTls => Server.GetEndPoint(FetchDoor.Framed, tls: true);
+
+    public Uri Http => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http1).Port}");
+
+    public Uri H2c => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http2).Port}");
+
+    public Uri Https => new($"https://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, tls: true).Port}");
+
+    public static async Task<FetchFixture> StartAsync(Action<FetchServerOptions>? configure = null, TimeProvider? time = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "fetch-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var store = await TransitStore.OpenAsync(StoreOptions(Path.Combine(directory, "transit")), time);
+        var certificate = FetchCertificates.CreateSelfSigned("node.a.example");
+        var options = new FetchServerOptions { Certificate = certificate };
+        var loopback = new IPEndPoint(IPAddress.Loopback, 0);
+        options.Listeners.Add(new FetchListener(FetchDoor.Framed, loopback, tls: false));
+        options.Listeners.Add(new FetchListener(FetchDoor.Framed, loopback, tls: true));
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http1 });
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http2 });
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: true));
+        options.Listeners.Add(new FetchListener(FetchDoor.Quic, loopback, tls: true));
+        configure?.Invoke(options);
+        var logs = new ListLoggerProvider();
+        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var server = new FetchServer(store, options, loggerFactory, time);
+        await server.StartAsync();
+        return new FetchFixture(directory, store, server, certificate, logs);
+    }
+
+    public static TransitStoreOptions StoreOptions(string directory) => new()
+    {
+        DataDirectory = directory,
+        ChunkSize = 16 * 1024,
+        BlobPageSizeBits = 18,
+        BlobMemorySizeBits = 20,
+        BlobSegmentSizeBits = 22,
+        JournalPageSizeBits = 19,
+        JournalMemorySizeBits = 21,
+        JournalSegmentSizeBits = 22,
+        CheckpointInterval = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>Submits <paramref name="content"/> for one recipient and returns the capability.</summary>
+    public async Task<(FetchCapability Capability, SubmissionResult Result)> SubmitAsync(byte[] content, string mime = "message/tern", DateTimeOffset? expiry = null, string domain = "b.example", RecipientHash? hash = null)
+    {
+        var request = new SubmissionRequest
+        {
+            Account = "alice",
+            Recipients = [new TransitRecipient(domain, hash ?? RecipientHash.NewRandom())],
+            TransitExpiry = expiry ?? DateTimeOffset.UtcNow.AddDays(1),
+            MimeHint = mime,
+        };
+        var result = await Store.SubmitAsync(request, new MemoryStream(content, writable: false));
+        return (result.Capabilities[0], result);
+    }
+
+    public static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    public static Bytes32 Hash(ReadOnlySpan<byte> content)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        Blake2b.Hash(content, hash);
+        return new Bytes32(hash);
+    }
+
+    public DeliveryState StateOf(FetchCapability capability) => Store.GetDelivery(capability)!.Value.State;
+
+    /// <summary>Waits (bounded) for the background §9 mark to reach the store; returns the final state.</summary>
+    public async Task<DeliveryState> WaitForStateAsync(FetchCapability capability, DeliveryState wanted)
+    {
+        for (var i = 0; i < 200 && StateOf(capability) != wanted; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        return StateOf(capability);
+    }
+
+    public HttpClient HttpClient(Version? version = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetRawCertData().AsSpan().SequenceEqual(Certificate.RawData) },
+        };
+        return new HttpClient(handler)
+        {
+            DefaultRequestVersion = version ?? HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+    }
+
+    public Tern.Engine.Pull.FramedFetchClientOptions FramedOptions(bool tls) => new()
+    {
+        Tls = tls,
+        TargetHost = "node.a.example",
+        CertificateValidation = (_, cert, _, _) => cert is not null && cert.GetRawCertData().AsSpan().SequenceEqual(Certificate.RawData),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Store.DisposeAsync();
+        Certificate.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

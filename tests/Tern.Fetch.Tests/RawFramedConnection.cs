@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Tern.Engine.Protocol.Fetch;
+
+namespace Tern.Fetch.Tests;
+
+/// <summary>A bare TCP connection to the framed door for feeding it arbitrary bytes and reading back everything it says.</summary>
+public sealed class RawFramedConnection : IDisposable
+{
+    private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp);
+
+    private RawFramedConnection()
+    {
+    }
+
+    public static async Task<RawFramedConnection> ConnectAsync(IPEndPoint endPoint)
+    {
+        var connection = new RawFramedConnection();
+        await connection._socket.ConnectAsync(endPoint);
+        return connection;
+    }
+
+    public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes.AsMemory());
+
+    /// <summary>Reads until the server closes (or 10 s pass, which a test then reports as a hang).</summary>
+    public async Task<byte[]> ReadToCloseAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var all = new MemoryStream();
+        var buffer = new byte[65536];
+        try
+        {
+            while (true)
+            {
+                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+                if (n == 0)
+                {
+                    return all.ToArray();
+                }
+
+                all.Write(buffer, 0, n);
+            }
+        }
+        catch (SocketException)
+        {
+            return all.ToArray();
+        }
+    }
+
+    /// <summary>The frames in <paramref name="bytes"/> after the server's preface.</summary>
+    public static List<(FrameHeader Header, byte[] Payload)> Frames(byte[] bytes)
+    {
+        Assert.True(bytes.Length >= FramePreface.Size && FramePreface.IsPreface(bytes.AsSpan(0, FramePreface.Size)), "the server must answer the preface first");
+        var frames = new List<(FrameHeader, byte[])>();
+        var buffer = new ReadOnlySequence<byte>(bytes, FramePreface.Size, bytes.Length - FramePreface.Size);
+        while (true)
+        {
+            SequencePosition consumed = buffer.Start, examined = buffer.End;
+            if (!FrameReader.Default.TryParse(buffer, ref consumed, ref examined, out var frame, out _))
+            {
+                return frames;
+            }
+
+            frames.Add((frame.Header, frame.Payload.ToArray()));
+            buffer = buffer.Slice(consumed);
+        }
+    }
+
+    public static byte[] Preface() => FramePreface.Bytes.ToArray();
+
+    public static byte[] Frame(uint length, uint stream, byte type, byte flags, byte[]? payload = null)
+    {
+        var bytes = new byte[FrameHeader.Size + (payload?.Length ?? 0)];
+        new FrameHeader(length, stream, (FrameType)type, (FrameFlags)flags).Write(bytes);
+        payload?.CopyTo(bytes, FrameHeader.Size);
+        return bytes;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Coverage;
+using Tern.Transports.Fetch.Framed;
+using Tern.Transports.Fetch.Http;
+using Tern.Transports.Fetch.Quic;
+
+namespace Tern.Transports.Fetch;
+
+/// <summary>
+/// Hosts the fetch doors over one <see cref="TransitStore"/> (docs/PROTOCOL.md §8): the framed door on a Kestrel
+/// connection handler, the HTTP door as a terminal request delegate, and the QUIC door where System.Net.Quic works.
+/// All doors share one <see cref="FetchCoverage"/>, which marks deliveries fetched (§9). A host builds it with
+/// options, starts it, reads the bound endpoints back, and disposes it to stop.
+/// </summary>
+public sealed class FetchServer : IAsyncDisposable
+{
+    private readonly TransitStore _store;
+    private readonly FetchServerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly List<(FetchListener Listener, ListenOptions Kestrel)> _bound = [];
+    private WebApplication? _app;
+    private QuicFetchDoor? _quic;
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    public FetchServer(TransitStore store, FetchServerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _store = store;
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("Tern.Transports.Fetch");
+        _time = timeProvider ?? TimeProvider.System;
+        Coverage = new FetchCoverage(store, options.MaxTrackedPartialFetches, _logger);
+    }
+
+    /// <summary>The §9 tracker shared by every door.</summary>
+    public FetchCoverage Coverage { get; }
+
+    /// <summary>Whether the QUIC door can run on this machine (libmsquic present).</summary>
+    public static bool IsQuicSupported => QuicFetchDoor.IsSupported;
+
+    /// <summary>The listeners, with <see cref="FetchListener.BoundEndPoint"/> set once started.</summary>
+    public IReadOnlyList<FetchListener> Listeners => (IReadOnlyList<FetchListener>)_options.Listeners;
+
+    /// <summary>
+    /// The bound address of the first started listener of <paramref name="door"/> (TLS or not as asked, and for HTTP
+    /// with exactly <paramref name="protocols"/> when given).
+    /// </summary>
+    public IPEndPoint GetEndPoint(FetchDoor door, bool tls = false, HttpProtocols? protocols = null)
+    {
+        foreach (var listener in _options.Listeners)
+        {
+            if (listener.Door == door && listener.Tls == tls && (protocols is null || listener.HttpProtocols == protocols) && listener.BoundEndPoint is { } bound)
+            {
+                return bound;
+            }
+        }
+
+        throw new InvalidOperationException($"No started {(tls ? "TLS" : "plain")} {door} listener.");
+    }
+
+    /// <summary>Binds every listener and starts serving.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton(_store);
+        builder.Services.AddSingleton(_options);
+        builder.Services.AddSingleton(Coverage);
+        builder.Services.AddSingleton<FramedFetchHandler>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel);
+        _app = builder.Build();
+        var door = new HttpBlobDoor(_store, Coverage, _options, _time, _logger);
+        _app.Run(door.HandleAsync);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (listener, kestrel) in _bound)
+        {
+            listener.BoundEndPoint = kestrel.IPEndPoint;
+            FetchLog.Listening(_logger, listener.ToString());
+        }
+
+        foreach (var listener in _options.Listeners)
+        {
+            if (listener.Door == FetchDoor.Quic)
+            {
+                _quic ??= new QuicFetchDoor(_store, Coverage, _options, _logger);
+                await _quic.StartAsync(listener, _options.Certificate!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+        kestrel.AddServerHeader = false;
+        foreach (var listener in _options.Listeners)
+        {
+            if (listener.Door == FetchDoor.Quic)
+            {
+                continue;
+            }
+
+            kestrel.Listen(listener.EndPoint, listen =>
+            {
+                _bound.Add((listener, listen));
+                if (listener.Door == FetchDoor.Framed)
+                {
+                    if (listener.Tls)
+                    {
+                        // ALPN tern/1 on the framed door (docs/PROTOCOL.md §8.2).
+                        listen.UseHttps(new TlsHandshakeCallbackOptions
+                        {
+                            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                            {
+                                ServerCertificate = _options.Certificate,
+                                ApplicationProtocols = [QuicFetchDoor.Alpn],
+                            }),
+                        });
+                    }
+
+                    listen.UseConnectionHandler<FramedFetchHandler>();
+                    return;
+                }
+
+                listen.Protocols = listener.HttpProtocols;
+                if (listener.Tls)
+                {
+                    listen.UseHttps(_options.Certificate!);
+                }
+            });
+        }
+    }
+
+    /// <summary>Stops accepting, lets in-flight requests finish for up to <paramref name="cancellationToken"/>, then closes.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_quic is not null)
+        {
+            await _quic.DisposeAsync().ConfigureAwait(false);
+            _quic = null;
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+}

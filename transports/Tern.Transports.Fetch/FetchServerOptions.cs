@@ -1,0 +1,96 @@
+using System.Security.Cryptography.X509Certificates;
+using Tern.Engine.Protocol.Fetch;
+
+namespace Tern.Transports.Fetch;
+
+/// <summary>Options of the fetch server: its listeners, its certificate and the limits of each door.</summary>
+public sealed class FetchServerOptions
+{
+    /// <summary>Where each door listens. Defaults to none: a server without listeners refuses to start.</summary>
+    public IList<FetchListener> Listeners { get; } = [];
+
+    /// <summary>The node's certificate for TLS listeners and QUIC. Required when any listener uses TLS.</summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>
+    /// Allows plain-text listeners off loopback. Defaults to false: the protocol permits plain TCP on loopback only
+    /// (docs/PROTOCOL.md §8.2).
+    /// </summary>
+    public bool AllowPlainTextOffLoopback { get; set; }
+
+    /// <summary>Concurrent fetches one framed connection may have open; one more is a <c>too_many_streams</c> goaway. Defaults to 128.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 128;
+
+    /// <summary>
+    /// Largest frame payload accepted from clients, 257 bytes to 64 KiB. Every frame a client may send in v1 fits in
+    /// 257 bytes (a goaway with the longest reason), so anything longer is refused as <c>frame_too_large</c> before it is
+    /// buffered. Defaults to 4 KiB.
+    /// </summary>
+    public int MaxFramePayload { get; set; } = 4096;
+
+    /// <summary>Bytes of a <c>data</c> frame, at most 64 KiB (§8.3). Defaults to 64 KiB.</summary>
+    public int DataFrameSize { get; set; } = FrameLimits.MaxDataPayloadSize;
+
+    /// <summary>Output a framed connection may buffer before it waits for the socket (pipe pause threshold). Defaults to 1 MiB.</summary>
+    public long MaxConnectionOutputBuffer { get; set; } = 1024 * 1024;
+
+    /// <summary>Bytes read from the store per write on the HTTP and QUIC doors. Defaults to 256 KiB (the store's chunk size).</summary>
+    public int ReadSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Partially served capabilities remembered for §9 coverage (a capability served whole in one response needs
+    /// no entry). Defaults to 100 000; beyond it new partial fetches are not tracked.
+    /// </summary>
+    public int MaxTrackedPartialFetches { get; set; } = 100_000;
+
+    /// <summary>The signed descriptor document (§6.2) answered to <c>descriptor_request</c>; none by default.</summary>
+    public ReadOnlyMemory<byte> DescriptorDocument { get; set; }
+
+    /// <summary>Throws when the options cannot work; the message names the setting.</summary>
+    public void Validate()
+    {
+        if (Listeners.Count == 0)
+        {
+            throw new InvalidOperationException("FetchServerOptions.Listeners is empty: configure at least one door.");
+        }
+
+        foreach (var listener in Listeners)
+        {
+            var tls = listener.Tls || listener.Door == FetchDoor.Quic;
+            if (tls && Certificate is null)
+            {
+                throw new InvalidOperationException($"Listener {listener} needs TLS but FetchServerOptions.Certificate is not set.");
+            }
+
+            if (!tls && !AllowPlainTextOffLoopback && !System.Net.IPAddress.IsLoopback(listener.EndPoint.Address))
+            {
+                throw new InvalidOperationException($"Listener {listener} is plain text off loopback; use TLS or set AllowPlainTextOffLoopback.");
+            }
+        }
+
+        if (MaxStreamsPerConnection is < 1 or > 65536)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.MaxStreamsPerConnection must be 1–65536, got {MaxStreamsPerConnection}.");
+        }
+
+        if (MaxFramePayload is < FrameLimits.MaxControlPayloadSize or > FrameLimits.MaxDataPayloadSize)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.MaxFramePayload must be {FrameLimits.MaxControlPayloadSize}–{FrameLimits.MaxDataPayloadSize}, got {MaxFramePayload}.");
+        }
+
+        if (DataFrameSize is < 1 or > FrameLimits.MaxDataPayloadSize)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.DataFrameSize must be 1–{FrameLimits.MaxDataPayloadSize}, got {DataFrameSize}.");
+        }
+
+        if (ReadSize < 4096 || MaxConnectionOutputBuffer < 65536 || MaxTrackedPartialFetches < 0)
+        {
+            throw new InvalidOperationException("FetchServerOptions: ReadSize must be ≥ 4096, MaxConnectionOutputBuffer ≥ 65536 and MaxTrackedPartialFetches ≥ 0.");
+        }
+
+        if (DescriptorDocument.Length > FrameLimits.MaxDescriptorPayloadSize)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.DescriptorDocument exceeds {FrameLimits.MaxDescriptorPayloadSize} bytes.");
+        }
+    }
+}

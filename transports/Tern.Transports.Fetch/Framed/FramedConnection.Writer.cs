@@ -1,0 +1,243 @@
+using System.IO.Pipelines;
+using Tern.Engine.Protocol.Fetch;
+
+namespace Tern.Transports.Fetch.Framed;
+
+internal sealed partial class FramedConnection
+{
+    /// <summary>Output written since the last flush above which the writer flushes (and so waits for the socket).</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    private long _pendingBytes;
+
+    /// <summary>
+    /// The only code that writes to the output pipe. Streams take turns, one frame each; output is flushed when
+    /// enough has gathered or nothing is ready, and <c>FlushAsync</c> holds the loop back while the socket is full.
+    /// </summary>
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        var output = _transport.Output;
+        var ready = new Queue<FramedWorkItem>();
+        var unflushed = new List<FramedWorkItem>();
+        _pendingBytes = FramePreface.Size;
+        try
+        {
+            while (true)
+            {
+                while (_work.Reader.TryRead(out var incoming))
+                {
+                    ready.Enqueue(incoming);
+                }
+
+                if (ready.Count == 0)
+                {
+                    if (_pendingBytes > 0 && !await FlushAsync(output, unflushed, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (!await _work.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var item = ready.Dequeue();
+                if (item.Kind == FramedWork.GoAway)
+                {
+                    FrameWriter.WriteGoAway(output, new GoAway((GoAwayCode)item.Value, item.Reason));
+                    await FlushAsync(output, unflushed, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var more = await StepAsync(output, item, cancellationToken).ConfigureAwait(false);
+                if (item.Kind == FramedWork.Fetch && item.Started)
+                {
+                    if (!item.Dirty)
+                    {
+                        item.Dirty = true;
+                        unflushed.Add(item);
+                    }
+                }
+                else if (!more)
+                {
+                    Return(item);
+                }
+
+                if (more)
+                {
+                    ready.Enqueue(item);
+                }
+
+                if (_pendingBytes >= FlushThreshold && !await FlushAsync(output, unflushed, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // The connection closed under us (the reader saw or will see it too).
+        }
+#pragma warning disable CA1031 // A store failure ends this connection with internal_error; the server keeps running.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            FetchLog.FramedConnectionFailed(_logger, _connectionId, ex);
+            try
+            {
+                FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.InternalError, GoAwayReasons.Internal));
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                // Best effort: the connection is closing anyway.
+            }
+        }
+        finally
+        {
+            // Streams cut short still count for the bytes that reached the socket (§9: resumed fetches complete coverage).
+            foreach (var item in unflushed)
+            {
+                RecordCoverage(item);
+            }
+
+            foreach (var item in ready)
+            {
+                RecordCoverage(item);
+            }
+
+            _work.Writer.TryComplete();
+            while (_work.Reader.TryRead(out _))
+            {
+            }
+        }
+    }
+
+    /// <summary>Flushes; on success every stream written since the last flush has its bytes on the wire.</summary>
+    private async ValueTask<bool> FlushAsync(PipeWriter output, List<FramedWorkItem> unflushed, CancellationToken cancellationToken)
+    {
+        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled || result.IsCompleted)
+        {
+            return false;
+        }
+
+        _pendingBytes = 0;
+        foreach (var item in unflushed)
+        {
+            item.Dirty = false;
+            item.Flushed = item.Next;
+            if (item.Finished)
+            {
+                RecordCoverage(item);
+                Return(item);
+            }
+        }
+
+        unflushed.Clear();
+        return true;
+    }
+
+    private void RecordCoverage(FramedWorkItem item)
+    {
+        if (item.Counts && (item.Flushed > item.Start || (item.Finished && item.End == item.Start)))
+        {
+            _coverage.Record(item.Request.Capability, item.Blob, item.Start, item.Flushed);
+            item.Counts = false;
+        }
+    }
+
+    /// <summary>Writes the next frame of <paramref name="item"/>; true when it has more to send.</summary>
+    private async ValueTask<bool> StepAsync(PipeWriter output, FramedWorkItem item, CancellationToken cancellationToken)
+    {
+        switch (item.Kind)
+        {
+            case FramedWork.Pong:
+                Interlocked.Decrement(ref _pendingControl);
+                _pendingBytes += FrameWriter.WritePong(output, item.Value);
+                return false;
+            case FramedWork.Descriptor:
+                Interlocked.Decrement(ref _pendingControl);
+                _pendingBytes += FrameWriter.WriteDescriptor(output, _options.DescriptorDocument.Span);
+                return false;
+        }
+
+        if (item.IsCancelled)
+        {
+            // Stop quietly (§8.3 cancel); what was flushed still counts. Nothing more is written on the stream.
+            item.Finished = true;
+            return false;
+        }
+
+        if (!item.Started)
+        {
+            return await StartAsync(output, item).ConfigureAwait(false);
+        }
+
+        var count = (int)Math.Min(_options.DataFrameSize, item.End - item.Next);
+        var written = await BlobFrames.WriteDataAsync(output, _store, item.Request.Capability, item.StreamId, item.Next, count, item.End, cancellationToken).ConfigureAwait(false);
+        if (written < 0)
+        {
+            // Reclaimed under us: end the stream short of its meta's length; the client sees the gap and fails it.
+            _pendingBytes += BlobFrames.WriteEnd(output, item.StreamId);
+            item.Finished = true;
+            return false;
+        }
+
+        _pendingBytes += FrameHeader.Size + written;
+        item.Next += written;
+        item.Finished = item.Next >= item.End;
+        return !item.Finished;
+    }
+
+    /// <summary>Looks the capability up and writes the meta; unknown, expired and retracted all read as not_found (§8).</summary>
+    private async ValueTask<bool> StartAsync(PipeWriter output, FramedWorkItem item)
+    {
+        item.Started = true;
+        var blob = await _store.GetBlobAsync(item.Request.Capability).ConfigureAwait(false);
+        if (blob is not { } info)
+        {
+            _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, MetaStatus.NotFound);
+            item.Finished = true;
+            return false;
+        }
+
+        var request = item.Request;
+        var status = BlobFrames.ResolveRange(request, info.Size, out var start, out var end);
+        if (status != MetaStatus.Ok)
+        {
+            _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, status);
+            item.Finished = true;
+            return false;
+        }
+
+        item.Blob = info;
+        item.Start = item.Next = item.Flushed = start;
+        item.End = end;
+        _pendingBytes += BlobFrames.WriteOk(output, item.StreamId, info, start, end, endStream: item.Head);
+        if (item.Head)
+        {
+            item.Finished = true;
+            return false;
+        }
+
+        item.Counts = true;
+        if (start == end)
+        {
+            // An empty range still ends with one empty data frame carrying end_stream.
+            _pendingBytes += BlobFrames.WriteEnd(output, item.StreamId);
+            item.Finished = true;
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,254 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Protocol.Fetch;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Coverage;
+
+namespace Tern.Transports.Fetch.Framed;
+
+/// <summary>
+/// One framed fetch connection (docs/PROTOCOL.md §8.2–8.3). The reader parses the client's frames and hands work to
+/// the writer through a channel; the writer alone touches the output pipe: it serves the open streams in turns, one
+/// data frame each (so one large blob does not stall small ones), and waits on <c>FlushAsync</c> for backpressure.
+/// A protocol error becomes a goaway from the writer, then the connection closes.
+/// </summary>
+internal sealed partial class FramedConnection
+{
+    private const int MaxPendingControl = 64;
+
+    private readonly IDuplexPipe _transport;
+    private readonly string _connectionId;
+    private readonly TransitStore _store;
+    private readonly FetchCoverage _coverage;
+    private readonly FetchServerOptions _options;
+    private readonly FrameReader _frameReader;
+    private readonly ILogger _logger;
+    private readonly Channel<FramedWorkItem> _work = Channel.CreateUnbounded<FramedWorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Dictionary<uint, FramedWorkItem> _streams = [];
+    private readonly Stack<FramedWorkItem> _pool = new();
+    private int _pendingControl;
+
+    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger)
+    {
+        _transport = transport;
+        _connectionId = connectionId;
+        _store = store;
+        _coverage = coverage;
+        _options = options;
+        _frameReader = frameReader;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the connection until the client leaves, a goaway is sent, or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var input = _transport.Input;
+        try
+        {
+            if (!await ReadPrefaceAsync(input, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+        {
+            // Gone before it said anything: nothing to answer.
+            return;
+        }
+
+        FrameWriter.WritePreface(_transport.Output);
+        var writer = WriteLoopAsync(cancellationToken);
+        try
+        {
+            await ReadLoopAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException)
+        {
+            // The client went away; the writer notices on its next flush.
+        }
+        finally
+        {
+            _work.Writer.TryComplete();
+        }
+
+        await writer.ConfigureAwait(false);
+    }
+
+    private static async ValueTask<bool> ReadPrefaceAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            SequencePosition consumed = buffer.Start, examined = buffer.End;
+            var ok = FramePreface.TryRead(buffer, ref consumed, ref examined, out var error);
+            input.AdvanceTo(consumed, examined);
+            if (ok)
+            {
+                return true;
+            }
+
+            // Anything else, or the client leaving before 8 bytes: close without answering (§8.2).
+            if (error != FrameError.None || result.IsCompleted || result.IsCanceled)
+            {
+                return false;
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var keepGoing = true;
+            while (keepGoing)
+            {
+                SequencePosition consumed = buffer.Start, examined = buffer.End;
+                if (!_frameReader.TryParse(buffer, ref consumed, ref examined, out var frame, out var error))
+                {
+                    if (error != FrameError.None)
+                    {
+                        FetchLog.FramedProtocolError(_logger, _connectionId, error);
+                        SendGoAway(error.ToGoAwayCode(), GoAwayReasons.For(error));
+                        input.AdvanceTo(buffer.End);
+                        return;
+                    }
+
+                    input.AdvanceTo(consumed, examined);
+                    break;
+                }
+
+                keepGoing = Handle(frame);
+                buffer = buffer.Slice(consumed);
+                if (!keepGoing)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return;
+                }
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Acts on one well-formed frame; false when the connection must end (a goaway was queued or received).</summary>
+    private bool Handle(in Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameType.Fetch:
+                return OpenStream(frame);
+            case FrameType.Cancel:
+                lock (_streams)
+                {
+                    // A cancel for a stream that already ended is harmless: the frames crossed.
+                    if (_streams.TryGetValue(frame.StreamId, out var stream))
+                    {
+                        stream.Cancel();
+                    }
+                }
+
+                return true;
+            case FrameType.Ping:
+                frame.TryGetPingData(out var data);
+                if (Interlocked.Increment(ref _pendingControl) > MaxPendingControl)
+                {
+                    return Refuse(GoAwayCode.ProtocolError, GoAwayReasons.PingFlood);
+                }
+
+                return Enqueue(FramedWork.Pong, data);
+            case FrameType.DescriptorRequest:
+                if (_options.DescriptorDocument.IsEmpty)
+                {
+                    return Refuse(GoAwayCode.Normal, GoAwayReasons.NoDescriptor);
+                }
+
+                Interlocked.Increment(ref _pendingControl);
+                return Enqueue(FramedWork.Descriptor, 0);
+            case FrameType.Pong:
+                return true;
+            case FrameType.GoAway:
+                return false;
+            default:
+                // meta, data and descriptor travel from server to client only.
+                return Refuse(GoAwayCode.ProtocolError, GoAwayReasons.WrongDirection);
+        }
+    }
+
+    private bool OpenStream(in Frame frame)
+    {
+        Span<byte> scratch = stackalloc byte[FetchRequest.Size];
+        FetchRequest.TryRead(frame.GetPayloadSpan(scratch), out var request, out _);
+        FramedWorkItem item;
+        lock (_streams)
+        {
+            if (_streams.ContainsKey(frame.StreamId))
+            {
+                return Refuse(GoAwayCode.ProtocolError, GoAwayReasons.StreamInUse);
+            }
+
+            if (_streams.Count >= _options.MaxStreamsPerConnection)
+            {
+                return Refuse(GoAwayCode.TooManyStreams, GoAwayReasons.TooManyStreams);
+            }
+
+            item = _pool.Count > 0 ? _pool.Pop() : new FramedWorkItem();
+            item.ResetFetch(frame.StreamId, request, frame.IsHead);
+            _streams.Add(frame.StreamId, item);
+        }
+
+        return _work.Writer.TryWrite(item);
+    }
+
+    private bool Enqueue(FramedWork kind, ulong value)
+    {
+        FramedWorkItem item;
+        lock (_streams)
+        {
+            item = _pool.Count > 0 ? _pool.Pop() : new FramedWorkItem();
+        }
+
+        item.Reset(kind, 0, value);
+        return _work.Writer.TryWrite(item);
+    }
+
+    private bool Refuse(GoAwayCode code, byte[] reason)
+    {
+        FetchLog.FramedRefused(_logger, _connectionId, System.Text.Encoding.UTF8.GetString(reason));
+        SendGoAway(code, reason);
+        return false;
+    }
+
+    private void SendGoAway(GoAwayCode code, byte[] reason)
+    {
+        var item = new FramedWorkItem();
+        item.Reset(FramedWork.GoAway, 0, (ulong)code);
+        item.Reason = reason;
+        _work.Writer.TryWrite(item);
+        _work.Writer.TryComplete();
+    }
+
+    private void Return(FramedWorkItem item)
+    {
+        lock (_streams)
+        {
+            if (item.Kind == FramedWork.Fetch)
+            {
+                _streams.Remove(item.StreamId);
+            }
+
+            _pool.Push(item);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Protocol.Fetch;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Coverage;
+
+namespace Tern.Transports.Fetch.Framed;
+
+/// <summary>
+/// The framed fetch door on Kestrel (docs/PROTOCOL.md §8.2–8.3), bound with <c>ListenOptions.UseConnectionHandler</c>.
+/// A stateless singleton: each connection's state lives in its own <see cref="FramedConnection"/>.
+/// </summary>
+internal sealed class FramedFetchHandler : ConnectionHandler
+{
+    private readonly TransitStore _store;
+    private readonly FetchCoverage _coverage;
+    private readonly FetchServerOptions _options;
+    private readonly FrameReader _frameReader;
+    private readonly ILogger _logger;
+
+    public FramedFetchHandler(TransitStore store, FetchCoverage coverage, FetchServerOptions options, ILoggerFactory loggerFactory)
+    {
+        _store = store;
+        _coverage = coverage;
+        _options = options;
+        _frameReader = new FrameReader(options.MaxFramePayload);
+        _logger = loggerFactory.CreateLogger("Tern.Transports.Fetch.Framed");
+    }
+
+    public override Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _coverage, _options, _frameReader, _logger);
+        return framed.RunAsync(connection.ConnectionClosed);
+    }
+}

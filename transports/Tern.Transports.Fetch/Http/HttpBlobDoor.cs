@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Coverage;
+
+namespace Tern.Transports.Fetch.Http;
+
+/// <summary>
+/// The HTTP door (docs/PROTOCOL.md §8.1): <c>GET</c>/<c>HEAD /v1/blobs/{capability}</c>, single <c>Range</c>, strong
+/// <c>ETag</c> = payload hash, immutable caching until the transit expiry. A terminal request delegate (no routing, no
+/// MVC): it parses the path itself and writes the body straight into the response's <c>BodyWriter</c>. Every capability
+/// that cannot be served — unknown, expired, retracted, reclaimed, or not even base64url — gets the same 404.
+/// </summary>
+internal sealed class HttpBlobDoor
+{
+    private const string Prefix = "/v1/blobs/";
+    private static readonly StringValues Allow = new("GET, HEAD");
+    private static readonly StringValues OctetStream = new("application/octet-stream");
+    private static readonly StringValues Bytes = new("bytes");
+    private static readonly StringValues NoStore = new("no-store");
+
+    private readonly TransitStore _store;
+    private readonly FetchCoverage _coverage;
+    private readonly int _readSize;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public HttpBlobDoor(TransitStore store, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _coverage = coverage;
+        _readSize = options.ReadSize;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var path = request.Path.Value.AsSpan();
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            NotFound(response);
+            return;
+        }
+
+        var head = HttpMethods.IsHead(request.Method);
+        if (!head && !HttpMethods.IsGet(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = Allow;
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (!FetchCapability.TryParse(path[Prefix.Length..], out var capability) || await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
+        {
+            NotFound(response);
+            return;
+        }
+
+        var etag = ETag(blob.PayloadHash);
+        var headers = response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = CacheControl(blob.TransitExpiry);
+        headers.Expires = blob.TransitExpiry.ToString("R", CultureInfo.InvariantCulture);
+        headers.AcceptRanges = Bytes;
+        if (!string.IsNullOrEmpty(blob.MimeHint))
+        {
+            headers["Tern-Mime-Hint"] = blob.MimeHint;
+        }
+
+        if (Matches(request.Headers.IfNoneMatch, etag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        long start = 0, end = blob.Size;
+        var range = request.Headers.Range;
+        var ifRange = request.Headers.IfRange;
+        if (range.Count == 1 && (ifRange.Count == 0 || string.Equals(ifRange.ToString(), etag, StringComparison.Ordinal)))
+        {
+            switch (ByteRange.Parse(range.ToString(), blob.Size, out start, out end))
+            {
+                case ByteRangeKind.Unsatisfiable:
+                    response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                    headers.ContentRange = "bytes */" + blob.Size.ToString(CultureInfo.InvariantCulture);
+                    response.ContentLength = 0;
+                    return;
+                case ByteRangeKind.Partial:
+                    response.StatusCode = StatusCodes.Status206PartialContent;
+                    headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end - 1}/{blob.Size}");
+                    break;
+            }
+        }
+
+        headers.ContentType = OctetStream;
+        response.ContentLength = end - start;
+        if (head)
+        {
+            return;
+        }
+
+        await WriteBodyAsync(context, capability, blob, start, end).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what each completed flush delivered (§9), so
+    /// a response cut half way still counts its first half and a resumed range can complete the coverage.
+    /// </summary>
+    private async Task WriteBodyAsync(HttpContext context, FetchCapability capability, BlobInfo blob, long start, long end)
+    {
+        var writer = context.Response.BodyWriter;
+        var cancellationToken = context.RequestAborted;
+        var flushed = start;
+        byte[]? buffer = null;
+        try
+        {
+            if (end - start <= 4096)
+            {
+                // Small blobs: read straight into the response's own buffer, no copy of ours.
+                var count = (int)(end - start);
+                var memory = writer.GetMemory(Math.Max(count, 1));
+                var read = count == 0 ? 0 : await _store.ReadAsync(capability, start, memory[..count], cancellationToken).ConfigureAwait(false);
+                if (read != count)
+                {
+                    context.Abort();
+                    return;
+                }
+
+                writer.Advance(count);
+                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (!result.IsCanceled)
+                {
+                    flushed = end;
+                }
+
+                return;
+            }
+
+            // Large blobs: one store read per chunk into a pooled buffer, copied into the pipe, flushed for backpressure.
+            buffer = ArrayPool<byte>.Shared.Rent(_readSize);
+            var position = start;
+            while (position < end)
+            {
+                var want = (int)Math.Min(buffer.Length, end - position);
+                var read = await _store.ReadAsync(capability, position, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+                if (read <= 0)
+                {
+                    // Reclaimed mid-response: the Content-Length can no longer be honoured, so abort the connection.
+                    context.Abort();
+                    return;
+                }
+
+                var result = await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                if (result.IsCanceled || result.IsCompleted)
+                {
+                    return;
+                }
+
+                position += read;
+                flushed = position;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            FetchLog.HttpWriteFailed(_logger, ex);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            if (flushed > start || (blob.Size == 0 && flushed == end))
+            {
+                _coverage.Record(capability, blob, start, flushed);
+            }
+        }
+    }
+
+    /// <summary>The one answer for every capability that cannot be served (§8): no detail, not cacheable.</summary>
+    private static void NotFound(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status404NotFound;
+        response.Headers.CacheControl = NoStore;
+        response.ContentLength = 0;
+    }
+
+    private static string ETag(Bytes32 hash)
+    {
+        Span<char> text = stackalloc char[Bytes32.TextLength + 2];
+        text[0] = '"';
+        hash.TryFormat(text[1..], out var written);
+        text[written + 1] = '"';
+        return new string(text[..(written + 2)]);
+    }
+
+    private string CacheControl(DateTimeOffset expiry)
+    {
+        var seconds = Math.Max(0, (long)(expiry - _time.GetUtcNow()).TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture, $"public, max-age={seconds}, immutable");
+    }
+
+    private static bool Matches(StringValues ifNoneMatch, string etag)
+    {
+        foreach (var value in ifNoneMatch)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var part in value.AsSpan().Split(','))
+            {
+                var candidate = value.AsSpan(part).Trim();
+                if (candidate.SequenceEqual("*") || candidate.SequenceEqual(etag) || (candidate.StartsWith("W/") && candidate[2..].SequenceEqual(etag)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
