@@ -70,6 +70,10 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         _recipients = OpenStore<Bytes32, RecipientState>("recipients", 1, options.RecipientIndexBytes, options.RecipientLogMemoryBytes, _comparer, null);
         _refs = OpenStore<RefKey, SpanByte>("refs", 2, options.RefIndexBytes, options.RefLogMemoryBytes, _comparer, new SpanByteVarLenStruct());
         _sessions = new PendingSessionPool(options.MaxSessions, _capabilities, _recipients, _refs);
+        if (options.PrefaultIndexes)
+        {
+            PrefaultIndexes();
+        }
 
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
@@ -154,6 +158,15 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         }
 
         return new FasterKV<TKey, TValue>(settings);
+    }
+
+    private void PrefaultIndexes()
+    {
+        var populated = IndexPrefault.TryPopulate(_capabilities) & IndexPrefault.TryPopulate(_recipients) & IndexPrefault.TryPopulate(_refs);
+        if (!populated)
+        {
+            PendingLog.PrefaultUnavailable(_logger);
+        }
     }
 
     private static PendingKeyComparer LoadOrCreateSeed(string path)
