@@ -1,58 +1,102 @@
 #!/usr/bin/env bash
-# Notification ingest beside a C recvmmsg sink, fed by the same C sendmmsg sender with the same sealed
-# datagrams; each receiver pinned to core 0, the sender to core 1. Writes perf-reports/ingest.md.
-#   bench/run-ingest.sh [datagrams-to-send]
+# Notification ingest (UDP → open → pending-table insert) beside a C recvmmsg sink, both fed by the same C sendmmsg
+# sender with the same sealed datagrams, every record with its own capability (each one Tern opens is a real insert).
+# Each receiver pinned to core 0, the sender to core 1. Pairs (C, Tern) run back to back; medians reported. Then the
+# CPU ceilings of Tern's per-datagram work without sockets, pinned to core 0 in the same script. Writes perf-reports/ingest.md.
+#   bench/run-ingest.sh [rounds]          (after `make build`; DATAGRAMS_1 / DATAGRAMS_8 override the file sizes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count="${1:-3000000}"
+rounds="${1:-3}"
 port=47400
 work=$(mktemp -d /tmp/tern-ingest-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/udp_blaster" bench/baselines/udp_blaster.c
 gcc -O2 -o "$work/udp_sink" bench/baselines/udp_sink.c
 bench_dll=bench/Tern.UdpBench/bin/Release/net10.0/Tern.UdpBench.dll
+[ -f "$bench_dll" ] || { echo "build first: $bench_dll missing (make build)"; exit 1; }
+# A short benchmark must not measure the tiered JIT's start-up delay: promote hot methods as soon as they are counted.
+export DOTNET_TC_CallCountingDelayMs=0
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-wait_ready() { for _ in $(seq 200); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "receiver did not start" >&2; exit 1; }
+wait_ready() { for _ in $(seq 400); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "receiver did not start" >&2; cat "$1" >&2; exit 1; }
 
-# run <label> <receiver command...>: start the receiver on core 0, blast from core 1, print the receiver's line
+# run <label> <datagrams> <receiver command...>: receiver on core 0, one pass of the file from core 1; prints label|receiver|sender
 run() {
-  local label=$1; shift
+  local label=$1 datagrams=$2; shift 2
   taskset -c 0 "$@" > "$work/out" 2>&1 &
   local pid=$!
   wait_ready "$work/out"
-  taskset -c 1 "$work/udp_blaster" -f "$work/datagrams.bin" 127.0.0.1 $port "$count" > "$work/sent"
+  taskset -c 1 "$work/udp_blaster" -f "$work/datagrams.bin" 127.0.0.1 $port "$datagrams" > "$work/sent"
   wait $pid
-  echo "$label|$(grep -E '^received' "$work/out")|$(cat "$work/sent")"
+  rm -rf "$work"/pending-*
+  echo "$label|$(grep -E '^received' "$work/out")|$(cat "$work/sent")|$(cut -d' ' -f1 /proc/loadavg)"
 }
-
-results=()
-for records in 1 8; do
-  dotnet "$bench_dll" gen "$work" 200000 $records > /dev/null
-  results+=("$(run "C recvmmsg sink, $records record(s)/datagram" "$work/udp_sink" $port 300)")
-  results+=("$(run "Tern ingest recvmmsg, $records record(s)/datagram" dotnet "$bench_dll" ingest "$work" $port 300 recvmmsg)")
-  results+=("$(run "Tern ingest recvfrom, $records record(s)/datagram" dotnet "$bench_dll" ingest "$work" $port 300 receivefrom)")
-  rm -rf "$work/b"
-done
-
 rate() { sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<< "$1"; }
+records_rate() { sed -E 's/.*records (accepted [0-9]+ \()?([0-9]+)\/s.*/\2/' <<< "$1"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+
+declare -A summary
+rows=()
+ceilings=()
+for records in 1 8; do
+  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-500000}; fi
+  dotnet "$bench_dll" gen "$work" "$datagrams" "$records" > /dev/null
+  c_rates=(); t_rates=(); t_records=(); pair_ratios=()
+  for round in $(seq "$rounds"); do
+    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 300)
+    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 recvmmsg pending)
+    cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
+    c_rates+=("$cr"); t_rates+=("$tr"); t_records+=("$(records_rate "$(cut -d'|' -f2 <<< "$t")")"); pair_ratios+=("$(ratio "$tr" "$cr")")
+    rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$c") | $(cut -d'|' -f2 <<< "$c") | $(cut -d'|' -f3 <<< "$c") | $(cut -d'|' -f4 <<< "$c") |")
+    rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
+  done
+  # The portable receiver once, for the record (recvmmsg is the default because it is faster).
+  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 receivefrom pending)
+  rows+=("| $records | — | $(cut -d'|' -f1 <<< "$f") | $(cut -d'|' -f2 <<< "$f") | $(cut -d'|' -f3 <<< "$f") | $(cut -d'|' -f4 <<< "$f") |")
+  summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")"
+  for mode in open counting pending; do
+    p=$(taskset -c 0 dotnet "$bench_dll" process "$work" $mode); rm -rf "$work"/pending-*
+    ceilings+=("| $records | $mode | $(rate "$p") | $(records_rate "$p") | $p |")
+  done
+  rm -rf "$work/b" "$work/datagrams.bin"
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
 {
   echo "# Notification ingest"
   echo
-  echo "- command: \`bench/run-ingest.sh $count\`"
-  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- command: \`bench/run-ingest.sh $rounds\` (after \`make build\`)"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
-  echo "- set-up: 200 000 distinct sealed datagrams (a.example → b.example), cycled by the C sendmmsg sender pinned to core 1; each receiver pinned to core 0; loopback; $count datagrams per run"
-  echo "- Tern's side: recvmmsg/recvfrom → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference → sink (counting sink: the pending-table insert is not in this figure yet)"
+  echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside; each row also shows the 1-min load when it ended)"
+  echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-500000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
+  echo "- Tern's side: recvmmsg (64 per call) → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference → \`PendingTableSink\` → \`PendingTable.TryInsert\` (default sizes, indexes and log memory committed at open, temp directory); measured after 100 000 warm-up datagrams; \`DOTNET_TC_CallCountingDelayMs=0\`"
+  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte"
   echo
-  echo "| run | receiver | datagrams/s | ratio to the C sink | sender |"
-  echo "|---|---|---:|---:|---|"
-  for i in 0 3; do
-    base=$(rate "$(cut -d'|' -f2 <<< "${results[$i]}")")
-    for j in 0 1 2; do
-      line="${results[$((i + j))]}"
-      r=$(rate "$(cut -d'|' -f2 <<< "$line")")
-      echo "| $(cut -d'|' -f1 <<< "$line") | $(cut -d'|' -f2 <<< "$line") | $r | $(python3 -c "print(f'{$r/$base:.2f}')") | $(cut -d'|' -f3 <<< "$line") |"
-    done
+  echo "## Summary (medians of $rounds back-to-back pairs)"
+  echo
+  echo "| records/datagram | C sink datagrams/s | Tern datagrams/s | Tern notifications/s | ratio Tern / C (median of pair ratios) | Tern recvfrom datagrams/s (1 run) |"
+  echo "|---:|---:|---:|---:|---:|---:|"
+  for records in 1 8; do
+    IFS='|' read -r c t tn r f <<< "${summary[$records]}"
+    echo "| $records | $c | $t | $tn | **$r** | $f |"
   done
-} > perf-reports/ingest.md
+  echo
+  echo "## Ceilings: the same per-datagram work without sockets, every datagram of the file once, pinned to core 0"
+  echo
+  echo "\`open\`: header + XChaCha20-Poly1305 open + layout check only. \`counting\`: all of \`NotificationIngest.Process\` with a sink that only counts. \`pending\`: all of it into the pending table (as in the UDP run)."
+  echo
+  echo "| records/datagram | work | datagrams/s | notifications/s | output |"
+  echo "|---:|---|---:|---:|---|"
+  printf '%s\n' "${ceilings[@]}"
+  echo
+  echo "## Every run"
+  echo
+  echo "| records/datagram | pair | receiver | receiver's line | sender's line | 1-min load after |"
+  echo "|---:|---:|---|---|---|---:|"
+  printf '%s\n' "${rows[@]}"
+} > "$work/report.md"
+if [ -f perf-reports/ingest-notes.md ]; then { echo; cat perf-reports/ingest-notes.md; } >> "$work/report.md"; fi
+cp "$work/report.md" perf-reports/ingest.md
 cat perf-reports/ingest.md

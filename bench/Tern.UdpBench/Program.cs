@@ -8,22 +8,26 @@ using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
 using Tern.Transports.Udp;
+using Tern.UdpBench;
 
-// The .NET side of bench/run-ingest.sh.
-//   gen <dir> <datagrams> <records>   keys for a.example → b.example in <dir>, sealed datagrams in <dir>/datagrams.bin
-//   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom>   receive, open and hand records to a counting sink until idle
+// The .NET side of bench/run-ingest.sh and bench/run-send.sh.
+//   gen <dir> <datagrams> <records>   keys for a.example → b.example in <dir>, distinct sealed datagrams in <dir>/datagrams.bin
+//   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting]   receive, open, file in a pending table (or count) until idle
+//   process <dir> <pending|counting|open>   the same per-datagram work without sockets, over the file: the CPU ceiling
+//   send <port> <deliveries> <records>   the send path
 return args.FirstOrDefault() switch
 {
-    "gen" => Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
-    "ingest" => Ingest(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
-        args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg),
+    "gen" => IngestBench.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "ingest" => IngestBench.Ingest(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+        args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, args.Length > 5 ? args[5] : "pending"),
+    "process" => IngestBench.Process(args[1], args[2]),
     "send" => Send(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom>");
+    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | send <port> <deliveries> <records>");
     return 2;
 }
 
@@ -86,86 +90,11 @@ static int Send(int port, int deliveries, int records)
     return 0;
 }
 
-static int Generate(string directory, int datagrams, int records)
-{
-    using var a = DomainKeySet.Generate("a.example");
-    using var b = DomainKeySet.Generate("b.example");
-    b.Save(Path.Combine(directory, "b"));
-    var key = new byte[NotificationKey.Size];
-    NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, key);
-    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    var buffer = new byte[NotificationLimits.MaxDatagramSize];
-    var length = new byte[2];
-    using var output = new BufferedStream(File.Create(Path.Combine(directory, "datagrams.bin")), 1 << 20);
-    for (var i = 0; i < datagrams; i++)
-    {
-        var writer = new DatagramWriter(buffer, DatagramType.Notification, a.AgreementPublicKey, now);
-        for (var r = 0; r < records; r++)
-        {
-            writer.TryAdd(new NotificationRecord(FetchCapability.NewRandom(), RecipientHash.NewRandom(), now + 86_400_000, 1024, Bytes32.Random(), 1,
-                NotificationFlags.None, "a.example"u8, "message/822"u8, default));
-        }
-
-        var sealedLength = writer.Seal(key);
-        BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)sealedLength);
-        output.Write(length);
-        output.Write(buffer, 0, sealedLength);
-    }
-
-    Console.WriteLine($"wrote {datagrams} datagrams of {records} record(s) ({buffer.Length} bytes max) to {directory}/datagrams.bin");
-    return 0;
-}
-
-static int Ingest(string directory, int port, int idleMs, UdpReceiverKind kind)
-{
-    using var b = DomainKeySet.Load(Path.Combine(directory, "b"));
-    var sink = new CountingSink();
-    var options = new IngestOptions { DatagramsPerSecondPerSource = 1e9, DatagramBurstPerSource = 1e9 };
-    var ingest = new NotificationIngest(b, sink, sink, options);
-    using var listener = new UdpNotificationListener(
-        new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50) }, ingest);
-    listener.Start();
-    Console.WriteLine("ready");
-
-    // The first datagrams warm the JIT up (tiered compilation); the rate is measured after them.
-    const long WarmUp = 100_000;
-    var clock = Stopwatch.StartNew();
-    long last = 0, atFirst = 0, acceptedAtFirst = 0;
-    TimeSpan first = default, lastChange = default;
-    while (true)
-    {
-        Thread.Sleep(5);
-        var received = listener.DatagramsReceived;
-        if (received != last)
-        {
-            if (atFirst == 0 && received >= WarmUp)
-            {
-                first = clock.Elapsed;
-                atFirst = received;
-                acceptedAtFirst = listener.Counters.RecordsAccepted;
-            }
-
-            last = received;
-            lastChange = clock.Elapsed;
-        }
-        else if (last > 0 && (clock.Elapsed - lastChange).TotalMilliseconds > idleMs)
-        {
-            break;
-        }
-    }
-
-    var seconds = (lastChange - first).TotalSeconds;
-    listener.Dispose();
-    var measured = last - atFirst;
-    var records = listener.Counters.RecordsAccepted - acceptedAtFirst;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {atFirst} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; receiver {kind}"));
-    return 0;
-}
-
 /// <summary>Counts what would go to the pending table.</summary>
 internal sealed class CountingSink : INotificationSink, IPullPreferences
 {
+    public static CountingSink Instance { get; } = new();
+
     public long Accepted;
 
     public DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, PullPreference preference, long nowMs)

@@ -18,6 +18,12 @@ internal sealed class HarnessOptions
     /// <summary>Scheduler tick, ms.</summary>
     public int TickMs { get; init; } = 50;
 
+    /// <summary>Transit store checkpoint interval, ms (how much retransmission progress a SIGKILL can lose).</summary>
+    public int CheckpointMs { get; init; } = 60_000;
+
+    /// <summary>How long records for an unknown peer wait before the resolver is asked again, ms.</summary>
+    public int PeerRetryMs { get; init; } = 30_000;
+
     public static HarnessOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -33,7 +39,7 @@ internal sealed class HarnessOptions
 
         if (args.Length % 2 != 0 || !values.TryGetValue("domain", out var domain) || !values.TryGetValue("data", out var data))
         {
-            throw new ArgumentException("usage: Tern.NodeHarness --domain <domain> --data <directory> [--initial-ms n] [--max-ms n] [--tick-ms n]");
+            throw new ArgumentException("usage: Tern.NodeHarness --domain <domain> --data <directory> [--initial-ms n] [--max-ms n] [--tick-ms n] [--checkpoint-ms n] [--peer-retry-ms n]");
         }
 
         return new HarnessOptions
@@ -43,6 +49,8 @@ internal sealed class HarnessOptions
             InitialRetransmitMs = Int(values, "initial-ms", 2_000),
             MaxRetransmitMs = Int(values, "max-ms", 3_600_000),
             TickMs = Int(values, "tick-ms", 50),
+            CheckpointMs = Int(values, "checkpoint-ms", 60_000),
+            PeerRetryMs = Int(values, "peer-retry-ms", 30_000),
         };
     }
 

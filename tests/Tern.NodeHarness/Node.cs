@@ -48,7 +48,15 @@ internal sealed class Node : IAsyncDisposable
 
     public static async Task<Node> StartAsync(HarnessOptions options)
     {
-        var keys = DomainKeySet.Generate(options.Domain);
+        // The domain's keys live in the data directory, so a restarted node is the same domain.
+        var keyDirectory = Path.Combine(options.DataDirectory, "keys");
+        if (!File.Exists(Path.Combine(keyDirectory, DomainKeySet.SecretFileName)))
+        {
+            using var generated = DomainKeySet.Generate(options.Domain);
+            generated.Save(keyDirectory);
+        }
+
+        var keys = DomainKeySet.Load(keyDirectory);
         var pending = new PendingTable(new PendingTableOptions
         {
             DataDirectory = Path.Combine(options.DataDirectory, "pending"),
@@ -79,6 +87,7 @@ internal sealed class Node : IAsyncDisposable
             JournalPageSizeBits = 19,
             JournalMemorySizeBits = 21,
             JournalSegmentSizeBits = 20,
+            CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointMs),
         });
         var resolver = new StaticPeerResolver();
         var transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
@@ -89,6 +98,7 @@ internal sealed class Node : IAsyncDisposable
             MaxRetransmitInterval = TimeSpan.FromMilliseconds(options.MaxRetransmitMs),
             TickInterval = TimeSpan.FromMilliseconds(options.TickMs),
             WheelSlots = 1 << 12,
+            PeerRetryInterval = TimeSpan.FromMilliseconds(options.PeerRetryMs),
         });
         await scheduler.StartAsync();
         return new Node(options, keys, pending, sink, listener, store, resolver, transport, scheduler);

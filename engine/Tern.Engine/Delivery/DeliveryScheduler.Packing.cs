@@ -19,7 +19,7 @@ public sealed partial class DeliveryScheduler
         {
             if (!TryTakeToken(peer))
             {
-                Defer(notifications, i);
+                Defer(notifications, i, nowMs);
                 break;
             }
 
@@ -38,7 +38,7 @@ public sealed partial class DeliveryScheduler
         {
             if (!TryTakeToken(peer))
             {
-                Defer(retractions, i);
+                Defer(retractions, i, nowMs);
                 break;
             }
 
@@ -71,12 +71,17 @@ public sealed partial class DeliveryScheduler
         return true;
     }
 
-    /// <summary>Puts records over the peer's pacing budget back on the wheel, due at the next round with their due times kept.</summary>
-    private void Defer(List<OutgoingRecord> records, int from)
+    /// <summary>
+    /// Puts records over the peer's pacing budget back on the wheel, spread over the time the budget needs to send them,
+    /// with their due times (and so their attempt numbers) unchanged.
+    /// </summary>
+    private void Defer(List<OutgoingRecord> records, int from, long nowMs)
     {
         for (var i = from; i < records.Count; i++)
         {
-            _wheel.Schedule(records[i].Notice, records[i].Notice.DueMs);
+            var datagramsAhead = ((i - from) / _maxRecords) + 1;
+            var retryMs = nowMs + (long)Math.Ceiling(datagramsAhead / _peerTokensPerMs);
+            _wheel.Schedule(records[i].Notice, retryMs);
             Counters.Pace();
         }
     }

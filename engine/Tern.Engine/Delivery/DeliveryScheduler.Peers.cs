@@ -22,7 +22,16 @@ public sealed partial class DeliveryScheduler
         if (peer.Status == PeerStatus.Unresolved)
         {
             peer.Status = PeerStatus.Resolving;
+            peer.ResolvingSinceMs = nowMs;
             Resolve(peer, nowMs);
+        }
+        else if (peer.Status == PeerStatus.Resolving && nowMs - peer.ResolvingSinceMs >= _peerRetryMs)
+        {
+            // A resolver that does not answer must not hold the records forever; a late answer still applies.
+            DeliveryLog.PeerUnresolved(_logger, peer.Domain, _peerRetryMs);
+            Counters.PeerFailed();
+            peer.Status = PeerStatus.Unresolved;
+            Postpone(peer, nowMs + _peerRetryMs);
         }
         else if (peer.Status == PeerStatus.Resolved && !peer.Refreshing && nowMs - peer.ResolvedAtMs >= _peerRefreshMs)
         {

@@ -23,6 +23,9 @@ internal sealed class PeerState(string domain)
 
     public long ResolvedAtMs { get; set; }
 
+    /// <summary>When the pending resolution (<see cref="PeerStatus.Resolving"/>) was asked for.</summary>
+    public long ResolvingSinceMs { get; set; }
+
     /// <summary>A background refresh is in flight (the current key and endpoint stay in use meanwhile).</summary>
     public bool Refreshing { get; set; }
 

@@ -16,4 +16,7 @@ internal static partial class PendingLog
 
     [LoggerMessage(4103, LogLevel.Warning, "Pending table counters at {Path} do not match the recovered checkpoint; recounting from the capability store.")]
     public static partial void CountersMissing(ILogger logger, string path);
+
+    [LoggerMessage(4104, LogLevel.Warning, "Pending table could not commit its index memory at open (unexpected FASTER layout or kernel without MADV_POPULATE_WRITE); the first inserts will page-fault the indexes in.")]
+    public static partial void PrefaultUnavailable(ILogger logger);
 }

@@ -5,21 +5,26 @@ namespace Tern.Engine.Pending;
 
 /// <summary>
 /// A bounded pool of <see cref="PendingSession"/>s: sessions are created on demand up to the limit, then callers
-/// wait. Rent and return take a short lock and allocate nothing once the pool is warm.
+/// wait. Once the pool is warm, rent and return allocate nothing and, uncontended, take no lock: a counter admits
+/// callers (the semaphore is only waited on when every session is out) and the last returned session waits in a slot.
 /// </summary>
 internal sealed class PendingSessionPool : IDisposable
 {
     private readonly Stack<PendingSession> _idle = new();
     private readonly List<PendingSession> _all = [];
     private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _waiters = new(0);
     private readonly FasterKV<Bytes32, CapabilityEntry> _capabilities;
     private readonly FasterKV<Bytes32, RecipientState> _recipients;
     private readonly FasterKV<RefKey, SpanByte> _refs;
+    private PendingSession? _last;
+
+    // Sessions not rented, minus callers waiting for one.
+    private int _available;
 
     public PendingSessionPool(int maxSessions, FasterKV<Bytes32, CapabilityEntry> capabilities, FasterKV<Bytes32, RecipientState> recipients, FasterKV<RefKey, SpanByte> refs)
     {
-        _slots = new SemaphoreSlim(maxSessions, maxSessions);
+        _available = maxSessions;
         _capabilities = capabilities;
         _recipients = recipients;
         _refs = refs;
@@ -27,7 +32,16 @@ internal sealed class PendingSessionPool : IDisposable
 
     public PendingSession Rent()
     {
-        _slots.Wait();
+        if (Interlocked.Decrement(ref _available) < 0)
+        {
+            _waiters.Wait();
+        }
+
+        if (Interlocked.Exchange(ref _last, null) is { } last)
+        {
+            return last;
+        }
+
         lock (_lock)
         {
             if (_idle.TryPop(out var session))
@@ -43,12 +57,18 @@ internal sealed class PendingSessionPool : IDisposable
 
     public void Return(PendingSession session)
     {
-        lock (_lock)
+        if (Interlocked.CompareExchange(ref _last, session, null) is not null)
         {
-            _idle.Push(session);
+            lock (_lock)
+            {
+                _idle.Push(session);
+            }
         }
 
-        _slots.Release();
+        if (Interlocked.Increment(ref _available) <= 0)
+        {
+            _waiters.Release();
+        }
     }
 
     public void Dispose()
@@ -62,8 +82,9 @@ internal sealed class PendingSessionPool : IDisposable
 
             _all.Clear();
             _idle.Clear();
+            _last = null;
         }
 
-        _slots.Dispose();
+        _waiters.Dispose();
     }
 }

@@ -32,6 +32,8 @@ public sealed partial class PendingTable
         ThrowIfDisposed();
         var capability = record.Capability.Value;
         var hash = record.RecipientHash.Value;
+        _capabilityBuckets.Prefetch(_comparer.GetHashCode64(ref capability));
+        _recipientBuckets.Prefetch(_comparer.GetHashCode64(ref hash));
         _gate.EnterReadLock();
         var session = _sessions.Rent();
         try
@@ -80,6 +82,7 @@ public sealed partial class PendingTable
                     // The reference before the state that points past it, so a concurrent poll never sees a hole it
                     // would skip for good.
                     var key = new RefKey(hash, sequence);
+                    _refBuckets.Prefetch(_comparer.GetHashCode64(ref key));
                     var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);

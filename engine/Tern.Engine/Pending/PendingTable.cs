@@ -34,6 +34,9 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private readonly FasterKV<RefKey, SpanByte> _refs;
     private readonly PendingKeyComparer _comparer;
     private readonly PendingSessionPool _sessions;
+    private readonly IndexPrefetcher _capabilityBuckets;
+    private readonly IndexPrefetcher _recipientBuckets;
+    private readonly IndexPrefetcher _refBuckets;
     private readonly DomainCounters _domains = new();
     private readonly Lock[] _capabilityLocks = NewLocks();
     private readonly Lock[] _recipientLocks = NewLocks();
@@ -70,6 +73,13 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         _recipients = OpenStore<Bytes32, RecipientState>("recipients", 1, options.RecipientIndexBytes, options.RecipientLogMemoryBytes, _comparer, null);
         _refs = OpenStore<RefKey, SpanByte>("refs", 2, options.RefIndexBytes, options.RefLogMemoryBytes, _comparer, new SpanByteVarLenStruct());
         _sessions = new PendingSessionPool(options.MaxSessions, _capabilities, _recipients, _refs);
+        _capabilityBuckets = IndexPrefetcher.For(_capabilities);
+        _recipientBuckets = IndexPrefetcher.For(_recipients);
+        _refBuckets = IndexPrefetcher.For(_refs);
+        if (options.PrefaultIndexes)
+        {
+            PrefaultIndexes();
+        }
 
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
@@ -154,6 +164,15 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         }
 
         return new FasterKV<TKey, TValue>(settings);
+    }
+
+    private void PrefaultIndexes()
+    {
+        var populated = IndexPrefault.TryPopulate(_capabilities) & IndexPrefault.TryPopulate(_recipients) & IndexPrefault.TryPopulate(_refs);
+        if (!populated)
+        {
+            PendingLog.PrefaultUnavailable(_logger);
+        }
     }
 
     private static PendingKeyComparer LoadOrCreateSeed(string path)

@@ -37,6 +37,13 @@ public sealed class PendingTableOptions
     /// <summary>Allocate every in-memory log page at open instead of as the log first reaches it. Defaults to false.</summary>
     public bool PreallocateLogMemory { get; set; }
 
+    /// <summary>
+    /// Commit the hash indexes' memory at open (about <see cref="RefIndexBytes"/> + <see cref="CapabilityIndexBytes"/> +
+    /// <see cref="RecipientIndexBytes"/> of RSS at once) instead of page by page as inserts first touch them, which costs
+    /// a fresh table several page faults per insert until it holds a few million references. Defaults to false.
+    /// </summary>
+    public bool PrefaultIndexes { get; set; }
+
     /// <summary>Most pending references one sender domain may hold (docs/PROTOCOL.md §4.4 <c>table_full</c>). Defaults to 1,000,000.</summary>
     public long MaxEntriesPerSenderDomain { get; set; } = 1_000_000;
 

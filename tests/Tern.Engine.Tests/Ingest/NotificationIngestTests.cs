@@ -153,14 +153,28 @@ public sealed class NotificationIngestTests : IDisposable
         _sink.Recording = false;
         var datagram = Datagram(_f.Sender, Now, Now + 60_000, FetchCapability.NewRandom());
         ingest.Process(datagram, 1, Now);
+
+        // Rounds after a warm-up: the runtime may allocate once while it tiers the loop up (on-stack replacement),
+        // but a path that allocated per datagram would show in every round.
+        var rounds = Enumerable.Range(0, 4).Select(_ => AllocatedBy(() => ProcessMany(ingest, datagram, 1000))).ToList();
+
+        Assert.Contains(0L, rounds.Skip(1));
+        Assert.Equal(4001, ingest.Counters.RecordsAccepted);
+    }
+
+    internal static long AllocatedBy(Action action)
+    {
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static void ProcessMany(NotificationIngest ingest, byte[] datagram, int count)
+    {
+        for (var i = 0; i < count; i++)
         {
             ingest.Process(datagram, 1, Now);
         }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1001, ingest.Counters.RecordsAccepted);
     }
 
     [Fact]

@@ -174,6 +174,37 @@ public sealed class PendingTableSinkTests : IDisposable
         Assert.Single(PollAll(table, hash));
     }
 
+    [Fact]
+    public void Datagram_to_pending_insert_allocates_nothing_per_datagram()
+    {
+        using var f = new NotificationFixture();
+        _fixture.Clock.NowMs = NotificationFixture.Now;
+        using var table = _fixture.Open(o => o.PreallocateLogMemory = true);
+        var sink = new PendingTableSink(table);
+        var ingest = new NotificationIngest(f.Receiver, sink, new RecordingSink(), new IngestOptions { DatagramsPerSecondPerSource = 1_000_000 });
+        var hash = RecipientHash.NewRandom();
+        var datagrams = Enumerable.Range(0, 4000).Select(_ =>
+        {
+            var buffer = new byte[NotificationLimits.MaxDatagramSize];
+            var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, NotificationFixture.Now);
+            Assert.True(writer.TryAdd(NotificationFixture.Record(FetchCapability.NewRandom(), hash, "a.example"u8, "message/822"u8, f.Hints)));
+            return buffer[..writer.Seal(f.SendKey)];
+        }).ToArray();
+
+        // Every datagram is a new capability, so each round is 1000 real inserts; see the ingest test for why rounds.
+        // FASTER allocates a little when the test's small log pages turn over: far below one object per datagram.
+        var rounds = Enumerable.Range(0, 4).Select(r => NotificationIngestTests.AllocatedBy(() =>
+        {
+            for (var i = r * 1000; i < (r + 1) * 1000; i++)
+            {
+                ingest.Process(datagrams[i], 1, NotificationFixture.Now);
+            }
+        })).ToList();
+
+        Assert.True(rounds.Skip(1).Min() < 4 * 1000, $"allocated per 1000 datagrams: {string.Join(", ", rounds)}");
+        Assert.Equal(4000, sink.Inserted);
+    }
+
     private sealed class RecordingPullQueue : IImmediatePullQueue
     {
         public List<(FetchCapability Capability, RecipientHash Hash, ulong Sequence)> Queued { get; } = [];

@@ -13,12 +13,14 @@ public sealed class NodeProcess : IAsyncDisposable
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(20);
     private readonly Process _process;
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
     private readonly Task<string> _stderr;
 
-    private NodeProcess(Process process, string directory, string domain, Bytes32 agreementKey, int port)
+    private NodeProcess(Process process, string directory, bool ownsDirectory, string domain, Bytes32 agreementKey, int port)
     {
         _process = process;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         _stderr = process.StandardError.ReadToEndAsync();
         Domain = domain;
         AgreementKey = agreementKey;
@@ -33,10 +35,20 @@ public sealed class NodeProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts a node and waits for its READY line.</summary>
-    public static async Task<NodeProcess> StartAsync(string domain, params string[] options)
+    public static Task<NodeProcess> StartAsync(string domain, params string[] options)
+        => StartAsync(domain, NewDirectory(), ownsDirectory: true, options);
+
+    /// <summary>A fresh directory under the temp directory, for nodes that outlive one process (the caller deletes it).</summary>
+    public static string NewDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "node-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    /// <summary>Starts a node on <paramref name="directory"/> (kept on disposal unless <paramref name="ownsDirectory"/>).</summary>
+    public static async Task<NodeProcess> StartAsync(string domain, string directory, bool ownsDirectory, params string[] options)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -70,7 +82,7 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new InvalidOperationException($"node {domain} did not start: '{line}' {await process.StandardError.ReadToEndAsync()}");
         }
 
-        return new NodeProcess(process, directory, domain, Bytes32.Parse(parts[2]), int.Parse(parts[3], CultureInfo.InvariantCulture));
+        return new NodeProcess(process, directory, ownsDirectory, domain, Bytes32.Parse(parts[2]), int.Parse(parts[3], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Sends a command and returns its one-line answer; an ERROR answer fails the test.</summary>
@@ -131,6 +143,13 @@ public sealed class NodeProcess : IAsyncDisposable
         return await condition();
     }
 
+    /// <summary>SIGKILL: no shutdown, no final checkpoint; the data directory stays.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -151,7 +170,7 @@ public sealed class NodeProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
-            if (Directory.Exists(_directory))
+            if (_ownsDirectory && Directory.Exists(_directory))
             {
                 Directory.Delete(_directory, recursive: true);
             }

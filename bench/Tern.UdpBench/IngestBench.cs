@@ -1,0 +1,206 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Tern.Engine.Crypto;
+using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
+using Tern.Transports.Udp;
+
+namespace Tern.UdpBench;
+
+/// <summary>The receive side of bench/run-ingest.sh: datagram generation, the UDP ingest run, and the socket-free ceiling.</summary>
+internal static class IngestBench
+{
+    /// <summary>Recipient hashes the generated records are spread over (a domain's users).</summary>
+    private const int Recipients = 100_000;
+
+    /// <summary>
+    /// Writes <paramref name="datagrams"/> sealed datagrams of <paramref name="records"/> records each, every record with
+    /// its own capability (so each one the receiver opens is a real insert, never a duplicate), recipient hashes
+    /// drawn from <see cref="Recipients"/>. Format: u16 big-endian length, bytes (what udp_blaster -f reads).
+    /// </summary>
+    public static int Generate(string directory, int datagrams, int records)
+    {
+        using var a = DomainKeySet.Generate("a.example");
+        using var b = DomainKeySet.Generate("b.example");
+        b.Save(Path.Combine(directory, "b"));
+        var key = new byte[NotificationKey.Size];
+        NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, key);
+
+        // sent_at leaves room for the runs after generation inside the 600 s replay window (docs/PROTOCOL.md §4.4).
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 60_000;
+        var hashes = new RecipientHash[Recipients];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = RecipientHash.NewRandom();
+        }
+
+        var random = new Random(7);
+        var buffer = new byte[NotificationLimits.MaxDatagramSize];
+        var length = new byte[2];
+        using var output = new BufferedStream(File.Create(Path.Combine(directory, "datagrams.bin")), 1 << 20);
+        for (var i = 0; i < datagrams; i++)
+        {
+            var writer = new DatagramWriter(buffer, DatagramType.Notification, a.AgreementPublicKey, now);
+            for (var r = 0; r < records; r++)
+            {
+                writer.TryAdd(new NotificationRecord(FetchCapability.NewRandom(), hashes[random.Next(hashes.Length)], now + 86_400_000, 1024, Bytes32.Random(), 1,
+                    NotificationFlags.None, "a.example"u8, "message/822"u8, default));
+            }
+
+            var sealedLength = writer.Seal(key);
+            BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)sealedLength);
+            output.Write(length);
+            output.Write(buffer, 0, sealedLength);
+        }
+
+        Console.WriteLine($"wrote {datagrams} datagrams of {records} record(s) with distinct capabilities to {directory}/datagrams.bin");
+        return 0;
+    }
+
+    public static int Ingest(string directory, int port, int idleMs, UdpReceiverKind kind, string sinkKind)
+    {
+        using var b = DomainKeySet.Load(Path.Combine(directory, "b"));
+        using var table = sinkKind == "pending" ? OpenTable(directory) : null;
+        INotificationSink sink = table is null ? CountingSink.Instance : new PendingTableSink(table);
+        var ingest = new NotificationIngest(b, sink, CountingSink.Instance, BenchOptions());
+        using var listener = new UdpNotificationListener(
+            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50) }, ingest);
+        listener.Start();
+        Console.WriteLine("ready");
+
+        // The first 100 000 records warm the JIT and the table up; the rate is measured after them.
+        const long WarmUp = 100_000;
+        var clock = Stopwatch.StartNew();
+        long last = 0, atFirst = 0, acceptedAtFirst = 0;
+        TimeSpan first = default, lastChange = default;
+        while (true)
+        {
+            Thread.Sleep(5);
+            var received = listener.DatagramsReceived;
+            if (received != last)
+            {
+                if (atFirst == 0 && listener.Counters.RecordsAccepted >= WarmUp)
+                {
+                    first = clock.Elapsed;
+                    atFirst = received;
+                    acceptedAtFirst = listener.Counters.RecordsAccepted;
+                }
+
+                last = received;
+                lastChange = clock.Elapsed;
+            }
+            else if (last > 0 && (clock.Elapsed - lastChange).TotalMilliseconds > idleMs)
+            {
+                break;
+            }
+        }
+
+        var seconds = (lastChange - first).TotalSeconds;
+        listener.Dispose();
+        var measured = last - atFirst;
+        var records = listener.Counters.RecordsAccepted - acceptedAtFirst;
+        var filed = table is null ? "counting sink" : string.Create(CultureInfo.InvariantCulture, $"pending table holds {table.Count}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {atFirst} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The per-datagram work without sockets: every datagram of the file once through <see cref="NotificationIngest.Process"/>
+    /// (<c>pending</c> or <c>counting</c> sink), or only the AEAD open and layout check (<c>open</c>). The first 50 000 warm up.
+    /// </summary>
+    public static int Process(string directory, string mode)
+    {
+        var datagrams = ReadDatagrams(Path.Combine(directory, "datagrams.bin"));
+        using var b = DomainKeySet.Load(Path.Combine(directory, "b"));
+        using var table = mode == "pending" ? OpenTable(directory) : null;
+        INotificationSink sink = table is null ? CountingSink.Instance : new PendingTableSink(table);
+        var ingest = new NotificationIngest(b, sink, CountingSink.Instance, BenchOptions());
+        DatagramHeader.TryRead(datagrams[0], out var firstHeader);
+        var key = new byte[NotificationKey.Size];
+        NotificationKey.TryDeriveReceiving(b, firstHeader.SenderKey, key);
+        var plaintext = new byte[NotificationLimits.MaxBodySize];
+        var warmUp = Math.Min(50_000, datagrams.Length / 4);
+        long failures = 0, records = 0;
+        var start = 0L;
+        var gcBefore = 0;
+        var cpuBefore = TimeSpan.Zero;
+        var chunk = Stopwatch.GetTimestamp();
+        var chunks = Environment.GetEnvironmentVariable("TERN_BENCH_CHUNKS") is not null;
+        for (var i = 0; i < datagrams.Length; i++)
+        {
+            if (i == warmUp)
+            {
+                start = Stopwatch.GetTimestamp();
+                cpuBefore = Environment.CpuUsage.TotalTime;
+                gcBefore = GC.CollectionCount(0);
+                records = ingest.Counters.RecordsAccepted;
+            }
+
+            if (chunks && i % 200_000 == 0 && i > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  at {i}: {200_000 / Stopwatch.GetElapsedTime(chunk).TotalSeconds:F0}/s"));
+                chunk = Stopwatch.GetTimestamp();
+            }
+
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (mode == "open")
+            {
+                DatagramHeader.TryRead(datagrams[i], out var header);
+                failures += DatagramBody.TryOpen(header, key, plaintext, out _) == DropReason.None ? 0 : 1;
+            }
+            else
+            {
+                failures += ingest.Process(datagrams[i], 1, now) == DropReason.None ? 0 : 1;
+            }
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+        var measured = datagrams.Length - warmUp;
+        records = mode == "open" ? 0 : ingest.Counters.RecordsAccepted - records;
+
+        // CPU time of the whole process beside the wall clock: on a shared machine the core is not all ours.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"processed {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s ({mode}; records {records / seconds:F0}/s; {failures} failed; gen0 GCs {GC.CollectionCount(0) - gcBefore}; process CPU {cpu * 1e6 / measured:F2} µs/datagram = {measured / cpu:F0}/s of CPU)"));
+        return 0;
+    }
+
+    // Every source is one address on loopback: lift the per-source rate so it measures the path, not the limiter.
+    private static IngestOptions BenchOptions() => new() { DatagramsPerSecondPerSource = 1e9, DatagramBurstPerSource = 1e9 };
+
+    /// <summary>
+    /// A pending table in a fresh directory under <paramref name="directory"/>: default sizes, its memory committed at
+    /// open as a table that has been running is (TERN_BENCH_LAZY=1 leaves it lazy), and no per-sender-domain cap since
+    /// every record of the run comes from a.example.
+    /// </summary>
+    private static PendingTable OpenTable(string directory)
+    {
+        var warm = Environment.GetEnvironmentVariable("TERN_BENCH_LAZY") != "1";
+        return new(new PendingTableOptions
+        {
+            DataDirectory = Path.Combine(directory, "pending-" + Guid.NewGuid().ToString("N")),
+            PrefaultIndexes = warm,
+            PreallocateLogMemory = warm,
+            MaxEntriesPerSenderDomain = long.MaxValue,
+        });
+    }
+
+    private static byte[][] ReadDatagrams(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var list = new List<byte[]>();
+        for (var offset = 0; offset + 2 <= bytes.Length;)
+        {
+            var length = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset));
+            list.Add(bytes.AsSpan(offset + 2, length).ToArray());
+            offset += 2 + length;
+        }
+
+        return [.. list];
+    }
+}

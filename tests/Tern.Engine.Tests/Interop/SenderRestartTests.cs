@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Tern.Engine.Tests.Interop;
+
+/// <summary>
+/// DESIGN.md §5: a sender killed with SIGKILL resumes its retransmissions after restart, from where its last transit
+/// checkpoint left them (docs/ARCHITECTURE.md §3.2, §4).
+/// </summary>
+public sealed class SenderRestartTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly string[] SenderOptions = ["--initial-ms", "100", "--max-ms", "400", "--tick-ms", "10", "--checkpoint-ms", "100", "--peer-retry-ms", "100"];
+
+    [Fact]
+    public async Task Retransmission_resumes_with_the_next_attempt_after_the_sender_is_killed_and_restarted()
+    {
+        await using var b = await NodeProcess.StartAsync("b.example");
+        await using var relay = new UdpRelay(b.Port, dropFirst: 0);
+        var directory = NodeProcess.NewDirectory();
+        try
+        {
+            string capability, hash;
+            int attemptBeforeKill;
+            await using (var a = await NodeProcess.StartAsync("a.example", directory, ownsDirectory: false, SenderOptions))
+            {
+                await a.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
+                (_, capability, hash) = await a.SubmitAsync("b.example");
+                Assert.True(await NodeProcess.EventuallyAsync(async () => await AttemptAsync(a, capability) >= 3, Patience));
+
+                // Let a checkpoint cover some progress, then kill without any shutdown.
+                await Task.Delay(300);
+                attemptBeforeKill = await AttemptAsync(a, capability);
+                await a.KillAsync();
+            }
+
+            Assert.True((await b.PollAsync(hash)).ContainsKey(capability));
+            var sentBeforeRestart = relay.Received;
+
+            await using var restarted = await NodeProcess.StartAsync("a.example", directory, ownsDirectory: false, SenderOptions);
+            var (state, recovered) = await DeliveryAsync(restarted, capability);
+            Assert.Equal("Pending", state);
+
+            // The checkpoint may lag the kill by one interval: a few attempts at most are repeated, never restarted from 1.
+            Assert.InRange(recovered, 2, attemptBeforeKill + 1);
+            // The restarted node learns its peer after start (an in-memory resolver): records wait for it without counting attempts.
+            await restarted.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
+            Assert.True(await NodeProcess.EventuallyAsync(async () => await AttemptAsync(restarted, capability) >= recovered + 2, Patience));
+            Assert.True(relay.Received >= sentBeforeRestart + 2);
+            Assert.True((await restarted.StatsAsync())["sent.retransmissions"] >= 2);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<int> AttemptAsync(NodeProcess node, string capability) => (await DeliveryAsync(node, capability)).Attempt;
+
+    private static async Task<(string State, int Attempt)> DeliveryAsync(NodeProcess node, string capability)
+    {
+        var parts = (await node.SendAsync("DELIVERY " + capability)).Split(' ');
+        return (parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+}
