@@ -48,7 +48,11 @@ public sealed class PullWorkerTests
         Assert.Equal(3, result.Attempts);
         Assert.Equal(3, proxy.Connections);
         Assert.Equal(content, p.Stored(hash, reference.Capability));
-        Assert.Equal(DeliveryState.Fetched, await p.Sender.WaitForStateAsync(reference.Capability, DeliveryState.Fetched));
+        var state = await p.Sender.WaitForStateAsync(reference.Capability, DeliveryState.Fetched);
+        Assert.True(
+            state == DeliveryState.Fetched,
+            $"state {state}, tracked {p.Sender.Server.Coverage.TrackedCount}, marked {p.Sender.Server.Coverage.MarkedCount}: "
+            + string.Join("\n", p.Sender.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning || e.EventId == 7).Select(e => e.Message)));
     }
 
     [Fact]
