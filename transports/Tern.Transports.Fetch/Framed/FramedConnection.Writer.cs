@@ -53,6 +53,12 @@ internal sealed partial class FramedConnection
                 }
 
                 var more = await StepAsync(output, item, cancellationToken).ConfigureAwait(false);
+                if (item.Kind == FramedWork.Fetch && !more)
+                {
+                    // The stream id is free again before the frame that ends it can reach the client (it is not flushed yet).
+                    Release(item);
+                }
+
                 if (item.Kind == FramedWork.Fetch && item.Started)
                 {
                     if (!item.Dirty)

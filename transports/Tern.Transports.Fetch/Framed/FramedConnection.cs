@@ -239,15 +239,24 @@ internal sealed partial class FramedConnection
         _work.Writer.TryComplete();
     }
 
-    private void Return(FramedWorkItem item)
+    /// <summary>Frees the stream id of a finished or cancelled fetch; the item itself may still await its flush.</summary>
+    private void Release(FramedWorkItem item)
     {
         lock (_streams)
         {
-            if (item.Kind == FramedWork.Fetch)
+            if (_streams.TryGetValue(item.StreamId, out var current) && ReferenceEquals(current, item))
             {
                 _streams.Remove(item.StreamId);
             }
+        }
+    }
 
+    /// <summary>Puts a finished item back in the connection's pool.</summary>
+    private void Return(FramedWorkItem item)
+    {
+        Release(item);
+        lock (_streams)
+        {
             _pool.Push(item);
         }
     }
