@@ -46,7 +46,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
+        _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Raised after each queued pull, on a worker thread.</summary>

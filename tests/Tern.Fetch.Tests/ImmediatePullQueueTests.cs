@@ -1,0 +1,74 @@
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Pull;
+
+namespace Tern.Fetch.Tests;
+
+/// <summary>The bridge from the ingest's sink to the pull worker: by (capability, hash, sequence), skipping removed references.</summary>
+public sealed class ImmediatePullQueueTests
+{
+    [Fact]
+    public async Task Handed_references_are_pulled_and_removed_ones_are_skipped()
+    {
+        await using var p = await PullFixture.StartAsync();
+        var hash = RecipientHash.NewRandom();
+        var filed = new List<(PendingReference Reference, byte[] Content)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var content = FetchFixture.Bytes(2000 + i, 40 + i);
+            var (cap, submitted) = await p.Sender.SubmitAsync(content, hash: hash);
+            filed.Add((p.File(hash, cap, content.Length, submitted.PayloadHash, submitted.TransitExpiry, [p.FramedHint()], p.SenderKey), content));
+        }
+
+        // The middle one is fetched by a client before the pump reaches it.
+        Assert.True(p.Pending.Remove(filed[1].Reference.Capability, PendingRemoval.Fetched));
+
+        await using var worker = p.Worker();
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<FetchCapability, PullResult>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Completed += r =>
+        {
+            results[r.Capability] = r;
+            if (results.Count == 2)
+            {
+                done.TrySetResult();
+            }
+        };
+        worker.Start();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 8);
+        queue.Start();
+
+        foreach (var (reference, _) in filed)
+        {
+            Assert.True(queue.TryEnqueue(reference.Capability, hash, reference.Sequence));
+        }
+
+        Assert.False(queue.TryEnqueue(filed[0].Reference.Capability, hash, sequence: 0));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await queue.DisposeAsync();
+
+        Assert.Equal(2, queue.HandedOver);
+        Assert.Equal(1, queue.Vanished);
+        Assert.Equal(PullOutcome.Stored, results[filed[0].Reference.Capability].Outcome);
+        Assert.Equal(PullOutcome.Stored, results[filed[2].Reference.Capability].Outcome);
+        Assert.False(results.ContainsKey(filed[1].Reference.Capability));
+        Assert.Equal(filed[2].Content, p.Stored(hash, filed[2].Reference.Capability));
+        Assert.Empty(p.Pending.Poll(hash, 0, 10).References);
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_without_blocking()
+    {
+        await using var p = await PullFixture.StartAsync();
+        await using var worker = p.Worker();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 2);
+
+        // Not started: nothing drains, so the third offer is refused at once (the reference stays pending).
+        Assert.True(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), 1));
+        Assert.True(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), 2));
+        Assert.False(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), 3));
+        queue.Start();
+        await queue.DisposeAsync();
+        Assert.Equal(2, queue.Vanished);
+    }
+}
