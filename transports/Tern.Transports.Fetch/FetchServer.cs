@@ -83,7 +83,8 @@ public sealed class FetchServer : IAsyncDisposable
         builder.Services.AddSingleton(_options);
         builder.Services.AddSingleton(Coverage);
         builder.Services.AddSingleton<FramedFetchHandler>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel)
+            .UseSockets(sockets => sockets.MaxWriteBufferSize = _options.MaxConnectionOutputBuffer);
         _app = builder.Build();
         var door = new HttpBlobDoor(_store, Coverage, _options, _time, _logger);
         _app.Run(door.HandleAsync);
@@ -107,6 +108,7 @@ public sealed class FetchServer : IAsyncDisposable
     private void ConfigureKestrel(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxResponseBufferSize = _options.MaxConnectionOutputBuffer;
         foreach (var listener in _options.Listeners)
         {
             if (listener.Door == FetchDoor.Quic)

@@ -43,6 +43,9 @@ public sealed class FetchServerOptions
     /// </summary>
     public int MaxTrackedPartialFetches { get; set; } = 100_000;
 
+    /// <summary>Capabilities whose HTTP header strings (ETag, Expires, Cache-Control) are kept ready. Defaults to 100 000.</summary>
+    public int MaxCachedHeaders { get; set; } = 100_000;
+
     /// <summary>The signed descriptor document (§6.2) answered to <c>descriptor_request</c>; none by default.</summary>
     public ReadOnlyMemory<byte> DescriptorDocument { get; set; }
 
@@ -83,9 +86,9 @@ public sealed class FetchServerOptions
             throw new InvalidOperationException($"FetchServerOptions.DataFrameSize must be 1–{FrameLimits.MaxDataPayloadSize}, got {DataFrameSize}.");
         }
 
-        if (ReadSize < 4096 || MaxConnectionOutputBuffer < 65536 || MaxTrackedPartialFetches < 0)
+        if (ReadSize < 4096 || MaxConnectionOutputBuffer < 65536 || MaxTrackedPartialFetches < 0 || MaxCachedHeaders < 1)
         {
-            throw new InvalidOperationException("FetchServerOptions: ReadSize must be ≥ 4096, MaxConnectionOutputBuffer ≥ 65536 and MaxTrackedPartialFetches ≥ 0.");
+            throw new InvalidOperationException("FetchServerOptions: ReadSize must be ≥ 4096, MaxConnectionOutputBuffer ≥ 65536, MaxTrackedPartialFetches ≥ 0 and MaxCachedHeaders ≥ 1.");
         }
 
         if (DescriptorDocument.Length > FrameLimits.MaxDescriptorPayloadSize)

@@ -26,7 +26,7 @@ internal sealed class HttpBlobDoor
     private readonly TransitStore _store;
     private readonly FetchCoverage _coverage;
     private readonly int _readSize;
-    private readonly TimeProvider _time;
+    private readonly BlobHeaderCache _headers;
     private readonly ILogger _logger;
 
     public HttpBlobDoor(TransitStore store, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
@@ -34,7 +34,7 @@ internal sealed class HttpBlobDoor
         _store = store;
         _coverage = coverage;
         _readSize = options.ReadSize;
-        _time = time;
+        _headers = new BlobHeaderCache(options.MaxCachedHeaders, time);
         _logger = logger;
     }
 
@@ -64,11 +64,12 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        var etag = ETag(blob.PayloadHash);
+        var cached = _headers.Get(capability, blob);
+        var etag = cached.ETag;
         var headers = response.Headers;
         headers.ETag = etag;
-        headers.CacheControl = CacheControl(blob.TransitExpiry);
-        headers.Expires = blob.TransitExpiry.ToString("R", CultureInfo.InvariantCulture);
+        headers.CacheControl = cached.CacheControl;
+        headers.Expires = cached.Expires;
         headers.AcceptRanges = Bytes;
         if (!string.IsNullOrEmpty(blob.MimeHint))
         {
@@ -135,6 +136,12 @@ internal sealed class HttpBlobDoor
                 }
 
                 writer.Advance(count);
+                if (blob.State != DeliveryState.Pending)
+                {
+                    // Nothing to record (§9 already reached): let Kestrel flush with the end of the response.
+                    return;
+                }
+
                 var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (!result.IsCanceled)
                 {
@@ -195,21 +202,6 @@ internal sealed class HttpBlobDoor
         response.StatusCode = StatusCodes.Status404NotFound;
         response.Headers.CacheControl = NoStore;
         response.ContentLength = 0;
-    }
-
-    private static string ETag(Bytes32 hash)
-    {
-        Span<char> text = stackalloc char[Bytes32.TextLength + 2];
-        text[0] = '"';
-        hash.TryFormat(text[1..], out var written);
-        text[written + 1] = '"';
-        return new string(text[..(written + 2)]);
-    }
-
-    private string CacheControl(DateTimeOffset expiry)
-    {
-        var seconds = Math.Max(0, (long)(expiry - _time.GetUtcNow()).TotalSeconds);
-        return string.Create(CultureInfo.InvariantCulture, $"public, max-age={seconds}, immutable");
     }
 
     private static bool Matches(StringValues ifNoneMatch, string etag)
