@@ -189,7 +189,7 @@ internal sealed partial class FramedConnection
         }
 
         var count = (int)Math.Min(_options.DataFrameSize, item.End - item.Next);
-        var written = await BlobFrames.WriteDataAsync(output, _store, item.Request.Capability, item.StreamId, item.Next, count, item.End, cancellationToken).ConfigureAwait(false);
+        var written = await BlobFrames.WriteDataAsync(output, _reader, item.Request.Capability, item.Blob, item.StreamId, item.Next, count, item.End, cancellationToken).ConfigureAwait(false);
         if (written < 0)
         {
             // Reclaimed under us: end the stream short of its meta's length; the client sees the gap and fails it.

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Http;
@@ -24,14 +25,16 @@ internal sealed class HttpBlobDoor
     private static readonly StringValues NoStore = new("no-store");
 
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly int _readSize;
     private readonly BlobHeaderCache _headers;
     private readonly ILogger _logger;
 
-    public HttpBlobDoor(TransitStore store, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
+    public HttpBlobDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _readSize = options.ReadSize;
         _headers = new BlobHeaderCache(options.MaxCachedHeaders, time);
@@ -128,7 +131,7 @@ internal sealed class HttpBlobDoor
                 // Small blobs: read straight into the response's own buffer, no copy of ours.
                 var count = (int)(end - start);
                 var memory = writer.GetMemory(Math.Max(count, 1));
-                var read = count == 0 ? 0 : await _store.ReadAsync(capability, start, memory[..count], cancellationToken).ConfigureAwait(false);
+                var read = count == 0 ? 0 : await _reader.ReadAsync(capability, blob, start, memory[..count], cancellationToken).ConfigureAwait(false);
                 if (read != count)
                 {
                     context.Abort();
