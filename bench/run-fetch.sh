@@ -50,6 +50,8 @@ sed -e "s#@WORK@#$work#g" -e "s#@ROOT@#$work/www#g" -e "s#@H1PORT@#$n_h1#g" -e "
 taskset -c "$server_core" nginx -p "$work" -c "$work/nginx.conf" &
 nginx_pid=$!
 sleep 1
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+[ -n "$nginx_worker" ] || { echo "nginx did not start"; cat "$work/nginx-error.log"; exit 1; }
 caps="$work/caps.txt"
 big=$(cat "$work/big.txt")
 sed "s#^#http://127.0.0.1:$t_h2/v1/blobs/#" "$caps" > "$work/urls-tern.txt"
@@ -59,7 +61,15 @@ for port in $t_h1 $n_h1; do
   curl -sf -o /dev/null "http://127.0.0.1:$port/v1/blobs/$one" || { echo "port $port does not serve the blob"; exit 1; }
 done
 
-wrk_rate() { CAPS="$caps" on_load wrk -t1 -c"$conns" -d"${seconds}s" -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$1" | awk '/Requests\/sec/ {print $2}'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Prints "<requests/s> <server CPU microseconds per request>": the second is less sensitive to other load on the machine.
+wrk_rate() {
+  local c0 c1 out
+  c0=$(cpu_ticks "$2")
+  out=$(CAPS="$caps" on_load wrk -t1 -c"$conns" -d"${seconds}s" -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$1")
+  c1=$(cpu_ticks "$2")
+  awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%s %.1f\n", r, c * 1e6 / hz / n}' <<< "$out"
+}
 h2_rate() { on_load h2load -D "$seconds" --warm-up-time=1 -c 8 -m 8 -t 1 -i "$2" 2>/dev/null | awk '/^finished in/ {print $4}'; }
 framed_rate() { on_load dotnet "$load" fetch-framed $t_framed "$caps" "$seconds" $inflight | sed -n "s/.*RESULT per_second=\([0-9.]*\).*/\1/p"; }
 big_rate() { on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big" | awk '{printf "%.0f", $1 / 1e6}'; }
@@ -70,13 +80,13 @@ CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "h
 big_rate $t_h1 > /dev/null; big_rate $n_h1 > /dev/null
 
 h1_rows="" h2_rows="" framed_rows="" big_rows=""
-h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=()
+nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=()
 for i in $(seq 1 "$pairs"); do
   la=$(loadavg)
-  n=$(wrk_rate $n_h1); t=$(wrk_rate $t_h1); f=$(framed_rate)
-  nginx_h1+=("$n"); tern_h1+=("$t"); framed+=("$f")
+  read -r n ncpu <<< "$(wrk_rate $n_h1 "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate $t_h1 "$tern_pid")"; f=$(framed_rate)
+  nginx_h1+=("$n"); tern_h1+=("$t"); framed+=("$f"); nginx_cpu+=("$ncpu"); tern_cpu+=("$tcpu")
   r=$(ratio "$t" "$n"); h1_ratios+=("$r"); rf=$(ratio "$f" "$t"); framed_ratios+=("$rf")
-  h1_rows+="| $i | $la | $n | $t | $r |"$'\n'
+  h1_rows+="| $i | $la | $n | $t | $r | $ncpu | $tcpu |"$'\n'
   framed_rows+="| $i | $t | $f | $rf |"$'\n'
   echo "pair $i http/1.1: nginx $n, tern $t, ratio $r; framed $f, framed/http1 $rf (load $la)"
 
@@ -126,9 +136,13 @@ Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 
 ## (a) 1 KiB blobs, HTTP/1.1 (wrk -t1 -c$conns -d${seconds}s, requests/s)
 
-| pair | load avg | nginx | Tern | Tern/nginx |
-|---|---|---|---|---|
+| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request |
+|---|---|---|---|---|---|---|
 $h1_rows
+Server CPU per request (utime + stime of the server process over the run, divided by the requests wrk completed):
+median nginx $(median "${nginx_cpu[@]}") µs, Tern $(median "${tern_cpu[@]}") µs. It moves less with the other load on
+the machine than requests/s do.
+
 ## (c) 1 KiB blobs, framed door, 64 fetches in flight on one connection (fetches/s)
 
 Measured right after Tern's HTTP/1.1 run of the same pair.
