@@ -35,7 +35,8 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 on_load() { taskset -c "$load_core" "$@"; }
 
-echo "work: $work; load before: $(loadavg)"
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo "+dirty")
+echo "work: $work; commit $commit; load before: $(loadavg)"
 load_before=$(loadavg)
 
 # Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
@@ -106,7 +107,6 @@ load_after=$(loadavg)
 
 h1_median=$(median "${h1_ratios[@]}"); h2_median=$(median "${h2_ratios[@]}")
 framed_median=$(median "${framed_ratios[@]}"); big_median=$(median "${big_ratios[@]}")
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo "+dirty")
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 verdict() { python3 -c "print('met' if $1 >= $2 else 'NOT met')"; }
 
@@ -140,8 +140,12 @@ Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 |---|---|---|---|---|---|---|
 $h1_rows
 Server CPU per request (utime + stime of the server process over the run, divided by the requests wrk completed):
-median nginx $(median "${nginx_cpu[@]}") µs, Tern $(median "${tern_cpu[@]}") µs. It moves less with the other load on
-the machine than requests/s do.
+median nginx $(median "${nginx_cpu[@]}") µs, Tern $(median "${tern_cpu[@]}") µs (Tern/nginx $(ratio "$(median "${tern_cpu[@]}")" "$(median "${nginx_cpu[@]}")")). It moves
+less with the other load on the machine than requests/s do. Server core busy (CPU per request × requests/s): nginx
+$(python3 -c "print(round($(median "${nginx_cpu[@]}") * $(median "${nginx_h1[@]}") / 1e4))") %, Tern $(python3 -c "print(round($(median "${tern_cpu[@]}") * $(median "${tern_h1[@]}") / 1e4))") %. When neither server
+fills its core, the requests/s figures are bounded by the load tool (one wrk thread running its Lua request
+function) and by scheduling on this shared machine, not by the servers; the CPU per request is then the better
+comparison of the two servers' costs.
 
 ## (c) 1 KiB blobs, framed door, 64 fetches in flight on one connection (fetches/s)
 
@@ -157,8 +161,9 @@ $framed_rows
 $h2_rows
 ## (d) One 1 GiB blob (curl to /dev/null, MB/s)
 
-Tern reads the blob from its transit log (FasterLog, 256 KiB chunks) through the page cache and copies it into the
-response; nginx hands the file to the kernel with sendfile.
+Tern reads the blob from its transit log (FasterLog segment files, which FASTER opens unbuffered, in 256 KiB chunks,
+one read at a time) and copies each chunk into the response; nginx hands the page-cached file to the kernel with
+sendfile. A read-ahead of 4 chunks was tried and did not help on this machine (kept out).
 
 | pair | load avg | nginx | Tern | Tern/nginx |
 |---|---|---|---|---|

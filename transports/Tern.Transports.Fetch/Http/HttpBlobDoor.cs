@@ -115,8 +115,8 @@ internal sealed class HttpBlobDoor
     }
 
     /// <summary>
-    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what each completed flush delivered (§9), so
-    /// a response cut half way still counts its first half and a resumed range can complete the coverage.
+    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what was handed to the connection (§9), so a
+    /// response cut half way still counts its first part and a resumed range can complete the coverage.
     /// </summary>
     private async Task WriteBodyAsync(HttpContext context, FetchCapability capability, BlobInfo blob, long start, long end)
     {
@@ -139,18 +139,7 @@ internal sealed class HttpBlobDoor
                 }
 
                 writer.Advance(count);
-                if (blob.State != DeliveryState.Pending)
-                {
-                    // Nothing to record (§9 already reached): let Kestrel flush with the end of the response.
-                    return;
-                }
-
-                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (!result.IsCanceled)
-                {
-                    flushed = end;
-                }
-
+                flushed = end;
                 return;
             }
 
@@ -168,14 +157,15 @@ internal sealed class HttpBlobDoor
                     return;
                 }
 
+                // Handed to the connection: counted (§9), even if the flush then fails part way — the fetcher may
+                // have received some of it, and its resumed range must be able to complete the coverage.
+                position += read;
+                flushed = position;
                 var result = await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return;
                 }
-
-                position += read;
-                flushed = position;
             }
         }
         catch (OperationCanceledException)

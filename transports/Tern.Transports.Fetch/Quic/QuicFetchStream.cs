@@ -168,13 +168,12 @@ internal sealed class QuicFetchStream
                 }
 
                 position += written;
+                flushed = position;
                 var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return;
                 }
-
-                flushed = position;
             }
         }
         finally
