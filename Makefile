@@ -8,9 +8,9 @@ export DOTNET_NOLOGO := 1
 
 # Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
 RUNTIME_PKGS := libsodium23
-BENCH_PKGS := gcc libc6-dev util-linux coreutils python3
+BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl
 
-.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send vectors clean
+.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch vectors clean
 
 all: build
 
@@ -45,7 +45,7 @@ vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
@@ -61,6 +61,9 @@ bench-ingest: bench-deps build
 
 bench-send: bench-deps build
 	bench/run-send.sh
+
+bench-fetch: bench-deps build
+	bench/run-fetch.sh
 
 clean:
 	$(DOTNET) clean Engine.sln -c $(CONFIG)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Framed;
 using Tern.Transports.Fetch.Http;
@@ -30,6 +31,7 @@ public sealed class FetchServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly List<(FetchListener Listener, ListenOptions Kestrel)> _bound = [];
+    private readonly BlobReader _reader;
     private WebApplication? _app;
     private QuicFetchDoor? _quic;
 
@@ -45,6 +47,7 @@ public sealed class FetchServer : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger("Tern.Transports.Fetch");
         _time = timeProvider ?? TimeProvider.System;
         Coverage = new FetchCoverage(store, options.MaxTrackedPartialFetches, _logger);
+        _reader = new BlobReader(store, options.MaxCachedBlobSize, options.BlobCacheBytes);
     }
 
     /// <summary>The §9 tracker shared by every door.</summary>
@@ -82,10 +85,16 @@ public sealed class FetchServer : IAsyncDisposable
         builder.Services.AddSingleton(_store);
         builder.Services.AddSingleton(_options);
         builder.Services.AddSingleton(Coverage);
+        builder.Services.AddSingleton(_reader);
         builder.Services.AddSingleton<FramedFetchHandler>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel)
+            .UseSockets(sockets =>
+            {
+                sockets.MaxWriteBufferSize = _options.MaxConnectionOutputBuffer;
+                sockets.UnsafePreferInlineScheduling = _options.InlineScheduling;
+            });
         _app = builder.Build();
-        var door = new HttpBlobDoor(_store, Coverage, _options, _time, _logger);
+        var door = new HttpBlobDoor(_store, _reader, Coverage, _options, _time, _logger);
         _app.Run(door.HandleAsync);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (listener, kestrel) in _bound)
@@ -98,7 +107,7 @@ public sealed class FetchServer : IAsyncDisposable
         {
             if (listener.Door == FetchDoor.Quic)
             {
-                _quic ??= new QuicFetchDoor(_store, Coverage, _options, _logger);
+                _quic ??= new QuicFetchDoor(_store, _reader, Coverage, _options, _logger);
                 await _quic.StartAsync(listener, _options.Certificate!, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -107,6 +116,7 @@ public sealed class FetchServer : IAsyncDisposable
     private void ConfigureKestrel(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxResponseBufferSize = _options.MaxConnectionOutputBuffer;
         foreach (var listener in _options.Listeners)
         {
             if (listener.Door == FetchDoor.Quic)

@@ -6,7 +6,7 @@ namespace Tern.Transports.Fetch.Coverage;
 
 /// <summary>
 /// Decides when a delivery counts as fetched (docs/PROTOCOL.md §9): once every byte of its blob has been written to
-/// fetchers of its capability at least once, in one response or across ranges, over any door. Then it records the
+/// fetchers of its capability at least once (handed to a connection), in one response or across ranges, over any door. Then it records the
 /// state change in the transit store (<see cref="TransitStore.MarkFetchedAsync"/>) so the sender stops notifying.
 /// A response that covers the whole blob needs no bookkeeping; partial ones are remembered per capability, bounded.
 /// </summary>

@@ -4,6 +4,7 @@ using System.Text;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 
 namespace Tern.Transports.Fetch.Framed;
 
@@ -76,10 +77,10 @@ internal static class BlobFrames
     /// <c>data</c> header and commits the frame. Returns the bytes written, or -1 when the blob vanished (reclaimed
     /// mid-stream): nothing is written then. <paramref name="last"/> sets <c>end_stream</c> when the frame ends the range.
     /// </summary>
-    public static async ValueTask<int> WriteDataAsync(PipeWriter output, TransitStore store, FetchCapability capability, uint streamId, long offset, int count, long rangeEnd, CancellationToken cancellationToken)
+    public static async ValueTask<int> WriteDataAsync(PipeWriter output, BlobReader reader, FetchCapability capability, BlobInfo blob, uint streamId, long offset, int count, long rangeEnd, CancellationToken cancellationToken)
     {
         var memory = output.GetMemory(FrameHeader.Size + count);
-        var read = count == 0 ? 0 : await store.ReadAsync(capability, offset, memory.Slice(FrameHeader.Size, count), cancellationToken).ConfigureAwait(false);
+        var read = count == 0 ? 0 : await reader.ReadAsync(capability, blob, offset, memory.Slice(FrameHeader.Size, count), cancellationToken).ConfigureAwait(false);
         if (read < 0 || (read == 0 && count > 0))
         {
             return -1;

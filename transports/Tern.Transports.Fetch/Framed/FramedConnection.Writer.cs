@@ -109,7 +109,7 @@ internal sealed partial class FramedConnection
         }
         finally
         {
-            // Streams cut short still count for the bytes that reached the socket (§9: resumed fetches complete coverage).
+            // Streams cut short still count for the bytes handed to the connection (§9: resumed fetches complete coverage).
             foreach (var item in unflushed)
             {
                 RecordCoverage(item);
@@ -140,7 +140,6 @@ internal sealed partial class FramedConnection
         foreach (var item in unflushed)
         {
             item.Dirty = false;
-            item.Flushed = item.Next;
             if (item.Finished)
             {
                 RecordCoverage(item);
@@ -154,9 +153,11 @@ internal sealed partial class FramedConnection
 
     private void RecordCoverage(FramedWorkItem item)
     {
-        if (item.Counts && (item.Flushed > item.Start || (item.Finished && item.End == item.Start)))
+        // Bytes written to the pipe count even when a flush then failed: some of them may have reached the fetcher, who
+        // resumes from what it got, so counting only completed flushes could leave a gap no fetch ever covers.
+        if (item.Counts && (item.Next > item.Start || (item.Finished && item.End == item.Start)))
         {
-            _coverage.Record(item.Request.Capability, item.Blob, item.Start, item.Flushed);
+            _coverage.Record(item.Request.Capability, item.Blob, item.Start, item.Next);
             item.Counts = false;
         }
     }
@@ -189,7 +190,7 @@ internal sealed partial class FramedConnection
         }
 
         var count = (int)Math.Min(_options.DataFrameSize, item.End - item.Next);
-        var written = await BlobFrames.WriteDataAsync(output, _store, item.Request.Capability, item.StreamId, item.Next, count, item.End, cancellationToken).ConfigureAwait(false);
+        var written = await BlobFrames.WriteDataAsync(output, _reader, item.Request.Capability, item.Blob, item.StreamId, item.Next, count, item.End, cancellationToken).ConfigureAwait(false);
         if (written < 0)
         {
             // Reclaimed under us: end the stream short of its meta's length; the client sees the gap and fails it.
@@ -226,7 +227,7 @@ internal sealed partial class FramedConnection
         }
 
         item.Blob = info;
-        item.Start = item.Next = item.Flushed = start;
+        item.Start = item.Next = start;
         item.End = end;
         _pendingBytes += BlobFrames.WriteOk(output, item.StreamId, info, start, end, endStream: item.Head);
         if (item.Head)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Framed;
@@ -22,6 +23,7 @@ internal sealed partial class FramedConnection
     private readonly IDuplexPipe _transport;
     private readonly string _connectionId;
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly FetchServerOptions _options;
     private readonly FrameReader _frameReader;
@@ -31,11 +33,12 @@ internal sealed partial class FramedConnection
     private readonly Stack<FramedWorkItem> _pool = new();
     private int _pendingControl;
 
-    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger)
+    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger)
     {
         _transport = transport;
         _connectionId = connectionId;
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _options = options;
         _frameReader = frameReader;

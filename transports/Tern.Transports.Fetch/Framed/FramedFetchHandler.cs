@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Framed;
@@ -13,14 +14,16 @@ namespace Tern.Transports.Fetch.Framed;
 internal sealed class FramedFetchHandler : ConnectionHandler
 {
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly FetchServerOptions _options;
     private readonly FrameReader _frameReader;
     private readonly ILogger _logger;
 
-    public FramedFetchHandler(TransitStore store, FetchCoverage coverage, FetchServerOptions options, ILoggerFactory loggerFactory)
+    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILoggerFactory loggerFactory)
     {
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _options = options;
         _frameReader = new FrameReader(options.MaxFramePayload);
@@ -29,7 +32,7 @@ internal sealed class FramedFetchHandler : ConnectionHandler
 
     public override Task OnConnectedAsync(ConnectionContext connection)
     {
-        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _coverage, _options, _frameReader, _logger);
+        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger);
         return framed.RunAsync(connection.ConnectionClosed);
     }
 }

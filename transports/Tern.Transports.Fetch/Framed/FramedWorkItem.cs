@@ -34,9 +34,6 @@ internal sealed class FramedWorkItem
     /// <summary>End of the range (exclusive).</summary>
     public long End { get; set; }
 
-    /// <summary>Bytes up to here reached the socket (a flush completed after they were written).</summary>
-    public long Flushed { get; set; }
-
     /// <summary>Whether the frame with <c>end_stream</c> has been written.</summary>
     public bool Finished { get; set; }
 
@@ -76,7 +73,7 @@ internal sealed class FramedWorkItem
         Finished = false;
         Counts = false;
         Dirty = false;
-        Start = Next = End = Flushed = 0;
+        Start = Next = End = 0;
         _cancelled = 0;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Http;
@@ -24,17 +25,19 @@ internal sealed class HttpBlobDoor
     private static readonly StringValues NoStore = new("no-store");
 
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly int _readSize;
-    private readonly TimeProvider _time;
+    private readonly BlobHeaderCache _headers;
     private readonly ILogger _logger;
 
-    public HttpBlobDoor(TransitStore store, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
+    public HttpBlobDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _readSize = options.ReadSize;
-        _time = time;
+        _headers = new BlobHeaderCache(options.MaxCachedHeaders, time);
         _logger = logger;
     }
 
@@ -64,11 +67,12 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        var etag = ETag(blob.PayloadHash);
+        var cached = _headers.Get(capability, blob);
+        var etag = cached.ETag;
         var headers = response.Headers;
         headers.ETag = etag;
-        headers.CacheControl = CacheControl(blob.TransitExpiry);
-        headers.Expires = blob.TransitExpiry.ToString("R", CultureInfo.InvariantCulture);
+        headers.CacheControl = cached.CacheControl;
+        headers.Expires = cached.Expires;
         headers.AcceptRanges = Bytes;
         if (!string.IsNullOrEmpty(blob.MimeHint))
         {
@@ -111,8 +115,8 @@ internal sealed class HttpBlobDoor
     }
 
     /// <summary>
-    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what each completed flush delivered (§9), so
-    /// a response cut half way still counts its first half and a resumed range can complete the coverage.
+    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what was handed to the connection (§9), so a
+    /// response cut half way still counts its first part and a resumed range can complete the coverage.
     /// </summary>
     private async Task WriteBodyAsync(HttpContext context, FetchCapability capability, BlobInfo blob, long start, long end)
     {
@@ -127,7 +131,7 @@ internal sealed class HttpBlobDoor
                 // Small blobs: read straight into the response's own buffer, no copy of ours.
                 var count = (int)(end - start);
                 var memory = writer.GetMemory(Math.Max(count, 1));
-                var read = count == 0 ? 0 : await _store.ReadAsync(capability, start, memory[..count], cancellationToken).ConfigureAwait(false);
+                var read = count == 0 ? 0 : await _reader.ReadAsync(capability, blob, start, memory[..count], cancellationToken).ConfigureAwait(false);
                 if (read != count)
                 {
                     context.Abort();
@@ -135,12 +139,7 @@ internal sealed class HttpBlobDoor
                 }
 
                 writer.Advance(count);
-                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (!result.IsCanceled)
-                {
-                    flushed = end;
-                }
-
+                flushed = end;
                 return;
             }
 
@@ -158,14 +157,15 @@ internal sealed class HttpBlobDoor
                     return;
                 }
 
+                // Handed to the connection: counted (§9), even if the flush then fails part way — the fetcher may
+                // have received some of it, and its resumed range must be able to complete the coverage.
+                position += read;
+                flushed = position;
                 var result = await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return;
                 }
-
-                position += read;
-                flushed = position;
             }
         }
         catch (OperationCanceledException)
@@ -195,21 +195,6 @@ internal sealed class HttpBlobDoor
         response.StatusCode = StatusCodes.Status404NotFound;
         response.Headers.CacheControl = NoStore;
         response.ContentLength = 0;
-    }
-
-    private static string ETag(Bytes32 hash)
-    {
-        Span<char> text = stackalloc char[Bytes32.TextLength + 2];
-        text[0] = '"';
-        hash.TryFormat(text[1..], out var written);
-        text[written + 1] = '"';
-        return new string(text[..(written + 2)]);
-    }
-
-    private string CacheControl(DateTimeOffset expiry)
-    {
-        var seconds = Math.Max(0, (long)(expiry - _time.GetUtcNow()).TotalSeconds);
-        return string.Create(CultureInfo.InvariantCulture, $"public, max-age={seconds}, immutable");
     }
 
     private static bool Matches(StringValues ifNoneMatch, string etag)

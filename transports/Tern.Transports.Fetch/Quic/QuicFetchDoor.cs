@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Quic;
@@ -18,6 +19,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     public static readonly SslApplicationProtocol Alpn = new("tern/1"u8.ToArray());
 
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly FetchServerOptions _options;
     private readonly ILogger _logger;
@@ -25,9 +27,10 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     private QuicListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public QuicFetchDoor(TransitStore store, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
+    public QuicFetchDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
     {
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _options = options;
         _logger = logger;
@@ -108,7 +111,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
                 while (true)
                 {
                     var stream = await connection.AcceptInboundStreamAsync(cancellationToken).ConfigureAwait(false);
-                    _ = new QuicFetchStream(stream, _store, _coverage, _options, _logger).RunAsync(cancellationToken);
+                    _ = new QuicFetchStream(stream, _store, _reader, _coverage, _options, _logger).RunAsync(cancellationToken);
                 }
             }
             catch (Exception ex) when (ex is QuicException or OperationCanceledException or ObjectDisposedException)

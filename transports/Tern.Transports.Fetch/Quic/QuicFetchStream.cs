@@ -3,6 +3,7 @@ using System.Net.Quic;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Framed;
 
@@ -19,14 +20,16 @@ internal sealed class QuicFetchStream
 
     private readonly QuicStream _stream;
     private readonly TransitStore _store;
+    private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly FetchServerOptions _options;
     private readonly ILogger _logger;
 
-    public QuicFetchStream(QuicStream stream, TransitStore store, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
+    public QuicFetchStream(QuicStream stream, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
     {
         _stream = stream;
         _store = store;
+        _reader = reader;
         _coverage = coverage;
         _options = options;
         _logger = logger;
@@ -157,7 +160,7 @@ internal sealed class QuicFetchStream
             while (position < end)
             {
                 var count = (int)Math.Min(_options.DataFrameSize, end - position);
-                var written = await BlobFrames.WriteDataAsync(output, _store, request.Capability, 0, position, count, end, cancellationToken).ConfigureAwait(false);
+                var written = await BlobFrames.WriteDataAsync(output, _reader, request.Capability, blob, 0, position, count, end, cancellationToken).ConfigureAwait(false);
                 if (written < 0)
                 {
                     BlobFrames.WriteEnd(output, 0);
@@ -165,13 +168,12 @@ internal sealed class QuicFetchStream
                 }
 
                 position += written;
+                flushed = position;
                 var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return;
                 }
-
-                flushed = position;
             }
         }
         finally

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Fetch door benchmarks, each beside nginx serving the same blobs as files, in the same script, back to back.
+# Every server is pinned to core 0 (taskset), every load tool to core 1. Three alternating pairs per figure, medians.
+#  (a) 1 KiB blobs over HTTP/1.1: wrk, $CONNS connections, nginx (1 worker) then Tern. Target Tern/nginx >= 1.0.
+#  (b) 1 KiB blobs over h2c: h2load, 8 connections x 8 streams, nginx then Tern (no target; reported).
+#  (c) 1 KiB blobs over the framed door, 64 in flight on one connection (bench/Tern.Load fetch-framed), right after
+#      Tern's HTTP/1.1 run of the same pair. Target framed/HTTP-1.1 >= 2.0.
+#  (d) one 1 GiB blob, curl to /dev/null, nginx (sendfile) then Tern. Target Tern/nginx >= 0.8.
+# Writes perf-reports/fetch.md. Expects a Release build (make build) and nginx, wrk, h2load, curl (make bench-deps).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
+report=perf-reports/fetch.md
+seconds="${FETCH_SECONDS:-10}"
+blobs="${FETCH_BLOBS:-1000}"
+big_mib="${FETCH_BIG_MIB:-1024}"
+conns="${FETCH_CONNECTIONS:-64}"
+inflight=64
+pairs="${FETCH_PAIRS:-3}"
+server_core="${SERVER_CORE:-0}"
+load_core="${LOAD_CORE:-1}"
+t_h1=18080 t_h2=18081 t_framed=18082 n_h1=18090 n_h2=18091
+[ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
+for tool in nginx wrk h2load curl taskset; do command -v "$tool" >/dev/null || { echo "$tool missing (make bench-deps)"; exit 1; }; done
+work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-fetch-XXXXXX")
+tern_pid="" nginx_pid=""
+cleanup() {
+  [ -n "$tern_pid" ] && kill "$tern_pid" 2>/dev/null && wait "$tern_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+on_load() { taskset -c "$load_core" "$@"; }
+
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo "+dirty")
+echo "work: $work; commit $commit; load before: $(loadavg)"
+load_before=$(loadavg)
+
+# Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
+taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 \
+  dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed > "$work/tern.log" 2>&1 &
+tern_pid=$!
+for _ in $(seq 1 600); do grep -q READY "$work/tern.log" 2>/dev/null && break; kill -0 "$tern_pid" 2>/dev/null || { cat "$work/tern.log"; exit 1; }; sleep 1; done
+grep -q READY "$work/tern.log" || { echo "Tern did not start"; cat "$work/tern.log"; exit 1; }
+chmod -R a+rX "$work"
+mkdir -p "$work/nginx-tmp"
+sed -e "s#@WORK@#$work#g" -e "s#@ROOT@#$work/www#g" -e "s#@H1PORT@#$n_h1#g" -e "s#@H2PORT@#$n_h2#g" bench/baselines/nginx-fetch.conf > "$work/nginx.conf"
+taskset -c "$server_core" nginx -p "$work" -c "$work/nginx.conf" &
+nginx_pid=$!
+sleep 1
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+[ -n "$nginx_worker" ] || { echo "nginx did not start"; cat "$work/nginx-error.log"; exit 1; }
+caps="$work/caps.txt"
+big=$(cat "$work/big.txt")
+sed "s#^#http://127.0.0.1:$t_h2/v1/blobs/#" "$caps" > "$work/urls-tern.txt"
+sed "s#^#http://127.0.0.1:$n_h2/v1/blobs/#" "$caps" > "$work/urls-nginx.txt"
+one=$(head -1 "$caps")
+for port in $t_h1 $n_h1; do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/v1/blobs/$one" || { echo "port $port does not serve the blob"; exit 1; }
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Prints "<requests/s> <server CPU microseconds per request>": the second is less sensitive to other load on the machine.
+wrk_rate() {
+  local c0 c1 out
+  c0=$(cpu_ticks "$2")
+  out=$(CAPS="$caps" on_load wrk -t1 -c"$conns" -d"${seconds}s" -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$1")
+  c1=$(cpu_ticks "$2")
+  awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%s %.1f\n", r, c * 1e6 / hz / n}' <<< "$out"
+}
+h2_rate() { on_load h2load -D "$seconds" --warm-up-time=1 -c 8 -m 8 -t 1 -i "$2" 2>/dev/null | awk '/^finished in/ {print $4}'; }
+framed_rate() { on_load dotnet "$load" fetch-framed $t_framed "$caps" "$seconds" $inflight | sed -n "s/.*RESULT per_second=\([0-9.]*\).*/\1/p"; }
+big_rate() { on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big" | awk '{printf "%.0f", $1 / 1e6}'; }
+
+# Warm both servers (JIT, page cache, open file cache) before measuring.
+CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$t_h1" > /dev/null
+CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$n_h1" > /dev/null
+big_rate $t_h1 > /dev/null; big_rate $n_h1 > /dev/null
+
+h1_rows="" h2_rows="" framed_rows="" big_rows=""
+nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=()
+for i in $(seq 1 "$pairs"); do
+  la=$(loadavg)
+  read -r n ncpu <<< "$(wrk_rate $n_h1 "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate $t_h1 "$tern_pid")"; f=$(framed_rate)
+  nginx_h1+=("$n"); tern_h1+=("$t"); framed+=("$f"); nginx_cpu+=("$ncpu"); tern_cpu+=("$tcpu")
+  r=$(ratio "$t" "$n"); h1_ratios+=("$r"); rf=$(ratio "$f" "$t"); framed_ratios+=("$rf")
+  h1_rows+="| $i | $la | $n | $t | $r | $ncpu | $tcpu |"$'\n'
+  framed_rows+="| $i | $t | $f | $rf |"$'\n'
+  echo "pair $i http/1.1: nginx $n, tern $t, ratio $r; framed $f, framed/http1 $rf (load $la)"
+
+  la=$(loadavg)
+  n=$(h2_rate $n_h2 "$work/urls-nginx.txt"); t=$(h2_rate $t_h2 "$work/urls-tern.txt")
+  nginx_h2+=("$n"); tern_h2+=("$t"); r=$(ratio "$t" "$n"); h2_ratios+=("$r")
+  h2_rows+="| $i | $la | $n | $t | $r |"$'\n'
+  echo "pair $i h2c: nginx $n, tern $t, ratio $r"
+
+  la=$(loadavg)
+  n=$(big_rate $n_h1); t=$(big_rate $t_h1)
+  nginx_big+=("$n"); tern_big+=("$t"); r=$(ratio "$t" "$n"); big_ratios+=("$r")
+  big_rows+="| $i | $la | $n | $t | $r |"$'\n'
+  echo "pair $i 1 GiB: nginx $n MB/s, tern $t MB/s, ratio $r"
+done
+load_after=$(loadavg)
+
+h1_median=$(median "${h1_ratios[@]}"); h2_median=$(median "${h2_ratios[@]}")
+framed_median=$(median "${framed_ratios[@]}"); big_median=$(median "${big_ratios[@]}")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+verdict() { python3 -c "print('met' if $1 >= $2 else 'NOT met')"; }
+
+cat > "$report" <<REPORT
+# Fetch doors: Tern beside nginx
+
+Command: \`make bench-fetch\` (\`bench/run-fetch.sh\`; FETCH_SECONDS=$seconds, FETCH_PAIRS=$pairs, FETCH_CONNECTIONS=$conns).
+Date: $(date -u '+%Y-%m-%d %H:%M UTC'). Commit: $commit. Machine: $(nproc) cores, $cpu, $(uname -sr),
+.NET $(dotnet --version), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(h2load --version | head -1).
+Load average (1/5/15 min) before: $load_before; after: $load_after. The machine is shared with other builds: pairs run back
+to back, alternating, and each ratio compares runs a few seconds apart; medians are reported.
+
+Set-up: each server pinned to core $server_core with \`taskset\`, each load tool to core $load_core. Tern: one process
+(\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB, the HTTP door on
+HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC. nginx: one worker, the same
+bytes as files at the same URLs (\`bench/baselines/nginx-fetch.conf\`: sendfile, open file cache, no access log).
+Both servers are warmed (3 s of wrk each, one big download) before the pairs.
+
+## Summary
+
+| what | baseline | Tern | ratio (median) | target |
+|---|---|---|---|---|
+| 1 KiB fetches/s, HTTP/1.1, wrk $conns conn | nginx $(median "${nginx_h1[@]}") | $(median "${tern_h1[@]}") | **$h1_median** | ≥ 1.0: $(verdict "$h1_median" 1.0) |
+| 1 KiB fetches/s, framed, 64 in flight, 1 conn | Tern HTTP/1.1 $(median "${tern_h1[@]}") | $(median "${framed[@]}") | **$framed_median** | ≥ 2.0: $(verdict "$framed_median" 2.0) |
+| 1 KiB fetches/s, h2c, h2load 8 conn × 8 streams | nginx $(median "${nginx_h2[@]}") | $(median "${tern_h2[@]}") | **$h2_median** | (reported) |
+| 1 GiB blob, MB/s, curl | nginx sendfile $(median "${nginx_big[@]}") | $(median "${tern_big[@]}") | **$big_median** | ≥ 0.8: $(verdict "$big_median" 0.8) |
+
+## (a) 1 KiB blobs, HTTP/1.1 (wrk -t1 -c$conns -d${seconds}s, requests/s)
+
+| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request |
+|---|---|---|---|---|---|---|
+$h1_rows
+Server CPU per request (utime + stime of the server process over the run, divided by the requests wrk completed):
+median nginx $(median "${nginx_cpu[@]}") µs, Tern $(median "${tern_cpu[@]}") µs (Tern/nginx $(ratio "$(median "${tern_cpu[@]}")" "$(median "${nginx_cpu[@]}")")). It moves
+less with the other load on the machine than requests/s do. Server core busy (CPU per request × requests/s): nginx
+$(python3 -c "print(round($(median "${nginx_cpu[@]}") * $(median "${nginx_h1[@]}") / 1e4))") %, Tern $(python3 -c "print(round($(median "${tern_cpu[@]}") * $(median "${tern_h1[@]}") / 1e4))") %. When neither server
+fills its core, the requests/s figures are bounded by the load tool (one wrk thread running its Lua request
+function) and by scheduling on this shared machine, not by the servers; the CPU per request is then the better
+comparison of the two servers' costs.
+
+## (c) 1 KiB blobs, framed door, 64 fetches in flight on one connection (fetches/s)
+
+Measured right after Tern's HTTP/1.1 run of the same pair.
+
+| pair | Tern HTTP/1.1 | Tern framed | framed/HTTP-1.1 |
+|---|---|---|---|
+$framed_rows
+## (b) 1 KiB blobs, h2c (h2load -c8 -m8 -D$seconds, requests/s)
+
+| pair | load avg | nginx | Tern | Tern/nginx |
+|---|---|---|---|---|
+$h2_rows
+## (d) One 1 GiB blob (curl to /dev/null, MB/s)
+
+Tern reads the blob from its transit log (FasterLog segment files, which FASTER opens unbuffered, in 256 KiB chunks,
+one read at a time) and copies each chunk into the response; nginx hands the page-cached file to the kernel with
+sendfile. A read-ahead of 4 chunks was tried and did not help on this machine (kept out).
+
+| pair | load avg | nginx | Tern | Tern/nginx |
+|---|---|---|---|---|
+$big_rows
+REPORT
+echo "wrote $report"
+cat "$report"

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+
+namespace Tern.Transports.Fetch.Http;
+
+/// <summary>
+/// The header strings of a blob's responses (ETag, Expires, Cache-Control), made once per capability instead of once
+/// per request: a blob is immutable, and a popular one is fetched again and again (resumes, repeated fetches, caches
+/// revalidating). Bounded: when full it is cleared and refills with what is hot. Cache-Control is remade when the
+/// second it was made for has passed, since its max-age counts down to the expiry.
+/// </summary>
+internal sealed class BlobHeaderCache
+{
+    private readonly ConcurrentDictionary<FetchCapability, Entry> _entries = new();
+    private readonly int _capacity;
+    private readonly TimeProvider _time;
+
+    public BlobHeaderCache(int capacity, TimeProvider time)
+    {
+        _capacity = capacity;
+        _time = time;
+    }
+
+    public Entry Get(FetchCapability capability, in BlobInfo blob)
+    {
+        if (!_entries.TryGetValue(capability, out var entry) || entry.PayloadHash != blob.PayloadHash)
+        {
+            if (_entries.Count >= _capacity)
+            {
+                _entries.Clear();
+            }
+
+            entry = new Entry(blob);
+            _entries[capability] = entry;
+        }
+
+        entry.Refresh(_time.GetUtcNow());
+        return entry;
+    }
+
+    /// <summary>Header strings of one blob.</summary>
+    internal sealed class Entry
+    {
+        private readonly DateTimeOffset _expiry;
+        private long _second = long.MinValue;
+        private string _cacheControl = "";
+
+        public Entry(in BlobInfo blob)
+        {
+            PayloadHash = blob.PayloadHash;
+            _expiry = blob.TransitExpiry;
+            ETag = MakeETag(blob.PayloadHash);
+            Expires = blob.TransitExpiry.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        public Bytes32 PayloadHash { get; }
+
+        /// <summary><c>"&lt;payload hash base64url&gt;"</c>, strong (docs/PROTOCOL.md §8.1).</summary>
+        public string ETag { get; }
+
+        /// <summary>The transit expiry as an HTTP date.</summary>
+        public string Expires { get; }
+
+        /// <summary><c>public, max-age=&lt;seconds to expiry&gt;, immutable</c>.</summary>
+        public string CacheControl => Volatile.Read(ref _cacheControl);
+
+        public void Refresh(DateTimeOffset now)
+        {
+            var second = now.ToUnixTimeSeconds();
+            if (Volatile.Read(ref _second) == second)
+            {
+                return;
+            }
+
+            var maxAge = Math.Max(0, (long)(_expiry - now).TotalSeconds);
+            Volatile.Write(ref _cacheControl, string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}, immutable"));
+            Volatile.Write(ref _second, second);
+        }
+
+        private static string MakeETag(Bytes32 hash)
+        {
+            Span<char> text = stackalloc char[Bytes32.TextLength + 2];
+            text[0] = '"';
+            hash.TryFormat(text[1..], out var written);
+            text[written + 1] = '"';
+            return new string(text[..(written + 2)]);
+        }
+    }
+}
