@@ -146,13 +146,13 @@ public sealed partial class DeliveryScheduler
     private void AfterNotification(in OutgoingRecord sent, long nowMs)
     {
         var delivery = sent.Delivery;
+        var entry = sent.Notice.Entry!;
         var attempt = delivery.Attempt + 1;
         Counters.Record(retransmission: attempt > 1);
         var nextMs = NextAfter(attempt, nowMs);
-        if (!RecordAttempt(delivery.Capability, attempt, nextMs))
+        if (!_store.RecordAttempt(entry, attempt, nextMs))
         {
-            var now = _store.GetDelivery(delivery.Capability);
-            Counters.Stop(now is { } d ? ReasonOf(d.State) : StopReason.Unknown);
+            Counters.Stop(ReasonOf(_store.Snapshot(entry).State));
             return;
         }
 
@@ -162,7 +162,7 @@ public sealed partial class DeliveryScheduler
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0), nextMs);
+        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0, entry), nextMs);
     }
 
     /// <summary>Schedules the next transmission of a retraction notice, at most the configured number of times (§11).</summary>
@@ -177,7 +177,7 @@ public sealed partial class DeliveryScheduler
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions), nextMs);
+        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions, sent.Notice.Entry), nextMs);
     }
 
     /// <summary>The delivery's MIME hint as wire bytes, or empty when it is not printable ASCII of at most 127 bytes (§4.2).</summary>

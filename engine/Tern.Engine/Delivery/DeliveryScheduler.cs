@@ -33,7 +33,7 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private readonly List<PeerState> _active = [];
     private readonly List<ScheduledNotice> _due = [];
-    private readonly HashSet<FetchCapability> _routed = [];
+    private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
