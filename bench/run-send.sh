@@ -40,7 +40,7 @@ done
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- baseline: the C sendmmsg blaster (bench/baselines/udp_blaster.c) sending datagrams of the same size; both pinned to core 1, a C recvmmsg sink on core 0"
   echo "- Tern send path: $count deliveries scheduled on the timing wheel, come due, packed per datagram, sealed (XChaCha20-Poly1305), sent with sendmmsg (64 per call), rescheduled on the backoff; time includes start-up JIT"
-  echo "- Tern scheduler: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by DeliveryScheduler.StartAsync and sent by its loop: per record a store lookup, packing, sealing per datagram, the attempt recorded in the store and the next one on the wheel; pacing lifted, default round budget; time from start-up (load included) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
+  echo "- Tern scheduler: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by DeliveryScheduler.StartAsync and sent by its loop: per record a snapshot of its delivery from the store, packing, sealing per datagram, the attempt recorded in the store and the next one on the wheel; pacing lifted, default round budget; time from start-up (load included) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
   echo
   echo "| records/datagram | bytes | C blaster | Tern send path | ratio | Tern scheduler | ratio |"
   echo "|---:|---:|---|---|---:|---|---:|"
