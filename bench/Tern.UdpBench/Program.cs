@@ -15,6 +15,7 @@ using Tern.UdpBench;
 //   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting]   receive, open, file in a pending table (or count) until idle
 //   process <dir> <pending|counting|open>   the same per-datagram work without sockets, over the file: the CPU ceiling
 //   send <port> <deliveries> <records>   the send path
+//   schedule <port> <deliveries> <records>   the same through the transit store and the delivery scheduler
 return args.FirstOrDefault() switch
 {
     "gen" => IngestBench.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
@@ -22,12 +23,13 @@ return args.FirstOrDefault() switch
         args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, args.Length > 5 ? args[5] : "pending"),
     "process" => IngestBench.Process(args[1], args[2]),
     "send" => Send(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "schedule" => await ScheduleBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | send <port> <deliveries> <records>");
+    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
     return 2;
 }
 

@@ -69,6 +69,9 @@ internal sealed class CommandLoop(Node node, TextReader input, TextWriter output
                 return $"RETRACTED {retraction.Retracted.Count} {retraction.AlreadyFetched.Count}";
             case "DELIVERY" when parts.Length == 2:
                 return node.Store.GetDelivery(Capability(parts[1])) is { } d ? $"DELIVERY {d.State} {d.Attempt}" : "DELIVERY none";
+            case "CHECKPOINT" when parts.Length == 1:
+                await node.Store.CheckpointAsync();
+                return "OK";
             case "POLL" when parts.Length == 2:
                 return Poll(new RecipientHash(Bytes32.Parse(parts[1])));
             case "STATS" when parts.Length == 1:

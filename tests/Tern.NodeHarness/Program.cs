@@ -6,6 +6,7 @@ using Tern.NodeHarness;
 //   FETCHED <capability>                       mark a delivery fetched (as the fetch doors will)
 //   RETRACT <message id>                       retract a blob and send retraction notices
 //   DELIVERY <capability>                      the delivery's state and attempt count
+//   CHECKPOINT                                 checkpoint the transit store's index now
 //   POLL <recipient hash>                      the pending references filed under a hash, capability:attempt
 //   STATS                                      receive, drop, sink and send counters
 //   QUIT

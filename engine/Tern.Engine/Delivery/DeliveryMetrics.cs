@@ -13,7 +13,8 @@ internal sealed class DeliveryMetrics : IDisposable
 
     public DeliveryMetrics(DeliveryCounters counters)
     {
-        _meter = new Meter(MeterName);
+        // The counters are the meter's scope, so listeners can tell the schedulers of one process apart.
+        _meter = new Meter(MeterName, version: null, tags: null, scope: counters);
         _meter.CreateObservableCounter("tern.delivery.datagrams_sent", () => counters.DatagramsSent, "{datagram}", "Notification and retraction datagrams sent.");
         _meter.CreateObservableCounter("tern.delivery.records_sent", () => counters.RecordsSent, "{record}", "Notification records sent.");
         _meter.CreateObservableCounter("tern.delivery.retransmissions", () => counters.Retransmissions, "{record}", "Notification records sent with attempt > 1.");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Transit;
 
@@ -27,7 +28,7 @@ public sealed partial class DeliveryScheduler
             i = SendNotificationDatagram(peer, notifications, i, nowMs);
             for (var j = first; j < i; j++)
             {
-                AfterNotification(notifications[j], nowMs);
+                AfterNotification(CollectionsMarshal.AsSpan(notifications)[j], nowMs);
             }
         }
 
@@ -46,7 +47,7 @@ public sealed partial class DeliveryScheduler
             i = SendRetractionDatagram(peer, retractions, i, nowMs);
             for (var j = first; j < i; j++)
             {
-                AfterRetraction(retractions[j], nowMs);
+                AfterRetraction(CollectionsMarshal.AsSpan(retractions)[j], nowMs);
             }
         }
 
@@ -94,7 +95,8 @@ public sealed partial class DeliveryScheduler
         var i = start;
         while (i < records.Count && writer.Count < _maxRecords)
         {
-            var delivery = records[i].Delivery;
+            // By reference: a delivery snapshot is a large struct, copied once into the queue and never again.
+            ref readonly var delivery = ref CollectionsMarshal.AsSpan(records)[i].Delivery;
             var attempt = (ushort)Math.Min(delivery.Attempt + 1, ushort.MaxValue);
             var record = new NotificationRecord(
                 delivery.Capability,
@@ -127,7 +129,7 @@ public sealed partial class DeliveryScheduler
         var i = start;
         while (i < records.Count && writer.Count < _maxRecords)
         {
-            var outgoing = records[i];
+            ref readonly var outgoing = ref CollectionsMarshal.AsSpan(records)[i];
             var flags = outgoing.Notice.Kind == NoticeKind.RetractionAfterFetch ? RetractionFlags.AfterFetch : RetractionFlags.None;
             if (!writer.TryAdd(new RetractionRecord(outgoing.Delivery.Capability, outgoing.Delivery.RecipientHash, flags, _senderDomain)))
             {
@@ -145,14 +147,14 @@ public sealed partial class DeliveryScheduler
     /// <summary>Records the attempt and schedules the next one (§4.6), or ends the delivery.</summary>
     private void AfterNotification(in OutgoingRecord sent, long nowMs)
     {
-        var delivery = sent.Delivery;
+        ref readonly var delivery = ref sent.Delivery;
+        var entry = sent.Notice.Entry!;
         var attempt = delivery.Attempt + 1;
         Counters.Record(retransmission: attempt > 1);
         var nextMs = NextAfter(attempt, nowMs);
-        if (!RecordAttempt(delivery.Capability, attempt, nextMs))
+        if (!_store.RecordAttempt(entry, attempt, nextMs))
         {
-            var now = _store.GetDelivery(delivery.Capability);
-            Counters.Stop(now is { } d ? ReasonOf(d.State) : StopReason.Unknown);
+            Counters.Stop(ReasonOf(_store.Snapshot(entry).State));
             return;
         }
 
@@ -162,7 +164,7 @@ public sealed partial class DeliveryScheduler
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0), nextMs);
+        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0, entry), nextMs);
     }
 
     /// <summary>Schedules the next transmission of a retraction notice, at most the configured number of times (§11).</summary>
@@ -177,7 +179,7 @@ public sealed partial class DeliveryScheduler
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions), nextMs);
+        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions, sent.Notice.Entry), nextMs);
     }
 
     /// <summary>The delivery's MIME hint as wire bytes, or empty when it is not printable ASCII of at most 127 bytes (§4.2).</summary>

@@ -146,16 +146,16 @@ public sealed partial class DeliveryScheduler
     {
         foreach (var waiting in peer.Notifications)
         {
-            var delivery = waiting.Delivery;
-            if (RecordAttempt(delivery.Capability, delivery.Attempt, retryMs))
+            var entry = waiting.Notice.Entry!;
+            if (_store.RecordAttempt(entry, waiting.Delivery.Attempt, retryMs))
             {
-                _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, retryMs, 0), retryMs);
+                _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
             }
         }
 
         foreach (var waiting in peer.Retractions)
         {
-            _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent), retryMs);
+            _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Notice.Entry), retryMs);
         }
 
         peer.Notifications.Clear();

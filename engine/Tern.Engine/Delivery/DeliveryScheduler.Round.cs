@@ -18,7 +18,15 @@ public sealed partial class DeliveryScheduler
 
         while (_incoming.TryDequeue(out var notice))
         {
-            _wheel.Schedule(notice, notice.DueMs);
+            // The one index lookup of a delivery's life in the scheduler.
+            if (_store.FindDelivery(notice.Capability) is { } entry)
+            {
+                _wheel.Schedule(notice.With(entry), notice.DueMs);
+            }
+            else
+            {
+                End(notice, StopReason.Unknown);
+            }
         }
 
         _due.Clear();
@@ -60,17 +68,13 @@ public sealed partial class DeliveryScheduler
     /// <summary>Checks a due entry against its delivery and queues it for its peer (true), or ends or drops it (false).</summary>
     private bool Route(in ScheduledNotice notice, long nowMs)
     {
-        if (notice.Kind == NoticeKind.Notification && !_routed.Add(notice.Capability))
+        var entry = notice.Entry!;
+        if (notice.Kind == NoticeKind.Notification && !_routed.Add(entry))
         {
             return false; // a duplicate entry due in the same round
         }
 
-        var found = _store.GetDelivery(notice.Capability);
-        if (found is not { } delivery)
-        {
-            End(notice, StopReason.Unknown);
-            return false;
-        }
+        var delivery = _store.Snapshot(entry);
 
         var expiryMs = delivery.TransitExpiry.ToUnixTimeMilliseconds();
         if (notice.Kind == NoticeKind.Notification)
@@ -124,14 +128,6 @@ public sealed partial class DeliveryScheduler
         DeliveryState.Expired => StopReason.Expired,
         _ => StopReason.Unknown,
     };
-
-    /// <summary>Records progress in the store; false when the delivery left Pending meanwhile.</summary>
-    private bool RecordAttempt(Protocol.FetchCapability capability, int attempt, long nextMs)
-    {
-        // The store answers synchronously today (index only); a future asynchronous store blocks this loop thread only.
-        var pending = _store.RecordAttemptAsync(capability, attempt, DateTimeOffset.FromUnixTimeMilliseconds(nextMs));
-        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-    }
 
     private long NextAfter(int sent, long nowMs) => nowMs + RetransmissionPolicy.IntervalMs(sent, _random.NextDouble(), _initialMs, _maxMs);
 }

@@ -13,7 +13,8 @@ namespace Tern.Engine.Delivery;
 /// The sender's notification loop (docs/PROTOCOL.md §4.6, §11; docs/ARCHITECTURE.md §4): a timing wheel over the transit
 /// store's pending deliveries. A delivery is notified at once when scheduled, then on the protocol's jittered
 /// exponential backoff until it is fetched, retracted, transferred or expired; each attempt and the next attempt time
-/// are recorded in the store (<see cref="TransitStore.RecordAttemptAsync"/>), so a restarted node resumes where it was.
+/// are recorded in the store's index (as <see cref="TransitStore.RecordAttemptAsync"/> does), so a restarted node resumes
+/// where it was.
 /// Records due for the same peer in one tick share datagrams, and each round's datagrams go to the transport as one
 /// batch. Retraction notices follow the same schedule a bounded number of times. One dedicated thread owns the wheel,
 /// the peers and the datagram buffer, so the send path takes no lock of its own and allocates nothing per datagram.
@@ -33,7 +34,7 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private readonly List<PeerState> _active = [];
     private readonly List<ScheduledNotice> _due = [];
-    private readonly HashSet<FetchCapability> _routed = [];
+    private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;

@@ -28,12 +28,12 @@ public sealed class CapturingTransport : IDatagramTransport
         var records = new List<CapturedRecord>();
         foreach (var record in body.Notifications)
         {
-            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, record.Attempt, AfterFetch: false));
+            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, record.Attempt, AfterFetch: false, System.Text.Encoding.ASCII.GetString(record.MimeHint)));
         }
 
         foreach (var record in body.Retractions)
         {
-            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, 0, (record.Flags & RetractionFlags.AfterFetch) != 0));
+            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, 0, (record.Flags & RetractionFlags.AfterFetch) != 0, ""));
         }
 
         Datagrams.Add(new CapturedDatagram(destination, datagram.Length, header.Type, body.SentAtMs, records));
@@ -50,4 +50,4 @@ public sealed class CapturingTransport : IDatagramTransport
 
 public sealed record CapturedDatagram(IPEndPoint Destination, int Length, DatagramType Type, long SentAtMs, List<CapturedRecord> Records);
 
-public sealed record CapturedRecord(FetchCapability Capability, RecipientHash RecipientHash, ushort Attempt, bool AfterFetch);
+public sealed record CapturedRecord(FetchCapability Capability, RecipientHash RecipientHash, ushort Attempt, bool AfterFetch, string MimeHint);

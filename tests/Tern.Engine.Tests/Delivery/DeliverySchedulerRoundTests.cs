@@ -74,8 +74,15 @@ public sealed class DeliverySchedulerRoundTests
         Assert.Equal(1, resolver.Calls);
 
         resolver.Answer.SetResult(new NotificationPeer("b.example", new Bytes32(f.B.AgreementPublicKey), SchedulerFixture.BEndpoint));
-        await Task.Delay(50); // the continuation hands the answer to the loop's queue
-        scheduler.RunRound(f.NowMs);
+        // The continuation hands the answer to the loop's queue on the thread pool: rounds go on until it has.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(10);
+            scheduler.RunRound(f.NowMs);
+        }
+        while (f.Transport.Datagrams.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(10));
+
         Assert.Equal([1], f.Transport.Notifications(submission.Capabilities[0]).Select(r => (int)r.Attempt));
         Assert.Equal(1, resolver.Calls);
     }
@@ -116,7 +123,7 @@ public sealed class DeliverySchedulerRoundTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Tern.Delivery")
+            if (instrument.Meter.Name == "Tern.Delivery" && ReferenceEquals(instrument.Meter.Scope, scheduler.Counters))
             {
                 l.EnableMeasurementEvents(instrument);
             }

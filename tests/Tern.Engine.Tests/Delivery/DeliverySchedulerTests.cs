@@ -276,4 +276,48 @@ public sealed class DeliverySchedulerTests
         e = Assert.Throws<ArgumentException>(() => f.Scheduler(o => o.FetchHints = ["https://a", "https://b", "https://c", "https://d", "https://e"]));
         Assert.Contains("FetchHints", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unknown_capability_is_stopped_and_never_sent()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        using var scheduler = f.Scheduler();
+        scheduler.Schedule(FetchCapability.NewRandom());
+        scheduler.RunRound(f.NowMs);
+
+        Assert.Empty(f.Transport.Datagrams);
+        Assert.Equal(1, scheduler.Counters.Stopped(StopReason.Unknown));
+    }
+
+    [Fact]
+    public async Task A_mime_hint_the_wire_cannot_carry_is_sent_empty()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        using var scheduler = f.Scheduler();
+        var longHint = new SubmissionRequest
+        {
+            Account = "alice",
+            Recipients = Transit.TransitTestStores.Recipients("b.example"),
+            TransitExpiry = f.Clock.GetUtcNow().AddDays(1),
+            MimeHint = "application/" + new string('x', 150),
+        };
+        var nonAscii = new SubmissionRequest
+        {
+            Account = "alice",
+            Recipients = Transit.TransitTestStores.Recipients("b.example"),
+            TransitExpiry = f.Clock.GetUtcNow().AddDays(1),
+            MimeHint = "text/plain; name=\"café\"",
+        };
+        var a = await f.Store.SubmitAsync(longHint, new MemoryStream(new byte[10]));
+        var b = await f.Store.SubmitAsync(nonAscii, new MemoryStream(new byte[10]));
+        var c = await f.SubmitAsync();
+        scheduler.Schedule(a);
+        scheduler.Schedule(b);
+        scheduler.Schedule(c);
+        scheduler.RunRound(f.NowMs);
+
+        Assert.Equal("", Assert.Single(f.Transport.Notifications(a.Capabilities[0])).MimeHint);
+        Assert.Equal("", Assert.Single(f.Transport.Notifications(b.Capabilities[0])).MimeHint);
+        Assert.Equal("message/tern", Assert.Single(f.Transport.Notifications(c.Capabilities[0])).MimeHint);
+    }
 }

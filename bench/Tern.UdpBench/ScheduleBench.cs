@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+using Tern.Transports.Udp;
+
+namespace Tern.UdpBench;
+
+/// <summary>
+/// The whole sender side as a node runs it: deliveries in a real transit store, notified by the
+/// <see cref="DeliveryScheduler"/> (store lookup, packing, sealing, attempt recorded, next attempt on the wheel) through
+/// the <c>sendmmsg</c> transport. Pacing is lifted so the figure is the path's own; the round budget keeps its default.
+/// </summary>
+internal static class ScheduleBench
+{
+    public static async Task<int> Run(int port, int deliveries, int records)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tern-schedule-bench-" + Environment.ProcessId);
+        try
+        {
+            using var a = DomainKeySet.Generate("a.example");
+            using var b = DomainKeySet.Generate("b.example");
+            await using var store = await TransitStore.OpenAsync(new TransitStoreOptions { DataDirectory = directory, CheckpointInterval = Timeout.InfiniteTimeSpan });
+                        for (var left = deliveries; left > 0; left -= TransitStore.MaxRecipients)
+            {
+                var recipients = new TransitRecipient[Math.Min(left, TransitStore.MaxRecipients)];
+                for (var i = 0; i < recipients.Length; i++)
+                {
+                    recipients[i] = new TransitRecipient("b.example", RecipientHash.NewRandom());
+                }
+
+                await store.SubmitAsync(
+                    new SubmissionRequest { Account = "bench", Recipients = recipients, TransitExpiry = DateTimeOffset.UtcNow.AddDays(1), MimeHint = "message/822" },
+                    new MemoryStream(new byte[1024]));
+            }
+
+            var resolver = new StaticPeerResolver();
+            resolver.Set(new NotificationPeer("b.example", new Bytes32(b.AgreementPublicKey), new IPEndPoint(IPAddress.Loopback, port)));
+            using var transport = new UdpNotificationTransport();
+            using var scheduler = new DeliveryScheduler(store, a, resolver, transport, new DeliverySchedulerOptions
+            {
+                MaxRecordsPerDatagram = records,
+                MaxRecordsPerRound = 65_536,
+                PeerDatagramsPerSecond = 1e12,
+                PeerDatagramBurst = 1e12,
+            });
+
+            // Start-up loads every pending delivery (as after a restart) and they are all due at once.
+            var clock = Stopwatch.StartNew();
+            await scheduler.StartAsync();
+            while (scheduler.Counters.RecordsSent - scheduler.Counters.Retransmissions < deliveries && clock.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(1);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var datagrams = scheduler.Counters.DatagramsSent;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sent {datagrams} datagrams in {seconds:F3} s: {datagrams / seconds:F0}/s ({scheduler.Counters.RecordsSent / seconds:F0} notifications/s, {(double)scheduler.Counters.RecordsSent / datagrams:F1} per datagram, {transport.Failed} refused)"));
+            return 0;
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
