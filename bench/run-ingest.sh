@@ -32,6 +32,7 @@ run() {
   echo "$label|$(grep -E '^received' "$work/out")|$(cat "$work/sent")|$(cut -d' ' -f1 /proc/loadavg)"
 }
 rate() { sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<< "$1"; }
+cpu_per() { sed -E 's/.*process CPU ([0-9.]+) [^ ]*\/datagram.*/\1/' <<< "$1"; }
 records_rate() { sed -E 's/.*records (accepted [0-9]+ \()?([0-9]+)\/s.*/\2/' <<< "$1"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
@@ -42,11 +43,13 @@ ceilings=()
 for records in 1 8; do
   if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-500000}; fi
   dotnet "$bench_dll" gen "$work" "$datagrams" "$records" > /dev/null
-  c_rates=(); t_rates=(); t_records=(); pair_ratios=()
+  c_rates=(); t_rates=(); t_records=(); pair_ratios=(); c_cpu=(); t_cpu=(); cpu_ratios=()
   for round in $(seq "$rounds"); do
     c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 300)
     t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 recvmmsg pending)
     cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
+    cc=$(cpu_per "$(cut -d'|' -f2 <<< "$c")"); tc=$(cpu_per "$(cut -d'|' -f2 <<< "$t")")
+    c_cpu+=("$cc"); t_cpu+=("$tc"); cpu_ratios+=("$(ratio "$cc" "$tc")")
     c_rates+=("$cr"); t_rates+=("$tr"); t_records+=("$(records_rate "$(cut -d'|' -f2 <<< "$t")")"); pair_ratios+=("$(ratio "$tr" "$cr")")
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$c") | $(cut -d'|' -f2 <<< "$c") | $(cut -d'|' -f3 <<< "$c") | $(cut -d'|' -f4 <<< "$c") |")
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
@@ -54,7 +57,7 @@ for records in 1 8; do
   # The portable receiver once, for the record (recvmmsg is the default because it is faster).
   f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 receivefrom pending)
   rows+=("| $records | — | $(cut -d'|' -f1 <<< "$f") | $(cut -d'|' -f2 <<< "$f") | $(cut -d'|' -f3 <<< "$f") | $(cut -d'|' -f4 <<< "$f") |")
-  summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")"
+  summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")|$(median "${c_cpu[@]}")|$(median "${t_cpu[@]}")|$(median "${cpu_ratios[@]}")"
   for mode in open counting pending; do
     p=$(taskset -c 0 dotnet "$bench_dll" process "$work" $mode); rm -rf "$work"/pending-*
     ceilings+=("| $records | $mode | $(rate "$p") | $(records_rate "$p") | $p |")
@@ -76,12 +79,14 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "## Summary (medians of $rounds back-to-back pairs)"
   echo
-  echo "| records/datagram | C sink datagrams/s | Tern datagrams/s | Tern notifications/s | ratio Tern / C (median of pair ratios) | Tern recvfrom datagrams/s (1 run) |"
-  echo "|---:|---:|---:|---:|---:|---:|"
+  echo "| records/datagram | C sink datagrams/s | Tern datagrams/s | Tern notifications/s | ratio Tern / C (median of pair ratios) | Tern recvfrom datagrams/s (1 run) | CPU µs/datagram C / Tern | CPU-cost ratio C / Tern |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
   for records in 1 8; do
-    IFS='|' read -r c t tn r f <<< "${summary[$records]}"
-    echo "| $records | $c | $t | $tn | **$r** | $f |"
+    IFS='|' read -r c t tn r f cc tc cr <<< "${summary[$records]}"
+    echo "| $records | $c | $t | $tn | **$r** | $f | $cc / $tc | $cr |"
   done
+  echo
+  echo "The throughput ratio is the target's measure. The CPU columns are each receiver's process CPU time (user + system) per datagram over the same window: on this shared machine a pinned receiver gets only part of its core, and when the C sink keeps up with the sender its rate is the sender's, so CPU cost is the steadier comparison."
   echo
   echo "## Ceilings: the same per-datagram work without sockets, every datagram of the file once, pinned to core 0"
   echo
