@@ -41,12 +41,12 @@ declare -A summary
 rows=()
 ceilings=()
 for records in 1 8; do
-  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-500000}; fi
+  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-1000000}; fi
   dotnet "$bench_dll" gen "$work" "$datagrams" "$records" > /dev/null
   c_rates=(); t_rates=(); t_records=(); pair_ratios=(); c_cpu=(); t_cpu=(); cpu_ratios=()
   for round in $(seq "$rounds"); do
-    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 300)
-    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 recvmmsg pending)
+    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 1000)
+    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
     cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
     cc=$(cpu_per "$(cut -d'|' -f2 <<< "$c")"); tc=$(cpu_per "$(cut -d'|' -f2 <<< "$t")")
     c_cpu+=("$cc"); t_cpu+=("$tc"); cpu_ratios+=("$(ratio "$cc" "$tc")")
@@ -55,7 +55,7 @@ for records in 1 8; do
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
   done
   # The portable receiver once, for the record (recvmmsg is the default because it is faster).
-  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 receivefrom pending)
+  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 receivefrom pending)
   rows+=("| $records | — | $(cut -d'|' -f1 <<< "$f") | $(cut -d'|' -f2 <<< "$f") | $(cut -d'|' -f3 <<< "$f") | $(cut -d'|' -f4 <<< "$f") |")
   summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")|$(median "${c_cpu[@]}")|$(median "${t_cpu[@]}")|$(median "${cpu_ratios[@]}")"
   for mode in open counting pending; do
@@ -73,9 +73,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside; each row also shows the 1-min load when it ended)"
-  echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-500000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
+  echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-1000000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
   echo "- Tern's side: recvmmsg (64 per call) → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference → \`PendingTableSink\` → \`PendingTable.TryInsert\` (default sizes, indexes and log memory committed at open, temp directory); measured after 100 000 warm-up datagrams; \`DOTNET_TC_CallCountingDelayMs=0\`"
-  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte"
+  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte; both receivers count from their first (Tern: after warm-up) to their last datagram and stop after 1 s without one"
   echo
   echo "## Summary (medians of $rounds back-to-back pairs)"
   echo
