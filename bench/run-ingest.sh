@@ -32,6 +32,7 @@ run() {
   echo "$label|$(grep -E '^received' "$work/out")|$(cat "$work/sent")|$(cut -d' ' -f1 /proc/loadavg)"
 }
 rate() { sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<< "$1"; }
+cpu_per() { sed -E 's/.*process CPU ([0-9.]+) [^ ]*\/datagram.*/\1/' <<< "$1"; }
 records_rate() { sed -E 's/.*records (accepted [0-9]+ \()?([0-9]+)\/s.*/\2/' <<< "$1"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
@@ -40,21 +41,23 @@ declare -A summary
 rows=()
 ceilings=()
 for records in 1 8; do
-  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-500000}; fi
+  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-1000000}; fi
   dotnet "$bench_dll" gen "$work" "$datagrams" "$records" > /dev/null
-  c_rates=(); t_rates=(); t_records=(); pair_ratios=()
+  c_rates=(); t_rates=(); t_records=(); pair_ratios=(); c_cpu=(); t_cpu=(); cpu_ratios=()
   for round in $(seq "$rounds"); do
-    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 300)
-    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 recvmmsg pending)
+    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 1000)
+    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
     cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
+    cc=$(cpu_per "$(cut -d'|' -f2 <<< "$c")"); tc=$(cpu_per "$(cut -d'|' -f2 <<< "$t")")
+    c_cpu+=("$cc"); t_cpu+=("$tc"); cpu_ratios+=("$(ratio "$cc" "$tc")")
     c_rates+=("$cr"); t_rates+=("$tr"); t_records+=("$(records_rate "$(cut -d'|' -f2 <<< "$t")")"); pair_ratios+=("$(ratio "$tr" "$cr")")
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$c") | $(cut -d'|' -f2 <<< "$c") | $(cut -d'|' -f3 <<< "$c") | $(cut -d'|' -f4 <<< "$c") |")
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
   done
   # The portable receiver once, for the record (recvmmsg is the default because it is faster).
-  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 300 receivefrom pending)
+  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 receivefrom pending)
   rows+=("| $records | — | $(cut -d'|' -f1 <<< "$f") | $(cut -d'|' -f2 <<< "$f") | $(cut -d'|' -f3 <<< "$f") | $(cut -d'|' -f4 <<< "$f") |")
-  summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")"
+  summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")|$(median "${c_cpu[@]}")|$(median "${t_cpu[@]}")|$(median "${cpu_ratios[@]}")"
   for mode in open counting pending; do
     p=$(taskset -c 0 dotnet "$bench_dll" process "$work" $mode); rm -rf "$work"/pending-*
     ceilings+=("| $records | $mode | $(rate "$p") | $(records_rate "$p") | $p |")
@@ -70,18 +73,20 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside; each row also shows the 1-min load when it ended)"
-  echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-500000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
+  echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-1000000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
   echo "- Tern's side: recvmmsg (64 per call) → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference → \`PendingTableSink\` → \`PendingTable.TryInsert\` (default sizes, indexes and log memory committed at open, temp directory); measured after 100 000 warm-up datagrams; \`DOTNET_TC_CallCountingDelayMs=0\`"
-  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte"
+  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte; both receivers count from their first (Tern: after warm-up) to their last datagram and stop after 1 s without one"
   echo
   echo "## Summary (medians of $rounds back-to-back pairs)"
   echo
-  echo "| records/datagram | C sink datagrams/s | Tern datagrams/s | Tern notifications/s | ratio Tern / C (median of pair ratios) | Tern recvfrom datagrams/s (1 run) |"
-  echo "|---:|---:|---:|---:|---:|---:|"
+  echo "| records/datagram | C sink datagrams/s | Tern datagrams/s | Tern notifications/s | ratio Tern / C (median of pair ratios) | Tern recvfrom datagrams/s (1 run) | CPU µs/datagram C / Tern | CPU-cost ratio C / Tern |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
   for records in 1 8; do
-    IFS='|' read -r c t tn r f <<< "${summary[$records]}"
-    echo "| $records | $c | $t | $tn | **$r** | $f |"
+    IFS='|' read -r c t tn r f cc tc cr <<< "${summary[$records]}"
+    echo "| $records | $c | $t | $tn | **$r** | $f | $cc / $tc | $cr |"
   done
+  echo
+  echo "The throughput ratio is the target's measure. The CPU columns are each receiver's process CPU time (user + system) per datagram over the same window: on this shared machine a pinned receiver gets only part of its core, and when the C sink keeps up with the sender its rate is the sender's, so CPU cost is the steadier comparison."
   echo
   echo "## Ceilings: the same per-datagram work without sockets, every datagram of the file once, pinned to core 0"
   echo

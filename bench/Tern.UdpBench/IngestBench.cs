@@ -76,7 +76,7 @@ internal static class IngestBench
         const long WarmUp = 100_000;
         var clock = Stopwatch.StartNew();
         long last = 0, atFirst = 0, acceptedAtFirst = 0;
-        TimeSpan first = default, lastChange = default;
+        TimeSpan first = default, lastChange = default, cpuAtFirst = default, cpuAtLast = default;
         while (true)
         {
             Thread.Sleep(5);
@@ -88,10 +88,12 @@ internal static class IngestBench
                     first = clock.Elapsed;
                     atFirst = received;
                     acceptedAtFirst = listener.Counters.RecordsAccepted;
+                    cpuAtFirst = Environment.CpuUsage.TotalTime;
                 }
 
                 last = received;
                 lastChange = clock.Elapsed;
+                cpuAtLast = Environment.CpuUsage.TotalTime;
             }
             else if (last > 0 && (clock.Elapsed - lastChange).TotalMilliseconds > idleMs)
             {
@@ -105,7 +107,7 @@ internal static class IngestBench
         var records = listener.Counters.RecordsAccepted - acceptedAtFirst;
         var filed = table is null ? "counting sink" : string.Create(CultureInfo.InvariantCulture, $"pending table holds {table.Count}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {atFirst} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}"));
+            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {atFirst} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}; process CPU {(cpuAtLast - cpuAtFirst).TotalMilliseconds * 1000 / measured:F2} µs/datagram"));
         return 0;
     }
 
