@@ -146,16 +146,16 @@ public sealed partial class DeliveryScheduler
     {
         foreach (var waiting in peer.Notifications)
         {
-            var entry = waiting.Notice.Entry!;
-            if (_store.RecordAttempt(entry, waiting.Delivery.Attempt, retryMs))
+            var entry = waiting.Entry;
+            if (_store.RecordAttempt(entry, waiting.Attempt, retryMs))
             {
-                _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
+                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
             }
         }
 
         foreach (var waiting in peer.Retractions)
         {
-            _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Notice.Entry), retryMs);
+            _wheel.Schedule(new ScheduledNotice(waiting.Entry.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Entry), retryMs);
         }
 
         peer.Notifications.Clear();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,18 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly byte[] _fetchHints;
     private readonly byte[] _datagram = GC.AllocateArray<byte>(NotificationLimits.MaxDatagramSize, pinned: true);
     private readonly byte[] _mimeHint = new byte[NotificationLimits.MaxMimeHintLength];
+    private string? _mimeHintSource;
+    private int _mimeHintLength = -1;
+
+    // Scratch for the store's batch calls: due entries' statuses read under one lock per batch, a datagram's attempts
+    // recorded under one lock.
+    private const int StatusBatch = 256;
+    private readonly DeliveryEntry[] _statusEntries = new DeliveryEntry[StatusBatch];
+    private readonly DeliveryStatus[] _statuses = new DeliveryStatus[StatusBatch];
+    private readonly DeliveryEntry[] _attemptEntries = new DeliveryEntry[NotificationLimits.MaxRecords];
+    private readonly int[] _attempts = new int[NotificationLimits.MaxRecords];
+    private readonly long[] _nextAttempts = new long[NotificationLimits.MaxRecords];
+    private readonly DeliveryState[] _attemptStates = new DeliveryState[NotificationLimits.MaxRecords];
 
     private readonly long _tickMs;
     private readonly long _initialMs;
@@ -209,16 +222,26 @@ public sealed partial class DeliveryScheduler : IDisposable
     }
 
     /// <summary>Queues every pending delivery of the store at its recorded next attempt; returns how many.</summary>
-    internal async Task<int> LoadAsync(CancellationToken cancellationToken = default)
+    internal Task<int> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Load(cancellationToken));
+
+    private int Load(CancellationToken cancellationToken)
     {
-        var loaded = 0;
-        await foreach (var delivery in _store.ListPendingDeliveriesAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+        // The index records themselves, so the loop needs no lookup.
+        var entries = _store.ListPendingEntries();
+        var statuses = new DeliveryStatus[StatusBatch];
+        for (var start = 0; start < entries.Count; start += StatusBatch)
         {
-            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, delivery.NextAttemptAt.ToUnixTimeMilliseconds(), 0));
-            loaded++;
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = CollectionsMarshal.AsSpan(entries).Slice(start, Math.Min(StatusBatch, entries.Count - start));
+            _store.ReadStatus(batch, statuses);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var entry = batch[i];
+                _incoming.Enqueue(new ScheduledNotice(entry.Capability, NoticeKind.Notification, statuses[i].NextAttemptMs, 0, entry));
+            }
         }
 
-        return loaded;
+        return entries.Count;
     }
 
     private void Run()
@@ -236,7 +259,10 @@ public sealed partial class DeliveryScheduler : IDisposable
                 DeliveryLog.RoundFailed(_logger, e);
             }
 
-            _wake.WaitOne((int)_tickMs);
+            if (!Backlogged)
+            {
+                _wake.WaitOne((int)_tickMs);
+            }
         }
     }
 }
