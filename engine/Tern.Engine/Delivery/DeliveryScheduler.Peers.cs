@@ -7,12 +7,19 @@ public sealed partial class DeliveryScheduler
 {
     private PeerState PeerFor(string domain)
     {
+        // Due records come in runs of one domain (a submission's recipients): the last peer saves most lookups.
+        if (_lastPeer is { } last && string.Equals(last.Domain, domain, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
         if (!_peers.TryGetValue(domain, out var peer))
         {
             peer = new PeerState(domain);
             _peers.Add(domain, peer);
         }
 
+        _lastPeer = peer;
         return peer;
     }
 

@@ -17,6 +17,11 @@ public sealed partial class DeliveryScheduler
             ApplyResolution(resolution.State, resolution.Peer, nowMs);
         }
 
+        if (!_incoming.IsEmpty)
+        {
+            _wheel.EnsureCapacity(_wheel.Count + _incoming.Count); // a start-up load grows the wheel once, not by doubling
+        }
+
         while (_incoming.TryDequeue(out var notice))
         {
             // The one index lookup of a delivery's life in the scheduler (none for those loaded at start).

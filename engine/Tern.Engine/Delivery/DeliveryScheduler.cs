@@ -34,6 +34,7 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly ConcurrentQueue<PeerResolution> _resolved = new();
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private readonly List<PeerState> _active = [];
+    private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
     private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
     private readonly AutoResetEvent _wake = new(false);
@@ -221,13 +222,20 @@ public sealed partial class DeliveryScheduler : IDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Queues every pending delivery of the store at its recorded next attempt; returns how many.</summary>
+    /// <summary>Puts every pending delivery of the store on the wheel at its recorded next attempt; returns how many. Before the loop starts only.</summary>
     internal Task<int> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Load(cancellationToken));
 
     private int Load(CancellationToken cancellationToken)
     {
-        // The index records themselves, so the loop needs no lookup.
+        // The index records themselves, so the loop needs no lookup; straight onto the wheel, which is still this
+        // thread's: the loop thread starts after the load (StartAsync), and tests drive rounds on their own thread.
+        if (_thread.IsAlive)
+        {
+            throw new InvalidOperationException("The pending deliveries are loaded before the loop starts.");
+        }
+
         var entries = _store.ListPendingEntries();
+        _wheel.EnsureCapacity(_wheel.Count + entries.Count);
         var statuses = new DeliveryStatus[StatusBatch];
         for (var start = 0; start < entries.Count; start += StatusBatch)
         {
@@ -237,7 +245,8 @@ public sealed partial class DeliveryScheduler : IDisposable
             for (var i = 0; i < batch.Length; i++)
             {
                 var entry = batch[i];
-                _incoming.Enqueue(new ScheduledNotice(entry.Capability, NoticeKind.Notification, statuses[i].NextAttemptMs, 0, entry));
+                var dueMs = statuses[i].NextAttemptMs;
+                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, dueMs, 0, entry), dueMs);
             }
         }
 

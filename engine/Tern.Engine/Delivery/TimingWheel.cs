@@ -115,6 +115,15 @@ public sealed class TimingWheel<T>
         return added;
     }
 
+    /// <summary>Makes room for <paramref name="capacity"/> entries in all, so that scheduling that many allocates nothing more.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _entries.Length)
+        {
+            Array.Resize(ref _entries, capacity);
+        }
+    }
+
     private int Allocate()
     {
         if (_free >= 0)
