@@ -26,10 +26,7 @@ public sealed partial class DeliveryScheduler
 
             var first = i;
             i = SendNotificationDatagram(peer, notifications, i, nowMs);
-            for (var j = first; j < i; j++)
-            {
-                AfterNotification(CollectionsMarshal.AsSpan(notifications)[j], nowMs);
-            }
+            AfterNotifications(CollectionsMarshal.AsSpan(notifications)[first..i], nowMs);
         }
 
         notifications.Clear();
@@ -92,22 +89,24 @@ public sealed partial class DeliveryScheduler
     {
         FetchHintList.TryCreate(_fetchHints, out var hints);
         var writer = new DatagramWriter(_datagram, DatagramType.Notification, _keys.AgreementPublicKey, nowMs);
+        var span = CollectionsMarshal.AsSpan(records);
         var i = start;
-        while (i < records.Count && writer.Count < _maxRecords)
+        while (i < span.Length && writer.Count < _maxRecords)
         {
-            // By reference: a delivery snapshot is a large struct, copied once into the queue and never again.
-            ref readonly var delivery = ref CollectionsMarshal.AsSpan(records)[i].Delivery;
-            var attempt = (ushort)Math.Min(delivery.Attempt + 1, ushort.MaxValue);
+            // Every field but the attempt is immutable: read from the index record and its blob without the lock.
+            ref readonly var outgoing = ref span[i];
+            var entry = outgoing.Entry;
+            var blob = entry.Blob;
             var record = new NotificationRecord(
-                delivery.Capability,
-                delivery.RecipientHash,
-                delivery.TransitExpiry.ToUnixTimeMilliseconds(),
-                delivery.Size,
-                delivery.PayloadHash,
-                attempt,
+                entry.Capability,
+                entry.Hash,
+                blob.ExpiryMs,
+                blob.Size,
+                blob.PayloadHash,
+                (ushort)Math.Min(outgoing.Attempt + 1, ushort.MaxValue),
                 NotificationFlags.None,
                 _senderDomain,
-                MimeHint(delivery.MimeHint, delivery.Capability),
+                MimeHint(blob.MimeHint, entry.Capability),
                 hints);
             if (!writer.TryAdd(record))
             {
@@ -131,7 +130,7 @@ public sealed partial class DeliveryScheduler
         {
             ref readonly var outgoing = ref CollectionsMarshal.AsSpan(records)[i];
             var flags = outgoing.Notice.Kind == NoticeKind.RetractionAfterFetch ? RetractionFlags.AfterFetch : RetractionFlags.None;
-            if (!writer.TryAdd(new RetractionRecord(outgoing.Delivery.Capability, outgoing.Delivery.RecipientHash, flags, _senderDomain)))
+            if (!writer.TryAdd(new RetractionRecord(outgoing.Entry.Capability, outgoing.Entry.Hash, flags, _senderDomain)))
             {
                 break;
             }
@@ -144,27 +143,43 @@ public sealed partial class DeliveryScheduler
         return i;
     }
 
-    /// <summary>Records the attempt and schedules the next one (§4.6), or ends the delivery.</summary>
-    private void AfterNotification(in OutgoingRecord sent, long nowMs)
+    /// <summary>
+    /// Records the attempts of one datagram's records in the store under one lock and schedules each next one (§4.6), or
+    /// ends the delivery.
+    /// </summary>
+    private void AfterNotifications(ReadOnlySpan<OutgoingRecord> sent, long nowMs)
     {
-        ref readonly var delivery = ref sent.Delivery;
-        var entry = sent.Notice.Entry!;
-        var attempt = delivery.Attempt + 1;
-        Counters.Record(retransmission: attempt > 1);
-        var nextMs = NextAfter(attempt, nowMs);
-        if (!_store.RecordAttempt(entry, attempt, nextMs))
+        for (var j = 0; j < sent.Length; j++)
         {
-            Counters.Stop(ReasonOf(_store.Snapshot(entry).State));
-            return;
+            var attempt = sent[j].Attempt + 1;
+            _attemptEntries[j] = sent[j].Entry;
+            _attempts[j] = attempt;
+            _nextAttempts[j] = NextAfter(attempt, nowMs);
         }
 
-        if (nextMs >= delivery.TransitExpiry.ToUnixTimeMilliseconds())
+        var entries = _attemptEntries.AsSpan(0, sent.Length);
+        var states = _attemptStates.AsSpan(0, sent.Length);
+        _store.RecordAttempts(entries, _attempts.AsSpan(0, sent.Length), _nextAttempts.AsSpan(0, sent.Length), states);
+        entries.Clear(); // no references kept past the round
+        for (var j = 0; j < sent.Length; j++)
         {
-            Counters.Stop(StopReason.Expired);
-            return;
+            ref readonly var record = ref sent[j];
+            var attempt = _attempts[j];
+            var nextMs = _nextAttempts[j];
+            Counters.Record(retransmission: attempt > 1);
+            if (states[j] != DeliveryState.Pending)
+            {
+                Counters.Stop(ReasonOf(states[j]));
+            }
+            else if (nextMs >= record.Entry.Blob.ExpiryMs)
+            {
+                Counters.Stop(StopReason.Expired);
+            }
+            else
+            {
+                _wheel.Schedule(new ScheduledNotice(record.Entry.Capability, NoticeKind.Notification, nextMs, 0, record.Entry), nextMs);
+            }
         }
-
-        _wheel.Schedule(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, nextMs, 0, entry), nextMs);
     }
 
     /// <summary>Schedules the next transmission of a retraction notice, at most the configured number of times (§11).</summary>
@@ -173,13 +188,13 @@ public sealed partial class DeliveryScheduler
         Counters.RetractionRecord();
         var transmissions = sent.Notice.Sent + 1;
         var nextMs = NextAfter(transmissions, nowMs);
-        if (transmissions > _retractionRetransmissions || nextMs >= sent.Delivery.TransitExpiry.ToUnixTimeMilliseconds())
+        if (transmissions > _retractionRetransmissions || nextMs >= sent.Entry.Blob.ExpiryMs)
         {
             Counters.RetractionCompleted();
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(sent.Delivery.Capability, sent.Notice.Kind, nextMs, transmissions, sent.Notice.Entry), nextMs);
+        _wheel.Schedule(new ScheduledNotice(sent.Entry.Capability, sent.Notice.Kind, nextMs, transmissions, sent.Entry), nextMs);
     }
 
     /// <summary>The delivery's MIME hint as wire bytes, or empty when it is not printable ASCII of at most 127 bytes (§4.2).</summary>
@@ -190,6 +205,12 @@ public sealed partial class DeliveryScheduler
             return default;
         }
 
+        if (ReferenceEquals(hint, _mimeHintSource))
+        {
+            return _mimeHint.AsSpan(0, _mimeHintLength); // a blob's recipients share its hint: encoded once for them
+        }
+
+        _mimeHintSource = null;
         if (hint.Length <= _mimeHint.Length)
         {
             var valid = true;
@@ -201,6 +222,8 @@ public sealed partial class DeliveryScheduler
 
             if (valid)
             {
+                _mimeHintSource = hint;
+                _mimeHintLength = hint.Length;
                 return _mimeHint.AsSpan(0, hint.Length);
             }
         }

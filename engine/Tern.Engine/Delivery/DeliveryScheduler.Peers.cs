@@ -7,12 +7,19 @@ public sealed partial class DeliveryScheduler
 {
     private PeerState PeerFor(string domain)
     {
+        // Due records come in runs of one domain (a submission's recipients): the last peer saves most lookups.
+        if (_lastPeer is { } last && string.Equals(last.Domain, domain, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
         if (!_peers.TryGetValue(domain, out var peer))
         {
             peer = new PeerState(domain);
             _peers.Add(domain, peer);
         }
 
+        _lastPeer = peer;
         return peer;
     }
 
@@ -146,16 +153,16 @@ public sealed partial class DeliveryScheduler
     {
         foreach (var waiting in peer.Notifications)
         {
-            var entry = waiting.Notice.Entry!;
-            if (_store.RecordAttempt(entry, waiting.Delivery.Attempt, retryMs))
+            var entry = waiting.Entry;
+            if (_store.RecordAttempt(entry, waiting.Attempt, retryMs))
             {
-                _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
+                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
             }
         }
 
         foreach (var waiting in peer.Retractions)
         {
-            _wheel.Schedule(new ScheduledNotice(waiting.Delivery.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Notice.Entry), retryMs);
+            _wheel.Schedule(new ScheduledNotice(waiting.Entry.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Entry), retryMs);
         }
 
         peer.Notifications.Clear();

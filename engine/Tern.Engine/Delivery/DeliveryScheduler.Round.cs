@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tern.Engine.Transit;
 
 namespace Tern.Engine.Delivery;
@@ -16,10 +17,19 @@ public sealed partial class DeliveryScheduler
             ApplyResolution(resolution.State, resolution.Peer, nowMs);
         }
 
+        if (!_incoming.IsEmpty)
+        {
+            _wheel.EnsureCapacity(_wheel.Count + _incoming.Count); // a start-up load grows the wheel once, not by doubling
+        }
+
         while (_incoming.TryDequeue(out var notice))
         {
-            // The one index lookup of a delivery's life in the scheduler.
-            if (_store.FindDelivery(notice.Capability) is { } entry)
+            // The one index lookup of a delivery's life in the scheduler (none for those loaded at start).
+            if (notice.Entry is not null)
+            {
+                _wheel.Schedule(notice, notice.DueMs);
+            }
+            else if (_store.FindDelivery(notice.Capability) is { } entry)
             {
                 _wheel.Schedule(notice.With(entry), notice.DueMs);
             }
@@ -31,20 +41,17 @@ public sealed partial class DeliveryScheduler
 
         _due.Clear();
         _routed.Clear();
-        _wheel.Advance(nowMs, _due);
+
+        // Entries over the round's budget stay on the wheel untouched, due first at the next round.
         var routed = 0;
-        foreach (var notice in _due)
+        var drained = 0;
+        while (routed < _maxRecordsPerRound && _wheel.Advance(nowMs, _due, Math.Min(_maxRecordsPerRound - routed, StatusBatch)) is var added and > 0)
         {
-            if (routed < _maxRecordsPerRound)
-            {
-                routed += Route(notice, nowMs) ? 1 : 0;
-            }
-            else
-            {
-                // Over the round's budget: due again at the next advance, with its exact due time kept.
-                _wheel.Schedule(notice, notice.DueMs);
-            }
+            routed += RouteBatch(drained, added, nowMs);
+            drained += added;
         }
+
+        Backlogged = routed >= _maxRecordsPerRound;
 
         var kept = 0;
         for (var i = 0; i < _active.Count; i++)
@@ -65,40 +72,62 @@ public sealed partial class DeliveryScheduler
         _transport.Flush();
     }
 
-    /// <summary>Checks a due entry against its delivery and queues it for its peer (true), or ends or drops it (false).</summary>
-    private bool Route(in ScheduledNotice notice, long nowMs)
+    /// <summary>The last round stopped at its budget with entries still due: the loop starts the next one at once.</summary>
+    internal bool Backlogged { get; private set; }
+
+    /// <summary>Reads the status of the due entries <c>_due[start..start+count]</c> under one store lock and routes each; returns how many were queued.</summary>
+    private int RouteBatch(int start, int count, long nowMs)
     {
-        var entry = notice.Entry!;
-        if (notice.Kind == NoticeKind.Notification && !_routed.Add(entry))
+        var due = CollectionsMarshal.AsSpan(_due).Slice(start, count);
+        var entries = _statusEntries.AsSpan(0, count);
+        for (var i = 0; i < due.Length; i++)
         {
-            return false; // a duplicate entry due in the same round
+            entries[i] = due[i].Entry!;
         }
 
-        var delivery = _store.Snapshot(entry);
+        var statuses = _statuses.AsSpan(0, count);
+        _store.ReadStatus(entries, statuses);
+        entries.Clear(); // no references kept past the round
+        var routed = 0;
+        for (var i = 0; i < due.Length; i++)
+        {
+            routed += Route(due[i], statuses[i], nowMs) ? 1 : 0;
+        }
 
-        var expiryMs = delivery.TransitExpiry.ToUnixTimeMilliseconds();
+        return routed;
+    }
+
+    /// <summary>Checks a due entry against its delivery's status and queues it for its peer (true), or ends or drops it (false).</summary>
+    private bool Route(in ScheduledNotice notice, in DeliveryStatus status, long nowMs)
+    {
+        var entry = notice.Entry!;
         if (notice.Kind == NoticeKind.Notification)
         {
-            if (notice.DueMs < delivery.NextAttemptAt.ToUnixTimeMilliseconds())
+            if (!_routed.Add(entry))
+            {
+                return false; // a duplicate entry due in the same round
+            }
+
+            if (notice.DueMs < status.NextAttemptMs)
             {
                 return false; // superseded: a later entry of this delivery is the live one
             }
 
-            if (delivery.State != DeliveryState.Pending)
+            if (status.State != DeliveryState.Pending)
             {
-                End(notice, ReasonOf(delivery.State));
+                End(notice, ReasonOf(status.State));
                 return false;
             }
         }
 
-        if (expiryMs <= nowMs)
+        if (entry.Blob.ExpiryMs <= nowMs)
         {
             End(notice, StopReason.Expired); // never notify after expiry (§4.6)
             return false;
         }
 
-        var peer = PeerFor(delivery.DestinationDomain);
-        (notice.Kind == NoticeKind.Notification ? peer.Notifications : peer.Retractions).Add(new OutgoingRecord(notice, delivery));
+        var peer = PeerFor(entry.Domain);
+        (notice.Kind == NoticeKind.Notification ? peer.Notifications : peer.Retractions).Add(new OutgoingRecord(notice, status.Attempt));
         if (!peer.Active)
         {
             peer.Active = true;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly ConcurrentQueue<PeerResolution> _resolved = new();
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private readonly List<PeerState> _active = [];
+    private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
     private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
     private readonly AutoResetEvent _wake = new(false);
@@ -45,6 +47,18 @@ public sealed partial class DeliveryScheduler : IDisposable
     private readonly byte[] _fetchHints;
     private readonly byte[] _datagram = GC.AllocateArray<byte>(NotificationLimits.MaxDatagramSize, pinned: true);
     private readonly byte[] _mimeHint = new byte[NotificationLimits.MaxMimeHintLength];
+    private string? _mimeHintSource;
+    private int _mimeHintLength = -1;
+
+    // Scratch for the store's batch calls: due entries' statuses read under one lock per batch, a datagram's attempts
+    // recorded under one lock.
+    private const int StatusBatch = 256;
+    private readonly DeliveryEntry[] _statusEntries = new DeliveryEntry[StatusBatch];
+    private readonly DeliveryStatus[] _statuses = new DeliveryStatus[StatusBatch];
+    private readonly DeliveryEntry[] _attemptEntries = new DeliveryEntry[NotificationLimits.MaxRecords];
+    private readonly int[] _attempts = new int[NotificationLimits.MaxRecords];
+    private readonly long[] _nextAttempts = new long[NotificationLimits.MaxRecords];
+    private readonly DeliveryState[] _attemptStates = new DeliveryState[NotificationLimits.MaxRecords];
 
     private readonly long _tickMs;
     private readonly long _initialMs;
@@ -208,17 +222,35 @@ public sealed partial class DeliveryScheduler : IDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Queues every pending delivery of the store at its recorded next attempt; returns how many.</summary>
-    internal async Task<int> LoadAsync(CancellationToken cancellationToken = default)
+    /// <summary>Puts every pending delivery of the store on the wheel at its recorded next attempt; returns how many. Before the loop starts only.</summary>
+    internal Task<int> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(Load(cancellationToken));
+
+    private int Load(CancellationToken cancellationToken)
     {
-        var loaded = 0;
-        await foreach (var delivery in _store.ListPendingDeliveriesAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+        // The index records themselves, so the loop needs no lookup; straight onto the wheel, which is still this
+        // thread's: the loop thread starts after the load (StartAsync), and tests drive rounds on their own thread.
+        if (_thread.IsAlive)
         {
-            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.Notification, delivery.NextAttemptAt.ToUnixTimeMilliseconds(), 0));
-            loaded++;
+            throw new InvalidOperationException("The pending deliveries are loaded before the loop starts.");
         }
 
-        return loaded;
+        var entries = _store.ListPendingEntries();
+        _wheel.EnsureCapacity(_wheel.Count + entries.Count);
+        var statuses = new DeliveryStatus[StatusBatch];
+        for (var start = 0; start < entries.Count; start += StatusBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = CollectionsMarshal.AsSpan(entries).Slice(start, Math.Min(StatusBatch, entries.Count - start));
+            _store.ReadStatus(batch, statuses);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var entry = batch[i];
+                var dueMs = statuses[i].NextAttemptMs;
+                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, dueMs, 0, entry), dueMs);
+            }
+        }
+
+        return entries.Count;
     }
 
     private void Run()
@@ -236,7 +268,10 @@ public sealed partial class DeliveryScheduler : IDisposable
                 DeliveryLog.RoundFailed(_logger, e);
             }
 
-            _wake.WaitOne((int)_tickMs);
+            if (!Backlogged)
+            {
+                _wake.WaitOne((int)_tickMs);
+            }
         }
     }
 }

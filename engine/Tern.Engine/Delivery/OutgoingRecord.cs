@@ -3,12 +3,15 @@ using Tern.Engine.Transit;
 namespace Tern.Engine.Delivery;
 
 /// <summary>
-/// A due entry with the delivery it reads from, waiting in its peer's queue for the next datagram. Fields, not
-/// properties, so the packing loop reads the (large) snapshot by reference instead of copying it.
+/// A due entry waiting in its peer's queue for the next datagram, with the attempts its delivery had recorded when it was
+/// routed. Everything else the record needs is immutable and read from the index record (<see cref="Entry"/>) itself.
 /// </summary>
-internal readonly struct OutgoingRecord(ScheduledNotice notice, DeliveryInfo delivery)
+internal readonly struct OutgoingRecord(ScheduledNotice notice, int attempt)
 {
     public readonly ScheduledNotice Notice = notice;
 
-    public readonly DeliveryInfo Delivery = delivery;
+    /// <summary>Notification attempts recorded before this one.</summary>
+    public readonly int Attempt = attempt;
+
+    public DeliveryEntry Entry => Notice.Entry!;
 }

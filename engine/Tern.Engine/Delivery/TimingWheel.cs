@@ -51,8 +51,12 @@ public sealed class TimingWheel<T>
         Count++;
     }
 
-    /// <summary>Moves time to <paramref name="nowMs"/>, adding every entry now due to <paramref name="due"/>; returns how many.</summary>
-    public int Advance(long nowMs, List<T> due)
+    /// <summary>
+    /// Moves time to <paramref name="nowMs"/>, adding entries now due to <paramref name="due"/>, at most
+    /// <paramref name="limit"/> of them; returns how many. Entries over the limit stay where they are (nothing is moved or
+    /// rescheduled) and come out first at the next advance.
+    /// </summary>
+    public int Advance(long nowMs, List<T> due, int limit = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(due);
         var target = nowMs / _resolutionMs;
@@ -60,19 +64,25 @@ public sealed class TimingWheel<T>
         var steps = Math.Min(target - _cursorTick, _heads.Length - 1);
         for (var tick = target - steps; tick <= target; tick++)
         {
-            added += DrainSlot((int)(tick & _mask), target, due);
+            added += DrainSlot((int)(tick & _mask), target, due, limit - added);
+            if (added >= limit)
+            {
+                // Stopped in this slot: the next advance starts from it again.
+                _cursorTick = Math.Max(_cursorTick, tick);
+                return added;
+            }
         }
 
         _cursorTick = Math.Max(_cursorTick, target);
         return added;
     }
 
-    private int DrainSlot(int slot, long targetTick, List<T> due)
+    private int DrainSlot(int slot, long targetTick, List<T> due, int limit)
     {
         var added = 0;
         var previous = -1;
         var index = _heads[slot];
-        while (index >= 0)
+        while (index >= 0 && added < limit)
         {
             ref var entry = ref _entries[index];
             var next = entry.Next;
@@ -103,6 +113,15 @@ public sealed class TimingWheel<T>
         }
 
         return added;
+    }
+
+    /// <summary>Makes room for <paramref name="capacity"/> entries in all, so that scheduling that many allocates nothing more.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _entries.Length)
+        {
+            Array.Resize(ref _entries, capacity);
+        }
     }
 
     private int Allocate()

@@ -5,7 +5,9 @@ namespace Tern.Engine.Transit;
 public sealed partial class TransitStore
 {
     // The delivery scheduler's path (docs/ARCHITECTURE.md §4): it holds index records by reference once found, so a
-    // retransmission costs no dictionary lookup — on a large index each lookup is a cache miss or two.
+    // retransmission costs no dictionary lookup — on a large index each lookup is a cache miss or two. A record's
+    // immutable fields (capability, domain, hash, blob) are read without the lock; its state, attempt and next attempt
+    // are read and written under the index lock, a batch of records per lock.
 
     /// <summary>The index record of <paramref name="capability"/>, or null.</summary>
     internal DeliveryEntry? FindDelivery(FetchCapability capability)
@@ -16,12 +18,43 @@ public sealed partial class TransitStore
         }
     }
 
-    /// <summary>A consistent snapshot of a delivery found with <see cref="FindDelivery"/>.</summary>
-    internal DeliveryInfo Snapshot(DeliveryEntry delivery)
+    /// <summary>The index records of every pending delivery whose blob has not expired (the scheduler's start-up load).</summary>
+    internal List<DeliveryEntry> ListPendingEntries()
+    {
+        var list = new List<DeliveryEntry>();
+        lock (_index)
+        {
+            var nowMs = NowMs;
+            foreach (var blob in _blobs.Values)
+            {
+                if (blob.PendingCount == 0 || blob.ExpiryMs <= nowMs)
+                {
+                    continue;
+                }
+
+                foreach (var d in blob.Deliveries)
+                {
+                    if (d.State == DeliveryState.Pending)
+                    {
+                        list.Add(d);
+                    }
+                }
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The status of each of <paramref name="deliveries"/> into <paramref name="statuses"/>, under one lock.</summary>
+    internal void ReadStatus(ReadOnlySpan<DeliveryEntry> deliveries, Span<DeliveryStatus> statuses)
     {
         lock (_index)
         {
-            return delivery.ToInfo();
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                var d = deliveries[i];
+                statuses[i] = new DeliveryStatus(d.State, d.Attempt, d.NextAttemptMs);
+            }
         }
     }
 
@@ -30,14 +63,37 @@ public sealed partial class TransitStore
     {
         lock (_index)
         {
-            if (delivery.State != DeliveryState.Pending)
-            {
-                return false;
-            }
-
-            delivery.Attempt = attempt;
-            delivery.NextAttemptMs = nextAttemptMs;
-            return true;
+            return RecordAttemptLocked(delivery, attempt, nextAttemptMs);
         }
+    }
+
+    /// <summary>
+    /// <see cref="RecordAttempt"/> for a batch under one lock (the records of one datagram): records attempt
+    /// <c>attempts[i]</c> and next attempt <c>nextAttemptMs[i]</c> on each delivery still pending; <paramref name="states"/>
+    /// receives each delivery's state (a delivery no longer pending is left unchanged).
+    /// </summary>
+    internal void RecordAttempts(ReadOnlySpan<DeliveryEntry> deliveries, ReadOnlySpan<int> attempts, ReadOnlySpan<long> nextAttemptMs, Span<DeliveryState> states)
+    {
+        lock (_index)
+        {
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                var d = deliveries[i];
+                RecordAttemptLocked(d, attempts[i], nextAttemptMs[i]);
+                states[i] = d.State;
+            }
+        }
+    }
+
+    private static bool RecordAttemptLocked(DeliveryEntry delivery, int attempt, long nextAttemptMs)
+    {
+        if (delivery.State != DeliveryState.Pending)
+        {
+            return false;
+        }
+
+        delivery.Attempt = attempt;
+        delivery.NextAttemptMs = nextAttemptMs;
+        return true;
     }
 }

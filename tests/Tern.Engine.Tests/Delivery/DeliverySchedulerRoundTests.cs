@@ -18,15 +18,18 @@ public sealed class DeliverySchedulerRoundTests
         }
 
         var perRound = new List<long>();
+        var backlogged = new List<bool>();
         for (var round = 0; round < 4; round++)
         {
             var before = scheduler.Counters.RecordsSent;
             scheduler.RunRound(f.NowMs);
             perRound.Add(scheduler.Counters.RecordsSent - before);
+            backlogged.Add(scheduler.Backlogged);
             f.Advance(TimeSpan.FromMilliseconds(50));
         }
 
         Assert.Equal([2, 2, 1, 0], perRound);
+        Assert.Equal([true, true, false, false], backlogged); // a full round makes the loop start the next at once
         Assert.All(f.Transport.Datagrams.SelectMany(d => d.Records), r => Assert.Equal(1, r.Attempt));
     }
 

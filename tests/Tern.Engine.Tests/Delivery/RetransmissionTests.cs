@@ -67,4 +67,25 @@ public class RetransmissionTests
         Assert.Equal(dues.Where(d => d.due / 10 > 5_000).Select(d => d.item).Order(), released.Order());
         Assert.Equal(0, wheel.Count);
     }
+
+    [Fact]
+    public void An_advance_with_a_limit_leaves_the_rest_due_first_at_the_next_advance()
+    {
+        var wheel = new TimingWheel<int>(0, 10, 64);
+        for (var i = 0; i < 10; i++)
+        {
+            wheel.Schedule(i, i * 10); // ticks 0..9
+        }
+
+        wheel.Schedule(100, 5_000); // not due
+        var released = new List<int>();
+        Assert.Equal(4, wheel.Advance(95, released, limit: 4));
+        Assert.Equal(4, released.Distinct().Count());
+        Assert.Equal(7, wheel.Count);
+
+        wheel.Schedule(50, 0); // in the past: due at the next advance too
+        Assert.Equal(7, wheel.Advance(95, released));
+        Assert.Equal([.. Enumerable.Range(0, 10), 50], released.Order());
+        Assert.Equal(1, wheel.Count);
+    }
 }
