@@ -40,7 +40,7 @@ echo "work: $work; commit $commit; load before: $(loadavg)"
 load_before=$(loadavg)
 
 # Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
-taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 \
+taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
   dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed > "$work/tern.log" 2>&1 &
 tern_pid=$!
 for _ in $(seq 1 600); do grep -q READY "$work/tern.log" 2>/dev/null && break; kill -0 "$tern_pid" 2>/dev/null || { cat "$work/tern.log"; exit 1; }; sleep 1; done
