@@ -39,8 +39,11 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports
 echo "work: $work; commit $commit; load before: $(loadavg)"
 load_before=$(loadavg)
 
+# Tern's runtime settings for a process confined to one core (ProcessorCount 1): no thread pool spinning (a waiting
+# worker otherwise calls sched_yield in a loop, a sixth of the process's CPU), and the normal 100 ms tiering delay
+# instead of ten times it (otherwise the door's code can stay unoptimised tier 0 for many seconds under load).
 # Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
-taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
+taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 \
   dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed > "$work/tern.log" 2>&1 &
 tern_pid=$!
 for _ in $(seq 1 600); do grep -q READY "$work/tern.log" 2>/dev/null && break; kill -0 "$tern_pid" 2>/dev/null || { cat "$work/tern.log"; exit 1; }; sleep 1; done
@@ -121,7 +124,8 @@ to back, alternating, and each ratio compares runs a few seconds apart; medians 
 
 Set-up: each server pinned to core $server_core with \`taskset\`, each load tool to core $load_core. Tern: one process
 (\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB, the HTTP door on
-HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC. nginx: one worker, the same
+HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC, inline scheduling, and the
+runtime settings for one core (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`, \`DOTNET_TC_DelaySingleProcMultiplier=1\`). nginx: one worker, the same
 bytes as files at the same URLs (\`bench/baselines/nginx-fetch.conf\`: sendfile, open file cache, no access log).
 Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 
@@ -161,9 +165,10 @@ $framed_rows
 $h2_rows
 ## (d) One 1 GiB blob (curl to /dev/null, MB/s)
 
-Tern reads the blob from its transit log (FasterLog segment files, which FASTER opens unbuffered, in 256 KiB chunks,
-one read at a time) and copies each chunk into the response; nginx hands the page-cached file to the kernel with
-sendfile. A read-ahead of 4 chunks was tried and did not help on this machine (kept out).
+Tern reads each committed 256 KiB chunk of the blob straight from its transit log's segment files through the page
+cache (\`SegmentFiles\`: address → segment file and offset, FasterLog's read path only as fallback) into the response
+pipe's own memory: one copy in user space, then the socket send. nginx hands the page-cached file to the kernel with
+sendfile (no copy in user space). Both are warm (one download each before the pairs).
 
 | pair | load avg | nginx | Tern | Tern/nginx |
 |---|---|---|---|---|
