@@ -76,15 +76,22 @@ wrk_rate() {
 }
 h2_rate() { on_load h2load -D "$seconds" --warm-up-time=1 -c 8 -m 8 -t 1 -i "$2" 2>/dev/null | awk '/^finished in/ {print $4}'; }
 framed_rate() { on_load dotnet "$load" fetch-framed $t_framed "$caps" "$seconds" $inflight | sed -n "s/.*RESULT per_second=\([0-9.]*\).*/\1/p"; }
-big_rate() { on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big" | awk '{printf "%.0f", $1 / 1e6}'; }
+# Prints "<MB/s> <server CPU seconds per GiB>".
+big_rate() {
+  local c0 c1 speed
+  c0=$(cpu_ticks "$2")
+  speed=$(on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big")
+  c1=$(cpu_ticks "$2")
+  awk -v s="$speed" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v mib="$big_mib" 'BEGIN {printf "%.0f %.2f\n", s / 1e6, c / hz / (mib / 1024)}'
+}
 
 # Warm both servers (JIT, page cache, open file cache) before measuring.
 CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$t_h1" > /dev/null
 CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$n_h1" > /dev/null
-big_rate $t_h1 > /dev/null; big_rate $n_h1 > /dev/null
+big_rate $t_h1 "$tern_pid" > /dev/null; big_rate $n_h1 "$nginx_worker" > /dev/null
 
 h1_rows="" h2_rows="" framed_rows="" big_rows=""
-nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=()
+nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=() nginx_bcpu=() tern_bcpu=()
 for i in $(seq 1 "$pairs"); do
   la=$(loadavg)
   read -r n ncpu <<< "$(wrk_rate $n_h1 "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate $t_h1 "$tern_pid")"; f=$(framed_rate)
@@ -101,9 +108,9 @@ for i in $(seq 1 "$pairs"); do
   echo "pair $i h2c: nginx $n, tern $t, ratio $r"
 
   la=$(loadavg)
-  n=$(big_rate $n_h1); t=$(big_rate $t_h1)
-  nginx_big+=("$n"); tern_big+=("$t"); r=$(ratio "$t" "$n"); big_ratios+=("$r")
-  big_rows+="| $i | $la | $n | $t | $r |"$'\n'
+  read -r n nbcpu <<< "$(big_rate $n_h1 "$nginx_worker")"; read -r t tbcpu <<< "$(big_rate $t_h1 "$tern_pid")"
+  nginx_big+=("$n"); tern_big+=("$t"); nginx_bcpu+=("$nbcpu"); tern_bcpu+=("$tbcpu"); r=$(ratio "$t" "$n"); big_ratios+=("$r")
+  big_rows+="| $i | $la | $n | $t | $r | $nbcpu | $tbcpu |"$'\n'
   echo "pair $i 1 GiB: nginx $n MB/s, tern $t MB/s, ratio $r"
 done
 load_after=$(loadavg)
@@ -170,9 +177,12 @@ cache (\`SegmentFiles\`: address → segment file and offset, FasterLog's read p
 pipe's own memory: one copy in user space, then the socket send. nginx hands the page-cached file to the kernel with
 sendfile (no copy in user space). Both are warm (one download each before the pairs).
 
-| pair | load avg | nginx | Tern | Tern/nginx |
-|---|---|---|---|---|
+| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU s/GiB | Tern CPU s/GiB |
+|---|---|---|---|---|---|---|
 $big_rows
+Server CPU per GiB sent (utime + stime of the server process over the download): median nginx $(median "${nginx_bcpu[@]}") s,
+Tern $(median "${tern_bcpu[@]}") s. A download takes about a second, so its MB/s swing with whatever else runs on the
+two cores at that moment; the CPU per GiB is the steadier comparison.
 REPORT
 echo "wrote $report"
 cat "$report"
