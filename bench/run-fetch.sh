@@ -131,7 +131,7 @@ to back, alternating, and each ratio compares runs a few seconds apart; medians 
 
 Set-up: each server pinned to core $server_core with \`taskset\`, each load tool to core $load_core. Tern: one process
 (\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB, the HTTP door on
-HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC, inline scheduling, and the
+HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC, and the
 runtime settings for one core (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`, \`DOTNET_TC_DelaySingleProcMultiplier=1\`). nginx: one worker, the same
 bytes as files at the same URLs (\`bench/baselines/nginx-fetch.conf\`: sendfile, open file cache, no access log).
 Both servers are warmed (3 s of wrk each, one big download) before the pairs.

@@ -61,7 +61,7 @@ internal static class FetchServe
             await File.WriteAllTextAsync(Path.Combine(directory, "big.txt"), cap + "\n");
         }
 
-        var serverOptions = new FetchServerOptions { InlineScheduling = Environment.GetEnvironmentVariable("TERN_FETCH_INLINE") != "0" };
+        var serverOptions = new FetchServerOptions { InlineScheduling = Environment.GetEnvironmentVariable("TERN_FETCH_INLINE") == "1" };
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, httpPort), tls: false) { HttpProtocols = HttpProtocols.Http1 });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, h2cPort), tls: false) { HttpProtocols = HttpProtocols.Http2 });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, framedPort), tls: false));

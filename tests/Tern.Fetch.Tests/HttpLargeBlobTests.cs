@@ -6,12 +6,12 @@ namespace Tern.Fetch.Tests;
 
 /// <summary>
 /// Large blobs over the HTTP door: read chunk by chunk straight into the response pipe's memory, with the doors run
-/// inline on Kestrel's socket threads (the default) or on the thread pool.
+/// inline on Kestrel's socket threads or on the thread pool (the default).
 /// </summary>
 public sealed class HttpLargeBlobTests
 {
     [Fact]
-    public void Doors_run_inline_by_default() => Assert.True(new FetchServerOptions().InlineScheduling);
+    public void Doors_run_on_the_thread_pool_by_default() => Assert.False(new FetchServerOptions().InlineScheduling);
 
     [Theory]
     [InlineData(true)]

@@ -45,11 +45,11 @@ public sealed class FetchServerOptions
 
     /// <summary>
     /// Runs socket completions and the doors' code inline on Kestrel's I/O threads instead of hopping to the thread
-    /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c>): no thread pool hand-off, wake-up and context switch per
-    /// request. Safe because the doors never block (store reads are asynchronous, the index lock is held for a lookup).
-    /// Defaults to true; turn it off for a host that runs blocking code on the same Kestrel server.
+    /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). Safe because the doors never block (store reads are
+    /// asynchronous, the index lock is held for a lookup). Defaults to false: on one core it saved little CPU per
+    /// HTTP/1.1 request and cut h2c throughput to about a third (perf-reports/fetch.md).
     /// </summary>
-    public bool InlineScheduling { get; set; } = true;
+    public bool InlineScheduling { get; set; }
 
     /// <summary>Blobs up to this size are kept in the small-blob cache after their first read. Defaults to 64 KiB; 0 disables it.</summary>
     public int MaxCachedBlobSize { get; set; } = 64 * 1024;
