@@ -39,8 +39,11 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports
 echo "work: $work; commit $commit; load before: $(loadavg)"
 load_before=$(loadavg)
 
+# Tern's runtime settings for a process confined to one core (ProcessorCount 1): no thread pool spinning (a waiting
+# worker otherwise calls sched_yield in a loop, a sixth of the process's CPU), and the normal 100 ms tiering delay
+# instead of ten times it (otherwise the door's code can stay unoptimised tier 0 for many seconds under load).
 # Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
-taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 \
+taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 \
   dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed > "$work/tern.log" 2>&1 &
 tern_pid=$!
 for _ in $(seq 1 600); do grep -q READY "$work/tern.log" 2>/dev/null && break; kill -0 "$tern_pid" 2>/dev/null || { cat "$work/tern.log"; exit 1; }; sleep 1; done
@@ -73,15 +76,22 @@ wrk_rate() {
 }
 h2_rate() { on_load h2load -D "$seconds" --warm-up-time=1 -c 8 -m 8 -t 1 -i "$2" 2>/dev/null | awk '/^finished in/ {print $4}'; }
 framed_rate() { on_load dotnet "$load" fetch-framed $t_framed "$caps" "$seconds" $inflight | sed -n "s/.*RESULT per_second=\([0-9.]*\).*/\1/p"; }
-big_rate() { on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big" | awk '{printf "%.0f", $1 / 1e6}'; }
+# Prints "<MB/s> <server CPU seconds per GiB>".
+big_rate() {
+  local c0 c1 speed
+  c0=$(cpu_ticks "$2")
+  speed=$(on_load curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$1/v1/blobs/$big")
+  c1=$(cpu_ticks "$2")
+  awk -v s="$speed" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v mib="$big_mib" 'BEGIN {printf "%.0f %.2f\n", s / 1e6, c / hz / (mib / 1024)}'
+}
 
 # Warm both servers (JIT, page cache, open file cache) before measuring.
 CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$t_h1" > /dev/null
 CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$n_h1" > /dev/null
-big_rate $t_h1 > /dev/null; big_rate $n_h1 > /dev/null
+big_rate $t_h1 "$tern_pid" > /dev/null; big_rate $n_h1 "$nginx_worker" > /dev/null
 
 h1_rows="" h2_rows="" framed_rows="" big_rows=""
-nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=()
+nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=() nginx_bcpu=() tern_bcpu=()
 for i in $(seq 1 "$pairs"); do
   la=$(loadavg)
   read -r n ncpu <<< "$(wrk_rate $n_h1 "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate $t_h1 "$tern_pid")"; f=$(framed_rate)
@@ -98,9 +108,9 @@ for i in $(seq 1 "$pairs"); do
   echo "pair $i h2c: nginx $n, tern $t, ratio $r"
 
   la=$(loadavg)
-  n=$(big_rate $n_h1); t=$(big_rate $t_h1)
-  nginx_big+=("$n"); tern_big+=("$t"); r=$(ratio "$t" "$n"); big_ratios+=("$r")
-  big_rows+="| $i | $la | $n | $t | $r |"$'\n'
+  read -r n nbcpu <<< "$(big_rate $n_h1 "$nginx_worker")"; read -r t tbcpu <<< "$(big_rate $t_h1 "$tern_pid")"
+  nginx_big+=("$n"); tern_big+=("$t"); nginx_bcpu+=("$nbcpu"); tern_bcpu+=("$tbcpu"); r=$(ratio "$t" "$n"); big_ratios+=("$r")
+  big_rows+="| $i | $la | $n | $t | $r | $nbcpu | $tbcpu |"$'\n'
   echo "pair $i 1 GiB: nginx $n MB/s, tern $t MB/s, ratio $r"
 done
 load_after=$(loadavg)
@@ -121,7 +131,8 @@ to back, alternating, and each ratio compares runs a few seconds apart; medians 
 
 Set-up: each server pinned to core $server_core with \`taskset\`, each load tool to core $load_core. Tern: one process
 (\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB, the HTTP door on
-HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC. nginx: one worker, the same
+HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC, and the
+runtime settings for one core (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`, \`DOTNET_TC_DelaySingleProcMultiplier=1\`). nginx: one worker, the same
 bytes as files at the same URLs (\`bench/baselines/nginx-fetch.conf\`: sendfile, open file cache, no access log).
 Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 
@@ -161,13 +172,17 @@ $framed_rows
 $h2_rows
 ## (d) One 1 GiB blob (curl to /dev/null, MB/s)
 
-Tern reads the blob from its transit log (FasterLog segment files, which FASTER opens unbuffered, in 256 KiB chunks,
-one read at a time) and copies each chunk into the response; nginx hands the page-cached file to the kernel with
-sendfile. A read-ahead of 4 chunks was tried and did not help on this machine (kept out).
+Tern reads each committed 256 KiB chunk of the blob straight from its transit log's segment files through the page
+cache (\`SegmentFiles\`: address → segment file and offset, FasterLog's read path only as fallback) into the response
+pipe's own memory: one copy in user space, then the socket send. nginx hands the page-cached file to the kernel with
+sendfile (no copy in user space). Both are warm (one download each before the pairs).
 
-| pair | load avg | nginx | Tern | Tern/nginx |
-|---|---|---|---|---|
+| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU s/GiB | Tern CPU s/GiB |
+|---|---|---|---|---|---|---|
 $big_rows
+Server CPU per GiB sent (utime + stime of the server process over the download): median nginx $(median "${nginx_bcpu[@]}") s,
+Tern $(median "${tern_bcpu[@]}") s. A download takes about a second, so its MB/s swing with whatever else runs on the
+two cores at that moment; the CPU per GiB is the steadier comparison.
 REPORT
 echo "wrote $report"
 cat "$report"

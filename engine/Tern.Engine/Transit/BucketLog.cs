@@ -18,12 +18,13 @@ internal sealed class BucketLog : IDisposable
     private bool _closing;
     private long _truncatedTo;
 
-    private BucketLog(BucketWindow window, string directory, IDevice? device, FasterLog? log)
+    private BucketLog(BucketWindow window, string directory, IDevice? device, FasterLog? log, int segmentBits)
     {
         Window = window;
         Directory = directory;
         _device = device;
         Log = log;
+        Segments = new SegmentFiles(Path.Combine(directory, "blobs.log"), segmentBits);
     }
 
     public BucketWindow Window { get; }
@@ -32,6 +33,9 @@ internal sealed class BucketLog : IDisposable
 
     /// <summary>Null for a bucket whose files are gone (found only in the journal after its window passed).</summary>
     public FasterLog? Log { get; }
+
+    /// <summary>Direct reads of committed records from the segment files, through the page cache.</summary>
+    public SegmentFiles Segments { get; }
 
     /// <summary>Blobs indexed in this bucket (guarded by the store's index lock), for the expiry sweep.</summary>
     public List<BlobEntry> Blobs { get; } = [];
@@ -50,7 +54,7 @@ internal sealed class BucketLog : IDisposable
                 MemorySizeBits = options.BlobMemorySizeBits,
                 SegmentSizeBits = options.BlobSegmentSizeBits,
             });
-            return new BucketLog(window, directory, device, log);
+            return new BucketLog(window, directory, device, log, options.BlobSegmentSizeBits);
         }
         catch
         {
@@ -59,7 +63,7 @@ internal sealed class BucketLog : IDisposable
         }
     }
 
-    public static BucketLog Missing(BucketWindow window, string directory) => new(window, directory, null, null);
+    public static BucketLog Missing(BucketWindow window, string directory) => new(window, directory, null, null, 30);
 
     public bool HasReservations
     {
@@ -193,6 +197,7 @@ internal sealed class BucketLog : IDisposable
 
     public void Dispose()
     {
+        Segments.Dispose();
         Log?.Dispose();
         _device?.Dispose();
     }

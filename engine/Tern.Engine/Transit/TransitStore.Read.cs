@@ -70,6 +70,16 @@ public sealed partial class TransitStore
                     return total > 0 ? total : NotFound;
                 }
 
+                // Committed chunks come straight from the segment files (page cache, one copy); FasterLog otherwise.
+                var chunkLength = (int)Math.Min(blob.ChunkSize, blob.Size - (index * blob.ChunkSize));
+                var want = Math.Min(chunkLength - within, destination.Length - total);
+                if (await bucket.Segments.TryReadAsync(log, address, chunkLength, within, destination.Slice(total, want), cancellationToken).ConfigureAwait(false))
+                {
+                    total += want;
+                    offset += want;
+                    continue;
+                }
+
                 var (owner, length) = await log.ReadAsync(address, MemoryPool<byte>.Shared, blob.ChunkSize, cancellationToken).ConfigureAwait(false);
                 if (owner is null)
                 {

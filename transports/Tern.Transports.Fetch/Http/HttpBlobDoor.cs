@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -123,7 +122,6 @@ internal sealed class HttpBlobDoor
         var writer = context.Response.BodyWriter;
         var cancellationToken = context.RequestAborted;
         var flushed = start;
-        byte[]? buffer = null;
         try
         {
             if (end - start <= 4096)
@@ -143,13 +141,14 @@ internal sealed class HttpBlobDoor
                 return;
             }
 
-            // Large blobs: one store read per chunk into a pooled buffer, copied into the pipe, flushed for backpressure.
-            buffer = ArrayPool<byte>.Shared.Rent(_readSize);
+            // Large blobs: each store read lands in the response pipe's own memory (one copy, page cache to pipe),
+            // then a flush for backpressure.
             var position = start;
             while (position < end)
             {
-                var want = (int)Math.Min(buffer.Length, end - position);
-                var read = await _store.ReadAsync(capability, position, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+                var want = (int)Math.Min(_readSize, end - position);
+                var memory = writer.GetMemory(want);
+                var read = await _store.ReadAsync(capability, position, memory[..Math.Min(want, memory.Length)], cancellationToken).ConfigureAwait(false);
                 if (read <= 0)
                 {
                     // Reclaimed mid-response: the Content-Length can no longer be honoured, so abort the connection.
@@ -159,9 +158,10 @@ internal sealed class HttpBlobDoor
 
                 // Handed to the connection: counted (§9), even if the flush then fails part way — the fetcher may
                 // have received some of it, and its resumed range must be able to complete the coverage.
+                writer.Advance(read);
                 position += read;
                 flushed = position;
-                var result = await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return;
@@ -177,11 +177,6 @@ internal sealed class HttpBlobDoor
         }
         finally
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
             if (flushed > start || (blob.Size == 0 && flushed == end))
             {
                 _coverage.Record(capability, blob, start, flushed);
