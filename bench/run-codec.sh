@@ -16,7 +16,7 @@ dotnet run -c Release --project bench/Tern.Bench --no-build -- --filter "${filte
   echo
   echo "- command: \`$command\` (from \`make bench\`)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version), libsodium $(dpkg-query -W -f='${Version}' libsodium23 2>/dev/null || echo '?')"
   echo "- baseline: the bare libsodium AEAD over the same bytes, in the same run (Ratio column); allocation budget 0 B on every row"
   echo

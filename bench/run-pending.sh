@@ -60,7 +60,7 @@ l_complete=$(get "$logdir/large.log" insert complete)
   echo
   echo "- command: \`$command\`"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r), .NET $(dotnet --version)"
   echo "- load average at start / end: $load_start / $load_end (shared machine: other builds and benchmarks may run alongside)"
   echo "- free disk before: $df_before"

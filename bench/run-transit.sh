@@ -71,7 +71,7 @@ echo "ceilings: FasterLog alone $raw_mbs MB/s, BLAKE2b alone $hash_mbs MB/s"
   echo
   echo "- command: \`bench/run-transit.sh\` (after \`make build\`)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before the run: $load_before (other work shares this machine; figures drift between runs)"
   echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), directory $(dirname "$work")"
