@@ -37,6 +37,15 @@ run_table() { # name refs writers refs_per_hash polls timeout [--checkpoint]
   rm -rf "$dir"
 }
 
+# The large run needs ~380 B of disk per reference (plus a checkpoint) in DATA_ROOT: scale it down to what fits,
+# with 5 GB to spare, rather than fill the disk; the report shows how many references it reached.
+free_bytes=$(df -B1 --output=avail "$DATA_ROOT" | tail -1)
+fit_refs=$(( (free_bytes - 5 * 1024 * 1024 * 1024) / 400 ))
+if [ "$fit_refs" -lt "$LARGE_REFS" ]; then
+  echo "only $((free_bytes / 1024 / 1024 / 1024)) GB free in $DATA_ROOT: the large run is cut from $LARGE_REFS to $((fit_refs > 0 ? fit_refs : 0)) references" >&2
+  LARGE_REFS=$(( fit_refs > 0 ? fit_refs : 0 ))
+fi
+
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 df_before=$(df -h /tmp /work | tail -n +2 | awk '{ print $6 ": " $4 " free of " $2 }' | paste -sd ';' -)
 echo "free disk: $df_before"

@@ -28,7 +28,7 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
             o.PageBytes = 1L << 20;
             o.RefLogMemoryBytes = 1L << 24;
             o.CapabilityLogMemoryBytes = 1L << 24;
-            o.RecipientLogMemoryBytes = 1L << 22;
+            o.RecipientLogMemoryBytes = 1L << 24;
             o.SegmentBytes = 1L << 26;
             o.RefIndexBytes = 1L << 20;
             o.CapabilityIndexBytes = 1L << 20;
@@ -65,9 +65,13 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
         Assert.True(perInsert < 2, $"{measured} inserts allocated {allocated} bytes ({perInsert:F2} B/insert)");
     }
 
+    // The least of three windows: a per-insert allocation shows in every window, while an allocation of the runtime's
+    // or FASTER's own on this thread (a flush callback that lands in the window on a loaded machine) shows in one.
+    private const int Windows = 3;
+
     private static long Measure(PendingTable table, int warmup, int measured)
     {
-        var capabilities = new FetchCapability[warmup + measured];
+        var capabilities = new FetchCapability[warmup + measured * Windows];
         var hashes = new RecipientHash[256];
         for (var i = 0; i < capabilities.Length; i++)
         {
@@ -86,11 +90,17 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
         var senderKey = SenderKey;
 
         Run(0, warmup);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Run(warmup, warmup + measured);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(warmup + measured, table.Count);
-        return allocated;
+        var least = long.MaxValue;
+        for (var window = 0; window < Windows; window++)
+        {
+            var from = warmup + (window * measured);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Run(from, from + measured);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(capabilities.Length, table.Count);
+        return least;
 
         void Run(int from, int to)
         {
