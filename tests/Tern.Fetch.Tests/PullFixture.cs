@@ -43,19 +43,7 @@ public sealed class PullFixture : IAsyncDisposable
     {
         var sender = await FetchFixture.StartAsync();
         var directory = Path.Combine(sender.Directory, "recipient");
-        var pending = new PendingTable(new PendingTableOptions
-        {
-            DataDirectory = Path.Combine(directory, "pending"),
-            RefIndexBytes = 1L << 16,
-            CapabilityIndexBytes = 1L << 16,
-            RecipientIndexBytes = 1L << 14,
-            PageBytes = 1L << 14,
-            RefLogMemoryBytes = 1L << 20,
-            CapabilityLogMemoryBytes = 1L << 20,
-            RecipientLogMemoryBytes = 1L << 18,
-            SegmentBytes = 1L << 22,
-            MaxSessions = 4,
-        });
+        var pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
         var messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
         var http = sender.HttpClient();
         var sources = new FetchSourceFactory(http, allowPlainTextOnLoopback: true);

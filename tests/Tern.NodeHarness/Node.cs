@@ -57,19 +57,7 @@ internal sealed class Node : IAsyncDisposable
         }
 
         var keys = DomainKeySet.Load(keyDirectory);
-        var pending = new PendingTable(new PendingTableOptions
-        {
-            DataDirectory = Path.Combine(options.DataDirectory, "pending"),
-            RefIndexBytes = 1L << 16,
-            CapabilityIndexBytes = 1L << 16,
-            RecipientIndexBytes = 1L << 14,
-            PageBytes = 1L << 14,
-            RefLogMemoryBytes = 1L << 20,
-            CapabilityLogMemoryBytes = 1L << 20,
-            RecipientLogMemoryBytes = 1L << 18,
-            SegmentBytes = 1L << 22,
-            MaxSessions = 4,
-        });
+        var pending = new PendingTable(PendingTableOptions.Small(Path.Combine(options.DataDirectory, "pending")));
         var sink = new PendingTableSink(pending);
         var ingest = new NotificationIngest(keys, sink, new WhenRequestedPreferences(), new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
         var listener = new UdpNotificationListener(

@@ -7,6 +7,24 @@ namespace Tern.Engine.Pending;
 /// </summary>
 public sealed class PendingTableOptions
 {
+    /// <summary>
+    /// Sizes for a table of a few thousand references (a demo, a test, a small domain): indexes of tens of KiB and logs
+    /// of about a MiB in memory instead of the 1.2 GB of indexes the defaults reserve for 100M references.
+    /// </summary>
+    public static PendingTableOptions Small(string dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        RefIndexBytes = 1L << 16,
+        CapabilityIndexBytes = 1L << 16,
+        RecipientIndexBytes = 1L << 14,
+        PageBytes = 1L << 14,
+        RefLogMemoryBytes = 1L << 20,
+        CapabilityLogMemoryBytes = 1L << 20,
+        RecipientLogMemoryBytes = 1L << 18,
+        SegmentBytes = 1L << 22,
+        MaxSessions = 4,
+    };
+
     /// <summary>Directory for the table's files (<c>refs/</c>, <c>capabilities/</c>, <c>recipients/</c>, counters). Required.</summary>
     public string DataDirectory { get; set; } = "";
 

@@ -110,25 +110,10 @@ public sealed partial class TransitStore
     /// <summary>Every Pending, unexpired delivery, for the retransmission scheduler to load at start.</summary>
     public IAsyncEnumerable<DeliveryInfo> ListPendingDeliveriesAsync()
     {
-        var list = new List<DeliveryInfo>();
+        List<DeliveryInfo> list;
         lock (_index)
         {
-            var nowMs = NowMs;
-            foreach (var blob in _blobs.Values)
-            {
-                if (blob.PendingCount == 0 || blob.ExpiryMs <= nowMs)
-                {
-                    continue;
-                }
-
-                foreach (var d in blob.Deliveries)
-                {
-                    if (d.State == DeliveryState.Pending)
-                    {
-                        list.Add(d.ToInfo());
-                    }
-                }
-            }
+            list = [.. PendingEntriesLocked().Select(d => d.ToInfo())];
         }
 
         return EnumerateAsync(list);

@@ -21,28 +21,31 @@ public sealed partial class TransitStore
     /// <summary>The index records of every pending delivery whose blob has not expired (the scheduler's start-up load).</summary>
     internal List<DeliveryEntry> ListPendingEntries()
     {
-        var list = new List<DeliveryEntry>();
         lock (_index)
         {
-            var nowMs = NowMs;
-            foreach (var blob in _blobs.Values)
-            {
-                if (blob.PendingCount == 0 || blob.ExpiryMs <= nowMs)
-                {
-                    continue;
-                }
+            return [.. PendingEntriesLocked()];
+        }
+    }
 
-                foreach (var d in blob.Deliveries)
+    /// <summary>Every Pending delivery of an unexpired blob; the caller holds the index lock while it enumerates.</summary>
+    private IEnumerable<DeliveryEntry> PendingEntriesLocked()
+    {
+        var nowMs = NowMs;
+        foreach (var blob in _blobs.Values)
+        {
+            if (blob.PendingCount == 0 || blob.ExpiryMs <= nowMs)
+            {
+                continue;
+            }
+
+            foreach (var d in blob.Deliveries)
+            {
+                if (d.State == DeliveryState.Pending)
                 {
-                    if (d.State == DeliveryState.Pending)
-                    {
-                        list.Add(d);
-                    }
+                    yield return d;
                 }
             }
         }
-
-        return list;
     }
 
     /// <summary>The status of each of <paramref name="deliveries"/> into <paramref name="statuses"/>, under one lock.</summary>

@@ -85,7 +85,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         await node.Fetch.StartAsync();
         node._owned.Add(node.Fetch);
 
-        node.Pending = new PendingTable(DemoPendingOptions(Path.Combine(directory, "pending")));
+        node.Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
         node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = Path.Combine(directory, "messages") });
         node._transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
         node.Scheduler = new DeliveryScheduler(node.Store, node.Keys, node.Peers, node._transport, new DeliverySchedulerOptions
@@ -142,19 +142,4 @@ internal sealed class DemoDomain : IAsyncDisposable
         Pending.Dispose();
         Keys.Dispose();
     }
-
-    // Small indexes: the demo files a handful of references.
-    private static PendingTableOptions DemoPendingOptions(string directory) => new()
-    {
-        DataDirectory = directory,
-        RefIndexBytes = 1L << 16,
-        CapabilityIndexBytes = 1L << 16,
-        RecipientIndexBytes = 1L << 14,
-        PageBytes = 1L << 14,
-        RefLogMemoryBytes = 1L << 20,
-        CapabilityLogMemoryBytes = 1L << 20,
-        RecipientLogMemoryBytes = 1L << 18,
-        SegmentBytes = 1L << 22,
-        MaxSessions = 4,
-    };
 }

@@ -29,20 +29,8 @@ public sealed class PendingFixture : IDisposable
     /// <summary>Options with small indexes and logs; tests override what they exercise.</summary>
     public PendingTableOptions Options(Action<PendingTableOptions>? configure = null)
     {
-        var options = new PendingTableOptions
-        {
-            DataDirectory = Path.Combine(Directory, "pending"),
-            RefIndexBytes = 1L << 16,
-            CapabilityIndexBytes = 1L << 16,
-            RecipientIndexBytes = 1L << 14,
-            PageBytes = 1L << 14,
-            RefLogMemoryBytes = 1L << 20,
-            CapabilityLogMemoryBytes = 1L << 20,
-            RecipientLogMemoryBytes = 1L << 18,
-            SegmentBytes = 1L << 22,
-            TimeProvider = Clock,
-            MaxSessions = 4,
-        };
+        var options = PendingTableOptions.Small(Path.Combine(Directory, "pending"));
+        options.TimeProvider = Clock;
         configure?.Invoke(options);
         return options;
     }
