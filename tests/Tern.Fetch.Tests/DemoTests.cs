@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tern.Tests.Shared;
 
 namespace Tern.Fetch.Tests;
 
@@ -9,7 +10,7 @@ public sealed class DemoTests
     public async Task Demo_notifies_pulls_fetches_retracts_and_exits_zero()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(CliPath());
+        start.ArgumentList.Add(BuiltAssembly.Path("hosts/Tern.Cli", "tern.dll"));
         start.ArgumentList.Add("demo");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -31,17 +32,5 @@ public sealed class DemoTests
         Assert.Contains("none in the", text, StringComparison.Ordinal);
         Assert.Contains("removed carol's reference on the retraction notice", text, StringComparison.Ordinal);
         Assert.EndsWith("demo: ok", text.TrimEnd(), StringComparison.Ordinal);
-    }
-
-    private static string CliPath()
-    {
-        // bin/<Configuration>/<tfm>/ of this test assembly, mapped to the CLI project's output.
-        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var tfm = Path.GetFileName(baseDirectory);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
-        var root = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "..", "..", ".."));
-        var path = Path.Combine(root, "hosts", "Tern.Cli", "bin", configuration, tfm, "tern.dll");
-        Assert.True(File.Exists(path), $"tern not built at {path}");
-        return path;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tern.Engine.Protocol;
+using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Interop;
 
@@ -56,7 +57,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(HarnessPath());
+        start.ArgumentList.Add(BuiltAssembly.Path("tests/Tern.NodeHarness", "Tern.NodeHarness.dll"));
         foreach (var argument in (string[])["--domain", domain, "--data", directory, .. options])
         {
             start.ArgumentList.Add(argument);
@@ -175,17 +176,5 @@ public sealed class NodeProcess : IAsyncDisposable
                 Directory.Delete(_directory, recursive: true);
             }
         }
-    }
-
-    private static string HarnessPath()
-    {
-        // bin/<Configuration>/<tfm>/ of this test assembly, mapped to the harness project's output.
-        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var tfm = Path.GetFileName(baseDirectory);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
-        var tests = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "..", ".."));
-        var path = Path.Combine(tests, "Tern.NodeHarness", "bin", configuration, tfm, "Tern.NodeHarness.dll");
-        Assert.True(File.Exists(path), $"node harness not built at {path}");
-        return path;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Tern.CrashHarness;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
+using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Transit;
 
@@ -52,7 +53,7 @@ public sealed class TransitCrashTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(HarnessPath());
+        start.ArgumentList.Add(BuiltAssembly.Path("tests/Tern.CrashHarness", "Tern.CrashHarness.dll"));
         start.ArgumentList.Add(_directory.Path);
         start.ArgumentList.Add(firstSeed.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(Workers.ToString(CultureInfo.InvariantCulture));
@@ -123,18 +124,6 @@ public sealed class TransitCrashTests : IDisposable
         }
 
         Assert.Equal(content, await TransitTestStores.ReadAllAsync(store, ack.Capabilities[^1], content.Length, piece: 5000));
-    }
-
-    private static string HarnessPath()
-    {
-        // bin/<Configuration>/<tfm>/ of this test assembly, mapped to the harness project's output.
-        var baseDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var tfm = Path.GetFileName(baseDirectory);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDirectory)!);
-        var tests = Path.GetFullPath(Path.Combine(baseDirectory, "..", "..", "..", ".."));
-        var path = Path.Combine(tests, "Tern.CrashHarness", "bin", configuration, tfm, "Tern.CrashHarness.dll");
-        Assert.True(File.Exists(path), $"crash harness not built at {path}");
-        return path;
     }
 
     private sealed record Ack(int Seed, MessageId MessageId, FetchCapability[] Capabilities)
