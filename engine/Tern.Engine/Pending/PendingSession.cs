@@ -36,69 +36,50 @@ internal sealed unsafe class PendingSession : IDisposable
     public Span<byte> EncodeBuffer => _encodeBuffer;
 
     /// <summary>Reads a capability entry, completing a pending (on-disk) read before returning.</summary>
-    public bool TryReadCapability(ref Bytes32 capability, out CapabilityEntry entry)
+    public bool TryReadCapability(ref Bytes32 capability, out CapabilityEntry entry) => TryRead(Capabilities, ref capability, out entry);
+
+    public void WriteCapability(ref Bytes32 capability, ref CapabilityEntry entry) => Write(Capabilities, ref capability, ref entry);
+
+    public void DeleteCapability(ref Bytes32 capability) => Delete(Capabilities, ref capability);
+
+    public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state) => TryRead(Recipients, ref hash, out state);
+
+    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state) => Write(Recipients, ref hash, ref state);
+
+    public void DeleteRecipient(ref Bytes32 hash) => Delete(Recipients, ref hash);
+
+    // The capability and recipient stores hold fixed-size values with FASTER's SimpleFunctions: one read, write and
+    // delete each, completing an on-disk (pending) operation before returning.
+    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, out TValue value)
     {
-        entry = default;
-        var status = Capabilities.Read(ref capability, ref entry);
+        value = default!;
+        var status = session.Read(ref key, ref value);
         if (status.IsPending)
         {
-            Capabilities.CompletePendingWithOutputs(out var outputs, wait: true);
+            session.CompletePendingWithOutputs(out var outputs, wait: true);
             using (outputs)
             {
                 status = outputs.Next() ? outputs.Current.Status : default;
-                entry = outputs.Current.Output;
+                value = outputs.Current.Output;
             }
         }
 
         return status.Found;
     }
 
-    public void WriteCapability(ref Bytes32 capability, ref CapabilityEntry entry)
+    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, ref TValue value)
     {
-        if (Capabilities.Upsert(ref capability, ref entry).IsPending)
+        if (session.Upsert(ref key, ref value).IsPending)
         {
-            Capabilities.CompletePending(wait: true);
+            session.CompletePending(wait: true);
         }
     }
 
-    public void DeleteCapability(ref Bytes32 capability)
+    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key)
     {
-        if (Capabilities.Delete(ref capability).IsPending)
+        if (session.Delete(ref key).IsPending)
         {
-            Capabilities.CompletePending(wait: true);
-        }
-    }
-
-    public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state)
-    {
-        state = default;
-        var status = Recipients.Read(ref hash, ref state);
-        if (status.IsPending)
-        {
-            Recipients.CompletePendingWithOutputs(out var outputs, wait: true);
-            using (outputs)
-            {
-                status = outputs.Next() ? outputs.Current.Status : default;
-                state = outputs.Current.Output;
-            }
-        }
-
-        return status.Found;
-    }
-
-    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state)
-    {
-        if (Recipients.Upsert(ref hash, ref state).IsPending)
-        {
-            Recipients.CompletePending(wait: true);
-        }
-    }
-
-    public void DeleteRecipient(ref Bytes32 hash)
-    {
-        if (Recipients.Delete(ref hash).IsPending)
-        {
-            Recipients.CompletePending(wait: true);
+            session.CompletePending(wait: true);
         }
     }
 
