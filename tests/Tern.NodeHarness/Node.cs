@@ -65,18 +65,9 @@ internal sealed class Node : IAsyncDisposable
             ingest);
         listener.Start();
 
-        var store = await TransitStore.OpenAsync(new TransitStoreOptions
-        {
-            DataDirectory = options.DataDirectory,
-            ChunkSize = 4096,
-            BlobPageSizeBits = 14,
-            BlobMemorySizeBits = 16,
-            BlobSegmentSizeBits = 16,
-            JournalPageSizeBits = 19,
-            JournalMemorySizeBits = 21,
-            JournalSegmentSizeBits = 20,
-            CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointMs),
-        });
+        var storeOptions = TransitStoreOptions.Small(options.DataDirectory);
+        storeOptions.CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointMs);
+        var store = await TransitStore.OpenAsync(storeOptions);
         var resolver = new StaticPeerResolver();
         var transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
         var scheduler = new DeliveryScheduler(store, keys, resolver, transport, new DeliverySchedulerOptions

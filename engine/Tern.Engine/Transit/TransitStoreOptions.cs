@@ -9,6 +9,22 @@ public sealed class TransitStoreOptions
     /// <summary>The protocol's maximum transit expiry (docs/PROTOCOL.md §12): 30 days.</summary>
     public static readonly TimeSpan ProtocolMaxTransit = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Sizes for a store of a few small blobs at a time (a demo, a test, a harness): 4 KiB chunks, 16 KiB pages and a
+    /// 2 MiB journal buffer instead of the defaults' 256 KiB chunks and 32 MiB buffer per expiry bucket.
+    /// </summary>
+    public static TransitStoreOptions Small(string dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        ChunkSize = 4096,
+        BlobPageSizeBits = 14,
+        BlobMemorySizeBits = 16,
+        BlobSegmentSizeBits = 16,
+        JournalPageSizeBits = 19,
+        JournalMemorySizeBits = 21,
+        JournalSegmentSizeBits = 20,
+    };
+
     /// <summary>Directory of the store; <c>transit/</c> is created under it. Required.</summary>
     public string DataDirectory { get; set; } = "";
 

@@ -12,18 +12,13 @@ public static class TransitTestStores
 
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static TransitStoreOptions Options(string directory) => new()
+    public static TransitStoreOptions Options(string directory)
     {
-        DataDirectory = directory,
-        ChunkSize = ChunkSize,
-        BlobPageSizeBits = 14,
-        BlobMemorySizeBits = 16,
-        BlobSegmentSizeBits = 16,
-        JournalPageSizeBits = 19,
-        JournalMemorySizeBits = 21,
-        JournalSegmentSizeBits = 20,
-        CheckpointInterval = Timeout.InfiniteTimeSpan,
-    };
+        var options = TransitStoreOptions.Small(directory);
+        options.ChunkSize = ChunkSize;
+        options.CheckpointInterval = Timeout.InfiniteTimeSpan;
+        return options;
+    }
 
     public static SubmissionRequest Request(DateTimeOffset expiry, string account = "alice", params string[] domains) => new()
     {
