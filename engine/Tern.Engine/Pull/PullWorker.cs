@@ -83,9 +83,11 @@ public sealed partial class PullWorker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(preferences);
         var poll = _pending.Poll(hash, afterCursor, PendingTable.MaxPollLimit);
         var queued = 0;
+        Span<byte> domain = stackalloc byte[DomainName.MaxLength];
         foreach (var reference in poll.References)
         {
-            if (preferences.Lookup(hash, System.Text.Encoding.ASCII.GetBytes(reference.SenderDomain)) == PullPreference.Immediately && TryEnqueue(hash, reference))
+            var length = System.Text.Encoding.ASCII.GetBytes(reference.SenderDomain, domain);
+            if (preferences.Lookup(hash, domain[..length]) == PullPreference.Immediately && TryEnqueue(hash, reference))
             {
                 queued++;
             }
