@@ -3,6 +3,7 @@ using Tern.Engine.Crypto;
 using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
 using Tern.Engine.Pending;
+using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Transports.Udp;
 
@@ -59,7 +60,7 @@ internal sealed class Node : IAsyncDisposable
         var keys = DomainKeySet.Load(keyDirectory);
         var pending = new PendingTable(PendingTableOptions.Small(Path.Combine(options.DataDirectory, "pending")));
         var sink = new PendingTableSink(pending);
-        var ingest = new NotificationIngest(keys, sink, new WhenRequestedPreferences(), new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
+        var ingest = new NotificationIngest(keys, sink, new PullPreferenceTable(), new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
         var listener = new UdpNotificationListener(
             new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = 1 << 20 },
             ingest);

@@ -44,7 +44,7 @@ internal sealed class DemoDomain : IAsyncDisposable
 
     public StaticPeerResolver Peers { get; } = new();
 
-    public DemoPreferences Preferences { get; } = new();
+    public PullPreferenceTable Preferences { get; } = new();
 
     public PendingTable Pending { get; private set; } = null!;
 
