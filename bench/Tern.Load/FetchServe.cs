@@ -61,8 +61,15 @@ internal static class FetchServe
             await File.WriteAllTextAsync(Path.Combine(directory, "big.txt"), cap + "\n");
         }
 
-        var serverOptions = new FetchServerOptions { InlineScheduling = Environment.GetEnvironmentVariable("TERN_FETCH_INLINE") == "1" };
-        serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, httpPort), tls: false) { HttpProtocols = HttpProtocols.Http1 });
+        var serverOptions = new FetchServerOptions
+        {
+            InlineScheduling = Environment.GetEnvironmentVariable("TERN_FETCH_INLINE") == "1",
+        };
+        serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, httpPort), tls: false)
+        {
+            HttpProtocols = HttpProtocols.Http1,
+            Http1 = Environment.GetEnvironmentVariable("TERN_FETCH_HTTP1") == "kestrel" ? Http1Implementation.Kestrel : Http1Implementation.Tern,
+        });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, h2cPort), tls: false) { HttpProtocols = HttpProtocols.Http2 });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, framedPort), tls: false));
         await using var server = new FetchServer(store, serverOptions);

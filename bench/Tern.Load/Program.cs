@@ -31,6 +31,8 @@ switch (args[0])
         TransitCeilings.Blake2b(long.Parse(args[1], inv));
         return 0;
     case "fetch-serve" when args.Length == 8:
+        // As a fetch-serving host does, before any socket exists (see SocketCompletions).
+        Tern.Transports.Fetch.SocketCompletions.PreferInline();
         await FetchServe.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[5], inv), int.Parse(args[6], inv), int.Parse(args[7], inv));
         return 0;
     case "fetch-framed" when args.Length == 5:

@@ -1,5 +1,9 @@
 using Tern.Cli;
 using Tern.Cli.Commands;
+using Tern.Transports.Fetch;
+
+// Before any socket exists: the runtime reads this once (see SocketCompletions).
+SocketCompletions.PreferInline();
 
 const string Usage = """
     tern — store-and-forward messaging engine

@@ -42,7 +42,18 @@ public sealed class FetchFixture : IAsyncDisposable
 
     public Uri H2c => new($"http://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http2).Port}");
 
-    public Uri Https => new($"https://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, tls: true).Port}");
+    public Uri Https => new($"https://127.0.0.1:{Server.GetEndPoint(FetchDoor.Http, tls: true, HttpProtocols.Http1AndHttp2).Port}");
+
+    /// <summary>HTTP/1.1 served by Kestrel's HTTP stack (<see cref="Http"/> is Tern's own HTTP/1.1 door).</summary>
+    public Uri HttpKestrel => new($"http://127.0.0.1:{Bound(l => l.Door == FetchDoor.Http && !l.Tls && l.HttpProtocols == HttpProtocols.Http1 && l.Http1 == Http1Implementation.Kestrel).Port}");
+
+    /// <summary>Tern's own HTTP/1.1 door over TLS.</summary>
+    public Uri Https1 => new($"https://127.0.0.1:{Bound(l => l.Door == FetchDoor.Http && l.Tls && l.HttpProtocols == HttpProtocols.Http1).Port}");
+
+    /// <summary>The HTTP/1.1 listener of <paramref name="implementation"/> in plain text.</summary>
+    public Uri Http1Of(Http1Implementation implementation) => implementation == Http1Implementation.Tern ? Http : HttpKestrel;
+
+    private IPEndPoint Bound(Func<FetchListener, bool> match) => Server.Listeners.First(match).BoundEndPoint!;
 
     public static async Task<FetchFixture> StartAsync(Action<FetchServerOptions>? configure = null, TimeProvider? time = null)
     {
@@ -57,6 +68,8 @@ public sealed class FetchFixture : IAsyncDisposable
         options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http1 });
         options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http2 });
         options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: true));
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: false) { HttpProtocols = HttpProtocols.Http1, Http1 = Http1Implementation.Kestrel });
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, loopback, tls: true) { HttpProtocols = HttpProtocols.Http1 });
         options.Listeners.Add(new FetchListener(FetchDoor.Quic, loopback, tls: true));
         configure?.Invoke(options);
         var logs = new ListLoggerProvider();

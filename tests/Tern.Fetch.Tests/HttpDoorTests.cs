@@ -1,19 +1,25 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Tern.Engine.Protocol;
+using Tern.Transports.Fetch;
 
 namespace Tern.Fetch.Tests;
 
-/// <summary>The HTTP door (docs/PROTOCOL.md §8.1) over HTTP/1.1, h2c and h2 over TLS, against a real Kestrel.</summary>
+/// <summary>
+/// The HTTP door (docs/PROTOCOL.md §8.1) over HTTP/1.1 (Tern's own door and Kestrel's, plain and TLS), h2c and h2 over
+/// TLS, against a real server: both HTTP/1.1 implementations must answer alike.
+/// </summary>
 public sealed class HttpDoorTests
 {
-    public static TheoryData<string> Versions() => new() { "http1", "h2c", "h2-tls", "http1-tls" };
+    public static TheoryData<string> Versions() => new() { "http1", "http1-kestrel", "h2c", "h2-tls", "http1-tls", "http1-tls-kestrel" };
 
     private static (HttpClient Client, Uri Base, Version Version) Client(FetchFixture f, string version) => version switch
     {
         "http1" => (f.HttpClient(HttpVersion.Version11), f.Http, HttpVersion.Version11),
+        "http1-kestrel" => (f.HttpClient(HttpVersion.Version11), f.HttpKestrel, HttpVersion.Version11),
         "h2c" => (f.HttpClient(HttpVersion.Version20), f.H2c, HttpVersion.Version20),
         "h2-tls" => (f.HttpClient(HttpVersion.Version20), f.Https, HttpVersion.Version20),
+        "http1-tls" => (f.HttpClient(HttpVersion.Version11), f.Https1, HttpVersion.Version11),
         _ => (f.HttpClient(HttpVersion.Version11), f.Https, HttpVersion.Version11),
     };
 
@@ -78,13 +84,15 @@ public sealed class HttpDoorTests
         Assert.Equal(content[49_990..], b4);
     }
 
-    [Fact]
-    public async Task Unsatisfiable_range_gives_416_with_the_size()
+    [Theory]
+    [InlineData(Http1Implementation.Tern)]
+    [InlineData(Http1Implementation.Kestrel)]
+    public async Task Unsatisfiable_range_gives_416_with_the_size(Http1Implementation implementation)
     {
         await using var f = await FetchFixture.StartAsync();
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(1000, 3));
         using var client = f.HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http, cap)) { Headers = { Range = new RangeHeaderValue(1000, null) } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http1Of(implementation), cap)) { Headers = { Range = new RangeHeaderValue(1000, null) } };
 
         using var response = await client.SendAsync(request);
 
@@ -93,17 +101,21 @@ public sealed class HttpDoorTests
     }
 
     [Theory]
-    [InlineData("bytes=0-1,5-9")]
-    [InlineData("items=0-5")]
-    [InlineData("bytes=9-5")]
-    [InlineData("bytes=abc")]
-    public async Task Unusable_range_header_is_ignored_and_the_whole_blob_served(string range)
+    [InlineData("bytes=0-1,5-9", Http1Implementation.Tern)]
+    [InlineData("bytes=0-1,5-9", Http1Implementation.Kestrel)]
+    [InlineData("items=0-5", Http1Implementation.Tern)]
+    [InlineData("items=0-5", Http1Implementation.Kestrel)]
+    [InlineData("bytes=9-5", Http1Implementation.Tern)]
+    [InlineData("bytes=9-5", Http1Implementation.Kestrel)]
+    [InlineData("bytes=abc", Http1Implementation.Tern)]
+    [InlineData("bytes=abc", Http1Implementation.Kestrel)]
+    public async Task Unusable_range_header_is_ignored_and_the_whole_blob_served(string range, Http1Implementation implementation)
     {
         await using var f = await FetchFixture.StartAsync();
         var content = FetchFixture.Bytes(1000, 4);
         var (cap, _) = await f.SubmitAsync(content);
         using var client = f.HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http, cap));
+        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http1Of(implementation), cap));
         request.Headers.TryAddWithoutValidation("Range", range);
 
         using var response = await client.SendAsync(request);
@@ -131,14 +143,16 @@ public sealed class HttpDoorTests
         Assert.Equal(Tern.Engine.Transit.DeliveryState.Pending, f.StateOf(cap));
     }
 
-    [Fact]
-    public async Task If_none_match_with_the_etag_gives_304()
+    [Theory]
+    [InlineData(Http1Implementation.Tern)]
+    [InlineData(Http1Implementation.Kestrel)]
+    public async Task If_none_match_with_the_etag_gives_304(Http1Implementation implementation)
     {
         await using var f = await FetchFixture.StartAsync();
         var content = FetchFixture.Bytes(100, 6);
         var (cap, _) = await f.SubmitAsync(content);
         using var client = f.HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http, cap));
+        using var request = new HttpRequestMessage(HttpMethod.Get, BlobUri(f.Http1Of(implementation), cap));
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"" + FetchFixture.Hash(content) + "\""));
 
         using var response = await client.SendAsync(request);
@@ -146,8 +160,10 @@ public sealed class HttpDoorTests
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Unknown_expired_retracted_and_malformed_capabilities_get_the_identical_404()
+    [Theory]
+    [InlineData(Http1Implementation.Tern)]
+    [InlineData(Http1Implementation.Kestrel)]
+    public async Task Unknown_expired_retracted_and_malformed_capabilities_get_the_identical_404(Http1Implementation implementation)
     {
         var time = new ManualTime(DateTimeOffset.UtcNow);
         await using var f = await FetchFixture.StartAsync(time: time);
@@ -171,7 +187,7 @@ public sealed class HttpDoorTests
         var answers = new List<string>();
         foreach (var path in paths)
         {
-            using var response = await client.GetAsync(new Uri(f.Http, path));
+            using var response = await client.GetAsync(new Uri(f.Http1Of(implementation), path));
             var headers = response.Headers.Concat(response.Content.Headers)
                 .Where(h => h.Key != "Date")
                 .OrderBy(h => h.Key, StringComparer.Ordinal)
@@ -183,14 +199,16 @@ public sealed class HttpDoorTests
         Assert.All(answers, a => Assert.Equal(answers[0], a));
     }
 
-    [Fact]
-    public async Task Other_methods_get_405_with_allow()
+    [Theory]
+    [InlineData(Http1Implementation.Tern)]
+    [InlineData(Http1Implementation.Kestrel)]
+    public async Task Other_methods_get_405_with_allow(Http1Implementation implementation)
     {
         await using var f = await FetchFixture.StartAsync();
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(10, 9));
         using var client = f.HttpClient();
 
-        using var response = await client.PostAsync(BlobUri(f.Http, cap), new ByteArrayContent([1]));
+        using var response = await client.PostAsync(BlobUri(f.Http1Of(implementation), cap), new ByteArrayContent([1]));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));

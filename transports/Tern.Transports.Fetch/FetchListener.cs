@@ -34,6 +34,12 @@ public sealed class FetchListener
     /// </summary>
     public HttpProtocols HttpProtocols { get; init; } = HttpProtocols.Http1AndHttp2;
 
+    /// <summary>
+    /// The implementation behind an HTTP listener that speaks HTTP/1.1 only (<see cref="HttpProtocols"/> = Http1).
+    /// Defaults to Tern's own door; listeners that offer HTTP/2 always use Kestrel's HTTP stack.
+    /// </summary>
+    public Http1Implementation Http1 { get; init; } = Http1Implementation.Tern;
+
     /// <summary>The address actually bound, once the server has started.</summary>
     public IPEndPoint? BoundEndPoint { get; internal set; }
 

@@ -36,4 +36,7 @@ internal static partial class FetchLog
 
     [LoggerMessage(10, LogLevel.Warning, "QUIC fetch door: accepting a connection failed.")]
     public static partial void QuicAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "Socket completions run {Where} ({Variable}={Value}).")]
+    public static partial void SocketCompletionMode(ILogger logger, string where, string variable, string? value);
 }

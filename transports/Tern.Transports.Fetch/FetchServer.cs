@@ -13,6 +13,7 @@ using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Framed;
 using Tern.Transports.Fetch.Http;
+using Tern.Transports.Fetch.Http.Http1;
 using Tern.Transports.Fetch.Quic;
 
 namespace Tern.Transports.Fetch;
@@ -32,6 +33,9 @@ public sealed class FetchServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly List<(FetchListener Listener, ListenOptions Kestrel)> _bound = [];
     private readonly BlobReader _reader;
+    private readonly BlobHeaderCache _headers;
+    private readonly BlobBodyWriter _body;
+    private readonly ConnectionDeadlines _deadlines = new();
     private WebApplication? _app;
     private QuicFetchDoor? _quic;
 
@@ -48,6 +52,8 @@ public sealed class FetchServer : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         Coverage = new FetchCoverage(store, options.MaxTrackedPartialFetches, _logger);
         _reader = new BlobReader(store, options.MaxCachedBlobSize, options.BlobCacheBytes);
+        _headers = new BlobHeaderCache(options.MaxCachedHeaders, _time);
+        _body = new BlobBodyWriter(store, _reader, Coverage, options.ReadSize, _logger);
     }
 
     /// <summary>The §9 tracker shared by every door.</summary>
@@ -86,7 +92,12 @@ public sealed class FetchServer : IAsyncDisposable
         builder.Services.AddSingleton(_options);
         builder.Services.AddSingleton(Coverage);
         builder.Services.AddSingleton(_reader);
+        builder.Services.AddSingleton(_headers);
+        builder.Services.AddSingleton(_body);
+        builder.Services.AddSingleton(_deadlines);
+        builder.Services.AddSingleton(new HttpDateField(_time));
         builder.Services.AddSingleton<FramedFetchHandler>();
+        builder.Services.AddSingleton<Http1BlobHandler>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel)
             .UseSockets(sockets =>
             {
@@ -94,9 +105,11 @@ public sealed class FetchServer : IAsyncDisposable
                 sockets.UnsafePreferInlineScheduling = _options.InlineScheduling;
             });
         _app = builder.Build();
-        var door = new HttpBlobDoor(_store, _reader, Coverage, _options, _time, _logger);
+        var door = new HttpBlobDoor(_store, _headers, _body);
         _app.Run(door.HandleAsync);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        FetchLog.SocketCompletionMode(_logger, SocketCompletions.IsInline ? "inline on the event thread" : "on the thread pool", SocketCompletions.InlineVariable,
+            Environment.GetEnvironmentVariable(SocketCompletions.InlineVariable));
         foreach (var (listener, kestrel) in _bound)
         {
             listener.BoundEndPoint = kestrel.IPEndPoint;
@@ -149,7 +162,13 @@ public sealed class FetchServer : IAsyncDisposable
                 listen.Protocols = listener.HttpProtocols;
                 if (listener.Tls)
                 {
+                    // ALPN follows listen.Protocols: http/1.1 alone on an HTTP/1.1 listener.
                     listen.UseHttps(_options.Certificate!);
+                }
+
+                if (listener.HttpProtocols == HttpProtocols.Http1 && listener.Http1 == Http1Implementation.Tern)
+                {
+                    listen.UseConnectionHandler<Http1BlobHandler>();
                 }
             });
         }
@@ -183,5 +202,7 @@ public sealed class FetchServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
             _app = null;
         }
+
+        _deadlines.Dispose();
     }
 }

@@ -60,6 +60,21 @@ public sealed class FetchServerOptions
     /// <summary>Capabilities whose HTTP header strings (ETag, Expires, Cache-Control) are kept ready. Defaults to 100 000.</summary>
     public int MaxCachedHeaders { get; set; } = 100_000;
 
+    /// <summary>Largest request head (request line and headers) Tern's HTTP/1.1 door reads; a longer one gets 431. Defaults to 8 KiB.</summary>
+    public int MaxRequestHeadersSize { get; set; } = 8 * 1024;
+
+    /// <summary>Largest request body Tern's HTTP/1.1 door reads and discards (a GET has no use for one); a larger one gets 413. Defaults to 64 KiB.</summary>
+    public int MaxDiscardedRequestBody { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How long Tern's HTTP/1.1 door keeps an idle connection between requests, and how long one flush of a response
+    /// may wait on a client that does not read. Defaults to 130 s (Kestrel's keep-alive timeout).
+    /// </summary>
+    public TimeSpan Http1KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>How long a request head may take to arrive in full, from its first byte, on Tern's HTTP/1.1 door. Defaults to 30 s.</summary>
+    public TimeSpan Http1RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The signed descriptor document (§6.2) answered to <c>descriptor_request</c>; none by default.</summary>
     public ReadOnlyMemory<byte> DescriptorDocument { get; set; }
 
@@ -103,6 +118,16 @@ public sealed class FetchServerOptions
         if (ReadSize < 4096 || MaxConnectionOutputBuffer < 65536 || MaxTrackedPartialFetches < 0 || MaxCachedHeaders < 1 || MaxCachedBlobSize < 0 || BlobCacheBytes < 0)
         {
             throw new InvalidOperationException("FetchServerOptions: ReadSize must be ≥ 4096, MaxConnectionOutputBuffer ≥ 65536, MaxTrackedPartialFetches ≥ 0 and MaxCachedHeaders ≥ 1.");
+        }
+
+        if (MaxRequestHeadersSize is < 1024 or > 1024 * 1024 || MaxDiscardedRequestBody < 0)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.MaxRequestHeadersSize must be 1 KiB–1 MiB (got {MaxRequestHeadersSize}) and MaxDiscardedRequestBody ≥ 0 (got {MaxDiscardedRequestBody}).");
+        }
+
+        if (Http1KeepAliveTimeout < TimeSpan.FromSeconds(1) || Http1RequestHeadersTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException("FetchServerOptions.Http1KeepAliveTimeout and Http1RequestHeadersTimeout must be at least 1 s.");
         }
 
         if (DescriptorDocument.Length > FrameLimits.MaxDescriptorPayloadSize)

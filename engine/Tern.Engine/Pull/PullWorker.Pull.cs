@@ -188,7 +188,9 @@ public sealed partial class PullWorker
             }
         }
 
-        _messages.Commit(hash, capability, reference.SenderDomain, size, reference.PayloadHash, reference.MimeHint);
+        // The commit blocks on fsyncs: off to the thread pool, so a host running socket completions inline never has
+        // its socket event thread wait on the disk.
+        await Task.Run(() => _messages.Commit(hash, capability, reference.SenderDomain, size, reference.PayloadHash, reference.MimeHint), cancellationToken).ConfigureAwait(false);
         return (PullOutcome.Stored, attempts);
     }
 }

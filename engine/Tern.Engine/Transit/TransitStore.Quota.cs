@@ -12,9 +12,10 @@ public sealed partial class TransitStore
             throw new ArgumentException("Account must be 1–255 UTF-8 bytes.", nameof(request));
         }
 
-        if (request.MimeHint is not null && Encoding.UTF8.GetByteCount(request.MimeHint) > 255)
+        // A media type (RFC 6838) is printable ASCII; the fetch doors send the hint back as a header value.
+        if (request.MimeHint is not null && (request.MimeHint.Length > 255 || request.MimeHint.AsSpan().ContainsAnyExceptInRange(' ', '~')))
         {
-            throw new ArgumentException("MimeHint must be at most 255 UTF-8 bytes.", nameof(request));
+            throw new ArgumentException("MimeHint must be at most 255 characters of printable ASCII (a media type such as text/plain).", nameof(request));
         }
 
         var recipients = request.Recipients;

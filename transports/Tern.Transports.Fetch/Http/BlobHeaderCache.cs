@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -44,8 +45,10 @@ internal sealed class BlobHeaderCache
     internal sealed class Entry
     {
         private readonly DateTimeOffset _expiry;
+        private readonly string? _mimeHint;
         private long _second = long.MinValue;
         private string _cacheControl = "";
+        private byte[] _http1Fields = [];
 
         public Entry(in BlobInfo blob)
         {
@@ -53,6 +56,7 @@ internal sealed class BlobHeaderCache
             _expiry = blob.TransitExpiry;
             ETag = MakeETag(blob.PayloadHash);
             Expires = blob.TransitExpiry.ToString("R", CultureInfo.InvariantCulture);
+            _mimeHint = string.IsNullOrEmpty(blob.MimeHint) || blob.MimeHint.AsSpan().ContainsAnyExceptInRange(' ', '~') ? null : blob.MimeHint;
         }
 
         public Bytes32 PayloadHash { get; }
@@ -66,6 +70,12 @@ internal sealed class BlobHeaderCache
         /// <summary><c>public, max-age=&lt;seconds to expiry&gt;, immutable</c>.</summary>
         public string CacheControl => Volatile.Read(ref _cacheControl);
 
+        /// <summary>
+        /// The same fields as HTTP/1.1 header lines, ready to copy: ETag, Cache-Control, Expires, Accept-Ranges and the
+        /// MIME hint (when it is a clean header value), each ending in CRLF.
+        /// </summary>
+        public ReadOnlySpan<byte> Http1Fields => Volatile.Read(ref _http1Fields);
+
         public void Refresh(DateTimeOffset now)
         {
             var second = now.ToUnixTimeSeconds();
@@ -75,7 +85,10 @@ internal sealed class BlobHeaderCache
             }
 
             var maxAge = Math.Max(0, (long)(_expiry - now).TotalSeconds);
-            Volatile.Write(ref _cacheControl, string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}, immutable"));
+            var cacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}, immutable");
+            var mime = _mimeHint is null ? "" : $"Tern-Mime-Hint: {_mimeHint}\r\n";
+            Volatile.Write(ref _cacheControl, cacheControl);
+            Volatile.Write(ref _http1Fields, Encoding.ASCII.GetBytes($"ETag: {ETag}\r\nCache-Control: {cacheControl}\r\nExpires: {Expires}\r\nAccept-Ranges: bytes\r\n{mime}"));
             Volatile.Write(ref _second, second);
         }
 

@@ -24,20 +24,14 @@ internal sealed class HttpBlobDoor
     private static readonly StringValues NoStore = new("no-store");
 
     private readonly TransitStore _store;
-    private readonly BlobReader _reader;
-    private readonly FetchCoverage _coverage;
-    private readonly int _readSize;
     private readonly BlobHeaderCache _headers;
-    private readonly ILogger _logger;
+    private readonly BlobBodyWriter _body;
 
-    public HttpBlobDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, TimeProvider time, ILogger logger)
+    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body)
     {
         _store = store;
-        _reader = reader;
-        _coverage = coverage;
-        _readSize = options.ReadSize;
-        _headers = new BlobHeaderCache(options.MaxCachedHeaders, time);
-        _logger = logger;
+        _headers = headers;
+        _body = body;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -78,109 +72,35 @@ internal sealed class HttpBlobDoor
             headers["Tern-Mime-Hint"] = blob.MimeHint;
         }
 
-        if (Matches(request.Headers.IfNoneMatch, etag))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        long start = 0, end = blob.Size;
         var range = request.Headers.Range;
         var ifRange = request.Headers.IfRange;
-        if (range.Count == 1 && (ifRange.Count == 0 || string.Equals(ifRange.ToString(), etag, StringComparison.Ordinal)))
+        var plan = BlobResponsePlan.Make(blob.Size, etag, request.Headers.IfNoneMatch.ToString(), range.Count == 1, range.ToString(), ifRange.Count > 0, ifRange.ToString());
+        switch (plan.Answer)
         {
-            switch (ByteRange.Parse(range.ToString(), blob.Size, out start, out end))
-            {
-                case ByteRangeKind.Unsatisfiable:
-                    response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                    headers.ContentRange = "bytes */" + blob.Size.ToString(CultureInfo.InvariantCulture);
-                    response.ContentLength = 0;
-                    return;
-                case ByteRangeKind.Partial:
-                    response.StatusCode = StatusCodes.Status206PartialContent;
-                    headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end - 1}/{blob.Size}");
-                    break;
-            }
+            case BlobAnswer.NotModified:
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            case BlobAnswer.RangeNotSatisfiable:
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                headers.ContentRange = "bytes */" + blob.Size.ToString(CultureInfo.InvariantCulture);
+                response.ContentLength = 0;
+                return;
+            case BlobAnswer.Partial:
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {plan.Start}-{plan.End - 1}/{blob.Size}");
+                break;
         }
 
         headers.ContentType = OctetStream;
-        response.ContentLength = end - start;
+        response.ContentLength = plan.End - plan.Start;
         if (head)
         {
             return;
         }
 
-        await WriteBodyAsync(context, capability, blob, start, end).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Writes [<paramref name="start"/>, <paramref name="end"/>) and records what was handed to the connection (§9), so a
-    /// response cut half way still counts its first part and a resumed range can complete the coverage.
-    /// </summary>
-    private async Task WriteBodyAsync(HttpContext context, FetchCapability capability, BlobInfo blob, long start, long end)
-    {
-        var writer = context.Response.BodyWriter;
-        var cancellationToken = context.RequestAborted;
-        var flushed = start;
-        try
+        if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, null, Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false))
         {
-            if (end - start <= 4096)
-            {
-                // Small blobs: read straight into the response's own buffer, no copy of ours.
-                var count = (int)(end - start);
-                var memory = writer.GetMemory(Math.Max(count, 1));
-                var read = count == 0 ? 0 : await _reader.ReadAsync(capability, blob, start, memory[..count], cancellationToken).ConfigureAwait(false);
-                if (read != count)
-                {
-                    context.Abort();
-                    return;
-                }
-
-                writer.Advance(count);
-                flushed = end;
-                return;
-            }
-
-            // Large blobs: each store read lands in the response pipe's own memory (one copy, page cache to pipe),
-            // then a flush for backpressure.
-            var position = start;
-            while (position < end)
-            {
-                var want = (int)Math.Min(_readSize, end - position);
-                var memory = writer.GetMemory(want);
-                var read = await _store.ReadAsync(capability, position, memory[..Math.Min(want, memory.Length)], cancellationToken).ConfigureAwait(false);
-                if (read <= 0)
-                {
-                    // Reclaimed mid-response: the Content-Length can no longer be honoured, so abort the connection.
-                    context.Abort();
-                    return;
-                }
-
-                // Handed to the connection: counted (§9), even if the flush then fails part way — the fetcher may
-                // have received some of it, and its resumed range must be able to complete the coverage.
-                writer.Advance(read);
-                position += read;
-                flushed = position;
-                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (result.IsCanceled || result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-            FetchLog.HttpWriteFailed(_logger, ex);
-        }
-        finally
-        {
-            if (flushed > start || (blob.Size == 0 && flushed == end))
-            {
-                _coverage.Record(capability, blob, start, flushed);
-            }
+            context.Abort();
         }
     }
 
@@ -190,27 +110,5 @@ internal sealed class HttpBlobDoor
         response.StatusCode = StatusCodes.Status404NotFound;
         response.Headers.CacheControl = NoStore;
         response.ContentLength = 0;
-    }
-
-    private static bool Matches(StringValues ifNoneMatch, string etag)
-    {
-        foreach (var value in ifNoneMatch)
-        {
-            if (value is null)
-            {
-                continue;
-            }
-
-            foreach (var part in value.AsSpan().Split(','))
-            {
-                var candidate = value.AsSpan(part).Trim();
-                if (candidate.SequenceEqual("*") || candidate.SequenceEqual(etag) || (candidate.StartsWith("W/") && candidate[2..].SequenceEqual(etag)))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 }

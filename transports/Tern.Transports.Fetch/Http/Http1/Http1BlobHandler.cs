@@ -1,0 +1,126 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Tern.Engine.Transit;
+
+namespace Tern.Transports.Fetch.Http.Http1;
+
+/// <summary>
+/// Tern's own HTTP/1.1 blob door on a Kestrel connection handler: the same answers as the Kestrel door
+/// (<see cref="HttpBlobDoor"/>; the same <see cref="BlobResponsePlan"/>, header strings and body writer) without
+/// Kestrel's general HTTP machinery, for listeners that speak HTTP/1.1 only. A request costs a head parse over the
+/// input buffer, one copy of ready-made header bytes, and the body; the batch of pipelined requests one read brought
+/// is flushed once. Only <c>GET</c> and <c>HEAD</c> exist here; a request body is read and discarded (up to a limit).
+/// </summary>
+internal sealed class Http1BlobHandler : ConnectionHandler
+{
+    private readonly TransitStore _store;
+    private readonly BlobHeaderCache _headers;
+    private readonly BlobBodyWriter _body;
+    private readonly HttpDateField _date;
+    private readonly ConnectionDeadlines _deadlines;
+    private readonly FetchServerOptions _options;
+
+    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options)
+    {
+        _store = store;
+        _headers = headers;
+        _body = body;
+        _date = date;
+        _deadlines = deadlines;
+        _options = options;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        using var deadline = _deadlines.Track(connection);
+        await new Http1Connection(connection, this, _options, deadline).RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The answer to a request that cannot be read; the connection closes after it.</summary>
+    public void WriteError(PipeWriter output, int status)
+    {
+        var head = new Http1ResponseHead(output, status, Http1ResponseHead.FixedCapacity);
+        head.Append(_date.Current);
+        head.Append("Content-Length: 0\r\n"u8);
+        head.Complete(keepAlive: false, http10: false);
+    }
+
+    /// <summary>Answers one request; completes synchronously when the blob's index record and bytes are in memory.</summary>
+    public async ValueTask<Http1Outcome> AnswerAsync(PipeWriter output, Http1Work work, ConnectionDeadlines.Deadline deadline, CancellationToken cancellationToken)
+    {
+        var keep = work.KeepAlive ? Http1Outcome.KeepAlive : Http1Outcome.Close;
+        if (work.Method == Http1Method.Other)
+        {
+            var head = new Http1ResponseHead(output, 405, Http1ResponseHead.FixedCapacity);
+            head.Append(_date.Current);
+            head.Append("Allow: GET, HEAD\r\nContent-Length: 0\r\n"u8);
+            head.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        var lookup = work.IsBlobPath ? _store.GetBlobAsync(work.Capability) : default;
+        var found = !work.IsBlobPath ? null : lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.ConfigureAwait(false);
+        if (found is not { } blob)
+        {
+            // The one answer for every capability that cannot be served (§8): no detail, not cacheable.
+            var head = new Http1ResponseHead(output, 404, Http1ResponseHead.FixedCapacity);
+            head.Append(_date.Current);
+            head.Append("Cache-Control: no-store\r\nContent-Length: 0\r\n"u8);
+            head.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        var entry = _headers.Get(work.Capability, blob);
+        var plan = BlobResponsePlan.Make(blob.Size, entry.ETag, work.IfNoneMatch, work.HasRange, work.Range, work.HasIfRange, work.IfRange);
+        if (!WriteHead(output, work, blob.Size, plan, entry.Http1Fields) || work.Method == Http1Method.Head)
+        {
+            return keep;
+        }
+
+        var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, deadline, _options.Http1KeepAliveTimeout, cancellationToken).ConfigureAwait(false);
+        return written ? keep : Http1Outcome.Abort;
+    }
+
+    /// <summary>Writes the response head; returns whether a body follows (200 and 206).</summary>
+    private bool WriteHead(PipeWriter output, in Http1Work work, long size, BlobResponsePlan plan, ReadOnlySpan<byte> fields)
+    {
+        var status = plan.Answer switch
+        {
+            BlobAnswer.Whole => 200,
+            BlobAnswer.Partial => 206,
+            BlobAnswer.NotModified => 304,
+            _ => 416,
+        };
+        var head = new Http1ResponseHead(output, status, Http1ResponseHead.FixedCapacity + fields.Length);
+        head.Append(_date.Current);
+        switch (plan.Answer)
+        {
+            case BlobAnswer.NotModified:
+                break;
+            case BlobAnswer.RangeNotSatisfiable:
+                head.Append("Content-Range: bytes */"u8);
+                head.AppendNumber(size);
+                head.Append("\r\nContent-Length: 0\r\n"u8);
+                break;
+            default:
+                head.Append("Content-Type: application/octet-stream\r\n"u8);
+                head.AppendField("Content-Length: "u8, plan.End - plan.Start);
+                if (plan.Answer == BlobAnswer.Partial)
+                {
+                    head.Append("Content-Range: bytes "u8);
+                    head.AppendNumber(plan.Start);
+                    head.Append("-"u8);
+                    head.AppendNumber(plan.End - 1);
+                    head.Append("/"u8);
+                    head.AppendNumber(size);
+                    head.Append("\r\n"u8);
+                }
+
+                break;
+        }
+
+        head.Append(fields);
+        head.Complete(work.KeepAlive, work.IsHttp10);
+        return status is 200 or 206;
+    }
+}

@@ -1,0 +1,56 @@
+using Tern.Engine.Protocol;
+
+namespace Tern.Transports.Fetch.Http.Http1;
+
+/// <summary>
+/// What the door keeps of one parsed request across awaits (the parsed spans die with the input buffer): the
+/// capability decoded, the conditional headers as strings only when present (they are rare; the common request
+/// allocates nothing).
+/// </summary>
+internal readonly record struct Http1Work(
+    Http1Method Method,
+    bool IsBlobPath,
+    FetchCapability Capability,
+    bool KeepAlive,
+    bool IsHttp10,
+    bool HasRange,
+    string? Range,
+    bool HasIfRange,
+    string? IfRange,
+    string? IfNoneMatch)
+{
+    private static ReadOnlySpan<byte> Prefix => "/v1/blobs/"u8;
+
+    /// <summary>Copies out what the door needs of <paramref name="request"/>.</summary>
+    public static Http1Work From(in Http1Request request)
+    {
+        var path = request.Path;
+        var isBlob = false;
+        FetchCapability capability = default;
+        if (path.StartsWith(Prefix) && path.Length - Prefix.Length <= 64)
+        {
+            Span<char> text = stackalloc char[64];
+            var encoded = path[Prefix.Length..];
+            if (System.Text.Ascii.ToUtf16(encoded, text, out var written) == System.Buffers.OperationStatus.Done)
+            {
+                isBlob = FetchCapability.TryParse(text[..written], out capability);
+            }
+        }
+
+        var hasRange = request.RangeCount == 1;
+        return new Http1Work(
+            request.Method,
+            isBlob,
+            capability,
+            request.KeepAlive,
+            request.IsHttp10,
+            hasRange,
+            hasRange ? AsciiString(request.Range) : null,
+            request.HasIfRange,
+            request.HasIfRange ? AsciiString(request.IfRange) : null,
+            request.IfNoneMatchCount == 1 ? AsciiString(request.IfNoneMatch) : null);
+    }
+
+    /// <summary>Header bytes as a string (Latin-1, so obs-text survives and simply never matches).</summary>
+    private static string AsciiString(ReadOnlySpan<byte> value) => System.Text.Encoding.Latin1.GetString(value);
+}
