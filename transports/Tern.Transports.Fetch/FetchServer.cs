@@ -3,6 +3,7 @@ using System.Net.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,8 @@ public sealed class FetchServer : IAsyncDisposable
     private readonly BlobHeaderCache _headers;
     private readonly BlobBodyWriter _body;
     private readonly ConnectionDeadlines _deadlines = new();
-    private WebApplication? _app;
+    private readonly HttpDateField _date;
+    private readonly List<WebApplication> _apps = [];
     private QuicFetchDoor? _quic;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -54,6 +56,7 @@ public sealed class FetchServer : IAsyncDisposable
         _reader = new BlobReader(store, options.MaxCachedBlobSize, options.BlobCacheBytes);
         _headers = new BlobHeaderCache(options.MaxCachedHeaders, _time);
         _body = new BlobBodyWriter(store, _reader, Coverage, options.ReadSize, _logger);
+        _date = new HttpDateField(_time);
     }
 
     /// <summary>The §9 tracker shared by every door.</summary>
@@ -85,29 +88,23 @@ public sealed class FetchServer : IAsyncDisposable
     /// <summary>Binds every listener and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton(_loggerFactory);
-        builder.Services.AddSingleton(_store);
-        builder.Services.AddSingleton(_options);
-        builder.Services.AddSingleton(Coverage);
-        builder.Services.AddSingleton(_reader);
-        builder.Services.AddSingleton(_headers);
-        builder.Services.AddSingleton(_body);
-        builder.Services.AddSingleton(_deadlines);
-        builder.Services.AddSingleton(new HttpDateField(_time));
-        builder.Services.AddSingleton<FramedFetchHandler>();
-        builder.Services.AddSingleton<Http1BlobHandler>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(ConfigureKestrel)
-            .UseSockets(sockets =>
-            {
-                sockets.MaxWriteBufferSize = _options.MaxConnectionOutputBuffer;
-                sockets.UnsafePreferInlineScheduling = _options.InlineScheduling;
-            });
-        _app = builder.Build();
-        var door = new HttpBlobDoor(_store, _headers, _body);
-        _app.Run(door.HandleAsync);
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Two Kestrel servers, each only when it has listeners: the doors Tern drives itself (framed, Tern's HTTP/1.1)
+        // on one, with pipe continuations run inline (their connection code never blocks, and a response then goes to
+        // the socket without a thread switch); Kestrel's HTTP stack (HTTP/2, Kestrel's HTTP/1.1) on the other, on the
+        // thread pool as configured, where its HTTP/2 frame writer batches.
+        var direct = _options.Listeners.Where(IsDirect).ToList();
+        var kestrelHttp = _options.Listeners.Where(l => l.Door == FetchDoor.Http && !IsDirect(l)).ToList();
+        if (direct.Count > 0)
+        {
+            _apps.Add(await StartAppAsync(direct, _options.InlineDirectDoors, http: null, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (kestrelHttp.Count > 0)
+        {
+            var door = new HttpBlobDoor(_store, _headers, _body);
+            _apps.Add(await StartAppAsync(kestrelHttp, _options.InlineScheduling, door.HandleAsync, cancellationToken).ConfigureAwait(false));
+        }
+
         FetchLog.SocketCompletionMode(_logger, SocketCompletions.IsInline ? "inline on the event thread" : "on the thread pool", SocketCompletions.InlineVariable,
             Environment.GetEnvironmentVariable(SocketCompletions.InlineVariable));
         foreach (var (listener, kestrel) in _bound)
@@ -126,11 +123,46 @@ public sealed class FetchServer : IAsyncDisposable
         }
     }
 
-    private void ConfigureKestrel(KestrelServerOptions kestrel)
+    /// <summary>Framed listeners and HTTP/1.1-only listeners served by Tern's own door.</summary>
+    private static bool IsDirect(FetchListener listener) =>
+        listener.Door == FetchDoor.Framed || (listener.Door == FetchDoor.Http && listener.HttpProtocols == HttpProtocols.Http1 && listener.Http1 == Http1Implementation.Tern);
+
+    private async Task<WebApplication> StartAppAsync(List<FetchListener> listeners, bool inline, RequestDelegate? http, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton(_store);
+        builder.Services.AddSingleton(_options);
+        builder.Services.AddSingleton(Coverage);
+        builder.Services.AddSingleton(_reader);
+        builder.Services.AddSingleton(_headers);
+        builder.Services.AddSingleton(_body);
+        builder.Services.AddSingleton(_deadlines);
+        builder.Services.AddSingleton(_date);
+        builder.Services.AddSingleton<FramedFetchHandler>();
+        builder.Services.AddSingleton<Http1BlobHandler>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, listeners))
+            .UseSockets(sockets =>
+            {
+                sockets.MaxWriteBufferSize = _options.MaxConnectionOutputBuffer;
+                sockets.UnsafePreferInlineScheduling = inline;
+            });
+        var app = builder.Build();
+        if (http is not null)
+        {
+            app.Run(http);
+        }
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return app;
+    }
+
+    private void ConfigureKestrel(KestrelServerOptions kestrel, List<FetchListener> listeners)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxResponseBufferSize = _options.MaxConnectionOutputBuffer;
-        foreach (var listener in _options.Listeners)
+        foreach (var listener in listeners)
         {
             if (listener.Door == FetchDoor.Quic)
             {
@@ -183,9 +215,9 @@ public sealed class FetchServer : IAsyncDisposable
             _quic = null;
         }
 
-        if (_app is not null)
+        foreach (var app in _apps)
         {
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -197,11 +229,12 @@ public sealed class FetchServer : IAsyncDisposable
             await StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
-        if (_app is not null)
+        foreach (var app in _apps)
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _apps.Clear();
 
         _deadlines.Dispose();
     }

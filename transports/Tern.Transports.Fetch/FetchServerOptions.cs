@@ -44,12 +44,18 @@ public sealed class FetchServerOptions
     public int MaxTrackedPartialFetches { get; set; } = 100_000;
 
     /// <summary>
-    /// Runs socket completions and the doors' code inline on Kestrel's I/O threads instead of hopping to the thread
-    /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). Safe because the doors never block (store reads are
-    /// asynchronous, the index lock is held for a lookup). Defaults to false: on one core it saved little CPU per
-    /// HTTP/1.1 request and cut h2c throughput to about a third (perf-reports/fetch.md).
+    /// Runs the pipe continuations of Kestrel's HTTP stack (HTTP/2 listeners and Kestrel's HTTP/1.1) inline on the
+    /// socket threads instead of on the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). Defaults to false:
+    /// on one core it cut h2c throughput to about half, as Kestrel's HTTP/2 frame writer stops batching.
     /// </summary>
     public bool InlineScheduling { get; set; }
+
+    /// <summary>
+    /// The same for the doors Tern drives itself (framed, Tern's HTTP/1.1), which run on a Kestrel server of their own.
+    /// Safe because their connection code never blocks (store reads are asynchronous, the index lock covers a lookup).
+    /// Defaults to true: a response then reaches the socket without a thread switch.
+    /// </summary>
+    public bool InlineDirectDoors { get; set; } = true;
 
     /// <summary>Blobs up to this size are kept in the small-blob cache after their first read. Defaults to 64 KiB; 0 disables it.</summary>
     public int MaxCachedBlobSize { get; set; } = 64 * 1024;
