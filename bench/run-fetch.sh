@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetch door benchmarks, each beside nginx serving the same blobs as files, in the same script, back to back.
 # Every server is pinned to core 0 (taskset), every load tool to core 1. Three alternating pairs per figure, medians.
-#  (a) 1 KiB blobs over HTTP/1.1: wrk, $CONNS connections, nginx (1 worker) then Tern. Target Tern/nginx >= 1.0.
+#  (a) 1 KiB blobs over HTTP/1.1: wrk, $CONNS connections, nginx (1 worker), Tern's HTTP/1.1 door, then the same blob
+#      door behind Kestrel's HTTP/1.1 stack (same process). Target Tern/nginx >= 1.0.
 #  (b) 1 KiB blobs over h2c: h2load, 8 connections x 8 streams, nginx then Tern (no target; reported).
 #  (c) 1 KiB blobs over the framed door, 64 in flight on one connection (bench/Tern.Load fetch-framed), right after
 #      Tern's HTTP/1.1 run of the same pair. Target framed/HTTP-1.1 >= 2.0.
@@ -19,7 +20,7 @@ inflight=64
 pairs="${FETCH_PAIRS:-3}"
 server_core="${SERVER_CORE:-0}"
 load_core="${LOAD_CORE:-1}"
-t_h1=18080 t_h2=18081 t_framed=18082 n_h1=18090 n_h2=18091
+t_h1=18080 t_h2=18081 t_framed=18082 t_h1k=18083 n_h1=18090 n_h2=18091
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 for tool in nginx wrk h2load curl taskset; do command -v "$tool" >/dev/null || { echo "$tool missing (make bench-deps)"; exit 1; }; done
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-fetch-XXXXXX")
@@ -44,7 +45,7 @@ load_before=$(loadavg)
 # instead of ten times it (otherwise the door's code can stay unoptimised tier 0 for many seconds under load).
 # Servers: Tern (store filled with $blobs blobs of 1 KiB and one of $big_mib MiB, the same bytes as files for nginx).
 taskset -c "$server_core" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 \
-  dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed > "$work/tern.log" 2>&1 &
+  dotnet "$load" fetch-serve "$work" "$blobs" 1024 "$big_mib" $t_h1 $t_h2 $t_framed $t_h1k > "$work/tern.log" 2>&1 &
 tern_pid=$!
 for _ in $(seq 1 600); do grep -q READY "$work/tern.log" 2>/dev/null && break; kill -0 "$tern_pid" 2>/dev/null || { cat "$work/tern.log"; exit 1; }; sleep 1; done
 grep -q READY "$work/tern.log" || { echo "Tern did not start"; cat "$work/tern.log"; exit 1; }
@@ -61,7 +62,7 @@ big=$(cat "$work/big.txt")
 sed "s#^#http://127.0.0.1:$t_h2/v1/blobs/#" "$caps" > "$work/urls-tern.txt"
 sed "s#^#http://127.0.0.1:$n_h2/v1/blobs/#" "$caps" > "$work/urls-nginx.txt"
 one=$(head -1 "$caps")
-for port in $t_h1 $n_h1; do
+for port in $t_h1 $t_h1k $n_h1; do
   curl -sf -o /dev/null "http://127.0.0.1:$port/v1/blobs/$one" || { echo "port $port does not serve the blob"; exit 1; }
 done
 
@@ -91,13 +92,14 @@ CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "h
 big_rate $t_h1 "$tern_pid" > /dev/null; big_rate $n_h1 "$nginx_worker" > /dev/null
 
 h1_rows="" h2_rows="" framed_rows="" big_rows=""
-nginx_cpu=() tern_cpu=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=() nginx_bcpu=() tern_bcpu=()
+nginx_cpu=() tern_cpu=() kestrel_cpu=() kestrel_h1=() kestrel_ratios=() h1_ratios=() h2_ratios=() framed_ratios=() big_ratios=() tern_h1=() nginx_h1=() tern_h2=() nginx_h2=() framed=() tern_big=() nginx_big=() nginx_bcpu=() tern_bcpu=()
 for i in $(seq 1 "$pairs"); do
   la=$(loadavg)
   read -r n ncpu <<< "$(wrk_rate $n_h1 "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate $t_h1 "$tern_pid")"; f=$(framed_rate)
-  nginx_h1+=("$n"); tern_h1+=("$t"); framed+=("$f"); nginx_cpu+=("$ncpu"); tern_cpu+=("$tcpu")
-  r=$(ratio "$t" "$n"); h1_ratios+=("$r"); rf=$(ratio "$f" "$t"); framed_ratios+=("$rf")
-  h1_rows+="| $i | $la | $n | $t | $r | $ncpu | $tcpu |"$'\n'
+  read -r k kcpu <<< "$(wrk_rate $t_h1k "$tern_pid")"
+  nginx_h1+=("$n"); tern_h1+=("$t"); framed+=("$f"); nginx_cpu+=("$ncpu"); tern_cpu+=("$tcpu"); kestrel_h1+=("$k"); kestrel_cpu+=("$kcpu")
+  r=$(ratio "$t" "$n"); h1_ratios+=("$r"); rf=$(ratio "$f" "$t"); framed_ratios+=("$rf"); rk=$(ratio "$tcpu" "$kcpu"); kestrel_ratios+=("$rk")
+  h1_rows+="| $i | $la | $n | $t | $r | $ncpu | $tcpu | $k | $kcpu |"$'\n'
   framed_rows+="| $i | $t | $f | $rf |"$'\n'
   echo "pair $i http/1.1: nginx $n, tern $t, ratio $r; framed $f, framed/http1 $rf (load $la)"
 
@@ -130,9 +132,11 @@ Load average (1/5/15 min) before: $load_before; after: $load_after. The machine 
 to back, alternating, and each ratio compares runs a few seconds apart; medians are reported.
 
 Set-up: each server pinned to core $server_core with \`taskset\`, each load tool to core $load_core. Tern: one process
-(\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB, the HTTP door on
-HTTP/1.1 and h2c listeners and the framed door, plain text on loopback, workstation GC, and the
-runtime settings for one core (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`, \`DOTNET_TC_DelaySingleProcMultiplier=1\`). nginx: one worker, the same
+(\`Tern.Load fetch-serve\`) with a transit store of $blobs blobs of 1 KiB and one of $big_mib MiB; Tern's HTTP/1.1 door
+and the framed door on one Kestrel server (inline pipe scheduling), h2c and Kestrel's HTTP/1.1 on another; plain text
+on loopback, workstation GC, socket completions inline (\`SocketCompletions.PreferInline\`, as a fetch-serving host
+sets it), and the runtime settings for one core (\`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0\`,
+\`DOTNET_TC_DelaySingleProcMultiplier=1\`). nginx: one worker, the same
 bytes as files at the same URLs (\`bench/baselines/nginx-fetch.conf\`: sendfile, open file cache, no access log).
 Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 
@@ -147,8 +151,8 @@ Both servers are warmed (3 s of wrk each, one big download) before the pairs.
 
 ## (a) 1 KiB blobs, HTTP/1.1 (wrk -t1 -c$conns -d${seconds}s, requests/s)
 
-| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request |
-|---|---|---|---|---|---|---|
+| pair | load avg | nginx | Tern | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request | Kestrel HTTP/1.1 | its CPU µs/request |
+|---|---|---|---|---|---|---|---|---|
 $h1_rows
 Server CPU per request (utime + stime of the server process over the run, divided by the requests wrk completed):
 median nginx $(median "${nginx_cpu[@]}") µs, Tern $(median "${tern_cpu[@]}") µs (Tern/nginx $(ratio "$(median "${tern_cpu[@]}")" "$(median "${nginx_cpu[@]}")")). It moves
@@ -157,6 +161,10 @@ $(python3 -c "print(round($(median "${nginx_cpu[@]}") * $(median "${nginx_h1[@]}
 fills its core, the requests/s figures are bounded by the load tool (one wrk thread running its Lua request
 function) and by scheduling on this shared machine, not by the servers; the CPU per request is then the better
 comparison of the two servers' costs.
+
+The last two columns serve the same blobs through the same blob door behind Kestrel's HTTP/1.1 stack instead of
+Tern's own HTTP/1.1 door, in the same process, right after Tern's run: Tern's door takes **$(median "${kestrel_ratios[@]}")×**
+the CPU per request of Kestrel's (median of the pairs' ratios).
 
 ## (c) 1 KiB blobs, framed door, 64 fetches in flight on one connection (fetches/s)
 

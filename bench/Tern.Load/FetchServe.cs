@@ -10,13 +10,14 @@ namespace Tern.Load;
 
 /// <summary>
 /// The Tern side of bench/run-fetch.sh: a transit store with <c>count</c> blobs of <c>size</c> bytes and one blob of
-/// <c>bigMiB</c> MiB, served by the fetch doors on fixed loopback ports (HTTP/1.1, h2c, framed). The same bytes are
+/// <c>bigMiB</c> MiB, served by the fetch doors on fixed loopback ports (Tern's HTTP/1.1, h2c, framed, and Kestrel's
+/// HTTP/1.1 when its port is not 0). The same bytes are
 /// written as files under <c>www/v1/blobs/&lt;capability&gt;</c> for nginx, so both servers answer the same URLs.
 /// Runs until SIGTERM.
 /// </summary>
 internal static class FetchServe
 {
-    public static async Task RunAsync(string directory, int count, int size, int bigMiB, int httpPort, int h2cPort, int framedPort)
+    public static async Task RunAsync(string directory, int count, int size, int bigMiB, int httpPort, int h2cPort, int framedPort, int kestrelHttpPort)
     {
         var www = Path.Combine(directory, "www", "v1", "blobs");
         Directory.CreateDirectory(www);
@@ -68,10 +69,18 @@ internal static class FetchServe
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, httpPort), tls: false)
         {
             HttpProtocols = HttpProtocols.Http1,
-            Http1 = Environment.GetEnvironmentVariable("TERN_FETCH_HTTP1") == "kestrel" ? Http1Implementation.Kestrel : Http1Implementation.Tern,
         });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, h2cPort), tls: false) { HttpProtocols = HttpProtocols.Http2 });
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, framedPort), tls: false));
+        if (kestrelHttpPort > 0)
+        {
+            // Kestrel's own HTTP/1.1 stack with the same blob door, for comparison with Tern's HTTP/1.1 door.
+            serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, kestrelHttpPort), tls: false)
+            {
+                HttpProtocols = HttpProtocols.Http1,
+                Http1 = Http1Implementation.Kestrel,
+            });
+        }
         await using var server = new FetchServer(store, serverOptions);
         await server.StartAsync();
         var stop = new TaskCompletionSource();

@@ -6,7 +6,7 @@ using Tern.Load;
 //   transit-blob <dir> <megabytes>                          write MB/s of one blob of <megabytes> MiB
 //   fasterlog-raw <dir> <megabytes>                         the same bytes through a bare FasterLog (ceiling)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (ceiling)
-//   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort>   serve blobs on the fetch doors until SIGTERM
+//   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
@@ -30,10 +30,10 @@ switch (args[0])
     case "blake2b" when args.Length == 2:
         TransitCeilings.Blake2b(long.Parse(args[1], inv));
         return 0;
-    case "fetch-serve" when args.Length == 8:
+    case "fetch-serve" when args.Length is 8 or 9:
         // As a fetch-serving host does, before any socket exists (see SocketCompletions).
         Tern.Transports.Fetch.SocketCompletions.PreferInline();
-        await FetchServe.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[5], inv), int.Parse(args[6], inv), int.Parse(args[7], inv));
+        await FetchServe.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[5], inv), int.Parse(args[6], inv), int.Parse(args[7], inv), args.Length == 9 ? int.Parse(args[8], inv) : 0);
         return 0;
     case "fetch-framed" when args.Length == 5:
         await FramedLoad.RunAsync(int.Parse(args[1], inv), args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
