@@ -141,8 +141,8 @@ public sealed class Http1DoorTests
     {
         await using var f = await FetchFixture.StartAsync(o =>
         {
-            o.Http1KeepAliveTimeout = TimeSpan.FromSeconds(1);
-            o.Http1RequestHeadersTimeout = TimeSpan.FromSeconds(1);
+            o.KeepAliveTimeout = TimeSpan.FromSeconds(1);
+            o.RequestHeadersTimeout = TimeSpan.FromSeconds(1);
         });
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(10, 5));
 

@@ -73,13 +73,18 @@ public sealed class FetchServerOptions
     public int MaxDiscardedRequestBody { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// How long Tern's HTTP/1.1 door keeps an idle connection between requests, and how long one flush of a response
-    /// may wait on a client that does not read. Defaults to 130 s (Kestrel's keep-alive timeout).
+    /// On the doors Tern drives itself (framed, Tern's HTTP/1.1): how long a connection may go without a request and
+    /// without any output progress before it is closed; each flush of a response to a client that stops reading gets
+    /// the same time. Framed clients that keep an idle connection send a ping within it. Defaults to 130 s (Kestrel's
+    /// keep-alive timeout).
     /// </summary>
-    public TimeSpan Http1KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 
-    /// <summary>How long a request head may take to arrive in full, from its first byte, on Tern's HTTP/1.1 door. Defaults to 30 s.</summary>
-    public TimeSpan Http1RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// On the doors Tern drives itself: how long an HTTP/1.1 request head, or a framed connection's preface, may take to
+    /// arrive in full from its first byte (from the connection's start for the preface). Defaults to 30 s.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The signed descriptor document (§6.2) answered to <c>descriptor_request</c>; none by default.</summary>
     public ReadOnlyMemory<byte> DescriptorDocument { get; set; }
@@ -131,9 +136,9 @@ public sealed class FetchServerOptions
             throw new InvalidOperationException($"FetchServerOptions.MaxRequestHeadersSize must be 1 KiB–1 MiB (got {MaxRequestHeadersSize}) and MaxDiscardedRequestBody ≥ 0 (got {MaxDiscardedRequestBody}).");
         }
 
-        if (Http1KeepAliveTimeout < TimeSpan.FromSeconds(1) || Http1RequestHeadersTimeout < TimeSpan.FromSeconds(1))
+        if (KeepAliveTimeout < TimeSpan.FromSeconds(1) || RequestHeadersTimeout < TimeSpan.FromSeconds(1))
         {
-            throw new InvalidOperationException("FetchServerOptions.Http1KeepAliveTimeout and Http1RequestHeadersTimeout must be at least 1 s.");
+            throw new InvalidOperationException("FetchServerOptions.KeepAliveTimeout and RequestHeadersTimeout must be at least 1 s.");
         }
 
         if (DescriptorDocument.Length > FrameLimits.MaxDescriptorPayloadSize)

@@ -28,12 +28,13 @@ internal sealed partial class FramedConnection
     private readonly FetchServerOptions _options;
     private readonly FrameReader _frameReader;
     private readonly ILogger _logger;
+    private readonly ConnectionDeadlines.Deadline? _deadline;
     private readonly Channel<FramedWorkItem> _work = Channel.CreateUnbounded<FramedWorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Dictionary<uint, FramedWorkItem> _streams = [];
     private readonly Stack<FramedWorkItem> _pool = new();
     private int _pendingControl;
 
-    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger)
+    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger, ConnectionDeadlines.Deadline? deadline = null)
     {
         _transport = transport;
         _connectionId = connectionId;
@@ -43,12 +44,14 @@ internal sealed partial class FramedConnection
         _options = options;
         _frameReader = frameReader;
         _logger = logger;
+        _deadline = deadline;
     }
 
     /// <summary>Runs the connection until the client leaves, a goaway is sent, or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var input = _transport.Input;
+        _deadline?.ArmIn(_options.RequestHeadersTimeout);
         try
         {
             if (!await ReadPrefaceAsync(input, cancellationToken).ConfigureAwait(false))
@@ -56,9 +59,9 @@ internal sealed partial class FramedConnection
                 return;
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException or ConnectionAbortedException)
         {
-            // Gone before it said anything: nothing to answer.
+            // Gone before it said anything, or silent past its deadline: nothing to answer.
             return;
         }
 
@@ -71,9 +74,9 @@ internal sealed partial class FramedConnection
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException)
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException)
         {
-            // The client went away; the writer notices on its next flush.
+            // The client went away or its deadline passed; the writer notices on its next flush.
         }
         finally
         {
@@ -109,6 +112,9 @@ internal sealed partial class FramedConnection
     {
         while (true)
         {
+            // Every frame and every flush that makes progress pushes the deadline out; a connection that does
+            // neither for the keep-alive time is closed (a client keeping an idle connection pings).
+            _deadline?.ArmIn(_options.KeepAliveTimeout);
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var keepGoing = true;

@@ -19,9 +19,11 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     private readonly FetchServerOptions _options;
     private readonly FrameReader _frameReader;
     private readonly ILogger _logger;
+    private readonly ConnectionDeadlines _deadlines;
 
-    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILoggerFactory loggerFactory)
+    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionDeadlines deadlines, ILoggerFactory loggerFactory)
     {
+        _deadlines = deadlines;
         _store = store;
         _reader = reader;
         _coverage = coverage;
@@ -30,9 +32,10 @@ internal sealed class FramedFetchHandler : ConnectionHandler
         _logger = loggerFactory.CreateLogger("Tern.Transports.Fetch.Framed");
     }
 
-    public override Task OnConnectedAsync(ConnectionContext connection)
+    public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger);
-        return framed.RunAsync(connection.ConnectionClosed);
+        using var deadline = _deadlines.Track(connection);
+        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, deadline);
+        await framed.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

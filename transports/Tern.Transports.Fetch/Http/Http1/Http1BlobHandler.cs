@@ -77,7 +77,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             return keep;
         }
 
-        var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, deadline, _options.Http1KeepAliveTimeout, cancellationToken).ConfigureAwait(false);
+        var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, deadline, _options.KeepAliveTimeout, cancellationToken).ConfigureAwait(false);
         return written ? keep : Http1Outcome.Abort;
     }
 

@@ -46,11 +46,11 @@ internal sealed class Http1Connection
                 // request-headers timeout from its first bytes, however slowly they trickle in.
                 if (idle)
                 {
-                    _deadline.ArmIn(_options.Http1KeepAliveTimeout);
+                    _deadline.ArmIn(_options.KeepAliveTimeout);
                 }
                 else if (!headStarted)
                 {
-                    _deadline.ArmIn(_options.Http1RequestHeadersTimeout);
+                    _deadline.ArmIn(_options.RequestHeadersTimeout);
                     headStarted = true;
                 }
 
@@ -88,7 +88,7 @@ internal sealed class Http1Connection
                     unflushed = true;
                     if (output.UnflushedBytes >= FlushThreshold)
                     {
-                        _deadline.ArmIn(_options.Http1KeepAliveTimeout);
+                        _deadline.ArmIn(_options.KeepAliveTimeout);
                         await output.FlushAsync(cancellation).ConfigureAwait(false);
                         unflushed = false;
                     }
@@ -100,7 +100,7 @@ internal sealed class Http1Connection
                 if (unflushed)
                 {
                     // A client that stops reading must not hold the connection: the flush gets the keep-alive time.
-                    _deadline.ArmIn(_options.Http1KeepAliveTimeout);
+                    _deadline.ArmIn(_options.KeepAliveTimeout);
                     var flush = await output.FlushAsync(cancellation).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
