@@ -80,10 +80,12 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "| stage (Tern) | Tern | stage (baseline) | baseline |"
   echo "|---|---:|---|---:|"
   stage_row "submit: call start → acknowledged (durable)" submit "append + fsync"
-  stage_row "send: acknowledged → datagram handed to the kernel by the scheduler" send "(inline)"
-  stage_row "notify: → reference filed in b.example's pending table" notify "UDP → recipient thread"
+  stage_row "send: acknowledged → datagram sealed by the scheduler, about to go to sendmmsg" send "(inline)"
+  stage_row "notify: sendmmsg, recvmmsg, decrypt → reference filed in b.example's pending table" notify "UDP sendto → recipient thread"
   stage_row "fetch: → the pull worker's fetch returned (bytes in the partial file)" fetch "TCP request → 1 KiB answer"
   stage_row "store: → verified and durably stored" store "new file + fsync + directory fsync"
+  echo
+  echo "The five slowest Tern messages, total = submit / send / notify / fetch / store (ms): $(sed -n 's/^SLOWEST //p' <<< "$out")."
   echo
   echo "Stages are stamped by decorators around the scheduler's transport, the ingest's sink and the pull worker's fetch"
   echo "sources (\`bench/Tern.Load/E2e/Stamping*.cs\`); each stage's percentiles are taken on their own, so they do not add up"
@@ -96,7 +98,7 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "  round trips more than of code."
   echo "- Tern's submit commits two FasterLogs (the expiry bucket's and the journal) in parallel, and each FasterLog commit"
   echo "  writes its tail page synchronously and then a new commit-metadata file (created, written with O_SYNC, the previous"
-  echo "  one deleted): under `strace -f` of a short run, four synchronous writes, two file creations and two unlinks per submission, against the"
+  echo "  one deleted): under \`strace -f\` of a short run, four synchronous writes, two file creations and two unlinks per submission, against the"
   echo "  baseline's one fsync. The recipient's store does three fsyncs in sequence (blob, metadata, directory) against the"
   echo "  baseline's two. The fetched mark on the sender is one more journal commit, in the background, sharing the disk with"
   echo "  the recipient's fsyncs."

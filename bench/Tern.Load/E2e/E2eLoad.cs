@@ -67,6 +67,7 @@ internal static class E2eLoad
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"RESULT {ternTotal.Format()} count={ternTotal.Count}"));
         Console.WriteLine($"STAGES {tern.FormatStages()}");
+        Console.WriteLine($"SLOWEST {tern.FormatSlowest(5)}");
         Console.WriteLine(string.Create(inv, $"BASELINE {floorTotal.Format()} count={floorTotal.Count}"));
         Console.WriteLine($"BASELINE_STAGES {baseline.FormatStages()}");
         Console.WriteLine(string.Create(inv, $"RATIO p50={ternTotal[50] / floorTotal[50]:F2} p90={ternTotal[90] / floorTotal[90]:F2} p99={ternTotal[99] / floorTotal[99]:F2}"));

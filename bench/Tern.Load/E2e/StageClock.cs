@@ -28,7 +28,7 @@ internal sealed class StageClock
         }
     }
 
-    /// <summary>The first datagram left the sender's transport after <see cref="Arm"/> (only the watched one can be due then).</summary>
+    /// <summary>The first datagram is about to leave the sender's transport after <see cref="Arm"/> (only the watched one can be due then).</summary>
     public void DatagramSent()
     {
         var now = Stopwatch.GetTimestamp();

@@ -3,7 +3,10 @@ using Tern.Engine.Delivery;
 
 namespace Tern.Load.E2e;
 
-/// <summary>The scheduler's transport, stamping when a round's datagrams have been handed to the kernel.</summary>
+/// <summary>
+/// The scheduler's transport, stamping when a round's sealed datagrams are about to be handed to the kernel (before the
+/// <c>sendmmsg</c>: after it, the recipient on the other core may already have filed the reference).
+/// </summary>
 internal sealed class StampingTransport(IDatagramTransport inner, StageClock stages) : IDatagramTransport
 {
     private bool _queued;
@@ -16,11 +19,12 @@ internal sealed class StampingTransport(IDatagramTransport inner, StageClock sta
 
     public void Flush()
     {
-        inner.Flush();
         if (_queued)
         {
             _queued = false;
             stages.DatagramSent();
         }
+
+        inner.Flush();
     }
 }
