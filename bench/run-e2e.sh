@@ -94,8 +94,8 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "## Reading these figures"
   echo
   echo "- Both columns are dominated by the disk: the baseline's p50 is almost entirely its fsyncs (one on the sender, two"
-  echo "  on the recipient); loopback UDP and TCP cost tens of microseconds. Tern's ratio is therefore a ratio of disk"
-  echo "  round trips more than of code."
+  echo "  on the recipient); loopback UDP and TCP cost tens to a hundred or so microseconds. Compare Tern's stages with"
+  echo "  the baseline's row by row: submit and store are disk work, send, notify and fetch are code and hand-offs."
   echo "- Tern's submit commits two FasterLogs (the expiry bucket's and the journal) in parallel, and each FasterLog commit"
   echo "  writes its tail page synchronously and then a new commit-metadata file (created, written with O_SYNC, the previous"
   echo "  one deleted): under \`strace -f\` of a short run, four synchronous writes, two file creations and two unlinks per submission, against the"
