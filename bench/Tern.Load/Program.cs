@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tern.Load;
+using Tern.Load.E2e;
 
 // Load generator (bounded counts and durations, local only). Modes:
 //   transit-submit <dir> <seconds> <concurrency> <size>   durable submissions/s of <size>-byte blobs
@@ -8,10 +9,11 @@ using Tern.Load;
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (ceiling)
 //   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
+//   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
     return 2;
 }
 
@@ -37,6 +39,9 @@ switch (args[0])
         return 0;
     case "fetch-framed" when args.Length == 5:
         await FramedLoad.RunAsync(int.Parse(args[1], inv), args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
+        return 0;
+    case "e2e" when args.Length == 4:
+        await E2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
     default:
         await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");
