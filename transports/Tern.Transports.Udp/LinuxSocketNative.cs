@@ -9,6 +9,20 @@ internal static unsafe partial class LinuxSocketNative
     public const int MSG_DONTWAIT = 0x40;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int SOL_UDP = 17;
+    public const int UDP_SEGMENT = 103;
+
+    /// <summary>Bytes of one control message carrying a 16-bit value: CMSG_SPACE(sizeof(uint16_t)) on 64-bit Linux.</summary>
+    public const int SegmentControlSize = 24;
+
+    /// <summary>The header of a control message (struct cmsghdr, 64-bit).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct CMsgHdr
+    {
+        public nuint Length;
+        public int Level;
+        public int Type;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct IoVec
