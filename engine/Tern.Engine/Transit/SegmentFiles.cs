@@ -9,13 +9,12 @@ namespace Tern.Engine.Transit;
 /// the page cache, instead of through FasterLog's read path, which opens the files unbuffered: every FasterLog read of a
 /// large blob goes to the device and is copied once more out of a pooled buffer. A record at logical address <c>a</c>
 /// lives in segment <c>a &gt;&gt; SegmentSizeBits</c> at offset <c>a &amp; (segment size − 1)</c>, behind FasterLog's
-/// 12-byte entry header (an 8-byte checksum, then the length; <see cref="TransitLogSettings"/>). Only committed
-/// records are read, so the checksum is not recomputed here. The header is checked against the length the index expects, and
+/// 4-byte length header (no checksum is configured). The header is checked against the length the index expects, and
 /// anything not yet committed, a missing segment or a mismatch makes the caller fall back to FasterLog.
 /// </summary>
 internal sealed class SegmentFiles : IDisposable
 {
-    private const int HeaderSize = TransitLogSettings.EntryHeaderSize;
+    private const int HeaderSize = 4;
 
     private readonly string _prefix;
     private readonly int _segmentBits;
@@ -60,7 +59,7 @@ internal sealed class SegmentFiles : IDisposable
             read += await RandomAccess.ReadAsync(handle, destination, fileOffset + HeaderSize + within, cancellationToken).ConfigureAwait(false);
         }
 
-        return read == HeaderSize + destination.Length && BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(HeaderSize - 4)) == recordLength;
+        return read == HeaderSize + destination.Length && BinaryPrimitives.ReadInt32LittleEndian(header) == recordLength;
     }
 
     public void Dispose()

@@ -28,7 +28,6 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly string _indexDirectory;
     private readonly IDevice _journalDevice;
     private readonly FasterLog _journal;
-    private readonly SparseCommitManager _journalCommits;
     private readonly GroupCommitter _committer;
     private readonly long _bucketWidthMs;
 
@@ -62,11 +61,16 @@ public sealed partial class TransitStore : IAsyncDisposable
         Directory.CreateDirectory(journalDirectory);
         Directory.CreateDirectory(_blobsDirectory);
         Directory.CreateDirectory(_indexDirectory);
-        TransitFormat.Ensure(root, journalDirectory);
 
         _journalDevice = Devices.CreateLogDevice(Path.Combine(journalDirectory, "journal.log"));
-        _journal = new FasterLog(TransitLogSettings.Create(
-            _journalDevice, Path.Combine(journalDirectory, "commits"), options.JournalPageSizeBits, options.JournalMemorySizeBits, options.JournalSegmentSizeBits, options, out _journalCommits));
+        _journal = new FasterLog(new FasterLogSettings
+        {
+            LogDevice = _journalDevice,
+            LogCommitDir = Path.Combine(journalDirectory, "commits"),
+            PageSizeBits = options.JournalPageSizeBits,
+            MemorySizeBits = options.JournalMemorySizeBits,
+            SegmentSizeBits = options.JournalSegmentSizeBits,
+        });
         _committer = new GroupCommitter(_journal, ApplyBatch, logger);
         _applySubmission = ApplySubmission;
         _applyStateChange = ApplyStateChange;
@@ -166,7 +170,6 @@ public sealed partial class TransitStore : IAsyncDisposable
             }
 
             _journal.Dispose();
-            _journalCommits.Dispose();
             _journalDevice.Dispose();
             _maintenance.Dispose();
             _stop.Dispose();

@@ -66,18 +66,6 @@ public sealed class TransitStoreOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// A transit log writes a commit-metadata file at most this many commits apart (its commits are recorded in the log
-    /// itself; the file is where recovery starts scanning for the last one). Defaults to 256.
-    /// </summary>
-    public int CommitMetadataEveryCommits { get; set; } = 256;
-
-    /// <summary>
-    /// A transit log writes a commit-metadata file at most this many bytes of log apart, which bounds what recovery
-    /// scans. Defaults to 64 MiB.
-    /// </summary>
-    public long CommitMetadataEveryBytes { get; set; } = 64L << 20;
-
     /// <summary>Live bytes one account may hold in transit; 0 means no limit. Defaults to 0.</summary>
     public long AccountLiveBytesLimit { get; set; }
 
@@ -110,8 +98,6 @@ public sealed class TransitStoreOptions
         var maxChunk = (1 << BlobPageSizeBits) - 64;
         Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
-        Require(CommitMetadataEveryCommits >= 1, nameof(CommitMetadataEveryCommits), CommitMetadataEveryCommits, "at least 1");
-        Require(CommitMetadataEveryBytes >= 1, nameof(CommitMetadataEveryBytes), CommitMetadataEveryBytes, "at least 1");
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
         Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
     }

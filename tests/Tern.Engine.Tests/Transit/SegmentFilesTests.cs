@@ -9,7 +9,6 @@ public sealed class SegmentFilesTests : IDisposable
     private const int SegmentBits = 16;
     private readonly TransitTestDirectory _directory = new();
     private readonly IDevice _device;
-    private readonly SparseCommitManager _commits;
     private readonly FasterLog _log;
     private readonly SegmentFiles _segments;
 
@@ -17,8 +16,14 @@ public sealed class SegmentFilesTests : IDisposable
     {
         var path = Path.Combine(_directory.Path, "blobs.log");
         _device = Devices.CreateLogDevice(path);
-        // The transit stores' own settings: the segment files then carry their 12-byte checksummed entry headers.
-        _log = new FasterLog(TransitLogSettings.Create(_device, Path.Combine(_directory.Path, "commits"), 14, 16, SegmentBits, new TransitStoreOptions(), out _commits));
+        _log = new FasterLog(new FasterLogSettings
+        {
+            LogDevice = _device,
+            LogCommitDir = Path.Combine(_directory.Path, "commits"),
+            PageSizeBits = 14,
+            MemorySizeBits = 16,
+            SegmentSizeBits = SegmentBits,
+        });
         _segments = new SegmentFiles(path, SegmentBits);
     }
 
@@ -26,7 +31,6 @@ public sealed class SegmentFilesTests : IDisposable
     {
         _segments.Dispose();
         _log.Dispose();
-        _commits.Dispose();
         _device.Dispose();
         _directory.Dispose();
     }
