@@ -12,7 +12,7 @@ namespace Tern.Engine.Pull;
 /// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
 /// <c>.meta</c> and <c>.blob</c> once verified. A message exists when its <c>.blob</c> does: the <c>.meta</c> is written,
 /// it and the partial file are flushed together, and only then is the partial renamed to <c>.blob</c> and the directory
-/// flushed (docs/ARCHITECTURE.md §5.2).
+/// flushed (docs/ARCHITECTURE.md §5).
 /// </summary>
 public sealed class MessageStore
 {
@@ -108,8 +108,7 @@ public sealed class MessageStore
         var metaPath = PathOf(hash, capability, ".meta");
         if (File.Exists(blob))
         {
-            // Its .meta is part of a stored message: never rewrite it in place. A second fetch's bytes are not needed.
-            File.Delete(PathOf(hash, capability, ".partial"));
+            // Its .meta is part of a stored message: never rewrite it in place.
             return File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message;
         }
 
