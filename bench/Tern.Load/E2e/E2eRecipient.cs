@@ -25,7 +25,7 @@ internal sealed class E2eRecipient : IAsyncDisposable
     {
         Keys = DomainKeySet.Generate(Domain);
         Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
-        Messages = new MessageStore(new MessageStoreOptions { DataDirectory = Path.Combine(directory, "messages") });
+        Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
         _sources = new FetchSourceFactory(_http, allowPlainTextOnLoopback: true);
         Puller = new PullWorker(Pending, Messages, descriptors, new StampingSources(_sources, stages), new PullWorkerOptions { MaxConcurrentPulls = 2 });
         Puller.Start();

@@ -10,8 +10,9 @@ namespace Tern.Engine.Pull;
 /// The recipient's own message store: blobs this node pulled for its users, kept apart from the transit store (which
 /// holds what this node sends and pays for). Plain files, one directory per recipient hash:
 /// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
-/// <c>.meta</c> and <c>.blob</c> once verified. A message exists when its <c>.blob</c> does; the <c>.meta</c> is
-/// written and flushed first and the <c>.blob</c> renamed into place last, then the directory flushed.
+/// <c>.meta</c> and <c>.blob</c> once verified. A message exists when its <c>.blob</c> does: the <c>.meta</c> is written,
+/// it and the partial file are flushed together, and only then is the partial renamed to <c>.blob</c> and the directory
+/// flushed (docs/ARCHITECTURE.md §5).
 /// </summary>
 public sealed class MessageStore
 {
@@ -27,7 +28,11 @@ public sealed class MessageStore
         _root = Path.Combine(options.DataDirectory, "messages");
         _durable = options.Durable;
         _time = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(_root);
+        if (!Directory.Exists(_root))
+        {
+            Directory.CreateDirectory(_root);
+            FlushDirectory(options.DataDirectory);
+        }
     }
 
     /// <summary>Whether the message is stored (verified and committed).</summary>
@@ -37,10 +42,17 @@ public sealed class MessageStore
     /// Opens the partial file of a fetch for appending, positioned at its end: its length is how far an earlier,
     /// interrupted fetch got, so the next one resumes from there with a range.
     /// </summary>
-    public FileStream OpenPartial(RecipientHash hash, FetchCapability capability)
+    public PartialFileStream OpenPartial(RecipientHash hash, FetchCapability capability)
     {
-        Directory.CreateDirectory(DirectoryOf(hash));
-        var stream = new FileStream(PathOf(hash, capability, ".partial"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        var directory = DirectoryOf(hash);
+        if (!Directory.Exists(directory))
+        {
+            // The recipient's directory entry must survive a crash too, or every message stored in it is lost with it.
+            Directory.CreateDirectory(directory);
+            FlushDirectory(_root);
+        }
+
+        var stream = new PartialFileStream(PathOf(hash, capability, ".partial"));
         stream.Seek(0, SeekOrigin.End);
         return stream;
     }
@@ -48,11 +60,19 @@ public sealed class MessageStore
     /// <summary>Deletes a partial fetch (its bytes did not verify).</summary>
     public void DiscardPartial(RecipientHash hash, FetchCapability capability) => File.Delete(PathOf(hash, capability, ".partial"));
 
-    /// <summary>BLAKE2b-256 and length of the partial file, read from its start.</summary>
-    public static async Task<(Bytes32 Hash, long Length)> HashAsync(FileStream partial, CancellationToken cancellationToken)
+    /// <summary>
+    /// BLAKE2b-256 and length of the partial file: the hash taken as the bytes were written (<see cref="PartialFileStream"/>),
+    /// or, after a resumed or rewritten fetch, read from the file's start.
+    /// </summary>
+    public static async Task<(Bytes32 Hash, long Length)> HashAsync(Stream partial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partial);
         await partial.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (partial is PartialFileStream streamed && streamed.TryFinish(out var running, out var hashedLength))
+        {
+            return (running, hashedLength);
+        }
+
         partial.Position = 0;
         using var hasher = new Blake2bHasher();
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
@@ -77,33 +97,45 @@ public sealed class MessageStore
     }
 
     /// <summary>
-    /// Commits a verified partial file as a message: flushes it, writes and flushes the metadata, renames the blob into
-    /// place and flushes the directory. The caller has disposed the partial stream.
+    /// Commits a verified partial file as a message: writes the metadata, flushes it and the partial file to disk
+    /// together, renames the partial to <c>.blob</c> and flushes the directory. The caller has disposed the partial
+    /// stream. A message already stored is returned as it is.
     /// </summary>
     public StoredMessage Commit(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
     {
         var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var blob = PathOf(hash, capability, ".blob");
+        var metaPath = PathOf(hash, capability, ".meta");
+        if (File.Exists(blob))
+        {
+            // Its .meta is part of a stored message: never rewrite it in place.
+            return File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message;
+        }
+
         var partial = PathOf(hash, capability, ".partial");
+
+        // The .meta is written in place, not renamed: without a .blob beside it, it is not a message and the next
+        // commit rewrites it. Both files reach the disk before the rename, and their two flushes run concurrently, so
+        // they cost about one flush (the file system batches them) instead of two in a row.
+        var writeMeta = () => WriteMeta(metaPath, message);
         if (_durable)
         {
-            using var file = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite);
-            file.Flush(flushToDisk: true);
+            try
+            {
+                Parallel.Invoke(() => FlushFile(partial), writeMeta);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            }
         }
-
-        var metaTemp = PathOf(hash, capability, ".meta.tmp");
-        using (var meta = new FileStream(metaTemp, FileMode.Create, FileAccess.Write))
+        else
         {
-            meta.Write(Encoding.UTF8.GetBytes(FormatMeta(message)));
-            meta.Flush(flushToDisk: _durable);
+            writeMeta();
         }
 
-        File.Move(metaTemp, PathOf(hash, capability, ".meta"), overwrite: true);
-        File.Move(partial, PathOf(hash, capability, ".blob"), overwrite: true);
-        if (_durable)
-        {
-            DirectorySync.Flush(DirectoryOf(hash));
-        }
-
+        File.Move(partial, blob, overwrite: true);
+        FlushDirectory(DirectoryOf(hash));
         return message;
     }
 
@@ -131,6 +163,27 @@ public sealed class MessageStore
         }
 
         return messages;
+    }
+
+    private void WriteMeta(string path, StoredMessage message)
+    {
+        using var meta = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+        meta.Write(Encoding.UTF8.GetBytes(FormatMeta(message)));
+        meta.Flush(flushToDisk: _durable);
+    }
+
+    private static void FlushFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 1);
+        file.Flush(flushToDisk: true);
+    }
+
+    private void FlushDirectory(string directory)
+    {
+        if (_durable)
+        {
+            DirectorySync.Flush(directory);
+        }
     }
 
     private static string FormatMeta(StoredMessage m) => string.Create(

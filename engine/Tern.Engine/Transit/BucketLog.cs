@@ -13,13 +13,15 @@ internal sealed class BucketLog : IDisposable
     // Start address → count. Live blobs and in-flight reservations both pin the head of the log.
     private readonly SortedDictionary<long, int> _pins = [];
     private readonly IDevice? _device;
+    private readonly SlotCommitManager? _commits;
     private int _reservations;
     private int _readers;
     private bool _closing;
     private long _truncatedTo;
 
-    private BucketLog(BucketWindow window, string directory, IDevice? device, FasterLog? log, int segmentBits)
+    private BucketLog(BucketWindow window, string directory, IDevice? device, SlotCommitManager? commits, FasterLog? log, int segmentBits)
     {
+        _commits = commits;
         Window = window;
         Directory = directory;
         _device = device;
@@ -44,26 +46,29 @@ internal sealed class BucketLog : IDisposable
     {
         System.IO.Directory.CreateDirectory(directory);
         var device = Devices.CreateLogDevice(Path.Combine(directory, "blobs.log"));
+        SlotCommitManager? commits = null;
         try
         {
+            commits = new SlotCommitManager(Path.Combine(directory, "commits"));
             var log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = device,
-                LogCommitDir = Path.Combine(directory, "commits"),
+                LogCommitManager = commits,
                 PageSizeBits = options.BlobPageSizeBits,
                 MemorySizeBits = options.BlobMemorySizeBits,
                 SegmentSizeBits = options.BlobSegmentSizeBits,
             });
-            return new BucketLog(window, directory, device, log, options.BlobSegmentSizeBits);
+            return new BucketLog(window, directory, device, commits, log, options.BlobSegmentSizeBits);
         }
         catch
         {
+            commits?.Dispose();
             device.Dispose();
             throw;
         }
     }
 
-    public static BucketLog Missing(BucketWindow window, string directory) => new(window, directory, null, null, 30);
+    public static BucketLog Missing(BucketWindow window, string directory) => new(window, directory, null, null, null, 30);
 
     public bool HasReservations
     {
@@ -199,6 +204,7 @@ internal sealed class BucketLog : IDisposable
     {
         Segments.Dispose();
         Log?.Dispose();
+        _commits?.Dispose();
         _device?.Dispose();
     }
 

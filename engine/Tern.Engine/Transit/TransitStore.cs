@@ -28,6 +28,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly string _indexDirectory;
     private readonly IDevice _journalDevice;
     private readonly FasterLog _journal;
+    private readonly SlotCommitManager _journalCommits;
     private readonly GroupCommitter _committer;
     private readonly long _bucketWidthMs;
 
@@ -63,10 +64,11 @@ public sealed partial class TransitStore : IAsyncDisposable
         Directory.CreateDirectory(_indexDirectory);
 
         _journalDevice = Devices.CreateLogDevice(Path.Combine(journalDirectory, "journal.log"));
+        _journalCommits = new SlotCommitManager(Path.Combine(journalDirectory, "commits"));
         _journal = new FasterLog(new FasterLogSettings
         {
             LogDevice = _journalDevice,
-            LogCommitDir = Path.Combine(journalDirectory, "commits"),
+            LogCommitManager = _journalCommits,
             PageSizeBits = options.JournalPageSizeBits,
             MemorySizeBits = options.JournalMemorySizeBits,
             SegmentSizeBits = options.JournalSegmentSizeBits,
@@ -170,6 +172,7 @@ public sealed partial class TransitStore : IAsyncDisposable
             }
 
             _journal.Dispose();
+            _journalCommits.Dispose();
             _journalDevice.Dispose();
             _maintenance.Dispose();
             _stop.Dispose();

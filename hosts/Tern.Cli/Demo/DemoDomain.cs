@@ -86,7 +86,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         node._owned.Add(node.Fetch);
 
         node.Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
-        node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = Path.Combine(directory, "messages") });
+        node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
         node._transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
         node.Scheduler = new DeliveryScheduler(node.Store, node.Keys, node.Peers, node._transport, new DeliverySchedulerOptions
         {

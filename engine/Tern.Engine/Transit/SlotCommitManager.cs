@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using FASTER.core;
+using Microsoft.Win32.SafeHandles;
+using Tern.Engine.Crypto;
+
+namespace Tern.Engine.Transit;
+
+/// <summary>
+/// Commit metadata of a transit FasterLog (docs/ARCHITECTURE.md §3.1) in two fixed 4 KiB slots of one preallocated
+/// file (<c>commits/commit.slots</c>), written in place with a write-through <c>pwrite</c>. FASTER's own manager creates
+/// a file per commit (written O_SYNC) and deletes the previous one, and a file creation makes the disk commit the file
+/// system's journal too: measured here, 1.4–1.7 ms against 0.5 ms for an overwrite of a preallocated block. Commit n
+/// goes to slot n mod 2, so the previous commit's slot is intact while the new one is written; each slot carries its
+/// commit number and a BLAKE2b checksum, so a torn slot is ignored and recovery takes the other — an older commit,
+/// and the torn one was never acknowledged (FasterLog completes a commit only after this write returns). A store
+/// written before this keeps its FASTER-format commit files, read only when no slot is valid yet.
+/// </summary>
+internal sealed class SlotCommitManager : ILogCommitManager
+{
+    private const int SlotSize = 4096;
+    private const int HeaderSize = 48;
+    private const uint Magic = 0x314D4354; // "TCM1"
+
+    private readonly SafeFileHandle _file;
+    private readonly byte[] _buffer = GC.AllocateArray<byte>(SlotSize, pinned: true);
+    private readonly DeviceLogCommitCheckpointManager? _legacy;
+
+    public SlotCommitManager(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "commit.slots");
+        if (!File.Exists(path))
+        {
+            // Allocated and made durable once, so every commit after is an overwrite of allocated blocks.
+            var temp = path + ".tmp";
+            using (var create = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+            {
+                create.Write(new byte[2 * SlotSize]);
+                create.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path);
+            DirectorySync.Flush(directory);
+        }
+
+        _file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
+        if (Directory.Exists(Path.Combine(directory, "log-commits")))
+        {
+            _legacy = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(), new DefaultCheckpointNamingScheme(directory), removeOutdated: false);
+        }
+    }
+
+    public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
+    {
+        ArgumentNullException.ThrowIfNull(commitMetadata);
+        if (commitMetadata.Length > SlotSize - HeaderSize)
+        {
+            throw new IOException($"Commit metadata of {commitMetadata.Length} bytes does not fit a {SlotSize}-byte slot.");
+        }
+
+        // FasterLog calls this from its one serial commit worker, so the buffer is never shared.
+        var slot = _buffer.AsSpan();
+        slot.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(slot, Magic);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[36..], commitNum);
+        BinaryPrimitives.WriteInt32LittleEndian(slot[44..], commitMetadata.Length);
+        commitMetadata.CopyTo(slot[HeaderSize..]);
+        Blake2b.Hash(slot[36..(HeaderSize + commitMetadata.Length)], slot[4..36]);
+        RandomAccess.Write(_file, _buffer, SlotOffset(commitNum));
+    }
+
+    public IEnumerable<long> ListCommits()
+    {
+        var commits = new List<long>(2);
+        for (var i = 0; i < 2; i++)
+        {
+            if (ReadSlot(i) is { } slot)
+            {
+                commits.Add(slot.CommitNum);
+            }
+        }
+
+        if (commits.Count == 0 && _legacy is not null)
+        {
+            return _legacy.ListCommits();
+        }
+
+        commits.Sort((a, b) => b.CompareTo(a));
+        return commits;
+    }
+
+    public byte[]? GetCommitMetadata(long commitNum)
+    {
+        if (ReadSlot((int)(SlotOffset(commitNum) / SlotSize)) is { } slot && slot.CommitNum == commitNum)
+        {
+            return slot.Metadata;
+        }
+
+        return _legacy?.GetCommitMetadata(commitNum);
+    }
+
+    public void RemoveCommit(long commitNum)
+    {
+        if (ReadSlot((int)(SlotOffset(commitNum) / SlotSize)) is { } slot && slot.CommitNum == commitNum)
+        {
+            RandomAccess.Write(_file, new byte[SlotSize], SlotOffset(commitNum));
+        }
+    }
+
+    public void RemoveAllCommits() => RandomAccess.Write(_file, new byte[2 * SlotSize], 0);
+
+    public void OnRecovery(long commitNum)
+    {
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
+        _legacy?.Dispose();
+    }
+
+    private static long SlotOffset(long commitNum) => (commitNum & 1) * SlotSize;
+
+    private (long CommitNum, byte[] Metadata)? ReadSlot(int index)
+    {
+        var slot = new byte[SlotSize];
+        if (RandomAccess.Read(_file, slot, (long)index * SlotSize) != SlotSize || BinaryPrimitives.ReadUInt32LittleEndian(slot) != Magic)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(slot.AsSpan(44));
+        if (length < 0 || length > SlotSize - HeaderSize)
+        {
+            return null;
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        Blake2b.Hash(slot.AsSpan(36, HeaderSize - 36 + length), hash);
+        if (!hash.SequenceEqual(slot.AsSpan(4, 32)))
+        {
+            return null;
+        }
+
+        return (BinaryPrimitives.ReadInt64LittleEndian(slot.AsSpan(36)), slot.AsSpan(HeaderSize, length).ToArray());
+    }
+}
