@@ -41,6 +41,8 @@ switch (args[0])
         await FramedLoad.RunAsync(int.Parse(args[1], inv), args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
         return 0;
     case "e2e" when args.Length == 4:
+        // Both domains serve and pull in this process, as a node host does: inline socket completions (see SocketCompletions).
+        Tern.Transports.Fetch.SocketCompletions.PreferInline();
         await E2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
     default:
