@@ -21,7 +21,7 @@ internal static class FetchServe
     {
         var www = Path.Combine(directory, "www", "v1", "blobs");
         Directory.CreateDirectory(www);
-        var options = new TransitStoreOptions { DataDirectory = Path.Combine(directory, "transit"), CheckpointInterval = TimeSpan.FromMinutes(10) };
+        var options = new TransitStoreOptions { DataDirectory = directory, CheckpointInterval = TimeSpan.FromMinutes(10) };
         await using var store = await TransitStore.OpenAsync(options);
         var recipients = new[] { new TransitRecipient("example.org", RecipientHash.NewRandom()) };
         var expiry = DateTimeOffset.UtcNow.AddDays(1);

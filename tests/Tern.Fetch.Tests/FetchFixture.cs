@@ -59,7 +59,7 @@ public sealed class FetchFixture : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "fetch-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var store = await TransitStore.OpenAsync(StoreOptions(Path.Combine(directory, "transit")), time);
+        var store = await TransitStore.OpenAsync(StoreOptions(directory), time);
         var certificate = FetchCertificates.CreateSelfSigned("node.a.example");
         var options = new FetchServerOptions { Certificate = certificate };
         var loopback = new IPEndPoint(IPAddress.Loopback, 0);

@@ -44,7 +44,7 @@ internal sealed class E2eSender : IAsyncDisposable
     {
         var keys = DomainKeySet.Generate(Domain);
         // The store a node runs with (default pages, chunks and buffers), not the demo's small one.
-        var store = await TransitStore.OpenAsync(new TransitStoreOptions { DataDirectory = Path.Combine(directory, "transit") });
+        var store = await TransitStore.OpenAsync(new TransitStoreOptions { DataDirectory = directory });
         var fetchOptions = new FetchServerOptions();
         fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, 0), tls: false));
         var fetch = new FetchServer(store, fetchOptions);

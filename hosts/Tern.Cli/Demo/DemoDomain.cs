@@ -75,7 +75,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         }
 
         var node = new DemoDomain(domain, directory, DomainKeySet.Load(Path.Combine(directory, "keys")));
-        node.Store = await TransitStore.OpenAsync(TransitStoreOptions.Small(Path.Combine(directory, "transit")));
+        node.Store = await TransitStore.OpenAsync(TransitStoreOptions.Small(directory));
         node._owned.Add(node.Store);
 
         var fetchOptions = new FetchServerOptions();
