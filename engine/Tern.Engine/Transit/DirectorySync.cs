@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Tern.Engine.Transit;
 
 /// <summary>fsync of a directory, so that a rename into it survives a crash (.NET has no API for it).</summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
+    /// <summary>Flushes <paramref name="directory"/> itself (its entries: names created, renamed or removed in it).</summary>
     public static void Flush(string directory)
     {
         var fd = Open(directory, 0);
