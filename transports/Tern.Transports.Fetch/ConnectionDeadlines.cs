@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Connections;
 namespace Tern.Transports.Fetch;
 
 /// <summary>
-/// Closes connections that stop making progress, for doors that run on a bare Kestrel connection handler (Kestrel's
-/// HTTP timeouts do not apply there). One timer sweeps every tracked connection once a second, so arming a deadline on
+/// Ends connections that sit idle past their deadline, for doors that run on a bare Kestrel connection handler
+/// (Kestrel's HTTP timeouts do not apply there). A door arms a deadline only while it waits for the client (between
+/// requests, for a request head or a framed preface), never while a response is in progress. One timer sweeps every tracked connection once a second, so arming a deadline on
 /// the request path is a single write, never a timer of its own.
 /// </summary>
 internal sealed class ConnectionDeadlines : IDisposable
@@ -34,8 +35,11 @@ internal sealed class ConnectionDeadlines : IDisposable
             var due = Volatile.Read(ref deadline.DueMilliseconds);
             if (due != 0 && due < nowMilliseconds)
             {
+                // A graceful end, not an abort: the door's read returns cancelled and the connection closes with a FIN,
+                // so response bytes still in the kernel's send buffer (a slow link drains them long after the door
+                // wrote them) reach the client instead of being reset.
                 deadline.Clear();
-                deadline.Connection.Abort(new ConnectionAbortedException("The connection made no progress before its deadline."));
+                deadline.Connection.Transport.Input.CancelPendingRead();
             }
         }
     }

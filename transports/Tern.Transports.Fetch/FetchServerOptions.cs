@@ -73,10 +73,10 @@ public sealed class FetchServerOptions
     public int MaxDiscardedRequestBody { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// On the doors Tern drives itself (framed, Tern's HTTP/1.1): how long a connection may go without a request and
-    /// without any output progress before it is closed; each flush of a response to a client that stops reading gets
-    /// the same time. Framed clients that keep an idle connection send a ping within it. Defaults to 130 s (Kestrel's
-    /// keep-alive timeout).
+    /// On the doors Tern drives itself (framed, Tern's HTTP/1.1): how long a connection with nothing in progress (no
+    /// request being read or answered, no fetch open) stays open. Framed clients that keep an idle connection ping
+    /// within it. Responses themselves are not timed, so a slow link can drain a large blob. Defaults to 130 s
+    /// (Kestrel's keep-alive timeout).
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 

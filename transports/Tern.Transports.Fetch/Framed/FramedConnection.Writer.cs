@@ -136,7 +136,6 @@ internal sealed partial class FramedConnection
             return false;
         }
 
-        _deadline?.ArmIn(_options.KeepAliveTimeout);
         _pendingBytes = 0;
         foreach (var item in unflushed)
         {

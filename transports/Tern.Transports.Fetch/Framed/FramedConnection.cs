@@ -112,9 +112,9 @@ internal sealed partial class FramedConnection
     {
         while (true)
         {
-            // Every frame and every flush that makes progress pushes the deadline out; a connection that does
-            // neither for the keep-alive time is closed (a client keeping an idle connection pings).
-            _deadline?.ArmIn(_options.KeepAliveTimeout);
+            // An idle connection (no fetch open) is closed after the keep-alive time without a frame; a client keeping
+            // one pings. While fetches are open nothing is timed: a slow link may take long to drain a large blob.
+            ArmIdleDeadline();
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var keepGoing = true;
@@ -215,6 +215,9 @@ internal sealed partial class FramedConnection
             item = _pool.Count > 0 ? _pool.Pop() : new FramedWorkItem();
             item.ResetFetch(frame.StreamId, request, frame.IsHead);
             _streams.Add(frame.StreamId, item);
+
+            // A fetch is open: no deadline until the last one ends (a slow link may take long to drain it).
+            _deadline?.Clear();
         }
 
         return _work.Writer.TryWrite(item);
@@ -256,6 +259,29 @@ internal sealed partial class FramedConnection
             if (_streams.TryGetValue(item.StreamId, out var current) && ReferenceEquals(current, item))
             {
                 _streams.Remove(item.StreamId);
+            }
+        }
+
+        ArmIdleDeadline();
+    }
+
+    /// <summary>Arms the keep-alive deadline when no fetch is open, clears it otherwise.</summary>
+    private void ArmIdleDeadline()
+    {
+        if (_deadline is null)
+        {
+            return;
+        }
+
+        lock (_streams)
+        {
+            if (_streams.Count == 0)
+            {
+                _deadline.ArmIn(_options.KeepAliveTimeout);
+            }
+            else
+            {
+                _deadline.Clear();
             }
         }
     }

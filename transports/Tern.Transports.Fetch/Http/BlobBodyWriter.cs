@@ -42,10 +42,8 @@ internal sealed class BlobBodyWriter
     /// <param name="blob">The blob.</param>
     /// <param name="start">First byte.</param>
     /// <param name="end">End of the range, exclusive.</param>
-    /// <param name="progress">When given, armed for <paramref name="progressTimeout"/> before each flush of a large body, so a client that stops reading is cut off but a slow one that keeps reading is not.</param>
-    /// <param name="progressTimeout">Time one flush may take.</param>
     /// <param name="cancellationToken">Ends the write when the connection closes.</param>
-    public async ValueTask<bool> WriteAsync(PipeWriter writer, FetchCapability capability, BlobInfo blob, long start, long end, ConnectionDeadlines.Deadline? progress, TimeSpan progressTimeout, CancellationToken cancellationToken)
+    public async ValueTask<bool> WriteAsync(PipeWriter writer, FetchCapability capability, BlobInfo blob, long start, long end, CancellationToken cancellationToken)
     {
         var handedOver = start;
         try
@@ -88,7 +86,6 @@ internal sealed class BlobBodyWriter
                 writer.Advance(read);
                 position += read;
                 handedOver = position;
-                progress?.ArmIn(progressTimeout);
                 var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
@@ -109,7 +106,6 @@ internal sealed class BlobBodyWriter
         }
         finally
         {
-            progress?.Clear();
             if (handedOver > start || (blob.Size == 0 && start == end))
             {
                 _coverage.Record(capability, blob, start, handedOver);

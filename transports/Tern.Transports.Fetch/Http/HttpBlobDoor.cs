@@ -98,7 +98,7 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, null, Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false))
+        if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, context.RequestAborted).ConfigureAwait(false))
         {
             context.Abort();
         }

@@ -76,7 +76,7 @@ internal sealed class Http1Connection
                         break;
                     }
 
-                    var answer = _door.AnswerAsync(output, work, _deadline, cancellation);
+                    var answer = _door.AnswerAsync(output, work, cancellation);
                     var outcome = answer.IsCompletedSuccessfully ? answer.Result : await answer.ConfigureAwait(false);
                     if (outcome == Http1Outcome.Abort)
                     {
@@ -88,7 +88,6 @@ internal sealed class Http1Connection
                     unflushed = true;
                     if (output.UnflushedBytes >= FlushThreshold)
                     {
-                        _deadline.ArmIn(_options.KeepAliveTimeout);
                         await output.FlushAsync(cancellation).ConfigureAwait(false);
                         unflushed = false;
                     }
@@ -99,8 +98,7 @@ internal sealed class Http1Connection
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (unflushed)
                 {
-                    // A client that stops reading must not hold the connection: the flush gets the keep-alive time.
-                    _deadline.ArmIn(_options.KeepAliveTimeout);
+                    // Responses are not timed: a slow link may take long to drain a large body.
                     var flush = await output.FlushAsync(cancellation).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
