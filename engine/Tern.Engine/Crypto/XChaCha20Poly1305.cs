@@ -23,6 +23,13 @@ public static unsafe class XChaCha20Poly1305
         Sodium.CheckLength(key.Length, KeySize, nameof(key));
         Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
         Sodium.CheckLength(ciphertext.Length, plaintext.Length + TagSize, nameof(ciphertext));
+        SealNative(key, nonce, plaintext, associatedData, ciphertext);
+    }
+
+    /// <summary>libsodium's seal; sizes already checked.</summary>
+    internal static void SealNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
         Sodium.EnsureInitialized();
         fixed (byte* k = key)
         fixed (byte* n = nonce)
@@ -52,6 +59,13 @@ public static unsafe class XChaCha20Poly1305
             return false;
         }
 
+        return TryOpenNative(key, nonce, ciphertext, associatedData, plaintext);
+    }
+
+    /// <summary>libsodium's open; sizes already checked.</summary>
+    internal static bool TryOpenNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
         Sodium.EnsureInitialized();
         fixed (byte* k = key)
         fixed (byte* n = nonce)
