@@ -145,17 +145,46 @@ internal struct Poly1305
             h1 += ((t0 >> 44) | (t1 << 20)) & Mask44;
             h2 += ((t1 >> 24) & Mask42) | hibit;
 
-            var d0 = Math.BigMul(h0, r0) + Math.BigMul(h1, s2) + Math.BigMul(h2, s1);
-            var d1 = Math.BigMul(h0, r1) + Math.BigMul(h1, r0) + Math.BigMul(h2, s2);
-            var d2 = Math.BigMul(h0, r2) + Math.BigMul(h1, r1) + Math.BigMul(h2, r0);
+            // d = h * r as three 128-bit sums (hi, lo); products stay below 2^98, so the sums cannot overflow.
+            var d0Hi = Math.BigMul(h0, r0, out var d0Lo);
+            MultiplyAdd(ref d0Hi, ref d0Lo, h1, s2);
+            MultiplyAdd(ref d0Hi, ref d0Lo, h2, s1);
+            var d1Hi = Math.BigMul(h0, r1, out var d1Lo);
+            MultiplyAdd(ref d1Hi, ref d1Lo, h1, r0);
+            MultiplyAdd(ref d1Hi, ref d1Lo, h2, s2);
+            var d2Hi = Math.BigMul(h0, r2, out var d2Lo);
+            MultiplyAdd(ref d2Hi, ref d2Lo, h1, r1);
+            MultiplyAdd(ref d2Hi, ref d2Lo, h2, r0);
 
-            var c = (ulong)(d0 >> 44); h0 = (ulong)d0 & Mask44;
-            d1 += c; c = (ulong)(d1 >> 44); h1 = (ulong)d1 & Mask44;
-            d2 += c; c = (ulong)(d2 >> 42); h2 = (ulong)d2 & Mask42;
+            var c = (d0Lo >> 44) | (d0Hi << 20); h0 = d0Lo & Mask44;
+            Add(ref d1Hi, ref d1Lo, c); c = (d1Lo >> 44) | (d1Hi << 20); h1 = d1Lo & Mask44;
+            Add(ref d2Hi, ref d2Lo, c); c = (d2Lo >> 42) | (d2Hi << 22); h2 = d2Lo & Mask42;
             h0 += c * 5; c = h0 >> 44; h0 &= Mask44;
             h1 += c;
         }
 
         _h0 = h0; _h1 = h1; _h2 = h2;
+    }
+
+    // (hi, lo) += a * b.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd(ref ulong hi, ref ulong lo, ulong a, ulong b)
+    {
+        var productHi = Math.BigMul(a, b, out var productLo);
+        var sum = lo + productLo;
+        hi += productHi + Carry(lo, productLo, sum);
+        lo = sum;
+    }
+
+    // The carry out of a + b = sum, from the top bits alone (no comparison the JIT could turn into a branch).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Carry(ulong a, ulong b, ulong sum) => ((a & b) | ((a | b) & ~sum)) >> 63;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref ulong hi, ref ulong lo, ulong value)
+    {
+        var sum = lo + value;
+        hi += Carry(lo, value, sum);
+        lo = sum;
     }
 }

@@ -191,6 +191,8 @@ public class ManagedAeadTests
             XChaCha20Poly1305Managed.Seal(key, nonce, m, a, c1);
             XChaCha20Poly1305.SealNative(key, nonce, m, a, c2);
             Assert.True(c1.SequenceEqual(c2), $"case {i}: length {length}, AD {adLength}");
+            XChaCha20Poly1305.Seal(key, nonce, m, a, c1); // the public entry point, whichever path it takes
+            Assert.True(c1.SequenceEqual(c2), $"case {i}: public seal, length {length}");
 
             Assert.True(XChaCha20Poly1305.TryOpenNative(key, nonce, c1, a, p));
             Assert.True(p.SequenceEqual(m));
