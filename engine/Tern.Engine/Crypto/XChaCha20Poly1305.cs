@@ -1,8 +1,10 @@
 namespace Tern.Engine.Crypto;
 
 /// <summary>
-/// XChaCha20-Poly1305 (IETF variant, 24-byte nonce) over libsodium. The 192-bit nonce makes random
-/// nonces safe for the lifetime of a peer key, which is why notifications use it.
+/// XChaCha20-Poly1305 (IETF variant, 24-byte nonce). The 192-bit nonce makes random nonces safe for the
+/// lifetime of a peer key, which is why notifications use it. Datagram-sized messages go through the managed
+/// implementation (<see cref="XChaCha20Poly1305Managed"/>, byte-for-byte libsodium's output at about half its
+/// cost below 256 bytes, perf-reports/codec.md); longer ones, and machines without AVX2, through libsodium.
 /// </summary>
 public static unsafe class XChaCha20Poly1305
 {
@@ -12,6 +14,9 @@ public static unsafe class XChaCha20Poly1305
     public const int NonceSize = 24;
     /// <summary>Authentication tag length, appended to the ciphertext.</summary>
     public const int TagSize = 16;
+
+    // Up to here the managed path measured at least as fast as libsodium; every notification datagram fits.
+    private const int ManagedMaxLength = 1280;
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (plaintext length + <see cref="TagSize"/>).
@@ -23,6 +28,19 @@ public static unsafe class XChaCha20Poly1305
         Sodium.CheckLength(key.Length, KeySize, nameof(key));
         Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
         Sodium.CheckLength(ciphertext.Length, plaintext.Length + TagSize, nameof(ciphertext));
+        if (plaintext.Length <= ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported)
+        {
+            XChaCha20Poly1305Managed.Seal(key, nonce, plaintext, associatedData, ciphertext);
+            return;
+        }
+
+        SealNative(key, nonce, plaintext, associatedData, ciphertext);
+    }
+
+    /// <summary>libsodium's seal; sizes already checked.</summary>
+    internal static void SealNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
         Sodium.EnsureInitialized();
         fixed (byte* k = key)
         fixed (byte* n = nonce)
@@ -52,6 +70,15 @@ public static unsafe class XChaCha20Poly1305
             return false;
         }
 
+        return plaintext.Length <= ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported
+            ? XChaCha20Poly1305Managed.TryOpen(key, nonce, ciphertext, associatedData, plaintext)
+            : TryOpenNative(key, nonce, ciphertext, associatedData, plaintext);
+    }
+
+    /// <summary>libsodium's open; sizes already checked.</summary>
+    internal static bool TryOpenNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
         Sodium.EnsureInitialized();
         fixed (byte* k = key)
         fixed (byte* n = nonce)
