@@ -63,9 +63,6 @@ internal sealed class ConnectionDeadlines : IDisposable
         /// <summary>Arms the deadline <paramref name="timeout"/> from now (replacing any earlier one).</summary>
         public void ArmIn(TimeSpan timeout) => Volatile.Write(ref DueMilliseconds, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
 
-        /// <summary>Arms the deadline only if none is armed (a slow request head keeps its first deadline).</summary>
-        public void ArmIfClear(TimeSpan timeout) => Interlocked.CompareExchange(ref DueMilliseconds, Environment.TickCount64 + (long)timeout.TotalMilliseconds, 0);
-
         public void Clear() => Volatile.Write(ref DueMilliseconds, 0);
 
         public void Dispose() => _owner._tracked.TryRemove(this, out _);

@@ -10,7 +10,7 @@ namespace Tern.Transports.Fetch;
 /// <remarks>
 /// Inline completions are safe only while no socket continuation blocks, since a blocked event thread stalls every
 /// socket of the process. The fetch doors never block (store reads are asynchronous; the index lock covers a lookup);
-/// the pull worker moves its blocking message-store commit to the thread pool.
+/// the message store commits on the thread pool (<c>MessageStore.CommitAsync</c>).
 /// </remarks>
 public static class SocketCompletions
 {

@@ -99,7 +99,7 @@ public sealed unsafe class UdpDatagramSender : IDisposable
             return;
         }
 
-        var entries = Segmenting ? BuildSegmentedEntries() : BuildSingleEntries();
+        var entries = Segmenting ? BuildSegmentedEntries() : BuildSingleEntries(0, 0);
         var offset = 0;
         while (offset < entries)
         {
@@ -162,9 +162,7 @@ public sealed unsafe class UdpDatagramSender : IDisposable
     private const int Enoprotoopt = 92;
     private const int Eopnotsupp = 95;
 
-    /// <summary>One entry per datagram.</summary>
-    private int BuildSingleEntries() => BuildSingleEntries(0, 0);
-
+    /// <summary>One entry per datagram, from slot <paramref name="firstSlot"/> on, written from entry <paramref name="firstEntry"/>.</summary>
     private int BuildSingleEntries(int firstSlot, int firstEntry)
     {
         var entry = firstEntry;

@@ -97,6 +97,14 @@ public sealed class MessageStore
     }
 
     /// <summary>
+    /// <see cref="Commit"/> on the thread pool. The commit blocks on fsyncs; a caller continuing from a socket read may
+    /// be on the socket engine's event thread (inline completions, docs/ARCHITECTURE.md §5.1), which must never wait
+    /// on the disk.
+    /// </summary>
+    public Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Commit(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken);
+
+    /// <summary>
     /// Commits a verified partial file as a message: writes the metadata, flushes it and the partial file to disk
     /// together, renames the partial to <c>.blob</c> and flushes the directory. The caller has disposed the partial
     /// stream. A message already stored is returned as it is.

@@ -188,9 +188,7 @@ public sealed partial class PullWorker
             }
         }
 
-        // The commit blocks on fsyncs: off to the thread pool, so a host running socket completions inline never has
-        // its socket event thread wait on the disk.
-        await Task.Run(() => _messages.Commit(hash, capability, reference.SenderDomain, size, reference.PayloadHash, reference.MimeHint), cancellationToken).ConfigureAwait(false);
+        await _messages.CommitAsync(hash, capability, reference.SenderDomain, size, reference.PayloadHash, reference.MimeHint, cancellationToken).ConfigureAwait(false);
         return (PullOutcome.Stored, attempts);
     }
 }

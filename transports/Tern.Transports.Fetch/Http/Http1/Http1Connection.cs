@@ -132,22 +132,18 @@ internal sealed class Http1Connection
     {
         work = default;
         var maxHead = _options.MaxRequestHeadersSize;
-        ReadOnlySpan<byte> span;
-        if (buffer.IsSingleSegment)
+        var request = default(Http1Request);
+        var status = Http1RequestParser.Parse(buffer.FirstSpan, maxHead, ref request, out errorStatus);
+        if (status == Http1ParseResult.Incomplete && !buffer.IsSingleSegment)
         {
-            span = buffer.FirstSpan;
-        }
-        else
-        {
-            // A head split across pipe segments: parse a contiguous copy of at most the head limit.
+            // The head runs past the first pipe segment: parse a contiguous copy of at most the head limit. Only
+            // then: a pipelined batch spans segments, but each head in it is usually whole in the one it starts in.
             _headCopy ??= ArrayPool<byte>.Shared.Rent(maxHead);
             var length = (int)Math.Min(buffer.Length, maxHead);
             buffer.Slice(0, length).CopyTo(_headCopy);
-            span = _headCopy.AsSpan(0, length);
+            status = Http1RequestParser.Parse(_headCopy.AsSpan(0, length), maxHead, ref request, out errorStatus);
         }
 
-        var request = default(Http1Request);
-        var status = Http1RequestParser.Parse(span, maxHead, ref request, out errorStatus);
         if (status != Http1ParseResult.Complete)
         {
             return status;
