@@ -24,7 +24,10 @@ internal sealed class BlobHeaderCache
         _time = time;
     }
 
-    public Entry Get(FetchCapability capability, in BlobInfo blob)
+    public Entry Get(FetchCapability capability, in BlobInfo blob) => Get(capability, blob, _time.GetUtcNow());
+
+    /// <summary>The entry of <paramref name="capability"/>, its Cache-Control made for <paramref name="now"/>.</summary>
+    public Entry Get(FetchCapability capability, in BlobInfo blob, DateTimeOffset now)
     {
         if (!_entries.TryGetValue(capability, out var entry) || entry.PayloadHash != blob.PayloadHash)
         {
@@ -37,7 +40,7 @@ internal sealed class BlobHeaderCache
             _entries[capability] = entry;
         }
 
-        entry.Refresh(_time.GetUtcNow());
+        entry.Refresh(now);
         return entry;
     }
 

@@ -70,9 +70,10 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             return keep;
         }
 
-        var entry = _headers.Get(work.Capability, blob);
+        var now = _date.Now;
+        var entry = _headers.Get(work.Capability, blob, now);
         var plan = BlobResponsePlan.Make(blob.Size, entry.ETag, work.IfNoneMatch, work.HasRange, work.Range, work.HasIfRange, work.IfRange);
-        if (!WriteHead(output, work, blob.Size, plan, entry.Http1Fields) || work.Method == Http1Method.Head)
+        if (!WriteHead(output, work, blob.Size, plan, entry.Http1Fields, _date.For(now)) || work.Method == Http1Method.Head)
         {
             return keep;
         }
@@ -82,7 +83,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
     }
 
     /// <summary>Writes the response head; returns whether a body follows (200 and 206).</summary>
-    private bool WriteHead(PipeWriter output, in Http1Work work, long size, BlobResponsePlan plan, ReadOnlySpan<byte> fields)
+    private static bool WriteHead(PipeWriter output, in Http1Work work, long size, BlobResponsePlan plan, ReadOnlySpan<byte> fields, ReadOnlySpan<byte> date)
     {
         var status = plan.Answer switch
         {
@@ -92,7 +93,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             _ => 416,
         };
         var head = new Http1ResponseHead(output, status, Http1ResponseHead.FixedCapacity + fields.Length);
-        head.Append(_date.Current);
+        head.Append(date);
         switch (plan.Answer)
         {
             case BlobAnswer.NotModified:
