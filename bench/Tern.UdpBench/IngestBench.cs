@@ -157,7 +157,12 @@ internal static class IngestBench
             }
             else
             {
-                failures += ingest.Process(datagrams[i], 1, now) == DropReason.None ? 0 : 1;
+                // As the receive loop does: a batch of 64 staged, then flushed.
+                failures += ingest.Stage(datagrams[i], 1, now) == DropReason.None ? 0 : 1;
+                if (i % NotificationIngest.MaxStaged == NotificationIngest.MaxStaged - 1 || i == datagrams.Length - 1)
+                {
+                    ingest.Flush(now);
+                }
             }
         }
 

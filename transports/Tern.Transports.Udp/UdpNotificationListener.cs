@@ -75,8 +75,10 @@ public sealed class UdpNotificationListener : IDisposable
             var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
             for (var i = 0; i < count; i++)
             {
-                _ingest.Process(_receiver.Datagram(i), _receiver.SourceHash(i), now);
+                _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
             }
+
+            _ingest.Flush(now);
 
             Volatile.Write(ref _received, _received + count);
         }

@@ -1,3 +1,4 @@
+using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
 namespace Tern.Engine.Ingest;
@@ -7,6 +8,15 @@ public interface INotificationSink
 {
     /// <summary>Records a validated notification; returns <see cref="DropReason.None"/> or why it was not recorded (e.g. <see cref="DropReason.TableFull"/>).</summary>
     DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, Pull.PullPreference preference, long nowMs);
+
+    /// <summary>
+    /// Says that <see cref="Accept"/> will soon be called for records with these capabilities and recipient hashes (a
+    /// batch), so that the sink can start the memory fetches it will need. A hint: it changes nothing. The default
+    /// does nothing.
+    /// </summary>
+    void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes)
+    {
+    }
 
     /// <summary>Applies a retraction notice from <paramref name="senderKey"/>.</summary>
     void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs);

@@ -1,4 +1,5 @@
 using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
 
@@ -50,6 +51,9 @@ public sealed class PendingTableSink : INotificationSink
 
     /// <summary>References the immediate pull queue refused (full, or no queue configured): they wait for a client.</summary>
     public long ImmediatePullsDeferred => Interlocked.Read(ref _immediateDeferred);
+
+    /// <inheritdoc />
+    public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes) => _table.Prefetch(capabilities, recipientHashes);
 
     /// <inheritdoc />
     public DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, PullPreference preference, long nowMs)

@@ -24,6 +24,10 @@ internal readonly unsafe struct IndexPrefetcher
     public static IndexPrefetcher For<TKey, TValue>(FasterKV<TKey, TValue> store)
         => IndexLocation.TryFind(store, out var table, out var buckets) ? new IndexPrefetcher(table, buckets) : default;
 
+    /// <summary>Where the bucket of <paramref name="hash"/> is; null without a located index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte* BucketOf(long hash) => _table == null ? null : _table + ((hash & _mask) * IndexLocation.BucketSize);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(long hash)
     {

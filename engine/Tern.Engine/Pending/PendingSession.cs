@@ -19,19 +19,25 @@ internal sealed unsafe class PendingSession : IDisposable
         FasterKV<Bytes32, RecipientState> recipients,
         FasterKV<RefKey, SpanByte> refs)
     {
-        var capabilityFunctions = new SimpleFunctions<Bytes32, CapabilityEntry>();
-        Capabilities = capabilities.For(capabilityFunctions).NewSession(capabilityFunctions);
-        var recipientFunctions = new SimpleFunctions<Bytes32, RecipientState>();
-        Recipients = recipients.For(recipientFunctions).NewSession(recipientFunctions);
-        var refFunctions = new RefFunctions();
-        Refs = refs.For(refFunctions).NewSession(refFunctions);
+        CapabilityFunctions = new TrackingFunctions<CapabilityEntry>();
+        Capabilities = capabilities.For(CapabilityFunctions).NewSession(CapabilityFunctions);
+        RecipientFunctions = new TrackingFunctions<RecipientState>();
+        Recipients = recipients.For(RecipientFunctions).NewSession(RecipientFunctions);
+        RefFunctions = new RefFunctions();
+        Refs = refs.For(RefFunctions).NewSession(RefFunctions);
     }
 
-    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, SimpleFunctions<Bytes32, CapabilityEntry>> Capabilities { get; }
+    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, TrackingFunctions<CapabilityEntry>> Capabilities { get; }
 
-    public ClientSession<Bytes32, RecipientState, RecipientState, RecipientState, Empty, SimpleFunctions<Bytes32, RecipientState>> Recipients { get; }
+    public ClientSession<Bytes32, RecipientState, RecipientState, RecipientState, Empty, TrackingFunctions<RecipientState>> Recipients { get; }
 
     public ClientSession<RefKey, SpanByte, SpanByte, RefOutput, Empty, RefFunctions> Refs { get; }
+
+    public TrackingFunctions<CapabilityEntry> CapabilityFunctions { get; }
+
+    public TrackingFunctions<RecipientState> RecipientFunctions { get; }
+
+    public RefFunctions RefFunctions { get; }
 
     public Span<byte> EncodeBuffer => _encodeBuffer;
 
@@ -50,7 +56,8 @@ internal sealed unsafe class PendingSession : IDisposable
 
     // The capability and recipient stores hold fixed-size values with FASTER's SimpleFunctions: one read, write and
     // delete each, completing an on-disk (pending) operation before returning.
-    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, out TValue value)
+    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, out TValue value)
+        where TValue : unmanaged
     {
         value = default!;
         var status = session.Read(ref key, ref value);
@@ -67,7 +74,8 @@ internal sealed unsafe class PendingSession : IDisposable
         return status.Found;
     }
 
-    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, ref TValue value)
+    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, ref TValue value)
+        where TValue : unmanaged
     {
         if (session.Upsert(ref key, ref value).IsPending)
         {
@@ -75,7 +83,8 @@ internal sealed unsafe class PendingSession : IDisposable
         }
     }
 
-    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key)
+    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key)
+        where TValue : unmanaged
     {
         if (session.Delete(ref key).IsPending)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
@@ -14,7 +15,7 @@ public sealed partial class PendingTable
     /// <param name="senderKey">The datagram's 32-byte sender agreement key, checked against the sender's descriptor before a pull (§4.7).</param>
     /// <param name="receivedAtMs">Now, ms since the epoch; tombstones are judged against it.</param>
     /// <exception cref="ArgumentException">The sender key is not 32 bytes, or a variable field is longer than §4.2 allows.</exception>
-    public PendingInsertResult TryInsert(in NotificationRecord record, ReadOnlySpan<byte> senderKey, long receivedAtMs)
+    public unsafe PendingInsertResult TryInsert(in NotificationRecord record, ReadOnlySpan<byte> senderKey, long receivedAtMs)
     {
         if (senderKey.Length != Bytes32.Size)
         {
@@ -32,8 +33,9 @@ public sealed partial class PendingTable
         ThrowIfDisposed();
         var capability = record.Capability.Value;
         var hash = record.RecipientHash.Value;
+        var hashCode = _comparer.GetHashCode64(ref hash);
         _capabilityBuckets.Prefetch(_comparer.GetHashCode64(ref capability));
-        _recipientBuckets.Prefetch(_comparer.GetHashCode64(ref hash));
+        _recipientBuckets.Prefetch(hashCode);
         _gate.EnterReadLock();
         var session = _sessions.Rent();
         try
@@ -86,6 +88,7 @@ public sealed partial class PendingTable
                     var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);
+                    _recipientHints.Record(hashCode, state.NextSequence, session.RecipientFunctions.LastWritten);
                 }
 
                 var entry = new CapabilityEntry
@@ -96,6 +99,7 @@ public sealed partial class PendingTable
                     DomainId = domain.Id,
                 };
                 session.WriteCapability(ref capability, ref entry);
+                PrefetchTails(session);
                 Interlocked.Increment(ref _count);
                 return PendingInsertResult.Inserted(sequence);
             }
@@ -104,6 +108,31 @@ public sealed partial class PendingTable
         {
             _sessions.Return(session);
             _gate.ExitReadLock();
+        }
+    }
+
+    // The next appends go just past the last ones: start fetching those lines now, so that the append's
+    // compare-and-swap into the index does not wait for them.
+    private static unsafe void PrefetchTails(PendingSession session)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var refTail = session.RefFunctions.LastWritten;
+        if (refTail != null)
+        {
+            for (var offset = 256; offset < 512; offset += 64)
+            {
+                Sse.Prefetch0(refTail + offset);
+            }
+        }
+
+        var capabilityTail = session.CapabilityFunctions.LastWritten;
+        if (capabilityTail != null)
+        {
+            Sse.Prefetch0(capabilityTail + 128);
         }
     }
 

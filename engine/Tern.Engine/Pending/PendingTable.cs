@@ -22,6 +22,7 @@ namespace Tern.Engine.Pending;
 public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 {
     private const int LockStripes = 1024;
+    private const int RecipientHintSlots = 1 << 18;
     private const string CountersFile = "counters.bin";
     private const string SeedFile = "seed.bin";
 
@@ -38,6 +39,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private readonly IndexPrefetcher _recipientBuckets;
     private readonly IndexPrefetcher _refBuckets;
     private readonly DomainCounters _domains = new();
+    private readonly RecipientHints _recipientHints = new(RecipientHintSlots);
     private readonly Lock[] _capabilityLocks = NewLocks();
     private readonly Lock[] _recipientLocks = NewLocks();
 

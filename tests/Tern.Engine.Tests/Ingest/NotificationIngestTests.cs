@@ -50,6 +50,67 @@ public sealed class NotificationIngestTests : IDisposable
     }
 
     [Fact]
+    public void A_staged_batch_is_delivered_at_the_flush_in_order_after_one_prefetch_hint()
+    {
+        var ingest = Ingest();
+        var capabilities = Enumerable.Range(0, 5).Select(_ => FetchCapability.NewRandom()).ToList();
+
+        // One receive buffer, overwritten by every datagram as a receiver's is: what is staged must not point into it.
+        var buffer = new byte[NotificationLimits.MaxDatagramSize];
+        foreach (var capability in capabilities)
+        {
+            var datagram = Datagram(_f.Sender, Now, Now + 60_000, capability);
+            datagram.CopyTo(buffer, 0);
+            Assert.Equal(DropReason.None, ingest.Stage(buffer.AsSpan(0, datagram.Length), 1, Now));
+        }
+
+        Array.Clear(buffer);
+        Assert.Empty(_sink.Accepted);
+        Assert.Empty(_sink.Prefetched);
+
+        ingest.Flush(Now);
+
+        Assert.Equal(capabilities, _sink.Accepted);
+        Assert.Equal(capabilities, _sink.Prefetched);
+        Assert.All(_sink.SenderKeys, key => Assert.Equal(_f.Sender.AgreementPublicKey.ToArray(), key));
+        Assert.Equal(5, ingest.Counters.DatagramsAccepted);
+        Assert.Equal(5, ingest.Counters.RecordsAccepted);
+
+        ingest.Flush(Now);
+        Assert.Equal(5, _sink.Accepted.Count);
+    }
+
+    [Fact]
+    public void Staging_past_a_full_batch_flushes_the_batch_first()
+    {
+        var ingest = Ingest();
+        var capabilities = Enumerable.Range(0, NotificationIngest.MaxStaged + 1).Select(_ => FetchCapability.NewRandom()).ToList();
+        foreach (var capability in capabilities)
+        {
+            ingest.Stage(Datagram(_f.Sender, Now, Now + 60_000, capability), 1, Now);
+        }
+
+        Assert.Equal(capabilities.Take(NotificationIngest.MaxStaged), _sink.Accepted);
+        ingest.Flush(Now);
+        Assert.Equal(capabilities, _sink.Accepted);
+    }
+
+    [Fact]
+    public void A_datagram_dropped_at_staging_stages_nothing()
+    {
+        var ingest = Ingest();
+        var datagram = Datagram(_f.Sender, Now, Now + 60_000, FetchCapability.NewRandom());
+        datagram[^1] ^= 1;
+
+        Assert.Equal(DropReason.Undecryptable, ingest.Stage(datagram, 1, Now));
+        ingest.Flush(Now);
+
+        Assert.Empty(_sink.Accepted);
+        Assert.Empty(_sink.Prefetched);
+        Assert.Equal(1, ingest.Counters.Drops(DropReason.Undecryptable));
+    }
+
+    [Fact]
     public void Time_rules_drop_stale_future_expired_and_too_far_with_their_reason()
     {
         var ingest = Ingest();

@@ -10,6 +10,8 @@ internal sealed class RecordingSink : INotificationSink, IPullPreferences
 {
     public List<FetchCapability> Accepted { get; } = [];
     public List<FetchCapability> Retracted { get; } = [];
+    public List<FetchCapability> Prefetched { get; } = [];
+    public List<byte[]> SenderKeys { get; } = [];
     public Dictionary<string, PullPreference> Preferences { get; } = new(StringComparer.Ordinal);
     public DropReason NextResult { get; set; } = DropReason.None;
     public bool Recording { get; set; } = true;
@@ -19,9 +21,19 @@ internal sealed class RecordingSink : INotificationSink, IPullPreferences
         if (Recording && NextResult == DropReason.None)
         {
             Accepted.Add(record.Capability);
+            SenderKeys.Add(senderKey.ToArray());
         }
 
         return NextResult;
+    }
+
+    public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes)
+    {
+        if (Recording)
+        {
+            Assert.Equal(capabilities.Length, recipientHashes.Length);
+            Prefetched.AddRange(capabilities.ToArray());
+        }
     }
 
     public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)

@@ -12,6 +12,32 @@ public sealed class PendingTableTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
+    public void Prefetching_a_batch_changes_nothing_and_its_guesses_never_become_sequences()
+    {
+        using var table = _fixture.Open();
+        var a = Hash(1);
+        var first = Insert(table, Capability(0), a);
+
+        // Hints guess ahead for every prefetched record of a hash, including records never inserted.
+        var capabilities = Enumerable.Range(1, 300).Select(i => Capability(i)).ToArray();
+        var hashes = Enumerable.Repeat(a, capabilities.Length).ToArray();
+        table.Prefetch(capabilities, hashes);
+        table.Prefetch(capabilities, hashes);
+        Assert.Equal(1, table.Count);
+        Assert.Single(table.Poll(a, 0, 10).References);
+
+        var second = Insert(table, Capability(1), a);
+        table.Prefetch([Capability(2), Capability(9_999)], [a, Hash(2)]);
+        var third = Insert(table, Capability(2), a);
+
+        Assert.Equal(first.Sequence + 1, second.Sequence);
+        Assert.Equal(second.Sequence + 1, third.Sequence);
+        Assert.Equal([Capability(0), Capability(1), Capability(2)], table.Poll(a, 0, 10).References.Select(r => r.Capability));
+        Assert.Empty(table.Poll(Hash(2), 0, 10).References);
+        Assert.Throws<ArgumentException>(() => table.Prefetch([Capability(1)], []));
+    }
+
+    [Fact]
     public void Insert_then_poll_pages_by_cursor_in_sequence_order()
     {
         using var table = _fixture.Open();

@@ -79,6 +79,12 @@ public readonly ref struct DatagramBody
         return DropReason.None;
     }
 
+    /// <summary>The validated record bytes after the body header: with <see cref="Type"/>, <see cref="SentAtMs"/> and <see cref="Count"/>, all <see cref="FromValidated"/> needs.</summary>
+    internal ReadOnlySpan<byte> RecordBytes => _records;
+
+    /// <summary>Rebuilds a body that <see cref="TryParse"/> accepted, from its parts, without validating it again.</summary>
+    internal static DatagramBody FromValidated(DatagramType type, long sentAtMs, int count, ReadOnlySpan<byte> records) => new(type, sentAtMs, count, records);
+
     /// <summary>The notification records (empty unless <see cref="Type"/> is <see cref="DatagramType.Notification"/>).</summary>
     public NotificationEnumerator Notifications => new(Type == DatagramType.Notification ? _records : default);
 
