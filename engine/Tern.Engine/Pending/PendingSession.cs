@@ -19,12 +19,12 @@ internal sealed unsafe class PendingSession : IDisposable
         FasterKV<Bytes32, RecipientState> recipients,
         FasterKV<RefKey, SpanByte> refs)
     {
-        CapabilityFunctions = new TrackingFunctions<CapabilityEntry>();
-        Capabilities = capabilities.For(CapabilityFunctions).NewSession(CapabilityFunctions);
+        var capabilityFunctions = new TrackingFunctions<CapabilityEntry>();
+        Capabilities = capabilities.For(capabilityFunctions).NewSession(capabilityFunctions);
         RecipientFunctions = new TrackingFunctions<RecipientState>();
         Recipients = recipients.For(RecipientFunctions).NewSession(RecipientFunctions);
-        RefFunctions = new RefFunctions();
-        Refs = refs.For(RefFunctions).NewSession(RefFunctions);
+        var refFunctions = new RefFunctions();
+        Refs = refs.For(refFunctions).NewSession(refFunctions);
     }
 
     public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, TrackingFunctions<CapabilityEntry>> Capabilities { get; }
@@ -33,11 +33,7 @@ internal sealed unsafe class PendingSession : IDisposable
 
     public ClientSession<RefKey, SpanByte, SpanByte, RefOutput, Empty, RefFunctions> Refs { get; }
 
-    public TrackingFunctions<CapabilityEntry> CapabilityFunctions { get; }
-
     public TrackingFunctions<RecipientState> RecipientFunctions { get; }
-
-    public RefFunctions RefFunctions { get; }
 
     public Span<byte> EncodeBuffer => _encodeBuffer;
 

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
@@ -99,7 +98,6 @@ public sealed partial class PendingTable
                     DomainId = domain.Id,
                 };
                 session.WriteCapability(ref capability, ref entry);
-                PrefetchTails(session);
                 Interlocked.Increment(ref _count);
                 return PendingInsertResult.Inserted(sequence);
             }
@@ -108,31 +106,6 @@ public sealed partial class PendingTable
         {
             _sessions.Return(session);
             _gate.ExitReadLock();
-        }
-    }
-
-    // The next appends go just past the last ones: start fetching those lines now, so that the append's
-    // compare-and-swap into the index does not wait for them.
-    private static unsafe void PrefetchTails(PendingSession session)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        var refTail = session.RefFunctions.LastWritten;
-        if (refTail != null)
-        {
-            for (var offset = 256; offset < 512; offset += 64)
-            {
-                Sse.Prefetch0(refTail + offset);
-            }
-        }
-
-        var capabilityTail = session.CapabilityFunctions.LastWritten;
-        if (capabilityTail != null)
-        {
-            Sse.Prefetch0(capabilityTail + 128);
         }
     }
 

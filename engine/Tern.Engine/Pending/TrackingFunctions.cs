@@ -4,8 +4,9 @@ using Tern.Engine.Protocol;
 namespace Tern.Engine.Pending;
 
 /// <summary>
-/// FASTER callbacks for the fixed-size stores that remember where in log memory the last upsert put its value,
-/// so that the table can prefetch the record next time and the lines past the log's tail before the next append.
+/// FASTER callbacks for the fixed-size stores that remember where in log memory the last upsert put its value, so
+/// that the table can prefetch a recipient state's record before the next insert reads it (<see cref="RecipientHints"/>).
+/// Both fixed-size stores use them, so that one set of session helpers serves both.
 /// </summary>
 internal sealed unsafe class TrackingFunctions<TValue> : SimpleFunctions<Bytes32, TValue>
     where TValue : unmanaged
