@@ -97,6 +97,7 @@ public sealed class PendingTableDurabilityTests : IDisposable
             o.CapabilityIndexBytes = 1L << 20;
             o.RecipientIndexBytes = 1L << 18;
             o.SegmentBytes = 1L << 24;
+            o.MaxEntriesPerRecipientHash = perHash;
         });
 
         // Interleaved by hash so that recipient states, too, are read back from disk.
@@ -122,6 +123,9 @@ public sealed class PendingTableDurabilityTests : IDisposable
                 Assert.Equal(PayloadHashOf(references[round].Capability), references[round].PayloadHash);
             }
         }
+
+        // A hash at its cap refuses while its state lives on disk only.
+        Assert.Equal(PendingInsertResult.Full(PendingCap.RecipientHash), Insert(table, Capability(-1), Hash(1)));
 
         // Idempotency holds for capabilities whose entries live on disk only.
         Assert.Equal(PendingInsertStatus.Duplicate, Insert(table, Capability(5), Hash(0)).Status);

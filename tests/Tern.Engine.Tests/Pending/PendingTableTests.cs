@@ -220,6 +220,47 @@ public sealed class PendingTableTests : IDisposable
     }
 
     [Fact]
+    public async Task A_poll_racing_inserts_never_moves_its_cursor_past_a_reference_it_did_not_return()
+    {
+        using var table = _fixture.Open();
+        const int perHash = 4000;
+
+        // Several hashes: the race is likeliest while a hash's state is new.
+        for (var h = 0; h < 5; h++)
+        {
+            var hash = Hash(h);
+            var expected = Enumerable.Range(h * perHash, perHash).Select(i => Capability(i)).ToList();
+            var writer = Task.Run(() =>
+            {
+                foreach (var capability in expected)
+                {
+                    Assert.Equal(PendingInsertStatus.Inserted, Insert(table, capability, hash).Status);
+                }
+            });
+
+            // A client polling with its cursor while references arrive: it must see every one, once, in order.
+            var seen = new List<FetchCapability>();
+            ulong cursor = 0;
+            while (true)
+            {
+                // Whether the writer had finished before this poll began: only then may an empty page end the loop.
+                var writerDone = writer.IsCompleted;
+                var page = table.Poll(hash, cursor, 100);
+                seen.AddRange(page.References.Select(r => r.Capability));
+                cursor = page.NextCursor;
+                Assert.True(seen.Count <= perHash);
+                if (writerDone && page.References.Count == 0 && !page.HasMore)
+                {
+                    break;
+                }
+            }
+
+            await writer;
+            Assert.Equal(expected, seen);
+        }
+    }
+
+    [Fact]
     public void Concurrent_inserts_of_the_same_capabilities_file_each_once()
     {
         using var table = _fixture.Open();
