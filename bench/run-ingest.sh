@@ -98,7 +98,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "|---:|---|---:|---:|---|"
   printf '%s\n' "${ceilings[@]}"
   echo
-  echo "An insert into the pending table is four FASTER operations (read the capability, claim the recipient's next sequence in one read-modify-write, upsert the reference and the capability). Alone, at random keys, on core 0 of this machine (\`Tern.UdpBench faster\`): $faster_ops."
+  echo "An insert into the pending table is five FASTER operations (read the capability, read the recipient state, upsert the reference, the state and the capability). Alone, at random keys, on core 0 of this machine (\`Tern.UdpBench faster\`): $faster_ops."
   echo
   echo "## Every run"
   echo

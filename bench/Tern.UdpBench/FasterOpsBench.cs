@@ -7,7 +7,7 @@ namespace Tern.UdpBench;
 
 /// <summary>
 /// What single FASTER operations cost on this machine, for the ingest report's reading of the pending-table insert
-/// (four of them: a read, a read-modify-write and two upserts). A bare FasterKV with the pending table's default capability store
+/// (five of them: two reads, three upserts). A bare FasterKV with the pending table's default capability store
 /// sizes (512 MiB index, 256 MiB log memory committed at open, 4 MiB pages): 32-byte random keys and 56-byte values,
 /// one thread; measured over 1 000 000 keys after 4 000 000 warm-up inserts.
 /// </summary>

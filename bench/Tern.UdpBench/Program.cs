@@ -14,7 +14,7 @@ using Tern.UdpBench;
 //   gen <dir> <datagrams> <records>   keys for a.example → b.example in <dir>, distinct sealed datagrams in <dir>/datagrams.bin
 //   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting]   receive, open, file in a pending table (or count) until idle
 //   process <dir> <pending|counting|open>   the same per-datagram work without sockets, over the file: the CPU ceiling
-//   faster <dir>   what single FASTER operations cost here (the pending-table insert is four of them)
+//   faster <dir>   what single FASTER operations cost here (the pending-table insert is five of them)
 //   send <port> <deliveries> <records>   the send path
 //   schedule <port> <deliveries> <records>   the same through the transit store and the delivery scheduler
 return args.FirstOrDefault() switch

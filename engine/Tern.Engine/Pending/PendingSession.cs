@@ -19,21 +19,21 @@ internal sealed unsafe class PendingSession : IDisposable
         FasterKV<Bytes32, RecipientState> recipients,
         FasterKV<RefKey, SpanByte> refs)
     {
-        var capabilityFunctions = new SimpleFunctions<Bytes32, CapabilityEntry>();
+        var capabilityFunctions = new TrackingFunctions<CapabilityEntry>();
         Capabilities = capabilities.For(capabilityFunctions).NewSession(capabilityFunctions);
-        RecipientFunctions = new RecipientFunctions();
+        RecipientFunctions = new TrackingFunctions<RecipientState>();
         Recipients = recipients.For(RecipientFunctions).NewSession(RecipientFunctions);
         var refFunctions = new RefFunctions();
         Refs = refs.For(refFunctions).NewSession(refFunctions);
     }
 
-    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, SimpleFunctions<Bytes32, CapabilityEntry>> Capabilities { get; }
+    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, TrackingFunctions<CapabilityEntry>> Capabilities { get; }
 
-    public ClientSession<Bytes32, RecipientState, RecipientClaim, RecipientClaimResult, Empty, RecipientFunctions> Recipients { get; }
+    public ClientSession<Bytes32, RecipientState, RecipientState, RecipientState, Empty, TrackingFunctions<RecipientState>> Recipients { get; }
 
     public ClientSession<RefKey, SpanByte, SpanByte, RefOutput, Empty, RefFunctions> Refs { get; }
 
-    public RecipientFunctions RecipientFunctions { get; }
+    public TrackingFunctions<RecipientState> RecipientFunctions { get; }
 
     public Span<byte> EncodeBuffer => _encodeBuffer;
 
@@ -44,66 +44,15 @@ internal sealed unsafe class PendingSession : IDisposable
 
     public void DeleteCapability(ref Bytes32 capability) => Delete(Capabilities, ref capability);
 
-    /// <summary>Reads a recipient state, completing a pending (on-disk) read before returning.</summary>
-    public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state)
-    {
-        var output = default(RecipientClaimResult);
-        var status = Recipients.Read(ref hash, ref output);
-        if (status.IsPending)
-        {
-            Recipients.CompletePendingWithOutputs(out var outputs, wait: true);
-            using (outputs)
-            {
-                status = outputs.Next() ? outputs.Current.Status : default;
-                output = outputs.Current.Output;
-            }
-        }
+    public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state) => TryRead(Recipients, ref hash, out state);
 
-        state = output.State;
-        return status.Found;
-    }
+    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state) => Write(Recipients, ref hash, ref state);
 
-    /// <summary>
-    /// Claims the next sequence of <paramref name="hash"/> in one read-modify-write: creates the state of a hash
-    /// without one, or moves it on unless it holds <see cref="RecipientClaim.MaxCount"/> references already.
-    /// </summary>
-    public RecipientClaimResult ClaimSequence(ref Bytes32 hash, ref RecipientClaim claim)
-    {
-        var output = default(RecipientClaimResult);
-        if (Recipients.RMW(ref hash, ref claim, ref output).IsPending)
-        {
-            Recipients.CompletePendingWithOutputs(out var outputs, wait: true);
-            using (outputs)
-            {
-                if (outputs.Next())
-                {
-                    output = outputs.Current.Output;
-                }
-            }
-        }
+    public void DeleteRecipient(ref Bytes32 hash) => Delete(Recipients, ref hash);
 
-        return output;
-    }
-
-    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state)
-    {
-        if (Recipients.Upsert(ref hash, ref state).IsPending)
-        {
-            Recipients.CompletePending(wait: true);
-        }
-    }
-
-    public void DeleteRecipient(ref Bytes32 hash)
-    {
-        if (Recipients.Delete(ref hash).IsPending)
-        {
-            Recipients.CompletePending(wait: true);
-        }
-    }
-
-    // The capability store holds fixed-size values with FASTER's SimpleFunctions: one read, write and delete,
-    // completing an on-disk (pending) operation before returning.
-    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, out TValue value)
+    // The capability and recipient stores hold fixed-size values with FASTER's SimpleFunctions: one read, write and
+    // delete each, completing an on-disk (pending) operation before returning.
+    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, out TValue value)
         where TValue : unmanaged
     {
         value = default!;
@@ -121,7 +70,7 @@ internal sealed unsafe class PendingSession : IDisposable
         return status.Found;
     }
 
-    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key, ref TValue value)
+    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, ref TValue value)
         where TValue : unmanaged
     {
         if (session.Upsert(ref key, ref value).IsPending)
@@ -130,7 +79,7 @@ internal sealed unsafe class PendingSession : IDisposable
         }
     }
 
-    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, SimpleFunctions<Bytes32, TValue>> session, ref Bytes32 key)
+    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key)
         where TValue : unmanaged
     {
         if (session.Delete(ref key).IsPending)

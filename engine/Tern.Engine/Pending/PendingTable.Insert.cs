@@ -66,22 +66,28 @@ public sealed partial class PendingTable
                 ulong sequence;
                 lock (RecipientLock(ref hash))
                 {
-                    // The claim moves the state on before the reference exists: polls read the state under this lock,
-                    // so none sees the new sequence before its reference is written.
-                    var claim = new RecipientClaim { FirstSequenceIfNew = FirstSequence(receivedAtMs), MaxCount = _options.MaxEntriesPerRecipientHash };
-                    var claimed = session.ClaimSequence(ref hash, ref claim);
-                    if (claimed.Full)
+                    if (!session.TryReadRecipient(ref hash, out var state))
+                    {
+                        state.NextSequence = FirstSequence(receivedAtMs);
+                        state.FirstSequence = state.NextSequence;
+                    }
+                    else if (state.Count >= _options.MaxEntriesPerRecipientHash)
                     {
                         Interlocked.Decrement(ref domain.Count);
                         return PendingInsertResult.Full(PendingCap.RecipientHash);
                     }
 
-                    sequence = claimed.Sequence;
+                    sequence = state.NextSequence++;
+                    state.Count++;
+
+                    // The reference before the state that points past it, so a concurrent poll never sees a hole it
+                    // would skip for good.
                     var key = new RefKey(hash, sequence);
                     _refBuckets.Prefetch(_comparer.GetHashCode64(ref key));
                     var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
-                    _recipientHints.Record(hashCode, claimed.State.NextSequence, session.RecipientFunctions.LastWritten);
+                    session.WriteRecipient(ref hash, ref state);
+                    _recipientHints.Record(hashCode, state.NextSequence, session.RecipientFunctions.LastWritten);
                 }
 
                 var entry = new CapabilityEntry

@@ -23,20 +23,12 @@ public sealed partial class PendingTable
         var session = _sessions.Rent();
         try
         {
-            // Under the hash's lock: an insert claims a sequence and writes its reference under it (see TryInsert), so
-            // every sequence below the NextSequence read here has its reference written.
-            RecipientState state;
-            bool found;
-            lock (RecipientLock(ref key))
-            {
-                found = session.TryReadRecipient(ref key, out state);
-            }
-
-            if (!found)
+            if (!session.TryReadRecipient(ref key, out var state))
             {
                 return new PollResult([], afterCursor, hasMore: false);
             }
 
+            // No lock: sequences below NextSequence were written before the state that covers them (see TryInsert).
             var first = afterCursor == ulong.MaxValue ? ulong.MaxValue : Math.Max(afterCursor + 1, state.FirstSequence);
             var references = new List<PendingReference>(Math.Min(limit, state.Count));
             var sequence = first;
