@@ -19,6 +19,10 @@ internal sealed partial class FramedConnection
         var output = _transport.Output;
         var ready = new Queue<FramedWorkItem>();
         var unflushed = new List<FramedWorkItem>();
+
+        // The item between its dequeue and its return to the queue: a cut connection can end the loop while it is
+        // being written (a cancelled store read), and its bytes must still count.
+        FramedWorkItem? inFlight = null;
         _pendingBytes = FramePreface.Size;
         try
         {
@@ -45,6 +49,7 @@ internal sealed partial class FramedConnection
                 }
 
                 var item = ready.Dequeue();
+                inFlight = item;
                 if (item.Kind == FramedWork.GoAway)
                 {
                     FrameWriter.WriteGoAway(output, new GoAway((GoAwayCode)item.Value, item.Reason));
@@ -76,6 +81,8 @@ internal sealed partial class FramedConnection
                 {
                     ready.Enqueue(item);
                 }
+
+                inFlight = null;
 
                 if (_pendingBytes >= FlushThreshold && !await FlushAsync(output, unflushed, cancellationToken).ConfigureAwait(false))
                 {
@@ -110,6 +117,11 @@ internal sealed partial class FramedConnection
         finally
         {
             // Streams cut short still count for the bytes handed to the connection (§9: resumed fetches complete coverage).
+            if (inFlight is not null)
+            {
+                RecordCoverage(inFlight);
+            }
+
             foreach (var item in unflushed)
             {
                 RecordCoverage(item);
