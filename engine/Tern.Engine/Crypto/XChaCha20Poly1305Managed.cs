@@ -30,12 +30,7 @@ internal static class XChaCha20Poly1305Managed
         ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
         var mac = new Poly1305(keystream[..Poly1305.KeySize]);
         var length = plaintext.Length;
-        var first = Math.Min(length, FirstPassData);
-        ChaCha20Core.XorBytes(plaintext[..first], keystream[64..], ciphertext);
-        if (length > first)
-        {
-            ChaCha20Core.Xor(subkey, ChaCha20Core.BlocksPerPass, innerNonce, plaintext[first..], ciphertext[first..length], keystream);
-        }
+        XorMessage(subkey, innerNonce, keystream, plaintext, ciphertext);
 
         mac.UpdatePadded(associatedData);
         mac.UpdatePadded(ciphertext[..length]);
@@ -71,12 +66,7 @@ internal static class XChaCha20Poly1305Managed
         var authentic = CryptographicOperations.FixedTimeEquals(tag, ciphertext[length..]);
         if (authentic)
         {
-            var first = Math.Min(length, FirstPassData);
-            ChaCha20Core.XorBytes(body[..first], keystream[64..], plaintext);
-            if (length > first)
-            {
-                ChaCha20Core.Xor(subkey, ChaCha20Core.BlocksPerPass, innerNonce, body[first..], plaintext[first..length], keystream);
-            }
+            XorMessage(subkey, innerNonce, keystream, body, plaintext);
         }
         else
         {
@@ -86,6 +76,20 @@ internal static class XChaCha20Poly1305Managed
         ChaCha20Core.Clear(subkey);
         CryptographicOperations.ZeroMemory(keystream);
         return authentic;
+    }
+
+    /// <summary>
+    /// Encrypts or decrypts the message (the keystream from block 1 on): its first bytes with the rest of the pass
+    /// already in <paramref name="keystream"/>, anything longer with further passes, which reuse it as scratch.
+    /// </summary>
+    private static void XorMessage(ReadOnlySpan<uint> subkey, ReadOnlySpan<uint> innerNonce, Span<byte> keystream, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        var first = Math.Min(input.Length, FirstPassData);
+        ChaCha20Core.XorBytes(input[..first], keystream[64..], output);
+        if (input.Length > first)
+        {
+            ChaCha20Core.Xor(subkey, ChaCha20Core.BlocksPerPass, innerNonce, input[first..], output[first..input.Length], keystream);
+        }
     }
 
     private static void Derive(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, Span<uint> subkey, Span<uint> innerNonce)

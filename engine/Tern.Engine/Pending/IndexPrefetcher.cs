@@ -33,7 +33,7 @@ internal readonly unsafe struct IndexPrefetcher
     {
         if (Sse.IsSupported && _table != null)
         {
-            Sse.Prefetch0(_table + ((hash & _mask) * IndexLocation.BucketSize));
+            Sse.Prefetch0(BucketOf(hash));
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed unsafe class PendingSession : IDisposable
         FasterKV<Bytes32, RecipientState> recipients,
         FasterKV<RefKey, SpanByte> refs)
     {
-        var capabilityFunctions = new TrackingFunctions<CapabilityEntry>();
+        var capabilityFunctions = new SimpleFunctions<Bytes32, CapabilityEntry>();
         Capabilities = capabilities.For(capabilityFunctions).NewSession(capabilityFunctions);
         RecipientFunctions = new TrackingFunctions<RecipientState>();
         Recipients = recipients.For(RecipientFunctions).NewSession(RecipientFunctions);
@@ -27,7 +27,7 @@ internal sealed unsafe class PendingSession : IDisposable
         Refs = refs.For(refFunctions).NewSession(refFunctions);
     }
 
-    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, TrackingFunctions<CapabilityEntry>> Capabilities { get; }
+    public ClientSession<Bytes32, CapabilityEntry, CapabilityEntry, CapabilityEntry, Empty, SimpleFunctions<Bytes32, CapabilityEntry>> Capabilities { get; }
 
     public ClientSession<Bytes32, RecipientState, RecipientState, RecipientState, Empty, TrackingFunctions<RecipientState>> Recipients { get; }
 
@@ -50,10 +50,10 @@ internal sealed unsafe class PendingSession : IDisposable
 
     public void DeleteRecipient(ref Bytes32 hash) => Delete(Recipients, ref hash);
 
-    // The capability and recipient stores hold fixed-size values with FASTER's SimpleFunctions: one read, write and
-    // delete each, completing an on-disk (pending) operation before returning.
-    private static bool TryRead<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, out TValue value)
-        where TValue : unmanaged
+    // The capability and recipient stores hold fixed-size values whole (SimpleFunctions, and TrackingFunctions built on
+    // them): one read, write and delete each, completing an on-disk (pending) operation before returning.
+    private static bool TryRead<TValue, TFunctions>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TFunctions> session, ref Bytes32 key, out TValue value)
+        where TFunctions : IFunctions<Bytes32, TValue, TValue, TValue, Empty>
     {
         value = default!;
         var status = session.Read(ref key, ref value);
@@ -70,8 +70,8 @@ internal sealed unsafe class PendingSession : IDisposable
         return status.Found;
     }
 
-    private static void Write<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key, ref TValue value)
-        where TValue : unmanaged
+    private static void Write<TValue, TFunctions>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TFunctions> session, ref Bytes32 key, ref TValue value)
+        where TFunctions : IFunctions<Bytes32, TValue, TValue, TValue, Empty>
     {
         if (session.Upsert(ref key, ref value).IsPending)
         {
@@ -79,8 +79,8 @@ internal sealed unsafe class PendingSession : IDisposable
         }
     }
 
-    private static void Delete<TValue>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TrackingFunctions<TValue>> session, ref Bytes32 key)
-        where TValue : unmanaged
+    private static void Delete<TValue, TFunctions>(ClientSession<Bytes32, TValue, TValue, TValue, Empty, TFunctions> session, ref Bytes32 key)
+        where TFunctions : IFunctions<Bytes32, TValue, TValue, TValue, Empty>
     {
         if (session.Delete(ref key).IsPending)
         {

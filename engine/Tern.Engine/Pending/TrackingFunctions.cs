@@ -4,9 +4,9 @@ using Tern.Engine.Protocol;
 namespace Tern.Engine.Pending;
 
 /// <summary>
-/// FASTER callbacks for the fixed-size stores that remember where in log memory the last upsert put its value, so
-/// that the table can prefetch a recipient state's record before the next insert reads it (<see cref="RecipientHints"/>).
-/// Both fixed-size stores use them, so that one set of session helpers serves both.
+/// FASTER callbacks of the recipient store: SimpleFunctions that remember where in log memory the last upsert put
+/// its value, so that the table can prefetch a recipient state's record before the next insert reads it
+/// (<see cref="RecipientHints"/>).
 /// </summary>
 internal sealed unsafe class TrackingFunctions<TValue> : SimpleFunctions<Bytes32, TValue>
     where TValue : unmanaged

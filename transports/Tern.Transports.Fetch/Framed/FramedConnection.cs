@@ -260,9 +260,9 @@ internal sealed partial class FramedConnection
             {
                 _streams.Remove(item.StreamId);
             }
-        }
 
-        ArmIdleDeadline();
+            ArmIdleDeadlineLocked();
+        }
     }
 
     /// <summary>Arms the keep-alive deadline when no fetch is open, clears it otherwise.</summary>
@@ -275,14 +275,20 @@ internal sealed partial class FramedConnection
 
         lock (_streams)
         {
-            if (_streams.Count == 0)
-            {
-                _deadline.ArmIn(_options.KeepAliveTimeout);
-            }
-            else
-            {
-                _deadline.Clear();
-            }
+            ArmIdleDeadlineLocked();
+        }
+    }
+
+    // The caller holds the streams' lock, so the count and the deadline agree.
+    private void ArmIdleDeadlineLocked()
+    {
+        if (_streams.Count == 0)
+        {
+            _deadline?.ArmIn(_options.KeepAliveTimeout);
+        }
+        else
+        {
+            _deadline?.Clear();
         }
     }
 
