@@ -18,7 +18,7 @@ dotnet run -c Release --project bench/Tern.Bench --no-build -- --filter "${filte
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version), libsodium $(dpkg-query -W -f='${Version}' libsodium23 2>/dev/null || echo '?')"
-  echo "- baseline: the bare AEAD (XChaCha20Poly1305, managed up to 1280 bytes) over the same bytes, in the same run (Ratio column); in the AEAD table, libsodium's seal; allocation budget 0 B on every row"
+  echo "- baseline: the bare AEAD (XChaCha20Poly1305: managed up to 512 bytes, \`ManagedMaxLength\`, libsodium above) over the same bytes, in the same run (Ratio column); in the AEAD table, libsodium's seal; allocation budget 0 B on every row"
   echo
   for f in "$artifacts"/results/*-report-github.md; do
     sed -n '/^|/,$p' "$f"
