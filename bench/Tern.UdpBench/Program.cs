@@ -59,6 +59,7 @@ static int Send(int port, int deliveries, int records)
     var random = new Random(1);
     using var sender = new UdpDatagramSender();
     var destination = PeerAddress.From(new IPEndPoint(IPAddress.Loopback, port));
+    var cpuBefore = Environment.CpuUsage;
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < deliveries; i++)
     {
@@ -90,8 +91,19 @@ static int Send(int port, int deliveries, int records)
     sender.Flush();
     var seconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"sent {datagrams} datagrams in {seconds:F3} s: {datagrams / seconds:F0}/s ({deliveries / seconds:F0} notifications/s, {(double)deliveries / datagrams:F1} per datagram, {sender.Failed} refused)"));
+        $"sent {datagrams} datagrams in {seconds:F3} s: {datagrams / seconds:F0}/s ({deliveries / seconds:F0} notifications/s, {(double)deliveries / datagrams:F1} per datagram, {sender.Failed} refused; {CpuPerDatagram.Since(cpuBefore, datagrams)})"));
     return 0;
+}
+
+/// <summary>The process's user and system CPU per datagram since a reading, as the C blaster prints it.</summary>
+internal static class CpuPerDatagram
+{
+    public static string Since(Environment.ProcessCpuUsage before, long datagrams)
+    {
+        var now = Environment.CpuUsage;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"CPU user {(now.UserTime - before.UserTime).TotalMicroseconds / datagrams:F2} + system {(now.PrivilegedTime - before.PrivilegedTime).TotalMicroseconds / datagrams:F2} us/datagram");
+    }
 }
 
 /// <summary>Counts what would go to the pending table.</summary>
