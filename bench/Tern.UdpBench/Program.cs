@@ -41,8 +41,10 @@ static int Send(int port, int deliveries, int records)
 {
     using var a = DomainKeySet.Generate("a.example");
     using var b = DomainKeySet.Generate("b.example");
-    var key = new byte[NotificationKey.Size];
-    NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, key);
+    var derived = new byte[NotificationKey.Size];
+    NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, derived);
+    using var key = new XChaCha20Poly1305Key();
+    key.Set(derived);
     var capabilities = new FetchCapability[deliveries];
     var hashes = new RecipientHash[deliveries];
     for (var i = 0; i < deliveries; i++)

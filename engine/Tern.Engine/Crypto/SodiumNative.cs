@@ -67,6 +67,14 @@ internal static unsafe partial class SodiumNative
     internal static partial int crypto_aead_xchacha20poly1305_ietf_decrypt(
         byte* m, ulong* mlen, byte* nsec, byte* c, ulong clen, byte* ad, ulong adlen, byte* npub, byte* k);
 
+    [LibraryImport(Library, EntryPoint = "crypto_aead_chacha20poly1305_ietf_encrypt")]
+    internal static partial int crypto_aead_chacha20poly1305_ietf_encrypt(
+        byte* c, ulong* clen, byte* m, ulong mlen, byte* ad, ulong adlen, byte* nsec, byte* npub, byte* k);
+
+    [LibraryImport(Library, EntryPoint = "crypto_aead_chacha20poly1305_ietf_decrypt")]
+    internal static partial int crypto_aead_chacha20poly1305_ietf_decrypt(
+        byte* m, ulong* mlen, byte* nsec, byte* c, ulong clen, byte* ad, ulong adlen, byte* npub, byte* k);
+
     [LibraryImport(Library, EntryPoint = "crypto_generichash")]
     internal static partial int crypto_generichash(byte* @out, nuint outlen, byte* @in, ulong inlen, byte* key, nuint keylen);
 

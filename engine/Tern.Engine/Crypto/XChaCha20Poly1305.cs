@@ -18,7 +18,7 @@ public static unsafe class XChaCha20Poly1305
     // Up to here the managed path is clearly faster (seal 0.46, open 0.59 of libsodium's time at 200 bytes: libsodium's
     // ChaCha20 runs a scalar loop for short inputs); at 1100 bytes the two are even (perf-reports/codec.md), so longer
     // messages stay on libsodium.
-    private const int ManagedMaxLength = 512;
+    internal const int ManagedMaxLength = 512;
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (plaintext length + <see cref="TagSize"/>).

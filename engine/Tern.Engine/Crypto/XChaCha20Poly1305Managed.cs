@@ -22,9 +22,21 @@ internal static class XChaCha20Poly1305Managed
         ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
     {
         Span<uint> subkey = stackalloc uint[8];
+        ChaCha20Core.HChaCha20(key, nonce[..16], subkey);
+        SealWithSubkey(subkey, nonce, plaintext, associatedData, ciphertext);
+        ChaCha20Core.Clear(subkey);
+    }
+
+    /// <summary>
+    /// <see cref="Seal"/> under the HChaCha20 subkey of <paramref name="nonce"/>[0..16], already derived
+    /// (<see cref="XChaCha20Poly1305Key"/> keeps it while the nonce prefix stays the same).
+    /// </summary>
+    public static void SealWithSubkey(ReadOnlySpan<uint> subkey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
         Span<uint> innerNonce = stackalloc uint[3];
         Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
-        Derive(key, nonce, subkey, innerNonce);
+        InnerNonce(nonce, innerNonce);
 
         // Block 0 gives the Poly1305 key; the message starts at block 1.
         ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
@@ -37,7 +49,6 @@ internal static class XChaCha20Poly1305Managed
         mac.UpdateLengths(associatedData.Length, length);
         mac.Finish(ciphertext.Slice(length, Poly1305.TagSize));
 
-        ChaCha20Core.Clear(subkey);
         CryptographicOperations.ZeroMemory(keystream);
     }
 
@@ -49,10 +60,20 @@ internal static class XChaCha20Poly1305Managed
         ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
     {
         Span<uint> subkey = stackalloc uint[8];
+        ChaCha20Core.HChaCha20(key, nonce[..16], subkey);
+        var authentic = TryOpenWithSubkey(subkey, nonce, ciphertext, associatedData, plaintext);
+        ChaCha20Core.Clear(subkey);
+        return authentic;
+    }
+
+    /// <summary><see cref="TryOpen"/> under the HChaCha20 subkey of <paramref name="nonce"/>[0..16], already derived.</summary>
+    public static bool TryOpenWithSubkey(ReadOnlySpan<uint> subkey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
         Span<uint> innerNonce = stackalloc uint[3];
         Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
         Span<byte> tag = stackalloc byte[Poly1305.TagSize];
-        Derive(key, nonce, subkey, innerNonce);
+        InnerNonce(nonce, innerNonce);
 
         ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
         var mac = new Poly1305(keystream[..Poly1305.KeySize]);
@@ -73,7 +94,6 @@ internal static class XChaCha20Poly1305Managed
             plaintext[..length].Clear();
         }
 
-        ChaCha20Core.Clear(subkey);
         CryptographicOperations.ZeroMemory(keystream);
         return authentic;
     }
@@ -92,9 +112,9 @@ internal static class XChaCha20Poly1305Managed
         }
     }
 
-    private static void Derive(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, Span<uint> subkey, Span<uint> innerNonce)
+    /// <summary>The RFC 8439 nonce under the subkey: 0x00000000 || nonce[16..24].</summary>
+    private static void InnerNonce(ReadOnlySpan<byte> nonce, Span<uint> innerNonce)
     {
-        ChaCha20Core.HChaCha20(key, nonce[..16], subkey);
         innerNonce[0] = 0;
         innerNonce[1] = BinaryPrimitives.ReadUInt32LittleEndian(nonce[16..]);
         innerNonce[2] = BinaryPrimitives.ReadUInt32LittleEndian(nonce[20..]);

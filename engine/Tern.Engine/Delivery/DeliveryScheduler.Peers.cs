@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
@@ -119,8 +120,16 @@ public sealed partial class DeliveryScheduler
             }
 
             Span<byte> key = stackalloc byte[Bytes32.Size];
+            Span<byte> sendingKey = stackalloc byte[NotificationKey.Size];
             resolved.AgreementKey.CopyTo(key);
-            if (NotificationKey.TryDeriveSending(_keys, key, peer.SendingKey))
+            var derived = NotificationKey.TryDeriveSending(_keys, key, sendingKey);
+            if (derived)
+            {
+                peer.SendingKey.Set(sendingKey);
+            }
+
+            CryptographicOperations.ZeroMemory(sendingKey);
+            if (derived)
             {
                 peer.Peer = resolved;
                 peer.Status = PeerStatus.Resolved;

@@ -216,6 +216,11 @@ public sealed partial class DeliveryScheduler : IDisposable
             _thread.Join();
         }
 
+        foreach (var peer in _peers.Values)
+        {
+            peer.SendingKey.Dispose();
+        }
+
         DeliveryLog.Stopped(_logger, Counters.DatagramsSent, Counters.RecordsSent, Counters.Retransmissions);
         _metrics.Dispose();
         _wake.Dispose();

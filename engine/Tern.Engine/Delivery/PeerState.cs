@@ -1,5 +1,5 @@
 using System.Net;
-using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Crypto;
 
 namespace Tern.Engine.Delivery;
 
@@ -18,8 +18,8 @@ internal sealed class PeerState(string domain)
 
     public IPEndPoint? Endpoint => Peer?.Endpoint;
 
-    /// <summary>k(S→R) (docs/PROTOCOL.md §4.3), derived once per peer key.</summary>
-    public byte[] SendingKey { get; } = GC.AllocateArray<byte>(NotificationKey.Size, pinned: true);
+    /// <summary>k(S→R) (docs/PROTOCOL.md §4.3), derived once per peer key; it keeps the subkey of this process's nonce prefix.</summary>
+    public XChaCha20Poly1305Key SendingKey { get; } = new();
 
     public long ResolvedAtMs { get; set; }
 

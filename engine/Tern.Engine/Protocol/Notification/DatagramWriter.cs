@@ -125,6 +125,25 @@ public ref struct DatagramWriter
         return NotificationLimits.HeaderSize + sealedBody.Length;
     }
 
+    /// <summary>
+    /// <see cref="Seal(ReadOnlySpan{byte})"/> with a key that keeps its HChaCha20 subkey across datagrams of one nonce
+    /// prefix: the sender's path, one key per peer.
+    /// </summary>
+    public readonly int Seal(XChaCha20Poly1305Key key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_count == 0)
+        {
+            throw new InvalidOperationException("A datagram carries at least one record.");
+        }
+
+        Body[8] = (byte)_count;
+        var header = _datagram[..NotificationLimits.HeaderSize];
+        var sealedBody = Body[..(_bodyLength + NotificationLimits.TagSize)];
+        key.Seal(header[34..], Body[.._bodyLength], header, sealedBody);
+        return NotificationLimits.HeaderSize + sealedBody.Length;
+    }
+
     private bool Reserve(int recordLength)
     {
         if (_count == NotificationLimits.MaxRecords || 2 + recordLength > Remaining)

@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace Tern.Engine.Crypto;
+
+/// <summary>
+/// An XChaCha20-Poly1305 key that keeps the HChaCha20 subkey of the last nonce prefix it saw. A node's datagram nonces
+/// share one 16-byte prefix per process (docs/PROTOCOL.md §4.1, a random prefix and a counter), so a peer's key derives
+/// its subkey once instead of once per datagram; a different prefix derives it again. The result is byte for byte
+/// <see cref="XChaCha20Poly1305"/>'s. Not thread-safe: one owner (the scheduler's loop, a receive loop) uses it.
+/// </summary>
+public sealed unsafe class XChaCha20Poly1305Key : IDisposable
+{
+    // Key, prefix, subkey and the 12-byte inner nonce live in one pinned array, wiped on re-key and on dispose.
+    private const int KeyOffset = 0;
+    private const int PrefixOffset = 32;
+    private const int SubkeyOffset = 48;
+    private const int InnerNonceOffset = 80;
+    private const int PrefixSize = 16;
+    private readonly byte[] _secret = GC.AllocateArray<byte>(92, pinned: true);
+    private bool _hasSubkey;
+
+    /// <summary>Sets the key (32 bytes); the cached subkey is forgotten.</summary>
+    public void Set(ReadOnlySpan<byte> key)
+    {
+        Sodium.CheckLength(key.Length, XChaCha20Poly1305.KeySize, nameof(key));
+        CryptographicOperations.ZeroMemory(_secret);
+        key.CopyTo(_secret.AsSpan(KeyOffset, XChaCha20Poly1305.KeySize));
+        _hasSubkey = false;
+    }
+
+    /// <summary>Seals as <see cref="XChaCha20Poly1305.Seal"/> does, with this key.</summary>
+    public void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
+        Sodium.CheckLength(nonce.Length, XChaCha20Poly1305.NonceSize, nameof(nonce));
+        Sodium.CheckLength(ciphertext.Length, plaintext.Length + XChaCha20Poly1305.TagSize, nameof(ciphertext));
+        var subkey = Subkey(nonce);
+        if (plaintext.Length <= XChaCha20Poly1305.ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported)
+        {
+            XChaCha20Poly1305Managed.SealWithSubkey(subkey, nonce, plaintext, associatedData, ciphertext);
+            return;
+        }
+
+        Sodium.EnsureInitialized();
+        fixed (byte* k = &_secret[SubkeyOffset])
+        fixed (byte* n = InnerNonce(nonce))
+        fixed (byte* m = plaintext)
+        fixed (byte* ad = associatedData)
+        fixed (byte* c = ciphertext)
+        {
+            ulong length;
+            Sodium.Check(SodiumNative.crypto_aead_chacha20poly1305_ietf_encrypt(
+                c, &length, m, (ulong)plaintext.Length, ad, (ulong)associatedData.Length, null, n, k),
+                "crypto_aead_chacha20poly1305_ietf_encrypt");
+        }
+    }
+
+    /// <summary>Opens as <see cref="XChaCha20Poly1305.TryOpen"/> does, with this key.</summary>
+    public bool TryOpen(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        Sodium.CheckLength(nonce.Length, XChaCha20Poly1305.NonceSize, nameof(nonce));
+        if (ciphertext.Length < XChaCha20Poly1305.TagSize || plaintext.Length != ciphertext.Length - XChaCha20Poly1305.TagSize)
+        {
+            return false;
+        }
+
+        var subkey = Subkey(nonce);
+        if (plaintext.Length <= XChaCha20Poly1305.ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported)
+        {
+            return XChaCha20Poly1305Managed.TryOpenWithSubkey(subkey, nonce, ciphertext, associatedData, plaintext);
+        }
+
+        Sodium.EnsureInitialized();
+        fixed (byte* k = &_secret[SubkeyOffset])
+        fixed (byte* n = InnerNonce(nonce))
+        fixed (byte* m = plaintext)
+        fixed (byte* ad = associatedData)
+        fixed (byte* c = ciphertext)
+        {
+            ulong length;
+            return SodiumNative.crypto_aead_chacha20poly1305_ietf_decrypt(
+                m, &length, null, c, (ulong)ciphertext.Length, ad, (ulong)associatedData.Length, n, k) == 0;
+        }
+    }
+
+    /// <summary>Wipes the key and the subkey.</summary>
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_secret);
+        _hasSubkey = false;
+    }
+
+    /// <summary>The subkey of <paramref name="nonce"/>[0..16] as eight words, derived only when the prefix changed.</summary>
+    private ReadOnlySpan<uint> Subkey(ReadOnlySpan<byte> nonce)
+    {
+        var prefix = _secret.AsSpan(PrefixOffset, PrefixSize);
+        var subkey = MemoryMarshal.Cast<byte, uint>(_secret.AsSpan(SubkeyOffset, XChaCha20Poly1305.KeySize));
+        if (!_hasSubkey || !nonce[..PrefixSize].SequenceEqual(prefix))
+        {
+            // Words in machine order are the subkey's bytes for libsodium: the engine runs on little-endian machines only.
+            ChaCha20Core.HChaCha20(_secret.AsSpan(KeyOffset, XChaCha20Poly1305.KeySize), nonce[..PrefixSize], subkey);
+            nonce[..PrefixSize].CopyTo(prefix);
+            _hasSubkey = true;
+        }
+
+        return subkey;
+    }
+
+    /// <summary>libsodium's RFC 8439 nonce under the subkey: 0x00000000 || nonce[16..24].</summary>
+    private Span<byte> InnerNonce(ReadOnlySpan<byte> nonce)
+    {
+        var inner = _secret.AsSpan(InnerNonceOffset, 12);
+        inner[..4].Clear();
+        nonce[16..].CopyTo(inner[4..]);
+        return inner;
+    }
+}
