@@ -20,7 +20,7 @@ export DOTNET_TC_CallCountingDelayMs=0
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 sink() {
-  taskset -c 0 "$work/udp_sink" $port 500 > "$work/sink" &
+  taskset -c 0 "$work/udp_sink" $port 1500 > "$work/sink" &
   sink_pid=$!
   for _ in $(seq 100); do grep -q ready "$work/sink" 2>/dev/null && return; sleep 0.05; done
 }
@@ -56,8 +56,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside)"
   echo "- baseline: the C sendmmsg blaster (bench/baselines/udp_blaster.c, a connected socket) sending datagrams of the same size; both pinned to core 1, a C recvmmsg sink on core 0; every sender prints its user and system CPU per datagram"
-  echo "- Tern send path (bare): $count deliveries scheduled on the timing wheel, come due, packed per datagram, sealed (XChaCha20-Poly1305), sent with sendmmsg (64 per call, unconnected socket, address per datagram), rescheduled on the backoff; time includes the first scheduling of every delivery; \`DOTNET_TC_CallCountingDelayMs=0\`"
-  echo "- Tern whole sender: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by DeliveryScheduler.StartAsync and sent by its loop: the due entries' state read from the store under one lock per 256, records packed from the index records, sealing per datagram, each datagram's attempts recorded in the store under one lock and the next ones on the wheel; pacing lifted, default round budget; the rate is the send phase, from the loop's start (after the start-up load, printed beside it with the rate it would give if counted) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
+  echo "- Tern send path (bare): $count deliveries scheduled on the timing wheel, come due, packed per datagram, sealed (XChaCha20-Poly1305 under the peer's kept subkey), sent with sendmmsg (64 per call, UDP GSO per run to one peer, unconnected socket), rescheduled on the backoff; time includes the first scheduling of every delivery; after a warm-up pass of the same code over 100 000 other deliveries, so that optimised code is measured, as in a running node; \`DOTNET_TC_CallCountingDelayMs=0\`"
+  echo "- Tern whole sender: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by DeliveryScheduler.StartAsync and sent by its loop, after a warm-up scheduler over a store of 100 000 other deliveries: the due entries' state read from the store under one lock per 256, records packed from the index records, sealing per datagram, each datagram's attempts recorded in the store under one lock and the next ones on the wheel; pacing lifted, default round budget; the rate is the send phase, from the loop's start (after the start-up load, printed beside it with the rate it would give if counted) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
   echo
   echo "## Median of $rounds back-to-back pairs (ratio in datagrams/s)"
   echo

@@ -24,7 +24,7 @@ return args.FirstOrDefault() switch
         args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, args.Length > 5 ? args[5] : "pending"),
     "process" => IngestBench.Process(args[1], args[2]),
     "faster" => FasterOpsBench.Run(args[1]),
-    "send" => Send(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "send" => BareSendBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "schedule" => await ScheduleBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
@@ -33,68 +33,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | faster <dir> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
     return 2;
-}
-
-// The send path: deliveries come due from the timing wheel, are packed <records> per datagram, sealed
-// with the cached peer key and sent with sendmmsg; each is rescheduled on the protocol's backoff.
-static int Send(int port, int deliveries, int records)
-{
-    using var a = DomainKeySet.Generate("a.example");
-    using var b = DomainKeySet.Generate("b.example");
-    var derived = new byte[NotificationKey.Size];
-    NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, derived);
-    using var key = new XChaCha20Poly1305Key();
-    key.Set(derived);
-    var capabilities = new FetchCapability[deliveries];
-    var hashes = new RecipientHash[deliveries];
-    for (var i = 0; i < deliveries; i++)
-    {
-        capabilities[i] = FetchCapability.NewRandom();
-        hashes[i] = RecipientHash.NewRandom();
-    }
-
-    var payloadHash = Bytes32.Random();
-    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    var wheel = new Tern.Engine.Delivery.TimingWheel<int>(now, initialCapacity: deliveries);
-    var due = new List<int>(deliveries);
-    var buffer = new byte[NotificationLimits.MaxDatagramSize];
-    var random = new Random(1);
-    using var sender = new UdpDatagramSender();
-    var destination = PeerAddress.From(new IPEndPoint(IPAddress.Loopback, port));
-    var cpuBefore = Environment.CpuUsage;
-    var clock = Stopwatch.StartNew();
-    for (var i = 0; i < deliveries; i++)
-    {
-        wheel.Schedule(i, now);
-    }
-
-    wheel.Advance(now, due);
-    long datagrams = 0;
-    var next = 0;
-    while (next < due.Count)
-    {
-        var writer = new DatagramWriter(buffer, DatagramType.Notification, a.AgreementPublicKey, now);
-        while (next < due.Count && writer.Count < records)
-        {
-            var d = due[next];
-            if (!writer.TryAdd(new NotificationRecord(capabilities[d], hashes[d], now + 86_400_000, 1024, payloadHash, 1, NotificationFlags.None, "a.example"u8, "message/822"u8, default)))
-            {
-                break; // full: this delivery opens the next datagram
-            }
-
-            wheel.Schedule(d, Tern.Engine.Delivery.RetransmissionPolicy.NextAttemptAtMs(now, 1, random.NextDouble()));
-            next++;
-        }
-
-        sender.Enqueue(buffer.AsSpan(0, writer.Seal(key)), destination);
-        datagrams++;
-    }
-
-    sender.Flush();
-    var seconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"sent {datagrams} datagrams in {seconds:F3} s: {datagrams / seconds:F0}/s ({deliveries / seconds:F0} notifications/s, {(double)deliveries / datagrams:F1} per datagram, {sender.Failed} refused; {CpuPerDatagram.Since(cpuBefore, datagrams)})"));
-    return 0;
 }
 
 /// <summary>The process's user and system CPU per datagram since a reading, as the C blaster prints it.</summary>
