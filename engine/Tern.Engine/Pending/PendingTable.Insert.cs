@@ -64,15 +64,17 @@ public sealed partial class PendingTable
                 }
 
                 ulong sequence;
-                lock (RecipientLock(ref hash))
+                var stripe = StripeOf(hashCode);
+                lock (_recipientLocks[stripe])
                 {
-                    if (!session.TryReadRecipient(ref hash, out var state))
+                    if (!_recipientStates.TryGet(stripe, hashCode, ref hash, out var state) && !session.TryReadRecipient(ref hash, out state))
                     {
                         state.NextSequence = FirstSequence(receivedAtMs);
                         state.FirstSequence = state.NextSequence;
                     }
                     else if (state.Count >= _options.MaxEntriesPerRecipientHash)
                     {
+                        _recipientStates.Set(stripe, hashCode, ref hash, state);
                         Interlocked.Decrement(ref domain.Count);
                         return PendingInsertResult.Full(PendingCap.RecipientHash);
                     }
@@ -87,6 +89,7 @@ public sealed partial class PendingTable
                     var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);
+                    _recipientStates.Set(stripe, hashCode, ref hash, state);
                     _recipientHints.Record(hashCode, state.NextSequence, session.RecipientFunctions.LastWritten);
                 }
 

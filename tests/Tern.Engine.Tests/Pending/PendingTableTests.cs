@@ -185,6 +185,23 @@ public sealed class PendingTableTests : IDisposable
     }
 
     [Fact]
+    public void A_hash_emptied_by_removals_fills_again_up_to_its_whole_cap()
+    {
+        // The states of recently used hashes are cached: the deletion of the last reference's state must reach the
+        // cache, or the emptied hash would come back with the count it had before.
+        using var table = _fixture.Open(o => o.MaxEntriesPerRecipientHash = 2);
+        Insert(table, Capability(1), Hash(1));
+        Insert(table, Capability(2), Hash(1));
+        Assert.True(table.Remove(Capability(1), PendingRemoval.Fetched));
+        Assert.True(table.Remove(Capability(2), PendingRemoval.Fetched));
+
+        Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(3), Hash(1)).Status);
+        Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(4), Hash(1)).Status);
+        Assert.Equal(PendingInsertResult.Full(PendingCap.RecipientHash), Insert(table, Capability(5), Hash(1)));
+        Assert.Equal([Capability(3), Capability(4)], PollAll(table, Hash(1)).Select(r => r.Capability));
+    }
+
+    [Fact]
     public void Cursors_stay_valid_when_a_hash_empties_and_fills_again()
     {
         using var table = _fixture.Open();
