@@ -64,17 +64,15 @@ public sealed partial class PendingTable
                 }
 
                 ulong sequence;
-                var stripe = StripeOf(hashCode);
-                lock (_recipientLocks[stripe])
+                lock (RecipientLock(ref hash))
                 {
-                    if (!_recipientStates.TryGet(stripe, hashCode, ref hash, out var state) && !session.TryReadRecipient(ref hash, out state))
+                    if (!session.TryReadRecipient(ref hash, out var state))
                     {
                         state.NextSequence = FirstSequence(receivedAtMs);
                         state.FirstSequence = state.NextSequence;
                     }
                     else if (state.Count >= _options.MaxEntriesPerRecipientHash)
                     {
-                        _recipientStates.Set(stripe, hashCode, ref hash, state);
                         Interlocked.Decrement(ref domain.Count);
                         return PendingInsertResult.Full(PendingCap.RecipientHash);
                     }
@@ -89,7 +87,6 @@ public sealed partial class PendingTable
                     var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);
-                    _recipientStates.Set(stripe, hashCode, ref hash, state);
                     _recipientHints.Record(hashCode, state.NextSequence, session.RecipientFunctions.LastWritten);
                 }
 

@@ -9,9 +9,9 @@ public sealed partial class PendingTable
 
     /// <summary>
     /// Starts fetching what inserts of a batch of records will touch, so that the batch's cache misses overlap instead
-    /// of stalling one insert at a time: the capabilities' and recipient states' index buckets, the recipient state
-    /// cache's entries and, for hashes filed recently (<see cref="RecipientHints"/>), their state records and the
-    /// buckets of their references' guessed sequences. Call it with every record of a batch, then insert them. A hint: it changes nothing, takes no lock,
+    /// of stalling one insert at a time: the capabilities' and recipient states' index buckets and, for hashes filed
+    /// recently (<see cref="RecipientHints"/>), their state records and the buckets of their references' guessed
+    /// sequences. Call it with every record of a batch, then insert them. A hint: it changes nothing, takes no lock,
     /// and a wrong guess costs only a useless prefetch.
     /// </summary>
     /// <param name="capabilities">The records' capabilities.</param>
@@ -29,7 +29,7 @@ public sealed partial class PendingTable
             return;
         }
 
-        var lines = stackalloc byte*[PrefetchChunk * 4];
+        var lines = stackalloc byte*[PrefetchChunk * 3];
         var hashCodes = stackalloc long[PrefetchChunk];
         for (var start = 0; start < capabilities.Length; start += PrefetchChunk)
         {
@@ -44,13 +44,12 @@ public sealed partial class PendingTable
                 var hash = recipientHashes[start + i].Value;
                 var hashCode = _comparer.GetHashCode64(ref hash);
                 hashCodes[i] = hashCode;
-                lines[4 * i] = _capabilityBuckets.BucketOf(_comparer.GetHashCode64(ref capability));
-                lines[(4 * i) + 1] = _recipientBuckets.BucketOf(hashCode);
-                lines[(4 * i) + 2] = _recipientHints.EntryOf(hashCode);
-                lines[(4 * i) + 3] = _recipientStates.EntryOf(StripeOf(hashCode), hashCode);
+                lines[3 * i] = _capabilityBuckets.BucketOf(_comparer.GetHashCode64(ref capability));
+                lines[(3 * i) + 1] = _recipientBuckets.BucketOf(hashCode);
+                lines[(3 * i) + 2] = _recipientHints.EntryOf(hashCode);
             }
 
-            PrefetchAll(lines, 4 * count);
+            PrefetchAll(lines, 3 * count);
 
             // What the hints point to: the state record and the bucket of the reference's guessed sequence.
             var guessed = 0;

@@ -126,20 +126,17 @@ public sealed partial class PendingTable
             }
 
             var hash = entry.RecipientHash;
-            var hashCode = _comparer.GetHashCode64(ref hash);
-            var stripe = StripeOf(hashCode);
-            lock (_recipientLocks[stripe])
+            lock (RecipientLock(ref hash))
             {
                 var refKey = new RefKey(hash, entry.Sequence);
                 session.DeleteRef(ref refKey);
-                if (_recipientStates.TryGet(stripe, hashCode, ref hash, out var state) || session.TryReadRecipient(ref hash, out state))
+                if (session.TryReadRecipient(ref hash, out var state))
                 {
                     if (--state.Count <= 0)
                     {
                         // Later references of this hash start above every sequence it handed out (FirstSequence).
                         RaiseSequenceFloor(state.NextSequence);
                         session.DeleteRecipient(ref hash);
-                        _recipientStates.Forget(stripe, hashCode, ref hash);
                     }
                     else
                     {
@@ -149,7 +146,6 @@ public sealed partial class PendingTable
                         }
 
                         session.WriteRecipient(ref hash, ref state);
-                        _recipientStates.Set(stripe, hashCode, ref hash, state);
                     }
                 }
             }

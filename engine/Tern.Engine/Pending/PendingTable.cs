@@ -40,7 +40,6 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private readonly IndexPrefetcher _refBuckets;
     private readonly DomainCounters _domains = new();
     private readonly RecipientHints _recipientHints = new(RecipientHintSlots);
-    private readonly RecipientStateCache _recipientStates;
     private readonly Lock[] _capabilityLocks = NewLocks();
     private readonly Lock[] _recipientLocks = NewLocks();
 
@@ -69,7 +68,6 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         _directory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(_directory);
         _tombstoneRetentionMs = (long)options.TombstoneRetention.TotalMilliseconds;
-        _recipientStates = new RecipientStateCache(options.RecipientStateCacheEntries, LockStripes);
         _comparer = LoadOrCreateSeed(Path.Combine(_directory, SeedFile));
 
         _devices = new IDevice[3];
@@ -226,8 +224,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
     private Lock CapabilityLock(ref Bytes32 capability) => _capabilityLocks[(int)((ulong)_comparer.GetHashCode64(ref capability) >> 54) & (LockStripes - 1)];
 
-    /// <summary>The lock stripe of a hash code: the recipient locks and the recipient state cache's partitions.</summary>
-    private static int StripeOf(long hashCode) => (int)((ulong)hashCode >> 54) & (LockStripes - 1);
+    private Lock RecipientLock(ref Bytes32 hash) => _recipientLocks[(int)((ulong)_comparer.GetHashCode64(ref hash) >> 54) & (LockStripes - 1)];
 
     /// <summary>Begin, head (start of the in-memory part) and tail of the reference log, for tests and diagnostics.</summary>
     internal (long Begin, long Head, long Tail) RefLogAddresses => (_refs.Log.BeginAddress, _refs.Log.HeadAddress, _refs.Log.TailAddress);

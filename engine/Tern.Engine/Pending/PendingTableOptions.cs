@@ -62,12 +62,6 @@ public sealed class PendingTableOptions
     /// </summary>
     public bool PrefaultIndexes { get; set; }
 
-    /// <summary>
-    /// Recipient states kept in memory (64 bytes each) so that inserts and removals of recently used hashes skip the
-    /// store read of the state; the store stays the truth. A power of two from 1,024. Defaults to 262,144 (16 MiB).
-    /// </summary>
-    public int RecipientStateCacheEntries { get; set; } = 1 << 18;
-
     /// <summary>Most pending references one sender domain may hold (docs/PROTOCOL.md §4.4 <c>table_full</c>). Defaults to 1,000,000.</summary>
     public long MaxEntriesPerSenderDomain { get; set; } = 1_000_000;
 
@@ -102,11 +96,6 @@ public sealed class PendingTableOptions
         CheckPowerOfTwo(CapabilityLogMemoryBytes, 2 * PageBytes, 1L << 40, nameof(CapabilityLogMemoryBytes));
         CheckPowerOfTwo(RecipientLogMemoryBytes, 2 * PageBytes, 1L << 40, nameof(RecipientLogMemoryBytes));
         CheckPowerOfTwo(SegmentBytes, PageBytes, 1L << 40, nameof(SegmentBytes));
-        if (RecipientStateCacheEntries < 1024 || RecipientStateCacheEntries > 1 << 26 || (RecipientStateCacheEntries & (RecipientStateCacheEntries - 1)) != 0)
-        {
-            throw new ArgumentException($"{nameof(PendingTableOptions)}.{nameof(RecipientStateCacheEntries)} is {RecipientStateCacheEntries}; it must be a power of two from 1024 to {1 << 26}.");
-        }
-
         Check(MaxEntriesPerSenderDomain, 1, long.MaxValue, nameof(MaxEntriesPerSenderDomain));
         Check(MaxEntriesPerRecipientHash, 1, 1_000_000_000, nameof(MaxEntriesPerRecipientHash));
         Check(MaxPollScan, 1, 1_000_000, nameof(MaxPollScan));
