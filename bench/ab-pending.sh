@@ -2,8 +2,9 @@
 # A/B of the ingest's CPU ceiling into the pending table (`Tern.UdpBench process <dir> pending`: open, check and insert
 # every datagram of a file, no socket) between two revisions, alternating on the same fresh datagram file each round,
 # pinned to core 0. Noise on a shared machine is ±15 % run to run; alternating pairs and medians are the figure.
-# Writes perf-reports/ab-pending.md.
-#   bench/ab-pending.sh <base-rev> [<head-rev>|.] [rounds] [records per datagram...]     ("." = this checkout's build)
+# MODE=open or MODE=counting measures that ceiling instead (the open alone, or all of the ingest into a counting sink).
+# Writes perf-reports/ab-pending.md (ab-open.md, ab-counting.md for the other modes).
+#   [MODE=pending|open|counting] bench/ab-pending.sh <base-rev> [<head-rev>|.] [rounds] [records per datagram...]     ("." = this checkout's build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/ab-lib.sh
@@ -13,6 +14,9 @@ rounds=${3:-3}
 shift $(( $# < 3 ? $# : 3 ))
 records_list=("${@:-1 8}")
 read -ra records_list <<< "${records_list[*]}"
+mode=${MODE:-pending}
+case "$mode" in pending|open|counting) ;; *) echo "MODE is pending, open or counting, not $mode" >&2; exit 2 ;; esac
+report=perf-reports/ab-$mode.md
 base_dll=$(ab_build "$base")
 head_dll=$(ab_build "$head")
 export DOTNET_TC_CallCountingDelayMs=0
@@ -27,20 +31,20 @@ for records in "${records_list[@]}"; do
     # A fresh file each round: datagrams older than the replay window would be dropped as stale.
     rm -rf "$work/data"; mkdir -p "$work/data"
     dotnet "$head_dll" gen "$work/data" "$datagrams" "$records" > /dev/null
-    lb=$(taskset -c 0 dotnet "$base_dll" process "$work/data" pending); rm -rf "$work/data"/pending-*
-    lh=$(taskset -c 0 dotnet "$head_dll" process "$work/data" pending); rm -rf "$work/data"/pending-*
+    lb=$(taskset -c 0 dotnet "$base_dll" process "$work/data" $mode); rm -rf "$work/data"/pending-*
+    lh=$(taskset -c 0 dotnet "$head_dll" process "$work/data" $mode); rm -rf "$work/data"/pending-*
     b+=("$(cpu "$lb")"); h+=("$(cpu "$lh")"); r+=("$(python3 -c "print(f'{$(cpu "$lh")/$(cpu "$lb"):.2f}')")")
     rows+=("| $records | $round | base | $lb |" "| $records | $round | head | $lh |")
   done
   summary+=("| $records | $(ab_median "${b[@]}") | $(ab_median "${h[@]}") | **$(ab_median "${r[@]}")** ($(IFS=,; echo "${r[*]}")) |")
 done
 {
-  echo "# A/B: pending-table ingest ceiling"
+  echo "# A/B: ingest ceiling, \`$mode\`"
   echo
-  echo "- command: \`bench/ab-pending.sh $base $head $rounds ${records_list[*]}\`"
+  echo "- command: \`$([ "$mode" = pending ] || echo "MODE=$mode ")bench/ab-pending.sh $base $head $rounds ${records_list[*]}\`"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); base $(ab_describe "$base"), head $(ab_describe "$head")"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- each round: a fresh file of sealed datagrams (\`Tern.UdpBench gen\`, 2 000 000 of one record or 600 000 of eight), then base and head each run \`process <dir> pending\` over it on core 0 (\`taskset -c 0\`) into a new pending table; the figure is process CPU per datagram"
+  echo "- each round: a fresh file of sealed datagrams (\`Tern.UdpBench gen\`, 2 000 000 of one record or 600 000 of eight), then base and head each run \`process <dir> $mode\` over it on core 0 (\`taskset -c 0\`; pending: into a new pending table); the figure is process CPU per datagram"
   echo
   echo "| records/datagram | base µs/datagram (median) | head µs/datagram (median) | head / base (median of pairs; every pair) |"
   echo "|---:|---:|---:|---|"
@@ -49,5 +53,5 @@ done
   echo "| records/datagram | round | build | output |"
   echo "|---:|---:|---|---|"
   printf '%s\n' "${rows[@]}"
-} > perf-reports/ab-pending.md
-cat perf-reports/ab-pending.md
+} > "$report"
+cat "$report"

@@ -97,7 +97,7 @@ public sealed class NotificationIngest
             if (reason == DropReason.None)
             {
                 var slot = _stagedCount;
-                reason = DatagramBody.TryOpen(header, key, _plaintexts.AsSpan(slot * NotificationLimits.MaxBodySize, NotificationLimits.MaxBodySize), out var body);
+                reason = DatagramBody.TryOpenWithKeyState(header, key, _plaintexts.AsSpan(slot * NotificationLimits.MaxBodySize, NotificationLimits.MaxBodySize), out var body);
                 if (reason == DropReason.None)
                 {
                     reason = NotificationClock.CheckSentAt(body.SentAtMs, nowMs);
@@ -153,7 +153,7 @@ public sealed class NotificationIngest
         }
     }
 
-    private DropReason ReceiveKey(ReadOnlySpan<byte> senderKey, int sourceHash, long nowMs, out ReadOnlySpan<byte> key)
+    private DropReason ReceiveKey(ReadOnlySpan<byte> senderKey, int sourceHash, long nowMs, out Span<byte> key)
     {
         if (_peerKeys.TryGet(senderKey, out key))
         {

@@ -8,14 +8,15 @@ namespace Tern.Engine.Ingest;
 /// <summary>
 /// Receive keys derived per sender agreement key (docs/PROTOCOL.md §4.3), in a fixed-size table so a flood
 /// of random keys cannot grow memory: open addressing over <see cref="Capacity"/> slots with a CLOCK
-/// second-chance eviction. Lookups and inserts allocate nothing. Not thread-safe: one per ingest loop.
+/// second-chance eviction. Each slot holds the key as an <see cref="XChaCha20Poly1305Key"/> state, which keeps the
+/// subkey of the sender's nonce prefix. Lookups and inserts allocate nothing. Not thread-safe: one per ingest loop.
 /// </summary>
 internal sealed class PeerKeyCache
 {
     private const int Probe = 8;
 
     private readonly byte[] _senderKeys;
-    private readonly byte[] _receiveKeys;
+    private readonly byte[] _keyStates;
     private readonly bool[] _used;
     private readonly bool[] _referenced;
     private readonly int _mask;
@@ -28,7 +29,7 @@ internal sealed class PeerKeyCache
         Capacity = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
         _mask = Capacity - 1;
         _senderKeys = new byte[Capacity * X25519.PublicKeySize];
-        _receiveKeys = GC.AllocateArray<byte>(Capacity * NotificationKey.Size, pinned: true);
+        _keyStates = GC.AllocateArray<byte>(Capacity * XChaCha20Poly1305Key.StateSize, pinned: true);
         _used = new bool[Capacity];
         _referenced = new bool[Capacity];
     }
@@ -39,8 +40,11 @@ internal sealed class PeerKeyCache
     /// <summary>Keys currently cached.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Finds the receive key of <paramref name="senderKey"/>; the span stays valid until the next <see cref="Add"/>.</summary>
-    public bool TryGet(ReadOnlySpan<byte> senderKey, out ReadOnlySpan<byte> receiveKey)
+    /// <summary>
+    /// Finds the receive key of <paramref name="senderKey"/>, as a state for <see cref="XChaCha20Poly1305Key.TryOpen(Span{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>;
+    /// the span stays valid until the next <see cref="Add"/>.
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<byte> senderKey, out Span<byte> receiveKey)
     {
         var start = Slot(senderKey);
         for (var i = 0; i < Probe; i++)
@@ -49,7 +53,7 @@ internal sealed class PeerKeyCache
             if (_used[slot] && SenderKey(slot).SequenceEqual(senderKey))
             {
                 _referenced[slot] = true;
-                receiveKey = _receiveKeys.AsSpan(slot * NotificationKey.Size, NotificationKey.Size);
+                receiveKey = KeyState(slot);
                 return true;
             }
         }
@@ -58,8 +62,8 @@ internal sealed class PeerKeyCache
         return false;
     }
 
-    /// <summary>Caches a derived key, evicting a cold entry of the probe window when it is full.</summary>
-    public ReadOnlySpan<byte> Add(ReadOnlySpan<byte> senderKey, ReadOnlySpan<byte> receiveKey)
+    /// <summary>Caches a derived key, evicting a cold entry of the probe window when it is full; returns its state.</summary>
+    public Span<byte> Add(ReadOnlySpan<byte> senderKey, ReadOnlySpan<byte> receiveKey)
     {
         var start = Slot(senderKey);
         var slot = -1;
@@ -96,10 +100,12 @@ internal sealed class PeerKeyCache
 
         _referenced[slot] = false;
         senderKey.CopyTo(_senderKeys.AsSpan(slot * X25519.PublicKeySize));
-        var stored = _receiveKeys.AsSpan(slot * NotificationKey.Size, NotificationKey.Size);
-        receiveKey.CopyTo(stored);
+        var stored = KeyState(slot);
+        XChaCha20Poly1305Key.SetKey(stored, receiveKey);
         return stored;
     }
+
+    private Span<byte> KeyState(int slot) => _keyStates.AsSpan(slot * XChaCha20Poly1305Key.StateSize, XChaCha20Poly1305Key.StateSize);
 
     private Span<byte> SenderKey(int slot) => _senderKeys.AsSpan(slot * X25519.PublicKeySize, X25519.PublicKeySize);
 

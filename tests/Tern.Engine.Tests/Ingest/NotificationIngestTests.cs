@@ -250,6 +250,15 @@ public sealed class NotificationIngestTests : IDisposable
 
         Assert.True(cache.Count <= cache.Capacity);
         Assert.True(cache.TryGet(keys[^1], out var found));
-        Assert.Equal(keys[^1], found.ToArray());
+
+        // What the cache found is that key: it opens what the key sealed, twice (the second time with the subkey it kept).
+        var nonce = new byte[XChaCha20Poly1305.NonceSize];
+        var plaintext = new byte[100];
+        var sealedBytes = new byte[plaintext.Length + XChaCha20Poly1305.TagSize];
+        XChaCha20Poly1305.Seal(keys[^1], nonce, plaintext, default, sealedBytes);
+        Assert.True(XChaCha20Poly1305Key.TryOpen(found, nonce, sealedBytes, default, new byte[plaintext.Length]));
+        Assert.True(XChaCha20Poly1305Key.TryOpen(found, nonce, sealedBytes, default, new byte[plaintext.Length]));
+        XChaCha20Poly1305.Seal(keys[0], nonce, plaintext, default, sealedBytes);
+        Assert.False(XChaCha20Poly1305Key.TryOpen(found, nonce, sealedBytes, default, new byte[plaintext.Length]));
     }
 }

@@ -44,6 +44,22 @@ public readonly ref struct DatagramBody
         return TryParse(header.Type, opened, out body);
     }
 
+    /// <summary>
+    /// <see cref="TryOpen"/> with a receive key held as an <see cref="XChaCha20Poly1305Key"/> state, which keeps the
+    /// subkey of the sender's nonce prefix across its datagrams (the ingest's peer key cache).
+    /// </summary>
+    internal static DropReason TryOpenWithKeyState(in DatagramHeader header, Span<byte> keyState, Span<byte> plaintext, out DatagramBody body)
+    {
+        body = default;
+        var opened = plaintext[..header.BodyLength];
+        if (!XChaCha20Poly1305Key.TryOpen(keyState, header.Nonce, header.SealedBody, header.AssociatedData, opened))
+        {
+            return DropReason.Undecryptable;
+        }
+
+        return TryParse(header.Type, opened, out body);
+    }
+
     /// <summary>Validates a plaintext body of <paramref name="type"/>.</summary>
     internal static DropReason TryParse(DatagramType type, ReadOnlySpan<byte> plaintext, out DatagramBody body)
     {
