@@ -1,7 +1,8 @@
 /* udp_blaster: the C sendmmsg sender for the notification benchmarks (bench/run-ingest.sh).
  * Sends <count> datagrams to <host>:<port> in sendmmsg batches of 64. Payloads are either <size>
  * zero-filled bytes or, with -f, the length-prefixed datagrams of a file (u16 big-endian length, bytes),
- * cycled. Prints "sent <n> datagrams in <s> s: <rate>/s" and the process's user and system CPU per datagram.
+ * cycled; with -r, paced to <rate> datagrams a second (a batch of 64 at a time), to offer a receiver a steady load.
+ * Prints "sent <n> datagrams in <s> s: <rate>/s" and the process's user and system CPU per datagram.
  * Loopback only. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -21,12 +22,12 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 static double seconds_of(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
 
 int main(int argc, char **argv) {
-    const char *file = NULL; int opt; long size = 250;
-    while ((opt = getopt(argc, argv, "f:s:")) != -1) {
-        if (opt == 'f') file = optarg; else if (opt == 's') size = atol(optarg);
-        else { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] host port count\n"); return 2; }
+    const char *file = NULL; int opt; long size = 250; double pace = 0;
+    while ((opt = getopt(argc, argv, "f:s:r:")) != -1) {
+        if (opt == 'f') file = optarg; else if (opt == 's') size = atol(optarg); else if (opt == 'r') pace = atof(optarg);
+        else { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] [-r datagrams/s] host port count\n"); return 2; }
     }
-    if (argc - optind != 3) { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] host port count\n"); return 2; }
+    if (argc - optind != 3) { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] [-r datagrams/s] host port count\n"); return 2; }
     const char *host = argv[optind]; int port = atoi(argv[optind + 1]); long count = atol(argv[optind + 2]);
 
     unsigned char *data = NULL; long *offsets = NULL, *lengths = NULL, n = 0;
@@ -50,6 +51,11 @@ int main(int argc, char **argv) {
     struct mmsghdr msgs[BATCH]; struct iovec iov[BATCH];
     long sent = 0, next = 0; double start = now();
     while (sent < count) {
+        if (pace > 0) {
+            /* Paced: the next batch leaves when the datagrams already sent are due at the given rate. */
+            double due = start + sent / pace, wait = due - now();
+            if (wait > 0) { struct timespec t = { (time_t)wait, (long)((wait - (time_t)wait) * 1e9) }; nanosleep(&t, NULL); }
+        }
         int batch = count - sent < BATCH ? (int)(count - sent) : BATCH;
         for (int i = 0; i < batch; i++) {
             iov[i].iov_base = data + offsets[next]; iov[i].iov_len = lengths[next]; next = (next + 1) % n;
