@@ -63,14 +63,15 @@ for records in 1 8; do
     # Unpaced, the sender finishes in about a second while Tern is still warming up, and the kernel drops what its
     # socket cannot hold: the pairs above measure a cold start. A sustained rate needs a sender Tern can follow: the
     # same sender paced at PACE_8 datagrams/s (7 records each) for PACED_8 datagrams; every datagram is counted.
-    pace=${PACE_8:-50000}
+    paced_rate=${PACE_8:-50000}
     paced_count=${PACED_8:-500000}
-    p=$(run "Tern ingest, recvmmsg → pending table, sender paced at $pace datagrams/s" "$paced_count" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
+    pace=$paced_rate
+    p=$(run "Tern ingest, recvmmsg → pending table, sender paced at $paced_rate datagrams/s" "$paced_count" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
     pace=""
     rows+=("| $records | paced | $(cut -d'|' -f1 <<< "$p") | $(cut -d'|' -f2 <<< "$p") | $(cut -d'|' -f3 <<< "$p") | $(cut -d'|' -f4 <<< "$p") |")
     line=$(cut -d'|' -f2 <<< "$p")
     got=$(( $(sed -E 's/^received ([0-9]+) datagrams.*/\1/' <<< "$line") + $(sed -E 's/.*\(after ([0-9]+) warm-up\).*/\1/' <<< "$line") ))
-    paced_line="Sender paced at $pace datagrams/s ($(( pace * 7 )) notifications/s offered), $paced_count datagrams: Tern received $got of them ($(python3 -c "print(f'{100 * $got / $paced_count:.1f}')") %) and filed **$(records_rate "$line")** notifications/s after its warm-up, at $(cpu_per "$line") µs of CPU a datagram."
+    paced_line="Sender paced at $paced_rate datagrams/s ($(( paced_rate * 7 )) notifications/s offered), $paced_count datagrams: Tern received $got of them ($(python3 -c "print(f'{100 * $got / $paced_count:.1f}')") %) and filed **$(records_rate "$line")** notifications/s after its warm-up, at $(cpu_per "$line") µs of CPU a datagram."
   fi
   summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")|$(median "${c_cpu[@]}")|$(median "${t_cpu[@]}")|$(median "${cpu_ratios[@]}")"
   for mode in open counting pending; do
