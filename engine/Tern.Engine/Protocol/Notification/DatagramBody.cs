@@ -34,14 +34,8 @@ public readonly ref struct DatagramBody
     /// </summary>
     public static DropReason TryOpen(in DatagramHeader header, ReadOnlySpan<byte> key, Span<byte> plaintext, out DatagramBody body)
     {
-        body = default;
         var opened = plaintext[..header.BodyLength];
-        if (!XChaCha20Poly1305.TryOpen(key, header.Nonce, header.SealedBody, header.AssociatedData, opened))
-        {
-            return DropReason.Undecryptable;
-        }
-
-        return TryParse(header.Type, opened, out body);
+        return Parsed(XChaCha20Poly1305.TryOpen(key, header.Nonce, header.SealedBody, header.AssociatedData, opened), header.Type, opened, out body);
     }
 
     /// <summary>
@@ -50,14 +44,19 @@ public readonly ref struct DatagramBody
     /// </summary>
     internal static DropReason TryOpenWithKeyState(in DatagramHeader header, Span<byte> keyState, Span<byte> plaintext, out DatagramBody body)
     {
-        body = default;
         var opened = plaintext[..header.BodyLength];
-        if (!XChaCha20Poly1305Key.TryOpen(keyState, header.Nonce, header.SealedBody, header.AssociatedData, opened))
+        return Parsed(XChaCha20Poly1305Key.TryOpen(keyState, header.Nonce, header.SealedBody, header.AssociatedData, opened), header.Type, opened, out body);
+    }
+
+    private static DropReason Parsed(bool authentic, DatagramType type, ReadOnlySpan<byte> opened, out DatagramBody body)
+    {
+        if (!authentic)
         {
+            body = default;
             return DropReason.Undecryptable;
         }
 
-        return TryParse(header.Type, opened, out body);
+        return TryParse(type, opened, out body);
     }
 
     /// <summary>Validates a plaintext body of <paramref name="type"/>.</summary>
