@@ -38,6 +38,10 @@ for r in rows:
 PY
 done)
 echo "wrote $report"
+# BenchmarkDotNet skips a class it cannot run (a sealed one, for instance) without failing: every filter must have a table.
+for f in "${filters[@]}"; do
+  compgen -G "$artifacts/results/$f-report-github.md" > /dev/null || { echo "no results for the filter $f: did BenchmarkDotNet skip the class?"; exit 1; }
+done
 if [ -n "$bad" ]; then
   echo "allocation budget exceeded:"; echo "$bad"; exit 1
 fi
