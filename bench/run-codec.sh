@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 filter="${1:-*Notification*|*Frame*|*AeadBenchmarks*}"
 artifacts=$(mktemp -d /tmp/tern-bench-XXXXXX)
+trap 'rm -rf "$artifacts"' EXIT
 report=perf-reports/codec.md
 command="bench/run-codec.sh${1:+ \"$1\"}"
 
