@@ -33,7 +33,8 @@ public sealed partial class PendingTable
         var capability = record.Capability.Value;
         var hash = record.RecipientHash.Value;
         var hashCode = _comparer.GetHashCode64(ref hash);
-        _capabilityBuckets.Prefetch(_comparer.GetHashCode64(ref capability));
+        var capabilityHashCode = _comparer.GetHashCode64(ref capability);
+        _capabilityBuckets.Prefetch(capabilityHashCode);
         _recipientBuckets.Prefetch(hashCode);
         _gate.EnterReadLock();
         var session = _sessions.Rent();
@@ -41,7 +42,9 @@ public sealed partial class PendingTable
         {
             lock (CapabilityLock(ref capability))
             {
-                if (session.TryReadCapability(ref capability, out var existing))
+                // A new capability's bucket usually shows it cannot be there: then the read is skipped. Only holders of
+                // this capability's lock write it, so the answer holds until the upsert below.
+                if (!_capabilityBuckets.CertainlyAbsent(capabilityHashCode) && session.TryReadCapability(ref capability, out var existing))
                 {
                     if (!existing.IsTombstone)
                     {

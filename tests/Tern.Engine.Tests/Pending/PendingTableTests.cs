@@ -184,6 +184,43 @@ public sealed class PendingTableTests : IDisposable
         Assert.Equal([Capability(2), Capability(3)], PollAll(table, Hash(1)).Select(r => r.Capability));
     }
 
+    [Theory]
+    [InlineData(1L << 12)] // 64 buckets: most keys share a tag's bucket or live in overflow buckets
+    [InlineData(1L << 29)] // the default: most buckets hold one key
+    public void Every_filed_capability_is_found_again_whatever_its_bucket_holds(long capabilityIndexBytes)
+    {
+        // New capabilities skip their read when the index bucket shows they cannot be there; the ones that are there
+        // must never be taken for new.
+        Assert.True(IndexLocation.LayoutIsKnown, "FASTER's bucket layout changed: the absence check is off");
+        using var table = _fixture.Open(o =>
+        {
+            o.CapabilityIndexBytes = capabilityIndexBytes;
+            o.MaxEntriesPerSenderDomain = 100_000;
+        });
+        const int count = 3000;
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(i), Hash(i % 50)).Status);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(PendingInsertStatus.Duplicate, Insert(table, Capability(i), Hash(i % 50)).Status);
+        }
+
+        for (var i = 0; i < count; i += 3)
+        {
+            Assert.True(table.Remove(Capability(i), PendingRemoval.Fetched));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(i % 3 == 0 ? PendingInsertStatus.Tombstoned : PendingInsertStatus.Duplicate, Insert(table, Capability(i), Hash(i % 50)).Status);
+        }
+
+        Assert.Equal(count - ((count + 2) / 3), table.Count);
+    }
+
     [Fact]
     public void A_hash_emptied_by_removals_fills_again_up_to_its_whole_cap()
     {
