@@ -33,8 +33,7 @@ public sealed partial class PendingTable
         var capability = record.Capability.Value;
         var hash = record.RecipientHash.Value;
         var hashCode = _comparer.GetHashCode64(ref hash);
-        var capabilityHashCode = _comparer.GetHashCode64(ref capability);
-        _capabilityBuckets.Prefetch(capabilityHashCode);
+        _capabilityBuckets.Prefetch(_comparer.GetHashCode64(ref capability));
         _recipientBuckets.Prefetch(hashCode);
         _gate.EnterReadLock();
         var session = _sessions.Rent();
@@ -42,9 +41,7 @@ public sealed partial class PendingTable
         {
             lock (CapabilityLock(ref capability))
             {
-                // A new capability's bucket usually shows it cannot be there: then the read is skipped. Only holders of
-                // this capability's lock write it, so the answer holds until the upsert below.
-                if (!_capabilityBuckets.CertainlyAbsent(capabilityHashCode) && session.TryReadCapability(ref capability, out var existing))
+                if (session.TryReadCapability(ref capability, out var existing))
                 {
                     if (!existing.IsTombstone)
                     {

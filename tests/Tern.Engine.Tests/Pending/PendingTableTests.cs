@@ -189,9 +189,7 @@ public sealed class PendingTableTests : IDisposable
     [InlineData(1L << 29)] // the default: most buckets hold one key
     public void Every_filed_capability_is_found_again_whatever_its_bucket_holds(long capabilityIndexBytes)
     {
-        // New capabilities skip their read when the index bucket shows they cannot be there; the ones that are there
-        // must never be taken for new.
-        Assert.True(IndexLocation.LayoutIsKnown, "FASTER's bucket layout changed: the absence check is off");
+        // Idempotence must not depend on how crowded a capability's index bucket is.
         using var table = _fixture.Open(o =>
         {
             o.CapabilityIndexBytes = capabilityIndexBytes;
