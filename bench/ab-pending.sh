@@ -17,8 +17,8 @@ read -ra records_list <<< "${records_list[*]}"
 mode=${MODE:-pending}
 case "$mode" in pending|open|counting) ;; *) echo "MODE is pending, open or counting, not $mode" >&2; exit 2 ;; esac
 report=perf-reports/ab-$mode.md
-base_dll=$(ab_build "$base")
-head_dll=$(ab_build "$head")
+ab_build "$base"; base_dll=$ab_dll
+ab_build "$head"; head_dll=$ab_dll
 export DOTNET_TC_CallCountingDelayMs=0
 work=$(mktemp -d /tmp/tern-ab-pending-XXXXXX)
 trap 'rm -rf "$work"; ab_cleanup' EXIT

@@ -12,8 +12,8 @@ head=${2:-.}
 rounds=${3:-4}
 count=${4:-1000000}
 port=47402
-base_dll=$(ab_build "$base")
-head_dll=$(ab_build "$head")
+ab_build "$base"; base_dll=$ab_dll
+ab_build "$head"; head_dll=$ab_dll
 work=$(mktemp -d /tmp/tern-ab-send-XXXXXX)
 trap 'rm -rf "$work"; ab_cleanup' EXIT
 gcc -O2 -o "$work/udp_blaster" bench/baselines/udp_blaster.c
