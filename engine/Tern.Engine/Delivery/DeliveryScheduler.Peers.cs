@@ -120,16 +120,8 @@ public sealed partial class DeliveryScheduler
             }
 
             Span<byte> key = stackalloc byte[Bytes32.Size];
-            Span<byte> sendingKey = stackalloc byte[NotificationKey.Size];
             resolved.AgreementKey.CopyTo(key);
-            var derived = NotificationKey.TryDeriveSending(_keys, key, sendingKey);
-            if (derived)
-            {
-                peer.SendingKey.Set(sendingKey);
-            }
-
-            CryptographicOperations.ZeroMemory(sendingKey);
-            if (derived)
+            if (TryDeriveSendingKey(key, peer.SendingKey))
             {
                 peer.Peer = resolved;
                 peer.Status = PeerStatus.Resolved;
@@ -176,5 +168,25 @@ public sealed partial class DeliveryScheduler
 
         peer.Notifications.Clear();
         peer.Retractions.Clear();
+    }
+
+    /// <summary>Derives k(S→R) for <paramref name="peerKey"/> into <paramref name="sendingKey"/>; the derived bytes do not outlive the call.</summary>
+    private bool TryDeriveSendingKey(ReadOnlySpan<byte> peerKey, Crypto.XChaCha20Poly1305Key sendingKey)
+    {
+        Span<byte> derived = stackalloc byte[NotificationKey.Size];
+        try
+        {
+            if (!NotificationKey.TryDeriveSending(_keys, peerKey, derived))
+            {
+                return false;
+            }
+
+            sendingKey.Set(derived);
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(derived);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using Tern.Engine.Crypto;
-using Tern.Engine.Protocol.Notification;
 
 namespace Tern.Engine.Ingest;
 

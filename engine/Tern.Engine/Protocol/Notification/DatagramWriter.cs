@@ -112,17 +112,9 @@ public ref struct DatagramWriter
     /// <summary>Encrypts the body in place with the direction key (<see cref="NotificationKey"/>) and returns the datagram length.</summary>
     public readonly int Seal(ReadOnlySpan<byte> key)
     {
-        if (_count == 0)
-        {
-            throw new InvalidOperationException("A datagram carries at least one record.");
-        }
-
-        Body[8] = (byte)_count;
-        var header = _datagram[..NotificationLimits.HeaderSize];
-        var plaintext = Body[.._bodyLength];
-        var sealedBody = Body[..(_bodyLength + NotificationLimits.TagSize)];
+        var length = Finish(out var header, out var plaintext, out var sealedBody);
         XChaCha20Poly1305.Seal(key, header[34..], plaintext, header, sealedBody);
-        return NotificationLimits.HeaderSize + sealedBody.Length;
+        return length;
     }
 
     /// <summary>
@@ -132,15 +124,23 @@ public ref struct DatagramWriter
     public readonly int Seal(XChaCha20Poly1305Key key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        var length = Finish(out var header, out var plaintext, out var sealedBody);
+        key.Seal(header[34..], plaintext, header, sealedBody);
+        return length;
+    }
+
+    /// <summary>Writes the record count and returns the datagram's length once sealed, with the spans the AEAD works on.</summary>
+    private readonly int Finish(out Span<byte> header, out Span<byte> plaintext, out Span<byte> sealedBody)
+    {
         if (_count == 0)
         {
             throw new InvalidOperationException("A datagram carries at least one record.");
         }
 
         Body[8] = (byte)_count;
-        var header = _datagram[..NotificationLimits.HeaderSize];
-        var sealedBody = Body[..(_bodyLength + NotificationLimits.TagSize)];
-        key.Seal(header[34..], Body[.._bodyLength], header, sealedBody);
+        header = _datagram[..NotificationLimits.HeaderSize];
+        plaintext = Body[.._bodyLength];
+        sealedBody = Body[..(_bodyLength + NotificationLimits.TagSize)];
         return NotificationLimits.HeaderSize + sealedBody.Length;
     }
 
