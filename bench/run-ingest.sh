@@ -18,15 +18,23 @@ bench_dll=bench/Tern.UdpBench/bin/Release/net10.0/Tern.UdpBench.dll
 export DOTNET_TC_CallCountingDelayMs=0
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-wait_ready() { for _ in $(seq 400); do grep -q ready "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "receiver did not start" >&2; cat "$1" >&2; exit 1; }
+wait_for() { for _ in $(seq 800); do grep -q "$1" "$2" 2>/dev/null && return 0; sleep 0.05; done; echo "receiver did not print '$1'" >&2; cat "$2" >&2; exit 1; }
 
-# run <label> <datagrams> <receiver command...>: receiver on core 0, one pass of the file from core 1; prints label|receiver|sender
+# run <label> <datagrams> <warm-up datagrams> <receiver command...>: receiver on core 0, one pass of the file from core 1;
+# prints label|receiver|sender. With a warm-up, warm.bin goes first and the file once the receiver prints "settled"
+# (its warm-up traffic has stopped and its JIT has compiled what that queued).
 run() {
-  local label=$1 datagrams=$2; shift 2
+  local label=$1 datagrams=$2 warm=$3; shift 3
   taskset -c 0 "$@" > "$work/out" 2>&1 &
   local pid=$!
-  wait_ready "$work/out"
+  wait_for ready "$work/out"
+  if [ "$warm" -gt 0 ]; then
+    taskset -c 1 "$work/udp_blaster" -f "$work/warm.bin" 127.0.0.1 $port "$warm" > /dev/null
+    wait_for settled "$work/out"
+  fi
+  [ -z "$drain" ] || kill -STOP $pid
   taskset -c 1 "$work/udp_blaster" ${pace:+-r "$pace"} -f "$work/datagrams.bin" 127.0.0.1 $port "$datagrams" > "$work/sent"
+  [ -z "$drain" ] || kill -CONT $pid
   wait $pid
   rm -rf "$work"/pending-*
   echo "$label|$(grep -E '^received' "$work/out")|$(cat "$work/sent")|$(cut -d' ' -f1 /proc/loadavg)"
@@ -37,18 +45,33 @@ records_rate() { sed -E 's/.*records (accepted [0-9]+ \()?([0-9]+)\/s.*/\2/' <<<
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 
+# Drain pairs: the receiver is stopped (SIGSTOP) while the sender fills its socket, then continued: it empties a full
+# socket, so its rate is its own capacity, whatever the sender's speed. The socket must hold the whole burst: the
+# script raises net.core.rmem_max (root only; put back on exit) and both receivers ask for DRAIN_BUFFER bytes.
+drain_buffer=$((1 << 30))
+rmem_before=$(sysctl -n net.core.rmem_max 2>/dev/null || echo "")
+can_drain=""
+if [ -n "$rmem_before" ] && sysctl -qw net.core.rmem_max=$drain_buffer 2>/dev/null; then
+  can_drain=1
+  trap 'sysctl -qw net.core.rmem_max='"$rmem_before"'; rm -rf "$work"' EXIT
+  sysctl -qw net.core.rmem_max="$rmem_before"
+fi
+drain=""
+drain_rows=()
+declare -A drain_summary
+
 declare -A summary
 rows=()
 pace=""
 paced_line=""
 ceilings=()
 for records in 1 8; do
-  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000}; else datagrams=${DATAGRAMS_8:-1000000}; fi
-  dotnet "$bench_dll" gen "$work" "$datagrams" "$records" > /dev/null
+  if [ "$records" = 1 ]; then datagrams=${DATAGRAMS_1:-2000000} warm=${WARM_1:-200000}; else datagrams=${DATAGRAMS_8:-1000000} warm=${WARM_8:-50000}; fi
+  dotnet "$bench_dll" gen "$work" "$datagrams" "$records" "$warm" > /dev/null
   c_rates=(); t_rates=(); t_records=(); pair_ratios=(); c_cpu=(); t_cpu=(); cpu_ratios=()
   for round in $(seq "$rounds"); do
-    c=$(run "C recvmmsg sink" "$datagrams" "$work/udp_sink" $port 1000)
-    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
+    c=$(run "C recvmmsg sink" "$datagrams" 0 "$work/udp_sink" $port 1000)
+    t=$(run "Tern ingest, recvmmsg → pending table" "$datagrams" "$warm" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
     cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
     cc=$(cpu_per "$(cut -d'|' -f2 <<< "$c")"); tc=$(cpu_per "$(cut -d'|' -f2 <<< "$t")")
     c_cpu+=("$cc"); t_cpu+=("$tc"); cpu_ratios+=("$(ratio "$cc" "$tc")")
@@ -57,7 +80,7 @@ for records in 1 8; do
     rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
   done
   # The portable receiver once, for the record (recvmmsg is the default because it is faster).
-  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" dotnet "$bench_dll" ingest "$work" $port 1000 receivefrom pending)
+  f=$(run "Tern ingest, recvfrom → pending table" "$datagrams" "$warm" dotnet "$bench_dll" ingest "$work" $port 1000 receivefrom pending)
   rows+=("| $records | — | $(cut -d'|' -f1 <<< "$f") | $(cut -d'|' -f2 <<< "$f") | $(cut -d'|' -f3 <<< "$f") | $(cut -d'|' -f4 <<< "$f") |")
   if [ "$records" = 8 ]; then
     # Unpaced, the sender finishes in about a second while Tern is still warming up, and the kernel drops what its
@@ -66,19 +89,37 @@ for records in 1 8; do
     paced_rate=${PACE_8:-50000}
     paced_count=${PACED_8:-500000}
     pace=$paced_rate
-    p=$(run "Tern ingest, recvmmsg → pending table, sender paced at $paced_rate datagrams/s" "$paced_count" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
+    p=$(run "Tern ingest, recvmmsg → pending table, sender paced at $paced_rate datagrams/s" "$paced_count" "$warm" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
     pace=""
     rows+=("| $records | paced | $(cut -d'|' -f1 <<< "$p") | $(cut -d'|' -f2 <<< "$p") | $(cut -d'|' -f3 <<< "$p") | $(cut -d'|' -f4 <<< "$p") |")
     line=$(cut -d'|' -f2 <<< "$p")
-    got=$(( $(sed -E 's/^received ([0-9]+) datagrams.*/\1/' <<< "$line") + $(sed -E 's/.*\(after ([0-9]+) warm-up\).*/\1/' <<< "$line") ))
+    got=$(sed -E 's/^received ([0-9]+) datagrams.*/\1/' <<< "$line")
     paced_line="Sender paced at $paced_rate datagrams/s ($(( paced_rate * 7 )) notifications/s offered), $paced_count datagrams: Tern received $got of them ($(python3 -c "print(f'{100 * $got / $paced_count:.1f}')") %) and filed **$(records_rate "$line")** notifications/s after its warm-up, at $(cpu_per "$line") µs of CPU a datagram."
+  fi
+  if [ -n "$can_drain" ]; then
+    sysctl -qw net.core.rmem_max=$drain_buffer
+    drain=1
+    if [ "$records" = 1 ]; then drained=${DRAIN_1:-1000000}; else drained=${DRAIN_8:-200000}; fi
+    dc_rates=(); dt_rates=(); d_ratios=(); dc_cpu=(); dt_cpu=()
+    for round in $(seq "$rounds"); do
+      c=$(run "C recvmmsg sink, draining a full socket" "$drained" 0 "$work/udp_sink" $port 1000 $drain_buffer)
+      t=$(TERN_BENCH_RCVBUF=$drain_buffer run "Tern ingest, recvmmsg → pending table, draining a full socket" "$drained" "$warm" dotnet "$bench_dll" ingest "$work" $port 1000 recvmmsg pending)
+      cr=$(rate "$(cut -d'|' -f2 <<< "$c")"); tr=$(rate "$(cut -d'|' -f2 <<< "$t")")
+      dc_rates+=("$cr"); dt_rates+=("$tr"); d_ratios+=("$(ratio "$tr" "$cr")")
+      dc_cpu+=("$(cpu_per "$(cut -d'|' -f2 <<< "$c")")"); dt_cpu+=("$(cpu_per "$(cut -d'|' -f2 <<< "$t")")")
+      drain_rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$c") | $(cut -d'|' -f2 <<< "$c") | $(cut -d'|' -f3 <<< "$c") | $(cut -d'|' -f4 <<< "$c") |")
+      drain_rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
+    done
+    drain_summary[$records]="$drained|$(median "${dc_rates[@]}")|$(median "${dt_rates[@]}")|$(median "${d_ratios[@]}")|$(median "${dc_cpu[@]}")|$(median "${dt_cpu[@]}")"
+    drain=""
+    sysctl -qw net.core.rmem_max="$rmem_before"
   fi
   summary[$records]="$(median "${c_rates[@]}")|$(median "${t_rates[@]}")|$(median "${t_records[@]}")|$(median "${pair_ratios[@]}")|$(rate "$(cut -d'|' -f2 <<< "$f")")|$(median "${c_cpu[@]}")|$(median "${t_cpu[@]}")|$(median "${cpu_ratios[@]}")"
   for mode in open counting pending; do
     p=$(taskset -c 0 dotnet "$bench_dll" process "$work" $mode); rm -rf "$work"/pending-*
     ceilings+=("| $records | $mode | $(rate "$p") | $(records_rate "$p") | $p |")
   done
-  rm -rf "$work/b" "$work/datagrams.bin"
+  rm -rf "$work/b" "$work/datagrams.bin" "$work/warm.bin"
 done
 # What single FASTER operations cost on this machine: the pending-table insert is five of them.
 faster_ops=$(taskset -c 0 dotnet "$bench_dll" faster "$work")
@@ -92,8 +133,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside; each row also shows the 1-min load when it ended)"
   echo "- set-up: ${DATAGRAMS_1:-2000000} (1 record) and ${DATAGRAMS_8:-1000000} (8 records) sealed datagrams a.example → b.example, every record a distinct capability (recipient hashes drawn from 100 000), sent once each by the C sendmmsg sender (bench/baselines/udp_blaster.c) pinned to core 1; each receiver pinned to core 0 (\`taskset -c 0\`, the whole process: FASTER's and the GC's threads too); loopback"
-  echo "- Tern's side: recvmmsg (64 per call) → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference, per datagram; then per batch of up to 64 datagrams one prefetch pass (\`PendingTable.Prefetch\`) and \`PendingTableSink\` → \`PendingTable.TryInsert\` for each record (default sizes, indexes and log memory committed at open, temp directory); measured after 100 000 warm-up datagrams; \`DOTNET_TC_CallCountingDelayMs=0\`"
-  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte; both receivers count from their first (Tern: after warm-up) to their last datagram and stop after 1 s without one"
+  echo "- Tern's side: recvmmsg (64 per call) → header → per-source rate → cached peer key → XChaCha20-Poly1305 open → time rules → pull preference, per datagram; then per batch of up to 64 datagrams one prefetch pass (\`PendingTable.Prefetch\`) and \`PendingTableSink\` → \`PendingTable.TryInsert\` for each record (default sizes, indexes and log memory committed at open, temp directory); warmed up first by a separate burst from the same sender (\`warm.bin\`: ${WARM_1:-200000} / ${WARM_8:-50000} datagrams, other capabilities), then measured once that burst has stopped and the JIT has compiled nothing for 500 ms (\`System.Runtime.JitInfo\`); \`DOTNET_TC_CallCountingDelayMs=0\`"
+  echo "- C side: bench/baselines/udp_sink.c, recvmmsg (64 per call) and a checksum over every 8th byte; both receivers count from their first datagram of the measured file to their last and stop after 1 s without one"
   echo
   echo "## Summary (medians of $rounds back-to-back pairs)"
   echo
@@ -107,6 +148,21 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "$paced_line"
   echo
   echo "The throughput ratio is the target's measure. The CPU columns are each receiver's process CPU time (user + system) per datagram over the same window: on this shared machine a pinned receiver gets only part of its core, and when the C sink keeps up with the sender its rate is the sender's, so CPU cost is the steadier comparison."
+  echo
+  echo "## Capacity: each receiver empties a full socket (medians of $rounds pairs)"
+  echo
+  if [ -n "$can_drain" ]; then
+    echo "The receiver is stopped (SIGSTOP) while the sender puts the whole burst in its socket (receive buffer $drain_buffer bytes, net.core.rmem_max raised for the run), then continued: the rate is how fast it empties the socket, which the sender's speed cannot limit. Tern is warmed up and settled first, as above."
+    echo
+    echo "| records/datagram | datagrams in the socket | C sink datagrams/s | Tern datagrams/s | ratio Tern / C (median of pair ratios) | CPU µs/datagram C / Tern |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    for records in 1 8; do
+      IFS='|' read -r n c t r cc tc <<< "${drain_summary[$records]}"
+      echo "| $records | $n | $c | $t | **$r** | $cc / $tc |"
+    done
+  else
+    echo "Not measured: raising net.core.rmem_max needs root."
+  fi
   echo
   echo "## Ceilings: the same per-datagram work without sockets, every datagram of the file once, pinned to core 0"
   echo
@@ -123,6 +179,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| records/datagram | pair | receiver | receiver's line | sender's line | 1-min load after |"
   echo "|---:|---:|---|---|---|---:|"
   printf '%s\n' "${rows[@]}"
+  [ -z "$can_drain" ] || printf '%s\n' "${drain_rows[@]}"
 } > "$work/report.md"
 if [ -f perf-reports/ingest-notes.md ]; then { echo; cat perf-reports/ingest-notes.md; } >> "$work/report.md"; fi
 cp "$work/report.md" perf-reports/ingest.md

@@ -20,9 +20,10 @@ internal static class IngestBench
     /// <summary>
     /// Writes <paramref name="datagrams"/> sealed datagrams of <paramref name="records"/> records each, every record with
     /// its own capability (so each one the receiver opens is a real insert, never a duplicate), recipient hashes
-    /// drawn from <see cref="Recipients"/>. Format: u16 big-endian length, bytes (what udp_blaster -f reads).
+    /// drawn from <see cref="Recipients"/>, and <paramref name="warmUpDatagrams"/> more of the same kind to warm.bin.
+    /// Format: u16 big-endian length, bytes (what udp_blaster -f reads).
     /// </summary>
-    public static int Generate(string directory, int datagrams, int records)
+    public static int Generate(string directory, int datagrams, int records, int warmUpDatagrams)
     {
         using var a = DomainKeySet.Generate("a.example");
         using var b = DomainKeySet.Generate("b.example");
@@ -39,26 +40,31 @@ internal static class IngestBench
         }
 
         var random = new Random(7);
-        var buffer = new byte[NotificationLimits.MaxDatagramSize];
-        var length = new byte[2];
-        using var output = new BufferedStream(File.Create(Path.Combine(directory, "datagrams.bin")), 1 << 20);
-        for (var i = 0; i < datagrams; i++)
-        {
-            var writer = new DatagramWriter(buffer, DatagramType.Notification, a.AgreementPublicKey, now);
-            for (var r = 0; r < records; r++)
-            {
-                writer.TryAdd(new NotificationRecord(FetchCapability.NewRandom(), hashes[random.Next(hashes.Length)], now + 86_400_000, 1024, Bytes32.Random(), 1,
-                    NotificationFlags.None, "a.example"u8, "message/822"u8, default));
-            }
-
-            var sealedLength = writer.Seal(key);
-            BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)sealedLength);
-            output.Write(length);
-            output.Write(buffer, 0, sealedLength);
-        }
-
-        Console.WriteLine($"wrote {datagrams} datagrams of {records} record(s) with distinct capabilities to {directory}/datagrams.bin");
+        Write("datagrams.bin", datagrams);
+        Write("warm.bin", warmUpDatagrams);
+        Console.WriteLine($"wrote {datagrams} datagrams (and {warmUpDatagrams} to warm up with) of {records} record(s) with distinct capabilities to {directory}");
         return 0;
+
+        void Write(string name, int count)
+        {
+            var buffer = new byte[NotificationLimits.MaxDatagramSize];
+            var length = new byte[2];
+            using var output = new BufferedStream(File.Create(Path.Combine(directory, name)), 1 << 20);
+            for (var i = 0; i < count; i++)
+            {
+                var writer = new DatagramWriter(buffer, DatagramType.Notification, a.AgreementPublicKey, now);
+                for (var r = 0; r < records; r++)
+                {
+                    writer.TryAdd(new NotificationRecord(FetchCapability.NewRandom(), hashes[random.Next(hashes.Length)], now + 86_400_000, 1024, Bytes32.Random(), 1,
+                        NotificationFlags.None, "a.example"u8, "message/822"u8, default));
+                }
+
+                var sealedLength = writer.Seal(key);
+                BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)sealedLength);
+                output.Write(length);
+                output.Write(buffer, 0, sealedLength);
+            }
+        }
     }
 
     public static int Ingest(string directory, int port, int idleMs, UdpReceiverKind kind, string sinkKind)
@@ -68,38 +74,29 @@ internal static class IngestBench
         INotificationSink sink = table is null ? CountingSink.Instance : new PendingTableSink(table);
         var ingest = new NotificationIngest(b, sink, CountingSink.Instance, BenchOptions());
         using var listener = new UdpNotificationListener(
-            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50) }, ingest);
+            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = ReceiveBufferBytes() }, ingest);
         listener.Start();
         Console.WriteLine("ready");
 
-        // The first 100 000 records warm the JIT and the table up; the rate is measured after them.
-        const long WarmUp = 100_000;
-        var clock = Stopwatch.StartNew();
-        long last = 0, atFirst = 0, acceptedAtFirst = 0;
-        TimeSpan first = default, lastChange = default, cpuAtFirst = default, cpuAtLast = default;
-        while (true)
+        // Warm-up: the script sends warm.bin first. Once it has stopped coming and the JIT has compiled what it
+        // queued, "settled" tells the script to send the measured file; the count starts at its first datagram.
+        WaitForIdle(listener, WarmUpIdleMs);
+        var warmUpDatagrams = listener.DatagramsReceived;
+        JitSettle.Wait(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
+        Console.WriteLine("settled");
+        var settledAt = listener.DatagramsReceived;
+        while (listener.DatagramsReceived == settledAt)
         {
-            Thread.Sleep(5);
-            var received = listener.DatagramsReceived;
-            if (received != last)
-            {
-                if (atFirst == 0 && listener.Counters.RecordsAccepted >= WarmUp)
-                {
-                    first = clock.Elapsed;
-                    atFirst = received;
-                    acceptedAtFirst = listener.Counters.RecordsAccepted;
-                    cpuAtFirst = Environment.CpuUsage.TotalTime;
-                }
-
-                last = received;
-                lastChange = clock.Elapsed;
-                cpuAtLast = Environment.CpuUsage.TotalTime;
-            }
-            else if (last > 0 && (clock.Elapsed - lastChange).TotalMilliseconds > idleMs)
-            {
-                break;
-            }
+            Thread.SpinWait(100);
         }
+
+        // What arrived before the clock started is left out of the count.
+        var clock = Stopwatch.StartNew();
+        var first = clock.Elapsed;
+        var cpuAtFirst = Environment.CpuUsage.TotalTime;
+        var atFirst = listener.DatagramsReceived;
+        var acceptedAtFirst = listener.Counters.RecordsAccepted;
+        var (last, lastChange, cpuAtLast) = WaitForIdle(listener, idleMs, clock);
 
         var seconds = (lastChange - first).TotalSeconds;
         listener.Dispose();
@@ -107,13 +104,42 @@ internal static class IngestBench
         var records = listener.Counters.RecordsAccepted - acceptedAtFirst;
         var filed = table is null ? "counting sink" : string.Create(CultureInfo.InvariantCulture, $"pending table holds {table.Count}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {atFirst} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}; process CPU {(cpuAtLast - cpuAtFirst).TotalMilliseconds * 1000 / measured:F2} µs/datagram"));
+            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {warmUpDatagrams} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}; process CPU {(cpuAtLast - cpuAtFirst).TotalMilliseconds * 1000 / measured:F2} µs/datagram"));
         return 0;
+    }
+
+    private const int WarmUpIdleMs = 300;
+
+    /// <summary>The drain runs of bench/run-ingest.sh ask for a socket that holds the whole file (TERN_BENCH_RCVBUF).</summary>
+    private static int ReceiveBufferBytes() =>
+        int.TryParse(Environment.GetEnvironmentVariable("TERN_BENCH_RCVBUF"), CultureInfo.InvariantCulture, out var bytes) ? bytes : new UdpListenerOptions().ReceiveBufferBytes;
+    private static readonly TimeSpan NothingCameLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Polls the listener until no datagram arrived for <paramref name="idleMs"/>; returns the count, the time and the process CPU at the last one.</summary>
+    private static (long Received, TimeSpan At, TimeSpan Cpu) WaitForIdle(UdpNotificationListener listener, int idleMs, Stopwatch? clock = null)
+    {
+        clock ??= Stopwatch.StartNew();
+        long last = listener.DatagramsReceived;
+        var lastChange = clock.Elapsed;
+        var cpuAtLast = Environment.CpuUsage.TotalTime;
+        while ((clock.Elapsed - lastChange).TotalMilliseconds <= idleMs || (last == 0 && clock.Elapsed < NothingCameLimit))
+        {
+            Thread.Sleep(5);
+            var received = listener.DatagramsReceived;
+            if (received != last)
+            {
+                last = received;
+                lastChange = clock.Elapsed;
+                cpuAtLast = Environment.CpuUsage.TotalTime;
+            }
+        }
+
+        return (last, lastChange, cpuAtLast);
     }
 
     /// <summary>
     /// The per-datagram work without sockets: every datagram of the file once through <see cref="NotificationIngest.Process"/>
-    /// (<c>pending</c> or <c>counting</c> sink), or only the AEAD open and layout check (<c>open</c>). The first 50 000 warm up.
+    /// (<c>pending</c> or <c>counting</c> sink), or only the AEAD open and layout check (<c>open</c>). The first 50 000 warm up, then the JIT settles.
     /// </summary>
     public static int Process(string directory, string mode)
     {
@@ -137,10 +163,12 @@ internal static class IngestBench
         {
             if (i == warmUp)
             {
+                JitSettle.Wait(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
                 start = Stopwatch.GetTimestamp();
                 cpuBefore = Environment.CpuUsage.TotalTime;
                 gcBefore = GC.CollectionCount(0);
                 records = ingest.Counters.RecordsAccepted;
+                Console.Error.WriteLine("processing"); // a profiler attaches here (bench/profile-ingest.sh)
             }
 
             if (chunks && i % 200_000 == 0 && i > 0)

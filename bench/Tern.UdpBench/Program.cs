@@ -11,7 +11,7 @@ using Tern.Transports.Udp;
 using Tern.UdpBench;
 
 // The .NET side of bench/run-ingest.sh and bench/run-send.sh.
-//   gen <dir> <datagrams> <records>   keys for a.example → b.example in <dir>, distinct sealed datagrams in <dir>/datagrams.bin
+//   gen <dir> <datagrams> <records> [warm-up datagrams]   keys for a.example → b.example in <dir>, distinct sealed datagrams in <dir>/datagrams.bin and <dir>/warm.bin
 //   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting]   receive, open, file in a pending table (or count) until idle
 //   process <dir> <pending|counting|open>   the same per-datagram work without sockets, over the file: the CPU ceiling
 //   faster <dir>   what single FASTER operations cost here (the pending-table insert is five of them)
@@ -19,7 +19,8 @@ using Tern.UdpBench;
 //   schedule <port> <deliveries> <records>   the same through the transit store and the delivery scheduler
 return args.FirstOrDefault() switch
 {
-    "gen" => IngestBench.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+    "gen" => IngestBench.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0),
     "ingest" => IngestBench.Ingest(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
         args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, args.Length > 5 ? args[5] : "pending"),
     "process" => IngestBench.Process(args[1], args[2]),
@@ -31,7 +32,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | faster <dir> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
+    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> [warm-up datagrams] | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | faster <dir> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
     return 2;
 }
 

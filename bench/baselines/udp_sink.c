@@ -1,5 +1,5 @@
 /* udp_sink: the C recvmmsg receiver the notification ingest is compared with (bench/run-ingest.sh).
- * Binds 127.0.0.1:<port>, receives with recvmmsg in batches of 64 and touches every byte (a checksum, so
+ * Binds 127.0.0.1:<port> (receive buffer 32 MiB or <rcvbuf_bytes>, as net.core.rmem_max allows), receives with recvmmsg in batches of 64 and touches every byte (a checksum, so
  * the comparison includes reading the payload). Counts from the first datagram until <idle_ms> pass
  * without one; prints "received <n> datagrams in <s> s: <rate>/s". */
 #define _GNU_SOURCE
@@ -19,10 +19,10 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 static double cpu(void) { struct rusage u; getrusage(RUSAGE_SELF, &u); return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6; }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: udp_sink port idle_ms\n"); return 2; }
+    if (argc != 3 && argc != 4) { fprintf(stderr, "usage: udp_sink port idle_ms [rcvbuf_bytes]\n"); return 2; }
     int port = atoi(argv[1]); int idle = atoi(argv[2]);
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    int rcvbuf = 32 << 20; setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    int rcvbuf = argc == 4 ? atoi(argv[3]) : 32 << 20; setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(port) };
     inet_pton(AF_INET, "127.0.0.1", &at.sin_addr);
     if (bind(fd, (struct sockaddr *)&at, sizeof at) < 0) { perror("bind"); return 1; }
