@@ -1,7 +1,9 @@
 /* udp_blaster: the C sendmmsg sender for the notification benchmarks (bench/run-ingest.sh).
  * Sends <count> datagrams to <host>:<port> in sendmmsg batches of 64. Payloads are either <size>
  * zero-filled bytes or, with -f, the length-prefixed datagrams of a file (u16 big-endian length, bytes),
- * cycled; with -r, paced to <rate> datagrams a second (a batch of 64 at a time), to offer a receiver a steady load.
+ * cycled; with -r, paced to <rate> datagrams a second (a batch of 64 at a time), to offer a receiver a steady load;
+ * with -g (fixed size only), each message of a batch is one UDP GSO send (UDP_SEGMENT) of as many datagrams as fit
+ * (at most 64, 65 000 bytes), as Tern's sender does for a run of datagrams to one peer.
  * Prints "sent <n> datagrams in <s> s: <rate>/s" and the process's user and system CPU per datagram.
  * Loopback only. */
 #define _GNU_SOURCE
@@ -12,22 +14,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BATCH 64
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#define USAGE "usage: udp_blaster [-f datagrams.bin] [-s size] [-r datagrams/s] [-g] host port count\n"
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
 static double seconds_of(struct timeval t) { return t.tv_sec + t.tv_usec / 1e6; }
 
 int main(int argc, char **argv) {
-    const char *file = NULL; int opt; long size = 250; double pace = 0;
-    while ((opt = getopt(argc, argv, "f:s:r:")) != -1) {
+    const char *file = NULL; int opt; long size = 250; double pace = 0; int gso = 0;
+    while ((opt = getopt(argc, argv, "f:s:r:g")) != -1) {
         if (opt == 'f') file = optarg; else if (opt == 's') size = atol(optarg); else if (opt == 'r') pace = atof(optarg);
-        else { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] [-r datagrams/s] host port count\n"); return 2; }
+        else if (opt == 'g') gso = 1;
+        else { fprintf(stderr, USAGE); return 2; }
     }
-    if (argc - optind != 3) { fprintf(stderr, "usage: udp_blaster [-f datagrams.bin] [-s size] [-r datagrams/s] host port count\n"); return 2; }
+    if (argc - optind != 3 || (gso && (file || pace > 0))) { fprintf(stderr, USAGE "(-g takes neither -f nor -r)\n"); return 2; }
     const char *host = argv[optind]; int port = atoi(argv[optind + 1]); long count = atol(argv[optind + 2]);
 
     unsigned char *data = NULL; long *offsets = NULL, *lengths = NULL, n = 0;
@@ -50,6 +58,30 @@ int main(int argc, char **argv) {
 
     struct mmsghdr msgs[BATCH]; struct iovec iov[BATCH];
     long sent = 0, next = 0; double start = now();
+    if (gso) {
+        /* Every message one GSO send of <segments> datagrams of <size> bytes: the kernel cuts them at the end. */
+        int segments = 65000 / size < BATCH ? (int)(65000 / size) : BATCH;
+        unsigned char *run = calloc(segments, size);
+        char control[BATCH][CMSG_SPACE(sizeof(uint16_t))];
+        while (sent < count) {
+            int batch = 0; long queued = 0;
+            for (; batch < BATCH && sent + queued < count; batch++) {
+                long n_seg = count - sent - queued < segments ? count - sent - queued : segments;
+                iov[batch].iov_base = run; iov[batch].iov_len = n_seg * size;
+                memset(&msgs[batch].msg_hdr, 0, sizeof msgs[batch].msg_hdr);
+                msgs[batch].msg_hdr.msg_iov = &iov[batch]; msgs[batch].msg_hdr.msg_iovlen = 1;
+                msgs[batch].msg_hdr.msg_control = control[batch]; msgs[batch].msg_hdr.msg_controllen = sizeof control[batch];
+                struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[batch].msg_hdr);
+                c->cmsg_level = SOL_UDP; c->cmsg_type = UDP_SEGMENT; c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+                *(uint16_t *)CMSG_DATA(c) = (uint16_t)size;
+                queued += n_seg;
+            }
+            int r = sendmmsg(fd, msgs, batch, 0);
+            if (r < 0) { if (errno == ENOBUFS || errno == EAGAIN || errno == ECONNREFUSED) continue; perror("sendmmsg (UDP_SEGMENT)"); return 1; }
+            for (int i = 0; i < r; i++) sent += iov[i].iov_len / size;
+        }
+        count = 0;
+    }
     while (sent < count) {
         if (pace > 0) {
             /* Paced: the next batch leaves when the datagrams already sent are due at the given rate. */
