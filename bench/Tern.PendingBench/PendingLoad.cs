@@ -95,7 +95,7 @@ internal static class PendingLoad
             Poll(table, inserted, hashes, polls, seed: 1, out _, out _);
             var latencies = Poll(table, inserted, hashes, polls, seed: 2, out var returned, out var pollSeconds);
             Array.Sort(latencies);
-            Console.WriteLine($"result mode=poll polls={polls} hashes={hashes} refs_per_poll={(double)returned / polls:F2} p50_us={Percentile(latencies, 0.50):F1} p99_us={Percentile(latencies, 0.99):F1} p999_us={Percentile(latencies, 0.999):F1} polls_per_s={polls / pollSeconds:F0} rss={ProcessMemory.Rss}");
+            Console.WriteLine(PollResultLine(polls, hashes, returned, latencies, pollSeconds));
         }
 
         if (checkpoint)
@@ -106,7 +106,11 @@ internal static class PendingLoad
         }
     }
 
-    private static long[] Poll(PendingTable table, long inserted, long hashes, int polls, ulong seed, out long returned, out double seconds)
+    /// <summary>The <c>result mode=poll</c> line of sorted latencies.</summary>
+    public static string PollResultLine(int polls, long hashes, long returned, long[] sorted, double seconds)
+        => $"result mode=poll polls={polls} hashes={hashes} refs_per_poll={(double)returned / polls:F2} p50_us={Percentile(sorted, 0.50):F1} p99_us={Percentile(sorted, 0.99):F1} p999_us={Percentile(sorted, 0.999):F1} polls_per_s={polls / seconds:F0} rss={ProcessMemory.Rss}";
+
+    public static long[] Poll(PendingTable table, long inserted, long hashes, int polls, ulong seed, out long returned, out double seconds)
     {
         var latencies = new long[polls];
         returned = 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Tern.PendingBench;
 
 // Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]
+// Tern.PendingBench polls --dir D --refs N --refs-per-hash K [--polls P] [--drop-caches]   (a table filled by `table … --checkpoint`)
 // One measurement per process, so that resident memory belongs to that measurement alone.
 var mode = args.Length > 0 ? args[0] : "table";
 string Arg(string name, string fallback)
@@ -28,8 +29,15 @@ switch (mode)
             double.Parse(Arg("--timeout-s", "1200"), CultureInfo.InvariantCulture),
             args.Contains("--checkpoint")).ConfigureAwait(false);
         break;
+    case "polls":
+        return ReopenedPolls.Run(
+            Arg("--dir", "."),
+            refs,
+            refsPerHash,
+            int.Parse(Arg("--polls", "3000"), CultureInfo.InvariantCulture),
+            args.Contains("--drop-caches"));
     default:
-        Console.Error.WriteLine("usage: Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]");
+        Console.Error.WriteLine("usage: Tern.PendingBench table|baseline|polls [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]");
         return 2;
 }
 

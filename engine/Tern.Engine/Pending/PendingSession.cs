@@ -14,6 +14,12 @@ internal sealed unsafe class PendingSession : IDisposable
     private readonly byte[] _encodeBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
     private readonly byte[] _readBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
 
+    /// <summary>References one <see cref="ReadRefs"/> call reads together.</summary>
+    public const int RefWindow = 64;
+
+    // One slot per reference of a window; allocated on a session's first poll, since ingest-only sessions never poll.
+    private byte[]? _windowBuffer;
+
     public PendingSession(
         FasterKV<Bytes32, CapabilityEntry> capabilities,
         FasterKV<Bytes32, RecipientState> recipients,
@@ -123,6 +129,60 @@ internal sealed unsafe class PendingSession : IDisposable
             return status.Found && output.Length >= 0;
         }
     }
+
+    /// <summary>
+    /// Reads the references (<paramref name="hash"/>, <paramref name="first"/> + i) for every i below
+    /// <paramref name="lengths"/>' length (at most <see cref="RefWindow"/>). Every read is issued before any is
+    /// waited for, so references that are on disk are read together rather than one after another. Sets
+    /// lengths[i] to the value's length, or -1 when there is none; <see cref="WindowValue"/> gives the bytes until
+    /// the next call on this session.
+    /// </summary>
+    public void ReadRefs(ref Bytes32 hash, ulong first, Span<int> lengths)
+    {
+        if (lengths.Length > RefWindow)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lengths), $"At most {RefWindow} references are read together.");
+        }
+
+        _windowBuffer ??= GC.AllocateUninitializedArray<byte>(RefWindow * ReferenceCodec.MaxSize, pinned: true);
+        fixed (byte* p = _windowBuffer)
+        {
+            var input = default(SpanByte);
+            var anyPending = false;
+            for (var i = 0; i < lengths.Length; i++)
+            {
+                var key = new RefKey(hash, first + (ulong)i);
+                var output = new RefOutput { Buffer = p + (i * ReferenceCodec.MaxSize), Capacity = ReferenceCodec.MaxSize };
+                var status = Refs.Read(ref key, ref input, ref output);
+                anyPending |= status.IsPending;
+                lengths[i] = status.IsPending ? -1 : Length(status, output);
+            }
+
+            if (!anyPending)
+            {
+                return;
+            }
+
+            // The pending reads kept their outputs, so each completion copies into its own slot.
+            Refs.CompletePendingWithOutputs(out var outputs, wait: true);
+            using (outputs)
+            {
+                while (outputs.Next())
+                {
+                    var index = outputs.Current.Key.Sequence - first;
+                    if (index < (ulong)lengths.Length)
+                    {
+                        lengths[(int)index] = Length(outputs.Current.Status, outputs.Current.Output);
+                    }
+                }
+            }
+        }
+
+        static int Length(Status status, RefOutput output) => status.Found && output.Length >= 0 ? output.Length : -1;
+    }
+
+    /// <summary>The value <see cref="ReadRefs"/> read into slot <paramref name="index"/>, of the length it reported.</summary>
+    public ReadOnlySpan<byte> WindowValue(int index, int length) => new(_windowBuffer, index * ReferenceCodec.MaxSize, length);
 
     public void DeleteRef(ref RefKey key)
     {

@@ -33,17 +33,31 @@ public sealed partial class PendingTable
             var references = new List<PendingReference>(Math.Min(limit, state.Count));
             var sequence = first;
             var scanned = 0;
+            Span<int> lengths = stackalloc int[PendingSession.RefWindow];
             while (sequence < state.NextSequence && references.Count < limit && scanned < _options.MaxPollScan)
             {
-                var refKey = new RefKey(key, sequence);
-                if (session.TryReadRef(ref refKey, out var value) && ReferenceCodec.ReadExpiry(value) > now
-                    && ReferenceCodec.Read(value, sequence) is { } reference)
+                // Never more than the page still needs, so the cursor stops where a one-by-one scan would.
+                var window = (int)Math.Min(
+                    Math.Min((ulong)PendingSession.RefWindow, state.NextSequence - sequence),
+                    (ulong)Math.Min(limit - references.Count, _options.MaxPollScan - scanned));
+                var read = lengths[..window];
+                session.ReadRefs(ref key, sequence, read);
+                for (var i = 0; i < window; i++)
                 {
-                    references.Add(reference);
+                    if (read[i] < 0)
+                    {
+                        continue;
+                    }
+
+                    var value = session.WindowValue(i, read[i]);
+                    if (ReferenceCodec.ReadExpiry(value) > now && ReferenceCodec.Read(value, sequence + (ulong)i) is { } reference)
+                    {
+                        references.Add(reference);
+                    }
                 }
 
-                sequence++;
-                scanned++;
+                sequence += (ulong)window;
+                scanned += window;
             }
 
             var next = sequence > first ? sequence - 1 : afterCursor;

@@ -83,6 +83,61 @@ public sealed class PendingTableDurabilityTests : IDisposable
     }
 
     [Fact]
+    public void A_poll_of_references_on_disk_reads_them_window_by_window_in_order_and_skips_the_removed()
+    {
+        const int hashes = 200;
+        const int perHash = 150;
+        using var table = _fixture.Open(o =>
+        {
+            o.PageBytes = 1L << 14;
+            o.RefLogMemoryBytes = 1L << 16;
+            o.RefIndexBytes = 1L << 20;
+            o.SegmentBytes = 1L << 24;
+            o.MaxEntriesPerRecipientHash = perHash;
+        });
+
+        // Interleaved by hash, so that one hash's references lie far apart on disk.
+        for (var round = 0; round < perHash; round++)
+        {
+            for (var h = 0; h < hashes; h++)
+            {
+                Insert(table, Capability(((long)h * perHash) + round), Hash(h));
+            }
+        }
+
+        // Holes inside and across windows: every seventh reference, and a run of 70 that spans a whole window.
+        bool Removed(int round) => round % 7 == 3 || round is >= 60 and < 130;
+        for (var h = 0; h < hashes; h++)
+        {
+            for (var round = 0; round < perHash; round++)
+            {
+                if (Removed(round))
+                {
+                    table.Remove(Capability(((long)h * perHash) + round), PendingRemoval.Fetched, StartMs);
+                }
+            }
+        }
+
+        var (begin, head, tail) = table.RefLogAddresses;
+        Assert.True(head - begin > (tail - begin) * 9 / 10, $"expected most references on disk: begin {begin}, head {head}, tail {tail}");
+        foreach (var h in new[] { 0, 57, 199 })
+        {
+            var expected = Enumerable.Range(0, perHash).Where(round => !Removed(round)).Select(round => Capability(((long)h * perHash) + round)).ToList();
+            var whole = table.Poll(Hash(h), 0, PendingTable.MaxPollLimit);
+            Assert.Equal(expected, whole.References.Select(r => r.Capability));
+            Assert.All(whole.References, r => Assert.Equal(PayloadHashOf(r.Capability), r.PayloadHash));
+            Assert.Equal(whole.References.Select(r => r.Sequence).Order(), whole.References.Select(r => r.Sequence));
+            Assert.False(whole.HasMore);
+
+            // Pages of 50 stop exactly after their last reference, as a scan one by one would.
+            var first = table.Poll(Hash(h), 0, 50);
+            Assert.Equal(expected.Take(50), first.References.Select(r => r.Capability));
+            Assert.Equal(first.References[^1].Sequence, first.NextCursor);
+            Assert.Equal(expected, PollAll(table, Hash(h), 50).Select(r => r.Capability));
+        }
+    }
+
+    [Fact]
     public async Task Larger_than_memory_table_spills_to_disk_and_polls_everything_back()
     {
         const int hashes = 20_000;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A/B of pending-table polls between the engine at <base-rev> and this checkout, over one table filled once and
+# reopened from its checkpoint by each run (`Tern.PendingBench polls`, reads only). The base is built in a temporary
+# worktree with this checkout's bench sources, so both run the same measurement. Each round polls with the page
+# cache kept and then emptied (root: /proc/sys/vm/drop_caches), base and head alternately. Writes perf-reports/ab-poll.md.
+#   bench/ab-poll.sh <base-rev> [rounds] [refs] [refs-per-hash]      (MIN_THREADS=n sets the thread pool's minimum)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/ab-lib.sh
+base=${1:?usage: bench/ab-poll.sh <base-rev> [rounds] [refs] [refs-per-hash]}
+rounds=${2:-3}
+refs=${3:-20000000}
+per_hash=${4:-50}
+polls=${POLLS:-2000}
+[ -w /proc/sys/vm/drop_caches ] || { echo "bench/ab-poll.sh empties the page cache: run it as root" >&2; exit 1; }
+table=$(mktemp -d /var/tmp/tern-ab-poll-XXXXXX)
+trap 'rm -rf "$table"; ab_cleanup' EXIT
+dotnet build bench/Tern.PendingBench -c Release -v quiet -nologo >&2
+head_dll=$PWD/bench/Tern.PendingBench/bin/Release/net10.0/Tern.PendingBench.dll
+tree=$(mktemp -d /tmp/tern-ab-tree-XXXXXX); rmdir "$tree"
+git worktree add -q --detach "$tree" "$base" >&2
+ab_trees+=("$tree")
+cp bench/Tern.PendingBench/*.cs "$tree/bench/Tern.PendingBench/"
+dotnet build "$tree/bench/Tern.PendingBench" -c Release -v quiet -nologo >&2 || { echo "build of $base failed" >&2; exit 1; }
+base_dll=$tree/bench/Tern.PendingBench/bin/Release/net10.0/Tern.PendingBench.dll
+
+echo "filling $refs references, $per_hash a hash, in $table" >&2
+fill=$(dotnet "$head_dll" table --dir "$table" --refs "$refs" --refs-per-hash "$per_hash" --polls 0 --checkpoint | grep '^result mode=insert')
+[ -n "${MIN_THREADS:-}" ] && export DOTNET_ThreadPool_ForceMinWorkerThreads=$MIN_THREADS
+field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
+rows=(); declare -A p50 p99
+for round in $(seq "$rounds"); do
+  for cache in kept dropped; do
+    flag=""; [ $cache = dropped ] && flag=--drop-caches
+    for side in base head; do
+      dll=$base_dll; [ $side = head ] && dll=$head_dll
+      line=$(dotnet "$dll" polls --dir "$table" --refs "$refs" --refs-per-hash "$per_hash" --polls "$polls" $flag | grep '^result mode=poll')
+      rows+=("| $round | $cache | $side | $line |")
+      p50[$side-$cache]+="$(field "$line" p50_us) "; p99[$side-$cache]+="$(field "$line" p99_us) "
+      echo "$round $cache $side: $line" >&2
+    done
+  done
+done
+{
+  echo "# A/B: pending-table polls"
+  echo
+  echo "- command: \`${MIN_THREADS:+MIN_THREADS=$MIN_THREADS }bench/ab-poll.sh $base $rounds $refs $per_hash\`"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); base $(ab_describe "$base"), head $(ab_describe .)"
+  echo "- machine: $(nproc) cores, $(uname -r), .NET $(dotnet --version); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- table: default options, filled once by the head's bench ($fill), reopened from its checkpoint by every run; $polls warm-up polls, then $polls measured polls of the hash of a random reference (cursor 0, limit 100); thread pool minimum: ${MIN_THREADS:-the runtime's default}"
+  echo "- page cache \"dropped\": emptied between the warm-up and the measured polls, so references outside the table's log memory are disk reads"
+  echo
+  echo "| page cache | base p50 / p99 µs (medians) | head p50 / p99 µs (medians) | head / base, p50 / p99 |"
+  echo "|---|---|---|---|"
+  for cache in kept dropped; do
+    b50=$(ab_median ${p50[base-$cache]}); b99=$(ab_median ${p99[base-$cache]})
+    h50=$(ab_median ${p50[head-$cache]}); h99=$(ab_median ${p99[head-$cache]})
+    echo "| $cache | $b50 / $b99 | $h50 / $h99 | $(python3 -c "print(f'{$h50/$b50:.2f} / {$h99/$b99:.2f}')") |"
+  done
+  echo
+  echo "## Every run"
+  echo
+  echo "| round | page cache | build | result |"
+  echo "|---:|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} > perf-reports/ab-poll.md
+cat perf-reports/ab-poll.md
