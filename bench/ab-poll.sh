@@ -2,7 +2,8 @@
 # A/B of pending-table polls between the engine at <base-rev> and this checkout, over one table filled once and
 # reopened from its checkpoint by each run (`Tern.PendingBench polls`, reads only). The base is built in a temporary
 # worktree with this checkout's bench sources, so both run the same measurement. Each round polls with the page
-# cache kept and then emptied (root: /proc/sys/vm/drop_caches), base and head alternately. Writes perf-reports/ab-poll.md.
+# cache kept and then emptied (root: /proc/sys/vm/drop_caches), base and head alternately. Writes
+# perf-reports/ab-poll.md (ab-poll-threads<n>.md with MIN_THREADS).
 #   bench/ab-poll.sh <base-rev> [rounds] [refs] [refs-per-hash]      (MIN_THREADS=n sets the thread pool's minimum)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ rounds=${2:-3}
 refs=${3:-20000000}
 per_hash=${4:-50}
 polls=${POLLS:-2000}
+report=perf-reports/ab-poll${MIN_THREADS:+-threads$MIN_THREADS}.md
 [ -w /proc/sys/vm/drop_caches ] || { echo "bench/ab-poll.sh empties the page cache: run it as root" >&2; exit 1; }
 table=$(mktemp -d /var/tmp/tern-ab-poll-XXXXXX)
 trap 'rm -rf "$table"; ab_cleanup' EXIT
@@ -47,7 +49,7 @@ done
   echo "- command: \`${MIN_THREADS:+MIN_THREADS=$MIN_THREADS }bench/ab-poll.sh $base $rounds $refs $per_hash\`"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); base $(ab_describe "$base"), head $(ab_describe .)"
   echo "- machine: $(nproc) cores, $(uname -r), .NET $(dotnet --version); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- table: default options, filled once by the head's bench ($fill), reopened from its checkpoint by every run; $polls warm-up polls, then $polls measured polls of the hash of a random reference (cursor 0, limit 100); thread pool minimum: ${MIN_THREADS:-the runtime's default}"
+  echo "- table: default options, filled once by the head's bench ($fill), reopened from its checkpoint by every run; $polls warm-up polls, then $polls measured polls of the hash of a random reference (cursor 0, limit 100); thread pool minimum: ${MIN_THREADS:-as the runtime sets it}"
   echo "- page cache \"dropped\": emptied between the warm-up and the measured polls, so references outside the table's log memory are disk reads"
   echo
   echo "| page cache | base p50 / p99 µs (medians) | head p50 / p99 µs (medians) | head / base, p50 / p99 |"
@@ -63,5 +65,5 @@ done
   echo "| round | page cache | build | result |"
   echo "|---:|---|---|---|"
   printf '%s\n' "${rows[@]}"
-} > perf-reports/ab-poll.md
-cat perf-reports/ab-poll.md
+} > "$report"
+cat "$report"
