@@ -99,21 +99,8 @@ l_complete=$(get "$logdir/large.log" insert complete)
   echo "| checkpoint | $(get "$logdir/large.log" checkpoint seconds) s |"
   echo "| wall time of the run | $(sed -n 's/^wall_s=//p' "$logdir/large.log") s |"
   echo
-  cat <<'NOTE'
-## Reading these figures (written after the 2026-11-22 run; rerun figures may differ)
-
-- **Memory.** The three FASTER hash indexes (1.2 GB preallocated, plus overflow buckets as keys grow: the RSS
-  rise from ~1.9 GB at 25M to ~3.0 GB at 100M) and the bounded in-memory logs (3 × 256 MiB) are almost all
-  of the RSS; per-reference cost at 10M is therefore mostly the fixed index, and falls to ~32 B/ref at 100M.
-- **Polls at 100M are disk reads, not warm.** The references (~36 GB) exceed the page cache (~20 GB here), and
-  the references of one hash are scattered through the log in insertion order, so each returned reference
-  costs one random read (~100 µs). The < 1 ms p99 target holds at 10M (files in the page cache) and does not
-  hold at 100M with 51 references per poll. Closing that gap needs references of a hash stored together
-  (e.g. a per-hash page of recent references, or a read cache sized for the working set): not done.
-- **Two writers do not scale** on this 2-core machine (1.03×): both writers, FASTER's flush I/O and the
-  machine's other load share two cores; the table's per-key stripe locks are not the limit at 4 refs/hash.
-- **Disk** includes one full checkpoint (a copy of the hash indexes) and the dead records nothing compacts yet.
-NOTE
+  # The reading of the figures is kept beside the report and appended to it.
+  [ -f perf-reports/pending-notes.md ] && cat perf-reports/pending-notes.md
   echo
   echo "Progress of the large run (refs, elapsed s, RSS bytes):"
   echo
