@@ -97,13 +97,7 @@ public sealed class PendingTableDurabilityTests : IDisposable
         });
 
         // Interleaved by hash, so that one hash's references lie far apart on disk.
-        for (var round = 0; round < perHash; round++)
-        {
-            for (var h = 0; h < hashes; h++)
-            {
-                Insert(table, Capability(((long)h * perHash) + round), Hash(h));
-            }
-        }
+        InsertInterleaved(table, hashes, perHash);
 
         // Holes inside and across windows: every seventh reference, and a run of 70 that spans a whole window.
         bool Removed(int round) => round % 7 == 3 || round is >= 60 and < 130;
@@ -156,13 +150,7 @@ public sealed class PendingTableDurabilityTests : IDisposable
         });
 
         // Interleaved by hash so that recipient states, too, are read back from disk.
-        for (var round = 0; round < perHash; round++)
-        {
-            for (var h = 0; h < hashes; h++)
-            {
-                Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(((long)h * perHash) + round), Hash(h)).Status);
-            }
-        }
+        InsertInterleaved(table, hashes, perHash);
 
         Assert.Equal(hashes * perHash, table.Count);
         var (begin, head, tail) = table.RefLogAddresses;
@@ -187,5 +175,17 @@ public sealed class PendingTableDurabilityTests : IDisposable
         Assert.True(table.Remove(Capability(5), PendingRemoval.Fetched, StartMs));
         Assert.Equal(PendingInsertStatus.Tombstoned, Insert(table, Capability(5), Hash(0)).Status);
         await table.TakeCheckpointAsync();
+    }
+
+    /// <summary>Inserts reference r of hash h as capability h × perHash + r, round by round across the hashes.</summary>
+    private static void InsertInterleaved(PendingTable table, int hashes, int perHash)
+    {
+        for (var round = 0; round < perHash; round++)
+        {
+            for (var h = 0; h < hashes; h++)
+            {
+                Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(((long)h * perHash) + round), Hash(h)).Status);
+            }
+        }
     }
 }
