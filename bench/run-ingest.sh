@@ -58,6 +58,7 @@ if [ -n "$rmem_before" ] && sysctl -qw net.core.rmem_max=$drain_buffer 2>/dev/nu
 fi
 drain=""
 drain_rows=()
+strategy_rows=()
 declare -A drain_summary
 
 declare -A summary
@@ -111,6 +112,15 @@ for records in 1 8; do
       drain_rows+=("| $records | $round | $(cut -d'|' -f1 <<< "$t") | $(cut -d'|' -f2 <<< "$t") | $(cut -d'|' -f3 <<< "$t") | $(cut -d'|' -f4 <<< "$t") |")
     done
     drain_summary[$records]="$drained|$(median "${dc_rates[@]}")|$(median "${dt_rates[@]}")|$(median "${d_ratios[@]}")|$(median "${dc_cpu[@]}")|$(median "${dt_cpu[@]}")"
+    if [ "$records" = 1 ]; then
+      # The receive strategies alone (no ingest), on the same full socket: recvmmsg against one and several
+      # Socket.ReceiveFrom(SocketAddress) loops, once each.
+      for spec in "recvmmsg 1" "receivefrom 1" "receivefrom 2" "receivefrom 4"; do
+        r=$(TERN_BENCH_RCVBUF=$drain_buffer run "Tern.UdpBench receive $spec, draining a full socket" "$drained" 0 dotnet "$bench_dll" receive $port 1000 $spec)
+        strategy_rows+=("| ${spec% *} | ${spec#* } | $(rate "$(cut -d'|' -f2 <<< "$r")") | $(cpu_per "$(cut -d'|' -f2 <<< "$r")") |")
+        drain_rows+=("| $records | — | $(cut -d'|' -f1 <<< "$r") | $(cut -d'|' -f2 <<< "$r") | $(cut -d'|' -f3 <<< "$r") | $(cut -d'|' -f4 <<< "$r") |")
+      done
+    fi
     drain=""
     sysctl -qw net.core.rmem_max="$rmem_before"
   fi
@@ -160,6 +170,12 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
       IFS='|' read -r n c t r cc tc <<< "${drain_summary[$records]}"
       echo "| $records | $n | $c | $t | **$r** | $cc / $tc |"
     done
+    echo
+    echo "The receive strategies alone (\`Tern.UdpBench receive\`: read and touch every 8th byte, as the C sink does, no ingest), emptying the same full socket of one-record datagrams, once each:"
+    echo
+    echo "| receiver | loops on the socket | datagrams/s | CPU µs/datagram |"
+    echo "|---|---:|---:|---:|"
+    printf '%s\n' "${strategy_rows[@]}"
   else
     echo "Not measured: raising net.core.rmem_max needs root."
   fi

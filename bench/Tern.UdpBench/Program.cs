@@ -15,6 +15,7 @@ using Tern.UdpBench;
 //   ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting]   receive, open, file in a pending table (or count) until idle
 //   process <dir> <pending|counting|open>   the same per-datagram work without sockets, over the file: the CPU ceiling
 //   faster <dir>   what single FASTER operations cost here (the pending-table insert is five of them)
+//   receive <port> <idle-ms> <recvmmsg|receivefrom> <loops>   the receive strategy alone, one or several loops on one socket
 //   send <port> <deliveries> <records>   the send path
 //   schedule <port> <deliveries> <records>   the same through the transit store and the delivery scheduler
 return args.FirstOrDefault() switch
@@ -25,6 +26,8 @@ return args.FirstOrDefault() switch
         args[4] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, args.Length > 5 ? args[5] : "pending"),
     "process" => IngestBench.Process(args[1], args[2]),
     "faster" => FasterOpsBench.Run(args[1]),
+    "receive" => RawReceiveBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        args[3] == "receivefrom" ? UdpReceiverKind.ReceiveFrom : UdpReceiverKind.RecvMmsg, int.Parse(args[4], CultureInfo.InvariantCulture)),
     "send" => BareSendBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     "schedule" => await ScheduleBench.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
     _ => Usage(),
@@ -32,7 +35,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> [warm-up datagrams] | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | faster <dir> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
+    Console.Error.WriteLine("usage: Tern.UdpBench gen <dir> <datagrams> <records> [warm-up datagrams] | ingest <dir> <port> <idle-ms> <recvmmsg|receivefrom> [pending|counting] | process <dir> <pending|counting|open> | faster <dir> | receive <port> <idle-ms> <recvmmsg|receivefrom> <loops> | send <port> <deliveries> <records> | schedule <port> <deliveries> <records>");
     return 2;
 }
 
