@@ -40,6 +40,8 @@ public sealed class FetchServer : IAsyncDisposable
     private readonly HttpDateField _date;
     private readonly List<WebApplication> _apps = [];
     private QuicFetchDoor? _quic;
+    private CancellationTokenSource? _coverageSaving;
+    private Task _coverageSaver = Task.CompletedTask;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     public FetchServer(TransitStore store, FetchServerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -85,9 +87,16 @@ public sealed class FetchServer : IAsyncDisposable
         throw new InvalidOperationException($"No started {(tls ? "TLS" : "plain")} {door} listener.");
     }
 
-    /// <summary>Binds every listener and starts serving.</summary>
+    /// <summary>Restores the saved coverage (when <see cref="FetchServerOptions.CoverageFile"/> is set), binds every listener and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (_options.CoverageFile is { } coverageFile)
+        {
+            await Coverage.RestoreAsync(coverageFile).ConfigureAwait(false);
+            _coverageSaving = new CancellationTokenSource();
+            _coverageSaver = SaveCoverageAsync(coverageFile, _coverageSaving.Token);
+        }
+
         // Two Kestrel servers, each only when it has listeners: the doors Tern drives itself (framed, Tern's HTTP/1.1)
         // on one, with pipe continuations run inline (their connection code never blocks, and a response then goes to
         // the socket without a thread switch); Kestrel's HTTP stack (HTTP/2, Kestrel's HTTP/1.1) on the other, on the
@@ -206,7 +215,22 @@ public sealed class FetchServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops accepting, lets in-flight requests finish for up to <paramref name="cancellationToken"/>, then closes.</summary>
+    private async Task SaveCoverageAsync(string path, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_options.CoverageSaveInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                Coverage.SaveIfChanged(path);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Stops accepting, lets in-flight requests finish for up to <paramref name="cancellationToken"/>, then closes (and saves the coverage).</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (_quic is not null)
@@ -218,6 +242,15 @@ public sealed class FetchServer : IAsyncDisposable
         foreach (var app in _apps)
         {
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_coverageSaving is not null && _options.CoverageFile is { } coverageFile)
+        {
+            await _coverageSaving.CancelAsync().ConfigureAwait(false);
+            await _coverageSaver.ConfigureAwait(false);
+            _coverageSaving.Dispose();
+            _coverageSaving = null;
+            Coverage.SaveIfChanged(coverageFile);
         }
     }
 

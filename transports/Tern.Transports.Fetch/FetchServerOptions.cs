@@ -44,6 +44,16 @@ public sealed class FetchServerOptions
     public int MaxTrackedPartialFetches { get; set; } = 100_000;
 
     /// <summary>
+    /// Where the partial coverage is saved, so that a restart keeps the ranges fetchers already have (a fetcher
+    /// resuming a large blob over a slow link then asks only for the rest). Restored at start, saved every
+    /// <see cref="CoverageSaveInterval"/> when it changed and at stop. Defaults to null: kept in memory only.
+    /// </summary>
+    public string? CoverageFile { get; set; }
+
+    /// <summary>How often changed coverage is saved to <see cref="CoverageFile"/>. Defaults to 10 s: what a crash can lose.</summary>
+    public TimeSpan CoverageSaveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Runs the pipe continuations of Kestrel's HTTP stack (HTTP/2 listeners and Kestrel's HTTP/1.1) inline on the
     /// socket threads instead of on the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). Defaults to false:
     /// on one core it cut h2c throughput to about half, as Kestrel's HTTP/2 frame writer stops batching.
@@ -129,6 +139,11 @@ public sealed class FetchServerOptions
         if (ReadSize < 4096 || MaxConnectionOutputBuffer < 65536 || MaxTrackedPartialFetches < 0 || MaxCachedHeaders < 1 || MaxCachedBlobSize < 0 || BlobCacheBytes < 0)
         {
             throw new InvalidOperationException("FetchServerOptions: ReadSize must be ≥ 4096, MaxConnectionOutputBuffer ≥ 65536, MaxTrackedPartialFetches ≥ 0 and MaxCachedHeaders ≥ 1.");
+        }
+
+        if (CoverageSaveInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new InvalidOperationException("FetchServerOptions: CoverageSaveInterval must be at least 100 ms.");
         }
 
         if (MaxRequestHeadersSize is < 1024 or > 1024 * 1024 || MaxDiscardedRequestBody < 0)

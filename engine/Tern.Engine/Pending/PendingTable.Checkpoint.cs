@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using FASTER.core;
 using Tern.Engine.Protocol;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Pending;
 
@@ -39,7 +40,7 @@ public sealed partial class PendingTable
             BinaryPrimitives.WriteInt64LittleEndian(counters.AsSpan(28), Interlocked.Read(ref _count));
             BinaryPrimitives.WriteInt64LittleEndian(counters.AsSpan(36), Interlocked.Read(ref _sequenceFloor));
             domains.CopyTo(counters, 44);
-            WriteAtomically(Path.Combine(_directory, CountersFile), counters);
+            AtomicFile.Write(Path.Combine(_directory, CountersFile), counters);
 
             Checkpoint(_capabilities);
             Checkpoint(_recipients);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tern.Engine.Protocol;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Pending;
 
@@ -193,22 +194,10 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         else
         {
             RandomNumberGenerator.Fill(seed);
-            WriteAtomically(path, seed);
+            AtomicFile.Write(path, seed);
         }
 
         return new PendingKeyComparer(BinaryPrimitives.ReadUInt64LittleEndian(seed), BinaryPrimitives.ReadUInt64LittleEndian(seed[8..]));
-    }
-
-    private static void WriteAtomically(string path, ReadOnlySpan<byte> data)
-    {
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(data);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static Lock[] NewLocks()

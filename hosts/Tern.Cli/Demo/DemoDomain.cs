@@ -78,7 +78,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         node.Store = await TransitStore.OpenAsync(TransitStoreOptions.Small(directory));
         node._owned.Add(node.Store);
 
-        var fetchOptions = new FetchServerOptions();
+        var fetchOptions = new FetchServerOptions { CoverageFile = Path.Combine(directory, "fetch-coverage.bin") };
         fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, 0), tls: false));
         fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, 0), tls: false) { HttpProtocols = HttpProtocols.Http1AndHttp2 });
         node.Fetch = new FetchServer(node.Store, fetchOptions);

@@ -15,6 +15,9 @@ internal sealed class ByteRangeSet
     /// <summary>Ranges currently held (for tests).</summary>
     public int Count => _ranges.Count;
 
+    /// <summary>The ranges, in order.</summary>
+    public IReadOnlyList<(long Start, long End)> Ranges => _ranges;
+
     /// <summary>Adds [<paramref name="start"/>, <paramref name="end"/>); returns true when [0, <paramref name="size"/>) is now covered.</summary>
     public bool Add(long start, long end, long size)
     {

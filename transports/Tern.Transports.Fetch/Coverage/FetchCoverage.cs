@@ -8,7 +8,8 @@ namespace Tern.Transports.Fetch.Coverage;
 /// Decides when a delivery counts as fetched (docs/PROTOCOL.md §9): once every byte of its blob has been written to
 /// fetchers of its capability at least once (handed to a connection), in one response or across ranges, over any door. Then it records the
 /// state change in the transit store (<see cref="TransitStore.MarkFetchedAsync"/>) so the sender stops notifying.
-/// A response that covers the whole blob needs no bookkeeping; partial ones are remembered per capability, bounded.
+/// A response that covers the whole blob needs no bookkeeping; partial ones are remembered per capability, bounded,
+/// and survive a restart when the host saves them (<see cref="SaveIfChanged"/>, <see cref="RestoreAsync"/>).
 /// </summary>
 public sealed class FetchCoverage
 {
@@ -18,6 +19,7 @@ public sealed class FetchCoverage
     private readonly Dictionary<FetchCapability, ByteRangeSet> _partial = [];
     private readonly HashSet<FetchCapability> _marking = [];
     private long _marked;
+    private bool _changed;
 
     /// <summary>Creates the tracker for <paramref name="store"/>.</summary>
     public FetchCoverage(TransitStore store, int maxTracked, ILogger logger)
@@ -59,7 +61,7 @@ public sealed class FetchCoverage
         {
             if (complete)
             {
-                _partial.Remove(capability);
+                _changed |= _partial.Remove(capability);
             }
             else if (_partial.TryGetValue(capability, out var set))
             {
@@ -68,12 +70,15 @@ public sealed class FetchCoverage
                 {
                     _partial.Remove(capability);
                 }
+
+                _changed = true;
             }
             else if (end > start && _partial.Count < _maxTracked)
             {
                 set = new ByteRangeSet();
                 set.Add(start, end, blob.Size);
                 _partial.Add(capability, set);
+                _changed = true;
             }
 
             if (!complete || !_marking.Add(capability))
@@ -83,6 +88,121 @@ public sealed class FetchCoverage
         }
 
         _ = MarkAsync(capability);
+    }
+
+    /// <summary>
+    /// Writes the partial coverage to <paramref name="path"/> when it changed since the last save; returns whether it
+    /// wrote. Failures are logged and retried by the next call, since a lost save only means a fetcher's next full fetch
+    /// is what counts.
+    /// </summary>
+    public bool SaveIfChanged(string path)
+    {
+        List<(FetchCapability, (long, long)[])> entries;
+        lock (_partial)
+        {
+            if (!_changed)
+            {
+                return false;
+            }
+
+            entries = new List<(FetchCapability, (long, long)[])>(_partial.Count);
+            foreach (var (capability, set) in _partial)
+            {
+                entries.Add((capability, [.. set.Ranges]));
+            }
+
+            _changed = false;
+        }
+
+        try
+        {
+            CoverageSnapshot.Write(path, entries);
+            return true;
+        }
+#pragma warning disable CA1031 // A failed save must not take the server down; the next interval retries it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            FetchLog.CoverageSaveFailed(_logger, ex, path);
+            lock (_partial)
+            {
+                _changed = true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Restores the partial coverage saved in <paramref name="path"/>, keeping only deliveries still pending in the store
+    /// and ranges inside their blob. An unreadable file is moved aside (to <c>.unreadable</c>) and logged; the tracker
+    /// then starts empty. Call before the doors serve. Returns the deliveries restored.
+    /// </summary>
+    public async Task<int> RestoreAsync(string path)
+    {
+        List<(FetchCapability Capability, (long Start, long End)[] Ranges)> entries;
+        try
+        {
+            entries = CoverageSnapshot.Read(path);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            var aside = path + ".unreadable";
+            File.Move(path, aside, overwrite: true);
+            FetchLog.CoverageUnreadable(_logger, ex, path, aside);
+            return 0;
+        }
+
+        var restored = new List<(FetchCapability, ByteRangeSet)>();
+        foreach (var (capability, ranges) in entries)
+        {
+            if (await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { State: DeliveryState.Pending } blob)
+            {
+                continue;
+            }
+
+            var set = new ByteRangeSet();
+            var whole = false;
+            foreach (var (start, end) in ranges)
+            {
+                if (start >= 0 && end <= blob.Size && end > start)
+                {
+                    whole = set.Add(start, end, blob.Size);
+                }
+            }
+
+            if (whole)
+            {
+                // Every byte was served before the restart, and the mark did not make it to the store.
+                lock (_partial)
+                {
+                    if (_marking.Add(capability))
+                    {
+                        _ = MarkAsync(capability);
+                    }
+                }
+            }
+            else if (set.Count > 0)
+            {
+                restored.Add((capability, set));
+            }
+        }
+
+        lock (_partial)
+        {
+            foreach (var (capability, set) in restored)
+            {
+                if (_partial.Count >= _maxTracked)
+                {
+                    break;
+                }
+
+                _partial.TryAdd(capability, set);
+            }
+        }
+
+        FetchLog.CoverageRestored(_logger, path, restored.Count, entries.Count - restored.Count);
+        return restored.Count;
     }
 
     private async Task MarkAsync(FetchCapability capability)

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Protocol;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch;
+using Tern.Transports.Fetch.Coverage;
+
+namespace Tern.Fetch.Tests;
+
+/// <summary>
+/// docs/PROTOCOL.md §9 across a restart of the fetch server: the ranges a fetcher already has still count, so that a
+/// fetcher resuming a large blob asks only for the rest (FetchServerOptions.CoverageFile).
+/// </summary>
+public sealed class CoverageRestartTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", "coverage-" + Guid.NewGuid().ToString("N"));
+
+    public CoverageRestartTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ranges_served_before_a_restart_count_with_the_rest_served_after_only_when_saved(bool saved)
+    {
+        var file = Path.Combine(_directory, "coverage.bin");
+        await using var f = await FetchFixture.StartAsync(o => o.CoverageFile = saved ? file : null);
+        var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(90_000, 11));
+        using (var first = f.HttpClient())
+        {
+            await GetRangeAsync(first, f.Http, cap, 0, 59_999);
+            await WaitForAsync(() => f.Server.Coverage.TrackedCount == 1);
+        }
+
+        await f.Server.StopAsync();
+        Assert.Equal(saved, File.Exists(file));
+
+        var options = new FetchServerOptions { CoverageFile = saved ? file : null };
+        options.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, 0), tls: false) { HttpProtocols = HttpProtocols.Http1 });
+        await using var restarted = new FetchServer(f.Store, options);
+        await restarted.StartAsync();
+        Assert.Equal(saved ? 1 : 0, restarted.Coverage.TrackedCount);
+        var http = new Uri($"http://127.0.0.1:{restarted.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http1).Port}");
+        using var client = f.HttpClient();
+        await GetRangeAsync(client, http, cap, 60_000, null);
+
+        var expected = saved ? DeliveryState.Fetched : DeliveryState.Pending;
+        Assert.Equal(expected, await f.WaitForStateAsync(cap, expected));
+        if (!saved)
+        {
+            // Without the file the delivery counts again from its next whole fetch, as before.
+            await client.GetByteArrayAsync(new Uri(http, "/v1/blobs/" + cap));
+            Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(cap, DeliveryState.Fetched));
+        }
+    }
+
+    [Fact]
+    public async Task Restore_keeps_what_is_still_pending_and_sets_an_unreadable_file_aside()
+    {
+        var file = Path.Combine(_directory, "coverage.bin");
+        await using var f = await FetchFixture.StartAsync();
+        var (pending, _) = await f.SubmitAsync(FetchFixture.Bytes(5_000, 12));
+        var (fetchedSince, _) = await f.SubmitAsync(FetchFixture.Bytes(5_000, 13));
+        var logs = new ListLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        var logger = loggers.CreateLogger("coverage");
+
+        var before = new FetchCoverage(f.Store, 100, logger);
+        Assert.False(before.SaveIfChanged(file));
+        before.Record(pending, await BlobAsync(f, pending), 0, 1_000);
+        before.Record(pending, await BlobAsync(f, pending), 3_000, 4_000);
+        before.Record(fetchedSince, await BlobAsync(f, fetchedSince), 0, 2_000);
+        Assert.True(before.SaveIfChanged(file));
+        Assert.False(before.SaveIfChanged(file));
+        Assert.True(await f.Store.MarkFetchedAsync(fetchedSince));
+
+        var after = new FetchCoverage(f.Store, 100, logger);
+        Assert.Equal(1, await after.RestoreAsync(file));
+        Assert.Equal(1, after.TrackedCount);
+        after.Record(pending, await BlobAsync(f, pending), 1_000, 3_000);
+        Assert.Equal(DeliveryState.Pending, f.StateOf(pending));
+        after.Record(pending, await BlobAsync(f, pending), 4_000, 5_000);
+        Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(pending, DeliveryState.Fetched));
+
+        // One flipped byte: the checksum catches it, the file is moved aside, and the tracker starts empty.
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[20] ^= 0x40;
+        await File.WriteAllBytesAsync(file, bytes);
+        var damaged = new FetchCoverage(f.Store, 100, logger);
+        Assert.Equal(0, await damaged.RestoreAsync(file));
+        Assert.Equal(0, damaged.TrackedCount);
+        Assert.False(File.Exists(file));
+        Assert.True(File.Exists(file + ".unreadable"));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("checksum", StringComparison.Ordinal));
+    }
+
+    private static async Task<BlobInfo> BlobAsync(FetchFixture f, FetchCapability capability) => (await f.Store.GetBlobAsync(capability))!.Value;
+
+    private static async Task GetRangeAsync(HttpClient client, Uri baseUri, FetchCapability cap, long from, long? to)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/v1/blobs/" + cap)) { Headers = { Range = new RangeHeaderValue(from, to) } };
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition());
+    }
+}
