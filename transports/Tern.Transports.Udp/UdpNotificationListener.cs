@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Ingest;
 
 namespace Tern.Transports.Udp;
@@ -17,8 +19,8 @@ public sealed class UdpNotificationListener : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
 
-    /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving.</summary>
-    public UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock = null)
+    /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving. Logs a warning when the kernel grants less receive buffer than asked.</summary>
+    public UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ingest);
@@ -31,12 +33,26 @@ public sealed class UdpNotificationListener : IDisposable
         };
         _socket.Bind(options.Endpoint);
         LocalEndpoint = (IPEndPoint)_socket.LocalEndPoint!;
+        logger ??= NullLogger.Instance;
+        GrantedReceiveBufferBytes = _socket.ReceiveBufferSize;
+
+        // Linux doubles the size it accepts (for its own bookkeeping) and caps what it accepts at net.core.rmem_max.
+        var full = OperatingSystem.IsLinux() ? 2L * options.ReceiveBufferBytes : options.ReceiveBufferBytes;
+        if (GrantedReceiveBufferBytes < full)
+        {
+            UdpLog.ReceiveBufferCapped(logger, LocalEndpoint.ToString(), options.ReceiveBufferBytes, GrantedReceiveBufferBytes);
+        }
+
+        UdpLog.Listening(logger, LocalEndpoint.ToString(), options.Receiver.ToString(), GrantedReceiveBufferBytes);
         _receiver = options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket);
         _thread = new Thread(Run) { IsBackground = true, Name = $"tern-udp-{LocalEndpoint.Port}" };
     }
 
     /// <summary>The bound endpoint (useful with port 0).</summary>
     public IPEndPoint LocalEndpoint { get; }
+
+    /// <summary>The receive buffer the kernel granted (SO_RCVBUF read back; on Linux twice what it accepted).</summary>
+    public int GrantedReceiveBufferBytes { get; }
 
     /// <summary>The ingest's counters.</summary>
     public IngestCounters Counters => _ingest.Counters;
