@@ -145,10 +145,19 @@ public sealed class FetchCoverage
         {
             entries = CoverageSnapshot.Read(path);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
+            // Set aside for whoever wants to look at it, so that the next save does not overwrite it.
             var aside = path + ".unreadable";
-            File.Move(path, aside, overwrite: true);
+            try
+            {
+                File.Move(path, aside, overwrite: true);
+            }
+            catch (Exception moveFailure) when (moveFailure is IOException or UnauthorizedAccessException)
+            {
+                aside = "(could not be moved: " + moveFailure.Message + ")";
+            }
+
             FetchLog.CoverageUnreadable(_logger, ex, path, aside);
             return 0;
         }
