@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Tern.Engine.Protocol;
 using System.Text;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Crypto;
 
@@ -103,8 +104,8 @@ public sealed class DomainKeySet : IDisposable
             .Append("signing-seed: ").AppendLine(Base64Url.EncodeToString(_signingSeed))
             .Append("agreement-secret: ").AppendLine(Base64Url.EncodeToString(_agreementSecret))
             .ToString();
-        WriteAtomically(secretPath, secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        WriteAtomically(Path.Combine(directory, PublicFileName), PublicText(),
+        AtomicFile.Write(secretPath, Encoding.UTF8.GetBytes(secret), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        AtomicFile.Write(Path.Combine(directory, PublicFileName), Encoding.UTF8.GetBytes(PublicText()),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
@@ -189,29 +190,6 @@ public sealed class DomainKeySet : IDisposable
         }
 
         return bytes;
-    }
-
-    private static void WriteAtomically(string path, string contents, UnixFileMode mode)
-    {
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(contents));
-            stream.Flush(flushToDisk: true);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, mode);
-        }
-
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());

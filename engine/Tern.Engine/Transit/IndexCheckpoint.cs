@@ -1,12 +1,13 @@
 using System.Buffers;
 using Tern.Engine.Accounting;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Transit;
 
 /// <summary>
 /// The index checkpoint: every indexed blob with its deliveries' states, the accounting ledger, and the journal address
-/// of the last entry applied. Written to a temporary file, flushed, renamed over the previous one and the directory
-/// flushed, so a crash leaves either the old or the new checkpoint (docs/ARCHITECTURE.md §3.2).
+/// of the last entry applied. Written whole through <see cref="AtomicFile"/>, so a crash leaves either the old or the new
+/// checkpoint (docs/ARCHITECTURE.md §3.2).
 /// </summary>
 internal static class IndexCheckpoint
 {
@@ -15,52 +16,46 @@ internal static class IndexCheckpoint
     private const string FileName = "index.ckpt";
 
     public static void Write(string directory, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
-    {
-        var path = Path.Combine(directory, FileName);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var writer = new BinaryWriter(stream))
-        {
-            writer.Write(Magic);
-            writer.Write(Version);
-            writer.Write(lastApplied);
-            ledger.Write(writer);
-            writer.Write(blobs.Count);
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
-            try
-            {
-                foreach (var blob in blobs)
-                {
-                    var length = JournalCodec.MeasureSubmission(blob);
-                    if (buffer.Length < length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(length);
-                    }
+        => AtomicFile.Write(Path.Combine(directory, FileName), stream => WriteContent(stream, lastApplied, ledger, blobs));
 
-                    JournalCodec.WriteSubmission(buffer, blob, blob.SubmittedMs);
-                    writer.Write(length);
-                    writer.Write(buffer, 0, length);
-                    foreach (var d in blob.Deliveries)
-                    {
-                        writer.Write((byte)d.State);
-                        writer.Write(d.Attempt);
-                        writer.Write(d.NextAttemptMs);
-                    }
+    private static void WriteContent(Stream stream, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(Version);
+        writer.Write(lastApplied);
+        ledger.Write(writer);
+        writer.Write(blobs.Count);
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            foreach (var blob in blobs)
+            {
+                var length = JournalCodec.MeasureSubmission(blob);
+                if (buffer.Length < length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                JournalCodec.WriteSubmission(buffer, blob, blob.SubmittedMs);
+                writer.Write(length);
+                writer.Write(buffer, 0, length);
+                foreach (var d in blob.Deliveries)
+                {
+                    writer.Write((byte)d.State);
+                    writer.Write(d.Attempt);
+                    writer.Write(d.NextAttemptMs);
                 }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            writer.Write(Magic);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        File.Move(temp, path, overwrite: true);
-        DirectorySync.Flush(directory);
+        writer.Write(Magic);
+        writer.Flush();
     }
 
     /// <summary>Reads the checkpoint if there is one; blobs come back with their deliveries' states restored.</summary>
