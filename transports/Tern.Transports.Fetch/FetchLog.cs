@@ -40,8 +40,8 @@ internal static partial class FetchLog
     [LoggerMessage(11, LogLevel.Information, "Socket completions run {Where} ({Variable}={Value}).")]
     public static partial void SocketCompletionMode(ILogger logger, string where, string variable, string? value);
 
-    [LoggerMessage(12, LogLevel.Information, "Fetch coverage restored from {Path}: {Restored} partly fetched deliveries, {Dropped} no longer pending.")]
-    public static partial void CoverageRestored(ILogger logger, string path, int restored, int dropped);
+    [LoggerMessage(12, LogLevel.Information, "Fetch coverage restored from {Path}: {Restored} partly fetched deliveries; {Others} not kept (no longer pending, already covered whole, or beyond MaxTrackedPartialFetches).")]
+    public static partial void CoverageRestored(ILogger logger, string path, int restored, int others);
 
     [LoggerMessage(13, LogLevel.Warning, "Fetch coverage in {Path} could not be read and was moved to {SetAside}; partly fetched deliveries count again from their next fetch.")]
     public static partial void CoverageUnreadable(ILogger logger, Exception exception, string path, string setAside);

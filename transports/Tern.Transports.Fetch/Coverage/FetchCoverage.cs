@@ -162,56 +162,29 @@ public sealed class FetchCoverage
             return 0;
         }
 
-        var restored = new List<(FetchCapability, ByteRangeSet)>();
+        // Replayed through Record, as if the ranges were served again: the same bound, merging and completion (a blob
+        // whose ranges already cover it, because the mark did not reach the store before the restart, is marked now).
+        var before = TrackedCount;
         foreach (var (capability, ranges) in entries)
         {
-            if (await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { State: DeliveryState.Pending } blob)
+            // Record itself ignores deliveries no longer pending; one the store no longer has is skipped here.
+            if (await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
             {
                 continue;
             }
 
-            var set = new ByteRangeSet();
-            var whole = false;
             foreach (var (start, end) in ranges)
             {
                 if (start >= 0 && end <= blob.Size && end > start)
                 {
-                    whole = set.Add(start, end, blob.Size);
+                    Record(capability, blob, start, end);
                 }
-            }
-
-            if (whole)
-            {
-                // Every byte was served before the restart, and the mark did not make it to the store.
-                lock (_partial)
-                {
-                    if (_marking.Add(capability))
-                    {
-                        _ = MarkAsync(capability);
-                    }
-                }
-            }
-            else if (set.Count > 0)
-            {
-                restored.Add((capability, set));
             }
         }
 
-        lock (_partial)
-        {
-            foreach (var (capability, set) in restored)
-            {
-                if (_partial.Count >= _maxTracked)
-                {
-                    break;
-                }
-
-                _partial.TryAdd(capability, set);
-            }
-        }
-
-        FetchLog.CoverageRestored(_logger, path, restored.Count, entries.Count - restored.Count);
-        return restored.Count;
+        var restored = TrackedCount - before;
+        FetchLog.CoverageRestored(_logger, path, restored, entries.Count - restored);
+        return restored;
     }
 
     private async Task MarkAsync(FetchCapability capability)
