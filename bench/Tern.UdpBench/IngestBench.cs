@@ -74,68 +74,28 @@ internal static class IngestBench
         INotificationSink sink = table is null ? CountingSink.Instance : new PendingTableSink(table);
         var ingest = new NotificationIngest(b, sink, CountingSink.Instance, BenchOptions());
         using var listener = new UdpNotificationListener(
-            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = ReceiveBufferBytes() }, ingest);
+            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port), Receiver = kind, PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = Burst.ReceiveBufferBytes(new UdpListenerOptions().ReceiveBufferBytes) }, ingest);
         listener.Start();
         Console.WriteLine("ready");
 
         // Warm-up: the script sends warm.bin first. Once it has stopped coming and the JIT has compiled what it
         // queued, "settled" tells the script to send the measured file; the count starts at its first datagram.
-        WaitForIdle(listener, WarmUpIdleMs);
+        Burst.WaitForIdle(() => listener.DatagramsReceived, WarmUpIdleMs);
         var warmUpDatagrams = listener.DatagramsReceived;
         JitSettle.Wait(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
         Console.WriteLine("settled");
-        var settledAt = listener.DatagramsReceived;
-        while (listener.DatagramsReceived == settledAt)
-        {
-            Thread.SpinWait(100);
-        }
+        long acceptedAtFirst = 0;
+        var burst = Burst.Measure(() => listener.DatagramsReceived, idleMs, () => acceptedAtFirst = listener.Counters.RecordsAccepted);
 
-        // What arrived before the clock started is left out of the count.
-        var clock = Stopwatch.StartNew();
-        var first = clock.Elapsed;
-        var cpuAtFirst = Environment.CpuUsage.TotalTime;
-        var atFirst = listener.DatagramsReceived;
-        var acceptedAtFirst = listener.Counters.RecordsAccepted;
-        var (last, lastChange, cpuAtLast) = WaitForIdle(listener, idleMs, clock);
-
-        var seconds = (lastChange - first).TotalSeconds;
         listener.Dispose();
-        var measured = last - atFirst;
         var records = listener.Counters.RecordsAccepted - acceptedAtFirst;
         var filed = table is null ? "counting sink" : string.Create(CultureInfo.InvariantCulture, $"pending table holds {table.Count}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (after {warmUpDatagrams} warm-up); records accepted {records} ({records / seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}; process CPU {(cpuAtLast - cpuAtFirst).TotalMilliseconds * 1000 / measured:F2} µs/datagram"));
+            $"received {burst.Datagrams} datagrams in {burst.Seconds:F3} s: {burst.Datagrams / burst.Seconds:F0}/s (after {warmUpDatagrams} warm-up); records accepted {records} ({records / burst.Seconds:F0}/s); drops {listener.Counters.TotalDrops}; {filed}; receiver {kind}; gen0 GCs {GC.CollectionCount(0)}; process CPU {burst.CpuMicrosecondsPerDatagram:F2} µs/datagram"));
         return 0;
     }
 
     private const int WarmUpIdleMs = 300;
-
-    /// <summary>The drain runs of bench/run-ingest.sh ask for a socket that holds the whole file (TERN_BENCH_RCVBUF).</summary>
-    private static int ReceiveBufferBytes() =>
-        int.TryParse(Environment.GetEnvironmentVariable("TERN_BENCH_RCVBUF"), CultureInfo.InvariantCulture, out var bytes) ? bytes : new UdpListenerOptions().ReceiveBufferBytes;
-    private static readonly TimeSpan NothingCameLimit = TimeSpan.FromSeconds(60);
-
-    /// <summary>Polls the listener until no datagram arrived for <paramref name="idleMs"/>; returns the count, the time and the process CPU at the last one.</summary>
-    private static (long Received, TimeSpan At, TimeSpan Cpu) WaitForIdle(UdpNotificationListener listener, int idleMs, Stopwatch? clock = null)
-    {
-        clock ??= Stopwatch.StartNew();
-        long last = listener.DatagramsReceived;
-        var lastChange = clock.Elapsed;
-        var cpuAtLast = Environment.CpuUsage.TotalTime;
-        while ((clock.Elapsed - lastChange).TotalMilliseconds <= idleMs || (last == 0 && clock.Elapsed < NothingCameLimit))
-        {
-            Thread.Sleep(5);
-            var received = listener.DatagramsReceived;
-            if (received != last)
-            {
-                last = received;
-                lastChange = clock.Elapsed;
-                cpuAtLast = Environment.CpuUsage.TotalTime;
-            }
-        }
-
-        return (last, lastChange, cpuAtLast);
-    }
 
     /// <summary>
     /// The per-datagram work without sockets: every datagram of the file once through <see cref="NotificationIngest.Process"/>

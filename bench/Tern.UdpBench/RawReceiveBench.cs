@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -17,7 +16,7 @@ internal static class RawReceiveBench
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
         {
-            ReceiveBufferSize = int.TryParse(Environment.GetEnvironmentVariable("TERN_BENCH_RCVBUF"), CultureInfo.InvariantCulture, out var bytes) ? bytes : 16 << 20,
+            ReceiveBufferSize = Burst.ReceiveBufferBytes(new UdpListenerOptions().ReceiveBufferBytes),
             ReceiveTimeout = 50,
         };
         socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
@@ -55,46 +54,15 @@ internal static class RawReceiveBench
         }
 
         Console.WriteLine("ready");
-
-        // Times and CPU are read here, every 5 ms, not in the loops: a clock read per datagram would weigh on the
-        // one-datagram-per-call strategy alone.
-        var clock = Stopwatch.StartNew();
-        long seen = 0, atFirst = 0;
-        TimeSpan first = default, lastChange = default, cpuFirst = default, cpuLast = default;
-        while (true)
-        {
-            Thread.Sleep(5);
-            var now = Interlocked.Read(ref received);
-            if (now != seen)
-            {
-                if (seen == 0)
-                {
-                    first = clock.Elapsed;
-                    cpuFirst = Environment.CpuUsage.TotalTime;
-                    atFirst = now;
-                }
-
-                seen = now;
-                lastChange = clock.Elapsed;
-                cpuLast = Environment.CpuUsage.TotalTime;
-            }
-            else if (seen > 0 && (clock.Elapsed - lastChange).TotalMilliseconds > idleMs)
-            {
-                break;
-            }
-        }
-
+        var burst = Burst.Measure(() => Interlocked.Read(ref received), idleMs);
         Volatile.Write(ref stop, true);
         foreach (var thread in threads)
         {
             thread.Join();
         }
 
-        // What arrived before the first reading is left out of the count, as the ingest bench does.
-        var measured = seen - atFirst;
-        var seconds = (lastChange - first).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"received {measured} datagrams in {seconds:F3} s: {measured / seconds:F0}/s (of {seen}; checksum {checksum}; {kind} × {loops} loop(s); process CPU {(cpuLast - cpuFirst).TotalMicroseconds / measured:F2} us/datagram)"));
+            $"received {burst.Datagrams} datagrams in {burst.Seconds:F3} s: {burst.Datagrams / burst.Seconds:F0}/s (of {Interlocked.Read(ref received)}; checksum {checksum}; {kind} × {loops} loop(s); process CPU {burst.CpuMicrosecondsPerDatagram:F2} us/datagram)"));
         return 0;
     }
 }
