@@ -244,13 +244,14 @@ public sealed class FetchServer : IAsyncDisposable
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_coverageSaving is not null && _options.CoverageFile is { } coverageFile)
+        // The saver runs only when a coverage file is set: stop it and save once more.
+        if (_coverageSaving is not null)
         {
             await _coverageSaving.CancelAsync().ConfigureAwait(false);
             await _coverageSaver.ConfigureAwait(false);
             _coverageSaving.Dispose();
             _coverageSaving = null;
-            Coverage.SaveIfChanged(coverageFile);
+            Coverage.SaveIfChanged(_options.CoverageFile!);
         }
     }
 
