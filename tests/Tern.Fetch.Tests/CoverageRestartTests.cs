@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol;
@@ -15,23 +14,21 @@ namespace Tern.Fetch.Tests;
 /// </summary>
 public sealed class CoverageRestartTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", "coverage-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("coverage");
 
-    public CoverageRestartTests() => Directory.CreateDirectory(_directory);
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Ranges_served_before_a_restart_count_with_the_rest_served_after_only_when_saved(bool saved)
     {
-        var file = Path.Combine(_directory, "coverage.bin");
+        var file = _directory.File("coverage.bin");
         await using var f = await FetchFixture.StartAsync(o => o.CoverageFile = saved ? file : null);
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(90_000, 11));
         using (var first = f.HttpClient())
         {
-            await GetRangeAsync(first, f.Http, cap, 0, 59_999);
+            await FetchFixture.GetRangeAsync(first, f.Http, cap.ToString(), 0, 59_999);
             await WaitForAsync(() => f.Server.Coverage.TrackedCount == 1);
         }
 
@@ -45,7 +42,7 @@ public sealed class CoverageRestartTests : IDisposable
         Assert.Equal(saved ? 1 : 0, restarted.Coverage.TrackedCount);
         var http = new Uri($"http://127.0.0.1:{restarted.GetEndPoint(FetchDoor.Http, protocols: HttpProtocols.Http1).Port}");
         using var client = f.HttpClient();
-        await GetRangeAsync(client, http, cap, 60_000, null);
+        await FetchFixture.GetRangeAsync(client, http, cap.ToString(), 60_000, null);
 
         var expected = saved ? DeliveryState.Fetched : DeliveryState.Pending;
         Assert.Equal(expected, await f.WaitForStateAsync(cap, expected));
@@ -60,7 +57,7 @@ public sealed class CoverageRestartTests : IDisposable
     [Fact]
     public async Task Restore_keeps_what_is_still_pending_and_sets_an_unreadable_file_aside()
     {
-        var file = Path.Combine(_directory, "coverage.bin");
+        var file = _directory.File("coverage.bin");
         await using var f = await FetchFixture.StartAsync();
         var (pending, _) = await f.SubmitAsync(FetchFixture.Bytes(5_000, 12));
         var (fetchedSince, _) = await f.SubmitAsync(FetchFixture.Bytes(5_000, 13));
@@ -98,14 +95,6 @@ public sealed class CoverageRestartTests : IDisposable
     }
 
     private static async Task<BlobInfo> BlobAsync(FetchFixture f, FetchCapability capability) => (await f.Store.GetBlobAsync(capability))!.Value;
-
-    private static async Task GetRangeAsync(HttpClient client, Uri baseUri, FetchCapability cap, long from, long? to)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/v1/blobs/" + cap)) { Headers = { Range = new RangeHeaderValue(from, to) } };
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-        await response.Content.ReadAsByteArrayAsync();
-    }
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

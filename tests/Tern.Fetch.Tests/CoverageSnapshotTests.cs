@@ -8,17 +8,15 @@ namespace Tern.Fetch.Tests;
 /// <summary>The coverage file's parser (DESIGN.md §5: random and mutated input, a clear error and nothing else).</summary>
 public sealed class CoverageSnapshotTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", "snapshot-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("snapshot");
 
-    public CoverageSnapshotTests() => Directory.CreateDirectory(_directory);
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void What_is_written_reads_back_the_same()
     {
         var random = new Random(21);
-        var path = Path.Combine(_directory, "coverage.bin");
+        var path = _directory.File("coverage.bin");
         for (var round = 0; round < 50; round++)
         {
             var written = RandomEntries(random);
@@ -32,14 +30,14 @@ public sealed class CoverageSnapshotTests : IDisposable
             }
         }
 
-        Assert.Empty(CoverageSnapshot.Read(Path.Combine(_directory, "absent.bin")));
+        Assert.Empty(CoverageSnapshot.Read(_directory.File("absent.bin")));
     }
 
     [Fact]
     public void Random_and_mutated_files_give_entries_or_a_clear_error_and_nothing_else()
     {
         var random = new Random(22);
-        var path = Path.Combine(_directory, "coverage.bin");
+        var path = _directory.File("coverage.bin");
         CoverageSnapshot.Write(path, RandomEntries(random));
         var valid = File.ReadAllBytes(path);
         var errors = 0;

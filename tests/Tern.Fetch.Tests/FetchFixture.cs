@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
@@ -118,6 +119,15 @@ public sealed class FetchFixture : IAsyncDisposable
         Span<byte> hash = stackalloc byte[32];
         Blake2b.Hash(content, hash);
         return new Bytes32(hash);
+    }
+
+    /// <summary>GETs bytes <paramref name="from"/>..<paramref name="to"/> of a blob and asserts a 206.</summary>
+    public static async Task<byte[]> GetRangeAsync(HttpClient client, Uri baseUri, string cap, long from, long? to)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/v1/blobs/" + cap)) { Headers = { Range = new RangeHeaderValue(from, to) } };
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
     }
 
     public DeliveryState StateOf(FetchCapability capability) => Store.GetDelivery(capability)!.Value.State;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Tern.Engine.Protocol.Fetch;
@@ -62,10 +61,10 @@ public sealed class FetchedCoverageTests
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(90_000, 3));
         using var client = f.HttpClient();
 
-        await GetRangeAsync(client, f.Http, cap.ToString(), 0, 59_999);
+        await FetchFixture.GetRangeAsync(client, f.Http, cap.ToString(), 0, 59_999);
         await WaitForTrackedAsync(f, 1);
         var afterFirst = f.StateOf(cap);
-        await GetRangeAsync(client, f.Http, cap.ToString(), 30_000, null);
+        await FetchFixture.GetRangeAsync(client, f.Http, cap.ToString(), 30_000, null);
 
         Assert.Equal(DeliveryState.Pending, afterFirst);
         Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(cap, DeliveryState.Fetched));
@@ -126,7 +125,7 @@ public sealed class FetchedCoverageTests
         await WaitForTrackedAsync(f, 1);
         var afterCut = f.StateOf(cap);
         using var client = f.HttpClient();
-        var rest = await GetRangeAsync(client, f.Http, cap.ToString(), have, null);
+        var rest = await FetchFixture.GetRangeAsync(client, f.Http, cap.ToString(), have, null);
 
         Assert.Equal(DeliveryState.Pending, afterCut);
         Assert.Equal(content, all[headerEnd..].Concat(rest).ToArray());
@@ -148,14 +147,6 @@ public sealed class FetchedCoverageTests
 
         Assert.Equal(DeliveryState.Pending, f.StateOf(cap));
         Assert.Equal(0, f.Server.Coverage.TrackedCount);
-    }
-
-    private static async Task<byte[]> GetRangeAsync(HttpClient client, Uri baseUri, string cap, long from, long? to)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "/v1/blobs/" + cap)) { Headers = { Range = new RangeHeaderValue(from, to) } };
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-        return await response.Content.ReadAsByteArrayAsync();
     }
 
     /// <summary>The server records coverage just after its last flush, which may be after the client has the bytes.</summary>
