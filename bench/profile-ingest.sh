@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Profiles the ingest's per-datagram work without sockets: `Tern.UdpBench process <dir> <mode>` on core 0, perf
 # attached once its warm-up is done (the bench prints "processing"), for 1.5 s, with the runtime's perf map so JIT code
-# has names. Prints the share of samples per binary and the top symbols.
+# has names. Writes the share of samples per binary and the top symbols to perf-reports/profile-ingest.md.
 #   bench/profile-ingest.sh [datagrams] [records] [pending|counting|open]      (needs perf; after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,24 @@ pid=$!
 until grep -q processing "$work/err" 2>/dev/null; do sleep 0.01; done
 perf record -o "$work/perf.data" -F 4999 -g -p $pid -- sleep 1.5 2> /dev/null
 wait $pid
-cat "$work/out"
-perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -8
-perf report -i "$work/perf.data" --no-children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -${TOP:-40}
+{
+  echo "# Profile of the ingest's per-datagram work (no socket)"
+  echo
+  echo "- command: \`bench/profile-ingest.sh $datagrams $records $mode\` (perf record -F 4999 -g for 1.5 s, attached once the warm-up is done and the JIT has settled)"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ' (with uncommitted changes)')"
+  echo "- machine: $(nproc) cores, $(uname -r), .NET $(dotnet --version); pinned to core 0"
+  echo "- the bench's own line: $(cat "$work/out")"
+  echo
+  echo "## Samples by binary"
+  echo
+  echo '```'
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -8
+  echo '```'
+  echo
+  echo "## Top symbols"
+  echo
+  echo '```'
+  perf report -i "$work/perf.data" --no-children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -${TOP:-40} | cut -c1-220
+  echo '```'
+} > perf-reports/profile-ingest.md
+cat perf-reports/profile-ingest.md
