@@ -89,7 +89,7 @@ public sealed class NotificationHostileInputTests : IDisposable
             from hintCount in Gen.Choose(0, 4)
             from expiry in Gen.Choose(0, int.MaxValue)
             from size in Gen.Choose(0, int.MaxValue)
-            from attempt in Gen.Choose(0, 65535)
+            from attempt in Gen.Choose(1, 65535)
             from gateway in Gen.Elements(true, false)
             select (domain, mime, hintCount, expiry: (long)expiry * 1000, size: (long)size * 7, attempt: (ushort)attempt, gateway);
 

@@ -43,7 +43,7 @@ public readonly ref struct NotificationRecord
     public long PayloadSize { get; }
     /// <summary>BLAKE2b-256 of the blob.</summary>
     public Bytes32 PayloadHash { get; }
-    /// <summary>1 for the first transmission.</summary>
+    /// <summary>1 for the first transmission, never 0 (docs/PROTOCOL.md §4.2).</summary>
     public ushort Attempt { get; }
     /// <summary>Record flags.</summary>
     public NotificationFlags Flags { get; }
@@ -57,9 +57,13 @@ public readonly ref struct NotificationRecord
     /// <summary>Encoded length of this record, without its u16 length prefix.</summary>
     public int EncodedLength => NotificationLimits.NotificationFixedSize + 1 + SenderDomain.Length + 1 + MimeHint.Length + 1 + FetchHints.Encoded.Length;
 
-    /// <summary>True when every field is within the limits of §4.2.</summary>
+    /// <summary>
+    /// True when every field is within the limits of §4.2: times and sizes below 2^63 (a size of 0 is an empty blob),
+    /// <c>attempt</c> from 1, no reserved flag bit, a valid domain, and hints that are 1–200 printable ASCII bytes
+    /// (their scheme is judged at pull time, §8.5).
+    /// </summary>
     public bool IsValid =>
-        TransitExpiryMs >= 0 && PayloadSize >= 0
+        TransitExpiryMs >= 0 && PayloadSize >= 0 && Attempt >= 1
         && DomainName.IsValid(SenderDomain)
         && MimeHint.Length <= NotificationLimits.MaxMimeHintLength && ShortString.IsPrintableAscii(MimeHint)
         && FetchHints.Count <= NotificationLimits.MaxFetchHints
