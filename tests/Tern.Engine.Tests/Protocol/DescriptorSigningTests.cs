@@ -328,8 +328,10 @@ public sealed class DescriptorSigningTests : IDisposable
         Assert.Equal(DescriptorFailure.MissingField, absent.Failure);
         Assert.Equal(field, absent.Detail);
 
+        // §6.1: null is not a value of any field, so a required field given as null is invalid, not merely missing.
         var nulled = DescriptorFixture.Verify(_fixture.SignRaw(DescriptorFixture.Json(DescriptorFixture.With(_fixture.Fields(), field, "null"))));
-        Assert.Equal(DescriptorFailure.MissingField, nulled.Failure);
+        Assert.Equal(DescriptorFailure.InvalidField, nulled.Failure);
+        Assert.StartsWith(field + ": null", nulled.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

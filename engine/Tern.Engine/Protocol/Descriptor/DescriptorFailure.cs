@@ -16,13 +16,13 @@ public enum DescriptorFailure : byte
     TooDeep,
     /// <summary>An object names the same property twice, which would make the signed bytes ambiguous.</summary>
     DuplicateProperty,
-    /// <summary>A required field is absent or <c>null</c>.</summary>
+    /// <summary>A required field is absent (one given as <c>null</c> is an <see cref="InvalidField"/>, §6.1).</summary>
     MissingField,
     /// <summary><c>descriptor</c> or <c>signature</c> is not canonical unpadded base64url, or the signature is not 64 bytes.</summary>
     BadBase64,
     /// <summary><c>version</c> is not 1.</summary>
     UnsupportedVersion,
-    /// <summary>A field has the wrong type or breaks a §6.1 rule; the detail names it.</summary>
+    /// <summary>A field has the wrong type (<c>null</c> included) or breaks a §6.1 rule; the detail names it.</summary>
     InvalidField,
     /// <summary>The signature does not verify with the descriptor's own <c>signing_key</c>.</summary>
     BadSignature,

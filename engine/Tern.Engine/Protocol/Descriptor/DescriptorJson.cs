@@ -50,6 +50,13 @@ internal sealed class DescriptorJson
     [JsonPropertyName("ledger")]
     public string? Ledger { get; set; }
 
+    /// <summary>
+    /// The members the received JSON gave as <c>null</c> (from <see cref="StrictJson"/>): the serializer reads them as
+    /// absent, but §6.1 makes <c>null</c> invalid for every known field, required or optional. Empty when signing.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlySet<string> NullMembers { get; set; } = new HashSet<string>();
+
     /// <summary>The wire form of <paramref name="descriptor"/>; not yet checked (see <see cref="Validate"/>).</summary>
     public static DescriptorJson From(DomainDescriptor descriptor) => new()
     {
@@ -70,7 +77,7 @@ internal sealed class DescriptorJson
     };
 
     /// <summary>
-    /// Applies the §6.1 rules: required fields present, <c>version</c> 1, <c>domain</c> valid, keys 32 bytes,
+    /// Applies the §6.1 rules: required fields present, no known field <c>null</c>, <c>version</c> 1, <c>domain</c> valid, keys 32 bytes,
     /// lists of at most 8 entries of at most 200 characters, <c>max_transit_seconds</c> in 1..2 592 000,
     /// <c>issued_at</c> &lt; <c>expires_at</c>. Signing and verifying share it, so a signer cannot produce what a verifier refuses.
     /// </summary>
@@ -78,7 +85,7 @@ internal sealed class DescriptorJson
     {
         if (Version is not { } version)
         {
-            return Missing("version");
+            return Absent("version");
         }
 
         if (version != DescriptorLimits.Version)
@@ -88,7 +95,7 @@ internal sealed class DescriptorJson
 
         if (Domain is null)
         {
-            return Missing("domain");
+            return Absent("domain");
         }
 
         if (!IsValidDomain(Domain))
@@ -98,7 +105,7 @@ internal sealed class DescriptorJson
 
         if (SigningKey is null)
         {
-            return Missing("signing_key");
+            return Absent("signing_key");
         }
 
         if (!CanonicalBase64Url.TryDecode(SigningKey, out var signingKey))
@@ -108,7 +115,7 @@ internal sealed class DescriptorJson
 
         if (AgreementKey is null)
         {
-            return Missing("agreement_key");
+            return Absent("agreement_key");
         }
 
         if (!CanonicalBase64Url.TryDecode(AgreementKey, out var agreementKey))
@@ -131,6 +138,11 @@ internal sealed class DescriptorJson
             return fetchFailure;
         }
 
+        if (NullOptional("tls_cert_sha256") is { } nullCertificate)
+        {
+            return nullCertificate;
+        }
+
         Bytes32? tlsCertSha256 = null;
         if (TlsCertSha256 is not null)
         {
@@ -144,7 +156,7 @@ internal sealed class DescriptorJson
 
         if (MaxTransitSeconds is not { } maxTransit)
         {
-            return Missing("max_transit_seconds");
+            return Absent("max_transit_seconds");
         }
 
         if (maxTransit is < 1 or > DescriptorLimits.MaxTransitSeconds)
@@ -154,17 +166,17 @@ internal sealed class DescriptorJson
 
         if (Escrow is not { } escrow)
         {
-            return Missing("escrow");
+            return Absent("escrow");
         }
 
         if (Gateway is not { } gateway)
         {
-            return Missing("gateway");
+            return Absent("gateway");
         }
 
         if (IssuedAt is not { } issuedAt)
         {
-            return Missing("issued_at");
+            return Absent("issued_at");
         }
 
         if (issuedAt is < 0 or > DescriptorLimits.MaxUnixSeconds)
@@ -174,7 +186,7 @@ internal sealed class DescriptorJson
 
         if (ExpiresAt is not { } expiresAt)
         {
-            return Missing("expires_at");
+            return Absent("expires_at");
         }
 
         if (expiresAt is < 0 or > DescriptorLimits.MaxUnixSeconds)
@@ -185,6 +197,11 @@ internal sealed class DescriptorJson
         if (issuedAt >= expiresAt)
         {
             return Invalid("expires_at", $"expires_at {expiresAt} is not after issued_at {issuedAt}");
+        }
+
+        if (NullOptional("ledger") is { } nullLedger)
+        {
+            return nullLedger;
         }
 
         return DescriptorVerification.Valid(new DomainDescriptor
@@ -206,11 +223,11 @@ internal sealed class DescriptorJson
         });
     }
 
-    private static DescriptorVerification? CheckList(string name, string?[]? list)
+    private DescriptorVerification? CheckList(string name, string?[]? list)
     {
         if (list is null)
         {
-            return Missing(name);
+            return Absent(name);
         }
 
         if (list.Length > DescriptorLimits.MaxListEntries)
@@ -256,7 +273,17 @@ internal sealed class DescriptorJson
         return DomainName.IsValid(bytes);
     }
 
-    private static DescriptorVerification Missing(string field) => DescriptorVerification.Fail(DescriptorFailure.MissingField, field);
+    private DescriptorVerification Absent(string field) => Absent(field, NullMembers);
+
+    /// <summary>A required member the serializer found absent: missing, or invalid when the JSON gave it as <c>null</c> (§6.1).</summary>
+    internal static DescriptorVerification Absent(string field, IReadOnlySet<string> nullMembers)
+        => nullMembers.Contains(field)
+            ? DescriptorVerification.Fail(DescriptorFailure.InvalidField, $"{field}: null is not a value of any field")
+            : DescriptorVerification.Fail(DescriptorFailure.MissingField, field);
+
+    /// <summary>An optional member: absent is fine, <c>null</c> is not (§6.1).</summary>
+    private DescriptorVerification? NullOptional(string field)
+        => NullMembers.Contains(field) ? DescriptorVerification.Fail(DescriptorFailure.InvalidField, $"{field}: null is not a value of any field") : null;
 
     private static DescriptorVerification Invalid(string field, string why) => DescriptorVerification.Fail(DescriptorFailure.InvalidField, $"{field}: {why}");
 }

@@ -86,7 +86,8 @@ public static class SignedDescriptor
             return DescriptorVerification.Fail(DescriptorFailure.TooLarge, $"document of {document.Length} bytes; at most {DescriptorLimits.MaxDocumentSize}");
         }
 
-        var outer = Parse(document, DescriptorJsonContext.Default.SignedDocumentJson, out var failure);
+        var nulls = new HashSet<string>(StringComparer.Ordinal);
+        var outer = Parse(document, DescriptorJsonContext.Default.SignedDocumentJson, nulls, out var failure);
         if (outer is null)
         {
             return failure;
@@ -94,12 +95,12 @@ public static class SignedDescriptor
 
         if (outer.Descriptor is null)
         {
-            return DescriptorVerification.Fail(DescriptorFailure.MissingField, "descriptor");
+            return DescriptorJson.Absent("descriptor", nulls);
         }
 
         if (outer.Signature is null)
         {
-            return DescriptorVerification.Fail(DescriptorFailure.MissingField, "signature");
+            return DescriptorJson.Absent("signature", nulls);
         }
 
         if (CanonicalBase64Url.DecodedLength(outer.Descriptor.Length) > DescriptorLimits.MaxDescriptorSize)
@@ -134,11 +135,14 @@ public static class SignedDescriptor
 
     private static DescriptorVerification VerifyDescriptor(ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature, string expectedDomain, DateTimeOffset now, IReadOnlyCollection<Bytes32>? trustedFingerprints)
     {
-        var json = Parse(signed[ContextLabel.Length..], DescriptorJsonContext.Default.DescriptorJson, out var failure);
+        var nulls = new HashSet<string>(StringComparer.Ordinal);
+        var json = Parse(signed[ContextLabel.Length..], DescriptorJsonContext.Default.DescriptorJson, nulls, out var failure);
         if (json is null)
         {
             return failure;
         }
+
+        json.NullMembers = nulls;
 
         var parsed = json.Validate();
         if (!parsed.IsValid)
@@ -172,10 +176,10 @@ public static class SignedDescriptor
         return parsed;
     }
 
-    private static T? Parse<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, out DescriptorVerification failure)
+    private static T? Parse<T>(ReadOnlySpan<byte> json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, HashSet<string> nullMembers, out DescriptorVerification failure)
         where T : class
     {
-        var shape = StrictJson.Check(json, out var detail);
+        var shape = StrictJson.Check(json, nullMembers, out var detail);
         if (shape != DescriptorFailure.None)
         {
             failure = DescriptorVerification.Fail(shape, detail ?? shape.ToString());

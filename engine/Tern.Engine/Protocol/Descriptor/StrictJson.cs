@@ -6,16 +6,24 @@ namespace Tern.Engine.Protocol.Descriptor;
 /// The checks the serializer does not report by reason, run before it sees signed JSON (docs/PROTOCOL.md §6.2):
 /// one well-formed object, no comments or trailing commas, valid UTF-8 in every string, bounded nesting, and no
 /// property named twice in any object. A duplicate would let two readers see two different descriptors behind
-/// one signature, so it is refused even for fields this code ignores.
+/// one signature, so it is refused even for fields this code ignores. It also reports which members of the top-level
+/// object are <c>null</c>: the serializer reads those as absent, but §6.1 makes <c>null</c> invalid for a known field.
 /// </summary>
 internal static class StrictJson
 {
     private const int MaxReportedNameLength = 64;
 
     /// <summary><see cref="DescriptorFailure.None"/> when <paramref name="json"/> passes; otherwise the reason and a detail.</summary>
-    public static DescriptorFailure Check(ReadOnlySpan<byte> json, out string? detail)
+    public static DescriptorFailure Check(ReadOnlySpan<byte> json, out string? detail) => Check(json, null, out detail);
+
+    /// <summary>
+    /// <see cref="Check(ReadOnlySpan{byte}, out string?)"/>, adding to <paramref name="nullMembers"/> (when given) the name of
+    /// every member of the top-level object whose value is <c>null</c>.
+    /// </summary>
+    public static DescriptorFailure Check(ReadOnlySpan<byte> json, HashSet<string>? nullMembers, out string? detail)
     {
         detail = null;
+        string? member = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions
         {
             CommentHandling = JsonCommentHandling.Disallow,
@@ -53,6 +61,7 @@ internal static class StrictJson
                     case JsonTokenType.PropertyName:
                         // Compared unescaped: "a" and "\u0061" are the same name to every reader.
                         var name = reader.GetString()!;
+                        member = open.Count == 1 ? name : null;
                         if (!open.Peek()!.Add(name))
                         {
                             detail = name.Length <= MaxReportedNameLength ? name : name[..MaxReportedNameLength];
@@ -63,6 +72,9 @@ internal static class StrictJson
                     case JsonTokenType.String:
                         // Transcoding validates UTF-8 and escaped surrogates; the reader alone does not.
                         _ = reader.GetString();
+                        break;
+                    case JsonTokenType.Null when open.Count == 1 && member is not null:
+                        nullMembers?.Add(member);
                         break;
                 }
             }
