@@ -118,6 +118,7 @@ internal sealed class CommandLoop(Node node, TextReader input, TextWriter output
         Append(reply, "accepted.datagrams", counters.DatagramsAccepted);
         Append(reply, "accepted.records", counters.RecordsAccepted);
         Append(reply, "retractions.applied", counters.RetractionsApplied);
+        Append(reply, "retractions.unmatched", counters.RetractionsUnmatched);
         Append(reply, "drops", counters.TotalDrops);
         foreach (var reason in Enum.GetValues<DropReason>())
         {

@@ -19,5 +19,5 @@ internal sealed class StampingSink(PendingTableSink inner, StageClock stages) : 
         return result;
     }
 
-    public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs) => inner.Retract(record, senderKey, nowMs);
+    public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs) => inner.Retract(record, senderKey, nowMs);
 }

@@ -18,6 +18,10 @@ public interface INotificationSink
     {
     }
 
-    /// <summary>Applies a retraction notice from <paramref name="senderKey"/>.</summary>
-    void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs);
+    /// <summary>
+    /// Applies a retraction notice from <paramref name="senderKey"/> (docs/PROTOCOL.md §11). True when it removed a pending
+    /// reference: one filed for its capability under its recipient hash by a notification from the same key, and the
+    /// notice has no <c>after_fetch</c>. False when it changed nothing (which is not a drop).
+    /// </summary>
+    bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs);
 }

@@ -16,8 +16,14 @@ public sealed class IngestCounters
     /// <summary>Notification records recorded.</summary>
     public long RecordsAccepted { get; internal set; }
 
-    /// <summary>Retraction records applied.</summary>
+    /// <summary>Retraction records that removed a pending reference (docs/PROTOCOL.md §11).</summary>
     public long RetractionsApplied { get; internal set; }
+
+    /// <summary>
+    /// Well-formed retraction records that removed nothing: unknown or already removed capability, another recipient
+    /// hash or sender key, or <c>after_fetch</c> (docs/PROTOCOL.md §11). Not drops.
+    /// </summary>
+    public long RetractionsUnmatched { get; internal set; }
 
     /// <summary>Key agreements performed for new sender keys.</summary>
     public long ColdKeysDerived { get; internal set; }

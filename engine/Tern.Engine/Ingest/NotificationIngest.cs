@@ -197,10 +197,17 @@ public sealed class NotificationIngest
             }
         }
 
+        // §11: a notice that matches no reference of this key and hash changes nothing and is no drop.
         foreach (var record in body.Retractions)
         {
-            _sink.Retract(record, senderKey, nowMs);
-            Counters.RetractionsApplied++;
+            if (_sink.Retract(record, senderKey, nowMs))
+            {
+                Counters.RetractionsApplied++;
+            }
+            else
+            {
+                Counters.RetractionsUnmatched++;
+            }
         }
     }
 

@@ -86,10 +86,11 @@ public sealed class PendingTableSink : INotificationSink
     /// A notice with <c>after_fetch</c> is only a request to the recipient's client (§11) and leaves the table
     /// alone: the fetch already removed the reference.
     /// </remarks>
-    public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
+    public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
     {
         var removed = (record.Flags & RetractionFlags.AfterFetch) == 0
             && _table.Retract(record.Capability, record.RecipientHash, senderKey, nowMs);
         Interlocked.Increment(ref removed ? ref _retracted : ref _retractionsUnmatched);
+        return removed;
     }
 }

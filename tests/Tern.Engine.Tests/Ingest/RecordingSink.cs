@@ -36,12 +36,17 @@ internal sealed class RecordingSink : INotificationSink, IPullPreferences
         }
     }
 
-    public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
+    /// <summary>What <see cref="Retract"/> answers: whether the notice removed a reference.</summary>
+    public bool RetractResult { get; set; } = true;
+
+    public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
     {
         if (Recording)
         {
             Retracted.Add(record.Capability);
         }
+
+        return RetractResult;
     }
 
     public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain)
