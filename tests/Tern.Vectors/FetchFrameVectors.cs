@@ -18,8 +18,10 @@ internal static class FetchFrameVectors
         + "(length, stream, type, flags), its payload fields, the payload bytes and the whole frame (10-byte header || payload). "
         + "Stream 1 fetches the whole blob (length 18446744073709551615 = 0xFFFFFFFFFFFFFFFF, to the end) and gets meta ok then "
         + "one data frame with end_stream; stream 3 is a head fetch answered by meta ok with end_stream; stream 5 gets not_found; "
-        + "stream 7 is cancelled. The blob is that of notification-datagram.json's first record; the descriptor frame carries "
-        + "descriptor.json's document. Times in ms since the epoch; bytes lower-case hex.";
+        + "stream 7 is cancelled and ended by the server with an empty data frame carrying end_stream (§8.3); stream 9 asks for 0 "
+        + "bytes at offset 10, below the size, and gets meta ok with length 0 then one empty data frame with end_stream (§8.6.4). "
+        + "A meta never carries the head flag. The blob is that of notification-datagram.json's first record; the descriptor frame "
+        + "carries descriptor.json's document. Times in ms since the epoch; bytes lower-case hex.";
 
     public static VectorFile Build(VectorKeys keys)
     {
@@ -54,6 +56,16 @@ internal static class FetchFrameVectors
                 fields => fields.WriteNumber("status", (byte)MetaStatus.NotFound));
             Frame(json, "data", output => FrameWriter.WriteData(output, 1, blob, endStream: true), fields => fields.WriteHex("data", blob));
             Frame(json, "cancel", output => FrameWriter.WriteCancel(output, 7), _ => { });
+            Frame(json, "data_end_cancelled", output => FrameWriter.WriteData(output, 7, ReadOnlySpan<byte>.Empty, endStream: true), fields => fields.WriteHex("data", []));
+            Frame(json, "fetch_empty_range", output => FrameWriter.WriteFetch(output, 9, new FetchRequest(capability, 10, 0)), fields =>
+            {
+                fields.WriteHex("capability", capability.Value.ToArray());
+                fields.WriteNumber("offset", 10);
+                fields.WriteNumber("length", 0);
+            });
+            Frame(json, "meta_ok_empty_range", output => FrameWriter.WriteMeta(output, 9, EmptyRangeMeta(blob, mime), endStream: false),
+                fields => WriteMeta(fields, blob, mime, offset: 10, length: 0));
+            Frame(json, "data_end_empty_range", output => FrameWriter.WriteData(output, 9, ReadOnlySpan<byte>.Empty, endStream: true), fields => fields.WriteHex("data", []));
             Frame(json, "goaway", output => FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.Normal, Encoding.UTF8.GetBytes(goAwayReason))), fields =>
             {
                 fields.WriteNumber("code", (byte)GoAwayCode.Normal);
@@ -70,14 +82,19 @@ internal static class FetchFrameVectors
     private static FetchMeta OkMeta(byte[] blob, string mime)
         => new(blob.Length, VectorInputs.BlobHash, VectorInputs.TransitExpiryMs, 0, blob.Length, Encoding.ASCII.GetBytes(mime));
 
-    private static void WriteOkMeta(Utf8JsonWriter fields, byte[] blob, string mime)
+    private static FetchMeta EmptyRangeMeta(byte[] blob, string mime)
+        => new(blob.Length, VectorInputs.BlobHash, VectorInputs.TransitExpiryMs, 10, 0, Encoding.ASCII.GetBytes(mime));
+
+    private static void WriteOkMeta(Utf8JsonWriter fields, byte[] blob, string mime) => WriteMeta(fields, blob, mime, offset: 0, length: blob.Length);
+
+    private static void WriteMeta(Utf8JsonWriter fields, byte[] blob, string mime, long offset, long length)
     {
         fields.WriteNumber("status", (byte)MetaStatus.Ok);
         fields.WriteNumber("total_size", blob.Length);
         fields.WriteHex("payload_hash", VectorInputs.BlobHash.ToArray());
         fields.WriteNumber("transit_expiry", VectorInputs.TransitExpiryMs);
-        fields.WriteNumber("offset", 0);
-        fields.WriteNumber("length", blob.Length);
+        fields.WriteNumber("offset", offset);
+        fields.WriteNumber("length", length);
         fields.WriteString("mime_hint", mime);
     }
 

@@ -30,6 +30,9 @@ public sealed class VectorSet
             DescriptorVectors.Build(keys),
             FetchFrameVectors.Build(keys),
             ReceiptVectors.Build(keys),
+            DatagramVerdictVectors.Build(keys),
+            TextFormVectors.Build(keys),
+            DescriptorVerdictVectors.Build(keys),
         ]);
     }
 
