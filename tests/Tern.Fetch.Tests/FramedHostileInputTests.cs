@@ -21,6 +21,11 @@ public sealed class FramedHostileInputTests
             { "data from a client", RawFramedConnection.Frame(3, 1, 0x03, 0, new byte[3]), GoAwayCode.ProtocolError },
             { "meta from a client", RawFramedConnection.Frame(1, 1, 0x02, 0, [1]), GoAwayCode.ProtocolError },
             { "ping on a stream", RawFramedConnection.Frame(8, 5, 0x08, 0, new byte[8]), GoAwayCode.ProtocolError },
+            // §8.2: stream frames never on stream 0, connection frames only there; reserved flag bits and head off fetch.
+            { "cancel on stream 0", RawFramedConnection.Frame(0, 0, 0x04, 0), GoAwayCode.ProtocolError },
+            { "descriptor request on a stream", RawFramedConnection.Frame(0, 3, 0x06, 0), GoAwayCode.ProtocolError },
+            { "reserved flag bit 2 on fetch", RawFramedConnection.Frame(FetchRequest.Size, 1, 0x01, 0x04, fetch), GoAwayCode.ProtocolError },
+            { "head on cancel", RawFramedConnection.Frame(0, 1, 0x04, 0x02), GoAwayCode.ProtocolError },
         };
     }
 

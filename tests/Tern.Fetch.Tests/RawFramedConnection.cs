@@ -9,6 +9,9 @@ namespace Tern.Fetch.Tests;
 public sealed class RawFramedConnection : IDisposable
 {
     private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp);
+    private byte[] _received = new byte[64 * 1024];
+    private int _count;
+    private bool _prefaceRead;
 
     private RawFramedConnection()
     {
@@ -22,6 +25,83 @@ public sealed class RawFramedConnection : IDisposable
     }
 
     public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes.AsMemory());
+
+    /// <summary>
+    /// The next frame from the server, the preface checked and skipped first; null when the server closed. Waits at most
+    /// 10 s, which a test then reports as a hang.
+    /// </summary>
+    public async Task<(FrameHeader Header, byte[] Payload)?> ReadFrameAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        if (!_prefaceRead)
+        {
+            if (!await FillAsync(FramePreface.Size, cts.Token))
+            {
+                return null;
+            }
+
+            Assert.True(FramePreface.IsPreface(_received.AsSpan(0, FramePreface.Size)), "the server must answer the preface first");
+            Consume(FramePreface.Size);
+            _prefaceRead = true;
+        }
+
+        if (!await FillAsync(FrameHeader.Size, cts.Token))
+        {
+            return null;
+        }
+
+        FrameHeader.TryRead(_received.AsSpan(0, _count), out var header);
+        var total = FrameHeader.Size + (int)header.Length;
+        if (!await FillAsync(total, cts.Token))
+        {
+            return null;
+        }
+
+        var payload = _received.AsSpan(FrameHeader.Size, (int)header.Length).ToArray();
+        Consume(total);
+        return (header, payload);
+    }
+
+    /// <summary>Whether the server sends anything within <paramref name="wait"/>.</summary>
+    public async Task<bool> SaysAnythingWithinAsync(TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource(wait);
+        try
+        {
+            return await FillAsync(_count + 1, cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> FillAsync(int wanted, CancellationToken cancellationToken)
+    {
+        if (_received.Length < wanted)
+        {
+            Array.Resize(ref _received, Math.Max(wanted, _received.Length * 2));
+        }
+
+        while (_count < wanted)
+        {
+            var n = await _socket.ReceiveAsync(_received.AsMemory(_count), SocketFlags.None, cancellationToken);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            _count += n;
+        }
+
+        return true;
+    }
+
+    private void Consume(int bytes)
+    {
+        Buffer.BlockCopy(_received, bytes, _received, 0, _count - bytes);
+        _count -= bytes;
+    }
 
     /// <summary>Reads until the server closes (or 10 s pass, which a test then reports as a hang).</summary>
     public async Task<byte[]> ReadToCloseAsync()

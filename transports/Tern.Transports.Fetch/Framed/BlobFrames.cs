@@ -92,7 +92,10 @@ internal static class BlobFrames
         return read;
     }
 
-    /// <summary>Writes an empty <c>data</c> with <c>end_stream</c>: ends a stream early (the blob vanished), see §8.3.</summary>
+    /// <summary>
+    /// Writes an empty <c>data</c> with <c>end_stream</c>: ends an empty range (§8.6.4), a cancelled stream (§8.3), or a stream
+    /// cut short because the blob vanished (§8.6.5).
+    /// </summary>
     public static int WriteEnd(IBufferWriter<byte> output, uint streamId)
     {
         new FrameHeader(0, streamId, FrameType.Data, FrameFlags.EndStream).Write(output.GetSpan(FrameHeader.Size));

@@ -191,7 +191,10 @@ internal sealed partial class FramedConnection
 
         if (item.IsCancelled)
         {
-            // Stop quietly (§8.3 cancel); what was flushed still counts. Nothing more is written on the stream.
+            // §8.3 cancel: stop at this frame boundary and end the stream with an empty data frame carrying end_stream, so
+            // that every stream ends with exactly one such frame and the client knows when the id is free again. What was
+            // written before still counts (§9).
+            _pendingBytes += BlobFrames.WriteEnd(output, item.StreamId);
             item.Finished = true;
             return false;
         }
