@@ -67,7 +67,7 @@ internal sealed class BlobHeaderCache
         /// <summary><c>"&lt;payload hash base64url&gt;"</c>, strong (docs/PROTOCOL.md §8.1).</summary>
         public string ETag { get; }
 
-        /// <summary>The transit expiry as an HTTP date.</summary>
+        /// <summary>The transit expiry rounded down to the second, as an IMF-fixdate (§8.1).</summary>
         public string Expires { get; }
 
         /// <summary><c>public, max-age=&lt;seconds to expiry&gt;, immutable</c>.</summary>
@@ -87,7 +87,9 @@ internal sealed class BlobHeaderCache
                 return;
             }
 
-            var maxAge = Math.Max(0, (long)(_expiry - now).TotalSeconds);
+            // Whole seconds on both sides (§8.1): Date, which names the current second, plus max-age is then exactly Expires,
+            // the expiry rounded down, so no cache keeps the blob past it. Constant within the second, as this cache needs.
+            var maxAge = Math.Max(0, _expiry.ToUnixTimeSeconds() - second);
             var cacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}, immutable");
             var mime = _mimeHint is null ? "" : $"Tern-Mime-Hint: {_mimeHint}\r\n";
             Volatile.Write(ref _cacheControl, cacheControl);
