@@ -86,6 +86,37 @@ public sealed class PullWorkerTests
     }
 
     [Fact]
+    public async Task Via_gateway_from_the_sender_domains_own_key_is_not_pulled_4_7()
+    {
+        // The key is the descriptor's agreement key, so the record would be pulled without the flag; with it, only a
+        // trusted gateway's key qualifies.
+        await using var p = await PullFixture.StartAsync();
+        var (hash, reference, _) = await p.NotifyAsync(1000, 11, [p.FramedHint()], senderKey: p.SenderKey, flags: NotificationFlags.ViaGateway);
+        await using var worker = p.Worker();
+
+        var result = await worker.PullAsync(hash, reference);
+
+        Assert.Equal(PullOutcome.KeyMismatch, result.Outcome);
+        Assert.Equal(0, result.Attempts);
+        Assert.Equal(DeliveryState.Pending, p.Sender.StateOf(reference.Capability));
+    }
+
+    [Fact]
+    public async Task Hints_of_unknown_schemes_or_unusable_forms_are_skipped_4_7_8_5()
+    {
+        await using var p = await PullFixture.StartAsync();
+        var (hash, reference, content) = await p.NotifyAsync(1500, 12, ["gopher://127.0.0.1:70", "not a uri at all", "tern+tcp://127.0.0.1", p.HttpHint()]);
+        await using var worker = p.Worker(PullFixture.Descriptor(p.SenderKey, "ftp://127.0.0.1:21"));
+
+        var result = await worker.PullAsync(hash, reference);
+
+        Assert.Equal(PullOutcome.Stored, result.Outcome);
+        Assert.Equal(p.HttpHint(), result.Source);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal(content, p.Stored(hash, reference.Capability));
+    }
+
+    [Fact]
     public async Task Bytes_that_do_not_match_the_notified_hash_are_not_stored()
     {
         await using var p = await PullFixture.StartAsync();

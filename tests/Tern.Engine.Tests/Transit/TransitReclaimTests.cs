@@ -64,6 +64,29 @@ public sealed class TransitReclaimTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fetched_capability_serves_again_while_another_delivery_is_pending_and_not_once_the_blob_is_reclaimed_9()
+    {
+        // docs/PROTOCOL.md §9: serving until expiry is an upper bound; the bytes are kept while any delivery is pending.
+        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        var content = Bytes(50_000, 77);
+        var result = await store.SubmitAsync(Request(Start.AddDays(2), "alice", "b.example", "c.example"), Stream(content, seekable: true));
+        var (first, second) = (result.Capabilities[0], result.Capabilities[1]);
+
+        Assert.True(await store.MarkFetchedAsync(first));
+        await store.SweepAsync(_time.GetUtcNow());
+        await store.CheckpointAsync();
+        Assert.Equal(content, await ReadAllAsync(store, first, content.Length));
+
+        Assert.True(await store.MarkFetchedAsync(second));
+        await store.SweepAsync(_time.GetUtcNow());
+        await store.CheckpointAsync();
+        Assert.Null(await store.GetBlobAsync(first));
+        Assert.Null(await store.GetBlobAsync(second));
+        Assert.Equal(TransitStore.NotFound, await store.ReadAsync(first, 0, new byte[1]));
+        Assert.True(_time.GetUtcNow() < Start.AddDays(2), "all this happens long before the transit expiry");
+    }
+
+    [Fact]
     public async Task Expired_buckets_are_deleted_and_the_journal_is_truncated_after_a_checkpoint()
     {
         await using (var store = await TransitStore.OpenAsync(Options(_directory.Path), _time))
