@@ -2,7 +2,8 @@ namespace Tern.Engine.Protocol.Notification;
 
 /// <summary>
 /// Why a datagram or one of its records was dropped (docs/PROTOCOL.md §4.4). Drops are silent on the wire
-/// and counted by reason; <see cref="None"/> means accepted.
+/// and counted by reason; <see cref="None"/> means accepted. The members are in the order a receiver checks
+/// them: a datagram or record that breaks several rules is counted once, under the first.
 /// </summary>
 public enum DropReason : byte
 {
