@@ -77,8 +77,8 @@ internal sealed class DescriptorJson
     };
 
     /// <summary>
-    /// Applies the §6.1 rules: required fields present, no known field <c>null</c>, <c>version</c> 1, <c>domain</c> valid, keys 32 bytes,
-    /// lists of at most 8 entries of at most 200 characters, <c>max_transit_seconds</c> in 1..2 592 000,
+    /// Applies the §6.1 rules: required fields present, no known field <c>null</c>, <c>version</c> 1, <c>domain</c> valid,
+    /// keys 32 bytes, lists of at most 8 entries of at most 200 characters, <c>max_transit_seconds</c> in 1..2 592 000,
     /// <c>issued_at</c> &lt; <c>expires_at</c>. Signing and verifying share it, so a signer cannot produce what a verifier refuses.
     /// </summary>
     public DescriptorVerification Validate()
