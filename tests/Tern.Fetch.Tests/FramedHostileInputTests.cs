@@ -82,6 +82,39 @@ public sealed class FramedHostileInputTests
     }
 
     [Fact]
+    public async Task A_flood_of_descriptor_requests_beyond_the_pending_bound_is_a_goaway()
+    {
+        // The largest descriptor, so the writer soon waits for a client that is not reading yet, while the reader keeps
+        // taking requests: without a bound, each one would queue another descriptor for as long as the client sends.
+        var document = new byte[FrameLimits.MaxDescriptorPayloadSize];
+        Array.Fill(document, (byte)'d');
+        await using var f = await FetchFixture.StartAsync(o =>
+        {
+            o.DescriptorDocument = document;
+            o.MaxConnectionOutputBuffer = 64 * 1024;
+        });
+        using var raw = await RawFramedConnection.ConnectAsync(f.Framed, receiveBufferSize: 64 * 1024);
+        const int Flood = 2000;
+        var request = RawFramedConnection.Frame(0, 0, 0x06, 0);
+
+        // 20 KB of requests in one write, small enough for the socket buffers even once the server stops reading.
+        await raw.SendAsync([.. RawFramedConnection.Preface(), .. Enumerable.Range(0, Flood).SelectMany(_ => request)]);
+        var frames = RawFramedConnection.Frames(await raw.ReadToCloseAsync());
+
+        var goAway = frames[^1];
+        Assert.Equal(FrameType.GoAway, goAway.Header.Type);
+        Assert.Equal(GoAwayCode.ProtocolError, (GoAwayCode)goAway.Payload[0]);
+        Assert.Contains("descriptor", System.Text.Encoding.UTF8.GetString(goAway.Payload.AsSpan(1)), StringComparison.Ordinal);
+
+        // At most the 64 owed plus what the writer had already handed to the socket before the client read: the output
+        // pipe (64 KiB) and the kernel's buffers (this client's 64 KiB, the server's send buffer of at most 4 MiB here),
+        // 16 KiB each. Far fewer than asked for.
+        var answered = frames.Count(frame => frame.Header.Type == FrameType.Descriptor);
+        Assert.InRange(answered, 1, 64 + 4 + 4 + 256 + 1);
+        await AssertStillServesAsync(f);
+    }
+
+    [Fact]
     public async Task Reusing_an_open_stream_id_is_a_protocol_error()
     {
         await using var f = await FetchFixture.StartAsync();

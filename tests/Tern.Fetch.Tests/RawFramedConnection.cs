@@ -17,9 +17,15 @@ public sealed class RawFramedConnection : IDisposable
     {
     }
 
-    public static async Task<RawFramedConnection> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects; a <paramref name="receiveBufferSize"/> keeps the kernel from buffering much for a client that does not read yet.</summary>
+    public static async Task<RawFramedConnection> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
     {
         var connection = new RawFramedConnection();
+        if (receiveBufferSize is { } size)
+        {
+            connection._socket.ReceiveBufferSize = size;
+        }
+
         await connection._socket.ConnectAsync(endPoint);
         return connection;
     }

@@ -18,6 +18,7 @@ namespace Tern.Transports.Fetch.Framed;
 /// </summary>
 internal sealed partial class FramedConnection
 {
+    /// <summary>Pongs and descriptors owed to the client at once (docs/PROTOCOL.md §8.6.3).</summary>
     private const int MaxPendingControl = 64;
 
     private readonly IDuplexPipe _transport;
@@ -171,20 +172,14 @@ internal sealed partial class FramedConnection
                 return true;
             case FrameType.Ping:
                 frame.TryGetPingData(out var data);
-                if (Interlocked.Increment(ref _pendingControl) > MaxPendingControl)
-                {
-                    return Refuse(GoAwayCode.ProtocolError, GoAwayReasons.PingFlood);
-                }
-
-                return Enqueue(FramedWork.Pong, data);
+                return TakeControl() && Enqueue(FramedWork.Pong, data);
             case FrameType.DescriptorRequest:
                 if (_options.DescriptorDocument.IsEmpty)
                 {
                     return Refuse(GoAwayCode.Normal, GoAwayReasons.NoDescriptor);
                 }
 
-                Interlocked.Increment(ref _pendingControl);
-                return Enqueue(FramedWork.Descriptor, 0);
+                return TakeControl() && Enqueue(FramedWork.Descriptor, 0);
             case FrameType.Pong:
                 return true;
             case FrameType.GoAway:
@@ -194,6 +189,14 @@ internal sealed partial class FramedConnection
                 return Refuse(GoAwayCode.ProtocolError, GoAwayReasons.WrongDirection);
         }
     }
+
+    /// <summary>
+    /// Counts one more control frame owed to the client (a pong or a descriptor, answered by the writer in turn).
+    /// Beyond <see cref="MaxPendingControl"/> it is a flood (§8.6.3): a client that sends them faster than it reads
+    /// their answers would otherwise grow the work queue without bound, one item per frame.
+    /// </summary>
+    private bool TakeControl() =>
+        Interlocked.Increment(ref _pendingControl) <= MaxPendingControl || Refuse(GoAwayCode.ProtocolError, GoAwayReasons.ControlFlood);
 
     private bool OpenStream(in Frame frame)
     {

@@ -8,7 +8,7 @@ internal static class GoAwayReasons
     public static readonly byte[] TooManyStreams = "too many concurrent streams"u8.ToArray();
     public static readonly byte[] StreamInUse = "stream id already in use"u8.ToArray();
     public static readonly byte[] WrongDirection = "frame type not sent by clients"u8.ToArray();
-    public static readonly byte[] PingFlood = "too many unanswered pings"u8.ToArray();
+    public static readonly byte[] ControlFlood = "too many unanswered pings and descriptor requests"u8.ToArray();
     public static readonly byte[] NoDescriptor = "no descriptor configured"u8.ToArray();
     public static readonly byte[] Internal = "internal error"u8.ToArray();
     public static readonly byte[] Closing = "closing"u8.ToArray();
