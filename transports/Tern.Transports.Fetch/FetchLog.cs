@@ -48,4 +48,13 @@ internal static partial class FetchLog
 
     [LoggerMessage(14, LogLevel.Warning, "Saving fetch coverage to {Path} failed; it is retried at the next interval.")]
     public static partial void CoverageSaveFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(15, LogLevel.Debug, "Fetch connection from {Remote} refused at accept: its source already has {Limit} open (MaxConnectionsPerSource).")]
+    public static partial void RefusedPerSource(ILogger logger, EndPoint? remote, int limit);
+
+    [LoggerMessage(16, LogLevel.Debug, "Fetch connection from {Remote} refused at accept: {Limit} connections are open (MaxConnections).")]
+    public static partial void RefusedTotal(ILogger logger, EndPoint? remote, int limit);
+
+    [LoggerMessage(17, LogLevel.Debug, "Fetch connection {ConnectionId} aborted: the client took its response below the minimum data rate (MinResponseDataRate).")]
+    public static partial void ResponseTooSlow(ILogger logger, string connectionId);
 }

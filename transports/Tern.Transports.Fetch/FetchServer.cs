@@ -36,7 +36,9 @@ public sealed class FetchServer : IAsyncDisposable
     private readonly BlobReader _reader;
     private readonly BlobHeaderCache _headers;
     private readonly BlobBodyWriter _body;
-    private readonly ConnectionDeadlines _deadlines = new();
+    private readonly ConnectionDeadlines _deadlines;
+    private readonly ConnectionLimiter _limiter;
+    private readonly FetchMetrics _metrics;
     private readonly HttpDateField _date;
     private readonly List<WebApplication> _apps = [];
     private QuicFetchDoor? _quic;
@@ -59,7 +61,13 @@ public sealed class FetchServer : IAsyncDisposable
         _headers = new BlobHeaderCache(options.MaxCachedHeaders, _time);
         _body = new BlobBodyWriter(store, _reader, Coverage, options.ReadSize, _logger);
         _date = new HttpDateField(_time);
+        _deadlines = new ConnectionDeadlines(options.MinResponseDataRate, Connections, _logger);
+        _limiter = new ConnectionLimiter(options, Connections, _logger);
+        _metrics = new FetchMetrics(Connections);
     }
+
+    /// <summary>Connections open over every door, refused at accept by the caps, and cut for reading too slowly.</summary>
+    public FetchConnectionCounters Connections { get; } = new();
 
     /// <summary>The §9 tracker shared by every door.</summary>
     public FetchCoverage Coverage { get; }
@@ -126,7 +134,7 @@ public sealed class FetchServer : IAsyncDisposable
         {
             if (listener.Door == FetchDoor.Quic)
             {
-                _quic ??= new QuicFetchDoor(_store, _reader, Coverage, _options, _logger);
+                _quic ??= new QuicFetchDoor(_store, _reader, Coverage, _options, _limiter, _logger);
                 await _quic.StartAsync(listener, _options.Certificate!, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -148,6 +156,7 @@ public sealed class FetchServer : IAsyncDisposable
         builder.Services.AddSingleton(_headers);
         builder.Services.AddSingleton(_body);
         builder.Services.AddSingleton(_deadlines);
+        builder.Services.AddSingleton(_limiter);
         builder.Services.AddSingleton(_date);
         builder.Services.AddSingleton<FramedFetchHandler>();
         builder.Services.AddSingleton<Http1BlobHandler>();
@@ -171,6 +180,13 @@ public sealed class FetchServer : IAsyncDisposable
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxResponseBufferSize = _options.MaxConnectionOutputBuffer;
+
+        // Kestrel's HTTP doors take the same timeouts and response rate as Tern's own (ConnectionDeadlines); the
+        // connection caps are the limiter below on every listener, since Kestrel's MaxConcurrentConnections would count
+        // each of the two Kestrel servers apart, know no source, and refuse ahead of the limiter's counters.
+        kestrel.Limits.KeepAliveTimeout = _options.KeepAliveTimeout;
+        kestrel.Limits.RequestHeadersTimeout = _options.RequestHeadersTimeout;
+        kestrel.Limits.MinResponseDataRate = _options.MinResponseDataRate;
         foreach (var listener in listeners)
         {
             if (listener.Door == FetchDoor.Quic)
@@ -181,6 +197,9 @@ public sealed class FetchServer : IAsyncDisposable
             kestrel.Listen(listener.EndPoint, listen =>
             {
                 _bound.Add((listener, listen));
+
+                // First in the pipeline, ahead of TLS: a connection over a cap is closed before it costs a handshake.
+                listen.Use(_limiter.Wrap);
                 if (listener.Door == FetchDoor.Framed)
                 {
                     if (listener.Tls)
@@ -271,5 +290,6 @@ public sealed class FetchServer : IAsyncDisposable
         _apps.Clear();
 
         _deadlines.Dispose();
+        _metrics.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tern.Engine.Protocol.Fetch;
 
 namespace Tern.Transports.Fetch;
@@ -96,6 +97,32 @@ public sealed class FetchServerOptions
     /// </summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Connections open at once over every door of the server (TCP and QUIC, idle keep-alives included). One more is
+    /// closed as soon as it is accepted, before any TLS handshake and without an answer. Bounds the sockets and, with
+    /// <see cref="MaxConnectionOutputBuffer"/>, the output a server can be made to hold (4096 × 1 MiB by default).
+    /// Defaults to 4096.
+    /// </summary>
+    public int MaxConnections { get; set; } = 4096;
+
+    /// <summary>
+    /// Connections open at once from one source: one IPv4 address, or one IPv6 /64 (a host usually holds a whole /64,
+    /// so counting single IPv6 addresses would bound nothing). Closed at accept like <see cref="MaxConnections"/>.
+    /// Defaults to 64: a pulling node opens one per concurrent pull (16 by default), and several may share a NAT.
+    /// </summary>
+    public int MaxConnectionsPerSource { get; set; } = 64;
+
+    /// <summary>
+    /// The slowest a client may take a response, as Kestrel's <see cref="KestrelServerLimits.MinResponseDataRate"/>,
+    /// which it also sets for Kestrel's HTTP doors: each write allows its bytes at this rate, writes add up, and a
+    /// single write never gets less than the grace period. A connection whose write is still waiting for the socket
+    /// past that is aborted (with a reset on Tern's doors, so the kernel drops its send queue too). A client that stops
+    /// reading is therefore cut once the grace period and the time for what was already buffered for it at this rate
+    /// have passed: at the defaults, with <see cref="MaxConnectionOutputBuffer"/> of 1 MiB, about 17 minutes. Null
+    /// turns it off. Defaults to 1 KiB/s with a 5 s grace period (Kestrel's default is 240 bytes/s).
+    /// </summary>
+    public MinDataRate? MinResponseDataRate { get; set; } = new(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
+
     /// <summary>The signed descriptor document (§6.2) answered to <c>descriptor_request</c>; none by default.</summary>
     public ReadOnlyMemory<byte> DescriptorDocument { get; set; }
 
@@ -154,6 +181,11 @@ public sealed class FetchServerOptions
         if (KeepAliveTimeout < TimeSpan.FromSeconds(1) || RequestHeadersTimeout < TimeSpan.FromSeconds(1))
         {
             throw new InvalidOperationException("FetchServerOptions.KeepAliveTimeout and RequestHeadersTimeout must be at least 1 s.");
+        }
+
+        if (MaxConnections < 1 || MaxConnectionsPerSource < 1)
+        {
+            throw new InvalidOperationException($"FetchServerOptions.MaxConnections and MaxConnectionsPerSource must be ≥ 1, got {MaxConnections} and {MaxConnectionsPerSource}.");
         }
 
         if (DescriptorDocument.Length > FrameLimits.MaxDescriptorPayloadSize)

@@ -105,7 +105,7 @@ internal sealed partial class FramedConnection
             try
             {
                 FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.InternalError, GoAwayReasons.Internal));
-                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                await TimedFlushAsync(output, CancellationToken.None).ConfigureAwait(false);
             }
 #pragma warning disable CA1031
             catch (Exception)
@@ -142,7 +142,7 @@ internal sealed partial class FramedConnection
     /// <summary>Flushes; on success every stream written since the last flush has its bytes on the wire.</summary>
     private async ValueTask<bool> FlushAsync(PipeWriter output, List<FramedWorkItem> unflushed, CancellationToken cancellationToken)
     {
-        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var result = await TimedFlushAsync(output, cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled || result.IsCompleted)
         {
             return false;
@@ -162,6 +162,13 @@ internal sealed partial class FramedConnection
         unflushed.Clear();
         return true;
     }
+
+    /// <summary>
+    /// Every flush of the writer waits for the socket under the minimum response data rate (a client that stops reading,
+    /// with fetches open or only pongs and descriptors owed, is cut), when the connection is tracked.
+    /// </summary>
+    private ValueTask<FlushResult> TimedFlushAsync(PipeWriter output, CancellationToken cancellationToken) =>
+        _deadline is null ? output.FlushAsync(cancellationToken) : _deadline.FlushAsync(output, cancellationToken);
 
     private void RecordCoverage(FramedWorkItem item)
     {

@@ -42,8 +42,9 @@ internal sealed class BlobBodyWriter
     /// <param name="blob">The blob.</param>
     /// <param name="start">First byte.</param>
     /// <param name="end">End of the range, exclusive.</param>
+    /// <param name="deadline">Times each flush under the minimum response data rate on Tern's own door; null on Kestrel's, which times its writes itself.</param>
     /// <param name="cancellationToken">Ends the write when the connection closes.</param>
-    public async ValueTask<bool> WriteAsync(PipeWriter writer, FetchCapability capability, BlobInfo blob, long start, long end, CancellationToken cancellationToken)
+    public async ValueTask<bool> WriteAsync(PipeWriter writer, FetchCapability capability, BlobInfo blob, long start, long end, ConnectionDeadlines.Deadline? deadline, CancellationToken cancellationToken)
     {
         var handedOver = start;
         try
@@ -86,7 +87,9 @@ internal sealed class BlobBodyWriter
                 writer.Advance(read);
                 position += read;
                 handedOver = position;
-                var result = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                var result = deadline is null
+                    ? await writer.FlushAsync(cancellationToken).ConfigureAwait(false)
+                    : await deadline.FlushAsync(writer, cancellationToken).ConfigureAwait(false);
                 if (result.IsCanceled || result.IsCompleted)
                 {
                     return position == end;

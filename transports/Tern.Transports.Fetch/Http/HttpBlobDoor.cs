@@ -98,7 +98,8 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, context.RequestAborted).ConfigureAwait(false))
+        // Kestrel times these writes itself (KestrelServerLimits.MinResponseDataRate): no deadline of ours.
+        if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, deadline: null, context.RequestAborted).ConfigureAwait(false))
         {
             context.Abort();
         }

@@ -18,21 +18,27 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     /// <summary>The ALPN protocol id of every TLS door (§3 problem 9).</summary>
     public static readonly SslApplicationProtocol Alpn = new("tern/1"u8.ToArray());
 
+    // The application error codes of the door's stream resets and connection closes.
+    private const long StreamErrorCode = 0x0101;
+    private const long CloseErrorCode = 0x0100;
+
     private readonly TransitStore _store;
     private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
     private readonly FetchServerOptions _options;
+    private readonly ConnectionLimiter _limiter;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private QuicListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public QuicFetchDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
+    public QuicFetchDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionLimiter limiter, ILogger logger)
     {
         _store = store;
         _reader = reader;
         _coverage = coverage;
         _options = options;
+        _limiter = limiter;
         _logger = logger;
     }
 
@@ -50,8 +56,8 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
 
         var connectionOptions = new QuicServerConnectionOptions
         {
-            DefaultStreamErrorCode = 0x0101,
-            DefaultCloseErrorCode = 0x0100,
+            DefaultStreamErrorCode = StreamErrorCode,
+            DefaultCloseErrorCode = CloseErrorCode,
             MaxInboundBidirectionalStreams = _options.MaxStreamsPerConnection,
             MaxInboundUnidirectionalStreams = 0,
             ServerAuthenticationOptions = new SslServerAuthenticationOptions
@@ -98,15 +104,38 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
                 continue;
             }
 
-            _ = ServeConnectionAsync(connection, cancellationToken);
+            // The caps count QUIC connections with the TCP doors'. QuicListener hands a connection over only once its
+            // handshake is done, so a refused one has cost that much; it is closed at once all the same.
+            if (!_limiter.TryAcquire(connection.RemoteEndPoint, out var source))
+            {
+                _ = RefuseAsync(connection);
+                continue;
+            }
+
+            _ = ServeConnectionAsync(connection, source, cancellationToken);
         }
     }
 
-    private async Task ServeConnectionAsync(QuicConnection connection, CancellationToken cancellationToken)
+    private static async Task RefuseAsync(QuicConnection connection)
     {
         await using (connection.ConfigureAwait(false))
         {
             try
+            {
+                await connection.CloseAsync(CloseErrorCode).ConfigureAwait(false);
+            }
+            catch (QuicException)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    private async Task ServeConnectionAsync(QuicConnection connection, UInt128 source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (connection.ConfigureAwait(false))
             {
                 while (true)
                 {
@@ -114,10 +143,14 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
                     _ = new QuicFetchStream(stream, _store, _reader, _coverage, _options, _logger).RunAsync(cancellationToken);
                 }
             }
-            catch (Exception ex) when (ex is QuicException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The client closed the connection, or the door is stopping.
-            }
+        }
+        catch (Exception ex) when (ex is QuicException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client closed the connection, or the door is stopping.
+        }
+        finally
+        {
+            _limiter.Release(source);
         }
     }
 

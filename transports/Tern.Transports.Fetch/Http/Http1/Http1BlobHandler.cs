@@ -46,7 +46,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
     }
 
     /// <summary>Answers one request; completes synchronously when the blob's index record and bytes are in memory.</summary>
-    public async ValueTask<Http1Outcome> AnswerAsync(PipeWriter output, Http1Work work, CancellationToken cancellationToken)
+    public async ValueTask<Http1Outcome> AnswerAsync(PipeWriter output, Http1Work work, ConnectionDeadlines.Deadline deadline, CancellationToken cancellationToken)
     {
         var keep = work.KeepAlive ? Http1Outcome.KeepAlive : Http1Outcome.Close;
         if (work.Method == Http1Method.Other)
@@ -78,7 +78,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             return keep;
         }
 
-        var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, cancellationToken).ConfigureAwait(false);
+        var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, deadline, cancellationToken).ConfigureAwait(false);
         return written ? keep : Http1Outcome.Abort;
     }
 

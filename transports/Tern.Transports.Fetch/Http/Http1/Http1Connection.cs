@@ -76,7 +76,7 @@ internal sealed class Http1Connection
                         break;
                     }
 
-                    var answer = _door.AnswerAsync(output, work, cancellation);
+                    var answer = _door.AnswerAsync(output, work, _deadline, cancellation);
                     var outcome = answer.IsCompletedSuccessfully ? answer.Result : await answer.ConfigureAwait(false);
                     if (outcome == Http1Outcome.Abort)
                     {
@@ -88,7 +88,7 @@ internal sealed class Http1Connection
                     unflushed = true;
                     if (output.UnflushedBytes >= FlushThreshold)
                     {
-                        await output.FlushAsync(cancellation).ConfigureAwait(false);
+                        await _deadline.FlushAsync(output, cancellation).ConfigureAwait(false);
                         unflushed = false;
                     }
                 }
@@ -98,8 +98,9 @@ internal sealed class Http1Connection
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (unflushed)
                 {
-                    // Responses are not timed: a slow link may take long to drain a large body.
-                    var flush = await output.FlushAsync(cancellation).ConfigureAwait(false);
+                    // A response has no deadline of its own (a slow link may take long to drain a large body), only the
+                    // minimum data rate while a write waits for the socket.
+                    var flush = await _deadline.FlushAsync(output, cancellation).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
                         return;
