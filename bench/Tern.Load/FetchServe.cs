@@ -65,6 +65,10 @@ internal static class FetchServe
         var serverOptions = new FetchServerOptions
         {
             InlineScheduling = Environment.GetEnvironmentVariable("TERN_FETCH_INLINE") == "1",
+
+            // Every load generator here connects from 127.0.0.1 (wrk with FETCH_CONNECTIONS, 64 by default, h2load, curl),
+            // and a run may open its connections while the last run's are still closing: only the total cap applies.
+            MaxConnectionsPerSource = 4096,
         };
         serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, httpPort), tls: false)
         {

@@ -126,7 +126,8 @@ internal sealed class ConnectionDeadlines : IDisposable
             // Kestrel's rule for its own writes: a write may take max(grace, bytes / rate) from now, and writes add up,
             // so a client keeping up with the rate through a large buffer is never cut.
             var now = Environment.TickCount64;
-            var atRate = (long)(output.UnflushedBytes * 1000 / rate.BytesPerSecond);
+            var bytes = output.CanGetUnflushedBytes ? output.UnflushedBytes : 0;
+            var atRate = (long)(bytes * 1000 / rate.BytesPerSecond);
             _writesDue = Math.Max(now + Math.Max((long)rate.GracePeriod.TotalMilliseconds, atRate), _writesDue + atRate);
             Volatile.Write(ref WriteDueMilliseconds, _writesDue);
             var flush = output.FlushAsync(cancellationToken);
