@@ -17,17 +17,17 @@ namespace Tern.Fetch.Tests;
 /// </summary>
 public sealed class StalledReaderTests
 {
-    // Far more than a stalled connection can hold: the server's output pipe (1 MiB) and the kernel's socket buffers of
-    // a reader with a 64 KiB receive buffer that never reads.
+    // Far more than a stalled connection can hold: the server's output pipe (64 KiB here) and the kernel's socket
+    // buffers of a reader with a 64 KiB receive buffer that never reads (3–4 MB on loopback, measured).
     private const int BlobSize = 8_000_000;
 
-    // 2 MB/s, 1.5 s of grace (Kestrel takes no less than a second). A stalled reader is due once the grace period and
-    // what it was sent before stalling (about 1–2 MB, so another 0.5–1 s) have passed; the sweep (Tern's doors) and
-    // Kestrel's heartbeat look once a second.
-    private static readonly MinDataRate Rate = new(2_000_000, TimeSpan.FromSeconds(1.5));
+    // 4 MB/s, 1.5 s of grace (Kestrel takes no less than a second). A stalled reader is due once the grace period and
+    // the time for what the buffers took before it stalled have passed (another 0.5–1 s); the sweep (Tern's doors) and
+    // Kestrel's heartbeat look once a second. Cut after 2.5–4.1 s on this machine under a load average of 35.
+    private static readonly MinDataRate Rate = new(4_000_000, TimeSpan.FromSeconds(1.5));
 
     // Grace + buffered bytes at the rate + one sweep + slack.
-    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(6);
 
     public enum Door
     {
@@ -42,7 +42,11 @@ public sealed class StalledReaderTests
     [InlineData(Door.Framed)]
     public async Task A_reader_that_never_reads_is_cut_and_a_normal_reader_gets_the_blob(Door door)
     {
-        await using var f = await FetchFixture.StartAsync(o => o.MinResponseDataRate = Rate);
+        await using var f = await FetchFixture.StartAsync(o =>
+        {
+            o.MinResponseDataRate = Rate;
+            o.MaxConnectionOutputBuffer = 64 * 1024;
+        });
         var content = FetchFixture.Bytes(BlobSize, 31);
         var (cap, _) = await f.SubmitAsync(content);
 
@@ -54,8 +58,13 @@ public sealed class StalledReaderTests
         // Meanwhile a normal reader of the same blob, on another connection, under the same rate.
         Assert.Equal(content, await FetchNormallyAsync(f, door, cap));
 
-        // Not one byte read until the stall has lasted long enough to be cut; then read what the connection still gives.
-        await Task.Delay(Stall - stalledAt.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+        // Not one byte read until the stall has lasted long enough to be cut (Tern's doors say when they cut it; Kestrel's
+        // door is given the whole time); then read what the connection still gives.
+        while (stalledAt.Elapsed < Stall && f.Server.Connections.TooSlow == 0)
+        {
+            await Task.Delay(50);
+        }
+
         var received = await ReadUntilClosedAsync(stalled);
 
         Assert.True(received < BlobSize, $"the stalled connection was not cut within {Stall.TotalSeconds} s: it still delivered {received} bytes");
