@@ -70,21 +70,21 @@ internal sealed class ConnectionDeadlines : IDisposable
     {
         // This client is not taking what it was sent: no grace for the bytes already queued. A zero linger makes the
         // close a reset, so the kernel frees the send queue now instead of probing a closed window for minutes.
+        _counters.CutTooSlow();
+        FetchLog.ResponseTooSlow(_logger, connection.ConnectionId);
         try
         {
             if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
             {
                 socket.LingerState = new LingerOption(true, 0);
             }
+
+            connection.Abort(new ConnectionAbortedException("The client took the response below the minimum data rate."));
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Closing already.
+            // Closing already; nothing may escape the sweep's timer callback.
         }
-
-        _counters.CutTooSlow();
-        FetchLog.ResponseTooSlow(_logger, connection.ConnectionId);
-        connection.Abort(new ConnectionAbortedException("The client took the response below the minimum data rate."));
     }
 
     /// <summary>One connection's deadlines, in <see cref="Environment.TickCount64"/> milliseconds; 0 when none is armed.</summary>
