@@ -12,6 +12,6 @@ internal interface IDatagramReceiver : IDisposable
     /// <summary>The payload of datagram <paramref name="index"/> of the last batch.</summary>
     ReadOnlySpan<byte> Datagram(int index);
 
-    /// <summary>A hash of the source address (IP only: a flood from many ports of one host is one source).</summary>
+    /// <summary>The source's hash (<see cref="Tern.Engine.Ingest.SourcePrefix"/>: an IPv4 address or an IPv6 /64, ports aside).</summary>
     int SourceHash(int index);
 }

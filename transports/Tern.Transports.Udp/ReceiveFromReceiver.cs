@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Tern.Engine.Ingest;
 
 namespace Tern.Transports.Udp;
 
@@ -40,8 +41,8 @@ internal sealed class ReceiveFromReceiver : IDatagramReceiver
     {
         var bytes = _address.Buffer.Span;
         return _socket.AddressFamily == AddressFamily.InterNetworkV6
-            ? HashCode.Combine(BitConverter.ToUInt64(bytes[8..]), BitConverter.ToUInt64(bytes[16..]))
-            : HashCode.Combine(BitConverter.ToUInt32(bytes[4..]));
+            ? SourcePrefix.OfIPv6(bytes.Slice(8, 16))
+            : SourcePrefix.OfIPv4(bytes.Slice(4, 4));
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Tern.Engine.Ingest;
 
 namespace Tern.Transports.Udp;
 
@@ -72,9 +73,9 @@ internal sealed unsafe class RecvMmsgReceiver : IDatagramReceiver
     {
         var address = new ReadOnlySpan<byte>(_addresses + (index * AddressSize), AddressSize);
         var family = BinaryPrimitives.ReadUInt16LittleEndian(address);
-        return family == 10 // AF_INET6: the 16 address bytes at offset 8
-            ? HashCode.Combine(BinaryPrimitives.ReadUInt64LittleEndian(address[8..]), BinaryPrimitives.ReadUInt64LittleEndian(address[16..]))
-            : HashCode.Combine(BinaryPrimitives.ReadUInt32LittleEndian(address[4..]));
+        return family == 10 // AF_INET6: the 16 address bytes at offset 8; AF_INET: 4 at offset 4
+            ? SourcePrefix.OfIPv6(address.Slice(8, 16))
+            : SourcePrefix.OfIPv4(address.Slice(4, 4));
     }
 
     public void Dispose()
