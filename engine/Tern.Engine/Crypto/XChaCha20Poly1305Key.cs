@@ -49,6 +49,13 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
         key.CopyTo(state[KeyOffset..]);
     }
 
+    /// <summary>The 32-byte key a state was set with.</summary>
+    internal static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> state)
+    {
+        Sodium.CheckLength(state.Length, StateSize, nameof(state));
+        return state.Slice(KeyOffset, XChaCha20Poly1305.KeySize);
+    }
+
     /// <summary>Seals with the key of a state set by <see cref="SetKey"/>.</summary>
     internal static void Seal(Span<byte> state, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
     {

@@ -28,6 +28,15 @@ public sealed class IngestCounters
     /// <summary>Key agreements performed for new sender keys.</summary>
     public long ColdKeysDerived { get; internal set; }
 
+    /// <summary>New sender keys that opened a datagram and entered the verified cache (derived, or taken off probation).</summary>
+    public long ColdKeysVerified { get; internal set; }
+
+    /// <summary><c>cold_key_budget</c> drops because the source was blocked after a failure or had spent its own budget.</summary>
+    public long ColdKeysRefusedBySource { get; internal set; }
+
+    /// <summary><c>cold_key_budget</c> drops because the global budget (or its retry share) was spent.</summary>
+    public long ColdKeysRefusedGlobally { get; internal set; }
+
     /// <summary>Drops for <paramref name="reason"/> (datagrams for datagram-level reasons, records for record-level ones).</summary>
     public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
 

@@ -7,7 +7,7 @@ namespace Tern.Engine.Ingest;
 
 /// <summary>
 /// Everything a receiver does with one datagram (docs/PROTOCOL.md §4.4), transport-free: rate limit by
-/// source, find or derive the sender's receive key within the cold-key budget, open, apply the time rules,
+/// source, find or derive the sender's receive key within the cold-key budgets, open, apply the time rules,
 /// the pull preference and the sink. Never answers, never throws on input; every drop is counted by reason.
 /// One instance per receive loop: it owns its caches and scratch buffers, so the per-packet path
 /// allocates nothing and takes no lock.
@@ -19,41 +19,52 @@ namespace Tern.Engine.Ingest;
 /// insert is bound by cache misses in indexes of hundreds of MiB; issued back to back for a batch they overlap,
 /// one after another they do not.
 /// </remarks>
-public sealed class NotificationIngest
+public sealed partial class NotificationIngest
 {
     private readonly DomainKeySet _keys;
     private readonly INotificationSink _sink;
     private readonly IPullPreferences _preferences;
-    private readonly PeerKeyCache _peerKeys;
     private readonly TokenBucketTable _sourceRate;
-    private readonly TokenBucketTable _coldKeysPerSource;
-    private readonly TokenBucketTable _coldKeys;
     private readonly TimeSpan _maxTransit;
     private readonly byte[] _plaintexts = new byte[MaxStaged * NotificationLimits.MaxBodySize];
     private readonly byte[] _stagedSenderKeys = new byte[MaxStaged * NotificationKey.Size];
     private readonly StagedBody[] _staged = new StagedBody[MaxStaged];
-    private readonly byte[] _derived = new byte[NotificationKey.Size];
     private readonly FetchCapability[] _stagedCapabilities = new FetchCapability[MaxStaged * NotificationLimits.MaxRecords];
     private readonly RecipientHash[] _stagedRecipients = new RecipientHash[MaxStaged * NotificationLimits.MaxRecords];
     private int _stagedCount;
     private int _stagedRecords;
 
-    /// <summary>Creates an ingest for the domain owning <paramref name="keys"/>.</summary>
-    public NotificationIngest(DomainKeySet keys, INotificationSink sink, IPullPreferences preferences, IngestOptions options)
+    /// <summary>
+    /// Creates an ingest for the domain owning <paramref name="keys"/>; with <paramref name="knownPeers"/> (of the same
+    /// domain), the keys of peers known from discovery are ready before their first datagram.
+    /// </summary>
+    public NotificationIngest(DomainKeySet keys, INotificationSink sink, IPullPreferences preferences, IngestOptions options, KnownPeerKeys? knownPeers = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(preferences);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (knownPeers is not null && !knownPeers.Keys.AgreementPublicKey.SequenceEqual(keys.AgreementPublicKey))
+        {
+            throw new ArgumentException("The known peers' keys are derived for another domain key.", nameof(knownPeers));
+        }
+
         _keys = keys;
         _sink = sink;
         _preferences = preferences;
-        _peerKeys = new PeerKeyCache(options.PeerKeyCacheCapacity);
         _sourceRate = new TokenBucketTable(options.SourceTableSlots, options.DatagramsPerSecondPerSource, options.DatagramBurstPerSource);
-        _coldKeysPerSource = new TokenBucketTable(options.SourceTableSlots, options.ColdKeysPerSecondPerSource, Math.Max(1, options.ColdKeysPerSecondPerSource));
-        _coldKeys = new TokenBucketTable(1, options.ColdKeysPerSecond, Math.Max(1, options.ColdKeysPerSecond));
         _maxTransit = options.MaxTransit;
+        _verified = new PeerKeyCache(options.PeerKeyCacheCapacity);
+        _probation = new PeerKeyCache(options.ProbationCapacity);
+        _knownPeers = knownPeers;
+        _known = knownPeers is null ? null : new PeerKeyCache(knownPeers.Capacity);
+        _coldKeySources = new ColdKeySources(options.SourceTableSlots, options.ColdKeysPerSecondPerSource, Math.Max(1, options.ColdKeysPerSecondPerSource),
+            options.ColdKeyFailurePenalty, options.MaxColdKeyFailurePenalty);
+        var retries = options.ColdKeysPerSecond * options.ColdKeyRetryShare;
+        var fresh = options.ColdKeysPerSecond - retries;
+        _coldKeys = new TokenBucketTable(1, fresh, Math.Max(1, fresh));
+        _coldKeyRetries = new TokenBucketTable(1, retries, Math.Max(1, retries));
     }
 
     /// <summary>Most datagrams staged before a flush: one receive batch (<c>recvmmsg</c> takes 64).</summary>
@@ -85,6 +96,11 @@ public sealed class NotificationIngest
             Flush(nowMs);
         }
 
+        if (_stagedCount == 0)
+        {
+            LearnKnownPeers();
+        }
+
         var reason = DatagramHeader.TryRead(datagram, out var header);
         if (reason == DropReason.None && !_sourceRate.TryTake(sourceHash, nowMs))
         {
@@ -93,11 +109,17 @@ public sealed class NotificationIngest
 
         if (reason == DropReason.None)
         {
-            reason = ReceiveKey(header.SenderKey, sourceHash, nowMs, out var key);
+            reason = ReceiveKey(header.SenderKey, sourceHash, nowMs, out var key, out var origin);
             if (reason == DropReason.None)
             {
                 var slot = _stagedCount;
                 reason = DatagramBody.TryOpenWithKeyState(header, key, _plaintexts.AsSpan(slot * NotificationLimits.MaxBodySize, NotificationLimits.MaxBodySize), out var body);
+                if (origin != KeyOrigin.Cached)
+                {
+                    // The tag is what a forger cannot make: only a key it verified enters the cache (§4.4).
+                    Settle(origin, header.SenderKey, authentic: reason != DropReason.Undecryptable, nowMs);
+                }
+
                 if (reason == DropReason.None)
                 {
                     reason = NotificationClock.CheckSentAt(body.SentAtMs, nowMs);
@@ -151,29 +173,6 @@ public sealed class NotificationIngest
             _stagedCapabilities[_stagedRecords] = record.Capability;
             _stagedRecipients[_stagedRecords++] = record.RecipientHash;
         }
-    }
-
-    private DropReason ReceiveKey(ReadOnlySpan<byte> senderKey, int sourceHash, long nowMs, out Span<byte> key)
-    {
-        if (_peerKeys.TryGet(senderKey, out key))
-        {
-            return DropReason.None;
-        }
-
-        // A new key costs one X25519: spend it only within the per-source and global budgets.
-        if (!_coldKeysPerSource.TryTake(sourceHash, nowMs) || !_coldKeys.TryTake(0, nowMs))
-        {
-            return DropReason.ColdKeyBudget;
-        }
-
-        Counters.ColdKeysDerived++;
-        if (!NotificationKey.TryDeriveReceiving(_keys, senderKey, _derived))
-        {
-            return DropReason.Undecryptable;
-        }
-
-        key = _peerKeys.Add(senderKey, _derived);
-        return DropReason.None;
     }
 
     private void Deliver(in DatagramBody body, ReadOnlySpan<byte> senderKey, long nowMs)

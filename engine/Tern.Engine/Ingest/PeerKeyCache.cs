@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Security.Cryptography;
 using Tern.Engine.Crypto;
 
 namespace Tern.Engine.Ingest;
@@ -10,6 +11,11 @@ namespace Tern.Engine.Ingest;
 /// second-chance eviction. Each slot holds the key as an <see cref="XChaCha20Poly1305Key"/> state, which keeps the
 /// subkey of the sender's nonce prefix. Lookups and inserts allocate nothing. Not thread-safe: one per ingest loop.
 /// </summary>
+/// <remarks>
+/// An entry is evicted only by another insert into the same table, so the ingest keeps one table per kind of key
+/// (verified, known from discovery, on probation; docs/ARCHITECTURE.md §3.6): what may enter one cannot push out
+/// what another holds.
+/// </remarks>
 internal sealed class PeerKeyCache
 {
     private const int Probe = 8;
@@ -102,6 +108,27 @@ internal sealed class PeerKeyCache
         var stored = KeyState(slot);
         XChaCha20Poly1305Key.SetKey(stored, receiveKey);
         return stored;
+    }
+
+    /// <summary>Removes <paramref name="senderKey"/>'s entry, copying its receive key to <paramref name="receiveKey"/> first; false when absent.</summary>
+    public bool TryTake(ReadOnlySpan<byte> senderKey, Span<byte> receiveKey)
+    {
+        var start = Slot(senderKey);
+        for (var i = 0; i < Probe; i++)
+        {
+            var slot = (start + i) & _mask;
+            if (_used[slot] && SenderKey(slot).SequenceEqual(senderKey))
+            {
+                XChaCha20Poly1305Key.KeyOf(KeyState(slot)).CopyTo(receiveKey);
+                CryptographicOperations.ZeroMemory(KeyState(slot));
+                _used[slot] = false;
+                _referenced[slot] = false;
+                Count--;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Span<byte> KeyState(int slot) => _keyStates.AsSpan(slot * XChaCha20Poly1305Key.StateSize, XChaCha20Poly1305Key.StateSize);

@@ -60,6 +60,8 @@ public sealed class HostileReceiverTests
             await Hostile(RandomBytes(random, 1300), DropReason.TooLong);
         }
 
+        // Well-typed junk: the first unknown key costs a key agreement and does not open, after which its source (the
+        // attacker's address) gets no new key for the failure penalty: every later unknown key is cold_key_budget.
         await Valid();
         for (var i = 0; i < 4; i++)
         {
@@ -73,7 +75,7 @@ public sealed class HostileReceiverTests
             junk = RandomBytes(random, 400);
             junk[0] = 1;
             junk[1] = 1;
-            await Hostile(junk, DropReason.Undecryptable);
+            await Hostile(junk, i == 0 ? DropReason.Undecryptable : DropReason.ColdKeyBudget);
         }
 
         // Truncated valid datagrams: below the minimum, or one byte short (the tag no longer verifies).
@@ -88,12 +90,13 @@ public sealed class HostileReceiverTests
             sent++;
         }
 
-        // Re-keyed: the header names an unknown key; forged: the header names the legitimate key, sealed by a stranger.
+        // Re-keyed: the header names an unknown key (refused: the source is still penalised); forged: the header names the
+        // legitimate key, sealed by a stranger (its cached key does not open it).
         for (var i = 0; i < 3; i++)
         {
             var rekeyed = (byte[])first.Clone();
             RandomBytes(random, 32).CopyTo(rekeyed, 2);
-            await Hostile(rekeyed, DropReason.Undecryptable);
+            await Hostile(rekeyed, DropReason.ColdKeyBudget);
         }
 
         using (var stranger = DomainKeySet.Generate("mallory.example"))
