@@ -16,7 +16,8 @@ namespace Tern.Cli.Demo;
 /// <summary>
 /// One domain's engine, composed as the node host will compose it, on loopback: keys on disk (0600); the sending side
 /// (transit store, delivery scheduler, sendmmsg transport, framed and HTTP fetch doors); the receiving side (UDP
-/// notification port, ingest, pending table, immediate pull queue, pull worker, message store).
+/// notification port, ingest, pending table, immediate pull queue, pull worker, message store), the peers it notifies or
+/// pulls from taught to the ingest as known peers.
 /// </summary>
 internal sealed class DemoDomain : IAsyncDisposable
 {
@@ -43,6 +44,9 @@ internal sealed class DemoDomain : IAsyncDisposable
     public DeliveryScheduler Scheduler { get; private set; } = null!;
 
     public StaticPeerResolver Peers { get; } = new();
+
+    /// <summary>Receive keys derived in advance for the domains this one notifies or pulls from.</summary>
+    public KnownPeerKeys KnownPeers { get; private set; } = null!;
 
     public PullPreferenceTable Preferences { get; } = new();
 
@@ -75,6 +79,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         }
 
         var node = new DemoDomain(domain, directory, DomainKeySet.Load(Path.Combine(directory, "keys")));
+        node.KnownPeers = new KnownPeerKeys(node.Keys, capacity: 64);
         node.Store = await TransitStore.OpenAsync(TransitStoreOptions.Small(directory));
         node._owned.Add(node.Store);
 
@@ -88,7 +93,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         node.Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
         node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
         node._transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
-        node.Scheduler = new DeliveryScheduler(node.Store, node.Keys, node.Peers, node._transport, new DeliverySchedulerOptions
+        node.Scheduler = new DeliveryScheduler(node.Store, node.Keys, new KnownPeerResolver(node.Peers, node.KnownPeers), node._transport, new DeliverySchedulerOptions
         {
             FetchHints = [node.FramedUri],
             InitialRetransmitInterval = timing.InitialRetransmit,
@@ -107,12 +112,12 @@ internal sealed class DemoDomain : IAsyncDisposable
     {
         var sources = new FetchSourceFactory(http, allowPlainTextOnLoopback: true);
         _owned.Add(sources);
-        Puller = new PullWorker(Pending, Messages, descriptors, sources, new PullWorkerOptions { MaxConcurrentPulls = 2 });
+        Puller = new PullWorker(Pending, Messages, new KnownPeerDescriptorResolver(descriptors, KnownPeers), sources, new PullWorkerOptions { MaxConcurrentPulls = 2 });
         Puller.Start();
         PullQueue = new ImmediatePullQueue(Pending, Puller);
         PullQueue.Start();
         Sink = new PendingTableSink(Pending, PullQueue);
-        var ingest = new NotificationIngest(Keys, Sink, Preferences, new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
+        var ingest = new NotificationIngest(Keys, Sink, Preferences, new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 }, KnownPeers);
         Listener = new UdpNotificationListener(
             new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = 1 << 20 },
             ingest);
@@ -140,6 +145,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         }
 
         Pending.Dispose();
+        KnownPeers.Dispose();
         Keys.Dispose();
     }
 }
