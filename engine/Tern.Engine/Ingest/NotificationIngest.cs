@@ -74,7 +74,7 @@ public sealed partial class NotificationIngest
     public IngestCounters Counters { get; } = new();
 
     /// <summary>
-    /// Processes one datagram from the source whose address hashes to <paramref name="sourceHash"/>: <see cref="Stage"/>
+    /// Processes one datagram from the source <paramref name="sourceHash"/> (a <see cref="SourcePrefix"/> hash): <see cref="Stage"/>
     /// and <see cref="Flush"/>. Returns the datagram-level outcome (record-level drops are counted, not returned).
     /// </summary>
     public DropReason Process(ReadOnlySpan<byte> datagram, int sourceHash, long nowMs)
