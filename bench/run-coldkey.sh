@@ -53,6 +53,7 @@ run() {
 }
 
 rows=()
+agreements=()
 declare -A cpu new_pct est_lost
 for round in $(seq "$rounds"); do
   for scenario in "ipv4 ipv4-10k" "ipv6 ipv6-64"; do
@@ -63,6 +64,7 @@ for round in $(seq "$rounds"); do
       r=${line%%|*}; s=${line#*|}
       new_sent=$(field new "$s"); est_sent=$(field established "$s")
       new_filed=$(field new "$r"); est_filed=$(field established "$r")
+      agreements+=("$(field agreement_us "$r")")
       cpu[$mode-$side]+="$(field cpu_us_per_forged "$r") "
       new_pct[$mode-$side]+="$(pct "$new_filed" "$new_sent") "
       est_lost[$mode-$side]+="$((est_sent - est_filed)) "
@@ -81,6 +83,7 @@ done
   echo "  an established peer heard once before the flood, then every 4 s; a new peer from 1 s in, every 250 ms, 60 datagrams; the engine's defaults but a $cache-entry key cache;"
   echo "  receiver (\`Tern.ColdKeyBench receive\`, UdpNotificationListener + NotificationIngest) on core 0, sender (\`flood\`, sendmmsg with the source in IP_PKTINFO) on core 1; base and head alternate"
   echo "- CPU per forged datagram: the receive thread's CPU (user + system, /proc schedstat, from its first datagram to the end) over the datagrams it did not file"
+  echo "- one key agreement (X25519 + BLAKE2b, what a new sender key costs), CPU measured by each receiver before its run: median $(ab_median "${agreements[@]}") µs (${agreements[*]})"
   echo
   echo "| scenario | base: new peer filed % | head: new peer filed % | base: established peer lost | head: established peer lost | base: CPU µs/forged | head: CPU µs/forged | head / base CPU |"
   echo "|---|---|---|---|---|---|---|---|"
