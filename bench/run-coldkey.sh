@@ -10,7 +10,7 @@
 #   bench/run-coldkey.sh [base-rev] [rounds] [forged per second] [seconds] [key cache]      (after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=${1:-65202d3}
+base=${1:-667b063}
 rounds=${2:-1}
 rate=${3:-200000}
 seconds=${4:-20}

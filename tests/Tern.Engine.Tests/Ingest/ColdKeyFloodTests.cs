@@ -128,9 +128,7 @@ public sealed class ColdKeyFloodTests(ITestOutputHelper output) : IDisposable
             return DropReason.None;
         }
 
-        public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
-        {
-        }
+        public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs) => false;
 
         public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain) => PullPreference.WhenRequested;
     }
