@@ -1,5 +1,6 @@
 using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Pull;
 using Tern.Engine.Tests.Transit;
 
@@ -137,10 +138,5 @@ public sealed class MessageStoreTests : IDisposable
         return bytes;
     }
 
-    private static Bytes32 Blake(byte[] payload)
-    {
-        var hash = new byte[Bytes32.Size];
-        Blake2b.Hash(payload, hash);
-        return new Bytes32(hash);
-    }
+    private static Bytes32 Blake(byte[] payload) => PayloadTree.Hash(payload);
 }
