@@ -160,7 +160,7 @@ public sealed class FrameReaderTests
 
     [Theory]
     [InlineData(0x00)]
-    [InlineData(0x0A)]
+    [InlineData(0x0B)]
     [InlineData(0x10)] // reserved for gateway custody transfer: unknown to v1
     [InlineData(0x1F)]
     [InlineData(0xFF)]
@@ -227,11 +227,12 @@ public sealed class FrameReaderTests
     [InlineData(FrameType.Data, 0x80)]
     [InlineData(FrameType.Data, (byte)FrameFlags.Head)]
     [InlineData(FrameType.Meta, (byte)FrameFlags.Head)]
-    [InlineData(FrameType.Fetch, 0x04)]
+    [InlineData(FrameType.Fetch, 0x08)]
+    [InlineData(FrameType.Proof, (byte)FrameFlags.Proof)]
     [InlineData(FrameType.Ping, (byte)FrameFlags.Head)]
     public void Undefined_flags_are_refused(FrameType type, byte flags)
     {
-        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data ? 1u : 0u;
+        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Proof ? 1u : 0u;
         Assert.Equal(FrameError.BadFlags, ParseError(FrameReader.Default, Header(ValidLength(type), stream, type, flags)));
     }
 
@@ -326,6 +327,7 @@ public sealed class FrameReaderTests
         FrameType.Fetch => FetchRequest.Size,
         FrameType.Meta or FrameType.GoAway or FrameType.Descriptor => 1,
         FrameType.Ping or FrameType.Pong => 8,
+        FrameType.Proof => 32,
         _ => 0,
     };
 
