@@ -23,11 +23,39 @@ public static class PayloadProof
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(output);
         var length = checked((int)(HashCount(nodes.Count, first, count) * Bytes32.Size));
-        var span = output.GetSpan(length);
-        var at = 0;
-        Emit(nodes, 0, nodes.Count, first, first + count, span, ref at);
+        Write(nodes, first, count, output.GetSpan(length));
         output.Advance(length);
         return length;
+    }
+
+    /// <summary>Writes the proof into <paramref name="output"/>, which must hold <see cref="HashCount"/> × 32 bytes; returns its length.</summary>
+    public static int Write(PayloadTreeNodes nodes, long first, long count, Span<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var length = checked((int)(HashCount(nodes.Count, first, count) * Bytes32.Size));
+        if (output.Length < length)
+        {
+            throw new ArgumentException($"The proof needs {length} bytes.", nameof(output));
+        }
+
+        var at = 0;
+        Emit(nodes, 0, nodes.Count, first, first + count, output, ref at);
+        return length;
+    }
+
+    /// <summary>
+    /// The chunks whose proof covers bytes [<paramref name="start"/>, <paramref name="end"/>) of a payload: every chunk the
+    /// range touches, from the one holding <paramref name="start"/>. An empty range touches none.
+    /// </summary>
+    public static (long First, long Count) ChunksOf(long start, long end)
+    {
+        if (end <= start)
+        {
+            return (start >> PayloadTree.ChunkShift, 0);
+        }
+
+        var first = start >> PayloadTree.ChunkShift;
+        return (first, ((end - 1) >> PayloadTree.ChunkShift) + 1 - first);
     }
 
     /// <summary>
