@@ -130,4 +130,42 @@ public sealed partial class TransitStore
             }
         }
     }
+
+    /// <summary>
+    /// Writes the payload tree's leaves (32 bytes each) as entries of up to a chunk, and when there are several, a root
+    /// entry listing their addresses, as the chunk map is written. Returns the address of the entry (or root).
+    /// </summary>
+    private async Task<long> WriteLeavesAsync(FasterLog log, Bytes32[] leaves, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var perEntry = _options.ChunkSize / Bytes32.Size;
+        if (leaves.Length <= perEntry)
+        {
+            return await log.EnqueueAsync(EncodeLeaves(leaves, buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        var entries = (leaves.Length + perEntry - 1) / perEntry;
+        if (entries > _options.ChunkSize / sizeof(long))
+        {
+            throw new ArgumentException($"The blob has {leaves.Length} payload-tree leaves, more than ChunkSize ({_options.ChunkSize}) allows.");
+        }
+
+        var roots = new long[entries];
+        for (var i = 0; i < entries; i++)
+        {
+            var slice = leaves.AsSpan(i * perEntry, Math.Min(perEntry, leaves.Length - (i * perEntry)));
+            roots[i] = await log.EnqueueAsync(EncodeLeaves(slice, buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await log.EnqueueAsync(EncodeAddresses(roots, buffer), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReadOnlyMemory<byte> EncodeLeaves(ReadOnlySpan<Bytes32> leaves, byte[] buffer)
+    {
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            leaves[i].CopyTo(buffer.AsSpan(i * Bytes32.Size));
+        }
+
+        return buffer.AsMemory(0, leaves.Length * Bytes32.Size);
+    }
 }
