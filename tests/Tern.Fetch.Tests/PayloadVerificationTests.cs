@@ -106,8 +106,8 @@ public sealed class PayloadVerificationTests
         Assert.Equal(PullOutcome.Stored, result.Outcome);
         Assert.Equal(content, p.Stored(hash, reference.Capability));
 
-        // The bad source's bytes stopped within one data frame (64 KiB) of the end of chunk k, not at the end of the blob.
-        Assert.InRange(tampering!.Reached, (k + 1L) * C, ((k + 1L) * C) + (64 * 1024));
+        // The bad source's last write was the one that completed chunk k: refused there, not at the end of the blob.
+        Assert.True(tampering!.LastWriteStart < (k + 1L) * C && tampering.Reached >= (k + 1L) * C, $"last write {tampering.LastWriteStart}–{tampering.Reached}");
         Assert.Equal([0L], tampering.Offsets);
 
         // The next source was asked only for what had not verified: from chunk k on.

@@ -19,6 +19,9 @@ public sealed class TamperingSource(IFetchSource inner, long corruptAt) : IFetch
     /// <summary>The blob offset up to which bytes were handed to the destination.</summary>
     public long Reached { get; private set; }
 
+    /// <summary>Where the last write handed to the destination started.</summary>
+    public long LastWriteStart { get; private set; }
+
     public Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset, PayloadVerifier? verifier, CancellationToken cancellationToken)
     {
         Offsets.Add(offset);
@@ -76,6 +79,7 @@ public sealed class TamperingSource(IFetchSource inner, long corruptAt) : IFetch
                 copy[owner.CorruptAt - _at] ^= 0x40;
             }
 
+            owner.LastWriteStart = _at;
             _at += copy.Length;
             owner.Reached = _at;
             await destination.WriteAsync(copy, cancellationToken);

@@ -188,9 +188,13 @@ public sealed class FrameReaderTests
     [InlineData(FrameType.Ping, 7)]
     [InlineData(FrameType.Ping, 9)]
     [InlineData(FrameType.Pong, 0)]
+    [InlineData(FrameType.Proof, 0)]
+    [InlineData(FrameType.Proof, 31)]
+    [InlineData(FrameType.Proof, 33)]
+    [InlineData(FrameType.Proof, FrameLimits.MaxProofPayloadSize + 32)]
     public void Wrong_payload_size_for_the_type_is_refused_before_the_payload_arrives(FrameType type, int length)
     {
-        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel ? 1u : 0u;
+        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel or FrameType.Proof ? 1u : 0u;
         Assert.Equal(FrameError.BadPayloadSize, ParseError(FrameReader.Default, Header((uint)length, stream, type)));
     }
 
