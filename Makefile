@@ -10,7 +10,7 @@ export DOTNET_NOLOGO := 1
 RUNTIME_PKGS := libsodium23
 BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl
 
-.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-e2e bench-coldkey vectors clean
+.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
 
 all: build
 
@@ -45,7 +45,7 @@ vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-e2e bench-coldkey
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
@@ -64,6 +64,9 @@ bench-send: bench-deps build
 
 bench-fetch: bench-deps build
 	bench/run-fetch.sh
+
+bench-fetch-verify: bench-deps build
+	bench/run-fetch-verify.sh
 
 bench-e2e: bench-deps build
 	bench/run-e2e.sh

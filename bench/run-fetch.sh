@@ -191,6 +191,9 @@ $big_rows
 Server CPU per GiB sent (utime + stime of the server process over the download): median nginx $(median "${nginx_bcpu[@]}") s,
 Tern $(median "${tern_bcpu[@]}") s. A download takes about a second, so its MB/s swing with whatever else runs on the
 two cores at that moment; the CPU per GiB is the steadier comparison.
+
+Checking ranged fetches against the payload hash (proofs, each chunk as it lands): \`perf-reports/fetch-verify.md\`
+(\`bench/run-fetch-verify.sh\`), a ranged framed fetch with and without verification and the CPU per GiB checked.
 REPORT
 echo "wrote $report"
 cat "$report"

@@ -6,14 +6,16 @@ using Tern.Load.E2e;
 //   transit-submit <dir> <seconds> <concurrency> <size>   durable submissions/s of <size>-byte blobs
 //   transit-blob <dir> <megabytes>                          write MB/s of one blob of <megabytes> MiB
 //   fasterlog-raw <dir> <megabytes>                         the same bytes through a bare FasterLog (ceiling)
-//   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (ceiling)
+//   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
+//   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
+//   fetch-verify <dir> <megabytes> <pairs>                  a ranged framed fetch without and with chunk verification; checking alone
 //   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
     return 2;
 }
 
@@ -31,6 +33,12 @@ switch (args[0])
         return 0;
     case "blake2b" when args.Length == 2:
         TransitCeilings.Blake2b(long.Parse(args[1], inv));
+        return 0;
+    case "payload-tree" when args.Length == 2:
+        TransitCeilings.PayloadTreeHash(long.Parse(args[1], inv));
+        return 0;
+    case "fetch-verify" when args.Length == 4:
+        await FetchVerifyLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
     case "fetch-serve" when args.Length is 8 or 9:
         // As a fetch-serving host does, before any socket exists (see SocketCompletions).

@@ -46,4 +46,19 @@ internal static class TransitCeilings
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={megabytes << 20} seconds={watch.Elapsed.TotalSeconds:F2} mb_per_second={megabytes / watch.Elapsed.TotalSeconds:F0}"));
     }
+
+    public static void PayloadTreeHash(long megabytes)
+    {
+        var buffer = new byte[256 * 1024];
+        new Random(3).NextBytes(buffer);
+        using var hasher = new Tern.Engine.Protocol.Payload.PayloadHasher();
+        var watch = Stopwatch.StartNew();
+        for (long i = 0; i < megabytes * 4; i++)
+        {
+            hasher.Append(buffer);
+        }
+
+        hasher.Finish();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={megabytes << 20} seconds={watch.Elapsed.TotalSeconds:F2} mb_per_second={megabytes / watch.Elapsed.TotalSeconds:F0}"));
+    }
 }

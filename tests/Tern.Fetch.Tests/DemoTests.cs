@@ -28,7 +28,7 @@ public sealed class DemoTests
 
         var text = await output;
         Assert.True(process.ExitCode == 0, $"tern demo exited {process.ExitCode}\n{text}\n{await errors}");
-        Assert.Contains("size and BLAKE2b verified, stored in bob's message store", text, StringComparison.Ordinal);
+        Assert.Contains("size and every chunk verified, stored in bob's message store", text, StringComparison.Ordinal);
         Assert.Contains("none in the", text, StringComparison.Ordinal);
         Assert.Contains("removed carol's reference on the retraction notice", text, StringComparison.Ordinal);
         Assert.EndsWith("demo: ok", text.TrimEnd(), StringComparison.Ordinal);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
 
@@ -114,12 +115,8 @@ public sealed class FetchFixture : IAsyncDisposable
         return bytes;
     }
 
-    public static Bytes32 Hash(ReadOnlySpan<byte> content)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        Blake2b.Hash(content, hash);
-        return new Bytes32(hash);
-    }
+    /// <summary>The payload hash (docs/PROTOCOL.md §4.8).</summary>
+    public static Bytes32 Hash(ReadOnlySpan<byte> content) => PayloadTree.Hash(content);
 
     /// <summary>GETs bytes <paramref name="from"/>..<paramref name="to"/> of a blob and asserts a 206.</summary>
     public static async Task<byte[]> GetRangeAsync(HttpClient client, Uri baseUri, string cap, long from, long? to)

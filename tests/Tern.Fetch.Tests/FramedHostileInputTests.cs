@@ -24,7 +24,8 @@ public sealed class FramedHostileInputTests
             // §8.2: stream frames never on stream 0, connection frames only there; reserved flag bits and head off fetch.
             { "cancel on stream 0", RawFramedConnection.Frame(0, 0, 0x04, 0), GoAwayCode.ProtocolError },
             { "descriptor request on a stream", RawFramedConnection.Frame(0, 3, 0x06, 0), GoAwayCode.ProtocolError },
-            { "reserved flag bit 2 on fetch", RawFramedConnection.Frame(FetchRequest.Size, 1, 0x01, 0x04, fetch), GoAwayCode.ProtocolError },
+            { "reserved flag bit 3 on fetch", RawFramedConnection.Frame(FetchRequest.Size, 1, 0x01, 0x08, fetch), GoAwayCode.ProtocolError },
+            { "proof on cancel", RawFramedConnection.Frame(0, 1, 0x04, 0x04), GoAwayCode.ProtocolError },
             { "head on cancel", RawFramedConnection.Frame(0, 1, 0x04, 0x02), GoAwayCode.ProtocolError },
         };
     }

@@ -1,6 +1,7 @@
 using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Vectors;
 
@@ -47,15 +48,8 @@ internal static class VectorInputs
     /// <summary>The blob the fetch frames serve and the first record and the receipt describe. Opaque bytes (ciphertext in real use).</summary>
     public static byte[] Blob => "tern/1 test vector blob: opaque ciphertext bytes\n"u8.ToArray();
 
-    public static Bytes32 BlobHash
-    {
-        get
-        {
-            Span<byte> hash = stackalloc byte[Blake2b.HashSize];
-            Blake2b.Hash(Blob, hash);
-            return new Bytes32(hash);
-        }
-    }
+    /// <summary>Its payload hash (§4.8): one chunk, so the root over its single leaf and its size.</summary>
+    public static Bytes32 BlobHash => PayloadTree.Hash(Blob);
 
     public static FetchCapability Capability1 => new(Run(0x70));
     public static FetchCapability Capability2 => new(Run(0x90));

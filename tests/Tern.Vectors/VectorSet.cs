@@ -33,6 +33,7 @@ public sealed class VectorSet
             DatagramVerdictVectors.Build(keys),
             TextFormVectors.Build(keys),
             DescriptorVerdictVectors.Build(keys),
+            PayloadTreeVectors.Build(),
         ]);
     }
 

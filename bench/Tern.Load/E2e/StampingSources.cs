@@ -17,11 +17,14 @@ internal sealed class StampingSources(IFetchSourceFactory inner, StageClock stag
     {
         public string Address => inner.Address;
 
-        public async Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset, CancellationToken cancellationToken)
+        public async Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset, PayloadVerifier? verifier, CancellationToken cancellationToken)
         {
-            var response = await inner.FetchAsync(capability, destination, offset, cancellationToken).ConfigureAwait(false);
+            var response = await inner.FetchAsync(capability, destination, offset, verifier, cancellationToken).ConfigureAwait(false);
             stages.Fetched(capability);
             return response;
         }
+
+        public Task<FetchResponse> FetchProofAsync(FetchCapability capability, PayloadVerifier verifier, long offset, CancellationToken cancellationToken)
+            => inner.FetchProofAsync(capability, verifier, offset, cancellationToken);
     }
 }

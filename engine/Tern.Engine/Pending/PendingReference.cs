@@ -49,7 +49,7 @@ public sealed class PendingReference
     /// <summary>Blob length in bytes.</summary>
     public long PayloadSize { get; }
 
-    /// <summary>BLAKE2b-256 of the blob.</summary>
+    /// <summary>The payload hash of the blob (docs/PROTOCOL.md §4.8).</summary>
     public Bytes32 PayloadHash { get; }
 
     /// <summary>Sender-asserted MIME hint; empty when none.</summary>

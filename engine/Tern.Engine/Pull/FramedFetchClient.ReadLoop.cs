@@ -59,6 +59,9 @@ public sealed partial class FramedFetchClient
             case FrameType.Data:
                 await HandleDataAsync(frame).ConfigureAwait(false);
                 break;
+            case FrameType.Proof:
+                HandleProof(frame);
+                break;
             case FrameType.GoAway:
                 var payload = frame.Payload.ToArray();
                 GoAway.TryRead(payload, out var goAway, out _);
@@ -100,10 +103,37 @@ public sealed partial class FramedFetchClient
 
         fetch.Meta = new FetchResponse(MetaStatus.Ok, meta.TotalSize, meta.PayloadHash, meta.Offset, 0);
         fetch.Expected = meta.Length;
+        if (fetch.Proof is { } proof && meta.TotalSize != proof.Verifier.Size)
+        {
+            // Another size than notified: the caller sees it in the meta; the proof, made for that size, is of no use.
+            Abandon(frame.StreamId);
+            fetch.Completion.TrySetResult(fetch.Meta);
+            return;
+        }
+
         if (frame.IsEndStream)
         {
+            if (fetch.Proof is { Count: > 0 })
+            {
+                Fail(frame.StreamId, fetch, new PayloadMismatchException(-1, "The door ended the stream without the proof it was asked for."));
+                return;
+            }
+
             Complete(frame.StreamId, fetch, fetch.Meta);
         }
+    }
+
+    /// <summary>Fails one fetch and cancels its stream; the connection and its other fetches go on.</summary>
+    private void Fail(uint streamId, PendingFetch fetch, Exception reason)
+    {
+        Abandon(streamId);
+        fetch.Fail(reason);
+    }
+
+    private void Abandon(uint streamId)
+    {
+        _pending.TryRemove(streamId, out _);
+        _ = WriteAsync(w => FrameWriter.WriteCancel(w, streamId), CancellationToken.None);
     }
 
     private async ValueTask HandleDataAsync(Frame frame)
@@ -118,9 +148,24 @@ public sealed partial class FramedFetchClient
             throw new FetchGoAwayException(GoAwayCode.ProtocolError, "data beyond the meta's range");
         }
 
-        foreach (var segment in frame.Payload)
+        if (fetch.Proof is { Accepted: false })
         {
-            await fetch.Destination.WriteAsync(segment).ConfigureAwait(false);
+            Fail(frame.StreamId, fetch, new PayloadMismatchException(-1, "The door sent data before the proof it was asked for."));
+            return;
+        }
+
+        try
+        {
+            foreach (var segment in frame.Payload)
+            {
+                await fetch.Destination.WriteAsync(segment).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is PayloadMismatchException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            // A chunk that does not match, or a destination that cannot take it: this fetch ends here, not the connection.
+            Fail(frame.StreamId, fetch, ex);
+            return;
         }
 
         fetch.Received += frame.Payload.Length;
@@ -164,6 +209,9 @@ public sealed partial class FramedFetchClient
         public long Expected { get; set; }
 
         public long Received { get; set; }
+
+        /// <summary>The proof this fetch asked for, if any.</summary>
+        public ProofState? Proof { get; init; }
 
         public TaskCompletionSource<FetchResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -127,15 +127,53 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
     /// connection fails or the stream ends short of its meta's length.
     /// </summary>
     public Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset = 0, long length = -1, CancellationToken cancellationToken = default)
+        => FetchAsync(capability, destination, offset, length, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FetchAsync(FetchCapability, Stream, long, long, CancellationToken)"/>, checked by
+    /// <paramref name="verifier"/>: the fetch stops where its leaves end, and when it holds none for
+    /// <paramref name="offset"/>'s chunk the fetch sets the <c>proof</c> flag and the proof frames that precede the data
+    /// must verify (docs/PROTOCOL.md §8.3, §4.8), or the fetch fails with <see cref="PayloadMismatchException"/>. A chunk
+    /// the destination refuses fails this fetch (and cancels its stream), not the connection.
+    /// </summary>
+    public Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset, long length, PayloadVerifier? verifier, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        return SendFetchAsync(new FetchRequest(capability, (ulong)offset, length < 0 ? FetchRequest.ToEnd : (ulong)length), destination, head: false, cancellationToken);
+        ProofState? proof = null;
+        if (verifier is not null)
+        {
+            var end = verifier.CheckableEnd(offset);
+            if (end <= offset && verifier.NeedsProofs)
+            {
+                var (first, count) = verifier.ProofWindow(offset);
+                proof = new ProofState(verifier, first, count);
+                end = Math.Min(verifier.Size, (first + count) << Protocol.Payload.PayloadTree.ChunkShift);
+            }
+
+            length = length < 0 ? Math.Max(0, end - offset) : Math.Min(length, Math.Max(0, end - offset));
+        }
+
+        return SendFetchAsync(new FetchRequest(capability, (ulong)offset, length < 0 ? FetchRequest.ToEnd : (ulong)length), destination, head: false, proof, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks for the range proof of the window from <paramref name="offset"/>'s chunk alone (a <c>head</c> fetch with the
+    /// <c>proof</c> flag) and gives it to <paramref name="verifier"/>; throws <see cref="PayloadMismatchException"/> when it
+    /// does not verify.
+    /// </summary>
+    public Task<FetchResponse> FetchProofAsync(FetchCapability capability, PayloadVerifier verifier, long offset, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        var (first, count) = verifier.ProofWindow(offset);
+        var start = first << Protocol.Payload.PayloadTree.ChunkShift;
+        var end = Math.Min(verifier.Size, (first + count) << Protocol.Payload.PayloadTree.ChunkShift);
+        return SendFetchAsync(new FetchRequest(capability, (ulong)start, (ulong)(end - start)), Stream.Null, head: true, new ProofState(verifier, first, count), cancellationToken);
     }
 
     /// <summary>Asks for the metadata only (a <c>head</c> fetch).</summary>
     public Task<FetchResponse> HeadAsync(FetchCapability capability, CancellationToken cancellationToken = default)
-        => SendFetchAsync(new FetchRequest(capability), Stream.Null, head: true, cancellationToken);
+        => SendFetchAsync(new FetchRequest(capability), Stream.Null, head: true, null, cancellationToken);
 
     /// <summary>Sends a <c>ping</c> and waits for its <c>pong</c>; returns the echoed value.</summary>
     public async Task<ulong> PingAsync(ulong value, CancellationToken cancellationToken = default)
@@ -155,18 +193,18 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
         return await descriptor.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<FetchResponse> SendFetchAsync(FetchRequest request, Stream destination, bool head, CancellationToken cancellationToken)
+    private async Task<FetchResponse> SendFetchAsync(FetchRequest request, Stream destination, bool head, ProofState? proof, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         var streamId = (uint)Interlocked.Increment(ref _nextStream);
-        var fetch = new PendingFetch(destination, request.Offset);
+        var fetch = new PendingFetch(destination, request.Offset) { Proof = proof };
         _pending[streamId] = fetch;
         try
         {
             // Registered before the request goes out: the answer may arrive (and complete) before the write returns.
             using (cancellationToken.Register(static state => ((PendingFetch)state!).Fail(new OperationCanceledException()), fetch))
             {
-                await WriteAsync(w => FrameWriter.WriteFetch(w, streamId, request, head), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(w => FrameWriter.WriteFetch(w, streamId, request, head, proof is not null), cancellationToken).ConfigureAwait(false);
                 return await fetch.Completion.Task.ConfigureAwait(false);
             }
         }

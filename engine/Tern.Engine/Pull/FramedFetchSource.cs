@@ -24,10 +24,17 @@ public sealed class FramedFetchSource : IFetchSource, IAsyncDisposable
     public string Address => $"tern+tcp://{_host}:{_port}";
 
     /// <inheritdoc />
-    public async Task<FetchResponse> FetchAsync(Protocol.FetchCapability capability, Stream destination, long offset, CancellationToken cancellationToken)
+    public async Task<FetchResponse> FetchAsync(Protocol.FetchCapability capability, Stream destination, long offset, PayloadVerifier? verifier, CancellationToken cancellationToken)
     {
         var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await client.FetchAsync(capability, destination, offset, -1, cancellationToken).ConfigureAwait(false);
+        return await client.FetchAsync(capability, destination, offset, -1, verifier, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<FetchResponse> FetchProofAsync(Protocol.FetchCapability capability, PayloadVerifier verifier, long offset, CancellationToken cancellationToken)
+    {
+        var client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
+        return await client.FetchProofAsync(capability, verifier, offset, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FramedFetchClient> GetClientAsync(CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -39,11 +38,13 @@ public sealed class MessageStore
     public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
 
     /// <summary>
-    /// Opens the partial file of a fetch for appending, positioned at its end: its length is how far an earlier,
-    /// interrupted fetch got, so the next one resumes from there with a range.
+    /// Opens the partial file of a fetch, checked chunk by chunk against <paramref name="verifier"/> as it is appended
+    /// (docs/PROTOCOL.md §4.8). Bytes an earlier, interrupted fetch left in it are kept only once
+    /// <see cref="PartialFileStream.VerifyKeptAsync"/> has checked them; the next fetch resumes after them with a range.
     /// </summary>
-    public PartialFileStream OpenPartial(RecipientHash hash, FetchCapability capability)
+    public PartialFileStream OpenPartial(RecipientHash hash, FetchCapability capability, PayloadVerifier verifier)
     {
+        ArgumentNullException.ThrowIfNull(verifier);
         var directory = DirectoryOf(hash);
         if (!Directory.Exists(directory))
         {
@@ -52,49 +53,11 @@ public sealed class MessageStore
             FlushDirectory(_root);
         }
 
-        var stream = new PartialFileStream(PathOf(hash, capability, ".partial"));
-        stream.Seek(0, SeekOrigin.End);
-        return stream;
+        return new PartialFileStream(PathOf(hash, capability, ".partial"), verifier);
     }
 
     /// <summary>Deletes a partial fetch (its bytes did not verify).</summary>
     public void DiscardPartial(RecipientHash hash, FetchCapability capability) => File.Delete(PathOf(hash, capability, ".partial"));
-
-    /// <summary>
-    /// BLAKE2b-256 and length of the partial file: the hash taken as the bytes were written (<see cref="PartialFileStream"/>),
-    /// or, after a resumed or rewritten fetch, read from the file's start.
-    /// </summary>
-    public static async Task<(Bytes32 Hash, long Length)> HashAsync(Stream partial, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(partial);
-        await partial.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (partial is PartialFileStream streamed && streamed.TryFinish(out var running, out var hashedLength))
-        {
-            return (running, hashedLength);
-        }
-
-        partial.Position = 0;
-        using var hasher = new Blake2bHasher();
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
-        long length = 0;
-        try
-        {
-            int read;
-            while ((read = await partial.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hasher.Append(buffer.AsSpan(0, read));
-                length += read;
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        var hash = new byte[Bytes32.Size];
-        hasher.Finish(hash);
-        return (new Bytes32(hash), length);
-    }
 
     /// <summary>
     /// <see cref="Commit"/> on the thread pool. The commit blocks on fsyncs; a caller continuing from a socket read may

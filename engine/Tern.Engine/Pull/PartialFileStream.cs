@@ -1,31 +1,46 @@
-using Tern.Engine.Crypto;
-using Tern.Engine.Protocol;
+using System.Buffers;
+using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Engine.Pull;
 
 /// <summary>
-/// The partial file of a fetch (<see cref="MessageStore.OpenPartial"/>), a stream over the file that hashes the bytes
-/// with BLAKE2b-256 as they are appended, so verification needs no second pass over the file. Any write that does not
-/// continue the hashed prefix (a resumed fetch's earlier bytes, a seek back, a failed write) drops the running hash,
-/// and <see cref="MessageStore.HashAsync"/> then reads the file from its start; truncating to zero restarts it.
+/// The partial file of a fetch (<see cref="MessageStore.OpenPartial"/>): an append-only stream that checks each 256 KiB
+/// chunk against the payload tree as it completes (docs/PROTOCOL.md §4.8) and writes it to the file only then, so the
+/// file holds nothing but checked chunks. A chunk that does not match throws <see cref="PayloadMismatchException"/> at
+/// that chunk and is dropped; the chunks before it stay. The bytes of an unfinished chunk wait in memory and survive a
+/// cut connection, so a resumed fetch continues from <see cref="Length"/>. Bytes found in the file when it is opened (an
+/// earlier process's fetch) are not trusted until <see cref="VerifyKeptAsync"/> has checked them.
 /// </summary>
 public sealed class PartialFileStream : Stream
 {
     private readonly FileStream _file;
-    private Blake2bHasher? _hasher;
-    private long _hashed;
+    private byte[]? _chunk;
+    private int _buffered;
+    private long _verified;
+    private long _kept;
+    private bool _emptyChecked;
 
-    internal PartialFileStream(string path)
+    internal PartialFileStream(string path, PayloadVerifier verifier)
     {
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
-        if (_file.Length == 0)
-        {
-            _hasher = new Blake2bHasher();
-        }
+        Verifier = verifier;
+        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 0, FileOptions.Asynchronous);
+        _kept = _file.Length;
     }
 
+    /// <summary>What the bytes are checked against.</summary>
+    public PayloadVerifier Verifier { get; }
+
+    /// <summary>Bytes in the file that were checked in this process.</summary>
+    public long VerifiedLength => _verified;
+
+    /// <summary>Whether the file holds bytes from before it was opened that <see cref="VerifyKeptAsync"/> has not checked yet.</summary>
+    public bool HasUnverifiedKept => _kept > 0;
+
+    /// <summary>Whether every byte of the blob is in the file and checked.</summary>
+    public bool IsComplete => _kept == 0 && _verified == Verifier.Size && (Verifier.Size > 0 || _emptyChecked);
+
     /// <inheritdoc/>
-    public override bool CanRead => true;
+    public override bool CanRead => false;
 
     /// <inheritdoc/>
     public override bool CanSeek => true;
@@ -33,15 +48,126 @@ public sealed class PartialFileStream : Stream
     /// <inheritdoc/>
     public override bool CanWrite => true;
 
-    /// <inheritdoc/>
-    public override long Length => _file.Length;
+    /// <summary>The bytes received: checked chunks in the file plus the unfinished chunk (or, before the kept bytes are checked, the file's length).</summary>
+    public override long Length => _kept > 0 ? _kept : _verified + _buffered;
 
-    /// <inheritdoc/>
+    /// <summary>Always <see cref="Length"/>: the stream only appends. Setting it to anything else is not supported.</summary>
     public override long Position
     {
-        get => _file.Position;
-        set => _file.Position = value;
+        get => Length;
+        set
+        {
+            if (value != Length)
+            {
+                throw new NotSupportedException("A partial file is written in order; truncate it with SetLength.");
+            }
+        }
     }
+
+    /// <summary>
+    /// Checks the bytes a previous process left in the file, chunk by chunk from the start, against the leaves the
+    /// verifier holds (a proof from the first chunk must have been accepted for a blob of several chunks), and truncates
+    /// the file after the last chunk that matches. A one-chunk blob is kept only when it is whole and matches. Returns
+    /// the bytes kept.
+    /// </summary>
+    public async Task<long> VerifyKeptAsync(CancellationToken cancellationToken)
+    {
+        var kept = _kept;
+        _kept = 0;
+        _buffered = 0;
+        _verified = 0;
+        var buffer = _chunk ??= ArrayPool<byte>.Shared.Rent(PayloadTree.ChunkSize);
+        for (long index = 0; index < Verifier.ChunkCount && Verifier.CanCheck(index); index++)
+        {
+            var length = PayloadTree.ChunkLength(Verifier.Size, index);
+            if (length == 0 || _verified + length > kept)
+            {
+                break;
+            }
+
+            var read = await RandomAccess.ReadAsync(_file.SafeFileHandle, buffer.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
+            if (read != length || !Verifier.Check(index, buffer.AsSpan(0, length)))
+            {
+                break;
+            }
+
+            _verified += length;
+        }
+
+        _file.SetLength(_verified);
+        return _verified;
+    }
+
+    /// <summary>Drops the unfinished chunk (its bytes will be fetched again).</summary>
+    public void DiscardPending() => _buffered = 0;
+
+    /// <summary>Checks the empty blob, which has no chunk bytes to write; true once the blob is complete (<see cref="IsComplete"/>).</summary>
+    public bool TryComplete()
+    {
+        if (_kept == 0 && Verifier.Size == 0 && !_emptyChecked)
+        {
+            _emptyChecked = Verifier.Check(0, []);
+        }
+
+        return IsComplete;
+    }
+
+    /// <summary>Truncates to 0 (start over), or back to a chunk boundary within the checked bytes; the unfinished chunk is dropped.</summary>
+    public override void SetLength(long value)
+    {
+        if (value != 0 && (value > _verified || (value % PayloadTree.ChunkSize != 0 && value != Verifier.Size)))
+        {
+            throw new NotSupportedException($"A partial file can be cut only to 0 or to a checked chunk boundary, not {value}.");
+        }
+
+        _file.SetLength(value);
+        _verified = value;
+        _buffered = 0;
+        _kept = 0;
+        _emptyChecked = false;
+    }
+
+    /// <inheritdoc/>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var take = Buffer(buffer);
+            buffer = buffer[take..];
+            if (ChunkFull(out var length))
+            {
+                RandomAccess.Write(_file.SafeFileHandle, _chunk.AsSpan(0, length), _verified);
+                _verified += length;
+                _buffered = 0;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var take = Buffer(buffer.Span);
+            buffer = buffer[take..];
+            if (ChunkFull(out var length))
+            {
+                await RandomAccess.WriteAsync(_file.SafeFileHandle, _chunk.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
+                _verified += length;
+                _buffered = 0;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <inheritdoc/>
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public override void WriteByte(byte value) => Write([value]);
 
     /// <inheritdoc/>
     public override void Flush() => _file.Flush();
@@ -50,100 +176,25 @@ public sealed class PartialFileStream : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public override int Read(byte[] buffer, int offset, int count) => _file.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
-    public override int Read(Span<byte> buffer) => _file.Read(buffer);
-
-    /// <inheritdoc/>
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _file.ReadAsync(buffer, cancellationToken);
-
-    /// <inheritdoc/>
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _file.ReadAsync(buffer, offset, count, cancellationToken);
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
-
-    /// <inheritdoc/>
-    public override void SetLength(long value)
+    public override long Seek(long offset, SeekOrigin origin)
     {
-        _file.SetLength(value);
-        if (value == 0)
+        var target = origin switch
         {
-            Drop();
-            _hasher = new Blake2bHasher();
-            _hashed = 0;
-        }
-        else if (value != _hashed)
-        {
-            Drop();
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        Hash(buffer);
-        try
-        {
-            _file.Write(buffer);
-        }
-        catch
-        {
-            Drop();
-            throw;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    /// <inheritdoc/>
-    public override void WriteByte(byte value) => Write([value]);
-
-    /// <inheritdoc/>
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Hash(buffer.Span);
-        try
-        {
-            await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Drop();
-            throw;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <summary>Whether every byte of the file so far went through this stream in order, so its hash is running.</summary>
-    internal bool IsHashing => _hasher is not null && _hashed == _file.Position;
-
-    /// <summary>The hash of the whole file when every byte of it went through this stream in order; consumes the running hash.</summary>
-    internal bool TryFinish(out Bytes32 hash, out long length)
-    {
-        hash = default;
-        length = _hashed;
-        if (_hasher is null || _hashed != _file.Length)
-        {
-            return false;
-        }
-
-        Span<byte> digest = stackalloc byte[Bytes32.Size];
-        _hasher.Finish(digest);
-        Drop();
-        hash = new Bytes32(digest);
-        return true;
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => Length + offset,
+            _ => Length + offset,
+        };
+        Position = target;
+        return target;
     }
 
     /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
-        Drop();
+        ReturnChunk();
         await _file.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
@@ -153,29 +204,62 @@ public sealed class PartialFileStream : Stream
     {
         if (disposing)
         {
-            Drop();
+            ReturnChunk();
             _file.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private void Hash(ReadOnlySpan<byte> buffer)
+    /// <summary>Copies what fits of <paramref name="data"/> into the unfinished chunk; returns the bytes taken.</summary>
+    private int Buffer(ReadOnlySpan<byte> data)
     {
-        if (_hasher is not null && _file.Position == _hashed)
+        if (_kept > 0)
         {
-            _hasher.Append(buffer);
-            _hashed += buffer.Length;
+            throw new InvalidOperationException("The bytes kept from an earlier fetch must be checked (VerifyKeptAsync) before more are appended.");
         }
-        else
+
+        var at = _verified + _buffered;
+        var index = at >> PayloadTree.ChunkShift;
+        if (at >= Verifier.Size)
         {
-            Drop();
+            throw new PayloadMismatchException(index, $"More bytes arrived than the payload's {Verifier.Size}.");
         }
+
+        _chunk ??= ArrayPool<byte>.Shared.Rent(PayloadTree.ChunkSize);
+        var take = Math.Min(PayloadTree.ChunkLength(Verifier.Size, index) - _buffered, data.Length);
+        data[..take].CopyTo(_chunk.AsSpan(_buffered));
+        _buffered += take;
+        return take;
     }
 
-    private void Drop()
+    /// <summary>Whether the unfinished chunk is complete; checks it then, and throws (dropping it) when it does not match.</summary>
+    private bool ChunkFull(out int length)
     {
-        _hasher?.Dispose();
-        _hasher = null;
+        var index = _verified >> PayloadTree.ChunkShift;
+        length = PayloadTree.ChunkLength(Verifier.Size, index);
+        if (_buffered < length)
+        {
+            return false;
+        }
+
+        if (!Verifier.Check(index, _chunk.AsSpan(0, length)))
+        {
+            _buffered = 0;
+            throw new PayloadMismatchException(index, Verifier.CanCheck(index)
+                ? $"Chunk {index} does not match its payload-tree leaf."
+                : $"Chunk {index} arrived before a proof of its leaf.");
+        }
+
+        return true;
+    }
+
+    private void ReturnChunk()
+    {
+        if (_chunk is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+            _chunk = null;
+        }
     }
 }

@@ -17,6 +17,12 @@ internal static partial class PullLog
     [LoggerMessage(5003, LogLevel.Warning, "Blob {Capability} from {Source} does not match the notified size or hash; discarded")]
     public static partial void Corrupt(ILogger logger, string capability, string source);
 
+    [LoggerMessage(5005, LogLevel.Warning, "Chunk {Chunk} of {Capability} from {Source} does not match the payload hash (-1: its proof); {Kept} checked bytes kept for the next source")]
+    public static partial void ChunkMismatch(ILogger logger, string capability, string source, long chunk, long kept, Exception exception);
+
+    [LoggerMessage(5006, LogLevel.Debug, "Resuming {Capability}: {Kept} bytes left by an earlier fetch checked and kept")]
+    public static partial void KeptVerified(ILogger logger, string capability, long kept);
+
     [LoggerMessage(5004, LogLevel.Error, "Pull of {Capability} failed")]
     public static partial void PullFailed(ILogger logger, string capability, Exception exception);
 }

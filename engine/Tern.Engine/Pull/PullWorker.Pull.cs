@@ -64,28 +64,39 @@ public sealed partial class PullWorker
         var notFound = 0;
         var corrupt = 0;
         string? last = null;
-        foreach (var uri in SourceUris(reference, descriptor.Fetch))
-        {
-            if (_sources.Create(uri) is not { } source)
-            {
-                continue;
-            }
+        string? storedFrom = null;
 
-            last = source.Address;
-            var (outcome, used) = await FetchFromAsync(hash, reference, source, cancellationToken).ConfigureAwait(false);
-            attempts += used;
-            switch (outcome)
+        // One partial file across sources: what one source delivered and what verified stays when the next takes over.
+        var verifier = new PayloadVerifier(reference.PayloadSize, reference.PayloadHash);
+        var file = _messages.OpenPartial(hash, capability, verifier);
+        await using (file.ConfigureAwait(false))
+        {
+            foreach (var uri in SourceUris(reference, descriptor.Fetch))
             {
-                case PullOutcome.Stored:
-                    _pending.Remove(capability, PendingRemoval.Fetched);
-                    return new PullResult(capability, PullOutcome.Stored, source.Address, attempts);
-                case PullOutcome.NotFound:
-                    notFound++;
+                if (_sources.Create(uri) is not { } source)
+                {
+                    continue;
+                }
+
+                last = source.Address;
+                var (outcome, used) = await FetchFromAsync(reference, source, file, cancellationToken).ConfigureAwait(false);
+                attempts += used;
+                if (outcome == PullOutcome.Stored)
+                {
+                    storedFrom = source.Address;
                     break;
-                case PullOutcome.Corrupt:
-                    corrupt++;
-                    break;
+                }
+
+                notFound += outcome == PullOutcome.NotFound ? 1 : 0;
+                corrupt += outcome == PullOutcome.Corrupt ? 1 : 0;
             }
+        }
+
+        if (storedFrom is not null)
+        {
+            await _messages.CommitAsync(hash, capability, reference.SenderDomain, reference.PayloadSize, reference.PayloadHash, reference.MimeHint, cancellationToken).ConfigureAwait(false);
+            _pending.Remove(capability, PendingRemoval.Fetched);
+            return new PullResult(capability, PullOutcome.Stored, storedFrom, attempts);
         }
 
         var final = corrupt > 0 ? PullOutcome.Corrupt : notFound > 0 ? PullOutcome.NotFound : PullOutcome.Failed;
@@ -116,79 +127,94 @@ public sealed partial class PullWorker
     }
 
     /// <summary>
-    /// Fetches into the partial file from one source, resuming from the file's length after each cut, then verifies and
-    /// commits. Returns Stored, NotFound, Corrupt or Failed, and the attempts used.
+    /// Fetches into the partial file from one source, each chunk checked as it lands (docs/PROTOCOL.md §4.8), resuming from
+    /// the file's length after each cut. Bytes kept from an earlier process are checked first, against a proof from this
+    /// source. Returns Stored (every byte in and checked), NotFound, Corrupt (a chunk or proof did not match: the chunks
+    /// before it stay for the next source) or Failed, and the attempts used.
     /// </summary>
-    private async Task<(PullOutcome Outcome, int Attempts)> FetchFromAsync(RecipientHash hash, PendingReference reference, IFetchSource source, CancellationToken cancellationToken)
+    private async Task<(PullOutcome Outcome, int Attempts)> FetchFromAsync(PendingReference reference, IFetchSource source, PartialFileStream file, CancellationToken cancellationToken)
     {
         var capability = reference.Capability;
+        var verifier = file.Verifier;
         var size = reference.PayloadSize;
         var attempts = 0;
+        var fetched = false;
         var delay = _options.RetryDelay;
-        var file = _messages.OpenPartial(hash, capability);
-        await using (file.ConfigureAwait(false))
+        while (true)
         {
-            while (true)
+            // A zero-length blob still takes one fetch: that fetch is what tells the sender (§9).
+            if (!file.HasUnverifiedKept && file.Length == size && (size > 0 || fetched))
             {
-                if (file.Length > size)
+                if (file.TryComplete())
                 {
-                    file.SetLength(0);
+                    return (PullOutcome.Stored, attempts);
                 }
 
-                // A zero-length blob still takes one fetch: that fetch is what tells the sender (§9).
-                if (file.Length < size || (size == 0 && attempts == 0))
+                PullLog.Corrupt(_logger, capability.ToString(), source.Address);
+                file.SetLength(0);
+                return (PullOutcome.Corrupt, attempts);
+            }
+
+            if (attempts >= _options.AttemptsPerSource)
+            {
+                return (PullOutcome.Failed, attempts);
+            }
+
+            attempts++;
+            try
+            {
+                FetchResponse response;
+                if (file.HasUnverifiedKept)
                 {
-                    if (attempts >= _options.AttemptsPerSource)
+                    // A resumed pull keeps only what it can check: a proof from the first chunk, then the kept bytes read back.
+                    response = verifier.NeedsProofs
+                        ? await source.FetchProofAsync(capability, verifier, 0, cancellationToken).ConfigureAwait(false)
+                        : new FetchResponse(MetaStatus.Ok, size, verifier.PayloadHash, 0, 0);
+                    if (response.Status == MetaStatus.Ok)
                     {
+                        var kept = await file.VerifyKeptAsync(cancellationToken).ConfigureAwait(false);
+                        PullLog.KeptVerified(_logger, capability.ToString(), kept);
+                        attempts--;
+                        continue;
+                    }
+                }
+                else
+                {
+                    response = await source.FetchAsync(capability, file, file.Length, verifier, cancellationToken).ConfigureAwait(false);
+                    fetched = true;
+                }
+
+                switch (response.Status)
+                {
+                    case MetaStatus.NotFound:
+                        return (PullOutcome.NotFound, attempts);
+                    case MetaStatus.RangeNotSatisfiable:
+                        file.SetLength(0);
+                        continue;
+                    case MetaStatus.Ok when response.TotalSize != size:
+                        PullLog.Corrupt(_logger, capability.ToString(), source.Address);
+                        file.DiscardPending();
+                        return (PullOutcome.Corrupt, attempts);
+                    case MetaStatus.Ok:
+                        break;
+                    default:
                         return (PullOutcome.Failed, attempts);
-                    }
-
-                    attempts++;
-                    try
-                    {
-                        var response = await source.FetchAsync(capability, file, file.Length, cancellationToken).ConfigureAwait(false);
-                        switch (response.Status)
-                        {
-                            case MetaStatus.NotFound:
-                                return (PullOutcome.NotFound, attempts);
-                            case MetaStatus.RangeNotSatisfiable:
-                                file.SetLength(0);
-                                continue;
-                            case MetaStatus.Ok when response.TotalSize != size:
-                                PullLog.Corrupt(_logger, capability.ToString(), source.Address);
-                                file.SetLength(0);
-                                return (PullOutcome.Corrupt, attempts);
-                            case MetaStatus.Ok:
-                                break;
-                            default:
-                                return (PullOutcome.Failed, attempts);
-                        }
-                    }
-                    catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or TimeoutException
-                                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                    {
-                        // Whatever arrived is in the file; the next attempt asks for the rest with a range.
-                        PullLog.Resuming(_logger, capability.ToString(), source.Address, file.Length, ex);
-                        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                        delay *= 2;
-                    }
-
-                    continue;
                 }
-
-                var (actual, length) = await MessageStore.HashAsync(file, cancellationToken).ConfigureAwait(false);
-                if (length != size || actual != reference.PayloadHash)
-                {
-                    PullLog.Corrupt(_logger, capability.ToString(), source.Address);
-                    file.SetLength(0);
-                    return (PullOutcome.Corrupt, attempts);
-                }
-
-                break;
+            }
+            catch (PayloadMismatchException ex)
+            {
+                PullLog.ChunkMismatch(_logger, capability.ToString(), source.Address, ex.Chunk, file.VerifiedLength, ex);
+                file.DiscardPending();
+                return (PullOutcome.Corrupt, attempts);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or TimeoutException
+                                           || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Whatever arrived is in the file (or its unfinished chunk); the next attempt asks for the rest with a range.
+                PullLog.Resuming(_logger, capability.ToString(), source.Address, file.Length, ex);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
             }
         }
-
-        await _messages.CommitAsync(hash, capability, reference.SenderDomain, size, reference.PayloadHash, reference.MimeHint, cancellationToken).ConfigureAwait(false);
-        return (PullOutcome.Stored, attempts);
     }
 }

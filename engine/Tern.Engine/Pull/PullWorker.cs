@@ -10,8 +10,8 @@ namespace Tern.Engine.Pull;
 /// <summary>
 /// Pulls blobs for pending references whose recipient wants them at once (<see cref="PullPreference.Immediately"/>):
 /// checks that the notification's key belongs to the sender domain (docs/PROTOCOL.md §4.7), fetches from the fetch
-/// hints and then the descriptor's doors, resuming with a range after a cut connection, verifies size and BLAKE2b-256,
-/// stores the blob in the recipient's <see cref="MessageStore"/> and removes the pending reference. The fetch itself
+/// hints and then the descriptor's doors, resuming with a range after a cut connection, verifies the size and every
+/// chunk against the payload hash (§4.8), stores the blob in the recipient's <see cref="MessageStore"/> and removes the pending reference. The fetch itself
 /// tells the sender the delivery is done (§9).
 /// <para>Use <see cref="PullAsync"/> for one pull now, or <see cref="Start"/> then <see cref="TryEnqueue"/> for a bounded
 /// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="Completed"/> reports each result.</para>

@@ -7,7 +7,7 @@ namespace Tern.Engine.Pull;
 /// <param name="Capability">The capability it was fetched with (its name in the store).</param>
 /// <param name="SenderDomain">The verified sender domain.</param>
 /// <param name="Size">Blob length in bytes.</param>
-/// <param name="PayloadHash">BLAKE2b-256 of the blob, checked on arrival.</param>
+/// <param name="PayloadHash">The payload hash of the blob (§4.8), checked chunk by chunk on arrival.</param>
 /// <param name="MimeHint">The sender's MIME hint, empty for none.</param>
 /// <param name="StoredAtMs">When it was stored, ms since the epoch.</param>
 public sealed record StoredMessage(RecipientHash RecipientHash, FetchCapability Capability, string SenderDomain, long Size, Bytes32 PayloadHash, string MimeHint, long StoredAtMs);

@@ -1,4 +1,5 @@
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Engine.Transit;
 
@@ -30,6 +31,15 @@ internal sealed class BlobEntry
     /// <summary>Chunk size the blob was written with (options may change between runs).</summary>
     public required int ChunkSize { get; init; }
 
+    /// <summary>
+    /// Address of the blob's payload-tree leaves in the bucket log (docs/PROTOCOL.md §4.8), written with its chunks when it
+    /// has more than one leaf; -1 when it has one (its leaf is hashed from its bytes when asked).
+    /// </summary>
+    public long Leaves { get; init; } = -1;
+
+    /// <summary>A blob from a store written before the payload tree: its payload hash is BLAKE2b-256 and it has no proofs.</summary>
+    public bool LegacyHash { get; init; }
+
     public DeliveryEntry[] Deliveries { get; set; } = [];
 
     public int PendingCount { get; set; }
@@ -40,8 +50,11 @@ internal sealed class BlobEntry
     /// <summary>Chunk addresses of a multi-chunk blob, loaded on first read (benign race: loaders write equal arrays).</summary>
     public long[]? ChunkAddresses { get; set; }
 
+    /// <summary>The payload tree's nodes, built on the first proof asked for (benign race: builders make equal trees).</summary>
+    public PayloadTreeNodes? Tree { get; set; }
+
     public long ChunkCount => Size == 0 ? 0 : ((Size - 1) / ChunkSize) + 1;
 
     /// <summary>Last address the blob wrote: committed in its bucket iff the whole blob is.</summary>
-    public long LastAddress => ChunkMap;
+    public long LastAddress => Math.Max(ChunkMap, Leaves);
 }

@@ -11,7 +11,7 @@ namespace Tern.Engine.Transit;
 /// <param name="Attempt">Notification attempts recorded so far.</param>
 /// <param name="NextAttemptAt">When the next notification is due (as last recorded; the submission time at first).</param>
 /// <param name="Size">Payload size.</param>
-/// <param name="PayloadHash">BLAKE2b-256 of the payload.</param>
+/// <param name="PayloadHash">The payload hash (docs/PROTOCOL.md §4.8).</param>
 /// <param name="TransitExpiry">Transit expiry.</param>
 /// <param name="MimeHint">MIME hint, if any.</param>
 public readonly record struct DeliveryInfo(

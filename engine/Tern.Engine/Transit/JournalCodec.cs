@@ -8,21 +8,25 @@ namespace Tern.Engine.Transit;
 /// Binary layout of journal entries (docs/ARCHITECTURE.md §3.2), big-endian. A submission record carries everything
 /// needed to rebuild the blob's index record; a state change lists the capabilities it moves.
 /// <code>
-/// submission:   0x01 at_ms:8 message_id:32 expiry_ms:8 size:8 payload_hash:32 window_start:8 window_end:8
-///               first_chunk:8 chunk_map:8 chunk_size:4 account:1+n mime:1+n count:2 count×(capability:32 hash:32 domain:1+n)
+/// submission:   0x03 at_ms:8 message_id:32 expiry_ms:8 size:8 payload_hash:32 window_start:8 window_end:8
+///               first_chunk:8 chunk_map:8 chunk_size:4 leaves:8 account:1+n mime:1+n count:2
+///               count×(capability:32 hash:32 domain:1+n)
+/// (0x01: the same without leaves, from stores written before the payload tree; its payload hash is BLAKE2b-256)
 /// state change: 0x02 at_ms:8 state:1 count:2 count×capability:32
 /// </code>
 /// </summary>
 internal static class JournalCodec
 {
-    public const byte SubmissionType = 1;
+    public const byte LegacySubmissionType = 1;
     public const byte StateChangeType = 2;
+    public const byte SubmissionType = 3;
 
-    private const int SubmissionFixed = 1 + 8 + 32 + 8 + 8 + 32 + 8 + 8 + 8 + 8 + 4 + 2;
+    private const int LegacySubmissionFixed = 1 + 8 + 32 + 8 + 8 + 32 + 8 + 8 + 8 + 8 + 4 + 2;
+    private const int SubmissionFixed = LegacySubmissionFixed + 8;
 
     public static int MeasureSubmission(BlobEntry blob)
     {
-        var length = SubmissionFixed + 1 + Encoding.UTF8.GetByteCount(blob.Account) + 1 + (blob.MimeHint is null ? 0 : Encoding.UTF8.GetByteCount(blob.MimeHint));
+        var length = (blob.LegacyHash ? LegacySubmissionFixed : SubmissionFixed) + 1 + Encoding.UTF8.GetByteCount(blob.Account) + 1 + (blob.MimeHint is null ? 0 : Encoding.UTF8.GetByteCount(blob.MimeHint));
         foreach (var d in blob.Deliveries)
         {
             length += 64 + 1 + d.Domain.Length;
@@ -33,7 +37,8 @@ internal static class JournalCodec
 
     public static int WriteSubmission(Span<byte> destination, BlobEntry blob, long atMs)
     {
-        destination[0] = SubmissionType;
+        // A blob from before the payload tree keeps its record type, so a checkpoint never presents its BLAKE2b hash as a root.
+        destination[0] = blob.LegacyHash ? LegacySubmissionType : SubmissionType;
         BinaryPrimitives.WriteInt64BigEndian(destination[1..], atMs);
         blob.Id.CopyTo(destination[9..]);
         BinaryPrimitives.WriteInt64BigEndian(destination[41..], blob.ExpiryMs);
@@ -45,6 +50,12 @@ internal static class JournalCodec
         BinaryPrimitives.WriteInt64BigEndian(destination[113..], blob.ChunkMap);
         BinaryPrimitives.WriteInt32BigEndian(destination[121..], blob.ChunkSize);
         var at = 125;
+        if (!blob.LegacyHash)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(destination[125..], blob.Leaves);
+            at = 133;
+        }
+
         at += WriteShortString(destination[at..], blob.Account);
         at += WriteShortString(destination[at..], blob.MimeHint ?? "");
         BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)blob.Deliveries.Length);
@@ -63,13 +74,14 @@ internal static class JournalCodec
     /// <summary>Decodes a submission record into a fresh index record with Pending deliveries.</summary>
     public static BlobEntry ReadSubmission(ReadOnlySpan<byte> source, out long atMs)
     {
-        if (source.Length < SubmissionFixed || source[0] != SubmissionType)
+        var legacy = source.Length > 0 && source[0] == LegacySubmissionType;
+        if (source.Length < (legacy ? LegacySubmissionFixed : SubmissionFixed) || (!legacy && source[0] != SubmissionType))
         {
             throw new InvalidDataException("Not a transit submission record.");
         }
 
         atMs = BinaryPrimitives.ReadInt64BigEndian(source[1..]);
-        var at = 125;
+        var at = legacy ? 125 : 133;
         var account = ReadShortString(source, ref at);
         var mime = ReadShortString(source, ref at);
         var blob = new BlobEntry
@@ -83,6 +95,8 @@ internal static class JournalCodec
             FirstChunk = BinaryPrimitives.ReadInt64BigEndian(source[105..]),
             ChunkMap = BinaryPrimitives.ReadInt64BigEndian(source[113..]),
             ChunkSize = BinaryPrimitives.ReadInt32BigEndian(source[121..]),
+            Leaves = legacy ? -1 : BinaryPrimitives.ReadInt64BigEndian(source[125..]),
+            LegacyHash = legacy,
             Account = account,
             MimeHint = mime.Length == 0 ? null : mime,
         };

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
-using Tern.Engine.Crypto;
+using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Engine.Transit;
 
@@ -11,12 +11,12 @@ namespace Tern.Engine.Transit;
 /// </summary>
 internal sealed class PipelinedHasher : IAsyncDisposable
 {
-    private readonly Blake2bHasher _hasher;
+    private readonly PayloadHasher _hasher;
     private readonly Channel<(byte[] Buffer, int Length)> _work = Channel.CreateUnbounded<(byte[], int)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Channel<byte[]> _free = Channel.CreateUnbounded<byte[]>();
     private readonly Task _consumer;
 
-    public PipelinedHasher(Blake2bHasher hasher, int bufferSize, int depth)
+    public PipelinedHasher(PayloadHasher hasher, int bufferSize, int depth)
     {
         _hasher = hasher;
         for (var i = 0; i < depth; i++)

@@ -23,7 +23,7 @@ public sealed class SubmissionResult
     /// <summary>Payload size in bytes.</summary>
     public long Size { get; }
 
-    /// <summary>BLAKE2b-256 of the payload.</summary>
+    /// <summary>The payload hash (docs/PROTOCOL.md §4.8).</summary>
     public Bytes32 PayloadHash { get; }
 
     /// <summary>The transit expiry, at millisecond precision as stored.</summary>

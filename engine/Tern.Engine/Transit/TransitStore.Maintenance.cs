@@ -121,6 +121,7 @@ public sealed partial class TransitStore
 
         _blobs.Remove(blob.Id);
         blob.ChunkAddresses = null;
+        blob.Tree = null;
     }
 
     /// <summary>Truncates queued bucket heads and commits them (and the journal) so that whole segments are freed.</summary>

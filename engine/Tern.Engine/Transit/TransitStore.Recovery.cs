@@ -71,7 +71,7 @@ public sealed partial class TransitStore
     {
         switch (entry[0])
         {
-            case JournalCodec.SubmissionType:
+            case JournalCodec.SubmissionType or JournalCodec.LegacySubmissionType:
                 var blob = JournalCodec.ReadSubmission(entry, out _);
                 if (!_blobs.ContainsKey(blob.Id) && IndexRecoveredLocked(blob, nowMs))
                 {

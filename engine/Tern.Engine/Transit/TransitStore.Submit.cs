@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using FASTER.core;
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Engine.Transit;
 
@@ -14,8 +14,8 @@ public sealed partial class TransitStore
 
     /// <summary>
     /// Stores a blob for its recipients (docs/ARCHITECTURE.md §3.2): checks the request and the quotas before writing
-    /// anything, streams <paramref name="content"/> into the expiry bucket's log chunk by chunk while hashing it
-    /// (BLAKE2b-256), draws the message id and one capability per recipient from the CSPRNG, and returns once the group
+    /// anything, streams <paramref name="content"/> into the expiry bucket's log chunk by chunk while hashing it into its
+    /// payload tree (docs/PROTOCOL.md §4.8; the leaves are written to the log too, for proofs), draws the message id and one capability per recipient from the CSPRNG, and returns once the group
     /// commit has made the chunks and the journal entry durable.
     /// </summary>
     /// <exception cref="ArgumentException">A malformed request, or an expiry beyond <see cref="TransitStoreOptions.MaxTransit"/>.</exception>
@@ -71,6 +71,7 @@ public sealed partial class TransitStore
                 FirstChunk = written.FirstChunk,
                 ChunkMap = written.ChunkMap,
                 ChunkSize = _options.ChunkSize,
+                Leaves = written.Leaves,
             };
 
             var capabilities = new FetchCapability[domains.Length];
@@ -137,7 +138,7 @@ public sealed partial class TransitStore
         PipelinedHasher? pipeline = null;
 
         // Disposed only after the pipeline, whose thread may still be appending to it.
-        var hasher = new Blake2bHasher(Bytes32.Size);
+        var hasher = new PayloadHasher(keepLeaves: true);
         try
         {
             while (true)
@@ -213,11 +214,13 @@ public sealed partial class TransitStore
                 await pipeline.CompleteAsync().ConfigureAwait(false);
             }
 
-            var hash = new byte[Bytes32.Size];
-            hasher.Finish(hash);
+            var hash = hasher.Finish();
             var first = count > 0 ? addresses[0] : 0;
+
+            // Leaves before the map, so the map stays the blob's last entry whenever it has one.
+            var leaves = hasher.Leaves.Length > 1 ? await WriteLeavesAsync(log, hasher.Leaves.ToArray(), buffer, cancellationToken).ConfigureAwait(false) : -1;
             var map = count > 1 ? await WriteChunkMapAsync(log, addresses.AsMemory(0, (int)count), buffer, cancellationToken).ConfigureAwait(false) : first;
-            return new WrittenBlob(size, new Bytes32(hash), first, map);
+            return new WrittenBlob(size, hash, first, map, leaves);
         }
         finally
         {
@@ -270,5 +273,5 @@ public sealed partial class TransitStore
         return buffer.AsMemory(0, addresses.Length * sizeof(long));
     }
 
-    private readonly record struct WrittenBlob(long Size, Bytes32 Hash, long FirstChunk, long ChunkMap);
+    private readonly record struct WrittenBlob(long Size, Bytes32 Hash, long FirstChunk, long ChunkMap, long Leaves);
 }

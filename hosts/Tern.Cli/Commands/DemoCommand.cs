@@ -75,7 +75,7 @@ internal static class DemoCommand
             a.Scheduler.Schedule(submission);
             var bobCapability = submission.Capabilities[0];
             var carolCapability = submission.Capabilities[1];
-            Step(clock, $"a.example: alice submitted {submission.Size} bytes (durable), message {submission.MessageId}, BLAKE2b {submission.PayloadHash}");
+            Step(clock, $"a.example: alice submitted {submission.Size} bytes (durable), message {submission.MessageId}, payload hash {submission.PayloadHash}");
             Step(clock, $"a.example: one capability per delivery: bob {bobCapability}, carol {carolCapability}; notified at once");
 
             // Bob's reference: notified, pulled by b.example from a.example's framed door, verified, stored.
@@ -90,7 +90,7 @@ internal static class DemoCommand
                 Expect(copy.AsSpan().SequenceEqual(blob), "bob's stored blob differs from alice's");
             }
 
-            Step(clock, $"b.example: pulled bob's blob from {result.Source}, size and BLAKE2b verified, stored in bob's message store ({storedMs:F1} ms after submit, cold)");
+            Step(clock, $"b.example: pulled bob's blob from {result.Source}, size and every chunk verified, stored in bob's message store ({storedMs:F1} ms after submit, cold)");
             await WaitFor(() => a.Store.GetDelivery(bobCapability)?.State == DeliveryState.Fetched, "bob's delivery marked fetched");
             Step(clock, "a.example: every byte of bob's delivery was served: fetched, no more notifications for it");
 
@@ -229,7 +229,7 @@ internal static class DemoCommand
         Console.WriteLine($"          pending references from a.example now: {b.Pending.GetSenderDomainCount("a.example")}; pulled immediately: {b.Sink.ImmediatePullsQueued}");
         foreach (var message in b.Messages.List(bob))
         {
-            Console.WriteLine($"          bob's message store: {message.Size} B from {message.SenderDomain}, BLAKE2b {message.PayloadHash}");
+            Console.WriteLine($"          bob's message store: {message.Size} B from {message.SenderDomain}, payload hash {message.PayloadHash}");
         }
     }
 

@@ -160,7 +160,7 @@ public sealed class FrameReaderTests
 
     [Theory]
     [InlineData(0x00)]
-    [InlineData(0x0A)]
+    [InlineData(0x0B)]
     [InlineData(0x10)] // reserved for gateway custody transfer: unknown to v1
     [InlineData(0x1F)]
     [InlineData(0xFF)]
@@ -188,9 +188,13 @@ public sealed class FrameReaderTests
     [InlineData(FrameType.Ping, 7)]
     [InlineData(FrameType.Ping, 9)]
     [InlineData(FrameType.Pong, 0)]
+    [InlineData(FrameType.Proof, 0)]
+    [InlineData(FrameType.Proof, 31)]
+    [InlineData(FrameType.Proof, 33)]
+    [InlineData(FrameType.Proof, FrameLimits.MaxProofPayloadSize + 32)]
     public void Wrong_payload_size_for_the_type_is_refused_before_the_payload_arrives(FrameType type, int length)
     {
-        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel ? 1u : 0u;
+        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel or FrameType.Proof ? 1u : 0u;
         Assert.Equal(FrameError.BadPayloadSize, ParseError(FrameReader.Default, Header((uint)length, stream, type)));
     }
 
@@ -227,11 +231,12 @@ public sealed class FrameReaderTests
     [InlineData(FrameType.Data, 0x80)]
     [InlineData(FrameType.Data, (byte)FrameFlags.Head)]
     [InlineData(FrameType.Meta, (byte)FrameFlags.Head)]
-    [InlineData(FrameType.Fetch, 0x04)]
+    [InlineData(FrameType.Fetch, 0x08)]
+    [InlineData(FrameType.Proof, (byte)FrameFlags.Proof)]
     [InlineData(FrameType.Ping, (byte)FrameFlags.Head)]
     public void Undefined_flags_are_refused(FrameType type, byte flags)
     {
-        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data ? 1u : 0u;
+        var stream = type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Proof ? 1u : 0u;
         Assert.Equal(FrameError.BadFlags, ParseError(FrameReader.Default, Header(ValidLength(type), stream, type, flags)));
     }
 
@@ -326,6 +331,7 @@ public sealed class FrameReaderTests
         FrameType.Fetch => FetchRequest.Size,
         FrameType.Meta or FrameType.GoAway or FrameType.Descriptor => 1,
         FrameType.Ping or FrameType.Pong => 8,
+        FrameType.Proof => 32,
         _ => 0,
     };
 

@@ -1,13 +1,13 @@
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Pull;
 using Tern.Engine.Tests.Transit;
 
 namespace Tern.Engine.Tests.Pull;
 
 /// <summary>
-/// The recipient's message store: the hash taken while a fetch writes, its fallback for resumed and rewritten partial
-/// files, and the commit protocol seen from a restart at each of its steps (a message exists only once its .blob does,
+/// The recipient's message store: the partial file checked chunk by chunk as a fetch writes it (docs/PROTOCOL.md §4.8),
+/// corruption refused at its chunk, bytes kept from an earlier process checked before they count, and the commit protocol seen from a restart at each of its steps (a message exists only once its .blob does,
 /// and what a crash leaves before that never counts and is overwritten by the next pull).
 /// </summary>
 public sealed class MessageStoreTests : IDisposable
@@ -19,25 +19,25 @@ public sealed class MessageStoreTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task A_fetch_written_in_pieces_is_hashed_as_it_arrives_and_commits_as_a_message()
+    public async Task A_fetch_written_in_pieces_is_checked_chunk_by_chunk_and_commits_as_a_message()
     {
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
-        var payload = Payload(300_000);
-        await using (var file = store.OpenPartial(_hash, _capability))
+        var payload = Payload((3 * C) + 5000);
+        await using (var file = store.OpenPartial(_hash, _capability, Proven(payload)))
         {
             Assert.IsType<PartialFileStream>(file);
             await file.WriteAsync(payload.AsMemory(0, 1000));
-            file.Write(payload, 1000, 99_000);
-            await file.WriteAsync(payload.AsMemory(100_000));
-            Assert.True(file.IsHashing);
-            var (hash, length) = await MessageStore.HashAsync(file, CancellationToken.None);
-            Assert.Equal(Blake(payload), hash);
-            Assert.Equal(payload.Length, length);
+            file.Write(payload, 1000, C - 1000 - 1);
+            Assert.Equal(0, file.VerifiedLength); // the first chunk is not whole yet: nothing reached the file
+            await file.WriteAsync(payload.AsMemory(C - 1));
+            Assert.Equal(payload.Length, file.VerifiedLength);
+            Assert.Equal(4, file.Verifier.ChunksChecked);
+            Assert.True(file.TryComplete());
         }
 
-        var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Blake(payload), "text/plain");
+        var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
         Assert.True(store.Contains(_hash, _capability));
-        Assert.False(File.Exists(Path.Combine(_directory.Path, "messages", _hash.ToString(), _capability + ".partial")));
+        Assert.False(File.Exists(PartialPath));
         await using var read = store.OpenRead(_hash, _capability);
         var back = new byte[payload.Length];
         await read.ReadExactlyAsync(back);
@@ -48,41 +48,95 @@ public sealed class MessageStoreTests : IDisposable
         Assert.Equal(stored, listed);
     }
 
-    [Fact]
-    public async Task A_resumed_partial_file_is_hashed_from_its_start()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task A_corrupted_byte_in_chunk_k_is_refused_at_chunk_k_and_the_chunks_before_it_stay(int k)
     {
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
-        var payload = Payload(10_000);
-        await using (var first = store.OpenPartial(_hash, _capability))
-        {
-            await first.WriteAsync(payload.AsMemory(0, 4000));
-        }
+        var payload = Payload((4 * C) + 123);
+        var corrupted = payload.ToArray();
+        corrupted[(k * C) + 77] ^= 0x01;
+        await using var file = store.OpenPartial(_hash, _capability, Proven(payload));
 
-        await using var resumed = store.OpenPartial(_hash, _capability);
-        Assert.Equal(4000, resumed.Position);
-        Assert.False(resumed.IsHashing);
-        await resumed.WriteAsync(payload.AsMemory(4000));
-        Assert.Equal((Blake(payload), (long)payload.Length), await MessageStore.HashAsync(resumed, CancellationToken.None));
+        // Fed in 64 KiB pieces as data frames arrive: every piece before the end of chunk k is taken, the one that
+        // completes chunk k throws, and nothing after it was ever asked for.
+        var at = 0;
+        var error = await Assert.ThrowsAsync<PayloadMismatchException>(async () =>
+        {
+            for (; at < corrupted.Length; at += 65536)
+            {
+                await file.WriteAsync(corrupted.AsMemory(at, Math.Min(65536, corrupted.Length - at)));
+            }
+        });
+        Assert.Equal(k, error.Chunk);
+        Assert.Equal(k < 4 ? ((k + 1) * C) - 65536 : 4 * C, at); // the piece holding chunk k's last byte
+        Assert.Equal((long)k * C, file.VerifiedLength);
+        Assert.Equal((long)k * C, file.Length);
+        Assert.Equal((long)k * C, new FileInfo(PartialPath).Length);
+
+        // The good bytes from there on complete it.
+        await file.WriteAsync(payload.AsMemory(k * C));
+        Assert.True(file.TryComplete());
     }
 
     [Fact]
-    public async Task A_partial_file_truncated_and_rewritten_is_hashed_afresh()
+    public async Task Bytes_kept_from_an_earlier_process_are_checked_before_they_count()
     {
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
-        var payload = Payload(5000);
-        await using var file = store.OpenPartial(_hash, _capability);
-        await file.WriteAsync(Payload(777).AsMemory());
-        file.SetLength(0);
-        file.Position = 0;
-        await file.WriteAsync(payload.AsMemory());
-        Assert.True(file.IsHashing);
-        Assert.Equal((Blake(payload), (long)payload.Length), await MessageStore.HashAsync(file, CancellationToken.None));
+        var payload = Payload((5 * C) + 9);
+        await using (var first = store.OpenPartial(_hash, _capability, Proven(payload)))
+        {
+            await first.WriteAsync(payload.AsMemory(0, (3 * C) + 1000));
+            Assert.Equal((3 * C) + 1000, first.Length); // the unfinished fourth chunk waits in memory and dies with the process
+        }
 
-        // A write that skips back over hashed bytes drops the running hash; the file is then read back instead.
-        file.Position = 10;
-        await file.WriteAsync(payload.AsMemory(10, 20));
-        Assert.False(file.IsHashing);
-        Assert.Equal((Blake(payload), (long)payload.Length), await MessageStore.HashAsync(file, CancellationToken.None));
+        await using (var resumed = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
+        {
+            Assert.True(resumed.HasUnverifiedKept);
+            Assert.Equal(3 * C, resumed.Length);
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await resumed.WriteAsync(payload.AsMemory(3 * C, 10)));
+            Accept(resumed.Verifier, payload, 0);
+            Assert.Equal(3 * C, await resumed.VerifyKeptAsync(CancellationToken.None));
+        }
+
+        // A byte changed on disk in chunk 1 (a torn write, another writer): only chunk 0 is kept.
+        await using (var disk = new FileStream(PartialPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            disk.Position = C + 5;
+            disk.WriteByte(0xEE);
+        }
+
+        await using (var again = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
+        {
+            Accept(again.Verifier, payload, 0);
+            Assert.Equal(C, await again.VerifyKeptAsync(CancellationToken.None));
+            Assert.Equal(C, new FileInfo(PartialPath).Length);
+            await again.WriteAsync(payload.AsMemory(C));
+            Assert.True(again.TryComplete());
+        }
+    }
+
+    [Fact]
+    public async Task A_one_chunk_blob_is_kept_only_whole_and_the_empty_blob_checks_its_hash()
+    {
+        var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
+        var payload = Payload(10_000);
+        Directory.CreateDirectory(Path.GetDirectoryName(PartialPath)!);
+        await File.WriteAllBytesAsync(PartialPath, payload.AsMemory(0, 4000).ToArray());
+        await using (var resumed = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
+        {
+            Assert.Equal(0, await resumed.VerifyKeptAsync(CancellationToken.None));
+            await resumed.WriteAsync(payload.AsMemory());
+            Assert.True(resumed.TryComplete());
+        }
+
+        await using var empty = store.OpenPartial(_hash, FetchCapability.NewRandom(), new PayloadVerifier(0, Hash([])));
+        Assert.True(empty.TryComplete());
+        await using var wrong = store.OpenPartial(_hash, FetchCapability.NewRandom(), new PayloadVerifier(0, Hash([1])));
+        Assert.False(wrong.TryComplete());
+        await Assert.ThrowsAsync<PayloadMismatchException>(async () => await wrong.WriteAsync(new byte[1]));
     }
 
     [Fact]
@@ -91,7 +145,7 @@ public sealed class MessageStoreTests : IDisposable
         var payload = Payload(2048);
         var directory = Path.Combine(_directory.Path, "messages", _hash.ToString());
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
-        await using (var file = store.OpenPartial(_hash, _capability))
+        await using (var file = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
         {
             await file.WriteAsync(payload.AsMemory(0, 1000));
         }
@@ -102,13 +156,14 @@ public sealed class MessageStoreTests : IDisposable
         Assert.False(restarted.Contains(_hash, _capability));
         Assert.Empty(restarted.List(_hash));
 
-        await using (var resumed = restarted.OpenPartial(_hash, _capability))
+        await using (var resumed = restarted.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
         {
-            await resumed.WriteAsync(payload.AsMemory(1000));
-            Assert.Equal((Blake(payload), (long)payload.Length), await MessageStore.HashAsync(resumed, CancellationToken.None));
+            await resumed.VerifyKeptAsync(CancellationToken.None);
+            await resumed.WriteAsync(payload.AsMemory((int)resumed.Length));
+            Assert.True(resumed.TryComplete());
         }
 
-        var stored = restarted.Commit(_hash, _capability, "a.example", payload.Length, Blake(payload), "");
+        var stored = restarted.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
         Assert.Equal(stored, Assert.Single(new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path }).List(_hash)));
     }
 
@@ -118,14 +173,14 @@ public sealed class MessageStoreTests : IDisposable
         var time = new ManualTimeProvider(TransitTestStores.Start);
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path }, time);
         var payload = Payload(100);
-        await using (var file = store.OpenPartial(_hash, _capability))
+        await using (var file = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))
         {
             await file.WriteAsync(payload.AsMemory());
         }
 
-        var first = store.Commit(_hash, _capability, "a.example", payload.Length, Blake(payload), "text/plain");
+        var first = store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
         time.Advance(TimeSpan.FromMinutes(5));
-        var again = store.Commit(_hash, _capability, "other.example", payload.Length, Blake(payload), "");
+        var again = store.Commit(_hash, _capability, "other.example", payload.Length, Hash(payload), "");
         Assert.Equal(first, again);
         Assert.Equal(first, Assert.Single(store.List(_hash)));
     }
@@ -137,10 +192,29 @@ public sealed class MessageStoreTests : IDisposable
         return bytes;
     }
 
-    private static Bytes32 Blake(byte[] payload)
+    private const int C = PayloadTree.ChunkSize;
+
+    private string PartialPath => Path.Combine(_directory.Path, "messages", _hash.ToString(), _capability + ".partial");
+
+    private static Bytes32 Hash(byte[] payload) => PayloadTree.Hash(payload);
+
+    /// <summary>A verifier for <paramref name="payload"/> holding the leaves of every chunk, as a proof from the door gives them.</summary>
+    private static PayloadVerifier Proven(byte[] payload)
     {
-        var hash = new byte[Bytes32.Size];
-        Blake2b.Hash(payload, hash);
-        return new Bytes32(hash);
+        var verifier = new PayloadVerifier(payload.Length, Hash(payload));
+        Accept(verifier, payload, 0);
+        return verifier;
+    }
+
+    private static void Accept(PayloadVerifier verifier, byte[] payload, long offset)
+    {
+        using var hasher = new PayloadHasher(keepLeaves: true);
+        hasher.Append(payload);
+        hasher.Finish();
+        var tree = new PayloadTreeNodes(hasher.Leaves.ToArray(), payload.Length);
+        var (first, count) = verifier.ProofWindow(offset);
+        var proof = new System.Buffers.ArrayBufferWriter<byte>();
+        PayloadProof.Write(tree, first, count, proof);
+        Assert.True(verifier.TryAcceptProof(first, count, proof.WrittenSpan));
     }
 }

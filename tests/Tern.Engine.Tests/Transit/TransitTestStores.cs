@@ -48,12 +48,8 @@ public static class TransitTestStores
 
     public static Stream Stream(byte[] content, bool seekable) => seekable ? new MemoryStream(content, writable: false) : new NonSeekableStream(content);
 
-    public static Bytes32 Hash(byte[] content)
-    {
-        var hash = new byte[32];
-        Blake2b.Hash(content, hash);
-        return new Bytes32(hash);
-    }
+    /// <summary>The payload hash (docs/PROTOCOL.md §4.8), from the spec's own reading rather than the engine's.</summary>
+    public static Bytes32 Hash(byte[] content) => new(Protocol.SpecPayloadTree.PayloadHash(content));
 
     /// <summary>Reads a whole blob through <see cref="TransitStore.ReadAsync"/> in pieces of <paramref name="piece"/> bytes.</summary>
     public static async Task<byte[]?> ReadAllAsync(TransitStore store, FetchCapability capability, long size, int piece = 3000)

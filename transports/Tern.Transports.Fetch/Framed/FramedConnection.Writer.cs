@@ -208,7 +208,21 @@ internal sealed partial class FramedConnection
 
         if (!item.Started)
         {
-            return await StartAsync(output, item).ConfigureAwait(false);
+            return await StartAsync(output, item, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (item.Proof is { } proof)
+        {
+            // The range proof goes out before any data of the stream, a frame per turn like data (§8.3).
+            _pendingBytes += ProofFrames.WriteNext(output, item.StreamId, proof.AsSpan(0, item.ProofLength), ref item.ProofNext, endStream: item.Head);
+            if (item.ProofNext < item.ProofLength)
+            {
+                return true;
+            }
+
+            item.ReleaseProof();
+            item.Finished = item.Head;
+            return !item.Head;
         }
 
         var count = (int)Math.Min(_options.DataFrameSize, item.End - item.Next);
@@ -228,7 +242,7 @@ internal sealed partial class FramedConnection
     }
 
     /// <summary>Looks the capability up and writes the meta; unknown, expired and retracted all read as not_found (§8).</summary>
-    private async ValueTask<bool> StartAsync(PipeWriter output, FramedWorkItem item)
+    private async ValueTask<bool> StartAsync(PipeWriter output, FramedWorkItem item, CancellationToken cancellationToken)
     {
         item.Started = true;
         var blob = await _store.GetBlobAsync(item.Request.Capability).ConfigureAwait(false);
@@ -248,14 +262,36 @@ internal sealed partial class FramedConnection
             return false;
         }
 
+        if (item.WantsProof)
+        {
+            var (proofStatus, proof, proofLength) = await ProofFrames.BuildAsync(_store, request.Capability, start, end, cancellationToken).ConfigureAwait(false);
+            if (proofStatus != MetaStatus.Ok)
+            {
+                _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, proofStatus);
+                item.Finished = true;
+                return false;
+            }
+
+            if (proof is not null)
+            {
+                item.SetProof(proof, proofLength);
+            }
+        }
+
         item.Blob = info;
         item.Start = item.Next = start;
         item.End = end;
-        _pendingBytes += BlobFrames.WriteOk(output, item.StreamId, info, start, end, endStream: item.Head);
-        if (item.Head)
+        _pendingBytes += BlobFrames.WriteOk(output, item.StreamId, info, start, end, endStream: item.Head && item.Proof is null);
+        if (item.Head && item.Proof is null)
         {
             item.Finished = true;
             return false;
+        }
+
+        if (item.Proof is not null)
+        {
+            item.Counts = !item.Head;
+            return true;
         }
 
         item.Counts = true;

@@ -216,7 +216,7 @@ internal sealed partial class FramedConnection
             }
 
             item = _pool.Count > 0 ? _pool.Pop() : new FramedWorkItem();
-            item.ResetFetch(frame.StreamId, request, frame.IsHead);
+            item.ResetFetch(frame.StreamId, request, frame.IsHead, frame.WantsProof);
             _streams.Add(frame.StreamId, item);
 
             // A fetch is open: no deadline until the last one ends (a slow link may take long to drain it).

@@ -19,6 +19,18 @@ internal sealed class FramedWorkItem
 
     public bool Head { get; private set; }
 
+    /// <summary>Whether the fetch asked for the range proof (docs/PROTOCOL.md §8.3).</summary>
+    public bool WantsProof { get; private set; }
+
+    /// <summary>The range proof still being sent (a pooled buffer), or null.</summary>
+    public byte[]? Proof { get; private set; }
+
+    /// <summary>Length of <see cref="Proof"/>.</summary>
+    public int ProofLength { get; private set; }
+
+    /// <summary>Next proof byte to send.</summary>
+    public int ProofNext;
+
     /// <summary>The blob, once the writer has looked it up.</summary>
     public BlobInfo Blob { get; set; }
 
@@ -53,11 +65,30 @@ internal sealed class FramedWorkItem
 
     public void Cancel() => Volatile.Write(ref _cancelled, 1);
 
-    public void ResetFetch(uint streamId, in FetchRequest request, bool head)
+    public void ResetFetch(uint streamId, in FetchRequest request, bool head, bool proof = false)
     {
         Reset(FramedWork.Fetch, streamId, 0);
         Request = request;
         Head = head;
+        WantsProof = proof;
+    }
+
+    /// <summary>Holds a proof to send; the item returns its buffer to the pool once sent or reset.</summary>
+    public void SetProof(byte[] proof, int length)
+    {
+        Proof = proof;
+        ProofLength = length;
+        ProofNext = 0;
+    }
+
+    /// <summary>Gives the proof's buffer back (all of it sent, or the stream ended).</summary>
+    public void ReleaseProof()
+    {
+        if (Proof is { } proof)
+        {
+            Proof = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(proof);
+        }
     }
 
     public void Reset(FramedWork kind, uint streamId, ulong value)
@@ -68,6 +99,8 @@ internal sealed class FramedWorkItem
         Reason = [];
         Request = default;
         Head = false;
+        WantsProof = false;
+        ReleaseProof();
         Blob = default;
         Started = false;
         Finished = false;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
@@ -54,7 +55,14 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        if (!FetchCapability.TryParse(path[Prefix.Length..], out var capability) || await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
+        var rest = path[Prefix.Length..];
+        if (rest.Length > Bytes32.TextLength && rest[Bytes32.TextLength..].StartsWith(ProofPath.Marker, StringComparison.Ordinal))
+        {
+            await AnswerProofAsync(context, rest[..Bytes32.TextLength].ToString(), rest[(Bytes32.TextLength + ProofPath.Marker.Length)..].ToString(), head).ConfigureAwait(false);
+            return;
+        }
+
+        if (!FetchCapability.TryParse(rest, out var capability) || await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
         {
             NotFound(response);
             return;
@@ -102,6 +110,44 @@ internal sealed class HttpBlobDoor
         if (!await _body.WriteAsync(response.BodyWriter, capability, blob, plan.Start, plan.End, deadline: null, context.RequestAborted).ConfigureAwait(false))
         {
             context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// <c>/v1/blobs/{capability}/proof/{first}-{last}</c> (§8.1): the range proof of those chunks (§4.8), cacheable as
+    /// the blob is. A capability that cannot be served, or a blob without a payload tree, is the same 404.
+    /// </summary>
+    private async Task AnswerProofAsync(HttpContext context, string capabilityText, string rangeText, bool head)
+    {
+        var response = context.Response;
+        if (!FetchCapability.TryParse(capabilityText, out var capability) || !ProofPath.TryParseRange(rangeText, out var first, out var last)
+            || await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
+        {
+            NotFound(response);
+            return;
+        }
+
+        if (!ProofPath.Fits(blob.Size, first, last))
+        {
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (await _store.GetPayloadTreeAsync(capability, context.RequestAborted).ConfigureAwait(false) is not { } tree)
+        {
+            NotFound(response);
+            return;
+        }
+
+        var count = last - first + 1;
+        response.Headers.CacheControl = _headers.Get(capability, blob).CacheControl;
+        response.Headers.ContentType = OctetStream;
+        response.ContentLength = PayloadProof.HashCount(tree.Count, first, count) * Bytes32.Size;
+        if (!head)
+        {
+            PayloadProof.Write(tree, first, count, response.BodyWriter);
+            await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
     }
 

@@ -85,6 +85,7 @@ internal sealed class QuicFetchStream
 
             var type = frame.Type;
             var head = frame.IsHead;
+            var proof = frame.WantsProof;
             FetchRequest request = default;
             ulong ping = 0;
             if (type == FrameType.Fetch)
@@ -100,7 +101,7 @@ internal sealed class QuicFetchStream
             switch (type)
             {
                 case FrameType.Fetch:
-                    await ServeFetchAsync(output, request, head, cancellationToken).ConfigureAwait(false);
+                    await ServeFetchAsync(output, request, head, proof, cancellationToken).ConfigureAwait(false);
                     return;
                 case FrameType.Ping:
                     FrameWriter.WritePong(output, ping);
@@ -126,7 +127,7 @@ internal sealed class QuicFetchStream
         return request;
     }
 
-    private async Task ServeFetchAsync(PipeWriter output, FetchRequest request, bool head, CancellationToken cancellationToken)
+    private async Task ServeFetchAsync(PipeWriter output, FetchRequest request, bool head, bool wantsProof, CancellationToken cancellationToken)
     {
         if (await _store.GetBlobAsync(request.Capability).ConfigureAwait(false) is not { } blob)
         {
@@ -141,7 +142,36 @@ internal sealed class QuicFetchStream
             return;
         }
 
-        BlobFrames.WriteOk(output, 0, blob, start, end, endStream: head);
+        byte[]? proof = null;
+        var proofLength = 0;
+        if (wantsProof)
+        {
+            (status, proof, proofLength) = await ProofFrames.BuildAsync(_store, request.Capability, start, end, cancellationToken).ConfigureAwait(false);
+            if (status != MetaStatus.Ok)
+            {
+                BlobFrames.WriteFailure(output, 0, status);
+                return;
+            }
+        }
+
+        BlobFrames.WriteOk(output, 0, blob, start, end, endStream: head && proof is null);
+        if (proof is not null)
+        {
+            // The range proof before any data (§8.3, §8.4).
+            try
+            {
+                var next = 0;
+                while (next < proofLength)
+                {
+                    ProofFrames.WriteNext(output, 0, proof.AsSpan(0, proofLength), ref next, endStream: head);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(proof);
+            }
+        }
+
         if (head)
         {
             return;

@@ -52,7 +52,7 @@ public readonly ref struct FetchMeta
     /// <summary>Blob length in bytes (ok only).</summary>
     public long TotalSize { get; }
 
-    /// <summary>BLAKE2b-256 of the whole blob (ok only).</summary>
+    /// <summary>The payload hash of the whole blob, §4.8 (ok only).</summary>
     public Bytes32 PayloadHash { get; }
 
     /// <summary>Transit expiry, ms since the epoch (ok only).</summary>

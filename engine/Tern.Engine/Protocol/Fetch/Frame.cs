@@ -37,6 +37,9 @@ public readonly struct Frame
     /// <summary>True when <see cref="FrameFlags.Head"/> is set (a metadata-only fetch).</summary>
     public bool IsHead => (Header.Flags & FrameFlags.Head) != 0;
 
+    /// <summary>True when <see cref="FrameFlags.Proof"/> is set (a fetch that asks for the range proof, §4.8).</summary>
+    public bool WantsProof => (Header.Flags & FrameFlags.Proof) != 0;
+
     /// <summary>
     /// The payload as one span: itself when it sits in one segment, otherwise copied into
     /// <paramref name="scratch"/>. Meant for the small fixed-layout payloads (at most

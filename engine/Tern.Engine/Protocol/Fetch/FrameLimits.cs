@@ -9,6 +9,9 @@ public static class FrameLimits
     /// <summary>Largest <c>data</c> payload, so one blob cannot stall the others on a connection.</summary>
     public const int MaxDataPayloadSize = 64 * 1024;
 
+    /// <summary>Largest <c>proof</c> payload: 64 KiB, a whole number of 32-byte hashes (§8.3).</summary>
+    public const int MaxProofPayloadSize = 64 * 1024;
+
     /// <summary>Largest <c>descriptor</c> payload: the signed descriptor document limit of §12.</summary>
     public const int MaxDescriptorPayloadSize = 16 * 1024;
 

@@ -93,7 +93,7 @@ public sealed class FrameReader
             return FrameError.FrameTooLarge;
         }
 
-        if (header.Type is < FrameType.Fetch or > FrameType.Pong)
+        if (header.Type is < FrameType.Fetch or > FrameType.Proof)
         {
             return FrameError.UnknownType;
         }
@@ -103,8 +103,8 @@ public sealed class FrameReader
             return FrameError.BadStreamId;
         }
 
-        // end_stream is harmless anywhere; head means something only on fetch; other bits are undefined in v1.
-        var allowedFlags = header.Type == FrameType.Fetch ? FrameFlags.EndStream | FrameFlags.Head : FrameFlags.EndStream;
+        // end_stream is harmless anywhere; head and proof mean something only on fetch; other bits are undefined in v1.
+        var allowedFlags = header.Type == FrameType.Fetch ? FrameFlags.EndStream | FrameFlags.Head | FrameFlags.Proof : FrameFlags.EndStream;
         if ((header.Flags & ~allowedFlags) != 0)
         {
             return FrameError.BadFlags;
@@ -115,7 +115,7 @@ public sealed class FrameReader
 
     /// <summary>Frames that belong to one fetch, as opposed to the connection (docs/PROTOCOL.md §8.3).</summary>
     private static bool IsStreamFrame(FrameType type)
-        => type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel;
+        => type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel or FrameType.Proof;
 
     /// <summary>
     /// The payload sizes of docs/PROTOCOL.md §8.3 and §12 that the header can check. A <c>meta</c> or <c>goaway</c>
@@ -131,6 +131,7 @@ public sealed class FrameReader
         FrameType.GoAway => length is >= GoAway.MinSize and <= GoAway.MaxSize,
         FrameType.Descriptor => length is >= 1 and <= FrameLimits.MaxDescriptorPayloadSize,
         FrameType.Ping or FrameType.Pong => length == FrameLimits.PingPayloadSize,
+        FrameType.Proof => length is >= Bytes32.Size and <= FrameLimits.MaxProofPayloadSize && length % Bytes32.Size == 0,
         _ => false,
     };
 }

@@ -29,4 +29,7 @@ public enum FrameType : byte
 
     /// <summary>Either side, stream 0: the 8 bytes of the ping it answers.</summary>
     Pong = 0x09,
+
+    /// <summary>Server → client: part of the range proof a <see cref="Fetch"/> with <see cref="FrameFlags.Proof"/> asked for (§4.8).</summary>
+    Proof = 0x0A,
 }

@@ -20,11 +20,15 @@ public static class FrameWriter
         return FramePreface.Size;
     }
 
-    /// <summary>Writes a <c>fetch</c> frame (§8.3); <paramref name="head"/> asks for the metadata only.</summary>
-    public static int WriteFetch(IBufferWriter<byte> output, uint streamId, in FetchRequest request, bool head = false)
+    /// <summary>
+    /// Writes a <c>fetch</c> frame (§8.3); <paramref name="head"/> asks for the metadata only, <paramref name="proof"/> for
+    /// the range proof of the fetched chunks (§4.8) before the data.
+    /// </summary>
+    public static int WriteFetch(IBufferWriter<byte> output, uint streamId, in FetchRequest request, bool head = false, bool proof = false)
     {
         RequireStream(streamId);
-        var span = Begin(output, FetchRequest.Size, streamId, FrameType.Fetch, head ? FrameFlags.Head : FrameFlags.None);
+        var flags = (head ? FrameFlags.Head : FrameFlags.None) | (proof ? FrameFlags.Proof : FrameFlags.None);
+        var span = Begin(output, FetchRequest.Size, streamId, FrameType.Fetch, flags);
         request.Write(span[FrameHeader.Size..]);
         return Finish(output, FetchRequest.Size);
     }

@@ -41,7 +41,7 @@ public readonly ref struct NotificationRecord
     public long TransitExpiryMs { get; }
     /// <summary>Blob length in bytes.</summary>
     public long PayloadSize { get; }
-    /// <summary>BLAKE2b-256 of the blob.</summary>
+    /// <summary>The payload hash of the blob (docs/PROTOCOL.md §4.8).</summary>
     public Bytes32 PayloadHash { get; }
     /// <summary>1 for the first transmission, never 0 (docs/PROTOCOL.md §4.2).</summary>
     public ushort Attempt { get; }

@@ -12,7 +12,7 @@ namespace Tern.Engine.Protocol.Receipts;
 /// One per blob and recipient domain, not per packet: the domains are strings.
 /// </summary>
 /// <param name="MessageId">The blob's message id.</param>
-/// <param name="PayloadHash">BLAKE2b-256 of the whole blob.</param>
+/// <param name="PayloadHash">The payload hash of the whole blob (§4.8).</param>
 /// <param name="PayloadSize">Blob length in bytes.</param>
 /// <param name="AcceptedAtMs">When the gateway took responsibility, ms since the epoch.</param>
 /// <param name="HonouredExpiryMs">The expiry the gateway commits to, ms since the epoch; may differ from the sender's.</param>

@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
 
 namespace Tern.Transports.Fetch.Http.Http1;
@@ -58,6 +60,11 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             return keep;
         }
 
+        if (work.IsProofPath)
+        {
+            return await AnswerProofAsync(output, work, keep, cancellationToken).ConfigureAwait(false);
+        }
+
         var lookup = work.IsBlobPath ? _store.GetBlobAsync(work.Capability) : default;
         var found = !work.IsBlobPath ? null : lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.ConfigureAwait(false);
         if (found is not { } blob)
@@ -80,6 +87,52 @@ internal sealed class Http1BlobHandler : ConnectionHandler
 
         var written = await _body.WriteAsync(output, work.Capability, blob, plan.Start, plan.End, deadline, cancellationToken).ConfigureAwait(false);
         return written ? keep : Http1Outcome.Abort;
+    }
+
+    /// <summary>
+    /// <c>/v1/blobs/{capability}/proof/{first}-{last}</c> (§8.1): the range proof of those chunks (§4.8), cacheable as the
+    /// blob is; every capability that cannot be served, or a blob without a payload tree, is the same 404.
+    /// </summary>
+    private async ValueTask<Http1Outcome> AnswerProofAsync(PipeWriter output, Http1Work work, Http1Outcome keep, CancellationToken cancellationToken)
+    {
+        var blob = await _store.GetBlobAsync(work.Capability).ConfigureAwait(false);
+        var fits = blob is { } found && ProofPath.Fits(found.Size, work.ProofFirst, work.ProofLast);
+        var tree = fits ? await _store.GetPayloadTreeAsync(work.Capability, cancellationToken).ConfigureAwait(false) : null;
+        if (blob is null || (fits && tree is null))
+        {
+            var notFound = new Http1ResponseHead(output, 404, Http1ResponseHead.FixedCapacity);
+            notFound.Append(_date.Current);
+            notFound.Append("Cache-Control: no-store\r\nContent-Length: 0\r\n"u8);
+            notFound.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        if (tree is null)
+        {
+            var unsatisfiable = new Http1ResponseHead(output, 416, Http1ResponseHead.FixedCapacity);
+            unsatisfiable.Append(_date.Current);
+            unsatisfiable.Append("Content-Length: 0\r\n"u8);
+            unsatisfiable.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        var count = work.ProofLast - work.ProofFirst + 1;
+        var length = PayloadProof.HashCount(tree.Count, work.ProofFirst, count) * Bytes32.Size;
+        var cacheControl = _headers.Get(work.Capability, blob.Value, _date.Now).CacheControl;
+        var head = new Http1ResponseHead(output, 200, Http1ResponseHead.FixedCapacity + 64 + cacheControl.Length);
+        head.Append(_date.Current);
+        head.Append("Content-Type: application/octet-stream\r\n"u8);
+        head.AppendField("Content-Length: "u8, length);
+        head.Append("Cache-Control: "u8);
+        head.Append(System.Text.Encoding.ASCII.GetBytes(cacheControl));
+        head.Append("\r\n"u8);
+        head.Complete(work.KeepAlive, work.IsHttp10);
+        if (work.Method != Http1Method.Head)
+        {
+            PayloadProof.Write(tree, work.ProofFirst, count, output);
+        }
+
+        return keep;
     }
 
     /// <summary>Writes the response head; returns whether a body follows (200 and 206).</summary>

@@ -17,7 +17,10 @@ internal readonly record struct Http1Work(
     string? Range,
     bool HasIfRange,
     string? IfRange,
-    string? IfNoneMatch)
+    string? IfNoneMatch,
+    bool IsProofPath = false,
+    long ProofFirst = 0,
+    long ProofLast = 0)
 {
     private static ReadOnlySpan<byte> Prefix => "/v1/blobs/"u8;
 
@@ -26,14 +29,26 @@ internal readonly record struct Http1Work(
     {
         var path = request.Path;
         var isBlob = false;
+        var isProof = false;
+        long first = 0, last = 0;
         FetchCapability capability = default;
-        if (path.StartsWith(Prefix) && path.Length - Prefix.Length <= 64)
+        if (path.StartsWith(Prefix) && path.Length - Prefix.Length <= 128)
         {
-            Span<char> text = stackalloc char[64];
+            Span<char> text = stackalloc char[128];
             var encoded = path[Prefix.Length..];
             if (System.Text.Ascii.ToUtf16(encoded, text, out var written) == System.Buffers.OperationStatus.Done)
             {
-                isBlob = FetchCapability.TryParse(text[..written], out capability);
+                var rest = text[..written];
+                if (rest.Length > Bytes32.TextLength && rest[Bytes32.TextLength..].StartsWith(ProofPath.Marker, StringComparison.Ordinal))
+                {
+                    // The proof sub-resource (§8.1): a malformed range is a path like any other that does not exist.
+                    isProof = ProofPath.TryParseRange(rest[(Bytes32.TextLength + ProofPath.Marker.Length)..], out first, out last)
+                              && FetchCapability.TryParse(rest[..Bytes32.TextLength], out capability);
+                }
+                else if (rest.Length <= 64)
+                {
+                    isBlob = FetchCapability.TryParse(rest, out capability);
+                }
             }
         }
 
@@ -48,7 +63,10 @@ internal readonly record struct Http1Work(
             hasRange ? AsciiString(request.Range) : null,
             request.HasIfRange,
             request.HasIfRange ? AsciiString(request.IfRange) : null,
-            request.IfNoneMatchCount == 1 ? AsciiString(request.IfNoneMatch) : null);
+            request.IfNoneMatchCount == 1 ? AsciiString(request.IfNoneMatch) : null,
+            isProof,
+            first,
+            last);
     }
 
     /// <summary>Header bytes as a string (Latin-1, so obs-text survives and simply never matches).</summary>
