@@ -18,7 +18,8 @@ internal static class IndexCheckpoint
     public static void Write(string directory, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
         => AtomicFile.Write(Path.Combine(directory, FileName), stream => WriteContent(stream, lastApplied, ledger, blobs));
 
-    private static void WriteContent(Stream stream, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
+    /// <summary>Writes a checkpoint's content to <paramref name="stream"/> (the file's bytes).</summary>
+    internal static void WriteContent(Stream stream, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
@@ -69,13 +70,24 @@ internal static class IndexCheckpoint
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        lastApplied = Read(stream, path, ledger, blobs);
+        return true;
+    }
+
+    /// <summary>Reads a checkpoint's content from <paramref name="stream"/>; returns the journal address it covers.</summary>
+    /// <param name="stream">The checkpoint's bytes.</param>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <param name="ledger">Receives the accounting ledger.</param>
+    /// <param name="blobs">Receives the blobs, their deliveries' states restored.</param>
+    internal static long Read(Stream stream, string path, TransitLedger ledger, List<BlobEntry> blobs)
+    {
         using var reader = new BinaryReader(stream);
         if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
         {
             throw new InvalidDataException($"'{path}' is not a transit index checkpoint of version {Version}.");
         }
 
-        lastApplied = reader.ReadInt64();
+        var lastApplied = reader.ReadInt64();
         ledger.Read(reader);
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
@@ -100,6 +112,6 @@ internal static class IndexCheckpoint
             throw new InvalidDataException($"'{path}' is truncated.");
         }
 
-        return true;
+        return lastApplied;
     }
 }
