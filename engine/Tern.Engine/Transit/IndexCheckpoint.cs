@@ -75,16 +75,30 @@ internal static class IndexCheckpoint
     }
 
     /// <summary>Reads a checkpoint's content from <paramref name="stream"/>; returns the journal address it covers.</summary>
-    /// <param name="stream">The checkpoint's bytes.</param>
+    /// <param name="stream">The checkpoint's bytes (a seekable stream: lengths are checked against what is left).</param>
     /// <param name="path">The file's name, for messages.</param>
     /// <param name="ledger">Receives the accounting ledger.</param>
     /// <param name="blobs">Receives the blobs, their deliveries' states restored.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a checkpoint of this version, or they are truncated or damaged.</exception>
     internal static long Read(Stream stream, string path, TransitLedger ledger, List<BlobEntry> blobs)
     {
         using var reader = new BinaryReader(stream);
+        try
+        {
+            return ReadContent(reader, ledger, blobs);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException or InvalidDataException)
+        {
+            // One exception type for every kind of damage, naming the file (the codec's own messages do not).
+            throw new InvalidDataException($"'{path}' is truncated or damaged: {ex.Message}", ex);
+        }
+    }
+
+    private static long ReadContent(BinaryReader reader, TransitLedger ledger, List<BlobEntry> blobs)
+    {
         if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
         {
-            throw new InvalidDataException($"'{path}' is not a transit index checkpoint of version {Version}.");
+            throw new InvalidDataException($"not a transit index checkpoint of version {Version}.");
         }
 
         var lastApplied = reader.ReadInt64();
@@ -92,12 +106,24 @@ internal static class IndexCheckpoint
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
-            var record = reader.ReadBytes(reader.ReadInt32());
-            var blob = JournalCodec.ReadSubmission(record, out _);
+            // The length is checked before it sizes a buffer: a damaged one must not allocate gigabytes.
+            var length = reader.ReadInt32();
+            if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                throw new InvalidDataException($"blob {i} of {count} claims a record of {length} bytes.");
+            }
+
+            var blob = JournalCodec.ReadSubmission(reader.ReadBytes(length), out _);
             var pending = 0;
             foreach (var d in blob.Deliveries)
             {
-                d.State = (DeliveryState)reader.ReadByte();
+                var state = reader.ReadByte();
+                if (state > (byte)DeliveryState.Transferred)
+                {
+                    throw new InvalidDataException($"blob {i} of {count} has a delivery in state {state}.");
+                }
+
+                d.State = (DeliveryState)state;
                 d.Attempt = reader.ReadInt32();
                 d.NextAttemptMs = reader.ReadInt64();
                 pending += d.State == DeliveryState.Pending ? 1 : 0;
@@ -109,7 +135,7 @@ internal static class IndexCheckpoint
 
         if (reader.ReadInt32() != Magic)
         {
-            throw new InvalidDataException($"'{path}' is truncated.");
+            throw new InvalidDataException("no end marker after the last blob.");
         }
 
         return lastApplied;

@@ -18,7 +18,7 @@ internal sealed class JournalTarget : IFuzzTarget
     {
         try
         {
-            switch (input[0])
+            switch (JournalCodec.EntryType(input))
             {
                 case JournalCodec.SubmissionType:
                     JournalCodec.ReadSubmission(input, out _);
@@ -31,8 +31,6 @@ internal sealed class JournalTarget : IFuzzTarget
                     }
 
                     break;
-                default:
-                    throw new InvalidDataException($"Unknown transit journal entry type {input[0]}.");
             }
         }
         catch (InvalidDataException)
