@@ -52,6 +52,8 @@ rm -rf "$out/seeds"
 dotnet "$built/Tern.Fuzz.dll" seeds tests/vectors "$out/seeds"
 
 failed=0
+passed=0
+broken=0
 summary="$out/summary.tsv"
 [ -f "$summary" ] || printf 'target\tseconds\texecs_done\texecs_per_sec\tedges_found\tbitmap_cvg\tcorpus_count\tsaved_crashes\tsaved_hangs\n' > "$summary"
 for target in "${targets[@]}"; do
@@ -80,6 +82,7 @@ for target in "${targets[@]}"; do
     echo "fuzz: afl-fuzz did not run $target; the end of $out/$target.log:" >&2
     tail -n 20 "$out/$target.log" >&2
     failed=1
+    broken=$((broken + 1))
     continue
   fi
 
@@ -94,6 +97,9 @@ for target in "${targets[@]}"; do
     # shellcheck disable=SC2086
     dotnet "$built/Tern.Fuzz.dll" replay "$target" $findings >&2 || true
     failed=1
+    broken=$((broken + 1))
+  else
+    passed=$((passed + 1))
   fi
 
   if ! $smoke; then
@@ -111,4 +117,6 @@ for target in "${targets[@]}"; do
   fi
 done
 
+# A target passes when afl-fuzz ran it and kept no crash or hang.
+echo "fuzz: $passed passed, $broken failed"
 exit $failed
