@@ -105,7 +105,8 @@ for target in "${targets[@]}"; do
   if ! $smoke; then
     # Keep the corpus: the queue minimized to the inputs that each add coverage, named by content.
     rm -rf "$out/cmin/$target"
-    if afl-cmin -i "$run/default/queue" -o "$out/cmin/$target" -t 5000 -m none -- dotnet "$out/bin/Tern.Fuzz.dll" run "$target" > "$out/$target.cmin.log" 2>&1; then
+    # afl-cmin wants the target binary as a path, not a name to look up.
+    if afl-cmin -i "$run/default/queue" -o "$out/cmin/$target" -t 5000 -m none -- "$(command -v dotnet)" "$out/bin/Tern.Fuzz.dll" run "$target" > "$out/$target.cmin.log" 2>&1; then
       rm -rf "tests/fuzz-corpus/$target"
       mkdir -p "tests/fuzz-corpus/$target"
       for f in "$out/cmin/$target"/*; do
