@@ -61,9 +61,6 @@ internal sealed class TransitLedger
         WriteMap(writer, _domains);
     }
 
-    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
-    /// <exception cref="InvalidDataException">A name's length is negative or runs past the end of the stream.</exception>
-    /// <exception cref="EndOfStreamException">The stream ends inside the ledger.</exception>
     public void Read(BinaryReader reader)
     {
         ReadMap(reader, _accounts);
@@ -103,7 +100,7 @@ internal sealed class TransitLedger
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
-            var e = Get(map, ReadName(reader));
+            var e = Get(map, reader.ReadString());
             e.LiveBytes = reader.ReadInt64();
             e.ByteSeconds = reader.ReadDouble();
             e.LastChangeMs = reader.ReadInt64();
@@ -113,21 +110,5 @@ internal sealed class TransitLedger
             e.Retracted = reader.ReadInt64();
             e.Transferred = reader.ReadInt64();
         }
-    }
-
-    /// <summary>
-    /// A string as <see cref="BinaryWriter.Write(string)"/> wrote it, its length checked against the bytes left, so that a
-    /// damaged length is reported as damage (<see cref="BinaryReader.ReadString"/> throws a bare IOException for it).
-    /// </summary>
-    private static string ReadName(BinaryReader reader)
-    {
-        var length = reader.Read7BitEncodedInt();
-        var stream = reader.BaseStream;
-        if (length < 0 || length > stream.Length - stream.Position)
-        {
-            throw new InvalidDataException($"A ledger name of {length} bytes at {stream.Position} runs past the end of the checkpoint.");
-        }
-
-        return System.Text.Encoding.UTF8.GetString(reader.ReadBytes(length));
     }
 }

@@ -18,7 +18,7 @@ internal static class IndexCheckpoint
     public static void Write(string directory, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
         => AtomicFile.Write(Path.Combine(directory, FileName), stream => WriteContent(stream, lastApplied, ledger, blobs));
 
-    /// <summary>Writes a checkpoint's content to <paramref name="stream"/> (the file's bytes).</summary>
+    /// <summary>Writes a checkpoint's content to <paramref name="stream"/> (the file's bytes; the fuzz target's seeds).</summary>
     internal static void WriteContent(Stream stream, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
@@ -59,7 +59,11 @@ internal static class IndexCheckpoint
         writer.Flush();
     }
 
-    /// <summary>Reads the checkpoint if there is one; blobs come back with their deliveries' states restored.</summary>
+    /// <summary>
+    /// Reads the checkpoint if there is one; blobs come back with their deliveries' states restored. False only when
+    /// there is none: a file that is not one whole checkpoint is an <see cref="InvalidDataException"/> naming it, never
+    /// false, since the journal before the checkpoint may be gone and replaying what is left would lose those blobs.
+    /// </summary>
     public static bool TryRead(string directory, TransitLedger ledger, List<BlobEntry> blobs, out long lastApplied)
     {
         var path = Path.Combine(directory, FileName);
@@ -70,35 +74,30 @@ internal static class IndexCheckpoint
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        lastApplied = Read(stream, path, ledger, blobs);
+        Read(stream, path, ledger, blobs, out lastApplied);
         return true;
     }
 
-    /// <summary>Reads a checkpoint's content from <paramref name="stream"/>; returns the journal address it covers.</summary>
-    /// <param name="stream">The checkpoint's bytes (a seekable stream: lengths are checked against what is left).</param>
-    /// <param name="path">The file's name, for messages.</param>
-    /// <param name="ledger">Receives the accounting ledger.</param>
-    /// <param name="blobs">Receives the blobs, their deliveries' states restored.</param>
-    /// <exception cref="InvalidDataException">The bytes are not a checkpoint of this version, or they are truncated or damaged.</exception>
-    internal static long Read(Stream stream, string path, TransitLedger ledger, List<BlobEntry> blobs)
+    /// <summary>Reads a checkpoint from <paramref name="stream"/>; anything else is an <see cref="InvalidDataException"/> naming <paramref name="path"/>.</summary>
+    internal static void Read(Stream stream, string path, TransitLedger ledger, List<BlobEntry> blobs, out long lastApplied)
     {
-        using var reader = new BinaryReader(stream);
         try
         {
-            return ReadContent(reader, ledger, blobs);
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            lastApplied = ReadContent(reader, stream, ledger, blobs);
         }
-        catch (Exception ex) when (ex is EndOfStreamException or FormatException or InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException)
         {
-            // One exception type for every kind of damage, naming the file (the codec's own messages do not).
-            throw new InvalidDataException($"'{path}' is truncated or damaged: {ex.Message}", ex);
+            // Cut short (EndOfStreamException), a check below, or a field the codecs cannot read: the file is not a checkpoint.
+            throw new InvalidDataException($"'{path}' is not a whole transit index checkpoint of version {Version}: {ex.Message}", ex);
         }
     }
 
-    private static long ReadContent(BinaryReader reader, TransitLedger ledger, List<BlobEntry> blobs)
+    private static long ReadContent(BinaryReader reader, Stream stream, TransitLedger ledger, List<BlobEntry> blobs)
     {
         if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
         {
-            throw new InvalidDataException($"not a transit index checkpoint of version {Version}.");
+            throw new InvalidDataException("wrong magic or version");
         }
 
         var lastApplied = reader.ReadInt64();
@@ -106,11 +105,11 @@ internal static class IndexCheckpoint
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
-            // The length is checked before it sizes a buffer: a damaged one must not allocate gigabytes.
+            // A length is checked against what is left before anything is allocated for it.
             var length = reader.ReadInt32();
-            if (length < 0 || length > reader.BaseStream.Length - reader.BaseStream.Position)
+            if (length < 0 || length > stream.Length - stream.Position)
             {
-                throw new InvalidDataException($"blob {i} of {count} claims a record of {length} bytes.");
+                throw new InvalidDataException($"record {i} claims {length} bytes");
             }
 
             var blob = JournalCodec.ReadSubmission(reader.ReadBytes(length), out _);
@@ -120,7 +119,7 @@ internal static class IndexCheckpoint
                 var state = reader.ReadByte();
                 if (state > (byte)DeliveryState.Transferred)
                 {
-                    throw new InvalidDataException($"blob {i} of {count} has a delivery in state {state}.");
+                    throw new InvalidDataException($"record {i} has a delivery in state {state}");
                 }
 
                 d.State = (DeliveryState)state;
@@ -135,7 +134,7 @@ internal static class IndexCheckpoint
 
         if (reader.ReadInt32() != Magic)
         {
-            throw new InvalidDataException("no end marker after the last blob.");
+            throw new InvalidDataException("no end marker");
         }
 
         return lastApplied;

@@ -88,7 +88,7 @@ public sealed class TransitRecordDamageTests
             + "65000001707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f323cf5a904ce7ca649da4906"
             + "20c1a64446ab092c71fce59bafe78ae3426c5d9009622e6578616d706c650001000000006c50c4a001000058495454");
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var error = Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(checkpoint), "index.ckpt", new TransitLedger(), []));
+        var error = Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(checkpoint), "index.ckpt", new TransitLedger(), [], out _));
         Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
         Assert.Contains("index.ckpt", error.Message, StringComparison.Ordinal);
     }
@@ -109,19 +109,20 @@ public sealed class TransitRecordDamageTests
         var bytes = stream.ToArray();
 
         var read = new List<BlobEntry>();
-        Assert.Equal(4096, IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), read));
+        IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), read, out var lastApplied);
+        Assert.Equal(4096, lastApplied);
         Assert.Equal([1, 1], read.Select(b => b.PendingCount));
         Assert.Equal(DeliveryState.Retracted, read[0].Deliveries[1].State);
 
         for (var length = 0; length < bytes.Length; length++)
         {
-            Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes, 0, length), "index.ckpt", new TransitLedger(), []));
+            Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes, 0, length), "index.ckpt", new TransitLedger(), [], out _));
         }
 
         // The last blob's one delivery: state (1 byte), attempt (4), next attempt (8), then the end marker (4); 9 is no state.
         var state = bytes.Length - 4 - 13;
         bytes[state] = 9;
-        Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), []));
+        Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), [], out _));
     }
 
     /// <summary>What recovery does with one journal entry (TransitStore.ReplayLocked), without a store.</summary>

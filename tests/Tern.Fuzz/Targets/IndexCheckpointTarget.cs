@@ -17,7 +17,7 @@ internal sealed class IndexCheckpointTarget : IFuzzTarget
     {
         try
         {
-            IndexCheckpoint.Read(new MemoryStream(input.ToArray(), writable: false), "index.ckpt", new TransitLedger(), []);
+            IndexCheckpoint.Read(new MemoryStream(input.ToArray(), writable: false), "index.ckpt", new TransitLedger(), [], out _);
         }
         catch (InvalidDataException)
         {
