@@ -30,5 +30,15 @@ internal sealed class DatagramBodyTarget : IFuzzTarget
     {
         yield return new Seed("notification-body", [(byte)DatagramType.Notification, .. VectorSeeds.Hex(vectors.File("notification-datagram.json"), "plaintext_body")]);
         yield return new Seed("retraction-body", [(byte)DatagramType.Retraction, .. VectorSeeds.Hex(vectors.File("retraction-datagram.json"), "plaintext_body")]);
+        foreach (var verdict in vectors.File("datagram-verdicts.json").GetProperty("cases").EnumerateArray())
+        {
+            if (!verdict.TryGetProperty("plaintext_body", out _))
+            {
+                continue;
+            }
+
+            // The header's type byte (offset 1) says which parser the body is for.
+            yield return new Seed("verdict-" + VectorSeeds.Text(verdict, "name"), [VectorSeeds.Hex(verdict, "header")[1], .. VectorSeeds.Hex(verdict, "plaintext_body")]);
+        }
     }
 }

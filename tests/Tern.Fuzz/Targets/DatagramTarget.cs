@@ -75,5 +75,14 @@ internal sealed class DatagramTarget : IFuzzTarget
             var root = vectors.File(file);
             yield return new Seed(Path.GetFileNameWithoutExtension(file), [.. VectorSeeds.Hex(root, "header"), .. VectorSeeds.Hex(root, "plaintext_body")]);
         }
+
+        // The borderline fields and ambiguous pairs of §4.4; a case refused by its header alone comes as its datagram.
+        foreach (var verdict in vectors.File("datagram-verdicts.json").GetProperty("cases").EnumerateArray())
+        {
+            var name = "verdict-" + VectorSeeds.Text(verdict, "name");
+            yield return verdict.TryGetProperty("plaintext_body", out _)
+                ? new Seed(name, [.. VectorSeeds.Hex(verdict, "header"), .. VectorSeeds.Hex(verdict, "plaintext_body")])
+                : new Seed(name, VectorSeeds.Hex(verdict, "datagram"));
+        }
     }
 }

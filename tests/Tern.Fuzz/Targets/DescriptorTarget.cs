@@ -57,5 +57,9 @@ internal sealed class DescriptorTarget : IFuzzTarget
     public IEnumerable<Seed> Seeds(VectorSeeds vectors)
     {
         yield return new Seed("descriptor", VectorSeeds.Hex(vectors.File("descriptor.json"), "descriptor_hex"));
+        foreach (var verdict in vectors.File("descriptor-verdicts.json").GetProperty("cases").EnumerateArray())
+        {
+            yield return new Seed("verdict-" + VectorSeeds.Text(verdict, "name"), System.Text.Encoding.UTF8.GetBytes(VectorSeeds.Text(verdict, "descriptor_text")));
+        }
     }
 }

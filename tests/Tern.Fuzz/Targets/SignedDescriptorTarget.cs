@@ -31,5 +31,9 @@ internal sealed class SignedDescriptorTarget : IFuzzTarget
     public IEnumerable<Seed> Seeds(VectorSeeds vectors)
     {
         yield return new Seed("document", System.Text.Encoding.UTF8.GetBytes(VectorSeeds.Text(vectors.File("descriptor.json"), "document")));
+        foreach (var verdict in vectors.File("descriptor-verdicts.json").GetProperty("cases").EnumerateArray())
+        {
+            yield return new Seed("verdict-" + VectorSeeds.Text(verdict, "name"), System.Text.Encoding.UTF8.GetBytes(VectorSeeds.Text(verdict, "document")));
+        }
     }
 }

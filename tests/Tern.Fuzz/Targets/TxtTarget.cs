@@ -33,6 +33,12 @@ internal sealed class TxtTarget : IFuzzTarget
     {
         var value = VectorSeeds.Text(vectors.File("descriptor.json").GetProperty("dns"), "txt_value");
         yield return new Seed("txt-value", Encoding.Latin1.GetBytes(value));
+        var forms = vectors.File("text-forms.json").GetProperty("txt");
+        for (var i = 0; i < forms.GetArrayLength(); i++)
+        {
+            yield return new Seed("form-" + i, Encoding.Latin1.GetBytes(VectorSeeds.Text(forms[i], "value")));
+        }
+
         yield return new Seed("two-fingerprints", Encoding.Latin1.GetBytes(" v = tern1 ;; fp=" + value[^43..] + "; x=y ;fp=" + value[^43..] + ";"));
     }
 }
