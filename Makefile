@@ -9,8 +9,12 @@ export DOTNET_NOLOGO := 1
 # Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
 RUNTIME_PKGS := libsodium23
 BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl
+# Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).
+FUZZ_PKGS := afl++
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps bench-deps restore build test demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
+.PHONY: all deps bench-deps fuzz-deps restore build test fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
 
 all: build
 
@@ -28,14 +32,31 @@ bench-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+fuzz-deps: deps
+	@missing=""; for p in $(FUZZ_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
 restore: deps
 	$(DOTNET) restore Engine.sln
 
 build: restore
 	$(DOTNET) build Engine.sln -c $(CONFIG) --no-restore
 
-test: build
+test: build fuzz-deps
 	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
+
+# Every fuzz target under afl-fuzz for FUZZ_SECONDS (FUZZ_EXECS=n stops a target after about n inputs); the minimized
+# queue of each replaces tests/fuzz-corpus/<target>/. FUZZ_TARGETS="a b" runs some. See docs/FUZZING.md.
+fuzz: build fuzz-deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh $(FUZZ_TARGETS)
+
+# A few seconds of each target under afl-fuzz: part of `make test`.
+fuzz-smoke: build fuzz-deps
+	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke $(FUZZ_TARGETS)
 
 demo: build
 	$(DOTNET) run --project hosts/Tern.Cli -c $(CONFIG) --no-build -- demo

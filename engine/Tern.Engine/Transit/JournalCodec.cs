@@ -71,7 +71,25 @@ internal static class JournalCodec
         return at;
     }
 
+    /// <summary>
+    /// The type of a journal entry (<see cref="SubmissionType"/> or <see cref="StateChangeType"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The entry is empty or of an unknown type.</exception>
+    public static byte EntryType(ReadOnlySpan<byte> source)
+    {
+        if (source.IsEmpty || source[0] is not (SubmissionType or StateChangeType))
+        {
+            throw new InvalidDataException(source.IsEmpty ? "Empty transit journal entry." : $"Unknown transit journal entry type {source[0]}.");
+        }
+
+        return source[0];
+    }
+
     /// <summary>Decodes a submission record into a fresh index record with Pending deliveries.</summary>
+    /// <exception cref="InvalidDataException">
+    /// The bytes are not a whole submission record: a field runs past the end, the delivery count exceeds what the bytes
+    /// can hold (checked before anything is allocated for them), or bytes follow the last delivery.
+    /// </exception>
     public static BlobEntry ReadSubmission(ReadOnlySpan<byte> source, out long atMs)
     {
         var legacy = source.Length > 0 && source[0] == LegacySubmissionType;
@@ -101,15 +119,35 @@ internal static class JournalCodec
             MimeHint = mime.Length == 0 ? null : mime,
         };
 
+        if (source.Length - at < 2)
+        {
+            throw new InvalidDataException("Transit submission record ends before its delivery count.");
+        }
+
         var count = BinaryPrimitives.ReadUInt16BigEndian(source[at..]);
         at += 2;
+        if (count * (64 + 1) > source.Length - at)
+        {
+            throw new InvalidDataException($"Transit submission record of {source.Length} bytes cannot hold its {count} deliveries.");
+        }
+
         var deliveries = new DeliveryEntry[count];
         for (var i = 0; i < count; i++)
         {
+            if (source.Length - at < 64)
+            {
+                throw new InvalidDataException($"Transit submission record ends inside delivery {i} of {count}.");
+            }
+
             var capability = new FetchCapability(source.Slice(at, 32));
             var hash = new RecipientHash(source.Slice(at + 32, 32));
             at += 64;
             deliveries[i] = new DeliveryEntry(blob, capability, ReadShortString(source, ref at), hash) { NextAttemptMs = atMs };
+        }
+
+        if (at != source.Length)
+        {
+            throw new InvalidDataException($"Transit submission record has {source.Length - at} bytes after its {count} deliveries.");
         }
 
         blob.Deliveries = deliveries;
@@ -135,8 +173,28 @@ internal static class JournalCodec
         return at;
     }
 
+    /// <summary>Decodes a state change's header; <see cref="StateChangeCapability"/> reads its capabilities.</summary>
+    /// <exception cref="InvalidDataException">
+    /// The bytes are not a whole state change: shorter than its header, a length other than its count of capabilities
+    /// calls for, or a state a delivery cannot move to.
+    /// </exception>
     public static DeliveryState ReadStateChange(ReadOnlySpan<byte> source, out long atMs, out int count)
     {
+        if (source.Length < MeasureStateChange(0) || source[0] != StateChangeType)
+        {
+            throw new InvalidDataException("Not a transit state change record.");
+        }
+
+        if (source.Length != MeasureStateChange(BinaryPrimitives.ReadUInt16BigEndian(source[10..])))
+        {
+            throw new InvalidDataException($"Transit state change record of {source.Length} bytes does not hold the {BinaryPrimitives.ReadUInt16BigEndian(source[10..])} capabilities it counts.");
+        }
+
+        if (source[9] is < (byte)DeliveryState.Fetched or > (byte)DeliveryState.Transferred)
+        {
+            throw new InvalidDataException($"Transit state change record moves deliveries to state {source[9]}.");
+        }
+
         atMs = BinaryPrimitives.ReadInt64BigEndian(source[1..]);
         count = BinaryPrimitives.ReadUInt16BigEndian(source[10..]);
         return (DeliveryState)source[9];
@@ -153,6 +211,11 @@ internal static class JournalCodec
 
     private static string ReadShortString(ReadOnlySpan<byte> source, ref int at)
     {
+        if (at >= source.Length || source[at] > source.Length - at - 1)
+        {
+            throw new InvalidDataException($"Transit journal record ends inside a string at byte {at}.");
+        }
+
         var length = source[at];
         var value = Encoding.UTF8.GetString(source.Slice(at + 1, length));
         at += 1 + length;

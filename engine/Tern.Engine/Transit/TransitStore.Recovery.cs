@@ -69,7 +69,7 @@ public sealed partial class TransitStore
 
     private void ReplayLocked(ReadOnlySpan<byte> entry, long nowMs)
     {
-        switch (entry[0])
+        switch (JournalCodec.EntryType(entry))
         {
             case JournalCodec.SubmissionType or JournalCodec.LegacySubmissionType:
                 var blob = JournalCodec.ReadSubmission(entry, out _);
@@ -90,8 +90,6 @@ public sealed partial class TransitStore
                 }
 
                 break;
-            default:
-                throw new InvalidDataException($"Unknown transit journal entry type {entry[0]}.");
         }
     }
 

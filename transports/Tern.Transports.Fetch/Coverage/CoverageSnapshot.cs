@@ -19,6 +19,10 @@ internal static class CoverageSnapshot
     private static ReadOnlySpan<byte> Magic => "TCOV"u8;
 
     public static void Write(string path, IReadOnlyList<(FetchCapability Capability, (long Start, long End)[] Ranges)> entries)
+        => AtomicFile.Write(path, Encode(entries));
+
+    /// <summary>The file's bytes for <paramref name="entries"/>, checksum included.</summary>
+    internal static byte[] Encode(IReadOnlyList<(FetchCapability Capability, (long Start, long End)[] Ranges)> entries)
     {
         var size = HeaderSize + ChecksumSize;
         foreach (var (_, ranges) in entries)
@@ -45,21 +49,20 @@ internal static class CoverageSnapshot
         }
 
         Blake2b.Hash(buffer.AsSpan(0, at), buffer.AsSpan(at, ChecksumSize));
-        AtomicFile.Write(path, buffer);
+        return buffer;
     }
 
     /// <summary>The entries of <paramref name="path"/>; none when it does not exist.</summary>
     /// <exception cref="InvalidDataException">The file is not a coverage snapshot, or it is damaged (the message says how).</exception>
     public static List<(FetchCapability Capability, (long Start, long End)[] Ranges)> Read(string path)
+        => File.Exists(path) ? Parse(File.ReadAllBytes(path), path) : [];
+
+    /// <summary>The entries of a snapshot's bytes; <paramref name="path"/> names it in messages.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a coverage snapshot, or they are damaged (the message says how).</exception>
+    internal static List<(FetchCapability Capability, (long Start, long End)[] Ranges)> Parse(ReadOnlySpan<byte> data, string path)
     {
         var entries = new List<(FetchCapability, (long, long)[])>();
-        if (!File.Exists(path))
-        {
-            return entries;
-        }
-
-        var data = File.ReadAllBytes(path);
-        if (data.Length < HeaderSize + ChecksumSize || !data.AsSpan(0, 4).SequenceEqual(Magic))
+        if (data.Length < HeaderSize + ChecksumSize || !data[..4].SequenceEqual(Magic))
         {
             throw new InvalidDataException($"'{path}' is not a fetch coverage snapshot.");
         }
@@ -70,14 +73,14 @@ internal static class CoverageSnapshot
         }
 
         Span<byte> checksum = stackalloc byte[ChecksumSize];
-        var body = data.AsSpan(0, data.Length - ChecksumSize);
+        var body = data[..^ChecksumSize];
         Blake2b.Hash(body, checksum);
-        if (!checksum.SequenceEqual(data.AsSpan(body.Length)))
+        if (!checksum.SequenceEqual(data[body.Length..]))
         {
             throw new InvalidDataException($"'{path}' is damaged: its checksum does not match.");
         }
 
-        var count = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(5));
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(data[5..]);
         var at = HeaderSize;
         for (var i = 0u; i < count; i++)
         {
