@@ -1,4 +1,5 @@
 using System.Text;
+using Tern.Tests.Shared;
 using Tern.Transports.Fetch.Http.Http1;
 
 namespace Tern.Fetch.Tests;
@@ -68,5 +69,24 @@ public sealed class Http1RequestParserTests
                 Assert.InRange(request.HeadLength, 4, input.Length);
             }
         }
+    }
+
+    [Fact]
+    public void Heads_one_byte_away_from_a_valid_one_parse_or_carry_a_client_status()
+    {
+        Substitutions.EachByte(Encoding.ASCII.GetBytes(Valid), input =>
+        {
+            var request = default(Http1Request);
+            switch (Http1RequestParser.Parse(input, 8192, ref request, out var status))
+            {
+                case Http1ParseResult.Invalid:
+                    Assert.True(status is 400 or 431 or 505, $"status {status}");
+                    break;
+                case Http1ParseResult.Complete:
+                    Assert.InRange(request.HeadLength, 4, input.Length);
+                    _ = Http1Work.From(request);
+                    break;
+            }
+        });
     }
 }

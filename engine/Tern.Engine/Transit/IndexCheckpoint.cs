@@ -58,7 +58,11 @@ internal static class IndexCheckpoint
         writer.Flush();
     }
 
-    /// <summary>Reads the checkpoint if there is one; blobs come back with their deliveries' states restored.</summary>
+    /// <summary>
+    /// Reads the checkpoint if there is one; blobs come back with their deliveries' states restored. False only when
+    /// there is none: a file that is not one whole checkpoint is an <see cref="InvalidDataException"/> naming it, never
+    /// false, since the journal before the checkpoint may be gone and replaying what is left would lose those blobs.
+    /// </summary>
     public static bool TryRead(string directory, TransitLedger ledger, List<BlobEntry> blobs, out long lastApplied)
     {
         var path = Path.Combine(directory, FileName);
@@ -69,23 +73,55 @@ internal static class IndexCheckpoint
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var reader = new BinaryReader(stream);
+        Read(stream, path, ledger, blobs, out lastApplied);
+        return true;
+    }
+
+    /// <summary>Reads a checkpoint from <paramref name="stream"/>; anything else is an <see cref="InvalidDataException"/> naming <paramref name="path"/>.</summary>
+    internal static void Read(Stream stream, string path, TransitLedger ledger, List<BlobEntry> blobs, out long lastApplied)
+    {
+        try
+        {
+            using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            lastApplied = ReadContent(reader, stream, ledger, blobs);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            // Cut short (EndOfStreamException), a check below, or a field the codecs cannot read: the file is not a checkpoint.
+            throw new InvalidDataException($"'{path}' is not a whole transit index checkpoint of version {Version}: {ex.Message}", ex);
+        }
+    }
+
+    private static long ReadContent(BinaryReader reader, Stream stream, TransitLedger ledger, List<BlobEntry> blobs)
+    {
         if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
         {
-            throw new InvalidDataException($"'{path}' is not a transit index checkpoint of version {Version}.");
+            throw new InvalidDataException("wrong magic or version");
         }
 
-        lastApplied = reader.ReadInt64();
+        var lastApplied = reader.ReadInt64();
         ledger.Read(reader);
         var count = reader.ReadInt32();
         for (var i = 0; i < count; i++)
         {
-            var record = reader.ReadBytes(reader.ReadInt32());
-            var blob = JournalCodec.ReadSubmission(record, out _);
+            // A length is checked against what is left before anything is allocated for it.
+            var length = reader.ReadInt32();
+            if (length < 0 || length > stream.Length - stream.Position)
+            {
+                throw new InvalidDataException($"record {i} claims {length} bytes");
+            }
+
+            var blob = JournalCodec.ReadSubmission(reader.ReadBytes(length), out _);
             var pending = 0;
             foreach (var d in blob.Deliveries)
             {
-                d.State = (DeliveryState)reader.ReadByte();
+                var state = reader.ReadByte();
+                if (state > (byte)DeliveryState.Transferred)
+                {
+                    throw new InvalidDataException($"record {i} has a delivery in state {state}");
+                }
+
+                d.State = (DeliveryState)state;
                 d.Attempt = reader.ReadInt32();
                 d.NextAttemptMs = reader.ReadInt64();
                 pending += d.State == DeliveryState.Pending ? 1 : 0;
@@ -97,9 +133,9 @@ internal static class IndexCheckpoint
 
         if (reader.ReadInt32() != Magic)
         {
-            throw new InvalidDataException($"'{path}' is truncated.");
+            throw new InvalidDataException("no end marker");
         }
 
-        return true;
+        return lastApplied;
     }
 }
