@@ -37,6 +37,29 @@ public sealed class Http1RequestParserTests
     }
 
     [Fact]
+    public void Empty_lines_before_the_request_line_count_towards_the_head_limit()
+    {
+        var request = default(Http1Request);
+        var head = Encoding.ASCII.GetBytes(Valid);
+
+        // A few are skipped (RFC 9112 §2.2) and counted in the head's length.
+        var few = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 10)));
+        Assert.Equal(Http1ParseResult.Complete, Http1RequestParser.Parse((byte[])[.. few, .. head], 8192, ref request, out _));
+        Assert.Equal(few.Length + head.Length, request.HeadLength);
+
+        // Up to the limit, alone, they wait for more; at the limit they are a head too large, with or without a request after.
+        var flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 4096)));
+        Assert.Equal(Http1ParseResult.Incomplete, Http1RequestParser.Parse(flood.AsSpan(0, 8190), 8192, ref request, out _));
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse(flood, 8192, ref request, out var status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse((byte[])[.. flood, .. head], 8192, ref request, out status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse((byte[])[.. flood.AsSpan(0, 8192 - head.Length + 2), .. head], 8192, ref request, out status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Complete, Http1RequestParser.Parse((byte[])[.. flood.AsSpan(0, 8192 - head.Length), .. head], 8192, ref request, out _));
+    }
+
+    [Fact]
     public void Random_and_mutated_heads_never_throw_and_refusals_carry_a_client_status()
     {
         var random = new Random(7);
