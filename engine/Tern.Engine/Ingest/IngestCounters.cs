@@ -22,6 +22,9 @@ public sealed class IngestCounters
     /// <summary>Key agreements performed for new sender keys.</summary>
     public long ColdKeysDerived { get; internal set; }
 
+    /// <summary>Opened datagrams whose records the sink threw on (the rest of that datagram's records were not delivered).</summary>
+    public long DeliveryFailures { get; internal set; }
+
     /// <summary>Drops for <paramref name="reason"/> (datagrams for datagram-level reasons, records for record-level ones).</summary>
     public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
 
