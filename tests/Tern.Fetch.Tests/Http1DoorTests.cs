@@ -137,6 +137,53 @@ public sealed class Http1DoorTests
     }
 
     [Fact]
+    public async Task A_request_after_more_than_the_head_limit_of_empty_lines_gets_431_and_the_connection_closes()
+    {
+        await using var f = await FetchFixture.StartAsync();
+        var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(10, 6));
+        using var client = await RawHttp1Client.ConnectAsync(f.Http.Port);
+
+        await client.SendAsync(string.Concat(Enumerable.Repeat("\r\n", 4200)) + Get(cap));
+
+        var response = await client.ReadResponseAsync();
+        Assert.Equal(431, response.Status);
+        Assert.Equal("close", response.Headers["connection"]);
+        Assert.True(await client.ClosedAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_flood_of_empty_lines_gets_431_and_the_connection_closes()
+    {
+        await using var f = await FetchFixture.StartAsync();
+        using var client = await RawHttp1Client.ConnectAsync(f.Http.Port);
+
+        // Megabytes of empty lines, sent while the answer is awaited: the door must answer once past its head limit.
+        var chunk = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 32 * 1024)));
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 64 && !stop.IsCancellationRequested; i++)
+                {
+                    await client.SendAsync(chunk);
+                }
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // The door closed the connection under the flood.
+            }
+        });
+
+        var response = await client.ReadResponseAsync();
+        await stop.CancelAsync();
+        Assert.Equal(431, response.Status);
+        Assert.Equal("close", response.Headers["connection"]);
+        Assert.True(await client.ClosedAsync(TimeSpan.FromSeconds(5)));
+        await flood;
+    }
+
+    [Fact]
     public async Task Idle_connections_and_slow_heads_are_closed_at_their_deadlines()
     {
         await using var f = await FetchFixture.StartAsync(o =>

@@ -1,4 +1,5 @@
 using System.Text;
+using Tern.Tests.Shared;
 using Tern.Transports.Fetch.Http.Http1;
 
 namespace Tern.Fetch.Tests;
@@ -36,6 +37,29 @@ public sealed class Http1RequestParserTests
     }
 
     [Fact]
+    public void Empty_lines_before_the_request_line_count_towards_the_head_limit()
+    {
+        var request = default(Http1Request);
+        var head = Encoding.ASCII.GetBytes(Valid);
+
+        // A few are skipped (RFC 9112 §2.2) and counted in the head's length.
+        var few = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 10)));
+        Assert.Equal(Http1ParseResult.Complete, Http1RequestParser.Parse((byte[])[.. few, .. head], 8192, ref request, out _));
+        Assert.Equal(few.Length + head.Length, request.HeadLength);
+
+        // Up to the limit, alone, they wait for more; at the limit they are a head too large, with or without a request after.
+        var flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 4096)));
+        Assert.Equal(Http1ParseResult.Incomplete, Http1RequestParser.Parse(flood.AsSpan(0, 8190), 8192, ref request, out _));
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse(flood, 8192, ref request, out var status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse((byte[])[.. flood, .. head], 8192, ref request, out status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Invalid, Http1RequestParser.Parse((byte[])[.. flood.AsSpan(0, 8192 - head.Length + 2), .. head], 8192, ref request, out status));
+        Assert.Equal(431, status);
+        Assert.Equal(Http1ParseResult.Complete, Http1RequestParser.Parse((byte[])[.. flood.AsSpan(0, 8192 - head.Length), .. head], 8192, ref request, out _));
+    }
+
+    [Fact]
     public void Random_and_mutated_heads_never_throw_and_refusals_carry_a_client_status()
     {
         var random = new Random(7);
@@ -68,5 +92,24 @@ public sealed class Http1RequestParserTests
                 Assert.InRange(request.HeadLength, 4, input.Length);
             }
         }
+    }
+
+    [Fact]
+    public void Heads_one_byte_away_from_a_valid_one_parse_or_carry_a_client_status()
+    {
+        Substitutions.EachByte(Encoding.ASCII.GetBytes(Valid), input =>
+        {
+            var request = default(Http1Request);
+            switch (Http1RequestParser.Parse(input, 8192, ref request, out var status))
+            {
+                case Http1ParseResult.Invalid:
+                    Assert.True(status is 400 or 431 or 505, $"status {status}");
+                    break;
+                case Http1ParseResult.Complete:
+                    Assert.InRange(request.HeadLength, 4, input.Length);
+                    _ = Http1Work.From(request);
+                    break;
+            }
+        });
     }
 }

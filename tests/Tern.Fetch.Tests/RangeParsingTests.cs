@@ -1,3 +1,4 @@
+using Tern.Tests.Shared;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Http;
 
@@ -55,6 +56,22 @@ public sealed class RangeParsingTests
                 Assert.InRange(end, start + 1, size);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("bytes=10-19")]
+    [InlineData("bytes=-500")]
+    [InlineData("bytes=4990-")]
+    public void Headers_one_character_away_from_a_valid_one_stay_inside_the_blob(string valid)
+    {
+        Substitutions.EachChar(valid, header =>
+        {
+            if (ByteRange.Parse(header, 5000, out var start, out var end) == ByteRangeKind.Partial)
+            {
+                Assert.InRange(start, 0, 4999);
+                Assert.InRange(end, start + 1, 5000);
+            }
+        });
     }
 
     [Fact]

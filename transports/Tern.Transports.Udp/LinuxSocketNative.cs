@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Tern.Transports.Udp;
@@ -49,6 +50,30 @@ internal static unsafe partial class LinuxSocketNative
         public MsgHdr Header;
         public uint Length;
     }
+
+    /// <summary>
+    /// A <see cref="SocketException"/> for a Linux <paramref name="errno"/>: its public constructor takes
+    /// a <see cref="SocketError"/>, not an errno, and the runtime's own mapping is internal.
+    /// </summary>
+    public static SocketException Exception(int errno) => new((int)(errno switch
+    {
+        EINTR => SocketError.Interrupted,
+        EAGAIN => SocketError.WouldBlock,
+        9 or 88 => SocketError.NotSocket, // EBADF, ENOTSOCK
+        12 or 105 => SocketError.NoBufferSpaceAvailable, // ENOMEM, ENOBUFS
+        13 => SocketError.AccessDenied,
+        14 => SocketError.Fault,
+        22 => SocketError.InvalidArgument,
+        23 or 24 => SocketError.TooManyOpenSockets, // ENFILE, EMFILE
+        90 => SocketError.MessageSize,
+        95 => SocketError.OperationNotSupported,
+        100 => SocketError.NetworkDown,
+        101 => SocketError.NetworkUnreachable,
+        104 => SocketError.ConnectionReset,
+        111 => SocketError.ConnectionRefused,
+        113 => SocketError.HostUnreachable,
+        _ => SocketError.SocketError,
+    }));
 
     [LibraryImport("libc", EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int recvmmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);

@@ -58,7 +58,7 @@ internal sealed unsafe class RecvMmsgReceiver : IDatagramReceiver
         }
 
         var error = Marshal.GetLastPInvokeError();
-        return error is LinuxSocketNative.EAGAIN or LinuxSocketNative.EINTR ? 0 : throw new SocketException(error);
+        return error is LinuxSocketNative.EAGAIN or LinuxSocketNative.EINTR ? 0 : throw LinuxSocketNative.Exception(error);
     }
 
     public ReadOnlySpan<byte> Datagram(int index)

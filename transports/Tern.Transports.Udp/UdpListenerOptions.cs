@@ -19,4 +19,33 @@ public sealed class UdpListenerOptions
 
     /// <summary>How often a blocked receive wakes to check for shutdown. Defaults to 200 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// First wait after a receive fails for want of resources (ENOBUFS, ENOMEM, descriptors), doubled at each failure in a
+    /// row up to <see cref="BackoffMax"/>. Defaults to 10 ms: datagrams arriving meanwhile wait in the socket buffer.
+    /// </summary>
+    public TimeSpan BackoffInitial { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Longest wait between receives that fail for want of resources. Defaults to 1 s.</summary>
+    public TimeSpan BackoffMax { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Endpoint, nameof(Endpoint));
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException("UdpListenerOptions.BatchSize must be at least 1.", nameof(BatchSize));
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("UdpListenerOptions.PollInterval must be positive.", nameof(PollInterval));
+        }
+
+        if (BackoffInitial <= TimeSpan.Zero || BackoffMax < BackoffInitial)
+        {
+            throw new ArgumentException("UdpListenerOptions.BackoffInitial must be positive and BackoffMax at least as long.", nameof(BackoffInitial));
+        }
+    }
 }

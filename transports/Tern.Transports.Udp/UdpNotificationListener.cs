@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Ingest;
+using Tern.Engine.Loops;
 
 namespace Tern.Transports.Udp;
 
@@ -10,20 +11,38 @@ namespace Tern.Transports.Udp;
 /// The notification port: one socket, one dedicated receive thread feeding a <see cref="NotificationIngest"/>.
 /// It never sends anything from this socket (docs/PROTOCOL.md §4.4).
 /// </summary>
-public sealed class UdpNotificationListener : IDisposable
+/// <remarks>
+/// The thread outlives what goes wrong on it. A failed receive is classified (<see cref="LoopErrorKind"/>): transient
+/// ones are skipped, resource pressure waits with a capped backoff, and a socket that is gone stops the thread with the
+/// reason in <see cref="Completion"/>. An exception from the ingest loses the datagrams it was filing, not the thread.
+/// Every error is counted in <see cref="Errors"/> and each kind logged once per minute at most.
+/// </remarks>
+public sealed partial class UdpNotificationListener : IDisposable
 {
     private readonly Socket _socket;
     private readonly IDatagramReceiver _receiver;
     private readonly NotificationIngest _ingest;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly string _endpointName;
     private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stop = new(false);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LoopBackoff _backoff;
     private volatile bool _stopping;
 
     /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving. Logs a warning when the kernel grants less receive buffer than asked.</summary>
     public UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock = null, ILogger? logger = null)
+        : this(options, ingest, clock, logger, receiver: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the receiver built by <paramref name="receiver"/> over the bound socket (tests inject failures so).</summary>
+    internal UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock, ILogger? logger, Func<Socket, IDatagramReceiver>? receiver)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ingest);
+        options.Validate();
         _ingest = ingest;
         _clock = clock ?? TimeProvider.System;
         _socket = new Socket(options.Endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
@@ -33,18 +52,22 @@ public sealed class UdpNotificationListener : IDisposable
         };
         _socket.Bind(options.Endpoint);
         LocalEndpoint = (IPEndPoint)_socket.LocalEndPoint!;
-        logger ??= NullLogger.Instance;
+        _endpointName = LocalEndpoint.ToString();
+        _logger = logger ?? NullLogger.Instance;
         GrantedReceiveBufferBytes = _socket.ReceiveBufferSize;
 
         // Linux doubles the size it accepts (for its own bookkeeping) and caps what it accepts at net.core.rmem_max.
         var full = OperatingSystem.IsLinux() ? 2L * options.ReceiveBufferBytes : options.ReceiveBufferBytes;
         if (GrantedReceiveBufferBytes < full)
         {
-            UdpLog.ReceiveBufferCapped(logger, LocalEndpoint.ToString(), options.ReceiveBufferBytes, GrantedReceiveBufferBytes);
+            UdpLog.ReceiveBufferCapped(_logger, _endpointName, options.ReceiveBufferBytes, GrantedReceiveBufferBytes);
         }
 
-        UdpLog.Listening(logger, LocalEndpoint.ToString(), options.Receiver.ToString(), GrantedReceiveBufferBytes);
-        _receiver = options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket);
+        UdpLog.Listening(_logger, _endpointName, options.Receiver.ToString(), GrantedReceiveBufferBytes);
+        _receiver = receiver?.Invoke(_socket)
+            ?? (options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket));
+        _backoff = new LoopBackoff(options.BackoffInitial, options.BackoffMax);
+        Errors = new LoopErrors(_clock);
         _thread = new Thread(Run) { IsBackground = true, Name = $"tern-udp-{LocalEndpoint.Port}" };
     }
 
@@ -57,6 +80,15 @@ public sealed class UdpNotificationListener : IDisposable
     /// <summary>The ingest's counters.</summary>
     public IngestCounters Counters => _ingest.Counters;
 
+    /// <summary>Errors the receive thread met, by kind: failed receives and exceptions from the ingest.</summary>
+    public LoopErrors Errors { get; }
+
+    /// <summary>
+    /// Completes when the receive thread ends: successfully after <see cref="Dispose"/>, faulted with the error that
+    /// stopped it when the socket failed for good (<see cref="LoopErrorKind.Fatal"/>); the port then receives nothing.
+    /// </summary>
+    public Task Completion => _completion.Task;
+
     /// <summary>Datagrams read from the socket.</summary>
     public long DatagramsReceived => Volatile.Read(ref _received);
 
@@ -64,41 +96,6 @@ public sealed class UdpNotificationListener : IDisposable
 
     /// <summary>Starts the receive thread.</summary>
     public void Start() => _thread.Start();
-
-    private void Run()
-    {
-        while (!_stopping)
-        {
-            int count;
-            try
-            {
-                count = _receiver.Receive();
-            }
-            catch (SocketException) when (_stopping)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
-            if (count == 0)
-            {
-                continue;
-            }
-
-            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-            for (var i = 0; i < count; i++)
-            {
-                _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
-            }
-
-            _ingest.Flush(now);
-
-            Volatile.Write(ref _received, _received + count);
-        }
-    }
 
     /// <summary>Stops the thread and closes the socket.</summary>
     public void Dispose()
@@ -109,6 +106,7 @@ public sealed class UdpNotificationListener : IDisposable
         }
 
         _stopping = true;
+        _stop.Set();
         if (_thread.IsAlive)
         {
             _thread.Join();
@@ -116,5 +114,7 @@ public sealed class UdpNotificationListener : IDisposable
 
         _socket.Dispose();
         _receiver.Dispose();
+        _stop.Dispose();
+        _completion.TrySetResult();
     }
 }

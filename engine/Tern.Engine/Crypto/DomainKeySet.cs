@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Descriptor;
 using System.Text;
 using Tern.Engine.Storage;
 
@@ -184,7 +185,7 @@ public sealed class DomainKeySet : IDisposable
         }
 
         var bytes = GC.AllocateArray<byte>(size, pinned: true);
-        if (!Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != size || Base64Url.GetMaxDecodedLength(text.Length) != size)
+        if (!CanonicalBase64Url.TryDecode(text, bytes, out var written) || written != size)
         {
             throw new InvalidDataException($"{path}: '{name}' is not {size} bytes of base64url.");
         }

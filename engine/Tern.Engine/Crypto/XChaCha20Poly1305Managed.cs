@@ -73,29 +73,37 @@ internal static class XChaCha20Poly1305Managed
         Span<uint> innerNonce = stackalloc uint[3];
         Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
         Span<byte> tag = stackalloc byte[Poly1305.TagSize];
-        InnerNonce(nonce, innerNonce);
-
-        ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
-        var mac = new Poly1305(keystream[..Poly1305.KeySize]);
-        var length = ciphertext.Length - Poly1305.TagSize;
-        var body = ciphertext[..length];
-        mac.UpdatePadded(associatedData);
-        mac.UpdatePadded(body);
-        mac.UpdateLengths(associatedData.Length, length);
-        mac.Finish(tag);
-
-        var authentic = CryptographicOperations.FixedTimeEquals(tag, ciphertext[length..]);
-        if (authentic)
+        try
         {
-            XorMessage(subkey, innerNonce, keystream, body, plaintext);
-        }
-        else
-        {
-            plaintext[..length].Clear();
-        }
+            InnerNonce(nonce, innerNonce);
+            ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
+            var mac = new Poly1305(keystream[..Poly1305.KeySize]);
+            var length = ciphertext.Length - Poly1305.TagSize;
+            var body = ciphertext[..length];
+            mac.UpdatePadded(associatedData);
+            mac.UpdatePadded(body);
+            mac.UpdateLengths(associatedData.Length, length);
+            mac.Finish(tag);
 
-        CryptographicOperations.ZeroMemory(keystream);
-        return authentic;
+            var authentic = CryptographicOperations.FixedTimeEquals(tag, ciphertext[length..]);
+            if (authentic)
+            {
+                XorMessage(subkey, innerNonce, keystream, body, plaintext);
+            }
+            else
+            {
+                plaintext[..length].Clear();
+            }
+
+            return authentic;
+        }
+        finally
+        {
+            // The expected tag is what a forger needs for this key, nonce and message: it does not outlive the check
+            // on the stack, nor does the keystream (whose first block is the one-time Poly1305 key).
+            CryptographicOperations.ZeroMemory(tag);
+            CryptographicOperations.ZeroMemory(keystream);
+        }
     }
 
     /// <summary>

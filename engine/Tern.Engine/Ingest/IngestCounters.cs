@@ -37,6 +37,9 @@ public sealed class IngestCounters
     /// <summary><c>cold_key_budget</c> drops because the global budget (or its retry share) was spent.</summary>
     public long ColdKeysRefusedGlobally { get; internal set; }
 
+    /// <summary>Opened datagrams whose records the sink threw on (the rest of that datagram's records were not delivered).</summary>
+    public long DeliveryFailures { get; internal set; }
+
     /// <summary>Drops for <paramref name="reason"/> (datagrams for datagram-level reasons, records for record-level ones).</summary>
     public long Drops(DropReason reason) => Volatile.Read(ref _drops[(int)reason]);
 

@@ -141,18 +141,46 @@ public sealed partial class NotificationIngest
         return reason;
     }
 
-    /// <summary>Delivers the records of every staged datagram, in the order they were staged.</summary>
+    /// <summary>
+    /// Delivers the records of every staged datagram, in the order they were staged. When the sink throws, the rest of that
+    /// datagram's records are lost (counted in <see cref="IngestCounters.DeliveryFailures"/>), the other datagrams are still
+    /// delivered, the stage is emptied, and then the first exception is rethrown for the receive loop to count and log.
+    /// </summary>
     public void Flush(long nowMs)
     {
-        _sink.Prefetch(_stagedCapabilities.AsSpan(0, _stagedRecords), _stagedRecipients.AsSpan(0, _stagedRecords));
+        Exception? failure = null;
+        try
+        {
+            _sink.Prefetch(_stagedCapabilities.AsSpan(0, _stagedRecords), _stagedRecipients.AsSpan(0, _stagedRecords));
+        }
+#pragma warning disable CA1031 // A hint that failed changes nothing the records need; it is reported with the batch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = e;
+        }
 
         for (var i = 0; i < _stagedCount; i++)
         {
-            Deliver(StagedBodyAt(i), _stagedSenderKeys.AsSpan(i * NotificationKey.Size, NotificationKey.Size), nowMs);
+            try
+            {
+                Deliver(StagedBodyAt(i), _stagedSenderKeys.AsSpan(i * NotificationKey.Size, NotificationKey.Size), nowMs);
+            }
+#pragma warning disable CA1031 // One datagram's failure must not cost the others of the batch, nor leave them staged twice.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Counters.DeliveryFailures++;
+                failure ??= e;
+            }
         }
 
         _stagedCount = 0;
         _stagedRecords = 0;
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private DatagramBody StagedBodyAt(int slot)

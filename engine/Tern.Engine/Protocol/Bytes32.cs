@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using Tern.Engine.Crypto;
+using Tern.Engine.Protocol.Descriptor;
 
 namespace Tern.Engine.Protocol;
 
@@ -64,19 +65,12 @@ public readonly struct Bytes32 : IEquatable<Bytes32>
         return bytes;
     }
 
-    /// <summary>Parses the 43-character base64url form; false on anything else.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out Bytes32 value)
-    {
-        Span<byte> bytes = stackalloc byte[Size + 3];
-        if (text.Length != TextLength || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Size)
-        {
-            value = default;
-            return false;
-        }
-
-        value = new Bytes32(bytes);
-        return true;
-    }
+    /// <summary>
+    /// Parses the 43-character canonical base64url form (docs/PROTOCOL.md §2.3); false on anything else, never throws.
+    /// Canonical: the BCL's decoder throws on characters outside the alphabet and on non-zero trailing bits, and skips
+    /// whitespace, so the text is checked before it decodes.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Bytes32 value) => CanonicalBase64Url.TryDecode(text, out value);
 
     /// <summary>Parses the base64url form, throwing a <see cref="FormatException"/> that says what was expected.</summary>
     public static Bytes32 Parse(string text)

@@ -31,6 +31,20 @@ public sealed class FetchSourceFactory : IFetchSourceFactory, IAsyncDisposable
     /// <inheritdoc />
     public IFetchSource? Create(string uri)
     {
+        try
+        {
+            return CreateSource(uri);
+        }
+        catch (UriFormatException)
+        {
+            // Hints and descriptors come from other domains, and Uri.TryCreate accepts hosts (IDN forms) that its own
+            // IdnHost, or a Uri built from its authority, then refuse: such a URI names no usable door.
+            return null;
+        }
+    }
+
+    private IFetchSource? CreateSource(string uri)
+    {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Port <= 0)
         {
             return null;

@@ -14,7 +14,8 @@ internal readonly record struct BucketWindow(long StartMs, long EndMs)
 
     public static bool TryParse(string name, out BucketWindow window)
     {
-        var dash = name.IndexOf('-', 1);
+        // Past the first character, so that a negative start's own sign is not taken for the separator.
+        var dash = name.Length > 1 ? name.IndexOf('-', 1) : -1;
         if (dash > 0 && long.TryParse(name.AsSpan(0, dash), out var start) && long.TryParse(name.AsSpan(dash + 1), out var end) && end > start)
         {
             window = new BucketWindow(start, end);

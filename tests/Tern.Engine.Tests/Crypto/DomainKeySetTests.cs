@@ -67,6 +67,29 @@ public sealed class DomainKeySetTests : IDisposable
     }
 
     [Theory]
+    [InlineData("+")]
+    [InlineData(".")]
+    [InlineData("B")]
+    public void Load_refuses_a_secret_that_is_not_canonical_base64url_with_a_clear_error(string last)
+    {
+        using var keys = DomainKeySet.Generate("a.example");
+        keys.Save(_directory);
+        var path = Path.Combine(_directory, DomainKeySet.SecretFileName);
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("agreement-secret: ", StringComparison.Ordinal))
+            {
+                // 43 characters still; "B" sets one of the two unused bits of the last character, which a canonical text leaves zero.
+                lines[i] = lines[i][..^1] + last;
+            }
+        }
+
+        File.WriteAllLines(path, lines);
+        Assert.Contains("agreement-secret", Assert.Throws<InvalidDataException>(() => DomainKeySet.Load(_directory)).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("-a.example")]
     [InlineData("a..example")]

@@ -41,16 +41,4 @@ public sealed class UdpReceiveBufferTests : IDisposable
 
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("listening", StringComparison.Ordinal));
     }
-
-    private sealed class CapturingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => Entries.Add((logLevel, formatter(state, exception)));
-    }
 }

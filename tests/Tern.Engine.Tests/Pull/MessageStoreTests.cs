@@ -185,6 +185,31 @@ public sealed class MessageStoreTests : IDisposable
         Assert.Equal(first, Assert.Single(store.List(_hash)));
     }
 
+    [Fact]
+    public async Task Listing_skips_names_and_metadata_that_are_not_canonical_base64url()
+    {
+        var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
+        var payload = Payload(200);
+        await using (var file = store.OpenPartial(_hash, _capability))
+        {
+            await file.WriteAsync(payload.AsMemory());
+        }
+
+        var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Blake(payload), "");
+        var directory = Path.Combine(_directory.Path, "messages", _hash.ToString());
+        var meta = File.ReadAllText(Path.Combine(directory, _capability + ".meta"));
+
+        // A stray file whose name is 43 characters outside the alphabet, and a message whose hash has non-zero trailing bits.
+        var stray = new string('A', 42) + "+";
+        File.WriteAllBytes(Path.Combine(directory, stray + ".blob"), payload);
+        File.WriteAllText(Path.Combine(directory, stray + ".meta"), meta);
+        var other = FetchCapability.NewRandom();
+        File.WriteAllBytes(Path.Combine(directory, other + ".blob"), payload);
+        File.WriteAllText(Path.Combine(directory, other + ".meta"), meta.Replace(Blake(payload).ToString(), new string('A', 42) + "B", StringComparison.Ordinal));
+
+        Assert.Equal(stored, Assert.Single(store.List(_hash)));
+    }
+
     private static byte[] Payload(int length)
     {
         var bytes = new byte[length];

@@ -25,9 +25,11 @@ internal static class Http1RequestParser
     {
         errorStatus = 0;
 
-        // A recipient ignores empty lines before the request line (RFC 9112 §2.2).
+        // A recipient ignores empty lines before the request line (RFC 9112 §2.2), but they are part of the head for its
+        // limit: otherwise a flood of them is buffered without end, and a request behind more than the limit of them is
+        // never found (the connection parses a copy of at most the limit when a head spans segments).
         var skipped = 0;
-        while (buffer.Length - skipped >= 2 && buffer[skipped] == '\r' && buffer[skipped + 1] == '\n')
+        while (buffer.Length - skipped >= 2 && skipped < maxHeadLength && buffer[skipped] == '\r' && buffer[skipped + 1] == '\n')
         {
             skipped += 2;
         }
@@ -36,7 +38,7 @@ internal static class Http1RequestParser
         var end = span.IndexOf(EndOfHead);
         if (end < 0)
         {
-            if (span.Length >= maxHeadLength)
+            if (buffer.Length >= maxHeadLength)
             {
                 errorStatus = 431;
                 return Http1ParseResult.Invalid;
@@ -45,7 +47,7 @@ internal static class Http1RequestParser
             return span.Length >= 2 && span[^1] == '\n' && span[^2] != '\r' ? Fail(400, out errorStatus) : Http1ParseResult.Incomplete;
         }
 
-        if (end + 4 > maxHeadLength)
+        if (skipped + end + 4 > maxHeadLength)
         {
             errorStatus = 431;
             return Http1ParseResult.Invalid;
