@@ -98,7 +98,7 @@ public sealed class MalformedCapabilityTests
         var source = new HttpFetchSource(http, new Uri($"http://127.0.0.1:{door.EndPoint.Port}"));
         using var destination = new MemoryStream();
 
-        var response = await source.FetchAsync(FetchCapability.NewRandom(), destination, 0, CancellationToken.None);
+        var response = await source.FetchAsync(FetchCapability.NewRandom(), destination, 0, verifier: null, CancellationToken.None);
 
         Assert.Equal(Tern.Engine.Protocol.Fetch.MetaStatus.Ok, response.Status);
         Assert.Equal(default, response.PayloadHash);

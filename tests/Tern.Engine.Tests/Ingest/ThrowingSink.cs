@@ -24,9 +24,7 @@ internal sealed class ThrowingSink : INotificationSink, IPullPreferences
         return DropReason.None;
     }
 
-    public void Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
-    {
-    }
+    public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs) => false;
 
     public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain) => PullPreference.WhenRequested;
 }

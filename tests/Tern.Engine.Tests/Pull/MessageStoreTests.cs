@@ -190,12 +190,12 @@ public sealed class MessageStoreTests : IDisposable
     {
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
         var payload = Payload(200);
-        await using (var file = store.OpenPartial(_hash, _capability))
+        await using (var file = store.OpenPartial(_hash, _capability, Proven(payload)))
         {
             await file.WriteAsync(payload.AsMemory());
         }
 
-        var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Blake(payload), "");
+        var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
         var directory = Path.Combine(_directory.Path, "messages", _hash.ToString());
         var meta = File.ReadAllText(Path.Combine(directory, _capability + ".meta"));
 
@@ -205,7 +205,7 @@ public sealed class MessageStoreTests : IDisposable
         File.WriteAllText(Path.Combine(directory, stray + ".meta"), meta);
         var other = FetchCapability.NewRandom();
         File.WriteAllBytes(Path.Combine(directory, other + ".blob"), payload);
-        File.WriteAllText(Path.Combine(directory, other + ".meta"), meta.Replace(Blake(payload).ToString(), new string('A', 42) + "B", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(directory, other + ".meta"), meta.Replace(Hash(payload).ToString(), new string('A', 42) + "B", StringComparison.Ordinal));
 
         Assert.Equal(stored, Assert.Single(store.List(_hash)));
     }
