@@ -4,9 +4,9 @@ namespace Tern.Fetch.Tests;
 
 /// <summary>
 /// Every fuzz target (docs/FUZZING.md) in-process, without afl-fuzz: its seeds from tests/vectors/ and the corpus kept in
-/// tests/fuzz-corpus/&lt;target&gt;/ (inputs that each reached new code, crashes found on the way included once fixed) keep
-/// the parser's contract — no exception but the documented one, no invariant broken, no allocation beyond the target's
-/// budget. <c>make fuzz-smoke</c> runs the same targets under afl-fuzz where it is installed.
+/// tests/fuzz-corpus/&lt;target&gt;/ (the campaigns' minimized queues: inputs that each reached new code) keep the
+/// parser's contract — no exception but the documented one, no invariant broken, no allocation beyond the target's
+/// budget. <c>make fuzz-smoke</c> (part of <c>make test</c>) runs the same targets under afl-fuzz.
 /// </summary>
 public sealed class FuzzCorpusTests
 {
