@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Tern.Engine.Tests;
 
-/// <summary>A logger that keeps every entry, from any thread, with its event id.</summary>
-internal sealed class CapturingLogger : ILogger
+/// <summary>A logger (for <typeparamref name="T"/>'s category) that keeps every entry, from any thread, with its event id.</summary>
+internal sealed class CapturingLogger<T> : ILogger<T>
 {
     public ConcurrentQueue<(LogLevel Level, int EventId, string Message, Exception? Exception)> Entries { get; } = new();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+using Tern.Engine.Loops;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
@@ -92,6 +93,31 @@ public sealed class CoverageRestartTests : IDisposable
         Assert.False(File.Exists(file));
         Assert.True(File.Exists(file + ".unreadable"));
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("checksum", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_save_that_keeps_failing_is_counted_logged_once_and_retried_until_it_succeeds()
+    {
+        await using var f = await FetchFixture.StartAsync();
+        var (capability, _) = await f.SubmitAsync(FetchFixture.Bytes(5_000, 14));
+        var logs = new ListLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        var coverage = new FetchCoverage(f.Store, 100, loggers.CreateLogger("coverage"));
+        coverage.Record(capability, await BlobAsync(f, capability), 0, 1_000);
+
+        // A directory that is not there yet: every save fails the same way, as on a full or read-only disk.
+        var file = Path.Combine(_directory.File("later"), "coverage.bin");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False(coverage.SaveIfChanged(file));
+        }
+
+        Assert.Equal(3, coverage.SaveErrors.Count(LoopErrorKind.BackOff));
+        Assert.Equal(1, logs.Entries.Count(e => e.EventId == 14));
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        Assert.True(coverage.SaveIfChanged(file));
+        Assert.Equal(3, coverage.SaveErrors.Total);
     }
 
     private static async Task<BlobInfo> BlobAsync(FetchFixture f, FetchCapability capability) => (await f.Store.GetBlobAsync(capability))!.Value;

@@ -46,8 +46,8 @@ internal static partial class FetchLog
     [LoggerMessage(13, LogLevel.Warning, "Fetch coverage in {Path} could not be read and was moved to {SetAside}; partly fetched deliveries count again from their next fetch.")]
     public static partial void CoverageUnreadable(ILogger logger, Exception exception, string path, string setAside);
 
-    [LoggerMessage(14, LogLevel.Warning, "Saving fetch coverage to {Path} failed; it is retried at the next interval.")]
-    public static partial void CoverageSaveFailed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(14, LogLevel.Warning, "Saving fetch coverage to {Path} failed ({Unlogged} more failed saves since the last report); it is retried at the next interval.")]
+    public static partial void CoverageSaveFailed(ILogger logger, Exception exception, string path, long unlogged);
 
     [LoggerMessage(15, LogLevel.Debug, "Fetch connection from {Remote} refused at accept: its source already has {Limit} open (MaxConnectionsPerSource).")]
     public static partial void RefusedPerSource(ILogger logger, EndPoint? remote, int limit);

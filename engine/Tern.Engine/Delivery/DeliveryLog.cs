@@ -17,8 +17,8 @@ internal static partial class DeliveryLog
     [LoggerMessage(2003, LogLevel.Warning, "Resolving peer {Domain} failed")]
     public static partial void PeerResolutionFailed(ILogger logger, string domain, Exception exception);
 
-    [LoggerMessage(2004, LogLevel.Error, "A delivery scheduler round failed; the next round retries")]
-    public static partial void RoundFailed(ILogger logger, Exception exception);
+    [LoggerMessage(2004, LogLevel.Error, "A delivery scheduler round failed ({Unlogged} more since the last report); the next round retries")]
+    public static partial void RoundFailed(ILogger logger, long unlogged, Exception exception);
 
     [LoggerMessage(2005, LogLevel.Information, "Delivery scheduler stopped: {Datagrams} datagrams, {Records} records, {Retransmissions} retransmissions sent")]
     public static partial void Stopped(ILogger logger, long datagrams, long records, long retransmissions);

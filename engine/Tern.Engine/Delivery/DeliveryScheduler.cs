@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tern.Engine.Crypto;
+using Tern.Engine.Loops;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Transit;
@@ -136,11 +137,15 @@ public sealed partial class DeliveryScheduler : IDisposable
         _retractionRetransmissions = options.RetractionRetransmissions;
         _wheel = new TimingWheel<ScheduledNotice>(NowMs, _tickMs, options.WheelSlots, options.InitialWheelCapacity);
         _metrics = new DeliveryMetrics(Counters);
+        Errors = new LoopErrors(_time);
         _thread = new Thread(Run) { IsBackground = true, Name = "tern-notify-send" };
     }
 
     /// <summary>What the scheduler has sent and stopped.</summary>
     public DeliveryCounters Counters { get; } = new();
+
+    /// <summary>Rounds of the loop that threw (<see cref="LoopErrorKind.Unexpected"/>): each is logged once a minute at most.</summary>
+    public LoopErrors Errors { get; }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -262,18 +267,24 @@ public sealed partial class DeliveryScheduler : IDisposable
     {
         while (!_stopping)
         {
+            var failed = false;
             try
             {
                 RunRound(NowMs);
             }
-#pragma warning disable CA1031 // The loop must survive a failed round (a store error, a transport error): log it and go on.
+#pragma warning disable CA1031 // The loop must survive a failed round (a store error, a transport error): count it, log it, go on.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                DeliveryLog.RoundFailed(_logger, e);
+                failed = true;
+                if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+                {
+                    DeliveryLog.RoundFailed(_logger, unlogged, e);
+                }
             }
 
-            if (!Backlogged)
+            // A failed round waits its tick even with a backlog: a store or transport that keeps failing must not spin the loop.
+            if (failed || !Backlogged)
             {
                 _wake.WaitOne((int)_tickMs);
             }

@@ -23,6 +23,12 @@ internal static partial class PullLog
     [LoggerMessage(5006, LogLevel.Debug, "Resuming {Capability}: {Kept} bytes left by an earlier fetch checked and kept")]
     public static partial void KeptVerified(ILogger logger, string capability, long kept);
 
-    [LoggerMessage(5004, LogLevel.Error, "Pull of {Capability} failed")]
-    public static partial void PullFailed(ILogger logger, string capability, Exception exception);
+    [LoggerMessage(5004, LogLevel.Error, "Pull of {Capability} failed ({Unlogged} more pulls failed since the last report); the reference stays pending")]
+    public static partial void PullFailed(ILogger logger, string capability, long unlogged, Exception exception);
+
+    [LoggerMessage(5007, LogLevel.Error, "A handler of PullWorker.Completed threw ({Unlogged} more since the last report); the worker goes on")]
+    public static partial void CompletedHandlerFailed(ILogger logger, long unlogged, Exception exception);
+
+    [LoggerMessage(5008, LogLevel.Error, "The immediate pull of {Capability} could not be handed to the worker ({Unlogged} more since the last report); it stays pending")]
+    public static partial void HandOverFailed(ILogger logger, string capability, long unlogged, Exception exception);
 }

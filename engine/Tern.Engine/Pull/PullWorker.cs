@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Loops;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 
@@ -46,11 +47,19 @@ public sealed partial class PullWorker : IAsyncDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        Errors = new LoopErrors(_time);
+        HandlerErrors = new LoopErrors(_time);
         _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Raised after each queued pull, on a worker thread.</summary>
     public event Action<PullResult>? Completed;
+
+    /// <summary>Queued pulls that threw (<see cref="LoopErrorKind.Unexpected"/>): the worker goes on to the next; logged once a minute at most.</summary>
+    public LoopErrors Errors { get; }
+
+    /// <summary><see cref="Completed"/> handlers that threw: the worker goes on; logged once a minute at most.</summary>
+    public LoopErrors HandlerErrors { get; }
 
     /// <summary>Starts the workers that serve <see cref="TryEnqueue"/>.</summary>
     public void Start()
@@ -111,15 +120,31 @@ public sealed partial class PullWorker : IAsyncDisposable
                 {
                     return;
                 }
-#pragma warning disable CA1031 // One failed pull (a full disk, a store error) must not stop the worker; it is logged.
+#pragma warning disable CA1031 // One failed pull (a full disk, a store error) must not stop the worker; it is counted and logged.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    PullLog.PullFailed(_logger, reference.Capability.ToString(), ex);
+                    if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+                    {
+                        PullLog.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
+                    }
+
                     result = new PullResult(reference.Capability, PullOutcome.Failed, null, 0);
                 }
 
-                Completed?.Invoke(result);
+                try
+                {
+                    Completed?.Invoke(result);
+                }
+#pragma warning disable CA1031 // A subscriber that throws must not end the worker (and with it the queue's service).
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    if (HandlerErrors.Record(LoopErrorKind.Unexpected, out var unlogged))
+                    {
+                        PullLog.CompletedHandlerFailed(_logger, unlogged, ex);
+                    }
+                }
             }
         }
         catch (OperationCanceledException)

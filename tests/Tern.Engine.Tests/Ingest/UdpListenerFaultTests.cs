@@ -41,7 +41,7 @@ public sealed class UdpListenerFaultTests : IDisposable
     {
         var sink = new ThrowingSink();
         var ingest = new NotificationIngest(_f.Receiver, sink, sink, new IngestOptions());
-        var logger = new CapturingLogger();
+        var logger = new CapturingLogger<UdpNotificationListener>();
         using var listener = new UdpNotificationListener(Options(), ingest, logger: logger);
         listener.Start();
 
@@ -75,7 +75,7 @@ public sealed class UdpListenerFaultTests : IDisposable
     {
         var sink = new ThrowingSink();
         var ingest = new NotificationIngest(_f.Receiver, sink, sink, new IngestOptions());
-        var logger = new CapturingLogger();
+        var logger = new CapturingLogger<UdpNotificationListener>();
         FlakyReceiver? flaky = null;
         using var listener = new UdpNotificationListener(Options(), ingest, null, logger, socket => flaky = new FlakyReceiver(socket,
         [
@@ -108,7 +108,7 @@ public sealed class UdpListenerFaultTests : IDisposable
     {
         var sink = new ThrowingSink();
         var ingest = new NotificationIngest(_f.Receiver, sink, sink, new IngestOptions());
-        var logger = new CapturingLogger();
+        var logger = new CapturingLogger<UdpNotificationListener>();
         var listener = new UdpNotificationListener(Options(), ingest, null, logger, socket => new FlakyReceiver(socket, [SocketError.NotSocket]));
         listener.Start();
 

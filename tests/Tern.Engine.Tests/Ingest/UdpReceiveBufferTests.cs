@@ -21,7 +21,7 @@ public sealed class UdpReceiveBufferTests : IDisposable
         // What this machine's kernel accepts: up to net.core.rmem_max, granted twice over.
         var rmemMax = long.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var capped = rmemMax < requested;
-        var logger = new CapturingLogger();
+        var logger = new CapturingLogger<UdpNotificationListener>();
         var ingest = new NotificationIngest(_f.Receiver, new RecordingSink(), new RecordingSink(), new IngestOptions());
         using var listener = new UdpNotificationListener(
             new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), ReceiveBufferBytes = requested }, ingest, logger: logger);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tern.Engine.Loops;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -28,6 +29,9 @@ public sealed class FetchCoverage
         _maxTracked = maxTracked;
         _logger = logger;
     }
+
+    /// <summary>Saves that failed (<see cref="SaveIfChanged"/>): I/O errors as <see cref="LoopErrorKind.BackOff"/>, anything else as <see cref="LoopErrorKind.Unexpected"/>.</summary>
+    public LoopErrors SaveErrors { get; } = new();
 
     /// <summary>Deliveries this tracker has marked fetched.</summary>
     public long MarkedCount => Interlocked.Read(ref _marked);
@@ -123,7 +127,12 @@ public sealed class FetchCoverage
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            FetchLog.CoverageSaveFailed(_logger, ex, path);
+            // A full or read-only disk fails every interval alike: count each, log once a minute at most.
+            if (SaveErrors.Record(ex is IOException or UnauthorizedAccessException ? LoopErrorKind.BackOff : LoopErrorKind.Unexpected, out var unlogged))
+            {
+                FetchLog.CoverageSaveFailed(_logger, ex, path, unlogged);
+            }
+
             lock (_partial)
             {
                 _changed = true;
