@@ -5,6 +5,8 @@
 #                                                that is set (whichever comes first when both are); the minimized queue
 #                                                replaces tests/fuzz-corpus/<target>/
 #   tests/Tern.Fuzz/fuzz.sh --smoke [target...]  each target for FUZZ_SMOKE_SECONDS (default 6); the corpus is left as it is
+#                                                (a target afl-fuzz cannot start is reported, not failed, unless
+#                                                FUZZ_SMOKE_STRICT=1)
 #
 # Without targets, every target of `Tern.Fuzz list`. Expects `make build` (or `dotnet build tests/Tern.Fuzz`) first. Work
 # files go to FUZZ_OUT (default artifacts/fuzz): bin/ (the instrumented copy), runs/<target>/ (afl's output), summary.tsv.
@@ -54,6 +56,7 @@ dotnet "$built/Tern.Fuzz.dll" seeds tests/vectors "$out/seeds"
 failed=0
 passed=0
 broken=0
+unstarted=0
 summary="$out/summary.tsv"
 [ -f "$summary" ] || printf 'target\tseconds\texecs_done\texecs_per_sec\tedges_found\tbitmap_cvg\tcorpus_count\tsaved_crashes\tsaved_hangs\n' > "$summary"
 for target in "${targets[@]}"; do
@@ -81,8 +84,14 @@ for target in "${targets[@]}"; do
   if ! afl-fuzz -i "$input" -o "$run" -t 5000 -m none "${limit[@]}" -- dotnet "$out/bin/Tern.Fuzz.dll" run "$target" > "$out/$target.log" 2>&1; then
     echo "fuzz: afl-fuzz did not run $target; the end of $out/$target.log:" >&2
     tail -n 20 "$out/$target.log" >&2
-    failed=1
-    broken=$((broken + 1))
+    if $smoke && [ "${FUZZ_SMOKE_STRICT:-0}" != 1 ]; then
+      # A machine where afl-fuzz cannot start (shared memory, fork server) says nothing of the parsers: the smoke goes on,
+      # loudly, and FuzzCorpusTests has already replayed every seed and corpus input in-process.
+      unstarted=$((unstarted + 1))
+    else
+      failed=1
+      broken=$((broken + 1))
+    fi
     continue
   fi
 
@@ -121,5 +130,5 @@ for target in "${targets[@]}"; do
 done
 
 # A target passes when afl-fuzz ran it and kept no crash or hang.
-echo "fuzz: $passed passed, $broken failed"
+echo "fuzz: $passed passed, $broken failed$([ "$unstarted" -eq 0 ] || echo ", $unstarted not started (afl-fuzz could not run here)")"
 exit $failed
