@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static Tern.Transports.Udp.LinuxSocketNative;
 
 namespace Tern.ColdKeyBench;
 
@@ -9,7 +10,7 @@ namespace Tern.ColdKeyBench;
 /// the source in an <c>IP_PKTINFO</c> / <c>IPV6_PKTINFO</c> control message. Loopback IPv4 sources (127/8) are local;
 /// IPv6 sources outside ::1 need <c>IPV6_FREEBIND</c>, which the socket sets (root is not needed for it).
 /// </summary>
-internal sealed unsafe partial class SourcedSender : IDisposable
+internal sealed unsafe class SourcedSender : IDisposable
 {
     public const int Batch = 64;
     public const int SlotSize = 1280;
@@ -139,34 +140,5 @@ internal sealed unsafe partial class SourcedSender : IDisposable
         NativeMemory.Free(_destination);
         NativeMemory.Free(_iov);
         NativeMemory.Free(_headers);
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sendmmsg(int fd, MMsgHdr* messages, uint count, int flags);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MMsgHdr
-    {
-        public MsgHdr Header;
-        public uint Length;
     }
 }
