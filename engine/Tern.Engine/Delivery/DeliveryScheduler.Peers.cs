@@ -41,7 +41,7 @@ public sealed partial class DeliveryScheduler
             peer.Status = PeerStatus.Unresolved;
             Postpone(peer, nowMs + _peerRetryMs);
         }
-        else if (peer.Status == PeerStatus.Resolved && !peer.Refreshing && nowMs - peer.ResolvedAtMs >= _peerRefreshMs)
+        else if (peer.Status == PeerStatus.Resolved && !peer.Refreshing && nowMs >= peer.RefreshAtMs)
         {
             peer.Refreshing = true;
             Resolve(peer, nowMs);
@@ -113,9 +113,7 @@ public sealed partial class DeliveryScheduler
         {
             if (peer.Peer is { } current && current.AgreementKey == resolved.AgreementKey)
             {
-                peer.Peer = resolved;
-                peer.Status = PeerStatus.Resolved;
-                peer.ResolvedAtMs = nowMs;
+                MarkResolved(peer, resolved, nowMs);
                 return;
             }
 
@@ -123,9 +121,7 @@ public sealed partial class DeliveryScheduler
             resolved.AgreementKey.CopyTo(key);
             if (TryDeriveSendingKey(key, peer.SendingKey))
             {
-                peer.Peer = resolved;
-                peer.Status = PeerStatus.Resolved;
-                peer.ResolvedAtMs = nowMs;
+                MarkResolved(peer, resolved, nowMs);
                 return;
             }
 
@@ -141,12 +137,29 @@ public sealed partial class DeliveryScheduler
         {
             // Keep the last good answer until the next refresh.
             peer.ResolvedAtMs = nowMs;
+            peer.RefreshAtMs = nowMs + _peerRefreshMs;
             return;
         }
 
         peer.Status = PeerStatus.Unresolved;
         peer.Peer = null;
         Postpone(peer, nowMs + _peerRetryMs);
+    }
+
+    private void MarkResolved(PeerState peer, NotificationPeer resolved, long nowMs)
+    {
+        peer.Peer = resolved;
+        peer.Status = PeerStatus.Resolved;
+        peer.ResolvedAtMs = nowMs;
+        var refreshMs = _peerRefreshMs;
+        if (resolved.ValidFor is { } validFor)
+        {
+            // The resolver's answer expires sooner (a DNS TTL, a descriptor's expiry): ask again then. At least one tick,
+            // so a resolver answering with 0 does not make every round resolve again.
+            refreshMs = Math.Clamp((long)validFor.TotalMilliseconds, _tickMs, _peerRefreshMs);
+        }
+
+        peer.RefreshAtMs = nowMs + refreshMs;
     }
 
     /// <summary>Moves a peer's waiting records to <paramref name="retryMs"/> without counting an attempt: nothing was sent.</summary>

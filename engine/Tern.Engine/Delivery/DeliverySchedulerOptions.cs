@@ -59,7 +59,10 @@ public sealed class DeliverySchedulerOptions
     /// <summary>Datagrams one peer may receive in a burst above <see cref="PeerDatagramsPerSecond"/>. Defaults to 4 000.</summary>
     public double PeerDatagramBurst { get; set; } = 4_000;
 
-    /// <summary>How long a resolved peer (key and endpoint) is used before it is resolved again. Defaults to 5 minutes.</summary>
+    /// <summary>
+    /// How long a resolved peer (key and endpoint) is used before it is resolved again; sooner when the resolver's answer
+    /// says it holds for less (<see cref="NotificationPeer.ValidFor"/>: discovery's TTL). Defaults to 5 minutes.
+    /// </summary>
     public TimeSpan PeerRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace Tern.Engine.Delivery;
 
 /// <summary>
 /// Resolves a recipient domain to its agreement key and notification endpoint. The scheduler caches answers and asks
-/// again after <see cref="DeliverySchedulerOptions.PeerRefreshInterval"/>; DNS and descriptor fetches live behind it.
+/// again after <see cref="DeliverySchedulerOptions.PeerRefreshInterval"/> or the answer's <see cref="NotificationPeer.ValidFor"/>,
+/// whichever is sooner; DNS and descriptor fetches live behind it (<c>Discovery.DiscoveryPeerResolver</c>).
 /// </summary>
 public interface INotificationPeerResolver
 {

@@ -23,6 +23,9 @@ internal sealed class PeerState(string domain)
 
     public long ResolvedAtMs { get; set; }
 
+    /// <summary>When the resolved answer is due for a refresh: the refresh interval or the answer's own validity, the earlier.</summary>
+    public long RefreshAtMs { get; set; }
+
     /// <summary>When the pending resolution (<see cref="PeerStatus.Resolving"/>) was asked for.</summary>
     public long ResolvingSinceMs { get; set; }
 

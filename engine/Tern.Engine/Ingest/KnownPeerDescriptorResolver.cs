@@ -8,7 +8,7 @@ namespace Tern.Engine.Ingest;
 /// resolves a verified descriptor for: a domain this node pulls from keeps its key whatever else floods the ingest
 /// (docs/ARCHITECTURE.md §3.6).
 /// </summary>
-public sealed class KnownPeerDescriptorResolver : IDescriptorResolver
+public sealed class KnownPeerDescriptorResolver : IDescriptorResolver, IDescriptorRevalidation
 {
     private readonly IDescriptorResolver _inner;
     private readonly KnownPeerKeys _known;
@@ -26,6 +26,20 @@ public sealed class KnownPeerDescriptorResolver : IDescriptorResolver
     public async ValueTask<DomainDescriptor?> ResolveAsync(string domain, CancellationToken cancellationToken)
     {
         var descriptor = await _inner.ResolveAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (descriptor is not null)
+        {
+            _known.Learn(descriptor.AgreementKey);
+        }
+
+        return descriptor;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DomainDescriptor?> RevalidateAsync(string domain, CancellationToken cancellationToken)
+    {
+        var descriptor = _inner is IDescriptorRevalidation revalidation
+            ? await revalidation.RevalidateAsync(domain, cancellationToken).ConfigureAwait(false)
+            : await _inner.ResolveAsync(domain, cancellationToken).ConfigureAwait(false);
         if (descriptor is not null)
         {
             _known.Learn(descriptor.AgreementKey);

@@ -54,6 +54,18 @@ public sealed partial class PullWorker
 
         var viaGateway = (reference.Flags & NotificationFlags.ViaGateway) != 0;
         var keyOk = viaGateway ? _options.TrustedGatewayKeys.Contains(reference.SenderKey) : descriptor.AgreementKey == reference.SenderKey;
+        if (!keyOk && !viaGateway && _descriptors is IDescriptorRevalidation revalidation)
+        {
+            // The sender may have changed its key since the descriptor was cached: look again (the resolver bounds how often).
+            descriptor = await revalidation.RevalidateAsync(reference.SenderDomain, cancellationToken).ConfigureAwait(false);
+            if (descriptor is null)
+            {
+                return new PullResult(capability, PullOutcome.DescriptorUnavailable, null, 0);
+            }
+
+            keyOk = descriptor.AgreementKey == reference.SenderKey;
+        }
+
         if (!keyOk)
         {
             PullLog.KeyMismatch(_logger, capability.ToString(), reference.SenderDomain);

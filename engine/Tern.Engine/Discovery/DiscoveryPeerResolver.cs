@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Delivery;
+
+namespace Tern.Engine.Discovery;
+
+/// <summary>
+/// The delivery scheduler's peer resolver over <see cref="DomainDiscovery"/>: the descriptor's agreement key and the
+/// notification endpoint, valid for as long as discovery's answer is, so that the scheduler asks again when the cache
+/// entry expires and a changed key or endpoint is used from then on.
+/// </summary>
+public sealed class DiscoveryPeerResolver : INotificationPeerResolver
+{
+    private readonly DomainDiscovery _discovery;
+    private readonly ILogger _logger;
+
+    internal DiscoveryPeerResolver(DomainDiscovery discovery, ILogger logger)
+    {
+        _discovery = discovery;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<NotificationPeer?> ResolveAsync(string domain, CancellationToken cancellationToken)
+    {
+        var result = await _discovery.ResolveAsync(domain, cancellationToken).ConfigureAwait(false);
+        if (!result.IsFound)
+        {
+            return null;
+        }
+
+        var peer = result.Peer;
+        if (peer.NotifyEndpoint is not { } endpoint)
+        {
+            DiscoveryLog.NoNotifyEndpoint(_logger, peer.Domain, peer.NotifyEndpointProblem);
+            return null;
+        }
+
+        var validFor = result.ExpiresAt - _discovery.Now;
+        return new NotificationPeer(peer.Domain, peer.AgreementKey, endpoint) { ValidFor = validFor > TimeSpan.Zero ? validFor : TimeSpan.Zero };
+    }
+}
