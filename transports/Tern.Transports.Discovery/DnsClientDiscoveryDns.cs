@@ -147,7 +147,11 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout || e.InnerException is SocketException or TimeoutException or OperationCanceledException)
         {
-            return Failure(name, type, DnsLookupStatus.Timeout, $"no answer from {Servers()}: {e.Message}");
+            return Failure(name, type, DnsLookupStatus.Timeout, $"no answer from {Servers()}: {Describe(e)}");
+        }
+        catch (DnsResponseException e)
+        {
+            return Failure(name, type, DnsLookupStatus.Malformed, $"the answer from {Servers()} could not be read: {Describe(e)}");
         }
         catch (SocketException e)
         {
@@ -182,6 +186,9 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
         DiscoveryNetworkLog.QueryFailed(_logger, type, name, status, detail);
         return DnsLookup.Fail<T>(status, detail);
     }
+
+    private static string Describe(DnsResponseException e)
+        => e.InnerException is { } inner ? $"{e.Code}: {inner.GetType().Name}: {inner.Message}" : $"{e.Code}: {e.Message}";
 
     private string Servers() => string.Join(", ", _client.NameServers.Select(server => server.ToString()));
 

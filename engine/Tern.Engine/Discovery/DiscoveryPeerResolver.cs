@@ -35,7 +35,10 @@ public sealed class DiscoveryPeerResolver : INotificationPeerResolver
             return null;
         }
 
-        var validFor = result.ExpiresAt - _discovery.Now;
+        // Asked again at the prefetch point (the cache answers and renews in the background), and then at the expiry, when
+        // the renewed answer is already there: a changed key is used from the round the old answer expires in.
+        var now = _discovery.Now;
+        var validFor = (now < result.RefreshAt ? result.RefreshAt : result.ExpiresAt) - now;
         return new NotificationPeer(peer.Domain, peer.AgreementKey, endpoint) { ValidFor = validFor > TimeSpan.Zero ? validFor : TimeSpan.Zero };
     }
 }

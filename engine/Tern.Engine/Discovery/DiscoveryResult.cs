@@ -5,13 +5,14 @@ namespace Tern.Engine.Discovery;
 /// <summary>The answer for one domain: the peer, or the reason there is none, and until when the answer holds.</summary>
 public readonly struct DiscoveryResult
 {
-    private DiscoveryResult(DiscoveredPeer? peer, DiscoveryFailure failure, string? detail, DateTimeOffset expiresAt, bool transient)
+    private DiscoveryResult(DiscoveredPeer? peer, DiscoveryFailure failure, string? detail, DateTimeOffset expiresAt, bool transient, DateTimeOffset? refreshAt = null)
     {
         Peer = peer;
         Failure = failure;
         Detail = detail;
         ExpiresAt = expiresAt;
         IsTransient = transient;
+        RefreshAt = refreshAt ?? expiresAt;
     }
 
     /// <summary>The peer; null when <see cref="Failure"/> is set.</summary>
@@ -25,6 +26,12 @@ public readonly struct DiscoveryResult
 
     /// <summary>When the answer stops holding: the cache asks again from then on.</summary>
     public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>
+    /// When a lookup that finds this answer in the cache also refreshes it in the background
+    /// (<see cref="DiscoveryOptions.PrefetchRatio"/>); <see cref="ExpiresAt"/> when there is no such point.
+    /// </summary>
+    public DateTimeOffset RefreshAt { get; }
 
     /// <summary>
     /// The failure may pass by itself (a name server or web server that did not answer) rather than being what the domain
@@ -58,8 +65,16 @@ public readonly struct DiscoveryResult
         return new DiscoveryResult(null, failure, detail, expiresAt, transient ?? IsTransientFailure(failure));
     }
 
-    /// <summary>The same answer with another expiry.</summary>
-    internal DiscoveryResult WithExpiry(DateTimeOffset expiresAt) => new(Peer, Failure, Detail, expiresAt, IsTransient);
+    /// <summary>The same answer, refreshed in the background from <paramref name="refreshAt"/>.</summary>
+    internal DiscoveryResult WithRefreshAt(DateTimeOffset refreshAt) => new(Peer, Failure, Detail, ExpiresAt, IsTransient, refreshAt);
+
+    /// <summary>
+    /// Failures that are the domain's own statement that an earlier answer no longer holds — it publishes no Tern records,
+    /// or its TXT record no longer names the key — as opposed to garbage or absence, which change nothing already known.
+    /// </summary>
+    public static bool RevokesEarlierAnswer(DiscoveryFailure failure) => failure is DiscoveryFailure.DomainNotFound
+        or DiscoveryFailure.TxtMissing
+        or DiscoveryFailure.FingerprintMismatch;
 
     /// <summary>Failures that say nothing about what the domain publishes: the network or a server was not there.</summary>
     public static bool IsTransientFailure(DiscoveryFailure failure) => failure is DiscoveryFailure.DnsTimeout

@@ -65,10 +65,11 @@ public sealed partial class DomainDiscovery
             // Taught before the answer is visible: the ingest knows the key by the time anyone sends under it.
             _known?.Learn(peer.AgreementKey);
             var lifetime = fresh.ExpiresAt - now;
+            fresh = fresh.WithRefreshAt(now + (lifetime * _options.PrefetchRatio));
             _cache.Update(entry, e =>
             {
                 e.Result = fresh;
-                e.RefreshAt = now + (lifetime * _options.PrefetchRatio);
+                e.RefreshAt = fresh.RefreshAt;
                 e.LastFound = peer;
                 e.LastFoundExpiredAt = fresh.ExpiresAt;
             });
@@ -78,9 +79,11 @@ public sealed partial class DomainDiscovery
 
         Counters.Failure();
         var (last, lastExpired) = _cache.Read(entry, e => (e.LastFound, e.LastFoundExpiredAt));
-        if (fresh.IsTransient && last is not null && now < lastExpired + _options.MaxStale && now < last.Descriptor.ExpiresAt)
+        if (!DiscoveryResult.RevokesEarlierAnswer(fresh.Failure) && last is not null && now < lastExpired + _options.MaxStale && now < last.Descriptor.ExpiresAt)
         {
-            // RFC 8767's serve-stale: a name server or web server that is away does not make a known peer unknown.
+            // RFC 8767's serve-stale, widened: a server that is away, or that serves garbage (a body that does not parse or
+            // verify, an error status), does not make a known peer unknown; only the domain's own records can (no Tern
+            // records any more, a fingerprint that no longer matches).
             var until = now + _options.NegativeTtl;
             var stale = DiscoveryResult.Found(last, until < last.Descriptor.ExpiresAt ? until : last.Descriptor.ExpiresAt);
             _cache.Update(entry, e =>
@@ -97,7 +100,7 @@ public sealed partial class DomainDiscovery
         {
             e.Result = fresh;
             e.RefreshAt = fresh.ExpiresAt;
-            if (!fresh.IsTransient)
+            if (DiscoveryResult.RevokesEarlierAnswer(fresh.Failure))
             {
                 // What the domain publishes now refuses the old answer: neither it nor its fingerprints are used again.
                 e.LastFound = null;

@@ -1,0 +1,90 @@
+using Tern.Engine.Discovery;
+using Tern.Engine.Ingest;
+using Tern.Transports.Discovery;
+
+namespace Tern.Discovery.Tests;
+
+/// <summary>
+/// A real DNS server (dnsmasq) with a zone the test writes and a real HTTPS well-known endpoint (Kestrel, a certificate from
+/// a test CA), both on loopback, and discoveries pointed at them.
+/// </summary>
+public sealed class DiscoveryHarness : IAsyncDisposable
+{
+    /// <summary>The names the web server's certificate covers.</summary>
+    public static readonly string[] WebNames = ["b.example", "c.example", "d.example", "e.example", "f.example", "g.example"];
+
+    private readonly List<IDisposable> _discoveries = [];
+
+    private DiscoveryHarness(string directory, TestCertificates certificates, WellKnownServer web, DnsmasqServer dns)
+    {
+        Directory = directory;
+        Certificates = certificates;
+        Web = web;
+        Dns = dns;
+    }
+
+    public string Directory { get; }
+
+    public TestCertificates Certificates { get; }
+
+    public WellKnownServer Web { get; }
+
+    public DnsmasqServer Dns { get; }
+
+    public static async Task<DiscoveryHarness> StartAsync(IEnumerable<string> zone, int ttl = 60)
+    {
+        DnsmasqServer.RequireBinary();
+        var directory = Path.Combine(Path.GetTempPath(), "tern-discovery-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var certificates = new TestCertificates();
+        var web = await WellKnownServer.StartAsync(certificates.Issue(WebNames));
+        var dns = DnsmasqServer.Start(directory, zone, ttl);
+        return new DiscoveryHarness(directory, certificates, web, dns);
+    }
+
+    /// <summary>Network options pointed at the test's DNS server, web port and CA.</summary>
+    public DiscoveryNetworkOptions Network(bool trustTestCa = true)
+    {
+        var options = new DiscoveryNetworkOptions
+        {
+            DescriptorPort = Web.Port,
+            DnsTimeout = TimeSpan.FromMilliseconds(500),
+            DnsRetries = 0,
+            DescriptorTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            TrustedRoots = trustTestCa ? [Certificates.Authority] : null,
+        };
+        options.NameServers.Add(Dns.EndPoint);
+        return options;
+    }
+
+    /// <summary>A discovery over the test's servers; disposed with the harness.</summary>
+    public DomainDiscovery Discovery(Action<DiscoveryOptions>? configure = null, KnownPeerKeys? known = null, TimeProvider? clock = null, DiscoveryNetworkOptions? network = null)
+    {
+        var options = new DiscoveryOptions { MinTtl = TimeSpan.Zero, NegativeTtl = TimeSpan.FromSeconds(5), PrefetchRatio = 1 };
+        configure?.Invoke(options);
+        var discovery = NetworkDiscovery.Create(options, network ?? Network(), known, timeProvider: clock);
+        _discoveries.Add(discovery);
+        return discovery;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var discovery in _discoveries)
+        {
+            discovery.Dispose();
+        }
+
+        Dns.Dispose();
+        await Web.DisposeAsync();
+        Certificates.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary directory is not a test failure.
+        }
+    }
+}
