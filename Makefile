@@ -9,12 +9,14 @@ export DOTNET_NOLOGO := 1
 # Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
 RUNTIME_PKGS := libsodium23
 BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl
+# Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service).
+TEST_PKGS := dnsmasq-base
 # Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).
 FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps bench-deps fuzz-deps restore build test fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
+.PHONY: all deps test-deps bench-deps fuzz-deps restore build test fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
 
 all: build
 
@@ -27,6 +29,13 @@ deps:
 
 bench-deps: deps
 	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test-deps: deps
+	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -45,7 +54,7 @@ restore: deps
 build: restore
 	$(DOTNET) build Engine.sln -c $(CONFIG) --no-restore
 
-test: build fuzz-deps
+test: build test-deps fuzz-deps
 	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
 
