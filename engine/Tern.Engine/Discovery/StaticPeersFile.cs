@@ -53,6 +53,12 @@ internal static class StaticPeersFile
     /// <summary>Parses the file's bytes; descriptor paths are relative to <paramref name="directory"/>.</summary>
     public static Dictionary<string, StaticPeerEntry> Parse(ReadOnlySpan<byte> bytes, string file, string directory, DateTimeOffset now)
     {
+        // JsonDocument checks UTF-8 only as strings are read, and then throws what no caller expects: check it all first.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new StaticPeersFileException($"Static peers file {file}: not UTF-8 text.");
+        }
+
         JsonDocument document;
         try
         {
