@@ -37,10 +37,14 @@ public sealed class DiscoveredPeer
     /// <summary>Where the answer came from.</summary>
     public DiscoverySource Source { get; init; }
 
+    private DomainDescriptor? _pull;
+
     /// <summary>The descriptor as the pull side consumes it: its <c>fetch</c> list replaced by <see cref="FetchDoors"/>.</summary>
-    public DomainDescriptor PullDescriptor()
+    public DomainDescriptor PullDescriptor() => _pull ??= ForPull();
+
+    private DomainDescriptor ForPull()
     {
-        if (ReferenceEquals(FetchDoors, Descriptor.Fetch))
+        if (FetchDoors.SequenceEqual(Descriptor.Fetch))
         {
             return Descriptor;
         }
