@@ -58,6 +58,45 @@ public sealed class DiscoveryCacheTests
     }
 
     [Fact]
+    public async Task A_peer_is_kept_through_failures_for_at_most_max_stale_and_dropped_at_once_when_its_txt_record_goes()
+    {
+        using var peer = new TestPeer("b.example");
+        var network = new FakeNetwork();
+        network.Publish(peer);
+        var clock = new ManualClock();
+        using var discovery = new DomainDiscovery(network, network, new DiscoveryOptions
+        {
+            MinTtl = TimeSpan.Zero,
+            NegativeTtl = TimeSpan.FromSeconds(10),
+            MaxStale = TimeSpan.FromMinutes(2),
+        }, timeProvider: clock);
+        Assert.True((await discovery.ResolveAsync("b.example")).IsFound);
+
+        // The web server fails: the peer stays in use, asked for again every negative TTL, until 2 minutes past its expiry.
+        network.WebDown = true;
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var stale = await discovery.ResolveAsync("b.example");
+        Assert.True(stale.IsFound);
+        Assert.Equal(clock.GetUtcNow() + TimeSpan.FromSeconds(10), stale.ExpiresAt);
+        clock.Advance(TimeSpan.FromSeconds(100));
+        Assert.True((await discovery.ResolveAsync("b.example")).IsFound);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var gone = await discovery.ResolveAsync("b.example");
+        Assert.Equal(DiscoveryFailure.DescriptorHttpStatus, gone.Failure);
+        Assert.True(gone.IsTransient);
+        Assert.Equal(2, discovery.Counters.StaleServed);
+
+        // Back, then the TXT record withdrawn: the domain's own statement ends the peer at the next lookup.
+        network.WebDown = false;
+        clock.Advance(TimeSpan.FromSeconds(11));
+        Assert.True((await discovery.ResolveAsync("b.example")).IsFound);
+        network.WithdrawTxt("b.example");
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(DiscoveryFailure.DomainNotFound, (await discovery.ResolveAsync("b.example")).Failure); // no SRV in this network either
+        Assert.Equal(2, discovery.Counters.StaleServed);
+    }
+
+    [Fact]
     public void Options_out_of_range_are_refused_with_their_name_value_and_rule()
     {
         var cases = new (Action<DiscoveryOptions> Set, string Name)[]

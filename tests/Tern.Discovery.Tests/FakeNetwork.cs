@@ -15,6 +15,18 @@ public sealed class FakeNetwork : IDiscoveryDns, IDescriptorFetcher
 
     public TimeSpan Ttl { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The web server answers 503 to every fetch.</summary>
+    public bool WebDown { get; set; }
+
+    /// <summary>Withdraws the domain's TXT record (its descriptor stays served).</summary>
+    public void WithdrawTxt(string domain)
+    {
+        lock (_documents)
+        {
+            _txt.Remove("_tern." + domain);
+        }
+    }
+
     public void Publish(TestPeer peer)
     {
         lock (_documents)
@@ -43,6 +55,11 @@ public sealed class FakeNetwork : IDiscoveryDns, IDescriptorFetcher
     public ValueTask<DescriptorDownload> FetchAsync(string domain, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _fetches);
+        if (WebDown)
+        {
+            return ValueTask.FromResult(DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, "Service Unavailable", 503));
+        }
+
         lock (_documents)
         {
             return ValueTask.FromResult(_documents.TryGetValue(domain, out var document)
