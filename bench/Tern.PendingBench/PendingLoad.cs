@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Tern.Engine.Pending;
-using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
 namespace Tern.PendingBench;

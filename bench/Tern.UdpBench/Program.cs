@@ -1,8 +1,4 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;

@@ -1,4 +1,3 @@
-using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Pull;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Vectors;

@@ -1,4 +1,3 @@
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Protocol.Payload;

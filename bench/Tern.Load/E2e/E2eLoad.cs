@@ -4,7 +4,6 @@ using Tern.Engine.Delivery;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
-using Tern.Engine.Transit;
 
 namespace Tern.Load.E2e;
 

@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
-using System.Text;
 using Tern.Engine.Storage;
 
 namespace Tern.Engine.Crypto;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using FASTER.core;
 using Tern.Engine.Protocol;
 

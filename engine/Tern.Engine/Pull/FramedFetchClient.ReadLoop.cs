@@ -1,5 +1,4 @@
 using System.Buffers;
-using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Fetch;
 
 namespace Tern.Engine.Pull;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 using FASTER.core;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;

@@ -1,7 +1,6 @@
 using System.Text;
 using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
-using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;

@@ -6,7 +6,6 @@ using Tern.Engine.Ingest;
 using Tern.Engine.Loops;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 using Tern.Engine.Tests.Protocol;
 using Tern.Transports.Udp;
 

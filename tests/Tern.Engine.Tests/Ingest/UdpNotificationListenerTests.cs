@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using FsCheck.Fluent;
-using Tern.Tests.Shared;
 using Tern.Engine.Crypto;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
@@ -10,6 +9,7 @@ using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Protocol.Receipts;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
+using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Protocol;
 

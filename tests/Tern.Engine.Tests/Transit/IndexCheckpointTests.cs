@@ -1,8 +1,8 @@
 using FsCheck.Fluent;
-using Tern.Tests.Shared;
 using Tern.Engine.Accounting;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
+using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Transit;
 

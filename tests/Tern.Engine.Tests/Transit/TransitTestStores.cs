@@ -1,5 +1,4 @@
 using Tern.CrashHarness;
-using Tern.Engine.Crypto;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 

@@ -1,12 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
-using Tern.Transports.Fetch.Caching;
-using Tern.Transports.Fetch.Coverage;
 
 namespace Tern.Transports.Fetch.Http;
 

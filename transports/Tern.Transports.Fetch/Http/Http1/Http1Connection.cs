@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging;
-using Tern.Engine.Transit;
 
 namespace Tern.Transports.Fetch.Http.Http1;
 
