@@ -1,10 +1,8 @@
 using System.Net;
 using Tern.Engine.Crypto;
 using Tern.Engine.Delivery;
-using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
-using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 
 namespace Tern.Discovery.Tests;

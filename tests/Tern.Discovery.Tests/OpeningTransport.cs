@@ -34,7 +34,7 @@ public sealed class OpeningTransport : IDatagramTransport
     {
     }
 
-    /// <summary>The datagrams carrying <paramref name="capability"/>, in order, each with whether <paramref name="receiver"/> opens it.</summary>
+    /// <summary>The datagrams carrying <paramref name="capability"/>, in order, each with whether the first of <paramref name="receivers"/> is the one that opens it.</summary>
     public List<(IPEndPoint Destination, bool Opens, ushort Attempt)> For(FetchCapability capability, params DomainKeySet[] receivers)
     {
         var result = new List<(IPEndPoint, bool, ushort)>();

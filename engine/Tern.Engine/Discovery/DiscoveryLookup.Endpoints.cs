@@ -147,13 +147,13 @@ internal sealed partial class DiscoveryLookup
     {
         host = string.Empty;
         port = 0;
-        const string scheme = "udp://";
-        if (!entry.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        const string Scheme = "udp://";
+        if (!entry.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var authority = entry.AsSpan(scheme.Length).TrimEnd('/');
+        var authority = entry.AsSpan(Scheme.Length).TrimEnd('/');
         var colon = authority.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(authority[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
         {
