@@ -6,10 +6,10 @@ namespace Tern.Engine.Tests;
 /// <summary>Generators of hostile input for parser property tests: random bytes and mutations of valid input.</summary>
 internal static class Hostile
 {
-    private static readonly Gen<byte> s_byte = Gen.Choose(0, 255).Select(b => (byte)b);
+    private static readonly Gen<byte> AnyByte = Gen.Choose(0, 255).Select(b => (byte)b);
 
     /// <summary>Random byte arrays of 0 to <paramref name="maxLength"/> bytes.</summary>
-    public static Gen<byte[]> Bytes(int maxLength) => Gen.Choose(0, maxLength).SelectMany(n => Gen.ArrayOf(s_byte, n));
+    public static Gen<byte[]> Bytes(int maxLength) => Gen.Choose(0, maxLength).SelectMany(n => Gen.ArrayOf(AnyByte, n));
 
     /// <summary>
     /// Mutations of <paramref name="valid"/>: flipped bits, overwritten bytes, truncations, extensions and
@@ -17,7 +17,7 @@ internal static class Hostile
     /// </summary>
     public static Gen<byte[]> Mutations(byte[] valid) => Gen.OneOf(
         Gen.Choose(0, valid.Length - 1).SelectMany(i => Gen.Choose(0, 7).Select(bit => With(valid, c => c[i] ^= (byte)(1 << bit)))),
-        Gen.Choose(0, valid.Length - 1).SelectMany(i => s_byte.Select(b => With(valid, c => c[i] = b))),
+        Gen.Choose(0, valid.Length - 1).SelectMany(i => AnyByte.Select(b => With(valid, c => c[i] = b))),
         Gen.Choose(0, valid.Length - 1).SelectMany(i => Gen.Choose(0, 65535).Select(v => With(valid, c =>
         {
             c[i] = (byte)(v >> 8);
@@ -27,7 +27,7 @@ internal static class Hostile
             }
         }))),
         Gen.Choose(0, valid.Length - 1).Select(n => valid[..n]),
-        Gen.Choose(1, 64).SelectMany(n => Gen.ArrayOf(s_byte, n)).Select(extra => (byte[])[.. valid, .. extra]));
+        Gen.Choose(1, 64).SelectMany(n => Gen.ArrayOf(AnyByte, n)).Select(extra => (byte[])[.. valid, .. extra]));
 
     /// <summary>Runs <paramref name="property"/> on <paramref name="count"/> generated inputs; any exception fails with the input.</summary>
     public static void Check<T>(Gen<T> generator, Action<T> property, int count = 10_000)

@@ -40,13 +40,13 @@ public sealed class RangeParsingTests
     public void Random_headers_never_throw_and_stay_inside_the_blob()
     {
         var random = new Random(42);
-        const string alphabet = "bytes=-0123456789, xB";
+        const string Alphabet = "bytes=-0123456789, xB";
         for (var i = 0; i < 20_000; i++)
         {
             var chars = new char[random.Next(0, 40)];
             for (var c = 0; c < chars.Length; c++)
             {
-                chars[c] = i % 3 == 0 ? (char)random.Next(0, 0x3000) : alphabet[random.Next(alphabet.Length)];
+                chars[c] = i % 3 == 0 ? (char)random.Next(0, 0x3000) : Alphabet[random.Next(Alphabet.Length)];
             }
 
             var size = random.Next(0, 5000);

@@ -8,13 +8,13 @@ namespace Tern.Fuzz;
 /// </summary>
 internal static class FixedKeys
 {
-    private static readonly DateTimeOffset s_created = DateTimeOffset.FromUnixTimeSeconds(1_789_000_000);
+    private static readonly DateTimeOffset Created = DateTimeOffset.FromUnixTimeSeconds(1_789_000_000);
 
     /// <summary>The sender of the vectors (signs the descriptor, seals the datagrams).</summary>
-    public static DomainKeySet A { get; } = DomainKeySet.FromSecrets("a.example", Run(0x01), Run(0x21), s_created);
+    public static DomainKeySet A { get; } = DomainKeySet.FromSecrets("a.example", Run(0x01), Run(0x21), Created);
 
     /// <summary>The receiver of the vectors' datagrams.</summary>
-    public static DomainKeySet B { get; } = DomainKeySet.FromSecrets("b.example", Run(0x41), Run(0x61), s_created);
+    public static DomainKeySet B { get; } = DomainKeySet.FromSecrets("b.example", Run(0x41), Run(0x61), Created);
 
     private static byte[] Run(byte first)
     {

@@ -29,7 +29,7 @@ internal static class FetchFrameVectors
         var capability = VectorInputs.Capability1;
         var mime = "message/rfc822";
         var document = DescriptorVectors.SignedDocument(keys);
-        const string goAwayReason = "server shutting down";
+        const string GoAwayReason = "server shutting down";
 
         return VectorJson.Document(FileName, Description, json =>
         {
@@ -66,10 +66,10 @@ internal static class FetchFrameVectors
             Frame(json, "meta_ok_empty_range", output => FrameWriter.WriteMeta(output, 9, EmptyRangeMeta(blob, mime), endStream: false),
                 fields => WriteMeta(fields, blob, mime, offset: 10, length: 0));
             Frame(json, "data_end_empty_range", output => FrameWriter.WriteData(output, 9, ReadOnlySpan<byte>.Empty, endStream: true), fields => fields.WriteHex("data", []));
-            Frame(json, "goaway", output => FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.Normal, Encoding.UTF8.GetBytes(goAwayReason))), fields =>
+            Frame(json, "goaway", output => FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.Normal, Encoding.UTF8.GetBytes(GoAwayReason))), fields =>
             {
                 fields.WriteNumber("code", (byte)GoAwayCode.Normal);
-                fields.WriteString("reason", goAwayReason);
+                fields.WriteString("reason", GoAwayReason);
             });
             Frame(json, "descriptor_request", FrameWriter.WriteDescriptorRequest, _ => { });
             Frame(json, "descriptor", output => FrameWriter.WriteDescriptor(output, document), fields => fields.WriteString("document", Encoding.UTF8.GetString(document)));

@@ -6,13 +6,13 @@ namespace Tern.Engine.Crypto;
 /// <summary>Initialises libsodium once per process and checks return codes.</summary>
 public static class Sodium
 {
-    private static readonly Lazy<string> s_version = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> LazyVersion = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The loaded libsodium version; calling it initialises the library.</summary>
-    public static string Version => s_version.Value;
+    public static string Version => LazyVersion.Value;
 
     /// <summary>Makes sure <c>sodium_init</c> has run. Cheap after the first call.</summary>
-    public static void EnsureInitialized() => _ = s_version.Value;
+    public static void EnsureInitialized() => _ = LazyVersion.Value;
 
     private static string Initialize()
     {

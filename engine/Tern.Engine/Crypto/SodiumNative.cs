@@ -13,7 +13,7 @@ internal static unsafe partial class SodiumNative
     private const string Library = "libsodium";
 
     // Debian ships only the versioned soname (libsodium.so.23) unless libsodium-dev is installed.
-    private static readonly string[] s_candidates = ["libsodium.so.23", "libsodium.so.26", "libsodium.so", "libsodium.dylib", "libsodium"];
+    private static readonly string[] Candidates = ["libsodium.so.23", "libsodium.so.26", "libsodium.so", "libsodium.dylib", "libsodium"];
 
     static SodiumNative() => NativeLibrary.SetDllImportResolver(typeof(SodiumNative).Assembly, Resolve);
 
@@ -24,7 +24,7 @@ internal static unsafe partial class SodiumNative
             return IntPtr.Zero;
         }
 
-        foreach (var candidate in s_candidates)
+        foreach (var candidate in Candidates)
         {
             if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle))
             {

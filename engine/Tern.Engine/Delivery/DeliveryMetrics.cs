@@ -8,7 +8,7 @@ internal sealed class DeliveryMetrics : IDisposable
     /// <summary>Name of the meter.</summary>
     public const string MeterName = "Tern.Delivery";
 
-    private static readonly StopReason[] s_reasons = Enum.GetValues<StopReason>();
+    private static readonly StopReason[] Reasons = Enum.GetValues<StopReason>();
     private readonly Meter _meter;
 
     public DeliveryMetrics(DeliveryCounters counters)
@@ -28,7 +28,7 @@ internal sealed class DeliveryMetrics : IDisposable
 
     private static IEnumerable<Measurement<long>> Stopped(DeliveryCounters counters)
     {
-        foreach (var reason in s_reasons)
+        foreach (var reason in Reasons)
         {
             yield return new Measurement<long>(counters.Stopped(reason), new KeyValuePair<string, object?>("reason", reason.ToString()));
         }

@@ -9,15 +9,15 @@ namespace Tern.Engine.Delivery;
 /// </summary>
 public static class RetransmissionPolicy
 {
-    private static readonly long s_initialMs = (long)NotificationLimits.InitialRetransmitInterval.TotalMilliseconds;
-    private static readonly long s_maxMs = (long)NotificationLimits.MaxRetransmitInterval.TotalMilliseconds;
+    private static readonly long InitialMs = (long)NotificationLimits.InitialRetransmitInterval.TotalMilliseconds;
+    private static readonly long MaxMs = (long)NotificationLimits.MaxRetransmitInterval.TotalMilliseconds;
 
     /// <summary>The interval before retransmission <paramref name="retransmission"/> (1 = the first resend), before jitter.</summary>
     public static long BaseIntervalMs(int retransmission)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(retransmission, 1);
         var shift = Math.Min(retransmission - 1, 30);
-        return Math.Min(s_initialMs << shift, s_maxMs);
+        return Math.Min(InitialMs << shift, MaxMs);
     }
 
     /// <summary>The jittered interval; <paramref name="unitRandom"/> is uniform in [0, 1).</summary>

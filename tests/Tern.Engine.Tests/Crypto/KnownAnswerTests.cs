@@ -66,9 +66,9 @@ public class KnownAnswerTests
         var bobShared = new byte[32];
         Assert.True(X25519.TryAgree(alicePrivate, bobPublic, aliceShared));
         Assert.True(X25519.TryAgree(bobPrivate, alicePublic, bobShared));
-        const string expected = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
-        Assert.Equal(expected, Convert.ToHexStringLower(aliceShared));
-        Assert.Equal(expected, Convert.ToHexStringLower(bobShared));
+        const string Expected = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+        Assert.Equal(Expected, Convert.ToHexStringLower(aliceShared));
+        Assert.Equal(Expected, Convert.ToHexStringLower(bobShared));
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public class KnownAnswerTests
         var aad = Convert.FromHexString("50515253c0c1c2c3c4c5c6c7");
         var key = Convert.FromHexString("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
         var nonce = Convert.FromHexString("404142434445464748494a4b4c4d4e4f5051525354555657");
-        const string expectedCiphertext = "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e";
-        const string expectedTag = "c0875924c1c7987947deafd8780acf49";
+        const string ExpectedCiphertext = "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e";
+        const string ExpectedTag = "c0875924c1c7987947deafd8780acf49";
 
         var sealedBytes = new byte[plaintext.Length + XChaCha20Poly1305.TagSize];
         XChaCha20Poly1305.Seal(key, nonce, plaintext, aad, sealedBytes);
-        Assert.Equal(expectedCiphertext + expectedTag, Convert.ToHexStringLower(sealedBytes));
+        Assert.Equal(ExpectedCiphertext + ExpectedTag, Convert.ToHexStringLower(sealedBytes));
 
         var opened = new byte[plaintext.Length];
         Assert.True(XChaCha20Poly1305.TryOpen(key, nonce, sealedBytes, aad, opened));

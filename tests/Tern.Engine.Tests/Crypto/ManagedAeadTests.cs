@@ -10,7 +10,7 @@ namespace Tern.Engine.Tests.Crypto;
 /// </summary>
 public class ManagedAeadTests
 {
-    private static readonly byte[] s_sunscreen = Encoding.ASCII.GetBytes(
+    private static readonly byte[] Sunscreen = Encoding.ASCII.GetBytes(
         "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.");
 
     // RFC 8439 §2.3.2: block 1 under key 00..1f and nonce 000000090000004a00000000.
@@ -35,9 +35,9 @@ public class ManagedAeadTests
         SkipWithoutVectorPath();
         var key = Words(Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"));
         var nonce = Words(Convert.FromHexString("000000000000004a00000000"));
-        var output = new byte[s_sunscreen.Length];
+        var output = new byte[Sunscreen.Length];
 
-        ChaCha20Core.Xor(key, 1, nonce, s_sunscreen, output, new byte[ChaCha20Core.PassSize]);
+        ChaCha20Core.Xor(key, 1, nonce, Sunscreen, output, new byte[ChaCha20Core.PassSize]);
 
         Assert.Equal("6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0bf91b65c5524733ab8f593dabcd62b357"
             + "1639d624e65152ab8f530c359f0861d807ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab77937365af90bbf74a35be6b40b8eed"
@@ -101,14 +101,14 @@ public class ManagedAeadTests
         var aad = Convert.FromHexString("50515253c0c1c2c3c4c5c6c7");
         var keystream = new byte[ChaCha20Core.PassSize];
         ChaCha20Core.Keystream(key, 0, nonce, keystream);
-        var ciphertext = new byte[s_sunscreen.Length + Poly1305.TagSize];
+        var ciphertext = new byte[Sunscreen.Length + Poly1305.TagSize];
 
-        ChaCha20Core.XorBytes(s_sunscreen, keystream.AsSpan(64), ciphertext);
+        ChaCha20Core.XorBytes(Sunscreen, keystream.AsSpan(64), ciphertext);
         var mac = new Poly1305(keystream.AsSpan(0, Poly1305.KeySize));
         mac.UpdatePadded(aad);
-        mac.UpdatePadded(ciphertext.AsSpan(0, s_sunscreen.Length));
-        mac.UpdateLengths(aad.Length, s_sunscreen.Length);
-        mac.Finish(ciphertext.AsSpan(s_sunscreen.Length));
+        mac.UpdatePadded(ciphertext.AsSpan(0, Sunscreen.Length));
+        mac.UpdateLengths(aad.Length, Sunscreen.Length);
+        mac.Finish(ciphertext.AsSpan(Sunscreen.Length));
 
         Assert.Equal("d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b"
             + "1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d265"
@@ -123,16 +123,16 @@ public class ManagedAeadTests
         var aad = Convert.FromHexString("50515253c0c1c2c3c4c5c6c7");
         var key = Convert.FromHexString("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
         var nonce = Convert.FromHexString("404142434445464748494a4b4c4d4e4f5051525354555657");
-        var sealedBytes = new byte[s_sunscreen.Length + Poly1305.TagSize];
+        var sealedBytes = new byte[Sunscreen.Length + Poly1305.TagSize];
 
-        XChaCha20Poly1305Managed.Seal(key, nonce, s_sunscreen, aad, sealedBytes);
+        XChaCha20Poly1305Managed.Seal(key, nonce, Sunscreen, aad, sealedBytes);
 
         Assert.Equal("bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96"
             + "b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e"
             + "c0875924c1c7987947deafd8780acf49", Convert.ToHexStringLower(sealedBytes));
-        var opened = new byte[s_sunscreen.Length];
+        var opened = new byte[Sunscreen.Length];
         Assert.True(XChaCha20Poly1305Managed.TryOpen(key, nonce, sealedBytes, aad, opened));
-        Assert.Equal(s_sunscreen, opened);
+        Assert.Equal(Sunscreen, opened);
     }
 
     [SkippableFact]

@@ -13,19 +13,19 @@ public sealed class PendingSessionPoolTests : IDisposable
     public async Task More_callers_than_sessions_wait_their_turn_and_all_complete()
     {
         using var table = _fixture.Open(o => o.MaxSessions = 1);
-        const int perThread = 500;
+        const int PerThread = 500;
         var work = Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
         {
-            for (var i = 0; i < perThread; i++)
+            for (var i = 0; i < PerThread; i++)
             {
-                var index = (t * perThread) + i;
+                var index = (t * PerThread) + i;
                 Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(index), Hash(index % 8)).Status);
                 table.Poll(Hash(index % 8), 0, 10);
             }
         })));
 
         await work.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(4 * perThread, table.Count);
-        Assert.Equal(4 * perThread, Enumerable.Range(0, 8).Sum(h => PollAll(table, Hash(h)).Count));
+        Assert.Equal(4 * PerThread, table.Count);
+        Assert.Equal(4 * PerThread, Enumerable.Range(0, 8).Sum(h => PollAll(table, Hash(h)).Count));
     }
 }

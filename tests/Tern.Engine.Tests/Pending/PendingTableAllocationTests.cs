@@ -56,13 +56,13 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
             o.RefIndexBytes = 1L << 20;
             o.CapabilityIndexBytes = 1L << 20;
         });
-        const int measured = 40_000;
-        var allocated = Measure(table, warmup: 60_000, measured);
-        var perInsert = (double)allocated / measured;
-        output.WriteLine($"{measured} inserts with eviction allocated {allocated} bytes ({perInsert:F2} B/insert at 1 MiB pages)");
+        const int Measured = 40_000;
+        var allocated = Measure(table, warmup: 60_000, Measured);
+        var perInsert = (double)allocated / Measured;
+        output.WriteLine($"{Measured} inserts with eviction allocated {allocated} bytes ({perInsert:F2} B/insert at 1 MiB pages)");
 
         // Amortised over a page of ~5,000 references; with the default 4 MiB pages it is a quarter of this.
-        Assert.True(perInsert < 2, $"{measured} inserts allocated {allocated} bytes ({perInsert:F2} B/insert)");
+        Assert.True(perInsert < 2, $"{Measured} inserts allocated {allocated} bytes ({perInsert:F2} B/insert)");
     }
 
     // The least of three windows: a per-insert allocation shows in every window, while an allocation of the runtime's

@@ -85,29 +85,29 @@ public sealed class PendingTableDurabilityTests : IDisposable
     [Fact]
     public void A_poll_of_references_on_disk_reads_them_window_by_window_in_order_and_skips_the_removed()
     {
-        const int hashes = 200;
-        const int perHash = 150;
+        const int Hashes = 200;
+        const int PerHash = 150;
         using var table = _fixture.Open(o =>
         {
             o.PageBytes = 1L << 14;
             o.RefLogMemoryBytes = 1L << 16;
             o.RefIndexBytes = 1L << 20;
             o.SegmentBytes = 1L << 24;
-            o.MaxEntriesPerRecipientHash = perHash;
+            o.MaxEntriesPerRecipientHash = PerHash;
         });
 
         // Interleaved by hash, so that one hash's references lie far apart on disk.
-        InsertInterleaved(table, hashes, perHash);
+        InsertInterleaved(table, Hashes, PerHash);
 
         // Holes inside and across windows: every seventh reference, and a run of 70 that spans a whole window.
         bool Removed(int round) => round % 7 == 3 || round is >= 60 and < 130;
-        for (var h = 0; h < hashes; h++)
+        for (var h = 0; h < Hashes; h++)
         {
-            for (var round = 0; round < perHash; round++)
+            for (var round = 0; round < PerHash; round++)
             {
                 if (Removed(round))
                 {
-                    table.Remove(Capability(((long)h * perHash) + round), PendingRemoval.Fetched, StartMs);
+                    table.Remove(Capability(((long)h * PerHash) + round), PendingRemoval.Fetched, StartMs);
                 }
             }
         }
@@ -116,7 +116,7 @@ public sealed class PendingTableDurabilityTests : IDisposable
         Assert.True(head - begin > (tail - begin) * 9 / 10, $"expected most references on disk: begin {begin}, head {head}, tail {tail}");
         foreach (var h in new[] { 0, 57, 199 })
         {
-            var expected = Enumerable.Range(0, perHash).Where(round => !Removed(round)).Select(round => Capability(((long)h * perHash) + round)).ToList();
+            var expected = Enumerable.Range(0, PerHash).Where(round => !Removed(round)).Select(round => Capability(((long)h * PerHash) + round)).ToList();
             var whole = table.Poll(Hash(h), 0, PendingTable.MaxPollLimit);
             Assert.Equal(expected, whole.References.Select(r => r.Capability));
             Assert.All(whole.References, r => Assert.Equal(PayloadHashOf(r.Capability), r.PayloadHash));
@@ -134,8 +134,8 @@ public sealed class PendingTableDurabilityTests : IDisposable
     [Fact]
     public async Task Larger_than_memory_table_spills_to_disk_and_polls_everything_back()
     {
-        const int hashes = 20_000;
-        const int perHash = 10;
+        const int Hashes = 20_000;
+        const int PerHash = 10;
         using var table = _fixture.Open(o =>
         {
             o.PageBytes = 1L << 14;
@@ -146,23 +146,23 @@ public sealed class PendingTableDurabilityTests : IDisposable
             o.CapabilityIndexBytes = 1L << 20;
             o.RecipientIndexBytes = 1L << 18;
             o.SegmentBytes = 1L << 24;
-            o.MaxEntriesPerRecipientHash = perHash;
+            o.MaxEntriesPerRecipientHash = PerHash;
         });
 
         // Interleaved by hash so that recipient states, too, are read back from disk.
-        InsertInterleaved(table, hashes, perHash);
+        InsertInterleaved(table, Hashes, PerHash);
 
-        Assert.Equal(hashes * perHash, table.Count);
+        Assert.Equal(Hashes * PerHash, table.Count);
         var (begin, head, tail) = table.RefLogAddresses;
         Assert.True(head - begin > (tail - begin) * 9 / 10, $"expected most references on disk: begin {begin}, head {head}, tail {tail}");
 
-        for (var h = 0; h < hashes; h++)
+        for (var h = 0; h < Hashes; h++)
         {
             var references = PollAll(table, Hash(h), 4);
-            Assert.Equal(perHash, references.Count);
-            for (var round = 0; round < perHash; round++)
+            Assert.Equal(PerHash, references.Count);
+            for (var round = 0; round < PerHash; round++)
             {
-                Assert.Equal(Capability(((long)h * perHash) + round), references[round].Capability);
+                Assert.Equal(Capability(((long)h * PerHash) + round), references[round].Capability);
                 Assert.Equal(PayloadHashOf(references[round].Capability), references[round].PayloadHash);
             }
         }

@@ -195,28 +195,28 @@ public sealed class PendingTableTests : IDisposable
             o.CapabilityIndexBytes = capabilityIndexBytes;
             o.MaxEntriesPerSenderDomain = 100_000;
         });
-        const int count = 3000;
-        for (var i = 0; i < count; i++)
+        const int Count = 3000;
+        for (var i = 0; i < Count; i++)
         {
             Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(i), Hash(i % 50)).Status);
         }
 
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < Count; i++)
         {
             Assert.Equal(PendingInsertStatus.Duplicate, Insert(table, Capability(i), Hash(i % 50)).Status);
         }
 
-        for (var i = 0; i < count; i += 3)
+        for (var i = 0; i < Count; i += 3)
         {
             Assert.True(table.Remove(Capability(i), PendingRemoval.Fetched));
         }
 
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < Count; i++)
         {
             Assert.Equal(i % 3 == 0 ? PendingInsertStatus.Tombstoned : PendingInsertStatus.Duplicate, Insert(table, Capability(i), Hash(i % 50)).Status);
         }
 
-        Assert.Equal(count - ((count + 2) / 3), table.Count);
+        Assert.Equal(Count - ((Count + 2) / 3), table.Count);
     }
 
     [Fact]
@@ -275,13 +275,13 @@ public sealed class PendingTableTests : IDisposable
     public async Task A_poll_racing_inserts_never_moves_its_cursor_past_a_reference_it_did_not_return()
     {
         using var table = _fixture.Open();
-        const int perHash = 4000;
+        const int PerHash = 4000;
 
         // Several hashes: the race is likeliest while a hash's state is new.
         for (var h = 0; h < 5; h++)
         {
             var hash = Hash(h);
-            var expected = Enumerable.Range(h * perHash, perHash).Select(i => Capability(i)).ToList();
+            var expected = Enumerable.Range(h * PerHash, PerHash).Select(i => Capability(i)).ToList();
             var writer = Task.Run(() =>
             {
                 foreach (var capability in expected)
@@ -300,7 +300,7 @@ public sealed class PendingTableTests : IDisposable
                 var page = table.Poll(hash, cursor, 100);
                 seen.AddRange(page.References.Select(r => r.Capability));
                 cursor = page.NextCursor;
-                Assert.True(seen.Count <= perHash);
+                Assert.True(seen.Count <= PerHash);
                 if (writerDone && page.References.Count == 0 && !page.HasMore)
                 {
                     break;
@@ -316,11 +316,11 @@ public sealed class PendingTableTests : IDisposable
     public void Concurrent_inserts_of_the_same_capabilities_file_each_once()
     {
         using var table = _fixture.Open();
-        const int count = 2000;
+        const int Count = 2000;
         var inserted = 0;
         Parallel.For(0, 4, _ =>
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < Count; i++)
             {
                 if (Insert(table, Capability(i), Hash(i % 16)).Status == PendingInsertStatus.Inserted)
                 {
@@ -329,11 +329,11 @@ public sealed class PendingTableTests : IDisposable
             }
         });
 
-        Assert.Equal(count, inserted);
-        Assert.Equal(count, table.Count);
+        Assert.Equal(Count, inserted);
+        Assert.Equal(Count, table.Count);
         var all = Enumerable.Range(0, 16).SelectMany(h => PollAll(table, Hash(h))).ToList();
-        Assert.Equal(count, all.Count);
-        Assert.Equal(count, all.Select(r => r.Capability).Distinct().Count());
+        Assert.Equal(Count, all.Count);
+        Assert.Equal(Count, all.Select(r => r.Capability).Distinct().Count());
     }
 
     [Fact]

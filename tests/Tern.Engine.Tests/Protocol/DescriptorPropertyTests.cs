@@ -252,11 +252,11 @@ public sealed class DescriptorPropertyTests : IDisposable
         }));
 
         var random = new Random(6_7);
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ ";
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ ";
         var buffer = new byte[64];
         for (var i = 0; i < Cases; i++)
         {
-            var text = new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var text = new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray());
             if (CanonicalBase64Url.TryDecode(text, buffer, out var written))
             {
                 Assert.Equal(text, Base64Url.EncodeToString(buffer.AsSpan(0, written)));

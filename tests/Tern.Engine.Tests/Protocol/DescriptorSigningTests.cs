@@ -491,8 +491,8 @@ public sealed class DescriptorSigningTests : IDisposable
 
     private static char NonCanonicalLast(char last, int unusedBitsSet)
     {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        return alphabet[alphabet.IndexOf(last, StringComparison.Ordinal) | unusedBitsSet];
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return Alphabet[Alphabet.IndexOf(last, StringComparison.Ordinal) | unusedBitsSet];
     }
 
     private static DomainDescriptor Copy(

@@ -171,13 +171,13 @@ public sealed class NotificationDatagramTests : IDisposable
     [Fact]
     public void Transit_expiry_must_be_ahead_and_within_the_protocol_maximum()
     {
-        const long now = NotificationFixture.Now;
+        const long Now = NotificationFixture.Now;
         var max = NotificationLimits.MaxTransit;
         var limit = (long)max.TotalMilliseconds + 120_000;
-        Assert.Equal(DropReason.Expired, NotificationClock.CheckExpiry(now, now, max));
-        Assert.Equal(DropReason.None, NotificationClock.CheckExpiry(now + 1, now, max));
-        Assert.Equal(DropReason.None, NotificationClock.CheckExpiry(now + limit, now, max));
-        Assert.Equal(DropReason.ExpiryTooFar, NotificationClock.CheckExpiry(now + limit + 1, now, max));
+        Assert.Equal(DropReason.Expired, NotificationClock.CheckExpiry(Now, Now, max));
+        Assert.Equal(DropReason.None, NotificationClock.CheckExpiry(Now + 1, Now, max));
+        Assert.Equal(DropReason.None, NotificationClock.CheckExpiry(Now + limit, Now, max));
+        Assert.Equal(DropReason.ExpiryTooFar, NotificationClock.CheckExpiry(Now + limit + 1, Now, max));
     }
 
     [Fact]

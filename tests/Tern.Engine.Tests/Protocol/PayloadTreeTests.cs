@@ -145,14 +145,14 @@ public sealed class PayloadTreeTests
     [Fact]
     public void A_proof_with_any_change_is_refused()
     {
-        const int chunks = 7;
-        var size = ((long)(chunks - 1) * C) + 1;
+        const int Chunks = 7;
+        var size = ((long)(Chunks - 1) * C) + 1;
         var nodes = Nodes(Bytes(size, 3));
-        var leaves = new Bytes32[chunks];
+        var leaves = new Bytes32[Chunks];
         var random = new Random(5_0);
-        for (var first = 0; first < chunks; first++)
+        for (var first = 0; first < Chunks; first++)
         {
-            var count = 1 + random.Next(chunks - first);
+            var count = 1 + random.Next(Chunks - first);
             var proof = Proof(nodes, first, count);
             for (var i = 0; i < proof.Length; i += 7)
             {

@@ -13,7 +13,7 @@ namespace Tern.Fuzz.Targets;
 internal sealed class CoverageTarget : IFuzzTarget
 {
     private const int ChecksumSize = 32;
-    private static readonly long[] s_sizes = [49, 1L << 30];
+    private static readonly long[] Sizes = [49, 1L << 30];
     private byte[] _data = new byte[4096];
 
     public string Name => "coverage";
@@ -44,7 +44,7 @@ internal sealed class CoverageTarget : IFuzzTarget
             return;
         }
 
-        foreach (var size in s_sizes)
+        foreach (var size in Sizes)
         {
             foreach (var (_, ranges) in entries)
             {

@@ -11,7 +11,7 @@ namespace Tern.Fuzz.Targets;
 /// </summary>
 internal sealed class FramesTarget : IFuzzTarget
 {
-    private static readonly FrameReader s_quicReader = new(checkStreamIds: false);
+    private static readonly FrameReader QuicReader = new(checkStreamIds: false);
     private byte[] _copy = new byte[4096];
 
     public string Name => "frames";
@@ -34,7 +34,7 @@ internal sealed class FramesTarget : IFuzzTarget
             throw new FuzzContractException($"one segment read {whole}; split every 7 bytes read {split}");
         }
 
-        Scan(SplitSequence.Of(bytes, 0), s_quicReader);
+        Scan(SplitSequence.Of(bytes, 0), QuicReader);
     }
 
     /// <summary>Reads the connection; returns a digest of every frame seen and how the input ended.</summary>

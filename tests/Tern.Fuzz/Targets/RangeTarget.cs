@@ -11,7 +11,7 @@ namespace Tern.Fuzz.Targets;
 /// </summary>
 internal sealed class RangeTarget : IFuzzTarget
 {
-    private static readonly long[] s_sizes = [0, 1, 49, long.MaxValue];
+    private static readonly long[] Sizes = [0, 1, 49, long.MaxValue];
     private char[] _text = new char[1024];
 
     public string Name => "range";
@@ -29,7 +29,7 @@ internal sealed class RangeTarget : IFuzzTarget
         var range = NextLine(ref text);
         var ifRange = NextLine(ref text);
         var ifNoneMatch = text;
-        foreach (var size in s_sizes)
+        foreach (var size in Sizes)
         {
             ByteRange.Parse(range, size, out _, out _);
             CheckPlan(BlobResponsePlan.Make(size, Http1Target.ETag, default, hasRange: true, range, hasIfRange: false, default), size);

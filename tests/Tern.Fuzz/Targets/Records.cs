@@ -9,7 +9,7 @@ namespace Tern.Fuzz.Targets;
 /// </summary>
 internal static class Records
 {
-    private static readonly TimeSpan s_maxTransit = TimeSpan.FromDays(30);
+    private static readonly TimeSpan MaxTransit = TimeSpan.FromDays(30);
 
     public static void Walk(in DatagramBody body)
     {
@@ -19,7 +19,7 @@ internal static class Records
         foreach (var record in body.Notifications)
         {
             seen++;
-            NotificationClock.CheckExpiry(record.TransitExpiryMs, now, s_maxTransit);
+            NotificationClock.CheckExpiry(record.TransitExpiryMs, now, MaxTransit);
             var hints = 0;
             foreach (var hint in record.FetchHints)
             {

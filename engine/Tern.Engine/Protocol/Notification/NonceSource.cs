@@ -10,13 +10,13 @@ namespace Tern.Engine.Protocol.Notification;
 /// </summary>
 internal static class NonceSource
 {
-    private static readonly byte[] s_prefix = CreatePrefix();
+    private static readonly byte[] Prefix = CreatePrefix();
     private static long s_counter;
 
     /// <summary>Writes the next nonce (24 bytes).</summary>
     public static void Next(Span<byte> nonce)
     {
-        s_prefix.CopyTo(nonce);
+        Prefix.CopyTo(nonce);
         BinaryPrimitives.WriteInt64BigEndian(nonce[16..], Interlocked.Increment(ref s_counter));
     }
 

@@ -30,10 +30,10 @@ public static class PayloadTree
 
     // Hashers in derive_key mode keep their derived context key across Reset, so each thread derives it once.
     [ThreadStatic]
-    private static Hasher? t_parent;
+    private static Hasher? s_parent;
 
     [ThreadStatic]
-    private static Hasher? t_root;
+    private static Hasher? s_root;
 
     /// <summary>Number of leaves of a payload of <paramref name="size"/> bytes: at least one (the empty payload has one empty chunk).</summary>
     public static long ChunkCount(long size)
@@ -62,7 +62,7 @@ public static class PayloadTree
     /// <summary>parent = BLAKE3-derive-key("tern/v1/payload-parent", left ‖ right) (§4.8).</summary>
     public static void Parent(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> parent)
     {
-        var hasher = t_parent ??= Hasher.NewDeriveKey(ParentContext);
+        var hasher = s_parent ??= Hasher.NewDeriveKey(ParentContext);
         hasher.Reset();
         hasher.Update(left[..Bytes32.Size]);
         hasher.Update(right[..Bytes32.Size]);
@@ -85,7 +85,7 @@ public static class PayloadTree
         Span<byte> input = stackalloc byte[Bytes32.Size + sizeof(ulong)];
         top.CopyTo(input);
         BinaryPrimitives.WriteUInt64BigEndian(input[Bytes32.Size..], (ulong)size);
-        var hasher = t_root ??= Hasher.NewDeriveKey(RootContext);
+        var hasher = s_root ??= Hasher.NewDeriveKey(RootContext);
         hasher.Reset();
         hasher.Update(input);
         hasher.Finalize(input[..Bytes32.Size]);
