@@ -230,8 +230,6 @@ public sealed class FetchPayloadTests
     {
         var output = new ArrayBufferWriter<byte>(4096);
         var request = new FetchRequest(new FetchCapability(Hash), 0, 100);
-        var input = new ReadOnlySequence<byte>(new byte[2048]);
-
         var before = 0L;
         for (var round = 0; round < 2; round++)
         {
@@ -244,8 +242,7 @@ public sealed class FetchPayloadTests
                 FrameWriter.WriteMeta(output, 1, new FetchMeta(100, Hash, 1, 0, 100, "text/plain"u8), false);
                 FrameWriter.WriteData(output, 1, "payload"u8, true);
                 FrameWriter.WriteGoAway(output, FrameError.BadFlags);
-                input = new ReadOnlySequence<byte>(output.WrittenMemory);
-                ReadAll(input);
+                ReadAll(new ReadOnlySequence<byte>(output.WrittenMemory));
             }
         }
 

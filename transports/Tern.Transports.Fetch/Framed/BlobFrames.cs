@@ -75,7 +75,7 @@ internal static class BlobFrames
     /// <summary>
     /// Reads up to <paramref name="count"/> bytes at <paramref name="offset"/> from the store into the pipe behind a
     /// <c>data</c> header and commits the frame. Returns the bytes written, or -1 when the blob vanished (reclaimed
-    /// mid-stream): nothing is written then. <paramref name="last"/> sets <c>end_stream</c> when the frame ends the range.
+    /// mid-stream): nothing is written then. The frame carries <c>end_stream</c> when it reaches <paramref name="rangeEnd"/>.
     /// </summary>
     public static async ValueTask<int> WriteDataAsync(PipeWriter output, BlobReader reader, FetchCapability capability, BlobInfo blob, uint streamId, long offset, int count, long rangeEnd, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace Tern.Engine.Protocol.Notification;
 
 /// <summary>
 /// Builds one notification datagram in the caller's buffer (docs/PROTOCOL.md §4.1): header, then records,
-/// then <see cref="Seal"/> encrypts the body in place. No allocation.
+/// then <see cref="Seal(XChaCha20Poly1305Key)"/> encrypts the body in place. No allocation.
 /// </summary>
 public ref struct DatagramWriter
 {
