@@ -25,6 +25,12 @@ git worktree add -q --detach "$tree" "$base" >&2
 ab_trees+=("$tree")
 mkdir -p "$tree/bench/Tern.ColdKeyBench"
 cp bench/Tern.ColdKeyBench/*.cs bench/Tern.ColdKeyBench/*.csproj "$tree/bench/Tern.ColdKeyBench/"
+# A base from before Directory.Build.props took the System.Interactive.Async pin: the project takes it itself, as every
+# project did then (FASTER's 6.0.1 against the engine's 4.0.0 is NU1605 otherwise).
+if ! grep -q System.Interactive.Async "$tree/Directory.Build.props"; then
+  sed -i 's#^</Project>#  <ItemGroup>\n    <PackageReference Include="System.Interactive.Async" NoWarn="NU1605" />\n  </ItemGroup>\n</Project>#' \
+    "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"
+fi
 dotnet build "$tree/bench/Tern.ColdKeyBench" -c Release -v quiet -nologo >&2 || { echo "build of $base failed" >&2; exit 1; }
 base_dll=$tree/bench/Tern.ColdKeyBench/bin/Release/net10.0/Tern.ColdKeyBench.dll
 
