@@ -55,6 +55,7 @@ build: restore
 	$(DOTNET) build Engine.sln -c $(CONFIG) --no-restore
 
 test: build test-deps fuzz-deps
+	bench/stats-test.sh
 	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
 

@@ -1,5 +1,6 @@
 # Shared by bench/ab-*.sh: builds Tern.UdpBench at a revision in a temporary git worktree (or uses this checkout's build
-# for "."), and removes the worktrees on exit. Sourced, not run.
+# for "."), and removes the worktrees on exit. Sourced, not run; brings bench/stats.sh (median, ratio) with it.
+source "$(dirname "${BASH_SOURCE[0]}")/stats.sh"
 ab_trees=()
 ab_cleanup() { for t in "${ab_trees[@]}"; do git worktree remove --force "$t" 2>/dev/null || rm -rf "$t"; done; git worktree prune; }
 trap ab_cleanup EXIT
@@ -22,5 +23,3 @@ ab_build() {
 
 ab_describe() { [ "$1" = . ] && echo "this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ', with uncommitted changes'))" || echo "$(git rev-parse --short "$1")"; }
 
-# ab_median <numbers...>
-ab_median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

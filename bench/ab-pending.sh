@@ -33,10 +33,10 @@ for records in "${records_list[@]}"; do
     dotnet "$head_dll" gen "$work/data" "$datagrams" "$records" > /dev/null
     lb=$(taskset -c 0 dotnet "$base_dll" process "$work/data" $mode); rm -rf "$work/data"/pending-*
     lh=$(taskset -c 0 dotnet "$head_dll" process "$work/data" $mode); rm -rf "$work/data"/pending-*
-    b+=("$(cpu "$lb")"); h+=("$(cpu "$lh")"); r+=("$(python3 -c "print(f'{$(cpu "$lh")/$(cpu "$lb"):.2f}')")")
+    b+=("$(cpu "$lb")"); h+=("$(cpu "$lh")"); r+=("$(ratio "$(cpu "$lh")" "$(cpu "$lb")")")
     rows+=("| $records | $round | base | $lb |" "| $records | $round | head | $lh |")
   done
-  summary+=("| $records | $(ab_median "${b[@]}") | $(ab_median "${h[@]}") | **$(ab_median "${r[@]}")** ($(IFS=,; echo "${r[*]}")) |")
+  summary+=("| $records | $(median "${b[@]}") | $(median "${h[@]}") | **$(median "${r[@]}")** ($(IFS=,; echo "${r[*]}")) |")
 done
 {
   echo "# A/B: ingest ceiling, \`$mode\`"

@@ -55,9 +55,9 @@ done
   echo "| page cache | base p50 / p99 µs (medians) | head p50 / p99 µs (medians) | head / base, p50 / p99 |"
   echo "|---|---|---|---|"
   for cache in kept dropped; do
-    b50=$(ab_median ${p50[base-$cache]}); b99=$(ab_median ${p99[base-$cache]})
-    h50=$(ab_median ${p50[head-$cache]}); h99=$(ab_median ${p99[head-$cache]})
-    echo "| $cache | $b50 / $b99 | $h50 / $h99 | $(python3 -c "print(f'{$h50/$b50:.2f} / {$h99/$b99:.2f}')") |"
+    b50=$(median ${p50[base-$cache]}); b99=$(median ${p99[base-$cache]})
+    h50=$(median ${p50[head-$cache]}); h99=$(median ${p99[head-$cache]})
+    echo "| $cache | $b50 / $b99 | $h50 / $h99 | $(ratio "$h50" "$b50") / $(ratio "$h99" "$b99") |"
   done
   echo
   echo "## Every run"

@@ -35,7 +35,7 @@ for round in $(seq "$rounds"); do
     for mode in send schedule; do
       line=$(pinned dotnet "$dll" $mode $port "$count" 1)
       rows+=("| $round | $side $mode | $line |")
-      rates[$side-$mode]+="$(python3 -c "print(f'{$(rate "$line")/$(rate "$c"):.2f}')") "
+      rates[$side-$mode]+="$(ratio "$(rate "$line")" "$(rate "$c")") "
       users[$side-$mode]+="$(user "$line") "
     done
   done
@@ -53,7 +53,7 @@ done
   for mode in send schedule; do
     read -ra br <<< "${rates[base-$mode]}"; read -ra hr <<< "${rates[head-$mode]}"
     read -ra bu <<< "${users[base-$mode]}"; read -ra hu <<< "${users[head-$mode]}"
-    echo "| $mode | $(ab_median "${br[@]}") (${br[*]}) | $(ab_median "${hr[@]}") (${hr[*]}) | $(ab_median "${bu[@]}") | $(ab_median "${hu[@]}") |"
+    echo "| $mode | $(median "${br[@]}") (${br[*]}) | $(median "${hr[@]}") (${hr[*]}) | $(median "${bu[@]}") | $(median "${hu[@]}") |"
   done
   echo
   echo "| round | sender | output |"

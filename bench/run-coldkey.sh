@@ -89,14 +89,14 @@ done
   echo "  an established peer heard once before the flood, then every 4 s; a new peer from 1 s in, every 250 ms, 60 datagrams; the engine's defaults but a $cache-entry key cache;"
   echo "  receiver (\`Tern.ColdKeyBench receive\`, UdpNotificationListener + NotificationIngest) on core 0, sender (\`flood\`, sendmmsg with the source in IP_PKTINFO) on core 1; base and head alternate"
   echo "- CPU per forged datagram: the receive thread's CPU (user + system, /proc schedstat, from its first datagram to the end) over the datagrams it did not file"
-  echo "- one key agreement (X25519 + BLAKE2b, what a new sender key costs), CPU measured by each receiver before its run: median $(ab_median "${agreements[@]}") µs (${agreements[*]})"
+  echo "- one key agreement (X25519 + BLAKE2b, what a new sender key costs), CPU measured by each receiver before its run: median $(median "${agreements[@]}") µs (${agreements[*]})"
   echo
   echo "| scenario | base: new peer filed % | head: new peer filed % | base: established peer lost | head: established peer lost | base: CPU µs/forged | head: CPU µs/forged | head / base CPU |"
   echo "|---|---|---|---|---|---|---|---|"
   for mode in ipv4-10k ipv6-64; do
     read -ra bc <<< "${cpu[$mode-base]}"; read -ra hc <<< "${cpu[$mode-head]}"
-    bm=$(ab_median "${bc[@]}"); hm=$(ab_median "${hc[@]}")
-    echo "| $mode | ${new_pct[$mode-base]} | ${new_pct[$mode-head]} | ${est_lost[$mode-base]} | ${est_lost[$mode-head]} | $bm | $hm | $(python3 -c "print(f'{$hm / $bm:.2f}')") |"
+    bm=$(median "${bc[@]}"); hm=$(median "${hc[@]}")
+    echo "| $mode | ${new_pct[$mode-base]} | ${new_pct[$mode-head]} | ${est_lost[$mode-base]} | ${est_lost[$mode-head]} | $bm | $hm | $(ratio "$hm" "$bm") |"
   done
   echo
   echo "| round | flood | engine | new peer filed | established peer filed | forged sent | datagrams received | kernel drops | over_rate | cold_key_budget (by source / global) | undecryptable | keys derived | CPU µs/forged |"

@@ -13,6 +13,7 @@
 # Writes perf-reports/e2e.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/e2e.md
 count="${E2E_COUNT:-2000}"
@@ -32,7 +33,6 @@ echo "$out"
 
 t50=$(field RESULT p50_ms) t90=$(field RESULT p90_ms) t99=$(field RESULT p99_ms) tmax=$(field RESULT max_ms)
 b50=$(field BASELINE p50_ms) b90=$(field BASELINE p90_ms) b99=$(field BASELINE p99_ms) bmax=$(field BASELINE max_ms)
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 verdict=$(python3 -c "print('met' if $t50 < 5 else 'not met')")
 stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_ms") | $3 | $(field BASELINE_STAGES "$2_p50_ms") / $(field BASELINE_STAGES "$2_p90_ms") |"; }
 

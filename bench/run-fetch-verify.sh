@@ -6,6 +6,7 @@
 # Writes perf-reports/fetch-verify.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/fetch-verify.md
 megabytes="${VERIFY_MIB:-1024}"
@@ -32,11 +33,10 @@ while read -r line; do
 g=$gib
 print(f'| $(field "$line" pair) | {g/$ps*1073.741824:.0f} | {$pc/g:.3f} | {g/$vs*1073.741824:.0f} | {$vc/g:.3f} | {$vs/$ps:.2f} | {$vc/$pc:.2f} | {($vc-$pc)/g:.3f} |')")
   rows+="$row"$'\n'
-  ratios+=("$(python3 -c "print(f'{$vs/$ps:.2f}')")")
-  cpu_ratios+=("$(python3 -c "print(f'{$vc/$pc:.2f}')")")
+  ratios+=("$(ratio "$vs" "$ps")")
+  cpu_ratios+=("$(ratio "$vc" "$pc")")
   extra+=("$(python3 -c "print(f'{($vc-$pc)/$gib:.3f}')")")
 done < <(grep 'mode=range' <<< "$out")
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 check=$(grep 'mode=check' <<< "$out")
 
 {

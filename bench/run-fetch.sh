@@ -10,6 +10,7 @@
 # Writes perf-reports/fetch.md. Expects a Release build (make build) and nginx, wrk, h2load, curl (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/fetch.md
 seconds="${FETCH_SECONDS:-10}"
@@ -32,8 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 on_load() { taskset -c "$load_core" "$@"; }
 
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo "+dirty")

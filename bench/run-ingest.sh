@@ -6,6 +6,7 @@
 #   bench/run-ingest.sh [rounds]          (after `make build`; DATAGRAMS_1 / DATAGRAMS_8 override the file sizes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 rounds="${1:-3}"
 port=47400
 work=$(mktemp -d /tmp/tern-ingest-XXXXXX)
@@ -42,8 +43,6 @@ run() {
 rate() { sed -E 's/.*: ([0-9]+)\/s.*/\1/' <<< "$1"; }
 cpu_per() { sed -E 's/.*process CPU ([0-9.]+) [^ ]*\/datagram.*/\1/' <<< "$1"; }
 records_rate() { sed -E 's/.*records (accepted [0-9]+ \()?([0-9]+)\/s.*/\2/' <<< "$1"; }
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 
 # Drain pairs: the receiver is stopped (SIGSTOP) while the sender fills its socket, then continued: it empties a full
 # socket, so its rate is its own capacity, whatever the sender's speed. The socket must hold the whole burst: the

@@ -5,6 +5,7 @@
 #   REFS=10000000 LARGE_REFS=100000000 LARGE_TIMEOUT_S=1080 LARGE_REFS_PER_HASH=50 bench/run-pending.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 REFS=${REFS:-10000000}
 REFS_PER_HASH=${REFS_PER_HASH:-4}
 LARGE_REFS=${LARGE_REFS:-100000000}
@@ -24,7 +25,6 @@ dotnet build bench/Tern.PendingBench -c Release 2>&1 | grep -E " error |Build su
 # key=value from the "result mode=<mode>" line of a log
 get() { grep "^result mode=$2 " "$1" | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.0f MiB", b / 1048576 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 run_table() { # name refs writers refs_per_hash polls timeout [--checkpoint]
   local name=$1 dir

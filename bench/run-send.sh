@@ -7,6 +7,7 @@
 #   bench/run-send.sh [notifications] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 count="${1:-2000000}"
 rounds="${2:-3}"
 port=47401
@@ -41,15 +42,14 @@ for records in 1 8; do
     sink; t=$(taskset -c 1 dotnet "$bench_dll" send $port $count $records); wait $sink_pid
     sink; d=$(taskset -c 1 dotnet "$bench_dll" schedule $port $count $records); wait $sink_pid
     sink; g=$(taskset -c 1 "$work/udp_blaster" -g -s $size 127.0.0.1 $port $datagrams); wait $sink_pid
-    r=$(python3 -c "print(f'{$(rate "$t")/$(rate "$c"):.2f}')")
-    w=$(python3 -c "print(f'{$(rate "$d")/$(rate "$c"):.2f}')")
-    wg=$(python3 -c "print(f'{$(rate "$d")/$(rate "$g"):.2f}')")
+    r=$(ratio "$(rate "$t")" "$(rate "$c")")
+    w=$(ratio "$(rate "$d")" "$(rate "$c")")
+    wg=$(ratio "$(rate "$d")" "$(rate "$g")")
     ratios+=("$r")
     whole+=("$w")
     gso_ratios+=("$wg")
     rows+=("| $records | $round | $size | $c | $t | $r | $d | $w | $g | $wg | $(cut -d' ' -f1 /proc/loadavg) |")
   done
-  median() { printf '%s\n' "$@" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p"; }
   summary+=("| $records | $size | **$(median "${ratios[@]}")** | **$(median "${whole[@]}")** | $(median "${gso_ratios[@]}") |")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -9,6 +9,7 @@
 # Writes perf-reports/transit.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/transit.md
 seconds="${SUBMIT_SECONDS:-10}"
@@ -33,14 +34,14 @@ for c in "$concurrency" "$concurrency" "$concurrency" $((concurrency * 4)); do
   [ "$c" = "$concurrency" ] && runs+=("$rate")
   submit_rows+="| $c | $rate | $(result "$out" per_commit) |"$'\n'
 done
-submits=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+submits=$(median "${runs[@]}")
 dsync_count=2000
 start=$(date +%s.%N)
 dd if=/dev/zero of="$work/dsync.bin" bs=1k count=$dsync_count oflag=dsync status=none
 end=$(date +%s.%N)
 dsync_rate=$(python3 -c "print(round($dsync_count / max($end - $start, 0.001)))")
 rm -f "$work/dsync.bin"
-submit_ratio=$(python3 -c "print(f'{$submits / $dsync_rate:.1f}')")
+submit_ratio=$(ratio "$submits" "$dsync_rate" 1)
 
 # (b) one 1 GiB blob, alternating with dd
 rows=""
@@ -53,12 +54,12 @@ for i in 1 2 3; do
   echo "$out"
   rm -rf "$work/blob"
   tern_mbs=$(result "$out" mb_per_second)
-  ratio=$(python3 -c "print(f'{$tern_mbs / $dd_mbs:.2f}')")
-  ratios+=("$ratio")
-  rows+="| $i | $dd_mbs | $tern_mbs | $ratio |"$'\n'
-  echo "pair $i: dd $dd_mbs MB/s, tern $tern_mbs MB/s, ratio $ratio"
+  r=$(ratio "$tern_mbs" "$dd_mbs")
+  ratios+=("$r")
+  rows+="| $i | $dd_mbs | $tern_mbs | $r |"$'\n'
+  echo "pair $i: dd $dd_mbs MB/s, tern $tern_mbs MB/s, ratio $r"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)
+median=$(median "${ratios[@]}")
 
 # What bounds (b): a bare FasterLog with the store's page and buffer sizes, and the payload hash on one core.
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024); rm -rf "$work/raw"
