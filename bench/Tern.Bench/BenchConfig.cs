@@ -23,6 +23,8 @@ public sealed class BenchConfig : ManualConfig
         AddExporter(CsvExporter.Default);
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
+        // BenchmarkDotNet builds a boilerplate project first; its default two-minute limit is too short on a shared, loaded machine.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
 }

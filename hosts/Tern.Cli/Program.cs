@@ -13,7 +13,7 @@ const string Usage = """
       demo                         two domains on loopback: keys, descriptors, DNS, a notification over UDP, a retraction
       init --domain D --data-dir P create a domain key set in P (0600) and print its DNS records
       keys --data-dir P            show a domain's public keys and fingerprint
-      version                      print versions (Tern, libsodium)
+      version                      print versions (Tern, NSec and its libsodium)
     """;
 
 if (args.Length == 0 || args[0] is "help" or "--help" or "-h")

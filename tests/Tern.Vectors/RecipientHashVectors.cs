@@ -52,8 +52,7 @@ internal static class RecipientHashVectors
     private static byte[] PublicKey(byte[] seed)
     {
         var publicKey = new byte[Ed25519.PublicKeySize];
-        var secretKey = new byte[Ed25519.SecretKeySize];
-        Ed25519.KeyPairFromSeed(seed, publicKey, secretKey);
+        Ed25519.PublicKeyFromSeed(seed, publicKey);
         return publicKey;
     }
 }

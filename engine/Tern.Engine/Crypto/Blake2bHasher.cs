@@ -1,57 +1,41 @@
-using System.Runtime.InteropServices;
+using NSec.Cryptography;
 
 namespace Tern.Engine.Crypto;
 
 /// <summary>
-/// Incremental BLAKE2b for streamed payloads (a blob is hashed chunk by chunk as it is written or fetched).
-/// One instance per stream; the 64-byte-aligned native state is freed on <see cref="Dispose"/>.
+/// Incremental BLAKE2b for streamed payloads (a blob hashed chunk by chunk as it is written or fetched), through NSec's
+/// <see cref="IncrementalHash"/>. One instance per stream, not thread-safe.
 /// </summary>
-public sealed unsafe class Blake2bHasher : IDisposable
+public sealed class Blake2bHasher : IDisposable
 {
     private readonly int _hashSize;
-    private void* _state;
+    private IncrementalHash _state;
+    private bool _finished;
 
-    /// <summary>Starts a hash of <paramref name="hashSize"/> bytes, keyed when <paramref name="key"/> is not empty.</summary>
-    public Blake2bHasher(int hashSize = Blake2b.HashSize, ReadOnlySpan<byte> key = default)
+    /// <summary>Starts a hash of <paramref name="hashSize"/> bytes (32–64).</summary>
+    public Blake2bHasher(int hashSize = Blake2b.HashSize)
     {
-        Blake2b.CheckSizes(hashSize, key.Length);
-        Sodium.EnsureInitialized();
+        Blake2b.CheckSizes(hashSize, 0);
         _hashSize = hashSize;
-        _state = NativeMemory.AlignedAlloc(SodiumNative.crypto_generichash_statebytes(), 64);
-        fixed (byte* k = key)
-        {
-            Sodium.Check(SodiumNative.crypto_generichash_init(_state, k, (nuint)key.Length, (nuint)hashSize), "crypto_generichash_init");
-        }
+        IncrementalHash.Initialize(Blake2b.Unkeyed(hashSize), out _state);
     }
 
     /// <summary>Adds bytes to the hash.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {
-        ObjectDisposedException.ThrowIf(_state == null, this);
-        fixed (byte* d = data)
-        {
-            Sodium.Check(SodiumNative.crypto_generichash_update(_state, d, (ulong)data.Length), "crypto_generichash_update");
-        }
+        ObjectDisposedException.ThrowIf(_finished, this);
+        IncrementalHash.Update(ref _state, data);
     }
 
     /// <summary>Writes the digest; the hasher cannot be appended to afterwards.</summary>
     public void Finish(Span<byte> hash)
     {
-        ObjectDisposedException.ThrowIf(_state == null, this);
+        ObjectDisposedException.ThrowIf(_finished, this);
         Sodium.CheckLength(hash.Length, _hashSize, nameof(hash));
-        fixed (byte* o = hash)
-        {
-            Sodium.Check(SodiumNative.crypto_generichash_final(_state, o, (nuint)hash.Length), "crypto_generichash_final");
-        }
+        IncrementalHash.Finalize(ref _state, hash);
+        _finished = true;
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_state != null)
-        {
-            NativeMemory.AlignedFree(_state);
-            _state = null;
-        }
-    }
+    public void Dispose() => _finished = true;
 }

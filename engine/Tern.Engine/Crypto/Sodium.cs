@@ -3,27 +3,17 @@ using System.Security.Cryptography;
 
 namespace Tern.Engine.Crypto;
 
-/// <summary>Initialises libsodium once per process and checks return codes.</summary>
+/// <summary>The libsodium NSec.Cryptography ships, as Tern sees it: its version, and the checks the wrappers share.</summary>
 public static class Sodium
 {
-    private static readonly Lazy<string> LazyVersion = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> LazyVersion = new(
+        () => Marshal.PtrToStringUTF8(LibsodiumNative.sodium_version_string()) ?? "unknown", LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The loaded libsodium version; calling it initialises the library.</summary>
+    /// <summary>The version of the loaded libsodium (NSec's bundled build).</summary>
     public static string Version => LazyVersion.Value;
 
-    /// <summary>Makes sure <c>sodium_init</c> has run. Cheap after the first call.</summary>
-    public static void EnsureInitialized() => _ = LazyVersion.Value;
-
-    private static string Initialize()
-    {
-        // 0 = initialised now, 1 = already initialised; -1 = failure (no entropy source).
-        if (SodiumNative.sodium_init() < 0)
-        {
-            throw new CryptographicException("sodium_init failed: libsodium could not initialise (no entropy source?).");
-        }
-
-        return Marshal.PtrToStringUTF8(SodiumNative.sodium_version_string()) ?? "unknown";
-    }
+    /// <summary>The version of NSec.Cryptography.</summary>
+    public static string NsecVersion => typeof(NSec.Cryptography.Key).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 
     internal static void Check(int rc, string function)
     {

@@ -1,12 +1,15 @@
+using System.Security.Cryptography;
+
 namespace Tern.Engine.Crypto;
 
 /// <summary>
-/// XChaCha20-Poly1305 (IETF variant, 24-byte nonce). The 192-bit nonce makes random nonces safe for the
-/// lifetime of a peer key, which is why notifications use it. Datagram-sized messages go through the managed
-/// implementation (<see cref="XChaCha20Poly1305Managed"/>, byte-for-byte libsodium's output; sealing 200 bytes costs
-/// 0.46 of libsodium's time, perf-reports/codec.md); longer ones, and machines without AVX2, through libsodium.
+/// XChaCha20-Poly1305 (IETF variant, 24-byte nonce) with a key given as bytes. The 192-bit nonce makes random nonces safe
+/// for the lifetime of a peer key, which is why notifications use it. The key goes into a stack copy of an
+/// <see cref="XChaCha20Poly1305Key"/> state, so the work is that type's: datagram-sized messages in managed code
+/// (<see cref="XChaCha20Poly1305Managed"/>, byte for byte libsodium's output), longer ones, and machines without AVX2,
+/// through libsodium's IETF ChaCha20-Poly1305 under the HChaCha20 subkey (what libsodium's XChaCha20 does inside).
 /// </summary>
-public static unsafe class XChaCha20Poly1305
+public static class XChaCha20Poly1305
 {
     /// <summary>Key length.</summary>
     public const int KeySize = 32;
@@ -15,9 +18,8 @@ public static unsafe class XChaCha20Poly1305
     /// <summary>Authentication tag length, appended to the ciphertext.</summary>
     public const int TagSize = 16;
 
-    // Up to here the managed path is clearly faster (seal 0.46, open 0.59 of libsodium's time at 200 bytes: libsodium's
-    // ChaCha20 runs a scalar loop for short inputs); at 1100 bytes the two are even (perf-reports/codec.md), so longer
-    // messages stay on libsodium.
+    // Up to here the managed path is clearly faster than libsodium (its ChaCha20 runs one block at a time below 256 bytes
+    // and four below 512); at 1100 bytes the two are about even (perf-reports/codec.md), so longer messages go to libsodium.
     internal const int ManagedMaxLength = 512;
 
     /// <summary>
@@ -27,33 +29,15 @@ public static unsafe class XChaCha20Poly1305
     public static void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
         ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
     {
-        Sodium.CheckLength(key.Length, KeySize, nameof(key));
-        Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
-        Sodium.CheckLength(ciphertext.Length, plaintext.Length + TagSize, nameof(ciphertext));
-        if (plaintext.Length <= ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported)
+        Span<byte> state = stackalloc byte[XChaCha20Poly1305Key.StateSize];
+        XChaCha20Poly1305Key.SetKey(state, key);
+        try
         {
-            XChaCha20Poly1305Managed.Seal(key, nonce, plaintext, associatedData, ciphertext);
-            return;
+            XChaCha20Poly1305Key.Seal(state, nonce, plaintext, associatedData, ciphertext);
         }
-
-        SealNative(key, nonce, plaintext, associatedData, ciphertext);
-    }
-
-    /// <summary>libsodium's seal; sizes already checked.</summary>
-    internal static void SealNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
-        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
-    {
-        Sodium.EnsureInitialized();
-        fixed (byte* k = key)
-        fixed (byte* n = nonce)
-        fixed (byte* m = plaintext)
-        fixed (byte* ad = associatedData)
-        fixed (byte* c = ciphertext)
+        finally
         {
-            ulong length;
-            Sodium.Check(SodiumNative.crypto_aead_xchacha20poly1305_ietf_encrypt(
-                c, &length, m, (ulong)plaintext.Length, ad, (ulong)associatedData.Length, null, n, k),
-                "crypto_aead_xchacha20poly1305_ietf_encrypt");
+            CryptographicOperations.ZeroMemory(state);
         }
     }
 
@@ -65,32 +49,15 @@ public static unsafe class XChaCha20Poly1305
     public static bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
     {
-        Sodium.CheckLength(key.Length, KeySize, nameof(key));
-        Sodium.CheckLength(nonce.Length, NonceSize, nameof(nonce));
-        if (ciphertext.Length < TagSize || plaintext.Length != ciphertext.Length - TagSize)
+        Span<byte> state = stackalloc byte[XChaCha20Poly1305Key.StateSize];
+        XChaCha20Poly1305Key.SetKey(state, key);
+        try
         {
-            return false;
+            return XChaCha20Poly1305Key.TryOpen(state, nonce, ciphertext, associatedData, plaintext);
         }
-
-        return plaintext.Length <= ManagedMaxLength && XChaCha20Poly1305Managed.IsSupported
-            ? XChaCha20Poly1305Managed.TryOpen(key, nonce, ciphertext, associatedData, plaintext)
-            : TryOpenNative(key, nonce, ciphertext, associatedData, plaintext);
-    }
-
-    /// <summary>libsodium's open; sizes already checked.</summary>
-    internal static bool TryOpenNative(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
-        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
-    {
-        Sodium.EnsureInitialized();
-        fixed (byte* k = key)
-        fixed (byte* n = nonce)
-        fixed (byte* m = plaintext)
-        fixed (byte* ad = associatedData)
-        fixed (byte* c = ciphertext)
+        finally
         {
-            ulong length;
-            return SodiumNative.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                m, &length, null, c, (ulong)ciphertext.Length, ad, (ulong)associatedData.Length, n, k) == 0;
+            CryptographicOperations.ZeroMemory(state);
         }
     }
 }

@@ -56,7 +56,11 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
         return state.Slice(KeyOffset, XChaCha20Poly1305.KeySize);
     }
 
-    /// <summary>Seals with the key of a state set by <see cref="SetKey"/>.</summary>
+    /// <summary>
+    /// Seals with the key of a state set by <see cref="SetKey"/>: up to <see cref="XChaCha20Poly1305.ManagedMaxLength"/>
+    /// bytes in managed code where AVX2 exists, else with libsodium's IETF AEAD under the subkey, on the raw bytes of the
+    /// state (NSec's AEADs take only a <c>Key</c> of their own: <see cref="LibsodiumNative"/>).
+    /// </summary>
     internal static void Seal(Span<byte> state, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
     {
         Sodium.CheckLength(nonce.Length, XChaCha20Poly1305.NonceSize, nameof(nonce));
@@ -68,7 +72,6 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
             return;
         }
 
-        Sodium.EnsureInitialized();
         fixed (byte* k = state.Slice(SubkeyOffset, XChaCha20Poly1305.KeySize))
         fixed (byte* n = InnerNonce(state, nonce))
         fixed (byte* m = plaintext)
@@ -76,7 +79,7 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
         fixed (byte* c = ciphertext)
         {
             ulong length;
-            Sodium.Check(SodiumNative.crypto_aead_chacha20poly1305_ietf_encrypt(
+            Sodium.Check(LibsodiumNative.crypto_aead_chacha20poly1305_ietf_encrypt(
                 c, &length, m, (ulong)plaintext.Length, ad, (ulong)associatedData.Length, null, n, k),
                 "crypto_aead_chacha20poly1305_ietf_encrypt");
         }
@@ -97,7 +100,6 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
             return XChaCha20Poly1305Managed.TryOpenWithSubkey(subkey, nonce, ciphertext, associatedData, plaintext);
         }
 
-        Sodium.EnsureInitialized();
         fixed (byte* k = state.Slice(SubkeyOffset, XChaCha20Poly1305.KeySize))
         fixed (byte* n = InnerNonce(state, nonce))
         fixed (byte* m = plaintext)
@@ -105,7 +107,7 @@ public sealed unsafe class XChaCha20Poly1305Key : IDisposable
         fixed (byte* c = ciphertext)
         {
             ulong length;
-            return SodiumNative.crypto_aead_chacha20poly1305_ietf_decrypt(
+            return LibsodiumNative.crypto_aead_chacha20poly1305_ietf_decrypt(
                 m, &length, null, c, (ulong)ciphertext.Length, ad, (ulong)associatedData.Length, n, k) == 0;
         }
     }

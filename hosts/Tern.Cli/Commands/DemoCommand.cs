@@ -32,7 +32,7 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         try
         {
-            Step(clock, $"libsodium {Sodium.Version}; data under {root}");
+            Step(clock, $"NSec {Sodium.NsecVersion}, libsodium {Sodium.Version}; data under {root}");
             await using var a = await DemoDomain.StartAsync(root, "a.example", DemoTiming.Compressed);
             await using var b = await DemoDomain.StartAsync(root, "b.example", DemoTiming.Compressed);
             using var http = new HttpClient();
@@ -245,10 +245,9 @@ internal static class DemoCommand
 
     private static byte[] UserKey()
     {
-        var seed = new byte[Ed25519.SeedSize];
-        SecureRandom.Fill(seed);
+        using var key = Ed25519.Generate();
         var publicKey = new byte[Ed25519.PublicKeySize];
-        Ed25519.KeyPairFromSeed(seed, publicKey, new byte[Ed25519.SecretKeySize]);
+        Ed25519.PublicKeyOf(key, publicKey);
         return publicKey;
     }
 

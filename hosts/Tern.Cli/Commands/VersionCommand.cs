@@ -8,7 +8,7 @@ internal static class VersionCommand
     {
         options.RejectUnknown();
         Console.WriteLine($"tern {typeof(VersionCommand).Assembly.GetName().Version}");
-        Console.WriteLine($"libsodium {Sodium.Version}");
+        Console.WriteLine($"NSec.Cryptography {Sodium.NsecVersion}, libsodium {Sodium.Version} (bundled with NSec)");
         Console.WriteLine($".NET {Environment.Version}");
         return 0;
     }

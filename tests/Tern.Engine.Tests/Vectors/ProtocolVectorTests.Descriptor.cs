@@ -119,7 +119,7 @@ public sealed partial class ProtocolVectorTests
     private static DomainKeySet DescriptorKeys(JsonNode vector)
     {
         using var fromKeysFile = VectorDocument.DomainKeys(vector["domain"].Text());
-        return DomainKeySet.FromSecrets(vector["domain"].Text(), vector["signing_seed"].Hex(), fromKeysFile.AgreementSecretKey, DateTimeOffset.UnixEpoch);
+        return DomainKeySet.FromSecrets(vector["domain"].Text(), vector["signing_seed"].Hex(), fromKeysFile.AgreementKey.Export(NSec.Cryptography.KeyBlobFormat.RawPrivateKey), DateTimeOffset.UnixEpoch);
     }
 
     private static SrvRecord Srv(JsonNode record)

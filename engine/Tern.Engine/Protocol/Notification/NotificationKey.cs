@@ -19,17 +19,17 @@ public static class NotificationKey
     public static bool TryDeriveSending(DomainKeySet keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return TryDerive(keys.AgreementSecretKey, keys.AgreementPublicKey, peerPublicKey, sending: true, key);
+        return TryDerive(keys.AgreementKey, keys.AgreementPublicKey, peerPublicKey, sending: true, key);
     }
 
     /// <summary>Derives the key for datagrams <paramref name="keys"/> receives from <paramref name="peerPublicKey"/>; false for a low-order key.</summary>
     public static bool TryDeriveReceiving(DomainKeySet keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return TryDerive(keys.AgreementSecretKey, keys.AgreementPublicKey, peerPublicKey, sending: false, key);
+        return TryDerive(keys.AgreementKey, keys.AgreementPublicKey, peerPublicKey, sending: false, key);
     }
 
-    internal static bool TryDerive(ReadOnlySpan<byte> ownSecret, ReadOnlySpan<byte> ownPublic, ReadOnlySpan<byte> peerPublic, bool sending, Span<byte> key)
+    internal static bool TryDerive(NSec.Cryptography.Key ownSecret, ReadOnlySpan<byte> ownPublic, ReadOnlySpan<byte> peerPublic, bool sending, Span<byte> key)
     {
         Sodium.CheckLength(key.Length, Size, nameof(key));
         Span<byte> shared = stackalloc byte[X25519.SharedSecretSize];
