@@ -35,8 +35,40 @@ internal static class XChaCha20Poly1305Managed
         ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
     {
         Span<uint> innerNonce = stackalloc uint[3];
-        Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
         InnerNonce(nonce, innerNonce);
+        SealCore(subkey, innerNonce, plaintext, associatedData, ciphertext);
+    }
+
+    /// <summary>
+    /// ChaCha20-Poly1305 itself (RFC 8439 §2.8), under a 32-byte key and a 12-byte nonce: what the XChaCha20 construction
+    /// runs under its subkey, open to the Wycheproof ChaCha20-Poly1305 vectors.
+    /// </summary>
+    public static void SealIetf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
+        Span<uint> words = stackalloc uint[11];
+        Words(key, words[..8]);
+        Words(nonce, words[8..]);
+        SealCore(words[..8], words[8..], plaintext, associatedData, ciphertext);
+        ChaCha20Core.Clear(words);
+    }
+
+    /// <summary><see cref="TryOpenWithSubkey"/>'s inner AEAD under a 32-byte key and a 12-byte nonce (RFC 8439 §2.8).</summary>
+    public static bool TryOpenIetf(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
+        Span<uint> words = stackalloc uint[11];
+        Words(key, words[..8]);
+        Words(nonce, words[8..]);
+        var authentic = TryOpenCore(words[..8], words[8..], ciphertext, associatedData, plaintext);
+        ChaCha20Core.Clear(words);
+        return authentic;
+    }
+
+    private static void SealCore(ReadOnlySpan<uint> subkey, ReadOnlySpan<uint> innerNonce, ReadOnlySpan<byte> plaintext,
+        ReadOnlySpan<byte> associatedData, Span<byte> ciphertext)
+    {
+        Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
 
         // Block 0 gives the Poly1305 key; the message starts at block 1.
         ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
@@ -71,11 +103,17 @@ internal static class XChaCha20Poly1305Managed
         ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
     {
         Span<uint> innerNonce = stackalloc uint[3];
+        InnerNonce(nonce, innerNonce);
+        return TryOpenCore(subkey, innerNonce, ciphertext, associatedData, plaintext);
+    }
+
+    private static bool TryOpenCore(ReadOnlySpan<uint> subkey, ReadOnlySpan<uint> innerNonce, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> associatedData, Span<byte> plaintext)
+    {
         Span<byte> keystream = stackalloc byte[ChaCha20Core.PassSize];
         Span<byte> tag = stackalloc byte[Poly1305.TagSize];
         try
         {
-            InnerNonce(nonce, innerNonce);
             ChaCha20Core.Keystream(subkey, 0, innerNonce, keystream);
             var mac = new Poly1305(keystream[..Poly1305.KeySize]);
             var length = ciphertext.Length - Poly1305.TagSize;
@@ -117,6 +155,14 @@ internal static class XChaCha20Poly1305Managed
         if (input.Length > first)
         {
             ChaCha20Core.Xor(subkey, ChaCha20Core.BlocksPerPass, innerNonce, input[first..], output[first..input.Length], keystream);
+        }
+    }
+
+    private static void Words(ReadOnlySpan<byte> bytes, Span<uint> words)
+    {
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(4 * i)..]);
         }
     }
 
