@@ -6,9 +6,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-# Debian packages: the runtime needs libsodium; benchmarks add their peers (C baselines, nginx, wrk...).
-RUNTIME_PKGS := libsodium23
-BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl
+# Debian packages: the runtime needs none (NSec.Cryptography brings its own libsodium from NuGet); benchmarks add their
+# peers (C baselines, nginx, wrk...) and Debian's libsodium, which bench-codec compares with NSec's (never loaded by Tern).
+RUNTIME_PKGS :=
+BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23
 # Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service).
 TEST_PKGS := dnsmasq-base
 # Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Codec micro-benchmarks (BenchmarkDotNet): notification seal/open/parse and fetch-frame parse, each beside
-# its raw baseline in the same run, and the bare AEAD, managed beside libsodium. Writes perf-reports/codec.md and fails if a hot path allocates.
+# its raw baseline in the same run; the bare AEAD and the notification-key derivation on Debian's libsodium (bench-deps),
+# NSec's and Tern's managed code side by side; then what a key per peer costs held as NSec keys or as raw bytes
+# (Tern.Bench keycost). Writes perf-reports/codec.md and fails if a hot path allocates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-filter="${1:-*Notification*|*Frame*|*AeadBenchmarks*}"
+filter="${1:-*Notification*|*Frame*|*AeadBenchmarks*|*KeyDerivationBenchmarks*}"
+keys="${KEYCOST_KEYS:-100000}"
 artifacts=$(mktemp -d /tmp/tern-bench-XXXXXX)
 trap 'rm -rf "$artifacts"' EXIT
 report=perf-reports/codec.md
@@ -11,6 +14,8 @@ command="bench/run-codec.sh${1:+ \"$1\"}"
 
 IFS='|' read -ra filters <<< "$filter"
 dotnet run -c Release --project bench/Tern.Bench --no-build -- --filter "${filters[@]}" --artifacts "$artifacts" --exporters GitHub CSV
+keycost=$(dotnet bench/Tern.Bench/bin/Release/net10.0/Tern.Bench.dll keycost "$keys")
+nsec_sodium=$(dotnet hosts/Tern.Cli/bin/Release/net10.0/tern.dll version 2>/dev/null | grep -o 'NSec.Cryptography.*' || echo '?')
 
 {
   echo "# Codec micro-benchmarks"
@@ -18,13 +23,21 @@ dotnet run -c Release --project bench/Tern.Bench --no-build -- --filter "${filte
   echo "- command: \`$command\` (from \`make bench\`)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
-  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version), libsodium $(dpkg-query -W -f='${Version}' libsodium23 2>/dev/null || echo '?')"
-  echo "- baseline: the bare AEAD (XChaCha20Poly1305: managed up to 512 bytes, \`ManagedMaxLength\`, libsodium above) over the same bytes, in the same run (Ratio column); in the AEAD table, libsodium's seal; allocation budget 0 B on every row"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- libraries: Tern runs on $nsec_sodium; Debian's libsodium $(dpkg-query -W -f='${Version}' libsodium23 2>/dev/null || echo '?') (package libsodium23, installed by \`make bench-deps\` for this comparison only)"
+  echo "- baseline: the bare AEAD (XChaCha20Poly1305: managed up to 512 bytes, \`ManagedMaxLength\`, NSec's libsodium above) over the same bytes, in the same run (Ratio column); in the AEAD and derivation tables, Debian's libsodium 1.0.18; allocation budget 0 B on every row but the derivation through NSec's API, shown for comparison"
   echo
   for f in "$artifacts"/results/*-report-github.md; do
     sed -n '/^|/,$p' "$f"
     echo
   done
+  echo "## A key per peer: NSec keys against raw bytes"
+  echo
+  echo "\`dotnet bench/Tern.Bench/bin/Release/net10.0/Tern.Bench.dll keycost $keys\` (same script, after the tables):"
+  echo
+  echo '```'
+  echo "$keycost"
+  echo '```'
 } > "$report"
 
 # Allocation budget: every benchmark on these paths must report no allocation ('-' or '0 B').
@@ -33,6 +46,8 @@ bad=$(for f in "$artifacts"/results/*-report.csv; do
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 for r in rows:
+    if r['Method'].startswith("'NSec API"):
+        continue  # the derivation through NSec's API: a comparison, not a path Tern takes
     a = r.get('Allocated', '-').strip()
     if a not in ('-', '0 B', '0'):
         print(f"{r['Method']} [{r.get('Records', r.get('Frames',''))}] allocates {a}")
