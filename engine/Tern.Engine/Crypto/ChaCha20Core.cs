@@ -21,7 +21,7 @@ internal static class ChaCha20Core
 
     private const uint Sigma0 = 0x61707865, Sigma1 = 0x3320646e, Sigma2 = 0x79622d32, Sigma3 = 0x6b206574;
 
-    /// <summary>Whether the vector path runs here; callers fall back to libsodium otherwise.</summary>
+    /// <summary>Whether the vector path runs here; callers fall back to libsodium (NSec's build) otherwise.</summary>
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>HChaCha20: derives the 32-byte subkey (as eight words) from a key and the first 16 nonce bytes.</summary>

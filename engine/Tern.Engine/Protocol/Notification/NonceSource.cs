@@ -5,8 +5,8 @@ namespace Tern.Engine.Protocol.Notification;
 
 /// <summary>
 /// Datagram nonces (docs/PROTOCOL.md §4.1): a 128-bit random prefix drawn once per process followed by a
-/// 64-bit counter. Unique under every key without a system call per datagram — libsodium's
-/// <c>randombytes_buf</c> costs a <c>getrandom</c> call, about as much as the AEAD itself (perf-reports/codec.md).
+/// 64-bit counter. Unique under every key without a system call per datagram — a random nonce costs a
+/// <c>getrandom</c> call (<see cref="SecureRandom"/>), about as much as the AEAD itself (perf-reports/codec.md).
 /// </summary>
 internal static class NonceSource
 {
