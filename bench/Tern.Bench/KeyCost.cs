@@ -120,9 +120,18 @@ internal static class KeyCost
             long rss = 0, virt = 0, locked = 0;
             foreach (var line in File.ReadLines("/proc/self/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
-                else if (line.StartsWith("VmSize:", StringComparison.Ordinal)) virt = Kb(line);
-                else if (line.StartsWith("VmLck:", StringComparison.Ordinal)) locked = Kb(line);
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kb(line);
+                }
+                else if (line.StartsWith("VmSize:", StringComparison.Ordinal))
+                {
+                    virt = Kb(line);
+                }
+                else if (line.StartsWith("VmLck:", StringComparison.Ordinal))
+                {
+                    locked = Kb(line);
+                }
             }
 
             return new Snapshot(rss, virt, locked, CountMappings());

@@ -17,7 +17,7 @@ public static unsafe class Blake2b
     public const int MaxKeySize = 64;
 
     // One algorithm object per digest size (NSec checks the size against the algorithm's), made on first use.
-    private static readonly NSec.Cryptography.Blake2b?[] s_unkeyed = new NSec.Cryptography.Blake2b?[MaxHashSize + 1];
+    private static readonly NSec.Cryptography.Blake2b?[] UnkeyedBySize = new NSec.Cryptography.Blake2b?[MaxHashSize + 1];
 
     /// <summary>Hashes <paramref name="input"/> into <paramref name="hash"/> (32–64 bytes), keyed when <paramref name="key"/> is not empty (1–64 bytes).</summary>
     public static void Hash(ReadOnlySpan<byte> input, Span<byte> hash, ReadOnlySpan<byte> key = default)
@@ -38,7 +38,7 @@ public static unsafe class Blake2b
     }
 
     internal static NSec.Cryptography.Blake2b Unkeyed(int hashSize)
-        => s_unkeyed[hashSize] ??= new NSec.Cryptography.Blake2b(hashSize);
+        => UnkeyedBySize[hashSize] ??= new NSec.Cryptography.Blake2b(hashSize);
 
     internal static void CheckSizes(int hashLength, int keyLength)
     {

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using NSec.Cryptography;
 using Tern.Engine.Protocol;
-using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Storage;
 
 namespace Tern.Engine.Crypto;

@@ -1,5 +1,4 @@
 using NSec.Cryptography;
-using Tern.Engine.Crypto;
 using Ed25519 = Tern.Engine.Crypto.Ed25519;
 using X25519 = Tern.Engine.Crypto.X25519;
 
