@@ -28,7 +28,7 @@ unshare -m bash -c '
     done
   }
   sample >> "$log.maps" & sampler=$!
-  trap "kill $sampler 2>/dev/null" EXIT
+  trap "kill $sampler 2>/dev/null || true" EXIT
   cd "$checkout"
   status=0
   dotnet test Engine.sln -c Release --no-build 2>&1 | tee -a "$log" | grep -E "^(Passed|Failed)!|error" || status=1
