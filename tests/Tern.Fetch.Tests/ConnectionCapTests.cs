@@ -112,11 +112,7 @@ public sealed class ConnectionCapTests
 
     private static async Task WaitForOpenAsync(FetchFixture f, long open)
     {
-        for (var i = 0; i < 200 && f.Server.Connections.Open != open; i++)
-        {
-            await Task.Delay(10);
-        }
-
+        await Eventually.TrueAsync(() => f.Server.Connections.Open == open);
         Assert.Equal(open, f.Server.Connections.Open);
     }
 }

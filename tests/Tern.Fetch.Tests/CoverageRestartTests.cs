@@ -30,7 +30,7 @@ public sealed class CoverageRestartTests : IDisposable
         using (var first = f.HttpClient())
         {
             await FetchFixture.GetRangeAsync(first, f.Http, cap.ToString(), 0, 59_999);
-            await WaitForAsync(() => f.Server.Coverage.TrackedCount == 1);
+            await Eventually.AssertAsync(() => f.Server.Coverage.TrackedCount == 1);
         }
 
         await f.Server.StopAsync();
@@ -121,14 +121,4 @@ public sealed class CoverageRestartTests : IDisposable
     }
 
     private static async Task<BlobInfo> BlobAsync(FetchFixture f, FetchCapability capability) => (await f.Store.GetBlobAsync(capability))!.Value;
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition());
-    }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Tern.Tests.Shared;
 
 namespace Tern.Fetch.Tests;
 
 /// <summary>`tern demo` (what `make demo` runs) as a user runs it: a child process that must finish every step and exit 0.</summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class DemoTests
 {
     [Fact]

@@ -16,16 +16,18 @@ namespace Tern.Fetch.Tests;
 /// </summary>
 public sealed class FetchFixture : IAsyncDisposable
 {
-    private FetchFixture(string directory, TransitStore store, FetchServer server, X509Certificate2 certificate, ListLoggerProvider logs)
+    private readonly TempDirectory _directory;
+
+    private FetchFixture(TempDirectory directory, TransitStore store, FetchServer server, X509Certificate2 certificate, ListLoggerProvider logs)
     {
-        Directory = directory;
+        _directory = directory;
         Store = store;
         Server = server;
         Certificate = certificate;
         Logs = logs;
     }
 
-    public string Directory { get; }
+    public string Directory => _directory.Path;
 
     public TransitStore Store { get; }
 
@@ -58,9 +60,8 @@ public sealed class FetchFixture : IAsyncDisposable
 
     public static async Task<FetchFixture> StartAsync(Action<FetchServerOptions>? configure = null, TimeProvider? time = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "fetch-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        var store = await TransitStore.OpenAsync(StoreOptions(directory), time);
+        var directory = new TempDirectory("fetch");
+        var store = await TransitStore.OpenAsync(StoreOptions(directory.Path), time);
         var certificate = FetchCertificates.CreateSelfSigned("node.a.example");
         var options = new FetchServerOptions { Certificate = certificate };
         var loopback = new IPEndPoint(IPAddress.Loopback, 0);
@@ -131,11 +132,7 @@ public sealed class FetchFixture : IAsyncDisposable
     /// <summary>Waits (bounded) for the background §9 mark to reach the store; returns the final state.</summary>
     public async Task<DeliveryState> WaitForStateAsync(FetchCapability capability, DeliveryState wanted)
     {
-        for (var i = 0; i < 200 && StateOf(capability) != wanted; i++)
-        {
-            await Task.Delay(25);
-        }
-
+        await Eventually.TrueAsync(() => StateOf(capability) == wanted);
         return StateOf(capability);
     }
 
@@ -164,12 +161,6 @@ public sealed class FetchFixture : IAsyncDisposable
         await Server.DisposeAsync();
         await Store.DisposeAsync();
         Certificate.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _directory.Dispose();
     }
 }

@@ -152,11 +152,7 @@ public sealed class FetchedCoverageTests
     /// <summary>The server records coverage just after its last flush, which may be after the client has the bytes.</summary>
     private static async Task WaitForTrackedAsync(FetchFixture f, int count)
     {
-        for (var i = 0; i < 200 && f.Server.Coverage.TrackedCount < count; i++)
-        {
-            await Task.Delay(25);
-        }
-
+        await Eventually.TrueAsync(() => f.Server.Coverage.TrackedCount >= count);
         Assert.Equal(count, f.Server.Coverage.TrackedCount);
     }
 }

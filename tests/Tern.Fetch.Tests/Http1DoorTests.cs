@@ -204,6 +204,7 @@ public sealed class Http1DoorTests
         {
             for (var i = 0; i < 8; i++)
             {
+                // The pace is the behaviour under test: a byte every 400 ms, each well inside the 1 s deadline.
                 await Task.Delay(400);
                 try
                 {

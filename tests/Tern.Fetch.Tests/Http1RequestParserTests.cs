@@ -1,5 +1,4 @@
 using System.Text;
-using Tern.Tests.Shared;
 using Tern.Transports.Fetch.Http.Http1;
 
 namespace Tern.Fetch.Tests;

@@ -20,7 +20,7 @@ public sealed class HttpDoorRuleTests
     {
         // Now is 0.9 s into a second and the expiry 0.5 s into one: the fractions must not leave a cache a second too long.
         var second = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        var time = new ManualTime(second.AddMilliseconds(900));
+        var time = new ManualClock(second.AddMilliseconds(900));
         await using var f = await FetchFixture.StartAsync(time: time);
         var (cap, _) = await f.SubmitAsync(FetchFixture.Bytes(100, 31), expiry: second.AddDays(1).AddMilliseconds(500));
         using var client = f.HttpClient();

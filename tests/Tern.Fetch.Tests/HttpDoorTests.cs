@@ -165,7 +165,7 @@ public sealed class HttpDoorTests
     [InlineData(Http1Implementation.Kestrel)]
     public async Task Unknown_expired_retracted_and_malformed_capabilities_get_the_identical_404(Http1Implementation implementation)
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualClock(DateTimeOffset.UtcNow);
         await using var f = await FetchFixture.StartAsync(time: time);
         var (expiring, _) = await f.SubmitAsync(FetchFixture.Bytes(100, 7), expiry: time.GetUtcNow().AddHours(1));
         var (retracted, submission) = await f.SubmitAsync(FetchFixture.Bytes(100, 8));

@@ -15,6 +15,7 @@ public sealed class PullLoopFaultTests
     private const int PullFailedEvent = 5004;
     private const int HandlerFailedEvent = 5007;
     private const int HandOverFailedEvent = 5008;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task Pulls_that_throw_are_counted_logged_once_and_the_worker_goes_on()
@@ -34,7 +35,7 @@ public sealed class PullLoopFaultTests
             Assert.True(worker.TryEnqueue(hash, reference));
         }
 
-        await WaitAsync(() => results.Count == 3);
+        await Eventually.AssertAsync(() => results.Count == 3, Patience);
         Assert.All(results, r => Assert.Equal(PullOutcome.Failed, r.Outcome));
         Assert.Equal(3, worker.Errors.Count(LoopErrorKind.Unexpected));
         Assert.Equal(1, logs.Entries.Count(e => e.EventId == PullFailedEvent));
@@ -62,7 +63,7 @@ public sealed class PullLoopFaultTests
             Assert.True(worker.TryEnqueue(hash, reference));
         }
 
-        await WaitAsync(() => results.Count == 3);
+        await Eventually.AssertAsync(() => results.Count == 3, Patience);
         Assert.All(results, r => Assert.Equal(PullOutcome.Stored, r.Outcome));
         Assert.Equal(3, worker.HandlerErrors.Count(LoopErrorKind.Unexpected));
         Assert.Equal(0, worker.Errors.Total);
@@ -85,20 +86,10 @@ public sealed class PullLoopFaultTests
             Assert.True(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), (ulong)i));
         }
 
-        await WaitAsync(() => queue.Errors.Count(LoopErrorKind.Unexpected) == 3);
+        await Eventually.AssertAsync(() => queue.Errors.Count(LoopErrorKind.Unexpected) == 3, Patience);
         await queue.DisposeAsync();
         Assert.Equal(1, logs.Entries.Count(e => e.EventId == HandOverFailedEvent));
         Assert.Equal(0, queue.HandedOver + queue.Vanished + queue.Refused);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>A resolver whose lookups fail, as a DNS client's might: every pull through it throws.</summary>

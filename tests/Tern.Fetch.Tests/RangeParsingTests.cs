@@ -1,4 +1,3 @@
-using Tern.Tests.Shared;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Http;
 

@@ -61,6 +61,7 @@ public sealed class SlowReaderTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!done(received))
         {
+            // The pause is the behaviour under test (a reader slower than the keep-alive deadline), not a synchronisation.
             await Task.Delay(50, timeout.Token);
             var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
             Assert.True(n > 0, $"the server closed the connection after {received.Count} bytes");

@@ -60,10 +60,8 @@ public sealed class StalledReaderTests
 
         // Not one byte read until the stall has lasted long enough to be cut (Tern's doors say when they cut it; Kestrel's
         // door is given the whole time); then read what the connection still gives.
-        while (stalledAt.Elapsed < Stall && f.Server.Connections.TooSlow == 0)
-        {
-            await Task.Delay(50);
-        }
+        var left = Stall - stalledAt.Elapsed;
+        await Eventually.TrueAsync(() => f.Server.Connections.TooSlow > 0, left > TimeSpan.Zero ? left : TimeSpan.Zero);
 
         var received = await ReadUntilClosedAsync(stalled);
 

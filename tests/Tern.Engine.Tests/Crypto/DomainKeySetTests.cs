@@ -4,15 +4,12 @@ namespace Tern.Engine.Tests.Crypto;
 
 public sealed class DomainKeySetTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("keys");
+    private readonly string _directory;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public DomainKeySetTests() => _directory = _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Save_then_load_round_trips_with_private_permissions()

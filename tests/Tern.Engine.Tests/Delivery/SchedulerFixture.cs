@@ -16,7 +16,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
     public static readonly IPEndPoint BEndpoint = new(IPAddress.Loopback, 7401);
     public static readonly IPEndPoint CEndpoint = new(IPAddress.Loopback, 7402);
 
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("scheduler");
 
     private SchedulerFixture()
     {
@@ -26,7 +26,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
         Resolver.Set(new NotificationPeer("c.example", new Bytes32(C.AgreementPublicKey), CEndpoint));
     }
 
-    public ManualTimeProvider Clock { get; } = new(TransitTestStores.Start);
+    public ManualClock Clock { get; } = new(TransitTestStores.Start);
 
     public DomainKeySet A { get; } = DomainKeySet.Generate("a.example");
 
@@ -40,7 +40,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
 
     public TransitStore Store { get; private set; } = null!;
 
-    public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    public long NowMs => Clock.NowMs;
 
     public static async Task<SchedulerFixture> CreateAsync()
     {

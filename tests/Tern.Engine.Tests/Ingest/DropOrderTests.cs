@@ -3,7 +3,6 @@ using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
-using Tern.Engine.Tests.Pending;
 using Tern.Engine.Tests.Protocol;
 
 namespace Tern.Engine.Tests.Ingest;
@@ -151,20 +150,17 @@ public sealed class DropOrderTests : IDisposable
     [Fact]
     public void A_retransmission_is_accepted_not_table_full_even_when_the_table_is_full()
     {
-        using var pending = new PendingFixture();
-        pending.Clock.NowMs = Now;
-        using var table = pending.Open(o => o.MaxEntriesPerRecipientHash = 1);
-        var ingest = new NotificationIngest(_f.Receiver, new PendingTableSink(table), _sink, new IngestOptions());
+        using var f = new PendingIngestFixture(table: o => o.MaxEntriesPerRecipientHash = 1);
         var hash = RecipientHash.NewRandom();
         var filed = FetchCapability.NewRandom();
-        Assert.Equal(DropReason.None, ingest.Process(Valid(Now, RawDatagrams.Notification(filed, hash, Now + Day)), 1, Now));
+        Assert.Equal(DropReason.None, f.Notify(f.Sender, RawDatagrams.Notification(filed, hash, Now + Day)));
 
         var again = RawDatagrams.Notification(filed, hash, Now + Day, attempt: 2);
         var another = RawDatagrams.Notification(FetchCapability.NewRandom(), hash, Now + Day);
-        Assert.Equal(DropReason.None, ingest.Process(Valid(Now, again, another), 1, Now));
+        Assert.Equal(DropReason.None, f.Notify(f.Sender, again, another));
 
-        Assert.Equal(2, ingest.Counters.RecordsAccepted);
-        Assert.Equal(1, ingest.Counters.Drops(DropReason.TableFull));
-        Assert.Equal(1, table.Count);
+        Assert.Equal(2, f.Ingest.Counters.RecordsAccepted);
+        Assert.Equal(1, f.Ingest.Counters.Drops(DropReason.TableFull));
+        Assert.Equal(1, f.Table.Count);
     }
 }

@@ -1,9 +1,6 @@
 using Tern.Engine.Crypto;
-using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Tests.Pending;
-using Tern.Engine.Tests.Protocol;
 
 namespace Tern.Engine.Tests.Ingest;
 
@@ -13,39 +10,28 @@ namespace Tern.Engine.Tests.Ingest;
 /// </summary>
 public sealed class FilingIdempotenceTests : IDisposable
 {
-    private const long Now = NotificationFixture.Now;
+    private const long Now = PendingIngestFixture.Now;
     private const long Day = 86_400_000;
-    private readonly NotificationFixture _f = new();
-    private readonly PendingFixture _pending = new();
+    private readonly PendingIngestFixture _f = new();
 
-    public FilingIdempotenceTests() => _pending.Clock.NowMs = Now;
-
-    public void Dispose()
-    {
-        _f.Dispose();
-        _pending.Dispose();
-    }
+    public void Dispose() => _f.Dispose();
 
     [Fact]
     public void A_later_record_for_a_pending_capability_updates_neither_attempt_nor_any_other_field()
     {
-        using var table = _pending.Open();
-        using var stranger = DomainKeySet.Generate("mallory.example");
-        var ingest = new NotificationIngest(_f.Receiver, new PendingTableSink(table), new RecordingSink(), new IngestOptions());
         var capability = FetchCapability.NewRandom();
         var hash = RecipientHash.NewRandom();
 
-        Process(ingest, _f.Sender, RawDatagrams.Notification(capability, hash, Now + Day, attempt: 1, mime: "text/plain"));
-        Process(ingest, _f.Sender, RawDatagrams.Notification(capability, hash, Now + (2 * Day), attempt: 5, mime: "image/png"));
-        Process(ingest, stranger, RawDatagrams.Notification(capability, hash, Now + (3 * Day), domain: "mallory.example", attempt: 9));
+        Notify(_f.Sender, RawDatagrams.Notification(capability, hash, Now + Day, attempt: 1, mime: "text/plain"));
+        Notify(_f.Sender, RawDatagrams.Notification(capability, hash, Now + (2 * Day), attempt: 5, mime: "image/png"));
+        Notify(_f.Stranger, RawDatagrams.Notification(capability, hash, Now + (3 * Day), domain: "mallory.example", attempt: 9));
 
-        var filed = Assert.Single(PendingFixture.PollAll(table, hash));
+        var filed = Assert.Single(_f.Filed(hash));
         Assert.Equal((1, Now + Day, "text/plain", "a.example"), (filed.Attempt, filed.TransitExpiryMs, filed.MimeHint, filed.SenderDomain));
         Assert.Equal(new Bytes32(_f.Sender.AgreementPublicKey), filed.SenderKey);
-        Assert.Equal(3, ingest.Counters.RecordsAccepted);
-        Assert.Equal(0, ingest.Counters.TotalDrops);
+        Assert.Equal(3, _f.Ingest.Counters.RecordsAccepted);
+        Assert.Equal(0, _f.Ingest.Counters.TotalDrops);
     }
 
-    private void Process(NotificationIngest ingest, DomainKeySet sender, byte[] record)
-        => Assert.Equal(DropReason.None, ingest.Process(RawDatagrams.Seal(sender, _f.Receiver, DatagramType.Notification, Now, record), 1, Now));
+    private void Notify(DomainKeySet sender, byte[] record) => Assert.Equal(DropReason.None, _f.Notify(sender, record));
 }

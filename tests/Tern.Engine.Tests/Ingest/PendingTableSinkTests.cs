@@ -124,70 +124,60 @@ public sealed class PendingTableSinkTests : IDisposable
     [Fact]
     public void Datagrams_through_the_ingest_file_and_retract_references()
     {
-        using var f = new NotificationFixture();
-        _fixture.Clock.NowMs = NotificationFixture.Now;
-        using var table = _fixture.Open();
-        var ingest = new NotificationIngest(f.Receiver, new PendingTableSink(table), new RecordingSink(), new IngestOptions());
+        using var f = new PendingIngestFixture();
         var capability = FetchCapability.NewRandom();
         var hash = RecipientHash.NewRandom();
         var buffer = new byte[NotificationLimits.MaxDatagramSize];
 
-        var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, NotificationFixture.Now);
-        Assert.True(writer.TryAdd(NotificationFixture.Record(capability, hash, "a.example"u8, "message/822"u8, f.Hints)));
-        Assert.Equal(DropReason.None, ingest.Process(buffer.AsSpan(0, writer.Seal(f.SendKey)), 1, NotificationFixture.Now));
+        var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, PendingIngestFixture.Now);
+        Assert.True(writer.TryAdd(NotificationFixture.Record(capability, hash, "a.example"u8, "message/822"u8, f.Keys.Hints)));
+        Assert.Equal(DropReason.None, f.Ingest.Process(buffer.AsSpan(0, writer.Seal(f.Keys.SendKey)), 1, PendingIngestFixture.Now));
 
-        var filed = Assert.Single(PollAll(table, hash));
+        var filed = Assert.Single(f.Filed(hash));
         Assert.Equal(capability, filed.Capability);
         Assert.Equal(new Bytes32(f.Sender.AgreementPublicKey), filed.SenderKey);
         Assert.Equal("a.example", filed.SenderDomain);
 
-        writer = new DatagramWriter(buffer, DatagramType.Retraction, f.Sender.AgreementPublicKey, NotificationFixture.Now);
+        writer = new DatagramWriter(buffer, DatagramType.Retraction, f.Sender.AgreementPublicKey, PendingIngestFixture.Now);
         Assert.True(writer.TryAdd(new RetractionRecord(capability, hash, RetractionFlags.None, "a.example"u8)));
-        Assert.Equal(DropReason.None, ingest.Process(buffer.AsSpan(0, writer.Seal(f.SendKey)), 1, NotificationFixture.Now));
+        Assert.Equal(DropReason.None, f.Ingest.Process(buffer.AsSpan(0, writer.Seal(f.Keys.SendKey)), 1, PendingIngestFixture.Now));
 
-        Assert.Empty(PollAll(table, hash));
-        Assert.Equal(0, table.Count);
+        Assert.Empty(f.Filed(hash));
+        Assert.Equal(0, f.Table.Count);
     }
 
     [Fact]
     public void A_retraction_sealed_by_another_key_cannot_remove_the_reference()
     {
-        using var f = new NotificationFixture();
-        using var stranger = DomainKeySet.Generate("mallory.example");
-        _fixture.Clock.NowMs = NotificationFixture.Now;
-        using var table = _fixture.Open();
-        var ingest = new NotificationIngest(f.Receiver, new PendingTableSink(table), new RecordingSink(), new IngestOptions());
+        using var f = new PendingIngestFixture();
         var capability = FetchCapability.NewRandom();
         var hash = RecipientHash.NewRandom();
         var buffer = new byte[NotificationLimits.MaxDatagramSize];
-        var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, NotificationFixture.Now);
+        var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, PendingIngestFixture.Now);
         Assert.True(writer.TryAdd(NotificationFixture.Record(capability, hash, "a.example"u8, default, default)));
-        ingest.Process(buffer.AsSpan(0, writer.Seal(f.SendKey)), 1, NotificationFixture.Now);
+        f.Ingest.Process(buffer.AsSpan(0, writer.Seal(f.Keys.SendKey)), 1, PendingIngestFixture.Now);
 
         var strangerKey = new byte[NotificationKey.Size];
-        Assert.True(NotificationKey.TryDeriveSending(stranger, f.Receiver.AgreementPublicKey, strangerKey));
-        writer = new DatagramWriter(buffer, DatagramType.Retraction, stranger.AgreementPublicKey, NotificationFixture.Now);
+        Assert.True(NotificationKey.TryDeriveSending(f.Stranger, f.Keys.Receiver.AgreementPublicKey, strangerKey));
+        writer = new DatagramWriter(buffer, DatagramType.Retraction, f.Stranger.AgreementPublicKey, PendingIngestFixture.Now);
         Assert.True(writer.TryAdd(new RetractionRecord(capability, hash, RetractionFlags.None, "a.example"u8)));
-        Assert.Equal(DropReason.None, ingest.Process(buffer.AsSpan(0, writer.Seal(strangerKey)), 2, NotificationFixture.Now));
+        Assert.Equal(DropReason.None, f.Ingest.Process(buffer.AsSpan(0, writer.Seal(strangerKey)), 2, PendingIngestFixture.Now));
 
-        Assert.Single(PollAll(table, hash));
+        Assert.Single(f.Filed(hash));
     }
 
     [Fact]
     public void Datagram_to_pending_insert_allocates_nothing_per_datagram()
     {
-        using var f = new NotificationFixture();
-        _fixture.Clock.NowMs = NotificationFixture.Now;
-        using var table = _fixture.Open(o => o.PreallocateLogMemory = true);
-        var sink = new PendingTableSink(table);
-        var ingest = new NotificationIngest(f.Receiver, sink, new RecordingSink(), new IngestOptions { DatagramsPerSecondPerSource = 1_000_000 });
+        using var f = new PendingIngestFixture(table: o => o.PreallocateLogMemory = true, ingest: o => o.DatagramsPerSecondPerSource = 1_000_000);
+        var ingest = f.Ingest;
         var hash = RecipientHash.NewRandom();
         var datagrams = Enumerable.Range(0, 4000).Select(_ =>
         {
             var buffer = new byte[NotificationLimits.MaxDatagramSize];
-            var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, NotificationFixture.Now);
-            Assert.True(writer.TryAdd(NotificationFixture.Record(FetchCapability.NewRandom(), hash, "a.example"u8, "message/822"u8, f.Hints)));
-            return buffer[..writer.Seal(f.SendKey)];
+            var writer = new DatagramWriter(buffer, DatagramType.Notification, f.Sender.AgreementPublicKey, PendingIngestFixture.Now);
+            Assert.True(writer.TryAdd(NotificationFixture.Record(FetchCapability.NewRandom(), hash, "a.example"u8, "message/822"u8, f.Keys.Hints)));
+            return buffer[..writer.Seal(f.Keys.SendKey)];
         }).ToArray();
 
         // Every datagram is a new capability, so each round is 1000 real inserts; see the ingest test for why rounds.
@@ -196,12 +186,12 @@ public sealed class PendingTableSinkTests : IDisposable
         {
             for (var i = r * 1000; i < (r + 1) * 1000; i++)
             {
-                ingest.Process(datagrams[i], 1, NotificationFixture.Now);
+                ingest.Process(datagrams[i], 1, PendingIngestFixture.Now);
             }
         })).ToList();
 
         Assert.True(rounds.Skip(1).Min() < 4 * 1000, $"allocated per 1000 datagrams: {string.Join(", ", rounds)}");
-        Assert.Equal(4000, sink.Inserted);
+        Assert.Equal(4000, f.Sink.Inserted);
     }
 
     private sealed class RecordingPullQueue : IImmediatePullQueue

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tern.Engine.Ingest;
@@ -50,7 +49,7 @@ public sealed class UdpListenerFaultTests : IDisposable
             var poisoned = FetchCapability.NewRandom();
             sink.Poisoned.TryAdd(poisoned, 0);
             await SendAsync(listener, poisoned);
-            await WaitAsync(() => listener.Errors.Count(LoopErrorKind.Unexpected) == i + 1);
+            await Eventually.AssertAsync(() => listener.Errors.Count(LoopErrorKind.Unexpected) == i + 1);
         }
 
         var good = Enumerable.Range(0, 10).Select(_ => FetchCapability.NewRandom()).ToList();
@@ -59,7 +58,7 @@ public sealed class UdpListenerFaultTests : IDisposable
             await SendAsync(listener, capability);
         }
 
-        await WaitAsync(() => sink.Accepted.Count == good.Count);
+        await Eventually.AssertAsync(() => sink.Accepted.Count == good.Count);
         Assert.Equal(good, sink.Accepted);
         Assert.Equal(3, listener.Errors.Count(LoopErrorKind.Unexpected));
         Assert.Equal(3, listener.Errors.Total);
@@ -91,7 +90,7 @@ public sealed class UdpListenerFaultTests : IDisposable
             await SendAsync(listener, capability);
         }
 
-        await WaitAsync(() => sink.Accepted.Count == good.Count);
+        await Eventually.AssertAsync(() => sink.Accepted.Count == good.Count);
         Assert.Equal(good, sink.Accepted);
         Assert.Equal(0, flaky!.Pending);
         Assert.Equal(6, listener.Errors.Count(LoopErrorKind.Transient));
@@ -149,16 +148,6 @@ public sealed class UdpListenerFaultTests : IDisposable
         var writer = new DatagramWriter(buffer, DatagramType.Notification, _f.Sender.AgreementPublicKey, now);
         Assert.True(writer.TryAdd(new NotificationRecord(capability, RecipientHash.NewRandom(), now + 86_400_000, 10, Bytes32.Random(), 1, NotificationFlags.None, "a.example"u8, default, default)));
         await _client.SendToAsync(buffer.AsMemory(0, writer.Seal(_f.SendKey)), listener.LocalEndpoint);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "timed out");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>The real <c>recvmmsg</c> receiver, behind a queue of errors its first receives fail with.</summary>

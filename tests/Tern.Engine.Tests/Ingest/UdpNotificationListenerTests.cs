@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tern.Engine.Ingest;
@@ -49,14 +48,9 @@ public sealed class UdpNotificationListenerTests : IDisposable
         await client.SendToAsync(replay, listener.LocalEndpoint);
         sent++;
 
-        var clock = Stopwatch.StartNew();
-        while (listener.DatagramsReceived < sent && clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(10);
-        }
-
-        // Let the ingest thread finish the last batch before reading its (single-writer) counters.
-        await Task.Delay(100);
+        // A batch counts as received once the ingest has filed it; disposing joins the receive thread, so the
+        // (single-writer) counters read below are final.
+        await Eventually.TrueAsync(() => listener.DatagramsReceived >= sent);
         listener.Dispose();
         Assert.Equal(sent, listener.DatagramsReceived);
         Assert.Equal(capabilities, sink.Accepted);
@@ -84,13 +78,7 @@ public sealed class UdpNotificationListenerTests : IDisposable
         }
 
         sender.Flush();
-        var clock = Stopwatch.StartNew();
-        while (listener.DatagramsReceived < capabilities.Count && clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(10);
-        }
-
-        await Task.Delay(50);
+        await Eventually.TrueAsync(() => listener.DatagramsReceived >= capabilities.Count);
         listener.Dispose();
         Assert.Equal(100, sender.Sent);
         Assert.Equal(0, sender.Failed);

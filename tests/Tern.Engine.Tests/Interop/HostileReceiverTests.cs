@@ -11,6 +11,7 @@ namespace Tern.Engine.Tests.Interop;
 /// replays, re-keyed and forged headers, expired and too-far-future datagrams. It must not crash, must never send a
 /// datagram back, must count each drop under its reason, and valid traffic sent in between must still land.
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class HostileReceiverTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -115,7 +116,7 @@ public sealed class HostileReceiverTests
         await Hostile(sealer.Notification(FetchCapability.NewRandom(), hash, Now(), Now() + (long)TimeSpan.FromDays(40).TotalMilliseconds), DropReason.ExpiryTooFar);
         await Valid();
 
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await receiver.StatsAsync())["received"] >= sent, Patience), "the receiver did not see every datagram");
+        await Eventually.AssertAsync(async () => (await receiver.StatsAsync())["received"] >= sent, Patience, "the receiver did not see every datagram");
         var stats = await receiver.StatsAsync();
         Assert.Equal(sent, stats["received"]);
         foreach (var reason in Enum.GetValues<DropReason>().Where(r => r != DropReason.None))

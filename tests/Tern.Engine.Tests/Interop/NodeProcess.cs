@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tern.Engine.Protocol;
-using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Interop;
 
@@ -13,15 +12,13 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(20);
     private readonly Process _process;
-    private readonly string _directory;
-    private readonly bool _ownsDirectory;
+    private readonly TempDirectory? _ownDirectory;
     private readonly Task<string> _stderr;
 
-    private NodeProcess(Process process, string directory, bool ownsDirectory, string domain, Bytes32 agreementKey, int port)
+    private NodeProcess(Process process, TempDirectory? ownDirectory, string domain, Bytes32 agreementKey, int port)
     {
         _process = process;
-        _directory = directory;
-        _ownsDirectory = ownsDirectory;
+        _ownDirectory = ownDirectory;
         _stderr = process.StandardError.ReadToEndAsync();
         Domain = domain;
         AgreementKey = agreementKey;
@@ -35,20 +32,15 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The node's notification port on 127.0.0.1.</summary>
     public int Port { get; }
 
-    /// <summary>Starts a node and waits for its READY line.</summary>
+    /// <summary>Starts a node on a data directory of its own, deleted with it, and waits for its READY line.</summary>
     public static Task<NodeProcess> StartAsync(string domain, params string[] options)
-        => StartAsync(domain, NewDirectory(), ownsDirectory: true, options);
+        => StartAsync(domain, new TempDirectory("node"), ownsDirectory: true, options);
 
-    /// <summary>A fresh directory under the temp directory, for nodes that outlive one process (the caller deletes it).</summary>
-    public static string NewDirectory()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "tern-tests", "node-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        return directory;
-    }
+    /// <summary>Starts a node on <paramref name="directory"/>, which outlives it (a restarted node finds its data there).</summary>
+    public static Task<NodeProcess> StartAsync(string domain, TempDirectory directory, params string[] options)
+        => StartAsync(domain, directory, ownsDirectory: false, options);
 
-    /// <summary>Starts a node on <paramref name="directory"/> (kept on disposal unless <paramref name="ownsDirectory"/>).</summary>
-    public static async Task<NodeProcess> StartAsync(string domain, string directory, bool ownsDirectory, params string[] options)
+    private static async Task<NodeProcess> StartAsync(string domain, TempDirectory directory, bool ownsDirectory, string[] options)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -58,7 +50,7 @@ public sealed class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(BuiltAssembly.Path("tests/Tern.NodeHarness", "Tern.NodeHarness.dll"));
-        foreach (var argument in (string[])["--domain", domain, "--data", directory, .. options])
+        foreach (var argument in (string[])["--domain", domain, "--data", directory.Path, .. options])
         {
             start.ArgumentList.Add(argument);
         }
@@ -83,7 +75,7 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new InvalidOperationException($"node {domain} did not start: '{line}' {await process.StandardError.ReadToEndAsync()}");
         }
 
-        return new NodeProcess(process, directory, ownsDirectory, domain, Bytes32.Parse(parts[2]), int.Parse(parts[3], CultureInfo.InvariantCulture));
+        return new NodeProcess(process, ownsDirectory ? directory : null, domain, Bytes32.Parse(parts[2]), int.Parse(parts[3], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Sends a command and returns its one-line answer; an ERROR answer fails the test.</summary>
@@ -127,23 +119,6 @@ public sealed class NodeProcess : IAsyncDisposable
         return parts.Skip(1).Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns whether it held.</summary>
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return await condition();
-    }
-
     /// <summary>SIGKILL: no shutdown, no final checkpoint; the data directory stays.</summary>
     public async Task KillAsync()
     {
@@ -171,10 +146,7 @@ public sealed class NodeProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
-            if (_ownsDirectory && Directory.Exists(_directory))
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
+            _ownDirectory?.Dispose();
         }
     }
 }

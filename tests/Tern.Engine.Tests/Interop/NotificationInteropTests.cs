@@ -4,6 +4,7 @@ namespace Tern.Engine.Tests.Interop;
 /// Two real node processes over loopback UDP (DESIGN.md §1 steps 3–4): notifications from one land in the other's
 /// pending table, retransmission gets through a lossy link, and a fetch ends retransmission.
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixture<TwoNodesFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -14,12 +15,14 @@ public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixt
         await nodes.A.AddPeerAsync("b.example", nodes.B.AgreementKey, nodes.B.Port);
         var (_, capability, hash) = await nodes.A.SubmitAsync("b.example");
 
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
-        Assert.True(await NodeProcess.EventuallyAsync(async () =>
-        {
-            var stats = await nodes.B.StatsAsync();
-            return stats["accepted.records"] >= 1 && stats["sink.inserted"] >= 1;
-        }, Patience));
+        await Eventually.AssertAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience);
+        await Eventually.AssertAsync(
+            async () =>
+            {
+                var stats = await nodes.B.StatsAsync();
+                return stats["accepted.records"] >= 1 && stats["sink.inserted"] >= 1;
+            },
+            Patience);
     }
 
     [Fact]
@@ -29,7 +32,7 @@ public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixt
         await nodes.A.AddPeerAsync("lossy.b.example", nodes.B.AgreementKey, relay.Port);
         var (_, capability, hash) = await nodes.A.SubmitAsync("lossy.b.example");
 
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+        await Eventually.AssertAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience);
 
         // Each datagram through this relay carries this delivery alone: attempts 1–3 were dropped, the 4th got through.
         Assert.True(relay.Received >= 4);
@@ -44,15 +47,20 @@ public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixt
         var (_, capability, hash) = await nodes.A.SubmitAsync("fetched.b.example");
 
         // Retransmitting (100, 200, 400, 400… ms apart, jittered), and landed.
-        Assert.True(await NodeProcess.EventuallyAsync(() => Task.FromResult(relay.Received >= 3), Patience));
+        await Eventually.AssertAsync(() => relay.Received >= 3, Patience);
         Assert.True((await nodes.B.PollAsync(hash)).ContainsKey(capability));
+        var stoppedBefore = (await nodes.A.StatsAsync())["stopped.Fetched"];
 
         Assert.Equal("OK True", await nodes.A.SendAsync("FETCHED " + capability));
         Assert.StartsWith("DELIVERY Fetched", await nodes.A.SendAsync("DELIVERY " + capability), StringComparison.Ordinal);
 
-        // A datagram already in flight may still arrive; after that, nothing over five maximum intervals.
-        await Task.Delay(1_000);
+        // The scheduler ends the delivery when its next entry comes due and finds it fetched: from then on nothing of it
+        // can leave. What left before has reached the relay once the relay's socket is empty.
+        await Eventually.AssertAsync(async () => (await nodes.A.StatsAsync())["stopped.Fetched"] > stoppedBefore, Patience);
+        await Eventually.AssertAsync(() => relay.Drained, Patience);
         var settled = relay.Received;
+
+        // The claim is an absence — nothing over five maximum intervals (400 ms) — so this wait is the observation itself.
         await Task.Delay(2_000);
         Assert.Equal(settled, relay.Received);
         Assert.True((await nodes.A.StatsAsync())["stopped.Fetched"] >= 1);
@@ -63,12 +71,12 @@ public sealed class NotificationInteropTests(TwoNodesFixture nodes) : IClassFixt
     {
         await nodes.A.AddPeerAsync("retract.b.example", nodes.B.AgreementKey, nodes.B.Port);
         var (messageId, capability, hash) = await nodes.A.SubmitAsync("retract.b.example");
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience));
+        await Eventually.AssertAsync(async () => (await nodes.B.PollAsync(hash)).ContainsKey(capability), Patience);
 
         Assert.Equal("RETRACTED 1 0", await nodes.A.SendAsync("RETRACT " + messageId));
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.PollAsync(hash)).Count == 0, Patience));
+        await Eventually.AssertAsync(async () => (await nodes.B.PollAsync(hash)).Count == 0, Patience);
         Assert.StartsWith("DELIVERY Retracted", await nodes.A.SendAsync("DELIVERY " + capability), StringComparison.Ordinal);
         // The sink counts after the table removed the reference: read the counter eventually, not in the same instant.
-        Assert.True(await NodeProcess.EventuallyAsync(async () => (await nodes.B.StatsAsync())["sink.retracted"] >= 1, Patience));
+        await Eventually.AssertAsync(async () => (await nodes.B.StatsAsync())["sink.retracted"] >= 1, Patience);
     }
 }

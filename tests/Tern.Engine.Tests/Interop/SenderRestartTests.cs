@@ -6,6 +6,7 @@ namespace Tern.Engine.Tests.Interop;
 /// DESIGN.md §5: a sender killed with SIGKILL resumes its retransmissions after restart, from where its last transit
 /// checkpoint left them (docs/ARCHITECTURE.md §3.2, §4).
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class SenderRestartTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -16,44 +17,39 @@ public sealed class SenderRestartTests
     {
         await using var b = await NodeProcess.StartAsync("b.example");
         await using var relay = new UdpRelay(b.Port, dropFirst: 0);
-        var directory = NodeProcess.NewDirectory();
-        try
+        using var directory = new TempDirectory("node");
+        string capability, hash;
+        int attemptCheckpointed;
+        await using (var a = await NodeProcess.StartAsync("a.example", directory, SenderOptions))
         {
-            string capability, hash;
-            int attemptCheckpointed;
-            await using (var a = await NodeProcess.StartAsync("a.example", directory, ownsDirectory: false, SenderOptions))
-            {
-                await a.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
-                (_, capability, hash) = await a.SubmitAsync("b.example");
-                Assert.True(await NodeProcess.EventuallyAsync(async () => await AttemptAsync(a, capability) >= 3, Patience));
+            await a.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
+            (_, capability, hash) = await a.SubmitAsync("b.example");
+            await Eventually.AssertAsync(async () => await AttemptAsync(a, capability) >= 3, Patience);
 
-                // A checkpoint covers at least this progress; retransmission goes on after it; then kill without any shutdown.
-                attemptCheckpointed = await AttemptAsync(a, capability);
-                Assert.Equal("OK", await a.SendAsync("CHECKPOINT"));
-                await Task.Delay(300);
-                await a.KillAsync();
-            }
-
-            Assert.True((await b.PollAsync(hash)).ContainsKey(capability));
-            var sentBeforeRestart = relay.Received;
-
-            await using var restarted = await NodeProcess.StartAsync("a.example", directory, ownsDirectory: false, SenderOptions);
-            var (state, recovered) = await DeliveryAsync(restarted, capability);
-            Assert.Equal("Pending", state);
-
-            // Attempts after the last checkpoint are repeated (ARCHITECTURE.md §3.2); the count never restarts from 1.
-            Assert.True(recovered >= attemptCheckpointed, $"recovered attempt {recovered}, checkpointed {attemptCheckpointed}");
-
-            // The restarted node learns its peer after start (an in-memory resolver): records wait for it without counting attempts.
-            await restarted.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
-            Assert.True(await NodeProcess.EventuallyAsync(async () => await AttemptAsync(restarted, capability) >= recovered + 2, Patience));
-            Assert.True(await NodeProcess.EventuallyAsync(() => Task.FromResult(relay.Received >= sentBeforeRestart + 2), Patience));
-            Assert.True((await restarted.StatsAsync())["sent.retransmissions"] >= 2);
+            // A checkpoint covers at least this progress; retransmission goes on after it (one more attempt at least, so
+            // the kill loses attempts the checkpoint does not cover); then kill without any shutdown.
+            attemptCheckpointed = await AttemptAsync(a, capability);
+            Assert.Equal("OK", await a.SendAsync("CHECKPOINT"));
+            var afterCheckpoint = await AttemptAsync(a, capability);
+            await Eventually.AssertAsync(async () => await AttemptAsync(a, capability) > afterCheckpoint, Patience);
+            await a.KillAsync();
         }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+
+        Assert.True((await b.PollAsync(hash)).ContainsKey(capability));
+        var sentBeforeRestart = relay.Received;
+
+        await using var restarted = await NodeProcess.StartAsync("a.example", directory, SenderOptions);
+        var (state, recovered) = await DeliveryAsync(restarted, capability);
+        Assert.Equal("Pending", state);
+
+        // Attempts after the last checkpoint are repeated (ARCHITECTURE.md §3.2); the count never restarts from 1.
+        Assert.True(recovered >= attemptCheckpointed, $"recovered attempt {recovered}, checkpointed {attemptCheckpointed}");
+
+        // The restarted node learns its peer after start (an in-memory resolver): records wait for it without counting attempts.
+        await restarted.AddPeerAsync("b.example", b.AgreementKey, relay.Port);
+        await Eventually.AssertAsync(async () => await AttemptAsync(restarted, capability) >= recovered + 2, Patience);
+        await Eventually.AssertAsync(() => relay.Received >= sentBeforeRestart + 2, Patience);
+        Assert.True((await restarted.StatsAsync())["sent.retransmissions"] >= 2);
     }
 
     private static async Task<int> AttemptAsync(NodeProcess node, string capability) => (await DeliveryAsync(node, capability)).Attempt;

@@ -30,24 +30,33 @@ public sealed class UdpRelay : IAsyncDisposable
     /// <summary>Datagrams that reached the relay, dropped or forwarded.</summary>
     public long Received => Interlocked.Read(ref _received);
 
+    /// <summary>
+    /// Nothing waits in the relay's socket, so every datagram that has reached it is in <see cref="Received"/>: each is
+    /// counted before it is taken off the socket.
+    /// </summary>
+    public bool Drained => _socket.Available == 0;
+
     private async Task RunAsync()
     {
         var buffer = new byte[2048];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                // Wait for a datagram without taking it (see Drained).
+                await _socket.ReceiveFromAsync(buffer, SocketFlags.Peek, any, _stop.Token);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            if (Interlocked.Increment(ref _received) > _dropFirst)
+            var count = Interlocked.Increment(ref _received);
+            var length = _socket.ReceiveFrom(buffer, ref any);
+            if (count > _dropFirst)
             {
-                await _socket.SendToAsync(buffer.AsMemory(0, result.ReceivedBytes), _target);
+                await _socket.SendToAsync(buffer.AsMemory(0, length), _target);
             }
         }
     }

@@ -8,14 +8,14 @@ public sealed class LoopErrorsTests
     [Fact]
     public void Each_kind_is_logged_at_its_first_error_then_once_per_interval_with_what_went_unlogged()
     {
-        var time = new SteppedTime();
+        var time = new ManualClock(DateTimeOffset.UnixEpoch);
         var errors = new LoopErrors(time, TimeSpan.FromSeconds(60));
 
         Assert.True(errors.Record(LoopErrorKind.Transient, out var unlogged));
         Assert.Equal(0, unlogged);
         for (var i = 0; i < 5; i++)
         {
-            time.Seconds += 10;
+            time.Advance(TimeSpan.FromSeconds(10));
             Assert.False(errors.Record(LoopErrorKind.Transient, out _));
         }
 
@@ -23,7 +23,7 @@ public sealed class LoopErrorsTests
         Assert.True(errors.Record(LoopErrorKind.BackOff, out unlogged));
         Assert.Equal(0, unlogged);
 
-        time.Seconds += 10; // 60 s after the first line
+        time.Advance(TimeSpan.FromSeconds(10)); // 60 s after the first line
         Assert.True(errors.Record(LoopErrorKind.Transient, out unlogged));
         Assert.Equal(5, unlogged);
         Assert.False(errors.Record(LoopErrorKind.Transient, out _));
@@ -59,15 +59,5 @@ public sealed class LoopErrorsTests
         Assert.Equal([10, 20, 40, 50, 50], Enumerable.Range(0, 5).Select(_ => backoff.Next().TotalMilliseconds));
         backoff.Reset();
         Assert.Equal(10, backoff.Next().TotalMilliseconds);
-    }
-
-    /// <summary>A clock whose timestamps move only when the test says, in whole seconds.</summary>
-    private sealed class SteppedTime : TimeProvider
-    {
-        public long Seconds { get; set; } = 1_000;
-
-        public override long TimestampFrequency => 1;
-
-        public override long GetTimestamp() => Seconds;
     }
 }

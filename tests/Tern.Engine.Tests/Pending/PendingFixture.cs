@@ -6,7 +6,7 @@ using Tern.Engine.Protocol.Notification;
 
 namespace Tern.Engine.Tests.Pending;
 
-/// <summary>A unique temp directory with small-store options, deterministic records and cleanup.</summary>
+/// <summary>A temp directory with small-store options, a manual clock, deterministic records and cleanup.</summary>
 public sealed class PendingFixture : IDisposable
 {
     public const long StartMs = 1_800_000_000_000;
@@ -14,15 +14,14 @@ public sealed class PendingFixture : IDisposable
 
     private static readonly byte[] Hints = FetchHintList.Encode(["https://tern.example.org/v1/blobs", "tern+tcp://tern.example.org:7443"]);
 
-    public PendingFixture()
-    {
-        Directory = Path.Combine(Path.GetTempPath(), "tern-tests", "pending-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Directory);
-    }
+    private readonly TempDirectory _directory = new("pending");
 
-    public string Directory { get; }
+    /// <summary>A fixture whose clock stands at <paramref name="startMs"/> (<see cref="StartMs"/> unless given).</summary>
+    public PendingFixture(long startMs = StartMs) => Clock = new ManualClock(startMs);
 
-    public ManualTimeProvider Clock { get; } = new(StartMs);
+    public string Directory => _directory.Path;
+
+    public ManualClock Clock { get; }
 
     public static byte[] SenderKey { get; } = Enumerable.Range(0, 32).Select(i => (byte)(200 - i)).ToArray();
 
@@ -87,11 +86,5 @@ public sealed class PendingFixture : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (System.IO.Directory.Exists(Directory))
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }

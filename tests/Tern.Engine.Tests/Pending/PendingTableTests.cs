@@ -142,7 +142,7 @@ public sealed class PendingTableTests : IDisposable
         Assert.True(table.Remove(Capability(9), PendingRemoval.Retracted, StartMs));
 
         // Expired references are hidden from polls before any sweep.
-        _fixture.Clock.NowMs = StartMs + 1000;
+        _fixture.Clock.Advance(TimeSpan.FromMilliseconds(1000)); // StartMs + 1000
         Assert.Equal(5, Enumerable.Range(0, 3).Sum(h => PollAll(table, Hash(h)).Count));
 
         Assert.Equal(4, table.SweepExpired(StartMs + 1000));

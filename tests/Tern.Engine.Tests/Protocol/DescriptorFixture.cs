@@ -36,7 +36,7 @@ internal sealed class DescriptorFixture : IDisposable
         ["udp://node.a.example:7400"],
         ["tern+tcp://node.a.example:7401", "https://node.a.example:443"],
         Validity,
-        new FixedClock(Now),
+        new ManualClock(Now),
         tlsCertSha256: tls);
 
     public byte[] Signed() => SignedDescriptor.Sign(Descriptor(), Keys);
@@ -111,9 +111,4 @@ internal sealed class DescriptorFixture : IDisposable
     }
 
     private static byte[] Fill(byte value) => Enumerable.Repeat(value, 32).ToArray();
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -9,7 +9,6 @@ using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Protocol.Receipts;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
-using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Protocol;
 

@@ -12,7 +12,7 @@ namespace Tern.Engine.Tests.Pull;
 /// </summary>
 public sealed class MessageStoreTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("messages");
     private readonly RecipientHash _hash = RecipientHash.NewRandom();
     private readonly FetchCapability _capability = FetchCapability.NewRandom();
 
@@ -170,7 +170,7 @@ public sealed class MessageStoreTests : IDisposable
     [Fact]
     public async Task Committing_a_stored_message_again_keeps_the_first_metadata()
     {
-        var time = new ManualTimeProvider(TransitTestStores.Start);
+        var time = new ManualClock(TransitTestStores.Start);
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path }, time);
         var payload = Payload(100);
         await using (var file = store.OpenPartial(_hash, _capability, new PayloadVerifier(payload.Length, Hash(payload))))

@@ -1,6 +1,5 @@
 using Tern.Engine.Crypto;
 using Tern.Engine.Storage;
-using Tern.Engine.Tests.Transit;
 
 namespace Tern.Engine.Tests.Storage;
 
@@ -12,7 +11,7 @@ public sealed class AtomicFileTests : IDisposable
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("atomic-file");
 
     public void Dispose() => _directory.Dispose();
 

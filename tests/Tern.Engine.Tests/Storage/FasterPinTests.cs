@@ -14,17 +14,12 @@ public sealed class FasterPinTests : IDisposable
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("faster");
+    private readonly string _directory;
 
-    public FasterPinTests() => Directory.CreateDirectory(_directory);
+    public FasterPinTests() => _directory = _temp.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 
     // ---------------------------------------------------------------- FasterLog
 

@@ -2,7 +2,6 @@ using FsCheck.Fluent;
 using Tern.Engine.Accounting;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
-using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Transit;
 
@@ -15,7 +14,7 @@ public sealed class IndexCheckpointTests : IDisposable
 {
     private const string Path = "/data/index/index.ckpt";
 
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
 
     public void Dispose() => _directory.Dispose();
 

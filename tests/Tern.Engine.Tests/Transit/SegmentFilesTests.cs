@@ -7,7 +7,7 @@ namespace Tern.Engine.Tests.Transit;
 public sealed class SegmentFilesTests : IDisposable
 {
     private const int SegmentBits = 16;
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
     private readonly IDevice _device;
     private readonly FasterLog _log;
     private readonly SegmentFiles _segments;

@@ -11,7 +11,7 @@ namespace Tern.Engine.Tests.Transit;
 /// </summary>
 public sealed class SlotCommitManagerTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
 
     public void Dispose() => _directory.Dispose();
 

@@ -5,7 +5,7 @@ namespace Tern.Engine.Tests.Transit;
 
 public sealed class TransitConcurrencyTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
 
     public void Dispose() => _directory.Dispose();
 
@@ -14,7 +14,7 @@ public sealed class TransitConcurrencyTests : IDisposable
     {
         const int Submitters = 48;
         const int PerSubmitter = 30;
-        var time = new ManualTimeProvider(Start);
+        var time = new ManualClock(Start);
         await using var store = await TransitStore.OpenAsync(Options(_directory.Path), time);
         var results = new (byte[] Content, SubmissionResult Result)[Submitters * PerSubmitter];
         var commitsBefore = store.CommitCount;

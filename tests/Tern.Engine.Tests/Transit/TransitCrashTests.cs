@@ -3,7 +3,6 @@ using System.Globalization;
 using Tern.CrashHarness;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
-using Tern.Tests.Shared;
 
 namespace Tern.Engine.Tests.Transit;
 
@@ -12,13 +11,14 @@ namespace Tern.Engine.Tests.Transit;
 /// is killed with SIGKILL at several moments, and each time the store reopened in-process must hold every blob it
 /// acknowledged, byte for byte, with its deliveries pending for the right recipients.
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class TransitCrashTests : IDisposable
 {
     private const int MinAcksBeforeKill = 40;
     private const int Workers = 16;
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
 
     public void Dispose() => _directory.Dispose();
 

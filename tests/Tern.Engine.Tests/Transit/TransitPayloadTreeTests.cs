@@ -14,8 +14,8 @@ namespace Tern.Engine.Tests.Transit;
 public sealed class TransitPayloadTreeTests : IDisposable
 {
     private const int Leaf = PayloadTree.ChunkSize;
-    private readonly TransitTestDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDirectory _directory = new("transit");
+    private readonly ManualClock _time = new(Start);
 
     public void Dispose() => _directory.Dispose();
 

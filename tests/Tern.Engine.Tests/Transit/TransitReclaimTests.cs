@@ -6,14 +6,14 @@ namespace Tern.Engine.Tests.Transit;
 /// <summary>Space reclamation (docs/ARCHITECTURE.md §3.3), measured as the size of the files on disk.</summary>
 public sealed class TransitReclaimTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDirectory _directory = new("transit");
+    private readonly ManualClock _time = new(Start);
 
     public void Dispose() => _directory.Dispose();
 
-    private string BlobsDirectory => Path.Combine(_directory.Path, "transit", "blobs");
+    private static string BlobsDirectory => Path.Combine("transit", "blobs");
 
-    private string JournalDirectory => Path.Combine(_directory.Path, "transit", "journal");
+    private static string JournalDirectory => Path.Combine("transit", "journal");
 
     [Fact]
     public async Task Fetching_and_retracting_the_head_of_a_bucket_frees_its_segments()
@@ -25,7 +25,7 @@ public sealed class TransitReclaimTests : IDisposable
             results.Add(await store.SubmitAsync(Request(Start.AddDays(2)), Stream(Bytes(20_000, i), seekable: false)));
         }
 
-        var full = DirectorySize(BlobsDirectory);
+        var full = _directory.SizeOfFiles(BlobsDirectory);
         Assert.True(full >= 40 * 20_000, $"blobs take {full} bytes");
 
         // Kill the first half (fetch or retract); the second half pins the rest.
@@ -48,7 +48,7 @@ public sealed class TransitReclaimTests : IDisposable
         // A dead blob behind a live one stays until the live one dies (head truncation only).
         await store.MarkFetchedAsync(results[39].Capabilities[0]);
         await store.SweepAsync(_time.GetUtcNow());
-        Assert.True(DirectorySize(BlobsDirectory) >= half - (64 * 1024), "a blob behind live ones is not freed");
+        Assert.True(_directory.SizeOfFiles(BlobsDirectory) >= half - (64 * 1024), "a blob behind live ones is not freed");
 
         for (var i = 20; i < 39; i++)
         {
@@ -106,14 +106,14 @@ public sealed class TransitReclaimTests : IDisposable
             }
 
             await Task.WhenAll(tasks);
-            var blobsBefore = DirectorySize(BlobsDirectory);
-            var journalBefore = DirectorySize(JournalDirectory);
+            var blobsBefore = _directory.SizeOfFiles(BlobsDirectory);
+            var journalBefore = _directory.SizeOfFiles(JournalDirectory);
             Assert.True(journalBefore > 1 << 20, $"journal is {journalBefore} bytes");
 
             _time.Advance(TimeSpan.FromDays(1));
             Assert.Equal(4000, await store.SweepAsync(_time.GetUtcNow()));
-            Assert.Empty(Directory.GetDirectories(BlobsDirectory));
-            Assert.True(DirectorySize(BlobsDirectory) < blobsBefore / 10);
+            Assert.Empty(Directory.GetDirectories(_directory.File(BlobsDirectory)));
+            Assert.True(_directory.SizeOfFiles(BlobsDirectory) < blobsBefore / 10);
 
             await store.CheckpointAsync();
             var journalAfter = await SettledSizeAsync(JournalDirectory, journalBefore / 2);
@@ -129,33 +129,10 @@ public sealed class TransitReclaimTests : IDisposable
         }
     }
 
-    /// <summary>FasterLog deletes freed segment files in the background shortly after the commit: wait (bounded) for it.</summary>
-    private static async Task<long> SettledSizeAsync(string directory, double below)
+    /// <summary>FasterLog deletes freed segment files in the background shortly after the commit: the size once below <paramref name="below"/>, or after the wait.</summary>
+    private async Task<long> SettledSizeAsync(string subdirectory, double below)
     {
-        var size = DirectorySize(directory);
-        for (var i = 0; i < 100 && size >= below; i++)
-        {
-            await Task.Delay(20);
-            size = DirectorySize(directory);
-        }
-
-        return size;
-    }
-
-    private static long DirectorySize(string directory)
-    {
-        long total = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            try
-            {
-                total += new FileInfo(file).Length;
-            }
-            catch (FileNotFoundException)
-            {
-            }
-        }
-
-        return total;
+        await Eventually.TrueAsync(() => _directory.SizeOfFiles(subdirectory) < below);
+        return _directory.SizeOfFiles(subdirectory);
     }
 }

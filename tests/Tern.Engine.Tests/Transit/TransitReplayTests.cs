@@ -6,8 +6,8 @@ namespace Tern.Engine.Tests.Transit;
 /// <summary>Journal replay after the last checkpoint (docs/ARCHITECTURE.md §3.2): state changes and accounting come back.</summary>
 public sealed class TransitReplayTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDirectory _directory = new("transit");
+    private readonly ManualClock _time = new(Start);
 
     public void Dispose() => _directory.Dispose();
 

@@ -6,8 +6,8 @@ namespace Tern.Engine.Tests.Transit;
 
 public sealed class TransitRoundTripTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDirectory _directory = new("transit");
+    private readonly ManualClock _time = new(Start);
 
     public void Dispose() => _directory.Dispose();
 

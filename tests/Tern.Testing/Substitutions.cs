@@ -1,10 +1,10 @@
-namespace Tern.Tests.Shared;
+namespace Tern.Testing;
 
 /// <summary>
 /// Every input one substitution away from a valid one, for parser property tests (DESIGN.md §5): exhaustive where random
 /// mutation samples. A check that throws anything but an assertion failure fails with the position and value.
 /// </summary>
-internal static class Substitutions
+public static class Substitutions
 {
     /// <summary>
     /// Runs <paramref name="check"/> on every input that differs from <paramref name="valid"/> in exactly one byte (each

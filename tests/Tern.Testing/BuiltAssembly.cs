@@ -1,7 +1,7 @@
-namespace Tern.Tests.Shared;
+namespace Tern.Testing;
 
 /// <summary>Finds the build output of a sibling project that a test runs as a child process.</summary>
-internal static class BuiltAssembly
+public static class BuiltAssembly
 {
     /// <summary>
     /// The path of <paramref name="assemblyFile"/> in the output of the project at <paramref name="projectDirectory"/>
