@@ -17,7 +17,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps bench-deps fuzz-deps restore build test fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
+.PHONY: all deps test-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
 
 all: build
 
@@ -59,6 +59,11 @@ test: build test-deps fuzz-deps
 	bench/stats-test.sh
 	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
+
+# The inner loop: every test but those that start child processes (Category=Process: the crash harness, the node
+# harnesses, the demo) and without the fuzz smoke. `make test` runs everything before a merge.
+test-fast: build
+	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --filter "Category!=Process"
 
 # Every fuzz target under afl-fuzz for FUZZ_SECONDS (FUZZ_EXECS=n stops a target after about n inputs); the minimized
 # queue of each replaces tests/fuzz-corpus/<target>/. FUZZ_TARGETS="a b" runs some. See docs/FUZZING.md.

@@ -1,5 +1,4 @@
 using System.Text;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
