@@ -61,7 +61,7 @@ test: build test-deps fuzz-deps
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
 
 # The inner loop: every test but those that start child processes (Category=Process: the crash harness, the node
-# harnesses, the demo) and without the fuzz smoke. `make test` runs everything before a merge.
+# harnesses, the demo, dnsmasq) and without the fuzz smoke. `make test` runs everything before a merge.
 test-fast: build
 	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --filter "Category!=Process"
 

@@ -40,7 +40,7 @@ public sealed class DiscoveryCacheTests
         using var peer = new TestPeer("b.example");
         var network = new FakeNetwork { Ttl = TimeSpan.Zero };
         network.Publish(peer);
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var discovery = new DomainDiscovery(network, network, new DiscoveryOptions { MinTtl = TimeSpan.FromSeconds(30), MaxTtl = TimeSpan.FromHours(1) }, timeProvider: clock);
 
         var low = await discovery.ResolveAsync("b.example");
@@ -63,7 +63,7 @@ public sealed class DiscoveryCacheTests
         using var peer = new TestPeer("b.example");
         var network = new FakeNetwork();
         network.Publish(peer);
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var discovery = new DomainDiscovery(network, network, new DiscoveryOptions
         {
             MinTtl = TimeSpan.Zero,

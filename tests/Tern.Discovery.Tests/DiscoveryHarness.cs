@@ -15,15 +15,17 @@ public sealed class DiscoveryHarness : IAsyncDisposable
 
     private readonly List<IDisposable> _discoveries = [];
 
-    private DiscoveryHarness(string directory, TestCertificates certificates, WellKnownServer web, DnsmasqServer dns)
+    private readonly TempDirectory _directory;
+
+    private DiscoveryHarness(TempDirectory directory, TestCertificates certificates, WellKnownServer web, DnsmasqServer dns)
     {
-        Directory = directory;
+        _directory = directory;
         Certificates = certificates;
         Web = web;
         Dns = dns;
     }
 
-    public string Directory { get; }
+    public string Directory => _directory.Path;
 
     public TestCertificates Certificates { get; }
 
@@ -34,11 +36,10 @@ public sealed class DiscoveryHarness : IAsyncDisposable
     public static async Task<DiscoveryHarness> StartAsync(IEnumerable<string> zone, int ttl = 60)
     {
         DnsmasqServer.RequireBinary();
-        var directory = Path.Combine(Path.GetTempPath(), "tern-discovery-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
+        var directory = new TempDirectory("discovery");
         var certificates = new TestCertificates();
         var web = await WellKnownServer.StartAsync(certificates.Issue(WebNames));
-        var dns = DnsmasqServer.Start(directory, zone, ttl);
+        var dns = await DnsmasqServer.StartAsync(directory.Path, zone, ttl);
         return new DiscoveryHarness(directory, certificates, web, dns);
     }
 
@@ -78,13 +79,6 @@ public sealed class DiscoveryHarness : IAsyncDisposable
         Dns.Dispose();
         await Web.DisposeAsync();
         Certificates.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary directory is not a test failure.
-        }
+        _directory.Dispose();
     }
 }

@@ -9,6 +9,7 @@ namespace Tern.Discovery.Tests;
 /// The whole chain against a real DNS server and a real HTTPS well-known endpoint (docs/PROTOCOL.md §3 problem 1, §6):
 /// SRV and TXT, the signed descriptor, verification, and what reaches the scheduler, the puller and the known-key table.
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class DiscoveryOverDnsTests
 {
     [SkippableFact]
@@ -163,7 +164,7 @@ public sealed class DiscoveryOverDnsTests
         using var d = new TestPeer("d.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone());
         harness.Web.Set("d.example", WellKnownAnswer.Document(d.Document()));
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         var discovery = harness.Discovery(options => options.NegativeTtl = TimeSpan.FromSeconds(30), clock: clock);
 
         var first = await discovery.ResolveAsync("d.example");
@@ -172,7 +173,7 @@ public sealed class DiscoveryOverDnsTests
         Assert.Equal(clock.GetUtcNow() + TimeSpan.FromSeconds(30), first.ExpiresAt);
 
         // d.example publishes its records; within the negative TTL the failure stands without a query.
-        harness.Dns.Restart(b.Zone().Concat(d.Zone()));
+        await harness.Dns.RestartAsync(b.Zone().Concat(d.Zone()));
         clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(DiscoveryFailure.DomainNotFound, (await discovery.ResolveAsync("d.example")).Failure);
         Assert.Equal(1, discovery.Counters.NetworkLookups);
@@ -191,7 +192,7 @@ public sealed class DiscoveryOverDnsTests
         using var c = new TestPeer("c.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone().Concat(c.Zone()));
         harness.Web.Set("b.example", WellKnownAnswer.Document(b.Document()));
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         var discovery = harness.Discovery(options => options.MaxStale = TimeSpan.FromHours(1), clock: clock);
         Assert.True((await discovery.ResolveAsync("b.example")).IsFound);
 

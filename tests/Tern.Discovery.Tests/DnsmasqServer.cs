@@ -6,7 +6,7 @@ namespace Tern.Discovery.Tests;
 
 /// <summary>
 /// Debian's dnsmasq on 127.0.0.1 on a free high port, serving a zone the test writes (TXT, SRV and host records under
-/// <c>example</c>, NXDOMAIN for every other name there), unprivileged and in the foreground. Restart serves a new zone on
+/// <c>example</c>, NXDOMAIN for every other name there), unprivileged and in the foreground. RestartAsync serves a new zone on
 /// the same port; Stop leaves the port closed (the "server away" case).
 /// </summary>
 public sealed class DnsmasqServer : IDisposable
@@ -45,7 +45,7 @@ public sealed class DnsmasqServer : IDisposable
     }
 
     /// <summary>Starts dnsmasq with <paramref name="records"/> (dnsmasq configuration lines) and every answer's TTL <paramref name="ttl"/> s.</summary>
-    public static DnsmasqServer Start(string directory, IEnumerable<string> records, int ttl = 60)
+    public static async Task<DnsmasqServer> StartAsync(string directory, IEnumerable<string> records, int ttl = 60)
     {
         RequireBinary();
         Exception? last = null;
@@ -54,7 +54,7 @@ public sealed class DnsmasqServer : IDisposable
             var server = new DnsmasqServer(directory, FreePort(), ttl);
             try
             {
-                server.Launch(records);
+                await server.LaunchAsync(records);
                 return server;
             }
             catch (InvalidOperationException e)
@@ -69,10 +69,10 @@ public sealed class DnsmasqServer : IDisposable
     }
 
     /// <summary>Serves <paramref name="records"/> instead, on the same port.</summary>
-    public void Restart(IEnumerable<string> records)
+    public async Task RestartAsync(IEnumerable<string> records)
     {
         Stop();
-        Launch(records);
+        await LaunchAsync(records);
     }
 
     /// <summary>Stops the server: queries to its port go unanswered.</summary>
@@ -91,7 +91,7 @@ public sealed class DnsmasqServer : IDisposable
         }
     }
 
-    private void Launch(IEnumerable<string> records)
+    private async Task LaunchAsync(IEnumerable<string> records)
     {
         var config = Path.Combine(_directory, $"dnsmasq-{EndPoint.Port}.conf");
         File.WriteAllLines(config, LocalZone.Concat(records));
@@ -124,24 +124,19 @@ public sealed class DnsmasqServer : IDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        var answered = await Eventually.TrueAsync(() => process.HasExited || Answers());
+        if (process.HasExited)
         {
-            if (process.HasExited)
+            lock (error)
             {
-                lock (error)
-                {
-                    throw new InvalidOperationException($"dnsmasq exited with {process.ExitCode}: {error}");
-                }
-            }
-
-            if (Answers())
-            {
-                return;
+                throw new InvalidOperationException($"dnsmasq exited with {process.ExitCode}: {error}");
             }
         }
 
-        throw new InvalidOperationException("dnsmasq did not answer within 10 s");
+        if (!answered)
+        {
+            throw new InvalidOperationException($"dnsmasq did not answer within {Eventually.DefaultTimeout.TotalSeconds} s");
+        }
     }
 
     /// <summary>True when a query for a name under <c>example</c> gets any answer.</summary>
@@ -158,8 +153,7 @@ public sealed class DnsmasqServer : IDisposable
         }
         catch (SocketException)
         {
-            Thread.Sleep(50);
-            return false;
+            return false; // not listening yet: the port answered with ICMP unreachable
         }
     }
 

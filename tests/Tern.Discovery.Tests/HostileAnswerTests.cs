@@ -27,13 +27,14 @@ public sealed class HostileAnswerTests
 
     [SkippableTheory]
     [MemberData(nameof(Bodies))]
+    [Trait(TestCategory.Trait, TestCategory.Process)]
     public async Task A_bad_body_is_a_clear_failure_and_changes_nothing_known(string kind, DiscoveryFailure expected, string detail)
     {
         using var b = new TestPeer("b.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone());
         using var self = DomainKeySet.Generate("a.example");
         using var known = new KnownPeerKeys(self);
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
 
         // Unknown domain: the bad body is the answer.
         harness.Web.Set("b.example", Bad(kind, b));
@@ -58,6 +59,7 @@ public sealed class HostileAnswerTests
     }
 
     [SkippableFact]
+    [Trait(TestCategory.Trait, TestCategory.Process)]
     public async Task A_body_larger_than_its_content_length_says_is_cut_at_the_limit()
     {
         using var b = new TestPeer("b.example");
@@ -69,6 +71,7 @@ public sealed class HostileAnswerTests
     }
 
     [SkippableFact]
+    [Trait(TestCategory.Trait, TestCategory.Process)]
     public async Task A_txt_record_of_another_system_is_ignored_and_a_long_one_is_joined_from_its_strings()
     {
         using var b = new TestPeer("b.example");
@@ -85,6 +88,7 @@ public sealed class HostileAnswerTests
     }
 
     [SkippableFact]
+    [Trait(TestCategory.Trait, TestCategory.Process)]
     public async Task An_srv_record_saying_the_service_is_not_offered_falls_back_to_the_descriptor()
     {
         using var b = new TestPeer("b.example");

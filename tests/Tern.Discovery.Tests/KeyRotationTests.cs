@@ -12,15 +12,18 @@ namespace Tern.Discovery.Tests;
 /// expires, the scheduler seals to the new key from the round the old answer expires in, the known-key table learns it,
 /// and the puller looks again when a notification comes under a key the cached descriptor does not have.
 /// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class KeyRotationTests
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
     [SkippableFact]
     public async Task Once_the_ttl_runs_out_the_next_notification_is_sealed_to_the_rotated_key()
     {
         using var b = new TestPeer("b.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone(udpPort: 7400), ttl: 60);
         harness.Web.Set("b.example", WellKnownAnswer.Document(b.Document()));
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var a = DomainKeySet.Generate("a.example");
         using var known = new KnownPeerKeys(a);
         var discovery = harness.Discovery(options => options.PrefetchRatio = 0.8, known, clock);
@@ -48,7 +51,7 @@ public sealed class KeyRotationTests
         // Past 80 % of the 60 s TTL a retransmission's round finds the old answer still good and renews it in the background.
         clock.Advance(TimeSpan.FromSeconds(50));
         scheduler.RunRound(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        await EventuallyAsync(() => discovery.CachedKey("b.example") == b.AgreementKey);
+        await Eventually.AssertAsync(() => discovery.CachedKey("b.example") == b.AgreementKey, Patience);
         Assert.Equal(1, discovery.Counters.Prefetches);
         Assert.Equal(1, discovery.Counters.KeyChanges);
         Assert.Equal(2, known.Published);
@@ -71,7 +74,7 @@ public sealed class KeyRotationTests
         using var b = new TestPeer("b.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone(), ttl: 3600);
         harness.Web.Set("b.example", WellKnownAnswer.Document(b.Document()));
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var self = DomainKeySet.Generate("c.example");
         using var known = new KnownPeerKeys(self);
         var discovery = harness.Discovery(options => options.RevalidateInterval = TimeSpan.FromSeconds(30), known, clock);
@@ -106,24 +109,14 @@ public sealed class KeyRotationTests
         return await store.SubmitAsync(request, new MemoryStream(new byte[100]));
     }
 
-    private static async Task RoundsUntilAsync(DeliveryScheduler scheduler, TimeProvider clock, Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the scheduler sent nothing within 15 s");
-            scheduler.RunRound(clock.GetUtcNow().ToUnixTimeMilliseconds());
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not within 15 s");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Runs rounds until <paramref name="done"/>: the peer's lookup finishes on the thread pool meanwhile.</summary>
+    private static Task RoundsUntilAsync(DeliveryScheduler scheduler, TimeProvider clock, Func<bool> done)
+        => Eventually.AssertAsync(
+            () =>
+            {
+                scheduler.RunRound(clock.GetUtcNow().ToUnixTimeMilliseconds());
+                return done();
+            },
+            Patience,
+            "the scheduler sent nothing");
 }

@@ -12,14 +12,14 @@ namespace Tern.Discovery.Tests;
 /// </summary>
 public sealed class PullRevalidationTests : IAsyncDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-pull-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("pull");
     private readonly PendingTable _pending;
     private readonly MessageStore _messages;
 
     public PullRevalidationTests()
     {
-        _pending = new PendingTable(PendingTableOptions.Small(Path.Combine(_directory, "pending")));
-        _messages = new MessageStore(new MessageStoreOptions { DataDirectory = _directory });
+        _pending = new PendingTable(PendingTableOptions.Small(_directory.File("pending")));
+        _messages = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class PullRevalidationTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _pending.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
     }
 
     /// <summary>Answers the cached descriptor, and the rotated one when asked to look again.</summary>

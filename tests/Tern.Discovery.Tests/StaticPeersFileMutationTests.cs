@@ -9,11 +9,12 @@ namespace Tern.Discovery.Tests;
 /// </summary>
 public sealed class StaticPeersFileMutationTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-peers-fuzz-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("peers-fuzz");
+    private readonly string _directory;
     private readonly TestPeer _e = new("e.example");
     private readonly TestPeer _f = new("f.example");
 
-    public StaticPeersFileMutationTests() => Directory.CreateDirectory(_directory);
+    public StaticPeersFileMutationTests() => _directory = _temp.Path;
 
     [Fact]
     public void Mutated_files_are_read_or_refused_with_the_files_own_error()
@@ -98,6 +99,6 @@ public sealed class StaticPeersFileMutationTests : IDisposable
     {
         _e.Dispose();
         _f.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _temp.Dispose();
     }
 }

@@ -13,10 +13,11 @@ namespace Tern.Discovery.Tests;
 /// </summary>
 public sealed class StaticPeersFileTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-peers-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new("peers");
+    private readonly string _directory;
     private readonly TestPeer _e = new("e.example");
 
-    public StaticPeersFileTests() => Directory.CreateDirectory(_directory);
+    public StaticPeersFileTests() => _directory = _temp.Path;
 
     [Fact]
     public async Task With_dns_off_a_listed_peer_is_found_from_the_file_and_an_unlisted_one_is_not()
@@ -51,6 +52,7 @@ public sealed class StaticPeersFileTests : IDisposable
     }
 
     [SkippableFact]
+    [Trait(TestCategory.Trait, TestCategory.Process)]
     public async Task First_the_file_wins_over_dns_and_as_a_fallback_it_answers_only_what_dns_cannot()
     {
         using var b = new TestPeer("b.example");
@@ -122,7 +124,7 @@ public sealed class StaticPeersFileTests : IDisposable
         File.WriteAllBytes(Path.Combine(_directory, "e.tern"), _e.Document());
         File.WriteAllBytes(Path.Combine(_directory, "f.tern"), f.Document());
         var file = Write("""{"peers": [{"domain": "e.example", "descriptor": "e.tern"}]}""");
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var discovery = new DomainDiscovery(null, null, new DiscoveryOptions { DnsEnabled = false, StaticPeersFile = file, StaticPeersCheckInterval = TimeSpan.FromSeconds(5) }, timeProvider: clock);
         Assert.True((await discovery.ResolveAsync("e.example")).IsFound);
 
@@ -144,7 +146,7 @@ public sealed class StaticPeersFileTests : IDisposable
     {
         File.WriteAllBytes(Path.Combine(_directory, "e.tern"), _e.Document(validity: TimeSpan.FromHours(1)));
         var file = Write("""{"peers": [{"domain": "e.example", "descriptor": "e.tern"}]}""");
-        var clock = new ManualClock();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         using var discovery = new DomainDiscovery(null, null, new DiscoveryOptions { DnsEnabled = false, StaticPeersFile = file, StaticPeersCheckInterval = TimeSpan.FromDays(1) }, timeProvider: clock);
 
         clock.Advance(TimeSpan.FromHours(2));
@@ -164,6 +166,6 @@ public sealed class StaticPeersFileTests : IDisposable
     public void Dispose()
     {
         _e.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _temp.Dispose();
     }
 }

@@ -70,6 +70,7 @@ public sealed class WellKnownServer : IAsyncDisposable
         {
             try
             {
+                // The slowness is the behaviour under test (a server cut at the client's descriptor timeout), not a wait.
                 await Task.Delay(answer.Delay, context.RequestAborted);
             }
             catch (OperationCanceledException)
