@@ -10,7 +10,7 @@ namespace Tern.Discovery.Tests;
 /// The pull worker, given a notification under a key its cached descriptor lacks, asks its resolver to look again before
 /// refusing (docs/PROTOCOL.md §4.7): a sender that changed its key is pulled from without waiting out the cache.
 /// </summary>
-public sealed class PullRevalidationTests : IAsyncDisposable
+public sealed class PullRevalidationTests : IDisposable
 {
     private readonly TempDirectory _directory = new("pull");
     private readonly PendingTable _pending;
@@ -74,9 +74,11 @@ public sealed class PullRevalidationTests : IAsyncDisposable
         ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
     };
 
-    public async ValueTask DisposeAsync()
+    // IDisposable, not IAsyncDisposable: xunit 2 never calls a test class's DisposeAsync, which left the table open and
+    // its directory behind after every run.
+    public void Dispose()
     {
-        await _pending.DisposeAsync();
+        _pending.Dispose();
         _directory.Dispose();
     }
 
