@@ -51,17 +51,19 @@ public sealed class DnsmasqServer : IDisposable
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var server = new DnsmasqServer(directory, FreePort(), ttl);
+            DnsmasqServer? server = null;
             try
             {
+                server = new DnsmasqServer(directory, FreePort(), ttl);
                 await server.LaunchAsync(records);
                 return server;
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or SocketException)
             {
-                // Another process took the port between the probe and dnsmasq's bind: try another.
+                // The free UDP port's TCP twin was taken (SocketException from the probe), or another process took the
+                // port between the probe and dnsmasq's bind: try another.
                 last = e;
-                server.Dispose();
+                server?.Dispose();
             }
         }
 
