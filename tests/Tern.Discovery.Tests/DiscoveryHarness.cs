@@ -38,9 +38,25 @@ public sealed class DiscoveryHarness : IAsyncDisposable
         DnsmasqServer.RequireBinary();
         var directory = new TempDirectory("discovery");
         var certificates = new TestCertificates();
-        var web = await WellKnownServer.StartAsync(certificates.Issue(WebNames));
-        var dns = await DnsmasqServer.StartAsync(directory.Path, zone, ttl);
-        return new DiscoveryHarness(directory, certificates, web, dns);
+        WellKnownServer? web = null;
+        try
+        {
+            web = await WellKnownServer.StartAsync(certificates.Issue(WebNames));
+            var dns = await DnsmasqServer.StartAsync(directory.Path, zone, ttl);
+            return new DiscoveryHarness(directory, certificates, web, dns);
+        }
+        catch
+        {
+            // A server that did not start fails the test; what did start is not left behind.
+            if (web is not null)
+            {
+                await web.DisposeAsync();
+            }
+
+            certificates.Dispose();
+            directory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Network options pointed at the test's DNS server, web port and CA.</summary>
