@@ -3,9 +3,11 @@ using Tern.Load;
 using Tern.Load.E2e;
 
 // Load generator (bounded counts and durations, local only). Modes:
-//   transit-submit <dir> <seconds> <concurrency> <size>   durable submissions/s of <size>-byte blobs
-//   transit-blob <dir> <megabytes>                          write MB/s of one blob of <megabytes> MiB
-//   fasterlog-raw <dir> <megabytes>                         the same bytes through a bare FasterLog (ceiling)
+//   transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>]
+//                                                           durable submissions/s of <size>-byte blobs
+//   transit-blob <dir> <megabytes> [<blob writes>]          write MB/s of one blob of <megabytes> MiB
+//   fasterlog-raw <dir> <megabytes> [<writes>]              the same bytes through a bare FasterLog (ceiling)
+//   (<writes>: pagecache (the default), pagecache+writeback or unbuffered, see TransitLogWrites)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
 //   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
 //   fetch-verify <dir> <megabytes> <pairs>                  a ranged framed fetch without and with chunk verification; checking alone
@@ -15,21 +17,21 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> | transit-blob <dir> <megabytes> | fasterlog-raw <dir> <megabytes> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
     return 2;
 }
 
 var inv = CultureInfo.InvariantCulture;
 switch (args[0])
 {
-    case "transit-submit" when args.Length == 5:
-        await TransitLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+    case "transit-submit" when args.Length is 5 or 7:
+        await TransitLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), LogWrites.Parse(args.Length == 7 ? args[5] : null), LogWrites.Parse(args.Length == 7 ? args[6] : null));
         return 0;
-    case "transit-blob" when args.Length == 3:
-        await TransitLoad.BlobAsync(args[1], long.Parse(args[2], inv));
+    case "transit-blob" when args.Length is 3 or 4:
+        await TransitLoad.BlobAsync(args[1], long.Parse(args[2], inv), LogWrites.Parse(args.Length == 4 ? args[3] : null));
         return 0;
-    case "fasterlog-raw" when args.Length == 3:
-        await TransitCeilings.FasterLogAsync(args[1], long.Parse(args[2], inv));
+    case "fasterlog-raw" when args.Length is 3 or 4:
+        await TransitCeilings.FasterLogAsync(args[1], long.Parse(args[2], inv), LogWrites.Parse(args.Length == 4 ? args[3] : null));
         return 0;
     case "blake2b" when args.Length == 2:
         TransitCeilings.Blake2b(long.Parse(args[1], inv));

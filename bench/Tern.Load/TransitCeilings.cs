@@ -2,22 +2,27 @@ using System.Diagnostics;
 using System.Globalization;
 using FASTER.core;
 using Tern.Engine.Crypto;
+using Tern.Engine.Transit;
 
 namespace Tern.Load;
 
 /// <summary>
 /// The two ceilings under a large blob's write speed, measured on their own so a report can say what limits it:
-/// FasterLog alone (same page and buffer sizes as the store's defaults, no hashing) and BLAKE2b alone on one core.
+/// FasterLog alone (same page and buffer sizes, device and commit manager as the store's blob logs, no hashing) and the
+/// payload hash alone on one core.
 /// </summary>
 internal static class TransitCeilings
 {
-    public static async Task FasterLogAsync(string directory, long megabytes)
+    public static async Task FasterLogAsync(string directory, long megabytes, LogWrites writes)
     {
-        using var device = Devices.CreateLogDevice(Path.Combine(directory, "raw.log"));
+        // The store's device and commit manager: with the page cache, the commit syncs the segments written.
+        var (device, commits) = LogDeviceFactory.Open(Path.Combine(directory, "raw.log"), Path.Combine(directory, "commits"), writes.Writes, writes.Writeback, _ => { });
+        using var deviceScope = device;
+        using var commitsScope = commits;
         using var log = new FasterLog(new FasterLogSettings
         {
             LogDevice = device,
-            LogCommitDir = Path.Combine(directory, "commits"),
+            LogCommitManager = commits,
             PageSizeBits = 22,
             MemorySizeBits = 25,
             SegmentSizeBits = 26,

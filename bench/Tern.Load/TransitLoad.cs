@@ -10,9 +10,16 @@ internal static class TransitLoad
 {
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
 
-    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size)
+    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, LogWrites blobs, LogWrites journal)
     {
-        var options = new TransitStoreOptions { DataDirectory = directory, CheckpointInterval = TimeSpan.FromSeconds(5) };
+        var options = new TransitStoreOptions
+        {
+            DataDirectory = directory,
+            CheckpointInterval = TimeSpan.FromSeconds(5),
+            BlobLogWrites = blobs.Writes,
+            BlobLogWriteback = blobs.Writeback,
+            JournalLogWrites = journal.Writes,
+        };
         await using var store = await TransitStore.OpenAsync(options);
         var content = new byte[size];
         Random.Shared.NextBytes(content);
@@ -58,9 +65,15 @@ internal static class TransitLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT submits={count} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1}"));
     }
 
-    public static async Task BlobAsync(string directory, long megabytes)
+    public static async Task BlobAsync(string directory, long megabytes, LogWrites blobs)
     {
-        var options = new TransitStoreOptions { DataDirectory = directory, CheckpointInterval = Timeout.InfiniteTimeSpan };
+        var options = new TransitStoreOptions
+        {
+            DataDirectory = directory,
+            CheckpointInterval = Timeout.InfiniteTimeSpan,
+            BlobLogWrites = blobs.Writes,
+            BlobLogWriteback = blobs.Writeback,
+        };
         await using var store = await TransitStore.OpenAsync(options);
         var request = new SubmissionRequest
         {

@@ -26,9 +26,20 @@ public static class CrashWorkload
         CheckpointInterval = TimeSpan.FromMilliseconds(150),
     };
 
-    /// <summary>Size of the blob of <paramref name="seed"/>: mostly small, one in four up to 12 chunks.</summary>
+    /// <summary>
+    /// Size of a large blob: 48 pages of the options' 64 KiB and more, across four 1 MiB segments, with a partial last
+    /// chunk. Large blobs have negative seeds.
+    /// </summary>
+    public const int LargeSize = (3 << 20) + 777;
+
+    /// <summary>Size of the blob of <paramref name="seed"/>: mostly small, one in four up to 12 chunks; large for a negative seed.</summary>
     public static int Size(int seed)
     {
+        if (seed < 0)
+        {
+            return LargeSize;
+        }
+
         var random = new Random(seed);
         return random.Next(4) == 0 ? random.Next(ChunkSize * 12) : random.Next(2048);
     }

@@ -4,30 +4,34 @@ using Tern.Engine.Transit;
 
 // Crash harness for the transit store: submits blobs from concurrent workers and prints one line per acknowledgement,
 // "ACK <seed> <message id> <capability>...", flushed before the next. The test kills it with SIGKILL at random moments,
-// reopens the store and checks that every acknowledged blob is intact.
-// Usage: Tern.CrashHarness <data directory> <first seed> <workers>
-if (args.Length != 3)
+// reopens the store and checks that every acknowledged blob is intact. The optional large workers submit blobs of
+// CrashWorkload.LargeSize (many pages and segments each) under negative seeds.
+// Usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers>]
+if (args.Length is not (3 or 4))
 {
-    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers>");
+    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers>]");
     return 2;
 }
 
 var directory = args[0];
 var firstSeed = int.Parse(args[1], CultureInfo.InvariantCulture);
 var workers = int.Parse(args[2], CultureInfo.InvariantCulture);
+var largeWorkers = args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
 var output = Console.Out;
 var outputGate = new object();
 var next = firstSeed;
+var nextLarge = -firstSeed;
 
 await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(directory));
-var tasks = new Task[workers];
-for (var w = 0; w < workers; w++)
+var tasks = new Task[workers + largeWorkers];
+for (var w = 0; w < tasks.Length; w++)
 {
+    var large = w >= workers;
     tasks[w] = Task.Run(async () =>
     {
         while (true)
         {
-            var seed = Interlocked.Increment(ref next);
+            var seed = large ? Interlocked.Decrement(ref nextLarge) : Interlocked.Increment(ref next);
             var request = new SubmissionRequest
             {
                 Account = "crash",

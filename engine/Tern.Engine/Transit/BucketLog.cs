@@ -42,14 +42,12 @@ internal sealed class BucketLog : IDisposable
     /// <summary>Blobs indexed in this bucket (guarded by the store's index lock), for the expiry sweep.</summary>
     public List<BlobEntry> Blobs { get; } = [];
 
-    public static BucketLog Open(BucketWindow window, string directory, TransitStoreOptions options)
+    public static BucketLog Open(BucketWindow window, string directory, TransitStoreOptions options, Action<Exception> commitFailed)
     {
         System.IO.Directory.CreateDirectory(directory);
-        var device = Devices.CreateLogDevice(Path.Combine(directory, "blobs.log"));
-        SlotCommitManager? commits = null;
+        var (device, commits) = LogDeviceFactory.Open(Path.Combine(directory, "blobs.log"), Path.Combine(directory, "commits"), options.BlobLogWrites, options.BlobLogWriteback, commitFailed);
         try
         {
-            commits = new SlotCommitManager(Path.Combine(directory, "commits"));
             var log = new FasterLog(new FasterLogSettings
             {
                 LogDevice = device,
@@ -62,7 +60,7 @@ internal sealed class BucketLog : IDisposable
         }
         catch
         {
-            commits?.Dispose();
+            commits.Dispose();
             device.Dispose();
             throw;
         }

@@ -15,6 +15,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly FasterLog _journal;
     private readonly Action<List<JournalOp>> _applyBatch;
     private readonly ILogger _logger;
+    private readonly Task _commitFailure;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly HashSet<BucketLog> _dirtyScratch = [];
     private readonly List<Task> _commitScratch = [];
@@ -25,9 +26,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private Exception? _fault;
     private Task _loop = Task.CompletedTask;
 
-    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, ILogger logger)
+    /// <param name="commitFailure">Faults when a log's commit fails inside FasterLog's commit worker, which swallows the
+    /// failure and never completes the commit (see <see cref="SlotCommitManager"/>).</param>
+    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, ILogger logger)
     {
         _journal = journal;
+        _commitFailure = commitFailure;
         _applyBatch = applyBatch;
         _logger = logger;
     }
@@ -130,7 +134,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
             // The journal and the buckets commit in parallel; recovery drops a submission whose chunks did not reach
             // its bucket's commit, which can only be one that was never acknowledged.
             _commitScratch.Add(_journal.CommitAsync().AsTask());
-            await Task.WhenAll(_commitScratch).ConfigureAwait(false);
+            var committed = Task.WhenAll(_commitScratch);
+            if (await Task.WhenAny(committed, _commitFailure).ConfigureAwait(false) != committed)
+            {
+                await _commitFailure.ConfigureAwait(false);
+            }
+
+            await committed.ConfigureAwait(false);
             Commits++;
             _applyBatch(batch);
         }

@@ -15,6 +15,15 @@ namespace Tern.Engine.Transit;
 /// and the torn one was never acknowledged (FasterLog completes a commit only after this write returns). A store
 /// written before this keeps its FASTER-format commit files, read only when no slot is valid yet.
 /// </summary>
+/// <remarks>
+/// <b>Data durable, then commit record durable.</b> A log on a <see cref="Storage.PageCacheSegmentDevice"/> writes its
+/// pages through the page cache; <see cref="Commit"/> first runs the flush it was given (the device's
+/// <see cref="Storage.PageCacheSegmentDevice.FlushDirty"/>: one <c>fdatasync</c> per segment written since the last
+/// commit) and writes the slot only once that returned. FasterLog calls <see cref="Commit"/> only after every page
+/// write up to the commit point has completed, so the slot never names bytes that are not on disk. A flush or slot
+/// write that fails leaves the slot unwritten and is reported to <c>failed</c>: FasterLog swallows exceptions from
+/// its commit worker and would otherwise leave the commit waiting forever.
+/// </remarks>
 internal sealed class SlotCommitManager : ILogCommitManager
 {
     private const int SlotSize = 4096;
@@ -24,9 +33,17 @@ internal sealed class SlotCommitManager : ILogCommitManager
     private readonly SafeFileHandle _file;
     private readonly byte[] _buffer = GC.AllocateArray<byte>(SlotSize, pinned: true);
     private readonly DeviceLogCommitCheckpointManager? _legacy;
+    private readonly Action? _flushData;
+    private readonly Action<Exception>? _failed;
 
-    public SlotCommitManager(string directory)
+    /// <param name="directory">Directory of <c>commit.slots</c>.</param>
+    /// <param name="flushData">Makes the log's completed writes durable; runs before each slot write. Null for a
+    /// device whose writes are durable when they complete (FASTER's own, <c>O_DSYNC</c>).</param>
+    /// <param name="failed">Told when a commit fails (its slot is then not written).</param>
+    public SlotCommitManager(string directory, Action? flushData = null, Action<Exception>? failed = null)
     {
+        _flushData = flushData;
+        _failed = failed;
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "commit.slots");
         if (!File.Exists(path))
@@ -53,20 +70,21 @@ internal sealed class SlotCommitManager : ILogCommitManager
     public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
     {
         ArgumentNullException.ThrowIfNull(commitMetadata);
-        if (commitMetadata.Length > SlotSize - HeaderSize)
+        try
         {
-            throw new IOException($"Commit metadata of {commitMetadata.Length} bytes does not fit a {SlotSize}-byte slot.");
-        }
+            if (commitMetadata.Length > SlotSize - HeaderSize)
+            {
+                throw new IOException($"Commit metadata of {commitMetadata.Length} bytes does not fit a {SlotSize}-byte slot.");
+            }
 
-        // FasterLog calls this from its one serial commit worker, so the buffer is never shared.
-        var slot = _buffer.AsSpan();
-        slot.Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(slot, Magic);
-        BinaryPrimitives.WriteInt64LittleEndian(slot[36..], commitNum);
-        BinaryPrimitives.WriteInt32LittleEndian(slot[44..], commitMetadata.Length);
-        commitMetadata.CopyTo(slot[HeaderSize..]);
-        Blake2b.Hash(slot[36..(HeaderSize + commitMetadata.Length)], slot[4..36]);
-        RandomAccess.Write(_file, _buffer, SlotOffset(commitNum));
+            _flushData?.Invoke();
+            WriteSlot(commitMetadata, commitNum);
+        }
+        catch (Exception ex)
+        {
+            _failed?.Invoke(ex);
+            throw;
+        }
     }
 
     public IEnumerable<long> ListCommits()
@@ -117,6 +135,19 @@ internal sealed class SlotCommitManager : ILogCommitManager
     {
         _file.Dispose();
         _legacy?.Dispose();
+    }
+
+    private void WriteSlot(byte[] commitMetadata, long commitNum)
+    {
+        // FasterLog calls Commit from its one serial commit worker, so the buffer is never shared.
+        var slot = _buffer.AsSpan();
+        slot.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(slot, Magic);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[36..], commitNum);
+        BinaryPrimitives.WriteInt32LittleEndian(slot[44..], commitMetadata.Length);
+        commitMetadata.CopyTo(slot[HeaderSize..]);
+        Blake2b.Hash(slot[36..(HeaderSize + commitMetadata.Length)], slot[4..36]);
+        RandomAccess.Write(_file, _buffer, SlotOffset(commitNum));
     }
 
     private static long SlotOffset(long commitNum) => (commitNum & 1) * SlotSize;

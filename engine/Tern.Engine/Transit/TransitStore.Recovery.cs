@@ -13,7 +13,7 @@ public sealed partial class TransitStore
         {
             if (BucketWindow.TryParse(Path.GetFileName(directory), out var window))
             {
-                _buckets.Add(window, BucketLog.Open(window, directory, _options));
+                _buckets.Add(window, BucketLog.Open(window, directory, _options, _commitFailed));
             }
         }
 

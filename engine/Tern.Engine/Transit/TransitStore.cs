@@ -32,6 +32,11 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly long _bucketWidthMs;
 
+    // Faulted by the first commit whose data sync or commit record failed in any of the store's logs: FasterLog
+    // swallows that failure, so without this the commit loop would wait for the commit forever.
+    private readonly TaskCompletionSource _commitFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<Exception> _commitFailed;
+
     // One lock guards the index, the ledger and the bucket table; held only for in-memory work.
     private readonly object _index = new();
     private readonly Dictionary<FetchCapability, DeliveryEntry> _deliveries = [];
@@ -63,8 +68,8 @@ public sealed partial class TransitStore : IAsyncDisposable
         Directory.CreateDirectory(_blobsDirectory);
         Directory.CreateDirectory(_indexDirectory);
 
-        _journalDevice = Devices.CreateLogDevice(Path.Combine(journalDirectory, "journal.log"));
-        _journalCommits = new SlotCommitManager(Path.Combine(journalDirectory, "commits"));
+        _commitFailed = ex => _commitFailure.TrySetException(ex);
+        (_journalDevice, _journalCommits) = LogDeviceFactory.Open(Path.Combine(journalDirectory, "journal.log"), Path.Combine(journalDirectory, "commits"), options.JournalLogWrites, startWriteback: false, _commitFailed);
         _journal = new FasterLog(new FasterLogSettings
         {
             LogDevice = _journalDevice,
@@ -73,7 +78,7 @@ public sealed partial class TransitStore : IAsyncDisposable
             MemorySizeBits = options.JournalMemorySizeBits,
             SegmentSizeBits = options.JournalSegmentSizeBits,
         });
-        _committer = new GroupCommitter(_journal, ApplyBatch, logger);
+        _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, logger);
         _applySubmission = ApplySubmission;
         _applyStateChange = ApplyStateChange;
     }
@@ -203,7 +208,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         }
 
         var directory = Path.Combine(_blobsDirectory, window.DirectoryName);
-        var opened = create ? BucketLog.Open(window, directory, _options) : BucketLog.Missing(window, directory);
+        var opened = create ? BucketLog.Open(window, directory, _options, _commitFailed) : BucketLog.Missing(window, directory);
         if (bucket is not null)
         {
             // A bucket known only from the journal (its files were gone at recovery) gets a log for new submissions; its

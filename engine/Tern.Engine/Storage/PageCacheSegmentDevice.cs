@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using FASTER.core;
+using Microsoft.Win32.SafeHandles;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Storage;
+
+/// <summary>
+/// A FASTER log device that writes through the page cache and makes data durable only when asked, at commit
+/// (docs/ARCHITECTURE.md §3.1). FASTER's own device on Linux opens every segment <c>O_DIRECT|O_DSYNC</c>, so each page
+/// flush is a synchronous, unbuffered, durable write; this one <c>pwrite</c>s into the page cache (as <c>dd</c> does),
+/// remembers which segments have writes not yet synced, and <see cref="FlushDirty"/> <c>fdatasync</c>s those — once per
+/// dirty segment — when the log commits.
+/// </summary>
+/// <remarks>
+/// <para><b>Invariant: data durable, then commit record durable.</b> A write is not durable when FASTER's completion
+/// callback runs; only a commit makes it so. <see cref="SlotCommitManager.Commit"/> calls <see cref="FlushDirty"/> before
+/// it writes its slot, and FasterLog calls <c>Commit</c> only after the flush of every page up to the commit point has
+/// completed; every such write marked its segment dirty before its callback, so the <c>fdatasync</c>s cover it. After a
+/// crash, recovery trusts only what a slot records, so a write that was never committed is never read back, whether
+/// or not the kernel wrote it out. A segment file created since the last flush also has its directory synced, so its
+/// name survives with its data.</para>
+/// <para>Segment files are <c>&lt;path&gt;.&lt;n&gt;</c>, as FASTER names them (<see cref="SegmentFiles"/> reads them
+/// directly). Writes and reads run on the thread pool and complete there, never on the caller's thread: FASTER issues
+/// them under epoch protection and its callbacks may start a commit. <c>pwrite</c> is positional, so writes to one
+/// segment run concurrently through one handle; FASTER itself orders writes that touch the same sector.</para>
+/// <para>Once an <c>fdatasync</c> fails the device refuses every later flush: Linux may have dropped the dirty pages
+/// it could not write, so a later <c>fdatasync</c> that succeeds would prove nothing.</para>
+/// </remarks>
+internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
+{
+    // FASTER's sector size on Linux: writes are padded to it, so the files are laid out as FASTER's own device lays them.
+    private const uint SectorSize512 = 512;
+
+    private readonly object _gate = new();
+    private readonly object _flushGate = new();
+    private readonly Dictionary<int, Segment> _segments = [];
+    private readonly List<Segment> _flushScratch = [];
+    private readonly ConcurrentQueue<DeviceIo> _ioPool = new();
+    private readonly string _directory;
+    private readonly bool _startWriteback;
+    private bool _directoryDirty;
+    private bool _disposed;
+    private Exception? _flushFailure;
+    private long _segmentSyncs;
+
+    /// <param name="path">File name prefix of the segments (<c>&lt;path&gt;.0</c>, <c>&lt;path&gt;.1</c>…).</param>
+    /// <param name="startWriteback">
+    /// Ask the kernel to start writing each page back as soon as it is written (<c>sync_file_range</c>), so the disk
+    /// works while the log fills and the commit's <c>fdatasync</c> finds little left to write.
+    /// </param>
+    public PageCacheSegmentDevice(string path, bool startWriteback)
+        : base(path, SectorSize512, Devices.CAPACITY_UNSPECIFIED)
+    {
+        _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(_directory);
+        _startWriteback = startWriteback;
+    }
+
+    /// <summary>Segments made durable by <see cref="FlushDirty"/> so far: one <c>fdatasync</c> each.</summary>
+    public long SegmentSyncs => Interlocked.Read(ref _segmentSyncs);
+
+    /// <summary>Segments with completed writes not yet made durable.</summary>
+    public int DirtySegments
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var n = 0;
+                foreach (var segment in _segments.Values)
+                {
+                    n += Volatile.Read(ref segment.Dirty);
+                }
+
+                return n;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes every write completed before this call durable: one <c>fdatasync</c> per segment written since the last
+    /// flush, then the directory if a segment file was created. Called by the log's commit manager before it writes
+    /// the commit record.
+    /// </summary>
+    /// <exception cref="IOException">A sync failed; this and every later flush throw, and nothing since the last
+    /// successful flush may be considered durable.</exception>
+    public void FlushDirty()
+    {
+        lock (_flushGate)
+        {
+            if (_flushFailure is not null)
+            {
+                throw new IOException($"An earlier sync of '{FileName}' failed; its writes since then are not known to be durable.", _flushFailure);
+            }
+
+            bool directory;
+            lock (_gate)
+            {
+                foreach (var segment in _segments.Values)
+                {
+                    if (Volatile.Read(ref segment.Dirty) != 0)
+                    {
+                        _flushScratch.Add(segment);
+                    }
+                }
+
+                directory = _directoryDirty;
+                _directoryDirty = false;
+            }
+
+            try
+            {
+                foreach (var segment in _flushScratch)
+                {
+                    // Cleared before the sync: a write completing during it marks the segment again for the next flush.
+                    if (Interlocked.Exchange(ref segment.Dirty, 0) != 0 && SyncSegment(segment))
+                    {
+                        Interlocked.Increment(ref _segmentSyncs);
+                    }
+                }
+
+                if (directory)
+                {
+                    DirectorySync.Flush(_directory);
+                }
+            }
+            catch (Exception ex)
+            {
+                _flushFailure = ex;
+                throw;
+            }
+            finally
+            {
+                _flushScratch.Clear();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
+    {
+        HandleCapacity(segmentId);
+        Queue(isWrite: true, segmentId, sourceAddress, destinationAddress, numBytesToWrite, callback, context);
+    }
+
+    /// <inheritdoc />
+    public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context)
+        => Queue(isWrite: false, segmentId, destinationAddress, sourceAddress, readLength, callback, context);
+
+    /// <inheritdoc />
+    public override void RemoveSegment(int segment)
+    {
+        Segment? removed;
+        lock (_gate)
+        {
+            _segments.Remove(segment, out removed);
+        }
+
+        // A write or sync still using the handle keeps the descriptor open until it returns (SafeHandle counts uses).
+        removed?.Handle.Dispose();
+        try
+        {
+            File.Delete(SegmentPath(segment));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // As FASTER's device: a segment that cannot be deleted is left behind, below the log's begin address.
+        }
+    }
+
+    /// <inheritdoc />
+    public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result)
+    {
+        RemoveSegment(segment);
+        callback(result);
+    }
+
+    /// <inheritdoc />
+    public override long GetFileSize(int segment)
+    {
+        if (segmentSize > 0)
+        {
+            return segmentSize;
+        }
+
+        var file = new FileInfo(SegmentPath(segment));
+        return file.Exists ? file.Length : 0;
+    }
+
+    /// <inheritdoc />
+    public override void Reset()
+    {
+        lock (_gate)
+        {
+            foreach (var segment in _segments.Values)
+            {
+                segment.Handle.Dispose();
+            }
+
+            _segments.Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        Reset();
+    }
+
+    private string SegmentPath(int segment) => GetSegmentFilename(FileName, segment);
+
+    private static bool SyncSegment(Segment segment)
+    {
+        try
+        {
+            FileSync.DataSync(segment.Handle);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Removed meanwhile: FASTER removes a segment only after a commit recorded a begin address past it, so its
+            // writes are no longer needed.
+            return false;
+        }
+    }
+
+    /// <summary>The open segment, opening (and with <paramref name="create"/>, creating) its file; null when absent.</summary>
+    private Segment? GetSegment(int id, bool create)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_segments.TryGetValue(id, out var segment))
+            {
+                return segment;
+            }
+
+            var path = SegmentPath(id);
+            var exists = File.Exists(path);
+            if (!exists && !create)
+            {
+                return null;
+            }
+
+            var handle = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            segment = new Segment(handle);
+            _segments.Add(id, segment);
+            _directoryDirty |= !exists;
+            return segment;
+        }
+    }
+
+    private static uint ErrorCode(Exception ex) => ex is IOException { HResult: not 0 } io ? (uint)(io.HResult & 0xFFFF) : uint.MaxValue;
+
+    /// <summary>An open segment file and whether it has writes not yet synced (0 or 1).</summary>
+    private sealed class Segment(SafeFileHandle handle)
+    {
+        public readonly SafeFileHandle Handle = handle;
+        public int Dirty;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Tern.Engine.Transit;
+
+/// <summary>How a transit log writes its pages to disk (docs/ARCHITECTURE.md §3.1).</summary>
+public enum TransitLogWrites
+{
+    /// <summary>
+    /// Through the page cache, as <c>dd</c> writes: a page write is a copy into the kernel, and each commit makes the
+    /// log's new bytes durable with one <c>fdatasync</c> per segment written since the previous commit, before it writes
+    /// its commit record.
+    /// </summary>
+    PageCache,
+
+    /// <summary>
+    /// FASTER's own device: every page written unbuffered and synchronously durable (<c>O_DIRECT|O_DSYNC</c>) as it
+    /// fills. Kept to measure the page-cache device against (bench/run-transit.sh).
+    /// </summary>
+    Unbuffered,
+}

@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using FASTER.core;
+using Tern.Engine.Storage;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Tests.Storage;
+
+/// <summary>
+/// The page-cache log device on real files: segment files named as FASTER names them, writes and reads completed off
+/// the caller's thread, one sync per dirty segment, and — through FasterLog and the slot commit manager — pages that
+/// reached the files but were never committed stay invisible after a reopen.
+/// </summary>
+public sealed class PageCacheSegmentDeviceTests : IDisposable
+{
+    private const int SegmentBits = 16;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", "device-" + Guid.NewGuid().ToString("N"));
+
+    public PageCacheSegmentDeviceTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Writes_land_in_named_segments_complete_off_the_callers_thread_and_sync_once_per_dirty_segment()
+    {
+        var path = Path.Combine(_directory, "d", "blobs.log");
+        using var device = new PageCacheSegmentDevice(path, startWriteback: false);
+        device.Initialize(1L << SegmentBits);
+
+        var page = Pattern(4096, 1);
+        var other = Pattern(4096, 2);
+        var callerThread = Environment.CurrentManagedThreadId;
+        var results = await Task.WhenAll(
+            WriteAsync(device, page, segment: 0, offset: 0),
+            WriteAsync(device, other, segment: 2, offset: 4096),
+            WriteAsync(device, other, segment: 0, offset: 8192));
+        foreach (var (error, bytes, thread) in results)
+        {
+            Assert.Equal(0u, error);
+            Assert.Equal(4096u, bytes);
+            Assert.NotEqual(callerThread, thread);
+        }
+
+        Assert.True(File.Exists(path + ".0"));
+        Assert.True(File.Exists(path + ".2"));
+        Assert.False(File.Exists(path + ".1"));
+        Assert.Equal(page, File.ReadAllBytes(path + ".0").AsSpan(0, 4096).ToArray());
+        Assert.Equal(other, File.ReadAllBytes(path + ".2").AsSpan(4096, 4096).ToArray());
+
+        Assert.Equal(2, device.DirtySegments);
+        device.FlushDirty();
+        Assert.Equal(2, device.SegmentSyncs);
+        Assert.Equal(0, device.DirtySegments);
+        device.FlushDirty();
+        Assert.Equal(2, device.SegmentSyncs);
+
+        await WriteAsync(device, page, segment: 2, offset: 0);
+        device.FlushDirty();
+        Assert.Equal(3, device.SegmentSyncs);
+
+        var (readError, read, readBack) = await ReadAsync(device, segment: 0, offset: 8192, length: 4096);
+        Assert.Equal(0u, readError);
+        Assert.Equal(4096u, read);
+        Assert.Equal(other, readBack);
+
+        // A segment never written reads as empty and is not created by the read.
+        var (absentError, absentRead, _) = await ReadAsync(device, segment: 5, offset: 0, length: 4096);
+        Assert.Equal(0u, absentError);
+        Assert.Equal(0u, absentRead);
+        Assert.False(File.Exists(path + ".5"));
+
+        device.RemoveSegment(0);
+        Assert.False(File.Exists(path + ".0"));
+        Assert.True(File.Exists(path + ".2"));
+    }
+
+    [Fact]
+    public async Task Pages_that_reached_the_files_but_were_never_committed_are_not_visible_after_reopen()
+    {
+        var logPath = Path.Combine(_directory, "log", "blobs.log");
+        var commitDirectory = Path.Combine(_directory, "log", "commits");
+        var committed = Enumerable.Range(0, 20).Select(i => $"committed {i} ".PadRight(900, '.')).ToList();
+        long committedTail;
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            var (device, commits, log) = Open(logPath, commitDirectory);
+            foreach (var entry in committed)
+            {
+                log.Enqueue(Encoding.ASCII.GetBytes(entry));
+            }
+
+            await log.CommitAsync(cts.Token);
+            committedTail = log.CommittedUntilAddress;
+
+            // Four times the log's memory: FasterLog has to write these pages to the device to make room.
+            for (var i = 0; i < 280; i++)
+            {
+                log.Enqueue(Encoding.ASCII.GetBytes($"UNCOMMITTED {i} ".PadRight(900, '!')));
+            }
+
+            while (log.FlushedUntilAddress < committedTail + (3 << 16))
+            {
+                await Task.Delay(5, cts.Token);
+            }
+
+            // A crash: no commit, no clean close.
+            log.Dispose();
+            commits.Dispose();
+            device.Dispose();
+        }
+
+        // The uncommitted pages are in the segment files, as a crash after their writeback would leave them.
+        var onDisk = string.Concat(Directory.GetFiles(Path.GetDirectoryName(logPath)!, "blobs.log.*").Select(f => Encoding.ASCII.GetString(File.ReadAllBytes(f))));
+        Assert.Contains("UNCOMMITTED 100 ", onDisk, StringComparison.Ordinal);
+
+        var after = new List<string>();
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            var (device, commits, log) = Open(logPath, commitDirectory);
+            Assert.Equal(committedTail, log.TailAddress);
+            Assert.Equal(committed, ReadAll(log));
+
+            // New entries go where the uncommitted ones were; none of those comes back between them.
+            for (var i = 0; i < 30; i++)
+            {
+                after.Add($"after {i} ".PadRight(700, '-'));
+                log.Enqueue(Encoding.ASCII.GetBytes(after[^1]));
+            }
+
+            await log.CommitAsync(cts.Token);
+            log.Dispose();
+            commits.Dispose();
+            device.Dispose();
+        }
+
+        var (device3, commits3, log3) = Open(logPath, commitDirectory);
+        using (device3)
+        using (commits3)
+        using (log3)
+        {
+            Assert.Equal(committed.Concat(after), ReadAll(log3));
+        }
+    }
+
+    private static (PageCacheSegmentDevice Device, SlotCommitManager Commits, FasterLog Log) Open(string logPath, string commitDirectory)
+    {
+        var device = new PageCacheSegmentDevice(logPath, startWriteback: false);
+        var commits = new SlotCommitManager(commitDirectory, device.FlushDirty);
+        var log = new FasterLog(new FasterLogSettings
+        {
+            LogDevice = device,
+            LogCommitManager = commits,
+            PageSizeBits = 14,
+            MemorySizeBits = 16,
+            SegmentSizeBits = SegmentBits,
+        });
+        return (device, commits, log);
+    }
+
+    private static List<string> ReadAll(FasterLog log)
+    {
+        var entries = new List<string>();
+        using var iterator = log.Scan(log.BeginAddress, log.TailAddress);
+        while (iterator.GetNext(out var entry, out var length, out _))
+        {
+            entries.Add(Encoding.ASCII.GetString(entry, 0, length));
+        }
+
+        return entries;
+    }
+
+    private static byte[] Pattern(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task<(uint Error, uint Bytes, int Thread)> WriteAsync(PageCacheSegmentDevice device, byte[] data, int segment, ulong offset)
+    {
+        var done = new TaskCompletionSource<(uint, uint, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+        try
+        {
+            device.WriteAsync(handle.AddrOfPinnedObject(), segment, offset, (uint)data.Length, (error, bytes, _) => done.SetResult((error, bytes, Environment.CurrentManagedThreadId)), data);
+            return await done.Task.WaitAsync(Timeout);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static async Task<(uint Error, uint Bytes, byte[] Data)> ReadAsync(PageCacheSegmentDevice device, int segment, ulong offset, int length)
+    {
+        var data = new byte[length];
+        var done = new TaskCompletionSource<(uint, uint)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+        try
+        {
+            device.ReadAsync(segment, offset, handle.AddrOfPinnedObject(), (uint)length, (error, bytes, _) => done.SetResult((error, bytes)), data);
+            var (error, bytes) = await done.Task.WaitAsync(Timeout);
+            return (error, bytes, data);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+}
