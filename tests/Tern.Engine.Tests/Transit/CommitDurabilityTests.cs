@@ -104,7 +104,8 @@ public sealed class CommitDurabilityTests : IDisposable
         }
         finally
         {
-            await committer.DisposeAsync();
+            // Bounded: a commit loop still waiting for the failed commit would never stop.
+            await committer.DisposeAsync().AsTask().WaitAsync(Timeout);
         }
     }
 
