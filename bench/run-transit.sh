@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Transit store benchmarks (bench/Tern.Load), each beside a baseline run in the same script, back to back:
 #  (a) durable 1 KiB submissions/s with many concurrent submitters (group commit), beside dd writing 1 KiB records
-#      with one fdatasync each (what a store without group commit could at best do on this disk);
-#  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory.
-#      Three alternating pairs, because this shared machine's disk throughput drifts from second to second.
-# Also measures the ceilings of (b): a bare FasterLog and the payload-tree hash alone (BLAKE2b-256, the payload hash
-# before the tree, beside it for the record).
+#      with one fdatasync each (what a store without group commit could at best do on this disk). Three rounds, each
+#      running the store with both logs on the page-cache device (the default), with the journal on FASTER's
+#      unbuffered device, and with both on FASTER's device (the write path before the page-cache device): the A/B.
+#  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory, run just
+#      before each store run. Three rounds, each: dd, the store on the page-cache device, dd, the store on FASTER's
+#      device. Alternating, because this shared machine's disk throughput drifts from second to second.
+# Also measures the ceilings of (b): a bare FasterLog on each device, the payload-tree hash alone (BLAKE2b-256, the
+# payload hash before the tree, beside it for the record), and fdatasync against fsync after small appends.
 # Writes perf-reports/transit.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/transit.md
 seconds="${SUBMIT_SECONDS:-10}"
@@ -19,56 +21,75 @@ trap 'rm -rf "$work"' EXIT
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { python3 -c "print(f'{$1 / $2:.${3:-2}f}')"; }
+dd_gib() {
+  local out; out=$(dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1 | tail -1)
+  rm -f "$work/dd.bin"
+  python3 -c "import re,sys; m=re.search(r'copied, ([0-9.]+) s', sys.argv[1]); print(round(1024/float(m.group(1))))" "$out"
+}
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# (a) submissions: three runs with $concurrency submitters (median reported), one with 4x as many
+# (a) submissions: three rounds of the three device choices with $concurrency submitters (medians reported), then one
+# run of the default with 4x as many.
 echo "submissions: $seconds s per run, 1 KiB blobs"
 submit_rows=""
-runs=()
-for c in "$concurrency" "$concurrency" "$concurrency" $((concurrency * 4)); do
-  out=$(dotnet "$load" transit-submit "$work/submit" "$seconds" "$c" 1024)
-  echo "$c submitters: $out"
+pc=(); mixed=(); unbuf=()
+submit() { # label blob-writes journal-writes submitters
+  local out rate
+  out=$(dotnet "$load" transit-submit "$work/submit" "$seconds" "$4" 1024 "$2" "$3")
   rm -rf "$work/submit"
   rate=$(result "$out" per_second)
-  [ "$c" = "$concurrency" ] && runs+=("$rate")
-  submit_rows+="| $c | $rate | $(result "$out" per_commit) |"$'\n'
+  echo "$1, $4 submitters: $out" >&2
+  submit_rows+="| $1 | $4 | $rate | $(result "$out" per_commit) |"$'\n'
+  echo "$rate"
+}
+for round in 1 2 3; do
+  pc+=("$(submit "page cache" pagecache pagecache "$concurrency")")
+  mixed+=("$(submit "page-cache blobs, unbuffered journal" pagecache unbuffered "$concurrency")")
+  unbuf+=("$(submit "unbuffered (FASTER's device)" unbuffered unbuffered "$concurrency")")
 done
-submits=$(median "${runs[@]}")
+submit "page cache" pagecache pagecache $((concurrency * 4)) > /dev/null
+submits=$(median "${pc[@]}"); submits_mixed=$(median "${mixed[@]}"); submits_unbuf=$(median "${unbuf[@]}")
 dsync_count=2000
 start=$(date +%s.%N)
 dd if=/dev/zero of="$work/dsync.bin" bs=1k count=$dsync_count oflag=dsync status=none
 end=$(date +%s.%N)
 dsync_rate=$(python3 -c "print(round($dsync_count / max($end - $start, 0.001)))")
 rm -f "$work/dsync.bin"
-submit_ratio=$(ratio "$submits" "$dsync_rate" 1)
 
-# (b) one 1 GiB blob, alternating with dd
+# (b) one 1 GiB blob, each store run just after its own dd
 rows=""
-ratios=()
+ratios=(); ratios_unbuf=(); tern_pc=(); tern_unbuf=()
 for i in 1 2 3; do
-  dd_out=$(dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1 | tail -1)
-  rm -f "$work/dd.bin"
-  dd_mbs=$(python3 -c "import re,sys; m=re.search(r'copied, ([0-9.]+) s', sys.argv[1]); print(round(1024/float(m.group(1))))" "$dd_out")
-  out=$(dotnet "$load" transit-blob "$work/blob" 1024)
-  echo "$out"
-  rm -rf "$work/blob"
-  tern_mbs=$(result "$out" mb_per_second)
-  r=$(ratio "$tern_mbs" "$dd_mbs")
-  ratios+=("$r")
-  rows+="| $i | $dd_mbs | $tern_mbs | $r |"$'\n'
-  echo "pair $i: dd $dd_mbs MB/s, tern $tern_mbs MB/s, ratio $r"
+  dd_a=$(dd_gib)
+  out=$(dotnet "$load" transit-blob "$work/blob" 1024 pagecache); rm -rf "$work/blob"
+  a=$(result "$out" mb_per_second)
+  dd_b=$(dd_gib)
+  out=$(dotnet "$load" transit-blob "$work/blob" 1024 unbuffered); rm -rf "$work/blob"
+  b=$(result "$out" mb_per_second)
+  ra=$(ratio "$a" "$dd_a"); rb=$(ratio "$b" "$dd_b")
+  ratios+=("$ra"); ratios_unbuf+=("$rb"); tern_pc+=("$a"); tern_unbuf+=("$b")
+  rows+="| $i | $dd_a | $a | $ra | $dd_b | $b | $rb |"$'\n'
+  echo "round $i: dd $dd_a, page cache $a MB/s ($ra); dd $dd_b, FASTER's device $b MB/s ($rb)"
 done
-median=$(median "${ratios[@]}")
+median_ratio=$(median "${ratios[@]}"); median_ratio_unbuf=$(median "${ratios_unbuf[@]}")
+ab=$(ratio "$(median "${tern_pc[@]}")" "$(median "${tern_unbuf[@]}")")
 
-# What bounds (b): a bare FasterLog with the store's page and buffer sizes, and the payload hash on one core.
-out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024); rm -rf "$work/raw"
-raw_mbs=$(result "$out" mb_per_second)
+# What bounds (b): a bare FasterLog on each device with the store's page and buffer sizes, the payload hash on one
+# core, and the sync call the page-cache device makes at commit against the BCL's.
+out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 pagecache); rm -rf "$work/raw"
+raw_pc=$(result "$out" mb_per_second)
+out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 unbuffered); rm -rf "$work/raw"
+raw_unbuf=$(result "$out" mb_per_second)
 out=$(dotnet "$load" payload-tree 1024)
 tree_mbs=$(result "$out" mb_per_second)
 out=$(dotnet "$load" blake2b 1024)
 hash_mbs=$(result "$out" mb_per_second)
-echo "ceilings: FasterLog alone $raw_mbs MB/s, payload tree alone $tree_mbs MB/s, BLAKE2b alone $hash_mbs MB/s"
+out=$(dotnet "$load" sync-calls "$work/sync" 1500); rm -rf "$work/sync"
+fdatasync_rate=$(result "$out" fdatasync_per_second); fsync_rate=$(result "$out" fsync_per_second)
+echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FASTER's device), payload tree $tree_mbs MB/s, BLAKE2b $hash_mbs MB/s; fdatasync $fdatasync_rate/s, fsync $fsync_rate/s"
 
 {
   echo "# Transit store benchmarks"
@@ -77,40 +98,48 @@ echo "ceilings: FasterLog alone $raw_mbs MB/s, payload tree alone $tree_mbs MB/s
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
-  echo "- load average before the run: $load_before (other work shares this machine; figures drift between runs)"
-  echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), directory $(dirname "$work")"
-  echo "- store options: defaults (blob pages 4 MiB, 32 MiB buffer per bucket, 256 KiB chunks, journal pages 1 MiB)"
+  echo "- load average before / after the run: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work shares this machine; figures drift between runs)"
+  echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), $(df -T "$work" | awk 'NR==2 {print $2}'), directory $(dirname "$work")"
+  echo "- store options: defaults (blob pages 4 MiB, 32 MiB buffer per bucket, 64 MiB segments, 256 KiB chunks, journal pages 1 MiB), except the log device where a row names it"
+  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` (the default: pwrite through the page cache, one fdatasync per written segment at commit, before the commit record); *FASTER's device* = \`TransitLogWrites.Unbuffered\` (FASTER's ManagedLocalStorageDevice, every page written O_DIRECT|O_DSYNC: the write path before the page-cache device)"
   echo
   echo "## (a) Durable 1 KiB submissions, $seconds s per run"
   echo
   echo "Acknowledged only after the bucket log and the journal are committed (group commit). Target ≥ 20k/s."
   echo
-  echo "| what | per second | ratio |"
+  echo "| what | per second (median of 3) | ratio to dd |"
   echo "|---|---|---|"
   echo "| baseline: \`dd bs=1k count=$dsync_count oflag=dsync\` (one durable 1 KiB write per sync) | $dsync_rate | 1.0 |"
-  echo "| Tern \`SubmitAsync\`, 1 KiB, 1 recipient, $concurrency submitters (median of 3 runs) | $submits | $submit_ratio |"
+  echo "| Tern \`SubmitAsync\`, 1 KiB, 1 recipient, $concurrency submitters, page cache (default) | $submits | $(ratio "$submits" "$dsync_rate" 1) |"
+  echo "| the same, journal on FASTER's device | $submits_mixed | $(ratio "$submits_mixed" "$dsync_rate" 1) |"
+  echo "| the same, both logs on FASTER's device | $submits_unbuf | $(ratio "$submits_unbuf" "$dsync_rate" 1) |"
   echo
-  echo "Every run (submissions/s and how many shared each group commit):"
+  echo "Page cache against FASTER's device, same rounds: **$(ratio "$submits" "$submits_unbuf")×** (journal alone on FASTER's device: $(ratio "$submits_mixed" "$submits_unbuf")×)."
   echo
-  echo "| submitters | submissions/s | per commit |"
-  echo "|---|---|---|"
+  echo "Every run, in the order run (submissions/s and how many shared each group commit):"
+  echo
+  echo "| devices | submitters | submissions/s | per commit |"
+  echo "|---|---|---|---|"
   printf '%s' "$submit_rows"
   echo
   echo "## (b) One 1 GiB blob: write MB/s (streamed, chunked, payload tree hashed while streaming, committed)"
   echo
-  echo "Baseline: \`dd if=/dev/zero of=<same dir>/dd.bin bs=1M count=1024 conv=fdatasync\`, run just before each Tern run. Target ratio ≥ 0.8."
+  echo "Baseline: \`dd if=/dev/zero of=<same dir>/dd.bin bs=1M count=1024 conv=fdatasync\`, run just before each store run. Target ratio ≥ 0.8."
   echo
-  echo "| pair | dd MB/s | Tern MB/s | ratio |"
-  echo "|---|---|---|---|"
+  echo "| round | dd MB/s | Tern, page cache, MB/s | ratio | dd MB/s | Tern, FASTER's device, MB/s | ratio |"
+  echo "|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Median ratio: **$median**."
+  echo "Median ratio: **$median_ratio** on the page-cache device (the default), $median_ratio_unbuf on FASTER's device in the same rounds; the store's median MB/s on the page-cache device is **${ab}×** its median on FASTER's device."
   echo
-  echo "What bounds it, measured right after in the same script: a bare FasterLog (4 MiB pages, 32 MiB buffer, 256 KiB"
-  echo "entries, no hashing) wrote **$raw_mbs MB/s**; the payload hash (docs/PROTOCOL.md §4.8: BLAKE3 leaves over 256 KiB"
-  echo "chunks, one core) ran at **$tree_mbs MB/s**, and BLAKE2b-256, the payload hash before the tree, at **$hash_mbs MB/s**."
-  echo "The store hashes each 256 KiB chunk on a second thread while copying it into the log, so a write runs at the slower"
-  echo "of the two, on two cores shared with FASTER's page writes (and other tenants)."
+  echo "What bounds it, measured right after in the same script: a bare FasterLog (4 MiB pages, 32 MiB buffer, 64 MiB segments, 256 KiB"
+  echo "entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** on the page-cache device and **$raw_unbuf MB/s** on FASTER's device;"
+  echo "the payload hash (docs/PROTOCOL.md §4.8: BLAKE3 leaves over 256 KiB chunks, one core) ran at **$tree_mbs MB/s**, and"
+  echo "BLAKE2b-256, the payload hash before the tree, at **$hash_mbs MB/s**. The store hashes each 256 KiB chunk on a second thread"
+  echo "while copying it into the log, so a write runs at the slower of the two, on two cores shared with the page writes (and other tenants)."
+  echo
+  echo "The sync the page-cache device makes at commit (\`Tern.Load sync-calls\`: a 1 KiB append rewriting the last 512-byte sector, then"
+  echo "the sync; 1500 of each, in alternating blocks): **fdatasync $fdatasync_rate/s**, fsync (\`RandomAccess.FlushToDisk\`) $fsync_rate/s."
   if [ -f perf-reports/transit-notes.md ]; then echo; cat perf-reports/transit-notes.md; fi
 } > "$report"
 echo "wrote $report"

@@ -39,6 +39,45 @@ internal static class TransitCeilings
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={total} seconds={watch.Elapsed.TotalSeconds:F2} mb_per_second={megabytes / watch.Elapsed.TotalSeconds:F0}"));
     }
 
+    /// <summary>
+    /// fdatasync against fsync (<see cref="RandomAccess.FlushToDisk"/>) after the writes a small commit makes: the log's
+    /// tail rewritten from its last 512-byte sector and extended by 1 KiB, then synced. Alternates blocks of each.
+    /// </summary>
+    public static void SyncCalls(string directory, int count)
+    {
+        Directory.CreateDirectory(directory);
+        using var file = File.OpenHandle(Path.Combine(directory, "sync.bin"), FileMode.CreateNew, FileAccess.ReadWrite);
+        var buffer = new byte[2048];
+        Random.Shared.NextBytes(buffer);
+        long tail = 0;
+        double dataSync = 0, fullSync = 0;
+        for (var block = 0; block < 6; block++)
+        {
+            var useDataSync = block % 2 == 0;
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < count / 3; i++)
+            {
+                var start = tail & ~511L;
+                var end = (tail + 1024 + 511) & ~511L;
+                RandomAccess.Write(file, buffer.AsSpan(0, (int)(end - start)), start);
+                tail += 1024;
+                if (useDataSync)
+                {
+                    Engine.Storage.FileSync.DataSync(file);
+                }
+                else
+                {
+                    RandomAccess.FlushToDisk(file);
+                }
+            }
+
+            (useDataSync ? ref dataSync : ref fullSync) += watch.Elapsed.TotalSeconds;
+        }
+
+        var n = count / 3 * 3;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT syncs={n} fdatasync_per_second={n / dataSync:F0} fsync_per_second={n / fullSync:F0}"));
+    }
+
     public static void Blake2b(long megabytes)
     {
         var buffer = new byte[256 * 1024];
