@@ -36,21 +36,20 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "submissions: $seconds s per run, 1 KiB blobs"
 submit_rows=""
 pc=(); mixed=(); unbuf=()
-submit() { # label blob-writes journal-writes submitters
-  local out rate
+submit() { # label blob-writes journal-writes submitters; sets $rate
+  local out
   out=$(dotnet "$load" transit-submit "$work/submit" "$seconds" "$4" 1024 "$2" "$3")
   rm -rf "$work/submit"
   rate=$(result "$out" per_second)
-  echo "$1, $4 submitters: $out" >&2
+  echo "$1, $4 submitters: $out"
   submit_rows+="| $1 | $4 | $rate | $(result "$out" per_commit) |"$'\n'
-  echo "$rate"
 }
 for round in 1 2 3; do
-  pc+=("$(submit "page cache" pagecache pagecache "$concurrency")")
-  mixed+=("$(submit "page-cache blobs, unbuffered journal" pagecache unbuffered "$concurrency")")
-  unbuf+=("$(submit "unbuffered (FASTER's device)" unbuffered unbuffered "$concurrency")")
+  submit "page cache" pagecache pagecache "$concurrency"; pc+=("$rate")
+  submit "page-cache blobs, journal on FASTER's device" pagecache unbuffered "$concurrency"; mixed+=("$rate")
+  submit "FASTER's device" unbuffered unbuffered "$concurrency"; unbuf+=("$rate")
 done
-submit "page cache" pagecache pagecache $((concurrency * 4)) > /dev/null
+submit "page cache" pagecache pagecache $((concurrency * 4))
 submits=$(median "${pc[@]}"); submits_mixed=$(median "${mixed[@]}"); submits_unbuf=$(median "${unbuf[@]}")
 dsync_count=2000
 start=$(date +%s.%N)
