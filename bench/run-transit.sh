@@ -5,8 +5,9 @@
 #      running the store with both logs on the page-cache device (the default), with the journal on FASTER's
 #      unbuffered device, and with both on FASTER's device (the write path before the page-cache device): the A/B.
 #  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory, run just
-#      before each store run. Three rounds, each: dd, the store on the page-cache device, dd, the store on FASTER's
-#      device. Alternating, because this shared machine's disk throughput drifts from second to second.
+#      before each store run. Three rounds, each: dd and the store on the page-cache device, dd and the store with
+#      writeback started per page, dd and the store on FASTER's device. Alternating, because this shared machine's
+#      disk throughput drifts from second to second.
 # Also measures the ceilings of (b): a bare FasterLog on each device, the payload-tree hash alone (BLAKE2b-256, the
 # payload hash before the tree, beside it for the record), and fdatasync against fsync after small appends.
 # Writes perf-reports/transit.md. Expects a Release build (make build).
@@ -23,10 +24,12 @@ trap 'rm -rf "$work"' EXIT
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { python3 -c "print(f'{$1 / $2:.${3:-2}f}')"; }
-dd_gib() {
-  local out; out=$(dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1 | tail -1)
+label() { case $1 in pagecache) echo "page cache";; pagecache+writeback) echo "page cache, writeback started per page";; unbuffered) echo "FASTER's device";; esac; }
+dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB with fdatasync
+  local TIMEFORMAT='%U %S'
+  { time dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2> "$work/dd.err"; } 2> "$work/dd.time"
   rm -f "$work/dd.bin"
-  python3 -c "import re,sys; m=re.search(r'copied, ([0-9.]+) s', sys.argv[1]); print(round(1024/float(m.group(1))))" "$out"
+  python3 -c "import re,sys; m=re.search(r'copied, ([0-9.]+) s', sys.argv[1]); u,s=sys.argv[2].split(); print(round(1024/float(m.group(1))), f'{float(u)+float(s):.2f}')" "$(tail -1 "$work/dd.err")" "$(cat "$work/dd.time")"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -58,30 +61,33 @@ end=$(date +%s.%N)
 dsync_rate=$(python3 -c "print(round($dsync_count / max($end - $start, 0.001)))")
 rm -f "$work/dsync.bin"
 
-# (b) one 1 GiB blob, each store run just after its own dd
+# (b) one 1 GiB blob, each store run just after its own dd; CPU seconds beside each (the store's counted over the write
+# alone, dd's over its whole run): on a shared machine the CPU a write needs is steadier than its time.
 rows=""
-ratios=(); ratios_unbuf=(); tern_pc=(); tern_unbuf=()
+variants=(pagecache pagecache+writeback unbuffered)
+declare -A ratios mbs_of median_ratio median_mbs
 for i in 1 2 3; do
-  dd_a=$(dd_gib)
-  out=$(dotnet "$load" transit-blob "$work/blob" 1024 pagecache); rm -rf "$work/blob"
-  a=$(result "$out" mb_per_second)
-  dd_b=$(dd_gib)
-  out=$(dotnet "$load" transit-blob "$work/blob" 1024 unbuffered); rm -rf "$work/blob"
-  b=$(result "$out" mb_per_second)
-  ra=$(ratio "$a" "$dd_a"); rb=$(ratio "$b" "$dd_b")
-  ratios+=("$ra"); ratios_unbuf+=("$rb"); tern_pc+=("$a"); tern_unbuf+=("$b")
-  rows+="| $i | $dd_a | $a | $ra | $dd_b | $b | $rb |"$'\n'
-  echo "round $i: dd $dd_a, page cache $a MB/s ($ra); dd $dd_b, FASTER's device $b MB/s ($rb)"
+  for v in "${variants[@]}"; do
+    read -r dd_mbs dd_cpu <<< "$(dd_gib)"
+    out=$(dotnet "$load" transit-blob "$work/blob" 1024 "$v"); rm -rf "$work/blob"
+    mbs=$(result "$out" mb_per_second); cpu=$(result "$out" cpu_seconds)
+    r=$(ratio "$mbs" "$dd_mbs")
+    ratios[$v]+="$r "; mbs_of[$v]+="$mbs "
+    rows+="| $i | $(label "$v") | $dd_mbs | $dd_cpu | $mbs | $cpu | $r |"$'\n'
+    echo "round $i, $v: dd $dd_mbs MB/s ($dd_cpu s CPU), Tern $mbs MB/s ($cpu s CPU), ratio $r"
+  done
 done
-median_ratio=$(median "${ratios[@]}"); median_ratio_unbuf=$(median "${ratios_unbuf[@]}")
-ab=$(ratio "$(median "${tern_pc[@]}")" "$(median "${tern_unbuf[@]}")")
+for v in "${variants[@]}"; do
+  # shellcheck disable=SC2086
+  median_ratio[$v]=$(median ${ratios[$v]}); median_mbs[$v]=$(median ${mbs_of[$v]})
+done
 
 # What bounds (b): a bare FasterLog on each device with the store's page and buffer sizes, the payload hash on one
 # core, and the sync call the page-cache device makes at commit against the BCL's.
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 pagecache); rm -rf "$work/raw"
-raw_pc=$(result "$out" mb_per_second)
+raw_pc=$(result "$out" mb_per_second); raw_pc_cpu=$(result "$out" cpu_seconds)
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 unbuffered); rm -rf "$work/raw"
-raw_unbuf=$(result "$out" mb_per_second)
+raw_unbuf=$(result "$out" mb_per_second); raw_unbuf_cpu=$(result "$out" cpu_seconds)
 out=$(dotnet "$load" payload-tree 1024)
 tree_mbs=$(result "$out" mb_per_second)
 out=$(dotnet "$load" blake2b 1024)
@@ -100,7 +106,7 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "- load average before / after the run: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work shares this machine; figures drift between runs)"
   echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), $(df -T "$work" | awk 'NR==2 {print $2}'), directory $(dirname "$work")"
   echo "- store options: defaults (blob pages 4 MiB, 32 MiB buffer per bucket, 64 MiB segments, 256 KiB chunks, journal pages 1 MiB), except the log device where a row names it"
-  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` (the default: pwrite through the page cache, one fdatasync per written segment at commit, before the commit record); *FASTER's device* = \`TransitLogWrites.Unbuffered\` (FASTER's ManagedLocalStorageDevice, every page written O_DIRECT|O_DSYNC: the write path before the page-cache device)"
+  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` (the default: pwrite through the page cache, one fdatasync per written segment at commit, before the commit record); *page cache, writeback started per page* = the same with \`BlobLogWriteback\` (sync_file_range after each page write, so the disk works while the log fills); *FASTER's device* = \`TransitLogWrites.Unbuffered\` (FASTER's ManagedLocalStorageDevice, every page written O_DIRECT|O_DSYNC: the write path before the page-cache device)"
   echo
   echo "## (a) Durable 1 KiB submissions, $seconds s per run"
   echo
@@ -124,15 +130,17 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "## (b) One 1 GiB blob: write MB/s (streamed, chunked, payload tree hashed while streaming, committed)"
   echo
   echo "Baseline: \`dd if=/dev/zero of=<same dir>/dd.bin bs=1M count=1024 conv=fdatasync\`, run just before each store run. Target ratio ≥ 0.8."
+  echo "CPU seconds: the store's over the write alone (\`Environment.CpuUsage\`, every thread of the process), dd's over its whole run (user + system)."
   echo
-  echo "| round | dd MB/s | Tern, page cache, MB/s | ratio | dd MB/s | Tern, FASTER's device, MB/s | ratio |"
+  echo "| round | store's log device | dd MB/s | dd CPU s | Tern MB/s | Tern CPU s | ratio |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Median ratio: **$median_ratio** on the page-cache device (the default), $median_ratio_unbuf on FASTER's device in the same rounds; the store's median MB/s on the page-cache device is **${ab}×** its median on FASTER's device."
+  echo "Median ratio: **${median_ratio[pagecache]}** on the page-cache device (the default), ${median_ratio[pagecache+writeback]} with writeback started per page, ${median_ratio[unbuffered]} on FASTER's device in the same rounds."
+  echo "The store's median MB/s on the page-cache device is **$(ratio "${median_mbs[pagecache]}" "${median_mbs[unbuffered]}")×** its median on FASTER's device ($(ratio "${median_mbs[pagecache+writeback]}" "${median_mbs[unbuffered]}")× with writeback started per page)."
   echo
   echo "What bounds it, measured right after in the same script: a bare FasterLog (4 MiB pages, 32 MiB buffer, 64 MiB segments, 256 KiB"
-  echo "entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** on the page-cache device and **$raw_unbuf MB/s** on FASTER's device;"
+  echo "entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** ($raw_pc_cpu s CPU) on the page-cache device and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"
   echo "the payload hash (docs/PROTOCOL.md §4.8: BLAKE3 leaves over 256 KiB chunks, one core) ran at **$tree_mbs MB/s**, and"
   echo "BLAKE2b-256, the payload hash before the tree, at **$hash_mbs MB/s**. The store hashes each 256 KiB chunk on a second thread"
   echo "while copying it into the log, so a write runs at the slower of the two, on two cores shared with the page writes (and other tenants)."

@@ -29,6 +29,7 @@ internal static class TransitCeilings
         });
         var chunk = new byte[256 * 1024];
         var total = megabytes << 20;
+        var cpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         for (long written = 0; written < total; written += chunk.Length)
         {
@@ -36,7 +37,8 @@ internal static class TransitCeilings
         }
 
         await log.CommitAsync().ConfigureAwait(false);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={total} seconds={watch.Elapsed.TotalSeconds:F2} mb_per_second={megabytes / watch.Elapsed.TotalSeconds:F0}"));
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={total} seconds={watch.Elapsed.TotalSeconds:F2} mb_per_second={megabytes / watch.Elapsed.TotalSeconds:F0} cpu_seconds={cpuSeconds:F2}"));
     }
 
     /// <summary>

@@ -84,9 +84,11 @@ internal static class TransitLoad
 
         var length = megabytes << 20;
         using var content = new PatternStream(length);
+        var cpu = Environment.CpuUsage.TotalTime;
         var watch = Stopwatch.StartNew();
         var result = await store.SubmitAsync(request, content).ConfigureAwait(false);
         var elapsed = watch.Elapsed.TotalSeconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={result.Size} seconds={elapsed:F2} mb_per_second={result.Size / 1048576.0 / elapsed:F0}"));
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT bytes={result.Size} seconds={elapsed:F2} mb_per_second={result.Size / 1048576.0 / elapsed:F0} cpu_seconds={cpuSeconds:F2}"));
     }
 }

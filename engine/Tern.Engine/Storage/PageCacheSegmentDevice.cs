@@ -21,9 +21,10 @@ namespace Tern.Engine.Storage;
 /// or not the kernel wrote it out. A segment file created since the last flush also has its directory synced, so its
 /// name survives with its data.</para>
 /// <para>Segment files are <c>&lt;path&gt;.&lt;n&gt;</c>, as FASTER names them (<see cref="SegmentFiles"/> reads them
-/// directly). Writes and reads run on the thread pool and complete there, never on the caller's thread: FASTER issues
-/// them under epoch protection and its callbacks may start a commit. <c>pwrite</c> is positional, so writes to one
-/// segment run concurrently through one handle; FASTER itself orders writes that touch the same sector.</para>
+/// directly). A write is a positional <c>pwrite</c> on the caller's thread (a copy into the kernel; see
+/// <c>QueueWrite</c> for why not on the pool), a read a <c>pread</c> on the pool; both complete on the pool, never on
+/// the caller's thread, since FASTER issues them under its epoch and a completion may start a commit. FASTER itself
+/// orders writes that touch the same sector.</para>
 /// <para>Once an <c>fdatasync</c> fails the device refuses every later flush: Linux may have dropped the dirty pages
 /// it could not write, so a later <c>fdatasync</c> that succeeds would prove nothing.</para>
 /// </remarks>
@@ -141,12 +142,12 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
     {
         HandleCapacity(segmentId);
-        Queue(isWrite: true, segmentId, sourceAddress, destinationAddress, numBytesToWrite, callback, context);
+        QueueWrite(segmentId, sourceAddress, destinationAddress, numBytesToWrite, callback, context);
     }
 
     /// <inheritdoc />
     public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context)
-        => Queue(isWrite: false, segmentId, destinationAddress, sourceAddress, readLength, callback, context);
+        => QueueRead(segmentId, destinationAddress, sourceAddress, readLength, callback, context);
 
     /// <inheritdoc />
     public override void RemoveSegment(int segment)
