@@ -6,8 +6,8 @@ internal sealed partial class PageCacheSegmentDevice
 {
     /// <summary>
     /// A write runs on the caller's thread — a copy into the page cache, FASTER's page still hot in that core's cache —
-    /// and only its completion goes to the pool. Measured with every write handed to the pool instead, the 4 MiB
-    /// <c>pwrite</c>s of one segment ran side by side, queued on the file's inode lock, and took 2–30× longer each
+    /// and only its completion goes to the pool. With every write handed to the pool instead, the 4 MiB <c>pwrite</c>s
+    /// of one segment ran side by side, queued on the file's inode lock, and each took several times longer
     /// (docs/ARCHITECTURE.md §3.1).
     /// </summary>
     private void QueueWrite(int segmentId, IntPtr source, ulong offset, uint length, DeviceIOCompletionCallback callback, object context)
