@@ -13,6 +13,7 @@
 # Writes perf-reports/transit.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/transit.md
 seconds="${SUBMIT_SECONDS:-10}"
@@ -22,8 +23,6 @@ trap 'rm -rf "$work"' EXIT
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { python3 -c "print(f'{$1 / $2:.${3:-2}f}')"; }
 label() { case $1 in pagecache) echo "page cache";; pagecache+writeback) echo "page cache, writeback started per page";; unbuffered) echo "FASTER's device";; esac; }
 dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB with fdatasync
   local TIMEFORMAT='%U %S'
