@@ -26,8 +26,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private Exception? _fault;
     private Task _loop = Task.CompletedTask;
 
+    /// <param name="journal">The journal the entries go to.</param>
+    /// <param name="applyBatch">Applies a committed batch to the index, in journal order.</param>
     /// <param name="commitFailure">Faults when a log's commit fails inside FasterLog's commit worker, which swallows the
     /// failure and never completes the commit (see <see cref="SlotCommitManager"/>).</param>
+    /// <param name="logger">Where a failed commit is logged.</param>
     public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, ILogger logger)
     {
         _journal = journal;
