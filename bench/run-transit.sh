@@ -3,11 +3,12 @@
 #  (a) durable 1 KiB submissions/s with many concurrent submitters (group commit), beside dd writing 1 KiB records
 #      with one fdatasync each (what a store without group commit could at best do on this disk). Three rounds, each
 #      running the store with both logs on the page-cache device (the default), with the journal on FASTER's
-#      unbuffered device, and with both on FASTER's device (the write path before the page-cache device): the A/B.
+#      write-through device, and with both on FASTER's device (the write path before the page-cache device): the A/B.
 #  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory, run just
-#      before each store run. Three rounds, each: dd and the store on the page-cache device, dd and the store with
-#      writeback started per page, dd and the store on FASTER's device. Alternating, because this shared machine's
-#      disk throughput drifts from second to second.
+#      before each store run. Three rounds, each: dd and the store on the page-cache device (the default: writeback
+#      started per page), dd and the store without that writeback, dd and the store on FASTER's device. Alternating,
+#      because this shared machine's disk throughput drifts from second to second. Each store process writes a 256 MiB
+#      blob first (its rate is the cold figure) so that the measured write runs compiled, as in a running node.
 # Also measures the ceilings of (b): a bare FasterLog on each device, the payload-tree hash alone (BLAKE2b-256, the
 # payload hash before the tree, beside it for the record), and fdatasync against fsync after small appends.
 # Writes perf-reports/transit.md. Expects a Release build (make build).
@@ -23,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
-label() { case $1 in pagecache) echo "page cache";; pagecache+writeback) echo "page cache, writeback started per page";; unbuffered) echo "FASTER's device";; esac; }
+label() { case $1 in pagecache) echo "page cache (default)";; pagecache-nowriteback) echo "page cache, no writeback per page";; writethrough) echo "FASTER's device";; esac; }
 dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB with fdatasync
   local TIMEFORMAT='%U %S'
   { time dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2> "$work/dd.err"; } 2> "$work/dd.time"
@@ -48,8 +49,8 @@ submit() { # label blob-writes journal-writes submitters; sets $rate
 }
 for round in 1 2 3; do
   submit "page cache" pagecache pagecache "$concurrency"; pc+=("$rate")
-  submit "page-cache blobs, journal on FASTER's device" pagecache unbuffered "$concurrency"; mixed+=("$rate")
-  submit "FASTER's device" unbuffered unbuffered "$concurrency"; unbuf+=("$rate")
+  submit "page-cache blobs, journal on FASTER's device" pagecache writethrough "$concurrency"; mixed+=("$rate")
+  submit "FASTER's device" writethrough writethrough "$concurrency"; unbuf+=("$rate")
 done
 submit "page cache" pagecache pagecache $((concurrency * 4))
 submits=$(median "${pc[@]}"); submits_mixed=$(median "${mixed[@]}"); submits_unbuf=$(median "${unbuf[@]}")
@@ -63,17 +64,17 @@ rm -f "$work/dsync.bin"
 # (b) one 1 GiB blob, each store run just after its own dd; CPU seconds beside each (the store's counted over the write
 # alone, dd's over its whole run): on a shared machine the CPU a write needs is steadier than its time.
 rows=""
-variants=(pagecache pagecache+writeback unbuffered)
+variants=(pagecache pagecache-nowriteback writethrough)
 declare -A ratios mbs_of median_ratio median_mbs
 for i in 1 2 3; do
   for v in "${variants[@]}"; do
     read -r dd_mbs dd_cpu <<< "$(dd_gib)"
     out=$(dotnet "$load" transit-blob "$work/blob" 1024 "$v"); rm -rf "$work/blob"
-    mbs=$(result "$out" mb_per_second); cpu=$(result "$out" cpu_seconds)
+    mbs=$(result "$out" mb_per_second); cpu=$(result "$out" cpu_seconds); cold=$(result "$out" cold_mb_per_second)
     r=$(ratio "$mbs" "$dd_mbs")
     ratios[$v]+="$r "; mbs_of[$v]+="$mbs "
-    rows+="| $i | $(label "$v") | $dd_mbs | $dd_cpu | $mbs | $cpu | $r |"$'\n'
-    echo "round $i, $v: dd $dd_mbs MB/s ($dd_cpu s CPU), Tern $mbs MB/s ($cpu s CPU), ratio $r"
+    rows+="| $i | $(label "$v") | $dd_mbs | $dd_cpu | $mbs | $cpu | $r | $cold |"$'\n'
+    echo "round $i, $v: dd $dd_mbs MB/s ($dd_cpu s CPU), Tern $mbs MB/s ($cpu s CPU), ratio $r; cold $cold MB/s"
   done
 done
 for v in "${variants[@]}"; do
@@ -85,7 +86,7 @@ done
 # core, and the sync call the page-cache device makes at commit against the BCL's.
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 pagecache); rm -rf "$work/raw"
 raw_pc=$(result "$out" mb_per_second); raw_pc_cpu=$(result "$out" cpu_seconds)
-out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 unbuffered); rm -rf "$work/raw"
+out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 writethrough); rm -rf "$work/raw"
 raw_unbuf=$(result "$out" mb_per_second); raw_unbuf_cpu=$(result "$out" cpu_seconds)
 out=$(dotnet "$load" payload-tree 1024)
 tree_mbs=$(result "$out" mb_per_second)
@@ -105,7 +106,7 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "- load average before / after the run: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work shares this machine; figures drift between runs)"
   echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), $(df -T "$work" | awk 'NR==2 {print $2}'), directory $(dirname "$work")"
   echo "- store options: defaults (blob pages 4 MiB, 32 MiB buffer per bucket, 64 MiB segments, 256 KiB chunks, journal pages 1 MiB), except the log device where a row names it"
-  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` (the default: pwrite through the page cache, one fdatasync per written segment at commit, before the commit record); *page cache, writeback started per page* = the same with \`BlobLogWriteback\` (sync_file_range after each page write, so the disk works while the log fills); *FASTER's device* = \`TransitLogWrites.Unbuffered\` (FASTER's ManagedLocalStorageDevice, every page written O_DIRECT|O_DSYNC: the write path before the page-cache device)"
+  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` with \`BlobLogWriteback\` (the default: pwrite through the page cache by one drain thread per log, sync_file_range started after each blob-log page, one fdatasync per written segment at commit, before the commit record); *no writeback per page* = the same with \`BlobLogWriteback = false\`; *FASTER's device* = \`TransitLogWrites.WriteThrough\` (FASTER's ManagedLocalStorageDevice: each page written O_SYNC from a pool thread, several at a time: the write path before the page-cache device)"
   echo
   echo "## (a) Durable 1 KiB submissions, $seconds s per run"
   echo
@@ -130,16 +131,17 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo
   echo "Baseline: \`dd if=/dev/zero of=<same dir>/dd.bin bs=1M count=1024 conv=fdatasync\`, run just before each store run. Target ratio ≥ 0.8."
   echo "CPU seconds: the store's over the write alone (\`Environment.CpuUsage\`, every thread of the process), dd's over its whole run (user + system)."
+  echo "Each store process first writes a 256 MiB blob and pauses 1 s, so the measured blob runs compiled as in a running node; the first blob's rate is the *cold* column."
   echo
-  echo "| round | store's log device | dd MB/s | dd CPU s | Tern MB/s | Tern CPU s | ratio |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| round | store's log device | dd MB/s | dd CPU s | Tern MB/s | Tern CPU s | ratio | Tern cold MB/s |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Median ratio: **${median_ratio[pagecache]}** on the page-cache device (the default), ${median_ratio[pagecache+writeback]} with writeback started per page, ${median_ratio[unbuffered]} on FASTER's device in the same rounds."
-  echo "The store's median MB/s on the page-cache device is **$(ratio "${median_mbs[pagecache]}" "${median_mbs[unbuffered]}")×** its median on FASTER's device ($(ratio "${median_mbs[pagecache+writeback]}" "${median_mbs[unbuffered]}")× with writeback started per page)."
+  echo "Median ratio: **${median_ratio[pagecache]}** on the page-cache device (the default), ${median_ratio[pagecache-nowriteback]} without writeback per page, ${median_ratio[writethrough]} on FASTER's device, in the same rounds."
+  echo "The store's median MB/s on the page-cache device is **$(ratio "${median_mbs[pagecache]}" "${median_mbs[writethrough]}")×** its median on FASTER's device ($(ratio "${median_mbs[pagecache-nowriteback]}" "${median_mbs[writethrough]}")× without writeback per page)."
   echo
-  echo "What bounds it, measured right after in the same script: a bare FasterLog (4 MiB pages, 32 MiB buffer, 64 MiB segments, 256 KiB"
-  echo "entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** ($raw_pc_cpu s CPU) on the page-cache device and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"
+  echo "What bounds it, measured right after in the same script, each warmed up the same way: a bare FasterLog (4 MiB pages, 32 MiB buffer,"
+  echo "64 MiB segments, 256 KiB entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** ($raw_pc_cpu s CPU) on the page-cache device and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"
   echo "the payload hash (docs/PROTOCOL.md §4.8: BLAKE3 leaves over 256 KiB chunks, one core) ran at **$tree_mbs MB/s**, and"
   echo "BLAKE2b-256, the payload hash before the tree, at **$hash_mbs MB/s**. The store hashes each 256 KiB chunk on a second thread"
   echo "while copying it into the log, so a write runs at the slower of the two, on two cores shared with the page writes (and other tenants)."

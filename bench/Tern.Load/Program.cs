@@ -8,7 +8,7 @@ using Tern.Load.E2e;
 //   transit-blob <dir> <megabytes> [<blob writes>]          write MB/s of one blob of <megabytes> MiB
 //   fasterlog-raw <dir> <megabytes> [<writes>]              the same bytes through a bare FasterLog (ceiling)
 //   sync-calls <dir> <count>                                fdatasync/s against fsync/s after 1 KiB appends, alternated
-//   (<writes>: pagecache (the default), pagecache+writeback or unbuffered, see TransitLogWrites)
+//   (<writes>: pagecache (the default), pagecache-nowriteback or writethrough, see TransitLogWrites)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
 //   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
 //   fetch-verify <dir> <megabytes> <pairs>                  a ranged framed fetch without and with chunk verification; checking alone

@@ -5,24 +5,40 @@ namespace Tern.Engine.Storage;
 internal sealed partial class PageCacheSegmentDevice
 {
     /// <summary>
-    /// A write runs on the caller's thread — a copy into the page cache, FASTER's page still hot in that core's cache —
-    /// and only its completion goes to the pool. With every write handed to the pool instead, the 4 MiB <c>pwrite</c>s
-    /// of one segment ran side by side, queued on the file's inode lock, and each took several times longer
-    /// (docs/ARCHITECTURE.md §3.1).
+    /// Writes go to one queue, drained by one pool thread at a time: off the caller's thread, so the copy into the page
+    /// cache runs beside the writer's own work, and one after another, because two buffered writes to one file queue on
+    /// its inode lock (docs/ARCHITECTURE.md §3.1). The drain completes each write as soon as it is done.
     /// </summary>
     private void QueueWrite(int segmentId, IntPtr source, ulong offset, uint length, DeviceIOCompletionCallback callback, object context)
     {
-        var io = Rent(segmentId, source, offset, length, callback, context);
-        io.Bytes = Write(io, out io.ErrorCode);
-        io.Completed = true;
-        ThreadPool.UnsafeQueueUserWorkItem(io, preferLocal: false);
+        _writes.Enqueue(Rent(segmentId, source, offset, length, callback, context));
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_drain, preferLocal: false);
+        }
     }
 
-    /// <summary>A read may wait for the disk, so it runs on the pool as well as its completion.</summary>
+    /// <summary>A read may wait for the disk, so each runs and completes on the pool by itself.</summary>
     private void QueueRead(int segmentId, IntPtr destination, ulong offset, uint length, DeviceIOCompletionCallback callback, object context)
+        => ThreadPool.UnsafeQueueUserWorkItem(Rent(segmentId, destination, offset, length, callback, context), preferLocal: false);
+
+    private void DrainWrites()
     {
-        var io = Rent(segmentId, destination, offset, length, callback, context);
-        ThreadPool.UnsafeQueueUserWorkItem(io, preferLocal: false);
+        while (true)
+        {
+            while (_writes.TryDequeue(out var io))
+            {
+                var bytes = Write(io, out var errorCode);
+                Complete(io, bytes, errorCode);
+            }
+
+            // Another write may have been queued after the last dequeue and before the flag fell: take it over.
+            Volatile.Write(ref _draining, 0);
+            if (_writes.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+            {
+                return;
+            }
+        }
     }
 
     private DeviceIo Rent(int segmentId, IntPtr memory, ulong offset, uint length, DeviceIOCompletionCallback callback, object context)
@@ -39,6 +55,16 @@ internal sealed partial class PageCacheSegmentDevice
         io.Callback = callback;
         io.Context = context;
         return io;
+    }
+
+    private void Complete(DeviceIo io, uint bytes, uint errorCode)
+    {
+        var callback = io.Callback!;
+        var context = io.Context!;
+        io.Callback = null;
+        io.Context = null;
+        _ioPool.Enqueue(io);
+        callback(errorCode, bytes, context);
     }
 
     private unsafe uint Write(DeviceIo io, out uint errorCode)
@@ -96,7 +122,7 @@ internal sealed partial class PageCacheSegmentDevice
         }
     }
 
-    /// <summary>One read, or one write's completion; pooled, so a page flush allocates nothing.</summary>
+    /// <summary>One read or write; pooled, so a page flush allocates nothing. Run as a work item, it is a read.</summary>
     private sealed class DeviceIo(PageCacheSegmentDevice device) : IThreadPoolWorkItem
     {
         public int SegmentId;
@@ -106,30 +132,16 @@ internal sealed partial class PageCacheSegmentDevice
         public DeviceIOCompletionCallback? Callback;
         public object? Context;
 
-        /// <summary>Set for a write done on the caller's thread: only the callback is left.</summary>
-        public bool Completed;
-        public uint Bytes;
-        public uint ErrorCode;
-
         public void Execute()
         {
-            uint bytes, errorCode;
-            if (Completed)
-            {
-                (bytes, errorCode) = (Bytes, ErrorCode);
-            }
-            else
-            {
-                bytes = device.Read(this, out errorCode);
-            }
-
-            var callback = Callback!;
-            var context = Context!;
-            Callback = null;
-            Context = null;
-            Completed = false;
-            device._ioPool.Enqueue(this);
-            callback(errorCode, bytes, context);
+            var bytes = device.Read(this, out var errorCode);
+            device.Complete(this, bytes, errorCode);
         }
+    }
+
+    /// <summary>The one work item that drains the write queue.</summary>
+    private sealed class WriteDrain(PageCacheSegmentDevice device) : IThreadPoolWorkItem
+    {
+        public void Execute() => device.DrainWrites();
     }
 }

@@ -7,8 +7,8 @@ namespace Tern.Engine.Storage;
 
 /// <summary>
 /// A FASTER log device that writes through the page cache and makes data durable only when asked, at commit
-/// (docs/ARCHITECTURE.md §3.1). FASTER's own device on Linux opens every segment <c>O_DIRECT|O_DSYNC</c>, so each page
-/// flush is a synchronous, unbuffered, durable write; this one <c>pwrite</c>s into the page cache (as <c>dd</c> does),
+/// (docs/ARCHITECTURE.md §3.1). FASTER's own device on Linux opens every segment <c>O_SYNC</c>, so each page flush
+/// waits for its own writeback; this one <c>pwrite</c>s into the page cache (as <c>dd</c> does),
 /// remembers which segments have writes not yet synced, and <see cref="FlushDirty"/> <c>fdatasync</c>s those — once per
 /// dirty segment — when the log commits.
 /// </summary>
@@ -21,10 +21,10 @@ namespace Tern.Engine.Storage;
 /// or not the kernel wrote it out. A segment file created since the last flush also has its directory synced, so its
 /// name survives with its data.</para>
 /// <para>Segment files are <c>&lt;path&gt;.&lt;n&gt;</c>, as FASTER names them (<see cref="SegmentFiles"/> reads them
-/// directly). A write is a positional <c>pwrite</c> on the caller's thread (a copy into the kernel; see
-/// <c>QueueWrite</c> for why not on the pool), a read a <c>pread</c> on the pool; both complete on the pool, never on
-/// the caller's thread, since FASTER issues them under its epoch and a completion may start a commit. FASTER itself
-/// orders writes that touch the same sector.</para>
+/// directly). Writes are positional <c>pwrite</c>s made one at a time by a pool thread draining a queue (see
+/// <c>QueueWrite</c>), reads <c>pread</c>s on the pool; both complete there, never on the caller's thread, since FASTER
+/// issues them under its epoch and a completion may start a commit. FASTER itself orders writes that touch the same
+/// sector.</para>
 /// <para>Once an <c>fdatasync</c> fails the device refuses every later flush: Linux may have dropped the dirty pages
 /// it could not write, so a later <c>fdatasync</c> that succeeds would prove nothing.</para>
 /// </remarks>
@@ -38,8 +38,11 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     private readonly Dictionary<int, Segment> _segments = [];
     private readonly List<Segment> _flushScratch = [];
     private readonly ConcurrentQueue<DeviceIo> _ioPool = new();
+    private readonly ConcurrentQueue<DeviceIo> _writes = new();
+    private readonly WriteDrain _drain;
     private readonly string _directory;
     private readonly bool _startWriteback;
+    private int _draining;
     private bool _directoryDirty;
     private bool _disposed;
     private Exception? _flushFailure;
@@ -56,6 +59,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
         _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(_directory);
         _startWriteback = startWriteback;
+        _drain = new WriteDrain(this);
     }
 
     /// <summary>Segments made durable by <see cref="FlushDirty"/> so far: one <c>fdatasync</c> each.</summary>

@@ -13,7 +13,7 @@ internal static class LogDeviceFactory
     /// </summary>
     public static (IDevice Device, SlotCommitManager Commits) Open(string logPath, string commitDirectory, TransitLogWrites writes, bool startWriteback, Action<Exception> commitFailed)
     {
-        if (writes == TransitLogWrites.Unbuffered)
+        if (writes == TransitLogWrites.WriteThrough)
         {
             var fasterDevice = Devices.CreateLogDevice(logPath);
             try

@@ -6,8 +6,8 @@ namespace Tern.Engine.Transit;
 
 /// <summary>
 /// Reads committed chunk records of one bucket log straight from its segment files (<c>blobs.log.&lt;n&gt;</c>) through
-/// the page cache, instead of through FasterLog's read path, which opens the files unbuffered: every FasterLog read of a
-/// large blob goes to the device and is copied once more out of a pooled buffer. A record at logical address <c>a</c>
+/// the page cache, instead of through FasterLog's read path: every FasterLog read of a large blob goes through the
+/// device into a pooled buffer and is copied once more from there. A record at logical address <c>a</c>
 /// lives in segment <c>a &gt;&gt; SegmentSizeBits</c> at offset <c>a &amp; (segment size − 1)</c>, behind FasterLog's
 /// 4-byte length header (no checksum is configured). The header is checked against the length the index expects, and
 /// anything not yet committed, a missing segment or a mismatch makes the caller fall back to FasterLog.

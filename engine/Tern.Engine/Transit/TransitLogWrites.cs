@@ -11,8 +11,10 @@ public enum TransitLogWrites
     PageCache,
 
     /// <summary>
-    /// FASTER's own device: every page written unbuffered and synchronously durable (<c>O_DIRECT|O_DSYNC</c>) as it
-    /// fills. Kept to measure the page-cache device against (bench/run-transit.sh).
+    /// FASTER's own device (<c>ManagedLocalStorageDevice</c>): every page written synchronously durable as it fills, on
+    /// the thread pool. It asks for unbuffered write-through files; .NET on Linux opens them <c>O_SYNC</c> and has no
+    /// <c>O_DIRECT</c>, so each write goes through the page cache and waits for its writeback. Kept to measure the
+    /// page-cache device against (bench/run-transit.sh).
     /// </summary>
-    Unbuffered,
+    WriteThrough,
 }

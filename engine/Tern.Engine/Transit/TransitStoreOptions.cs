@@ -61,16 +61,17 @@ public sealed class TransitStoreOptions
 
     /// <summary>
     /// How the blob logs write their pages (docs/ARCHITECTURE.md §3.1): through the page cache with one
-    /// <c>fdatasync</c> per written segment at each commit, or FASTER's unbuffered, synchronously durable writes.
+    /// <c>fdatasync</c> per written segment at each commit, or FASTER's device, each page write synchronously durable.
     /// Defaults to <see cref="TransitLogWrites.PageCache"/>.
     /// </summary>
     public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.PageCache;
 
     /// <summary>
     /// With <see cref="TransitLogWrites.PageCache"/> blob logs, start the disk writing each page back as soon as it is
-    /// written (<c>sync_file_range</c>) rather than leaving it all to the commit's <c>fdatasync</c>. Defaults to false.
+    /// written (<c>sync_file_range</c>) rather than leaving it all to the commit's <c>fdatasync</c>: a large blob's bytes
+    /// then go to disk while it streams in. Defaults to true.
     /// </summary>
-    public bool BlobLogWriteback { get; set; }
+    public bool BlobLogWriteback { get; set; } = true;
 
     /// <summary>How the journal writes its pages; see <see cref="BlobLogWrites"/>. Defaults to <see cref="TransitLogWrites.PageCache"/>.</summary>
     public TransitLogWrites JournalLogWrites { get; set; } = TransitLogWrites.PageCache;
@@ -114,8 +115,8 @@ public sealed class TransitStoreOptions
         var maxChunk = (1 << BlobPageSizeBits) - 64;
         Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
-        Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache or Unbuffered");
-        Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or Unbuffered");
+        Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache or WriteThrough");
+        Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or WriteThrough");
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
         Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
     }

@@ -18,9 +18,9 @@ public sealed class TransitLogWritesTests : IDisposable
     [Theory]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.PageCache, false)]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.PageCache, true)]
-    [InlineData(TransitLogWrites.Unbuffered, TransitLogWrites.Unbuffered, false)]
-    [InlineData(TransitLogWrites.PageCache, TransitLogWrites.Unbuffered, false)]
-    [InlineData(TransitLogWrites.Unbuffered, TransitLogWrites.PageCache, false)]
+    [InlineData(TransitLogWrites.WriteThrough, TransitLogWrites.WriteThrough, false)]
+    [InlineData(TransitLogWrites.PageCache, TransitLogWrites.WriteThrough, false)]
+    [InlineData(TransitLogWrites.WriteThrough, TransitLogWrites.PageCache, false)]
     public async Task A_blob_across_segments_survives_a_close_without_checkpoint_and_a_change_of_writes(TransitLogWrites blobs, TransitLogWrites journal, bool writeback)
     {
         // Small options: 64 KiB segments, so this blob spans five of them.
@@ -64,7 +64,7 @@ public sealed class TransitLogWritesTests : IDisposable
         Assert.Contains(nameof(TransitStoreOptions.BlobLogWrites), error.Message, StringComparison.Ordinal);
     }
 
-    private static TransitLogWrites Flip(TransitLogWrites writes) => writes == TransitLogWrites.PageCache ? TransitLogWrites.Unbuffered : TransitLogWrites.PageCache;
+    private static TransitLogWrites Flip(TransitLogWrites writes) => writes == TransitLogWrites.PageCache ? TransitLogWrites.WriteThrough : TransitLogWrites.PageCache;
 
     private TransitStoreOptions With(TransitLogWrites blobs, TransitLogWrites journal, bool writeback)
     {
