@@ -7,6 +7,7 @@ using Tern.Load.E2e;
 //                                                           durable submissions/s of <size>-byte blobs
 //   transit-blob <dir> <megabytes> [<blob writes>]          write MB/s of one blob of <megabytes> MiB
 //   fasterlog-raw <dir> <megabytes> [<writes>]              the same bytes through a bare FasterLog (ceiling)
+//   page-cache-copy <dir> <slots> <slot MiB>                CPU of copying 1 GiB into the page cache from a ring of that size
 //   sync-calls <dir> <count>                                fdatasync/s against fsync/s after 1 KiB appends, alternated
 //   (<writes>: pagecache (the default), pagecache-nowriteback or writethrough, see TransitLogWrites)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
@@ -18,7 +19,7 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
     return 2;
 }
 
@@ -33,6 +34,9 @@ switch (args[0])
         return 0;
     case "fasterlog-raw" when args.Length is 3 or 4:
         await TransitCeilings.FasterLogAsync(args[1], long.Parse(args[2], inv), LogWrites.Parse(args.Length == 4 ? args[3] : null));
+        return 0;
+    case "page-cache-copy" when args.Length == 4:
+        TransitCeilings.PageCacheCopy(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
     case "sync-calls" when args.Length == 3:
         TransitCeilings.SyncCalls(args[1], int.Parse(args[2], inv));

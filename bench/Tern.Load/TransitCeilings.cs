@@ -51,6 +51,40 @@ internal static class TransitCeilings
     }
 
     /// <summary>
+    /// The kernel's copy into the page cache alone, against the size of the memory it copies from: 1 GiB written with
+    /// <c>pwrite</c> from a ring of <paramref name="slots"/> pinned buffers of <paramref name="slotMiB"/> MiB (each filled
+    /// from a 256 KiB chunk first, as FasterLog fills its pages), on one thread, then one fdatasync. The store's blob log
+    /// copies from a ring of 8 pages of 4 MiB.
+    /// </summary>
+    public static void PageCacheCopy(string directory, int slots, int slotMiB)
+    {
+        Directory.CreateDirectory(directory);
+        var slotSize = slotMiB << 20;
+        var ring = GC.AllocateArray<byte>(slots * slotSize, pinned: true);
+        var chunk = new byte[256 * 1024];
+        Random.Shared.NextBytes(chunk);
+        using var file = File.OpenHandle(Path.Combine(directory, "copy.bin"), FileMode.CreateNew, FileAccess.ReadWrite);
+        var cpu = Environment.CpuUsage.TotalTime;
+        var watch = Stopwatch.StartNew();
+        long offset = 0;
+        for (var i = 0; offset < 1L << 30; i++)
+        {
+            var slot = ring.AsSpan(i % slots * slotSize, slotSize);
+            for (var c = 0; c < slotSize; c += chunk.Length)
+            {
+                chunk.CopyTo(slot[c..]);
+            }
+
+            RandomAccess.Write(file, slot, offset);
+            offset += slotSize;
+        }
+
+        var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+        Engine.Storage.FileSync.DataSync(file);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ring_mib={slots * slotMiB} cpu_seconds={cpuSeconds:F2} seconds={watch.Elapsed.TotalSeconds:F2}"));
+    }
+
+    /// <summary>
     /// fdatasync against fsync (<see cref="RandomAccess.FlushToDisk"/>) after the writes a small commit makes: the log's
     /// tail rewritten from its last 512-byte sector and extended by 1 KiB, then synced. Alternates blocks of each.
     /// </summary>
