@@ -161,7 +161,7 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   printf '%s' "$copy_rows"
   echo
   echo "The sync the page-cache device makes at commit (\`Tern.Load sync-calls\`: a 1 KiB append rewriting the last 512-byte sector, then"
-  echo "the sync; 1500 of each, in alternating blocks): **fdatasync $fdatasync_rate/s**, fsync (\`RandomAccess.FlushToDisk\`) $fsync_rate/s."
+  echo "the sync, the two calls taking turns, 1500 of each, each call timed alone): fdatasync $fdatasync_rate/s, fsync (\`RandomAccess.FlushToDisk\`) $fsync_rate/s."
   if [ -f perf-reports/transit-notes.md ]; then echo; cat perf-reports/transit-notes.md; fi
 } > "$report"
 echo "wrote $report"

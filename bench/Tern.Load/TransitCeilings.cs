@@ -80,13 +80,14 @@ internal static class TransitCeilings
         }
 
         var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
-        Engine.Storage.FileSync.DataSync(file);
+        RandomAccess.FlushToDisk(file);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ring_mib={slots * slotMiB} cpu_seconds={cpuSeconds:F2} seconds={watch.Elapsed.TotalSeconds:F2}"));
     }
 
     /// <summary>
     /// fdatasync against fsync (<see cref="RandomAccess.FlushToDisk"/>) after the writes a small commit makes: the log's
-    /// tail rewritten from its last 512-byte sector and extended by 1 KiB, then synced. Alternates blocks of each.
+    /// tail rewritten from its last 512-byte sector and extended by 1 KiB, then synced, the two calls taking turns; each
+    /// sync call is timed by itself, the write before it is not.
     /// </summary>
     public static void SyncCalls(string directory, int count)
     {
@@ -95,32 +96,27 @@ internal static class TransitCeilings
         var buffer = new byte[2048];
         Random.Shared.NextBytes(buffer);
         long tail = 0;
-        double dataSync = 0, fullSync = 0;
-        for (var block = 0; block < 6; block++)
+        long dataSync = 0, fullSync = 0;
+        for (var i = 0; i < count * 2; i++)
         {
-            var useDataSync = block % 2 == 0;
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < count / 3; i++)
+            var start = tail & ~511L;
+            var end = (tail + 1024 + 511) & ~511L;
+            RandomAccess.Write(file, buffer.AsSpan(0, (int)(end - start)), start);
+            tail += 1024;
+            var before = Stopwatch.GetTimestamp();
+            if (i % 2 == 0)
             {
-                var start = tail & ~511L;
-                var end = (tail + 1024 + 511) & ~511L;
-                RandomAccess.Write(file, buffer.AsSpan(0, (int)(end - start)), start);
-                tail += 1024;
-                if (useDataSync)
-                {
-                    Engine.Storage.FileSync.DataSync(file);
-                }
-                else
-                {
-                    RandomAccess.FlushToDisk(file);
-                }
+                DataSync.Flush(file);
+                dataSync += Stopwatch.GetTimestamp() - before;
             }
-
-            (useDataSync ? ref dataSync : ref fullSync) += watch.Elapsed.TotalSeconds;
+            else
+            {
+                RandomAccess.FlushToDisk(file);
+                fullSync += Stopwatch.GetTimestamp() - before;
+            }
         }
 
-        var n = count / 3 * 3;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT syncs={n} fdatasync_per_second={n / dataSync:F0} fsync_per_second={n / fullSync:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT syncs={count} fdatasync_per_second={count * (double)Stopwatch.Frequency / dataSync:F0} fsync_per_second={count * (double)Stopwatch.Frequency / fullSync:F0}"));
     }
 
     public static void Blake2b(long megabytes)

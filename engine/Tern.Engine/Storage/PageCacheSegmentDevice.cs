@@ -9,14 +9,15 @@ namespace Tern.Engine.Storage;
 /// A FASTER log device that writes through the page cache and makes data durable only when asked, at commit
 /// (docs/ARCHITECTURE.md §3.1). FASTER's own device on Linux opens every segment <c>O_SYNC</c>, so each page flush
 /// waits for its own writeback; this one <c>pwrite</c>s into the page cache (as <c>dd</c> does),
-/// remembers which segments have writes not yet synced, and <see cref="FlushDirty"/> <c>fdatasync</c>s those — once per
-/// dirty segment — when the log commits.
+/// remembers which segments have writes not yet synced, and <see cref="FlushDirty"/> <c>fsync</c>s those — once per
+/// dirty segment — when the log commits. The sync is the BCL's <see cref="RandomAccess.FlushToDisk"/>: after the
+/// appends a commit makes, <c>fsync</c> measured no slower here than an <c>fdatasync</c> (perf-reports/transit.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Invariant: data durable, then commit record durable.</b> A write is not durable when FASTER's completion
 /// callback runs; only a commit makes it so. <see cref="SlotCommitManager.Commit"/> calls <see cref="FlushDirty"/> before
 /// it writes its slot, and FasterLog calls <c>Commit</c> only after the flush of every page up to the commit point has
-/// completed; every such write marked its segment dirty before its callback, so the <c>fdatasync</c>s cover it. After a
+/// completed; every such write marked its segment dirty before its callback, so the syncs cover it. After a
 /// crash, recovery trusts only what a slot records, so a write that was never committed is never read back, whether
 /// or not the kernel wrote it out. A segment file created since the last flush also has its directory synced, so its
 /// name survives with its data.</para>
@@ -25,8 +26,8 @@ namespace Tern.Engine.Storage;
 /// <c>QueueWrite</c>), reads <c>pread</c>s on the pool; both complete there, never on the caller's thread, since FASTER
 /// issues them under its epoch and a completion may start a commit. FASTER itself orders writes that touch the same
 /// sector.</para>
-/// <para>Once an <c>fdatasync</c> fails the device refuses every later flush: Linux may have dropped the dirty pages
-/// it could not write, so a later <c>fdatasync</c> that succeeds would prove nothing.</para>
+/// <para>Once a sync fails the device refuses every later flush: Linux may have dropped the dirty pages
+/// it could not write, so a later sync that succeeds would prove nothing.</para>
 /// </remarks>
 internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
 {
@@ -51,7 +52,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     /// <param name="path">File name prefix of the segments (<c>&lt;path&gt;.0</c>, <c>&lt;path&gt;.1</c>…).</param>
     /// <param name="startWriteback">
     /// Ask the kernel to start writing each page back as soon as it is written (<c>sync_file_range</c>), so the disk
-    /// works while the log fills and the commit's <c>fdatasync</c> finds little left to write.
+    /// works while the log fills and the commit's sync finds little left to write.
     /// </param>
     public PageCacheSegmentDevice(string path, bool startWriteback)
         : base(path, SectorSize512, Devices.CAPACITY_UNSPECIFIED)
@@ -62,7 +63,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
         _drain = new WriteDrain(this);
     }
 
-    /// <summary>Segments made durable by <see cref="FlushDirty"/> so far: one <c>fdatasync</c> each.</summary>
+    /// <summary>Segments made durable by <see cref="FlushDirty"/> so far: one <c>fsync</c> each.</summary>
     public long SegmentSyncs => Interlocked.Read(ref _segmentSyncs);
 
     /// <summary>Segments with completed writes not yet made durable.</summary>
@@ -84,7 +85,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     }
 
     /// <summary>
-    /// Makes every write completed before this call durable: one <c>fdatasync</c> per segment written since the last
+    /// Makes every write completed before this call durable: one <c>fsync</c> per segment written since the last
     /// flush, then the directory if a segment file was created. Called by the log's commit manager before it writes
     /// the commit record.
     /// </summary>
@@ -224,7 +225,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     {
         try
         {
-            FileSync.DataSync(segment.Handle);
+            RandomAccess.FlushToDisk(segment.Handle);
             return true;
         }
         catch (ObjectDisposedException)

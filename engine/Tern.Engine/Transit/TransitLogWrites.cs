@@ -5,7 +5,7 @@ public enum TransitLogWrites
 {
     /// <summary>
     /// Through the page cache, as <c>dd</c> writes: a page write is a copy into the kernel, and each commit makes the
-    /// log's new bytes durable with one <c>fdatasync</c> per segment written since the previous commit, before it writes
+    /// log's new bytes durable with one <c>fsync</c> per segment written since the previous commit, before it writes
     /// its commit record.
     /// </summary>
     PageCache,

@@ -61,14 +61,14 @@ public sealed class TransitStoreOptions
 
     /// <summary>
     /// How the blob logs write their pages (docs/ARCHITECTURE.md §3.1): through the page cache with one
-    /// <c>fdatasync</c> per written segment at each commit, or FASTER's device, each page write synchronously durable.
+    /// <c>fsync</c> per written segment at each commit, or FASTER's device, each page write synchronously durable.
     /// Defaults to <see cref="TransitLogWrites.PageCache"/>.
     /// </summary>
     public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.PageCache;
 
     /// <summary>
     /// With <see cref="TransitLogWrites.PageCache"/> blob logs, start the disk writing each page back as soon as it is
-    /// written (<c>sync_file_range</c>) rather than leaving it all to the commit's <c>fdatasync</c>: a large blob's bytes
+    /// written (<c>sync_file_range</c>) rather than leaving it all to the commit's <c>fsync</c>: a large blob's bytes
     /// then go to disk while it streams in. Defaults to true.
     /// </summary>
     public bool BlobLogWriteback { get; set; } = true;
