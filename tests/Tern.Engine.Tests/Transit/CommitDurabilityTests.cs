@@ -17,7 +17,7 @@ public sealed class CommitDurabilityTests : IDisposable
     private const int SegmentBits = 16;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly TransitTestDirectory _directory = new();
+    private readonly TempDirectory _directory = new("transit");
 
     public void Dispose() => _directory.Dispose();
 

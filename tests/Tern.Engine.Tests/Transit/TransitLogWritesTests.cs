@@ -10,8 +10,8 @@ namespace Tern.Engine.Tests.Transit;
 /// </summary>
 public sealed class TransitLogWritesTests : IDisposable
 {
-    private readonly TransitTestDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly TempDirectory _directory = new("transit");
+    private readonly ManualClock _time = new(Start);
 
     public void Dispose() => _directory.Dispose();
 
