@@ -2,15 +2,16 @@
 # Transit store benchmarks (bench/Tern.Load), each beside a baseline run in the same script, back to back:
 #  (a) durable 1 KiB submissions/s with many concurrent submitters (group commit), beside dd writing 1 KiB records
 #      with one fdatasync each (what a store without group commit could at best do on this disk). Three rounds, each
-#      running the store with both logs on the page-cache device (the default), with the journal on FASTER's
-#      write-through device, and with both on FASTER's device (the write path before the page-cache device): the A/B.
+#      running the store with its defaults (blob logs direct, journal through the page cache), with both logs through the
+#      page cache, and with both on FASTER's write-through device (the write path before Tern's device): the A/B.
 #  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory, run just
-#      before each store run. Three rounds, each: dd and the store on the page-cache device (the default: writeback
-#      started per page), dd and the store without that writeback, dd and the store on FASTER's device. Alternating,
+#      before each store run. Three rounds, each: dd and the store with direct blob-log writes (the default), dd and the
+#      store through the page cache (writeback started per page), dd and the store on FASTER's device. Alternating,
 #      because this shared machine's disk throughput drifts from second to second. Each store process writes a 256 MiB
 #      blob first (its rate is the cold figure) so that the measured write runs compiled, as in a running node.
-# Also measures the ceilings of (b): a bare FasterLog on each device, the payload-tree hash alone (BLAKE2b-256, the
-# payload hash before the tree, beside it for the record), and fdatasync against fsync after small appends.
+# Also measures the ceilings of (b): a bare FasterLog on each device, dd with O_DIRECT (the disk without the page
+# cache), the payload-tree hash alone (BLAKE2b-256, the payload hash before the tree, beside it for the record), the
+# kernel's copy into the page cache alone, and fdatasync against fsync after small appends.
 # Writes perf-reports/transit.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
-label() { case $1 in pagecache) echo "page cache (default)";; pagecache-nowriteback) echo "page cache, no writeback per page";; writethrough) echo "FASTER's device";; esac; }
+label() { case $1 in direct) echo "direct (default)";; pagecache) echo "page cache";; pagecache-nowriteback) echo "page cache, no writeback per page";; writethrough) echo "FASTER's device";; esac; }
 dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB with fdatasync
   local TIMEFORMAT='%U %S'
   { time dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2> "$work/dd.err"; } 2> "$work/dd.time"
@@ -38,7 +39,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # run of the default with 4x as many.
 echo "submissions: $seconds s per run, 1 KiB blobs"
 submit_rows=""
-pc=(); mixed=(); unbuf=()
+pc=(); mixed=(); unbuf=()  # defaults (direct blobs), both through the page cache, both on FASTER's device
 submit() { # label blob-writes journal-writes submitters; sets $rate
   local out
   out=$(dotnet "$load" transit-submit "$work/submit" "$seconds" "$4" 1024 "$2" "$3")
@@ -48,11 +49,11 @@ submit() { # label blob-writes journal-writes submitters; sets $rate
   submit_rows+="| $1 | $4 | $rate | $(result "$out" per_commit) |"$'\n'
 }
 for round in 1 2 3; do
-  submit "page cache" pagecache pagecache "$concurrency"; pc+=("$rate")
-  submit "page-cache blobs, journal on FASTER's device" pagecache writethrough "$concurrency"; mixed+=("$rate")
+  submit "defaults (direct blobs, page-cache journal)" direct pagecache "$concurrency"; pc+=("$rate")
+  submit "page cache" pagecache pagecache "$concurrency"; mixed+=("$rate")
   submit "FASTER's device" writethrough writethrough "$concurrency"; unbuf+=("$rate")
 done
-submit "page cache" pagecache pagecache $((concurrency * 4))
+submit "defaults (direct blobs, page-cache journal)" direct pagecache $((concurrency * 4))
 submits=$(median "${pc[@]}"); submits_mixed=$(median "${mixed[@]}"); submits_unbuf=$(median "${unbuf[@]}")
 dsync_count=2000
 start=$(date +%s.%N)
@@ -64,7 +65,7 @@ rm -f "$work/dsync.bin"
 # (b) one 1 GiB blob, each store run just after its own dd; CPU seconds beside each (the store's counted over the write
 # alone, dd's over its whole run): on a shared machine the CPU a write needs is steadier than its time.
 rows=""
-variants=(pagecache pagecache-nowriteback writethrough)
+variants=(direct pagecache writethrough)
 declare -A ratios mbs_of median_ratio median_mbs
 for i in 1 2 3; do
   for v in "${variants[@]}"; do
@@ -84,8 +85,12 @@ done
 
 # What bounds (b): a bare FasterLog on each device with the store's page and buffer sizes, the payload hash on one
 # core, and the sync call the page-cache device makes at commit against the BCL's.
+out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 direct); rm -rf "$work/raw"
+raw_direct=$(result "$out" mb_per_second); raw_direct_cpu=$(result "$out" cpu_seconds)
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 pagecache); rm -rf "$work/raw"
 raw_pc=$(result "$out" mb_per_second); raw_pc_cpu=$(result "$out" cpu_seconds)
+dd_direct=$(dd if=/dev/zero of="$work/dd.bin" bs=4M count=256 oflag=direct 2>&1 | tail -1 | python3 -c "import re,sys; print(round(1024/float(re.search(r'copied, ([0-9.]+) s', sys.stdin.read()).group(1))))")
+rm -f "$work/dd.bin"
 out=$(dotnet "$load" fasterlog-raw "$work/raw" 1024 writethrough); rm -rf "$work/raw"
 raw_unbuf=$(result "$out" mb_per_second); raw_unbuf_cpu=$(result "$out" cpu_seconds)
 out=$(dotnet "$load" payload-tree 1024)
@@ -100,7 +105,7 @@ for ring in "1 4" "8 1" "8 4" "16 4"; do
 done
 out=$(dotnet "$load" sync-calls "$work/sync" 1500); rm -rf "$work/sync"
 fdatasync_rate=$(result "$out" fdatasync_per_second); fsync_rate=$(result "$out" fsync_per_second)
-echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FASTER's device), payload tree $tree_mbs MB/s, BLAKE2b $hash_mbs MB/s; fdatasync $fdatasync_rate/s, fsync $fsync_rate/s"
+echo "ceilings: dd O_DIRECT $dd_direct MB/s; FasterLog alone $raw_direct MB/s (direct) / $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FASTER's device), payload tree $tree_mbs MB/s, BLAKE2b $hash_mbs MB/s; fdatasync $fdatasync_rate/s, fsync $fsync_rate/s"
 
 {
   echo "# Transit store benchmarks"
@@ -112,7 +117,7 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "- load average before / after the run: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (other work shares this machine; figures drift between runs)"
   echo "- disk: $(df -h "$work" | awk 'NR==2 {print $1 ", " $2 " total"}'), $(df -T "$work" | awk 'NR==2 {print $2}'), directory $(dirname "$work")"
   echo "- store options: defaults (blob pages 4 MiB, 32 MiB buffer per bucket, 64 MiB segments, 256 KiB chunks, journal pages 1 MiB), except the log device where a row names it"
-  echo "- devices: *page cache* = \`TransitLogWrites.PageCache\` with \`BlobLogWriteback\` (the default: pwrite through the page cache by one drain thread per log, sync_file_range started after each blob-log page, one fdatasync per written segment at commit, before the commit record); *no writeback per page* = the same with \`BlobLogWriteback = false\`; *FASTER's device* = \`TransitLogWrites.WriteThrough\` (FASTER's ManagedLocalStorageDevice: each page written O_SYNC from a pool thread, several at a time: the write path before the page-cache device)"
+  echo "- devices: *direct* = \`TransitLogWrites.Direct\` (the blob logs' default: Tern's \`SegmentFileDevice\` writing each page with O_DIRECT from one drain thread per log, 4 KiB sectors, one fsync per written segment at commit, before the commit record); *page cache* = \`TransitLogWrites.PageCache\` (the journal's default: the same device writing with pwrite through the page cache, sync_file_range started after each blob-log page); *FASTER's device* = \`TransitLogWrites.WriteThrough\` (FASTER's ManagedLocalStorageDevice: each page written O_SYNC from a pool thread, several at a time: the write path before Tern's device)"
   echo
   echo "## (a) Durable 1 KiB submissions, $seconds s per run"
   echo
@@ -121,11 +126,11 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "| what | per second (median of 3) | ratio to dd |"
   echo "|---|---|---|"
   echo "| baseline: \`dd bs=1k count=$dsync_count oflag=dsync\` (one durable 1 KiB write per sync) | $dsync_rate | 1.0 |"
-  echo "| Tern \`SubmitAsync\`, 1 KiB, 1 recipient, $concurrency submitters, page cache (default) | $submits | $(ratio "$submits" "$dsync_rate" 1) |"
-  echo "| the same, journal on FASTER's device | $submits_mixed | $(ratio "$submits_mixed" "$dsync_rate" 1) |"
+  echo "| Tern \`SubmitAsync\`, 1 KiB, 1 recipient, $concurrency submitters, defaults (direct blob logs, page-cache journal) | $submits | $(ratio "$submits" "$dsync_rate" 1) |"
+  echo "| the same, both logs through the page cache | $submits_mixed | $(ratio "$submits_mixed" "$dsync_rate" 1) |"
   echo "| the same, both logs on FASTER's device | $submits_unbuf | $(ratio "$submits_unbuf" "$dsync_rate" 1) |"
   echo
-  echo "Page cache against FASTER's device, same rounds: **$(ratio "$submits" "$submits_unbuf")×** (journal alone on FASTER's device: $(ratio "$submits_mixed" "$submits_unbuf")×)."
+  echo "Defaults against FASTER's device, same rounds: **$(ratio "$submits" "$submits_unbuf")×** (both through the page cache: $(ratio "$submits_mixed" "$submits_unbuf")×)."
   echo
   echo "Every run, in the order run (submissions/s and how many shared each group commit):"
   echo
@@ -143,24 +148,25 @@ echo "ceilings: FasterLog alone $raw_pc MB/s (page cache) / $raw_unbuf MB/s (FAS
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Median ratio: **${median_ratio[pagecache]}** on the page-cache device (the default), ${median_ratio[pagecache-nowriteback]} without writeback per page, ${median_ratio[writethrough]} on FASTER's device, in the same rounds."
-  echo "The store's median MB/s on the page-cache device is **$(ratio "${median_mbs[pagecache]}" "${median_mbs[writethrough]}")×** its median on FASTER's device ($(ratio "${median_mbs[pagecache-nowriteback]}" "${median_mbs[writethrough]}")× without writeback per page)."
+  echo "Median ratio: **${median_ratio[direct]}** with direct writes (the default), ${median_ratio[pagecache]} through the page cache, ${median_ratio[writethrough]} on FASTER's device, in the same rounds."
+  echo "The store's median MB/s with direct writes is **$(ratio "${median_mbs[direct]}" "${median_mbs[writethrough]}")×** its median on FASTER's device and $(ratio "${median_mbs[direct]}" "${median_mbs[pagecache]}")× through the page cache."
   echo
   echo "What bounds it, measured right after in the same script, each warmed up the same way: a bare FasterLog (4 MiB pages, 32 MiB buffer,"
-  echo "64 MiB segments, 256 KiB entries, no hashing, one commit at the end) wrote **$raw_pc MB/s** ($raw_pc_cpu s CPU) on the page-cache device and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"
+  echo "64 MiB segments, 256 KiB entries, no hashing, one commit at the end) wrote **$raw_direct MB/s** ($raw_direct_cpu s CPU) direct, **$raw_pc MB/s** ($raw_pc_cpu s CPU) through the page cache and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"
+  echo "\`dd bs=4M count=256 oflag=direct\` (the disk without the page cache) wrote **$dd_direct MB/s**;"
   echo "the payload hash (docs/PROTOCOL.md §4.8: BLAKE3 leaves over 256 KiB chunks, one core) ran at **$tree_mbs MB/s**, and"
   echo "BLAKE2b-256, the payload hash before the tree, at **$hash_mbs MB/s**. The store hashes each 256 KiB chunk on a second thread"
   echo "while copying it into the log, so a write runs at the slower of the two, on two cores shared with the page writes (and other tenants)."
   echo
   echo "The kernel's copy into the page cache, alone (\`Tern.Load page-cache-copy\`: 1 GiB written by one thread with pwrite from a ring of"
-  echo "pinned buffers, each filled from a 256 KiB chunk first, as FasterLog fills its pages; then one fdatasync). The store's blob log"
-  echo "copies from 8 pages of 4 MiB; dd copies from one 1 MiB buffer."
+  echo "pinned buffers, each filled from a 256 KiB chunk first, as FasterLog fills its pages; then one fdatasync): what a page-cache"
+  echo "blob log pays and a direct one does not. Such a log copies from 8 pages of 4 MiB; dd copies from one 1 MiB buffer."
   echo
   echo "| ring copied from | CPU s for 1 GiB | seconds with the fdatasync |"
   echo "|---|---|---|"
   printf '%s' "$copy_rows"
   echo
-  echo "The sync the page-cache device makes at commit (\`Tern.Load sync-calls\`: a 1 KiB append rewriting the last 512-byte sector, then"
+  echo "The sync Tern's device makes at commit (\`Tern.Load sync-calls\`: a 1 KiB append rewriting the last 512-byte sector, then"
   echo "the sync, the two calls taking turns, 1500 of each, each call timed alone): fdatasync $fdatasync_rate/s, fsync (\`RandomAccess.FlushToDisk\`) $fsync_rate/s."
   if [ -f perf-reports/transit-notes.md ]; then echo; cat perf-reports/transit-notes.md; fi
 } > "$report"

@@ -9,7 +9,7 @@ using Tern.Load.E2e;
 //   fasterlog-raw <dir> <megabytes> [<writes>]              the same bytes through a bare FasterLog (ceiling)
 //   page-cache-copy <dir> <slots> <slot MiB>                CPU of copying 1 GiB into the page cache from a ring of that size
 //   sync-calls <dir> <count>                                fdatasync/s against fsync/s after 1 KiB appends, alternated
-//   (<writes>: pagecache (the default), pagecache-nowriteback or writethrough, see TransitLogWrites)
+//   (<writes>: direct (the blob logs' default), pagecache (the journal's), pagecache-nowriteback or writethrough, see TransitLogWrites)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
 //   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
 //   fetch-verify <dir> <megabytes> <pairs>                  a ranged framed fetch without and with chunk verification; checking alone
@@ -27,7 +27,7 @@ var inv = CultureInfo.InvariantCulture;
 switch (args[0])
 {
     case "transit-submit" when args.Length is 5 or 7:
-        await TransitLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), LogWrites.Parse(args.Length == 7 ? args[5] : null), LogWrites.Parse(args.Length == 7 ? args[6] : null));
+        await TransitLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), LogWrites.Parse(args.Length == 7 ? args[5] : null), LogWrites.Parse(args.Length == 7 ? args[6] : "pagecache"));
         return 0;
     case "transit-blob" when args.Length is 3 or 4:
         await TransitLoad.BlobAsync(args[1], long.Parse(args[2], inv), LogWrites.Parse(args.Length == 4 ? args[3] : null));

@@ -8,7 +8,7 @@ internal static class LogDeviceFactory
 {
     /// <summary>
     /// The device writing segments <c>&lt;logPath&gt;.&lt;n&gt;</c> and the slot commit manager in
-    /// <paramref name="commitDirectory"/>; for <see cref="TransitLogWrites.PageCache"/> the manager makes the device's
+    /// <paramref name="commitDirectory"/>; for <see cref="TransitLogWrites.PageCache"/> and <see cref="TransitLogWrites.Direct"/> the manager makes the device's
     /// writes durable before each commit record. The caller disposes both (the manager first).
     /// </summary>
     public static (IDevice Device, SlotCommitManager Commits) Open(string logPath, string commitDirectory, TransitLogWrites writes, bool startWriteback, Action<Exception> commitFailed)
@@ -27,7 +27,7 @@ internal static class LogDeviceFactory
             }
         }
 
-        var device = new PageCacheSegmentDevice(logPath, startWriteback);
+        var device = new SegmentFileDevice(logPath, startWriteback, direct: writes == TransitLogWrites.Direct);
         try
         {
             return (device, new SlotCommitManager(commitDirectory, device.FlushDirty, commitFailed));

@@ -16,9 +16,9 @@ namespace Tern.Engine.Transit;
 /// written before this keeps its FASTER-format commit files, read only when no slot is valid yet.
 /// </summary>
 /// <remarks>
-/// <b>Data durable, then commit record durable.</b> A log on a <see cref="Storage.PageCacheSegmentDevice"/> writes its
+/// <b>Data durable, then commit record durable.</b> A log on a <see cref="Storage.SegmentFileDevice"/> writes its
 /// pages through the page cache; <see cref="Commit"/> first runs the flush it was given (the device's
-/// <see cref="Storage.PageCacheSegmentDevice.FlushDirty"/>: one <c>fsync</c> per segment written since the last
+/// <see cref="Storage.SegmentFileDevice.FlushDirty"/>: one <c>fsync</c> per segment written since the last
 /// commit) and writes the slot only once that returned. FasterLog calls <see cref="Commit"/> only after every page
 /// write up to the commit point has completed, so the slot never names bytes that are not on disk. A flush or slot
 /// write that fails leaves the slot unwritten and is reported to <c>failed</c>: FasterLog swallows exceptions from

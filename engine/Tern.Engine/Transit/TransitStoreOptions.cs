@@ -60,14 +60,15 @@ public sealed class TransitStoreOptions
     public int JournalSegmentSizeBits { get; set; } = 26;
 
     /// <summary>
-    /// How the blob logs write their pages (docs/ARCHITECTURE.md §3.1): through the page cache with one
-    /// <c>fsync</c> per written segment at each commit, or FASTER's device, each page write synchronously durable.
-    /// Defaults to <see cref="TransitLogWrites.PageCache"/>.
+    /// How the blob logs write their pages (docs/ARCHITECTURE.md §3.1): straight to the disk (<c>O_DIRECT</c>) or through
+    /// the page cache, either way with one <c>fsync</c> per written segment at each commit, or FASTER's device, each
+    /// page write synchronously durable. Defaults to <see cref="TransitLogWrites.Direct"/>: a large blob then costs no
+    /// copy into the kernel (perf-reports/transit.md).
     /// </summary>
-    public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.PageCache;
+    public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.Direct;
 
     /// <summary>
-    /// With <see cref="TransitLogWrites.PageCache"/> blob logs, start the disk writing each page back as soon as it is
+    /// With <see cref="TransitLogWrites.PageCache"/> blob logs (and any write a direct log makes through the page cache), start the disk writing each page back as soon as it is
     /// written (<c>sync_file_range</c>) rather than leaving it all to the commit's <c>fsync</c>: a large blob's bytes
     /// then go to disk while it streams in. Defaults to true.
     /// </summary>

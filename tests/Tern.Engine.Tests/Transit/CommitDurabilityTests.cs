@@ -26,7 +26,7 @@ public sealed class CommitDurabilityTests : IDisposable
     {
         using var cts = new CancellationTokenSource(Timeout);
         var commitDirectory = Path.Combine(_directory.Path, "commits");
-        using var device = new PageCacheSegmentDevice(Path.Combine(_directory.Path, "blobs.log"), startWriteback: false);
+        using var device = new SegmentFileDevice(Path.Combine(_directory.Path, "blobs.log"), startWriteback: false);
         var flushes = new List<(long NewestSlotBefore, int DirtyBefore)>();
         SlotCommitManager? commits = null;
 
@@ -73,7 +73,7 @@ public sealed class CommitDurabilityTests : IDisposable
     {
         var failure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var failing = false;
-        using var device = new PageCacheSegmentDevice(Path.Combine(_directory.Path, "journal.log"), startWriteback: false);
+        using var device = new SegmentFileDevice(Path.Combine(_directory.Path, "journal.log"), startWriteback: false);
         using var commits = new SlotCommitManager(
             Path.Combine(_directory.Path, "commits"),
             () =>

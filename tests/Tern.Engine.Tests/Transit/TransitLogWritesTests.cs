@@ -16,11 +16,14 @@ public sealed class TransitLogWritesTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Theory]
+    [InlineData(TransitLogWrites.Direct, TransitLogWrites.PageCache, true)]
+    [InlineData(TransitLogWrites.Direct, TransitLogWrites.Direct, false)]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.PageCache, false)]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.PageCache, true)]
     [InlineData(TransitLogWrites.WriteThrough, TransitLogWrites.WriteThrough, false)]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.WriteThrough, false)]
     [InlineData(TransitLogWrites.WriteThrough, TransitLogWrites.PageCache, false)]
+    [InlineData(TransitLogWrites.PageCache, TransitLogWrites.Direct, false)]
     public async Task A_blob_across_segments_survives_a_close_without_checkpoint_and_a_change_of_writes(TransitLogWrites blobs, TransitLogWrites journal, bool writeback)
     {
         // Small options: 64 KiB segments, so this blob spans five of them.
@@ -64,7 +67,13 @@ public sealed class TransitLogWritesTests : IDisposable
         Assert.Contains(nameof(TransitStoreOptions.BlobLogWrites), error.Message, StringComparison.Ordinal);
     }
 
-    private static TransitLogWrites Flip(TransitLogWrites writes) => writes == TransitLogWrites.PageCache ? TransitLogWrites.WriteThrough : TransitLogWrites.PageCache;
+    // Every way to every other across the rows: a log written with 512-byte sectors is reopened with 4 KiB direct ones and back.
+    private static TransitLogWrites Flip(TransitLogWrites writes) => writes switch
+    {
+        TransitLogWrites.PageCache => TransitLogWrites.Direct,
+        TransitLogWrites.Direct => TransitLogWrites.WriteThrough,
+        _ => TransitLogWrites.PageCache,
+    };
 
     private TransitStoreOptions With(TransitLogWrites blobs, TransitLogWrites journal, bool writeback)
     {

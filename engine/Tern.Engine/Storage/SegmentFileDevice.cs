@@ -6,12 +6,15 @@ using Tern.Engine.Transit;
 namespace Tern.Engine.Storage;
 
 /// <summary>
-/// A FASTER log device that writes through the page cache and makes data durable only when asked, at commit
-/// (docs/ARCHITECTURE.md §3.1). FASTER's own device on Linux opens every segment <c>O_SYNC</c>, so each page flush
-/// waits for its own writeback; this one <c>pwrite</c>s into the page cache (as <c>dd</c> does),
-/// remembers which segments have writes not yet synced, and <see cref="FlushDirty"/> <c>fsync</c>s those — once per
-/// dirty segment — when the log commits. The sync is the BCL's <see cref="RandomAccess.FlushToDisk"/>: after the
-/// appends a commit makes, <c>fsync</c> measured no slower here than an <c>fdatasync</c> (perf-reports/transit.md).
+/// A FASTER log device of segment files that makes data durable only when asked, at commit (docs/ARCHITECTURE.md
+/// §3.1). FASTER's own device on Linux opens every segment <c>O_SYNC</c>, so each page flush waits for its own writeback;
+/// this one writes each page either through the page cache (<c>pwrite</c>, as <c>dd</c> does) or, when
+/// <c>direct</c>, straight from FASTER's page to the disk (<c>O_DIRECT</c>: no copy into the kernel, which is what a
+/// large blob's write costs most on a small machine), remembers which segments have writes not yet synced, and
+/// <see cref="FlushDirty"/> <c>fsync</c>s those — once per dirty segment — when the log commits. A direct write is not
+/// durable either until then: the disk's cache and the file's size and extents need the sync. The sync is the BCL's
+/// <see cref="RandomAccess.FlushToDisk"/>: after the appends a commit makes, <c>fsync</c> measured no slower here than
+/// an <c>fdatasync</c> (perf-reports/transit.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Invariant: data durable, then commit record durable.</b> A write is not durable when FASTER's completion
@@ -29,9 +32,12 @@ namespace Tern.Engine.Storage;
 /// <para>Once a sync fails the device refuses every later flush: Linux may have dropped the dirty pages
 /// it could not write, so a later sync that succeeds would prove nothing.</para>
 /// </remarks>
-internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
+internal sealed partial class SegmentFileDevice : StorageDeviceBase
 {
     // FASTER's sector size on Linux: writes are padded to it, so the files are laid out as FASTER's own device lays them.
+    // Direct writes need page alignment, so a direct device asks FASTER for 4 KiB sectors: every page flush and every
+    // partial flush at a commit then starts, and ends, on a 4 KiB boundary. The addresses in the log do not depend on
+    // it, so a log written with one sector size is read back with the other.
     private const uint SectorSize512 = 512;
 
     private readonly object _gate = new();
@@ -43,25 +49,35 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
     private readonly WriteDrain _drain;
     private readonly string _directory;
     private readonly bool _startWriteback;
+    private readonly bool _direct;
     private int _draining;
     private bool _directoryDirty;
     private bool _disposed;
     private Exception? _flushFailure;
     private long _segmentSyncs;
+    private long _directWrites;
 
     /// <param name="path">File name prefix of the segments (<c>&lt;path&gt;.0</c>, <c>&lt;path&gt;.1</c>…).</param>
     /// <param name="startWriteback">
     /// Ask the kernel to start writing each page back as soon as it is written (<c>sync_file_range</c>), so the disk
-    /// works while the log fills and the commit's sync finds little left to write.
+    /// works while the log fills and the commit's sync finds little left to write. Writes that go direct need none.
     /// </param>
-    public PageCacheSegmentDevice(string path, bool startWriteback)
-        : base(path, SectorSize512, Devices.CAPACITY_UNSPECIFIED)
+    /// <param name="direct">
+    /// Write with <c>O_DIRECT</c> where the file system allows it (<see cref="DirectFile"/>); a segment whose file refuses
+    /// it, or a write that is not page-aligned, goes through the page cache instead. Reads always use the page cache.
+    /// </param>
+    public SegmentFileDevice(string path, bool startWriteback, bool direct = false)
+        : base(path, direct ? DirectFile.Alignment : SectorSize512, Devices.CAPACITY_UNSPECIFIED)
     {
         _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(_directory);
         _startWriteback = startWriteback;
+        _direct = direct;
         _drain = new WriteDrain(this);
     }
+
+    /// <summary>Writes made with <c>O_DIRECT</c> so far (the others went through the page cache).</summary>
+    public long DirectWrites => Interlocked.Read(ref _directWrites);
 
     /// <summary>Segments made durable by <see cref="FlushDirty"/> so far: one <c>fsync</c> each.</summary>
     public long SegmentSyncs => Interlocked.Read(ref _segmentSyncs);
@@ -164,7 +180,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
         }
 
         // A write or sync still using the handle keeps the descriptor open until it returns (SafeHandle counts uses).
-        removed?.Handle.Dispose();
+        removed?.Dispose();
         try
         {
             File.Delete(SegmentPath(segment));
@@ -201,7 +217,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
         {
             foreach (var segment in _segments.Values)
             {
-                segment.Handle.Dispose();
+                segment.Dispose();
             }
 
             _segments.Clear();
@@ -255,7 +271,7 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
             }
 
             var handle = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            segment = new Segment(handle);
+            segment = new Segment(handle, _direct ? DirectFile.TryOpenForWrite(path) : null);
             _segments.Add(id, segment);
             _directoryDirty |= !exists;
             return segment;
@@ -264,10 +280,20 @@ internal sealed partial class PageCacheSegmentDevice : StorageDeviceBase
 
     private static uint ErrorCode(Exception ex) => ex is IOException { HResult: not 0 } io ? (uint)(io.HResult & 0xFFFF) : uint.MaxValue;
 
-    /// <summary>An open segment file and whether it has writes not yet synced (0 or 1).</summary>
-    private sealed class Segment(SafeFileHandle handle)
+    /// <summary>
+    /// An open segment file: its read-write handle, its direct write handle when it has one, and whether it has writes
+    /// not yet synced (0 or 1). Syncing the read-write handle covers the direct one's writes: both name the same inode.
+    /// </summary>
+    private sealed class Segment(SafeFileHandle handle, SafeFileHandle? direct) : IDisposable
     {
         public readonly SafeFileHandle Handle = handle;
+        public readonly SafeFileHandle? Direct = direct;
         public int Dirty;
+
+        public void Dispose()
+        {
+            Direct?.Dispose();
+            Handle.Dispose();
+        }
     }
 }

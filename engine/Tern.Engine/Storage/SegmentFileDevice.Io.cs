@@ -2,7 +2,7 @@ using FASTER.core;
 
 namespace Tern.Engine.Storage;
 
-internal sealed partial class PageCacheSegmentDevice
+internal sealed partial class SegmentFileDevice
 {
     /// <summary>
     /// Writes go to one queue, drained by one pool thread at a time: off the caller's thread, so the copy into the page
@@ -72,14 +72,23 @@ internal sealed partial class PageCacheSegmentDevice
         try
         {
             var segment = GetSegment(io.SegmentId, create: true)!;
-            RandomAccess.Write(segment.Handle, new ReadOnlySpan<byte>((void*)io.Memory, (int)io.Length), io.Offset);
-
-            // Marked only once the bytes are in the page cache, so a flush that sees the mark covers them.
-            Volatile.Write(ref segment.Dirty, 1);
-            if (_startWriteback)
+            var source = new ReadOnlySpan<byte>((void*)io.Memory, (int)io.Length);
+            if (segment.Direct is { } direct && DirectFile.IsAligned(io.Memory, io.Offset, io.Length))
             {
-                FileSync.StartWriteback(segment.Handle, io.Offset, io.Length);
+                RandomAccess.Write(direct, source, io.Offset);
+                Interlocked.Increment(ref _directWrites);
             }
+            else
+            {
+                RandomAccess.Write(segment.Handle, source, io.Offset);
+                if (_startWriteback)
+                {
+                    FileSync.StartWriteback(segment.Handle, io.Offset, io.Length);
+                }
+            }
+
+            // Marked only once the write returned, so a flush that sees the mark covers it.
+            Volatile.Write(ref segment.Dirty, 1);
 
             errorCode = 0;
             return io.Length;
@@ -123,7 +132,7 @@ internal sealed partial class PageCacheSegmentDevice
     }
 
     /// <summary>One read or write; pooled, so a page flush allocates nothing. Run as a work item, it is a read.</summary>
-    private sealed class DeviceIo(PageCacheSegmentDevice device) : IThreadPoolWorkItem
+    private sealed class DeviceIo(SegmentFileDevice device) : IThreadPoolWorkItem
     {
         public int SegmentId;
         public IntPtr Memory;
@@ -140,7 +149,7 @@ internal sealed partial class PageCacheSegmentDevice
     }
 
     /// <summary>The one work item that drains the write queue.</summary>
-    private sealed class WriteDrain(PageCacheSegmentDevice device) : IThreadPoolWorkItem
+    private sealed class WriteDrain(SegmentFileDevice device) : IThreadPoolWorkItem
     {
         public void Execute() => device.DrainWrites();
     }

@@ -7,18 +7,19 @@ using Tern.Engine.Transit;
 namespace Tern.Engine.Tests.Storage;
 
 /// <summary>
-/// The page-cache log device on real files: segment files named as FASTER names them, writes and reads completed off
-/// the caller's thread, one sync per dirty segment, and — through FasterLog and the slot commit manager — pages that
-/// reached the files but were never committed stay invisible after a reopen.
+/// The segment-file log device on real files: segment files named as FASTER names them, writes and reads completed off
+/// the caller's thread, one sync per dirty segment, direct writes where aligned and page-cache writes otherwise, and —
+/// through FasterLog and the slot commit manager, written either way — pages that reached the files but were never
+/// committed stay invisible after a reopen.
 /// </summary>
-public sealed class PageCacheSegmentDeviceTests : IDisposable
+public sealed class SegmentFileDeviceTests : IDisposable
 {
     private const int SegmentBits = 16;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "tern-tests", "device-" + Guid.NewGuid().ToString("N"));
 
-    public PageCacheSegmentDeviceTests() => Directory.CreateDirectory(_directory);
+    public SegmentFileDeviceTests() => Directory.CreateDirectory(_directory);
 
     public void Dispose()
     {
@@ -32,7 +33,7 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
     public async Task Writes_land_in_named_segments_complete_off_the_callers_thread_and_sync_once_per_dirty_segment()
     {
         var path = Path.Combine(_directory, "d", "blobs.log");
-        using var device = new PageCacheSegmentDevice(path, startWriteback: false);
+        using var device = new SegmentFileDevice(path, startWriteback: false);
         device.Initialize(1L << SegmentBits);
 
         var page = Pattern(4096, 1);
@@ -82,8 +83,57 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         Assert.True(File.Exists(path + ".2"));
     }
 
-    [Fact]
-    public async Task Pages_that_reached_the_files_but_were_never_committed_are_not_visible_after_reopen()
+    [SkippableFact]
+    public async Task Aligned_writes_go_direct_and_others_through_the_page_cache_into_the_same_file()
+    {
+        var path = Path.Combine(_directory, "direct", "blobs.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path + ".probe", []);
+        using (var probe = DirectFile.TryOpenForWrite(path + ".probe"))
+        {
+            Skip.If(probe is null, "this file system or platform refuses O_DIRECT");
+        }
+
+        using var device = new SegmentFileDevice(path, startWriteback: true, direct: true);
+        device.Initialize(1L << SegmentBits);
+        Assert.Equal((uint)DirectFile.Alignment, device.SectorSize);
+
+        var aligned = Pattern(8192, 3);
+        var unaligned = Pattern(512, 4);
+        var memory = AlignedCopy(aligned);
+        try
+        {
+            var (error, bytes) = await WriteAsync(device, memory, aligned.Length, segment: 0, offset: 8192);
+            Assert.Equal((0u, 8192u), (error, bytes));
+        }
+        finally
+        {
+            FreeAligned(memory);
+        }
+
+        Assert.Equal(1, device.DirectWrites);
+        var (unalignedError, unalignedBytes, _) = await WriteAsync(device, unaligned, segment: 0, offset: 512);
+        Assert.Equal((0u, 512u), (unalignedError, unalignedBytes));
+        Assert.Equal(1, device.DirectWrites);
+
+        var file = File.ReadAllBytes(path + ".0");
+        Assert.Equal(16384, file.Length);
+        Assert.Equal(unaligned, file.AsSpan(512, 512).ToArray());
+        Assert.Equal(aligned, file.AsSpan(8192, 8192).ToArray());
+        var (readError, read, readBack) = await ReadAsync(device, segment: 0, offset: 8192, length: 8192);
+        Assert.Equal((0u, 8192u), (readError, read));
+        Assert.Equal(aligned, readBack);
+
+        // Direct writes are no more durable than the others until the commit's sync.
+        Assert.Equal(1, device.DirtySegments);
+        device.FlushDirty();
+        Assert.Equal(1, device.SegmentSyncs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pages_that_reached_the_files_but_were_never_committed_are_not_visible_after_reopen(bool direct)
     {
         var logPath = Path.Combine(_directory, "log", "blobs.log");
         var commitDirectory = Path.Combine(_directory, "log", "commits");
@@ -91,7 +141,7 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         long committedTail;
         using (var cts = new CancellationTokenSource(Timeout))
         {
-            var (device, commits, log) = Open(logPath, commitDirectory);
+            var (device, commits, log) = Open(logPath, commitDirectory, direct);
             foreach (var entry in committed)
             {
                 log.Enqueue(Encoding.ASCII.GetBytes(entry));
@@ -124,7 +174,7 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         var after = new List<string>();
         using (var cts = new CancellationTokenSource(Timeout))
         {
-            var (device, commits, log) = Open(logPath, commitDirectory);
+            var (device, commits, log) = Open(logPath, commitDirectory, direct);
             Assert.Equal(committedTail, log.TailAddress);
             Assert.Equal(committed, ReadAll(log));
 
@@ -141,7 +191,7 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
             device.Dispose();
         }
 
-        var (device3, commits3, log3) = Open(logPath, commitDirectory);
+        var (device3, commits3, log3) = Open(logPath, commitDirectory, direct);
         using (device3)
         using (commits3)
         using (log3)
@@ -150,9 +200,9 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         }
     }
 
-    private static (PageCacheSegmentDevice Device, SlotCommitManager Commits, FasterLog Log) Open(string logPath, string commitDirectory)
+    private static (SegmentFileDevice Device, SlotCommitManager Commits, FasterLog Log) Open(string logPath, string commitDirectory, bool direct)
     {
-        var device = new PageCacheSegmentDevice(logPath, startWriteback: false);
+        var device = new SegmentFileDevice(logPath, startWriteback: false, direct);
         var commits = new SlotCommitManager(commitDirectory, device.FlushDirty);
         var log = new FasterLog(new FasterLogSettings
         {
@@ -177,6 +227,15 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         return entries;
     }
 
+    private static unsafe nint AlignedCopy(byte[] data)
+    {
+        var memory = NativeMemory.AlignedAlloc((nuint)data.Length, DirectFile.Alignment);
+        data.CopyTo(new Span<byte>(memory, data.Length));
+        return (nint)memory;
+    }
+
+    private static unsafe void FreeAligned(nint memory) => NativeMemory.AlignedFree((void*)memory);
+
     private static byte[] Pattern(int length, int seed)
     {
         var bytes = new byte[length];
@@ -184,7 +243,7 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         return bytes;
     }
 
-    private static async Task<(uint Error, uint Bytes, int Thread)> WriteAsync(PageCacheSegmentDevice device, byte[] data, int segment, ulong offset)
+    private static async Task<(uint Error, uint Bytes, int Thread)> WriteAsync(SegmentFileDevice device, byte[] data, int segment, ulong offset)
     {
         var done = new TaskCompletionSource<(uint, uint, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
@@ -199,7 +258,14 @@ public sealed class PageCacheSegmentDeviceTests : IDisposable
         }
     }
 
-    private static async Task<(uint Error, uint Bytes, byte[] Data)> ReadAsync(PageCacheSegmentDevice device, int segment, ulong offset, int length)
+    private static async Task<(uint Error, uint Bytes)> WriteAsync(SegmentFileDevice device, nint memory, int length, int segment, ulong offset)
+    {
+        var done = new TaskCompletionSource<(uint, uint)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.WriteAsync(memory, segment, offset, (uint)length, (error, bytes, _) => done.SetResult((error, bytes)), device);
+        return await done.Task.WaitAsync(Timeout);
+    }
+
+    private static async Task<(uint Error, uint Bytes, byte[] Data)> ReadAsync(SegmentFileDevice device, int segment, ulong offset, int length)
     {
         var data = new byte[length];
         var done = new TaskCompletionSource<(uint, uint)>(TaskCreationOptions.RunContinuationsAsynchronously);
