@@ -52,7 +52,7 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "**Tern**: a.example and b.example composed on loopback as the demo composes them (\`hosts/Tern.Cli/Demo/DemoDomain.cs\`),"
   echo "with the protocol's own retransmission schedule (2 s doubling; the first notification leaves when the submission is"
   echo "scheduled) and a transit store with default options. Bob at b.example pulls a.example immediately. One message at a"
-  echo "time: \`TransitStore.SubmitAsync\` (durable: bucket log and journal committed), \`DeliveryScheduler.Schedule\`, the sealed"
+  echo "time: \`TransitStore.SubmitAsync\` (durable: bucket log and journal committed), \`NotificationScheduler.Schedule\`, the sealed"
   echo "datagram over \`sendmmsg\`, \`recvmmsg\` + decrypt + pending-table insert at b.example, the immediate pull queue, the"
   echo "pull worker's framed fetch (plain TCP on loopback, one kept-alive connection), size and BLAKE2b-256 check, and the"
   echo "message store's durable commit (the metadata written and fsynced concurrently with an fsync of the blob, the rename,"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The notification send path beside the C sendmmsg blaster sending datagrams of the same size: the bare path
-# (timing wheel → records → seal → sendmmsg) and the whole sender (transit store + DeliveryScheduler + sendmmsg
+# (timing wheel → records → seal → sendmmsg) and the whole sender (transit store + NotificationScheduler + sendmmsg
 # transport). Each sender pinned to core 1, a C recvmmsg sink on core 0. Each round runs C, bare, whole back to
 # back, then the same C blaster with UDP GSO (as Tern's sender uses it) for the record; the median ratios are
 # reported. Writes perf-reports/send.md.
@@ -62,7 +62,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "- load average before / after: $load_before / $load_after (shared machine: other builds run alongside)"
   echo "- baseline: the C sendmmsg blaster (bench/baselines/udp_blaster.c, a connected socket) sending datagrams of the same size; both pinned to core 1, a C recvmmsg sink on core 0; every sender prints its user and system CPU per datagram; for the record, the same blaster with \`-g\`: each message one UDP GSO send of as many datagrams as fit (at most 64), the kernel feature Tern's sender uses"
   echo "- Tern send path (bare): $count deliveries scheduled on the timing wheel, come due, packed per datagram, sealed (XChaCha20-Poly1305 under the peer's kept subkey), sent with sendmmsg (64 per call, UDP GSO per run to one peer, unconnected socket), rescheduled on the backoff; time includes the first scheduling of every delivery; after a warm-up pass of the same code over 100 000 other deliveries, so that optimised code is measured, as in a running node; \`DOTNET_TC_CallCountingDelayMs=0\`"
-  echo "- Tern whole sender: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by DeliveryScheduler.StartAsync and sent by its loop, after a warm-up scheduler over a store of 100 000 other deliveries: the due entries' state read from the store under one lock per 256, records packed from the index records, sealing per datagram, each datagram's attempts recorded in the store under one lock and the next ones on the wheel; pacing lifted, default round budget; the rate is the send phase, from the loop's start (after the start-up load, printed beside it with the rate it would give if counted) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
+  echo "- Tern whole sender: the same $count deliveries in a real transit store (1000 recipients per submission), loaded by NotificationScheduler.StartAsync and sent by its loop, after a warm-up scheduler over a store of 100 000 other deliveries: the due entries' state read from the store under one lock per 256, records packed from the index records, sealing per datagram, each datagram's attempts recorded in the store under one lock and the next ones on the wheel; pacing lifted, default round budget; the rate is the send phase, from the loop's start (after the start-up load, printed beside it with the rate it would give if counted) until every delivery was sent once; the counts include the retransmissions that came due meanwhile"
   echo
   echo "## Median of $rounds back-to-back pairs (ratio in datagrams/s)"
   echo

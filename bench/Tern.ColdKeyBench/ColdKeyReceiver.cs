@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 using Tern.Transports.Udp;
 
 namespace Tern.ColdKeyBench;

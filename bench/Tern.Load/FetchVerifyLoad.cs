@@ -6,6 +6,7 @@ using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Load;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 using Tern.Transports.Udp;
 using Tern.UdpBench;
 
@@ -13,7 +13,7 @@ using Tern.UdpBench;
 //   faster <dir>   what single FASTER operations cost here (the pending-table insert is five of them)
 //   receive <port> <idle-ms> <recvmmsg|receivefrom> <loops>   the receive strategy alone, one or several loops on one socket
 //   send <port> <deliveries> <records>   the send path
-//   schedule <port> <deliveries> <records>   the same through the transit store and the delivery scheduler
+//   schedule <port> <deliveries> <records>   the same through the transit store and the notification scheduler
 return args.FirstOrDefault() switch
 {
     "gen" => IngestBench.Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 using Tern.Transports.Udp;
@@ -11,7 +11,7 @@ namespace Tern.UdpBench;
 
 /// <summary>
 /// The whole sender side as a node runs it: deliveries in a real transit store, notified by the
-/// <see cref="DeliveryScheduler"/> (store lookup, packing, sealing, attempt recorded, next attempt on the wheel) through
+/// <see cref="NotificationScheduler"/> (store lookup, packing, sealing, attempt recorded, next attempt on the wheel) through
 /// the <c>sendmmsg</c> transport. Pacing is lifted so the figure is the path's own; the round budget keeps its default.
 /// A warm-up scheduler over a small store of its own runs first, so the figure is of optimised code, as in a node that
 /// has been running; the measured scheduler then loads its store (as after a restart) and sends.
@@ -31,7 +31,7 @@ internal static class ScheduleBench
             var resolver = new StaticPeerResolver();
             resolver.Set(new NotificationPeer("b.example", new Bytes32(b.AgreementPublicKey), new IPEndPoint(IPAddress.Loopback, port)));
             using var transport = new UdpNotificationTransport();
-            var options = new DeliverySchedulerOptions
+            var options = new NotificationSchedulerOptions
             {
                 MaxRecordsPerDatagram = records,
                 MaxRecordsPerRound = 65_536,
@@ -39,13 +39,13 @@ internal static class ScheduleBench
                 PeerDatagramBurst = 1e12,
             };
 
-            using (var warmUp = new DeliveryScheduler(warmUpStore, a, resolver, transport, options))
+            using (var warmUp = new NotificationScheduler(warmUpStore, a, resolver, transport, options))
             {
                 await SendOnce(warmUp, warmUpDeliveries, Stopwatch.StartNew(), measured: false);
             }
 
             var failedBefore = transport.Failed;
-            using var scheduler = new DeliveryScheduler(store, a, resolver, transport, options);
+            using var scheduler = new NotificationScheduler(store, a, resolver, transport, options);
 
             // Start-up loads every pending delivery (as after a restart) and they are all due at once. The send phase
             // (from the loop's start until every delivery was sent once) is the rate; the load is printed beside it.
@@ -89,7 +89,7 @@ internal static class ScheduleBench
 
     /// <summary>Starts the scheduler and waits until every delivery was sent once: the load's seconds, the CPU reading after it, the datagrams sent since.</summary>
     private static async Task<(double LoadSeconds, Environment.ProcessCpuUsage CpuAfterLoad, long Datagrams)> SendOnce(
-        DeliveryScheduler scheduler, int deliveries, Stopwatch clock, bool measured)
+        NotificationScheduler scheduler, int deliveries, Stopwatch clock, bool measured)
     {
         await scheduler.StartAsync();
         var loadSeconds = clock.Elapsed.TotalSeconds;

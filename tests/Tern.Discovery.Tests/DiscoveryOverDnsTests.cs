@@ -1,7 +1,7 @@
 using System.Net;
-using Tern.Engine.Crypto;
 using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 
 namespace Tern.Discovery.Tests;
 

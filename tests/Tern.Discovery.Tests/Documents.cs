@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol.Descriptor;
 
 namespace Tern.Discovery.Tests;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Tern.Engine.Crypto;
 using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 using Tern.Transports.Discovery;
 
 namespace Tern.Discovery.Tests;

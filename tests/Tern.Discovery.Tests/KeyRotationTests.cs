@@ -1,7 +1,8 @@
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -31,7 +32,7 @@ public sealed class KeyRotationTests
         var directory = Path.Combine(harness.Directory, "a");
         await using var store = await TransitStore.OpenAsync(TransitStoreOptions.Small(directory), clock);
         var transport = new OpeningTransport();
-        using var scheduler = new DeliveryScheduler(store, a, discovery.NotificationPeers, transport, new DeliverySchedulerOptions
+        using var scheduler = new NotificationScheduler(store, a, discovery.NotificationPeers, transport, new NotificationSchedulerOptions
         {
             InitialRetransmitInterval = TimeSpan.FromSeconds(10),
             MaxRetransmitInterval = TimeSpan.FromSeconds(10),
@@ -110,7 +111,7 @@ public sealed class KeyRotationTests
     }
 
     /// <summary>Runs rounds until <paramref name="done"/>: the peer's lookup finishes on the thread pool meanwhile.</summary>
-    private static Task RoundsUntilAsync(DeliveryScheduler scheduler, TimeProvider clock, Func<bool> done)
+    private static Task RoundsUntilAsync(NotificationScheduler scheduler, TimeProvider clock, Func<bool> done)
         => Eventually.AssertAsync(
             () =>
             {

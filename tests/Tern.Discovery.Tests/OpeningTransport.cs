@@ -1,6 +1,6 @@
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 

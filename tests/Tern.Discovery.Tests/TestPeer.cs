@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 

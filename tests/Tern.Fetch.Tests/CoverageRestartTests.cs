@@ -45,7 +45,7 @@ public sealed class CoverageRestartTests : IDisposable
         using var client = f.HttpClient();
         await FetchFixture.GetRangeAsync(client, http, cap.ToString(), 60_000, null);
 
-        var expected = saved ? DeliveryState.Fetched : DeliveryState.Pending;
+        var expected = saved ? DeliveryState.Fetched : DeliveryState.Outstanding;
         Assert.Equal(expected, await f.WaitForStateAsync(cap, expected));
         if (!saved)
         {
@@ -79,7 +79,7 @@ public sealed class CoverageRestartTests : IDisposable
         Assert.Equal(1, await after.RestoreAsync(file));
         Assert.Equal(1, after.TrackedCount);
         after.Record(pending, await BlobAsync(f, pending), 1_000, 3_000);
-        Assert.Equal(DeliveryState.Pending, f.StateOf(pending));
+        Assert.Equal(DeliveryState.Outstanding, f.StateOf(pending));
         after.Record(pending, await BlobAsync(f, pending), 4_000, 5_000);
         Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(pending, DeliveryState.Fetched));
 

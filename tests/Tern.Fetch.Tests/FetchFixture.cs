@@ -149,7 +149,7 @@ public sealed class FetchFixture : IAsyncDisposable
         };
     }
 
-    public Tern.Engine.Pull.FramedFetchClientOptions FramedOptions(bool tls) => new()
+    public Tern.Transports.Fetch.Client.FramedFetchClientOptions FramedOptions(bool tls) => new()
     {
         Tls = tls,
         TargetHost = "node.a.example",

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Tern.Engine.Protocol.Fetch;
-using Tern.Engine.Pull;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 
@@ -66,7 +66,7 @@ public sealed class FetchedCoverageTests
         var afterFirst = f.StateOf(cap);
         await FetchFixture.GetRangeAsync(client, f.Http, cap.ToString(), 30_000, null);
 
-        Assert.Equal(DeliveryState.Pending, afterFirst);
+        Assert.Equal(DeliveryState.Outstanding, afterFirst);
         Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(cap, DeliveryState.Fetched));
         Assert.Equal(0, f.Server.Coverage.TrackedCount);
     }
@@ -89,7 +89,7 @@ public sealed class FetchedCoverageTests
             await second.FetchAsync(cap, Stream.Null, offset: 0, length: 100_000);
         }
 
-        Assert.Equal(DeliveryState.Pending, afterFirst);
+        Assert.Equal(DeliveryState.Outstanding, afterFirst);
         Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(cap, DeliveryState.Fetched));
     }
 
@@ -127,7 +127,7 @@ public sealed class FetchedCoverageTests
         using var client = f.HttpClient();
         var rest = await FetchFixture.GetRangeAsync(client, f.Http, cap.ToString(), have, null);
 
-        Assert.Equal(DeliveryState.Pending, afterCut);
+        Assert.Equal(DeliveryState.Outstanding, afterCut);
         Assert.Equal(content, all[headerEnd..].Concat(rest).ToArray());
         Assert.Equal(DeliveryState.Fetched, await f.WaitForStateAsync(cap, DeliveryState.Fetched));
     }
@@ -145,7 +145,7 @@ public sealed class FetchedCoverageTests
         await framed.FetchAsync(cap, Stream.Null, offset: 5000);
         await framed.PingAsync(1); // frames on one connection are answered in order: the fetches above are done
 
-        Assert.Equal(DeliveryState.Pending, f.StateOf(cap));
+        Assert.Equal(DeliveryState.Outstanding, f.StateOf(cap));
         Assert.Equal(0, f.Server.Coverage.TrackedCount);
     }
 

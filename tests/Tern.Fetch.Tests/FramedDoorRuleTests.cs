@@ -92,7 +92,7 @@ public sealed class FramedDoorRuleTests
         Assert.Equal((MetaStatus.Ok, 1000L, 10L, 0L), (Meta(meta.Payload).Status, Meta(meta.Payload).TotalSize, Meta(meta.Payload).Offset, Meta(meta.Payload).Length));
         Assert.Equal((FrameType.Data, FrameFlags.EndStream, 3u), (data.Header.Type, data.Header.Flags, data.Header.StreamId));
         Assert.Empty(data.Payload);
-        Assert.Equal(DeliveryState.Pending, f.StateOf(cap));
+        Assert.Equal(DeliveryState.Outstanding, f.StateOf(cap));
     }
 
     [Fact]

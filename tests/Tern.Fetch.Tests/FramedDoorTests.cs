@@ -1,6 +1,6 @@
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Fetch;
-using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 
@@ -77,7 +77,7 @@ public sealed class FramedDoorTests
 
         Assert.Equal((MetaStatus.Ok, 5000L, 0L), (head.Status, head.TotalSize, head.Received));
         Assert.Equal(FetchFixture.Hash(content), head.PayloadHash);
-        Assert.Equal(Tern.Engine.Transit.DeliveryState.Pending, f.StateOf(cap));
+        Assert.Equal(Tern.Engine.Transit.DeliveryState.Outstanding, f.StateOf(cap));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using Tern.Engine.Protocol.Fetch;
-using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 

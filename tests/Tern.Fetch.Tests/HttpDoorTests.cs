@@ -140,7 +140,7 @@ public sealed class HttpDoorTests
         Assert.Equal(4321, response.Content.Headers.ContentLength);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal("\"" + FetchFixture.Hash(content) + "\"", response.Headers.ETag!.Tag);
-        Assert.Equal(Tern.Engine.Transit.DeliveryState.Pending, f.StateOf(cap));
+        Assert.Equal(Tern.Engine.Transit.DeliveryState.Outstanding, f.StateOf(cap));
     }
 
     [Theory]

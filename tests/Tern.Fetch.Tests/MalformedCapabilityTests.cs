@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 

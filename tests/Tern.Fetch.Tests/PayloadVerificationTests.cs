@@ -5,6 +5,7 @@ using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 
@@ -47,7 +48,7 @@ public sealed class PayloadVerificationTests
         }
 
         // Proofs count nothing towards the delivery (§9): only blob bytes do.
-        Assert.Equal(DeliveryState.Pending, f.StateOf(cap));
+        Assert.Equal(DeliveryState.Outstanding, f.StateOf(cap));
     }
 
     [Fact]

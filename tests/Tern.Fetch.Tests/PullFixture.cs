@@ -3,6 +3,7 @@ using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 

@@ -1,3 +1,4 @@
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
@@ -67,7 +68,7 @@ public sealed class PullWorkerTests
         Assert.Equal(PullOutcome.KeyMismatch, result.Outcome);
         Assert.False(p.Messages.Contains(hash, reference.Capability));
         Assert.Single(p.Pending.Poll(hash, 0, 10).References);
-        Assert.Equal(DeliveryState.Pending, p.Sender.StateOf(reference.Capability));
+        Assert.Equal(DeliveryState.Outstanding, p.Sender.StateOf(reference.Capability));
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class PullWorkerTests
 
         Assert.Equal(PullOutcome.KeyMismatch, result.Outcome);
         Assert.Equal(0, result.Attempts);
-        Assert.Equal(DeliveryState.Pending, p.Sender.StateOf(reference.Capability));
+        Assert.Equal(DeliveryState.Outstanding, p.Sender.StateOf(reference.Capability));
     }
 
     [Fact]
@@ -186,8 +187,8 @@ public sealed class PullWorkerTests
         };
         worker.Start();
 
-        var (queued, _) = worker.EnqueueImmediate(hash, new FixedPreferences(Tern.Engine.Pull.PullPreference.Immediately));
-        var (none, _) = worker.EnqueueImmediate(RecipientHash.NewRandom(), new FixedPreferences(Tern.Engine.Pull.PullPreference.Immediately));
+        var (queued, _) = worker.EnqueueImmediate(hash, new FixedPreferences(Tern.Engine.Pending.PullPreference.Immediately));
+        var (none, _) = worker.EnqueueImmediate(RecipientHash.NewRandom(), new FixedPreferences(Tern.Engine.Pending.PullPreference.Immediately));
         await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(5, queued);
@@ -204,13 +205,13 @@ public sealed class PullWorkerTests
         var (hash, _, _) = await p.NotifyAsync(100, 20, [p.FramedHint()]);
         await using var worker = p.Worker();
 
-        var (queued, _) = worker.EnqueueImmediate(hash, new FixedPreferences(Tern.Engine.Pull.PullPreference.WhenRequested));
+        var (queued, _) = worker.EnqueueImmediate(hash, new FixedPreferences(Tern.Engine.Pending.PullPreference.WhenRequested));
 
         Assert.Equal(0, queued);
     }
 
-    private sealed class FixedPreferences(Tern.Engine.Pull.PullPreference preference) : IPullPreferences
+    private sealed class FixedPreferences(Tern.Engine.Pending.PullPreference preference) : IPullPreferences
     {
-        public Tern.Engine.Pull.PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain) => preference;
+        public Tern.Engine.Pending.PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain) => preference;
     }
 }

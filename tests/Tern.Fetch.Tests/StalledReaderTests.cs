@@ -5,8 +5,8 @@ using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Fetch;
-using Tern.Engine.Pull;
 using Tern.Transports.Fetch;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Fetch.Tests;
 

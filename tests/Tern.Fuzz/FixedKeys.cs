@@ -1,4 +1,4 @@
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Fuzz;
 

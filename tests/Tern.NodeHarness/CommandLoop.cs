@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Tern.Engine.Delivery;
+using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Transit;

@@ -1,22 +1,21 @@
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
-using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Transports.Udp;
 
 namespace Tern.NodeHarness;
 
 /// <summary>
-/// One domain's node as a host would compose it: keys, transit store, delivery scheduler and a sendmmsg transport on the
+/// One domain's node as a host would compose it: keys, transit store, notification scheduler and a sendmmsg transport on the
 /// sending side; the UDP notification port, ingest and the pending table behind its sink on the receiving side.
 /// </summary>
 internal sealed class Node : IAsyncDisposable
 {
     private Node(HarnessOptions options, DomainKeySet keys, PendingTable pending, PendingTableSink sink, UdpNotificationListener listener,
-        TransitStore store, StaticPeerResolver resolver, UdpNotificationTransport transport, DeliveryScheduler scheduler)
+        TransitStore store, StaticPeerResolver resolver, UdpNotificationTransport transport, NotificationScheduler scheduler)
     {
         Options = options;
         Keys = keys;
@@ -45,7 +44,7 @@ internal sealed class Node : IAsyncDisposable
 
     public UdpNotificationTransport Transport { get; }
 
-    public DeliveryScheduler Scheduler { get; }
+    public NotificationScheduler Scheduler { get; }
 
     public static async Task<Node> StartAsync(HarnessOptions options)
     {
@@ -71,7 +70,7 @@ internal sealed class Node : IAsyncDisposable
         var store = await TransitStore.OpenAsync(storeOptions);
         var resolver = new StaticPeerResolver();
         var transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
-        var scheduler = new DeliveryScheduler(store, keys, resolver, transport, new DeliverySchedulerOptions
+        var scheduler = new NotificationScheduler(store, keys, resolver, transport, new NotificationSchedulerOptions
         {
             FetchHints = [$"https://node.{options.Domain}:7443"],
             InitialRetransmitInterval = TimeSpan.FromMilliseconds(options.InitialRetransmitMs),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol.Notification;
 
 namespace Tern.Vectors;

@@ -177,13 +177,13 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
 
     private QueryOutcome Failure(string name, QueryType type, DnsLookupStatus status, string detail)
     {
-        DiscoveryNetworkLog.QueryFailed(_logger, type.ToString(), name, status, detail);
+        DiscoveryNetworkLogMessages.QueryFailed(_logger, type.ToString(), name, status, detail);
         return new QueryOutcome(null, (status, detail));
     }
 
     private DnsLookup<T> Failed<T>(string name, string type, DnsLookupStatus status, string detail)
     {
-        DiscoveryNetworkLog.QueryFailed(_logger, type, name, status, detail);
+        DiscoveryNetworkLogMessages.QueryFailed(_logger, type, name, status, detail);
         return DnsLookup.Fail<T>(status, detail);
     }
 

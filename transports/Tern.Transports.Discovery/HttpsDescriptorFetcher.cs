@@ -68,7 +68,7 @@ internal sealed class HttpsDescriptorFetcher : IDescriptorFetcher, IDisposable
         var result = await FetchCoreAsync(domain, cancellationToken).ConfigureAwait(false);
         if (result.Status != DescriptorDownloadStatus.Ok)
         {
-            DiscoveryNetworkLog.FetchFailed(_logger, domain, result.Status, result.Detail);
+            DiscoveryNetworkLogMessages.FetchFailed(_logger, domain, result.Status, result.Detail);
         }
 
         return result;

@@ -8,7 +8,7 @@ namespace Tern.Transports.Discovery;
 /// <summary>
 /// Composes discovery over the network: DnsClient for DNS, HttpClient for the well-known descriptor, the engine's
 /// <see cref="DomainDiscovery"/> for the chain, the cache and verification. The host hands
-/// <see cref="DomainDiscovery.NotificationPeers"/> to the delivery scheduler and <see cref="DomainDiscovery.Descriptors"/>
+/// <see cref="DomainDiscovery.NotificationPeers"/> to the notification scheduler and <see cref="DomainDiscovery.Descriptors"/>
 /// to the pull worker.
 /// </summary>
 public static class NetworkDiscovery

@@ -71,7 +71,7 @@ internal sealed class ConnectionDeadlines : IDisposable
         // This client is not taking what it was sent: no grace for the bytes already queued. A zero linger makes the
         // close a reset, so the kernel frees the send queue now instead of probing a closed window for minutes.
         _counters.CutTooSlow();
-        FetchLog.ResponseTooSlow(_logger, connection.ConnectionId);
+        FetchLogMessages.ResponseTooSlow(_logger, connection.ConnectionId);
         try
         {
             if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)

@@ -124,12 +124,12 @@ internal sealed class ConnectionLimiter
         if (perSource)
         {
             _counters.RefuseSource();
-            FetchLog.RefusedPerSource(_logger, remote, _maxPerSource);
+            FetchLogMessages.RefusedPerSource(_logger, remote, _maxPerSource);
         }
         else
         {
             _counters.RefuseTotal();
-            FetchLog.RefusedTotal(_logger, remote, _maxConnections);
+            FetchLogMessages.RefusedTotal(_logger, remote, _maxConnections);
         }
     }
 }

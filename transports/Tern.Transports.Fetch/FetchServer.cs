@@ -122,12 +122,12 @@ public sealed class FetchServer : IAsyncDisposable
             _apps.Add(await StartAppAsync(kestrelHttp, _options.InlineScheduling, door.HandleAsync, cancellationToken).ConfigureAwait(false));
         }
 
-        FetchLog.SocketCompletionMode(_logger, SocketCompletions.IsInline ? "inline on the event thread" : "on the thread pool", SocketCompletions.InlineVariable,
+        FetchLogMessages.SocketCompletionMode(_logger, SocketCompletions.IsInline ? "inline on the event thread" : "on the thread pool", SocketCompletions.InlineVariable,
             Environment.GetEnvironmentVariable(SocketCompletions.InlineVariable));
         foreach (var (listener, kestrel) in _bound)
         {
             listener.BoundEndPoint = kestrel.IPEndPoint;
-            FetchLog.Listening(_logger, listener.ToString());
+            FetchLogMessages.Listening(_logger, listener.ToString());
         }
 
         foreach (var listener in _options.Listeners)

@@ -85,12 +85,12 @@ public sealed partial class UdpNotificationListener
         switch (kind)
         {
             case LoopErrorKind.Fatal:
-                UdpLog.ReceiveStopped(_logger, _endpointName, error);
+                UdpLogMessages.ReceiveStopped(_logger, _endpointName, error);
                 return error;
             case LoopErrorKind.Transient:
                 if (log)
                 {
-                    UdpLog.ReceiveFailed(_logger, _endpointName, unlogged, error);
+                    UdpLogMessages.ReceiveFailed(_logger, _endpointName, unlogged, error);
                 }
 
                 return null;
@@ -99,7 +99,7 @@ public sealed partial class UdpNotificationListener
                 var wait = _backoff.Next();
                 if (log)
                 {
-                    UdpLog.ReceiveBackingOff(_logger, _endpointName, (long)wait.TotalMilliseconds, unlogged, error);
+                    UdpLogMessages.ReceiveBackingOff(_logger, _endpointName, (long)wait.TotalMilliseconds, unlogged, error);
                 }
 
                 _stop.Wait(wait);
@@ -111,7 +111,7 @@ public sealed partial class UdpNotificationListener
     {
         if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
         {
-            UdpLog.IngestFailed(_logger, _endpointName, unlogged, error);
+            UdpLogMessages.IngestFailed(_logger, _endpointName, unlogged, error);
         }
     }
 }

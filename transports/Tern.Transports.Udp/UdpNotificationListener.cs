@@ -60,10 +60,10 @@ public sealed partial class UdpNotificationListener : IDisposable
         var full = OperatingSystem.IsLinux() ? 2L * options.ReceiveBufferBytes : options.ReceiveBufferBytes;
         if (GrantedReceiveBufferBytes < full)
         {
-            UdpLog.ReceiveBufferCapped(_logger, _endpointName, options.ReceiveBufferBytes, GrantedReceiveBufferBytes);
+            UdpLogMessages.ReceiveBufferCapped(_logger, _endpointName, options.ReceiveBufferBytes, GrantedReceiveBufferBytes);
         }
 
-        UdpLog.Listening(_logger, _endpointName, options.Receiver.ToString(), GrantedReceiveBufferBytes);
+        UdpLogMessages.Listening(_logger, _endpointName, options.Receiver.ToString(), GrantedReceiveBufferBytes);
         _receiver = receiver?.Invoke(_socket)
             ?? (options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket));
         _backoff = new LoopBackoff(options.BackoffInitial, options.BackoffMax);

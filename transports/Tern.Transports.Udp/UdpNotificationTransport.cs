@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Tern.Engine.Delivery;
+using Tern.Engine.Notify;
 
 namespace Tern.Transports.Udp;
 
 /// <summary>
-/// The delivery scheduler's transport over a <see cref="UdpDatagramSender"/>: datagrams are copied into the sender's
+/// The notification scheduler's transport over a <see cref="UdpDatagramSender"/>: datagrams are copied into the sender's
 /// native slots and leave in <c>sendmmsg</c> batches, flushed at the end of each scheduler round. Peer socket addresses
 /// are converted once and cached. Not thread-safe: the scheduler's loop is its only caller.
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Tern.Engine.Delivery;
+using Tern.Engine.Notify;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;

@@ -1,8 +1,9 @@
 using System.Net;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 using Tern.Transports.Udp;
 
 namespace Tern.Load.E2e;

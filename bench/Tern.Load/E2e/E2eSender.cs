@@ -1,6 +1,6 @@
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
 using Tern.Transports.Udp;
@@ -9,7 +9,7 @@ namespace Tern.Load.E2e;
 
 /// <summary>
 /// a.example's sending half, composed as hosts/Tern.Cli/Demo/DemoDomain.cs composes it, on loopback: transit store
-/// (default options), framed fetch door, delivery scheduler with the protocol's own backoff (2 s doubling, 3600 s at most: the first
+/// (default options), framed fetch door, notification scheduler with the protocol's own backoff (2 s doubling, 3600 s at most: the first
 /// notification goes out when the submission is scheduled), <c>sendmmsg</c> transport behind a stamping decorator.
 /// </summary>
 internal sealed class E2eSender : IAsyncDisposable
@@ -24,7 +24,7 @@ internal sealed class E2eSender : IAsyncDisposable
         Store = store;
         Fetch = fetch;
         _transport = transport;
-        Scheduler = new DeliveryScheduler(store, keys, Peers, new StampingTransport(transport, stages), new DeliverySchedulerOptions { FetchHints = [FramedUri] });
+        Scheduler = new NotificationScheduler(store, keys, Peers, new StampingTransport(transport, stages), new NotificationSchedulerOptions { FetchHints = [FramedUri] });
     }
 
     public DomainKeySet Keys { get; }
@@ -33,7 +33,7 @@ internal sealed class E2eSender : IAsyncDisposable
 
     public FetchServer Fetch { get; }
 
-    public DeliveryScheduler Scheduler { get; }
+    public NotificationScheduler Scheduler { get; }
 
     public StaticPeerResolver Peers { get; } = new();
 

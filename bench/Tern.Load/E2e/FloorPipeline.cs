@@ -114,7 +114,7 @@ internal sealed class FloorPipeline : IDisposable
                     RandomAccess.FlushToDisk(file);
                 }
 
-                Tern.Engine.Transit.DirectorySync.Flush(_inbox);
+                Tern.Engine.Storage.DirectorySync.Flush(_inbox);
                 _storedAt = Stopwatch.GetTimestamp();
                 _stored.Release();
             }

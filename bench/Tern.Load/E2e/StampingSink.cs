@@ -1,6 +1,6 @@
 using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 
 namespace Tern.Load.E2e;
 

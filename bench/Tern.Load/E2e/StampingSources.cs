@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Load.E2e;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Tern.Engine.Delivery;
+using Tern.Engine.Notify;
 
 namespace Tern.Load.E2e;
 

@@ -106,7 +106,7 @@ internal sealed partial class DiscoveryLookup(IDiscoveryDns dns, IDescriptorFetc
             default:
                 if (remembered is { Count: > 0 })
                 {
-                    DiscoveryLog.RememberedFingerprints(logger, domain, txt.Status, txt.Detail);
+                    DiscoveryLogMessages.RememberedFingerprints(logger, domain, txt.Status, txt.Detail);
                     return remembered;
                 }
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Tern.Engine.Delivery;
+using Tern.Engine.Notify;
 
 namespace Tern.Engine.Discovery;
 
 /// <summary>
-/// The delivery scheduler's peer resolver over <see cref="DomainDiscovery"/>: the descriptor's agreement key and the
+/// The notification scheduler's peer resolver over <see cref="DomainDiscovery"/>: the descriptor's agreement key and the
 /// notification endpoint, valid for as long as discovery's answer is, so that the scheduler asks again when the cache
 /// entry expires and a changed key or endpoint is used from then on.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class DiscoveryPeerResolver : INotificationPeerResolver
         var peer = result.Peer;
         if (peer.NotifyEndpoint is not { } endpoint)
         {
-            DiscoveryLog.NoNotifyEndpoint(_logger, peer.Domain, peer.NotifyEndpointProblem);
+            DiscoveryLogMessages.NoNotifyEndpoint(_logger, peer.Domain, peer.NotifyEndpointProblem);
             return null;
         }
 

@@ -33,7 +33,7 @@ public sealed partial class DomainDiscovery
                 catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
                 {
-                    DiscoveryLog.LookupError(_logger, name, e);
+                    DiscoveryLogMessages.LookupError(_logger, name, e);
                     fresh = DiscoveryResult.Fail(DiscoveryFailure.LookupError, $"{e.GetType().Name}: {e.Message}", _time.GetUtcNow() + _options.NegativeTtl);
                 }
             }
@@ -59,7 +59,7 @@ public sealed partial class DomainDiscovery
             if (previous is not null && previous.AgreementKey != peer.AgreementKey)
             {
                 Counters.KeyChange();
-                DiscoveryLog.KeyChanged(_logger, entry.Domain, previous.AgreementKey.ToString(), peer.AgreementKey.ToString());
+                DiscoveryLogMessages.KeyChanged(_logger, entry.Domain, previous.AgreementKey.ToString(), peer.AgreementKey.ToString());
             }
 
             // Taught before the answer is visible: the ingest knows the key by the time anyone sends under it.
@@ -73,7 +73,7 @@ public sealed partial class DomainDiscovery
                 e.LastFound = peer;
                 e.LastFoundExpiredAt = fresh.ExpiresAt;
             });
-            DiscoveryLog.Discovered(_logger, entry.Domain, peer.AgreementKey.ToString(), peer.NotifyEndpoint?.ToString() ?? "(none)", peer.FetchDoors.Count, fresh.ExpiresAt);
+            DiscoveryLogMessages.Discovered(_logger, entry.Domain, peer.AgreementKey.ToString(), peer.NotifyEndpoint?.ToString() ?? "(none)", peer.FetchDoors.Count, fresh.ExpiresAt);
             return fresh;
         }
 
@@ -92,7 +92,7 @@ public sealed partial class DomainDiscovery
                 e.RefreshAt = stale.ExpiresAt;
             });
             Counters.Stale();
-            DiscoveryLog.ServingStale(_logger, entry.Domain, fresh.Failure, fresh.Detail, stale.ExpiresAt);
+            DiscoveryLogMessages.ServingStale(_logger, entry.Domain, fresh.Failure, fresh.Detail, stale.ExpiresAt);
             return stale;
         }
 
@@ -106,7 +106,7 @@ public sealed partial class DomainDiscovery
                 e.LastFound = null;
             }
         });
-        DiscoveryLog.Failed(_logger, entry.Domain, fresh.Failure, fresh.Detail, fresh.ExpiresAt);
+        DiscoveryLogMessages.Failed(_logger, entry.Domain, fresh.Failure, fresh.Detail, fresh.ExpiresAt);
         return fresh;
     }
 

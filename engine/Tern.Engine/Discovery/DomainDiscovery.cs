@@ -74,7 +74,7 @@ public sealed partial class DomainDiscovery : IDisposable
         Descriptors = new DiscoveryDescriptorResolver(this);
     }
 
-    /// <summary>The delivery scheduler's resolver over this discovery.</summary>
+    /// <summary>The notification scheduler's resolver over this discovery.</summary>
     public DiscoveryPeerResolver NotificationPeers { get; }
 
     /// <summary>The pull worker's descriptor resolver over this discovery (it revalidates on a key mismatch).</summary>

@@ -31,7 +31,7 @@ internal sealed class StaticPeers
         _entries = StaticPeersFile.Load(path, time.GetUtcNow());
         _checkedAtTicks = time.GetUtcNow().UtcTicks;
         Teach(_entries);
-        DiscoveryLog.StaticPeersLoaded(logger, path, _entries.Count);
+        DiscoveryLogMessages.StaticPeersLoaded(logger, path, _entries.Count);
     }
 
     public int Count => _entries.Count;
@@ -64,7 +64,7 @@ internal sealed class StaticPeers
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                DiscoveryLog.StaticPeersReloadFailed(_logger, _path, e.Message);
+                DiscoveryLogMessages.StaticPeersReloadFailed(_logger, _path, e.Message);
                 return;
             }
 
@@ -79,11 +79,11 @@ internal sealed class StaticPeers
                 var entries = StaticPeersFile.Load(_path, now);
                 Teach(entries);
                 _entries = entries;
-                DiscoveryLog.StaticPeersLoaded(_logger, _path, entries.Count);
+                DiscoveryLogMessages.StaticPeersLoaded(_logger, _path, entries.Count);
             }
             catch (StaticPeersFileException e)
             {
-                DiscoveryLog.StaticPeersReloadFailed(_logger, _path, e.Message);
+                DiscoveryLogMessages.StaticPeersReloadFailed(_logger, _path, e.Message);
             }
         }
     }

@@ -7,7 +7,7 @@ namespace Tern.Engine.Ingest;
 public interface INotificationSink
 {
     /// <summary>Records a validated notification; returns <see cref="DropReason.None"/> or why it was not recorded (e.g. <see cref="DropReason.TableFull"/>).</summary>
-    DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, Pull.PullPreference preference, long nowMs);
+    DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, Pending.PullPreference preference, long nowMs);
 
     /// <summary>
     /// Says that <see cref="Accept"/> will soon be called for records with these capabilities and recipient hashes (a

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 

@@ -1,7 +1,6 @@
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 
 namespace Tern.Engine.Ingest;
 

@@ -51,7 +51,7 @@ public sealed partial class PendingTable
             _gate.ExitWriteLock();
         }
 
-        PendingLog.CheckpointTaken(_logger, Interlocked.Read(ref _count), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        PendingLogMessages.CheckpointTaken(_logger, Interlocked.Read(ref _count), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static void Checkpoint<TKey, TValue>(FasterKV<TKey, TValue> store)
@@ -71,7 +71,7 @@ public sealed partial class PendingTable
         {
             if (recovered)
             {
-                PendingLog.CountersMissing(_logger, path);
+                PendingLogMessages.CountersMissing(_logger, path);
                 Recount();
             }
 
@@ -100,7 +100,7 @@ public sealed partial class PendingTable
         else
         {
             // Written for a checkpoint that did not complete: names and ids are still right (ids only grow), counts are not.
-            PendingLog.CountersMissing(_logger, path);
+            PendingLogMessages.CountersMissing(_logger, path);
             Recount();
         }
     }

@@ -78,7 +78,7 @@ public sealed partial class PendingTable
             Sweep(candidates, nowMs, ref expired, ref dropped);
         }
 
-        PendingLog.Swept(_logger, expired, dropped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        PendingLogMessages.Swept(_logger, expired, dropped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return expired;
     }
 

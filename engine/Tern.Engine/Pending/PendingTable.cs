@@ -86,7 +86,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
-        PendingLog.Opened(_logger, _directory, recovered, _count, _domains.DomainCount);
+        PendingLogMessages.Opened(_logger, _directory, recovered, _count, _domains.DomainCount);
     }
 
     /// <summary>Live pending references in the table.</summary>
@@ -174,7 +174,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         var populated = IndexPrefault.TryPopulate(_capabilities) & IndexPrefault.TryPopulate(_recipients) & IndexPrefault.TryPopulate(_refs);
         if (!populated)
         {
-            PendingLog.PrefaultUnavailable(_logger);
+            PendingLogMessages.PrefaultUnavailable(_logger);
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
             {
                 if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
                 {
-                    PullLog.HandOverFailed(_logger, capability.ToString(), unlogged, ex);
+                    PullLogMessages.HandOverFailed(_logger, capability.ToString(), unlogged, ex);
                 }
             }
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tern.Engine.Protocol;
-using Tern.Engine.Transit;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Pull;
 

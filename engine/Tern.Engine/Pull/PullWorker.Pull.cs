@@ -21,7 +21,7 @@ public sealed partial class PullWorker
         try
         {
             var result = await PullCoreAsync(hash, reference, cancellationToken).ConfigureAwait(false);
-            PullLog.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
+            PullLogMessages.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
             return result;
         }
         finally
@@ -67,7 +67,7 @@ public sealed partial class PullWorker
 
         if (!keyOk)
         {
-            PullLog.KeyMismatch(_logger, capability.ToString(), reference.SenderDomain);
+            PullLogMessages.KeyMismatch(_logger, capability.ToString(), reference.SenderDomain);
             return new PullResult(capability, PullOutcome.KeyMismatch, null, 0);
         }
 
@@ -161,7 +161,7 @@ public sealed partial class PullWorker
                     return (PullOutcome.Stored, attempts);
                 }
 
-                PullLog.Corrupt(_logger, capability.ToString(), source.Address);
+                PullLogMessages.Corrupt(_logger, capability.ToString(), source.Address);
                 file.SetLength(0);
                 return (PullOutcome.Corrupt, attempts);
             }
@@ -184,7 +184,7 @@ public sealed partial class PullWorker
                     if (response.Status == MetaStatus.Ok)
                     {
                         var kept = await file.VerifyKeptAsync(cancellationToken).ConfigureAwait(false);
-                        PullLog.KeptVerified(_logger, capability.ToString(), kept);
+                        PullLogMessages.KeptVerified(_logger, capability.ToString(), kept);
                         attempts--;
                         continue;
                     }
@@ -203,7 +203,7 @@ public sealed partial class PullWorker
                         file.SetLength(0);
                         continue;
                     case MetaStatus.Ok when response.TotalSize != size:
-                        PullLog.Corrupt(_logger, capability.ToString(), source.Address);
+                        PullLogMessages.Corrupt(_logger, capability.ToString(), source.Address);
                         file.DiscardPending();
                         return (PullOutcome.Corrupt, attempts);
                     case MetaStatus.Ok:
@@ -214,7 +214,7 @@ public sealed partial class PullWorker
             }
             catch (PayloadMismatchException ex)
             {
-                PullLog.ChunkMismatch(_logger, capability.ToString(), source.Address, ex.Chunk, file.VerifiedLength, ex);
+                PullLogMessages.ChunkMismatch(_logger, capability.ToString(), source.Address, ex.Chunk, file.VerifiedLength, ex);
                 file.DiscardPending();
                 return (PullOutcome.Corrupt, attempts);
             }
@@ -222,7 +222,7 @@ public sealed partial class PullWorker
                                            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // Whatever arrived is in the file (or its unfinished chunk); the next attempt asks for the rest with a range.
-                PullLog.Resuming(_logger, capability.ToString(), source.Address, file.Length, ex);
+                PullLogMessages.Resuming(_logger, capability.ToString(), source.Address, file.Length, ex);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay *= 2;
             }

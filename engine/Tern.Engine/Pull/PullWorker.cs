@@ -126,7 +126,7 @@ public sealed partial class PullWorker : IAsyncDisposable
                 {
                     if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
                     {
-                        PullLog.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
+                        PullLogMessages.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
                     }
 
                     result = new PullResult(reference.Capability, PullOutcome.Failed, null, 0);
@@ -142,7 +142,7 @@ public sealed partial class PullWorker : IAsyncDisposable
                 {
                     if (HandlerErrors.Record(LoopErrorKind.Unexpected, out var unlogged))
                     {
-                        PullLog.CompletedHandlerFailed(_logger, unlogged, ex);
+                        PullLogMessages.CompletedHandlerFailed(_logger, unlogged, ex);
                     }
                 }
             }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Tern.Engine.Transit;
 
 namespace Tern.Engine.Storage;
 

@@ -42,7 +42,7 @@ internal sealed class BlobEntry
 
     public DeliveryEntry[] Deliveries { get; set; } = [];
 
-    public int PendingCount { get; set; }
+    public int OutstandingCount { get; set; }
 
     /// <summary>The bucket log holding the bytes; attached when indexed.</summary>
     public BucketLog? Bucket { get; set; }

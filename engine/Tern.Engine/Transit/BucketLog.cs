@@ -1,4 +1,5 @@
 using FASTER.core;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Transit;
 

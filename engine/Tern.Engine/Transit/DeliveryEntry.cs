@@ -28,7 +28,7 @@ internal sealed class DeliveryEntry
     public long NextAttemptMs { get; set; }
 
     /// <summary>Served to fetchers: fetched and transferred blobs keep serving until expiry while their bytes remain (§9).</summary>
-    public bool Readable => State is DeliveryState.Pending or DeliveryState.Fetched or DeliveryState.Transferred;
+    public bool Readable => State is DeliveryState.Outstanding or DeliveryState.Fetched or DeliveryState.Transferred;
 
     public DeliveryInfo ToInfo() => new(
         Capability,

@@ -1,10 +1,10 @@
 namespace Tern.Engine.Transit;
 
-/// <summary>Where one delivery (blob × recipient) stands. Every state but <see cref="Pending"/> is final.</summary>
+/// <summary>Where one delivery (blob × recipient) stands. Every state but <see cref="Outstanding"/> is final.</summary>
 public enum DeliveryState : byte
 {
     /// <summary>Notified (or to be notified), not yet fetched.</summary>
-    Pending = 0,
+    Outstanding = 0,
 
     /// <summary>Every byte was served at least once (docs/PROTOCOL.md §9).</summary>
     Fetched = 1,

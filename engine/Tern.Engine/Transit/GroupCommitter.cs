@@ -149,7 +149,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            TransitLog.CommitFailed(_logger, ex);
+            TransitLogMessages.CommitFailed(_logger, ex);
             lock (_gate)
             {
                 _fault ??= ex;

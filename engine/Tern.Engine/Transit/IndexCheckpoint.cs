@@ -1,5 +1,4 @@
 using System.Buffers;
-using Tern.Engine.Accounting;
 using Tern.Engine.Storage;
 
 namespace Tern.Engine.Transit;
@@ -113,7 +112,7 @@ internal static class IndexCheckpoint
             }
 
             var blob = JournalCodec.ReadSubmission(reader.ReadBytes(length), out _);
-            var pending = 0;
+            var outstanding = 0;
             foreach (var d in blob.Deliveries)
             {
                 var state = reader.ReadByte();
@@ -125,10 +124,10 @@ internal static class IndexCheckpoint
                 d.State = (DeliveryState)state;
                 d.Attempt = reader.ReadInt32();
                 d.NextAttemptMs = reader.ReadInt64();
-                pending += d.State == DeliveryState.Pending ? 1 : 0;
+                outstanding += d.State == DeliveryState.Outstanding ? 1 : 0;
             }
 
-            blob.PendingCount = pending;
+            blob.OutstandingCount = outstanding;
             blobs.Add(blob);
         }
 

@@ -85,7 +85,7 @@ internal static class JournalCodec
         return source[0];
     }
 
-    /// <summary>Decodes a submission record into a fresh index record with Pending deliveries.</summary>
+    /// <summary>Decodes a submission record into a fresh index record with Outstanding deliveries.</summary>
     /// <exception cref="InvalidDataException">
     /// The bytes are not a whole submission record: a field runs past the end, the delivery count exceeds what the bytes
     /// can hold (checked before anything is allocated for them), or bytes follow the last delivery.
@@ -151,7 +151,7 @@ internal static class JournalCodec
         }
 
         blob.Deliveries = deliveries;
-        blob.PendingCount = count;
+        blob.OutstandingCount = count;
         return blob;
     }
 

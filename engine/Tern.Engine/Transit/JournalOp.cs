@@ -25,7 +25,7 @@ internal sealed class JournalOp
     public long Address { get; set; }
 
     /// <summary>Submission being acknowledged (apply indexes it).</summary>
-    public PendingSubmission? Submission { get; init; }
+    public UncommittedSubmission? Submission { get; init; }
 
     /// <summary>State change being made durable (apply moves the deliveries).</summary>
     public StateChange? Change { get; init; }

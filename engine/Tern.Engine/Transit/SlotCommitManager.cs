@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using FASTER.core;
 using Microsoft.Win32.SafeHandles;
 using Tern.Engine.Crypto;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Transit;
 

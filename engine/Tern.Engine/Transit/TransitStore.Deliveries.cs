@@ -7,13 +7,13 @@ public sealed partial class TransitStore
 {
     /// <summary>
     /// Records that every byte of the delivery's blob was served (docs/PROTOCOL.md §9). Durable in the journal before it
-    /// takes effect. True when this call moved the delivery from Pending to Fetched.
+    /// takes effect. True when this call moved the delivery from Outstanding to Fetched.
     /// </summary>
     public async ValueTask<bool> MarkFetchedAsync(FetchCapability capability)
     {
         lock (_index)
         {
-            if (!_deliveries.TryGetValue(capability, out var d) || d.State != DeliveryState.Pending || d.Blob.ExpiryMs <= NowMs)
+            if (!_deliveries.TryGetValue(capability, out var d) || d.State != DeliveryState.Outstanding || d.Blob.ExpiryMs <= NowMs)
             {
                 return false;
             }
@@ -24,7 +24,7 @@ public sealed partial class TransitStore
     }
 
     /// <summary>
-    /// Retracts the Pending deliveries of <paramref name="messageId"/> submitted by <paramref name="account"/>
+    /// Retracts the Outstanding deliveries of <paramref name="messageId"/> submitted by <paramref name="account"/>
     /// (docs/PROTOCOL.md §11): their capabilities answer not-found from now on. Returns them, and the deliveries already
     /// fetched (whose recipients get a notice with <c>after_fetch</c>). An unknown message or another account's message
     /// gives an empty result.
@@ -33,7 +33,7 @@ public sealed partial class TransitStore
     {
         ArgumentNullException.ThrowIfNull(account);
         BlobEntry? blob;
-        FetchCapability[] pending;
+        FetchCapability[] outstanding;
         lock (_index)
         {
             if (!_blobs.TryGetValue(messageId, out blob) || !string.Equals(blob.Account, account, StringComparison.Ordinal) || blob.ExpiryMs <= NowMs)
@@ -41,10 +41,10 @@ public sealed partial class TransitStore
                 return new RetractionResult([], []);
             }
 
-            pending = PendingCapabilitiesLocked(blob, domain: null);
+            outstanding = OutstandingCapabilitiesLocked(blob, domain: null);
         }
 
-        var retracted = pending.Length > 0 ? await ChangeStateAsync(DeliveryState.Retracted, pending).ConfigureAwait(false) : [];
+        var retracted = outstanding.Length > 0 ? await ChangeStateAsync(DeliveryState.Retracted, outstanding).ConfigureAwait(false) : [];
         var fetched = new List<DeliveryInfo>();
         var retractedInfos = new List<DeliveryInfo>(retracted.Count);
         lock (_index)
@@ -67,13 +67,13 @@ public sealed partial class TransitStore
     }
 
     /// <summary>
-    /// Records that a gateway took responsibility for the Pending deliveries of <paramref name="messageId"/> to
+    /// Records that a gateway took responsibility for the Outstanding deliveries of <paramref name="messageId"/> to
     /// <paramref name="destinationDomain"/> (docs/PROTOCOL.md §10). Returns how many deliveries moved.
     /// </summary>
     public async Task<int> MarkTransferredAsync(MessageId messageId, string destinationDomain)
     {
         var domain = DomainName.Normalize(destinationDomain);
-        FetchCapability[] pending;
+        FetchCapability[] outstanding;
         lock (_index)
         {
             if (!_blobs.TryGetValue(messageId, out var blob) || blob.ExpiryMs <= NowMs)
@@ -81,22 +81,22 @@ public sealed partial class TransitStore
                 return 0;
             }
 
-            pending = PendingCapabilitiesLocked(blob, domain);
+            outstanding = OutstandingCapabilitiesLocked(blob, domain);
         }
 
-        return pending.Length == 0 ? 0 : (await ChangeStateAsync(DeliveryState.Transferred, pending).ConfigureAwait(false)).Count;
+        return outstanding.Length == 0 ? 0 : (await ChangeStateAsync(DeliveryState.Transferred, outstanding).ConfigureAwait(false)).Count;
     }
 
     /// <summary>
-    /// Records retransmission progress of a Pending delivery. Index only (docs/ARCHITECTURE.md §3.2): after a crash the
-    /// delivery resumes from the last checkpoint, at worst notifying early. False when the delivery is not pending.
+    /// Records retransmission progress of a Outstanding delivery. Index only (docs/ARCHITECTURE.md §3.2): after a crash the
+    /// delivery resumes from the last checkpoint, at worst notifying early. False when the delivery is not outstanding.
     /// </summary>
     public ValueTask<bool> RecordAttemptAsync(FetchCapability capability, int attempt, DateTimeOffset nextAttemptAt)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
         lock (_index)
         {
-            if (!_deliveries.TryGetValue(capability, out var d) || d.State != DeliveryState.Pending)
+            if (!_deliveries.TryGetValue(capability, out var d) || d.State != DeliveryState.Outstanding)
             {
                 return ValueTask.FromResult(false);
             }
@@ -107,13 +107,13 @@ public sealed partial class TransitStore
         }
     }
 
-    /// <summary>Every Pending, unexpired delivery, for the retransmission scheduler to load at start.</summary>
-    public IAsyncEnumerable<DeliveryInfo> ListPendingDeliveriesAsync()
+    /// <summary>Every Outstanding, unexpired delivery, for the retransmission scheduler to load at start.</summary>
+    public IAsyncEnumerable<DeliveryInfo> ListOutstandingDeliveriesAsync()
     {
         List<DeliveryInfo> list;
         lock (_index)
         {
-            list = [.. PendingEntriesLocked().Select(d => d.ToInfo())];
+            list = [.. OutstandingEntriesLocked().Select(d => d.ToInfo())];
         }
 
         return EnumerateAsync(list);
@@ -138,19 +138,19 @@ public sealed partial class TransitStore
         }
     }
 
-    private static FetchCapability[] PendingCapabilitiesLocked(BlobEntry blob, string? domain)
+    private static FetchCapability[] OutstandingCapabilitiesLocked(BlobEntry blob, string? domain)
     {
         var count = 0;
         foreach (var d in blob.Deliveries)
         {
-            count += d.State == DeliveryState.Pending && (domain is null || d.Domain == domain) ? 1 : 0;
+            count += d.State == DeliveryState.Outstanding && (domain is null || d.Domain == domain) ? 1 : 0;
         }
 
         var capabilities = new FetchCapability[count];
         var i = 0;
         foreach (var d in blob.Deliveries)
         {
-            if (d.State == DeliveryState.Pending && (domain is null || d.Domain == domain))
+            if (d.State == DeliveryState.Outstanding && (domain is null || d.Domain == domain))
             {
                 capabilities[i++] = d.Capability;
             }
@@ -159,7 +159,7 @@ public sealed partial class TransitStore
         return capabilities;
     }
 
-    /// <summary>Journals a state change, waits for the group commit, and returns the deliveries it moved out of Pending.</summary>
+    /// <summary>Journals a state change, waits for the group commit, and returns the deliveries it moved out of Outstanding.</summary>
     private async Task<List<DeliveryEntry>> ChangeStateAsync(DeliveryState to, FetchCapability[] capabilities)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

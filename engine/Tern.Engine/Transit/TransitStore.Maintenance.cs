@@ -63,11 +63,11 @@ public sealed partial class TransitStore
                     Directory.Delete(bucket.Directory, recursive: true);
                 }
 
-                TransitLog.BucketDeleted(_logger, bucket.Window.DirectoryName);
+                TransitLogMessages.BucketDeleted(_logger, bucket.Window.DirectoryName);
             }
 
             await ReclaimLockedAsync().ConfigureAwait(false);
-            TransitLog.Swept(_logger, now, expired, closing.Count);
+            TransitLogMessages.Swept(_logger, now, expired, closing.Count);
             return expired;
         }
         finally
@@ -103,7 +103,7 @@ public sealed partial class TransitStore
             }
 
             await ReclaimLockedAsync().ConfigureAwait(false);
-            TransitLog.CheckpointWritten(_logger, blobs, covered, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            TransitLogMessages.CheckpointWritten(_logger, blobs, covered, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
@@ -163,7 +163,7 @@ public sealed partial class TransitStore
             }
             catch (Exception ex)
             {
-                TransitLog.MaintenanceFailed(_logger, ex);
+                TransitLogMessages.MaintenanceFailed(_logger, ex);
             }
         }
     }

@@ -4,7 +4,7 @@ namespace Tern.Engine.Transit;
 
 public sealed partial class TransitStore
 {
-    // The delivery scheduler's path (docs/ARCHITECTURE.md §4): it holds index records by reference once found, so a
+    // The notification scheduler's path (docs/ARCHITECTURE.md §4): it holds index records by reference once found, so a
     // retransmission costs no dictionary lookup — on a large index each lookup is a cache miss or two. A record's
     // immutable fields (capability, domain, hash, blob) are read without the lock; its state, attempt and next attempt
     // are read and written under the index lock, a batch of records per lock.
@@ -18,29 +18,29 @@ public sealed partial class TransitStore
         }
     }
 
-    /// <summary>The index records of every pending delivery whose blob has not expired (the scheduler's start-up load).</summary>
-    internal List<DeliveryEntry> ListPendingEntries()
+    /// <summary>The index records of every outstanding delivery whose blob has not expired (the scheduler's start-up load).</summary>
+    internal List<DeliveryEntry> ListOutstandingEntries()
     {
         lock (_index)
         {
-            return [.. PendingEntriesLocked()];
+            return [.. OutstandingEntriesLocked()];
         }
     }
 
-    /// <summary>Every Pending delivery of an unexpired blob; the caller holds the index lock while it enumerates.</summary>
-    private IEnumerable<DeliveryEntry> PendingEntriesLocked()
+    /// <summary>Every Outstanding delivery of an unexpired blob; the caller holds the index lock while it enumerates.</summary>
+    private IEnumerable<DeliveryEntry> OutstandingEntriesLocked()
     {
         var nowMs = NowMs;
         foreach (var blob in _blobs.Values)
         {
-            if (blob.PendingCount == 0 || blob.ExpiryMs <= nowMs)
+            if (blob.OutstandingCount == 0 || blob.ExpiryMs <= nowMs)
             {
                 continue;
             }
 
             foreach (var d in blob.Deliveries)
             {
-                if (d.State == DeliveryState.Pending)
+                if (d.State == DeliveryState.Outstanding)
                 {
                     yield return d;
                 }
@@ -72,8 +72,8 @@ public sealed partial class TransitStore
 
     /// <summary>
     /// <see cref="RecordAttempt"/> for a batch under one lock (the records of one datagram): records attempt
-    /// <c>attempts[i]</c> and next attempt <c>nextAttemptMs[i]</c> on each delivery still pending; <paramref name="states"/>
-    /// receives each delivery's state (a delivery no longer pending is left unchanged).
+    /// <c>attempts[i]</c> and next attempt <c>nextAttemptMs[i]</c> on each delivery still outstanding; <paramref name="states"/>
+    /// receives each delivery's state (a delivery no longer outstanding is left unchanged).
     /// </summary>
     internal void RecordAttempts(ReadOnlySpan<DeliveryEntry> deliveries, ReadOnlySpan<int> attempts, ReadOnlySpan<long> nextAttemptMs, Span<DeliveryState> states)
     {
@@ -90,7 +90,7 @@ public sealed partial class TransitStore
 
     private static bool RecordAttemptLocked(DeliveryEntry delivery, int attempt, long nextAttemptMs)
     {
-        if (delivery.State != DeliveryState.Pending)
+        if (delivery.State != DeliveryState.Outstanding)
         {
             return false;
         }

@@ -53,7 +53,7 @@ public sealed partial class TransitStore
 
         foreach (var blob in _blobs.Values)
         {
-            if (blob.PendingCount > 0 && blob.Size > 0 && blob.Bucket?.Log is not null)
+            if (blob.OutstandingCount > 0 && blob.Size > 0 && blob.Bucket?.Log is not null)
             {
                 blob.Bucket.AddLive(blob.FirstChunk);
             }
@@ -103,13 +103,13 @@ public sealed partial class TransitStore
             // are not durable. Its submission was never acknowledged; drop it.
             if (blob.Size > 0 && blob.LastAddress >= log.CommittedUntilAddress)
             {
-                TransitLog.DroppedUncommittedSubmission(_logger, blob.Id.ToString(), blob.Window.DirectoryName);
+                TransitLogMessages.DroppedUncommittedSubmission(_logger, blob.Id.ToString(), blob.Window.DirectoryName);
                 return false;
             }
         }
         else if (blob.ExpiryMs > nowMs && blob.Size > 0)
         {
-            TransitLog.MissingBucket(_logger, blob.Id.ToString(), DateTimeOffset.FromUnixTimeMilliseconds(blob.ExpiryMs), blob.Window.DirectoryName);
+            TransitLogMessages.MissingBucket(_logger, blob.Id.ToString(), DateTimeOffset.FromUnixTimeMilliseconds(blob.ExpiryMs), blob.Window.DirectoryName);
         }
 
         IndexBlobLocked(blob, bucket);

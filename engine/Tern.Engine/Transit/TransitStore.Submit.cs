@@ -82,14 +82,14 @@ public sealed partial class TransitStore
             }
 
             blob.Deliveries = deliveries;
-            blob.PendingCount = deliveries.Length;
+            blob.OutstandingCount = deliveries.Length;
 
             var length = JournalCodec.MeasureSubmission(blob);
             var record = ArrayPool<byte>.Shared.Rent(length);
             JournalCodec.WriteSubmission(record, blob, blob.SubmittedMs);
             var op = new JournalOp(record, length, bucket)
             {
-                Submission = new PendingSubmission(blob, bucket, reservation, quota),
+                Submission = new UncommittedSubmission(blob, bucket, reservation, quota),
                 Apply = _applySubmission,
             };
 

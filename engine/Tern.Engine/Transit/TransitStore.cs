@@ -2,7 +2,6 @@ using System.Diagnostics;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tern.Engine.Accounting;
 using Tern.Engine.Protocol;
 
 namespace Tern.Engine.Transit;
@@ -103,7 +102,7 @@ public sealed partial class TransitStore : IAsyncDisposable
                 store._maintenanceLoop = Task.Run(store.MaintainAsync);
             }
 
-            TransitLog.Opened(store._logger, options.DataDirectory, store._blobs.Count, store._deliveries.Count, replayed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            TransitLogMessages.Opened(store._logger, options.DataDirectory, store._blobs.Count, store._deliveries.Count, replayed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return store;
         }
         catch
@@ -232,18 +231,18 @@ public sealed partial class TransitStore : IAsyncDisposable
         bucket.Blobs.Add(blob);
     }
 
-    /// <summary>Moves a Pending delivery to a final state, charging the ledger and unpinning a blob that died.</summary>
+    /// <summary>Moves a Outstanding delivery to a final state, charging the ledger and unpinning a blob that died.</summary>
     private bool TransitionLocked(DeliveryEntry delivery, DeliveryState to, long atMs)
     {
-        if (delivery.State != DeliveryState.Pending)
+        if (delivery.State != DeliveryState.Outstanding)
         {
             return false;
         }
 
         var blob = delivery.Blob;
         delivery.State = to;
-        blob.PendingCount--;
-        var died = blob.PendingCount == 0;
+        blob.OutstandingCount--;
+        var died = blob.OutstandingCount == 0;
         _ledger.Transitioned(blob, delivery, to, died, atMs);
         if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
         {

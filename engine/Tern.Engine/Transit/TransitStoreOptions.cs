@@ -90,7 +90,7 @@ public sealed class TransitStoreOptions
     /// <summary>Longest transit expiry an account may ask for, at most <see cref="MaxTransit"/>. Defaults to <see cref="ProtocolMaxTransit"/>.</summary>
     public TimeSpan AccountMaxExpiry { get; set; } = ProtocolMaxTransit;
 
-    /// <summary>Live bytes of pending deliveries to one destination domain; 0 means no limit. Defaults to 0.</summary>
+    /// <summary>Live bytes of outstanding deliveries to one destination domain; 0 means no limit. Defaults to 0.</summary>
     public long DomainLiveBytesLimit { get; set; }
 
     internal void Validate()

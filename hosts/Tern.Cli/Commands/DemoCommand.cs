@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Tern.Cli.Demo;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
@@ -49,7 +50,7 @@ internal static class DemoCommand
 
             var descriptors = resolver.Value;
             var bDescriptor = await descriptors.ResolveAsync("b.example", CancellationToken.None);
-            a.Peers.Set(new Engine.Delivery.NotificationPeer("b.example", bDescriptor!.AgreementKey, b.Listener.LocalEndpoint));
+            a.Peers.Set(new Engine.Notify.NotificationPeer("b.example", bDescriptor!.AgreementKey, b.Listener.LocalEndpoint));
             await a.Scheduler.StartAsync();
             await b.Scheduler.StartAsync();
 
@@ -220,8 +221,8 @@ internal static class DemoCommand
         var toB = a.Store.GetDomainStats("b.example");
         var sent = a.Scheduler.Counters;
         Step(clock, "accounting at a.example (the sender pays):");
-        Console.WriteLine($"          account alice: live {alice.LiveBytes} B, {alice.ByteSeconds:F0} byte-seconds, deliveries pending {alice.Pending}, fetched {alice.Fetched}, retracted {alice.Retracted}, expired {alice.Expired}");
-        Console.WriteLine($"          to b.example:  live {toB.LiveBytes} B, deliveries pending {toB.Pending}, fetched {toB.Fetched}, retracted {toB.Retracted}");
+        Console.WriteLine($"          account alice: live {alice.LiveBytes} B, {alice.ByteSeconds:F0} byte-seconds, deliveries outstanding {alice.Outstanding}, fetched {alice.Fetched}, retracted {alice.Retracted}, expired {alice.Expired}");
+        Console.WriteLine($"          to b.example:  live {toB.LiveBytes} B, deliveries outstanding {toB.Outstanding}, fetched {toB.Fetched}, retracted {toB.Retracted}");
         Console.WriteLine($"          notifications: {sent.DatagramsSent} datagrams, {sent.RecordsSent} records, {sent.Retransmissions} retransmissions, {sent.RetractionRecordsSent} retraction records");
         var received = b.Listener.Counters;
         Step(clock, "accounting at b.example (what a.example costs it):");

@@ -1,20 +1,22 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch;
+using Tern.Transports.Fetch.Client;
 using Tern.Transports.Udp;
 
 namespace Tern.Cli.Demo;
 
 /// <summary>
 /// One domain's engine, composed as the node host will compose it, on loopback: keys on disk (0600); the sending side
-/// (transit store, delivery scheduler, sendmmsg transport, framed and HTTP fetch doors); the receiving side (UDP
+/// (transit store, notification scheduler, sendmmsg transport, framed and HTTP fetch doors); the receiving side (UDP
 /// notification port, ingest, pending table, immediate pull queue, pull worker, message store), the peers it notifies or
 /// pulls from taught to the ingest as known peers.
 /// </summary>
@@ -40,7 +42,7 @@ internal sealed class DemoDomain : IAsyncDisposable
 
     public FetchServer Fetch { get; private set; } = null!;
 
-    public DeliveryScheduler Scheduler { get; private set; } = null!;
+    public NotificationScheduler Scheduler { get; private set; } = null!;
 
     public StaticPeerResolver Peers { get; } = new();
 
@@ -92,7 +94,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         node.Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
         node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
         node._transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
-        node.Scheduler = new DeliveryScheduler(node.Store, node.Keys, new KnownPeerResolver(node.Peers, node.KnownPeers), node._transport, new DeliverySchedulerOptions
+        node.Scheduler = new NotificationScheduler(node.Store, node.Keys, new KnownPeerResolver(node.Peers, node.KnownPeers), node._transport, new NotificationSchedulerOptions
         {
             FetchHints = [node.FramedUri],
             InitialRetransmitInterval = timing.InitialRetransmit,

@@ -1,7 +1,8 @@
 using System.Net;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Protocol.Notification;

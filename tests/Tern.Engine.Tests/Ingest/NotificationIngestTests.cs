@@ -1,8 +1,9 @@
 using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 using Tern.Engine.Tests.Protocol;
 
 namespace Tern.Engine.Tests.Ingest;

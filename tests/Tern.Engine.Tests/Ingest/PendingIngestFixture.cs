@@ -1,5 +1,5 @@
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;

@@ -1,8 +1,8 @@
 using System.Text;
 using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 using Tern.Engine.Tests.Pending;
 using Tern.Engine.Tests.Protocol;
 using static Tern.Engine.Tests.Pending.PendingFixture;

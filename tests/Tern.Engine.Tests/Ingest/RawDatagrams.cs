@@ -1,5 +1,6 @@
 using System.Text;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Tests.Vectors;

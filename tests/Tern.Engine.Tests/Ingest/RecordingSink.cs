@@ -1,7 +1,7 @@
 using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
 
 namespace Tern.Engine.Tests.Ingest;
 

@@ -17,7 +17,7 @@ namespace Tern.Engine.Tests.Ingest;
 /// </summary>
 public sealed class UdpListenerFaultTests : IDisposable
 {
-    // UdpLog event ids.
+    // UdpLogMessages event ids.
     private const int ReceiveFailedEvent = 3;
     private const int ReceiveBackingOffEvent = 4;
     private const int ReceiveStoppedEvent = 5;

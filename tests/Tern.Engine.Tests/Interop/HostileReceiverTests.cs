@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 

@@ -40,7 +40,7 @@ public sealed class SenderRestartTests
 
         await using var restarted = await NodeProcess.StartAsync("a.example", directory, SenderOptions);
         var (state, recovered) = await DeliveryAsync(restarted, capability);
-        Assert.Equal("Pending", state);
+        Assert.Equal("Outstanding", state);
 
         // Attempts after the last checkpoint are repeated (ARCHITECTURE.md §3.2); the count never restarts from 1.
         Assert.True(recovered >= attemptCheckpointed, $"recovered attempt {recovered}, checkpointed {attemptCheckpointed}");

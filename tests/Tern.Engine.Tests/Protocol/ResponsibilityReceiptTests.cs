@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Receipts;
 

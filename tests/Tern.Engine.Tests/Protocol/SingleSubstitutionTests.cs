@@ -1,14 +1,15 @@
 using System.Buffers;
 using FsCheck.Fluent;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Protocol.Receipts;
-using Tern.Engine.Pull;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Engine.Tests.Protocol;
 

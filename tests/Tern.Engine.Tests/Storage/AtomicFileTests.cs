@@ -1,4 +1,4 @@
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Storage;
 
 namespace Tern.Engine.Tests.Storage;

@@ -1,5 +1,4 @@
 using FsCheck.Fluent;
-using Tern.Engine.Accounting;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 

@@ -1,5 +1,5 @@
 using FASTER.core;
-using Tern.Engine.Transit;
+using Tern.Engine.Storage;
 
 namespace Tern.Engine.Tests.Transit;
 

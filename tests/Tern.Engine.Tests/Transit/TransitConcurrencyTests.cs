@@ -55,7 +55,7 @@ public sealed class TransitConcurrencyTests : IDisposable
         long pending = 0;
         for (var a = 0; a < 4; a++)
         {
-            pending += store.GetAccountStats($"account{a}").Pending;
+            pending += store.GetAccountStats($"account{a}").Outstanding;
         }
 
         Assert.Equal((results.Length * 2) - (Submitters * ((PerSubmitter + 2) / 3)), pending);

@@ -143,7 +143,7 @@ public sealed class TransitCrashTests : IDisposable
             var delivery = store.GetDelivery(ack.Capabilities[i]);
             Assert.True(delivery is not null, $"seed {ack.Seed}: delivery {i} lost");
             Assert.Equal(ack.MessageId, delivery.Value.MessageId);
-            Assert.Equal(DeliveryState.Pending, delivery.Value.State);
+            Assert.Equal(DeliveryState.Outstanding, delivery.Value.State);
             Assert.Equal(recipients[i].Domain, delivery.Value.DestinationDomain);
             Assert.Equal(recipients[i].Hash, delivery.Value.RecipientHash);
             Assert.Equal(content.Length, delivery.Value.Size);

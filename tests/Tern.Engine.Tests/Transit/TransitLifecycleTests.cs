@@ -1,4 +1,3 @@
-using Tern.Engine.Accounting;
 using Tern.Engine.Transit;
 using static Tern.Engine.Tests.Transit.TransitTestStores;
 
@@ -24,7 +23,7 @@ public sealed class TransitLifecycleTests : IDisposable
         Assert.Equal(content, await ReadAllAsync(store, result.Capabilities[0], content.Length));
 
         var pending = new List<DeliveryInfo>();
-        await foreach (var d in store.ListPendingDeliveriesAsync())
+        await foreach (var d in store.ListOutstandingDeliveriesAsync())
         {
             pending.Add(d);
         }
@@ -69,7 +68,7 @@ public sealed class TransitLifecycleTests : IDisposable
         Assert.Equal(2, await store.MarkTransferredAsync(result.MessageId, "GW.example"));
         Assert.Equal(0, await store.MarkTransferredAsync(result.MessageId, "gw.example"));
         Assert.Equal(DeliveryState.Transferred, store.GetDelivery(result.Capabilities[0])!.Value.State);
-        Assert.Equal(DeliveryState.Pending, store.GetDelivery(result.Capabilities[2])!.Value.State);
+        Assert.Equal(DeliveryState.Outstanding, store.GetDelivery(result.Capabilities[2])!.Value.State);
         Assert.Equal(2, store.GetDomainStats("gw.example").Transferred);
     }
 
@@ -88,7 +87,7 @@ public sealed class TransitLifecycleTests : IDisposable
         Assert.Equal(1, await store.SweepAsync(_time.GetUtcNow()));
         Assert.Null(store.GetDelivery(shortLived.Capabilities[0]));
         var stats = store.GetAccountStats("alice");
-        Assert.Equal((1L, 1L, 3000L), (stats.Expired, stats.Pending, stats.LiveBytes));
+        Assert.Equal((1L, 1L, 3000L), (stats.Expired, stats.Outstanding, stats.LiveBytes));
         Assert.Empty((await store.RetractAsync(shortLived.MessageId, "alice")).Retracted);
     }
 
@@ -134,7 +133,7 @@ public sealed class TransitLifecycleTests : IDisposable
             _time.Advance(TimeSpan.FromDays(1));
             await store.SweepAsync(_time.GetUtcNow());
             var expired = store.GetAccountStats("acct");
-            Assert.Equal((0L, 0L, 1L), (expired.LiveBytes, expired.Pending, expired.Expired));
+            Assert.Equal((0L, 0L, 1L), (expired.LiveBytes, expired.Outstanding, expired.Expired));
         }
     }
 }

@@ -1,4 +1,3 @@
-using Tern.Engine.Accounting;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -111,7 +110,7 @@ public sealed class TransitRecordDamageTests
         var read = new List<BlobEntry>();
         IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), read, out var lastApplied);
         Assert.Equal(4096, lastApplied);
-        Assert.Equal([1, 1], read.Select(b => b.PendingCount));
+        Assert.Equal([1, 1], read.Select(b => b.OutstandingCount));
         Assert.Equal(DeliveryState.Retracted, read[0].Deliveries[1].State);
 
         for (var length = 0; length < bytes.Length; length++)
@@ -161,7 +160,7 @@ public sealed class TransitRecordDamageTests
             ChunkSize = 1 << 20,
         };
         blob.Deliveries = [.. Enumerable.Range(0, deliveries).Select(i => new DeliveryEntry(blob, FetchCapability.NewRandom(), (char)('b' + i) + ".example", new RecipientHash(Bytes32.Random())))];
-        blob.PendingCount = deliveries;
+        blob.OutstandingCount = deliveries;
         return blob;
     }
 }

@@ -48,7 +48,7 @@ public sealed class TransitReplayTests : IDisposable
         Assert.Equal(DeliveryState.Fetched, reopened.GetDelivery(before[1].Capabilities[0])!.Value.State);
         Assert.Equal(DeliveryState.Retracted, reopened.GetDelivery(before[2].Capabilities[1])!.Value.State);
         Assert.Equal(DeliveryState.Transferred, reopened.GetDelivery(before[3].Capabilities[1])!.Value.State);
-        Assert.Equal(DeliveryState.Pending, reopened.GetDelivery(before[3].Capabilities[0])!.Value.State);
+        Assert.Equal(DeliveryState.Outstanding, reopened.GetDelivery(before[3].Capabilities[0])!.Value.State);
         Assert.Equal(TransitStore.NotFound, await reopened.ReadAsync(before[2].Capabilities[0], 0, new byte[1]));
         for (var i = 0; i < after.Count; i++)
         {

@@ -34,7 +34,7 @@ public sealed class TransitRoundTripTests : IDisposable
         {
             var info = await store.GetBlobAsync(capability);
             Assert.NotNull(info);
-            Assert.Equal(new BlobInfo(result.MessageId, size, Hash(content), expiry, "message/tern", DeliveryState.Pending), info.Value);
+            Assert.Equal(new BlobInfo(result.MessageId, size, Hash(content), expiry, "message/tern", DeliveryState.Outstanding), info.Value);
             Assert.Equal(content, await ReadAllAsync(store, capability, size));
         }
 
@@ -102,7 +102,7 @@ public sealed class TransitRoundTripTests : IDisposable
             Assert.Equal(DeliveryState.Fetched, store.GetDelivery(contents[5].Result.Capabilities[0])!.Value.State);
 
             var pending = new List<DeliveryInfo>();
-            await foreach (var d in store.ListPendingDeliveriesAsync())
+            await foreach (var d in store.ListOutstandingDeliveriesAsync())
             {
                 pending.Add(d);
             }

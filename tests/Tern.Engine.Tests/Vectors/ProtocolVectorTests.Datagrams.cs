@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Receipts;
 

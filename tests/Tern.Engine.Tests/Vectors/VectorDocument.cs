@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Nodes;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Engine.Tests.Vectors;
 

@@ -1,4 +1,3 @@
-using Tern.Engine.Accounting;
 using Tern.Engine.Transit;
 
 namespace Tern.Fuzz.Targets;

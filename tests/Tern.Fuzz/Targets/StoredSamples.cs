@@ -37,7 +37,7 @@ internal static class StoredSamples
         }
 
         blob.Deliveries = entries;
-        blob.PendingCount = deliveries;
+        blob.OutstandingCount = deliveries;
         return blob;
     }
 }

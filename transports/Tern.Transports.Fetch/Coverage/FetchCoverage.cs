@@ -55,7 +55,7 @@ public sealed class FetchCoverage
     /// </summary>
     public void Record(FetchCapability capability, in BlobInfo blob, long start, long end)
     {
-        if (blob.State != DeliveryState.Pending)
+        if (blob.State != DeliveryState.Outstanding)
         {
             return;
         }
@@ -130,7 +130,7 @@ public sealed class FetchCoverage
             // A full or read-only disk fails every interval alike: count each, log once a minute at most.
             if (SaveErrors.Record(ex is IOException or UnauthorizedAccessException ? LoopErrorKind.BackOff : LoopErrorKind.Unexpected, out var unlogged))
             {
-                FetchLog.CoverageSaveFailed(_logger, ex, path, unlogged);
+                FetchLogMessages.CoverageSaveFailed(_logger, ex, path, unlogged);
             }
 
             lock (_partial)
@@ -167,7 +167,7 @@ public sealed class FetchCoverage
                 aside = "(could not be moved: " + moveFailure.Message + ")";
             }
 
-            FetchLog.CoverageUnreadable(_logger, ex, path, aside);
+            FetchLogMessages.CoverageUnreadable(_logger, ex, path, aside);
             return 0;
         }
 
@@ -192,7 +192,7 @@ public sealed class FetchCoverage
         }
 
         var restored = TrackedCount - before;
-        FetchLog.CoverageRestored(_logger, path, restored, entries.Count - restored);
+        FetchLogMessages.CoverageRestored(_logger, path, restored, entries.Count - restored);
         return restored;
     }
 
@@ -209,7 +209,7 @@ public sealed class FetchCoverage
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            FetchLog.MarkFetchedFailed(_logger, ex);
+            FetchLogMessages.MarkFetchedFailed(_logger, ex);
         }
         finally
         {

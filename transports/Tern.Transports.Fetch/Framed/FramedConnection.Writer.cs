@@ -101,7 +101,7 @@ internal sealed partial class FramedConnection
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            FetchLog.FramedConnectionFailed(_logger, _connectionId, ex);
+            FetchLogMessages.FramedConnectionFailed(_logger, _connectionId, ex);
             try
             {
                 FrameWriter.WriteGoAway(output, new GoAway(GoAwayCode.InternalError, GoAwayReasons.Internal));

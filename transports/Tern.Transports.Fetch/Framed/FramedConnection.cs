@@ -125,7 +125,7 @@ internal sealed partial class FramedConnection
                 {
                     if (error != FrameError.None)
                     {
-                        FetchLog.FramedProtocolError(_logger, _connectionId, error);
+                        FetchLogMessages.FramedProtocolError(_logger, _connectionId, error);
                         SendGoAway(error.ToGoAwayCode(), GoAwayReasons.For(error));
                         input.AdvanceTo(buffer.End);
                         return;
@@ -239,7 +239,7 @@ internal sealed partial class FramedConnection
 
     private bool Refuse(GoAwayCode code, byte[] reason)
     {
-        FetchLog.FramedRefused(_logger, _connectionId, System.Text.Encoding.UTF8.GetString(reason));
+        FetchLogMessages.FramedRefused(_logger, _connectionId, System.Text.Encoding.UTF8.GetString(reason));
         SendGoAway(code, reason);
         return false;
     }

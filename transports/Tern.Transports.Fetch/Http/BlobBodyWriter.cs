@@ -104,7 +104,7 @@ internal sealed class BlobBodyWriter
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException)
         {
-            FetchLog.HttpWriteFailed(_logger, ex);
+            FetchLogMessages.HttpWriteFailed(_logger, ex);
             return false;
         }
         finally

@@ -50,7 +50,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     {
         if (!QuicListener.IsSupported)
         {
-            FetchLog.QuicUnavailable(_logger, listener.ToString());
+            FetchLogMessages.QuicUnavailable(_logger, listener.ToString());
             return false;
         }
 
@@ -75,7 +75,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
             },
             cancellationToken).ConfigureAwait(false);
         listener.BoundEndPoint = _listener.LocalEndPoint;
-        FetchLog.QuicListening(_logger, _listener.LocalEndPoint);
+        FetchLogMessages.QuicListening(_logger, _listener.LocalEndPoint);
         _acceptLoop = AcceptLoopAsync(_listener, _stopping.Token);
         return true;
     }
@@ -100,7 +100,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
             catch (Exception ex) when (ex is QuicException or System.Security.Authentication.AuthenticationException)
             {
                 // One bad handshake is that client's problem; keep accepting.
-                FetchLog.QuicAcceptFailed(_logger, ex);
+                FetchLogMessages.QuicAcceptFailed(_logger, ex);
                 continue;
             }
 

@@ -49,7 +49,7 @@ internal sealed class QuicFetchStream
             }
             catch (Exception ex) when (ex is QuicException or IOException or OperationCanceledException)
             {
-                FetchLog.QuicStreamFailed(_logger, ex);
+                FetchLogMessages.QuicStreamFailed(_logger, ex);
             }
             finally
             {

@@ -1,4 +1,5 @@
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Descriptor;
 

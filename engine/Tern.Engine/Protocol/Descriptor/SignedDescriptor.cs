@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Descriptor;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Notification;
 

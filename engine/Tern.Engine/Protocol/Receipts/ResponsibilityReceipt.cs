@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Receipts;
 

@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Tern.Engine.Protocol;
+
+namespace Tern.Engine.Pending;
+
+/// <summary>Pull preferences set per (recipient hash, sender domain), in memory; everything else is the protocol default, when requested.</summary>
+public sealed class PullPreferenceTable : IPullPreferences
+{
+    private readonly ConcurrentDictionary<RecipientHash, (byte[] SenderDomain, PullPreference Preference)[]> _table = new();
+
+    /// <summary>Sets what <paramref name="recipientHash"/> wants done with notifications from <paramref name="senderDomain"/>.</summary>
+    public void Set(RecipientHash recipientHash, string senderDomain, PullPreference preference)
+    {
+        var entry = (Encoding.ASCII.GetBytes(DomainName.Normalize(senderDomain)), preference);
+        _table.AddOrUpdate(recipientHash, [entry], (_, existing) => [.. existing.Where(e => !e.SenderDomain.AsSpan().SequenceEqual(entry.Item1)), entry]);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Called per notification record on the ingest loop: no allocation.</remarks>
+    public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain)
+    {
+        if (_table.TryGetValue(recipientHash, out var entries))
+        {
+            foreach (var (domain, preference) in entries)
+            {
+                if (senderDomain.SequenceEqual(domain))
+                {
+                    return preference;
+                }
+            }
+        }
+
+        return PullPreference.WhenRequested;
+    }
+}
