@@ -18,7 +18,7 @@ namespace Tern.Engine.Keys;
 /// them as PKCS#8 (NSec's <see cref="KeyBlobFormat.PkixPrivateKey"/>, RFC 8410), and files of the first format, raw
 /// seed and scalar, still load.
 /// </summary>
-public sealed class DomainKeySet : IDisposable
+public sealed class DomainKeySet : IDomainKeys, IDisposable
 {
     /// <summary>File name of the secret key set inside a data directory (mode 0600).</summary>
     public const string SecretFileName = "domain.key";
@@ -66,6 +66,8 @@ public sealed class DomainKeySet : IDisposable
 
     /// <summary>The X25519 secret, for the agreements of <see cref="Protocol.Notification.NotificationKey"/>.</summary>
     internal Key AgreementKey => _agreement;
+
+    Key IDomainKeys.AgreementKey => _agreement;
 
     /// <summary>The identity fingerprint (<see cref="KeyFingerprint"/>) as base64url.</summary>
     public string Fingerprint => KeyFingerprint.ToText(_signingPublic);

@@ -1,5 +1,4 @@
 using Tern.Engine.Crypto;
-using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Descriptor;
 
@@ -79,7 +78,7 @@ public sealed class DomainDescriptor
     /// <param name="escrow">True when the domain holds its users' keys.</param>
     /// <param name="gateway">True when the domain acts as a blind gateway.</param>
     public static DomainDescriptor For(
-        DomainKeySet keys,
+        IDomainKeys keys,
         IEnumerable<string> notify,
         IEnumerable<string> fetch,
         TimeSpan validity,

@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tern.Engine.Crypto;
-using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Descriptor;
 
@@ -32,7 +31,7 @@ public static class SignedDescriptor
     /// with <paramref name="keys"/> and returns the UTF-8 bytes of the signed document.
     /// </summary>
     /// <exception cref="ArgumentException">The descriptor breaks a §6.1 rule, is over 8 KiB, or its signing key is not that of <paramref name="keys"/>.</exception>
-    public static byte[] Sign(DomainDescriptor descriptor, DomainKeySet keys)
+    public static byte[] Sign(DomainDescriptor descriptor, IDomainKeys keys)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(keys);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Tern.Engine.Crypto;
-using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Notification;
 
@@ -17,14 +16,14 @@ public static class NotificationKey
     private static ReadOnlySpan<byte> Context => "tern/v1/notify"u8;
 
     /// <summary>Derives the key for datagrams <paramref name="keys"/> sends to <paramref name="peerPublicKey"/>.</summary>
-    public static bool TryDeriveSending(DomainKeySet keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
+    public static bool TryDeriveSending(IDomainKeys keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return TryDerive(keys.AgreementKey, keys.AgreementPublicKey, peerPublicKey, sending: true, key);
     }
 
     /// <summary>Derives the key for datagrams <paramref name="keys"/> receives from <paramref name="peerPublicKey"/>; false for a low-order key.</summary>
-    public static bool TryDeriveReceiving(DomainKeySet keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
+    public static bool TryDeriveReceiving(IDomainKeys keys, ReadOnlySpan<byte> peerPublicKey, Span<byte> key)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return TryDerive(keys.AgreementKey, keys.AgreementPublicKey, peerPublicKey, sending: false, key);

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Tern.Engine.Crypto;
-using Tern.Engine.Keys;
 
 namespace Tern.Engine.Protocol.Receipts;
 
@@ -54,7 +53,7 @@ public readonly record struct ResponsibilityReceipt(
     /// after acceptance, negative size) or when the keys are not <see cref="GatewaySigningKey"/> of
     /// <see cref="GatewayDomain"/>: a receipt that would not verify is never produced.
     /// </summary>
-    public int Sign(DomainKeySet gatewayKeys, Span<byte> destination)
+    public int Sign(IDomainKeys gatewayKeys, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(gatewayKeys);
         if (new Bytes32(gatewayKeys.SigningPublicKey) != GatewaySigningKey)
