@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FASTER.core;
 using Microsoft.Win32.SafeHandles;
-using Tern.Engine.Transit;
 
 namespace Tern.Engine.Storage;
 
@@ -18,7 +17,7 @@ namespace Tern.Engine.Storage;
 /// </summary>
 /// <remarks>
 /// <para><b>Invariant: data durable, then commit record durable.</b> A write is not durable when FASTER's completion
-/// callback runs; only a commit makes it so. <see cref="SlotCommitManager.Commit"/> calls <see cref="FlushDirty"/> before
+/// callback runs; only a commit makes it so. The transit store's commit (<c>Transit.SlotCommitManager.Commit</c>) calls <see cref="FlushDirty"/> before
 /// it writes its slot, and FasterLog calls <c>Commit</c> only after the flush of every page up to the commit point has
 /// completed; every such write marked its segment dirty before its callback, so the syncs cover it. After a
 /// crash, recovery trusts only what a slot records, so a write that was never committed is never read back, whether

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Tern.Engine.Transit;
 
 namespace Tern.Engine.Tests.Architecture;
@@ -8,7 +9,7 @@ namespace Tern.Engine.Tests.Architecture;
 /// metadata and IL (<see cref="TypeReferenceCollector"/>); a namespace is its top-level folder (<c>Tern.Engine.Protocol.Fetch</c>
 /// is <c>Protocol</c>).
 /// </summary>
-public sealed class NamespaceLayeringTests
+public sealed partial class NamespaceLayeringTests
 {
     /// <summary>Lowest first; the namespaces of one layer do not use each other.</summary>
     private static readonly string[][] Layers =
@@ -46,6 +47,36 @@ public sealed class NamespaceLayeringTests
 
         violations.Sort(StringComparer.Ordinal);
         Assert.True(violations.Count == 0, "Dependencies against the layering:\n" + string.Join('\n', violations));
+    }
+
+    [Fact]
+    public void Every_using_directive_in_the_engine_sources_names_a_lower_layer()
+    {
+        // The metadata holds no trace of a namespace used only for a constant or a documentation reference; the
+        // sources' using directives and qualified names do.
+        var engine = Path.Combine(RepositoryRoot(), "engine", "Tern.Engine");
+        var violations = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(engine, file);
+            var user = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (user is "obj" or "bin" || !relative.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (Match match in EngineNamespace().Matches(File.ReadAllText(file)))
+            {
+                var used = match.Groups[1].Value;
+                if (used != user && (Layer(used) < 0 || Layer(used) >= Layer(user)))
+                {
+                    violations.Add($"{relative}: Tern.Engine.{used} ({user} may not use {used})");
+                }
+            }
+        }
+
+        violations.Sort(StringComparer.Ordinal);
+        Assert.True(violations.Count == 0, "Sources naming a namespace against the layering:\n" + string.Join('\n', violations));
     }
 
     [Fact]
@@ -93,6 +124,20 @@ public sealed class NamespaceLayeringTests
         var dot = rest.IndexOf('.', StringComparison.Ordinal);
         return dot < 0 ? string.Empty : rest[..dot];
     }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Engine.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("No Engine.sln above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"\bTern\.Engine\.([A-Z][A-Za-z]*)\b")]
+    private static partial Regex EngineNamespace();
 
     private static int Layer(string folder) => Array.FindIndex(Layers, layer => Array.IndexOf(layer, folder) >= 0);
 }
