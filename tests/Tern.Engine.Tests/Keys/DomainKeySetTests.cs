@@ -1,7 +1,7 @@
 using Tern.Engine.Crypto;
 using Tern.Engine.Keys;
 
-namespace Tern.Engine.Tests.Crypto;
+namespace Tern.Engine.Tests.Keys;
 
 public sealed class DomainKeySetTests : IDisposable
 {
