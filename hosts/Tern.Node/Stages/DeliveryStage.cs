@@ -1,0 +1,61 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Delivery;
+using Tern.Engine.Ingest;
+using Tern.Transports.Udp;
+
+namespace Tern.Node.Stages;
+
+/// <summary>
+/// The delivery scheduler and its sendmmsg transport. Starting loads every pending delivery of the transit store at its
+/// recorded next attempt, which is how a restart resumes notifications and retransmissions (docs/PROTOCOL.md §4.6).
+/// Stopping ends the loop after the round in progress; attempts are already persisted in the journal.
+/// </summary>
+internal sealed class DeliveryStage : IHostedService, IDisposable
+{
+    private readonly TernNode _node;
+    private readonly IOptions<DeliverySchedulerOptions> _options;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggers;
+    private UdpNotificationTransport? _transport;
+
+    public DeliveryStage(TernNode node, IOptions<DeliverySchedulerOptions> options, IServiceProvider services, ILoggerFactory loggers)
+    {
+        _node = node;
+        _options = options;
+        _services = services;
+        _loggers = loggers;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        if (options.FetchHints.Count == 0)
+        {
+            options.FetchHints = _node.FetchHints;
+        }
+
+        var family = _node.Options.NotifyEndpoint.StartsWith('[') ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        _transport = new UdpNotificationTransport(family);
+        var resolver = new KnownPeerResolver(_services.GetRequiredService<INotificationPeerResolver>(), _node.KnownPeers);
+        var scheduler = new DeliveryScheduler(_node.Store, _node.Keys, resolver, _transport, options, logger: _loggers.CreateLogger<DeliveryScheduler>());
+        await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
+        _node.Scheduler = scheduler;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _node.Scheduler?.Dispose();
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _transport?.Dispose();
+        _transport = null;
+    }
+}

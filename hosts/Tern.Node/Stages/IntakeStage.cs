@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Ingest;
+using Tern.Transports.Udp;
+
+namespace Tern.Node.Stages;
+
+/// <summary>
+/// The notification port: ingest into the pending table, immediate pulls to the pull stage. Last to start (nothing is
+/// taken in before the stores and the pull queue are there), first to stop (nothing new arrives while the node drains).
+/// </summary>
+internal sealed class IntakeStage : IHostedService
+{
+    private readonly TernNode _node;
+    private readonly IOptions<IngestOptions> _ingest;
+    private readonly IOptions<UdpListenerOptions> _udp;
+    private readonly ILoggerFactory _loggers;
+
+    public IntakeStage(TernNode node, IOptions<IngestOptions> ingest, IOptions<UdpListenerOptions> udp, ILoggerFactory loggers)
+    {
+        _node = node;
+        _ingest = ingest;
+        _udp = udp;
+        _loggers = loggers;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _node.Sink = new PendingTableSink(_node.Pending, _node.PullQueue);
+        _node.Ingest = new NotificationIngest(_node.Keys, _node.Sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
+        var listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
+        listener.Start();
+        _node.Listener = listener;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _node.Listener?.Dispose();
+        return Task.CompletedTask;
+    }
+}

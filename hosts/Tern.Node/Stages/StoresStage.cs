@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Crypto;
+using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Pull;
+using Tern.Engine.Transit;
+
+namespace Tern.Node.Stages;
+
+/// <summary>
+/// First to start, last to stop: the key set, the transit store (its recovery replays the journal), the pending table
+/// and the message store. Stopping checkpoints the pending table and the transit store and closes them, after every
+/// other stage has stopped writing to them.
+/// </summary>
+internal sealed class StoresStage : IHostedService
+{
+    private readonly TernNode _node;
+    private readonly IOptions<TransitStoreOptions> _transit;
+    private readonly IOptions<PendingTableOptions> _pending;
+    private readonly IOptions<MessageStoreOptions> _messages;
+    private readonly IOptions<IngestOptions> _ingest;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    public StoresStage(TernNode node, IOptions<TransitStoreOptions> transit, IOptions<PendingTableOptions> pending, IOptions<MessageStoreOptions> messages,
+        IOptions<IngestOptions> ingest, ILoggerFactory loggers)
+    {
+        _node = node;
+        _transit = transit;
+        _pending = pending;
+        _messages = messages;
+        _ingest = ingest;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Tern.Node");
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var keyDirectory = TernDataDirectory.Keys(_node.Options.DataDirectory);
+        if (!File.Exists(Path.Combine(keyDirectory, DomainKeySet.SecretFileName)))
+        {
+            throw new TernConfigurationException($"{TernSections.Node}:{nameof(TernNodeOptions.DataDirectory)}", _node.Options.DataDirectory,
+                $"must hold the domain's keys in keys/{DomainKeySet.SecretFileName} (create them with `tern init`)");
+        }
+
+        var keys = DomainKeySet.Load(keyDirectory);
+        if (DomainName.Normalize(keys.Domain) != DomainName.Normalize(_node.Options.Domain))
+        {
+            var domain = keys.Domain;
+            keys.Dispose();
+            throw new TernConfigurationException($"{TernSections.Node}:{nameof(TernNodeOptions.Domain)}", _node.Options.Domain,
+                $"must be the domain of the key set in {keyDirectory} ({domain})");
+        }
+
+        _node.Keys = keys;
+        _node.KnownPeers = new KnownPeerKeys(keys, _ingest.Value.PeerKeyCacheCapacity);
+        Directory.CreateDirectory(TernDataDirectory.State(_node.Options.DataDirectory));
+        _node.Store = await TransitStore.OpenAsync(_transit.Value, logger: _loggers.CreateLogger<TransitStore>()).ConfigureAwait(false);
+        _node.Pending = new PendingTable(_pending.Value);
+        _node.Messages = new MessageStore(_messages.Value);
+        NodeLog.StoresOpen(_logger, _node.Options.DataDirectory);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_node.Pending is { } pending)
+        {
+            await pending.TakeCheckpointAsync(cancellationToken).ConfigureAwait(false);
+            await pending.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_node.Store is { } store)
+        {
+            // Disposing commits the journal and checkpoints the index, so a restart replays nothing it need not.
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _node.KnownPeers?.Dispose();
+        _node.Keys?.Dispose();
+        NodeLog.StoresClosed(_logger);
+    }
+}

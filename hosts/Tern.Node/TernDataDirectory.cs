@@ -1,0 +1,23 @@
+namespace Tern.Node;
+
+/// <summary>What lives where in a node's data directory (docs/OPERATIONS.md, "The data directory").</summary>
+public static class TernDataDirectory
+{
+    /// <summary>The configuration file read from the data directory unless <c>--config</c> names another.</summary>
+    public const string SettingsFileName = "appsettings.json";
+
+    /// <summary>The file the started node writes its bound ports to.</summary>
+    public const string PortsFileName = "ports.json";
+
+    /// <summary>The domain's key set (<c>domain.key</c> 0600, <c>domain.pub</c>).</summary>
+    public static string Keys(string dataDirectory) => Path.Combine(dataDirectory, "keys");
+
+    /// <summary>The pending table's files.</summary>
+    public static string Pending(string dataDirectory) => Path.Combine(dataDirectory, "pending");
+
+    /// <summary>Small state files: the bound ports, the fetch coverage of partly fetched deliveries.</summary>
+    public static string State(string dataDirectory) => Path.Combine(dataDirectory, "state");
+
+    /// <summary>The file with the ports the running node bound.</summary>
+    public static string PortsFile(string dataDirectory) => Path.Combine(State(dataDirectory), PortsFileName);
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
+using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol.Descriptor;
+using Tern.Engine.Pull;
+using Tern.Engine.Transit;
+using Tern.Transports.Fetch;
+using Tern.Transports.Udp;
+
+namespace Tern.Node;
+
+/// <summary>
+/// The running node's parts, for the host's stages that open and start them (in <see cref="TernServiceCollectionExtensions.AddTernNode"/>'s
+/// order) and for whoever drives the node in-process (the demo, the tests' harness, the benchmarks, later the client API).
+/// A part is set once its stage has started; <see cref="Ready"/> completes when every stage has.
+/// </summary>
+public sealed class TernNode
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Created by the container.</summary>
+    public TernNode(IOptions<TernNodeOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+    }
+
+    /// <summary>The node's own options.</summary>
+    public TernNodeOptions Options { get; }
+
+    /// <summary>The domain's key set, from <c>keys/</c>.</summary>
+    public DomainKeySet Keys { get; internal set; } = null!;
+
+    /// <summary>Receive keys derived in advance for the peers this node notifies or pulls from.</summary>
+    public KnownPeerKeys KnownPeers { get; internal set; } = null!;
+
+    /// <summary>The sender's transit store.</summary>
+    public TransitStore Store { get; internal set; } = null!;
+
+    /// <summary>The recipient's pending table.</summary>
+    public PendingTable Pending { get; internal set; } = null!;
+
+    /// <summary>Messages this node pulled.</summary>
+    public MessageStore Messages { get; internal set; } = null!;
+
+    /// <summary>The fetch doors.</summary>
+    public FetchServer Fetch { get; internal set; } = null!;
+
+    /// <summary>The delivery scheduler (notifications and their retransmission).</summary>
+    public DeliveryScheduler Scheduler { get; internal set; } = null!;
+
+    /// <summary>The pull worker.</summary>
+    public PullWorker Puller { get; internal set; } = null!;
+
+    /// <summary>Hands immediate pulls from the ingest to the worker.</summary>
+    public ImmediatePullQueue PullQueue { get; internal set; } = null!;
+
+    /// <summary>The pull preferences the ingest consults (docs/PROTOCOL.md §4.4).</summary>
+    public PullPreferenceTable Preferences { get; } = new();
+
+    /// <summary>The ingest's sink into the pending table.</summary>
+    public PendingTableSink Sink { get; internal set; } = null!;
+
+    /// <summary>The notification ingest.</summary>
+    public NotificationIngest Ingest { get; internal set; } = null!;
+
+    /// <summary>The UDP notification port.</summary>
+    public UdpNotificationListener Listener { get; internal set; } = null!;
+
+    /// <summary>Completes when every stage has started.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>The domain this node serves.</summary>
+    public string Domain => Keys.Domain;
+
+    /// <summary>The bound notification port.</summary>
+    public IPEndPoint NotifyEndPoint => Listener.LocalEndpoint;
+
+    /// <summary>The bound framed door, or null when none is configured.</summary>
+    public IPEndPoint? FramedEndPoint => Find(FetchDoor.Framed);
+
+    /// <summary>The bound HTTP door, or null when none is configured.</summary>
+    public IPEndPoint? HttpEndPoint => Find(FetchDoor.Http);
+
+    /// <summary>The fetch hints announced: the configured ones, else the bound framed door.</summary>
+    public IReadOnlyList<string> FetchHints => Options.FetchHints.Count > 0 ? [.. Options.FetchHints]
+        : FramedEndPoint is { } framed ? [$"tern+tcp://{framed}"] : [];
+
+    /// <summary>This domain's signed descriptor: its notification port and fetch hints (docs/PROTOCOL.md §6).</summary>
+    public DomainDescriptor Describe(TimeSpan validity) => DomainDescriptor.For(Keys, [$"udp://{NotifyEndPoint}"], FetchHints, validity);
+
+    internal void MarkReady() => _ready.TrySetResult();
+
+    internal void MarkFailed(Exception e) => _ready.TrySetException(e);
+
+    private IPEndPoint? Find(FetchDoor door)
+    {
+        if (Fetch is null)
+        {
+            return null;
+        }
+
+        foreach (var listener in Fetch.Listeners)
+        {
+            if (listener.Door == door && listener.BoundEndPoint is { } bound)
+            {
+                return bound;
+            }
+        }
+
+        return null;
+    }
+}

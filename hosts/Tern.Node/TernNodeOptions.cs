@@ -1,0 +1,56 @@
+namespace Tern.Node;
+
+/// <summary>
+/// The node itself (section <c>Tern:Node</c>): who it is, where its data lives, where it listens and how long it may
+/// take to stop. The components' own options sit in sections beside it (<see cref="TernSections"/>).
+/// </summary>
+public sealed class TernNodeOptions
+{
+    /// <summary>The domain this node serves (docs/PROTOCOL.md §2.4); must match the key set in <c>keys/</c>. Required.</summary>
+    public string Domain { get; set; } = "";
+
+    /// <summary>
+    /// The data directory: <c>keys/</c>, <c>transit/</c>, <c>pending/</c>, <c>messages/</c>, <c>state/</c> and
+    /// <c>appsettings.json</c> (docs/OPERATIONS.md). Required.
+    /// </summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>The UDP notification port, <c>address:port</c> (docs/PROTOCOL.md §4). Defaults to <c>0.0.0.0:7400</c>; port 0 picks a free one.</summary>
+    public string NotifyEndpoint { get; set; } = "0.0.0.0:7400";
+
+    /// <summary>The framed fetch door, <c>address:port</c> (docs/PROTOCOL.md §8.2); empty for none. Defaults to <c>0.0.0.0:7401</c>.</summary>
+    public string FramedEndpoint { get; set; } = "0.0.0.0:7401";
+
+    /// <summary>The HTTP fetch door, <c>address:port</c> (docs/PROTOCOL.md §8.3); empty for none. Defaults to empty.</summary>
+    public string HttpEndpoint { get; set; } = "";
+
+    /// <summary>
+    /// The fetch hints sent in every notification (docs/PROTOCOL.md §4.3), e.g. <c>tern+tcp://node.a.example:7401</c>.
+    /// Defaults to none here, which makes the node announce its framed door as bound (right for loopback and tests only).
+    /// </summary>
+    public IList<string> FetchHints { get; } = [];
+
+    /// <summary>
+    /// Whether the fetch doors speak TLS with <see cref="CertificateFile"/> (docs/PROTOCOL.md §8). Defaults to true; plain
+    /// text is for loopback (tests, one-machine demos), and the doors refuse it on other addresses.
+    /// </summary>
+    public bool FetchTls { get; set; } = true;
+
+    /// <summary>The fetch doors' certificate and key (PKCS #12, no password), relative to the data directory. Defaults to <c>tls/fetch.pfx</c>, which <c>tern init</c> creates.</summary>
+    public string CertificateFile { get; set; } = "tls/fetch.pfx";
+
+    /// <summary>Name servers for discovery, <c>address:port</c>. Defaults to none: the system's resolvers.</summary>
+    public IList<string> NameServers { get; } = [];
+
+    /// <summary>Whether pulls may fetch over plain text from loopback addresses (tests, one-machine demos). Defaults to false.</summary>
+    public bool AllowPlainTextFetchOnLoopback { get; set; }
+
+    /// <summary>
+    /// How long a graceful stop may spend draining the pull queue and in-flight fetches before it cuts them (they resume
+    /// after a restart). Defaults to 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The whole graceful stop's bound (drain, commit, checkpoint, close); then the process exits. Defaults to 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

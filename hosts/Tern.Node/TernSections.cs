@@ -1,0 +1,38 @@
+namespace Tern.Node;
+
+/// <summary>The configuration sections the node binds, one per options class (docs/OPERATIONS.md lists every key).</summary>
+public static class TernSections
+{
+    /// <summary><see cref="TernNodeOptions"/>.</summary>
+    public const string Node = "Tern:Node";
+
+    /// <summary>The transit store's options.</summary>
+    public const string Transit = "Tern:Transit";
+
+    /// <summary>The pending table's options.</summary>
+    public const string Pending = "Tern:Pending";
+
+    /// <summary>The message store's options.</summary>
+    public const string Messages = "Tern:Messages";
+
+    /// <summary>The delivery scheduler's options.</summary>
+    public const string Delivery = "Tern:Delivery";
+
+    /// <summary>The notification ingest's options.</summary>
+    public const string Ingest = "Tern:Ingest";
+
+    /// <summary>The UDP notification listener's options.</summary>
+    public const string Udp = "Tern:Udp";
+
+    /// <summary>The pull worker's options.</summary>
+    public const string Pull = "Tern:Pull";
+
+    /// <summary>The fetch doors' options.</summary>
+    public const string Fetch = "Tern:Fetch";
+
+    /// <summary>Discovery's caching and sources.</summary>
+    public const string Discovery = "Tern:Discovery";
+
+    /// <summary>Discovery's network clients.</summary>
+    public const string DiscoveryNetwork = "Tern:DiscoveryNetwork";
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.Engine.Delivery;
+using Tern.Engine.Discovery;
+using Tern.Engine.Ingest;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Pull;
+using Tern.Engine.Transit;
+using Tern.Node.Stages;
+using Tern.Transports.Discovery;
+using Tern.Transports.Fetch;
+using Tern.Transports.Udp;
+
+namespace Tern.Node;
+
+/// <summary>
+/// The one composition of a node on the Generic Host: every options class bound from its <c>Tern:*</c> section and
+/// validated at start, and the stages as hosted services in order — stores, fetch doors, delivery, pull, intake, ready —
+/// which the host stops in reverse: intake first, then the pull and send queues drain, then the stores checkpoint and close.
+/// </summary>
+public static class TernServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a node configured from <paramref name="configuration"/>. Peers come from discovery (DNS, the well-known
+    /// descriptor, the static peers file); to use other resolvers, register an <see cref="INotificationPeerResolver"/>
+    /// and an <see cref="IDescriptorResolver"/> after this call. Resolve <see cref="TernNode"/> for the running parts.
+    /// </summary>
+    public static IServiceCollection AddTernNode(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddSingleton<IValidateOptions<TernNodeOptions>, TernNodeOptionsValidator>();
+        services.AddOptions<TernNodeOptions>()
+            .Configure(options => TernOptionsBinding.Bind(configuration, TernSections.Node, options))
+            .ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<TernNodeOptions>>((host, node) => host.ShutdownTimeout = node.Value.ShutdownTimeout);
+
+        services.AddTernOptions<TransitStoreOptions>(configuration, TernSections.Transit, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
+        services.AddTernOptions<PendingTableOptions>(configuration, TernSections.Pending, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = TernDataDirectory.Pending(node.Value.DataDirectory));
+        services.AddTernOptions<MessageStoreOptions>(configuration, TernSections.Messages, _ => { })
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
+        services.AddTernOptions<IngestOptions>(configuration, TernSections.Ingest, options => options.Validate());
+        services.AddTernOptions<PullWorkerOptions>(configuration, TernSections.Pull, options => options.Validate());
+        services.AddTernOptions<UdpListenerOptions>(configuration, TernSections.Udp, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
+                options.Endpoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", node.Value.NotifyEndpoint));
+        services.AddTernOptions<FetchServerOptions>(configuration, TernSections.Fetch, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => ConfigureDoors(options, node.Value));
+        services.AddTernOptions<DiscoveryOptions>(configuration, TernSections.Discovery, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
+            {
+                if (options.StaticPeersFile is { Length: > 0 } file)
+                {
+                    options.StaticPeersFile = Path.Combine(node.Value.DataDirectory, file);
+                }
+            });
+        services.AddTernOptions<DiscoveryNetworkOptions>(configuration, TernSections.DiscoveryNetwork, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
+            {
+                for (var i = 0; i < node.Value.NameServers.Count; i++)
+                {
+                    options.NameServers.Add(NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NameServers)}:{i}", node.Value.NameServers[i]));
+                }
+            });
+
+        // The delivery options' rules depend on the domain (a record with the hints must fit a datagram, §4.3).
+        services.AddSingleton<IValidateOptions<DeliverySchedulerOptions>>(provider => new ComponentOptionsValidator<DeliverySchedulerOptions>(TernSections.Delivery, options =>
+        {
+            var domain = provider.GetRequiredService<IOptions<TernNodeOptions>>().Value.Domain;
+            options.Validate(Encoding.ASCII.GetByteCount(DomainName.Normalize(domain)), FetchHintList.Encode(options.FetchHints ?? []).Length);
+        }));
+        services.AddOptions<DeliverySchedulerOptions>()
+            .Configure(options => TernOptionsBinding.Bind(configuration, TernSections.Delivery, options))
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
+            {
+                if (options.FetchHints.Count == 0 && node.Value.FetchHints.Count > 0)
+                {
+                    options.FetchHints = [.. node.Value.FetchHints];
+                }
+            })
+            .ValidateOnStart();
+
+        // Discovery, created when the delivery stage first asks for a peer (after the stores stage loaded the keys).
+        services.AddSingleton(provider => NetworkDiscovery.Create(
+            provider.GetRequiredService<IOptions<DiscoveryOptions>>().Value,
+            provider.GetRequiredService<IOptions<DiscoveryNetworkOptions>>().Value,
+            provider.GetRequiredService<TernNode>().KnownPeers,
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<INotificationPeerResolver>(provider => provider.GetRequiredService<DomainDiscovery>().NotificationPeers);
+        services.AddSingleton<IDescriptorResolver>(provider => provider.GetRequiredService<DomainDiscovery>().Descriptors);
+
+        services.AddSingleton<TernNode>();
+        services.AddHostedService<StoresStage>();
+        services.AddHostedService<FetchStage>();
+        services.AddHostedService<DeliveryStage>();
+        services.AddHostedService<PullStage>();
+        services.AddHostedService<IntakeStage>();
+        services.AddHostedService<ReadyStage>();
+        return services;
+    }
+
+    private static void ConfigureDoors(FetchServerOptions options, TernNodeOptions node)
+    {
+        options.CoverageFile ??= Path.Combine(TernDataDirectory.State(node.DataDirectory), "fetch-coverage.bin");
+        if (node.FetchTls && (node.FramedEndpoint.Length > 0 || node.HttpEndpoint.Length > 0))
+        {
+            var file = Path.Combine(node.DataDirectory, node.CertificateFile);
+            if (!File.Exists(file))
+            {
+                throw new TernConfigurationException($"{TernSections.Node}:{nameof(TernNodeOptions.CertificateFile)}", node.CertificateFile,
+                    $"must name the fetch doors' PKCS #12 certificate ({file} does not exist; `tern init` creates one, or set Tern:Node:FetchTls to false on loopback)");
+            }
+
+            options.Certificate = X509CertificateLoader.LoadPkcs12FromFile(file, password: null);
+        }
+
+        if (node.FramedEndpoint.Length > 0)
+        {
+            var endPoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.FramedEndpoint)}", node.FramedEndpoint);
+            options.Listeners.Add(new FetchListener(FetchDoor.Framed, endPoint, node.FetchTls));
+        }
+
+        if (node.HttpEndpoint.Length > 0)
+        {
+            var endPoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.HttpEndpoint)}", node.HttpEndpoint);
+            options.Listeners.Add(new FetchListener(FetchDoor.Http, endPoint, node.FetchTls) { HttpProtocols = HttpProtocols.Http1AndHttp2 });
+        }
+    }
+}
