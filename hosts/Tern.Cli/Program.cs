@@ -11,7 +11,9 @@ const string Usage = """
     usage: tern <command> [options]
 
       demo                         two domains on loopback: keys, descriptors, DNS, a notification over UDP, a retraction
-      init --domain D --data-dir P create a domain key set in P (0600) and print its DNS records
+      init --domain D --data-dir P create a node's data directory (keys 0600, certificate, appsettings.json) and print its DNS records
+      run [--data-dir P] [--config F] [--log-format simple|json] [--Tern:Section:Key value ...]
+                                   run the node until SIGTERM/SIGINT (docs/OPERATIONS.md)
       keys --data-dir P            show a domain's public keys and fingerprint
       version                      print versions (Tern, NSec and its libsodium)
     """;
@@ -24,11 +26,13 @@ if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
 
 try
 {
-    var options = new CliArguments(args.Skip(1));
+    // `run` takes configuration switches (--Tern:Section:Key value) as well as its own, so it parses its arguments itself.
+    var options = new CliArguments(args[0] == "run" ? [] : args.Skip(1));
     return args[0] switch
     {
         "demo" => await DemoCommand.RunAsync(options),
         "init" => InitCommand.Run(options),
+        "run" => await RunCommand.RunAsync(args[1..]),
         "keys" => KeysCommand.Run(options),
         "version" => VersionCommand.Run(options),
         _ => throw new CliException($"unknown command '{args[0]}' (try 'tern help')"),

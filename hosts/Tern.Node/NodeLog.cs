@@ -18,4 +18,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Drain time over with {Pulls} pulls in flight; they are cut and resume after a restart")]
     public static partial void PullDrainCut(ILogger logger, int pulls);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The pending table's checkpoint did not complete in time; the table is left to the process exit (references since the last checkpoint return by retransmission)")]
+    public static partial void PendingCheckpointCut(ILogger logger);
 }

@@ -148,6 +148,7 @@ public sealed class FetchServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddLogging();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton(_store);
         builder.Services.AddSingleton(_options);

@@ -8,7 +8,9 @@ internal static class KeysCommand
     {
         var directory = options.Require("data-dir");
         options.RejectUnknown();
-        using var keys = DomainKeySet.Load(directory);
+        // A node's data directory keeps them in keys/; a bare key directory works too.
+        var keyDirectory = Directory.Exists(Path.Combine(directory, "keys")) ? Path.Combine(directory, "keys") : directory;
+        using var keys = DomainKeySet.Load(keyDirectory);
         Console.Write(keys.PublicText());
         return 0;
     }

@@ -68,8 +68,18 @@ internal sealed class StoresStage : IHostedService
     {
         if (_node.Pending is { } pending)
         {
-            await pending.TakeCheckpointAsync(cancellationToken).ConfigureAwait(false);
-            await pending.DisposeAsync().ConfigureAwait(false);
+            // Bounded: a checkpoint that does not complete (seen on a table that never took an insert) must not keep the
+            // node from closing its transit store; references since the last checkpoint come back by retransmission.
+            var checkpoint = pending.TakeCheckpointAsync(CancellationToken.None);
+            try
+            {
+                await checkpoint.WaitAsync(_node.Options.DrainTimeout, cancellationToken).ConfigureAwait(false);
+                pending.Dispose();
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                NodeLog.PendingCheckpointCut(_logger);
+            }
         }
 
         if (_node.Store is { } store)

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tern.Node;
+
+namespace Tern.Cli.Commands;
+
+/// <summary>
+/// <c>tern run</c>: the node as an operator runs it. Configuration, lowest precedence first: the data directory itself,
+/// <c>appsettings.json</c> in it (or <c>--config</c>), environment variables (<c>TERN__NODE__DOMAIN</c> is
+/// <c>Tern:Node:Domain</c>), then switches (<c>--Tern:Transit:ChunkSize 65536</c>, or the short ones below).
+/// SIGTERM or SIGINT stops it gracefully; it exits 0 once stopped (docs/OPERATIONS.md).
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>The default data directory (deploy/tern.service's StateDirectory).</summary>
+    public const string DefaultDataDirectory = "/var/lib/tern";
+
+    private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Tern:Node:DataDirectory",
+        ["--domain"] = "Tern:Node:Domain",
+        ["--notify"] = "Tern:Node:NotifyEndpoint",
+        ["--framed"] = "Tern:Node:FramedEndpoint",
+        ["--http"] = "Tern:Node:HttpEndpoint",
+        ["--log-format"] = "Logging:Console:FormatterName",
+        ["--config"] = "Tern:ConfigFile",
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var early = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args, Switches).Build();
+        var dataDirectory = Path.GetFullPath(early["Tern:Node:DataDirectory"] ?? DefaultDataDirectory);
+        var configFile = early["Tern:ConfigFile"] is { } named ? Path.GetFullPath(named) : Path.Combine(dataDirectory, TernDataDirectory.SettingsFileName);
+        if (early["Tern:ConfigFile"] is not null && !File.Exists(configFile))
+        {
+            throw new CliException($"--config {configFile}: no such file");
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+        builder.Configuration
+            .AddInMemoryCollection([new("Tern:Node:DataDirectory", dataDirectory), new("Logging:LogLevel:Default", "Information"),
+                new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"), new("Logging:Console:FormatterName", "simple")])
+            .AddJsonFile(configFile, optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, Switches);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddConsole();
+        builder.Services.AddSystemd();
+        builder.Services.AddTernNode(builder.Configuration);
+
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TernConfigurationException or Tern.Engine.Discovery.StaticPeersFileException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"tern: refusing to start: {e.Message}").ConfigureAwait(false);
+            return e is TernConfigurationException or Tern.Engine.Discovery.StaticPeersFileException ? 3 : 1;
+        }
+
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+}
