@@ -42,18 +42,40 @@ internal sealed unsafe class PendingSession : IDisposable
 
     public Span<byte> EncodeBuffer => _encodeBuffer;
 
+    /// <summary>
+    /// Whether this session wrote (upsert or delete) since the table's last checkpoint: a table none of whose sessions
+    /// wrote is what its last checkpoint (or an empty directory) already holds, and its checkpoint is skipped.
+    /// </summary>
+    public bool Wrote { get; set; }
+
     /// <summary>Reads a capability entry, completing a pending (on-disk) read before returning.</summary>
     public bool TryReadCapability(ref Bytes32 capability, out CapabilityEntry entry) => TryRead(Capabilities, ref capability, out entry);
 
-    public void WriteCapability(ref Bytes32 capability, ref CapabilityEntry entry) => Write(Capabilities, ref capability, ref entry);
+    public void WriteCapability(ref Bytes32 capability, ref CapabilityEntry entry)
+    {
+        Wrote = true;
+        Write(Capabilities, ref capability, ref entry);
+    }
 
-    public void DeleteCapability(ref Bytes32 capability) => Delete(Capabilities, ref capability);
+    public void DeleteCapability(ref Bytes32 capability)
+    {
+        Wrote = true;
+        Delete(Capabilities, ref capability);
+    }
 
     public bool TryReadRecipient(ref Bytes32 hash, out RecipientState state) => TryRead(Recipients, ref hash, out state);
 
-    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state) => Write(Recipients, ref hash, ref state);
+    public void WriteRecipient(ref Bytes32 hash, ref RecipientState state)
+    {
+        Wrote = true;
+        Write(Recipients, ref hash, ref state);
+    }
 
-    public void DeleteRecipient(ref Bytes32 hash) => Delete(Recipients, ref hash);
+    public void DeleteRecipient(ref Bytes32 hash)
+    {
+        Wrote = true;
+        Delete(Recipients, ref hash);
+    }
 
     // The capability and recipient stores hold fixed-size values whole (SimpleFunctions, and TrackingFunctions built on
     // them): one read, write and delete each, completing an on-disk (pending) operation before returning.
@@ -96,6 +118,7 @@ internal sealed unsafe class PendingSession : IDisposable
     /// <summary>Writes the first <paramref name="length"/> bytes of <see cref="EncodeBuffer"/> as the reference's value.</summary>
     public void WriteRef(ref RefKey key, int length)
     {
+        Wrote = true;
         fixed (byte* p = _encodeBuffer)
         {
             var value = SpanByte.FromPointer(p, length);
@@ -185,6 +208,7 @@ internal sealed unsafe class PendingSession : IDisposable
 
     public void DeleteRef(ref RefKey key)
     {
+        Wrote = true;
         if (Refs.Delete(ref key).IsPending)
         {
             Refs.CompletePending(wait: true);

@@ -71,6 +71,35 @@ internal sealed class PendingSessionPool : IDisposable
         }
     }
 
+    /// <summary>Whether any session wrote since <see cref="ClearWrote"/>; called with every session returned (the table's write lock held).</summary>
+    public bool AnyWrote()
+    {
+        lock (_lock)
+        {
+            foreach (var session in _all)
+            {
+                if (session.Wrote)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Forgets the sessions' writes, once a checkpoint holds them.</summary>
+    public void ClearWrote()
+    {
+        lock (_lock)
+        {
+            foreach (var session in _all)
+            {
+                session.Wrote = false;
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

@@ -68,8 +68,9 @@ internal sealed class StoresStage : IHostedService
     {
         if (_node.Pending is { } pending)
         {
-            // Bounded: a checkpoint that does not complete (seen on a table that never took an insert) must not keep the
-            // node from closing its transit store; references since the last checkpoint come back by retransmission.
+            // Bounded: a full checkpoint writes the hash indexes whole (1.1 GiB at the default sizes), and one slower than
+            // the drain time must not keep the node from closing its transit store; references since the last checkpoint
+            // come back by retransmission. A table nothing was written to is not written again.
             var checkpoint = pending.TakeCheckpointAsync(CancellationToken.None);
             try
             {
