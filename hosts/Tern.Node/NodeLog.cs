@@ -21,4 +21,22 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The pending table's checkpoint did not complete in time; the table is left to the process exit (references since the last checkpoint return by retransmission)")]
     public static partial void PendingCheckpointCut(ILogger logger);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Stage {Stage} started")]
+    public static partial void StageStarted(ILogger logger, string stage);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Stage {Stage} stopped")]
+    public static partial void StageStopped(ILogger logger, string stage);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Stage {Stage} failed to start; stopping the stages started before it")]
+    public static partial void StageStartFailed(ILogger logger, string stage, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Stage {Stage} failed to stop")]
+    public static partial void StageStopFailed(ILogger logger, string stage, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Pulls} pulls cut by the stop are saved to be queued again at the next start")]
+    public static partial void PullsInterrupted(ILogger logger, int pulls);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Pulls} pulls cut by the last stop queued again")]
+    public static partial void PullsResumed(ILogger logger, int pulls);
 }

@@ -58,6 +58,9 @@ public sealed class TernNode
     /// <summary>Hands immediate pulls from the ingest to the worker.</summary>
     public ImmediatePullQueue PullQueue { get; internal set; } = null!;
 
+    /// <summary>What the ingest hands immediate pulls to: the queue, through the record of pulls a stop may cut.</summary>
+    internal IImmediatePullQueue ImmediatePulls { get; set; } = null!;
+
     /// <summary>The pull preferences the ingest consults (docs/PROTOCOL.md §4.4).</summary>
     public PullPreferenceTable Preferences { get; } = new();
 

@@ -101,13 +101,22 @@ public static class TernServiceCollectionExtensions
         services.AddSingleton<IDescriptorResolver>(provider => provider.GetRequiredService<DomainDiscovery>().Descriptors);
 
         services.AddSingleton<TernNode>();
-        services.AddHostedService<StoresStage>();
-        services.AddHostedService<FetchStage>();
-        services.AddHostedService<DeliveryStage>();
-        services.AddHostedService<PullStage>();
-        services.AddHostedService<IntakeStage>();
-        services.AddHostedService<ReadyStage>();
+        services.AddSingleton<NodeStages>();
+        AddStage<StoresStage>(services);
+        AddStage<FetchStage>(services);
+        AddStage<DeliveryStage>(services);
+        AddStage<PullStage>(services);
+        AddStage<IntakeStage>(services);
+        AddStage<ReadyStage>(services);
         return services;
+    }
+
+    /// <summary>Registers a stage as the next hosted service: the host starts them in this order and stops them in reverse.</summary>
+    private static void AddStage<TStage>(IServiceCollection services)
+        where TStage : class, IHostedService
+    {
+        services.AddSingleton<TStage>();
+        services.AddHostedService<NodeStage<TStage>>();
     }
 
     private static void ConfigureDoors(FetchServerOptions options, TernNodeOptions node)

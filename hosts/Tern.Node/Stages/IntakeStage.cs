@@ -27,7 +27,7 @@ internal sealed class IntakeStage : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _node.Sink = new PendingTableSink(_node.Pending, _node.PullQueue);
+        _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         _node.Ingest = new NotificationIngest(_node.Keys, _node.Sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
         var listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
         listener.Start();

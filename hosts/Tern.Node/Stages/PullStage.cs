@@ -10,7 +10,8 @@ namespace Tern.Node.Stages;
 /// <summary>
 /// The pull worker and the queue of immediate pulls. Stopping hands the queued references over, gives the pulls in
 /// flight up to <see cref="TernNodeOptions.DrainTimeout"/> to land, and cancels the rest: a cancelled pull leaves its
-/// reference pending (the partial file is resumed after the last good chunk by the next pull of it).
+/// reference pending (the partial file is resumed after the last good chunk by the next pull of it), and the next start
+/// queues it again (<see cref="InterruptedPulls"/>).
 /// </summary>
 internal sealed class PullStage : IHostedService, IAsyncDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private HttpClient? _http;
     private FetchSourceFactory? _sources;
+    private InterruptedPulls? _interrupted;
     private int _inFlight;
     private TaskCompletionSource? _idle;
 
@@ -43,8 +45,17 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
         puller.Start();
         var queue = new ImmediatePullQueue(_node.Pending, puller, logger: _loggers.CreateLogger<ImmediatePullQueue>());
         queue.Start();
+        _interrupted = new InterruptedPulls(queue);
+        puller.Completed += _interrupted.Completed;
         _node.Puller = puller;
         _node.PullQueue = queue;
+        _node.ImmediatePulls = _interrupted;
+        var resumed = _interrupted.Resume(InterruptedPulls.File(_node.Options.DataDirectory));
+        if (resumed > 0)
+        {
+            NodeLog.PullsResumed(_logger, resumed);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -82,6 +93,16 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
             }
 
             await puller.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_interrupted is { } interrupted)
+        {
+            if (interrupted.Count > 0)
+            {
+                NodeLog.PullsInterrupted(_logger, interrupted.Count);
+            }
+
+            interrupted.Save(InterruptedPulls.File(_node.Options.DataDirectory));
         }
 
         await DisposeAsync().ConfigureAwait(false);
