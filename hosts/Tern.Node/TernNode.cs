@@ -26,6 +26,7 @@ public sealed class TernNode
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        Preferences = new PullPreferenceTable(Options.PullPreference);
     }
 
     /// <summary>The node's own options.</summary>
@@ -62,7 +63,7 @@ public sealed class TernNode
     internal IImmediatePullQueue ImmediatePulls { get; set; } = null!;
 
     /// <summary>The pull preferences the ingest consults (docs/PROTOCOL.md §4.4).</summary>
-    public PullPreferenceTable Preferences { get; } = new();
+    public PullPreferenceTable Preferences { get; }
 
     /// <summary>The ingest's sink into the pending table.</summary>
     public PendingTableSink Sink { get; internal set; } = null!;

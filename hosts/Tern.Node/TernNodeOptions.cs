@@ -46,6 +46,12 @@ public sealed class TernNodeOptions
     public bool AllowPlainTextFetchOnLoopback { get; set; }
 
     /// <summary>
+    /// What the node does with a notification for which no user set a preference:
+    /// <c>WhenRequested</c> files it for the user's client, <c>Immediately</c> pulls it at once. Defaults to <c>WhenRequested</c>.
+    /// </summary>
+    public Tern.Engine.Pull.PullPreference PullPreference { get; set; } = Tern.Engine.Pull.PullPreference.WhenRequested;
+
+    /// <summary>
     /// How long a graceful stop may spend draining the pull queue and in-flight fetches before it cuts them (they resume
     /// after a restart). Defaults to 10 s.
     /// </summary>

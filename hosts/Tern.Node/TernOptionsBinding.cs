@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Tern.Node;
 
 /// <summary>Binds one options class from its section, refusing unknown keys and values of the wrong type by name.</summary>
-internal static class TernOptionsBinding
+internal static partial class TernOptionsBinding
 {
     public static OptionsBuilder<T> AddTernOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Action<T> validate)
         where T : class
@@ -26,9 +27,28 @@ internal static class TernOptionsBinding
         }
         catch (InvalidOperationException e)
         {
-            // The binder's message names the key and the value ("Failed to convert configuration value '…' at
-            // 'Tern:Transit:ChunkSize' to type 'System.Int32'", or the unknown properties of the section).
+            // The binder names the key of a value it cannot convert ("… at 'Tern:Transit:ChunkSize' to type
+            // 'System.Int32'") or the unknown properties of the section ("… not found on the instance of type …: 'Chunk'"),
+            // but not the value: look it up to name all three.
+            if (ConversionKey().Match(e.Message) is { Success: true } conversion)
+            {
+                var key = conversion.Groups[1].Value;
+                throw new TernConfigurationException(key, configuration[key], $"must be a {conversion.Groups[2].Value.Replace("System.", "", StringComparison.Ordinal)}", e);
+            }
+
+            if (UnknownKeys().Match(e.Message) is { Success: true } unknown)
+            {
+                var key = $"{section}:{unknown.Groups[1].Value.Split(',')[0].Trim().Trim('\'')}";
+                throw new TernConfigurationException(key, configuration[key], $"is not a setting of {section} (misspelt? docs/OPERATIONS.md lists every key)", e);
+            }
+
             throw new TernConfigurationException($"configuration {section} is invalid: {e.Message}", e);
         }
     }
+
+    [GeneratedRegex(@"at '([^']+)' to type '([^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex ConversionKey();
+
+    [GeneratedRegex(@"were not found on the instance of [^:]+: '([^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex UnknownKeys();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,7 +43,11 @@ public static class TernServiceCollectionExtensions
         services.AddOptions<TernNodeOptions>()
             .Configure(options => TernOptionsBinding.Bind(configuration, TernSections.Node, options))
             .ValidateOnStart();
-        services.AddOptions<HostOptions>().Configure<IOptions<TernNodeOptions>>((host, node) => host.ShutdownTimeout = node.Value.ShutdownTimeout);
+        // Read raw rather than through IOptions<TernNodeOptions>: the host resolves its options while it is built, and a
+        // bad node setting must refuse start (with its key) rather than fail the build; an unreadable value is reported then.
+        services.AddOptions<HostOptions>().Configure(host => host.ShutdownTimeout =
+            TimeSpan.TryParse(configuration[$"{TernSections.Node}:{nameof(TernNodeOptions.ShutdownTimeout)}"], CultureInfo.InvariantCulture, out var timeout)
+                ? timeout : new TernNodeOptions().ShutdownTimeout);
 
         services.AddTernOptions<TransitStoreOptions>(configuration, TernSections.Transit, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);

@@ -54,9 +54,11 @@ public sealed class FramedFetchSource : IFetchSource, IAsyncDisposable
                 return existing;
             }
 
-            if (_client is not null)
+            // Forgotten before the new connection is tried: a connect that fails must not leave the disposed client
+            // here to be disposed a second time (which threw from the source's own DisposeAsync).
+            if (Interlocked.Exchange(ref _client, null) is { } closed)
             {
-                await _client.DisposeAsync().ConfigureAwait(false);
+                await closed.DisposeAsync().ConfigureAwait(false);
             }
 
             _client = await FramedFetchClient.ConnectAsync(_host, _port, _options, cancellationToken).ConfigureAwait(false);
@@ -71,9 +73,9 @@ public sealed class FramedFetchSource : IFetchSource, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_client is not null)
+        if (Interlocked.Exchange(ref _client, null) is { } client)
         {
-            await _client.DisposeAsync().ConfigureAwait(false);
+            await client.DisposeAsync().ConfigureAwait(false);
         }
 
         _connectLock.Dispose();

@@ -4,10 +4,17 @@ using Tern.Engine.Protocol;
 
 namespace Tern.Engine.Pending;
 
-/// <summary>Pull preferences set per (recipient hash, sender domain), in memory; everything else is the protocol default, when requested.</summary>
+/// <summary>
+/// Pull preferences set per (recipient hash, sender domain), in memory; everything else gets the node's default, the
+/// protocol's own (when requested) unless the operator chose another.
+/// </summary>
 public sealed class PullPreferenceTable : IPullPreferences
 {
     private readonly ConcurrentDictionary<RecipientHash, (byte[] SenderDomain, PullPreference Preference)[]> _table = new();
+    private readonly PullPreference _fallback;
+
+    /// <summary>Creates an empty table answering <paramref name="fallback"/> where nothing was set.</summary>
+    public PullPreferenceTable(PullPreference fallback = PullPreference.WhenRequested) => _fallback = fallback;
 
     /// <summary>Sets what <paramref name="recipientHash"/> wants done with notifications from <paramref name="senderDomain"/>.</summary>
     public void Set(RecipientHash recipientHash, string senderDomain, PullPreference preference)
@@ -31,6 +38,6 @@ public sealed class PullPreferenceTable : IPullPreferences
             }
         }
 
-        return PullPreference.WhenRequested;
+        return _fallback;
     }
 }

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tern.Node.Tests;
+
+/// <summary>
+/// A loopback TCP proxy that passes the server's bytes to the client at a bounded rate, so a large fetch is still under
+/// way when a test stops a node; its target can be moved to a restarted node's new port. A connection whose target does
+/// not answer is closed at once, as the node's door would be.
+/// </summary>
+public sealed class ThrottledProxy : IAsyncDisposable
+{
+    private const int Slice = 16 * 1024;
+    private readonly Socket _listener = new(SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accept;
+    private readonly int _bytesPerSecond;
+    private long _forwarded;
+
+    public ThrottledProxy(int bytesPerSecond)
+    {
+        _bytesPerSecond = bytesPerSecond;
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen();
+        _accept = AcceptAsync();
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>Where new connections go.</summary>
+    public IPEndPoint? Target { get; set; }
+
+    /// <summary>Bytes passed from servers to clients so far.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var client = await _listener.AcceptAsync(_stop.Token);
+                _ = ServeAsync(client);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using (client)
+        {
+            try
+            {
+                await server.ConnectAsync(Target ?? throw new SocketException((int)SocketError.ConnectionRefused), _stop.Token);
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                var up = PumpAsync(client, server, throttle: false, done.Token);
+                var down = PumpAsync(server, client, throttle: true, done.Token);
+                await Task.WhenAny(up, down);
+                await done.CancelAsync();
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool throttle, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Slice];
+        var pause = TimeSpan.FromSeconds((double)Slice / _bytesPerSecond);
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cancellationToken);
+                if (throttle)
+                {
+                    Interlocked.Add(ref _forwarded, read);
+                    await Task.Delay(pause * read / Slice, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        await _accept;
+        _stop.Dispose();
+    }
+}
