@@ -16,6 +16,7 @@ public sealed class NodeConfigurationTests : IDisposable
         { "Tern:Node:DrainTimeout", "00:01:00", "less than ShutdownTimeout" },
         { "Tern:Node:FramedEndpoint", "localhost", "IP address and a port" },
         { "Tern:Transit:BlobPageSizeBits", "40", "between 12 and 28" },
+        { "Tern:Transit:MaxBytes", "-1", "0 (no limit) or positive" },
         { "Tern:Pending:MaxPollScan", "0", "MaxPollScan" },
         { "Tern:Ingest:ProbationCapacity", "2", "at least 8" },
         { "Tern:Pull:MaxConcurrentPulls", "0", "must be ≥ 1" },

@@ -10,6 +10,12 @@ internal sealed class TransitLedger
     private readonly Dictionary<string, LedgerEntry> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LedgerEntry> _domains = new(StringComparer.Ordinal);
 
+    /// <summary>Live bytes of the whole store: each blob once, until its last delivery leaves Pending.</summary>
+    public long LiveBytes { get; private set; }
+
+    /// <summary>Bytes reserved by submissions being written, over all accounts.</summary>
+    public long ReservedBytes { get; set; }
+
     public LedgerEntry Account(string account) => Get(_accounts, account);
 
     public LedgerEntry Domain(string domain) => Get(_domains, domain);
@@ -25,6 +31,7 @@ internal sealed class TransitLedger
         account.Advance(nowMs);
         account.LiveBytes += blob.Size;
         account.Outstanding += blob.Deliveries.Length;
+        LiveBytes += blob.Size;
         foreach (var delivery in blob.Deliveries)
         {
             var domain = Domain(delivery.Domain);
@@ -50,6 +57,7 @@ internal sealed class TransitLedger
         {
             account.Advance(nowMs);
             account.LiveBytes -= blob.Size;
+            LiveBytes -= blob.Size;
         }
     }
 
@@ -63,6 +71,11 @@ internal sealed class TransitLedger
     {
         ReadMap(reader, _accounts);
         ReadMap(reader, _domains);
+        LiveBytes = 0;
+        foreach (var account in _accounts.Values)
+        {
+            LiveBytes += account.LiveBytes;
+        }
     }
 
     private static LedgerEntry Get(Dictionary<string, LedgerEntry> map, string key)

@@ -72,6 +72,19 @@ public sealed partial class TransitStore
     /// </summary>
     private void ReserveQuotaLocked(QuotaReservation quota, long bytes, bool incremental)
     {
+        var storeLimit = _options.MaxBytes;
+        if (storeLimit > 0)
+        {
+            var held = _ledger.LiveBytes + _ledger.ReservedBytes;
+            if (held + bytes > storeLimit || (incremental && bytes == 0 && held >= storeLimit))
+            {
+                throw new TransitQuotaException($"The transit store would hold {held + bytes} live bytes, over MaxBytes ({storeLimit} bytes): submissions are refused until deliveries are fetched, retracted or expire.")
+                {
+                    Limit = nameof(TransitStoreOptions.MaxBytes),
+                };
+            }
+        }
+
         var accountLimit = _options.AccountLiveBytesLimit;
         var account = _ledger.Account(quota.Account);
         if (accountLimit > 0)
@@ -105,6 +118,7 @@ public sealed partial class TransitStore
         }
 
         account.ReservedBytes += bytes;
+        _ledger.ReservedBytes += bytes;
         for (var i = 0; i < quota.Domains.Length; i++)
         {
             _ledger.Domain(quota.Domains[i]).ReservedBytes += bytes * quota.DeliveriesPerDomain[i];
@@ -116,6 +130,7 @@ public sealed partial class TransitStore
     private void ReleaseQuotaLocked(QuotaReservation quota)
     {
         _ledger.Account(quota.Account).ReservedBytes -= quota.Bytes;
+        _ledger.ReservedBytes -= quota.Bytes;
         for (var i = 0; i < quota.Domains.Length; i++)
         {
             _ledger.Domain(quota.Domains[i]).ReservedBytes -= quota.Bytes * quota.DeliveriesPerDomain[i];

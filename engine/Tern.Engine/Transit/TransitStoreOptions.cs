@@ -93,6 +93,14 @@ public sealed class TransitStoreOptions
     /// <summary>Live bytes of outstanding deliveries to one destination domain; 0 means no limit. Defaults to 0.</summary>
     public long DomainLiveBytesLimit { get; set; }
 
+    /// <summary>
+    /// Live bytes the whole store may hold in transit (blobs not yet fetched, expired or retracted, and submissions being
+    /// written); beyond it submissions are refused with a <see cref="TransitQuotaException"/> naming this limit, so a
+    /// disk that would fill refuses new work instead of failing writes. Set it below the volume's free space less the
+    /// dead space reclaim has not yet freed (whole segments, at the next commit). 0 means no limit. Defaults to 0.
+    /// </summary>
+    public long MaxBytes { get; set; }
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -120,6 +128,7 @@ public sealed class TransitStoreOptions
         Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or WriteThrough");
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
         Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
+        Require(MaxBytes >= 0, nameof(MaxBytes), MaxBytes, "0 (no limit) or positive");
     }
 
     private static void Require(bool condition, string name, object value, string expected)

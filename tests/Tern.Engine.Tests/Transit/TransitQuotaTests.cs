@@ -1,3 +1,4 @@
+using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 using static Tern.Engine.Tests.Transit.TransitTestStores;
 
@@ -32,6 +33,48 @@ public sealed class TransitQuotaTests : IDisposable
         await store.SubmitAsync(Request(Start.AddDays(1), "bob"), Stream(Bytes(9000, 4), seekable: false));
         Assert.Equal(8000, store.GetAccountStats("alice").LiveBytes);
         await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(2000, 5), seekable: false));
+    }
+
+    [Fact]
+    public async Task A_full_store_refuses_submissions_by_name_and_loses_nothing_it_acknowledged()
+    {
+        // MaxBytes stands for the disk: a store that would outgrow it refuses, whoever submits, and keeps what it took.
+        var options = Options(_directory.Path);
+        options.MaxBytes = 20_000;
+        var kept = new List<(FetchCapability Capability, byte[] Content)>();
+        await using (var store = await TransitStore.OpenAsync(options, _time))
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var content = Bytes(8000, (byte)(10 + i));
+                var result = await store.SubmitAsync(Request(Start.AddDays(1), i == 0 ? "alice" : "bob"), Stream(content, seekable: true));
+                kept.Add((result.Capabilities[0], content));
+            }
+
+            var declared = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "carol"), Stream(Bytes(5000, 3), seekable: true)));
+            Assert.Equal(nameof(TransitStoreOptions.MaxBytes), declared.Limit);
+            Assert.Contains("over MaxBytes (20000 bytes)", declared.Message, StringComparison.Ordinal);
+
+            // Unknown size: refused as the stream crosses the limit, and what it had reserved is given back.
+            var streamed = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "carol"), Stream(Bytes(9000, 4), seekable: false)));
+            Assert.Equal(nameof(TransitStoreOptions.MaxBytes), streamed.Limit);
+            await store.SubmitAsync(Request(Start.AddDays(1), "carol"), Stream(Bytes(3000, 5), seekable: true));
+            await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "carol"), Stream(Bytes(1500, 6), seekable: true)));
+
+            // A fetched delivery frees its bytes.
+            Assert.True(await store.MarkFetchedAsync(kept[0].Capability));
+            await store.SubmitAsync(Request(Start.AddDays(1), "carol"), Stream(Bytes(8000, 7), seekable: true));
+        }
+
+        // After a restart the limit counts what was kept (the ledger is recovered), and every acknowledged blob reads back.
+        await using (var store = await TransitStore.OpenAsync(options, _time))
+        {
+            await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "dave"), Stream(Bytes(2000, 8), seekable: true)));
+            var (capability, content) = kept[1];
+            var read = new byte[content.Length];
+            Assert.Equal(content.Length, await store.ReadAsync(capability, 0, read));
+            Assert.Equal(content, read);
+        }
     }
 
     [Fact]
