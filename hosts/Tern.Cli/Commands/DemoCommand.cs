@@ -34,14 +34,14 @@ internal static class DemoCommand
         try
         {
             Step(clock, $"NSec {Sodium.NsecVersion}, libsodium {Sodium.Version}; data under {root}");
-            await using var a = await DemoDomain.StartAsync(root, "a.example", DemoTiming.Compressed);
-            await using var b = await DemoDomain.StartAsync(root, "b.example", DemoTiming.Compressed);
+            // Discovery: each side verifies the other's signed descriptor against the fingerprint its DNS TXT record
+            // publishes, once both nodes are up (descriptors name their bound ports).
+            Lazy<StaticDescriptorResolver>? resolver = null;
+            var deferred = new DeferredResolver(() => resolver!.Value);
+            await using var a = await DemoDomain.StartAsync(root, "a.example", DemoTiming.Compressed, deferred);
+            await using var b = await DemoDomain.StartAsync(root, "b.example", DemoTiming.Compressed, deferred);
+            resolver = new Lazy<StaticDescriptorResolver>(() => new StaticDescriptorResolver(Discover(clock, a, b), Discover(clock, b, a)));
             using var http = new HttpClient();
-
-            // Discovery: each side verifies the other's signed descriptor against the fingerprint its DNS TXT record publishes.
-            var resolver = new Lazy<StaticDescriptorResolver>(() => new StaticDescriptorResolver(Discover(clock, a, b), Discover(clock, b, a)));
-            a.OpenNotificationPort(new DeferredResolver(resolver), http);
-            b.OpenNotificationPort(new DeferredResolver(resolver), http);
             foreach (var node in new[] { a, b })
             {
                 Step(clock, $"{node.Domain}: keys in {Path.Combine(node.Directory, "keys")} (0600), fingerprint {node.Keys.Fingerprint}");
@@ -51,8 +51,6 @@ internal static class DemoCommand
             var descriptors = resolver.Value;
             var bDescriptor = await descriptors.ResolveAsync("b.example", CancellationToken.None);
             a.Peers.Set(new Engine.Notify.NotificationPeer("b.example", bDescriptor!.AgreementKey, b.Listener.LocalEndpoint));
-            await a.Scheduler.StartAsync();
-            await b.Scheduler.StartAsync();
 
             // Bob pulls a.example at once; Carol keeps the default (the notification waits until she asks).
             var bob = RecipientHashDerivation.FirstContact(UserKey(), UserKey(), "b.example");
@@ -277,8 +275,8 @@ internal static class DemoCommand
     }
 
     // The resolver exists only after both notification ports are bound (descriptors name them).
-    private sealed class DeferredResolver(Lazy<StaticDescriptorResolver> inner) : IDescriptorResolver
+    private sealed class DeferredResolver(Func<StaticDescriptorResolver> inner) : IDescriptorResolver
     {
-        public ValueTask<DomainDescriptor?> ResolveAsync(string domain, CancellationToken cancellationToken) => inner.Value.ResolveAsync(domain, cancellationToken);
+        public ValueTask<DomainDescriptor?> ResolveAsync(string domain, CancellationToken cancellationToken) => inner().ResolveAsync(domain, cancellationToken);
     }
 }

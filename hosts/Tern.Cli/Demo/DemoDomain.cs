@@ -1,152 +1,149 @@
+using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Tern.Engine.Discovery;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
-using Tern.Engine.Keys;
-using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
+using Tern.Node;
 using Tern.Transports.Fetch;
-using Tern.Transports.Fetch.Client;
 using Tern.Transports.Udp;
 
 namespace Tern.Cli.Demo;
 
 /// <summary>
-/// One domain's engine, composed as the node host will compose it, on loopback: keys on disk (0600); the sending side
-/// (transit store, notification scheduler, sendmmsg transport, framed and HTTP fetch doors); the receiving side (UDP
-/// notification port, ingest, pending table, immediate pull queue, pull worker, message store), the peers it notifies or
-/// pulls from taught to the ingest as known peers.
+/// One domain's node on loopback, composed by <see cref="TernServiceCollectionExtensions.AddTernNode"/> as <c>tern run</c>
+/// composes it — keys on disk (0600), transit store, fetch doors (framed and HTTP), delivery scheduler, pull worker and
+/// message store, the notification port — with the demo's peers in place of DNS: the notification peers it is told and
+/// the descriptors the demo verified.
 /// </summary>
 internal sealed class DemoDomain : IAsyncDisposable
 {
-    private readonly List<IAsyncDisposable> _owned = [];
-    private UdpNotificationTransport? _transport;
+    private readonly IHost _host;
 
-    private DemoDomain(string domain, string directory, DomainKeySet keys)
+    private DemoDomain(string domain, string directory, IHost host, StaticPeerResolver peers)
     {
         Domain = domain;
         Directory = directory;
-        Keys = keys;
+        _host = host;
+        Peers = peers;
+        Node = host.Services.GetRequiredService<TernNode>();
     }
 
     public string Domain { get; }
 
     public string Directory { get; }
 
-    public DomainKeySet Keys { get; }
+    public TernNode Node { get; }
 
-    public TransitStore Store { get; private set; } = null!;
+    public DomainKeySet Keys => Node.Keys;
 
-    public FetchServer Fetch { get; private set; } = null!;
+    public TransitStore Store => Node.Store;
 
-    public NotificationScheduler Scheduler { get; private set; } = null!;
+    public FetchServer Fetch => Node.Fetch;
 
-    public StaticPeerResolver Peers { get; } = new();
+    public DeliveryScheduler Scheduler => Node.Scheduler;
 
-    /// <summary>Receive keys derived in advance for the domains this one notifies or pulls from.</summary>
-    public KnownPeerKeys KnownPeers { get; private set; } = null!;
+    /// <summary>The peers this domain notifies (the demo sets them once it has verified their descriptors).</summary>
+    public StaticPeerResolver Peers { get; }
 
-    public PullPreferenceTable Preferences { get; } = new();
+    public PullPreferenceTable Preferences => Node.Preferences;
 
-    public PendingTable Pending { get; private set; } = null!;
+    public PendingTable Pending => Node.Pending;
 
-    public PendingTableSink Sink { get; private set; } = null!;
+    public PendingTableSink Sink => Node.Sink;
 
-    public UdpNotificationListener Listener { get; private set; } = null!;
+    public UdpNotificationListener Listener => Node.Listener;
 
-    public MessageStore Messages { get; private set; } = null!;
+    public MessageStore Messages => Node.Messages;
 
-    public PullWorker Puller { get; private set; } = null!;
+    public PullWorker Puller => Node.Puller;
 
-    public ImmediatePullQueue PullQueue { get; private set; } = null!;
+    public IPEndPoint FramedEndPoint => Node.FramedEndPoint!;
 
-    public IPEndPoint FramedEndPoint => Fetch.GetEndPoint(FetchDoor.Framed);
-
-    public Uri HttpBase => new($"http://127.0.0.1:{Fetch.GetEndPoint(FetchDoor.Http).Port}");
+    public Uri HttpBase => new($"http://127.0.0.1:{Node.HttpEndPoint!.Port}");
 
     /// <summary>The framed door, as a fetch hint and a descriptor entry.</summary>
     public string FramedUri => $"tern+tcp://127.0.0.1:{FramedEndPoint.Port}";
 
-    /// <summary>Starts everything but the scheduler and the pull worker, which need the peer's descriptor first.</summary>
-    public static async Task<DemoDomain> StartAsync(string root, string domain, DemoTiming timing)
+    /// <summary>Makes the data directory (keys) and starts the node; pulls verify senders through <paramref name="descriptors"/>.</summary>
+    public static async Task<DemoDomain> StartAsync(string root, string domain, DemoTiming timing, IDescriptorResolver descriptors)
     {
         var directory = Path.Combine(root, domain);
         using (var generated = DomainKeySet.Generate(domain))
         {
-            generated.Save(Path.Combine(directory, "keys"));
+            generated.Save(TernDataDirectory.Keys(directory));
         }
 
-        var node = new DemoDomain(domain, directory, DomainKeySet.Load(Path.Combine(directory, "keys")));
-        node.KnownPeers = new KnownPeerKeys(node.Keys, capacity: 64);
-        node.Store = await TransitStore.OpenAsync(TransitStoreOptions.Small(directory));
-        node._owned.Add(node.Store);
-
-        var fetchOptions = new FetchServerOptions { CoverageFile = Path.Combine(directory, "fetch-coverage.bin") };
-        fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, 0), tls: false));
-        fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, 0), tls: false) { HttpProtocols = HttpProtocols.Http1AndHttp2 });
-        node.Fetch = new FetchServer(node.Store, fetchOptions);
-        await node.Fetch.StartAsync();
-        node._owned.Add(node.Fetch);
-
-        node.Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
-        node.Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
-        node._transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
-        node.Scheduler = new NotificationScheduler(node.Store, node.Keys, new KnownPeerResolver(node.Peers, node.KnownPeers), node._transport, new NotificationSchedulerOptions
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            FetchHints = [node.FramedUri],
-            InitialRetransmitInterval = timing.InitialRetransmit,
-            MaxRetransmitInterval = timing.MaxRetransmit,
-            TickInterval = TimeSpan.FromMilliseconds(10),
-            WheelSlots = 1 << 12,
+            ["Tern:Node:Domain"] = domain,
+            ["Tern:Node:DataDirectory"] = directory,
+            ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
+            ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
+            ["Tern:Node:HttpEndpoint"] = "127.0.0.1:0",
+            ["Tern:Node:FetchTls"] = "false",
+            ["Tern:Node:AllowPlainTextFetchOnLoopback"] = "true",
+            ["Tern:Node:DrainTimeout"] = "00:00:02",
+            ["Tern:Transit:ChunkSize"] = "4096",
+            ["Tern:Transit:BlobPageSizeBits"] = "14",
+            ["Tern:Transit:BlobMemorySizeBits"] = "16",
+            ["Tern:Transit:BlobSegmentSizeBits"] = "16",
+            ["Tern:Transit:JournalPageSizeBits"] = "19",
+            ["Tern:Transit:JournalMemorySizeBits"] = "21",
+            ["Tern:Transit:JournalSegmentSizeBits"] = "20",
+            ["Tern:Pending:RefIndexBytes"] = "65536",
+            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
+            ["Tern:Pending:RecipientIndexBytes"] = "16384",
+            ["Tern:Pending:PageBytes"] = "16384",
+            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
+            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
+            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
+            ["Tern:Pending:SegmentBytes"] = "4194304",
+            ["Tern:Delivery:InitialRetransmitInterval"] = timing.InitialRetransmit.ToString("c", CultureInfo.InvariantCulture),
+            ["Tern:Delivery:MaxRetransmitInterval"] = timing.MaxRetransmit.ToString("c", CultureInfo.InvariantCulture),
+            ["Tern:Delivery:TickInterval"] = "00:00:00.010",
+            ["Tern:Delivery:WheelSlots"] = "4096",
+            ["Tern:Pull:MaxConcurrentPulls"] = "2",
+            ["Tern:Ingest:PeerKeyCacheCapacity"] = "1024",
+            ["Tern:Ingest:SourceTableSlots"] = "1024",
+            ["Tern:Udp:PollInterval"] = "00:00:00.050",
+            ["Tern:Udp:ReceiveBufferBytes"] = "1048576",
         });
-        return node;
+
+        // The demo prints its own steps; the node's logs would interleave with them.
+        builder.Logging.ClearProviders();
+        builder.Services.AddTernNode(builder.Configuration);
+        var peers = new StaticPeerResolver();
+        builder.Services.AddSingleton<INotificationPeerResolver>(peers);
+        builder.Services.AddSingleton(descriptors);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new DemoDomain(domain, directory, host, peers);
     }
 
     /// <summary>This domain's signed descriptor: its notification port and framed door.</summary>
     public DomainDescriptor Describe() => DomainDescriptor.For(Keys, [$"udp://{Listener.LocalEndpoint}"], [FramedUri], TimeSpan.FromDays(7));
 
-    /// <summary>Opens the notification port (ingest into the pending table, immediate pulls handed to the worker).</summary>
-    public void OpenNotificationPort(IDescriptorResolver descriptors, HttpClient http)
-    {
-        var sources = new FetchSourceFactory(http, allowPlainTextOnLoopback: true);
-        _owned.Add(sources);
-        Puller = new PullWorker(Pending, Messages, new KnownPeerDescriptorResolver(descriptors, KnownPeers), sources, new PullWorkerOptions { MaxConcurrentPulls = 2 });
-        Puller.Start();
-        PullQueue = new ImmediatePullQueue(Pending, Puller);
-        PullQueue.Start();
-        Sink = new PendingTableSink(Pending, PullQueue);
-        var ingest = new NotificationIngest(Keys, Sink, Preferences, new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 }, KnownPeers);
-        Listener = new UdpNotificationListener(
-            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = 1 << 20 },
-            ingest);
-        Listener.Start();
-    }
-
     public async ValueTask DisposeAsync()
     {
-        Scheduler.Dispose();
-        _transport?.Dispose();
-        Listener?.Dispose();
-        if (PullQueue is not null)
-        {
-            await PullQueue.DisposeAsync();
-        }
-
-        if (Puller is not null)
-        {
-            await Puller.DisposeAsync();
-        }
-
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
-
-        Pending.Dispose();
-        KnownPeers.Dispose();
-        Keys.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
     }
 }
