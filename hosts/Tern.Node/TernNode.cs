@@ -53,6 +53,9 @@ public sealed class TernNode
     /// <summary>The delivery scheduler (notifications and their retransmission).</summary>
     public DeliveryScheduler Scheduler { get; internal set; } = null!;
 
+    /// <summary>The sendmmsg socket the scheduler sends notifications through (its counters).</summary>
+    public UdpNotificationTransport Transport { get; internal set; } = null!;
+
     /// <summary>The pull worker.</summary>
     public PullWorker Puller { get; internal set; } = null!;
 

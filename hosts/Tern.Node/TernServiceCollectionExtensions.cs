@@ -60,7 +60,15 @@ public static class TernServiceCollectionExtensions
         services.AddTernOptions<UdpListenerOptions>(configuration, TernSections.Udp, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
                 options.Endpoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", node.Value.NotifyEndpoint));
-        services.AddTernOptions<FetchServerOptions>(configuration, TernSections.Fetch, options => options.Validate())
+        // A node with no door (Tern:Node:FramedEndpoint and HttpEndpoint empty: it only sends and receives notifications)
+        // has no fetch server, whose own rules start with "at least one door".
+        services.AddTernOptions<FetchServerOptions>(configuration, TernSections.Fetch, options =>
+            {
+                if (options.Listeners.Count > 0)
+                {
+                    options.Validate();
+                }
+            })
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => ConfigureDoors(options, node.Value));
         services.AddTernOptions<DiscoveryOptions>(configuration, TernSections.Discovery, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>

@@ -1,95 +1,122 @@
-using System.Net;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
-using Tern.Engine.Keys;
-using Tern.Engine.Notify;
 using Tern.Engine.Pending;
+using Tern.Engine.Pull;
 using Tern.Engine.Transit;
+using Tern.Node;
 using Tern.Transports.Udp;
 
 namespace Tern.NodeHarness;
 
 /// <summary>
-/// One domain's node as a host would compose it: keys, transit store, notification scheduler and a sendmmsg transport on the
-/// sending side; the UDP notification port, ingest and the pending table behind its sink on the receiving side.
+/// One domain's node, composed by <see cref="TernServiceCollectionExtensions.AddTernNode"/> as <c>tern run</c> composes it,
+/// without fetch doors: the sending side (transit store, delivery scheduler, sendmmsg transport) and the receiving side
+/// (UDP notification port, ingest, pending table). Its peers are the ones the test names (<c>PEER</c>), not discovery's.
 /// </summary>
 internal sealed class Node : IAsyncDisposable
 {
-    private Node(HarnessOptions options, DomainKeySet keys, PendingTable pending, PendingTableSink sink, UdpNotificationListener listener,
-        TransitStore store, StaticPeerResolver resolver, UdpNotificationTransport transport, NotificationScheduler scheduler)
+    private readonly IHost _host;
+    private readonly TernNode _node;
+
+    private Node(HarnessOptions options, IHost host, StaticPeerResolver resolver)
     {
         Options = options;
-        Keys = keys;
-        Pending = pending;
-        Sink = sink;
-        Listener = listener;
-        Store = store;
+        _host = host;
+        _node = host.Services.GetRequiredService<TernNode>();
         Resolver = resolver;
-        Transport = transport;
-        Scheduler = scheduler;
     }
 
     public HarnessOptions Options { get; }
 
-    public DomainKeySet Keys { get; }
+    public DomainKeySet Keys => _node.Keys;
 
-    public PendingTable Pending { get; }
+    public PendingTable Pending => _node.Pending;
 
-    public PendingTableSink Sink { get; }
+    public PendingTableSink Sink => _node.Sink;
 
-    public UdpNotificationListener Listener { get; }
+    public UdpNotificationListener Listener => _node.Listener;
 
-    public TransitStore Store { get; }
+    public TransitStore Store => _node.Store;
 
     public StaticPeerResolver Resolver { get; }
 
-    public UdpNotificationTransport Transport { get; }
+    public UdpNotificationTransport Transport => _node.Transport;
 
-    public NotificationScheduler Scheduler { get; }
+    public DeliveryScheduler Scheduler => _node.Scheduler;
 
     public static async Task<Node> StartAsync(HarnessOptions options)
     {
         // The domain's keys live in the data directory, so a restarted node is the same domain.
-        var keyDirectory = Path.Combine(options.DataDirectory, "keys");
+        var keyDirectory = TernDataDirectory.Keys(options.DataDirectory);
         if (!File.Exists(Path.Combine(keyDirectory, DomainKeySet.SecretFileName)))
         {
             using var generated = DomainKeySet.Generate(options.Domain);
             generated.Save(keyDirectory);
         }
 
-        var keys = DomainKeySet.Load(keyDirectory);
-        var pending = new PendingTable(PendingTableOptions.Small(Path.Combine(options.DataDirectory, "pending")));
-        var sink = new PendingTableSink(pending);
-        var ingest = new NotificationIngest(keys, sink, new PullPreferenceTable(), new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
-        var listener = new UdpNotificationListener(
-            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), PollInterval = TimeSpan.FromMilliseconds(50), ReceiveBufferBytes = 1 << 20 },
-            ingest);
-        listener.Start();
-
-        var storeOptions = TransitStoreOptions.Small(options.DataDirectory);
-        storeOptions.CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointMs);
-        var store = await TransitStore.OpenAsync(storeOptions);
-        var resolver = new StaticPeerResolver();
-        var transport = new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20);
-        var scheduler = new NotificationScheduler(store, keys, resolver, transport, new NotificationSchedulerOptions
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            FetchHints = [$"https://node.{options.Domain}:7443"],
-            InitialRetransmitInterval = TimeSpan.FromMilliseconds(options.InitialRetransmitMs),
-            MaxRetransmitInterval = TimeSpan.FromMilliseconds(options.MaxRetransmitMs),
-            TickInterval = TimeSpan.FromMilliseconds(options.TickMs),
-            WheelSlots = 1 << 12,
-            PeerRetryInterval = TimeSpan.FromMilliseconds(options.PeerRetryMs),
+            ["Tern:Node:Domain"] = options.Domain,
+            ["Tern:Node:DataDirectory"] = options.DataDirectory,
+            ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
+            ["Tern:Node:FramedEndpoint"] = "",
+            ["Tern:Node:FetchHints:0"] = $"https://node.{options.Domain}:7443",
+            ["Tern:Transit:ChunkSize"] = "4096",
+            ["Tern:Transit:BlobPageSizeBits"] = "14",
+            ["Tern:Transit:BlobMemorySizeBits"] = "16",
+            ["Tern:Transit:BlobSegmentSizeBits"] = "16",
+            ["Tern:Transit:JournalPageSizeBits"] = "19",
+            ["Tern:Transit:JournalMemorySizeBits"] = "21",
+            ["Tern:Transit:JournalSegmentSizeBits"] = "20",
+            ["Tern:Transit:CheckpointInterval"] = Ms(options.CheckpointMs),
+            ["Tern:Pending:RefIndexBytes"] = "65536",
+            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
+            ["Tern:Pending:RecipientIndexBytes"] = "16384",
+            ["Tern:Pending:PageBytes"] = "16384",
+            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
+            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
+            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
+            ["Tern:Pending:SegmentBytes"] = "4194304",
+            ["Tern:Pending:MaxSessions"] = "4",
+            ["Tern:Delivery:InitialRetransmitInterval"] = Ms(options.InitialRetransmitMs),
+            ["Tern:Delivery:MaxRetransmitInterval"] = Ms(options.MaxRetransmitMs),
+            ["Tern:Delivery:TickInterval"] = Ms(options.TickMs),
+            ["Tern:Delivery:WheelSlots"] = "4096",
+            ["Tern:Delivery:PeerRetryInterval"] = Ms(options.PeerRetryMs),
+            ["Tern:Ingest:PeerKeyCacheCapacity"] = "1024",
+            ["Tern:Ingest:SourceTableSlots"] = "1024",
+            ["Tern:Udp:PollInterval"] = "00:00:00.050",
+            ["Tern:Udp:ReceiveBufferBytes"] = "1048576",
         });
-        await scheduler.StartAsync();
-        return new Node(options, keys, pending, sink, listener, store, resolver, transport, scheduler);
+        builder.Services.AddTernNode(builder.Configuration);
+        var resolver = new StaticPeerResolver();
+        builder.Services.AddSingleton<INotificationPeerResolver>(resolver);
+        builder.Services.AddSingleton<IDescriptorResolver>(new StaticDescriptorResolver());
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new Node(options, host, resolver);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Scheduler.Dispose();
-        Transport.Dispose();
-        Listener.Dispose();
-        await Store.DisposeAsync();
-        Pending.Dispose();
-        Keys.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
     }
+
+    private static string Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds).ToString("c", CultureInfo.InvariantCulture);
 }

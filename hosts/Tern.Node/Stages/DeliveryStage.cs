@@ -40,6 +40,7 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
 
         var family = _node.Options.NotifyEndpoint.StartsWith('[') ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         _transport = new UdpNotificationTransport(family);
+        _node.Transport = _transport;
         var resolver = new KnownPeerResolver(_services.GetRequiredService<INotificationPeerResolver>(), _node.KnownPeers);
         var scheduler = new DeliveryScheduler(_node.Store, _node.Keys, resolver, _transport, options, logger: _loggers.CreateLogger<DeliveryScheduler>());
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
