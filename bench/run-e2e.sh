@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end latency (DESIGN.md §4): submit → notify → pull immediately → stored, on loopback, target p50 < 5 ms.
-# One process (bench/Tern.Load e2e) composes a.example (transit store, delivery scheduler with the protocol's backoff,
+# One process (bench/Tern.Load e2e) runs two nodes composed by AddTernNode (hosts/Tern.Node), as `tern run` composes
+# them, with stamping decorators on the steps: a.example (transit store, delivery scheduler with the protocol's backoff,
 # sendmmsg transport, framed fetch door) and b.example (UDP notification port, ingest, pending table, immediate pull
 # queue, pull worker, durable message store); bob at b.example pulls a.example immediately. 1 KiB messages go one at a
 # time: each is timed from the start of the submit call to the pull worker reporting it durably stored.

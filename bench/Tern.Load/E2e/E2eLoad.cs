@@ -29,9 +29,8 @@ internal static class E2eLoad
         await using var sender = await E2eSender.StartAsync(Path.Combine(directory, E2eSender.Domain), stages);
         // a.example only sends in this run: its descriptor lists no notification port, and its framed door to fetch from.
         var descriptors = new StaticDescriptorResolver(DomainDescriptor.For(sender.Keys, [], [sender.FramedUri], TimeSpan.FromDays(7)));
-        await using var recipient = new E2eRecipient(Path.Combine(directory, E2eRecipient.Domain), descriptors, stages);
-        sender.Peers.Set(new NotificationPeer(E2eRecipient.Domain, new Bytes32(recipient.Keys.AgreementPublicKey), recipient.Listener.LocalEndpoint));
-        await sender.Scheduler.StartAsync();
+        await using var recipient = await E2eRecipient.StartAsync(Path.Combine(directory, E2eRecipient.Domain), descriptors, stages);
+        sender.Peers.Set(new NotificationPeer(E2eRecipient.Domain, new Bytes32(recipient.Keys.AgreementPublicKey), recipient.NotifyEndPoint));
         var bob = RecipientHash.NewRandom();
         recipient.Preferences.Set(bob, E2eSender.Domain, PullPreference.Immediately);
         using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size);

@@ -1,67 +1,49 @@
 using System.Net;
+using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
-using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Pull;
-using Tern.Transports.Fetch.Client;
-using Tern.Transports.Udp;
 
 namespace Tern.Load.E2e;
 
 /// <summary>
-/// b.example's receiving half, composed as hosts/Tern.Cli/Demo/DemoDomain.cs composes it, on loopback: UDP notification
-/// port (<c>recvmmsg</c>), ingest, pending table, immediate pull queue, pull worker (framed fetches over plain TCP, allowed
-/// on loopback only) and the durable message store. The ingest's sink and the worker's fetch sources are wrapped to stamp
+/// b.example, the receiving side: a node (<see cref="E2eNode"/>) with its UDP notification port (<c>recvmmsg</c>), ingest,
+/// pending table (small, as before the node composed it), immediate pull queue, pull worker (framed fetches over plain TCP, allowed on
+/// loopback only) and the durable message store. The ingest's sink and the worker's fetch sources are wrapped to stamp
 /// the stages; <see cref="PullWorker.Completed"/> reports the message durably stored.
 /// </summary>
 internal sealed class E2eRecipient : IAsyncDisposable
 {
     public const string Domain = "b.example";
 
-    private readonly HttpClient _http = new();
-    private readonly FetchSourceFactory _sources;
-    private readonly ImmediatePullQueue _pullQueue;
+    private readonly E2eNode _node;
 
-    public E2eRecipient(string directory, IDescriptorResolver descriptors, StageClock stages)
+    private E2eRecipient(E2eNode node) => _node = node;
+
+    public DomainKeySet Keys => _node.Node.Keys;
+
+    public PendingTable Pending => _node.Node.Pending;
+
+    public PendingTableSink Sink => _node.Node.Sink;
+
+    public MessageStore Messages => _node.Node.Messages;
+
+    public PullWorker Puller => _node.Node.Puller;
+
+    public PullPreferenceTable Preferences => _node.Node.Preferences;
+
+    public IPEndPoint NotifyEndPoint => _node.Node.NotifyEndPoint;
+
+    public static async Task<E2eRecipient> StartAsync(string directory, IDescriptorResolver descriptors, StageClock stages)
     {
-        Keys = DomainKeySet.Generate(Domain);
-        Pending = new PendingTable(PendingTableOptions.Small(Path.Combine(directory, "pending")));
-        Messages = new MessageStore(new MessageStoreOptions { DataDirectory = directory });
-        _sources = new FetchSourceFactory(_http, allowPlainTextOnLoopback: true);
-        Puller = new PullWorker(Pending, Messages, descriptors, new StampingSources(_sources, stages), new PullWorkerOptions { MaxConcurrentPulls = 2 });
-        Puller.Start();
-        _pullQueue = new ImmediatePullQueue(Pending, Puller);
-        _pullQueue.Start();
-        Sink = new PendingTableSink(Pending, _pullQueue);
-        var ingest = new NotificationIngest(Keys, new StampingSink(Sink, stages), Preferences, new IngestOptions { PeerKeyCacheCapacity = 1024, SourceTableSlots = 1024 });
-        Listener = new UdpNotificationListener(
-            new UdpListenerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), ReceiveBufferBytes = 1 << 20 },
-            ingest);
-        Listener.Start();
+        var node = await E2eNode.StartAsync(Domain, directory, descriptors, decorators =>
+            {
+                decorators.Sink = sink => new StampingSink(sink, stages);
+                decorators.FetchSources = sources => new StampingSources(sources, stages);
+            },
+            new Dictionary<string, string?> { ["Tern:Pull:MaxConcurrentPulls"] = "2" });
+        return new E2eRecipient(node);
     }
 
-    public DomainKeySet Keys { get; }
-
-    public PendingTable Pending { get; }
-
-    public PendingTableSink Sink { get; }
-
-    public MessageStore Messages { get; }
-
-    public PullWorker Puller { get; }
-
-    public PullPreferenceTable Preferences { get; } = new();
-
-    public UdpNotificationListener Listener { get; }
-
-    public async ValueTask DisposeAsync()
-    {
-        Listener.Dispose();
-        await _pullQueue.DisposeAsync();
-        await Puller.DisposeAsync();
-        await _sources.DisposeAsync();
-        _http.Dispose();
-        Pending.Dispose();
-        Keys.Dispose();
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 }

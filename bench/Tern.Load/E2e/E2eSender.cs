@@ -1,63 +1,40 @@
-using System.Net;
-using Tern.Engine.Keys;
-using Tern.Engine.Notify;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
+using Tern.Engine.Pull;
 using Tern.Engine.Transit;
-using Tern.Transports.Fetch;
-using Tern.Transports.Udp;
 
 namespace Tern.Load.E2e;
 
 /// <summary>
-/// a.example's sending half, composed as hosts/Tern.Cli/Demo/DemoDomain.cs composes it, on loopback: transit store
-/// (default options), framed fetch door, notification scheduler with the protocol's own backoff (2 s doubling, 3600 s at most: the first
-/// notification goes out when the submission is scheduled), <c>sendmmsg</c> transport behind a stamping decorator.
+/// a.example, the sending side: a node (<see cref="E2eNode"/>) with the transit store's default options, its framed
+/// fetch door, the delivery scheduler with the protocol's own backoff (2 s doubling, 3600 s at most: the first
+/// notification goes out when the submission is scheduled) and its <c>sendmmsg</c> transport behind a stamping decorator.
 /// </summary>
 internal sealed class E2eSender : IAsyncDisposable
 {
     public const string Domain = "a.example";
 
-    private readonly UdpNotificationTransport _transport;
+    private readonly E2eNode _node;
 
-    private E2eSender(DomainKeySet keys, TransitStore store, FetchServer fetch, UdpNotificationTransport transport, StageClock stages)
-    {
-        Keys = keys;
-        Store = store;
-        Fetch = fetch;
-        _transport = transport;
-        Scheduler = new NotificationScheduler(store, keys, Peers, new StampingTransport(transport, stages), new NotificationSchedulerOptions { FetchHints = [FramedUri] });
-    }
+    private E2eSender(E2eNode node) => _node = node;
 
-    public DomainKeySet Keys { get; }
+    public DomainKeySet Keys => _node.Node.Keys;
 
-    public TransitStore Store { get; }
+    public TransitStore Store => _node.Node.Store;
 
-    public FetchServer Fetch { get; }
+    public DeliveryScheduler Scheduler => _node.Node.Scheduler;
 
-    public NotificationScheduler Scheduler { get; }
-
-    public StaticPeerResolver Peers { get; } = new();
+    public StaticPeerResolver Peers => _node.Peers;
 
     /// <summary>The framed door, as the fetch hint of every notification and the descriptor's fetch entry.</summary>
-    public string FramedUri => $"tern+tcp://127.0.0.1:{Fetch.GetEndPoint(FetchDoor.Framed).Port}";
+    public string FramedUri => $"tern+tcp://127.0.0.1:{_node.Node.FramedEndPoint!.Port}";
 
     public static async Task<E2eSender> StartAsync(string directory, StageClock stages)
     {
-        var keys = DomainKeySet.Generate(Domain);
-        // The store a node runs with (default pages, chunks and buffers), not the demo's small one.
-        var store = await TransitStore.OpenAsync(new TransitStoreOptions { DataDirectory = directory });
-        var fetchOptions = new FetchServerOptions();
-        fetchOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, 0), tls: false));
-        var fetch = new FetchServer(store, fetchOptions);
-        await fetch.StartAsync();
-        return new E2eSender(keys, store, fetch, new UdpNotificationTransport(batch: 16, sendBufferBytes: 1 << 20), stages);
+        // a.example pulls nothing in this run.
+        var node = await E2eNode.StartAsync(Domain, directory, new StaticDescriptorResolver(), decorators => decorators.Transport = transport => new StampingTransport(transport, stages));
+        return new E2eSender(node);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Scheduler.Dispose();
-        _transport.Dispose();
-        await Fetch.DisposeAsync();
-        await Store.DisposeAsync();
-        Keys.Dispose();
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 }

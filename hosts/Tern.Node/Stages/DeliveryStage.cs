@@ -20,12 +20,14 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
     private readonly IOptions<DeliverySchedulerOptions> _options;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
+    private readonly IOptions<TernNodeDecorators> _decorators;
     private UdpNotificationTransport? _transport;
 
-    public DeliveryStage(TernNode node, IOptions<DeliverySchedulerOptions> options, IServiceProvider services, ILoggerFactory loggers)
+    public DeliveryStage(TernNode node, IOptions<DeliverySchedulerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
         _options = options;
+        _decorators = decorators;
         _services = services;
         _loggers = loggers;
     }
@@ -42,7 +44,8 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
         _transport = new UdpNotificationTransport(family);
         _node.Transport = _transport;
         var resolver = new KnownPeerResolver(_services.GetRequiredService<INotificationPeerResolver>(), _node.KnownPeers);
-        var scheduler = new DeliveryScheduler(_node.Store, _node.Keys, resolver, _transport, options, logger: _loggers.CreateLogger<DeliveryScheduler>());
+        var transport = _decorators.Value.Transport is { } decorate ? decorate(_transport) : _transport;
+        var scheduler = new DeliveryScheduler(_node.Store, _node.Keys, resolver, transport, options, logger: _loggers.CreateLogger<DeliveryScheduler>());
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
         _node.Scheduler = scheduler;
     }

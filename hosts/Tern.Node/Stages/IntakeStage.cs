@@ -16,10 +16,12 @@ internal sealed class IntakeStage : IHostedService
     private readonly IOptions<IngestOptions> _ingest;
     private readonly IOptions<UdpListenerOptions> _udp;
     private readonly ILoggerFactory _loggers;
+    private readonly IOptions<TernNodeDecorators> _decorators;
 
-    public IntakeStage(TernNode node, IOptions<IngestOptions> ingest, IOptions<UdpListenerOptions> udp, ILoggerFactory loggers)
+    public IntakeStage(TernNode node, IOptions<IngestOptions> ingest, IOptions<UdpListenerOptions> udp, IOptions<TernNodeDecorators> decorators, ILoggerFactory loggers)
     {
         _node = node;
+        _decorators = decorators;
         _ingest = ingest;
         _udp = udp;
         _loggers = loggers;
@@ -28,7 +30,8 @@ internal sealed class IntakeStage : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
-        _node.Ingest = new NotificationIngest(_node.Keys, _node.Sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
+        var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
+        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
         var listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
         listener.Start();
         _node.Listener = listener;

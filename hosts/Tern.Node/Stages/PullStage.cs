@@ -19,6 +19,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
     private readonly IOptions<PullWorkerOptions> _options;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
+    private readonly IOptions<TernNodeDecorators> _decorators;
     private readonly ILogger _logger;
     private HttpClient? _http;
     private FetchSourceFactory? _sources;
@@ -26,9 +27,10 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
     private int _inFlight;
     private TaskCompletionSource? _idle;
 
-    public PullStage(TernNode node, IOptions<PullWorkerOptions> options, IServiceProvider services, ILoggerFactory loggers)
+    public PullStage(TernNode node, IOptions<PullWorkerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
+        _decorators = decorators;
         _options = options;
         _services = services;
         _loggers = loggers;
@@ -39,7 +41,8 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
     {
         _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
         _sources = new FetchSourceFactory(_http, _node.Options.AllowPlainTextFetchOnLoopback);
-        var puller = new PullWorker(_node.Pending, _node.Messages, new KnownPeerDescriptorResolver(_services.GetRequiredService<IDescriptorResolver>(), _node.KnownPeers), _sources, _options.Value,
+        var sources = _decorators.Value.FetchSources is { } decorate ? decorate(_sources) : _sources;
+        var puller = new PullWorker(_node.Pending, _node.Messages, new KnownPeerDescriptorResolver(_services.GetRequiredService<IDescriptorResolver>(), _node.KnownPeers), sources, _options.Value,
             _loggers.CreateLogger<PullWorker>());
         puller.Completed += OnCompleted;
         puller.Start();
