@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
@@ -50,8 +50,8 @@ public sealed class TernNode
     /// <summary>The fetch doors.</summary>
     public FetchServer Fetch { get; internal set; } = null!;
 
-    /// <summary>The delivery scheduler (notifications and their retransmission).</summary>
-    public DeliveryScheduler Scheduler { get; internal set; } = null!;
+    /// <summary>The notification scheduler (notifications and their retransmission).</summary>
+    public NotificationScheduler Scheduler { get; internal set; } = null!;
 
     /// <summary>The sendmmsg socket the scheduler sends notifications through (its counters).</summary>
     public UdpNotificationTransport Transport { get; internal set; } = null!;

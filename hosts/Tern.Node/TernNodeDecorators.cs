@@ -1,5 +1,5 @@
-using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Notify;
 using Tern.Engine.Pull;
 
 namespace Tern.Node;

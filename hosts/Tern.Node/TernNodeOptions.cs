@@ -49,7 +49,7 @@ public sealed class TernNodeOptions
     /// What the node does with a notification for which no user set a preference:
     /// <c>WhenRequested</c> files it for the user's client, <c>Immediately</c> pulls it at once. Defaults to <c>WhenRequested</c>.
     /// </summary>
-    public Tern.Engine.Pull.PullPreference PullPreference { get; set; } = Tern.Engine.Pull.PullPreference.WhenRequested;
+    public Tern.Engine.Pending.PullPreference PullPreference { get; set; } = Tern.Engine.Pending.PullPreference.WhenRequested;
 
     /// <summary>
     /// How long a graceful stop may spend draining the pull queue and in-flight fetches before it cuts them (they resume

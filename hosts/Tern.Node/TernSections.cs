@@ -15,7 +15,7 @@ public static class TernSections
     /// <summary>The message store's options.</summary>
     public const string Messages = "Tern:Messages";
 
-    /// <summary>The delivery scheduler's options.</summary>
+    /// <summary>The notification scheduler's options (<c>NotificationSchedulerOptions</c>).</summary>
     public const string Delivery = "Tern:Delivery";
 
     /// <summary>The notification ingest's options.</summary>

@@ -7,9 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tern.Engine.Delivery;
 using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
@@ -88,12 +88,12 @@ public static class TernServiceCollectionExtensions
             });
 
         // The delivery options' rules depend on the domain (a record with the hints must fit a datagram, §4.3).
-        services.AddSingleton<IValidateOptions<DeliverySchedulerOptions>>(provider => new ComponentOptionsValidator<DeliverySchedulerOptions>(TernSections.Delivery, options =>
+        services.AddSingleton<IValidateOptions<NotificationSchedulerOptions>>(provider => new ComponentOptionsValidator<NotificationSchedulerOptions>(TernSections.Delivery, options =>
         {
             var domain = provider.GetRequiredService<IOptions<TernNodeOptions>>().Value.Domain;
             options.Validate(Encoding.ASCII.GetByteCount(DomainName.Normalize(domain)), FetchHintList.Encode(options.FetchHints ?? []).Length);
         }));
-        services.AddOptions<DeliverySchedulerOptions>()
+        services.AddOptions<NotificationSchedulerOptions>()
             .Configure(options => TernOptionsBinding.Bind(configuration, TernSections.Delivery, options))
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
             {

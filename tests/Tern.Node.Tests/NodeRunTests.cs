@@ -136,7 +136,7 @@ public sealed class NodeRunTests : IDisposable
             Assert.Contains("1 pulls cut by the stop are saved", first.Output, StringComparison.Ordinal);
         }
 
-        Assert.Equal(DeliveryState.Pending, a.Node.Store.GetDelivery(Capability)!.Value.State);
+        Assert.Equal(DeliveryState.Outstanding, a.Node.Store.GetDelivery(Capability)!.Value.State);
 
         // Retransmissions go on meanwhile; each is a duplicate of the filed reference and queues no pull by itself.
         using (var second = NodeProcess.Start(_b.DataDirectory, _b.Switches()))

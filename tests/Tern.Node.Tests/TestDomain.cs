@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol.Descriptor;
 
 namespace Tern.Node.Tests;

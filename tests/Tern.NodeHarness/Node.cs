@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
@@ -47,7 +47,7 @@ internal sealed class Node : IAsyncDisposable
 
     public UdpNotificationTransport Transport => _node.Transport;
 
-    public DeliveryScheduler Scheduler => _node.Scheduler;
+    public NotificationScheduler Scheduler => _node.Scheduler;
 
     public static async Task<Node> StartAsync(HarnessOptions options)
     {

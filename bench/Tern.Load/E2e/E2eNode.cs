@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pull;
 using Tern.Node;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Pull;
 

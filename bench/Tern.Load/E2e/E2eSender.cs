@@ -1,5 +1,5 @@
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 
@@ -22,7 +22,7 @@ internal sealed class E2eSender : IAsyncDisposable
 
     public TransitStore Store => _node.Node.Store;
 
-    public DeliveryScheduler Scheduler => _node.Node.Scheduler;
+    public NotificationScheduler Scheduler => _node.Node.Scheduler;
 
     public StaticPeerResolver Peers => _node.Peers;
 

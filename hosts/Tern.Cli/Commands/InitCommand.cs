@@ -1,7 +1,6 @@
-using Tern.Engine.Keys;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Tern.Engine.Crypto;
+using Tern.Engine.Keys;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Node;

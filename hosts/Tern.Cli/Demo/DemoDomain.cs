@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Tern.Engine.Crypto;
-using Tern.Engine.Delivery;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
+using Tern.Engine.Notify;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
@@ -48,7 +48,7 @@ internal sealed class DemoDomain : IAsyncDisposable
 
     public FetchServer Fetch => Node.Fetch;
 
-    public DeliveryScheduler Scheduler => Node.Scheduler;
+    public NotificationScheduler Scheduler => Node.Scheduler;
 
     /// <summary>The peers this domain notifies (the demo sets them once it has verified their descriptors).</summary>
     public StaticPeerResolver Peers { get; }

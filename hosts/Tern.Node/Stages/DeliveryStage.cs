@@ -3,27 +3,27 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tern.Engine.Delivery;
-using Tern.Engine.Ingest;
+using Tern.Engine.Discovery;
+using Tern.Engine.Notify;
 using Tern.Transports.Udp;
 
 namespace Tern.Node.Stages;
 
 /// <summary>
-/// The delivery scheduler and its sendmmsg transport. Starting loads every pending delivery of the transit store at its
+/// The notification scheduler and its sendmmsg transport. Starting loads every outstanding delivery of the transit store at its
 /// recorded next attempt, which is how a restart resumes notifications and retransmissions (docs/PROTOCOL.md §4.6).
 /// Stopping ends the loop after the round in progress; attempts are already persisted in the journal.
 /// </summary>
 internal sealed class DeliveryStage : IHostedService, IDisposable
 {
     private readonly TernNode _node;
-    private readonly IOptions<DeliverySchedulerOptions> _options;
+    private readonly IOptions<NotificationSchedulerOptions> _options;
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
     private readonly IOptions<TernNodeDecorators> _decorators;
     private UdpNotificationTransport? _transport;
 
-    public DeliveryStage(TernNode node, IOptions<DeliverySchedulerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
+    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
         _options = options;
@@ -45,7 +45,7 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
         _node.Transport = _transport;
         var resolver = new KnownPeerResolver(_services.GetRequiredService<INotificationPeerResolver>(), _node.KnownPeers);
         var transport = _decorators.Value.Transport is { } decorate ? decorate(_transport) : _transport;
-        var scheduler = new DeliveryScheduler(_node.Store, _node.Keys, resolver, transport, options, logger: _loggers.CreateLogger<DeliveryScheduler>());
+        var scheduler = new NotificationScheduler(_node.Store, _node.Keys, resolver, transport, options, logger: _loggers.CreateLogger<NotificationScheduler>());
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
         _node.Scheduler = scheduler;
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
 using Tern.Engine.Storage;

@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tern.Engine.Ingest;
+using Tern.Engine.Discovery;
 using Tern.Engine.Pull;
+using Tern.Transports.Fetch.Client;
 
 namespace Tern.Node.Stages;
 

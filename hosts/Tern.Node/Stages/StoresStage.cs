@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tern.Engine.Crypto;
 using Tern.Engine.Ingest;
+using Tern.Engine.Keys;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
