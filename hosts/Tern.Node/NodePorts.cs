@@ -24,4 +24,8 @@ public sealed class NodePorts
     /// <summary>The HTTP fetch door, if any.</summary>
     [JsonPropertyName("http")]
     public string? Http { get; init; }
+
+    /// <summary>The client API's listener, if the node has one.</summary>
+    [JsonPropertyName("clientApi")]
+    public string? ClientApi { get; init; }
 }

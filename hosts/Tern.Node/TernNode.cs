@@ -77,6 +77,9 @@ public sealed class TernNode
     /// <summary>The UDP notification port.</summary>
     public UdpNotificationListener Listener { get; internal set; } = null!;
 
+    /// <summary>The client API's bound listener (set by its stage when the host composes one), or null.</summary>
+    public IPEndPoint? ClientApiEndPoint { get; set; }
+
     /// <summary>Completes when every stage has started.</summary>
     public Task Ready => _ready.Task;
 

@@ -113,6 +113,24 @@ public sealed class MessageStore
     /// <summary>Opens a stored blob for reading.</summary>
     public FileStream OpenRead(RecipientHash hash, FetchCapability capability) => new(PathOf(hash, capability, ".blob"), FileMode.Open, FileAccess.Read, FileShare.Read);
 
+    /// <summary>
+    /// Deletes a stored message: the <c>.blob</c> first (the message is gone once it is), then its <c>.meta</c>, then the
+    /// directory is flushed so the deletion survives a crash. False when no such message was stored.
+    /// </summary>
+    public bool Delete(RecipientHash hash, FetchCapability capability)
+    {
+        var blob = PathOf(hash, capability, ".blob");
+        if (!File.Exists(blob))
+        {
+            return false;
+        }
+
+        File.Delete(blob);
+        File.Delete(PathOf(hash, capability, ".meta"));
+        FlushDirectory(DirectoryOf(hash));
+        return true;
+    }
+
     /// <summary>The stored messages of <paramref name="hash"/>.</summary>
     public IReadOnlyList<StoredMessage> List(RecipientHash hash)
     {

@@ -28,6 +28,7 @@ internal sealed class ReadyStage : IHostedService
             Notify = _node.NotifyEndPoint.ToString(),
             Framed = _node.FramedEndPoint?.ToString(),
             Http = _node.HttpEndPoint?.ToString(),
+            ClientApi = _node.ClientApiEndPoint?.ToString(),
         };
 
         // Written whole through a temporary, so a reader never sees half a file.

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Tern.ClientApi.Polling;
+using Tern.ClientApi.Submissions;
+using Tern.ClientApi.Users;
+using Tern.Node;
+
+namespace Tern.ClientApi;
+
+/// <summary>What the routes share: the node's running parts, the users, the submission log, the long polls' signals and the limits.</summary>
+internal sealed class ClientApiContext
+{
+    public ClientApiContext(TernNode node, UserDirectory users, SubmissionLog submissions, ReferenceSignals signals, ClientApiOptions options, TimeSpan maxTransit, ILogger logger, CancellationToken stopping)
+    {
+        Stopping = stopping;
+        MaxTransit = maxTransit;
+        Node = node;
+        Users = users;
+        Submissions = submissions;
+        Signals = signals;
+        Options = options;
+        Logger = logger;
+    }
+
+    public TernNode Node { get; }
+
+    public UserDirectory Users { get; }
+
+    public SubmissionLog Submissions { get; }
+
+    public ReferenceSignals Signals { get; }
+
+    public ClientApiOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>The longest transit granted: the least of the API's, the transit store's and its per-account maximum.</summary>
+    public TimeSpan MaxTransit { get; }
+
+    /// <summary>Cancelled when the node stops: long polls answer at once.</summary>
+    public CancellationToken Stopping { get; }
+
+    /// <summary>The clock submissions are stamped with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tern.ClientApi;
+
+internal static partial class ClientApiLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Client API listening on {EndPoint} ({Users} users)")]
+    public static partial void Listening(ILogger logger, string endPoint, int users);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The submission log could not record a submission; it was retracted and refused")]
+    public static partial void SubmissionLogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Client API stopped")]
+    public static partial void Stopped(ILogger logger);
+}

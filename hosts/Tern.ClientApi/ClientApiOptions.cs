@@ -1,0 +1,91 @@
+namespace Tern.ClientApi;
+
+/// <summary>
+/// The client API (section <c>Tern:ClientApi</c>): where it listens and the limits every route enforces. A request beyond
+/// a limit gets a problem document naming the field and the limit (docs/CLIENT-API.md).
+/// </summary>
+public sealed class ClientApiOptions
+{
+    /// <summary>Most recipients one submission may name, and the ceiling for <see cref="MaxRecipients"/> (the transit store's).</summary>
+    public const int RecipientCeiling = Engine.Transit.TransitStore.MaxRecipients;
+
+    /// <summary>The listener, <c>address:port</c>; empty for none. Defaults to <c>127.0.0.1:7480</c>; port 0 picks a free one (written to <c>state/ports.json</c>).</summary>
+    public string Listen { get; set; } = "127.0.0.1:7480";
+
+    /// <summary>
+    /// Whether the listener speaks TLS with the node's certificate (<c>Tern:Node:CertificateFile</c>). Defaults to false;
+    /// bearer tokens then cross in plain text, so a listener on a non-loopback address must set it.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>The users file, relative to the data directory. Defaults to <c>users.json</c>.</summary>
+    public string UsersFile { get; set; } = "users.json";
+
+    /// <summary>Largest message body a submission may stream, in bytes. Defaults to 4 GiB.</summary>
+    public long MaxMessageBytes { get; set; } = 4L << 30;
+
+    /// <summary>Most recipients one submission may name (1 to 1000). Defaults to 100.</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>The shortest transit a submission may ask for. Defaults to 1 minute.</summary>
+    public TimeSpan MinTransit { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest transit a submission may ask for; at most the protocol's 30 days and the transit store's <c>MaxTransit</c>. Defaults to 30 days.</summary>
+    public TimeSpan MaxTransit { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The transit of a submission that names no expiry. Defaults to 7 days.</summary>
+    public TimeSpan DefaultTransit { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Longest <c>wait</c> a poll may ask for. Defaults to 30 s.</summary>
+    public TimeSpan MaxPollWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most recipient hashes one user may register. Defaults to 64.</summary>
+    public int MaxHashesPerUser { get; set; } = 64;
+
+    /// <summary>Most sender domains one user may set a preference for, and block. Defaults to 1000 each.</summary>
+    public int MaxDomainsPerUser { get; set; } = 1000;
+
+    /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the property and the rule.</summary>
+    public void Validate()
+    {
+        if (MaxMessageBytes < 1)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxMessageBytes must be at least 1, not {MaxMessageBytes}.", nameof(MaxMessageBytes));
+        }
+
+        if (MaxRecipients is < 1 or > RecipientCeiling)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxRecipients must be 1 to {RecipientCeiling}, not {MaxRecipients}.", nameof(MaxRecipients));
+        }
+
+        if (MinTransit <= TimeSpan.Zero || MaxTransit < MinTransit || MaxTransit > Engine.Transit.TransitStoreOptions.ProtocolMaxTransit)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxTransit must be from MinTransit ({MinTransit}, above zero) to 30 days, not {MaxTransit}.", nameof(MaxTransit));
+        }
+
+        if (DefaultTransit < MinTransit || DefaultTransit > MaxTransit)
+        {
+            throw new ArgumentException($"ClientApiOptions.DefaultTransit must be from MinTransit to MaxTransit, not {DefaultTransit}.", nameof(DefaultTransit));
+        }
+
+        if (MaxPollWait < TimeSpan.Zero || MaxPollWait > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxPollWait must be 0 to 10 minutes, not {MaxPollWait}.", nameof(MaxPollWait));
+        }
+
+        if (MaxHashesPerUser is < 1 or > 100_000)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxHashesPerUser must be 1 to 100000, not {MaxHashesPerUser}.", nameof(MaxHashesPerUser));
+        }
+
+        if (MaxDomainsPerUser is < 1 or > 100_000)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxDomainsPerUser must be 1 to 100000, not {MaxDomainsPerUser}.", nameof(MaxDomainsPerUser));
+        }
+
+        if (string.IsNullOrWhiteSpace(UsersFile) || Path.IsPathRooted(UsersFile) || UsersFile.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"ClientApiOptions.UsersFile must be a relative path inside the data directory, not '{UsersFile}'.", nameof(UsersFile));
+        }
+    }
+}

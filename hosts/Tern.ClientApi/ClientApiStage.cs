@@ -1,0 +1,141 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.ClientApi.Http;
+using Tern.ClientApi.Polling;
+using Tern.ClientApi.Routes;
+using Tern.ClientApi.Submissions;
+using Tern.ClientApi.Users;
+using Tern.Engine.Transit;
+using Tern.Node;
+
+namespace Tern.ClientApi;
+
+/// <summary>
+/// The client API's stage of the node: opens the users file and the submission log, then serves the routes on their own
+/// Kestrel listener (<see cref="ClientApiOptions.Listen"/>). Starts after the node's other stages, before the node reports
+/// ready (the bound port goes to <c>state/ports.json</c>); stops first: long polls are answered, requests in flight finish.
+/// </summary>
+internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
+{
+    private readonly TernNode _node;
+    private readonly IOptions<ClientApiOptions> _options;
+    private readonly IOptions<TransitStoreOptions> _transit;
+    private readonly ReferenceSignals _signals;
+    private readonly ILoggerFactory _loggers;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger;
+    private WebApplication? _app;
+    private SubmissionLog? _submissions;
+
+    public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, ILoggerFactory loggers)
+    {
+        _node = node;
+        _options = options;
+        _transit = transit;
+        _signals = signals;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Tern.ClientApi");
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        if (options.Listen.Length == 0)
+        {
+            return;
+        }
+
+        var dataDirectory = _node.Options.DataDirectory;
+        var users = new UserDirectory(Path.Combine(dataDirectory, options.UsersFile), _node.Preferences, options.MaxHashesPerUser, options.MaxDomainsPerUser);
+        _submissions = new SubmissionLog(Path.Combine(dataDirectory, "clientapi"));
+        var transit = _transit.Value;
+        var maxTransit = new[] { options.MaxTransit, transit.MaxTransit, transit.AccountMaxExpiry }.Min();
+        var logger = _logger;
+        var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggers);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddClientApiOpenApi();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // Submit bodies have no size limit here: the submit route enforces MaxMessageBytes as it streams.
+            kestrel.Limits.MaxRequestBodySize = null;
+
+            // Room for MaxRecipients recipients in the query (each about 60 characters).
+            kestrel.Limits.MaxRequestLineSize = Math.Max(8192, (options.MaxRecipients * 72) + 1024);
+            kestrel.Listen(ClientApiEndpoint.Parse(options.Listen), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (options.Tls)
+                {
+                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(dataDirectory, _node.Options.CertificateFile), password: null));
+                }
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi(ClientApiOpenApi.Path);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerFilter(users)).ProducesProblem(StatusCodes.Status401Unauthorized);
+        SubmitRoute.Map(v1);
+        MessageRoutes.Map(v1);
+        ReferenceRoutes.Map(v1);
+        StoredRoutes.Map(v1);
+        SettingsRoutes.Map(v1);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        _node.ClientApiEndPoint = bound;
+        var count = users.List().Count;
+        var text = bound.ToString();
+        ClientApiLog.Listening(logger, text, count);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+        ClientApiLog.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_submissions is { } submissions)
+        {
+            _submissions = null;
+            await submissions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+}

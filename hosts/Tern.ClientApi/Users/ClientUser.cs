@@ -1,0 +1,40 @@
+using Tern.Engine.Protocol;
+using Tern.Engine.Pull;
+
+namespace Tern.ClientApi.Users;
+
+/// <summary>
+/// One user of the domain as the client API holds it: the token's hash (never the token), the recipient hashes the user
+/// registered, and the pull preferences and blocks per sender domain. Read and changed under the directory's lock only.
+/// </summary>
+internal sealed class ClientUser
+{
+    public ClientUser(string name, string address, byte[] tokenHash)
+    {
+        Name = name;
+        Address = address;
+        TokenHash = tokenHash;
+    }
+
+    /// <summary>The user's name, also the transit store's account charged for what the user submits.</summary>
+    public string Name { get; }
+
+    /// <summary>The user's address, <c>local@domain</c>.</summary>
+    public string Address { get; }
+
+    /// <summary>SHA-256 of the current token.</summary>
+    public byte[] TokenHash { get; set; }
+
+    /// <summary>The recipient hashes this user polls and reads (docs/PROTOCOL.md §5), in registration order.</summary>
+    public List<RecipientHash> Hashes { get; } = [];
+
+    /// <summary>Pull preference per normalized sender domain.</summary>
+    public SortedDictionary<string, PullPreference> Preferences { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Blocked sender domains, normalized: their notifications to this user's hashes are discarded.</summary>
+    public SortedSet<string> Blocked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the ingest does with a notification from <paramref name="senderDomain"/> to one of this user's hashes.</summary>
+    public PullPreference Effective(string senderDomain) => Blocked.Contains(senderDomain) ? PullPreference.Ignore
+        : Preferences.TryGetValue(senderDomain, out var preference) ? preference : PullPreference.WhenRequested;
+}

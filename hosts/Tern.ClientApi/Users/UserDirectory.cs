@@ -1,0 +1,271 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tern.Engine.Protocol;
+using Tern.Engine.Pull;
+using Tern.Engine.Storage;
+
+namespace Tern.ClientApi.Users;
+
+/// <summary>
+/// The domain's users, kept in the users file of the data directory (mode 0600, replaced whole on every change). The
+/// operator's tools (<c>tern user add</c>) open it with <see cref="Open"/>; the running node holds one and reads the file
+/// again when it changed under it (a token it does not know may be one just issued). Thread-safe.
+/// </summary>
+public sealed partial class UserDirectory
+{
+    private readonly string _path;
+    private readonly PullPreferenceTable? _table;
+    private readonly int _maxHashes;
+    private readonly int _maxDomains;
+    private readonly Lock _lock = new();
+    private readonly List<ClientUser> _users = [];
+    private readonly Dictionary<string, ClientUser> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, ClientUser> _byToken = [];
+    private readonly Dictionary<RecipientHash, ClientUser> _owners = [];
+    private (DateTime Written, long Length) _stamp;
+
+    internal UserDirectory(string path, PullPreferenceTable? table, int maxHashes, int maxDomains)
+    {
+        _path = path;
+        _table = table;
+        _maxHashes = maxHashes;
+        _maxDomains = maxDomains;
+        lock (_lock)
+        {
+            LoadLocked();
+        }
+    }
+
+    /// <summary>Opens the users file of <paramref name="dataDirectory"/> (<c>users.json</c> unless <paramref name="usersFile"/> names another), for the operator's tools.</summary>
+    public static UserDirectory Open(string dataDirectory, string usersFile = "users.json")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        var defaults = new ClientApiOptions();
+        return new UserDirectory(Path.Combine(dataDirectory, usersFile), table: null, defaults.MaxHashesPerUser, defaults.MaxDomainsPerUser);
+    }
+
+    /// <summary>Adds a user and issues their first token.</summary>
+    /// <param name="name">1–64 of a–z, 0–9, '.', '_', '-', starting with a letter or digit; also the transit account charged.</param>
+    /// <param name="address">The user's address, <c>local@domain</c>.</param>
+    /// <exception cref="UserDirectoryException">A bad name or address, or one already used.</exception>
+    public IssuedToken Add(string name, string address)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(address);
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new UserDirectoryException($"user name '{name}' is invalid: 1–64 of a–z, 0–9, '.', '_', '-', starting with a letter or digit");
+        }
+
+        var normalized = NormalizeAddress(address);
+        var token = UserToken.New();
+        lock (_lock)
+        {
+            ReloadIfChangedLocked();
+            if (_byName.ContainsKey(name))
+            {
+                throw new UserDirectoryException($"user '{name}' exists already");
+            }
+
+            if (_users.Any(u => u.Address == normalized))
+            {
+                throw new UserDirectoryException($"address '{normalized}' belongs to another user already");
+            }
+
+            var user = new ClientUser(name, normalized, UserToken.Hash(token));
+            AddLocked(user);
+            SaveLocked();
+        }
+
+        return new IssuedToken(name, normalized, token);
+    }
+
+    /// <summary>Issues <paramref name="name"/> a new token; the old one stops working at once.</summary>
+    /// <exception cref="UserDirectoryException">No such user.</exception>
+    public IssuedToken IssueToken(string name)
+    {
+        var token = UserToken.New();
+        lock (_lock)
+        {
+            ReloadIfChangedLocked();
+            if (!_byName.TryGetValue(name, out var user))
+            {
+                throw new UserDirectoryException($"no user '{name}'");
+            }
+
+            _byToken.Remove(UserToken.LookupKey(user.TokenHash));
+            user.TokenHash = UserToken.Hash(token);
+            _byToken[UserToken.LookupKey(user.TokenHash)] = user;
+            SaveLocked();
+            return new IssuedToken(user.Name, user.Address, token);
+        }
+    }
+
+    /// <summary>Every user, in the order they were added.</summary>
+    public IReadOnlyList<UserSummary> List()
+    {
+        lock (_lock)
+        {
+            ReloadIfChangedLocked();
+            return [.. _users.Select(u => new UserSummary(u.Name, u.Address, u.Hashes.Count))];
+        }
+    }
+
+    /// <summary>
+    /// The user whose token this is, or null. The token's SHA-256 finds a candidate by its first 8 bytes and is then
+    /// compared whole in constant time, so the time taken says nothing about how close a guess came.
+    /// </summary>
+    internal ClientUser? Authenticate(ReadOnlySpan<char> token)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        if (!UserToken.TryHash(token, hash))
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            if (Find(hash) is { } user)
+            {
+                return user;
+            }
+
+            // Perhaps a token issued since the file was read (by `tern user add` beside the running node).
+            return ReloadIfChangedLocked() ? Find(hash) : null;
+        }
+    }
+
+    private ClientUser? Find(ReadOnlySpan<byte> hash) =>
+        _byToken.TryGetValue(UserToken.LookupKey(hash), out var user) && CryptographicOperations.FixedTimeEquals(user.TokenHash, hash) ? user : null;
+
+    private void AddLocked(ClientUser user)
+    {
+        _users.Add(user);
+        _byName[user.Name] = user;
+        _byToken[UserToken.LookupKey(user.TokenHash)] = user;
+        foreach (var hash in user.Hashes)
+        {
+            _owners[hash] = user;
+        }
+    }
+
+    private static string NormalizeAddress(string address)
+    {
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || at > 64 || !LocalPartPattern().IsMatch(address[..at]))
+        {
+            throw new UserDirectoryException($"address '{address}' is invalid: local@domain, the local part 1–64 of a–z, 0–9, '.', '_', '-', '+'");
+        }
+
+        try
+        {
+            return address[..at] + "@" + DomainName.Normalize(address[(at + 1)..]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserDirectoryException($"address '{address}' is invalid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the file again when it changed since it was last read or written; true when it did.</summary>
+    private bool ReloadIfChangedLocked()
+    {
+        var info = new FileInfo(_path);
+        var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+        if (stamp == _stamp)
+        {
+            return false;
+        }
+
+        LoadLocked();
+        return true;
+    }
+
+    private void LoadLocked()
+    {
+        _users.Clear();
+        _byName.Clear();
+        _byToken.Clear();
+        _owners.Clear();
+        var info = new FileInfo(_path);
+        if (!info.Exists)
+        {
+            _stamp = (DateTime.MinValue, -1);
+            return;
+        }
+
+        UsersFileModel model;
+        try
+        {
+            model = JsonSerializer.Deserialize(File.ReadAllBytes(_path), UsersFileJson.Default.UsersFileModel) ?? new UsersFileModel();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{_path} is not a users file: {e.Message}", e);
+        }
+
+        foreach (var record in model.Users)
+        {
+            AddLocked(FromRecord(record));
+        }
+
+        _stamp = (info.LastWriteTimeUtc, info.Length);
+        ApplyAllLocked();
+    }
+
+    private ClientUser FromRecord(UserRecord record)
+    {
+        if (!NamePattern().IsMatch(record.Name) || record.TokenSha256.Length != 64)
+        {
+            throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid name or token hash");
+        }
+
+        var user = new ClientUser(record.Name, record.Address, Convert.FromHexString(record.TokenSha256));
+        foreach (var text in record.Hashes)
+        {
+            user.Hashes.Add(RecipientHash.TryParse(text, out var hash) ? hash : throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid hash '{text}'"));
+        }
+
+        foreach (var (domain, preference) in record.Preferences)
+        {
+            user.Preferences[domain] = Enum.TryParse<PullPreference>(preference, ignoreCase: true, out var parsed) ? parsed
+                : throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid preference '{preference}'");
+        }
+
+        foreach (var domain in record.Blocked)
+        {
+            user.Blocked.Add(domain);
+        }
+
+        return user;
+    }
+
+    private void SaveLocked()
+    {
+        var model = new UsersFileModel();
+        foreach (var user in _users)
+        {
+            model.Users.Add(new UserRecord
+            {
+                Name = user.Name,
+                Address = user.Address,
+                TokenSha256 = Convert.ToHexStringLower(user.TokenHash),
+                Hashes = [.. user.Hashes.Select(h => h.ToString())],
+                Preferences = user.Preferences.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal),
+                Blocked = [.. user.Blocked],
+            });
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(model, UsersFileJson.Default.UsersFileModel), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var info = new FileInfo(_path);
+        _stamp = (info.LastWriteTimeUtc, info.Length);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._+-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex LocalPartPattern();
+}
