@@ -14,11 +14,11 @@ internal static class MessageRoutes
 {
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/messages", List).WithName("ListMessages")
+        group.MapGet("/messages", List).WithName("ListMessages").WithTags("messages")
             .Produces<MessageList>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType);
-        group.MapGet("/messages/{messageId}", Status).WithName("GetMessageStatus")
+        group.MapGet("/messages/{messageId}", Status).WithName("GetMessageStatus").WithTags("messages")
             .Produces<MessageStatus>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/messages/{messageId}", RetractAsync).WithName("RetractMessage")
+        group.MapDelete("/messages/{messageId}", RetractAsync).WithName("RetractMessage").WithTags("messages")
             .Produces<RetractResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 

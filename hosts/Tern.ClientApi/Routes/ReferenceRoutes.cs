@@ -19,7 +19,7 @@ internal static class ReferenceRoutes
     public const int DefaultLimit = 100;
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/references", PollAsync).WithName("PollReferences")
+        group.MapGet("/references", PollAsync).WithName("PollReferences").WithTags("references")
             .Produces<PollResponse>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -21,30 +21,30 @@ internal static class SettingsRoutes
 
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/me", Me).WithName("GetMe").Produces<UserInfo>();
+        group.MapGet("/me", Me).WithName("GetMe").WithTags("settings").Produces<UserInfo>();
 
         group.MapGet("/hashes", (HttpContext http, ClientApiContext api) => Results.Json(new HashList { Hashes = [.. api.Users.HashesOf(CurrentUser.Get(http)).Select(h => h.ToString())] }))
-            .WithName("ListHashes").Produces<HashList>();
-        group.MapPut("/hashes/{hash}", RegisterHash).WithName("RegisterHash")
+            .WithName("ListHashes").WithTags("settings").Produces<HashList>();
+        group.MapPut("/hashes/{hash}", RegisterHash).WithName("RegisterHash").WithTags("settings")
             .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/hashes/{hash}", UnregisterHash).WithName("UnregisterHash")
+        group.MapDelete("/hashes/{hash}", UnregisterHash).WithName("UnregisterHash").WithTags("settings")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/preferences", Preferences).WithName("ListPreferences").Produces<PreferenceList>();
-        group.MapPut("/preferences/{senderDomain}", SetPreferenceAsync).WithName("SetPreference")
+        group.MapGet("/preferences", Preferences).WithName("ListPreferences").WithTags("settings").Produces<PreferenceList>();
+        group.MapPut("/preferences/{senderDomain}", SetPreferenceAsync).WithName("SetPreference").WithTags("settings")
             .Accepts<PreferenceRequest>("application/json")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapDelete("/preferences/{senderDomain}", ClearPreference).WithName("ClearPreference")
+        group.MapDelete("/preferences/{senderDomain}", ClearPreference).WithName("ClearPreference").WithTags("settings")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapGet("/blocks", (HttpContext http, ClientApiContext api) => Results.Json(new BlockList { Blocked = [.. api.Users.SettingsOf(CurrentUser.Get(http)).Blocked] }))
-            .WithName("ListBlocks").Produces<BlockList>();
+            .WithName("ListBlocks").WithTags("settings").Produces<BlockList>();
         group.MapPut("/blocks/{senderDomain}", (HttpContext http, ClientApiContext api, string senderDomain) => SetBlocked(http, api, senderDomain, true))
-            .WithName("BlockDomain").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("BlockDomain").WithTags("settings").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/blocks/{senderDomain}", (HttpContext http, ClientApiContext api, string senderDomain) => SetBlocked(http, api, senderDomain, false))
-            .WithName("UnblockDomain").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithName("UnblockDomain").WithTags("settings").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
     private static IResult Me(HttpContext http, ClientApiContext api)

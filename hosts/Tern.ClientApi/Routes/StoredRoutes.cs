@@ -13,13 +13,13 @@ internal static class StoredRoutes
 {
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/stored", List).WithName("ListStored")
+        group.MapGet("/stored", List).WithName("ListStored").WithTags("stored")
             .Produces<StoredList>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/stored/{id}", Read).WithName("ReadStored")
+        group.MapGet("/stored/{id}", Read).WithName("ReadStored").WithTags("stored")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/stored/{id}", Delete).WithName("DeleteStored")
+        group.MapDelete("/stored/{id}", Delete).WithName("DeleteStored").WithTags("stored")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }

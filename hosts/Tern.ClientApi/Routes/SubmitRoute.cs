@@ -21,7 +21,7 @@ internal static partial class SubmitRoute
     public const int MaxMimeHintBytes = 255;
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/messages", SubmitAsync).WithName("SubmitMessage")
+        group.MapPost("/messages", SubmitAsync).WithName("SubmitMessage").WithTags("messages")
             .Accepts<Stream>("application/octet-stream")
             .Produces<SubmitResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

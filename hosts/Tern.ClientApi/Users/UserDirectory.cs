@@ -126,13 +126,10 @@ public sealed partial class UserDirectory
 
         lock (_lock)
         {
-            if (Find(hash) is { } user)
-            {
-                return user;
-            }
-
-            // Perhaps a token issued since the file was read (by `tern user add` beside the running node).
-            return ReloadIfChangedLocked() ? Find(hash) : null;
+            // The file changes under the running node when the operator adds a user or issues a new token: a stat per
+            // request, so a replaced token stops working at once and a new one works at once.
+            ReloadIfChangedLocked();
+            return Find(hash);
         }
     }
 

@@ -1,0 +1,157 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tern.ClientApi.Users;
+using Tern.Engine.Crypto;
+using Tern.Engine.Delivery;
+using Tern.Engine.Protocol.Descriptor;
+using Tern.Engine.Pull;
+using Tern.Node;
+
+namespace Tern.ClientApi.Tests;
+
+/// <summary>
+/// A node composed as <c>tern run</c> composes it (AddTernNode + AddTernClientApi) in-process on loopback with port 0
+/// everywhere, its data in a temporary directory; peers are set by the test (static resolvers instead of DNS).
+/// </summary>
+public sealed class ApiNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ApiNode(IHost host, string domain, string dataDirectory, StaticPeerResolver peers, Descriptors descriptors)
+    {
+        _host = host;
+        Domain = domain;
+        DataDirectory = dataDirectory;
+        Peers = peers;
+        DescriptorsOfPeers = descriptors;
+        Node = host.Services.GetRequiredService<TernNode>();
+        Http = new HttpClient { BaseAddress = new Uri($"http://{Node.ClientApiEndPoint}") };
+    }
+
+    public string Domain { get; }
+
+    public string DataDirectory { get; }
+
+    public TernNode Node { get; }
+
+    public HttpClient Http { get; }
+
+    public StaticPeerResolver Peers { get; }
+
+    public Descriptors DescriptorsOfPeers { get; }
+
+    public static Dictionary<string, string?> Settings(string domain, string dataDirectory) => new()
+    {
+        ["Tern:Node:Domain"] = domain,
+        ["Tern:Node:DataDirectory"] = dataDirectory,
+        ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
+        ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
+        ["Tern:Node:HttpEndpoint"] = "",
+        ["Tern:Node:FetchTls"] = "false",
+        ["Tern:Node:AllowPlainTextFetchOnLoopback"] = "true",
+        ["Tern:Node:DrainTimeout"] = "00:00:02",
+        ["Tern:Transit:BlobPageSizeBits"] = "20",
+        ["Tern:Transit:BlobMemorySizeBits"] = "22",
+        ["Tern:Transit:BlobSegmentSizeBits"] = "24",
+        ["Tern:Transit:JournalPageSizeBits"] = "19",
+        ["Tern:Transit:JournalMemorySizeBits"] = "21",
+        ["Tern:Transit:JournalSegmentSizeBits"] = "22",
+        ["Tern:Pending:RefIndexBytes"] = "65536",
+        ["Tern:Pending:CapabilityIndexBytes"] = "65536",
+        ["Tern:Pending:RecipientIndexBytes"] = "16384",
+        ["Tern:Pending:PageBytes"] = "16384",
+        ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
+        ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
+        ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
+        ["Tern:Pending:SegmentBytes"] = "4194304",
+        ["Tern:Pending:MaxSessions"] = "4",
+        ["Tern:Delivery:TickInterval"] = "00:00:00.010",
+        ["Tern:Delivery:WheelSlots"] = "4096",
+        ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
+        ["Tern:ClientApi:MaxMessageBytes"] = (128L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Tern:ClientApi:MaxRecipients"] = "8",
+        ["Tern:ClientApi:MaxPollWait"] = "00:00:30",
+    };
+
+    /// <summary>Writes the domain's keys into <paramref name="dataDirectory"/> (once) and starts the node.</summary>
+    public static async Task<ApiNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null)
+    {
+        var keys = TernDataDirectory.Keys(dataDirectory);
+        if (!File.Exists(Path.Combine(keys, DomainKeySet.SecretFileName)))
+        {
+            using var generated = DomainKeySet.Generate(domain);
+            generated.Save(keys);
+        }
+
+        var settings = Settings(domain, dataDirectory);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddTernNode(builder.Configuration);
+        builder.Services.AddTernClientApi(builder.Configuration);
+        var peers = new StaticPeerResolver();
+        var descriptors = new Descriptors();
+        builder.Services.AddSingleton<INotificationPeerResolver>(peers);
+        builder.Services.AddSingleton<IDescriptorResolver>(descriptors);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new ApiNode(host, domain, dataDirectory, peers, descriptors);
+    }
+
+    /// <summary>Makes this node able to notify <paramref name="other"/> and <paramref name="other"/> able to pull from this one.</summary>
+    public void Introduce(ApiNode other)
+    {
+        var theirs = other.Node.Describe(TimeSpan.FromDays(1));
+        Peers.Set(new NotificationPeer(other.Domain, theirs.AgreementKey, other.Node.NotifyEndPoint));
+        other.DescriptorsOfPeers.Set(Node.Describe(TimeSpan.FromDays(1)));
+    }
+
+    /// <summary>Adds a user through the directory the operator's tools use (the running node reads the file again).</summary>
+    public (HttpClient Client, IssuedToken Token) AddUser(string name)
+    {
+        var token = UserDirectory.Open(DataDirectory).Add(name, $"{name}@{Domain}");
+        return (ClientFor(token.Token), token);
+    }
+
+    public HttpClient ClientFor(string token)
+    {
+        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    /// <summary>Descriptors of the peers this node pulls from, set by the test.</summary>
+    public sealed class Descriptors : IDescriptorResolver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DomainDescriptor> _known = new(StringComparer.Ordinal);
+
+        public void Set(DomainDescriptor descriptor) => _known[descriptor.Domain] = descriptor;
+
+        public ValueTask<DomainDescriptor?> ResolveAsync(string domain, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(_known.TryGetValue(domain, out var d) ? d : null);
+    }
+}

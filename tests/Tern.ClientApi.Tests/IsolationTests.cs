@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Tern.ClientApi.Tests;
+
+/// <summary>
+/// Every route, tried without a token, with a wrong one, and with another user's on the first user's things: 401 for the
+/// first two, and for the third nothing of the first user's is seen or changed. The table of routes is checked against
+/// the OpenAPI document, so a route added without a line here fails.
+/// </summary>
+public sealed class IsolationTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _directory = new("clientapi-isolation");
+    private ApiNode _a = null!;
+    private ApiNode _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
+        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
+        _a.Introduce(_b);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Another_users_token_sees_and_changes_nothing_of_the_first_users_on_every_route()
+    {
+        // bob owns a hash with a stored message and a reference waiting; alice (his sender here) sent him both.
+        var (alice, _) = _a.AddUser("alice");
+        var (bob, _) = _b.AddUser("bob");
+        var (eve, _) = _b.AddUser("eve");
+        var (mallory, _) = _a.AddUser("mallory");
+        var hash = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{hash}", null);
+        await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" });
+        await bob.PutAsync("/v1/blocks/spam.example", null);
+        var sent = await Api.JsonAsync(await Api.SubmitAsync(alice, [1, 2, 3], [$"{hash}@b.example"]), HttpStatusCode.Created);
+        var messageId = sent.GetProperty("messageId").GetString();
+        string? storedId = null;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            storedId = (await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).FirstOrDefault();
+            return storedId is not null;
+        }, TimeSpan.FromSeconds(20)));
+
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{messageId}"))).GetProperty("deliveries")[0].GetProperty("fetched").GetBoolean()));
+
+        // (method, path template, concrete path, the node, the intruder, expected status for the intruder)
+        var routes = new List<(string Method, string Template, string Path, ApiNode Node, HttpClient Intruder, HttpStatusCode Expected)>
+        {
+            ("POST", "/v1/messages", $"/v1/messages?to={Api.NewHash()}@b.example", _a, mallory, HttpStatusCode.Created),
+            ("GET", "/v1/messages", "/v1/messages", _a, mallory, HttpStatusCode.OK),
+            ("GET", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
+            ("GET", "/v1/references", $"/v1/references?hash={hash}", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/stored", "/v1/stored", _b, eve, HttpStatusCode.OK),
+            ("GET", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/me", "/v1/me", _b, eve, HttpStatusCode.OK),
+            ("GET", "/v1/hashes", "/v1/hashes", _b, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", _b, eve, HttpStatusCode.Conflict),
+            ("DELETE", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/preferences", "/v1/preferences", _b, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", _b, eve, HttpStatusCode.NoContent),
+            ("DELETE", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", _b, eve, HttpStatusCode.NoContent),
+            ("GET", "/v1/blocks", "/v1/blocks", _b, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/blocks/{senderDomain}", "/v1/blocks/a.example", _b, eve, HttpStatusCode.NoContent),
+            ("DELETE", "/v1/blocks/{senderDomain}", "/v1/blocks/spam.example", _b, eve, HttpStatusCode.NoContent),
+        };
+
+        var served = await ServedRoutesAsync(_a);
+        Assert.Equal(served.Order(), routes.Select(r => $"{r.Method} {r.Template}").Order());
+
+        var before = await SnapshotAsync(alice, bob);
+        foreach (var (method, _, path, node, intruder, expected) in routes)
+        {
+            foreach (var token in new[] { null, "tern_not-a-token", "x" })
+            {
+                using var anonymous = token is null ? new HttpClient { BaseAddress = node.Http.BaseAddress } : node.ClientFor(token);
+                var refused = await anonymous.SendAsync(Request(method, path));
+                var problem = await Api.ProblemAsync(refused, HttpStatusCode.Unauthorized);
+                Assert.Equal("Authorization", problem.GetProperty("field").GetString());
+            }
+
+            var response = await intruder.SendAsync(Request(method, path));
+            Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(hash, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(messageId!, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(storedId!, text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await SnapshotAsync(alice, bob));
+    }
+
+    private static HttpRequestMessage Request(string method, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new ByteArrayContent([7]);
+        }
+        else if (method == "PUT" && path.Contains("/preferences/", StringComparison.Ordinal))
+        {
+            request.Content = new StringContent("{\"pull\":\"ignore\"}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    /// <summary>What alice and bob can see of their own: the intruder's requests must leave it as it was.</summary>
+    private static async Task<string> SnapshotAsync(HttpClient alice, HttpClient bob)
+    {
+        var parts = new List<string>();
+        foreach (var (client, path) in new[] { (alice, "/v1/messages"), (bob, "/v1/me"), (bob, "/v1/stored"), (bob, "/v1/preferences"), (bob, "/v1/blocks") })
+        {
+            parts.Add(await client.GetStringAsync(path));
+        }
+
+        return string.Join('\n', parts);
+    }
+
+    /// <summary>Every "METHOD /path" of the API in the OpenAPI document the node serves.</summary>
+    internal static async Task<List<string>> ServedRoutesAsync(ApiNode node)
+    {
+        using var document = JsonDocument.Parse(await node.Http.GetStringAsync("/openapi/v1.json"));
+        var routes = new List<string>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                routes.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+            }
+        }
+
+        return routes;
+    }
+}

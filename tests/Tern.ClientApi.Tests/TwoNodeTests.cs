@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Tern.Engine.Protocol.Notification;
+
+namespace Tern.ClientApi.Tests;
+
+/// <summary>alice at a.example sends to bob at b.example over real UDP and the framed door; bob uses b.example's client API.</summary>
+public sealed class TwoNodeTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _directory = new("clientapi-two");
+    private ApiNode _a = null!;
+    private ApiNode _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
+        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
+        _a.Introduce(_b);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_long_poll_is_woken_by_the_reference_that_arrives_and_returns_it()
+    {
+        var (alice, _) = _a.AddUser("alice");
+        var (bob, _) = _b.AddUser("bob");
+        var hash = Api.NewHash();
+        Assert.Equal(HttpStatusCode.Created, (await bob.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
+
+        // Nothing yet: a poll without wait answers at once, empty.
+        var empty = await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={hash}"));
+        Assert.Empty(empty.GetProperty("references").EnumerateArray());
+
+        var clock = Stopwatch.StartNew();
+        var poll = bob.GetAsync($"/v1/references?hash={hash}&after={empty.GetProperty("next").GetString()}&wait=25");
+        await Task.Delay(200);
+        Assert.False(poll.IsCompleted);
+        var created = await Api.JsonAsync(await Api.SubmitAsync(alice, Encoding.UTF8.GetBytes("hello bob"), [$"{hash}@b.example"]), HttpStatusCode.Created);
+
+        var page = await Api.JsonAsync(await poll);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the poll waited {clock.Elapsed} for a reference that arrived");
+        var reference = Assert.Single(page.GetProperty("references").EnumerateArray());
+        Assert.Equal("a.example", reference.GetProperty("senderDomain").GetString());
+        Assert.Equal(9, reference.GetProperty("size").GetInt64());
+        Assert.Equal(created.GetProperty("payloadHash").GetString(), reference.GetProperty("payloadHash").GetString());
+
+        // The sender sees its notification went out.
+        var id = created.GetProperty("messageId").GetString();
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{id}"))).GetProperty("deliveries")[0].GetProperty("notificationsSent").GetInt32() >= 1));
+    }
+
+    [Fact]
+    public async Task Stored_messages_are_listed_read_streamed_and_deleted_once_the_node_pulled_them()
+    {
+        var (alice, _) = _a.AddUser("alice");
+        var (bob, _) = _b.AddUser("bob");
+        var hash = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{hash}", null);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" })).StatusCode);
+
+        var body = new byte[300_000];
+        Random.Shared.NextBytes(body);
+        var created = await Api.JsonAsync(await Api.SubmitAsync(alice, body, [$"{hash}@b.example"]), HttpStatusCode.Created);
+
+        string? id = null;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            var list = await Api.JsonAsync(await bob.GetAsync("/v1/stored"));
+            id = list.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).FirstOrDefault();
+            return id is not null;
+        }, TimeSpan.FromSeconds(20)));
+
+        Assert.Equal(body, await bob.GetByteArrayAsync($"/v1/stored/{id}"));
+        var status = await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{created.GetProperty("messageId").GetString()}"));
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{created.GetProperty("messageId").GetString()}"))).GetProperty("deliveries")[0].GetProperty("fetched").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/stored/{id}")).StatusCode);
+        Assert.Empty((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
+        await Api.ProblemAsync(await bob.GetAsync($"/v1/stored/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_blocked_sender_domain_is_discarded_from_the_next_datagram_on_and_unblocking_lets_it_through()
+    {
+        var (alice, _) = _a.AddUser("alice");
+        var (bob, _) = _b.AddUser("bob");
+        var hash = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{hash}", null);
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.PutAsync("/v1/blocks/A.Example", null)).StatusCode);
+        Assert.Equal(["a.example"], (await Api.JsonAsync(await bob.GetAsync("/v1/blocks"))).GetProperty("blocked").EnumerateArray().Select(e => e.GetString()));
+
+        var ignoredBefore = _b.Node.Ingest.Counters.Drops(DropReason.Ignored);
+        await Api.JsonAsync(await Api.SubmitAsync(alice, [1], [$"{hash}@b.example"]), HttpStatusCode.Created);
+        Assert.True(await Eventually.TrueAsync(() => _b.Node.Ingest.Counters.Drops(DropReason.Ignored) > ignoredBefore, TimeSpan.FromSeconds(20)));
+        Assert.Empty((await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={hash}"))).GetProperty("references").EnumerateArray());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync("/v1/blocks/a.example")).StatusCode);
+        await Api.JsonAsync(await Api.SubmitAsync(alice, [2], [$"{hash}@b.example"]), HttpStatusCode.Created);
+        var page = await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={hash}&wait=20"));
+        Assert.Single(page.GetProperty("references").EnumerateArray());
+    }
+}
