@@ -15,12 +15,13 @@ public static class TernNodeStages
         where T : class, IHostedService
     {
         ArgumentNullException.ThrowIfNull(services);
-        var stage = ServiceDescriptor.Singleton<IHostedService, T>();
         for (var i = 0; i < services.Count; i++)
         {
-            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType == typeof(ReadyStage))
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType == typeof(NodeStage<ReadyStage>))
             {
-                services.Insert(i, stage);
+                // Through NodeStages like the node's own stages: a failed start unwinds it with them.
+                services.AddSingleton<T>();
+                services.Insert(i, ServiceDescriptor.Singleton<IHostedService, NodeStage<T>>());
                 return services;
             }
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tern.ClientApi;
 using Tern.Node;
 
 namespace Tern.Cli.Commands;
@@ -23,6 +24,7 @@ internal static class RunCommand
         ["--notify"] = "Tern:Node:NotifyEndpoint",
         ["--framed"] = "Tern:Node:FramedEndpoint",
         ["--http"] = "Tern:Node:HttpEndpoint",
+        ["--client-api"] = "Tern:ClientApi:Listen",
         ["--log-format"] = "Logging:Console:FormatterName",
         ["--config"] = "Tern:ConfigFile",
     };
@@ -48,6 +50,7 @@ internal static class RunCommand
         builder.Logging.AddConsole();
         builder.Services.AddSystemd();
         builder.Services.AddTernNode(builder.Configuration);
+        builder.Services.AddTernClientApi(builder.Configuration);
 
         using var host = builder.Build();
         try
