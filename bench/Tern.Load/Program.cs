@@ -16,10 +16,12 @@ using Tern.Load.E2e;
 //   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
+//   c2s-submit <dir> <seconds> <concurrency> <size>         submissions/s through a node's client API (HTTP/1.1 on loopback)
+//   http-floor <seconds> <concurrency> <size>               the same requests against a Kestrel route that stores nothing
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | c2s-submit <dir> <seconds> <concurrency> <size> | http-floor <seconds> <concurrency> <size>");
     return 2;
 }
 
@@ -62,6 +64,12 @@ switch (args[0])
         // Both domains serve and pull in this process, as a node host does: inline socket completions (see SocketCompletions).
         Tern.Transports.Fetch.SocketCompletions.PreferInline();
         await E2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
+        return 0;
+    case "c2s-submit" when args.Length == 5:
+        await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+        return 0;
+    case "http-floor" when args.Length == 4:
+        await HttpFloorLoad.RunAsync(int.Parse(args[1], inv), int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
     default:
         await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");

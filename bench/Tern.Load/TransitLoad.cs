@@ -59,14 +59,16 @@ internal static class TransitLoad
         var commitsBefore = store.CommitCount;
         Volatile.Write(ref measuring, true);
         var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
         Volatile.Write(ref measuring, false);
         var elapsed = watch.Elapsed.TotalSeconds;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var count = Interlocked.Read(ref acked);
         var commits = store.CommitCount - commitsBefore;
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers).ConfigureAwait(false);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT submits={count} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT submits={count} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1} cpu_us_per_submit={(count == 0 ? 0 : cpu.TotalMicroseconds / count):F1}"));
     }
 
     public static async Task BlobAsync(string directory, long megabytes, LogWrites blobs)

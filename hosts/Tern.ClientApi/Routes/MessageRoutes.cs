@@ -9,7 +9,10 @@ using Tern.Engine.Transit;
 
 namespace Tern.ClientApi.Routes;
 
-/// <summary>The sender's routes on a submitted message: list, status, retract (docs/CLIENT-API.md, "Messages").</summary>
+/// <summary>
+/// The sender's routes on a submitted message: list, status, retract (docs/CLIENT-API.md, "Messages"). The transit store
+/// answers them: it records the submitting account (the user's name) with every message.
+/// </summary>
 internal static class MessageRoutes
 {
     public static void Map(RouteGroupBuilder group)
@@ -24,18 +27,18 @@ internal static class MessageRoutes
 
     private static IResult List(HttpContext http, ClientApiContext api)
     {
-        var user = CurrentUser.Get(http);
         var list = new MessageList();
-        foreach (var message in api.Submissions.List(user.Name))
+        var now = api.NowMs;
+        foreach (var message in api.Node.Store.ListMessages(CurrentUser.Get(http).Name))
         {
-            list.Messages.Add(ToStatus(api, message));
+            list.Messages.Add(ToStatus(message, now));
         }
 
         return Http.Wire.Bulk(http.Request, list);
     }
 
     private static IResult Status(HttpContext http, ClientApiContext api, string messageId) =>
-        Find(http, api, messageId, out var message) is { } problem ? problem : Results.Json(ToStatus(api, message!));
+        Find(http, api, messageId, out var message) is { } problem ? problem : Results.Json(ToStatus(message!, api.NowMs));
 
     private static async Task<IResult> RetractAsync(HttpContext http, ClientApiContext api, string messageId)
     {
@@ -44,19 +47,18 @@ internal static class MessageRoutes
             return problem;
         }
 
-        var result = await api.Node.Store.RetractAsync(message!.MessageId, message.User).ConfigureAwait(false);
+        var result = await api.Node.Store.RetractAsync(message!.MessageId, message.Account).ConfigureAwait(false);
         api.Node.Scheduler.ScheduleRetraction(result);
-        var ids = message.Deliveries.ToDictionary(d => d.Capability, d => d.Id);
         return Results.Json(new RetractResponse
         {
             MessageId = message.MessageId.ToString(),
-            Retracted = [.. result.Retracted.Select(d => ids[d.Capability])],
-            AlreadyFetched = [.. result.AlreadyFetched.Select(d => ids[d.Capability])],
+            Retracted = [.. result.Retracted.Select(d => DeliveryIds.Of(d.Capability))],
+            AlreadyFetched = [.. result.AlreadyFetched.Select(d => DeliveryIds.Of(d.Capability))],
         });
     }
 
     /// <summary>The user's message named by <paramref name="text"/>, or the problem to answer.</summary>
-    private static IResult? Find(HttpContext http, ClientApiContext api, string text, out SentMessage? message)
+    private static IResult? Find(HttpContext http, ClientApiContext api, string text, out MessageInfo? message)
     {
         message = null;
         if (!MessageId.TryParse(text, out var id))
@@ -64,33 +66,33 @@ internal static class MessageRoutes
             return Problems.Field("messageId", "a message id is 43 characters of base64url (32 bytes)", 43);
         }
 
-        message = api.Submissions.Find(CurrentUser.Get(http).Name, id);
+        message = api.Node.Store.GetMessage(id, CurrentUser.Get(http).Name);
         return message is null ? Problems.NotFound("messageId", "no message of yours has this id (or it expired)") : null;
     }
 
-    private static MessageStatus ToStatus(ClientApiContext api, SentMessage message)
+    private static MessageStatus ToStatus(MessageInfo message, long nowMs)
     {
         var status = new MessageStatus
         {
             MessageId = message.MessageId.ToString(),
             Size = message.Size,
             PayloadHash = message.PayloadHash.ToString(),
-            Submitted = Http.Wire.Time(message.SubmittedMs),
-            Expires = Http.Wire.Time(message.ExpiresMs),
+            Submitted = Http.Wire.Time(message.Submitted.ToUnixTimeMilliseconds()),
+            Expires = Http.Wire.Time(message.TransitExpiry.ToUnixTimeMilliseconds()),
             MimeHint = message.MimeHint,
         };
 
+        var expired = message.TransitExpiry.ToUnixTimeMilliseconds() <= nowMs;
         foreach (var delivery in message.Deliveries)
         {
-            // A delivery the store no longer holds was swept after its expiry.
-            var info = api.Node.Store.GetDelivery(delivery.Capability);
-            var state = info?.State ?? DeliveryState.Expired;
+            // A pending delivery past the expiry is expired, whether or not the sweep has recorded it yet.
+            var state = delivery.State == DeliveryState.Pending && expired ? DeliveryState.Expired : delivery.State;
             status.Deliveries.Add(new DeliveryStatusItem
             {
-                DeliveryId = delivery.Id,
-                To = $"{delivery.Hash}@{delivery.Domain}",
+                DeliveryId = DeliveryIds.Of(delivery.Capability),
+                To = $"{delivery.RecipientHash}@{delivery.DestinationDomain}",
                 State = StateName(state),
-                NotificationsSent = info?.Attempt ?? 0,
+                NotificationsSent = delivery.Attempt,
                 Fetched = state == DeliveryState.Fetched,
             });
         }

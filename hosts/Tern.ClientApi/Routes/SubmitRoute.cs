@@ -93,7 +93,10 @@ internal static partial class SubmitRoute
 
             try
             {
-                await api.Submissions.AppendAsync(message).ConfigureAwait(false);
+                if (idempotencyKey is not null)
+                {
+                    await api.Submissions.AppendAsync(message).ConfigureAwait(false);
+                }
             }
             catch (IOException e)
             {

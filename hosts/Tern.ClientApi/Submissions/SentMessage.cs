@@ -2,7 +2,7 @@ using Tern.Engine.Protocol;
 
 namespace Tern.ClientApi.Submissions;
 
-/// <summary>A message a user submitted, as the submission log keeps it: enough to answer its status, retract it and answer a retried submit.</summary>
+/// <summary>A submit made with an <c>Idempotency-Key</c>, as the submission log keeps it: enough to give a retry the first answer.</summary>
 internal sealed class SentMessage
 {
     public required string User { get; init; }

@@ -1,17 +1,17 @@
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Tern.Engine.Protocol;
 using Tern.Engine.Storage;
 
 namespace Tern.ClientApi.Submissions;
 
 /// <summary>
-/// What users submitted, kept until the transit expiry: which user sent which message to whom (for status and
-/// retraction, which the transit store answers per capability) and the first answer to each <c>Idempotency-Key</c>.
-/// An append-only file of JSON lines under <c>clientapi/</c>, durable before a submit is answered; appends are group
-/// committed (one fsync for every record that arrived meanwhile), so it does not serialize submissions on the disk.
-/// Opening it drops expired records and a torn last line.
+/// The first answer to each submit made with an <c>Idempotency-Key</c>, per user, kept until the message's transit
+/// expiry, so a retry — after a restart too — gets it again and stores nothing. (Status, listing and retraction read
+/// the transit store, which records the submitting account; only keyed submits need this log, and only they wait for
+/// it.) An append-only file of JSON lines under <c>clientapi/</c>, durable before the submit is answered; appends are
+/// group committed (one fsync for every record that arrived meanwhile). Opening it drops expired records and a torn
+/// last line.
 /// </summary>
 internal sealed partial class SubmissionLog : IAsyncDisposable
 {
@@ -20,7 +20,6 @@ internal sealed partial class SubmissionLog : IAsyncDisposable
     private readonly string _path;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<MessageId, SentMessage> _messages = [];
     private readonly Dictionary<(string User, string Key), SentMessage> _byKey = [];
     private readonly Dictionary<(string User, string Key), bool> _inFlight = [];
     private readonly Channel<(SentMessage Message, TaskCompletionSource Done)> _appends =
@@ -36,25 +35,6 @@ internal sealed partial class SubmissionLog : IAsyncDisposable
         Load();
         _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _writer = Task.Run(WriteLoopAsync);
-    }
-
-    /// <summary>The message if <paramref name="user"/> sent it (another user's message is as unknown as one never sent).</summary>
-    public SentMessage? Find(string user, MessageId messageId)
-    {
-        lock (_lock)
-        {
-            return _messages.TryGetValue(messageId, out var message) && message.User == user ? message : null;
-        }
-    }
-
-    /// <summary>The user's messages not yet expired, oldest first.</summary>
-    public List<SentMessage> List(string user)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        lock (_lock)
-        {
-            return [.. _messages.Values.Where(m => m.User == user && m.ExpiresMs > now).OrderBy(m => m.SubmittedMs)];
-        }
     }
 
     /// <summary>
@@ -160,7 +140,6 @@ internal sealed partial class SubmissionLog : IAsyncDisposable
 
     private void Index(SentMessage message)
     {
-        _messages[message.MessageId] = message;
         if (message.IdempotencyKey is { } key)
         {
             _byKey[(message.User, key)] = message;
