@@ -17,7 +17,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey vectors clean
+.PHONY: all deps test-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s vectors clean
 
 all: build
 
@@ -82,7 +82,7 @@ vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
@@ -110,6 +110,9 @@ bench-e2e: bench-deps build
 
 bench-coldkey: bench-deps build
 	bench/run-coldkey.sh
+
+bench-c2s: bench-deps build
+	bench/run-c2s.sh
 
 clean:
 	$(DOTNET) clean Engine.sln -c $(CONFIG)
