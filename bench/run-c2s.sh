@@ -76,7 +76,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "CPU per submit (medians): bare store $(median "${bare_cpu[@]}") µs, HTTP exchange alone (client and server in one process)"
   echo "$(median "${floor_cpu[@]}") µs, a submit through the client API $(median "${c2s_cpu[@]}") µs. A"
-  echo "\`perf record\` of the client-API run on commit 649f85f (DOTNET_TieredCompilation=0, 64 submitters) put 43 % of"
+  echo "\`perf record\` of a client-API run with 64 submitters on this branch before its last rebase (same submit path) put 43 % of"
   echo "the samples in the kernel (TCP on both ends, the store's pwrite and fsync, FASTER's sched_yield, and this VM's"
   echo "paravirtual interrupt enable at 26 % self time), with no single managed frame above 2.2 % self time"
   echo "(FasterLog.TryEnqueue). Open: profile the node's submit path against the store's alone with a client in another"
