@@ -32,10 +32,12 @@ public static class ClientApiServiceCollectionExtensions
             }
         });
         services.AddSingleton<ReferenceSignals>();
-        services.AddSingleton<IngestSinkDecorator>(provider =>
+
+        // The long polls' wake-up wraps the ingest's sink, around whatever wrapper was configured before.
+        services.AddOptions<TernNodeDecorators>().Configure<ReferenceSignals>((decorators, signals) =>
         {
-            var signals = provider.GetRequiredService<ReferenceSignals>();
-            return sink => new SignallingSink(sink, signals);
+            var inner = decorators.Sink;
+            decorators.Sink = sink => new SignallingSink(inner is null ? sink : inner(sink), signals);
         });
         services.AddTernStage<ClientApiStage>();
         return services;

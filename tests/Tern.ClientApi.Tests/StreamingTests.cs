@@ -45,7 +45,8 @@ public sealed class StreamingTests : IAsyncLifetime, IDisposable
         Assert.True(allocated < BodyBytes / 6, $"{allocated} bytes allocated while streaming {BodyBytes}");
 
         // What was stored is what was sent.
-        var capability = Assert.Single(_node.Node.Store.ListPendingDeliveriesAsync().ToBlockingEnumerable()).Capability;
+        Assert.True(Tern.Engine.Protocol.MessageId.TryParse(created.GetProperty("messageId").GetString(), out var id));
+        var capability = Assert.Single(_node.Node.Store.GetMessage(id, "alice")!.Deliveries).Capability;
         var expected = new GeneratedStream(BodyBytes);
         var stored = new byte[1 << 20];
         var wanted = new byte[stored.Length];

@@ -1,7 +1,7 @@
 using Tern.Engine.Ingest;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
-using Tern.Engine.Pull;
+using Tern.Engine.Pending;
 
 namespace Tern.ClientApi.Polling;
 

@@ -86,7 +86,7 @@ internal static class MessageRoutes
         foreach (var delivery in message.Deliveries)
         {
             // A pending delivery past the expiry is expired, whether or not the sweep has recorded it yet.
-            var state = delivery.State == DeliveryState.Pending && expired ? DeliveryState.Expired : delivery.State;
+            var state = delivery.State == DeliveryState.Outstanding && expired ? DeliveryState.Expired : delivery.State;
             status.Deliveries.Add(new DeliveryStatusItem
             {
                 DeliveryId = DeliveryIds.Of(delivery.Capability),
@@ -102,7 +102,7 @@ internal static class MessageRoutes
 
     private static string StateName(DeliveryState state) => state switch
     {
-        DeliveryState.Pending => "pending",
+        DeliveryState.Outstanding => "pending",
         DeliveryState.Fetched => "fetched",
         DeliveryState.Retracted => "retracted",
         DeliveryState.Expired => "expired",

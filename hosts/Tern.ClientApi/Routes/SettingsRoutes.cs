@@ -6,7 +6,7 @@ using Tern.ClientApi.Http;
 using Tern.ClientApi.Users;
 using Tern.ClientApi.Wire;
 using Tern.Engine.Protocol;
-using Tern.Engine.Pull;
+using Tern.Engine.Pending;
 
 namespace Tern.ClientApi.Routes;
 

@@ -1,5 +1,5 @@
 using Tern.Engine.Protocol;
-using Tern.Engine.Pull;
+using Tern.Engine.Pending;
 
 namespace Tern.ClientApi.Users;
 

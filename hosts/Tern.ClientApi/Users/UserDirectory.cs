@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tern.Engine.Protocol;
-using Tern.Engine.Pull;
+using Tern.Engine.Pending;
 using Tern.Engine.Storage;
 
 namespace Tern.ClientApi.Users;
