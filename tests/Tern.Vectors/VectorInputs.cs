@@ -38,6 +38,20 @@ internal static class VectorInputs
     public static byte[] SenderUserSeed => Run(0xc1);
     public static byte[] RecipientUserSeed => Run(0xd1);
 
+    /// <summary>X25519 secrets of the same two users (§14.2): phase 1 of the hash cascade and the sealed envelope use them.</summary>
+    public static byte[] SenderUserAgreementSecret => Run(0x18);
+    public static byte[] RecipientUserAgreementSecret => Run(0x28);
+
+    /// <summary>The keys alice@a.example rotates to (§14.3).</summary>
+    public static byte[] RotatedUserSeed => Run(0x38);
+    public static byte[] RotatedUserAgreementSecret => Run(0x48);
+
+    /// <summary>The ephemeral X25519 secret the vector's envelope is sealed with (§15.2); never reused in real use.</summary>
+    public static byte[] EnvelopeEphemeralSecret => Run(0x58);
+
+    public const string SenderAddress = "alice@a.example";
+    public const string RecipientAddress = "bob@b.example";
+
     /// <summary>The 16–64-byte string two clients agreed on for the negotiated recipient hash (§5).</summary>
     public static byte[] NegotiatedSharedRandom => Run(0x10, 24);
 

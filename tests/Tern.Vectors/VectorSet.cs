@@ -34,6 +34,8 @@ public sealed class VectorSet
             TextFormVectors.Build(keys),
             DescriptorVerdictVectors.Build(keys),
             PayloadTreeVectors.Build(),
+            UserKeyVectors.Build(keys),
+            EnvelopeVectors.Build(keys),
         ]);
     }
 
