@@ -20,6 +20,8 @@ public static class FuzzTargets
         new DescriptorTarget(),
         new TxtTarget(),
         new ReceiptTarget(),
+        new UserKeysTarget(),
+        new EnvelopeTarget(),
         new JournalTarget(),
         new IndexCheckpointTarget(),
         new PendingReferenceTarget(),
