@@ -40,6 +40,9 @@ public sealed class FetchListener
     /// </summary>
     public Http1Implementation Http1 { get; init; } = Http1Implementation.Tern;
 
+    /// <summary>Served by a door Tern drives itself (framed, Tern's HTTP/1.1) rather than by Kestrel's HTTP stack or QUIC.</summary>
+    internal bool IsDirect => Door == FetchDoor.Framed || (Door == FetchDoor.Http && HttpProtocols == HttpProtocols.Http1 && Http1 == Http1Implementation.Tern);
+
     /// <summary>The address actually bound, once the server has started.</summary>
     public IPEndPoint? BoundEndPoint { get; internal set; }
 
