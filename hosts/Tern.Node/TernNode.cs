@@ -47,8 +47,8 @@ public sealed class TernNode
     /// <summary>Messages this node pulled.</summary>
     public MessageStore Messages { get; internal set; } = null!;
 
-    /// <summary>The fetch doors.</summary>
-    public FetchServer Fetch { get; internal set; } = null!;
+    /// <summary>The fetch doors' shared state (coverage, connection counters, listeners), or null when the node has no door.</summary>
+    public FetchDoors? Fetch { get; internal set; }
 
     /// <summary>The notification scheduler (notifications and their retransmission).</summary>
     public NotificationScheduler Scheduler { get; internal set; } = null!;
@@ -113,7 +113,7 @@ public sealed class TernNode
             return null;
         }
 
-        foreach (var listener in Fetch.Listeners)
+        foreach (var listener in Fetch.Options.Listeners)
         {
             if (listener.Door == door && listener.BoundEndPoint is { } bound)
             {

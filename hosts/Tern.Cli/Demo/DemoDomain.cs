@@ -46,7 +46,7 @@ internal sealed class DemoDomain : IAsyncDisposable
 
     public TransitStore Store => Node.Store;
 
-    public FetchServer Fetch => Node.Fetch;
+    public FetchDoors Fetch => Node.Fetch!;
 
     public NotificationScheduler Scheduler => Node.Scheduler;
 

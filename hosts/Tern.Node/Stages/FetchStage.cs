@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,15 +9,20 @@ using Tern.Transports.Fetch;
 namespace Tern.Node.Stages;
 
 /// <summary>
-/// The fetch doors over the transit store (docs/PROTOCOL.md §8). Stopping refuses new connections and lets fetches in
-/// flight finish for at most <see cref="TernNodeOptions.DrainTimeout"/>; a fetch cut then resumes from its last good
-/// chunk against the restarted node, and the saved coverage keeps what was already fetched (§9).
+/// The fetch doors over the transit store (docs/PROTOCOL.md §8) on one Kestrel server this stage owns, a listener per
+/// door attached with <see cref="TernFetchKestrelExtensions.ListenTernDoor"/>. The stage owns it rather than the host's
+/// web host so that it starts after the stores open and stops in the stage order: after intake, pull and delivery, so
+/// the doors serve while the send queue drains. The client API keeps a server of its own for the same reason: it stops
+/// first. Stopping refuses new connections and lets fetches in flight finish for at most
+/// <see cref="TernNodeOptions.DrainTimeout"/>; a fetch cut then resumes from its last good chunk against the restarted
+/// node, and the saved coverage keeps what was already fetched (§9).
 /// </summary>
 internal sealed class FetchStage : IHostedService
 {
     private readonly TernNode _node;
     private readonly IOptions<FetchServerOptions> _options;
     private readonly ILoggerFactory _loggers;
+    private WebApplication? _app;
 
     public FetchStage(TernNode node, IOptions<FetchServerOptions> options, ILoggerFactory loggers)
     {
@@ -25,26 +33,62 @@ internal sealed class FetchStage : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.Value.Listeners.Count == 0)
+        var options = _options.Value;
+        if (options.Listeners.Count == 0)
         {
             return;
         }
 
-        var fetch = new FetchServer(_node.Store, _options.Value, _loggers);
-        await fetch.StartAsync(cancellationToken).ConfigureAwait(false);
-        _node.Fetch = fetch;
+        var doors = new FetchDoors(_node.Store, options, _loggers);
+        _node.Fetch = doors;
+        await doors.StartAsync().ConfigureAwait(false);
+        var kestrelDoors = options.Listeners.Where(l => l.Door != FetchDoor.Quic).ToList();
+        if (kestrelDoors.Count > 0)
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.Services.AddLogging();
+            builder.Services.AddSingleton(_loggers);
+            builder.Services.AddSingleton<IHostLifetime, StageLifetime>();
+            builder.WebHost.UseKestrelCore().UseTernFetchTransport(options).ConfigureKestrel(kestrel =>
+            {
+                doors.ConfigureKestrelLimits(kestrel);
+                foreach (var listener in kestrelDoors)
+                {
+                    kestrel.ListenTernDoor(doors, listener);
+                }
+            });
+            var app = builder.Build();
+            app.UseTernHttpDoorRequests();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            _app = app;
+        }
+
+        doors.ListenersStarted();
+        foreach (var listener in options.Listeners.Where(l => l.Door == FetchDoor.Quic))
+        {
+            await doors.StartQuicAsync(listener, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_node.Fetch is not { } fetch)
+        if (_node.Fetch is not { } doors)
         {
             return;
         }
 
-        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        drain.CancelAfter(_node.Options.DrainTimeout);
-        await fetch.StopAsync(drain.Token).ConfigureAwait(false);
-        await fetch.DisposeAsync().ConfigureAwait(false);
+        if (_app is { } app)
+        {
+            _app = null;
+            using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                drain.CancelAfter(_node.Options.DrainTimeout);
+                await app.StopAsync(drain.Token).ConfigureAwait(false);
+            }
+
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await doors.DisposeAsync().ConfigureAwait(false);
     }
 }
