@@ -1,4 +1,7 @@
 namespace Tern.Cli;
 
-/// <summary>A usage or input error: printed as one line, exit code 2.</summary>
-internal sealed class CliException(string message) : Exception(message);
+/// <summary>An error the command reports as one line on standard error, exiting with <see cref="ExitCode"/>.</summary>
+internal sealed class CliException(string message, int exitCode = ExitCodes.Usage) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -25,10 +26,19 @@ internal static class DemoCommand
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(CliArguments options)
+    public static Command Create()
     {
-        var keep = options.Flag("keep");
-        options.RejectUnknown();
+        var keepOption = new Option<bool>("--keep") { Description = "Keep the demo's data directory under /tmp afterwards." };
+        var command = new Command("demo", "Two domains on loopback: keys, descriptors, DNS, a notification over UDP, a pull, a retraction.")
+        {
+            keepOption,
+        };
+        command.SetAction((result, _) => RunAsync(result.GetValue(keepOption)));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(bool keep)
+    {
         var root = Path.Combine(Path.GetTempPath(), "tern-demo-" + Environment.ProcessId);
         var clock = Stopwatch.StartNew();
         try

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Tern.Engine.Keys;
@@ -14,12 +15,40 @@ namespace Tern.Cli.Commands;
 /// </summary>
 internal static class InitCommand
 {
-    public static int Run(CliArguments options)
+    public static Command Create(CliContext context)
     {
-        var domain = DomainName.Normalize(options.Require("domain"));
-        var directory = options.Require("data-dir");
-        var host = options.Get("host") ?? $"node.{domain}";
-        options.RejectUnknown();
+        var domainOption = new Option<string>("--domain") { Description = "The domain this node serves (example.org).", Required = true, HelpName = "domain" };
+        var dataDirectory = CommonOptions.DataDirectory(required: true);
+        var hostOption = new Option<string>("--host") { Description = "The host name the fetch doors are reached at (default node.<domain>).", HelpName = "name" };
+        var command = new Command("init", """
+            Create a node's data directory: its key set (0600), the fetch doors' certificate, a starting appsettings.json
+            and state/; print the DNS records to publish. Refuses to replace an existing key set.
+            Example: tern init --domain example.org --data-dir /var/lib/tern
+            """)
+        {
+            domainOption,
+            dataDirectory,
+            hostOption,
+        };
+        command.SetAction(result =>
+        {
+            string domain;
+            try
+            {
+                domain = DomainName.Normalize(result.GetRequiredValue(domainOption));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"--domain: {e.Message}");
+            }
+
+            return Run(context, domain, result.GetRequiredValue(dataDirectory), result.GetValue(hostOption) ?? $"node.{domain}");
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, string domain, string directory, string host)
+    {
 
         var keyDirectory = TernDataDirectory.Keys(directory);
         if (File.Exists(Path.Combine(keyDirectory, DomainKeySet.SecretFileName)))
@@ -59,11 +88,11 @@ internal static class InitCommand
             File.WriteAllText(settings, document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
 
-        Console.WriteLine($"created {Path.Combine(keyDirectory, DomainKeySet.SecretFileName)} (keep it secret), {DomainKeySet.PublicFileName}, tls/fetch.pfx and {settings}");
-        Console.Write(keys.PublicText());
-        Console.WriteLine();
-        Console.WriteLine("; DNS records to publish (docs/PROTOCOL.md §6.3):");
-        Console.WriteLine(TernDnsRecords.FormatZone(keys.Domain, [Bytes32.Parse(keys.Fingerprint)],
+        context.Out.WriteLine($"created {Path.Combine(keyDirectory, DomainKeySet.SecretFileName)} (keep it secret), {DomainKeySet.PublicFileName}, tls/fetch.pfx and {settings}");
+        context.Out.Write(keys.PublicText());
+        context.Out.WriteLine();
+        context.Out.WriteLine("; DNS records to publish (docs/PROTOCOL.md §6.3):");
+        context.Out.WriteLine(TernDnsRecords.FormatZone(keys.Domain, [Bytes32.Parse(keys.Fingerprint)],
             new SrvRecord(10, 10, 7400, host), new SrvRecord(10, 10, 7401, host)));
         return 0;
     }

@@ -1,17 +1,70 @@
+using System.CommandLine;
+using Tern.Cli.Sealing;
 using Tern.Engine.Keys;
 
 namespace Tern.Cli.Commands;
 
+/// <summary><c>tern keys</c>: prints a domain's public keys and fingerprint from its data directory.</summary>
 internal static class KeysCommand
 {
-    public static int Run(CliArguments options)
+    public static Command Create(CliContext context)
     {
-        var directory = options.Require("data-dir");
-        options.RejectUnknown();
-        // A node's data directory keeps them in keys/; a bare key directory works too.
-        var keyDirectory = Directory.Exists(Path.Combine(directory, "keys")) ? Path.Combine(directory, "keys") : directory;
-        using var keys = DomainKeySet.Load(keyDirectory);
-        Console.Write(keys.PublicText());
-        return 0;
+        var dataDirectory = CommonOptions.DataDirectory(required: false);
+        var command = new Command("keys", """
+            Show a domain's public keys and fingerprint (what its DNS TXT record publishes), or make a user's key pair for
+            sealed messages ('tern keys new').
+            Example: tern keys --data-dir /var/lib/tern
+            """)
+        {
+            dataDirectory,
+            New(context),
+        };
+        command.SetAction(result =>
+        {
+            var directory = result.GetRequiredValue(dataDirectory);
+            // A node's data directory keeps them in keys/; a bare key directory works too.
+            var keyDirectory = Directory.Exists(Path.Combine(directory, "keys")) ? Path.Combine(directory, "keys") : directory;
+            using var keys = DomainKeySet.Load(keyDirectory);
+            context.Out.Write(keys.PublicText());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command New(CliContext context)
+    {
+        var output = new Option<string>("--out") { Description = "The secret key file to create (0600); the public key goes to <file>.pub.", Required = true, HelpName = "file" };
+        var json = CommonOptions.Json();
+        var command = new Command("new", """
+            Make an X25519 key pair for sealed messages: give the .pub file (or the printed key) to those who send to you
+            ('tern send --seal-to'), keep the secret file for 'tern fetch --open-with'.
+            Example: tern keys new --out ~/.config/tern/bob.key
+            """)
+        {
+            output, json,
+        };
+        command.SetAction(result =>
+        {
+            var path = result.GetRequiredValue(output);
+            var publicKey = UserKeys.Generate(path);
+            if (result.GetValue(json))
+            {
+                CliJson.Write(context, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("publicKey", publicKey);
+                    writer.WriteString("secretKeyFile", Path.GetFullPath(path));
+                    writer.WriteString("publicKeyFile", Path.GetFullPath(path + ".pub"));
+                    writer.WriteEndObject();
+                });
+            }
+            else
+            {
+                context.Out.WriteLine($"public key {publicKey} (also in {path}.pub); secret key in {path} (keep it secret)");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 }

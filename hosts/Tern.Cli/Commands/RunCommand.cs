@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,33 @@ internal static class RunCommand
         ["--log-format"] = "Logging:Console:FormatterName",
         ["--config"] = "Tern:ConfigFile",
     };
+
+    public static Command Create(IReadOnlyList<string> args)
+    {
+        var command = new Command("run", """
+            Run the node until SIGTERM or SIGINT, then stop gracefully and exit 0 (docs/OPERATIONS.md).
+            Any configuration key is a switch too: --Tern:Section:Key value (for example --Tern:Transit:ChunkSize 65536).
+            Example: tern run --data-dir /var/lib/tern --log-format json
+            """)
+        {
+            // Declared for --help; the values are read with the rest of the configuration below.
+            Switch("--data-dir", "dir", $"The data directory (default {DefaultDataDirectory})."),
+            Switch("--config", "file", "The settings file (default appsettings.json in the data directory)."),
+            Switch("--domain", "domain", "Tern:Node:Domain."),
+            Switch("--notify", "host:port", "Tern:Node:NotifyEndpoint, the UDP notification port."),
+            Switch("--framed", "host:port", "Tern:Node:FramedEndpoint, the framed fetch door."),
+            Switch("--http", "host:port", "Tern:Node:HttpEndpoint, the HTTP fetch door."),
+            Switch("--client-api", "host:port", "Tern:ClientApi:Listen, the client API's listener."),
+            Switch("--log-format", "simple|json", "The console log format."),
+        };
+        // Configuration switches (--Tern:Section:Key value) are not options of this command: the configuration reads them.
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((_, _) => RunAsync([.. args.Skip(1)]));
+        return command;
+    }
+
+    private static Option<string> Switch(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName };
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -1,15 +1,21 @@
+using System.CommandLine;
 using Tern.Engine.Crypto;
 
 namespace Tern.Cli.Commands;
 
+/// <summary><c>tern version</c>: Tern's, NSec's and its bundled libsodium's versions.</summary>
 internal static class VersionCommand
 {
-    public static int Run(CliArguments options)
+    public static Command Create(CliContext context)
     {
-        options.RejectUnknown();
-        Console.WriteLine($"tern {typeof(VersionCommand).Assembly.GetName().Version}");
-        Console.WriteLine($"NSec.Cryptography {Sodium.NsecVersion}, libsodium {Sodium.Version} (bundled with NSec)");
-        Console.WriteLine($".NET {Environment.Version}");
-        return 0;
+        var command = new Command("version", "Print versions (Tern, NSec and its libsodium, .NET).");
+        command.SetAction(_ =>
+        {
+            context.Out.WriteLine($"tern {typeof(VersionCommand).Assembly.GetName().Version}");
+            context.Out.WriteLine($"NSec.Cryptography {Sodium.NsecVersion}, libsodium {Sodium.Version} (bundled with NSec)");
+            context.Out.WriteLine($".NET {Environment.Version}");
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 }

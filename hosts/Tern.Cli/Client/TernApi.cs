@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Tern.Cli.Client;
+
+/// <summary>
+/// The client API (docs/CLIENT-API.md) as the commands call it: a bearer token on every request, and every refusal
+/// turned into a <see cref="CliException"/> carrying the problem's detail and field and the exit code it maps to.
+/// </summary>
+internal sealed class TernApi : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public TernApi(Uri server, string token)
+    {
+        // Sends and fetches of any size stream; the time a request may take is bounded by the node, not here.
+        _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public Uri Server => _http.BaseAddress!;
+
+    public async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
+        string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>Starts a download; the caller reads and disposes the response.</summary>
+    public async Task<HttpResponseMessage> GetStreamAsync(string path, RangeHeaderValue? range, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Range = range;
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        var message = $"the node answered {status} {response.ReasonPhrase}";
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = problem.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String)
+            {
+                message = $"{message}: {detail.GetString()}";
+                if (root.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String)
+                {
+                    message += $" (field {field.GetString()})";
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's page, say): the status line says enough.
+        }
+
+        throw new CliException(message, response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            ? ExitCodes.NotFound
+            : ExitCodes.Error);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

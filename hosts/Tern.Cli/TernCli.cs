@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Tern.Cli.Commands;
+
+namespace Tern.Cli;
+
+/// <summary>
+/// The <c>tern</c> command line: builds the command tree, turns parse errors into exit code 2 naming the option, runs
+/// the command and maps its failures to the documented exit codes (docs/CLI.md).
+/// </summary>
+internal static class TernCli
+{
+    public static RootCommand Build(CliContext context, IReadOnlyList<string> args)
+    {
+        var root = new RootCommand("""
+            tern: a store-and-forward messaging node and its client.
+
+            Operators: 'tern init' makes a node's data directory, 'tern run' runs the node, 'tern user add' issues a
+            user's token. Users: 'tern login' saves the node's client API address and your token, then 'tern send',
+            'tern poll', 'tern fetch', 'tern status' and 'tern retract'. See docs/CLI.md and docs/OPERATIONS.md.
+            """);
+        root.Add(DemoCommand.Create());
+        root.Add(InitCommand.Create(context));
+        root.Add(RunCommand.Create(args));
+        root.Add(KeysCommand.Create(context));
+        root.Add(UserCommand.Create(context));
+        root.Add(VersionCommand.Create(context));
+        root.Add(LoginCommand.Create(context));
+        root.Add(SendCommand.Create(context));
+        root.Add(PollCommand.Create(context));
+        root.Add(FetchCommand.Create(context));
+        root.Add(StatusCommand.Create(context));
+        root.Add(RetractCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        // 'tern help' as older versions took it.
+        args = args is ["help"] ? ["--help"] : args;
+        var result = Build(context, args).Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                await context.Error.WriteLineAsync($"tern: {error.Message}").ConfigureAwait(false);
+            }
+
+            await context.Error.WriteLineAsync("tern: try 'tern --help' or 'tern <command> --help'").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+            return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (Tern.ClientApi.Users.UserDirectoryException e)
+        {
+            await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (HttpRequestException e)
+        {
+            await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Tern.ClientApi.Tests;
+using Tern.Engine.Protocol;
+
+namespace Tern.Cli.Tests;
+
+/// <summary>
+/// The client commands against two real nodes on loopback (a.example and b.example, composed as <c>tern run</c>
+/// composes them): alice sends with <c>tern send</c> on a.example, bob polls and fetches with the CLI on b.example,
+/// alice follows and retracts. Every command runs with <c>--json</c> and its output is parsed.
+/// </summary>
+public sealed class ClientCommandTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempDirectory _directory = new("cli-client");
+    private ApiNode _a = null!;
+    private ApiNode _b = null!;
+    private CliRun _alice = null!;
+    private CliRun _bob = null!;
+    private HttpClient _bobHttp = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
+        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
+        _a.Introduce(_b);
+        Directory.CreateDirectory(_directory.File("alice"));
+        Directory.CreateDirectory(_directory.File("bob"));
+
+        // alice's server and token through the environment, bob's through the file 'tern login' writes.
+        var (_, aliceToken) = _a.AddUser("alice");
+        _alice = new CliRun(_directory.File("alice"), new Dictionary<string, string?>
+        {
+            ["TERN_SERVER"] = _a.Http.BaseAddress!.ToString(),
+            ["TERN_TOKEN"] = aliceToken.Token,
+        });
+        (_bobHttp, var bobToken) = _b.AddUser("bob");
+        _bob = new CliRun(_directory.File("bob"));
+        var login = (await _bob.RunAsync("login", "--server", _b.Http.BaseAddress!.ToString(), "--token", bobToken.Token, "--json")).Json();
+        Assert.Equal("bob@b.example", login.GetProperty("address").GetString());
+        var saved = _directory.File("bob", ".config", "tern", "client.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(saved));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _bobHttp.Dispose();
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_sealed_send_is_polled_fetched_and_unsealed_by_the_recipient_and_the_nodes_carry_only_ciphertext()
+    {
+        var hash = await BobWatchesAsync(pullAtOnce: true);
+        var keys = (await _bob.RunAsync("keys", "new", "--out", _directory.File("bob", "bob.key"), "--json")).Json();
+        Assert.Equal(File.ReadAllText(_directory.File("bob", "bob.key.pub")).Trim(), keys.GetProperty("publicKey").GetString());
+        var plaintext = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("a letter for bob, sealed on alice's machine. ", 4000)));
+        var letter = _directory.File("alice", "letter.txt");
+        await File.WriteAllBytesAsync(letter, plaintext);
+
+        var sent = (await _alice.RunAsync("send", letter, "--to", $"{hash}@b.example", "--seal-to", _directory.File("bob", "bob.key.pub"),
+            "--mime", "application/octet-stream", "--expires", "2d", "--json")).Json();
+        var messageId = sent.GetProperty("messageId").GetString()!;
+        Assert.Equal(Sealing.SealedFile.SealedLength(plaintext.Length), sent.GetProperty("size").GetInt64());
+
+        var page = (await _bob.RunAsync("poll", "--hash", hash, "--wait", "20", "--json")).Json();
+        var reference = Assert.Single(page.GetProperty("references").EnumerateArray());
+        Assert.Equal("a.example", reference.GetProperty("senderDomain").GetString());
+        var id = reference.GetProperty("capability").GetString()!;
+        var empty = (await _bob.RunAsync("poll", "--hash", hash, "--after", page.GetProperty("next").GetString()!, "--json")).Json();
+        Assert.Empty(empty.GetProperty("references").EnumerateArray());
+
+        // b.example pulls at once; until it has, the stored message is not found (exit 4).
+        var opened = _directory.File("bob", "letter.txt");
+        CliRun.Result fetched = null!;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            fetched = await _bob.RunAsync("fetch", id, "--out", opened, "--open-with", _directory.File("bob", "bob.key"), "--json");
+            Assert.True(fetched.ExitCode is 0 or 4, fetched.Error);
+            return fetched.ExitCode == 0;
+        }));
+        Assert.Equal(plaintext, await File.ReadAllBytesAsync(opened));
+        Assert.Equal(plaintext.Length, fetched.Json().GetProperty("bytesWritten").GetInt64());
+
+        // What the node stored is the ciphertext: without the key, the fetch gives sealed bytes; a range and a resume
+        // give the same bytes in parts.
+        var stored = (await _bob.RunAsync("fetch", id)).StandardOutput;
+        Assert.Equal(sent.GetProperty("size").GetInt64(), stored.Length);
+        Assert.Equal("TERNSB01"u8.ToArray(), stored[..8]);
+        Assert.DoesNotContain("a letter for bob", Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
+        var part = _directory.File("bob", "part.bin");
+        Assert.Equal(0, (await _bob.RunAsync("fetch", id, "--range", "0-999", "--out", part)).ExitCode);
+        Assert.Equal(stored[..1000], await File.ReadAllBytesAsync(part));
+        Assert.Equal(0, (await _bob.RunAsync("fetch", id, "--out", part, "--resume")).ExitCode);
+        Assert.Equal(stored, await File.ReadAllBytesAsync(part));
+        var wrongKey = _directory.File("bob", "other.key");
+        Assert.Equal(0, (await _bob.RunAsync("keys", "new", "--out", wrongKey)).ExitCode);
+        var refused = await _bob.RunAsync("fetch", id, "--out", _directory.File("bob", "wrong.txt"), "--open-with", wrongKey);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.False(File.Exists(_directory.File("bob", "wrong.txt")));
+
+        // alice sees the delivery fetched; a retraction now finds it already fetched.
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await _alice.RunAsync("status", messageId, "--json")).Json().GetProperty("deliveries")[0].GetProperty("state").GetString() == "fetched"));
+        var retracted = (await _alice.RunAsync("retract", messageId, "--json")).Json();
+        Assert.Empty(retracted.GetProperty("retracted").EnumerateArray());
+        Assert.Single(retracted.GetProperty("alreadyFetched").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_send_from_standard_input_is_retracted_before_it_is_fetched_and_status_says_so()
+    {
+        var hash = await BobWatchesAsync(pullAtOnce: false);
+        _alice.StandardInput = Encoding.UTF8.GetBytes("retract me");
+
+        var sent = (await _alice.RunAsync("send", "--to", $"{hash}@b.example", "--idempotency-key", "k-1", "--json")).Json();
+        var messageId = sent.GetProperty("messageId").GetString()!;
+        Assert.Equal(10, sent.GetProperty("size").GetInt64());
+        var again = (await _alice.RunAsync("send", "--to", $"{hash}@b.example", "--idempotency-key", "k-1", "--json")).Json();
+        Assert.Equal(messageId, again.GetProperty("messageId").GetString());
+        var listed = (await _alice.RunAsync("status", "--json")).Json();
+        Assert.Single(listed.GetProperty("messages").EnumerateArray());
+
+        var retracted = (await _alice.RunAsync("retract", messageId, "--json")).Json();
+        Assert.Single(retracted.GetProperty("retracted").EnumerateArray());
+        var status = (await _alice.RunAsync("status", messageId, "--json")).Json();
+        Assert.Equal("retracted", status.GetProperty("deliveries")[0].GetProperty("state").GetString());
+
+        // Text output too, and the node's refusals as exit codes: an unknown message is 4, a bad token 4.
+        var text = await _alice.RunAsync("status", messageId);
+        Assert.Contains("retracted", text.Output, StringComparison.Ordinal);
+        var unknown = await _alice.RunAsync("status", RecipientHash.NewRandom().ToString());
+        Assert.Equal(4, unknown.ExitCode);
+        Assert.Contains("404", unknown.Error, StringComparison.Ordinal);
+        var badToken = await _alice.RunAsync("status", "--token", "tern_" + new string('A', 43));
+        Assert.Equal(4, badToken.ExitCode);
+        Assert.Contains("401", badToken.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Registers a fresh recipient hash for bob (the client API's settings routes; no CLI command yet).</summary>
+    private async Task<string> BobWatchesAsync(bool pullAtOnce)
+    {
+        var hash = RecipientHash.NewRandom().ToString();
+        Assert.Equal(HttpStatusCode.Created, (await _bobHttp.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
+        if (pullAtOnce)
+        {
+            using var body = new StringContent(JsonSerializer.Serialize(new { pull = "immediately" }), Encoding.UTF8, "application/json");
+            Assert.Equal(HttpStatusCode.NoContent, (await _bobHttp.PutAsync("/v1/preferences/a.example", body)).StatusCode);
+        }
+
+        return hash;
+    }
+}
