@@ -30,6 +30,8 @@ internal static class TernCli
         root.Add(FetchCommand.Create(context));
         root.Add(StatusCommand.Create(context));
         root.Add(RetractCommand.Create(context));
+        root.Add(PeersCommand.Create(context));
+        root.Add(DoctorCommand.Create(context));
         return root;
     }
 
@@ -63,6 +65,11 @@ internal static class TernCli
         {
             await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+        catch (Tern.Engine.Discovery.StaticPeersFileException e)
+        {
+            await context.Error.WriteLineAsync($"tern: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Configuration;
         }
         catch (HttpRequestException e)
         {

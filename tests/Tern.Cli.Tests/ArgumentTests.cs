@@ -40,6 +40,11 @@ public sealed class ArgumentTests : IDisposable
         { "--out", ["keys", "new"] },
         { "--bogus", ["version", "--bogus"] },
         { "--nope", ["demo", "--nope"] },
+        { "domain", ["peers", "not a domain"] },
+        { "--name-server", ["peers", "b.example", "--name-server", "localhost"] },
+        { "--static-peers", ["peers", "b.example", "--static-peers", "missing.json"] },
+        { "--descriptor-port", ["doctor", "--descriptor-port", "70000"] },
+        { "--bogus", ["doctor", "--bogus"] },
         { "frobnicate", ["frobnicate"] },
     };
 
@@ -61,7 +66,7 @@ public sealed class ArgumentTests : IDisposable
         Assert.Equal(2, (await CliRun.InvokeAsync(_home.Path)).ExitCode);
         var help = await CliRun.InvokeAsync(_home.Path, "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "fetch", "status", "retract" })
+        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "fetch", "status", "retract", "peers", "doctor" })
         {
             Assert.Contains(command, help.Output, StringComparison.Ordinal);
         }

@@ -46,4 +46,14 @@ public static class NetworkDiscovery
             throw;
         }
     }
+
+    /// <summary>The DNS client discovery queries through, alone: <c>tern doctor</c> compares the published records with the expected ones.</summary>
+    /// <param name="network">Name servers and timeouts.</param>
+    /// <param name="logger">Where failed queries are logged; none by default.</param>
+    public static IDiscoveryDns CreateDns(DiscoveryNetworkOptions network, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        network.Validate();
+        return new DnsClientDiscoveryDns(network, logger ?? NullLogger.Instance);
+    }
 }
