@@ -30,6 +30,8 @@ internal static class TernCli
         root.Add(FetchCommand.Create(context));
         root.Add(StatusCommand.Create(context));
         root.Add(RetractCommand.Create(context));
+        root.Add(HashCommand.Create(context));
+        root.Add(PreferCommand.Create(context));
         root.Add(PeersCommand.Create(context));
         root.Add(DoctorCommand.Create(context));
         return root;

@@ -45,6 +45,12 @@ public sealed class ArgumentTests : IDisposable
         { "--static-peers", ["peers", "b.example", "--static-peers", "missing.json"] },
         { "--descriptor-port", ["doctor", "--descriptor-port", "70000"] },
         { "--bogus", ["doctor", "--bogus"] },
+        { "hash", ["hash", "add", "short"] },
+        { "hash", ["hash", "remove"] },
+        { "--pull", ["prefer", "a.example", "--pull", "sometimes"] },
+        { "--pull", ["prefer", "a.example"] },
+        { "sender-domain", ["prefer", "a b", "--block"] },
+        { "--data-dir", ["keys", "--json", "--data-dir"] },
         { "frobnicate", ["frobnicate"] },
     };
 
@@ -66,7 +72,7 @@ public sealed class ArgumentTests : IDisposable
         Assert.Equal(2, (await CliRun.InvokeAsync(_home.Path)).ExitCode);
         var help = await CliRun.InvokeAsync(_home.Path, "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "fetch", "status", "retract", "peers", "doctor" })
+        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "fetch", "status", "retract", "peers", "doctor", "hash", "prefer" })
         {
             Assert.Contains(command, help.Output, StringComparison.Ordinal);
         }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using Tern.ClientApi.Tests;
 using Tern.Engine.Protocol;
 
@@ -141,15 +139,17 @@ public sealed class ClientCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains("401", badToken.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>Registers a fresh recipient hash for bob (the client API's settings routes; no CLI command yet).</summary>
+    /// <summary>Registers a fresh recipient hash for bob with <c>tern hash add</c> (and <c>tern prefer</c> to have a.example pulled at once).</summary>
     private async Task<string> BobWatchesAsync(bool pullAtOnce)
     {
         var hash = RecipientHash.NewRandom().ToString();
-        Assert.Equal(HttpStatusCode.Created, (await _bobHttp.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
+        Assert.Equal(0, (await _bob.RunAsync("hash", "add", hash)).ExitCode);
+        Assert.Contains(hash, (await _bob.RunAsync("hash", "list", "--json")).Json().GetProperty("hashes").EnumerateArray().Select(h => h.GetString()));
         if (pullAtOnce)
         {
-            using var body = new StringContent(JsonSerializer.Serialize(new { pull = "immediately" }), Encoding.UTF8, "application/json");
-            Assert.Equal(HttpStatusCode.NoContent, (await _bobHttp.PutAsync("/v1/preferences/a.example", body)).StatusCode);
+            Assert.Equal(0, (await _bob.RunAsync("prefer", "a.example", "--pull", "immediately")).ExitCode);
+            using var preferences = await _bobHttp.GetAsync("/v1/preferences");
+            Assert.Contains("immediately", await preferences.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         return hash;

@@ -39,6 +39,14 @@ internal sealed class TernApi : IDisposable
         }
     }
 
+    /// <summary>A request whose answer has no body to show (201, 204).</summary>
+    public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, path, null, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.CommandLine;
 using Tern.Cli.Sealing;
 using Tern.Engine.Keys;
@@ -10,6 +11,7 @@ internal static class KeysCommand
     public static Command Create(CliContext context)
     {
         var dataDirectory = CommonOptions.DataDirectory(required: false);
+        var json = CommonOptions.Json();
         var command = new Command("keys", """
             Show a domain's public keys and fingerprint (what its DNS TXT record publishes), or make a user's key pair for
             sealed messages ('tern keys new').
@@ -17,6 +19,7 @@ internal static class KeysCommand
             """)
         {
             dataDirectory,
+            json,
             New(context),
         };
         command.SetAction(result =>
@@ -25,6 +28,20 @@ internal static class KeysCommand
             // A node's data directory keeps them in keys/; a bare key directory works too.
             var keyDirectory = Directory.Exists(Path.Combine(directory, "keys")) ? Path.Combine(directory, "keys") : directory;
             using var keys = DomainKeySet.Load(keyDirectory);
+            if (result.GetValue(json))
+            {
+                CliJson.Write(context, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("domain", keys.Domain);
+                    writer.WriteString("fingerprint", keys.Fingerprint);
+                    writer.WriteString("signingPublicKey", Base64Url.EncodeToString(keys.SigningPublicKey));
+                    writer.WriteString("agreementPublicKey", Base64Url.EncodeToString(keys.AgreementPublicKey));
+                    writer.WriteEndObject();
+                });
+                return ExitCodes.Ok;
+            }
+
             context.Out.Write(keys.PublicText());
             return ExitCodes.Ok;
         });
