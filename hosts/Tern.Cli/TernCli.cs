@@ -55,7 +55,15 @@ internal static class TernCli
 
         try
         {
-            var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+            // ProcessTerminationTimeout null: System.CommandLine would otherwise take SIGTERM/SIGINT and end the process two
+            // seconds later, cutting `tern run`'s graceful stop (the Generic Host drains, commits and checkpoints first).
+            var configuration = new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
             return await result.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)
