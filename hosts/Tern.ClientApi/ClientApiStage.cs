@@ -107,7 +107,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         _node.ClientApiEndPoint = bound;
         var count = users.List().Count;
         var text = bound.ToString();
-        ClientApiLog.Listening(logger, text, count);
+        ClientApiLogMessages.Listening(logger, text, count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -119,7 +119,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         }
 
         await DisposeAsync().ConfigureAwait(false);
-        ClientApiLog.Stopped(_logger);
+        ClientApiLogMessages.Stopped(_logger);
     }
 
     public async ValueTask DisposeAsync()

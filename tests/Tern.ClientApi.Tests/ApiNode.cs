@@ -59,15 +59,6 @@ public sealed class ApiNode : IAsyncDisposable
         ["Tern:Transit:JournalPageSizeBits"] = "19",
         ["Tern:Transit:JournalMemorySizeBits"] = "21",
         ["Tern:Transit:JournalSegmentSizeBits"] = "22",
-        ["Tern:Pending:RefIndexBytes"] = "65536",
-        ["Tern:Pending:CapabilityIndexBytes"] = "65536",
-        ["Tern:Pending:RecipientIndexBytes"] = "16384",
-        ["Tern:Pending:PageBytes"] = "16384",
-        ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
-        ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
-        ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
-        ["Tern:Pending:SegmentBytes"] = "4194304",
-        ["Tern:Pending:MaxSessions"] = "4",
         ["Tern:Delivery:TickInterval"] = "00:00:00.010",
         ["Tern:Delivery:WheelSlots"] = "4096",
         ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
@@ -93,6 +84,7 @@ public sealed class ApiNode : IAsyncDisposable
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTernNode(builder.Configuration);
@@ -102,15 +94,7 @@ public sealed class ApiNode : IAsyncDisposable
         builder.Services.AddSingleton<INotificationPeerResolver>(peers);
         builder.Services.AddSingleton<IDescriptorResolver>(descriptors);
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await host.StartOrDisposeAsync();
 
         return new ApiNode(host, domain, dataDirectory, peers, descriptors);
     }

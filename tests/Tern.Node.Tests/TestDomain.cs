@@ -55,14 +55,6 @@ public sealed class TestDomain : IDisposable
             ["Tern:Transit:JournalPageSizeBits"] = "19",
             ["Tern:Transit:JournalMemorySizeBits"] = "21",
             ["Tern:Transit:JournalSegmentSizeBits"] = "22",
-            ["Tern:Pending:RefIndexBytes"] = "65536",
-            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
-            ["Tern:Pending:RecipientIndexBytes"] = "16384",
-            ["Tern:Pending:PageBytes"] = "16384",
-            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
-            ["Tern:Pending:SegmentBytes"] = "4194304",
             ["Tern:Delivery:InitialRetransmitInterval"] = "00:00:00.200",
             ["Tern:Delivery:MaxRetransmitInterval"] = "00:00:01",
             ["Tern:Delivery:TickInterval"] = "00:00:00.010",
@@ -70,6 +62,11 @@ public sealed class TestDomain : IDisposable
             ["Tern:Pull:AttemptsPerSource"] = "200",
             ["Tern:Pull:RetryDelay"] = "00:00:00.100",
         };
+        foreach (var (key, value) in TernSmallFootprint.PendingSettings)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in overrides)
         {
             settings[key] = value;

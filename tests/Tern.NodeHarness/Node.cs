@@ -60,6 +60,7 @@ internal sealed class Node : IAsyncDisposable
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tern:Node:Domain"] = options.Domain,
@@ -75,15 +76,6 @@ internal sealed class Node : IAsyncDisposable
             ["Tern:Transit:JournalMemorySizeBits"] = "21",
             ["Tern:Transit:JournalSegmentSizeBits"] = "20",
             ["Tern:Transit:CheckpointInterval"] = Ms(options.CheckpointMs),
-            ["Tern:Pending:RefIndexBytes"] = "65536",
-            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
-            ["Tern:Pending:RecipientIndexBytes"] = "16384",
-            ["Tern:Pending:PageBytes"] = "16384",
-            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
-            ["Tern:Pending:SegmentBytes"] = "4194304",
-            ["Tern:Pending:MaxSessions"] = "4",
             ["Tern:Delivery:InitialRetransmitInterval"] = Ms(options.InitialRetransmitMs),
             ["Tern:Delivery:MaxRetransmitInterval"] = Ms(options.MaxRetransmitMs),
             ["Tern:Delivery:TickInterval"] = Ms(options.TickMs),
@@ -99,15 +91,7 @@ internal sealed class Node : IAsyncDisposable
         builder.Services.AddSingleton<INotificationPeerResolver>(resolver);
         builder.Services.AddSingleton<IDescriptorResolver>(new StaticDescriptorResolver());
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await host.StartOrDisposeAsync();
 
         return new Node(options, host, resolver);
     }

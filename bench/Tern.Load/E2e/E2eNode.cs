@@ -48,23 +48,14 @@ internal sealed class E2eNode : IAsyncDisposable
             ["Tern:Udp:ReceiveBufferBytes"] = "1048576",
             ["Tern:Ingest:PeerKeyCacheCapacity"] = "1024",
             ["Tern:Ingest:SourceTableSlots"] = "1024",
-
-            // The pending table of PendingTableOptions.Small, as the run used before the node composed it.
-            ["Tern:Pending:RefIndexBytes"] = "65536",
-            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
-            ["Tern:Pending:RecipientIndexBytes"] = "16384",
-            ["Tern:Pending:PageBytes"] = "16384",
-            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
-            ["Tern:Pending:SegmentBytes"] = "4194304",
-            ["Tern:Pending:MaxSessions"] = "4",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
+        // The pending table of PendingTableOptions.Small, as the run used before the node composed it.
+        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddTernNode(builder.Configuration);
         builder.Services.Configure(decorate);
@@ -72,15 +63,7 @@ internal sealed class E2eNode : IAsyncDisposable
         builder.Services.AddSingleton<INotificationPeerResolver>(peers);
         builder.Services.AddSingleton(descriptors);
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await host.StartOrDisposeAsync();
 
         return new E2eNode(host, peers);
     }

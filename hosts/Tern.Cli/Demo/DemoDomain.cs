@@ -82,6 +82,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tern:Node:Domain"] = domain,
@@ -99,14 +100,6 @@ internal sealed class DemoDomain : IAsyncDisposable
             ["Tern:Transit:JournalPageSizeBits"] = "19",
             ["Tern:Transit:JournalMemorySizeBits"] = "21",
             ["Tern:Transit:JournalSegmentSizeBits"] = "20",
-            ["Tern:Pending:RefIndexBytes"] = "65536",
-            ["Tern:Pending:CapabilityIndexBytes"] = "65536",
-            ["Tern:Pending:RecipientIndexBytes"] = "16384",
-            ["Tern:Pending:PageBytes"] = "16384",
-            ["Tern:Pending:RefLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:CapabilityLogMemoryBytes"] = "1048576",
-            ["Tern:Pending:RecipientLogMemoryBytes"] = "262144",
-            ["Tern:Pending:SegmentBytes"] = "4194304",
             ["Tern:Delivery:InitialRetransmitInterval"] = timing.InitialRetransmit.ToString("c", CultureInfo.InvariantCulture),
             ["Tern:Delivery:MaxRetransmitInterval"] = timing.MaxRetransmit.ToString("c", CultureInfo.InvariantCulture),
             ["Tern:Delivery:TickInterval"] = "00:00:00.010",
@@ -125,15 +118,7 @@ internal sealed class DemoDomain : IAsyncDisposable
         builder.Services.AddSingleton<INotificationPeerResolver>(peers);
         builder.Services.AddSingleton(descriptors);
         var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        await host.StartOrDisposeAsync();
 
         return new DemoDomain(domain, directory, host, peers);
     }

@@ -102,7 +102,7 @@ internal static partial class SubmitRoute
             {
                 // Not told to anyone yet: withdraw it, so a message the API cannot answer for is never delivered.
                 await api.Node.Store.RetractAsync(submission.MessageId, user.Name).ConfigureAwait(false);
-                ClientApiLog.SubmissionLogFailed(api.Logger, e);
+                ClientApiLogMessages.SubmissionLogFailed(api.Logger, e);
                 return Problems.Field("body", $"the node could not record the submission: {e.Message}", status: StatusCodes.Status507InsufficientStorage, kind: "storage");
             }
 

@@ -24,7 +24,7 @@ internal sealed class NodeStages
         }
         catch (Exception e)
         {
-            NodeLog.StageStartFailed(_logger, name, e);
+            NodeLogMessages.StageStartFailed(_logger, name, e);
 
             // The failed stage may have opened part of what it owns: its stop releases what is there.
             await StopOneAsync(name, stage, CancellationToken.None).ConfigureAwait(false);
@@ -48,7 +48,7 @@ internal sealed class NodeStages
             _started.Add((name, stage));
         }
 
-        NodeLog.StageStarted(_logger, name);
+        NodeLogMessages.StageStarted(_logger, name);
     }
 
     public async Task StopAsync(string name, IHostedService stage, CancellationToken cancellationToken)
@@ -72,13 +72,13 @@ internal sealed class NodeStages
         try
         {
             await stage.StopAsync(cancellationToken).ConfigureAwait(false);
-            NodeLog.StageStopped(_logger, name);
+            NodeLogMessages.StageStopped(_logger, name);
         }
 #pragma warning disable CA1031 // One stage failing to stop must not keep the stages before it from stopping (the stores last).
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            NodeLog.StageStopFailed(_logger, name, e);
+            NodeLogMessages.StageStopFailed(_logger, name, e);
         }
     }
 }

@@ -57,7 +57,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
         var resumed = _interrupted.Resume(InterruptedPulls.File(_node.Options.DataDirectory));
         if (resumed > 0)
         {
-            NodeLog.PullsResumed(_logger, resumed);
+            NodeLogMessages.PullsResumed(_logger, resumed);
         }
 
         return Task.CompletedTask;
@@ -92,7 +92,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
                 }
                 catch (Exception e) when (e is TimeoutException or OperationCanceledException)
                 {
-                    NodeLog.PullDrainCut(_logger, Volatile.Read(ref _inFlight));
+                    NodeLogMessages.PullDrainCut(_logger, Volatile.Read(ref _inFlight));
                 }
             }
 
@@ -103,7 +103,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
         {
             if (interrupted.Count > 0)
             {
-                NodeLog.PullsInterrupted(_logger, interrupted.Count);
+                NodeLogMessages.PullsInterrupted(_logger, interrupted.Count);
             }
 
             interrupted.Save(InterruptedPulls.File(_node.Options.DataDirectory));

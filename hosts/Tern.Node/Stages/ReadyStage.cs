@@ -36,14 +36,14 @@ internal sealed class ReadyStage : IHostedService
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(ports, NodePortsJson.Default.NodePorts));
         File.Move(temporary, path, overwrite: true);
-        NodeLog.Ready(_logger, ports.Domain, ports.Notify, ports.Framed ?? "-", ports.Http ?? "-");
+        NodeLogMessages.Ready(_logger, ports.Domain, ports.Notify, ports.Framed ?? "-", ports.Http ?? "-");
         _node.MarkReady();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        NodeLog.Stopping(_logger, _node.Domain);
+        NodeLogMessages.Stopping(_logger, _node.Domain);
         File.Delete(TernDataDirectory.PortsFile(_node.Options.DataDirectory));
         return Task.CompletedTask;
     }

@@ -61,7 +61,7 @@ internal sealed class StoresStage : IHostedService
         _node.Store = await TransitStore.OpenAsync(_transit.Value, logger: _loggers.CreateLogger<TransitStore>()).ConfigureAwait(false);
         _node.Pending = new PendingTable(_pending.Value);
         _node.Messages = new MessageStore(_messages.Value);
-        NodeLog.StoresOpen(_logger, _node.Options.DataDirectory);
+        NodeLogMessages.StoresOpen(_logger, _node.Options.DataDirectory);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ internal sealed class StoresStage : IHostedService
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                NodeLog.PendingCheckpointCut(_logger);
+                NodeLogMessages.PendingCheckpointCut(_logger);
             }
         }
 
@@ -91,6 +91,6 @@ internal sealed class StoresStage : IHostedService
 
         _node.KnownPeers?.Dispose();
         _node.Keys?.Dispose();
-        NodeLog.StoresClosed(_logger);
+        NodeLogMessages.StoresClosed(_logger);
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Tern.ClientApi;
 
-internal static partial class ClientApiLog
+internal static partial class ClientApiLogMessages
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Client API listening on {EndPoint} ({Users} users)")]
     public static partial void Listening(ILogger logger, string endPoint, int users);

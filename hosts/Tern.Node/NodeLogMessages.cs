@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Tern.Node;
 
-internal static partial class NodeLog
+internal static partial class NodeLogMessages
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Stores open in {DataDirectory}")]
     public static partial void StoresOpen(ILogger logger, string dataDirectory);
