@@ -5,7 +5,8 @@
 #      running the store with its defaults (blob logs direct, journal through the page cache), with both logs through the
 #      page cache, and with both on FASTER's write-through device (the write path before Tern's device): the A/B.
 #  (b) write MB/s of one 1 GiB blob, beside `dd bs=1M count=1024 conv=fdatasync` into the same directory, run just
-#      before each store run. Three rounds, each: dd and the store with direct blob-log writes (the default), dd and the
+#      before each store run, each after the same settle (sync, then an idle pause). Three rounds, each: dd O_DIRECT
+#      with one fsync (the same work as a direct blob log), then dd and the store with direct blob-log writes (the default), dd and the
 #      store through the page cache (writeback started per page), dd and the store on FASTER's device. Alternating,
 #      because this shared machine's disk throughput drifts from second to second. Each store process writes a 256 MiB
 #      blob first (its rate is the cold figure) so that the measured write runs compiled, as in a running node.
@@ -26,9 +27,19 @@ trap 'rm -rf "$work"' EXIT
 
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
 label() { case $1 in direct) echo "direct (default)";; pagecache) echo "page cache";; pagecache-nowriteback) echo "page cache, no writeback per page";; writethrough) echo "FASTER's device";; esac; }
-dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB with fdatasync
-  local TIMEFORMAT='%U %S'
-  { time dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2> "$work/dd.err"; } 2> "$work/dd.time"
+# The disk of this VM is still busy for seconds after a large write or a large delete (the host's cache, and the
+# discard of a deleted file's blocks): whatever runs next pays for it. So every measured 1 GiB write, dd's and the
+# store's alike, starts after the same settle: everything synced, then an idle pause. The store's process writes its
+# warm-up blob and then pauses as long (TERN_BENCH_SETTLE_SECONDS) before its measured write.
+settle_seconds="${SETTLE_SECONDS:-5}"
+export TERN_BENCH_SETTLE_SECONDS="$settle_seconds"
+settle() { sync; sleep "$settle_seconds"; }
+dd_gib() { # prints "<MB/s> <CPU seconds>" of one dd of 1 GiB: with fdatasync, or "direct" (O_DIRECT, then one fsync)
+  local TIMEFORMAT='%U %S' flags="bs=1M count=1024 conv=fdatasync"
+  [ "${1:-}" = direct ] && flags="bs=4M count=256 oflag=direct conv=fsync"
+  settle
+  # shellcheck disable=SC2086
+  { time dd if=/dev/zero of="$work/dd.bin" $flags 2> "$work/dd.err"; } 2> "$work/dd.time"
   rm -f "$work/dd.bin"
   python3 -c "import re,sys; m=re.search(r'copied, ([0-9.]+) s', sys.argv[1]); u,s=sys.argv[2].split(); print(round(1024/float(m.group(1))), f'{float(u)+float(s):.2f}')" "$(tail -1 "$work/dd.err")" "$(cat "$work/dd.time")"
 }
@@ -67,9 +78,15 @@ rm -f "$work/dsync.bin"
 rows=""
 variants=(direct pagecache writethrough)
 declare -A ratios mbs_of median_ratio median_mbs
+same_work=()
 for i in 1 2 3; do
+  # The same work as a direct blob log, by dd: O_DIRECT writes of 4 MiB, one at a time, then one fsync.
+  read -r dd_direct_mbs dd_direct_cpu <<< "$(dd_gib direct)"
+  same_work+=("$dd_direct_mbs")
+  rows+="| $i | (dd O_DIRECT + fsync) | $dd_direct_mbs | $dd_direct_cpu | | | | |"$'\n'
   for v in "${variants[@]}"; do
     read -r dd_mbs dd_cpu <<< "$(dd_gib)"
+    settle
     out=$(dotnet "$load" transit-blob "$work/blob" 1024 "$v"); rm -rf "$work/blob"
     mbs=$(result "$out" mb_per_second); cpu=$(result "$out" cpu_seconds); cold=$(result "$out" cold_mb_per_second)
     r=$(ratio "$mbs" "$dd_mbs")
@@ -82,6 +99,7 @@ for v in "${variants[@]}"; do
   # shellcheck disable=SC2086
   median_ratio[$v]=$(median ${ratios[$v]}); median_mbs[$v]=$(median ${mbs_of[$v]})
 done
+same_work_median=$(median "${same_work[@]}")
 
 # What bounds (b): a bare FasterLog on each device with the store's page and buffer sizes, the payload hash on one
 # core, and the sync call the page-cache device makes at commit against the BCL's.
@@ -141,8 +159,10 @@ echo "ceilings: dd O_DIRECT $dd_direct MB/s; FasterLog alone $raw_direct MB/s (d
   echo "## (b) One 1 GiB blob: write MB/s (streamed, chunked, payload tree hashed while streaming, committed)"
   echo
   echo "Baseline: \`dd if=/dev/zero of=<same dir>/dd.bin bs=1M count=1024 conv=fdatasync\`, run just before each store run. Target ratio ≥ 0.8."
+  echo "Every dd and every measured store write starts after the same settle: \`sync\`, then $settle_seconds s idle (the store's process pauses as long after its warm-up blob)."
+  echo "Each round also runs the same work as a direct blob log by dd (\`dd bs=4M count=256 oflag=direct conv=fsync\`: O_DIRECT writes, one at a time, then one fsync)."
   echo "CPU seconds: the store's over the write alone (\`Environment.CpuUsage\`, every thread of the process), dd's over its whole run (user + system)."
-  echo "Each store process first writes a 256 MiB blob and pauses 1 s, so the measured blob runs compiled as in a running node; the first blob's rate is the *cold* column."
+  echo "Each store process first writes a 256 MiB blob and pauses, so the measured blob runs compiled as in a running node; the first blob's rate is the *cold* column."
   echo
   echo "| round | store's log device | dd MB/s | dd CPU s | Tern MB/s | Tern CPU s | ratio | Tern cold MB/s |"
   echo "|---|---|---|---|---|---|---|---|"
@@ -150,6 +170,7 @@ echo "ceilings: dd O_DIRECT $dd_direct MB/s; FasterLog alone $raw_direct MB/s (d
   echo
   echo "Median ratio: **${median_ratio[direct]}** with direct writes (the default), ${median_ratio[pagecache]} through the page cache, ${median_ratio[writethrough]} on FASTER's device, in the same rounds."
   echo "The store's median MB/s with direct writes is **$(ratio "${median_mbs[direct]}" "${median_mbs[writethrough]}")×** its median on FASTER's device and $(ratio "${median_mbs[direct]}" "${median_mbs[pagecache]}")× through the page cache."
+  echo "Against the same work by dd (O_DIRECT + fsync, median ${same_work_median} MB/s): **$(ratio "${median_mbs[direct]}" "$same_work_median")×** with direct writes."
   echo
   echo "What bounds it, measured right after in the same script, each warmed up the same way: a bare FasterLog (4 MiB pages, 32 MiB buffer,"
   echo "64 MiB segments, 256 KiB entries, no hashing, one commit at the end) wrote **$raw_direct MB/s** ($raw_direct_cpu s CPU) direct, **$raw_pc MB/s** ($raw_pc_cpu s CPU) through the page cache and **$raw_unbuf MB/s** ($raw_unbuf_cpu s CPU) on FASTER's device;"

@@ -10,9 +10,11 @@ internal static class TransitLoad
 {
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
 
-    // The large-blob warm-up: a blob of this size first, then a pause for the background compiler.
+    // The large-blob warm-up: a blob of this size first, then a pause for the background compiler and for the disk to
+    // finish what the warm-up left it (TERN_BENCH_SETTLE_SECONDS, as bench/run-transit.sh gives dd before its runs).
     private const long WarmupBytes = 256L << 20;
-    private static readonly TimeSpan WarmupPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan WarmupPause = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("TERN_BENCH_SETTLE_SECONDS"), CultureInfo.InvariantCulture, out var settle) ? settle : 1);
 
     public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, LogWrites blobs, LogWrites journal)
     {
