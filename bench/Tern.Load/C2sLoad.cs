@@ -1,123 +1,53 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Tern.ClientApi;
 using Tern.ClientApi.Users;
 using Tern.Engine.Keys;
-using Tern.Engine.Notify;
 using Tern.Engine.Protocol;
-using Tern.Node;
+using Tern.Load.Nodes;
 
 namespace Tern.Load;
 
 /// <summary>
-/// C2S submit throughput: a node composed as <c>tern run</c> composes it (AddTernNode + AddTernClientApi), and
-/// <c>concurrency</c> HTTP/1.1 clients on loopback each submitting <c>size</c>-byte messages to one recipient through
-/// its client API (bearer token, durable before the answer, a notification scheduled per message to a UDP port that
-/// only receives). Compare with <see cref="TransitLoad.SubmitAsync"/>, the bare store, run beside it by bench/run-c2s.sh.
+/// C2S submit capacity through a node process: <c>tern run</c> started as a child on a data directory written here
+/// (a.example, the client API on loopback, one user), and wrk posting <c>size</c>-byte messages to one recipient at
+/// b.example with the user's bearer token over <c>concurrency</c> connections. Each answer comes after the transit store's
+/// group commit; each message is scheduled for a notification to b.example, a UDP port of this process that is never
+/// read (the kernel drops what overflows). The node's CPU per submit comes from /proc over the measured seconds;
+/// compare with <see cref="TransitLoad.SubmitAsync"/>, the bare store in its own process, run beside it by bench/run-c2s.sh.
 /// </summary>
 internal static class C2sLoad
 {
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
-    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size)
+    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, string ternDll, string script)
     {
-        using (var keys = DomainKeySet.Generate("a.example"))
-        {
-            keys.Save(TernDataDirectory.Keys(directory));
-        }
-
-        var settings = new Dictionary<string, string?>
-        {
-            ["Tern:Node:Domain"] = "a.example",
-            ["Tern:Node:DataDirectory"] = directory,
-            ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FetchTls"] = "false",
-            ["Tern:Transit:CheckpointInterval"] = "00:00:05",
-            ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
-            ["Tern:Delivery:InitialRetransmitInterval"] = Environment.GetEnvironmentVariable("C2S_RETRANSMIT") ?? "01:00:00",
-        };
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTernNode(builder.Configuration);
-        builder.Services.AddTernClientApi(builder.Configuration);
-
-        // The recipient's domain: a UDP port that receives and is never read (the kernel drops what overflows).
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var peers = new StaticPeerResolver();
-        using var peerKeys = DomainKeySet.Generate("b.example");
-        peers.Set(new NotificationPeer("b.example", new Bytes32(peerKeys.AgreementPublicKey), (IPEndPoint)sink.LocalEndPoint!));
-        builder.Services.AddSingleton<INotificationPeerResolver>(peers);
-
-        using var host = builder.Build();
-        await host.StartAsync().ConfigureAwait(false);
-        var node = host.Services.GetRequiredService<TernNode>();
-        var token = UserDirectory.Open(directory).Add("load", "load@a.example").Token;
-        await Task.Delay(500).ConfigureAwait(false);
-        var idleRss = Environment.WorkingSet;
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
+        var node = Path.Combine(directory, "a.example");
+        var peer = Path.Combine(directory, "b.example-keys");
+        NodeDataDirectory.Create(node, "a.example", new Dictionary<string, string>
         {
-            BaseAddress = new Uri($"http://{node.ClientApiEndPoint}"),
-        };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var uri = $"/v1/messages?to={RecipientHash.NewRandom()}@b.example";
-        var content = new byte[size];
-        Random.Shared.NextBytes(content);
-        long acked = 0;
-        long failed = 0;
-        long peakRss = 0;
-        var measuring = false;
-        var stop = false;
-
-        var workers = new Task[concurrency];
-        for (var i = 0; i < concurrency; i++)
+            // One notification per message within the run: retransmissions (2 s, doubling) would add notifications of
+            // earlier rounds' messages to the submits measured here.
+            ["Tern:Delivery:InitialRetransmitInterval"] = "01:00:00",
+        });
+        using (var keys = DomainKeySet.Generate("b.example"))
         {
-            workers[i] = Task.Run(async () =>
-            {
-                while (!Volatile.Read(ref stop))
-                {
-                    using var body = new ByteArrayContent(content);
-                    using var response = await http.PostAsync(uri, body).ConfigureAwait(false);
-                    if (!Volatile.Read(ref measuring))
-                    {
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Created ? ref acked : ref failed);
-                }
-            });
+            keys.Save(peer);
         }
 
-        await Task.Delay(Warmup).ConfigureAwait(false);
-        var commitsBefore = node.Store.CommitCount;
-        Volatile.Write(ref measuring, true);
-        var watch = Stopwatch.StartNew();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        while (watch.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            await Task.Delay(250).ConfigureAwait(false);
-            peakRss = Math.Max(peakRss, Environment.WorkingSet);
-        }
+        NodeDataDirectory.WritePeers(node, [("b.example", peer, sink.LocalEndPoint!.ToString()!)]);
+        var token = UserDirectory.Open(node).Add("load", "load@a.example").Token;
 
-        Volatile.Write(ref measuring, false);
-        var elapsed = watch.Elapsed.TotalSeconds;
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var count = Interlocked.Read(ref acked);
-        var commits = node.Store.CommitCount - commitsBefore;
-        Volatile.Write(ref stop, true);
-        await Task.WhenAll(workers).ConfigureAwait(false);
-        await host.StopAsync().ConfigureAwait(false);
+        await using var child = await NodeChild.StartAsync(ternDll, node).ConfigureAwait(false);
+        // Idle: started, the client API listening, nothing asked of it yet.
+        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        var idle = ProcStat.Rss(child.ProcessId).Now;
+        var url = $"http://{child.Ports.ClientApi}/v1/messages?to={RecipientHash.NewRandom()}@b.example";
+        var result = await WrkLoad.RunAsync(child.ProcessId, url, script, concurrency, size, token, Warmup, seconds).ConfigureAwait(false);
+        var (loaded, peak) = ProcStat.Rss(child.ProcessId);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT submits={count} failed={Interlocked.Read(ref failed)} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1} cpu_us_per_submit={(count == 0 ? 0 : cpu.TotalMicroseconds / count):F1} rss_idle_mb={idleRss / 1048576.0:F0} rss_peak_mb={peakRss / 1048576.0:F0}"));
+            $"RESULT {result.Format()} rss_idle_mb={idle:F0} rss_loaded_mb={loaded:F0} rss_peak_mb={peak:F0}"));
     }
 }

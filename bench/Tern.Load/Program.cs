@@ -16,12 +16,16 @@ using Tern.Load.E2e;
 //   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
-//   c2s-submit <dir> <seconds> <concurrency> <size>         submissions/s through a node's client API (HTTP/1.1 on loopback)
-//   http-floor <seconds> <concurrency> <size>               the same requests against a Kestrel route that stores nothing
+//   e2e-nodes <dir> <count> <size> <tern.dll>               the same through two `tern run` processes and their client APIs, beside its floor
+//   c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script>
+//                                                           submissions/s through a `tern run` child's client API, wrk as the client
+//   http-floor <dir> <seconds> <concurrency> <size> <wrk script>
+//                                                           the same requests against a Kestrel route that stores nothing, in a child
+//   http-floor-serve <port file>                            that route's server (until killed)
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | c2s-submit <dir> <seconds> <concurrency> <size> | http-floor <seconds> <concurrency> <size>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file>");
     return 2;
 }
 
@@ -65,11 +69,17 @@ switch (args[0])
         Tern.Transports.Fetch.SocketCompletions.PreferInline();
         await E2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
-    case "c2s-submit" when args.Length == 5:
-        await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+    case "e2e-nodes" when args.Length == 5:
+        await NodesE2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), args[4]);
         return 0;
-    case "http-floor" when args.Length == 4:
-        await HttpFloorLoad.RunAsync(int.Parse(args[1], inv), int.Parse(args[2], inv), int.Parse(args[3], inv));
+    case "c2s-submit" when args.Length == 7:
+        await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5], args[6]);
+        return 0;
+    case "http-floor" when args.Length == 6:
+        await HttpFloorLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5]);
+        return 0;
+    case "http-floor-serve" when args.Length == 2:
+        await HttpFloorLoad.ServeAsync(args[1]);
         return 0;
     default:
         await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");

@@ -50,7 +50,7 @@ internal static class E2eLoad
             for (var i = 0; i < n; i++)
             {
                 var start = Stopwatch.GetTimestamp();
-                var (submitted, notified, fetched, stored) = floor.RunOne();
+                var (submitted, notified, fetched, stored, _) = floor.RunOne();
                 baseline.Add(start, submitted, submitted, notified, fetched, stored); // the datagram leaves inline
             }
 

@@ -13,11 +13,17 @@ namespace Tern.Load.E2e;
 /// recipient writes them to a new file, fsyncs it and fsyncs its directory (the floor of durably storing a new file).
 /// Two dedicated threads with blocking sockets: the fewest hand-offs a sender, a recipient and a blob server can have.
 /// No encryption, no hashing, no index, no queue.
+/// With <c>clientHops</c>, as the floor of a run through the client API: before (1), the <c>size</c> bytes go over a
+/// kept-alive TCP connection to the sender's side and a 128-byte answer comes back after (1) (the submit request and its
+/// answer); after (4), a 32-byte request and the <c>size</c> bytes answered on another kept-alive connection (the
+/// recipient's client reading the message). Both ends of these two are on the calling thread: no hand-off between
+/// threads, a floor below what two processes' HTTP exchanges can reach.
 /// </summary>
 internal sealed class FloorPipeline : IDisposable
 {
     private const int DatagramBytes = 256;
     private const int RequestBytes = 32;
+    private const int AnswerBytes = 128;
 
     private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _log;
     private readonly string _inbox;
@@ -32,6 +38,9 @@ internal sealed class FloorPipeline : IDisposable
     private readonly SemaphoreSlim _stored = new(0);
     private readonly Thread _serving;
     private readonly Thread _receiving;
+    private readonly (Socket Client, Socket Server)? _submitHop;
+    private readonly (Socket Client, Socket Server)? _readHop;
+    private readonly byte[] _hopBuffer;
     private long _offset;
     private int _sequence;
     private long _received;
@@ -39,7 +48,7 @@ internal sealed class FloorPipeline : IDisposable
     private long _storedAt;
     private Exception? _failure;
 
-    public FloorPipeline(string directory, int size)
+    public FloorPipeline(string directory, int size, bool clientHops = false)
     {
         Directory.CreateDirectory(directory);
         _inbox = Path.Combine(directory, "inbox");
@@ -59,14 +68,35 @@ internal sealed class FloorPipeline : IDisposable
         _receiving = new Thread(Receive) { IsBackground = true, Name = "floor-recipient" };
         _serving.Start();
         _receiving.Start();
+        _hopBuffer = new byte[size];
+        if (clientHops)
+        {
+            _submitHop = Connected();
+            _readHop = Connected();
+        }
     }
 
-    /// <summary>One message through the four steps; the timestamps of each step's end (<see cref="Stopwatch.GetTimestamp"/>).</summary>
-    public (long Submitted, long Notified, long Fetched, long Stored) RunOne()
+    /// <summary>
+    /// One message through the four steps; the timestamps of each step's end (<see cref="Stopwatch.GetTimestamp"/>), and
+    /// of the recipient's client having read it (with client hops; else the same as <c>Stored</c>).
+    /// </summary>
+    public (long Submitted, long Notified, long Fetched, long Stored, long Read) RunOne()
     {
+        if (_submitHop is ({ } client, { } server))
+        {
+            client.Send(_blob);
+            ReceiveExactly(server, _hopBuffer);
+        }
+
         RandomAccess.Write(_log, _blob, _offset);
         RandomAccess.FlushToDisk(_log);
         _offset += _blob.Length;
+        if (_submitHop is ({ } submitter, { } api))
+        {
+            api.Send(_hopBuffer.AsSpan(0, AnswerBytes));
+            ReceiveExactly(submitter, _hopBuffer.AsSpan(0, AnswerBytes));
+        }
+
         var submitted = Stopwatch.GetTimestamp();
         _udpOut.SendTo(_datagram, _notifyTo);
         if (!_stored.Wait(TimeSpan.FromSeconds(10)))
@@ -74,7 +104,28 @@ internal sealed class FloorPipeline : IDisposable
             throw new TimeoutException("baseline: no message stored within 10 s", _failure);
         }
 
-        return (submitted, _received, _fetched, _storedAt);
+        if (_readHop is ({ } reader, { } node))
+        {
+            reader.Send(_hopBuffer.AsSpan(0, RequestBytes));
+            ReceiveExactly(node, _hopBuffer.AsSpan(0, RequestBytes));
+            node.Send(_blob);
+            ReceiveExactly(reader, _hopBuffer);
+        }
+
+        return (submitted, _received, _fetched, _storedAt, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>A kept-alive TCP connection on loopback (TCP_NODELAY), both ends.</summary>
+    private static (Socket Client, Socket Server) Connected()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.Connect(listener.LocalEndPoint!);
+        var server = listener.Accept();
+        server.NoDelay = true;
+        return (client, server);
     }
 
     private void Serve()
@@ -149,6 +200,15 @@ internal sealed class FloorPipeline : IDisposable
         _fetcher.Dispose();
         _server.Dispose();
         _listener.Dispose();
+        foreach (var hop in new[] { _submitHop, _readHop })
+        {
+            if (hop is ({ } client, { } server))
+            {
+                client.Dispose();
+                server.Dispose();
+            }
+        }
+
         // Closing the sockets ends the blocked receives; background threads, so a stuck one cannot hold the process.
         _receiving.Join(TimeSpan.FromSeconds(2));
         _serving.Join(TimeSpan.FromSeconds(2));

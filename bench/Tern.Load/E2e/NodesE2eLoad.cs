@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Tern.ClientApi.Users;
+using Tern.Engine.Protocol;
+using Tern.Load.Nodes;
+using Tern.Node;
+
+namespace Tern.Load.E2e;
+
+/// <summary>
+/// End-to-end latency through node processes (issue 14): a.example and b.example as two <c>tern run</c> children on
+/// loopback, each with its data directory written here (static peers files in place of DNS). alice submits over a.example's
+/// client API; a.example notifies b.example; b.example pulls at once (bob's preference for a.example, set through the
+/// client API); bob's client, on b.example's client API, lists his stored messages every <see cref="PollInterval"/> until
+/// the message is there. Messages go one at a time, each timed from the start of alice's POST to bob's list showing it;
+/// bob then deletes it. Beside it, alternating in blocks, <see cref="FloorPipeline"/> with client hops: the same disk and
+/// network steps bare, in this process.
+/// </summary>
+internal static class NodesE2eLoad
+{
+    private const int Warmup = 200;
+    private const int Block = 250;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(0.5);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task RunAsync(string directory, int count, int size, string ternDll)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 8);
+        var a = Path.Combine(directory, "a.example");
+        var b = Path.Combine(directory, "b.example");
+        // The descriptors name each node's notification port, so both are chosen before the nodes start.
+        var (notifyA, notifyB) = (FreeUdpPort(), FreeUdpPort());
+        NodeDataDirectory.Create(a, "a.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyA });
+        NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB });
+        NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
+        NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA)]);
+        var aliceToken = UserDirectory.Open(a).Add("alice", "alice@a.example").Token;
+        var bobToken = UserDirectory.Open(b).Add("bob", "bob@b.example").Token;
+
+        await using var nodeA = await NodeChild.StartAsync(ternDll, a).ConfigureAwait(false);
+        await using var nodeB = await NodeChild.StartAsync(ternDll, b).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        var idle = (A: ProcStat.Rss(nodeA.ProcessId).Now, B: ProcStat.Rss(nodeB.ProcessId).Now);
+
+        using var alice = Client(nodeA.Ports.ClientApi!, aliceToken);
+        using var bob = Client(nodeB.Ports.ClientApi!, bobToken);
+        var hash = RecipientHash.NewRandom().ToString();
+        Expect(await bob.PutAsync($"/v1/hashes/{hash}", null).ConfigureAwait(false), HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.OK);
+        using (var preference = new StringContent("{\"pull\":\"immediately\"}", Encoding.UTF8, "application/json"))
+        {
+            Expect(await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false), HttpStatusCode.NoContent);
+        }
+
+        using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true);
+        var content = new byte[size];
+        Random.Shared.NextBytes(content);
+        var tern = new Samples(count);
+        var baseline = new Samples(count);
+        long sequence = 0;
+        for (var i = 0; i < Warmup; i++)
+        {
+            await SendOneAsync(alice, bob, hash, content, ++sequence, null).ConfigureAwait(false);
+            floor.RunOne();
+        }
+
+        var cpu = (A: ProcStat.Cpu(nodeA.ProcessId), B: ProcStat.Cpu(nodeB.ProcessId));
+        for (var done = 0; done < count; done += Block)
+        {
+            var n = Math.Min(Block, count - done);
+            for (var i = 0; i < n; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var (submitted, _, _, _, read) = floor.RunOne();
+                baseline.Add(start, submitted, read);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                await SendOneAsync(alice, bob, hash, content, ++sequence, tern).ConfigureAwait(false);
+            }
+        }
+
+        cpu = (ProcStat.Cpu(nodeA.ProcessId) - cpu.A, ProcStat.Cpu(nodeB.ProcessId) - cpu.B);
+        var loadedA = ProcStat.Rss(nodeA.ProcessId);
+        var loadedB = ProcStat.Rss(nodeB.ProcessId);
+        var (ternTotal, floorTotal) = (tern.Total(), baseline.Total());
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"RESULT {ternTotal.Format()} count={ternTotal.Count} {tern.Submit().Format("submit")} {tern.Seen().Format("seen")}"));
+        Console.WriteLine(string.Create(inv, $"BASELINE {floorTotal.Format()} count={floorTotal.Count} {baseline.Submit().Format("submit")} {baseline.Seen().Format("seen")}"));
+        Console.WriteLine(string.Create(inv, $"RATIO p50={ternTotal[50] / floorTotal[50]:F2} p90={ternTotal[90] / floorTotal[90]:F2} p99={ternTotal[99] / floorTotal[99]:F2}"));
+        // Both nodes' CPU over the measured messages and the floor's blocks between them (the nodes idle meanwhile).
+        Console.WriteLine(string.Create(inv,
+            $"NODES a_cpu_us_per_message={cpu.A.TotalMicroseconds / count:F0} b_cpu_us_per_message={cpu.B.TotalMicroseconds / count:F0} a_rss_idle_mb={idle.A:F0} a_rss_loaded_mb={loadedA.Now:F0} a_rss_peak_mb={loadedA.Peak:F0} b_rss_idle_mb={idle.B:F0} b_rss_loaded_mb={loadedB.Now:F0} b_rss_peak_mb={loadedB.Peak:F0}"));
+    }
+
+    /// <summary>alice submits one message; bob's client lists his stored messages until it is there, then deletes it.</summary>
+    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, string hash, byte[] content, long sequence, Samples? samples)
+    {
+        // Each blob differs from the previous one (its first bytes count the messages), so its payload hash names it.
+        BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
+        var start = Stopwatch.GetTimestamp();
+        string payloadHash;
+        using (var body = new ByteArrayContent(content))
+        using (var response = await alice.PostAsync($"/v1/messages?to={hash}@b.example", body).ConfigureAwait(false))
+        {
+            Expect(response, HttpStatusCode.Created);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
+            payloadHash = json.RootElement.GetProperty("payloadHash").GetString()!;
+        }
+
+        var submitted = Stopwatch.GetTimestamp();
+        string? id = null;
+        while (id is null)
+        {
+            using (var response = await bob.GetAsync($"/v1/stored?hash={hash}").ConfigureAwait(false))
+            {
+                Expect(response, HttpStatusCode.OK);
+                using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
+                foreach (var message in json.RootElement.GetProperty("messages").EnumerateArray())
+                {
+                    if (message.GetProperty("payloadHash").GetString() == payloadHash)
+                    {
+                        id = message.GetProperty("id").GetString();
+                    }
+                }
+            }
+
+            if (id is null)
+            {
+                if (Stopwatch.GetElapsedTime(start) > StepTimeout)
+                {
+                    throw new InvalidOperationException($"e2e-nodes: message {sequence} not stored for bob within {StepTimeout}");
+                }
+
+                Thread.Sleep(PollInterval);
+            }
+        }
+
+        var seen = Stopwatch.GetTimestamp();
+        samples?.Add(start, submitted, seen);
+        if (samples is null || sequence % Block == 0)
+        {
+            // Now and then, the bytes bob reads are the bytes alice sent.
+            var stored = await bob.GetByteArrayAsync($"/v1/stored/{id}").ConfigureAwait(false);
+            Check(stored.AsSpan().SequenceEqual(content), $"message {sequence}: bob read other bytes than alice sent");
+        }
+
+        Expect(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
+    }
+
+    private static HttpClient Client(string endpoint, string token)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 4 }) { BaseAddress = new Uri($"http://{endpoint}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static string FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket.LocalEndPoint!.ToString()!;
+    }
+
+    private static void Expect(HttpResponseMessage response, params HttpStatusCode[] expected)
+    {
+        using (response)
+        {
+            Check(expected.Contains(response.StatusCode), $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}");
+        }
+    }
+
+    private static void Check(bool condition, string failure)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"e2e-nodes: {failure}");
+        }
+    }
+
+    /// <summary>Per message: total (POST start → bob's list shows it), submit (→ POST answered), seen (answered → listed).</summary>
+    private sealed class Samples(int capacity)
+    {
+        private readonly List<double> _total = new(capacity);
+        private readonly List<double> _submit = new(capacity);
+        private readonly List<double> _seen = new(capacity);
+
+        public void Add(long start, long submitted, long seen)
+        {
+            _total.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
+            _submit.Add(Stopwatch.GetElapsedTime(start, submitted).TotalMilliseconds);
+            _seen.Add(Stopwatch.GetElapsedTime(submitted, seen).TotalMilliseconds);
+        }
+
+        public Percentiles Total() => new(_total);
+
+        public Percentiles Submit() => new(_submit);
+
+        public Percentiles Seen() => new(_seen);
+    }
+}

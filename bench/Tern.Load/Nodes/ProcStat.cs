@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Tern.Load.Nodes;
+
+/// <summary>What <c>/proc/&lt;pid&gt;</c> says of another process: its CPU time and its resident memory.</summary>
+internal static class ProcStat
+{
+    // USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux architecture .NET runs on.
+    private const int TicksPerSecond = 100;
+
+    /// <summary>User + system CPU time of the process so far (resolution 10 ms).</summary>
+    public static TimeSpan Cpu(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // Fields after the command name (which may hold spaces), from its closing parenthesis: utime and stime are
+        // fields 14 and 15 of the line, the 12th and 13th after it.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds((double)ticks / TicksPerSecond);
+    }
+
+    /// <summary>Resident memory now (<c>VmRSS</c>) and at its peak so far (<c>VmHWM</c>), in MiB.</summary>
+    public static (double Now, double Peak) Rss(int pid)
+    {
+        double now = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                now = Kib(line) / 1024.0;
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = Kib(line) / 1024.0;
+            }
+        }
+
+        return (now, peak);
+    }
+
+    private static long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}
