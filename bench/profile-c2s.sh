@@ -12,8 +12,10 @@ seconds="${PROFILE_SECONDS:-6}"
 concurrency="${C2S_CONCURRENCY:-256}"
 [ -f "$load" ] && [ -f "$tern" ] || { echo "build first (make build)"; exit 1; }
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-profile-c2s-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+# PROFILE_KEEP=<file>: keep perf.data there for a closer look (perf report -i <file>).
+trap '[ -z "${PROFILE_KEEP:-}" ] || cp "$work/perf.data" "$PROFILE_KEEP"; rm -rf "$work"' EXIT
+# Fully optimized code from the start, as bench/run-c2s.sh runs it (else the JIT's tiers show in the profile).
+export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_TieredCompilation=0
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 nice -n 10 dotnet "$load" c2s-submit "$work/run" $((seconds + 4)) "$concurrency" 1024 "$tern" bench/c2s-post.lua > "$work/out" &
 runner=$!
@@ -30,25 +32,25 @@ wait $runner
   echo "- command: \`bench/profile-c2s.sh\` (perf record -F 999 -g for $seconds s on the \`tern run\` process, attached after wrk's warm-up; $concurrency connections, 1 KiB submits)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- kernel.perf_event_paranoid=$(cat /proc/sys/kernel/perf_event_paranoid) (2: user-space samples only; kernel time shows in the CPU figures of bench/run-c2s.sh, not here)"
+  echo "- DOTNET_TieredCompilation=0; kernel.perf_event_paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)"
   echo "- the run's own line: $(cat "$work/out")"
   echo
   echo "## Samples by binary"
   echo
   echo '```'
-  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -10
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -10 || true
   echo '```'
   echo
   echo "## Top symbols (self)"
   echo
   echo '```'
-  perf report -i "$work/perf.data" --no-children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -"${TOP:-40}" | cut -c1-200
+  perf report -i "$work/perf.data" --no-children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -"${TOP:-40}" | cut -c1-200 || true
   echo '```'
   echo
   echo "## Top frames with their callees (children)"
   echo
   echo '```'
-  perf report -i "$work/perf.data" --children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -"${TOP:-60}" | cut -c1-200
+  perf report -i "$work/perf.data" --children --sort sym --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -"${TOP:-60}" | cut -c1-200 || true
   echo '```'
 } > perf-reports/profile-c2s.md
 echo "wrote perf-reports/profile-c2s.md"

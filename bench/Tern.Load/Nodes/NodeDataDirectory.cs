@@ -68,7 +68,7 @@ internal static class NodeDataDirectory
         WritePeers(directory, []);
     }
 
-    /// <summary>Writes <c>peers.json</c>: each peer's descriptor, signed with its key set, listing its notification endpoint.</summary>
+    /// <summary>Writes <c>peers.json</c>: each peer's descriptor, signed with its key set, listing its notification endpoint (<c>address:port</c>).</summary>
     public static void WritePeers(string directory, IReadOnlyList<(string Domain, string KeysDirectory, string Notify)> peers)
     {
         var list = new JsonArray();
@@ -76,7 +76,7 @@ internal static class NodeDataDirectory
         {
             using var keys = DomainKeySet.Load(keysDirectory);
             var file = domain + ".tern";
-            File.WriteAllBytes(Path.Combine(directory, file), SignedDescriptor.Sign(DomainDescriptor.For(keys, [notify], [], TimeSpan.FromDays(7)), keys));
+            File.WriteAllBytes(Path.Combine(directory, file), SignedDescriptor.Sign(DomainDescriptor.For(keys, ["udp://" + notify], [], TimeSpan.FromDays(7)), keys));
             list.Add(new JsonObject { ["domain"] = domain, ["descriptor"] = file });
         }
 
