@@ -57,10 +57,20 @@ public sealed class ServedDocumentTests : IAsyncLifetime, IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal("carol@a.example", (await Api.JsonAsync(await client.GetAsync("/v1/me"))).GetProperty("address").GetString());
 
+        // Another process (tern user token) replaces the token: the new one works at once (a token the node does not
+        // know makes it read the file again), and the old one is refused from then on.
         var renewed = UserDirectory.Open(_directory.Path).IssueToken("carol");
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/me")).StatusCode);
         using var again = _node.ClientFor(renewed.Token);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await again.GetAsync("/v1/me")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/me")).StatusCode);
+
+        // With no request for the new token to prompt it, the node notices the replacement within
+        // UserDirectory.ChangeCheckIntervalMs (it no longer looks at the file on every request).
+        var third = UserDirectory.Open(_directory.Path).IssueToken("carol");
+        Assert.True(await Eventually.TrueAsync(async () => (await again.GetAsync("/v1/me")).StatusCode == System.Net.HttpStatusCode.Unauthorized,
+            TimeSpan.FromMilliseconds(UserDirectory.ChangeCheckIntervalMs * 5)));
+        using var latest = _node.ClientFor(third.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await latest.GetAsync("/v1/me")).StatusCode);
 
         var users = UserDirectory.Open(_directory.Path);
         Assert.Throws<UserDirectoryException>(() => users.Add("carol", "carol2@a.example"));

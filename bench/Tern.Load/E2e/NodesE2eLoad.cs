@@ -52,10 +52,10 @@ internal static class NodesE2eLoad
         using var alice = Client(nodeA.Ports.ClientApi!, aliceToken);
         using var bob = Client(nodeB.Ports.ClientApi!, bobToken);
         var hash = RecipientHash.NewRandom().ToString();
-        Expect(await bob.PutAsync($"/v1/hashes/{hash}", null).ConfigureAwait(false), HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.OK);
+        ExpectAndDispose(await bob.PutAsync($"/v1/hashes/{hash}", null).ConfigureAwait(false), HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.OK);
         using (var preference = new StringContent("{\"pull\":\"immediately\"}", Encoding.UTF8, "application/json"))
         {
-            Expect(await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false), HttpStatusCode.NoContent);
+            ExpectAndDispose(await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false), HttpStatusCode.NoContent);
         }
 
         using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true);
@@ -152,7 +152,7 @@ internal static class NodesE2eLoad
             Check(stored.AsSpan().SequenceEqual(content), $"message {sequence}: bob read other bytes than alice sent");
         }
 
-        Expect(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
+        ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
     }
 
     private static HttpClient Client(string endpoint, string token)
@@ -169,11 +169,14 @@ internal static class NodesE2eLoad
         return socket.LocalEndPoint!.ToString()!;
     }
 
-    private static void Expect(HttpResponseMessage response, params HttpStatusCode[] expected)
+    private static void Expect(HttpResponseMessage response, params HttpStatusCode[] expected) =>
+        Check(expected.Contains(response.StatusCode), $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}");
+
+    private static void ExpectAndDispose(HttpResponseMessage response, params HttpStatusCode[] expected)
     {
         using (response)
         {
-            Check(expected.Contains(response.StatusCode), $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered {(int)response.StatusCode}");
+            Expect(response, expected);
         }
     }
 

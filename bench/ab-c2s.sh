@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A/B of a node's C2S submit between `tern` built at <base-rev> and this checkout: `Tern.Load c2s-submit` (a `tern run`
+# child loaded by wrk, as bench/run-c2s.sh runs it) with each node, alternated base, head, base, head ... for <rounds>
+# rounds; medians of the node's CPU per submit and of the submits/s. The base is built in a temporary worktree; the
+# load tool is this checkout's for both. AB_BASE_TERN / AB_HEAD_TERN name tern.dll builds to use instead of building.
+# Writes perf-reports/ab-c2s.md.
+#   bench/ab-c2s.sh <base-rev> [rounds]      (after `make build`; needs wrk: make bench-deps)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/ab-lib.sh
+base=${1:?usage: bench/ab-c2s.sh <base-rev> [rounds]}
+rounds=${2:-3}
+seconds="${C2S_SECONDS:-8}"
+concurrency="${C2S_CONCURRENCY:-256}"
+load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
+[ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
+work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-ab-c2s-XXXXXX")
+trap 'rm -rf "$work"; ab_cleanup' EXIT
+head_tern=${AB_HEAD_TERN:-$PWD/hosts/Tern.Cli/bin/Release/net10.0/tern.dll}
+if [ -n "${AB_BASE_TERN:-}" ]; then
+  base_tern=$AB_BASE_TERN
+else
+  tree=$(mktemp -d /tmp/tern-ab-tree-XXXXXX); rmdir "$tree"
+  git worktree add -q --detach "$tree" "$base" >&2
+  ab_trees+=("$tree")
+  dotnet build "$tree/hosts/Tern.Cli" -c Release -v quiet -nologo >&2 || { echo "build of $base failed" >&2; exit 1; }
+  base_tern=$tree/hosts/Tern.Cli/bin/Release/net10.0/tern.dll
+fi
+export DOTNET_TieredCompilation=0
+result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rows=""; bc=(); hc=(); bs=(); hs=(); rc=()
+for i in $(seq "$rounds"); do
+  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/base$i" "$seconds" "$concurrency" 1024 "$base_tern" bench/c2s-post.lua); rm -rf "$work/base$i"
+  b=$(result "$out" cpu_us_per_request); b_s=$(result "$out" per_second)
+  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/head$i" "$seconds" "$concurrency" 1024 "$head_tern" bench/c2s-post.lua); rm -rf "$work/head$i"
+  h=$(result "$out" cpu_us_per_request); h_s=$(result "$out" per_second)
+  bc+=("$b"); hc+=("$h"); bs+=("$b_s"); hs+=("$h_s"); rc+=("$(ratio "$h" "$b")")
+  rows+="| $i | $b ($b_s/s) | $h ($h_s/s) | $(ratio "$h" "$b") |"$'\n'
+  echo "round $i: base $b µs ($b_s/s), head $h µs ($h_s/s)"
+done
+{
+  echo "# A/B: a node's CPU per C2S submit"
+  echo
+  echo "- command: \`bench/ab-c2s.sh $base $rounds\` (C2S_SECONDS=$seconds C2S_CONCURRENCY=$concurrency; DOTNET_TieredCompilation=0)"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- base: $(ab_describe "$base")${AB_BASE_TERN:+ (tern.dll from $AB_BASE_TERN)}; head: $(ab_describe .)${AB_HEAD_TERN:+ (tern.dll from $AB_HEAD_TERN)}"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
+  echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "The node's CPU µs per 1 KiB submit (from /proc/<pid>/stat over the measured seconds), submits/s in brackets:"
+  echo
+  echo "| round | base | head | head / base |"
+  echo "|---|---|---|---|"
+  printf '%s' "$rows"
+  echo
+  echo "Medians: base $(median "${bc[@]}") µs ($(median "${bs[@]}")/s), head $(median "${hc[@]}") µs ($(median "${hs[@]}")/s); **head / base CPU per submit $(median "${rc[@]}")**."
+} > perf-reports/ab-c2s.md
+echo "wrote perf-reports/ab-c2s.md"
