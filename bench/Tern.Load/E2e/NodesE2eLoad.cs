@@ -26,7 +26,7 @@ internal static class NodesE2eLoad
 {
     private const int Warmup = 200;
     private const int Block = 250;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(0.5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(string directory, int count, int size, string ternDll)

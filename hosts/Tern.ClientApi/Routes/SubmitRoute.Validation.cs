@@ -41,18 +41,19 @@ internal static partial class SubmitRoute
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(api.NowMs);
         var max = api.MaxTransit;
-        var bounds = new Dictionary<string, string>(StringComparer.Ordinal) { ["min"] = Span(options.MinTransit), ["max"] = Span(max) };
+        // The limits a problem names, built only for one (not on every submit).
+        Dictionary<string, string> Bounds() => new(StringComparer.Ordinal) { ["min"] = Span(options.MinTransit), ["max"] = Span(max) };
         if (expires is null)
         {
             expiry = now + options.DefaultTransit;
         }
         else if (!Fields.TryTime(expires, out expiry))
         {
-            return Problems.Field("expires", "the transit expiry is an RFC 3339 time with its offset, e.g. 2026-12-07T12:00:00Z", bounds);
+            return Problems.Field("expires", "the transit expiry is an RFC 3339 time with its offset, e.g. 2026-12-07T12:00:00Z", Bounds());
         }
         else if (expiry < now + options.MinTransit || expiry > now + max)
         {
-            return Problems.Field("expires", $"the transit expiry must lie from {Span(options.MinTransit)} to {Span(max)} after now", bounds);
+            return Problems.Field("expires", $"the transit expiry must lie from {Span(options.MinTransit)} to {Span(max)} after now", Bounds());
         }
 
         if (mime is not null && (Utf8Length(mime) > MaxMimeHintBytes || mime.Any(c => c is < ' ' or > '~')))

@@ -45,7 +45,8 @@ internal static partial class SubmitRoute
         }
 
         var declared = http.Request.ContentLength;
-        var fingerprint = $"{string.Join(',', to!)}|{expires}|{mime}|{declared}";
+        // What a retry with the same key must repeat; only keyed submits keep one.
+        var fingerprint = idempotencyKey is null ? null : $"{string.Join(',', to!)}|{expires}|{mime}|{declared}";
         if (idempotencyKey is not null)
         {
             var (earlier, claimed) = api.Submissions.Claim(user.Name, idempotencyKey);
@@ -87,7 +88,7 @@ internal static partial class SubmitRoute
                 ExpiresMs = submission.TransitExpiry.ToUnixTimeMilliseconds(),
                 MimeHint = string.IsNullOrEmpty(mime) ? null : mime,
                 IdempotencyKey = idempotencyKey,
-                Fingerprint = idempotencyKey is null ? null : fingerprint,
+                Fingerprint = fingerprint,
                 Deliveries = [.. recipients.Select((r, i) => new SentDelivery(submission.Capabilities[i], r.Domain, r.Hash))],
             };
 
