@@ -36,7 +36,7 @@ internal static class NodeDataDirectory
             ["Tern:Discovery:DnsEnabled"] = "false",
             ["Tern:Discovery:StaticPeersFile"] = "peers.json",
             ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TERN_BENCH_LOG_LEVEL") ?? "Warning",
         };
 
         // A node of a few thousand references: the pending table's hash indexes at their small sizes (1.1 GiB at the
