@@ -25,8 +25,11 @@ public sealed partial class UserDirectory
 
     internal HashRegistration RegisterHash(ClientUser user, RecipientHash hash)
     {
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
+            // Another writer (`tern user` in another process) may have replaced the file since it was read.
+            ReloadIfChangedLocked();
             if (_owners.TryGetValue(hash, out var owner))
             {
                 return owner.Name == user.Name ? HashRegistration.AlreadyOwned : HashRegistration.TakenByOther;
@@ -52,8 +55,11 @@ public sealed partial class UserDirectory
 
     internal bool UnregisterHash(ClientUser user, RecipientHash hash)
     {
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
+            // Another writer (`tern user` in another process) may have replaced the file since it was read.
+            ReloadIfChangedLocked();
             if (!_owners.TryGetValue(hash, out var owner) || owner.Name != user.Name)
             {
                 return false;
@@ -84,8 +90,11 @@ public sealed partial class UserDirectory
     /// <summary>Sets (or with null clears) the user's preference for <paramref name="domain"/>; false when the user has the most domains allowed.</summary>
     internal bool SetPreference(ClientUser user, string domain, PullPreference? preference)
     {
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
+            // Another writer (`tern user` in another process) may have replaced the file since it was read.
+            ReloadIfChangedLocked();
             var current = Current(user);
             if (preference is { } value)
             {
@@ -110,8 +119,11 @@ public sealed partial class UserDirectory
     /// <summary>Blocks (or unblocks) <paramref name="domain"/> for the user; false when the user has the most blocks allowed.</summary>
     internal bool SetBlocked(ClientUser user, string domain, bool blocked)
     {
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
+            // Another writer (`tern user` in another process) may have replaced the file since it was read.
+            ReloadIfChangedLocked();
             var current = Current(user);
             if (blocked && !current.Blocked.Contains(domain) && current.Blocked.Count >= _maxDomains)
             {

@@ -65,6 +65,7 @@ public sealed partial class UserDirectory
 
         var normalized = NormalizeAddress(address);
         var token = UserToken.New();
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
             ReloadIfChangedLocked();
@@ -91,6 +92,7 @@ public sealed partial class UserDirectory
     public IssuedToken IssueToken(string name)
     {
         var token = UserToken.New();
+        using var writer = UsersFileLock.Acquire(_path);
         lock (_lock)
         {
             ReloadIfChangedLocked();
