@@ -31,4 +31,10 @@ internal static partial class PullLogMessages
 
     [LoggerMessage(5008, LogLevel.Error, "The immediate pull of {Capability} could not be handed to the worker ({Unlogged} more since the last report); it stays pending")]
     public static partial void HandOverFailed(ILogger logger, string capability, long unlogged, Exception exception);
+
+    [LoggerMessage(5009, LogLevel.Debug, "Pull of {Capability} ended {Outcome}; try {Retry} in {DelayMs} ms")]
+    public static partial void RetryScheduled(ILogger logger, string capability, PullOutcome outcome, int retry, long delayMs);
+
+    [LoggerMessage(5010, LogLevel.Information, "Pull of {Capability} ended {Outcome} after {Retries} retries; its transit expiry comes before the next try, so it is not retried")]
+    public static partial void RetriesExhausted(ILogger logger, string capability, PullOutcome outcome, int retries);
 }

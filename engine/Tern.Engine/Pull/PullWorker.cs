@@ -15,7 +15,8 @@ namespace Tern.Engine.Pull;
 /// chunk against the payload hash (§4.8), stores the blob in the recipient's <see cref="MessageStore"/> and removes the pending reference. The fetch itself
 /// tells the sender the delivery is done (§9).
 /// <para>Use <see cref="PullAsync"/> for one pull now, or <see cref="Start"/> then <see cref="TryEnqueue"/> for a bounded
-/// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="Completed"/> reports each result.</para>
+/// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="Completed"/> reports each result.
+/// A queued pull that failed is queued again after a backoff until its reference expires (<see cref="PullWorkerOptions.RetryBackoff"/>).</para>
 /// </summary>
 public sealed partial class PullWorker : IAsyncDisposable
 {
@@ -80,7 +81,14 @@ public sealed partial class PullWorker : IAsyncDisposable
     public bool TryEnqueue(RecipientHash hash, PendingReference reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return _queue.Writer.TryWrite((hash, reference));
+        Interlocked.Increment(ref _outstanding);
+        if (_queue.Writer.TryWrite((hash, reference)))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _outstanding);
+        return false;
     }
 
     /// <summary>
@@ -132,6 +140,8 @@ public sealed partial class PullWorker : IAsyncDisposable
                     result = new PullResult(reference.Capability, PullOutcome.Failed, null, 0);
                 }
 
+                AfterPull(hash, reference, result.Outcome);
+
                 try
                 {
                     Completed?.Invoke(result);
@@ -144,6 +154,10 @@ public sealed partial class PullWorker : IAsyncDisposable
                     {
                         PullLogMessages.CompletedHandlerFailed(_logger, unlogged, ex);
                     }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _outstanding);
                 }
             }
         }

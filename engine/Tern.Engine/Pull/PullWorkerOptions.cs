@@ -17,8 +17,34 @@ public sealed class PullWorkerOptions
     /// <summary>Pause before the first retry after a cut connection; doubles per retry. Defaults to 100 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Wait before queueing again a pull that failed (no source reachable, no descriptor); doubles per failure of the same
+    /// pull up to <see cref="MaxRetryBackoff"/>, less up to <see cref="RetryJitter"/> of it at random, and stops when the
+    /// next try would fall after the reference's transit expiry. Zero turns retries off. Defaults to 30 s.
+    /// </summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between two tries of one failed pull. Defaults to 1 hour.</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The fraction of each wait taken off at random (0–1), so pulls that failed together do not retry together. Defaults to 0.2.</summary>
+    public double RetryJitter { get; set; } = 0.2;
+
     /// <summary>Agreement keys of gateways whose <c>via_gateway</c> notifications are pulled (§4.7). Defaults to none.</summary>
     public ISet<Bytes32> TrustedGatewayKeys { get; } = new HashSet<Bytes32>();
+
+    /// <summary>
+    /// The wait before retry <paramref name="retry"/> (1 for the first) of a failed pull: <see cref="RetryBackoff"/>·2^(retry−1),
+    /// capped at <see cref="MaxRetryBackoff"/>, less <see cref="RetryJitter"/>·<paramref name="sample"/> of it.
+    /// </summary>
+    /// <param name="retry">1 for the first retry.</param>
+    /// <param name="sample">A random number in [0, 1).</param>
+    public TimeSpan RetryWait(int retry, double sample)
+    {
+        var doubled = RetryBackoff.Ticks * Math.Pow(2, Math.Clamp(retry - 1, 0, 40));
+        var capped = Math.Min(doubled, MaxRetryBackoff.Ticks);
+        return TimeSpan.FromTicks((long)(capped * (1 - (RetryJitter * sample))));
+    }
 
     /// <summary>Throws when a setting cannot work.</summary>
     public void Validate()
@@ -26,6 +52,11 @@ public sealed class PullWorkerOptions
         if (MaxConcurrentPulls < 1 || QueueCapacity < 1 || AttemptsPerSource < 1 || RetryDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException("PullWorkerOptions: MaxConcurrentPulls, QueueCapacity and AttemptsPerSource must be ≥ 1 and RetryDelay ≥ 0.");
+        }
+
+        if (RetryBackoff < TimeSpan.Zero || MaxRetryBackoff < RetryBackoff || !(RetryJitter is >= 0 and <= 1))
+        {
+            throw new InvalidOperationException("PullWorkerOptions: RetryBackoff must be ≥ 0, MaxRetryBackoff ≥ RetryBackoff and RetryJitter between 0 and 1.");
         }
     }
 }
