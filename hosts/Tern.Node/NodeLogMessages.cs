@@ -34,9 +34,6 @@ internal static partial class NodeLogMessages
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Stage {Stage} failed to stop")]
     public static partial void StageStopFailed(ILogger logger, string stage, Exception exception);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Pulls} pulls cut by the stop are saved to be queued again at the next start")]
-    public static partial void PullsInterrupted(ILogger logger, int pulls);
-
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Pulls} pulls cut by the last stop queued again")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Pulls} pending references queued to be pulled at start")]
     public static partial void PullsResumed(ILogger logger, int pulls);
 }

@@ -27,7 +27,11 @@ public sealed class TernNode
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Preferences = new PullPreferenceTable(Options.PullPreference);
+        StopBudget = new StopBudget(Options);
     }
+
+    /// <summary>The stop's one clock, shared by the stages' drains and the checkpoint.</summary>
+    internal StopBudget StopBudget { get; }
 
     /// <summary>The node's own options.</summary>
     public TernNodeOptions Options { get; }

@@ -76,6 +76,15 @@ public sealed class NodeProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Sends SIGKILL: the process gets no chance to save anything.</summary>
+    public void KillHard()
+    {
+        using var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+        _process.WaitForExit();
+    }
+
     /// <summary>Waits for the exit; false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

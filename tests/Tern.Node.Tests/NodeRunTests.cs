@@ -133,7 +133,7 @@ public sealed class NodeRunTests : IDisposable
             first.Terminate();
             Assert.True(await first.WaitForExitAsync(StopBound), $"not stopped within {StopBound}\n{first.Output}");
             Assert.True(first.ExitCode == 0, first.Output);
-            Assert.Contains("1 pulls cut by the stop are saved", first.Output, StringComparison.Ordinal);
+            Assert.Contains("Drain time over with 1 pulls in flight", first.Output, StringComparison.Ordinal);
         }
 
         Assert.Equal(DeliveryState.Outstanding, a.Node.Store.GetDelivery(Capability)!.Value.State);
@@ -146,12 +146,66 @@ public sealed class NodeRunTests : IDisposable
             await Eventually.AssertAsync(() => a.Node.Store.GetDelivery(Capability)!.Value.State == DeliveryState.Fetched, TimeSpan.FromSeconds(60));
             var messages = new MessageStore(new MessageStoreOptions { DataDirectory = _b.DataDirectory });
             await Eventually.AssertAsync(() => messages.Contains(Hash, Capability), TimeSpan.FromSeconds(30));
-            Assert.Contains("1 pulls cut by the last stop queued again", second.Output, StringComparison.Ordinal);
+            Assert.Contains("1 pending references queued to be pulled at start", second.Output, StringComparison.Ordinal);
 
             second.Terminate();
             Assert.True(await second.WaitForExitAsync(StopBound), second.Output);
             Assert.True(second.ExitCode == 0, second.Output);
             Assert.False(File.Exists(Path.Combine(TernDataDirectory.State(_b.DataDirectory), "interrupted-pulls.bin")), second.Output);
+        }
+    }
+
+    [Fact]
+    public async Task Kill_9_while_the_node_pulls_a_blob_it_had_filed_before_and_the_restarted_node_pulls_it()
+    {
+        await using var proxy = new ThrottledProxy(ProxyRate);
+        _a.WritePeers();
+        await using var a = await InProcessNode.StartAsync(_a.Settings(("Tern:Node:FetchHints:0", $"tern+tcp://{proxy.EndPoint}")));
+        proxy.Target = a.Node.FramedEndPoint;
+        _b.WritePeers((_a, "udp://127.0.0.1:9"));
+
+        // First run: the reference is filed and its pull begins; a graceful stop checkpoints the pending table with it.
+        using (var first = NodeProcess.Start(_b.DataDirectory, _b.Switches()))
+        {
+            var ports = await first.WaitReadyAsync();
+            _a.WritePeers((_b, $"udp://{ports.Notify}"));
+            await Eventually.AssertAsync(() => a.Node.Scheduler is not null);
+            var content = new byte[BlobSize];
+            Random.Shared.NextBytes(content);
+            Hash = RecipientHash.NewRandom();
+            var submitted = await a.Node.Store.SubmitAsync(Request(Hash), new MemoryStream(content));
+            a.Node.Scheduler.Schedule(submitted);
+            Capability = submitted.Capabilities[0];
+            Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 8, TimeSpan.FromSeconds(30)), $"{proxy.Forwarded}\n{first.Output}");
+            first.Terminate();
+            Assert.True(await first.WaitForExitAsync(StopBound), first.Output);
+            Assert.True(first.ExitCode == 0, first.Output);
+        }
+
+        // Second run: the pull starts again and the process is killed in the middle of it; nothing is written at exit.
+        var before = proxy.Forwarded;
+        using (var second = NodeProcess.Start(_b.DataDirectory, _b.Switches()))
+        {
+            var ports = await second.WaitReadyAsync();
+            _a.WritePeers((_b, $"udp://{ports.Notify}"));
+            Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= before + (BlobSize / 8), TimeSpan.FromSeconds(30)), $"{proxy.Forwarded}\n{second.Output}");
+            second.KillHard();
+        }
+
+        Assert.Equal(DeliveryState.Outstanding, a.Node.Store.GetDelivery(Capability)!.Value.State);
+
+        // Third run: the retransmissions are duplicates of the recovered reference; the start's scan of the table pulls it.
+        using (var third = NodeProcess.Start(_b.DataDirectory, _b.Switches()))
+        {
+            var ports = await third.WaitReadyAsync();
+            _a.WritePeers((_b, $"udp://{ports.Notify}"));
+            await Eventually.AssertAsync(() => a.Node.Store.GetDelivery(Capability)!.Value.State == DeliveryState.Fetched, TimeSpan.FromSeconds(60));
+            var messages = new MessageStore(new MessageStoreOptions { DataDirectory = _b.DataDirectory });
+            await Eventually.AssertAsync(() => messages.Contains(Hash, Capability), TimeSpan.FromSeconds(30));
+            Assert.Contains("1 pending references queued to be pulled at start", third.Output, StringComparison.Ordinal);
+            third.Terminate();
+            Assert.True(await third.WaitForExitAsync(StopBound), third.Output);
+            Assert.True(third.ExitCode == 0, third.Output);
         }
     }
 

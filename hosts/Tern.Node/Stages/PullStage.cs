@@ -9,10 +9,12 @@ using Tern.Transports.Fetch.Client;
 namespace Tern.Node.Stages;
 
 /// <summary>
-/// The pull worker and the queue of immediate pulls. Stopping hands the queued references over, gives the pulls in
-/// flight up to <see cref="TernNodeOptions.DrainTimeout"/> to land, and cancels the rest: a cancelled pull leaves its
-/// reference pending (the partial file is resumed after the last good chunk by the next pull of it), and the next start
-/// queues it again (<see cref="InterruptedPulls"/>).
+/// The pull worker and the queue of immediate pulls. A failed pull is retried by the worker with a backoff until its
+/// reference expires (<see cref="PullWorkerOptions.RetryBackoff"/>). Stopping hands the queued references over, gives the
+/// pulls in flight up to <see cref="TernNodeOptions.DrainTimeout"/> to land, and cancels the rest: a cancelled pull leaves
+/// its reference pending (the partial file is resumed after the last good chunk by the next pull of it). What is to be
+/// pulled is read from the pending table at each start (<see cref="StartupPulls"/>), so a pull cut by a stop, a crash or
+/// a <c>kill -9</c> is queued again by the next start.
 /// </summary>
 internal sealed class PullStage : IHostedService, IAsyncDisposable
 {
@@ -22,11 +24,10 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly IOptions<TernNodeDecorators> _decorators;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
     private HttpClient? _http;
     private FetchSourceFactory? _sources;
-    private InterruptedPulls? _interrupted;
-    private int _inFlight;
-    private TaskCompletionSource? _idle;
+    private Task _startupPulls = Task.CompletedTask;
 
     public PullStage(TernNode node, IOptions<PullWorkerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
@@ -45,68 +46,45 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
         var sources = _decorators.Value.FetchSources is { } decorate ? decorate(_sources) : _sources;
         var puller = new PullWorker(_node.Pending, _node.Messages, new KnownPeerDescriptorResolver(_services.GetRequiredService<IDescriptorResolver>(), _node.KnownPeers), sources, _options.Value,
             _loggers.CreateLogger<PullWorker>());
-        puller.Completed += OnCompleted;
         puller.Start();
         var queue = new ImmediatePullQueue(_node.Pending, puller, logger: _loggers.CreateLogger<ImmediatePullQueue>());
         queue.Start();
-        _interrupted = new InterruptedPulls(queue);
-        puller.Completed += _interrupted.Completed;
         _node.Puller = puller;
         _node.PullQueue = queue;
-        _node.ImmediatePulls = _interrupted;
-        var resumed = _interrupted.Resume(InterruptedPulls.File(_node.Options.DataDirectory));
-        if (resumed > 0)
-        {
-            NodeLogMessages.PullsResumed(_logger, resumed);
-        }
+        _node.ImmediatePulls = queue;
 
+        // A file an earlier version wrote at stop: what it listed is in the pending table, which the scan reads.
+        File.Delete(Path.Combine(TernDataDirectory.State(_node.Options.DataDirectory), "interrupted-pulls.bin"));
+        _startupPulls = new StartupPulls(_node, puller, _options.Value.QueueCapacity, _logger).RunAsync(_stopping.Token);
         return Task.CompletedTask;
-    }
-
-    /// <summary>Counts pulls handed to the worker (the queue's hand-overs) against those completed, to know when it is idle.</summary>
-    private void OnCompleted(PullResult result)
-    {
-        if (Interlocked.Decrement(ref _inFlight) <= 0)
-        {
-            Volatile.Read(ref _idle)?.TrySetResult();
-        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _startupPulls.ConfigureAwait(false);
         if (_node.PullQueue is { } queue)
         {
             await queue.DisposeAsync().ConfigureAwait(false);
-            Interlocked.Add(ref _inFlight, (int)Math.Min(int.MaxValue, queue.HandedOver));
         }
 
         if (_node.Puller is { } puller)
         {
-            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _idle, idle);
-            if (Volatile.Read(ref _inFlight) > 0)
+            using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            drain.CancelAfter(_node.StopBudget.DrainLeft);
+            try
             {
-                try
+                while (puller.Outstanding > 0)
                 {
-                    await idle.Task.WaitAsync(_node.Options.DrainTimeout, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(20, drain.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-                {
-                    NodeLogMessages.PullDrainCut(_logger, Volatile.Read(ref _inFlight));
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                NodeLogMessages.PullDrainCut(_logger, (int)Math.Min(int.MaxValue, puller.Outstanding));
             }
 
             await puller.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_interrupted is { } interrupted)
-        {
-            if (interrupted.Count > 0)
-            {
-                NodeLogMessages.PullsInterrupted(_logger, interrupted.Count);
-            }
-
-            interrupted.Save(InterruptedPulls.File(_node.Options.DataDirectory));
         }
 
         await DisposeAsync().ConfigureAwait(false);
@@ -122,5 +100,6 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
 
         _http?.Dispose();
         _http = null;
+        _stopping.Dispose();
     }
 }

@@ -43,6 +43,7 @@ internal sealed class ReadyStage : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        _node.StopBudget.Begin();
         NodeLogMessages.Stopping(_logger, _node.Domain);
         File.Delete(TernDataDirectory.PortsFile(_node.Options.DataDirectory));
         return Task.CompletedTask;

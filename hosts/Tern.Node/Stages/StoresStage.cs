@@ -59,7 +59,7 @@ internal sealed class StoresStage : IHostedService
         _node.KnownPeers = new KnownPeerKeys(keys, _ingest.Value.PeerKeyCacheCapacity);
         Directory.CreateDirectory(TernDataDirectory.State(_node.Options.DataDirectory));
         _node.Store = await TransitStore.OpenAsync(_transit.Value, logger: _loggers.CreateLogger<TransitStore>()).ConfigureAwait(false);
-        _node.Pending = new PendingTable(_pending.Value);
+        _node.Pending = new PendingTable(_pending.Value, _loggers.CreateLogger<PendingTable>());
         _node.Messages = new MessageStore(_messages.Value);
         NodeLogMessages.StoresOpen(_logger, _node.Options.DataDirectory);
     }
@@ -68,13 +68,14 @@ internal sealed class StoresStage : IHostedService
     {
         if (_node.Pending is { } pending)
         {
-            // Bounded: a full checkpoint writes the hash indexes whole (1.1 GiB at the default sizes), and one slower than
-            // the drain time must not keep the node from closing its transit store; references since the last checkpoint
-            // come back by retransmission. A table nothing was written to is not written again.
+            // Bounded: a full checkpoint writes the hash indexes whole (1.1 GiB at the default sizes), and one that runs past
+            // its share of the shutdown time must not keep the node from closing its transit store within the bound;
+            // references since the last checkpoint come back by retransmission. A table nothing was written to is not
+            // written again.
             var checkpoint = pending.TakeCheckpointAsync(CancellationToken.None);
             try
             {
-                await checkpoint.WaitAsync(_node.Options.DrainTimeout, cancellationToken).ConfigureAwait(false);
+                await checkpoint.WaitAsync(_node.StopBudget.CheckpointLeft, cancellationToken).ConfigureAwait(false);
                 pending.Dispose();
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
