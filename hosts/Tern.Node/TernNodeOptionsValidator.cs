@@ -21,6 +21,10 @@ internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOption
         {
             Fail(nameof(options.DataDirectory), options.DataDirectory, "is required (the directory `tern init` created)");
         }
+        else if (File.Exists(options.DataDirectory))
+        {
+            Fail(nameof(options.DataDirectory), options.DataDirectory, "must be a directory (the one `tern init` created), not a file");
+        }
 
         Endpoint(nameof(options.NotifyEndpoint), options.NotifyEndpoint, required: true);
         Endpoint(nameof(options.FramedEndpoint), options.FramedEndpoint, required: false);

@@ -21,6 +21,7 @@ internal static partial class TernOptionsBinding
     public static void Bind<T>(IConfiguration configuration, string section, T options)
         where T : class
     {
+        RefuseSectionsForValues<T>(configuration.GetSection(section));
         try
         {
             configuration.GetSection(section).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
@@ -33,7 +34,7 @@ internal static partial class TernOptionsBinding
             if (ConversionKey().Match(e.Message) is { Success: true } conversion)
             {
                 var key = conversion.Groups[1].Value;
-                throw new TernConfigurationException(key, configuration[key], $"must be a {conversion.Groups[2].Value.Replace("System.", "", StringComparison.Ordinal)}", e);
+                throw new TernConfigurationException(key, configuration[key], TypeRule(conversion.Groups[2].Value), e);
             }
 
             if (UnknownKeys().Match(e.Message) is { Success: true } unknown)
@@ -44,6 +45,42 @@ internal static partial class TernOptionsBinding
 
             throw new TernConfigurationException($"configuration {section} is invalid: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// A section (a JSON object or array) where the options class has a single value: the binder would skip it without a
+    /// word and the node would start with the default, which is not what the operator wrote.
+    /// </summary>
+    private static void RefuseSectionsForValues<T>(IConfigurationSection section)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var property = typeof(T).GetProperty(child.Key, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null || child.Value is not null || !child.GetChildren().Any())
+            {
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan) || type == typeof(decimal))
+            {
+                throw new TernConfigurationException(child.Path, "(a section)", $"must be a single {type.Name} value, not a section or a list");
+            }
+        }
+    }
+
+    /// <summary>"must be a Int32"; for an enum, its names, so that the operator sees what to write.</summary>
+    private static string TypeRule(string typeName)
+    {
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (assembly.GetType(typeName) is { IsEnum: true } type)
+            {
+                return $"must be one of {string.Join(", ", Enum.GetNames(type))}";
+            }
+        }
+
+        return $"must be a {typeName.Replace("System.", "", StringComparison.Ordinal)}";
     }
 
     [GeneratedRegex(@"at '([^']+)' to type '([^']+)'", RegexOptions.CultureInvariant)]

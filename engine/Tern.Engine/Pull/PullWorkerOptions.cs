@@ -54,9 +54,20 @@ public sealed class PullWorkerOptions
             throw new InvalidOperationException("PullWorkerOptions: MaxConcurrentPulls, QueueCapacity and AttemptsPerSource must be ≥ 1 and RetryDelay ≥ 0.");
         }
 
-        if (RetryBackoff < TimeSpan.Zero || MaxRetryBackoff < RetryBackoff || !(RetryJitter is >= 0 and <= 1))
+        // One message per property, so that the host's refusal names the key that is wrong.
+        if (RetryBackoff < TimeSpan.Zero)
         {
-            throw new InvalidOperationException("PullWorkerOptions: RetryBackoff must be ≥ 0, MaxRetryBackoff ≥ RetryBackoff and RetryJitter between 0 and 1.");
+            throw new InvalidOperationException("PullWorkerOptions.RetryBackoff must be ≥ 0 (0: no retries).");
+        }
+
+        if (MaxRetryBackoff < RetryBackoff)
+        {
+            throw new InvalidOperationException("PullWorkerOptions.MaxRetryBackoff must be ≥ RetryBackoff.");
+        }
+
+        if (!(RetryJitter is >= 0 and <= 1))
+        {
+            throw new InvalidOperationException("PullWorkerOptions.RetryJitter must be between 0 and 1.");
         }
     }
 }

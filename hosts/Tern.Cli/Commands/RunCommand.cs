@@ -70,8 +70,19 @@ internal static class RunCommand
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
         builder.Configuration
             .AddInMemoryCollection([new("Tern:Node:DataDirectory", dataDirectory), new("Logging:LogLevel:Default", "Information"),
-                new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"), new("Logging:Console:FormatterName", "simple")])
-            .AddJsonFile(configFile, optional: true, reloadOnChange: false)
+                new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"), new("Logging:Console:FormatterName", "simple")]);
+        try
+        {
+            builder.Configuration.AddJsonFile(configFile, optional: true, reloadOnChange: false);
+        }
+        catch (InvalidDataException e)
+        {
+            // The provider's own message names the file only; the parser's (the innermost exception) says what and where.
+            await Console.Error.WriteLineAsync($"tern: refusing to start: configuration file {configFile} is not valid JSON: {e.GetBaseException().Message}").ConfigureAwait(false);
+            return 3;
+        }
+
+        builder.Configuration
             .AddEnvironmentVariables()
             .AddCommandLine(args, Switches);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));

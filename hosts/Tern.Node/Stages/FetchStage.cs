@@ -59,7 +59,16 @@ internal sealed class FetchStage : IHostedService
             });
             var app = builder.Build();
             app.UseTernHttpDoorRequests();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw BindRefused(kestrelDoors, e);
+            }
+
             _app = app;
         }
 
@@ -68,6 +77,16 @@ internal sealed class FetchStage : IHostedService
         {
             await doors.StartQuicAsync(listener, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Kestrel's refusal ("Failed to bind to address http://127.0.0.1:7401: address already in use") as the key of the door it names.</summary>
+    private TernConfigurationException BindRefused(List<FetchListener> doors, IOException e)
+    {
+        var door = doors.FirstOrDefault(l => e.Message.Contains($":{l.EndPoint.Port}", StringComparison.Ordinal)) ?? doors[0];
+        var (key, value) = door.Door == FetchDoor.Http
+            ? (nameof(TernNodeOptions.HttpEndpoint), _node.Options.HttpEndpoint)
+            : (nameof(TernNodeOptions.FramedEndpoint), _node.Options.FramedEndpoint);
+        return new TernConfigurationException($"{TernSections.Node}:{key}", value, "cannot be bound (the address is in use); choose a free port", e);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -82,7 +101,7 @@ internal sealed class FetchStage : IHostedService
             _app = null;
             using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                drain.CancelAfter(_node.Options.DrainTimeout);
+                drain.CancelAfter(_node.StopBudget.DrainLeft);
                 await app.StopAsync(drain.Token).ConfigureAwait(false);
             }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,18 @@ internal sealed class IntakeStage : IHostedService
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
         _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
-        var listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
+        UdpNotificationListener listener;
+        try
+        {
+            listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
+        }
+        catch (SocketException e)
+        {
+            // A port another process holds (or one this user may not bind) is the operator's to change: say which key.
+            throw new TernConfigurationException($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", _node.Options.NotifyEndpoint,
+                $"cannot be bound ({e.SocketErrorCode}: {e.Message}); choose a free port", e);
+        }
+
         listener.Start();
         _node.Listener = listener;
         return Task.CompletedTask;
