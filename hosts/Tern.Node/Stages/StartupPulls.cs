@@ -17,6 +17,16 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
         try
         {
             await node.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A start that failed (the stages unwind) or a stop before ready: nothing to queue, and the stop must go on.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return;
+        }
+
+        try
+        {
             var queued = 0;
             foreach (var hash in node.Pending.LiveRecipientHashes())
             {
@@ -46,6 +56,12 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
         }
         catch (OperationCanceledException)
         {
+        }
+#pragma warning disable CA1031 // The scan is a help, not a stage: its failure leaves the references pending for clients and retransmissions.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            NodeLogMessages.StartupPullsFailed(logger, e);
         }
     }
 }
