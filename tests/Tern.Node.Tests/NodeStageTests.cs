@@ -38,7 +38,8 @@ public sealed class NodeStageTests : IDisposable
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using var node = InProcessNode.Create(_domain.Settings(("Tern:Node:NotifyEndpoint", taken.LocalEndPoint!.ToString())));
 
-        await Assert.ThrowsAsync<SocketException>(() => node.StartAsync());
+        var refused = await Assert.ThrowsAsync<TernConfigurationException>(() => node.StartAsync());
+        Assert.IsType<SocketException>(refused.InnerException);
 
         Assert.Equal(["Stage Stores started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started"], node.Events(StageStarted));
         Assert.Equal(["Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage Stores stopped"], node.Events(StageStopped));
