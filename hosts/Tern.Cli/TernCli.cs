@@ -18,7 +18,7 @@ internal static class TernCli
             user's token. Users: 'tern login' saves the node's client API address and your token, then 'tern send',
             'tern poll', 'tern fetch', 'tern status' and 'tern retract'. See docs/CLI.md and docs/OPERATIONS.md.
             """);
-        root.Add(DemoCommand.Create());
+        root.Add(DemoCommand.Create(context));
         root.Add(InitCommand.Create(context));
         root.Add(RunCommand.Create(args));
         root.Add(KeysCommand.Create(context));

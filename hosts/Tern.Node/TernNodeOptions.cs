@@ -42,6 +42,13 @@ public sealed class TernNodeOptions
     /// <summary>Name servers for discovery, <c>address:port</c>. Defaults to none: the system's resolvers.</summary>
     public IList<string> NameServers { get; } = [];
 
+    /// <summary>
+    /// A PEM file of the certificate authorities the well-known descriptor's HTTPS server must chain to instead of the
+    /// system's trust store (a private PKI, the demo's own CA), relative to the data directory; the server's name is
+    /// checked either way (docs/DISCOVERY.md §6). Defaults to empty: the system's trust store.
+    /// </summary>
+    public string DescriptorTrustedRoots { get; set; } = "";
+
     /// <summary>Whether pulls may fetch over plain text from loopback addresses (tests, one-machine demos). Defaults to false.</summary>
     public bool AllowPlainTextFetchOnLoopback { get; set; }
 

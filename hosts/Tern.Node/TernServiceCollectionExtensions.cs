@@ -85,6 +85,11 @@ public static class TernServiceCollectionExtensions
                 {
                     options.NameServers.Add(NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NameServers)}:{i}", node.Value.NameServers[i]));
                 }
+
+                if (node.Value.DescriptorTrustedRoots.Length > 0)
+                {
+                    options.TrustedRoots = LoadTrustedRoots(node.Value);
+                }
             });
 
         // The delivery options' rules depend on the domain (a record with the hints must fit a datagram, §4.3).
@@ -130,6 +135,28 @@ public static class TernServiceCollectionExtensions
     {
         services.AddSingleton<TStage>();
         services.AddHostedService<NodeStage<TStage>>();
+    }
+
+    private static X509Certificate2Collection LoadTrustedRoots(TernNodeOptions node)
+    {
+        var key = $"{TernSections.Node}:{nameof(TernNodeOptions.DescriptorTrustedRoots)}";
+        var file = Path.Combine(node.DataDirectory, node.DescriptorTrustedRoots);
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPemFile(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new TernConfigurationException(key, node.DescriptorTrustedRoots, $"must name a readable PEM file of CA certificates ({file}: {e.Message})", e);
+        }
+
+        if (roots.Count == 0)
+        {
+            throw new TernConfigurationException(key, node.DescriptorTrustedRoots, $"must name a PEM file holding at least one certificate ({file} holds none)");
+        }
+
+        return roots;
     }
 
     private static void ConfigureDoors(FetchServerOptions options, TernNodeOptions node)

@@ -15,6 +15,8 @@ public sealed class NodeConfigurationTests : IDisposable
         { "Tern:Node:Domain", "Not A Domain!", "domain name" },
         { "Tern:Node:DrainTimeout", "00:01:00", "less than ShutdownTimeout" },
         { "Tern:Node:FramedEndpoint", "localhost", "IP address and a port" },
+        { "Tern:Node:DescriptorTrustedRoots", "no-such-ca.pem", "readable PEM file" },
+        { "Tern:Node:DescriptorTrustedRoots", "keys/domain.pub", "at least one certificate" },
         { "Tern:Transit:BlobPageSizeBits", "40", "between 12 and 28" },
         { "Tern:Transit:MaxBytes", "-1", "0 (no limit) or positive" },
         { "Tern:Pending:MaxPollScan", "0", "MaxPollScan" },

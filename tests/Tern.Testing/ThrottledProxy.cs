@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tern.Node.Tests;
+namespace Tern.Testing;
 
 /// <summary>
 /// A loopback TCP proxy that passes the server's bytes to the client at a bounded rate, so a large fetch is still under
@@ -17,6 +17,7 @@ public sealed class ThrottledProxy : IAsyncDisposable
     private readonly int _bytesPerSecond;
     private long _forwarded;
 
+    /// <summary>Listens on 127.0.0.1, port 0, and passes at most <paramref name="bytesPerSecond"/> to each client.</summary>
     public ThrottledProxy(int bytesPerSecond)
     {
         _bytesPerSecond = bytesPerSecond;
@@ -25,6 +26,7 @@ public sealed class ThrottledProxy : IAsyncDisposable
         _accept = AcceptAsync();
     }
 
+    /// <summary>Where the proxy listens.</summary>
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Where new connections go.</summary>
@@ -95,6 +97,7 @@ public sealed class ThrottledProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Tern.Cli.Demo;
+
+/// <summary>
+/// The demo's own certificate authority, standing in for the public CA that issues a real domain's web server its
+/// certificate: it issues the certificate the well-known site serves, and the nodes trust it through
+/// <c>Tern:Node:DescriptorTrustedRoots</c> (a PEM file) instead of the system's store. It lives for one run.
+/// </summary>
+internal sealed class DemoAuthority : IDisposable
+{
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public DemoAuthority()
+    {
+        var request = new CertificateRequest("CN=Tern demo CA", _key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        var now = DateTimeOffset.UtcNow;
+        Certificate = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+    }
+
+    /// <summary>The CA's certificate (no key).</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>Writes the CA's certificate as PEM to <paramref name="path"/>, for a node to trust.</summary>
+    public void WritePem(string path) => File.WriteAllText(path, Certificate.ExportCertificatePem() + "\n");
+
+    /// <summary>A TLS server certificate for <paramref name="names"/>, with its key.</summary>
+    public X509Certificate2 IssueServer(params string[] names)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + names[0], key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            san.AddDnsName(name);
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var now = DateTimeOffset.UtcNow;
+        var serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-10), now.AddHours(12), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        // Through PKCS #12: TLS on Linux wants a key it can hand to OpenSSL, which an ephemeral one is not.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        _key.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using Tern.Cli.Demo;
+using Xunit.Abstractions;
+
+namespace Tern.E2e.Tests;
+
+/// <summary>
+/// Issue 14, "Done when": two real node processes and a real DNS server carry the demo's path — users made with the CLI,
+/// a sealed text and a file sent, pulled, fetched and opened byte for byte, notifications stopping once fetched, a
+/// retraction reaching the recipient, each node's figures — and stop on SIGTERM with exit code 0.
+/// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
+public sealed class EndToEndTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task Two_node_processes_found_through_dns_and_the_well_known_descriptor_carry_the_demo_path()
+    {
+        Processes.RequireDnsmasq();
+        var narrator = new DemoNarrator(new OutputWriter(output));
+        var cluster = await DemoCluster.StartAsync(Processes.Tern, new DemoClusterOptions(), narrator);
+        await using (cluster)
+        {
+            var story = new DemoStory(cluster, narrator, 4_000_000);
+            await story.RunAsync();
+
+            // Each node looked the other up through DNS and its web server: a.example to notify b.example, b.example to
+            // check a.example's key before pulling (docs/PROTOCOL.md §4.7).
+            Assert.True(cluster.Site!.Requests("b.example") > 0, "a.example never asked for b.example's descriptor");
+            Assert.True(cluster.Site.Requests("a.example") > 0, "b.example never asked for a.example's descriptor");
+
+            // What alice's node reports after the story: the letter and the file fetched, the note retracted.
+            var list = await story.Alice.JsonAsync("status");
+            var states = list.GetProperty("messages").EnumerateArray()
+                .Select(m => m.GetProperty("deliveries")[0].GetProperty("state").GetString()!)
+                .Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(["fetched", "fetched", "retracted"], states);
+
+            await cluster.StopAsync();
+            Assert.Null(cluster.A.Process);
+            Assert.Null(cluster.B.Process);
+        }
+
+        Assert.False(Directory.Exists(cluster.Root), "the demo's directory is left behind");
+    }
+}
