@@ -27,6 +27,7 @@ internal static class TernCli
         root.Add(LoginCommand.Create(context));
         root.Add(SendCommand.Create(context));
         root.Add(PollCommand.Create(context));
+        root.Add(StoredCommand.Create(context));
         root.Add(FetchCommand.Create(context));
         root.Add(StatusCommand.Create(context));
         root.Add(RetractCommand.Create(context));

@@ -26,6 +26,7 @@ public sealed class ArgumentTests : IDisposable
         { "--limit", ["poll", "--hash", Hash, "--limit", "1001"] },
         { "--wait", ["poll", "--hash", Hash, "--wait", "soon"] },
         { "--after", ["poll", "--hash", Hash, "--after", "x"] },
+        { "--hash", ["stored", "--hash", "short"] },
         { "id", ["fetch", "short"] },
         { "--resume", ["fetch", Hash, "--resume"] },
         { "--range", ["fetch", Hash, "--range", "9-2", "--out", "x"] },

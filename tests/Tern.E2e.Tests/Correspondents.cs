@@ -53,6 +53,20 @@ internal sealed class Correspondents
         return Assert.Single(page.GetProperty("references").EnumerateArray());
     }
 
+    /// <summary>The id of bob's one stored message, once b.example has pulled it (<c>tern stored</c>).</summary>
+    public async Task<string> StoredAsync(TimeSpan timeout)
+    {
+        JsonElement list = default;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            list = await Bob.JsonAsync("stored", "--hash", BobHash);
+            return list.GetProperty("messages").GetArrayLength() > 0;
+        }, timeout), $"b.example stored nothing for bob within {timeout}");
+        var message = Assert.Single(list.GetProperty("messages").EnumerateArray());
+        Assert.Equal("a.example", message.GetProperty("senderDomain").GetString());
+        return message.GetProperty("id").GetString()!;
+    }
+
     /// <summary><c>tern fetch</c> until b.example has pulled the message (exit 4 before); the last result.</summary>
     public async Task<CommandResult> FetchWhenPulledAsync(string capability, string output, TimeSpan timeout)
     {

@@ -75,6 +75,14 @@ internal static class DemoCommand
         catch (DemoException e)
         {
             await context.Error.WriteLineAsync($"tern demo: failed at {narrator.Elapsed.TotalSeconds:F1} s: {e.Message}").ConfigureAwait(false);
+            foreach (var node in new[] { cluster.A, cluster.B })
+            {
+                if (node.Process is { } process)
+                {
+                    await context.Error.WriteLineAsync($"--- the last lines of {node.Domain}'s log:\n{process.Tail(30).TrimEnd()}").ConfigureAwait(false);
+                }
+            }
+
             return ExitCodes.Error;
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)

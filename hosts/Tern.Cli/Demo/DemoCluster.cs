@@ -220,8 +220,8 @@ internal sealed class DemoCluster : IAsyncDisposable
             ["Tern:Delivery:InitialRetransmitInterval"] = "00:00:00.250",
             ["Tern:Delivery:MaxRetransmitInterval"] = _options.MaxRetransmitInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Tern:Delivery:TickInterval"] = "00:00:00.010",
-            ["Tern:Delivery:PeerRetryInterval"] = "00:00:00.200",
-            ["Tern:Pull:AttemptsPerSource"] = 200,
+            ["Tern:Delivery:PeerRetryInterval"] = "00:00:01",
+            ["Tern:Pull:AttemptsPerSource"] = 600,
         };
         foreach (var (key, value) in TernSmallFootprint.PendingSettings)
         {
@@ -240,6 +240,10 @@ internal sealed class DemoCluster : IAsyncDisposable
             settings["Tern:Node:NameServers"] = new JsonArray(_dns!.EndPoint.ToString());
             settings["Tern:Node:DescriptorTrustedRoots"] = TrustedRootsFile;
             settings["Tern:DiscoveryNetwork:DescriptorPort"] = _site!.Port;
+            // A lookup that fails while the machine is busy (a DNS answer later than its timeout) is cached as a failure
+            // for NegativeTtl, 60 s by default: too long for a demo that lasts a minute. The network here is the demo's own.
+            settings["Tern:Discovery:NegativeTtl"] = "00:00:01";
+            settings["Tern:DiscoveryNetwork:DnsTimeout"] = "00:00:05";
             _authority!.WritePem(Path.Combine(node.DataDirectory, TrustedRootsFile));
         }
 
