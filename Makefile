@@ -12,12 +12,14 @@ RUNTIME_PKGS :=
 BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23
 # Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service).
 TEST_PKGS := dnsmasq-base
+# The demo: the same DNS server, which its two nodes find each other through.
+DEMO_PKGS := dnsmasq-base
 # Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).
 FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s vectors clean
 
 all: build
 
@@ -37,6 +39,13 @@ bench-deps: deps
 
 test-deps: deps
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+demo-deps: deps
+	@missing=""; for p in $(DEMO_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -74,8 +83,9 @@ fuzz: build fuzz-deps
 fuzz-smoke: build fuzz-deps
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke $(FUZZ_TARGETS)
 
-demo: build
-	$(DOTNET) run --project hosts/Tern.Cli -c $(CONFIG) --no-build -- demo
+# Two `tern run` processes found through dnsmasq on loopback, driven with the `tern` command (docs/CLI.md, `tern demo`).
+demo: build demo-deps
+	$(DOTNET) hosts/Tern.Cli/bin/$(CONFIG)/net10.0/tern.dll demo
 
 # Regenerates tests/vectors from fixed secrets; the tests check the committed files both ways.
 vectors: build

@@ -31,11 +31,15 @@ public sealed class InterruptedTransferTests(ITestOutputHelper output)
         var capability = (await users.PollAsync()).GetProperty("capability").GetString()!;
         Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 6, TimeSpan.FromSeconds(30)), $"{proxy.Forwarded} bytes through the proxy");
 
+        var clientApi = cluster.A.ClientApi;
         var stop = await cluster.A.StopAsync(); // SIGTERM; throws unless the node exits 0 within its bound
         narrator.Step($"a.example stopped mid-transfer in {DemoNarrator.Duration(stop)} after {proxy.Forwarded} of {BlobSize} bytes");
         var cut = await users.Bob.RunAsync("fetch", capability, "--out", users.Bob.File("early.bin"));
         Assert.True(cut.ExitCode == 4, $"bob's message was complete before the stop: {cut.Output}");
 
+        // The restarted node listens for clients where it did (alice's saved configuration names that port); the
+        // other ports it takes anew, and DNS is republished for them.
+        cluster.A.Configure([new("Tern:ClientApi:Listen", clientApi.Authority)]);
         await cluster.A.StartAsync();
         proxy.Target = IPEndPoint.Parse(cluster.A.Ports!.Framed!);
         await cluster.RepublishAsync();
