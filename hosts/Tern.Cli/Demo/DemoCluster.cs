@@ -252,15 +252,15 @@ internal sealed class DemoCluster : IAsyncDisposable
 
     private void PublishDescriptors()
     {
-        _site!.Publish(A.Domain, A.SignedDescriptor(_options.SenderFetchDoor));
-        _site.Publish(B.Domain, B.SignedDescriptor());
+        _site!.Publish(A.Domain, A.SignDescriptor(_options.SenderFetchDoor));
+        _site.Publish(B.Domain, B.SignDescriptor());
     }
 
     /// <summary>Writes <paramref name="node"/>'s peers file naming <paramref name="peer"/>'s descriptor, pinned to its fingerprint.</summary>
     private void WritePeers(DemoNode node, DemoNode peer)
     {
         var descriptor = $"{peer.Domain}.tern";
-        File.WriteAllBytes(Path.Combine(node.DataDirectory, descriptor), peer.SignedDescriptor(peer == A ? _options.SenderFetchDoor : null));
+        File.WriteAllBytes(Path.Combine(node.DataDirectory, descriptor), peer.SignDescriptor(peer == A ? _options.SenderFetchDoor : null));
         var peers = new JsonObject
         {
             ["peers"] = new JsonArray(new JsonObject

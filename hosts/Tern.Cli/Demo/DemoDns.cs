@@ -72,12 +72,8 @@ internal sealed class DemoDns : IDisposable
         if (_process is { } process)
         {
             process.Terminate();
-            if (!process.WaitForExitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult())
-            {
-                process.Dispose(); // killed
-            }
-
-            process.Dispose();
+            _ = process.WaitForExitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            process.Dispose(); // kills it if SIGTERM did not
             _process = null;
         }
     }

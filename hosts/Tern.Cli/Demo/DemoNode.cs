@@ -146,12 +146,12 @@ internal sealed class DemoNode : IDisposable
     /// The domain's descriptor signed with its key set (docs/PROTOCOL.md §6.1), naming the running node's notification
     /// port and <paramref name="fetchDoor"/> (its framed door unless another is given), valid for a day.
     /// </summary>
-    public byte[] SignedDescriptor(string? fetchDoor = null)
+    public byte[] SignDescriptor(string? fetchDoor = null)
     {
         var ports = Ports ?? throw new InvalidOperationException($"{Domain} is not running");
         using var keys = DomainKeySet.Load(TernDataDirectory.Keys(DataDirectory));
         var descriptor = DomainDescriptor.For(keys, [$"udp://{ports.Notify}"], [$"tern+tcp://{fetchDoor ?? ports.Framed}"], TimeSpan.FromDays(1));
-        return Engine.Protocol.Descriptor.SignedDescriptor.Sign(descriptor, keys);
+        return SignedDescriptor.Sign(descriptor, keys);
     }
 
     /// <summary>The fingerprint as the 32 bytes the TXT record's text encodes.</summary>
