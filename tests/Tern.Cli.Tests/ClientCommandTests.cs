@@ -85,9 +85,9 @@ public sealed class ClientCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(plaintext.Length, fetched.Json().GetProperty("bytesWritten").GetInt64());
 
         // Pulled at once, the message is in bob's stored list under the id fetch took, for his hash alone.
-        var stored = Assert.Single((await _bob.RunAsync("stored", "--hash", hash, "--json")).Json().GetProperty("messages").EnumerateArray());
-        Assert.Equal(id, stored.GetProperty("id").GetString());
-        Assert.Equal("a.example", stored.GetProperty("senderDomain").GetString());
+        var listed = Assert.Single((await _bob.RunAsync("stored", "--hash", hash, "--json")).Json().GetProperty("messages").EnumerateArray());
+        Assert.Equal(id, listed.GetProperty("id").GetString());
+        Assert.Equal("a.example", listed.GetProperty("senderDomain").GetString());
         Assert.Contains(id, (await _bob.RunAsync("stored")).Output, StringComparison.Ordinal);
 
         // What the node stored is the ciphertext: without the key, the fetch gives sealed bytes; a range and a resume
