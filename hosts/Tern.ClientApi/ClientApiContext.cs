@@ -23,6 +23,12 @@ internal sealed class ClientApiContext
 
     public TernNode Node { get; }
 
+    /// <summary>Open reservations of two-phase submission (docs/C2S.md §6).</summary>
+    public required Reservations.ReservationStore Reservations { get; init; }
+
+    /// <summary>The directory proxy for other users' key bundles (docs/C2S.md §12).</summary>
+    public required Keys.KeyDirectory Directory { get; init; }
+
     public UserDirectory Users { get; }
 
     public SubmissionLog Submissions { get; }

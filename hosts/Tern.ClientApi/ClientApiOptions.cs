@@ -45,6 +45,28 @@ public sealed class ClientApiOptions
     /// <summary>Most sender domains one user may set a preference for, and block. Defaults to 1000 each.</summary>
     public int MaxDomainsPerUser { get; set; } = 1000;
 
+    /// <summary>How long a key record the domain signs is valid (docs/C2S.md §12). Defaults to 365 days.</summary>
+    public TimeSpan KeyRecordValidity { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// Whether the domain holds its users' secret keys (docs/PROTOCOL.md §14.2 escrow): only then does
+    /// <c>POST /v1/keys</c> accept <c>{"generate": true}</c>, and every record it signs carries the escrow flag. The
+    /// descriptor must say so too. Defaults to false.
+    /// </summary>
+    public bool KeyEscrow { get; set; }
+
+    /// <summary>How long another domain's key bundle stays in the directory proxy's cache (docs/C2S.md §12). Defaults to 5 minutes.</summary>
+    public TimeSpan DirectoryCacheTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an unused reservation lives when the client names no expiry (docs/C2S.md §6). Defaults to 24 hours.</summary>
+    public TimeSpan DefaultReservationLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The longest a reservation may live before its message is sent (docs/C2S.md §6). Defaults to 7 days.</summary>
+    public TimeSpan MaxReservationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Reservations a user may hold open at once (docs/C2S.md §6). Defaults to 64.</summary>
+    public int MaxReservationsPerUser { get; set; } = 64;
+
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the property and the rule.</summary>
     public void Validate()
     {
@@ -71,6 +93,27 @@ public sealed class ClientApiOptions
         if (MaxPollWait < TimeSpan.Zero || MaxPollWait > TimeSpan.FromMinutes(10))
         {
             throw new ArgumentException($"ClientApiOptions.MaxPollWait must be 0 to 10 minutes, not {MaxPollWait}.", nameof(MaxPollWait));
+        }
+
+        if (KeyRecordValidity < TimeSpan.FromMinutes(1) || KeyRecordValidity > TimeSpan.FromDays(3650))
+        {
+            throw new ArgumentException($"ClientApiOptions.KeyRecordValidity must be 1 minute to 3650 days, not {KeyRecordValidity}.", nameof(KeyRecordValidity));
+        }
+
+        if (DirectoryCacheTime < TimeSpan.Zero || DirectoryCacheTime > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"ClientApiOptions.DirectoryCacheTime must be 0 to 1 hour (docs/PROTOCOL.md §14.4), not {DirectoryCacheTime}.", nameof(DirectoryCacheTime));
+        }
+
+        if (MaxReservationLifetime < TimeSpan.FromSeconds(1) || MaxReservationLifetime > TimeSpan.FromDays(30)
+            || DefaultReservationLifetime < TimeSpan.FromSeconds(1) || DefaultReservationLifetime > MaxReservationLifetime)
+        {
+            throw new ArgumentException($"ClientApiOptions.DefaultReservationLifetime ({DefaultReservationLifetime}) must be from 1 second to MaxReservationLifetime ({MaxReservationLifetime}, at most 30 days).", nameof(MaxReservationLifetime));
+        }
+
+        if (MaxReservationsPerUser is < 1 or > 100_000)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxReservationsPerUser must be 1 to 100000, not {MaxReservationsPerUser}.", nameof(MaxReservationsPerUser));
         }
 
         if (MaxHashesPerUser is < 1 or > 100_000)

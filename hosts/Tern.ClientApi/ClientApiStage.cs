@@ -11,10 +11,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tern.ClientApi.Http;
+using Tern.ClientApi.Keys;
+using Tern.ClientApi.Reservations;
 using Tern.ClientApi.Polling;
 using Tern.ClientApi.Routes;
 using Tern.ClientApi.Submissions;
 using Tern.ClientApi.Users;
+using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Node;
 
@@ -37,8 +40,14 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     private WebApplication? _app;
     private SubmissionLog? _submissions;
 
-    public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, ILoggerFactory loggers)
+    private readonly IDescriptorResolver _descriptors;
+    private KeyDirectory? _directory;
+    private Task _sweeper = Task.CompletedTask;
+
+    public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, ILoggerFactory loggers,
+        IDescriptorResolver descriptors)
     {
+        _descriptors = descriptors;
         _node = node;
         _options = options;
         _transit = transit;
@@ -61,7 +70,14 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var transit = _transit.Value;
         var maxTransit = new[] { options.MaxTransit, transit.MaxTransit, transit.AccountMaxExpiry }.Min();
         var logger = _logger;
-        var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token);
+        var reservations = new ReservationStore(Path.Combine(dataDirectory, "clientapi", "reservations"), TimeProvider.System);
+        _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);
+        var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
+        {
+            Reservations = reservations,
+            Directory = _directory,
+        };
+        _sweeper = SweepAsync(reservations, _stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -98,6 +114,8 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         ReferenceRoutes.Map(v1);
         StoredRoutes.Map(v1);
         SettingsRoutes.Map(v1);
+        ReservationRoutes.Map(v1);
+        KeyRoutes.Map(v1);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
@@ -122,8 +140,32 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         ClientApiLogMessages.Stopped(_logger);
     }
 
+    /// <summary>Removes lapsed reservations every minute (docs/C2S.md §6), until the stage stops.</summary>
+    private static async Task SweepAsync(ReservationStore reservations, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                reservations.Sweep();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        await _sweeper.ConfigureAwait(false);
+        _directory?.Dispose();
+        _directory = null;
         if (_app is { } app)
         {
             _app = null;

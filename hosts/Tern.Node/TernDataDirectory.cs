@@ -12,6 +12,9 @@ public static class TernDataDirectory
     /// <summary>The domain's key set (<c>domain.key</c> 0600, <c>domain.pub</c>).</summary>
     public static string Keys(string dataDirectory) => Path.Combine(dataDirectory, "keys");
 
+    /// <summary>The published user key bundles, one file per address hash (docs/PROTOCOL.md §14.4).</summary>
+    public static string UserKeys(string dataDirectory) => Path.Combine(dataDirectory, "user-keys");
+
     /// <summary>The pending table's files.</summary>
     public static string Pending(string dataDirectory) => Path.Combine(dataDirectory, "pending");
 

@@ -42,6 +42,9 @@ public sealed class TernNode
     /// <summary>Receive keys derived in advance for the peers this node notifies or pulls from.</summary>
     public KnownPeerKeys KnownPeers { get; internal set; } = null!;
 
+    /// <summary>The key records this domain signs for its users and serves to other domains (docs/PROTOCOL.md §14).</summary>
+    public PublishedUserKeys UserKeys { get; internal set; } = null!;
+
     /// <summary>The sender's transit store.</summary>
     public TransitStore Store { get; internal set; } = null!;
 

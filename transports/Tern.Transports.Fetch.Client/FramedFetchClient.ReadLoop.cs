@@ -77,6 +77,14 @@ public sealed partial class FramedFetchClient
             case FrameType.Descriptor:
                 Volatile.Read(ref _descriptor)?.TrySetResult(frame.Payload.ToArray());
                 break;
+            case FrameType.UserKeys:
+                var answer = frame.Payload.ToArray();
+                if (_lookups.TryGetValue(frame.StreamId, out var lookup))
+                {
+                    lookup.TrySetResult(((MetaStatus)answer[0], answer[0] == (byte)MetaStatus.Ok ? answer[1..] : null));
+                }
+
+                break;
             default:
                 throw new FetchGoAwayException(GoAwayCode.ProtocolError, "the server sent a client frame: " + frame.Type);
         }

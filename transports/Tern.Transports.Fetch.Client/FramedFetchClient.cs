@@ -23,6 +23,7 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<uint, PendingFetch> _pending = new();
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<(MetaStatus, byte[]?)>> _lookups = new();
     private readonly CancellationTokenSource _closing = new();
     private Task _readLoop = Task.CompletedTask;
     private TaskCompletionSource<ulong>? _pong;
@@ -194,6 +195,28 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
         return await descriptor.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Looks up the key bundle a domain publishes for <paramref name="addressHash"/> (docs/PROTOCOL.md §14.4): a
+    /// <c>user_keys_request</c> on a stream of its own, answered by one <c>user_keys</c> frame. The bundle's bytes come
+    /// back unparsed (null unless the status is ok); the caller parses and checks them (§14.5).
+    /// </summary>
+    public async Task<(MetaStatus Status, byte[]? Bundle)> LookupUserKeysAsync(Bytes32 addressHash, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        var streamId = (uint)Interlocked.Increment(ref _nextStream);
+        var answer = new TaskCompletionSource<(MetaStatus, byte[]?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _lookups[streamId] = answer;
+        try
+        {
+            await WriteAsync(w => FrameWriter.WriteUserKeysRequest(w, streamId, addressHash), cancellationToken).ConfigureAwait(false);
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lookups.TryRemove(streamId, out _);
+        }
+    }
+
     private async Task<FetchResponse> SendFetchAsync(FetchRequest request, Stream destination, bool head, ProofState? proof, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
@@ -281,6 +304,10 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
 
         Volatile.Read(ref _pong)?.TrySetException(reason);
         Volatile.Read(ref _descriptor)?.TrySetException(reason);
+        foreach (var lookup in _lookups.Values)
+        {
+            lookup.TrySetException(reason);
+        }
     }
 
     private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Keys;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.UserKeys;
 using Tern.Transports.Fetch.Caching;
 using Tern.Transports.Fetch.Coverage;
 using Tern.Transports.Fetch.Framed;
@@ -44,14 +46,27 @@ public sealed class FetchDoors : IAsyncDisposable
         var body = new BlobBodyWriter(store, Reader, Coverage, options.ReadSize, Logger);
         Deadlines = new ConnectionDeadlines(options.MinResponseDataRate, Connections, Logger);
         Limiter = new ConnectionLimiter(options, Connections, Logger);
-        Framed = new FramedFetchHandler(store, Reader, Coverage, options, Deadlines, loggers);
-        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options);
-        Http = new HttpBlobDoor(store, headers, body);
+        Framed = new FramedFetchHandler(store, Reader, Coverage, options, Deadlines, loggers, UserKeyLookups);
+        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options, UserKeyLookups);
+        Http = new HttpBlobDoor(store, headers, body, UserKeyLookups);
         _metrics = new FetchMetrics(Connections);
     }
 
     /// <summary>Connections open over every door, refused at accept by the caps, and cut for reading too slowly.</summary>
     public FetchConnectionCounters Connections { get; } = new();
+
+    /// <summary>
+    /// The user key bundles the doors serve to other domains (docs/PROTOCOL.md §14.4: HTTP
+    /// <c>/v1/user-keys/{address_hash}</c>, framed <c>user_keys_request</c>). Null (the default) answers every lookup
+    /// as not found.
+    /// </summary>
+    public IUserKeyLookup? UserKeys
+    {
+        get => UserKeyLookups.Lookup;
+        set => UserKeyLookups.Lookup = value;
+    }
+
+    internal UserKeyDoor UserKeyLookups { get; } = new();
 
     /// <summary>The §9 tracker shared by every door.</summary>
     public FetchCoverage Coverage { get; }

@@ -1,3 +1,5 @@
+using Tern.Engine.Protocol;
+
 namespace Tern.Engine.Transit;
 
 /// <summary>What a client submits beside the blob's bytes.</summary>
@@ -21,4 +23,11 @@ public sealed class SubmissionRequest
     /// are checked chunk by chunk as the content streams in.
     /// </summary>
     public long? DeclaredSize { get; init; }
+
+    /// <summary>
+    /// The message id reserved for this blob before its upload (docs/C2S.md §6, two-phase submission), which the
+    /// sender's envelopes already carry (docs/PROTOCOL.md §15.1). Null (the default) draws a new one from the CSPRNG.
+    /// An id the store already holds is refused.
+    /// </summary>
+    public MessageId? MessageId { get; init; }
 }

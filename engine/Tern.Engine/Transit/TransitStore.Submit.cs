@@ -39,6 +39,11 @@ public sealed partial class TransitStore
         long reservation;
         lock (_index)
         {
+            if (request.MessageId is { } reserved && _blobs.ContainsKey(reserved))
+            {
+                throw new ArgumentException($"MessageId {reserved} is already stored; a reserved id is used once.", nameof(request));
+            }
+
             ReserveQuotaLocked(quota, declared ?? 0, declared is null);
             try
             {
@@ -56,7 +61,7 @@ public sealed partial class TransitStore
         try
         {
             var written = await WriteBlobAsync(bucket.Log!, content, declared, quota, cancellationToken).ConfigureAwait(false);
-            var messageId = MessageId.NewRandom();
+            var messageId = request.MessageId ?? MessageId.NewRandom();
             var blob = new BlobEntry
             {
                 Id = messageId,

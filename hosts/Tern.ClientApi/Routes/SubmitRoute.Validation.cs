@@ -7,7 +7,7 @@ namespace Tern.ClientApi.Routes;
 internal static partial class SubmitRoute
 {
     /// <summary>Checks everything a submit names before a byte of the body is read; the problem to answer, or null.</summary>
-    private static IResult? Validate(ClientApiContext api, HttpRequest request, string[]? to, string? expires, string? mime, string? idempotencyKey,
+    internal static IResult? Validate(ClientApiContext api, HttpRequest request, string[]? to, string? expires, string? mime, string? idempotencyKey,
         out List<TransitRecipient> recipients, out DateTimeOffset expiry)
     {
         var options = api.Options;

@@ -40,6 +40,7 @@ internal sealed class FetchStage : IHostedService
         }
 
         var doors = new FetchDoors(_node.Store, options, _loggers);
+        doors.UserKeys = _node.UserKeys;
         _node.Fetch = doors;
         await doors.StartAsync().ConfigureAwait(false);
         var kestrelDoors = options.Listeners.Where(l => l.Door != FetchDoor.Quic).ToList();

@@ -57,6 +57,7 @@ internal sealed class StoresStage : IHostedService
 
         _node.Keys = keys;
         _node.KnownPeers = new KnownPeerKeys(keys, _ingest.Value.PeerKeyCacheCapacity);
+        _node.UserKeys = new PublishedUserKeys(TernDataDirectory.UserKeys(_node.Options.DataDirectory), keys);
         Directory.CreateDirectory(TernDataDirectory.State(_node.Options.DataDirectory));
         _node.Store = await TransitStore.OpenAsync(_transit.Value, logger: _loggers.CreateLogger<TransitStore>()).ConfigureAwait(false);
         _node.Pending = new PendingTable(_pending.Value, _loggers.CreateLogger<PendingTable>());

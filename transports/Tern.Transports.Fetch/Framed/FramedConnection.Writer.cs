@@ -194,6 +194,12 @@ internal sealed partial class FramedConnection
                 Interlocked.Decrement(ref _pendingControl);
                 _pendingBytes += FrameWriter.WriteDescriptor(output, _options.DescriptorDocument.Span);
                 return false;
+            case FramedWork.UserKeys:
+                // §14.4: one frame carrying end_stream; a cancel on a lookup is ignored.
+                _pendingBytes += _userKeys is { } door && door.TryGet(item.AddressHash, out var bundle)
+                    ? FrameWriter.WriteUserKeys(output, item.StreamId, MetaStatus.Ok, bundle.Span)
+                    : FrameWriter.WriteUserKeys(output, item.StreamId, MetaStatus.NotFound, default);
+                return false;
         }
 
         if (item.IsCancelled)

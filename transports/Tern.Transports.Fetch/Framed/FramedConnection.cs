@@ -34,8 +34,11 @@ internal sealed partial class FramedConnection
     private readonly Stack<FramedWorkItem> _pool = new();
     private int _pendingControl;
 
-    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger, ConnectionDeadlines.Deadline? deadline = null)
+    private readonly UserKeys.UserKeyDoor? _userKeys;
+
+    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger, ConnectionDeadlines.Deadline? deadline = null, UserKeys.UserKeyDoor? userKeys = null)
     {
+        _userKeys = userKeys;
         _transport = transport;
         _connectionId = connectionId;
         _store = store;
@@ -179,6 +182,8 @@ internal sealed partial class FramedConnection
                 }
 
                 return TakeControl() && Enqueue(FramedWork.Descriptor, 0);
+            case FrameType.UserKeysRequest:
+                return OpenStream(frame);
             case FrameType.Pong:
                 return true;
             case FrameType.GoAway:
@@ -200,7 +205,14 @@ internal sealed partial class FramedConnection
     private bool OpenStream(in Frame frame)
     {
         Span<byte> scratch = stackalloc byte[FetchRequest.Size];
-        FetchRequest.TryRead(frame.GetPayloadSpan(scratch), out var request, out _);
+        var payload = frame.GetPayloadSpan(scratch);
+        var lookup = frame.Type == FrameType.UserKeysRequest;
+        FetchRequest request = default;
+        if (!lookup)
+        {
+            FetchRequest.TryRead(payload, out request, out _);
+        }
+
         FramedWorkItem item;
         lock (_streams)
         {
@@ -215,7 +227,16 @@ internal sealed partial class FramedConnection
             }
 
             item = _pool.Count > 0 ? _pool.Pop() : new FramedWorkItem();
-            item.ResetFetch(frame.StreamId, request, frame.IsHead, frame.WantsProof);
+            if (lookup)
+            {
+                // A lookup is a stream like a fetch (§14.4): it counts towards the limit and holds its id until answered.
+                item.ResetUserKeys(frame.StreamId, new Engine.Protocol.Bytes32(payload));
+            }
+            else
+            {
+                item.ResetFetch(frame.StreamId, request, frame.IsHead, frame.WantsProof);
+            }
+
             _streams.Add(frame.StreamId, item);
 
             // A fetch is open: no deadline until the last one ends (a slow link may take long to drain it).

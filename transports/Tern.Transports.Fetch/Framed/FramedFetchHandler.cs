@@ -20,9 +20,11 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     private readonly FrameReader _frameReader;
     private readonly ILogger _logger;
     private readonly ConnectionDeadlines _deadlines;
+    private readonly UserKeys.UserKeyDoor? _userKeys;
 
-    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionDeadlines deadlines, ILoggerFactory loggerFactory)
+    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionDeadlines deadlines, ILoggerFactory loggerFactory, UserKeys.UserKeyDoor? userKeys = null)
     {
+        _userKeys = userKeys;
         _deadlines = deadlines;
         _store = store;
         _reader = reader;
@@ -35,7 +37,7 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         using var deadline = _deadlines.Track(connection);
-        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, deadline);
+        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, deadline, _userKeys);
         await framed.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

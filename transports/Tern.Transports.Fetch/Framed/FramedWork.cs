@@ -14,4 +14,7 @@ internal enum FramedWork : byte
 
     /// <summary>A <c>goaway</c>, after which the writer stops and the connection closes.</summary>
     GoAway,
+
+    /// <summary>A key lookup (docs/PROTOCOL.md §14.4): one <c>user_keys</c> frame ends its stream.</summary>
+    UserKeys,
 }

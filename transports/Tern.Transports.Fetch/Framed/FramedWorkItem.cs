@@ -74,6 +74,16 @@ internal sealed class FramedWorkItem
     }
 
     /// <summary>Holds a proof to send; the item returns its buffer to the pool once sent or reset.</summary>
+    /// <summary>The address hash a key lookup asks for.</summary>
+    public Engine.Protocol.Bytes32 AddressHash { get; private set; }
+
+    /// <summary>Makes this item a key lookup on <paramref name="streamId"/> (docs/PROTOCOL.md §14.4).</summary>
+    public void ResetUserKeys(uint streamId, Engine.Protocol.Bytes32 addressHash)
+    {
+        Reset(FramedWork.UserKeys, streamId, 0);
+        AddressHash = addressHash;
+    }
+
     public void SetProof(byte[] proof, int length)
     {
         Proof = proof;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.UserKeys;
 
 namespace Tern.Transports.Fetch.Http;
 
@@ -25,8 +26,11 @@ internal sealed class HttpBlobDoor
     private readonly BlobHeaderCache _headers;
     private readonly BlobBodyWriter _body;
 
-    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body)
+    private readonly UserKeyDoor _userKeys;
+
+    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, UserKeyDoor userKeys)
     {
+        _userKeys = userKeys;
         _store = store;
         _headers = headers;
         _body = body;
@@ -37,6 +41,12 @@ internal sealed class HttpBlobDoor
         var request = context.Request;
         var response = context.Response;
         var path = request.Path.Value.AsSpan();
+        if (UserKeyDoor.IsLookupPath(path, out var wellFormed, out var addressHash))
+        {
+            await AnswerUserKeysAsync(context, wellFormed, addressHash).ConfigureAwait(false);
+            return;
+        }
+
         if (!path.StartsWith(Prefix, StringComparison.Ordinal))
         {
             NotFound(response);
@@ -149,6 +159,43 @@ internal sealed class HttpBlobDoor
     }
 
     /// <summary>The one answer for every capability that cannot be served (§8): no detail, not cacheable.</summary>
+    /// <summary>The key lookup (docs/PROTOCOL.md §14.4): 200 with the bundle, 404 as for an unknown capability, 400 for a bad hash.</summary>
+    private async Task AnswerUserKeysAsync(HttpContext context, bool wellFormed, Bytes32 addressHash)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var head = HttpMethods.IsHead(request.Method);
+        if (!head && !HttpMethods.IsGet(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = Allow;
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (!wellFormed)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.Headers.CacheControl = NoStore;
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (!_userKeys.TryGet(addressHash, out var bundle))
+        {
+            NotFound(response);
+            return;
+        }
+
+        response.Headers.ContentType = UserKeyDoor.ContentType;
+        response.Headers.CacheControl = UserKeyDoor.CacheControl;
+        response.ContentLength = bundle.Length;
+        if (!head)
+        {
+            await response.BodyWriter.WriteAsync(bundle, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
     private static void NotFound(HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status404NotFound;

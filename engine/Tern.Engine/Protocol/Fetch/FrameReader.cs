@@ -93,7 +93,7 @@ public sealed class FrameReader
             return FrameError.FrameTooLarge;
         }
 
-        if (header.Type is < FrameType.Fetch or > FrameType.Proof)
+        if (header.Type is < FrameType.Fetch or > FrameType.UserKeys)
         {
             return FrameError.UnknownType;
         }
@@ -115,7 +115,8 @@ public sealed class FrameReader
 
     /// <summary>Frames that belong to one fetch, as opposed to the connection (docs/PROTOCOL.md §8.3).</summary>
     private static bool IsStreamFrame(FrameType type)
-        => type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel or FrameType.Proof;
+        => type is FrameType.Fetch or FrameType.Meta or FrameType.Data or FrameType.Cancel or FrameType.Proof
+            or FrameType.UserKeysRequest or FrameType.UserKeys;
 
     /// <summary>
     /// The payload sizes of docs/PROTOCOL.md §8.3 and §12 that the header can check. A <c>meta</c> or <c>goaway</c>
@@ -132,6 +133,8 @@ public sealed class FrameReader
         FrameType.Descriptor => length is >= 1 and <= FrameLimits.MaxDescriptorPayloadSize,
         FrameType.Ping or FrameType.Pong => length == FrameLimits.PingPayloadSize,
         FrameType.Proof => length is >= Bytes32.Size and <= FrameLimits.MaxProofPayloadSize && length % Bytes32.Size == 0,
+        FrameType.UserKeysRequest => length == Bytes32.Size,
+        FrameType.UserKeys => length is >= 1 and <= 1 + UserKeys.UserKeyBundle.MaxSize,
         _ => false,
     };
 }

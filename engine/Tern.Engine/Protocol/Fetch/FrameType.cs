@@ -32,4 +32,10 @@ public enum FrameType : byte
 
     /// <summary>Server → client: part of the range proof a <see cref="Fetch"/> with <see cref="FrameFlags.Proof"/> asked for (§4.8).</summary>
     Proof = 0x0A,
+
+    /// <summary>Client → server, on its own stream: a key lookup by the 32-byte address hash (§14.4).</summary>
+    UserKeysRequest = 0x0B,
+
+    /// <summary>Server → client, ending the lookup's stream: a status, then the key bundle when it is ok (§14.4).</summary>
+    UserKeys = 0x0C,
 }

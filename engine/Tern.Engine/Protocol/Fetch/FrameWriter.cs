@@ -114,6 +114,33 @@ public static class FrameWriter
         return FrameHeader.Size + signedDocument.Length;
     }
 
+    /// <summary>Writes a <c>user_keys_request</c> frame on <paramref name="streamId"/>: a key lookup by address hash (§14.4).</summary>
+    public static int WriteUserKeysRequest(IBufferWriter<byte> output, uint streamId, Bytes32 addressHash)
+    {
+        RequireStream(streamId);
+        var span = Begin(output, Bytes32.Size, streamId, FrameType.UserKeysRequest, FrameFlags.None);
+        addressHash.CopyTo(span[FrameHeader.Size..]);
+        return Finish(output, Bytes32.Size);
+    }
+
+    /// <summary>
+    /// Writes the <c>user_keys</c> frame that answers a lookup and ends its stream (§14.4): <paramref name="status"/>,
+    /// then <paramref name="bundle"/> when the status is ok (empty otherwise).
+    /// </summary>
+    public static int WriteUserKeys(IBufferWriter<byte> output, uint streamId, MetaStatus status, ReadOnlySpan<byte> bundle)
+    {
+        RequireStream(streamId);
+        if ((status == MetaStatus.Ok) == bundle.IsEmpty || bundle.Length > UserKeys.UserKeyBundle.MaxSize)
+        {
+            throw new ArgumentException("An ok user_keys frame carries a bundle of at most UserKeyBundle.MaxSize bytes; any other status carries nothing.", nameof(bundle));
+        }
+
+        var span = Begin(output, 1 + bundle.Length, streamId, FrameType.UserKeys, FrameFlags.EndStream);
+        span[FrameHeader.Size] = (byte)status;
+        bundle.CopyTo(span[(FrameHeader.Size + 1)..]);
+        return Finish(output, 1 + bundle.Length);
+    }
+
     /// <summary>Writes a <c>ping</c> frame on stream 0 with 8 opaque bytes (big-endian <paramref name="data"/>) (§8.3).</summary>
     public static int WritePing(IBufferWriter<byte> output, ulong data) => WritePingOrPong(output, FrameType.Ping, data);
 

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
+using Tern.Transports.Fetch.UserKeys;
 
 namespace Tern.Transports.Fetch.Http.Http1;
 
@@ -22,8 +24,11 @@ internal sealed class Http1BlobHandler : ConnectionHandler
     private readonly ConnectionDeadlines _deadlines;
     private readonly FetchServerOptions _options;
 
-    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options)
+    private readonly UserKeyDoor _userKeys;
+
+    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options, UserKeyDoor userKeys)
     {
+        _userKeys = userKeys;
         _store = store;
         _headers = headers;
         _body = body;
@@ -60,6 +65,11 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             return keep;
         }
 
+        if (work.IsUserKeysPath)
+        {
+            return AnswerUserKeys(output, work, keep);
+        }
+
         if (work.IsProofPath)
         {
             return await AnswerProofAsync(output, work, keep, cancellationToken).ConfigureAwait(false);
@@ -93,6 +103,32 @@ internal sealed class Http1BlobHandler : ConnectionHandler
     /// <c>/v1/blobs/{capability}/proof/{first}-{last}</c> (§8.1): the range proof of those chunks (§4.8), cacheable as the
     /// blob is; every capability that cannot be served, or a blob without a payload tree, is the same 404.
     /// </summary>
+    /// <summary>The key lookup (docs/PROTOCOL.md §14.4): 200 with the bundle, 404 as for an unknown capability, 400 for a bad hash.</summary>
+    private Http1Outcome AnswerUserKeys(PipeWriter output, Http1Work work, Http1Outcome keep)
+    {
+        ReadOnlyMemory<byte> bundle = default;
+        var found = work.UserKeysWellFormed && _userKeys.TryGet(work.AddressHash, out bundle);
+        var head = new Http1ResponseHead(output, found ? 200 : work.UserKeysWellFormed ? 404 : 400, Http1ResponseHead.FixedCapacity);
+        head.Append(_date.Current);
+        if (!found)
+        {
+            head.Append("Cache-Control: no-store\r\nContent-Length: 0\r\n"u8);
+            head.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        head.Append("Content-Type: application/vnd.tern.user-keys\r\nCache-Control: max-age=300\r\n"u8);
+        head.AppendField("Content-Length: "u8, bundle.Length);
+        head.Complete(work.KeepAlive, work.IsHttp10);
+        if (work.Method != Http1Method.Head)
+        {
+            // A bundle is at most a few KiB (§14.4): the connection's flush sends it with the head.
+            output.Write(bundle.Span);
+        }
+
+        return keep;
+    }
+
     private async ValueTask<Http1Outcome> AnswerProofAsync(PipeWriter output, Http1Work work, Http1Outcome keep, CancellationToken cancellationToken)
     {
         var blob = await _store.GetBlobAsync(work.Capability).ConfigureAwait(false);

@@ -20,9 +20,14 @@ internal readonly record struct Http1Work(
     string? IfNoneMatch,
     bool IsProofPath = false,
     long ProofFirst = 0,
-    long ProofLast = 0)
+    long ProofLast = 0,
+    bool IsUserKeysPath = false,
+    bool UserKeysWellFormed = false,
+    Bytes32 AddressHash = default)
 {
     private static ReadOnlySpan<byte> Prefix => "/v1/blobs/"u8;
+
+    private static ReadOnlySpan<byte> UserKeysPrefix => "/v1/user-keys/"u8;
 
     /// <summary>Copies out what the door needs of <paramref name="request"/>.</summary>
     public static Http1Work From(in Http1Request request)
@@ -52,6 +57,20 @@ internal readonly record struct Http1Work(
             }
         }
 
+        var isUserKeys = false;
+        var wellFormed = false;
+        Bytes32 addressHash = default;
+        if (path.StartsWith(UserKeysPrefix))
+        {
+            // The key lookup (docs/PROTOCOL.md §14.4): a segment that is not a canonical hash is 400, not 404.
+            isUserKeys = true;
+            Span<char> text = stackalloc char[Bytes32.TextLength];
+            var segment = path[UserKeysPrefix.Length..];
+            wellFormed = segment.Length == Bytes32.TextLength
+                && System.Text.Ascii.ToUtf16(segment, text, out var written) == System.Buffers.OperationStatus.Done
+                && Bytes32.TryParse(text[..written], out addressHash);
+        }
+
         var hasRange = request.RangeCount == 1;
         return new Http1Work(
             request.Method,
@@ -66,7 +85,10 @@ internal readonly record struct Http1Work(
             request.IfNoneMatchCount == 1 ? AsciiString(request.IfNoneMatch) : null,
             isProof,
             first,
-            last);
+            last,
+            isUserKeys,
+            wellFormed,
+            addressHash);
     }
 
     /// <summary>Header bytes as a string (Latin-1, so obs-text survives and simply never matches).</summary>
