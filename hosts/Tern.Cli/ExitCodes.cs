@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>The node does not know the thing asked for, or does not accept the token (404, 401).</summary>
     public const int NotFound = 4;
+
+    /// <summary>The key canary (<c>tern keys check</c>): the domain publishes another key for the user than the one the user holds.</summary>
+    public const int KeyAlarm = 5;
 }

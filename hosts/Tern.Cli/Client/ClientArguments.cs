@@ -54,11 +54,19 @@ internal static class ClientArguments
         foreach (var token in result.Tokens)
         {
             var at = token.Value.IndexOf('@', StringComparison.Ordinal);
-            if (at < 0 || !IsIdentifier(token.Value[..at]) || at == token.Value.Length - 1)
+            if (at < 0 || at == token.Value.Length - 1
+                || !(IsIdentifier(token.Value[..at]) || Engine.Protocol.UserKeys.UserAddress.IsValid(System.Text.Encoding.UTF8.GetBytes(token.Value.ToLowerInvariant()))))
             {
-                result.AddError($"--to '{token.Value}': a recipient is <hash>@<domain>, the hash 43 characters of base64url");
+                result.AddError($"--to '{token.Value}': a recipient is <hash>@<domain> (the hash 43 characters of base64url) or a user's address, local@domain");
             }
         }
+    }
+
+    /// <summary>True when <paramref name="recipient"/> names a user by address (local@domain) rather than by recipient hash.</summary>
+    public static bool IsAddress(string recipient)
+    {
+        var at = recipient.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && !IsIdentifier(recipient[..at]);
     }
 
     /// <summary>An expiry: an RFC 3339 time, or a duration from now such as 90m, 12h or 7d.</summary>

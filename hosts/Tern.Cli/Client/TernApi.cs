@@ -47,6 +47,16 @@ internal sealed class TernApi : IDisposable
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How many bytes of a reservation's blob the node holds (docs/C2S.md §6: HEAD answers <c>Upload-Offset</c>).</summary>
+    public async Task<long> UploadedAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, path);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return response.Headers.TryGetValues("Upload-Offset", out var values) && long.TryParse(values.First(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var offset) ? offset : 0;
+    }
+
     public Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, path, null, cancellationToken);
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Tern.Cli.Client;
-using Tern.Cli.Sealing;
+using Tern.Cli.Envelopes;
 
 namespace Tern.Cli.Commands;
 
@@ -25,7 +25,11 @@ internal static class FetchCommand
             }
         });
         var resume = new Option<bool>("--resume") { Description = "Continue a download cut short: fetch only what --out does not hold yet." };
-        var openWith = new Option<string>("--open-with") { Description = "Unseal with this secret key file (from 'tern keys new') after the download.", HelpName = "key-file" };
+        var openWith = new Option<string>("--open-with")
+        {
+            Description = "Verify the sender's signed envelope (docs/C2S.md §16) and unseal with this user key file (from 'tern keys new'); a message that fails is not shown.",
+            HelpName = "key-file",
+        };
         var json = CommonOptions.Json();
         var settings = new ClientSettings();
         var command = new Command("fetch", """
@@ -65,8 +69,18 @@ internal static class FetchCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var api = settings.Connect(context, result);
-            var secret = result.GetValue(openWith) is { } keyFile ? UserKeys.ReadSecret(keyFile, "--open-with") : null;
             var path = result.GetValue(output);
+            if (result.GetValue(openWith) is { } keyFile)
+            {
+                var opened = await OpenedMessage.FetchAsync(context, api, result.GetRequiredValue(id), keyFile, path, cancellationToken).ConfigureAwait(false);
+                if (path is not null)
+                {
+                    Report(context, path, opened, result.GetValue(json));
+                }
+
+                return ExitCodes.Ok;
+            }
+
             long start = 0;
             RangeHeaderValue? header = null;
             if (result.GetValue(range) is { } text)
@@ -86,7 +100,7 @@ internal static class FetchCommand
             var body = new ProgressStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), progress);
             await using (body.ConfigureAwait(false))
             {
-                var written = await WriteAsync(context, body, path, append: start > 0, secret, cancellationToken).ConfigureAwait(false);
+                var written = await WriteAsync(context, body, path, append: start > 0, cancellationToken).ConfigureAwait(false);
                 progress.Finish();
                 if (path is not null)
                 {
@@ -100,14 +114,16 @@ internal static class FetchCommand
     }
 
     /// <summary>Writes the body; a new file appears only once complete (and opened, with a key), under its name.</summary>
-    private static async Task<long> WriteAsync(CliContext context, Stream body, string? path, bool append, byte[]? secret, CancellationToken cancellationToken)
+    /// <summary>Copies <paramref name="body"/> to <paramref name="path"/> (through a .part file unless appending) or standard output.</summary>
+    public static async Task<long> WriteAsync(CliContext context, Stream body, string? path, bool append, CancellationToken cancellationToken,
+        Func<Stream, Stream, CancellationToken, Task>? copy = null)
     {
         if (path is null)
         {
             var standardOutput = context.OpenStandardOutput();
             await using (standardOutput.ConfigureAwait(false))
             {
-                return await CopyAsync(body, standardOutput, secret, cancellationToken).ConfigureAwait(false);
+                return await CopyAsync(body, standardOutput, copy, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -117,7 +133,7 @@ internal static class FetchCommand
             var existing = new FileStream(path, FileMode.Append, FileAccess.Write);
             await using (existing.ConfigureAwait(false))
             {
-                return await CopyAsync(body, existing, secret, cancellationToken).ConfigureAwait(false);
+                return await CopyAsync(body, existing, copy, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -126,23 +142,23 @@ internal static class FetchCommand
         var file = new FileStream(partial, FileMode.Create, FileAccess.Write);
         await using (file.ConfigureAwait(false))
         {
-            count = await CopyAsync(body, file, secret, cancellationToken).ConfigureAwait(false);
+            count = await CopyAsync(body, file, copy, cancellationToken).ConfigureAwait(false);
         }
 
         File.Move(partial, path, overwrite: true);
         return count;
     }
 
-    private static async Task<long> CopyAsync(Stream body, Stream destination, byte[]? secret, CancellationToken cancellationToken)
+    private static async Task<long> CopyAsync(Stream body, Stream destination, Func<Stream, Stream, CancellationToken, Task>? copy, CancellationToken cancellationToken)
     {
         var before = destination.CanSeek ? destination.Position : 0;
-        if (secret is null)
+        if (copy is null)
         {
             await body.CopyToAsync(destination, 64 * 1024, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await SealedFile.OpenAsync(body, destination, secret, cancellationToken).ConfigureAwait(false);
+            await copy(body, destination, cancellationToken).ConfigureAwait(false);
         }
 
         return destination.CanSeek ? destination.Position - before : 0;

@@ -21,6 +21,9 @@ internal static class KeysCommand
             dataDirectory,
             json,
             New(context),
+            UserKeyCommands.Publish(context),
+            UserKeyCommands.Rotate(context),
+            UserKeyCommands.Check(context),
         };
         command.SetAction(result =>
         {
@@ -53,8 +56,9 @@ internal static class KeysCommand
         var output = new Option<string>("--out") { Description = "The secret key file to create (0600); the public key goes to <file>.pub.", Required = true, HelpName = "file" };
         var json = CommonOptions.Json();
         var command = new Command("new", """
-            Make an X25519 key pair for sealed messages: give the .pub file (or the printed key) to those who send to you
-            ('tern send --seal-to'), keep the secret file for 'tern fetch --open-with'.
+            Make a user key file: an X25519 key pair for sealed messages and an Ed25519 key that signs your envelopes.
+            Publish it with 'tern keys publish'; give the .pub file (the X25519 public key) to those who seal to you by
+            key ('tern send --seal-to'); keep the secret file for 'tern send --key' and 'tern fetch --open-with'.
             Example: tern keys new --out ~/.config/tern/bob.key
             """)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using Tern.Cli.Client;
+using Tern.Cli.Envelopes;
 using Tern.Cli.Sealing;
 
 namespace Tern.Cli.Commands;
@@ -21,7 +22,12 @@ internal static class SendCommand
                 result.AddError($"file '{result.Tokens[0].Value}': no such file");
             }
         });
-        var to = new Option<string[]>("--to") { Description = "A recipient, <hash>@<domain>; repeat for several.", Required = true, HelpName = "hash@domain" };
+        var to = new Option<string[]>("--to")
+        {
+            Description = "A recipient: <hash>@<domain>, or a user's address (local@domain: its key record is looked up and the message sealed and signed to it). Repeat for several.",
+            Required = true,
+            HelpName = "hash@domain|address",
+        };
         to.Validators.Add(ClientArguments.CheckRecipients);
         var expires = new Option<DateTimeOffset?>("--expires")
         {
@@ -30,7 +36,14 @@ internal static class SendCommand
             CustomParser = ClientArguments.ParseExpiry,
         };
         var mime = new Option<string>("--mime") { Description = "A MIME hint carried in the notification (text/plain).", HelpName = "type" };
-        var sealTo = new Option<string>("--seal-to") { Description = "Seal the message to this X25519 public key (a file from 'tern keys new', or its base64) before it leaves.", HelpName = "key" };
+        var sealTo = new Option<string>("--seal-to")
+        {
+            Description = "Seal the message to this X25519 public key (a .pub file from 'tern keys new', or its base64) with a signed envelope (needs --key); the recipient is the one --to.",
+            HelpName = "key",
+        };
+        var key = new Option<string>("--key") { Description = "Your user key file ('tern keys new', published with 'tern keys publish'): signs the envelope of a sealed message.", HelpName = "key-file" };
+        var introduction = new Option<bool>("--introduction") { Description = "Address a recipient by its introduction hash (docs/PROTOCOL.md §5) instead of the pairwise one: for a first contact whose client does not know your key yet." };
+        var acceptKeyChange = new Option<bool>("--accept-key-change") { Description = "Send even though a recipient's key fingerprint changed since the last message (the change is shown either way)." };
         sealTo.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1)
@@ -62,12 +75,51 @@ internal static class SendCommand
               echo hello | tern send --to <hash>@example.org --seal-to bob.key.pub --json
             """)
         {
-            file, to, expires, mime, sealTo, idempotencyKey, json,
+            file, to, expires, mime, sealTo, key, introduction, acceptKeyChange, idempotencyKey, json,
         };
         settings.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            var recipients = result.GetValue(to) ?? [];
+            var byAddress = recipients.Any(ClientArguments.IsAddress);
+            var sealing = byAddress || result.GetResult(sealTo) is not null;
+            if (sealing && result.GetResult(key) is null)
+            {
+                result.AddError("a sealed message (--seal-to, or --to by address) is signed: it needs --key, your published user key file");
+            }
+
+            if (sealing && recipients.Length != 1)
+            {
+                result.AddError("a sealed message goes to one recipient: give --to once");
+            }
+
+            if (result.GetResult(sealTo) is not null && byAddress)
+            {
+                result.AddError("--seal-to names the key of a recipient given by hash; a recipient given by address is sealed to its published key");
+            }
+
+            if (sealing && result.GetResult(idempotencyKey) is not null)
+            {
+                result.AddError("--idempotency-key is for the one-shot submit; a sealed message is sent through a reservation, which is idempotent itself");
+            }
+        });
         command.SetAction(async (result, cancellationToken) =>
         {
             using var api = settings.Connect(context, result);
+            var recipientsGiven = result.GetRequiredValue(to);
+            if (result.GetValue(key) is { } keyFile)
+            {
+                var sealedAnswer = await SealedSend.RunAsync(context, api, new SealedSend.Request(
+                    result.GetValue(file) is { } f && f != "-" ? f : null, recipientsGiven[0], result.GetValue(sealTo), keyFile, result.GetValue(expires),
+                    result.GetValue(mime), result.GetValue(introduction), result.GetValue(acceptKeyChange)), cancellationToken).ConfigureAwait(false);
+                using (sealedAnswer)
+                {
+                    Print(context, sealedAnswer.RootElement, result.GetValue(json));
+                }
+
+                return ExitCodes.Ok;
+            }
+
             var query = new List<string>();
             foreach (var recipient in result.GetRequiredValue(to))
             {
@@ -85,7 +137,8 @@ internal static class SendCommand
             }
 
             var path = result.GetValue(file) is { } named && named != "-" ? named : null;
-            var (body, length, temporary) = await OpenBodyAsync(context, path, result.GetValue(sealTo), cancellationToken).ConfigureAwait(false);
+            var body = path is null ? context.OpenStandardInput() : File.OpenRead(path);
+            long? length = path is null ? null : body.Length;
             await using (body.ConfigureAwait(false))
             {
                 var progress = new ProgressReporter(context, "send", length ?? 0);
@@ -98,45 +151,12 @@ internal static class SendCommand
                 Print(context, answer.RootElement, result.GetValue(json));
             }
 
-            if (temporary is not null)
-            {
-                File.Delete(temporary);
-            }
-
             return ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>The body to upload and its length when known; a sealed body is written to a temporary file first.</summary>
-    private static async Task<(Stream Body, long? Length, string? Temporary)> OpenBodyAsync(CliContext context, string? path, string? sealTo, CancellationToken cancellationToken)
-    {
-        var source = path is null ? context.OpenStandardInput() : File.OpenRead(path);
-        if (sealTo is null)
-        {
-            return (source, path is null ? null : source.Length, null);
-        }
-
-        var recipient = UserKeys.ReadPublic(sealTo, "--seal-to");
-        var temporary = Path.Combine(Path.GetTempPath(), $"tern-sealed-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        await using (source.ConfigureAwait(false))
-        {
-            var output = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-            await using (output.ConfigureAwait(false))
-            {
-                await SealedFile.SealAsync(source, output, recipient, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        var sealedBody = File.OpenRead(temporary);
-        return (sealedBody, sealedBody.Length, temporary);
-    }
-
     private static void Print(CliContext context, System.Text.Json.JsonElement answer, bool json)
     {
         if (json)

@@ -17,11 +17,15 @@ internal static class UserKeys
             throw new CliException($"--out {secretPath}: the file exists; refusing to replace a key");
         }
 
+        // Line 1 the X25519 secret (what the first key files held alone, so they still open sealed payloads), line 2
+        // the Ed25519 seed that signs envelopes (docs/PROTOCOL.md §15).
         var secret = new byte[X25519.SecretKeySize];
+        var seed = new byte[Ed25519.SeedSize];
         var publicKey = new byte[X25519.PublicKeySize];
         try
         {
             SecureRandom.Fill(secret);
+            SecureRandom.Fill(seed);
             X25519.PublicKeyFromSecret(secret, publicKey);
             using (var stream = new FileStream(secretPath, new FileStreamOptions
             {
@@ -32,11 +36,13 @@ internal static class UserKeys
             using (var writer = new StreamWriter(stream))
             {
                 writer.WriteLine(Convert.ToBase64String(secret));
+                writer.WriteLine(Convert.ToBase64String(seed));
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(seed);
         }
 
         var text = Convert.ToBase64String(publicKey);
@@ -44,7 +50,6 @@ internal static class UserKeys
         return text;
     }
 
-    /// <summary>A public key given as base64 or as the path of a file holding it; <paramref name="option"/> names it in errors.</summary>
     public static byte[] ReadPublic(string value, string option) => Read(value, option, "public");
 
     public static byte[] ReadSecret(string path, string option)
@@ -59,7 +64,8 @@ internal static class UserKeys
 
     private static byte[] Read(string value, string option, string kind)
     {
-        var text = File.Exists(value) ? File.ReadAllText(value).Trim() : value.Trim();
+        // A key file's first line is its X25519 key; a signing seed may follow on the second.
+        var text = File.Exists(value) ? File.ReadAllLines(value).FirstOrDefault(l => l.Length > 0)?.Trim() ?? "" : value.Trim();
         var key = new byte[X25519.PublicKeySize];
         if (!Convert.TryFromBase64String(text, key, out var written) || written != key.Length)
         {
