@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Tern.ClientApi.Tests;
@@ -53,6 +54,11 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         Assert.True(await Eventually.TrueAsync(async () =>
             (await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{messageId}"))).GetProperty("deliveries")[0].GetProperty("fetched").GetBoolean()));
 
+        // alice has published keys and holds a reservation with part of a blob uploaded.
+        await Api.JsonAsync(await alice.PostAsJsonAsync("/v1/keys", new { signingKey = Api.NewHash(), agreementKey = Api.NewHash() }), HttpStatusCode.Created);
+        var reservation = (await Api.JsonAsync(await alice.PostAsync("/v1/reservations", null), HttpStatusCode.Created)).GetProperty("messageId").GetString()!;
+        await Api.JsonAsync(await alice.PutAsync($"/v1/reservations/{reservation}/blob", new ByteArrayContent([1, 2, 3])));
+
         // (method, path template, concrete path, the node, the intruder, expected status for the intruder)
         var routes = new List<(string Method, string Template, string Path, ApiNode Node, HttpClient Intruder, HttpStatusCode Expected)>
         {
@@ -74,6 +80,18 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             ("GET", "/v1/blocks", "/v1/blocks", _b, eve, HttpStatusCode.OK),
             ("PUT", "/v1/blocks/{senderDomain}", "/v1/blocks/a.example", _b, eve, HttpStatusCode.NoContent),
             ("DELETE", "/v1/blocks/{senderDomain}", "/v1/blocks/spam.example", _b, eve, HttpStatusCode.NoContent),
+            ("POST", "/v1/reservations", "/v1/reservations", _a, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("PUT", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", _a, mallory, HttpStatusCode.NotFound),
+            ("HEAD", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", _a, mallory, HttpStatusCode.NotFound),
+            ("POST", "/v1/reservations/{messageId}/send", $"/v1/reservations/{reservation}/send", _a, mallory, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/reservations/{messageId}", $"/v1/reservations/{reservation}", _a, mallory, HttpStatusCode.NotFound),
+            ("GET", "/v1/keys", "/v1/keys", _a, mallory, HttpStatusCode.NotFound),
+            ("POST", "/v1/keys", "/v1/keys", _a, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("POST", "/v1/keys/rotate", "/v1/keys/rotate", _a, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("POST", "/v1/keys/revoke", "/v1/keys/revoke", _a, mallory, HttpStatusCode.UnsupportedMediaType),
+
+            // A published bundle is public (docs/PROTOCOL.md §14.4): the directory shows it to anyone, and nothing else.
+            ("GET", "/v1/directory/{address}", "/v1/directory/alice@a.example", _a, mallory, HttpStatusCode.OK),
         };
 
         var served = await ServedRoutesAsync(_a);
@@ -86,6 +104,12 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             {
                 using var anonymous = token is null ? new HttpClient { BaseAddress = node.Http.BaseAddress } : node.ClientFor(token);
                 var refused = await anonymous.SendAsync(Request(method, path));
+                if (method == "HEAD")
+                {
+                    Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+                    continue;
+                }
+
                 var problem = await Api.ProblemAsync(refused, HttpStatusCode.Unauthorized);
                 Assert.Equal("Authorization", problem.GetProperty("field").GetString());
             }
@@ -96,6 +120,8 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             Assert.DoesNotContain(hash, text, StringComparison.Ordinal);
             Assert.DoesNotContain(messageId!, text, StringComparison.Ordinal);
             Assert.DoesNotContain(storedId!, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(reservation, text, StringComparison.Ordinal);
+            Assert.False(response.Headers.Contains("Upload-Offset"), $"{method} {path} says how much of alice's upload arrived");
         }
 
         Assert.Equal(before, await SnapshotAsync(alice, bob));
@@ -120,7 +146,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
     private static async Task<string> SnapshotAsync(HttpClient alice, HttpClient bob)
     {
         var parts = new List<string>();
-        foreach (var (client, path) in new[] { (alice, "/v1/messages"), (bob, "/v1/me"), (bob, "/v1/stored"), (bob, "/v1/preferences"), (bob, "/v1/blocks") })
+        foreach (var (client, path) in new[] { (alice, "/v1/messages"), (alice, "/v1/keys"), (bob, "/v1/me"), (bob, "/v1/stored"), (bob, "/v1/preferences"), (bob, "/v1/blocks") })
         {
             parts.Add(await client.GetStringAsync(path));
         }

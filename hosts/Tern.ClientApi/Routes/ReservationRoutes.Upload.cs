@@ -61,7 +61,7 @@ internal static partial class ReservationRoutes
                 return Problems.Field("Content-Range", $"the blob is at most {limit} bytes", limit, StatusCodes.Status413PayloadTooLarge, "too-large");
             }
 
-            if (total is { } t && reservation.Total is { } earlier && t != earlier)
+            if (ranged && total is { } t && reservation.Total is { } earlier && t != earlier)
             {
                 return Problems.Field("Content-Range", $"an earlier part declared the blob {earlier} bytes long, this one {t}", status: StatusCodes.Status409Conflict, kind: "conflict");
             }
@@ -73,8 +73,9 @@ internal static partial class ReservationRoutes
                     StatusCodes.Status409Conflict, "upload-gap");
             }
 
-            if (total is not null && reservation.Total is null)
+            if (total is not null && (reservation.Total is null || !ranged))
             {
+                // A whole-body upload replaces the blob, and with it the length an earlier upload declared.
                 reservation.Total = total;
                 api.Reservations.Save(reservation);
             }
@@ -85,7 +86,7 @@ internal static partial class ReservationRoutes
                 return Problems.Field("body", $"the blob is at most {limit} bytes", limit, StatusCodes.Status413PayloadTooLarge, "too-large");
             }
 
-            if (!ranged && reservation.Total is null)
+            if (!ranged && total is null && !http.RequestAborted.IsCancellationRequested && reservation.Total != received)
             {
                 // A whole-body upload of unknown length declares its length by ending.
                 reservation.Total = received;
