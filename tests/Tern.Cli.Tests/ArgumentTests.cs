@@ -13,7 +13,10 @@ public sealed class ArgumentTests : IDisposable
     public static TheoryData<string, string[]> BadCommandLines() => new()
     {
         { "--to", ["send"] },
-        { "--to", ["send", "--to", "bob@b.example"] },
+        { "--to", ["send", "--to", "Bob Smith@b.example"] },
+        { "--key", ["send", "--to", "bob@b.example"] },
+        { "--key", ["send", "--to", $"{Hash}@b.example", "--seal-to", Hash] },
+        { "--to", ["send", "--to", "bob@b.example", "--to", "carol@b.example", "--key", "k"] },
         { "--to", ["send", "--to", $"{Hash}@"] },
         { "no such file", ["send", "missing.bin", "--to", $"{Hash}@b.example"] },
         { "--expires", ["send", "--to", $"{Hash}@b.example", "--expires", "tomorrow"] },
@@ -39,6 +42,10 @@ public sealed class ArgumentTests : IDisposable
         { "--address", ["user", "add", "--name", "alice", "--data-dir", "node"] },
         { "--name", ["user", "token", "--data-dir", "node"] },
         { "--out", ["keys", "new"] },
+        { "--key", ["keys", "publish"] },
+        { "--key", ["keys", "rotate"] },
+        { "--lookup", ["keys", "check", "--key", "k"] },
+        { "--lookup", ["keys", "check", "--key", "k", "--lookup", "ftp://node.example:1"] },
         { "--bogus", ["version", "--bogus"] },
         { "--nope", ["demo", "--nope"] },
         { "domain", ["peers", "not a domain"] },

@@ -36,12 +36,12 @@ internal static class KeyLookups
         var verdict = bundle.Current(domainKey, address, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out var current);
         if (verdict != UserKeyVerdict.Valid)
         {
-            throw new CliException($"your key record is not usable ({verdict}); publish or rotate with 'tern keys publish' / 'tern keys rotate'");
+            throw new CliException($"your key record is not usable ({verdict}); publish or rotate with 'tern keys publish' / 'tern keys rotate'", ExitCodes.Error);
         }
 
         if (current.Fingerprint != keys.Fingerprint)
         {
-            throw new CliException($"your domain publishes fingerprint {current.Fingerprint} for {address}, but --key holds {keys.Fingerprint}: run 'tern keys check'");
+            throw new CliException($"your domain publishes fingerprint {current.Fingerprint} for {address}, but --key holds {keys.Fingerprint}: run 'tern keys check'", ExitCodes.Error);
         }
 
         return current;
@@ -55,7 +55,7 @@ internal static class KeyLookups
         var bundle = Parse(root.GetProperty("bundle").GetString(), $"the directory's answer for {address}");
         if (!Bytes32.TryParse(root.GetProperty("domainSigningKey").GetString(), out var domainKey))
         {
-            throw new CliException($"the directory's answer for {address} has no domain key");
+            throw new CliException($"the directory's answer for {address} has no domain key", ExitCodes.Error);
         }
 
         return new Found(address, bundle, domainKey, root.TryGetProperty("escrow", out var escrow) && escrow.ValueKind == JsonValueKind.True);
@@ -75,7 +75,7 @@ internal static class KeyLookups
             await using var client = await FramedFetchClient.ConnectAsync(door.IdnHost, door.Port, new FramedFetchClientOptions { Tls = !loopback }, cancellationToken).ConfigureAwait(false);
             var (status, bundle) = await client.LookupUserKeysAsync(hash, cancellationToken).ConfigureAwait(false);
             bytes = status == MetaStatus.Ok ? bundle : status == MetaStatus.NotFound ? null
-                : throw new CliException($"{door}: the lookup answered {status}");
+                : throw new CliException($"{door}: the lookup answered {status}", ExitCodes.Error);
         }
         else
         {
@@ -83,7 +83,7 @@ internal static class KeyLookups
             using var response = await http.GetAsync(new Uri(door, "/v1/user-keys/" + hash), cancellationToken).ConfigureAwait(false);
             bytes = response.StatusCode == HttpStatusCode.NotFound ? null
                 : response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)
-                : throw new CliException($"{door}: the lookup answered {(int)response.StatusCode}");
+                : throw new CliException($"{door}: the lookup answered {(int)response.StatusCode}", ExitCodes.Error);
         }
 
         if (bytes is null)
@@ -92,7 +92,7 @@ internal static class KeyLookups
         }
 
         return UserKeyBundle.TryParse(bytes, out var parsed, out var error, out _) ? parsed
-            : throw new CliException($"{door}: the published bundle is malformed ({error})");
+            : throw new CliException($"{door}: the published bundle is malformed ({error})", ExitCodes.Error);
     }
 
     private static UserKeyBundle Parse(string? text, string where)
@@ -104,10 +104,10 @@ internal static class KeyLookups
         }
         catch (FormatException)
         {
-            throw new CliException($"{where}: the bundle is not base64url");
+            throw new CliException($"{where}: the bundle is not base64url", ExitCodes.Error);
         }
 
         return UserKeyBundle.TryParse(bytes, out var bundle, out var error, out _) ? bundle!
-            : throw new CliException($"{where}: the bundle is malformed ({error})");
+            : throw new CliException($"{where}: the bundle is malformed ({error})", ExitCodes.Error);
     }
 }

@@ -44,7 +44,7 @@ internal static class OpenedMessage
                 address => KeyLookups.DirectoryAsync(api, address, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (outcome.Verdict != EnvelopeVerdict.Valid)
             {
-                throw new CliException($"refused, not shown: {outcome.Reason} ({outcome.Verdict})");
+                throw new CliException($"refused, not shown: {outcome.Reason} ({outcome.Verdict})", ExitCodes.Error);
             }
 
             var sender = outcome.Envelope.SenderAddress;

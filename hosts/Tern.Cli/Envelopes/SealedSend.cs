@@ -44,7 +44,7 @@ internal static class SealedSend
             using var reserved = await api.SendJsonAsync(HttpMethod.Post, "v1/reservations", Json(new Dictionary<string, object>()), cancellationToken).ConfigureAwait(false);
             if (!MessageId.TryParse(reserved.RootElement.GetProperty("messageId").GetString(), out var messageId))
             {
-                throw new CliException("the node reserved no usable message id");
+                throw new CliException("the node reserved no usable message id", ExitCodes.Error);
             }
 
             var head = SignedMessage.Head(keys, sender, messageId, hash, agreement, expiry.ToUnixTimeMilliseconds(), payload.Size, payload.Hash,
@@ -84,7 +84,7 @@ internal static class SealedSend
         var verdict = found.Bundle.Current(found.DomainSigningKey, address, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out var current);
         if (verdict != UserKeyVerdict.Valid)
         {
-            throw new CliException($"{address} has no usable key record ({verdict}): not sending");
+            throw new CliException($"{address} has no usable key record ({verdict}): not sending", ExitCodes.Error);
         }
 
         // §14.5 step 4: a changed fingerprint is shown before anything is sent, and sent to only once acknowledged.
@@ -96,7 +96,7 @@ internal static class SealedSend
             context.Error.WriteLine($"warning: {address}'s key changed: {seen} -> {current.Fingerprint} ({how})");
             if (!request.AcceptKeyChange)
             {
-                throw new CliException($"{address}'s key changed since your last message; check it with them, then send again with --accept-key-change");
+                throw new CliException($"{address}'s key changed since your last message; check it with them, then send again with --accept-key-change", ExitCodes.Error);
             }
         }
 
@@ -116,7 +116,7 @@ internal static class SealedSend
         }
         else if (!RecipientHashDerivation.TryPairwise(keys.AgreementSecret, sender.AgreementKey.ToArray(), agreement, domain, out hash))
         {
-            throw new CliException($"{address}'s agreement key is a low-order point: no pairwise hash, not sending (docs/PROTOCOL.md §5)");
+            throw new CliException($"{address}'s agreement key is a low-order point: no pairwise hash, not sending (docs/PROTOCOL.md §5)", ExitCodes.Error);
         }
 
         return (hash, domain, agreement, escrow);
