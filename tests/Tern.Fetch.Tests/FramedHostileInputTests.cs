@@ -26,6 +26,11 @@ public sealed class FramedHostileInputTests
             { "reserved flag bit 3 on fetch", RawFramedConnection.Frame(FetchRequest.Size, 1, 0x01, 0x08, fetch), GoAwayCode.ProtocolError },
             { "proof on cancel", RawFramedConnection.Frame(0, 1, 0x04, 0x04), GoAwayCode.ProtocolError },
             { "head on cancel", RawFramedConnection.Frame(0, 1, 0x04, 0x02), GoAwayCode.ProtocolError },
+            // §14.4: a key lookup is a stream frame with a 32-byte payload; its answer travels server to client only.
+            { "key lookup on stream 0", RawFramedConnection.Frame(32, 0, 0x0B, 0, new byte[32]), GoAwayCode.ProtocolError },
+            { "key lookup of wrong size", RawFramedConnection.Frame(31, 1, 0x0B, 0, new byte[31]), GoAwayCode.ProtocolError },
+            { "key lookup with head", RawFramedConnection.Frame(32, 1, 0x0B, 0x02, new byte[32]), GoAwayCode.ProtocolError },
+            { "user_keys from a client", RawFramedConnection.Frame(1, 1, 0x0C, 0x01, [1]), GoAwayCode.ProtocolError },
         };
     }
 
