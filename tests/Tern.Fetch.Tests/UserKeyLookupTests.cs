@@ -86,6 +86,35 @@ public sealed class UserKeyLookupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_lookup_vectors_round_trip_through_the_framed_and_http_doors()
+    {
+        using var vector = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "user-keys.json")));
+        var root = vector.RootElement;
+        var lookup = root.GetProperty("lookup");
+        var bundle = Convert.FromHexString(root.GetProperty("bundle").GetProperty("bytes").GetString()!);
+        var addressHash = new Bytes32(Convert.FromHexString(root.GetProperty("address_hash").GetString()!));
+        _fetch.Server.Doors.UserKeys = new FixedLookup(addressHash, bundle);
+
+        using (var raw = await RawFramedConnection.ConnectAsync(_fetch.Framed))
+        {
+            var notFound = Convert.FromHexString(lookup.GetProperty("not_found_frame").GetString()!);
+            var otherRequest = RawFramedConnection.Frame(32, BinaryHeader(notFound).Stream, 0x0B, 0, new byte[32]);
+            await raw.SendAsync([.. RawFramedConnection.Preface(), .. Convert.FromHexString(lookup.GetProperty("request_frame").GetString()!), .. otherRequest]);
+            foreach (var expected in new[] { Convert.FromHexString(lookup.GetProperty("answer_frame").GetString()!), notFound })
+            {
+                var frame = await raw.ReadFrameAsync();
+                Assert.NotNull(frame);
+                var (length, stream, type, flags) = BinaryHeader(expected);
+                Assert.Equal((length, stream, type, flags), (frame.Value.Header.Length, frame.Value.Header.StreamId, (byte)frame.Value.Header.Type, (byte)frame.Value.Header.Flags));
+                Assert.Equal(expected[10..], frame.Value.Payload);
+            }
+        }
+
+        using var http = new HttpClient { BaseAddress = _fetch.Http };
+        Assert.Equal(bundle, await http.GetByteArrayAsync(lookup.GetProperty("http_path").GetString()));
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_hashes_and_other_methods_get_the_sections_answers_on_both_http_1_doors()
     {
         foreach (var door in new[] { _fetch.Http, _fetch.HttpKestrel })
@@ -107,6 +136,9 @@ public sealed class UserKeyLookupTests : IAsyncLifetime, IDisposable
         }
     }
 
+    private static (uint Length, uint Stream, byte Type, byte Flags) BinaryHeader(byte[] frame) =>
+        (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(4)), frame[8], frame[9]);
+
     [Fact]
     public async Task A_lookup_is_answered_on_its_stream_by_one_frame_that_ends_it_and_a_cancel_on_it_is_ignored()
     {
@@ -122,5 +154,14 @@ public sealed class UserKeyLookupTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, answer.Value.Payload[0]);
         Assert.Equal(_published.BundleOf(Bob), answer.Value.Payload[1..]);
         Assert.False(await raw.SaysAnythingWithinAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    private sealed class FixedLookup(Bytes32 hash, byte[] bundle) : IUserKeyLookup
+    {
+        public bool TryGetBundle(Bytes32 addressHash, out ReadOnlyMemory<byte> found)
+        {
+            found = addressHash == hash ? bundle : default;
+            return addressHash == hash;
+        }
     }
 }
