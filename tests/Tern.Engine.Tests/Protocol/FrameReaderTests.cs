@@ -160,7 +160,7 @@ public sealed class FrameReaderTests
 
     [Theory]
     [InlineData(0x00)]
-    [InlineData(0x0B)]
+    [InlineData(0x0D)] // the first type after the key lookup's user_keys_request and user_keys (§14.4)
     [InlineData(0x10)] // reserved for gateway custody transfer: unknown to v1
     [InlineData(0x1F)]
     [InlineData(0xFF)]
