@@ -61,6 +61,12 @@ internal sealed class DemoStory(DemoCluster cluster, DemoNarrator narrator, long
         narrator.Step("tern user add: alice@a.example, bob@b.example, carol@b.example (each token shown once, saved to the user's ~/.config/tern/client.json)");
         var keys = await _bob.JsonAsync("keys", "new", "--out", _bob.File("bob.key")).ConfigureAwait(false);
         narrator.Step($"bob: tern keys new: an X25519 key pair for sealed messages, public key {keys.GetProperty("publicKey").GetString()![..12]}…");
+        await Succeed(_bob, "keys", "publish", "--key", _bob.File("bob.key")).ConfigureAwait(false);
+
+        // alice signs what she sends: her record, published and signed by a.example, is what bob's client checks it against.
+        var aliceKeys = await _alice.JsonAsync("keys", "new", "--out", _alice.File("alice.key")).ConfigureAwait(false);
+        await Succeed(_alice, "keys", "publish", "--key", _alice.File("alice.key")).ConfigureAwait(false);
+        narrator.Step($"alice: tern keys new + keys publish: a.example signs her key record ({aliceKeys.GetProperty("publicKey").GetString()![..12]}…); bob's published at b.example too");
 
         // Recipient hashes are derived by the users' clients (docs/PROTOCOL.md §5); here, fresh random ones.
         _bobHash = RecipientHash.NewRandom().ToString();
@@ -82,10 +88,10 @@ internal sealed class DemoStory(DemoCluster cluster, DemoNarrator narrator, long
         foreach (var (path, mime) in new[] { (letter, "text/plain"), (file, "application/octet-stream") })
         {
             var clock = Stopwatch.StartNew();
-            var sent = await _alice.JsonAsync("send", path, "--to", $"{_bobHash}@b.example", "--seal-to", _bob.File("bob.key.pub"), "--mime", mime).ConfigureAwait(false);
+            var sent = await _alice.JsonAsync("send", path, "--to", $"{_bobHash}@b.example", "--seal-to", _bob.File("bob.key.pub"), "--key", _alice.File("alice.key"), "--mime", mime).ConfigureAwait(false);
             var id = sent.GetProperty("messageId").GetString()!;
             MessageIds.Add(id);
-            narrator.Step($"alice: tern send {Path.GetFileName(path)} --seal-to bob.key.pub: message {id[..10]}…, {DemoNarrator.Bytes(sent.GetProperty("size").GetInt64())} sealed, durable at a.example in {DemoNarrator.Duration(clock.Elapsed)}");
+            narrator.Step($"alice: tern send {Path.GetFileName(path)} --seal-to bob.key.pub --key alice.key: message {id[..10]}…, {DemoNarrator.Bytes(sent.GetProperty("size").GetInt64())} sealed, durable at a.example in {DemoNarrator.Duration(clock.Elapsed)}");
         }
 
         return (letter, file);
@@ -120,7 +126,7 @@ internal sealed class DemoStory(DemoCluster cluster, DemoNarrator narrator, long
             var fetchClock = Stopwatch.StartNew();
             await _bob.JsonAsync("fetch", message.GetProperty("id").GetString()!, "--out", output, "--open-with", _bob.File("bob.key")).ConfigureAwait(false);
             Expect(SameBytes(original, output), $"bob's {Path.GetFileName(output)} differs from what alice sent");
-            narrator.Step($"bob: tern fetch --open-with bob.key: {Path.GetFileName(output)}, {DemoNarrator.Bytes(new FileInfo(output).Length)}, opened and identical to alice's (SHA-256 {Sha256(output)[..16]}…) in {DemoNarrator.Duration(fetchClock.Elapsed)}");
+            narrator.Step($"bob: tern fetch --open-with bob.key: {Path.GetFileName(output)}, {DemoNarrator.Bytes(new FileInfo(output).Length)}, signature and key record verified, opened, identical to alice's (SHA-256 {Sha256(output)[..16]}…) in {DemoNarrator.Duration(fetchClock.Elapsed)}");
         }
 
         var text = (await File.ReadAllTextAsync(_bob.File("letter.txt")).ConfigureAwait(false)).Split('\n')[0];
