@@ -39,6 +39,15 @@ internal sealed class ClientApiContext
 
     public ILogger Logger { get; }
 
+    /// <summary>The users' event logs (docs/C2S.md §15).</summary>
+    public Events.EventLog Events { get; init; } = null!;
+
+    /// <summary>The labels of the users' stored messages (docs/C2S.md §8).</summary>
+    public Labels.LabelIndex Labels { get; init; } = null!;
+
+    /// <summary>How many event streams each user holds open.</summary>
+    public Events.StreamCounter Streams { get; } = new();
+
     /// <summary>The longest transit granted: the least of the API's, the transit store's and its per-account maximum.</summary>
     public TimeSpan MaxTransit { get; }
 

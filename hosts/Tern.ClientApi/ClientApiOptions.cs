@@ -67,6 +67,24 @@ public sealed class ClientApiOptions
     /// <summary>Reservations a user may hold open at once (docs/C2S.md §6). Defaults to 64.</summary>
     public int MaxReservationsPerUser { get; set; } = 64;
 
+    /// <summary>Whether each group of event-log appends reaches the disk before it is readable. Defaults to true.</summary>
+    public bool DurableEvents { get; set; } = true;
+
+    /// <summary>Most event streams (SSE) one user may hold open at once. Defaults to 8.</summary>
+    public int MaxEventStreamsPerUser { get; set; } = 8;
+
+    /// <summary>
+    /// How far an event stream may fall behind the log (events) before it is cut with a <c>cut</c> event naming the
+    /// cursor to resume from. The stream holds one page of events at a time, whatever the lag. Defaults to 10 000.
+    /// </summary>
+    public int MaxEventStreamLag { get; set; } = 10_000;
+
+    /// <summary>How often an idle event stream sends a comment line, so proxies keep it open. Defaults to 25 s.</summary>
+    public TimeSpan EventStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long one write to an event stream may wait on a client that does not read before the stream is cut. Defaults to 30 s.</summary>
+    public TimeSpan EventStreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the property and the rule.</summary>
     public void Validate()
     {
@@ -124,6 +142,16 @@ public sealed class ClientApiOptions
         if (MaxDomainsPerUser is < 1 or > 100_000)
         {
             throw new ArgumentException($"ClientApiOptions.MaxDomainsPerUser must be 1 to 100000, not {MaxDomainsPerUser}.", nameof(MaxDomainsPerUser));
+        }
+
+        if (MaxEventStreamsPerUser is < 1 or > 1000 || MaxEventStreamLag < 1)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxEventStreamsPerUser must be 1 to 1000 and MaxEventStreamLag at least 1, not {MaxEventStreamsPerUser} and {MaxEventStreamLag}.", nameof(MaxEventStreamsPerUser));
+        }
+
+        if (EventStreamHeartbeat <= TimeSpan.Zero || EventStreamWriteTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"ClientApiOptions.EventStreamHeartbeat and EventStreamWriteTimeout must be above zero, not {EventStreamHeartbeat} and {EventStreamWriteTimeout}.", nameof(EventStreamHeartbeat));
         }
 
         if (string.IsNullOrWhiteSpace(UsersFile) || Path.IsPathRooted(UsersFile) || UsersFile.Contains("..", StringComparison.Ordinal))

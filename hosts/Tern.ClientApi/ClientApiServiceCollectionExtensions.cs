@@ -32,12 +32,13 @@ public static class ClientApiServiceCollectionExtensions
             }
         });
         services.AddSingleton<ReferenceSignals>();
+        services.AddSingleton<Events.EventHooks>();
 
-        // The long polls' wake-up wraps the ingest's sink, around whatever wrapper was configured before.
-        services.AddOptions<TernNodeDecorators>().Configure<ReferenceSignals>((decorators, signals) =>
+        // The long polls' wake-up and the event log's hook wrap the ingest's sink, around whatever wrapper was configured before.
+        services.AddOptions<TernNodeDecorators>().Configure<ReferenceSignals, Events.EventHooks>((decorators, signals, hooks) =>
         {
             var inner = decorators.Sink;
-            decorators.Sink = sink => new SignallingSink(inner is null ? sink : inner(sink), signals);
+            decorators.Sink = sink => new Events.EventingSink(new SignallingSink(inner is null ? sink : inner(sink), signals), sink, hooks);
         });
         services.AddTernStage<ClientApiStage>();
         return services;

@@ -10,9 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.ClientApi.Events;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Keys;
 using Tern.ClientApi.Reservations;
+using Tern.ClientApi.Labels;
 using Tern.ClientApi.Polling;
 using Tern.ClientApi.Routes;
 using Tern.ClientApi.Submissions;
@@ -34,20 +36,23 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     private readonly IOptions<ClientApiOptions> _options;
     private readonly IOptions<TransitStoreOptions> _transit;
     private readonly ReferenceSignals _signals;
+    private readonly EventHooks _hooks;
     private readonly ILoggerFactory _loggers;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private WebApplication? _app;
     private SubmissionLog? _submissions;
+    private EventLog? _events;
 
     private readonly IDescriptorResolver _descriptors;
     private KeyDirectory? _directory;
     private Task _sweeper = Task.CompletedTask;
 
-    public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, ILoggerFactory loggers,
+    public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, EventHooks hooks, ILoggerFactory loggers,
         IDescriptorResolver descriptors)
     {
         _descriptors = descriptors;
+        _hooks = hooks;
         _node = node;
         _options = options;
         _transit = transit;
@@ -70,10 +75,17 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var transit = _transit.Value;
         var maxTransit = new[] { options.MaxTransit, transit.MaxTransit, transit.AccountMaxExpiry }.Min();
         var logger = _logger;
-        var reservations = new ReservationStore(Path.Combine(dataDirectory, "clientapi", "reservations"), TimeProvider.System);
+        var state = Path.Combine(dataDirectory, "clientapi");
+        _events = new EventLog(state, options.DurableEvents);
+        var labels = new LabelIndex(Path.Combine(state, "labels"), _node.Messages, users);
+        _hooks.Attach(_events, users, labels);
+        _node.Messages.Committed = _hooks.Stored;
+        var reservations = new ReservationStore(Path.Combine(state, "reservations"), TimeProvider.System);
         _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
+            Events = _events,
+            Labels = labels,
             Reservations = reservations,
             Directory = _directory,
         };
@@ -116,6 +128,8 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         SettingsRoutes.Map(v1);
         ReservationRoutes.Map(v1);
         KeyRoutes.Map(v1);
+        EventRoutes.Map(v1);
+        LabelRoutes.Map(v1);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
@@ -170,6 +184,13 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         {
             _app = null;
             await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _hooks.Detach();
+        if (_events is { } events)
+        {
+            _events = null;
+            await events.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_submissions is { } submissions)

@@ -34,6 +34,12 @@ public sealed class MessageStore
         }
     }
 
+    /// <summary>
+    /// Called with each message newly committed (not with one already stored), on the committing thread, once it is
+    /// durable; the client API appends its users' <c>pulled</c> events here. Defaults to none.
+    /// </summary>
+    public Action<StoredMessage>? Committed { get; set; }
+
     /// <summary>Whether the message is stored (verified and committed).</summary>
     public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
 
@@ -107,6 +113,7 @@ public sealed class MessageStore
 
         File.Move(partial, blob, overwrite: true);
         FlushDirectory(DirectoryOf(hash));
+        Committed?.Invoke(message);
         return message;
     }
 

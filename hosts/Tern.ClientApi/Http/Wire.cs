@@ -19,7 +19,7 @@ internal static class Wire
     /// <summary>JSON, or MessagePack when the client's <c>Accept</c> names <c>application/msgpack</c> (docs/CLIENT-API.md, "Encodings").</summary>
     public static IResult Bulk<T>(HttpRequest request, T value) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : Results.Json(value);
 
-    private static bool WantsMessagePack(HttpRequest request)
+    public static bool WantsMessagePack(HttpRequest request)
     {
         foreach (var header in request.Headers.Accept)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tern.ClientApi.Events;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Users;
 using Tern.ClientApi.Wire;
@@ -25,10 +26,10 @@ internal static class SettingsRoutes
 
         group.MapGet("/hashes", (HttpContext http, ClientApiContext api) => Results.Json(new HashList { Hashes = [.. api.Users.HashesOf(CurrentUser.Get(http)).Select(h => h.ToString())] }))
             .WithName("ListHashes").WithTags("settings").Produces<HashList>();
-        group.MapPut("/hashes/{hash}", RegisterHash).WithName("RegisterHash").WithTags("settings")
+        group.MapPut("/hashes/{hash}", RegisterHashAsync).WithName("RegisterHash").WithTags("settings")
             .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/hashes/{hash}", UnregisterHash).WithName("UnregisterHash").WithTags("settings")
+        group.MapDelete("/hashes/{hash}", UnregisterHashAsync).WithName("UnregisterHash").WithTags("settings")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/preferences", Preferences).WithName("ListPreferences").WithTags("settings").Produces<PreferenceList>();
@@ -53,14 +54,21 @@ internal static class SettingsRoutes
         return Results.Json(new UserInfo { Name = user.Name, Address = user.Address, Hashes = [.. api.Users.HashesOf(user).Select(h => h.ToString())] });
     }
 
-    private static IResult RegisterHash(HttpContext http, ClientApiContext api, string hash)
+    private static async Task<IResult> RegisterHashAsync(HttpContext http, ClientApiContext api, string hash)
     {
         if (!RecipientHash.TryParse(hash, out var recipient))
         {
             return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
         }
 
-        return api.Users.RegisterHash(CurrentUser.Get(http), recipient) switch
+        var user = CurrentUser.Get(http);
+        var outcome = api.Users.RegisterHash(user, recipient);
+        if (outcome == HashRegistration.Added)
+        {
+            await api.Events.AppendAsync(user.Name, UserEvents.HashChanged(recipient.ToString(), registered: true), http.RequestAborted).ConfigureAwait(false);
+        }
+
+        return outcome switch
         {
             HashRegistration.Added => Results.Created($"/v1/hashes/{hash}", null),
             HashRegistration.AlreadyOwned => Results.NoContent(),
@@ -70,10 +78,22 @@ internal static class SettingsRoutes
         };
     }
 
-    private static IResult UnregisterHash(HttpContext http, ClientApiContext api, string hash) =>
-        !RecipientHash.TryParse(hash, out var recipient) ? Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43)
-        : api.Users.UnregisterHash(CurrentUser.Get(http), recipient) ? Results.NoContent()
-        : Problems.NotFound("hash", "this recipient hash is not one you registered");
+    private static async Task<IResult> UnregisterHashAsync(HttpContext http, ClientApiContext api, string hash)
+    {
+        if (!RecipientHash.TryParse(hash, out var recipient))
+        {
+            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
+        }
+
+        var user = CurrentUser.Get(http);
+        if (!api.Users.UnregisterHash(user, recipient))
+        {
+            return Problems.NotFound("hash", "this recipient hash is not one you registered");
+        }
+
+        await api.Events.AppendAsync(user.Name, UserEvents.HashChanged(recipient.ToString(), registered: false), http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
+    }
 
     private static IResult Preferences(HttpContext http, ClientApiContext api)
     {

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Tern.ClientApi.Events;
 using Tern.ClientApi.Http;
+using Tern.ClientApi.Labels;
 using Tern.ClientApi.Wire;
 using Tern.Engine.Protocol;
 
@@ -11,6 +13,9 @@ namespace Tern.ClientApi.Routes;
 /// <summary>The messages this node pulled for the user: list, read (streamed, ranges), delete (docs/CLIENT-API.md, "Stored messages").</summary>
 internal static class StoredRoutes
 {
+    /// <summary>Most messages one page of <c>GET /v1/stored</c> lists, and the default.</summary>
+    public const int MaxLimit = 1000;
+
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/stored", List).WithName("ListStored").WithTags("stored")
@@ -19,49 +24,92 @@ internal static class StoredRoutes
         group.MapGet("/stored/{id}", Read).WithName("ReadStored").WithTags("stored")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/stored/{id}", Delete).WithName("DeleteStored").WithTags("stored")
+        group.MapDelete("/stored/{id}", DeleteAsync).WithName("DeleteStored").WithTags("stored")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static IResult List(HttpContext http, ClientApiContext api, [FromQuery(Name = "hash")] string? hash)
+    private static IResult List(
+        HttpContext http,
+        ClientApiContext api,
+        [FromQuery(Name = "hash")] string? hash,
+        [FromQuery(Name = "label")] string? label,
+        [FromQuery(Name = "after")] string? after,
+        [FromQuery(Name = "limit")] string? limit)
     {
         var user = CurrentUser.Get(http);
-        RecipientHash[] hashes;
-        if (hash is null)
+        if (label is not null && !LabelRules.IsValid(label))
         {
-            hashes = api.Users.HashesOf(user);
-        }
-        else if (!RecipientHash.TryParse(hash, out var one))
-        {
-            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
-        }
-        else if (!api.Users.Owns(user, one))
-        {
-            return Problems.NotFound("hash", "this recipient hash is not one you registered");
-        }
-        else
-        {
-            hashes = [one];
+            return Problems.Field("label", $"a label is 1–{LabelRules.MaxBytes} bytes of UTF-8 without control characters or '/' at either end", LabelRules.MaxBytes);
         }
 
-        var list = new StoredList();
-        foreach (var message in hashes.SelectMany(api.Node.Messages.List).OrderBy(m => m.StoredAtMs))
+        if (!Fields.TryCursor(after, out var cursor))
         {
-            list.Messages.Add(new StoredItem
+            return Problems.Field("after", "the cursor is a whole number from 0 to 18446744073709551615, as the last page's 'next' gave it");
+        }
+
+        if (!Fields.TryInt(limit, 1, MaxLimit, MaxLimit, out var count))
+        {
+            return Problems.Field("limit", $"the limit is a whole number from 1 to {MaxLimit}", MaxLimit);
+        }
+
+        RecipientHash? only = null;
+        if (hash is not null)
+        {
+            if (!RecipientHash.TryParse(hash, out var one))
             {
-                Id = message.Capability.ToString(),
-                Hash = message.RecipientHash.ToString(),
-                SenderDomain = message.SenderDomain,
-                Size = message.Size,
-                PayloadHash = message.PayloadHash.ToString(),
-                MimeHint = message.MimeHint,
-                Stored = Http.Wire.Time(message.StoredAtMs),
-            });
+                return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
+            }
+
+            if (!api.Users.Owns(user, one))
+            {
+                return Problems.NotFound("hash", "this recipient hash is not one you registered");
+            }
+
+            only = one;
         }
 
+        // The user's label index lists in the order stored from the cursor, without reading the message store; a
+        // hash filter walks the same order.
+        var list = new StoredList();
+        var next = cursor;
+        var more = true;
+        var onlyText = only?.ToString();
+        while (more && list.Messages.Count < count)
+        {
+            var (page, pageNext, pageMore) = api.Labels.List(user.Name, label, next, count - list.Messages.Count);
+            foreach (var entry in page)
+            {
+                if (onlyText is null || entry.Hash == onlyText)
+                {
+                    list.Messages.Add(ToItem(entry));
+                }
+            }
+
+            (next, more) = (pageNext, pageMore);
+            if (onlyText is null)
+            {
+                break;
+            }
+        }
+
+        list.Next = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        list.More = more;
         return Http.Wire.Bulk(http.Request, list);
     }
+
+    internal static StoredItem ToItem(LabelEntry entry) => new()
+    {
+        Id = entry.Id,
+        Hash = entry.Hash,
+        SenderDomain = entry.SenderDomain,
+        Size = entry.Size,
+        PayloadHash = entry.PayloadHash,
+        MimeHint = entry.MimeHint,
+        Stored = Http.Wire.Time(entry.StoredMs),
+        Labels = entry.Labels,
+        Read = entry.Read,
+    };
 
     private static IResult Read(HttpContext http, ClientApiContext api, string id)
     {
@@ -85,13 +133,26 @@ internal static class StoredRoutes
         return Results.Stream(file, "application/octet-stream", enableRangeProcessing: true);
     }
 
-    private static IResult Delete(HttpContext http, ClientApiContext api, string id) =>
-        Find(http, api, id, out var hash, out var capability) is { } problem ? problem
-        : api.Node.Messages.Delete(hash, capability) ? Results.NoContent()
-        : Problems.NotFound("id", "no stored message of yours has this id");
+    private static async Task<IResult> DeleteAsync(HttpContext http, ClientApiContext api, string id)
+    {
+        if (Find(http, api, id, out var hash, out var capability) is { } problem)
+        {
+            return problem;
+        }
+
+        if (!api.Node.Messages.Delete(hash, capability))
+        {
+            return Problems.NotFound("id", "no stored message of yours has this id");
+        }
+
+        var user = CurrentUser.Get(http).Name;
+        api.Labels.Deleted(user, id);
+        await api.Events.AppendAsync(user, UserEvents.MessageDeleted(id), http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
+    }
 
     /// <summary>Which of the user's hashes holds the message <paramref name="id"/>, or the problem to answer.</summary>
-    private static IResult? Find(HttpContext http, ClientApiContext api, string id, out RecipientHash hash, out FetchCapability capability)
+    internal static IResult? Find(HttpContext http, ClientApiContext api, string id, out RecipientHash hash, out FetchCapability capability)
     {
         hash = default;
         if (!FetchCapability.TryParse(id, out capability))

@@ -41,4 +41,14 @@ public sealed class StoredItem
     [JsonPropertyName("stored")]
     [Key("stored")]
     public string Stored { get; set; } = "";
+
+    /// <summary>Its labels (docs/C2S.md §8); <c>inbox</c> when stored.</summary>
+    [JsonPropertyName("labels")]
+    [Key("labels")]
+    public List<string> Labels { get; set; } = [];
+
+    /// <summary>Whether a device marked it read.</summary>
+    [JsonPropertyName("read")]
+    [Key("read")]
+    public bool Read { get; set; }
 }

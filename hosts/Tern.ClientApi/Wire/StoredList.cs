@@ -11,4 +11,14 @@ public sealed class StoredList
     [JsonPropertyName("messages")]
     [Key("messages")]
     public List<StoredItem> Messages { get; set; } = [];
+
+    /// <summary>The cursor to pass as <c>after</c> for the next page.</summary>
+    [JsonPropertyName("next")]
+    [Key("next")]
+    public string Next { get; set; } = "0";
+
+    /// <summary>Whether more messages follow <see cref="Next"/>.</summary>
+    [JsonPropertyName("more")]
+    [Key("more")]
+    public bool More { get; set; }
 }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace Tern.ClientApi.Events;
+
+internal sealed partial class EventLog
+{
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<(Pending Item, long Line)>();
+        var buffer = new MemoryStream();
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            buffer.SetLength(0);
+            while (batch.Count < 4096 && _appends.Reader.TryRead(out var item))
+            {
+                var prefix = Encoding.UTF8.GetBytes(item.User + "\t" + item.Sequence.ToString(CultureInfo.InvariantCulture) + "\t");
+                var json = Serialize(item.Event);
+                buffer.Write(prefix);
+                var offset = _length + buffer.Length;
+                buffer.Write(json);
+                buffer.WriteByte((byte)'\n');
+                batch.Add((item, Pack(offset, json.Length)));
+            }
+
+            // A write that fails (a full disk) is retried until it succeeds, so no sequence is skipped and none is
+            // reused: events are readable in order or not yet. AppendAsync callers wait; Append callers never do.
+            while (!TryWrite(buffer))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+
+            Publish(batch);
+            batch.Clear();
+        }
+    }
+
+    private bool TryWrite(MemoryStream buffer)
+    {
+        try
+        {
+            _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            _file.Flush(flushToDisk: _durable);
+            _length += buffer.Length;
+            return true;
+        }
+        catch (IOException)
+        {
+            // Cut whatever part of the batch reached the file, so the retry writes it whole after the last good line.
+            try
+            {
+                _file.SetLength(_length);
+                _file.Position = _length;
+            }
+            catch (IOException)
+            {
+                // The recovery scan cuts a torn line if the process stops before a retry succeeds.
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Makes a written batch readable and wakes the waiters of each user it touched.</summary>
+    private void Publish(List<(Pending Item, long Line)> batch)
+    {
+        List<TaskCompletionSource>? wake = null;
+        lock (_lock)
+        {
+            foreach (var (item, line) in batch)
+            {
+                var log = _users[item.User];
+                log.Lines.Add(line);
+                log.Committed = item.Sequence;
+                Count++;
+                if (!log.Woken)
+                {
+                    // Once per user and batch: the waiters wake, read everything committed, and wait on the new signal.
+                    log.Woken = true;
+                    (wake ??= []).Add(log.Changed);
+                    log.Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+
+            foreach (var (item, _) in batch)
+            {
+                _users[item.User].Woken = false;
+            }
+        }
+
+        foreach (var (item, _) in batch)
+        {
+            item.Done?.TrySetResult();
+        }
+
+        if (wake is not null)
+        {
+            foreach (var signal in wake)
+            {
+                signal.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Tern.ClientApi.Events;
+
+/// <summary>
+/// Every user's event log (docs/C2S.md §11, §15) in one append-only file, <c>clientapi/events.log</c>: a line per event,
+/// <c>user TAB sequence TAB json LF</c>. One file rather than one per user because appends are group committed: one
+/// writer, one fsync for everything that arrived meanwhile, whichever users it was for (a file per user would pay a
+/// flush per user touched, and hold a descriptor per user). Each user's sequences start at 1 and go up by one; a
+/// user's events are found through an in-memory index of their lines' offsets, rebuilt by one scan when the log opens.
+/// An event is readable, and its waiters woken, only once it is on disk, so a sequence a client saw is never reused
+/// after a crash: a torn last line (never acknowledged) is cut off when the log opens.
+/// </summary>
+internal sealed partial class EventLog : IAsyncDisposable
+{
+    public const string FileName = "events.log";
+
+    /// <summary>Longest event line read back; longer is a corrupt log.</summary>
+    public const int MaxLineBytes = (1 << 20) - 1;
+
+    private readonly string _path;
+    private readonly bool _durable;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, UserLog> _users = new(StringComparer.Ordinal);
+    private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly FileStream _file;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _reader;
+    private readonly Task _writer;
+    private long _length;
+
+    /// <summary>Opens (creating) the log in <paramref name="directory"/>.</summary>
+    /// <param name="directory">The client API's state directory.</param>
+    /// <param name="durable">Whether each group of appends is flushed to disk before it is readable. Tests and benchmarks that seed a log may turn it off.</param>
+    /// <param name="time">The clock events are stamped with.</param>
+    public EventLog(string directory, bool durable = true, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _durable = durable;
+        Directory.CreateDirectory(directory);
+        _path = Path.Combine(directory, FileName);
+        _length = Recover();
+        _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
+        _file.Position = _length;
+        _reader = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Events committed in all (for reports).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>
+    /// Appends <paramref name="e"/> to <paramref name="user"/>'s log without waiting: its sequence and time are set now,
+    /// in the order of calls; it becomes readable once written to disk. Never blocks (safe on the ingest loop).
+    /// </summary>
+    /// <returns>The event's sequence.</returns>
+    public ulong Append(string user, UserEvent e) => Enqueue(user, e, done: null);
+
+    /// <summary>Appends <paramref name="e"/> and completes once it is on disk and readable.</summary>
+    public async Task<ulong> AppendAsync(string user, UserEvent e, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sequence = Enqueue(user, e, done);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return sequence;
+    }
+
+    /// <summary>The last sequence of <paramref name="user"/>'s log that is readable (0 for none).</summary>
+    public ulong Last(string user)
+    {
+        lock (_lock)
+        {
+            return _users.TryGetValue(user, out var log) ? log.Committed : 0;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> events of <paramref name="user"/> after <paramref name="after"/>.</summary>
+    public EventPage Read(string user, ulong after, int limit)
+    {
+        long[] lines;
+        ulong committed;
+        lock (_lock)
+        {
+            if (!_users.TryGetValue(user, out var log) || after >= log.Committed)
+            {
+                return new EventPage([], [], after, false);
+            }
+
+            committed = log.Committed;
+            var count = (int)Math.Min((ulong)limit, committed - after);
+            lines = new long[count];
+            log.Lines.CopyTo(checked((int)after), lines, 0, count);
+        }
+
+        var events = new ReadOnlyMemory<byte>[lines.Length];
+        var sequences = new ulong[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var (offset, length) = Unpack(lines[i]);
+            var bytes = new byte[length];
+            RandomAccess.Read(_reader, bytes, offset);
+            events[i] = bytes;
+            sequences[i] = after + (ulong)i + 1;
+        }
+
+        var next = after + (ulong)lines.Length;
+        return new EventPage(events, sequences, next, next < committed);
+    }
+
+    /// <summary>
+    /// A task that completes when <paramref name="user"/>'s log has an event after <paramref name="after"/> (at once if
+    /// it has one now). Wakes every waiter of the user; each reads, then waits again.
+    /// </summary>
+    public Task WaitAsync(string user, ulong after)
+    {
+        lock (_lock)
+        {
+            var log = LogOf(user);
+            return log.Committed > after ? Task.CompletedTask : log.Changed.Task;
+        }
+    }
+
+    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done)
+    {
+        lock (_lock)
+        {
+            var log = LogOf(user);
+            var sequence = ++log.Assigned;
+            e.Sequence = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            e.Time = Http.Wire.Time(_time.GetUtcNow().ToUnixTimeMilliseconds());
+
+            // Written to the channel under the lock, so the file holds each user's events in sequence order.
+            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done)))
+            {
+                log.Assigned--;
+                throw new ObjectDisposedException(nameof(EventLog));
+            }
+
+            return sequence;
+        }
+    }
+
+    private UserLog LogOf(string user)
+    {
+        if (!_users.TryGetValue(user, out var log))
+        {
+            log = new UserLog();
+            _users[user] = log;
+        }
+
+        return log;
+    }
+
+    private static long Pack(long offset, int length) => (offset << 20) | (uint)length;
+
+    private static (long Offset, int Length) Unpack(long line) => (line >>> 20, (int)(line & MaxLineBytes));
+
+    private readonly record struct Pending(string User, ulong Sequence, UserEvent Event, TaskCompletionSource? Done);
+
+    /// <summary>One user's index: the packed offset and length of each committed line, sequence n at index n-1.</summary>
+    private sealed class UserLog
+    {
+        public readonly List<long> Lines = [];
+        public ulong Assigned;
+        public ulong Committed;
+        public bool Woken;
+        public TaskCompletionSource Changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _appends.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _reader.Dispose();
+    }
+
+    private static byte[] Serialize(UserEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, UserEventJson.Default.UserEvent);
+}

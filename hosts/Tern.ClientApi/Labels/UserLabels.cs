@@ -1,0 +1,55 @@
+namespace Tern.ClientApi.Labels;
+
+/// <summary>One user's label file in memory, with its messages by id and in listing order.</summary>
+internal sealed class UserLabels
+{
+    public UserLabels(LabelFile file)
+    {
+        File = file;
+        foreach (var entry in file.Messages)
+        {
+            ById[entry.Id] = entry;
+            InOrder[entry.Order] = entry;
+        }
+    }
+
+    public LabelFile File { get; }
+
+    public Dictionary<string, LabelEntry> ById { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<ulong, LabelEntry> InOrder { get; } = [];
+
+    public void Add(LabelEntry entry)
+    {
+        File.Messages.Add(entry);
+        ById[entry.Id] = entry;
+        InOrder[entry.Order] = entry;
+    }
+
+    public bool Remove(string id)
+    {
+        if (!ById.Remove(id, out var entry))
+        {
+            return false;
+        }
+
+        InOrder.Remove(entry.Order);
+        File.Messages.Remove(entry);
+        return true;
+    }
+
+    /// <summary>Every label of the user with how many messages carry it.</summary>
+    public SortedDictionary<string, int> Counts()
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in File.Messages)
+        {
+            foreach (var label in entry.Labels)
+            {
+                counts[label] = counts.GetValueOrDefault(label) + 1;
+            }
+        }
+
+        return counts;
+    }
+}

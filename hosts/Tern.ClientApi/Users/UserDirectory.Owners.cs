@@ -1,0 +1,24 @@
+using Tern.Engine.Protocol;
+
+namespace Tern.ClientApi.Users;
+
+public sealed partial class UserDirectory
+{
+    /// <summary>The name of the user who registered <paramref name="hash"/>, or null (the event log's hooks ask it).</summary>
+    internal string? OwnerOf(RecipientHash hash)
+    {
+        lock (_lock)
+        {
+            return _owners.TryGetValue(hash, out var owner) ? owner.Name : null;
+        }
+    }
+
+    /// <summary>The hashes of the user named <paramref name="name"/> (a copy; empty for no such user).</summary>
+    internal RecipientHash[] HashesOfName(string name)
+    {
+        lock (_lock)
+        {
+            return _byName.TryGetValue(name, out var user) ? [.. user.Hashes] : [];
+        }
+    }
+}
