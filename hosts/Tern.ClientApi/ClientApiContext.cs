@@ -45,6 +45,12 @@ internal sealed class ClientApiContext
     /// <summary>The labels of the users' stored messages (docs/C2S.md §8).</summary>
     public Labels.LabelIndex Labels { get; init; } = null!;
 
+    /// <summary>Devices, sessions and the rate limits of authentication (docs/C2S.md §5).</summary>
+    public Auth.Authenticator Auth { get; init; } = null!;
+
+    /// <summary>The users' policy documents (docs/C2S.md §13).</summary>
+    public Policy.PolicyStore Policies { get; init; } = null!;
+
     /// <summary>How many event streams each user holds open.</summary>
     public Events.StreamCounter Streams { get; } = new();
 

@@ -85,6 +85,18 @@ public sealed class ClientApiOptions
     /// <summary>How long one write to an event stream may wait on a client that does not read before the stream is cut. Defaults to 30 s.</summary>
     public TimeSpan EventStreamWriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a session token lasts (docs/C2S.md §5). Defaults to 15 minutes.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Whether a device may enrol with the user's address and password (stored as Argon2id). Defaults to true.</summary>
+    public bool AllowPasswords { get; set; } = true;
+
+    /// <summary>Enrolment and session requests allowed per source address (IPv6 by /64) a minute. Defaults to 10.</summary>
+    public int AuthRequestsPerMinute { get; set; } = 10;
+
+    /// <summary>Failed password attempts per account an hour before one attempt a minute. Defaults to 20.</summary>
+    public int AuthFailuresPerHour { get; set; } = 20;
+
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the property and the rule.</summary>
     public void Validate()
     {
@@ -152,6 +164,11 @@ public sealed class ClientApiOptions
         if (EventStreamHeartbeat <= TimeSpan.Zero || EventStreamWriteTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"ClientApiOptions.EventStreamHeartbeat and EventStreamWriteTimeout must be above zero, not {EventStreamHeartbeat} and {EventStreamWriteTimeout}.", nameof(EventStreamHeartbeat));
+        }
+
+        if (SessionLifetime < TimeSpan.FromSeconds(1) || SessionLifetime > TimeSpan.FromDays(1) || AuthRequestsPerMinute < 1 || AuthFailuresPerHour < 1)
+        {
+            throw new ArgumentException($"ClientApiOptions.SessionLifetime must be 1 s to 1 day and AuthRequestsPerMinute and AuthFailuresPerHour at least 1, not {SessionLifetime}, {AuthRequestsPerMinute} and {AuthFailuresPerHour}.", nameof(SessionLifetime));
         }
 
         if (string.IsNullOrWhiteSpace(UsersFile) || Path.IsPathRooted(UsersFile) || UsersFile.Contains("..", StringComparison.Ordinal))

@@ -10,11 +10,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.ClientApi.Auth;
 using Tern.ClientApi.Events;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Keys;
 using Tern.ClientApi.Reservations;
 using Tern.ClientApi.Labels;
+using Tern.ClientApi.Policy;
 using Tern.ClientApi.Polling;
 using Tern.ClientApi.Routes;
 using Tern.ClientApi.Submissions;
@@ -82,12 +84,15 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         _node.Messages.Committed = _hooks.Stored;
         var reservations = new ReservationStore(Path.Combine(state, "reservations"), TimeProvider.System);
         _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);
+        var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
             Events = _events,
             Labels = labels,
             Reservations = reservations,
             Directory = _directory,
+            Auth = auth,
+            Policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences),
         };
         _sweeper = SweepAsync(reservations, _stopping.Token);
 
@@ -120,7 +125,10 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi(ClientApiOpenApi.Path);
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerFilter(users)).ProducesProblem(StatusCodes.Status401Unauthorized);
+        var open = app.MapGroup("/v1");
+        Capabilities.MapOpen(open);
+        AuthRoutes.MapOpen(open);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerFilter(auth)).ProducesProblem(StatusCodes.Status401Unauthorized);
         SubmitRoute.Map(v1);
         MessageRoutes.Map(v1);
         ReferenceRoutes.Map(v1);
@@ -130,6 +138,9 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         KeyRoutes.Map(v1);
         EventRoutes.Map(v1);
         LabelRoutes.Map(v1);
+        DeviceRoutes.Map(v1);
+        PolicyRoutes.Map(v1);
+        ActionRoutes.Map(v1);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

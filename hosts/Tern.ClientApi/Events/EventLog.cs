@@ -54,7 +54,7 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// Appends <paramref name="e"/> to <paramref name="user"/>'s log without waiting: its sequence and time are set now,
     /// in the order of calls; it becomes readable once written to disk. Never blocks (safe on the ingest loop).
     /// </summary>
-    /// <returns>The event's sequence.</returns>
+    /// <returns>The event's sequence; 0 when the log is closed (the node is stopping: the event is not recorded).</returns>
     public ulong Append(string user, UserEvent e) => Enqueue(user, e, done: null);
 
     /// <summary>Appends <paramref name="e"/> and completes once it is on disk and readable.</summary>
@@ -62,6 +62,7 @@ internal sealed partial class EventLog : IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sequence = Enqueue(user, e, done);
+        ObjectDisposedException.ThrowIf(sequence == 0, this);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return sequence;
     }
@@ -134,7 +135,7 @@ internal sealed partial class EventLog : IAsyncDisposable
             if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done)))
             {
                 log.Assigned--;
-                throw new ObjectDisposedException(nameof(EventLog));
+                return 0;
             }
 
             return sequence;

@@ -18,6 +18,7 @@ internal static class UserEvents
     public const string HashesChanged = "hashes_changed";
     public const string DeviceChanged = "device_changed";
     public const string PolicyChanged = "policy_changed";
+    public const string Ignored = "ignored";
 
     /// <summary>The ingest filed a reference under one of the user's hashes.</summary>
     public static UserEvent ReferenceReceived(in NotificationRecord record) => new()
@@ -48,6 +49,9 @@ internal static class UserEvents
         Capability = record.Capability.ToString(),
         AfterFetch = (record.Flags & RetractionFlags.AfterFetch) != 0,
     };
+
+    /// <summary>A device dropped a pending reference (<c>POST /v1/references/{capability}/actions</c>, ignore).</summary>
+    public static UserEvent ReferenceIgnored(string capability) => new() { Type = Ignored, Capability = capability };
 
     /// <summary>A stored message was deleted.</summary>
     public static UserEvent MessageDeleted(string id) => new() { Type = Deleted, Id = id };

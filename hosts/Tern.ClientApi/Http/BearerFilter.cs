@@ -1,17 +1,20 @@
 using Microsoft.AspNetCore.Http;
-using Tern.ClientApi.Users;
+using Tern.ClientApi.Auth;
 
 namespace Tern.ClientApi.Http;
 
 /// <summary>
-/// Bearer authentication on every route of the API: <c>Authorization: Bearer &lt;token&gt;</c>, the token's SHA-256 compared
-/// in constant time with the user's (<see cref="UserDirectory.Authenticate"/>). Anything else is a 401 problem.
+/// Bearer authentication on every route of the API but the unauthenticated three (docs/C2S.md §5):
+/// <c>Authorization: Bearer &lt;token&gt;</c> with a session token (its device still enrolled, the session unexpired, the
+/// route in the device kind's scope), or the operator's token of the users file (its SHA-256 compared in constant time,
+/// <see cref="Users.UserDirectory.Authenticate"/>), which stands for the device it maps to. A device token only opens
+/// sessions. Anything else is a 401 problem.
 /// </summary>
 internal sealed class BearerFilter : IEndpointFilter
 {
-    private readonly UserDirectory _users;
+    private readonly Authenticator _auth;
 
-    public BearerFilter(UserDirectory users) => _users = users;
+    public BearerFilter(Authenticator auth) => _auth = auth;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -20,16 +23,70 @@ internal sealed class BearerFilter : IEndpointFilter
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problems.Unauthorized("send the user's token as 'Authorization: Bearer <token>'");
+            return Problems.Unauthorized("send a session token as 'Authorization: Bearer <token>'");
         }
 
-        if (_users.Authenticate(value.AsSpan(7).Trim()) is not { } user)
+        var token = value.AsSpan(7).Trim();
+        if (token.StartsWith(Secrets.SessionPrefix))
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return await SessionAsync(context, next, token.ToString()).ConfigureAwait(false);
+        }
+
+        http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        if (token.StartsWith(Secrets.DevicePrefix))
+        {
+            return Problems.Unauthorized("a device token only opens sessions: POST /v1/sessions with it, then send the session token");
+        }
+
+        if (_auth.Users.Authenticate(token) is not { } user)
+        {
             return Problems.Unauthorized("the token is not a user's (revoked, mistyped or never issued)");
         }
 
+        var device = _auth.Devices.OperatorDevice(user.Name, user.TokenHash);
+        if (device.RevokedMs is not null)
+        {
+            return Problems.Unauthorized("device-revoked", "the device of this token was revoked");
+        }
+
+        http.Response.Headers.Remove("WWW-Authenticate");
         CurrentUser.Set(http, user);
+        CurrentDevice.Set(http, device.Id);
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private async ValueTask<object?> SessionAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string token)
+    {
+        var http = context.HttpContext;
+        http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        if (_auth.Sessions.Find(token) is not { } found)
+        {
+            return Problems.Unauthorized("the session token is not one this node issued (or the node restarted since): open a session again");
+        }
+
+        if (found.Expired)
+        {
+            return Problems.Unauthorized("session-expired", "the session expired: open a new one with the device token");
+        }
+
+        if (_auth.Devices.IsRevoked(found.Session.DeviceId))
+        {
+            return Problems.Unauthorized("device-revoked", "the device of this session was revoked");
+        }
+
+        if (_auth.Users.ByName(found.Session.User) is not { } user)
+        {
+            return Problems.Unauthorized("the session's user no longer exists");
+        }
+
+        http.Response.Headers.Remove("WWW-Authenticate");
+        if (!DeviceKinds.Allows(found.Session.Kind, http.Request.Path.Value ?? ""))
+        {
+            return Problems.Field("Authorization", $"a {found.Session.Kind} device's session may not use this route", status: StatusCodes.Status403Forbidden, kind: "forbidden");
+        }
+
+        CurrentUser.Set(http, user);
+        CurrentDevice.Set(http, found.Session.DeviceId);
         return await next(context).ConfigureAwait(false);
     }
 }

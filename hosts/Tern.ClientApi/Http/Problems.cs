@@ -28,6 +28,11 @@ internal static class Problems
         Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: Title(401), type: TypeBase + "unauthorized",
             extensions: Extensions("Authorization", null));
 
+    /// <summary>A 401 of a given kind: <c>session-expired</c>, <c>device-revoked</c>.</summary>
+    public static IResult Unauthorized(string kind, string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: Title(401), type: TypeBase + kind,
+            extensions: Extensions("Authorization", null));
+
     private static Dictionary<string, object?> Extensions(string field, object? limit)
     {
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = field };

@@ -21,4 +21,24 @@ public sealed partial class UserDirectory
             return _byName.TryGetValue(name, out var user) ? [.. user.Hashes] : [];
         }
     }
+
+    /// <summary>The user named <paramref name="name"/>, or null (a session names its user; the file may have changed since).</summary>
+    internal ClientUser? ByName(string name)
+    {
+        lock (_lock)
+        {
+            ReloadIfChangedLocked();
+            return _byName.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>The user whose address is <paramref name="address"/>, or null.</summary>
+    internal ClientUser? ByAddress(string address)
+    {
+        lock (_lock)
+        {
+            ReloadIfChangedLocked();
+            return _users.Find(u => string.Equals(u.Address, address, StringComparison.OrdinalIgnoreCase));
+        }
+    }
 }
