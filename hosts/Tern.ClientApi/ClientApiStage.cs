@@ -80,11 +80,12 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var state = Path.Combine(dataDirectory, "clientapi");
         _events = new EventLog(state, options.DurableEvents);
         var labels = new LabelIndex(Path.Combine(state, "labels"), _node.Messages, users);
-        _hooks.Attach(_events, users, labels);
-        _node.Messages.Committed = _hooks.Stored;
         var reservations = new ReservationStore(Path.Combine(state, "reservations"), TimeProvider.System);
         _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);
         var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
+        var policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences);
+        _hooks.Attach(_events, users, labels, policies);
+        _node.Messages.Committed = _hooks.Stored;
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
             Events = _events,
@@ -92,7 +93,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             Reservations = reservations,
             Directory = _directory,
             Auth = auth,
-            Policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences),
+            Policies = policies,
         };
         _sweeper = SweepAsync(reservations, _stopping.Token);
 

@@ -65,6 +65,9 @@ public sealed class ApiNode : IAsyncDisposable
         ["Tern:ClientApi:MaxMessageBytes"] = (128L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Tern:ClientApi:MaxRecipients"] = "8",
         ["Tern:ClientApi:MaxPollWait"] = "00:00:30",
+
+        // Tests enrol many devices from loopback; the rate-limit test sets its own.
+        ["Tern:ClientApi:AuthRequestsPerMinute"] = "10000",
     };
 
     /// <summary>Writes the domain's keys into <paramref name="dataDirectory"/> (once) and starts the node.</summary>

@@ -1,4 +1,5 @@
 using Tern.ClientApi.Labels;
+using Tern.ClientApi.Policy;
 using Tern.ClientApi.Users;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
@@ -15,7 +16,7 @@ internal sealed class EventHooks
     private volatile Attached? _attached;
 
     /// <summary>The log and the directory that says whose hash is whose, once the stage opened them.</summary>
-    public void Attach(EventLog log, UserDirectory users, LabelIndex labels) => _attached = new Attached(log, users, labels);
+    public void Attach(EventLog log, UserDirectory users, LabelIndex labels, PolicyStore policies) => _attached = new Attached(log, users, labels, policies);
 
     public void Detach() => _attached = null;
 
@@ -41,5 +42,13 @@ internal sealed class EventHooks
         }
     }
 
-    private sealed record Attached(EventLog Log, UserDirectory Users, LabelIndex Labels);
+    /// <summary>
+    /// What the owner of <paramref name="hash"/> wants done with a reference of <paramref name="size"/> bytes when it is
+    /// above their large-transfer size (<c>defer</c>, <c>pull</c>, <c>ignore</c>), or null. Only hashes someone registered
+    /// cost a lookup.
+    /// </summary>
+    public string? LargeTransfer(RecipientHash hash, long size) =>
+        _attached is { } attached && attached.Users.OwnerOf(hash) is { } user ? attached.Policies.LargeTransfer(user, size) : null;
+
+    private sealed record Attached(EventLog Log, UserDirectory Users, LabelIndex Labels, PolicyStore Policies);
 }

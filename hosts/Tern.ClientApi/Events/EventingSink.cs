@@ -10,7 +10,7 @@ namespace Tern.ClientApi.Events;
 /// <c>received</c>, and a retraction that removed one appends <c>retracted</c> (docs/C2S.md §15). New is told from a
 /// retransmission by the table's count of inserts around the call; with several ingest loops an insert by another loop
 /// in between can make a retransmission look new (a second <c>received</c> for the same capability, which clients
-/// apply idempotently), never the other way round.
+/// apply idempotently), never the other way round. It also applies the user's large-transfer policy before filing.
 /// </summary>
 internal sealed class EventingSink : INotificationSink
 {
@@ -27,6 +27,19 @@ internal sealed class EventingSink : INotificationSink
 
     public DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, PullPreference preference, long nowMs)
     {
+        // The user's policy for large transfers (docs/C2S.md §13) overrides the preference above its size.
+        switch (_hooks.LargeTransfer(record.RecipientHash, record.PayloadSize))
+        {
+            case "pull":
+                preference = PullPreference.Immediately;
+                break;
+            case "defer":
+                preference = PullPreference.WhenRequested;
+                break;
+            case "ignore":
+                return DropReason.Ignored;
+        }
+
         var before = _table.Inserted;
         var reason = _inner.Accept(record, senderKey, preference, nowMs);
         if (reason == DropReason.None && _table.Inserted != before && _hooks.IsWatched(record.RecipientHash))

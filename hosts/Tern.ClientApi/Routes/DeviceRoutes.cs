@@ -20,6 +20,44 @@ internal static class DeviceRoutes
         group.MapGet("/devices", List).WithName("ListDevices").WithTags("devices").Produces<DeviceList>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType);
         group.MapDelete("/devices/{deviceId}", RevokeAsync).WithName("RevokeDevice").WithTags("devices")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/me/password", SetPasswordAsync).WithName("SetPassword").WithTags("devices").Accepts<System.Text.Json.JsonElement>("application/json")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    /// <summary>Sets the password another device may enrol with (<c>{"password"}</c>, 8–1024 characters), stored as Argon2id.</summary>
+    private static async Task<IResult> SetPasswordAsync(HttpContext http, ClientApiContext api)
+    {
+        if (!api.Options.AllowPasswords)
+        {
+            return Problems.Field("password", "this domain does not enrol devices with passwords", status: StatusCodes.Status403Forbidden, kind: "forbidden");
+        }
+
+        var (json, bad) = await JsonBody.ReadAsync(http.Request).ConfigureAwait(false);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        string? password;
+        using (json)
+        {
+            var body = json!.RootElement;
+            if (JsonBody.Unknown(body, "password") is { } unknown)
+            {
+                return Problems.Field(unknown, $"'{unknown}' is not a member of a password change (password)");
+            }
+
+            if (!JsonBody.TryString(body, "password", out password) || password is null || password.Length is < PasswordHash.MinLength or > PasswordHash.MaxLength)
+            {
+                return Problems.Field("password", $"the password is {PasswordHash.MinLength}–{PasswordHash.MaxLength} characters", PasswordHash.MaxLength);
+            }
+        }
+
+        // Argon2id takes 64 MiB and most of a core for a while: off the request thread's way.
+        var user = CurrentUser.Get(http).Name;
+        await Task.Run(() => api.Auth.Devices.SetPassword(user, password)).ConfigureAwait(false);
+        return Results.NoContent();
     }
 
     private static IResult IssueCode(HttpContext http, ClientApiContext api)

@@ -65,6 +65,7 @@ internal static class SettingsRoutes
         var outcome = api.Users.RegisterHash(user, recipient);
         if (outcome == HashRegistration.Added)
         {
+            api.Policies.Registered(user.Name, recipient);
             await api.Events.AppendAsync(user.Name, UserEvents.HashChanged(recipient.ToString(), registered: true), http.RequestAborted).ConfigureAwait(false);
         }
 
@@ -142,9 +143,17 @@ internal static class SettingsRoutes
             return Problems.Field("body", $"the body is not JSON: {e.Message}");
         }
 
-        return api.Users.SetPreference(CurrentUser.Get(http), domain, preference) ? Results.NoContent()
+        return api.Users.SetPreference(CurrentUser.Get(http), domain, preference) ? await ChangedAsync(http, api).ConfigureAwait(false)
             : Problems.Field("senderDomain", $"you have preferences for {api.Options.MaxDomainsPerUser} domains, the most allowed", api.Options.MaxDomainsPerUser,
                 StatusCodes.Status409Conflict, "limit");
+    }
+
+    /// <summary>A preference or block changed: <c>policy_changed</c> with the document's tag (docs/C2S.md §15), durable before the answer.</summary>
+    private static async Task<IResult> ChangedAsync(HttpContext http, ClientApiContext api)
+    {
+        var user = CurrentUser.Get(http).Name;
+        await api.Events.AppendAsync(user, UserEvents.PolicyStateChanged(api.Policies.Get(user).ETag), http.RequestAborted).ConfigureAwait(false);
+        return Results.NoContent();
     }
 
     private static IResult ClearPreference(HttpContext http, ClientApiContext api, string senderDomain)
