@@ -58,6 +58,18 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         await Api.JsonAsync(await alice.PostAsJsonAsync("/v1/keys", new { signingKey = Api.NewHash(), agreementKey = Api.NewHash() }), HttpStatusCode.Created);
         var reservation = (await Api.JsonAsync(await alice.PostAsync("/v1/reservations", null), HttpStatusCode.Created)).GetProperty("messageId").GetString()!;
         await Api.JsonAsync(await alice.PutAsync($"/v1/reservations/{reservation}/blob", new ByteArrayContent([1, 2, 3])));
+        // A reference bob has not pulled (from mallory, whose retransmissions are outside the snapshot), and a device of his to revoke.
+        var waiting = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{waiting}", null);
+        await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "whenRequested" });
+        await Api.JsonAsync(await Api.SubmitAsync(mallory, [4, 5], [$"{waiting}@b.example"]), HttpStatusCode.Created);
+        string? pending = null;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            pending = (await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={waiting}"))).GetProperty("references").EnumerateArray().Select(r => r.GetProperty("capability").GetString()).FirstOrDefault();
+            return pending is not null;
+        }, TimeSpan.FromSeconds(20)));
+        var (bobDevice, _, revoked) = await Devices.EnrolAsync(_b, bob, "old phone");
 
         // (method, path template, concrete path, the node, the intruder, expected status for the intruder)
         var routes = new List<(string Method, string Template, string Path, ApiNode Node, HttpClient Intruder, HttpStatusCode Expected)>
@@ -92,15 +104,33 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
 
             // A published bundle is public (docs/PROTOCOL.md §14.4): the directory shows it to anyone, and nothing else.
             ("GET", "/v1/directory/{address}", "/v1/directory/alice@a.example", _a, mallory, HttpStatusCode.OK),
+            ("GET", "/v1/capabilities", "/v1/capabilities", _b, eve, HttpStatusCode.OK),
+            ("POST", "/v1/devices", "/v1/devices", _b, eve, HttpStatusCode.Unauthorized),
+            ("POST", "/v1/sessions", "/v1/sessions", _b, eve, HttpStatusCode.OK),
+            ("POST", "/v1/devices/codes", "/v1/devices/codes", _b, eve, HttpStatusCode.Created),
+            ("GET", "/v1/devices", "/v1/devices", _b, eve, HttpStatusCode.OK),
+            ("DELETE", "/v1/devices/{deviceId}", $"/v1/devices/{bobDevice}", _b, eve, HttpStatusCode.NotFound),
+            ("PUT", "/v1/me/password", "/v1/me/password", _b, eve, HttpStatusCode.NoContent),
+            ("GET", "/v1/events", "/v1/events", _b, eve, HttpStatusCode.OK),
+            ("GET", "/v1/events/stream", "/v1/events/stream", _b, eve, HttpStatusCode.OK),
+            ("PATCH", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/labels", "/v1/labels", _b, eve, HttpStatusCode.OK),
+            ("DELETE", "/v1/labels/{label}", "/v1/labels/inbox", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/policy", "/v1/policy", _b, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/policy", "/v1/policy", _b, eve, HttpStatusCode.OK),
+            ("POST", "/v1/references/{capability}/actions", $"/v1/references/{pending}/actions", _b, eve, HttpStatusCode.NotFound),
         };
+        var open = new HashSet<string>(StringComparer.Ordinal) { "GET /v1/capabilities", "POST /v1/devices", "POST /v1/sessions" };
 
         var served = await ServedRoutesAsync(_a);
         Assert.Equal(served.Order(), routes.Select(r => $"{r.Method} {r.Template}").Order());
 
         var before = await SnapshotAsync(alice, bob);
-        foreach (var (method, _, path, node, intruder, expected) in routes)
+        foreach (var (method, template, path, node, intruder, expected) in routes)
         {
-            foreach (var token in new[] { null, "tern_not-a-token", "x" })
+            // The unauthenticated routes answer without a token (POST /v1/sessions refuses one it does not know: 401 too).
+            var anonymousTokens = open.Contains($"{method} {template}") && template != "/v1/sessions" ? [] : new[] { null, "tern_not-a-token", "x" };
+            foreach (var token in anonymousTokens)
             {
                 using var anonymous = token is null ? new HttpClient { BaseAddress = node.Http.BaseAddress } : node.ClientFor(token);
                 var refused = await anonymous.SendAsync(Request(method, path));
@@ -114,14 +144,39 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
                 Assert.Equal("Authorization", problem.GetProperty("field").GetString());
             }
 
-            var response = await intruder.SendAsync(Request(method, path));
-            Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            using var response = await intruder.SendAsync(Request(method, path), HttpCompletionOption.ResponseHeadersRead);
+            if (path.EndsWith("/stream", StringComparison.Ordinal))
+            {
+                // A stream that works never ends: its status and type are the answer.
+                Assert.Equal(expected, response.StatusCode);
+                Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+                continue;
+            }
+
             var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode}, expected {(int)expected}: {text}");
             Assert.DoesNotContain(hash, text, StringComparison.Ordinal);
             Assert.DoesNotContain(messageId!, text, StringComparison.Ordinal);
             Assert.DoesNotContain(storedId!, text, StringComparison.Ordinal);
             Assert.DoesNotContain(reservation, text, StringComparison.Ordinal);
             Assert.False(response.Headers.Contains("Upload-Offset"), $"{method} {path} says how much of alice's upload arrived");
+        }
+
+        Assert.Equal(before, await SnapshotAsync(alice, bob));
+
+        // A revoked device's session gets 401 device-revoked on every authenticated route, and changes nothing.
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/devices/{bobDevice}")).StatusCode);
+        before = await SnapshotAsync(alice, bob);
+        foreach (var (method, template, path, node, _, _) in routes)
+        {
+            if (node != _b || open.Contains($"{method} {template}"))
+            {
+                continue;
+            }
+
+            using var response = await revoked.SendAsync(Request(method, path));
+            var problem = await Api.ProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Equal("urn:tern:c2s:device-revoked", problem.GetProperty("type").GetString());
         }
 
         Assert.Equal(before, await SnapshotAsync(alice, bob));
@@ -139,6 +194,20 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             request.Content = new StringContent("{\"pull\":\"ignore\"}", System.Text.Encoding.UTF8, "application/json");
         }
 
+        var json = path switch
+        {
+            "/v1/devices" => "{\"code\":\"tern_c_not-a-code\"}",
+            "/v1/me/password" => "{\"password\":\"another password\"}",
+            "/v1/policy" when method == "PUT" => "{\"version\":1,\"defaultPull\":\"ignore\",\"retentionDays\":1,\"trashDays\":1,\"largeTransferBytes\":1,\"largeTransfer\":\"ignore\"}",
+            _ when path.EndsWith("/actions", StringComparison.Ordinal) => "{\"action\":\"ignore\"}",
+            _ when method == "PATCH" => "{\"add\":[\"mine\"]}",
+            _ => null,
+        };
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
         return request;
     }
 
@@ -146,7 +215,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
     private static async Task<string> SnapshotAsync(HttpClient alice, HttpClient bob)
     {
         var parts = new List<string>();
-        foreach (var (client, path) in new[] { (alice, "/v1/messages"), (alice, "/v1/keys"), (bob, "/v1/me"), (bob, "/v1/stored"), (bob, "/v1/preferences"), (bob, "/v1/blocks") })
+        foreach (var (client, path) in new[] { (alice, "/v1/messages"), (alice, "/v1/keys"), (bob, "/v1/me"), (bob, "/v1/stored"), (bob, "/v1/preferences"), (bob, "/v1/blocks"), (bob, "/v1/events"), (bob, "/v1/labels"), (bob, "/v1/policy") })
         {
             parts.Add(await client.GetStringAsync(path));
         }
