@@ -22,10 +22,11 @@ using Tern.Load.E2e;
 //   http-floor <dir> <seconds> <concurrency> <size> <wrk script>
 //                                                           the same requests against a Kestrel route that stores nothing, in a child
 //   http-floor-serve <port file>                            that route's server (until killed)
+//   events <dir> <users> <events> <samples>                event-log long-poll and SSE push latency on a seeded node
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
     return 2;
 }
 
@@ -71,6 +72,9 @@ switch (args[0])
         return 0;
     case "e2e-nodes" when args.Length == 5:
         await NodesE2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), args[4]);
+        return 0;
+    case "events" when args.Length == 5:
+        await EventsLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
         return 0;
     case "c2s-submit" when args.Length == 7:
         await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5], args[6]);
