@@ -25,6 +25,12 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
             return;
         }
 
+        // The scan walks the whole capability store and its iterator allocates page frames: not for an empty table.
+        if (node.Pending.Count == 0)
+        {
+            return;
+        }
+
         try
         {
             var queued = 0;
