@@ -126,7 +126,7 @@ internal sealed class DemoStory(DemoCluster cluster, DemoNarrator narrator, long
             var fetchClock = Stopwatch.StartNew();
             await _bob.JsonAsync("fetch", message.GetProperty("id").GetString()!, "--out", output, "--open-with", _bob.File("bob.key")).ConfigureAwait(false);
             Expect(SameBytes(original, output), $"bob's {Path.GetFileName(output)} differs from what alice sent");
-            narrator.Step($"bob: tern fetch --open-with bob.key: {Path.GetFileName(output)}, {DemoNarrator.Bytes(new FileInfo(output).Length)}, signature and key record verified, opened, identical to alice's (SHA-256 {Sha256(output)[..16]}…) in {DemoNarrator.Duration(fetchClock.Elapsed)}");
+            narrator.Step($"bob: tern fetch --open-with bob.key: {Path.GetFileName(output)}, {DemoNarrator.Bytes(new FileInfo(output).Length)}, signature and key record verified; opened and identical to alice's (SHA-256 {Sha256(output)[..16]}…) in {DemoNarrator.Duration(fetchClock.Elapsed)}");
         }
 
         var text = (await File.ReadAllTextAsync(_bob.File("letter.txt")).ConfigureAwait(false)).Split('\n')[0];

@@ -78,7 +78,7 @@ internal sealed class PolicyStore
     public string? LargeTransfer(string user, long size)
     {
         var document = Get(user).Document;
-        return size > document.LargeTransferBytes ? document.LargeTransfer : null;
+        return document.LargeTransferBytes > 0 && size > document.LargeTransferBytes ? document.LargeTransfer : null;
     }
 
     public static PullPreference Parse(string text) => text switch

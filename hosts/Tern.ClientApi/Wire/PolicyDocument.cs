@@ -21,9 +21,12 @@ public sealed class PolicyDocument
     [JsonPropertyName("trashDays")]
     public int TrashDays { get; set; } = 30;
 
-    /// <summary>References above this size follow largeTransfer.</summary>
+    /// <summary>
+    /// References above this size follow largeTransfer; 0 (the default) sets no such rule, so a reference of any size
+    /// follows the user's pull preference for its sender domain, as it did before the policy document existed.
+    /// </summary>
     [JsonPropertyName("largeTransferBytes")]
-    public long LargeTransferBytes { get; set; } = 10 << 20;
+    public long LargeTransferBytes { get; set; }
 
     /// <summary>defer, pull or ignore for large references.</summary>
     [JsonPropertyName("largeTransfer")]
