@@ -96,9 +96,9 @@ for target in "${targets[@]}"; do
   fi
 
   stats="$run/default/fuzzer_stats"
-  stat() { awk -v k="$1" '$1 == k { print $3 }' "$stats"; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(stat run_time)" "$(stat execs_done)" "$(stat execs_per_sec)" \
-    "$(stat edges_found)" "$(stat bitmap_cvg)" "$(stat corpus_count)" "$(stat saved_crashes)" "$(stat saved_hangs)" | tee -a "$summary"
+  afl_stat() { awk -v k="$1" '$1 == k { print $3 }' "$stats"; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$(afl_stat run_time)" "$(afl_stat execs_done)" "$(afl_stat execs_per_sec)" \
+    "$(afl_stat edges_found)" "$(afl_stat bitmap_cvg)" "$(afl_stat corpus_count)" "$(afl_stat saved_crashes)" "$(afl_stat saved_hangs)" | tee -a "$summary"
 
   findings=$(find "$run/default/crashes" "$run/default/hangs" -type f -name 'id:*' 2>/dev/null | sort)
   if [ -n "$findings" ]; then
