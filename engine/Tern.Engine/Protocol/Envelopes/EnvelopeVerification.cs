@@ -63,7 +63,7 @@ public static class EnvelopeVerification
         Span<byte> signed = stackalloc byte[SignedEnvelope.SignatureContext.Length + SignedEnvelope.MaxSize];
         Span<byte> signingKey = stackalloc byte[Ed25519.PublicKeySize];
         senderRecord.SigningKey.CopyTo(signingKey);
-        if (!Ed25519.Verify(signingKey, UserKeys.WireFields.Signed(signed, SignedEnvelope.SignatureContext, source[..signedLength]), source[signedLength..]))
+        if (!Ed25519.Verify(signingKey, WireFields.Signed(signed, SignedEnvelope.SignatureContext, source[..signedLength]), source[signedLength..]))
         {
             return EnvelopeVerdict.BadSignature;
         }

@@ -132,7 +132,7 @@ public readonly record struct ResponsibilityReceipt(
         }
 
         var offset = FixedSize;
-        if (!TryReadShortString(source, ref offset, out recipientDomain) || !TryReadShortString(source, ref offset, out gatewayDomain)
+        if (!WireFields.TryReadShortString(source, ref offset, out recipientDomain) || !WireFields.TryReadShortString(source, ref offset, out gatewayDomain)
             || source.Length - offset < Ed25519.SignatureSize)
         {
             return ReceiptError.Truncated;
@@ -180,19 +180,6 @@ public readonly record struct ResponsibilityReceipt(
         SignatureContext.CopyTo(buffer);
         body.CopyTo(buffer[SignatureContext.Length..]);
         return buffer[..(SignatureContext.Length + body.Length)];
-    }
-
-    private static bool TryReadShortString(ReadOnlySpan<byte> source, scoped ref int offset, out ReadOnlySpan<byte> value)
-    {
-        if (offset >= source.Length || source[offset] > source.Length - offset - 1)
-        {
-            value = default;
-            return false;
-        }
-
-        value = source.Slice(offset + 1, source[offset]);
-        offset += 1 + value.Length;
-        return true;
     }
 
     private static void WriteDomain(Span<byte> destination, scoped ref int offset, string domain, string field)

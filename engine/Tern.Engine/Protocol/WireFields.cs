@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace Tern.Engine.Protocol.UserKeys;
+namespace Tern.Engine.Protocol;
 
-/// <summary>Short strings (docs/PROTOCOL.md §2.5) and u64 times shared by the user-key and envelope codecs.</summary>
+/// <summary>Short strings (docs/PROTOCOL.md §2.5) and u64 times shared by the user-key, envelope and receipt codecs.</summary>
 internal static class WireFields
 {
     /// <summary>Reads a short string at <paramref name="offset"/>; false when its length runs past the end.</summary>
