@@ -67,7 +67,7 @@ internal sealed class PolicyStore
     /// <summary>Sets the user's default pull on a hash just registered.</summary>
     public void Registered(string user, RecipientHash hash)
     {
-        var document = Get(user).Document;
+        var document = DocumentOf(user);
         if (document.DefaultPull != "whenRequested")
         {
             _table?.SetDefault(hash, Parse(document.DefaultPull));
@@ -77,7 +77,9 @@ internal sealed class PolicyStore
     /// <summary>What the user wants done with a reference of <paramref name="size"/> bytes when it is large, or null when it is not.</summary>
     public string? LargeTransfer(string user, long size)
     {
-        var document = Get(user).Document;
+        // Asked by the ingest for each reference under a registered hash: the document alone, without the ETag's
+        // serialization and hash that only the policy routes need.
+        var document = DocumentOf(user);
         return document.LargeTransferBytes > 0 && size > document.LargeTransferBytes ? document.LargeTransfer : null;
     }
 
@@ -99,6 +101,14 @@ internal sealed class PolicyStore
         foreach (var hash in _users.HashesOfName(user))
         {
             _table.SetDefault(hash, preference);
+        }
+    }
+
+    private PolicyDocument DocumentOf(string user)
+    {
+        lock (_lock)
+        {
+            return LoadLocked(user);
         }
     }
 
