@@ -66,4 +66,13 @@ public sealed class TernNodeOptions
 
     /// <summary>The whole graceful stop's bound (drain, commit, checkpoint, close); then the process exits. Defaults to 30 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The thread pool's floor of worker threads, raised at start (<see cref="ThreadPool.SetMinThreads(int, int)"/>; never
+    /// lowered). The transit store's commits, the message store's and the event log's run blocking <c>fsync</c>s on pool
+    /// threads; with the runtime's default floor (one thread per core) the pool adds a thread only every half second
+    /// when all are blocked, so on a small machine two logs' commits that should overlap run one after the other and
+    /// every continuation queued behind them waits. Defaults to 16; 0 keeps the runtime's floor.
+    /// </summary>
+    public int MinPoolThreads { get; set; } = 16;
 }

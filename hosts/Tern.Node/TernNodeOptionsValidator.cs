@@ -8,6 +8,7 @@ namespace Tern.Node;
 internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOptions>
 {
     private static readonly TimeSpan MaxShutdown = TimeSpan.FromMinutes(10);
+    private const int MaxPoolThreads = 1024;
 
     public ValidateOptionsResult Validate(string? name, TernNodeOptions options)
     {
@@ -50,6 +51,11 @@ internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOption
         if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout >= options.ShutdownTimeout)
         {
             Fail(nameof(options.DrainTimeout), options.DrainTimeout.ToString(), $"must be at least 0 and less than ShutdownTimeout ({options.ShutdownTimeout}), leaving time to commit and checkpoint");
+        }
+
+        if (options.MinPoolThreads is < 0 or > MaxPoolThreads)
+        {
+            Fail(nameof(options.MinPoolThreads), options.MinPoolThreads.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be between 0 (the runtime's floor) and {MaxPoolThreads}");
         }
 
         return ValidateOptionsResult.Success;

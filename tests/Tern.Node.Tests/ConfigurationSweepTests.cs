@@ -21,6 +21,7 @@ public sealed class ConfigurationSweepTests : IDisposable
         { "Tern:Node:FetchTls", "maybe", "must be a Boolean" },
         { "Tern:Node:DrainTimeout", "ten seconds", "must be a TimeSpan" },
         { "Tern:Node:ShutdownTimeout", "01:00:00", "between 00:00:01 and 00:10:00" },
+        { "Tern:Node:MinPoolThreads", "-1", "between 0 (the runtime's floor) and 1024" },
         { "Tern:Node:NotifyEndpoint", "127.0.0.1:99999", "IP address and a port" },
         { "Tern:Node:FetchHints:0", "not a uri", "absolute URI" },
         { "Tern:Transit:ChunkSize", "99999999999999999999", "must be a Int32" },

@@ -39,6 +39,7 @@ internal sealed class StoresStage : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        RaisePoolFloor(_node.Options.MinPoolThreads);
         var keyDirectory = TernDataDirectory.Keys(_node.Options.DataDirectory);
         if (!File.Exists(Path.Combine(keyDirectory, DomainKeySet.SecretFileName)))
         {
@@ -94,5 +95,15 @@ internal sealed class StoresStage : IHostedService
         _node.KnownPeers?.Dispose();
         _node.Keys?.Dispose();
         NodeLogMessages.StoresClosed(_logger);
+    }
+
+    /// <summary>Raises the pool's worker floor to <paramref name="minimum"/> (never lowers it; see <see cref="TernNodeOptions.MinPoolThreads"/>).</summary>
+    private static void RaisePoolFloor(int minimum)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        if (minimum > workers)
+        {
+            ThreadPool.SetMinThreads(minimum, completionPorts);
+        }
     }
 }
