@@ -67,10 +67,11 @@ public sealed class ClientCommandTests : IAsyncLifetime, IDisposable
             "--key", _directory.File("alice", "alice.key"), "--mime", "application/octet-stream", "--expires", "2d", "--json")).Json();
         var messageId = sent.GetProperty("messageId").GetString()!;
 
-        // The blob: the message head with one slot (the signed envelope sealed to bob), then the sealed payload.
+        // The blob: the message head with one slot (the signed envelope sealed to bob), then the payload encrypted under
+        // the envelope's content key.
         var envelope = Engine.Protocol.Envelopes.SignedEnvelope.FixedSize + 1 + "alice@a.example".Length + 1 + "application/octet-stream".Length + 64;
         var head = 3 + 2 + Engine.Protocol.Envelopes.EnvelopeSeal.Overhead + envelope;
-        Assert.Equal(head + Sealing.SealedFile.SealedLength(plaintext.Length), sent.GetProperty("size").GetInt64());
+        Assert.Equal(head + Engine.Protocol.Envelopes.PayloadEncryption.SealedLength(plaintext.Length), sent.GetProperty("size").GetInt64());
 
         var page = (await _bob.RunAsync("poll", "--hash", hash, "--wait", "20", "--json")).Json();
         var reference = Assert.Single(page.GetProperty("references").EnumerateArray());

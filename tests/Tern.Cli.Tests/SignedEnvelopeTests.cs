@@ -12,12 +12,14 @@ namespace Tern.Cli.Tests;
 /// The CLI on the signed envelope against two real nodes (docs/C2S.md §12, §16; docs/PROTOCOL.md §5, §14, §15):
 /// alice at a.example and bob at b.example publish their keys; alice writes to bob by address under the pairwise hash
 /// from his published record; bob verifies before showing; a rotation at bob's domain is shown to alice before she
-/// sends; forged and re-signed envelopes are refused; the canary alarms when the domain changes a user's key.
+/// sends; forged and re-signed envelopes are refused; the canary alarms when the domain changes a user's key. One
+/// payload serves two recipients (bob and carol@b.example), each opening it with the content key of their own slot.
 /// </summary>
 public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
 {
     private const string Alice = "alice@a.example";
     private const string Bob = "bob@b.example";
+    private const string Carol = "carol@b.example";
 
     private readonly TempDirectory _directory = new("cli-envelope");
     private readonly HashSet<string> _seen = [];
@@ -26,12 +28,15 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
     private ApiNode _b = null!;
     private CliRun _alice = null!;
     private CliRun _bob = null!;
+    private CliRun _carol = null!;
     private HttpClient _aliceHttp = null!;
     private HttpClient _bobHttp = null!;
 
     private string AliceKey => _directory.File("alice", "alice.key");
 
     private string BobKey => _directory.File("bob", "bob.key");
+
+    private string CarolKey => _directory.File("carol", "carol.key");
 
     public async Task InitializeAsync()
     {
@@ -42,11 +47,15 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
         _b.Introduce(_a);
         Directory.CreateDirectory(_directory.File("alice"));
         Directory.CreateDirectory(_directory.File("bob"));
+        Directory.CreateDirectory(_directory.File("carol"));
         (_aliceHttp, var aliceToken) = _a.AddUser("alice");
         (_bobHttp, var bobToken) = _b.AddUser("bob");
+        var (carolHttp, carolToken) = _b.AddUser("carol");
+        carolHttp.Dispose();
         _alice = new CliRun(_directory.File("alice"), new Dictionary<string, string?> { ["TERN_SERVER"] = _a.Http.BaseAddress!.ToString(), ["TERN_TOKEN"] = aliceToken.Token });
         _bob = new CliRun(_directory.File("bob"), new Dictionary<string, string?> { ["TERN_SERVER"] = _b.Http.BaseAddress!.ToString(), ["TERN_TOKEN"] = bobToken.Token });
-        foreach (var (run, key) in new[] { (_alice, AliceKey), (_bob, BobKey) })
+        _carol = new CliRun(_directory.File("carol"), new Dictionary<string, string?> { ["TERN_SERVER"] = _b.Http.BaseAddress!.ToString(), ["TERN_TOKEN"] = carolToken.Token });
+        foreach (var (run, key) in new[] { (_alice, AliceKey), (_bob, BobKey), (_carol, CarolKey) })
         {
             Assert.Equal(0, (await run.RunAsync("keys", "new", "--out", key)).ExitCode);
             var published = await run.RunAsync("keys", "publish", "--key", key, "--json");
@@ -54,6 +63,7 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal(0, (await _bob.RunAsync("prefer", "a.example", "--pull", "immediately")).ExitCode);
+        Assert.Equal(0, (await _carol.RunAsync("prefer", "a.example", "--pull", "immediately")).ExitCode);
     }
 
     public async Task DisposeAsync()
@@ -70,8 +80,11 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
     public async Task Alice_writes_to_bob_by_address_under_the_pairwise_hash_of_his_record_and_bob_verifies_before_showing()
     {
         // bob's side of phase 1 (§5): his secret and alice's published agreement key give the hash alice will use.
+        // bob's client registers it from alice's published record (tern hash add --from); the test derives it on its own.
         var pairwise = BobsPairwiseHashFor(_a.Node.UserKeys.Current(Alice)!.Value);
-        Assert.Equal(0, (await _bob.RunAsync("hash", "add", pairwise.ToString())).ExitCode);
+        var added = await _bob.RunAsync("hash", "add", "--from", Alice, "--key", BobKey, "--json");
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Equal(pairwise.ToString(), added.Json().GetProperty("hash").GetString());
         var letter = _directory.File("alice", "letter.txt");
         var plaintext = Encoding.UTF8.GetBytes("bob, this is signed by me and sealed to you. -- alice");
         await File.WriteAllBytesAsync(letter, plaintext);
@@ -163,6 +176,68 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task One_blob_to_bob_and_carol_opens_for_each_with_the_content_key_of_their_slot_and_for_no_third_key()
+    {
+        var bobHash = PairwiseHashFor(BobKey, "b.example");
+        var carolHash = PairwiseHashFor(CarolKey, "b.example");
+        Assert.Equal(0, (await _bob.RunAsync("hash", "add", bobHash.ToString())).ExitCode);
+        Assert.Equal(0, (await _carol.RunAsync("hash", "add", carolHash.ToString())).ExitCode);
+        var letter = _directory.File("alice", "both.txt");
+        var plaintext = new byte[(2 * PayloadEncryption.ChunkSize) + 321];
+        Random.Shared.NextBytes(plaintext);
+        await File.WriteAllBytesAsync(letter, plaintext);
+
+        var sent = await _alice.RunAsync("send", letter, "--to", Bob, "--to", Carol, "--key", AliceKey, "--json");
+        Assert.True(sent.ExitCode == 0, sent.Error);
+        var deliveries = sent.Json().GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("to").GetString()!).ToArray();
+        Assert.Equal([$"{bobHash}@b.example", $"{carolHash}@b.example"], deliveries);
+
+        // One message, one blob: two slots and one payload, the same bytes for each.
+        var bobId = await ReferenceAsync(bobHash);
+        var carolId = await ReferenceAsync(carolHash, _carol);
+        var bobFetched = await FetchAsync(bobId, _directory.File("bob", "both.txt"));
+        Assert.True(bobFetched.ExitCode == 0, bobFetched.Error);
+        var carolFetched = await FetchAsync(carolId, _directory.File("carol", "both.txt"), _carol, CarolKey);
+        Assert.True(carolFetched.ExitCode == 0, carolFetched.Error);
+        Assert.Equal(plaintext, await File.ReadAllBytesAsync(_directory.File("bob", "both.txt")));
+        Assert.Equal(plaintext, await File.ReadAllBytesAsync(_directory.File("carol", "both.txt")));
+        var bobBlob = (await _bob.RunAsync("fetch", bobId)).StandardOutput;
+        Assert.Equal(bobBlob, (await _carol.RunAsync("fetch", carolId)).StandardOutput);
+        var slots = new List<Range>();
+        Assert.True(MessageBlob.TryReadHead(bobBlob, slots, out var payloadOffset));
+        Assert.Equal(2, slots.Count);
+        Assert.Equal(PayloadEncryption.SealedLength(plaintext.Length), bobBlob.Length - payloadOffset);
+
+        // A third key, even one its domain vouches for, opens no slot: nothing is written.
+        var stranger = _directory.File("bob", "stranger.key");
+        Assert.Equal(0, (await _bob.RunAsync("keys", "new", "--out", stranger)).ExitCode);
+        var refused = await _bob.RunAsync("fetch", bobId, "--out", _directory.File("bob", "stranger.txt"), "--open-with", stranger);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not sealed to you", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_directory.File("bob", "stranger.txt")));
+    }
+
+    [Fact]
+    public async Task A_slot_whose_signed_content_key_is_not_the_payloads_fails_at_decryption_and_shows_nothing()
+    {
+        var hash = RecipientHash.NewRandom();
+        Assert.Equal(0, (await _bob.RunAsync("hash", "add", hash.ToString())).ExitCode);
+
+        // alice signs, with her real key, an envelope whose content key is not the one the payload is encrypted under:
+        // the signature, the record and the payload hash all check out, the decryption does not.
+        await SubmitAsync(hash, "a payload bob's key cannot open", envelope => { }, wrongContentKey: true);
+        var id = await ReferenceAsync(hash);
+        var output = _directory.File("bob", "undecryptable.txt");
+        var fetched = await FetchAsync(id, output);
+
+        Assert.Equal(1, fetched.ExitCode);
+        Assert.Contains("refused, not shown", fetched.Error, StringComparison.Ordinal);
+        Assert.Contains("PayloadUndecryptable", fetched.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".part"));
+    }
+
+    [Fact]
     public async Task The_canary_alarms_when_the_domain_changes_the_users_key_without_the_user()
     {
         var lookup = $"tern+tcp://{_b.Node.FramedEndPoint}";
@@ -190,15 +265,31 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
         return hash;
     }
 
-    /// <summary>Submits, as alice with her real key and record, a message to bob whose envelope <paramref name="tamper"/> may change after signing.</summary>
-    private async Task<string> SubmitAsync(RecipientHash hash, string text, Action<byte[]> tamper)
+    /// <summary>The pairwise hash (§5) alice → the owner of <paramref name="keyFile"/>, from the recipient's side.</summary>
+    private RecipientHash PairwiseHashFor(string keyFile, string domain)
+    {
+        using var recipient = UserKeyFile.Load(keyFile, "--key");
+        var alice = _a.Node.UserKeys.Current(Alice)!.Value;
+        Assert.True(RecipientHashDerivation.TryPairwise(recipient.AgreementSecret, alice.AgreementKey.ToArray(), recipient.AgreementPublic.ToArray(), domain, out var hash));
+        return hash;
+    }
+
+    /// <summary>
+    /// Submits, as alice with her real key and record, a message to bob whose envelope <paramref name="tamper"/> may
+    /// change after signing; with <paramref name="wrongContentKey"/> the envelope is signed with another content key than
+    /// the payload's.
+    /// </summary>
+    private async Task<string> SubmitAsync(RecipientHash hash, string text, Action<byte[]> tamper, bool wrongContentKey = false)
     {
         var record = _a.Node.UserKeys.Current(Alice)!.Value;
         using var alice = UserKeyFile.Load(AliceKey, "--key");
         var bobAgreement = Convert.FromBase64String((await File.ReadAllTextAsync(BobKey + ".pub")).Trim());
-        var (path, size, payloadHash) = await SignedMessage.SealPayloadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), bobAgreement, CancellationToken.None);
+        var contentKey = SignedMessage.NewContentKey();
+        var (path, size, payloadHash) = await SignedMessage.SealPayloadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), contentKey, CancellationToken.None);
+        var signedKey = wrongContentKey ? SignedMessage.NewContentKey() : contentKey;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var envelope = new SignedEnvelope(EnvelopeFlags.None, MessageId.NewRandom(), default, hash, record.Fingerprint, now, now + 86_400_000, size, payloadHash, Alice, "");
+        var envelope = new SignedEnvelope(EnvelopeFlags.None, MessageId.NewRandom(), default, hash, record.Fingerprint, now, now + 86_400_000, size, payloadHash,
+            PayloadCipher.ChunkedXChaCha20Poly1305, new Bytes32(signedKey), Alice, "");
         var bytes = new byte[envelope.EncodedLength];
         using (var key = alice.SigningKey())
         {
@@ -216,18 +307,19 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>The capability of the next reference under <paramref name="hash"/> not returned before.</summary>
-    private async Task<string> ReferenceAsync(RecipientHash hash)
+    private async Task<string> ReferenceAsync(RecipientHash hash, CliRun? user = null)
     {
+        var run = user ?? _bob;
         string? found = null;
         Assert.True(await Eventually.TrueAsync(async () =>
         {
             // bob's node pulls a.example's messages at once, so the reference may already have left the pending
             // list for the stored one (whose id is the same capability) by the time bob looks.
-            var page = (await _bob.RunAsync("poll", "--hash", hash.ToString(), "--json")).Json();
+            var page = (await run.RunAsync("poll", "--hash", hash.ToString(), "--json")).Json();
             found = page.GetProperty("references").EnumerateArray().Select(r => r.GetProperty("capability").GetString()!).FirstOrDefault(c => !_seen.Contains(c));
             if (found is null)
             {
-                var stored = (await _bob.RunAsync("stored", "--hash", hash.ToString(), "--json")).Json();
+                var stored = (await run.RunAsync("stored", "--hash", hash.ToString(), "--json")).Json();
                 found = stored.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).FirstOrDefault(c => !_seen.Contains(c));
             }
 
@@ -237,12 +329,12 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
         return found!;
     }
 
-    private async Task<CliRun.Result> FetchAsync(string id, string output)
+    private async Task<CliRun.Result> FetchAsync(string id, string output, CliRun? user = null, string? key = null)
     {
         CliRun.Result fetched = null!;
         Assert.True(await Eventually.TrueAsync(async () =>
         {
-            fetched = await _bob.RunAsync("fetch", id, "--out", output, "--open-with", BobKey);
+            fetched = await (user ?? _bob).RunAsync("fetch", id, "--out", output, "--open-with", key ?? BobKey);
             return fetched.ExitCode != 4;
         }, TimeSpan.FromSeconds(20)));
         return fetched;

@@ -12,8 +12,8 @@ internal static class EnvelopeVectors
 {
     public const string FileName = "envelope.json";
 
-    /// <summary>The message's payload: opaque bytes (ciphertext to bob in real use).</summary>
-    public static byte[] Payload => "tern/1 envelope vector payload: sealed to bob by his client\n"u8.ToArray();
+    /// <summary>The message's plaintext, which the payload encrypts under the content key (§15.5).</summary>
+    public static byte[] Plaintext => "tern/1 envelope vector payload: sealed to bob by his client\n"u8.ToArray();
 
     private const string Description =
         "Signed envelope (PROTOCOL.md §15). alice@a.example (the record of user-keys.json) writes to bob@b.example under the pairwise "
@@ -21,7 +21,9 @@ internal static class EnvelopeVectors
         + "alice's user key. \"sealed\" is ephemeral_public || XChaCha20-Poly1305(key = H(key = X25519(ephemeral, bob), msg = "
         + "\"tern/v1/envelope-seal\" || ephemeral_public || bob_agreement_public), nonce = 24 zero bytes, no associated data). \"blob\" is "
         + "the message blob: version 1, u16 slot count, u16-length-prefixed sealed envelopes, then the payload, whose payload hash "
-        + "(§4.8) the envelope carries. \"sender_bundle\" is the key lookup answer for alice at sent_at. Times in ms; bytes lower-case hex.";
+        + "(§4.8) the envelope carries. \"payload\" is \"plaintext\" under payload_cipher 1 (§15.5): 65 536-byte chunks, chunk i sealed "
+        + "with XChaCha20-Poly1305(key = content_key, nonce = u64(i) || u8(last) || 15 zero bytes, no associated data), the last chunk "
+        + "shorter than 65 536 bytes (here the only one). \"sender_bundle\" is the key lookup answer for alice at sent_at. Times in ms; bytes lower-case hex.";
 
     public static VectorFile Build(VectorKeys keys)
     {
@@ -34,7 +36,9 @@ internal static class EnvelopeVectors
             throw new InvalidOperationException("The vector users' keys agree.");
         }
 
-        var payload = Payload;
+        var plaintext = Plaintext;
+        var payload = new byte[PayloadEncryption.SealedLength(plaintext.Length)];
+        PayloadEncryption.SealChunk(VectorInputs.EnvelopeContentKey, 0, last: true, plaintext, payload);
         var envelope = new SignedEnvelope(
             EnvelopeFlags.ReadReceiptRequested,
             VectorInputs.ReceiptMessageId,
@@ -45,6 +49,8 @@ internal static class EnvelopeVectors
             VectorInputs.TransitExpiryMs,
             payload.Length,
             PayloadTree.Hash(payload),
+            PayloadCipher.ChunkedXChaCha20Poly1305,
+            new Bytes32(VectorInputs.EnvelopeContentKey),
             VectorInputs.SenderAddress,
             "text/plain; charset=utf-8");
         var bytes = new byte[envelope.EncodedLength];
@@ -82,6 +88,8 @@ internal static class EnvelopeVectors
             json.WriteNumber("transit_expiry", envelope.TransitExpiryMs);
             json.WriteNumber("payload_size", envelope.PayloadSize);
             json.WriteHex("payload_hash", envelope.PayloadHash.ToArray());
+            json.WriteNumber("payload_cipher", (int)envelope.PayloadCipher);
+            json.WriteHex("content_key", envelope.ContentKey.ToArray());
             json.WriteString("sender_address", envelope.SenderAddress);
             json.WriteString("mime_type", envelope.MimeType);
             json.WriteEndObject();
@@ -91,6 +99,7 @@ internal static class EnvelopeVectors
             json.WriteHex("bytes", bytes);
             json.WriteHex("ephemeral_secret", VectorInputs.EnvelopeEphemeralSecret);
             json.WriteHex("sealed", sealedEnvelope);
+            json.WriteHex("plaintext", plaintext);
             json.WriteHex("payload", payload);
             json.WriteHex("blob", blob);
         });

@@ -49,6 +49,9 @@ internal static class VectorInputs
     /// <summary>The ephemeral X25519 secret the vector's envelope is sealed with (§15.2); never reused in real use.</summary>
     public static byte[] EnvelopeEphemeralSecret => Run(0x58);
 
+    /// <summary>The content key of the envelope vector's payload (§15.5): random in real use, one per message.</summary>
+    public static byte[] EnvelopeContentKey => Run(0x68);
+
     public const string SenderAddress = "alice@a.example";
     public const string RecipientAddress = "bob@b.example";
 

@@ -139,10 +139,19 @@ internal static class FetchCommand
 
         var partial = path + ".part";
         long count;
-        var file = new FileStream(partial, FileMode.Create, FileAccess.Write);
-        await using (file.ConfigureAwait(false))
+        try
         {
-            count = await CopyAsync(body, file, copy, cancellationToken).ConfigureAwait(false);
+            var file = new FileStream(partial, FileMode.Create, FileAccess.Write);
+            await using (file.ConfigureAwait(false))
+            {
+                count = await CopyAsync(body, file, copy, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (CliException)
+        {
+            // A refused copy (a payload that stopped decrypting) leaves nothing behind under either name.
+            File.Delete(partial);
+            throw;
         }
 
         File.Move(partial, path, overwrite: true);

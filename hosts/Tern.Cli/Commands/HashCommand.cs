@@ -1,18 +1,23 @@
 using System.CommandLine;
 using Tern.Cli.Client;
+using Tern.Cli.Envelopes;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.UserKeys;
 
 namespace Tern.Cli.Commands;
 
 /// <summary>
 /// <c>tern hash add|remove|list</c>: the recipient hashes you watch on your node (PUT/DELETE/GET /v1/hashes): a hash is
-/// yours once registered, and only then can you poll it and read what arrives for it (docs/CLIENT-API.md).
+/// yours once registered, and only then can you poll it and read what arrives for it (docs/CLIENT-API.md). <c>hash add
+/// --from ADDRESS</c> derives the phase-1 pairwise hash (docs/PROTOCOL.md §5) under which ADDRESS's client writes to you,
+/// from your key file and ADDRESS's published key record (through the directory, docs/C2S.md §10, §12), and registers it.
 /// </summary>
 internal static class HashCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("hash", "Register, remove or list the recipient hashes you watch on your node.");
-        command.Add(Change(context, "add", HttpMethod.Put, "Register a recipient hash as yours (poll and fetch need it).\nExample: tern hash add <hash>"));
+        command.Add(Add(context));
         command.Add(Change(context, "remove", HttpMethod.Delete, "Stop watching a recipient hash.\nExample: tern hash remove <hash>"));
         command.Add(List(context));
         return command;
@@ -31,6 +36,112 @@ internal static class HashCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command Add(CliContext context)
+    {
+        var hash = ClientArguments.Identifier("hash", "The recipient hash (43 characters of base64url); leave it out with --from.");
+        hash.Arity = ArgumentArity.ZeroOrOne;
+        var from = new Option<string>("--from")
+        {
+            Description = "Derive the pairwise hash a correspondent writes to you under (docs/PROTOCOL.md §5, phase 1) from their published key record and your --key, and register it.",
+            HelpName = "address",
+        };
+        from.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !UserAddress.IsValid(System.Text.Encoding.UTF8.GetBytes(result.Tokens[0].Value.ToLowerInvariant())))
+            {
+                result.AddError($"--from '{result.Tokens[0].Value}': an address is local@domain");
+            }
+        });
+        var key = new Option<string>("--key") { Description = "Your user key file ('tern keys new', published with 'tern keys publish'): its agreement secret derives the hash.", HelpName = "key-file" };
+        var json = CommonOptions.Json();
+        var settings = new ClientSettings();
+        var command = new Command("add", """
+            Register a recipient hash as yours (poll and fetch need it).
+            Examples:
+              tern hash add <hash>
+              tern hash add --from alice@a.example --key me.key
+            """)
+        {
+            hash, from, key, json,
+        };
+        settings.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            var given = result.GetResult(hash) is { Tokens.Count: 1 };
+            if (given == result.GetResult(from) is not null)
+            {
+                result.AddError("hash: give a recipient hash, or --from an address to derive it from, not both");
+            }
+
+            if (result.GetResult(from) is not null && result.GetResult(key) is null)
+            {
+                result.AddError("--from derives the hash with your key: it needs --key, your published user key file");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var api = settings.Connect(context, result);
+            var text = result.GetValue(hash);
+            string? correspondent = null;
+            if (result.GetValue(from) is { } address)
+            {
+                correspondent = address.ToLowerInvariant();
+                text = (await PairwiseFromAsync(context, api, correspondent, result.GetRequiredValue(key), cancellationToken).ConfigureAwait(false)).ToString();
+            }
+
+            await api.SendAsync(HttpMethod.Put, $"v1/hashes/{text}", null, cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                CliJson.Write(context, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("hash", text);
+                    if (correspondent is not null)
+                    {
+                        writer.WriteString("from", correspondent);
+                    }
+
+                    writer.WriteEndObject();
+                });
+            }
+            else if (correspondent is not null)
+            {
+                context.Out.WriteLine($"{text} (from {correspondent})");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The pairwise hash (§5 form 0x03) for messages from <paramref name="address"/> to this user: their current record's
+    /// agreement key (§14.5, checked against their domain's key as the directory gives it) as the sender's, this user's
+    /// published one as the recipient's, this user's domain as the recipient domain.
+    /// </summary>
+    private static async Task<RecipientHash> PairwiseFromAsync(CliContext context, TernApi api, string address, string keyFile, CancellationToken cancellationToken)
+    {
+        using var keys = UserKeyFile.Load(keyFile, "--key", agreementOnly: true);
+        var me = await KeyLookups.MyAddressAsync(api, cancellationToken).ConfigureAwait(false);
+        var found = await KeyLookups.DirectoryAsync(api, address, cancellationToken).ConfigureAwait(false);
+        var verdict = found.Bundle.Current(found.DomainSigningKey, address, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), out var current);
+        if (verdict != UserKeyVerdict.Valid)
+        {
+            throw new CliException($"{address} has no usable key record ({verdict}): no hash to derive", ExitCodes.Error);
+        }
+
+        var known = KnownKeys.Load(context);
+        if (known.Get(address) is { } seen && seen != current.Fingerprint)
+        {
+            context.Error.WriteLine($"warning: {address}'s key changed: {seen} -> {current.Fingerprint}");
+        }
+
+        known.Set(address, current.Fingerprint);
+        return RecipientHashDerivation.TryPairwise(keys.AgreementSecret, current.AgreementKey.ToArray(), keys.AgreementPublic.ToArray(), UserAddress.DomainOf(me), out var derived)
+            ? derived
+            : throw new CliException($"{address}'s agreement key is a low-order point: no pairwise hash (docs/PROTOCOL.md §5)", ExitCodes.Error);
     }
 
     private static Command List(CliContext context)

@@ -7,8 +7,9 @@ using Tern.Cli.Sealing;
 namespace Tern.Cli.Commands;
 
 /// <summary>
-/// <c>tern send</c>: submits a file or standard input to the node's client API (POST /v1/messages), sealed to the
-/// recipient's public key first with <c>--seal-to</c> so the nodes carry only ciphertext.
+/// <c>tern send</c>: submits a file or standard input to the node's client API. To recipients by address (or one by hash
+/// with <c>--seal-to</c>) it is a sealed, signed message: one payload encrypted under a random content key and one
+/// envelope slot per recipient (<see cref="SealedSend"/>); otherwise the raw bytes go through POST /v1/messages.
 /// </summary>
 internal static class SendCommand
 {
@@ -44,6 +45,10 @@ internal static class SendCommand
         var key = new Option<string>("--key") { Description = "Your user key file ('tern keys new', published with 'tern keys publish'): signs the envelope of a sealed message.", HelpName = "key-file" };
         var introduction = new Option<bool>("--introduction") { Description = "Address a recipient by its introduction hash (docs/PROTOCOL.md §5) instead of the pairwise one: for a first contact whose client does not know your key yet." };
         var acceptKeyChange = new Option<bool>("--accept-key-change") { Description = "Send even though a recipient's key fingerprint changed since the last message (the change is shown either way)." };
+        var announce = new Option<bool>("--announce")
+        {
+            Description = "First send the recipients a reference message naming this transfer (its message id, name, size and blob hash), then upload and send the file (docs/C2S.md §6).",
+        };
         sealTo.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1)
@@ -72,10 +77,11 @@ internal static class SendCommand
             Send a file (or standard input) to one or more recipients through your node.
             Examples:
               tern send report.pdf --to <hash>@example.org --expires 3d
-              echo hello | tern send --to <hash>@example.org --seal-to bob.key.pub --json
+              echo hello | tern send --to <hash>@example.org --seal-to bob.key.pub --key me.key --json
+              tern send big.iso --to bob@example.org --to carol@example.net --key me.key --announce
             """)
         {
-            file, to, expires, mime, sealTo, key, introduction, acceptKeyChange, idempotencyKey, json,
+            file, to, expires, mime, sealTo, key, introduction, acceptKeyChange, announce, idempotencyKey, json,
         };
         settings.AddTo(command);
         command.Validators.Add(result =>
@@ -88,9 +94,19 @@ internal static class SendCommand
                 result.AddError("a sealed message (--seal-to, or --to by address) is signed: it needs --key, your published user key file");
             }
 
-            if (sealing && recipients.Length != 1)
+            if (result.GetResult(sealTo) is not null && recipients.Length != 1)
             {
-                result.AddError("a sealed message goes to one recipient: give --to once");
+                result.AddError("--to: --seal-to seals to one recipient given by hash: give --to once (recipients given by address are sealed to each one's published key)");
+            }
+
+            if (byAddress && !recipients.All(ClientArguments.IsAddress))
+            {
+                result.AddError("--to: a sealed message to recipients by address names every one by address: a <hash>@<domain> recipient has no key to seal to");
+            }
+
+            if (result.GetValue(announce) && !sealing)
+            {
+                result.AddError("--announce sends a sealed reference message: the recipients are given by address (or --seal-to)");
             }
 
             if (result.GetResult(sealTo) is not null && byAddress)
@@ -110,12 +126,9 @@ internal static class SendCommand
             if (result.GetValue(key) is { } keyFile)
             {
                 var sealedAnswer = await SealedSend.RunAsync(context, api, new SealedSend.Request(
-                    result.GetValue(file) is { } f && f != "-" ? f : null, recipientsGiven[0], result.GetValue(sealTo), keyFile, result.GetValue(expires),
-                    result.GetValue(mime), result.GetValue(introduction), result.GetValue(acceptKeyChange)), cancellationToken).ConfigureAwait(false);
-                using (sealedAnswer)
-                {
-                    Print(context, sealedAnswer.RootElement, result.GetValue(json));
-                }
+                    result.GetValue(file) is { } f && f != "-" ? f : null, recipientsGiven, result.GetValue(sealTo), keyFile, result.GetValue(expires),
+                    result.GetValue(mime), result.GetValue(introduction), result.GetValue(acceptKeyChange), result.GetValue(announce)), cancellationToken).ConfigureAwait(false);
+                Print(context, System.Text.Json.JsonSerializer.SerializeToElement(sealedAnswer), result.GetValue(json));
 
                 return ExitCodes.Ok;
             }
@@ -163,6 +176,12 @@ internal static class SendCommand
         {
             CliJson.Write(context, answer);
             return;
+        }
+
+        if (answer.TryGetProperty("reference", out var reference))
+        {
+            context.Out.Write("reference ");
+            Print(context, reference, json: false);
         }
 
         context.Out.WriteLine($"message {answer.GetProperty("messageId").GetString()} ({answer.GetProperty("size").GetInt64()} bytes, expires {answer.GetProperty("expires").GetString()})");

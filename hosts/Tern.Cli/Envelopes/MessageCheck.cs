@@ -7,7 +7,7 @@ namespace Tern.Cli.Envelopes;
 /// What the recipient's client verifies before it shows a message (docs/PROTOCOL.md §15.4, docs/C2S.md §16), in the
 /// spec's order: a slot opens with the user's agreement key; the sender's domain publishes the record the envelope
 /// names, signed by that domain's key, valid and not revoked; the signature; the recipient hash; the payload's size
-/// and hash. The first failure is the verdict, with its reason.
+/// and hash; the payload decrypting under the slot's content key. The first failure is the verdict, with its reason.
 /// </summary>
 internal static class MessageCheck
 {
@@ -70,6 +70,25 @@ internal static class MessageCheck
             blob.Position = payloadOffset;
             var (size, hash) = await SignedMessage.HashAsync(blob, cancellationToken).ConfigureAwait(false);
             verdict = EnvelopeVerification.CheckPayload(envelope, size, hash);
+            if (verdict == EnvelopeVerdict.Valid && envelope.PayloadCipher != PayloadCipher.None)
+            {
+                // §15.4 step 7: every chunk authenticates under the slot's content key before a byte is shown; a sender
+                // that signed another key than the payload's is caught here, not halfway through the output.
+                blob.Position = payloadOffset;
+                var key = envelope.ContentKey.ToArray();
+                try
+                {
+                    if (!await PayloadEncryption.OpenAsync(blob, Stream.Null, key, cancellationToken).ConfigureAwait(false))
+                    {
+                        verdict = EnvelopeVerdict.PayloadUndecryptable;
+                    }
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+                }
+            }
+
             return new Outcome(verdict, envelope, payloadOffset, verdict == EnvelopeVerdict.Valid ? "verified" : Reason(verdict, envelope.SenderAddress));
         }
     }
@@ -85,6 +104,7 @@ internal static class MessageCheck
         EnvelopeVerdict.BadSignature => $"the envelope's signature does not verify with {sender}'s key: forged or altered",
         EnvelopeVerdict.WrongRecipient => "the envelope names another recipient hash than the one the message arrived under",
         EnvelopeVerdict.PayloadMismatch => "the payload's size or hash is not the one the sender signed",
+        EnvelopeVerdict.PayloadUndecryptable => "the payload does not decrypt with the content key in your envelope (the sender signed a key that is not the payload's)",
         _ => verdict.ToString(),
     };
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tern.Cli.Client;
 using Tern.Cli.Commands;
-using Tern.Cli.Sealing;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Envelopes;
 
@@ -9,7 +8,8 @@ namespace Tern.Cli.Envelopes;
 
 /// <summary>
 /// <c>tern fetch --open-with</c>: downloads the whole message to a private temporary file, verifies it (docs/C2S.md
-/// §16, <see cref="MessageCheck"/>) and only then unseals the payload to the output. A message that fails any step
+/// §16, <see cref="MessageCheck"/>) and only then decrypts the payload to the output with the content key of the
+/// envelope slot that opened (docs/PROTOCOL.md §15.5). A message that fails any step
 /// writes nothing and exits 1 with the reason.
 /// </summary>
 internal static class OpenedMessage
@@ -60,9 +60,27 @@ internal static class OpenedMessage
             await using (blob.ConfigureAwait(false))
             {
                 blob.Position = outcome.PayloadOffset;
-                var secret = keys.AgreementSecret.ToArray();
-                return await FetchCommand.WriteAsync(context, blob, path, append: false, cancellationToken,
-                    (source, destination, ct) => SealedFile.OpenAsync(source, destination, secret, ct)).ConfigureAwait(false);
+                if (outcome.Envelope.PayloadCipher == PayloadCipher.None)
+                {
+                    return await FetchCommand.WriteAsync(context, blob, path, append: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                var contentKey = outcome.Envelope.ContentKey.ToArray();
+                try
+                {
+                    return await FetchCommand.WriteAsync(context, blob, path, append: false, cancellationToken, async (source, destination, ct) =>
+                    {
+                        // Checked whole by MessageCheck already; the file cannot have changed under this process's private name.
+                        if (!await PayloadEncryption.OpenAsync(source, destination, contentKey, ct).ConfigureAwait(false))
+                        {
+                            throw new CliException("the payload stopped decrypting while it was written", ExitCodes.Error);
+                        }
+                    }).ConfigureAwait(false);
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(contentKey);
+                }
             }
         }
         finally

@@ -35,6 +35,7 @@ public sealed partial class ProtocolVectorTests
             (byte)fields["version"].Int32(), (byte)fields["flags"].Int32(), .. fields["message_id"].Hex(), .. fields["thread_id"].Hex(),
             .. fields["recipient_hash"].Hex(), .. fields["sender_key_fingerprint"].Hex(), .. U64(fields["sent_at"].Int64()),
             .. U64(fields["transit_expiry"].Int64()), .. U64(fields["payload_size"].Int64()), .. fields["payload_hash"].Hex(),
+            (byte)fields["payload_cipher"].Int32(), .. fields["content_key"].Hex(),
             .. SpecLayout.Short(fields["sender_address"].Text()), .. SpecLayout.Short(fields["mime_type"].Text()),
         ];
         Assert.Equal(vector["signed_message"].Hex(), (byte[])[.. "tern/v1/envelope\n"u8, .. body]);
@@ -57,6 +58,14 @@ public sealed partial class ProtocolVectorTests
 
         var payload = vector["payload"].Hex();
         Assert.Equal(PayloadTree.Hash(payload).ToArray(), fields["payload_hash"].Hex());
+
+        // §15.5 by hand: one chunk, the last, nonce u64(0) || 1 || 15 zero bytes, under the content key.
+        Assert.Equal(1, fields["payload_cipher"].Int32());
+        var nonce = new byte[24];
+        nonce[8] = 1;
+        var sealedPayload = new byte[vector["plaintext"].Hex().Length + 16];
+        XChaCha20Poly1305.Seal(fields["content_key"].Hex(), nonce, vector["plaintext"].Hex(), default, sealedPayload);
+        Assert.Equal(payload, sealedPayload);
         Assert.Equal(vector["blob"].Hex(), [1, 0, 1, .. U16(sealedEnvelope.Length), .. sealedEnvelope, .. payload]);
     }
 
@@ -81,6 +90,12 @@ public sealed partial class ProtocolVectorTests
         Assert.Equal(EnvelopeVerdict.Valid, verdict);
         Assert.Equal(EnvelopeFrom(fields), envelope);
         Assert.Equal(EnvelopeVerdict.Valid, EnvelopeVerification.CheckPayload(envelope, payload.Length, PayloadTree.Hash(payload)));
+
+        // The slot's content key opens the payload.
+        Assert.True(PayloadEncryption.TryPlaintextLength(payload.Length, out var plainLength));
+        var plain = new byte[plainLength];
+        Assert.True(PayloadEncryption.TryOpenChunk(envelope.ContentKey.ToArray(), 0, last: true, payload, plain));
+        Assert.Equal(vector["plaintext"].Hex(), plain);
     }
 
     private static SignedEnvelope EnvelopeFrom(JsonNode fields) => new(
@@ -93,6 +108,8 @@ public sealed partial class ProtocolVectorTests
         fields["transit_expiry"].Int64(),
         fields["payload_size"].Int64(),
         new Bytes32(fields["payload_hash"].Hex()),
+        (PayloadCipher)fields["payload_cipher"].Int32(),
+        new Bytes32(fields["content_key"].Hex()),
         fields["sender_address"].Text(),
         fields["mime_type"].Text());
 }

@@ -26,4 +26,7 @@ public enum EnvelopeError : byte
 
     /// <summary>The MIME type is longer than 127 bytes or not printable ASCII.</summary>
     BadMimeType,
+
+    /// <summary>The payload cipher is not one §15.5 defines, or its content key does not fit it (a key with no cipher).</summary>
+    BadPayloadCipher,
 }

@@ -38,4 +38,10 @@ public enum EnvelopeVerdict : byte
 
     /// <summary>The payload's size or hash is not what the envelope says.</summary>
     PayloadMismatch,
+
+    /// <summary>
+    /// The payload does not decrypt with the envelope's content key (§15.5): the sender signed a key that is not the
+    /// payload's, or the payload is not of its cipher. Nothing of it is shown.
+    /// </summary>
+    PayloadUndecryptable,
 }

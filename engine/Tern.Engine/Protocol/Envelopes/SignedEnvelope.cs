@@ -9,8 +9,9 @@ namespace Tern.Engine.Protocol.Envelopes;
 /// <summary>
 /// The sender's signed statement about one message to one recipient (docs/PROTOCOL.md §15.1): who sent it (address
 /// and key fingerprint, bound by the sender domain's key record, §14), to which recipient hash, its message and
-/// thread ids, when, its payload's MIME type, size and hash, its transit expiry and flags. Only the recipient's client
-/// reads it: it travels sealed to the recipient's agreement key at the head of the blob (§15.2).
+/// thread ids, when, its payload's MIME type, size and hash, the cipher and content key that open the payload, its
+/// transit expiry and flags. Only the recipient's client reads it: it travels sealed to the recipient's agreement key at
+/// the head of the blob (§15.2), one slot per recipient around the one payload all of them share.
 /// </summary>
 /// <param name="Flags">Retraction, read receipt requested, escrow disclosed.</param>
 /// <param name="MessageId">The message id the sender's domain reserved for the blob (§7).</param>
@@ -21,6 +22,8 @@ namespace Tern.Engine.Protocol.Envelopes;
 /// <param name="TransitExpiryMs">The transit expiry the sender asked for, ms since the epoch.</param>
 /// <param name="PayloadSize">Length of the payload (the blob after its head, §15.2).</param>
 /// <param name="PayloadHash">Payload hash (§4.8) of the payload.</param>
+/// <param name="PayloadCipher">How the payload is encrypted (§15.5).</param>
+/// <param name="ContentKey">The payload's content key; all zero with <see cref="PayloadCipher.None"/>. A secret: never logged.</param>
 /// <param name="SenderAddress">The sender's address.</param>
 /// <param name="MimeType">Declared content type of the payload, a hint the client validates; empty when none.</param>
 public readonly record struct SignedEnvelope(
@@ -33,6 +36,8 @@ public readonly record struct SignedEnvelope(
     long TransitExpiryMs,
     long PayloadSize,
     Bytes32 PayloadHash,
+    PayloadCipher PayloadCipher,
+    Bytes32 ContentKey,
     string SenderAddress,
     string MimeType)
 {
@@ -40,7 +45,7 @@ public readonly record struct SignedEnvelope(
     public const byte Version = 1;
 
     /// <summary>Bytes before <c>sender_address</c>.</summary>
-    public const int FixedSize = 2 + (4 * 32) + 8 + 8 + 8 + 32;
+    public const int FixedSize = 2 + (4 * 32) + 8 + 8 + 8 + 32 + 1 + 32;
 
     /// <summary>Longest MIME type in bytes.</summary>
     public const int MaxMimeTypeLength = 127;
@@ -74,10 +79,10 @@ public readonly record struct SignedEnvelope(
         }
 
         if ((Flags & ~(EnvelopeFlags.Retraction | EnvelopeFlags.ReadReceiptRequested | EnvelopeFlags.EscrowDisclosed)) != 0
-            || SentAtMs < 0 || TransitExpiryMs < 0 || PayloadSize < 0
+            || SentAtMs < 0 || TransitExpiryMs < 0 || PayloadSize < 0 || !CipherFits(PayloadCipher, ContentKey)
             || MimeType is null || MimeType.Length > MaxMimeTypeLength || MimeType.Any(c => c is < ' ' or > '~'))
         {
-            throw new InvalidOperationException("An envelope needs defined flags, non-negative times and size, and a MIME type of 0–127 printable ASCII (docs/PROTOCOL.md §15.1).");
+            throw new InvalidOperationException("An envelope needs defined flags, non-negative times and size, a content key that fits the payload cipher (random with a cipher, all zero without), and a MIME type of 0–127 printable ASCII (docs/PROTOCOL.md §15.1).");
         }
 
         var length = EncodedLength;
@@ -92,6 +97,8 @@ public readonly record struct SignedEnvelope(
         BinaryPrimitives.WriteInt64BigEndian(destination[138..], TransitExpiryMs);
         BinaryPrimitives.WriteInt64BigEndian(destination[146..], PayloadSize);
         PayloadHash.CopyTo(destination[154..]);
+        destination[186] = (byte)PayloadCipher;
+        ContentKey.CopyTo(destination[187..]);
         var offset = FixedSize;
         WireFields.WriteShortString(destination, ref offset, SenderAddress);
         WireFields.WriteShortString(destination, ref offset, MimeType);
@@ -99,6 +106,10 @@ public readonly record struct SignedEnvelope(
         Ed25519.Sign(senderSigningKey, WireFields.Signed(signed, SignatureContext, destination[..offset]), destination.Slice(offset, Ed25519.SignatureSize));
         return length;
     }
+
+    /// <summary>The envelope without its content key, which is a secret.</summary>
+    public override string ToString() =>
+        $"SignedEnvelope {{ MessageId = {MessageId}, SenderAddress = {SenderAddress}, RecipientHash = {RecipientHash}, PayloadSize = {PayloadSize}, PayloadCipher = {PayloadCipher} }}";
 
     /// <summary>
     /// Parses the envelope's fields (§15.1) without judging the signature, which needs the sender's key record
@@ -126,6 +137,8 @@ public readonly record struct SignedEnvelope(
             BinaryPrimitives.ReadInt64BigEndian(source[138..]),
             BinaryPrimitives.ReadInt64BigEndian(source[146..]),
             new Bytes32(source[154..]),
+            (PayloadCipher)source[186],
+            new Bytes32(source[187..]),
             Encoding.ASCII.GetString(address),
             Encoding.ASCII.GetString(mime));
         return true;
@@ -167,6 +180,11 @@ public readonly record struct SignedEnvelope(
             return EnvelopeError.ValueOutOfRange;
         }
 
+        if (source[186] > (byte)PayloadCipher.ChunkedXChaCha20Poly1305 || (source[186] == (byte)PayloadCipher.None && !new Bytes32(source.Slice(187, 32)).IsZero))
+        {
+            return EnvelopeError.BadPayloadCipher;
+        }
+
         if (!UserAddress.IsValid(address))
         {
             return EnvelopeError.BadSenderAddress;
@@ -174,4 +192,12 @@ public readonly record struct SignedEnvelope(
 
         return mime.Length > MaxMimeTypeLength || !WireFields.IsPrintableAscii(mime) ? EnvelopeError.BadMimeType : EnvelopeError.None;
     }
+
+    /// <summary>A cipher carries a content key (all zero would be no key at all); no cipher carries none.</summary>
+    private static bool CipherFits(PayloadCipher cipher, Bytes32 key) => cipher switch
+    {
+        PayloadCipher.None => key.IsZero,
+        PayloadCipher.ChunkedXChaCha20Poly1305 => !key.IsZero,
+        _ => false,
+    };
 }

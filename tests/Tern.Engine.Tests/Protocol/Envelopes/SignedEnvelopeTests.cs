@@ -29,6 +29,8 @@ public sealed class SignedEnvelopeTests : IDisposable
         UserKeyFixture.Now + (7 * UserKeyFixture.Day),
         1234,
         new Bytes32(UserKeyFixture.Run(0x30)),
+        PayloadCipher.ChunkedXChaCha20Poly1305,
+        new Bytes32(UserKeyFixture.Run(0x50)),
         record.Address,
         "message/822");
 
@@ -71,8 +73,9 @@ public sealed class SignedEnvelopeTests : IDisposable
         var bundle = Bundle(UserKeyFixture.Signed(record, _keys.A));
         var bytes = Signed(Envelope(record), _keys.AliceSigning, record);
 
-        // Every field the signature covers, changed by one bit: the thread, the hash, times, size, payload hash, mime.
-        foreach (var offset in new[] { 2, 40, 130, 140, 150, 160, bytes.Length - 70 })
+        // Every field the signature covers, changed by one bit: the thread, the hash, times, size, payload hash, content
+        // key, mime.
+        foreach (var offset in new[] { 2, 40, 130, 140, 150, 160, 190, 218, bytes.Length - 70 })
         {
             var forged = bytes.ToArray();
             forged[offset] ^= 1;
@@ -150,6 +153,9 @@ public sealed class SignedEnvelopeTests : IDisposable
         Assert.Throws<ArgumentException>(() => Signed(Envelope(record), _keys.MallorySigning, record));
         Assert.Throws<ArgumentException>(() => Signed(Envelope(record) with { SenderAddress = "bob@a.example" }, _keys.AliceSigning, record));
         Assert.Throws<InvalidOperationException>(() => Signed(Envelope(record) with { MimeType = "text/\u00e9" }, _keys.AliceSigning, record));
+        Assert.Throws<InvalidOperationException>(() => Signed(Envelope(record) with { ContentKey = default }, _keys.AliceSigning, record));
+        Assert.Throws<InvalidOperationException>(() => Signed(Envelope(record) with { PayloadCipher = PayloadCipher.None }, _keys.AliceSigning, record));
+        Assert.Throws<InvalidOperationException>(() => Signed(Envelope(record) with { PayloadCipher = (PayloadCipher)2 }, _keys.AliceSigning, record));
     }
 
     [Theory]
@@ -157,9 +163,11 @@ public sealed class SignedEnvelopeTests : IDisposable
     [InlineData(1, 8, EnvelopeError.ReservedFlags)]
     [InlineData(130, 0x80, EnvelopeError.ValueOutOfRange)]
     [InlineData(146, 0x80, EnvelopeError.ValueOutOfRange)]
-    [InlineData(192, (byte)'!', EnvelopeError.BadSenderAddress)]
-    [InlineData(204, 0x7f, EnvelopeError.BadMimeType)]
-    [InlineData(202, 200, EnvelopeError.Truncated)]
+    [InlineData(186, 2, EnvelopeError.BadPayloadCipher)]
+    [InlineData(186, 0, EnvelopeError.BadPayloadCipher)]
+    [InlineData(225, (byte)'!', EnvelopeError.BadSenderAddress)]
+    [InlineData(237, 0x7f, EnvelopeError.BadMimeType)]
+    [InlineData(235, 200, EnvelopeError.Truncated)]
     public void Each_broken_rule_is_malformed_with_its_reason(int offset, byte value, EnvelopeError expected)
     {
         var record = _keys.AliceRecord();
@@ -168,6 +176,24 @@ public sealed class SignedEnvelopeTests : IDisposable
 
         Assert.Equal(EnvelopeVerdict.Malformed, EnvelopeVerification.Verify(bytes, Bundle(UserKeyFixture.Signed(record, _keys.A)), DomainA, Bob, UserKeyFixture.Now, out _, out var error));
         Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void Without_a_payload_cipher_the_content_key_is_all_zero_and_the_envelope_verifies()
+    {
+        var record = _keys.AliceRecord();
+        var plain = Envelope(record) with { PayloadCipher = PayloadCipher.None, ContentKey = default };
+        var bytes = Signed(plain, _keys.AliceSigning, record);
+
+        Assert.Equal(EnvelopeVerdict.Valid, Verify(bytes, Bundle(UserKeyFixture.Signed(record, _keys.A))));
+        Assert.True(bytes.AsSpan(186, 33).IndexOfAnyExcept((byte)0) < 0);
+    }
+
+    [Fact]
+    public void The_content_key_is_not_in_the_envelopes_text()
+    {
+        var envelope = Envelope(_keys.AliceRecord());
+        Assert.DoesNotContain(envelope.ContentKey.ToString(), envelope.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
