@@ -6,7 +6,8 @@ namespace Tern.Fuzz.Targets;
 
 /// <summary>
 /// A signed envelope as the recipient's client opens it (docs/PROTOCOL.md §15.1, §15.4): <see cref="EnvelopeVerification.Verify"/>
-/// against alice's key bundle of the vectors, and the same bytes as a sealed envelope for bob (<see cref="EnvelopeSeal.TryOpen(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, out int)"/>).
+/// against alice's key bundle of the vectors, the same bytes as a sealed envelope for bob (<see cref="EnvelopeSeal.TryOpen(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, out int)"/>),
+/// and as the last chunk of a payload under the vectors' content key (<see cref="PayloadEncryption.TryOpenChunk"/>, §15.5).
 /// Whatever verifies must be alice's envelope to the vectors' pairwise hash.
 /// </summary>
 internal sealed class EnvelopeTarget : IFuzzTarget
@@ -20,11 +21,13 @@ internal sealed class EnvelopeTarget : IFuzzTarget
     private static readonly byte[] BobSecret = Run(0x28);
     private static readonly UserKeyBundle Bundle = AliceBundle();
     private static readonly RecipientHash Hash = PairwiseHash();
+    private static readonly byte[] ContentKey = Run(0x68);
     private readonly byte[] _opened = new byte[EnvelopeSeal.MaxSize];
+    private readonly byte[] _plain = new byte[PayloadEncryption.ChunkSize];
 
     public string Name => "envelope";
 
-    public string Covers => "signed and sealed envelopes: SignedEnvelope.TryParse, EnvelopeVerification.Verify (key record, signature, recipient hash), EnvelopeSeal.TryOpen";
+    public string Covers => "signed and sealed envelopes: SignedEnvelope.TryParse, EnvelopeVerification.Verify (key record, signature, recipient hash), EnvelopeSeal.TryOpen, PayloadEncryption.TryOpenChunk";
 
     public void Run(ReadOnlySpan<byte> input)
     {
@@ -38,6 +41,11 @@ internal sealed class EnvelopeTarget : IFuzzTarget
         if (EnvelopeSeal.TryOpen(BobSecret, input, _opened, out var written) && written != input.Length - EnvelopeSeal.Overhead)
         {
             throw new FuzzContractException($"opened {written} bytes of a {input.Length}-byte seal");
+        }
+
+        if (PayloadEncryption.TryOpenChunk(ContentKey, 0, last: true, input, _plain) && input.Length >= PayloadEncryption.SealedChunkSize)
+        {
+            throw new FuzzContractException($"a {input.Length}-byte last chunk opened");
         }
     }
 
@@ -68,5 +76,6 @@ internal sealed class EnvelopeTarget : IFuzzTarget
         var file = vectors.File("envelope.json");
         yield return new Seed("envelope", VectorSeeds.Hex(file, "bytes"));
         yield return new Seed("sealed", VectorSeeds.Hex(file, "sealed"));
+        yield return new Seed("payload", VectorSeeds.Hex(file, "payload"));
     }
 }
