@@ -190,6 +190,17 @@ public sealed class SignedEnvelopeTests : IDisposable
     }
 
     [Fact]
+    public void Its_sizes_are_the_specs()
+    {
+        // §15.1: 288–667 bytes (a three-byte address and no MIME type, up to a 255-byte address and 127 bytes of MIME
+        // type); §15.2 adds 48 to seal one; §12: 715 bytes sealed.
+        Assert.Equal(219, SignedEnvelope.FixedSize);
+        Assert.Equal(288, SignedEnvelope.MinSize);
+        Assert.Equal(667, SignedEnvelope.MaxSize);
+        Assert.Equal(715, EnvelopeSeal.MaxSize);
+    }
+
+    [Fact]
     public void The_content_key_is_not_in_the_envelopes_text()
     {
         var envelope = Envelope(_keys.AliceRecord());
