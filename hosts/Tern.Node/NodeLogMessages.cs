@@ -39,4 +39,10 @@ internal static partial class NodeLogMessages
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The scan of the pending table for pulls to queue at start failed; what it did not queue stays pending for clients")]
     public static partial void StartupPullsFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Descriptor signed and served at /.well-known/tern: notify {Notify}, fetch {Fetch}, expires {ExpiresAt}")]
+    public static partial void DescriptorSigned(ILogger logger, string notify, string fetch, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The changed configuration's descriptor settings are refused; the descriptor served before stays: {Reason}")]
+    public static partial void DescriptorReloadRefused(ILogger logger, string reason);
 }

@@ -87,6 +87,9 @@ public sealed class TernNode
     /// <summary>The client API's bound listener (set by its stage when the host composes one), or null.</summary>
     public IPEndPoint? ClientApiEndPoint { get; set; }
 
+    /// <summary>The signed descriptor the HTTP door serves at <c>/.well-known/tern</c> now (docs/PROTOCOL.md §6.2), or null when the node has no door.</summary>
+    public ReadOnlyMemory<byte>? ServedDescriptor { get; internal set; }
+
     /// <summary>Completes when every stage has started.</summary>
     public Task Ready => _ready.Task;
 

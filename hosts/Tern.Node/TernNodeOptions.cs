@@ -36,6 +36,13 @@ public sealed class TernNodeOptions
     /// </summary>
     public bool FetchTls { get; set; } = true;
 
+    /// <summary>
+    /// Whether the HTTP fetch door speaks TLS, where it differs from <see cref="FetchTls"/>: the door that serves
+    /// <c>https://&lt;domain&gt;/.well-known/tern</c> (docs/PROTOCOL.md §6.2) is HTTPS even where the framed door is plain
+    /// text on loopback (the demo, tests). Defaults to none: as <see cref="FetchTls"/>.
+    /// </summary>
+    public bool? HttpTls { get; set; }
+
     /// <summary>The fetch doors' certificate and key (PKCS #12, no password), relative to the data directory. Defaults to <c>tls/fetch.pfx</c>, which <c>tern init</c> creates.</summary>
     public string CertificateFile { get; set; } = "tls/fetch.pfx";
 

@@ -35,4 +35,7 @@ public static class TernSections
 
     /// <summary>Discovery's network clients.</summary>
     public const string DiscoveryNetwork = "Tern:DiscoveryNetwork";
+
+    /// <summary>The descriptor the node serves at <c>/.well-known/tern</c> (<see cref="WellKnownOptions"/>).</summary>
+    public const string WellKnown = "Tern:WellKnown";
 }

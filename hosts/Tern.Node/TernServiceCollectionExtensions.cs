@@ -92,6 +92,9 @@ public static class TernServiceCollectionExtensions
                 }
             });
 
+        services.AddTernOptions<WellKnownOptions>(configuration, TernSections.WellKnown, options => options.Validate());
+        services.AddSingleton(new WellKnownSource(configuration));
+
         // The delivery options' rules depend on the domain (a record with the hints must fit a datagram, §4.3).
         services.AddSingleton<IValidateOptions<NotificationSchedulerOptions>>(provider => new ComponentOptionsValidator<NotificationSchedulerOptions>(TernSections.Delivery, options =>
         {
@@ -125,6 +128,7 @@ public static class TernServiceCollectionExtensions
         AddStage<DeliveryStage>(services);
         AddStage<PullStage>(services);
         AddStage<IntakeStage>(services);
+        AddStage<DescriptorStage>(services);
         AddStage<ReadyStage>(services);
         return services;
     }
@@ -162,7 +166,8 @@ public static class TernServiceCollectionExtensions
     private static void ConfigureDoors(FetchServerOptions options, TernNodeOptions node)
     {
         options.CoverageFile ??= Path.Combine(TernDataDirectory.State(node.DataDirectory), "fetch-coverage.bin");
-        if (node.FetchTls && (node.FramedEndpoint.Length > 0 || node.HttpEndpoint.Length > 0))
+        var httpTls = node.HttpTls ?? node.FetchTls;
+        if ((node.FetchTls && node.FramedEndpoint.Length > 0) || (httpTls && node.HttpEndpoint.Length > 0))
         {
             var file = Path.Combine(node.DataDirectory, node.CertificateFile);
             if (!File.Exists(file))
@@ -183,7 +188,7 @@ public static class TernServiceCollectionExtensions
         if (node.HttpEndpoint.Length > 0)
         {
             var endPoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.HttpEndpoint)}", node.HttpEndpoint);
-            options.Listeners.Add(new FetchListener(FetchDoor.Http, endPoint, node.FetchTls) { HttpProtocols = HttpProtocols.Http1AndHttp2 });
+            options.Listeners.Add(new FetchListener(FetchDoor.Http, endPoint, httpTls) { HttpProtocols = HttpProtocols.Http1AndHttp2 });
         }
     }
 }

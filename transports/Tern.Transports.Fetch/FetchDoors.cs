@@ -47,8 +47,8 @@ public sealed class FetchDoors : IAsyncDisposable
         Deadlines = new ConnectionDeadlines(options.MinResponseDataRate, Connections, Logger);
         Limiter = new ConnectionLimiter(options, Connections, Logger);
         Framed = new FramedFetchHandler(store, Reader, Coverage, options, Deadlines, loggers, UserKeyLookups);
-        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options, UserKeyLookups);
-        Http = new HttpBlobDoor(store, headers, body, UserKeyLookups);
+        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options, UserKeyLookups, Descriptor);
+        Http = new HttpBlobDoor(store, headers, body, UserKeyLookups, Descriptor, _time);
         _metrics = new FetchMetrics(Connections);
     }
 
@@ -67,6 +67,17 @@ public sealed class FetchDoors : IAsyncDisposable
     }
 
     internal UserKeyDoor UserKeyLookups { get; } = new();
+
+    /// <summary>
+    /// Serves <paramref name="signedDocument"/> (the domain's signed descriptor, docs/PROTOCOL.md §6.2) at
+    /// <c>GET /.well-known/tern</c> on the HTTP doors from now on, in place of the one before, until
+    /// <paramref name="expiresAt"/>; responses allow caching for <paramref name="maxAge"/> at most, never past
+    /// <paramref name="expiresAt"/>. Until the first call the path answers 404.
+    /// </summary>
+    public void PublishDescriptor(ReadOnlyMemory<byte> signedDocument, DateTimeOffset expiresAt, TimeSpan maxAge) =>
+        Descriptor.Publish(signedDocument, expiresAt, maxAge);
+
+    internal WellKnown.WellKnownDoor Descriptor { get; } = new();
 
     /// <summary>The §9 tracker shared by every door.</summary>
     public FetchCoverage Coverage { get; }

@@ -73,7 +73,8 @@ internal static class RunCommand
                 new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"), new("Logging:Console:FormatterName", "simple")]);
         try
         {
-            builder.Configuration.AddJsonFile(configFile, optional: true, reloadOnChange: false);
+            // Watched: a change of Tern:WellKnown re-signs the served descriptor without a restart (the other sections are read at start).
+            builder.Configuration.AddJsonFile(configFile, optional: true, reloadOnChange: true);
         }
         catch (InvalidDataException e)
         {

@@ -5,6 +5,7 @@ using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch.UserKeys;
+using Tern.Transports.Fetch.WellKnown;
 
 namespace Tern.Transports.Fetch.Http;
 
@@ -27,10 +28,14 @@ internal sealed class HttpBlobDoor
     private readonly BlobBodyWriter _body;
 
     private readonly UserKeyDoor _userKeys;
+    private readonly WellKnownDoor _descriptor;
+    private readonly TimeProvider _time;
 
-    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, UserKeyDoor userKeys)
+    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, UserKeyDoor userKeys, WellKnownDoor descriptor, TimeProvider time)
     {
         _userKeys = userKeys;
+        _descriptor = descriptor;
+        _time = time;
         _store = store;
         _headers = headers;
         _body = body;
@@ -41,6 +46,12 @@ internal sealed class HttpBlobDoor
         var request = context.Request;
         var response = context.Response;
         var path = request.Path.Value.AsSpan();
+        if (path.SequenceEqual(WellKnownDoor.Path))
+        {
+            await AnswerDescriptorAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (UserKeyDoor.IsLookupPath(path, out var wellFormed, out var addressHash))
         {
             await AnswerUserKeysAsync(context, wellFormed, addressHash).ConfigureAwait(false);
@@ -193,6 +204,35 @@ internal sealed class HttpBlobDoor
         if (!head)
         {
             await response.BodyWriter.WriteAsync(bundle, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The domain's signed descriptor (docs/PROTOCOL.md §6.2): 200 with the document, cacheable until its expiry at most; 404 before one is published.</summary>
+    private async Task AnswerDescriptorAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var head = HttpMethods.IsHead(request.Method);
+        if (!head && !HttpMethods.IsGet(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = Allow;
+            response.ContentLength = 0;
+            return;
+        }
+
+        if (!_descriptor.TryGet(_time.GetUtcNow(), out var document, out var maxAge))
+        {
+            NotFound(response);
+            return;
+        }
+
+        response.Headers.ContentType = WellKnownDoor.ContentType;
+        response.Headers.CacheControl = "max-age=" + maxAge.ToString(CultureInfo.InvariantCulture);
+        response.ContentLength = document.Length;
+        if (!head)
+        {
+            await response.BodyWriter.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
         }
     }
 

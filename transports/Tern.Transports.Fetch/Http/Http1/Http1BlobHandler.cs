@@ -5,6 +5,7 @@ using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 using Tern.Engine.Transit;
 using Tern.Transports.Fetch.UserKeys;
+using Tern.Transports.Fetch.WellKnown;
 
 namespace Tern.Transports.Fetch.Http.Http1;
 
@@ -25,10 +26,12 @@ internal sealed class Http1BlobHandler : ConnectionHandler
     private readonly FetchServerOptions _options;
 
     private readonly UserKeyDoor _userKeys;
+    private readonly WellKnownDoor _descriptor;
 
-    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options, UserKeyDoor userKeys)
+    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options, UserKeyDoor userKeys, WellKnownDoor descriptor)
     {
         _userKeys = userKeys;
+        _descriptor = descriptor;
         _store = store;
         _headers = headers;
         _body = body;
@@ -63,6 +66,11 @@ internal sealed class Http1BlobHandler : ConnectionHandler
             head.Append("Allow: GET, HEAD\r\nContent-Length: 0\r\n"u8);
             head.Complete(work.KeepAlive, work.IsHttp10);
             return keep;
+        }
+
+        if (work.IsWellKnownPath)
+        {
+            return AnswerDescriptor(output, work, keep);
         }
 
         if (work.IsUserKeysPath)
@@ -124,6 +132,32 @@ internal sealed class Http1BlobHandler : ConnectionHandler
         {
             // A bundle is at most a few KiB (§14.4): the connection's flush sends it with the head.
             output.Write(bundle.Span);
+        }
+
+        return keep;
+    }
+
+    /// <summary>The domain's signed descriptor (docs/PROTOCOL.md §6.2): 200 with the document, cacheable until its expiry at most; 404 before one is published.</summary>
+    private Http1Outcome AnswerDescriptor(PipeWriter output, Http1Work work, Http1Outcome keep)
+    {
+        var found = _descriptor.TryGet(_date.Now, out var document, out var maxAge);
+        var head = new Http1ResponseHead(output, found ? 200 : 404, Http1ResponseHead.FixedCapacity);
+        head.Append(_date.Current);
+        if (!found)
+        {
+            head.Append("Cache-Control: no-store\r\nContent-Length: 0\r\n"u8);
+            head.Complete(work.KeepAlive, work.IsHttp10);
+            return keep;
+        }
+
+        head.Append("Content-Type: application/json\r\n"u8);
+        head.AppendField("Cache-Control: max-age="u8, maxAge);
+        head.AppendField("Content-Length: "u8, document.Length);
+        head.Complete(work.KeepAlive, work.IsHttp10);
+        if (work.Method != Http1Method.Head)
+        {
+            // At most 16 KiB (§12): the connection's flush sends it with the head.
+            output.Write(document.Span);
         }
 
         return keep;

@@ -23,7 +23,8 @@ internal readonly record struct Http1Work(
     long ProofLast = 0,
     bool IsUserKeysPath = false,
     bool UserKeysWellFormed = false,
-    Bytes32 AddressHash = default)
+    Bytes32 AddressHash = default,
+    bool IsWellKnownPath = false)
 {
     private static ReadOnlySpan<byte> Prefix => "/v1/blobs/"u8;
 
@@ -88,7 +89,8 @@ internal readonly record struct Http1Work(
             last,
             isUserKeys,
             wellFormed,
-            addressHash);
+            addressHash,
+            WellKnown.WellKnownDoor.IsPath(path));
     }
 
     /// <summary>Header bytes as a string (Latin-1, so obs-text survives and simply never matches).</summary>
