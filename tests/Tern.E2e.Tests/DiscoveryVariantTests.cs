@@ -17,7 +17,8 @@ public sealed class DiscoveryVariantTests(ITestOutputHelper output)
         await using var cluster = await StartAsync(DemoDiscovery.WellKnown);
         Assert.DoesNotContain(cluster.Zone(srv: false), record => record.StartsWith("srv-host", StringComparison.Ordinal));
         await SendAndReadAsync(cluster);
-        Assert.True(cluster.Site!.Requests("b.example") > 0);
+        // b.example's notification endpoint exists nowhere but in the descriptor its node serves.
+        Assert.Equal([$"udp://{cluster.B.Ports!.Notify}"], (await cluster.ServedDescriptorAsync(cluster.B)).Notify);
         await cluster.StopAsync();
     }
 
@@ -26,7 +27,7 @@ public sealed class DiscoveryVariantTests(ITestOutputHelper output)
     {
         await using var cluster = await StartAsync(DemoDiscovery.StaticPeers);
         Assert.Null(cluster.Dns);
-        Assert.Null(cluster.Site);
+        Assert.Null(cluster.Authority);
         await SendAndReadAsync(cluster);
         await cluster.StopAsync();
     }

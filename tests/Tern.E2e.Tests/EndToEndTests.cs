@@ -22,10 +22,14 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             var story = new DemoStory(cluster, narrator, 4_000_000);
             await story.RunAsync();
 
-            // Each node looked the other up through DNS and its web server: a.example to notify b.example, b.example to
-            // check a.example's key before pulling (docs/PROTOCOL.md §4.7).
-            Assert.True(cluster.Site!.Requests("b.example") > 0, "a.example never asked for b.example's descriptor");
-            Assert.True(cluster.Site.Requests("a.example") > 0, "b.example never asked for a.example's descriptor");
+            // There is no web server but the nodes: each found the other's agreement key (a.example to notify b.example,
+            // b.example to check a.example's key before pulling, docs/PROTOCOL.md §4.7) in the descriptor the other serves,
+            // and what each serves names the ports it runs on.
+            foreach (var node in new[] { cluster.A, cluster.B })
+            {
+                var served = await cluster.ServedDescriptorAsync(node);
+                Assert.Equal([$"udp://{node.Ports!.Notify}"], served.Notify);
+            }
 
             // What alice's node reports after the story: the letter and the file fetched, the note retracted.
             var list = await story.Alice.JsonAsync("status");

@@ -5,7 +5,7 @@ namespace Tern.Cli.Demo;
 
 /// <summary>
 /// The demo's own certificate authority, standing in for the public CA that issues a real domain's web server its
-/// certificate: it issues the certificate the well-known site serves, and the nodes trust it through
+/// certificate: it issues each node's certificate (the HTTP door serving <c>/.well-known/tern</c>), and the nodes trust it through
 /// <c>Tern:Node:DescriptorTrustedRoots</c> (a PEM file) instead of the system's store. It lives for one run.
 /// </summary>
 internal sealed class DemoAuthority : IDisposable
@@ -27,6 +27,14 @@ internal sealed class DemoAuthority : IDisposable
 
     /// <summary>Writes the CA's certificate as PEM to <paramref name="path"/>, for a node to trust.</summary>
     public void WritePem(string path) => File.WriteAllText(path, Certificate.ExportCertificatePem() + "\n");
+
+    /// <summary>Writes a server certificate for <paramref name="names"/> with its key as PKCS #12 (no password, mode 0600) to <paramref name="path"/>: a node's <c>tls/fetch.pfx</c>.</summary>
+    public void WritePkcs12(string path, params string[] names)
+    {
+        using var certificate = IssueServer(names);
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
 
     /// <summary>A TLS server certificate for <paramref name="names"/>, with its key.</summary>
     public X509Certificate2 IssueServer(params string[] names)

@@ -7,8 +7,9 @@ namespace Tern.Cli.Demo;
 
 /// <summary>
 /// The demo's world in a fresh temporary directory: a.example and b.example as <c>tern run</c> child processes, a DNS
-/// server (dnsmasq) on loopback with their records, their domains' web server with the signed descriptors under a
-/// certificate of the demo's own CA — or, in the static variant, peers files and no DNS. Disposing it kills whatever
+/// server (dnsmasq) on loopback with their records, each node serving its own signed descriptor at
+/// <c>https://&lt;domain&gt;/.well-known/tern</c> on its HTTP door under a certificate of the demo's own CA — or, in the
+/// static variant, peers files and no DNS. Disposing it kills whatever
 /// still runs and deletes the directory; <see cref="StopAsync"/> is the clean stop (SIGTERM, exit 0 checked).
 /// </summary>
 internal sealed class DemoCluster : IAsyncDisposable
@@ -19,7 +20,8 @@ internal sealed class DemoCluster : IAsyncDisposable
     private readonly DemoNarrator _narrator;
     private readonly List<DemoUser> _users = [];
     private DemoAuthority? _authority;
-    private WellKnownSite? _site;
+    private int _portA;
+    private int _portB;
     private DemoDns? _dns;
 
     private DemoCluster(TernLauncher tern, string root, DemoClusterOptions options, DemoNarrator narrator)
@@ -43,8 +45,12 @@ internal sealed class DemoCluster : IAsyncDisposable
     /// <summary>The recipient's node.</summary>
     public DemoNode B { get; }
 
-    /// <summary>The domains' web server, when the nodes discover each other over the network.</summary>
-    public WellKnownSite? Site => _site;
+    /// <summary>The demo's CA, which issued each node's certificate, when the nodes discover each other over the network.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Authority => _authority?.Certificate;
+
+    /// <summary>The descriptor <paramref name="node"/> serves at <c>https://&lt;domain&gt;/.well-known/tern</c>, verified.</summary>
+    public Task<DomainDescriptor> ServedDescriptorAsync(DemoNode node) =>
+        DemoWellKnown.ReadAsync(node, Authority ?? throw new InvalidOperationException("the static variant serves no descriptor over the network"));
 
     /// <summary>The delivery scheduler's longest retransmission interval, as the nodes are configured.</summary>
     public TimeSpan MaxRetransmitInterval => _options.MaxRetransmitInterval;
@@ -111,11 +117,10 @@ internal sealed class DemoCluster : IAsyncDisposable
         switch (_options.Discovery)
         {
             case DemoDiscovery.Dns:
-                PublishDescriptors();
+                // Each node signs its own descriptor with the ports it bound; only the SRV records are the demo's to write.
                 await _dns!.ReplaceZoneAsync(Zone(srv: true)).ConfigureAwait(false);
                 break;
             case DemoDiscovery.WellKnown:
-                PublishDescriptors();
                 break;
             case DemoDiscovery.StaticPeers:
                 WritePeers(A, B);
@@ -133,11 +138,6 @@ internal sealed class DemoCluster : IAsyncDisposable
         _narrator.Step($"a.example and b.example stopped on SIGTERM, exit code 0 ({DemoNarrator.Duration(times[0])} and {DemoNarrator.Duration(times[1])}: intake closed, queues drained, stores checkpointed)");
         _dns?.Dispose();
         _dns = null;
-        if (_site is not null)
-        {
-            await _site.DisposeAsync().ConfigureAwait(false);
-            _site = null;
-        }
     }
 
     /// <summary>Kills whatever still runs and deletes the directory; safe to call again (a start still under way).</summary>
@@ -147,12 +147,6 @@ internal sealed class DemoCluster : IAsyncDisposable
         B.Dispose();
         _dns?.Dispose();
         _dns = null;
-        if (_site is { } site)
-        {
-            _site = null;
-            await site.DisposeAsync().ConfigureAwait(false);
-        }
-
         _authority?.Dispose();
         _authority = null;
         try
@@ -164,7 +158,7 @@ internal sealed class DemoCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes the CA, the web server, DNS and both nodes, and waits until both are ready.</summary>
+    /// <summary>Makes the CA, DNS and both nodes, and waits until both are ready.</summary>
     public async Task StartAsync()
     {
         _narrator.Step($"working in {Root}");
@@ -174,8 +168,10 @@ internal sealed class DemoCluster : IAsyncDisposable
         if (_options.Discovery != DemoDiscovery.StaticPeers)
         {
             _authority = new DemoAuthority();
-            _site = await WellKnownSite.StartAsync(_authority.IssueServer(A.Domain, B.Domain)).ConfigureAwait(false);
-            _narrator.Step($"the domains' web server: https://a.example and https://b.example on 127.0.0.1:{_site.Port}, certificate from the demo's own CA");
+            // Each node's HTTP door serves https://<domain>/.well-known/tern; a peer's descriptor port is the one setting
+            // discovery has for it, so the doors' ports are chosen before either node starts and each is told the other's.
+            (_portA, _portB) = (FreeTcpPort(), FreeTcpPort());
+            _narrator.Step($"each node serves its own descriptor at https://<domain>/.well-known/tern: a.example on 127.0.0.1:{_portA}, b.example on 127.0.0.1:{_portB}, certificates from the demo's own CA");
             // SRV records name the nodes' ports, known once they run: the zone starts with the TXT and address records.
             _dns = await DemoDns.StartAsync(Root, Zone(srv: false)).ConfigureAwait(false);
             _narrator.Step($"dnsmasq on {_dns.EndPoint}: TXT _tern.<domain> (fingerprints), A records for the domains and their nodes");
@@ -239,7 +235,11 @@ internal sealed class DemoCluster : IAsyncDisposable
         {
             settings["Tern:Node:NameServers"] = new JsonArray(_dns!.EndPoint.ToString());
             settings["Tern:Node:DescriptorTrustedRoots"] = TrustedRootsFile;
-            settings["Tern:DiscoveryNetwork:DescriptorPort"] = _site!.Port;
+            var (own, peer) = node == A ? (_portA, _portB) : (_portB, _portA);
+            settings["Tern:Node:HttpEndpoint"] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{own}");
+            settings["Tern:Node:HttpTls"] = true;
+            settings["Tern:DiscoveryNetwork:DescriptorPort"] = peer;
+            _authority!.WritePkcs12(Path.Combine(node.DataDirectory, "tls", "fetch.pfx"), node.Domain, node.Host);
             // A lookup that fails while the machine is busy (a DNS answer later than its timeout) is cached as a failure
             // for NegativeTtl, 60 s by default: too long for a demo that lasts a minute. The network here is the demo's own.
             settings["Tern:Discovery:NegativeTtl"] = "00:00:01";
@@ -250,10 +250,14 @@ internal sealed class DemoCluster : IAsyncDisposable
         node.Configure(settings);
     }
 
-    private void PublishDescriptors()
+    /// <summary>A TCP port free now on 127.0.0.1 (the node binds it a moment later; nothing else on a demo machine races for it).</summary>
+    private static int FreeTcpPort()
     {
-        _site!.Publish(A.Domain, A.SignDescriptor(_options.SenderFetchDoor));
-        _site.Publish(B.Domain, B.SignDescriptor());
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>Writes <paramref name="node"/>'s peers file naming <paramref name="peer"/>'s descriptor, pinned to its fingerprint.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -234,8 +233,8 @@ internal sealed class DemoStory(DemoCluster cluster, DemoNarrator narrator, long
         return (fetched, notifications);
     }
 
-    private string Found() => cluster.Site is { } site
-        ? string.Create(CultureInfo.InvariantCulture, $"DNS and its descriptor at https://b.example/.well-known/tern, asked {site.Requests("b.example")}×")
+    private string Found() => cluster.Authority is not null
+        ? "DNS and the descriptor b.example's node serves at https://b.example/.well-known/tern"
         : "its static peers file";
 
     private static async Task Succeed(DemoUser user, params string[] arguments)
