@@ -45,4 +45,7 @@ internal static partial class NodeLogMessages
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The changed configuration's descriptor settings are refused; the descriptor served before stays: {Reason}")]
     public static partial void DescriptorReloadRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "The pending table's periodic {Task} failed; the next interval tries again")]
+    public static partial void PendingMaintenanceFailed(ILogger logger, string task, Exception exception);
 }

@@ -90,6 +90,9 @@ public sealed class TernNode
     /// <summary>The signed descriptor the HTTP door serves at <c>/.well-known/tern</c> now (docs/PROTOCOL.md §6.2), or null when the node has no door.</summary>
     public ReadOnlyMemory<byte>? ServedDescriptor { get; internal set; }
 
+    /// <summary>What the pending table's periodic checkpoints and expiry sweeps have done.</summary>
+    public PendingMaintenanceCounters PendingMaintenance { get; } = new();
+
     /// <summary>Completes when every stage has started.</summary>
     public Task Ready => _ready.Task;
 

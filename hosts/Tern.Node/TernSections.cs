@@ -38,4 +38,7 @@ public static class TernSections
 
     /// <summary>The descriptor the node serves at <c>/.well-known/tern</c> (<see cref="WellKnownOptions"/>).</summary>
     public const string WellKnown = "Tern:WellKnown";
+
+    /// <summary>The pending table's periodic checkpoint and expiry sweep (<see cref="PendingMaintenanceOptions"/>).</summary>
+    public const string PendingMaintenance = "Tern:PendingMaintenance";
 }

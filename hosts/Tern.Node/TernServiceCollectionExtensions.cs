@@ -92,6 +92,7 @@ public static class TernServiceCollectionExtensions
                 }
             });
 
+        services.AddTernOptions<PendingMaintenanceOptions>(configuration, TernSections.PendingMaintenance, options => options.Validate());
         services.AddTernOptions<WellKnownOptions>(configuration, TernSections.WellKnown, options => options.Validate());
         services.AddSingleton(new WellKnownSource(configuration));
 
@@ -124,6 +125,7 @@ public static class TernServiceCollectionExtensions
         services.AddSingleton<TernNode>();
         services.AddSingleton<NodeStages>();
         AddStage<StoresStage>(services);
+        AddStage<PendingMaintenanceStage>(services);
         AddStage<FetchStage>(services);
         AddStage<DeliveryStage>(services);
         AddStage<PullStage>(services);

@@ -22,10 +22,10 @@ public sealed class NodeStageTests : IDisposable
         Assert.True(File.Exists(TernDataDirectory.PortsFile(_domain.DataDirectory)));
         await node.DisposeAsync();
 
-        Assert.Equal(["Stage Stores started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Intake started", "Stage Ready started"],
-            node.Events(StageStarted));
-        Assert.Equal(["Stage Ready stopped", "Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage Stores stopped"],
-            node.Events(StageStopped));
+        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Intake started",
+            "Stage Descriptor started", "Stage Ready started"], node.Events(StageStarted));
+        Assert.Equal(["Stage Ready stopped", "Stage Descriptor stopped", "Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped",
+            "Stage PendingMaintenance stopped", "Stage Stores stopped"], node.Events(StageStopped));
         Assert.Single(node.Events(StoresClosed));
         Assert.False(File.Exists(TernDataDirectory.PortsFile(_domain.DataDirectory)));
     }
@@ -41,8 +41,9 @@ public sealed class NodeStageTests : IDisposable
         var refused = await Assert.ThrowsAsync<TernConfigurationException>(() => node.StartAsync());
         Assert.IsType<SocketException>(refused.InnerException);
 
-        Assert.Equal(["Stage Stores started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started"], node.Events(StageStarted));
-        Assert.Equal(["Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage Stores stopped"], node.Events(StageStopped));
+        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started"], node.Events(StageStarted));
+        Assert.Equal(["Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage PendingMaintenance stopped", "Stage Stores stopped"],
+            node.Events(StageStopped));
         Assert.Single(node.Events(StoresClosed));
         Assert.False(node.Node.Ready.IsCompleted);
 

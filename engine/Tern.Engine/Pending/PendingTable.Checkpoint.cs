@@ -23,10 +23,22 @@ public sealed partial class PendingTable
         ThrowIfDisposed();
 
         // ReaderWriterLockSlim is thread-affine, so the exclusive section runs on one pool thread from start to end.
-        return Task.Run(TakeCheckpointExclusive, cancellationToken);
+        return Task.Run(() => TakeCheckpointExclusive(full: true), cancellationToken);
     }
 
-    private void TakeCheckpointExclusive()
+    /// <summary>
+    /// Checkpoints the three stores' logs and the counters, not their hash indexes: the cheap checkpoint a running node
+    /// takes often. Recovery rebuilds the index from the last full checkpoint's and replays the log from there to this
+    /// checkpoint, so the replay is bounded by how often full checkpoints are taken, and what a crash loses by how often
+    /// this one is. Skipped, as the full one is, when nothing was written since the last checkpoint.
+    /// </summary>
+    public Task TakeLogCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return Task.Run(() => TakeCheckpointExclusive(full: false), cancellationToken);
+    }
+
+    private void TakeCheckpointExclusive(bool full)
     {
         var started = Stopwatch.GetTimestamp();
         _gate.EnterWriteLock();
@@ -50,9 +62,9 @@ public sealed partial class PendingTable
             domains.CopyTo(counters, 44);
             AtomicFile.Write(Path.Combine(_directory, CountersFile), counters);
 
-            Checkpoint(_capabilities);
-            Checkpoint(_recipients);
-            Checkpoint(_refs);
+            Checkpoint(_capabilities, full);
+            Checkpoint(_recipients, full);
+            Checkpoint(_refs, full);
             _sessions.ClearWrote();
         }
         finally
@@ -63,9 +75,10 @@ public sealed partial class PendingTable
         PendingLogMessages.CheckpointTaken(_logger, Interlocked.Read(ref _count), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private static void Checkpoint<TKey, TValue>(FasterKV<TKey, TValue> store)
+    private static void Checkpoint<TKey, TValue>(FasterKV<TKey, TValue> store, bool full)
     {
-        if (!store.TryInitiateFullCheckpoint(out _, CheckpointType.FoldOver))
+        var started = full ? store.TryInitiateFullCheckpoint(out _, CheckpointType.FoldOver) : store.TryInitiateHybridLogCheckpoint(out _, CheckpointType.FoldOver);
+        if (!started)
         {
             throw new InvalidOperationException("A pending-table checkpoint is already in progress.");
         }
