@@ -18,8 +18,8 @@ public sealed class PendingMaintenanceOptions
 
     /// <summary>
     /// Every how many periodic checkpoints one is full (hash indexes written too, a pause that grows with the index sizes:
-    /// about 1.1 GiB and tens of seconds at the default sizes): recovery replays the log written since the last full one.
-    /// Defaults to 12 (hourly at the default interval).
+    /// about 1.1 GiB and tens of seconds at the default sizes), the first one included: recovery replays the log written
+    /// since the last full one. Defaults to 12 (hourly at the default interval).
     /// </summary>
     public int FullCheckpointEvery { get; set; } = 12;
 

@@ -71,7 +71,7 @@ public sealed class ApiNode : IAsyncDisposable
     };
 
     /// <summary>Writes the domain's keys into <paramref name="dataDirectory"/> (once) and starts the node.</summary>
-    public static async Task<ApiNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null)
+    public static async Task<ApiNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var keys = TernDataDirectory.Keys(dataDirectory);
         if (!File.Exists(Path.Combine(keys, DomainKeySet.SecretFileName)))
@@ -96,6 +96,7 @@ public sealed class ApiNode : IAsyncDisposable
         var descriptors = new Descriptors();
         builder.Services.AddSingleton<INotificationPeerResolver>(peers);
         builder.Services.AddSingleton<IDescriptorResolver>(descriptors);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartOrDisposeAsync();
 

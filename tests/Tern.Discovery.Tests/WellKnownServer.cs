@@ -16,6 +16,15 @@ namespace Tern.Discovery.Tests;
 /// <param name="CacheControl">A <c>Cache-Control</c> value, if any.</param>
 public sealed record WellKnownAnswer(int Status, byte[] Body, TimeSpan Delay = default, string? CacheControl = null)
 {
+    /// <summary>The <c>Content-Type</c>. Defaults to <c>application/json</c>.</summary>
+    public string ContentType { get; init; } = "application/json";
+
+    /// <summary>A <c>Location</c> (for redirects), if any.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>When set, the body is written one byte at a time with this pause between bytes (a slowloris server).</summary>
+    public TimeSpan Trickle { get; init; }
+
     public static WellKnownAnswer Document(byte[] document) => new(200, document);
 }
 
@@ -80,13 +89,36 @@ public sealed class WellKnownServer : IAsyncDisposable
         }
 
         context.Response.StatusCode = answer.Status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = answer.ContentType;
         if (answer.CacheControl is { } cacheControl)
         {
             context.Response.Headers.CacheControl = cacheControl;
         }
 
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        if (answer.Location is { } location)
+        {
+            context.Response.Headers.Location = location;
+        }
+
+        if (answer.Trickle <= TimeSpan.Zero)
+        {
+            await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+            return;
+        }
+
+        try
+        {
+            for (var i = 0; i < answer.Body.Length; i++)
+            {
+                await context.Response.Body.WriteAsync(answer.Body.AsMemory(i, 1), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(answer.Trickle, context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up: what the test checks.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,10 @@ public sealed class EndToEndTests(ITestOutputHelper output)
                 Assert.Equal([$"udp://{node.Ports!.Notify}"], served.Notify);
             }
 
+            // tern doctor fetches b.example's descriptor as a peer does and finds it matches what DNS publishes.
+            var doctor = await DoctorAsync(cluster, cluster.B);
+            Assert.True(doctor.TryGetValue("descriptor", out var verdict) && verdict.StartsWith("ok:", StringComparison.Ordinal), string.Join('\n', doctor));
+
             // What alice's node reports after the story: the letter and the file fetched, the note retracted.
             var list = await story.Alice.JsonAsync("status");
             var states = list.GetProperty("messages").EnumerateArray()
@@ -44,5 +48,21 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         }
 
         Assert.False(Directory.Exists(cluster.Root), "the demo's directory is left behind");
+    }
+
+    /// <summary><c>tern doctor --json</c> on <paramref name="node"/>'s data directory against the demo's DNS: each check's "verdict: detail" by name.</summary>
+    private static async Task<Dictionary<string, string>> DoctorAsync(DemoCluster cluster, DemoNode node)
+    {
+        var port = System.Net.IPEndPoint.Parse(node.Ports!.Http!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var doctor = ChildProcess.Start(cluster.Tern.StartInfo(
+            ["doctor", "--data-dir", node.DataDirectory, "--name-server", cluster.Dns!.EndPoint.ToString(), "--descriptor-port", port, "--json"]), "tern doctor");
+        Assert.True(await doctor.WaitForExitAsync(TimeSpan.FromSeconds(60)), doctor.Tail());
+        var verdicts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var check in System.Text.Json.JsonDocument.Parse(doctor.StandardOutput).RootElement.EnumerateArray())
+        {
+            verdicts[check.GetProperty("check").GetString()!] = check.GetProperty("verdict").GetString() + ": " + check.GetProperty("detail").GetString();
+        }
+
+        return verdicts;
     }
 }

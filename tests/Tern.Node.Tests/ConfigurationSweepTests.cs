@@ -30,6 +30,11 @@ public sealed class ConfigurationSweepTests : IDisposable
         { "Tern:Pull:MaxRetryBackoff", "00:00:01", "≥ RetryBackoff" },
         { "Tern:Pull:RetryBackoff", "-00:00:01", "≥ 0" },
         { "Tern:Pending:TombstoneRetention", "forever", "must be a TimeSpan" },
+        { "Tern:Transit:MinFreeBytes", "-1", "0 (no mark) or positive" },
+        { "Tern:WellKnown:Validity", "00:00:01", "between 1 minute and 30 days" },
+        { "Tern:WellKnown:CacheMaxAge", "02:00:00", "between 0 and 1 hour" },
+        { "Tern:PendingMaintenance:CheckpointInterval", "2.00:00:00", "between 10 ms and 1 day" },
+        { "Tern:PendingMaintenance:FullCheckpointEvery", "0", "between 1 and 10 000" },
     };
 
     [Theory]
@@ -44,6 +49,20 @@ public sealed class ConfigurationSweepTests : IDisposable
         Assert.Contains(rule, e.Rule, StringComparison.Ordinal);
         Assert.Contains($"{key} = '{value}' is invalid", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(_domain.DataDirectory));
+    }
+
+    [Theory]
+    [InlineData("Tern:WellKnown:Notify:0", "tcp://node.a.example:7400", "udp://host:port")]
+    [InlineData("Tern:WellKnown:Notify:0", "udp://node.a.example", "udp://host:port")]
+    [InlineData("Tern:WellKnown:Fetch:0", "ftp://node.a.example:21", "https://, tern+tcp:// or quic://host:port")]
+    public async Task A_descriptor_endpoint_a_peer_could_not_use_is_refused_naming_it(string key, string value, string rule)
+    {
+        await using var node = InProcessNode.Create(_domain.Settings((key, value)));
+        var e = await Assert.ThrowsAsync<TernConfigurationException>(() => node.StartAsync());
+
+        Assert.Equal(key[..key.LastIndexOf(':')], e.Key);
+        Assert.Contains(value, e.Message, StringComparison.Ordinal);
+        Assert.Contains(rule, e.Rule, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,10 +13,14 @@ namespace Tern.Transports.Discovery;
 /// <summary>
 /// Fetches <c>https://&lt;domain&gt;/.well-known/tern</c> (docs/PROTOCOL.md §6.2) with HttpClient: host names resolved
 /// through discovery's own name servers, TLS checked against the system's trust store or the configured roots (never
-/// skipped), the whole fetch bounded in time and the body in size (16 KiB, §12), at most three HTTPS redirects.
+/// skipped), the whole fetch bounded in time and the body in size (16 KiB, §12), at most three HTTPS redirects on the
+/// domain's own host, and a Content-Type, when there is one, of application/json.
 /// </summary>
 internal sealed class HttpsDescriptorFetcher : IDescriptorFetcher, IDisposable
 {
+    /// <summary>Redirects followed at most, each on the domain's own host over HTTPS.</summary>
+    private const int MaxRedirects = 3;
+
     private readonly HttpClient _http;
     private readonly IDiscoveryDns _dns;
     private readonly DiscoveryNetworkOptions _options;
@@ -31,8 +35,8 @@ internal sealed class HttpsDescriptorFetcher : IDescriptorFetcher, IDisposable
         {
             ConnectCallback = ConnectAsync,
             ConnectTimeout = options.ConnectTimeout,
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 3,
+            // Redirects are followed here, by the rules of FollowAsync, not by the handler (which would go to another host).
+            AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             // Proxies would resolve names elsewhere than discovery's name servers.
             UseProxy = false,
@@ -80,10 +84,23 @@ internal sealed class HttpsDescriptorFetcher : IDescriptorFetcher, IDisposable
         deadline.CancelAfter(_options.DescriptorTimeout);
         try
         {
-            using var response = await _http.GetAsync(LocationOf(domain), HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            var (followed, refused) = await FollowAsync(domain, deadline.Token).ConfigureAwait(false);
+            if (refused is { } redirect)
+            {
+                return redirect;
+            }
+
+            using var response = followed!;
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, response.ReasonPhrase ?? response.StatusCode.ToString(), (int)response.StatusCode);
+            }
+
+            // A page of another type (a web server's default page, a captive portal, a login form) is not the document;
+            // none at all is let through to the parser, which refuses anything but the signed JSON.
+            if (response.Content.Headers.ContentType?.MediaType is { } type && !string.Equals(type, SignedDescriptor.MediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, $"Content-Type {type}, not {SignedDescriptor.MediaType}", (int)response.StatusCode);
             }
 
             if (response.Content.Headers.ContentLength is > DescriptorLimits.MaxDocumentSize)
@@ -121,6 +138,51 @@ internal sealed class HttpsDescriptorFetcher : IDescriptorFetcher, IDisposable
         catch (IOException e)
         {
             return DescriptorDownload.Fail(DescriptorDownloadStatus.Unreachable, Describe(e));
+        }
+    }
+
+    /// <summary>
+    /// GET the well-known location, following at most <see cref="MaxRedirects"/> redirects that stay on HTTPS and on the
+    /// domain's own host (another port or path is fine): a redirect to <c>http:</c> would drop the certificate check the
+    /// fingerprint's trust leans on, and one to another host would let whoever serves that host answer for the domain.
+    /// Either is refused with the target named (docs/DISCOVERY.md §6). The caller's deadline covers every hop.
+    /// </summary>
+    private async Task<(HttpResponseMessage? Response, DescriptorDownload? Refused)> FollowAsync(string domain, CancellationToken cancellationToken)
+    {
+        var location = LocationOf(domain);
+        for (var hop = 0; ; hop++)
+        {
+            var response = await _http.GetAsync(location, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308))
+            {
+                return (response, null);
+            }
+
+            var target = response.Headers.Location;
+            response.Dispose();
+            if (target is null)
+            {
+                return (null, DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, "a redirect without a Location", status));
+            }
+
+            target = target.IsAbsoluteUri ? target : new Uri(location, target);
+            if (hop == MaxRedirects)
+            {
+                return (null, DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, $"more than {MaxRedirects} redirects (the last to {target})", status));
+            }
+
+            if (target.Scheme != Uri.UriSchemeHttps)
+            {
+                return (null, DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, $"a redirect to {target} refused: only https is followed", status));
+            }
+
+            if (!string.Equals(target.IdnHost, domain, StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, DescriptorDownload.Fail(DescriptorDownloadStatus.HttpStatus, $"a redirect to {target} refused: only redirects on {domain} itself are followed", status));
+            }
+
+            location = target;
         }
     }
 

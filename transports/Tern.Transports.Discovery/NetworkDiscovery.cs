@@ -56,4 +56,16 @@ public static class NetworkDiscovery
         network.Validate();
         return new DnsClientDiscoveryDns(network, logger ?? NullLogger.Instance);
     }
+
+    /// <summary>
+    /// The well-known descriptor fetcher alone (docs/PROTOCOL.md §6.2), its names resolved through <paramref name="dns"/>:
+    /// <c>tern doctor</c> compares what a node serves with what DNS publishes. Dispose it when done.
+    /// </summary>
+    public static IDescriptorFetcher CreateDescriptorFetcher(DiscoveryNetworkOptions network, IDiscoveryDns dns, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(dns);
+        network.Validate();
+        return new HttpsDescriptorFetcher(network, dns, logger ?? NullLogger.Instance);
+    }
 }

@@ -85,6 +85,19 @@ public sealed partial class TransitStore
             }
         }
 
+        var freeMark = _options.MinFreeBytes;
+        if (freeMark > 0)
+        {
+            var available = _freeSpace.Available();
+            if (available - bytes < freeMark || (incremental && bytes == 0 && available < freeMark))
+            {
+                throw new TransitQuotaException($"The data directory's file system has {available} bytes free; storing {bytes} more would go below MinFreeBytes ({freeMark} bytes): submissions are refused until space is freed.")
+                {
+                    Limit = nameof(TransitStoreOptions.MinFreeBytes),
+                };
+            }
+        }
+
         var accountLimit = _options.AccountLiveBytesLimit;
         var account = _ledger.Account(quota.Account);
         if (accountLimit > 0)
@@ -115,6 +128,11 @@ public sealed partial class TransitStore
                     };
                 }
             }
+        }
+
+        if (freeMark > 0)
+        {
+            _freeSpace.Reserved(bytes);
         }
 
         account.ReservedBytes += bytes;

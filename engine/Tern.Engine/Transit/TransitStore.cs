@@ -22,6 +22,7 @@ public sealed partial class TransitStore : IAsyncDisposable
 
     private readonly TransitStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly FreeSpaceProbe _freeSpace;
     private readonly ILogger _logger;
     private readonly string _blobsDirectory;
     private readonly string _indexDirectory;
@@ -57,6 +58,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     {
         _options = options;
         _time = time;
+        _freeSpace = new FreeSpaceProbe(options.DiskSpace, options.DataDirectory);
         _logger = logger;
         _bucketWidthMs = (long)options.ExpiryBucketWidth.TotalMilliseconds;
         var root = Path.Combine(options.DataDirectory, "transit");

@@ -101,6 +101,18 @@ public sealed class TransitStoreOptions
     /// </summary>
     public long MaxBytes { get; set; }
 
+    /// <summary>
+    /// The free space (bytes available on the data directory's file system) below which submissions are refused with a
+    /// <see cref="TransitQuotaException"/> naming this limit: the high-water mark that keeps a filling disk from failing
+    /// writes (what is acknowledged is never touched; the pending table and the message store, which may share the
+    /// volume, keep the room below it). A submission of declared size is refused when it would take the free space below
+    /// the mark; one of undeclared size when the free space is already below it. 0 means no mark. Defaults to 0.
+    /// </summary>
+    public long MinFreeBytes { get; set; }
+
+    /// <summary>Where <see cref="MinFreeBytes"/> reads the free space. Defaults to the file system's own answer (<c>statvfs</c>).</summary>
+    public Tern.Engine.Storage.IDiskSpace DiskSpace { get; set; } = Tern.Engine.Storage.SystemDiskSpace.Instance;
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -129,6 +141,8 @@ public sealed class TransitStoreOptions
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
         Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
         Require(MaxBytes >= 0, nameof(MaxBytes), MaxBytes, "0 (no limit) or positive");
+        Require(MinFreeBytes >= 0, nameof(MinFreeBytes), MinFreeBytes, "0 (no mark) or positive");
+        Require(DiskSpace is not null, nameof(DiskSpace), "null", "a disk-space probe");
     }
 
     private static void Require(bool condition, string name, object value, string expected)

@@ -19,8 +19,9 @@ internal static class DoctorCommand
         var discovery = new DiscoveryArguments();
         var command = new Command("doctor", """
             Check this machine for running the node: libsodium, the data directory's keys and free space, the ports in its
-            appsettings.json (free, or bound by the running node), the clock, and the DNS records as published against
-            those 'tern init' printed. Exits 1 if a check fails.
+            appsettings.json (free, or bound by the running node), the clock, the DNS records as published against
+            those 'tern init' printed, and the descriptor https://<domain>/.well-known/tern serves against what DNS
+            publishes and the local keys. Exits 1 if a check fails.
             Example: tern doctor --data-dir /var/lib/tern
             """)
         {
@@ -37,8 +38,18 @@ internal static class DoctorCommand
                 checks.Add(NodeChecks.Clock(DateTimeOffset.UtcNow));
                 if (!result.GetValue(skipDns) && keys is not null)
                 {
-                    var dns = NetworkDiscovery.CreateDns(discovery.Network(result));
-                    checks.AddRange(await NodeChecks.DnsAsync(dns, keys, cancellationToken).ConfigureAwait(false));
+                    var network = discovery.Network(result);
+                    network.TrustedRoots ??= NodeChecks.DescriptorRoots(directory);
+                    var dns = NetworkDiscovery.CreateDns(network);
+                    var fetcher = NetworkDiscovery.CreateDescriptorFetcher(network, dns);
+                    try
+                    {
+                        checks.AddRange(await NodeChecks.DnsAndDescriptorAsync(dns, fetcher, keys, cancellationToken).ConfigureAwait(false));
+                    }
+                    finally
+                    {
+                        (fetcher as IDisposable)?.Dispose();
+                    }
                 }
             }
 

@@ -98,7 +98,27 @@ internal static class NodeChecks
     /// <summary>The TXT fingerprint and SRV records as published, against what the local key set expects (docs/PROTOCOL.md §6.3).</summary>
     public static async Task<IReadOnlyList<DoctorCheck>> DnsAsync(IDiscoveryDns dns, DomainKeySet keys, CancellationToken cancellationToken)
     {
+        var (checks, _, _) = await PublishedAsync(dns, keys, cancellationToken).ConfigureAwait(false);
+        return checks;
+    }
+
+    /// <summary>
+    /// The DNS checks, then the descriptor served at <c>https://&lt;domain&gt;/.well-known/tern</c> (§6.2) against what DNS
+    /// publishes: it must verify under a fingerprint the TXT record names, carry this key set's agreement key, and list the
+    /// notification port the SRV record names.
+    /// </summary>
+    public static async Task<IReadOnlyList<DoctorCheck>> DnsAndDescriptorAsync(IDiscoveryDns dns, IDescriptorFetcher fetcher, DomainKeySet keys, CancellationToken cancellationToken)
+    {
+        var (checks, fingerprints, notifyPorts) = await PublishedAsync(dns, keys, cancellationToken).ConfigureAwait(false);
+        checks.Add(await DescriptorCheck.RunAsync(fetcher, keys, fingerprints, notifyPorts, cancellationToken).ConfigureAwait(false));
+        return checks;
+    }
+
+    private static async Task<(List<DoctorCheck> Checks, List<Bytes32> Fingerprints, List<int> NotifyPorts)> PublishedAsync(IDiscoveryDns dns, DomainKeySet keys, CancellationToken cancellationToken)
+    {
         var checks = new List<DoctorCheck>();
+        var fingerprints = new List<Bytes32>();
+        var notifyPorts = new List<int>();
         var txtOwner = TernDnsRecords.TxtOwner(keys.Domain);
         var txt = await dns.QueryTxtAsync(txtOwner, cancellationToken).ConfigureAwait(false);
         var expected = keys.Fingerprint;
@@ -115,6 +135,7 @@ internal static class NodeChecks
                 if (parsed.IsValid)
                 {
                     published.AddRange(parsed.Fingerprints.Select(f => f.ToString()));
+                    fingerprints.AddRange(parsed.Fingerprints);
                 }
             }
 
@@ -126,12 +147,17 @@ internal static class NodeChecks
         foreach (var (name, owner) in new[] { ("DNS SRV notify", TernDnsRecords.NotifySrvOwner(keys.Domain)), ("DNS SRV fetch", TernDnsRecords.FetchSrvOwner(keys.Domain)) })
         {
             var srv = await dns.QuerySrvAsync(owner, cancellationToken).ConfigureAwait(false);
+            if (name == "DNS SRV notify" && srv.Status == DnsLookupStatus.Answered)
+            {
+                notifyPorts.AddRange(srv.Records.Select(r => (int)r.Port));
+            }
+
             checks.Add(srv.Status == DnsLookupStatus.Answered && srv.Records.Count > 0
                 ? new(name, DoctorVerdict.Ok, $"{owner} {string.Join(", ", srv.Records.Select(r => $"{r.Target}:{r.Port}"))}")
                 : new(name, DoctorVerdict.Fail, $"{owner}: {srv} (tern init prints the records to publish)"));
         }
 
-        return checks;
+        return (checks, fingerprints, notifyPorts);
     }
 
     private static DoctorCheck Probe(string name, IPEndPoint endpoint, bool udp)
@@ -152,6 +178,23 @@ internal static class NodeChecks
         {
             return new(name, DoctorVerdict.Fail, $"{(udp ? "udp" : "tcp")} {endpoint} cannot be bound: {e.SocketErrorCode} ({e.Message})");
         }
+    }
+
+    /// <summary>
+    /// The CAs the node trusts for descriptors instead of the system's (<c>Tern:Node:DescriptorTrustedRoots</c> in its
+    /// settings), so the doctor checks the node's own descriptor as its peers under the same private PKI would; null
+    /// when the node uses the system's trust store.
+    /// </summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection? DescriptorRoots(string dataDirectory)
+    {
+        if (Setting(ReadSettings(dataDirectory), "Node", "DescriptorTrustedRoots") is not { Length: > 0 } file)
+        {
+            return null;
+        }
+
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(Path.Combine(dataDirectory, file));
+        return roots.Count > 0 ? roots : null;
     }
 
     private static JsonElement? ReadSettings(string dataDirectory)

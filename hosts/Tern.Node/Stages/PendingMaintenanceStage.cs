@@ -61,7 +61,8 @@ internal sealed class PendingMaintenanceStage : IHostedService, IDisposable
         var taken = 0;
         while (await WaitAsync(_options.CheckpointInterval, cancellationToken).ConfigureAwait(false))
         {
-            var full = ++taken % _options.FullCheckpointEvery == 0;
+            // The first is full, so the table has an index checkpoint for the log checkpoints after it to replay from.
+            var full = taken++ % _options.FullCheckpointEvery == 0;
             try
             {
                 await (full ? _node.Pending.TakeCheckpointAsync(CancellationToken.None) : _node.Pending.TakeLogCheckpointAsync(CancellationToken.None)).ConfigureAwait(false);

@@ -9,6 +9,9 @@ public sealed class TransitQuotaTests : IDisposable
     private readonly TempDirectory _directory = new("transit");
     private readonly ManualClock _time = new(Start);
 
+    /// <summary>Longer than the store's interval between two looks at the free space.</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(300);
+
     public void Dispose() => _directory.Dispose();
 
     [Fact]
@@ -33,6 +36,42 @@ public sealed class TransitQuotaTests : IDisposable
         await store.SubmitAsync(Request(Start.AddDays(1), "bob"), Stream(Bytes(9000, 4), seekable: false));
         Assert.Equal(8000, store.GetAccountStats("alice").LiveBytes);
         await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(2000, 5), seekable: false));
+    }
+
+    [Fact]
+    public async Task Below_the_free_space_mark_submissions_are_refused_by_name_and_what_was_acknowledged_stays()
+    {
+        // The disk's free space as a probe the test sets (a real full volume needs a mount this test cannot count on).
+        var disk = new SettableDiskSpace { Available = 1_000_000 };
+        var options = Options(_directory.Path);
+        options.MinFreeBytes = 500_000;
+        options.DiskSpace = disk;
+        await using var store = await TransitStore.OpenAsync(options, _time);
+        var content = Bytes(8000, 1);
+        var kept = await store.SubmitAsync(Request(Start.AddDays(1)), Stream(content, seekable: true));
+
+        // 5000 bytes above the mark: a declared 8000 would cross it; so would a stream once it has brought 5000.
+        disk.Available = 505_000;
+        await Task.Delay(Refresh);
+        var declared = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(8000, 2), seekable: true)));
+        Assert.Equal(nameof(TransitStoreOptions.MinFreeBytes), declared.Limit);
+        Assert.Contains("MinFreeBytes (500000 bytes)", declared.Message, StringComparison.Ordinal);
+        var streamed = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(8000, 3), seekable: false)));
+        Assert.Equal(nameof(TransitStoreOptions.MinFreeBytes), streamed.Limit);
+        await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(1000, 4), seekable: true));
+
+        // Below the mark: even a stream of unknown size is refused before it starts.
+        disk.Available = 400_000;
+        await Task.Delay(Refresh);
+        Assert.Equal(nameof(TransitStoreOptions.MinFreeBytes), (await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1), "bob"), Stream(Bytes(10, 5), seekable: false)))).Limit);
+
+        // What was acknowledged reads back whole; once space is freed, submissions are taken again.
+        var read = new byte[content.Length];
+        Assert.Equal(content.Length, await store.ReadAsync(kept.Capabilities[0], 0, read));
+        Assert.Equal(content, read);
+        disk.Available = 900_000;
+        await Task.Delay(Refresh);
+        await store.SubmitAsync(Request(Start.AddDays(1), "bob"), Stream(Bytes(8000, 6), seekable: true));
     }
 
     [Fact]
