@@ -25,7 +25,7 @@ public sealed class HostileDescriptorTests
         { "redirect-without-location", DiscoveryFailure.DescriptorHttpStatus, "without a Location" },
         { "html", DiscoveryFailure.DescriptorHttpStatus, "Content-Type text/html" },
         { "deep-nesting", DiscoveryFailure.DescriptorInvalid, "" },
-        { "huge-string", DiscoveryFailure.DescriptorInvalid, "" },
+        { "huge-string", DiscoveryFailure.DescriptorTooLarge, "" },
         { "duplicate-keys", DiscoveryFailure.DescriptorInvalid, "" },
         { "another-key", DiscoveryFailure.FingerprintMismatch, "" },
         { "expired", DiscoveryFailure.DescriptorInvalid, "" },
@@ -63,6 +63,7 @@ public sealed class HostileDescriptorTests
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone());
         harness.Web.Set("b.example", WellKnownAnswer.Document(b.Document()) with { Trickle = TimeSpan.FromMilliseconds(100) });
         var network = harness.Network();
+        network.ConnectTimeout = TimeSpan.FromMilliseconds(500);
         network.DescriptorTimeout = TimeSpan.FromSeconds(1);
 
         var clock = Stopwatch.StartNew();
@@ -81,6 +82,7 @@ public sealed class HostileDescriptorTests
         using var slow = new TricklingTlsServer(certificate, TimeSpan.FromMilliseconds(100));
         var network = harness.Network();
         network.DescriptorPort = slow.Port;
+        network.ConnectTimeout = TimeSpan.FromMilliseconds(500);
         network.DescriptorTimeout = TimeSpan.FromSeconds(1);
 
         var clock = Stopwatch.StartNew();

@@ -56,7 +56,7 @@ public sealed class PendingMaintenanceTests : IDisposable
 
         await using var restarted = await InProcessNode.StartAsync(_b.Settings(("Tern:Node:PullPreference", "WhenRequested")));
         var recovered = restarted.Node.Pending.Poll(hash, 0, 100).References;
-        Assert.Equal(capabilities.Order().ToArray(), recovered.Select(r => r.Capability).Order().ToArray());
+        Assert.Equal(capabilities.Select(c => c.ToString()).Order(StringComparer.Ordinal), recovered.Select(r => r.Capability.ToString()).Order(StringComparer.Ordinal));
         Assert.All(recovered, r => Assert.Equal("a.example", r.SenderDomain));
         Assert.Equal(5, restarted.Node.Pending.Count);
     }

@@ -50,15 +50,16 @@ public sealed class TransitQuotaTests : IDisposable
         var content = Bytes(8000, 1);
         var kept = await store.SubmitAsync(Request(Start.AddDays(1)), Stream(content, seekable: true));
 
-        // 5000 bytes above the mark: a declared 8000 would cross it; so would a stream once it has brought 5000.
+        // 5000 bytes above the mark: a declared 8000 would cross it, a declared 1000 does not, and a stream is refused at
+        // the chunk that would cross it (the chunks before it were written: the probe counts them until it looks again).
         disk.Available = 505_000;
         await Task.Delay(Refresh);
         var declared = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(8000, 2), seekable: true)));
         Assert.Equal(nameof(TransitStoreOptions.MinFreeBytes), declared.Limit);
         Assert.Contains("MinFreeBytes (500000 bytes)", declared.Message, StringComparison.Ordinal);
+        await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(1000, 4), seekable: true));
         var streamed = await Assert.ThrowsAsync<TransitQuotaException>(() => store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(8000, 3), seekable: false)));
         Assert.Equal(nameof(TransitStoreOptions.MinFreeBytes), streamed.Limit);
-        await store.SubmitAsync(Request(Start.AddDays(1)), Stream(Bytes(1000, 4), seekable: true));
 
         // Below the mark: even a stream of unknown size is refused before it starts.
         disk.Available = 400_000;
