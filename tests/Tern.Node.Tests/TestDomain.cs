@@ -78,7 +78,9 @@ public sealed class TestDomain : IDisposable
     /// <summary>The same settings as <c>tern run</c> switches (<c>--Tern:Node:Domain a.example</c> …).</summary>
     public List<string> Switches(params (string Key, string? Value)[] overrides)
     {
-        var switches = new List<string>();
+        // `tern run` adds the client API, whose default port (127.0.0.1:7480) two process tests running at once would
+        // both take: each gets a free one unless the test says otherwise.
+        var switches = overrides.Any(o => o.Key == "Tern:ClientApi:Listen") ? new List<string>() : ["--Tern:ClientApi:Listen", "127.0.0.1:0"];
         foreach (var (key, value) in Settings(overrides))
         {
             if (value is not null)
