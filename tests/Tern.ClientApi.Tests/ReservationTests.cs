@@ -91,6 +91,11 @@ public sealed class ReservationTests : IAsyncLifetime, IDisposable
         Assert.True(await Eventually.TrueAsync(async () =>
             (await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{id}"))).GetProperty("deliveries")[0].GetProperty("state").GetString() == "fetched",
             TimeSpan.FromSeconds(20)));
+
+        // The sender marks the delivery fetched once it has served the blob; bob's node commits it a moment later.
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").GetArrayLength() > 0,
+            TimeSpan.FromSeconds(20)));
         var stored = Assert.Single((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
         Assert.Equal(blob, await bob.GetByteArrayAsync($"/v1/stored/{stored.GetProperty("id").GetString()}"));
     }
