@@ -79,7 +79,9 @@ public sealed class TernNodeOptions
     /// lowered). The transit store's commits, the message store's and the event log's run blocking <c>fsync</c>s on pool
     /// threads; with the runtime's default floor (one thread per core) the pool adds a thread only every half second
     /// when all are blocked, so on a small machine two logs' commits that should overlap run one after the other and
-    /// every continuation queued behind them waits. Defaults to 16; 0 keeps the runtime's floor.
+    /// every continuation queued behind them waits (an strace of one process showed it). Against that, a loaded A/B
+    /// (perf-reports/ab-c2s-minpool.md) had the node with a floor of 16 spend more CPU a submit. Defaults to 0, the
+    /// runtime's floor, until both are measured on a quiet machine (bench/ab-e2e.sh, bench/ab-c2s.sh).
     /// </summary>
-    public int MinPoolThreads { get; set; } = 16;
+    public int MinPoolThreads { get; set; }
 }
