@@ -19,7 +19,11 @@ internal sealed class ClientApiContext
         Signals = signals;
         Options = options;
         Logger = logger;
+        Batches = new SemaphoreSlim(options.MaxConcurrentBatches, options.MaxConcurrentBatches);
     }
+
+    /// <summary>Batch submits read and stored at once (<see cref="ClientApiOptions.MaxConcurrentBatches"/>).</summary>
+    public SemaphoreSlim Batches { get; }
 
     public TernNode Node { get; }
 

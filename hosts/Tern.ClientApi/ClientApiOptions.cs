@@ -27,6 +27,21 @@ public sealed class ClientApiOptions
     /// <summary>Most recipients one submission may name (1 to 1000). Defaults to 100.</summary>
     public int MaxRecipients { get; set; } = 100;
 
+    /// <summary>Most messages one batch submit may carry (1 to 100 000). Defaults to 1000.</summary>
+    public int MaxBatchMessages { get; set; } = 1000;
+
+    /// <summary>
+    /// Largest body a batch submit may send, in bytes, its messages' bodies included (base64 in JSON): the batch is read
+    /// whole before it is stored, so this bounds what one request holds in memory. 1 KiB to 1 GiB; defaults to 4 MiB.
+    /// </summary>
+    public long MaxBatchBytes { get; set; } = 4L << 20;
+
+    /// <summary>
+    /// Batches read and stored at once; others wait before their body is read, so batches hold at most this many times
+    /// <see cref="MaxBatchBytes"/> in memory. 1 to 1000; defaults to 32.
+    /// </summary>
+    public int MaxConcurrentBatches { get; set; } = 32;
+
     /// <summary>The shortest transit a submission may ask for. Defaults to 1 minute.</summary>
     public TimeSpan MinTransit { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -108,6 +123,11 @@ public sealed class ClientApiOptions
         if (MaxRecipients is < 1 or > RecipientCeiling)
         {
             throw new ArgumentException($"ClientApiOptions.MaxRecipients must be 1 to {RecipientCeiling}, not {MaxRecipients}.", nameof(MaxRecipients));
+        }
+
+        if (MaxBatchMessages is < 1 or > 100_000 || MaxBatchBytes is < 1024 or > 1L << 30 || MaxConcurrentBatches is < 1 or > 1000)
+        {
+            throw new ArgumentException($"ClientApiOptions.MaxBatchMessages must be 1 to 100000, MaxBatchBytes 1024 to 1073741824 and MaxConcurrentBatches 1 to 1000, not {MaxBatchMessages}, {MaxBatchBytes} and {MaxConcurrentBatches}.", nameof(MaxBatchMessages));
         }
 
         if (MinTransit <= TimeSpan.Zero || MaxTransit < MinTransit || MaxTransit > Engine.Transit.TransitStoreOptions.ProtocolMaxTransit)

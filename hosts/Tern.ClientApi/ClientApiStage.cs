@@ -131,6 +131,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         AuthRoutes.MapOpen(open);
         var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerFilter(auth)).ProducesProblem(StatusCodes.Status401Unauthorized);
         SubmitRoute.Map(v1);
+        BatchRoute.Map(v1);
         MessageRoutes.Map(v1);
         ReferenceRoutes.Map(v1);
         StoredRoutes.Map(v1);

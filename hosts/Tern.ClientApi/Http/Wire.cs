@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http;
@@ -11,13 +12,17 @@ internal static class Wire
 {
     public const string MessagePackType = "application/msgpack";
 
-    private static readonly MessagePackSerializerOptions MessagePackOptions = StandardResolver.Options.WithSecurity(MessagePackSecurity.UntrustedData);
+    /// <summary>MessagePack as the routes read and write it: standard resolvers, hardened for bytes from the network.</summary>
+    public static readonly MessagePackSerializerOptions MessagePackOptions = StandardResolver.Options.WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>RFC 3339 in UTC with milliseconds, as every time on the wire is written.</summary>
     public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>JSON, or MessagePack when the client's <c>Accept</c> names <c>application/msgpack</c> (docs/CLIENT-API.md, "Encodings").</summary>
     public static IResult Bulk<T>(HttpRequest request, T value) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : Results.Json(value);
+
+    /// <summary>As <see cref="Bulk{T}(HttpRequest, T)"/>, the JSON source-generated.</summary>
+    public static IResult Bulk<T>(HttpRequest request, T value, JsonTypeInfo<T> json) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : Results.Json(value, json);
 
     public static bool WantsMessagePack(HttpRequest request)
     {

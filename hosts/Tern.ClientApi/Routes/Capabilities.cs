@@ -23,6 +23,7 @@ internal static class Capabilities
         ("reference-actions", "POST /v1/references/{capability}/actions"),
         ("msgpack", "GET /v1/events"),
         ("ranges", "GET /v1/stored/{id}"),
+        ("batch-submit", "POST /v1/messages/batch"),
     ];
 
     public static void MapOpen(RouteGroupBuilder open) =>
@@ -39,6 +40,8 @@ internal static class Capabilities
             {
                 MaxMessageBytes = options.MaxMessageBytes,
                 MaxRecipients = options.MaxRecipients,
+                MaxBatchMessages = options.MaxBatchMessages,
+                MaxBatchBytes = options.MaxBatchBytes,
                 MaxHashesPerUser = options.MaxHashesPerUser,
                 MaxTransitSeconds = (long)api.MaxTransit.TotalSeconds,
                 MaxPollWaitSeconds = (int)options.MaxPollWait.TotalSeconds,

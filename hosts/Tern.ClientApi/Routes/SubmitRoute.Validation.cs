@@ -8,6 +8,11 @@ internal static partial class SubmitRoute
 {
     /// <summary>Checks everything a submit names before a byte of the body is read; the problem to answer, or null.</summary>
     internal static IResult? Validate(ClientApiContext api, HttpRequest request, string[]? to, string? expires, string? mime, string? idempotencyKey,
+        out List<TransitRecipient> recipients, out DateTimeOffset expiry) =>
+        Validate(api, request.ContentLength, to, expires, mime, idempotencyKey, out recipients, out expiry);
+
+    /// <summary>As above, for a body of <paramref name="length"/> bytes (a batch's message).</summary>
+    internal static IResult? Validate(ClientApiContext api, long? length, string[]? to, string? expires, string? mime, string? idempotencyKey,
         out List<TransitRecipient> recipients, out DateTimeOffset expiry)
     {
         var options = api.Options;
@@ -66,9 +71,9 @@ internal static partial class SubmitRoute
             return Problems.Field("Idempotency-Key", $"the key is 1 to {MaxIdempotencyKeyLength} visible ASCII characters", MaxIdempotencyKeyLength);
         }
 
-        if (request.ContentLength > options.MaxMessageBytes)
+        if (length > options.MaxMessageBytes)
         {
-            return Problems.Field("body", $"the body is {request.ContentLength} bytes; at most {options.MaxMessageBytes}", options.MaxMessageBytes,
+            return Problems.Field("body", $"the body is {length} bytes; at most {options.MaxMessageBytes}", options.MaxMessageBytes,
                 StatusCodes.Status413PayloadTooLarge, "too-large");
         }
 

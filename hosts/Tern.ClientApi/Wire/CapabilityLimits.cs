@@ -13,6 +13,14 @@ public sealed class CapabilityLimits
     [JsonPropertyName("maxRecipients")]
     public int MaxRecipients { get; set; }
 
+    /// <summary>Most messages of one batch submit.</summary>
+    [JsonPropertyName("maxBatchMessages")]
+    public int MaxBatchMessages { get; set; }
+
+    /// <summary>Largest body of one batch submit.</summary>
+    [JsonPropertyName("maxBatchBytes")]
+    public long MaxBatchBytes { get; set; }
+
     /// <summary>Most recipient hashes a user may register.</summary>
     [JsonPropertyName("maxHashesPerUser")]
     public int MaxHashesPerUser { get; set; }

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using MessagePack;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Tern.ClientApi.Http;
+using Tern.ClientApi.Wire;
+
+namespace Tern.ClientApi.Routes;
+
+/// <summary>
+/// <c>POST /v1/messages/batch</c> (docs/C2S.md §6): many small messages in one request, JSON (bodies base64) or
+/// MessagePack (bodies bin), each validated and stored as the single submit stores it, all at once so they share the
+/// transit store's group commit, and answered one result per message in order. Not atomic: a message's problem is its
+/// own and the others are stored; only what concerns the whole request (authentication, encoding, the batch's limits)
+/// refuses it all, and then nothing is stored.
+/// </summary>
+internal static class BatchRoute
+{
+    public static void Map(RouteGroupBuilder group) =>
+        group.MapPost("/messages/batch", SubmitAsync).WithName("SubmitBatch").WithTags("messages")
+            .Accepts<BatchRequest>("application/json", Http.Wire.MessagePackType)
+            .Produces<BatchResponse>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, ClientApiContext api)
+    {
+        var user = CurrentUser.Get(http);
+        var options = api.Options;
+        var request = http.Request;
+        var messagePack = IsMessagePack(request.ContentType);
+        if (!messagePack && !(request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Field("Content-Type", $"send the batch as application/json or {Http.Wire.MessagePackType}", status: StatusCodes.Status415UnsupportedMediaType, kind: "media-type");
+        }
+
+        if (request.ContentLength > options.MaxBatchBytes)
+        {
+            return TooLarge(options.MaxBatchBytes);
+        }
+
+        // Bounds the batches held in memory at once; a batch waits here before a byte of it is read.
+        await api.Batches.WaitAsync(http.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var (batch, problem) = await ReadAsync(request, messagePack, options.MaxBatchBytes).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var messages = batch!.Messages;
+            if (messages is null || messages.Count == 0)
+            {
+                return Problems.Field("messages", "name at least one message", options.MaxBatchMessages);
+            }
+
+            if (messages.Count > options.MaxBatchMessages)
+            {
+                return Problems.Field("messages", $"{messages.Count} messages; at most {options.MaxBatchMessages} a batch", options.MaxBatchMessages);
+            }
+
+            // Started in order, so of two messages with one idempotency key the earlier claims it; awaited together, so
+            // the batch waits for one group commit rather than one per message.
+            var pending = new Task<BatchResult>[messages.Count];
+            for (var i = 0; i < pending.Length; i++)
+            {
+                pending[i] = SubmitOneAsync(api, user.Name, i, messages[i], http.RequestAborted);
+            }
+
+            var response = new BatchResponse { Results = new List<BatchResult>(pending.Length) };
+            foreach (var task in pending)
+            {
+                var result = await task.ConfigureAwait(false);
+                response.Results.Add(result);
+                if (result.Problem is null)
+                {
+                    response.Submitted++;
+                }
+                else
+                {
+                    response.Failed++;
+                }
+            }
+
+            return Http.Wire.Bulk(request, response, BatchJson.Default.BatchResponse);
+        }
+        finally
+        {
+            api.Batches.Release();
+        }
+    }
+
+    private static async Task<BatchResult> SubmitOneAsync(ClientApiContext api, string user, int index, BatchMessage? message, CancellationToken cancellationToken)
+    {
+        if (message is null)
+        {
+            return Failed(index, Problems.Field("", "each message is an object with to, body and optionally expires, mime and idempotencyKey"));
+        }
+
+        if (message.Body is not { } body)
+        {
+            return Failed(index, Problems.Field("body", "each message carries its body (base64 in JSON, bin in MessagePack)"));
+        }
+
+        if (SubmitRoute.Validate(api, body.Length, message.To, message.Expires, message.Mime, message.IdempotencyKey, out var recipients, out var expiry) is { } invalid)
+        {
+            return Failed(index, invalid);
+        }
+
+        var outcome = await SubmitRoute.SubmitOneAsync(api, user, message.To!, recipients, message.Expires, expiry, message.Mime, message.IdempotencyKey,
+            body.Length, new MemoryStream(body, writable: false), cancellationToken).ConfigureAwait(false);
+        return outcome.Problem is { } problem
+            ? Failed(index, problem)
+            : new BatchResult { Status = StatusCodes.Status201Created, Replayed = outcome.Replayed, Message = SubmitRoute.Answer(outcome.Message!) };
+    }
+
+    private static async Task<(BatchRequest? Batch, IResult? Problem)> ReadAsync(HttpRequest request, bool messagePack, long maxBytes)
+    {
+        var body = new LimitedReadStream(request.Body, maxBytes);
+        try
+        {
+            var batch = messagePack
+                ? await MessagePackSerializer.DeserializeAsync<BatchRequest>(body, Http.Wire.MessagePackOptions, request.HttpContext.RequestAborted).ConfigureAwait(false)
+                : await JsonSerializer.DeserializeAsync(body, BatchJson.Default.BatchRequest, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return batch is null ? (null, Problems.Field("body", "the body is an object with messages")) : (batch, null);
+        }
+        catch (BodyTooLargeException)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Field("body", $"the body is not a batch: {e.Message}"));
+        }
+        catch (MessagePackSerializationException e) when (e.InnerException is BodyTooLargeException)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        catch (MessagePackSerializationException e)
+        {
+            return (null, Problems.Field("body", $"the body is not a batch: {e.Message}"));
+        }
+    }
+
+    private static IResult TooLarge(long maxBytes) =>
+        Problems.Field("body", $"a batch is at most {maxBytes} bytes; send more batches, or large messages one by one", maxBytes, StatusCodes.Status413PayloadTooLarge, "too-large");
+
+    private static bool IsMessagePack(string? contentType) =>
+        contentType is not null && contentType.StartsWith(Http.Wire.MessagePackType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The message's problem as the single submit would answer it, its field named inside the batch.</summary>
+    private static BatchResult Failed(int index, IResult problem)
+    {
+        var details = ((ProblemHttpResult)problem).ProblemDetails;
+        var field = details.Extensions.TryGetValue("field", out var named) ? named as string ?? "" : "";
+        var name = field switch
+        {
+            "" => $"messages[{index}]",
+            "Idempotency-Key" => $"messages[{index}].idempotencyKey",
+            "Content-Length" => $"messages[{index}].body",
+            _ => $"messages[{index}].{field}",
+        };
+        return new BatchResult
+        {
+            Status = details.Status ?? StatusCodes.Status400BadRequest,
+            Problem = new BatchProblem
+            {
+                Type = details.Type ?? "",
+                Title = details.Title ?? "",
+                Status = details.Status ?? StatusCodes.Status400BadRequest,
+                Detail = details.Detail ?? "",
+                Field = name,
+                Limit = details.Extensions.TryGetValue("limit", out var limit) ? limit : null,
+            },
+        };
+    }
+}
