@@ -3,7 +3,9 @@
 # child loaded by wrk, as bench/run-c2s.sh runs it) with each node, alternated base, head, base, head ... for <rounds>
 # rounds; medians of the node's CPU per submit and of the submits/s. The base is built in a temporary worktree; the
 # load tool is this checkout's for both. AB_BASE_TERN / AB_HEAD_TERN name tern.dll builds to use instead of building.
-# Writes perf-reports/ab-c2s.md.
+# C2S_BATCH=<n> loads the batch route instead (bench/c2s-batch.lua, n messages a request; figures per message).
+# AB_HEAD_ENV="NAME=value ..." runs the head's node with those variables (an A/B of a runtime setting: AB_BASE_TERN and
+# AB_HEAD_TERN then name the same build). Writes perf-reports/ab-c2s.md, or AB_REPORT.
 #   bench/ab-c2s.sh <base-rev> [rounds]      (after `make build`; needs wrk: make bench-deps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,10 @@ base=${1:?usage: bench/ab-c2s.sh <base-rev> [rounds]}
 rounds=${2:-3}
 seconds="${C2S_SECONDS:-8}"
 concurrency="${C2S_CONCURRENCY:-256}"
+batch="${C2S_BATCH:-0}"
+report="${AB_REPORT:-perf-reports/ab-c2s.md}"
+script=bench/c2s-post.lua; unit="submit"
+[ "$batch" = 0 ] || { script=bench/c2s-batch.lua; unit="message (batches of $batch)"; }
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-ab-c2s-XXXXXX")
@@ -31,10 +37,11 @@ result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=""; bc=(); hc=(); bs=(); hs=(); rc=()
 for i in $(seq "$rounds"); do
-  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/base$i" "$seconds" "$concurrency" 1024 "$base_tern" bench/c2s-post.lua); rm -rf "$work/base$i"
-  b=$(result "$out" cpu_us_per_request); b_s=$(result "$out" per_second)
-  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/head$i" "$seconds" "$concurrency" 1024 "$head_tern" bench/c2s-post.lua); rm -rf "$work/head$i"
-  h=$(result "$out" cpu_us_per_request); h_s=$(result "$out" per_second)
+  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/base$i" "$seconds" "$concurrency" 1024 "$base_tern" "$script" "$batch"); rm -rf "$work/base$i"
+  b=$(result "$out" cpu_us_per_message); b_s=$(result "$out" messages_per_second)
+  # shellcheck disable=SC2086 # AB_HEAD_ENV is a list of NAME=value words
+  out=$(env ${AB_HEAD_ENV:-} nice -n 10 dotnet "$load" c2s-submit "$work/head$i" "$seconds" "$concurrency" 1024 "$head_tern" "$script" "$batch"); rm -rf "$work/head$i"
+  h=$(result "$out" cpu_us_per_message); h_s=$(result "$out" messages_per_second)
   bc+=("$b"); hc+=("$h"); bs+=("$b_s"); hs+=("$h_s"); rc+=("$(ratio "$h" "$b")")
   rows+="| $i | $b ($b_s/s) | $h ($h_s/s) | $(ratio "$h" "$b") |"$'\n'
   echo "round $i: base $b µs ($b_s/s), head $h µs ($h_s/s)"
@@ -42,18 +49,18 @@ done
 {
   echo "# A/B: a node's CPU per C2S submit"
   echo
-  echo "- command: \`bench/ab-c2s.sh $base $rounds\` (C2S_SECONDS=$seconds C2S_CONCURRENCY=$concurrency; DOTNET_TieredCompilation=0)"
+  echo "- command: \`bench/ab-c2s.sh $base $rounds\` (C2S_SECONDS=$seconds C2S_CONCURRENCY=$concurrency C2S_BATCH=$batch${AB_HEAD_ENV:+ AB_HEAD_ENV=\"$AB_HEAD_ENV\"}; DOTNET_TieredCompilation=0)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- base: $(ab_describe "$base")${AB_BASE_TERN:+ (tern.dll from $AB_BASE_TERN)}; head: $(ab_describe .)${AB_HEAD_TERN:+ (tern.dll from $AB_HEAD_TERN)}"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "The node's CPU µs per 1 KiB submit (from /proc/<pid>/stat over the measured seconds), submits/s in brackets:"
+  echo "The node's CPU µs per 1 KiB $unit (from /proc/<pid>/stat over the measured seconds), messages/s in brackets:"
   echo
   echo "| round | base | head | head / base |"
   echo "|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Medians: base $(median "${bc[@]}") µs ($(median "${bs[@]}")/s), head $(median "${hc[@]}") µs ($(median "${hs[@]}")/s); **head / base CPU per submit $(median "${rc[@]}")**."
-} > perf-reports/ab-c2s.md
-echo "wrote perf-reports/ab-c2s.md"
+  echo "Medians: base $(median "${bc[@]}") µs ($(median "${bs[@]}")/s), head $(median "${hc[@]}") µs ($(median "${hs[@]}")/s); **head / base CPU per message $(median "${rc[@]}")**."
+} > "$report"
+echo "wrote $report"

@@ -20,7 +20,11 @@ internal static class C2sLoad
 {
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
-    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, string ternDll, string script)
+    /// <summary>
+    /// With <paramref name="batch"/> 0 each request is one message (<c>POST /v1/messages</c>); else each request is a batch
+    /// of that many messages (<c>POST /v1/messages/batch</c>, JSON, bench/c2s-batch.lua), and the per-message figures divide by it.
+    /// </summary>
+    public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, string ternDll, string script, int batch = 0)
     {
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -44,10 +48,13 @@ internal static class C2sLoad
         // Idle: started, the client API listening, nothing asked of it yet.
         await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         var idle = ProcStat.Rss(child.ProcessId).Now;
-        var url = $"http://{child.Ports.ClientApi}/v1/messages?to={RecipientHash.NewRandom()}@b.example";
-        var result = await WrkLoad.RunAsync(child.ProcessId, url, script, concurrency, size, token, Warmup, seconds).ConfigureAwait(false);
+        var to = $"{RecipientHash.NewRandom()}@b.example";
+        var url = batch == 0 ? $"http://{child.Ports.ClientApi}/v1/messages?to={to}" : $"http://{child.Ports.ClientApi}/v1/messages/batch";
+        var environment = new Dictionary<string, string> { ["C2S_TO"] = to, ["C2S_BATCH"] = batch.ToString(CultureInfo.InvariantCulture) };
+        var result = await WrkLoad.RunAsync(child.ProcessId, url, script, concurrency, size, token, Warmup, seconds, environment).ConfigureAwait(false);
         var (loaded, peak) = ProcStat.Rss(child.ProcessId);
+        var perMessage = Math.Max(batch, 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {result.Format()} rss_idle_mb={idle:F0} rss_loaded_mb={loaded:F0} rss_peak_mb={peak:F0}"));
+            $"RESULT {result.Format()} messages={result.Requests * perMessage} messages_per_second={result.PerSecond * perMessage:F0} cpu_us_per_message={result.CpuUsPerRequest / perMessage:F1} client_cpu_us_per_message={result.ClientCpuUsPerRequest / perMessage:F1} rss_idle_mb={idle:F0} rss_loaded_mb={loaded:F0} rss_peak_mb={peak:F0}"));
     }
 }

@@ -17,8 +17,9 @@ using Tern.Load.E2e;
 //   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
 //   e2e-nodes <dir> <count> <size> <tern.dll>               the same through two `tern run` processes and their client APIs, beside its floor
-//   c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script>
+//   c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>]
 //                                                           submissions/s through a `tern run` child's client API, wrk as the client
+//                                                           (with <batch>: batches of that many messages, bench/c2s-batch.lua)
 //   http-floor <dir> <seconds> <concurrency> <size> <wrk script>
 //                                                           the same requests against a Kestrel route that stores nothing, in a child
 //   http-floor-serve <port file>                            that route's server (until killed)
@@ -26,7 +27,7 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
     return 2;
 }
 
@@ -76,8 +77,8 @@ switch (args[0])
     case "events" when args.Length == 5:
         await EventsLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
         return 0;
-    case "c2s-submit" when args.Length == 7:
-        await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5], args[6]);
+    case "c2s-submit" when args.Length is 7 or 8:
+        await C2sLoad.SubmitAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5], args[6], args.Length == 8 ? int.Parse(args[7], inv) : 0);
         return 0;
     case "http-floor" when args.Length == 6:
         await HttpFloorLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args[5]);
