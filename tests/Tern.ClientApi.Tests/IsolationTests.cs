@@ -75,6 +75,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         var routes = new List<(string Method, string Template, string Path, ApiNode Node, HttpClient Intruder, HttpStatusCode Expected)>
         {
             ("POST", "/v1/messages", $"/v1/messages?to={Api.NewHash()}@b.example", _a, mallory, HttpStatusCode.Created),
+            ("POST", "/v1/messages/batch", "/v1/messages/batch", _a, mallory, HttpStatusCode.UnsupportedMediaType),
             ("GET", "/v1/messages", "/v1/messages", _a, mallory, HttpStatusCode.OK),
             ("GET", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
             ("DELETE", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
