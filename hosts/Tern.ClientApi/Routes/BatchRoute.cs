@@ -86,7 +86,7 @@ internal static class BatchRoute
                 }
             }
 
-            return Http.Wire.Bulk(request, response, BatchJson.Default.BatchResponse);
+            return Http.Wire.Bulk(request, response, SubmitJson.Default.BatchResponse);
         }
         finally
         {
@@ -125,7 +125,7 @@ internal static class BatchRoute
         {
             var batch = messagePack
                 ? await MessagePackSerializer.DeserializeAsync<BatchRequest>(body, Http.Wire.MessagePackOptions, request.HttpContext.RequestAborted).ConfigureAwait(false)
-                : await JsonSerializer.DeserializeAsync(body, BatchJson.Default.BatchRequest, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                : await JsonSerializer.DeserializeAsync(body, SubmitJson.Default.BatchRequest, request.HttpContext.RequestAborted).ConfigureAwait(false);
             return batch is null ? (null, Problems.Field("body", "the body is an object with messages")) : (batch, null);
         }
         catch (BodyTooLargeException)

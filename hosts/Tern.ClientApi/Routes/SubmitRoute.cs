@@ -56,13 +56,14 @@ internal static partial class SubmitRoute
             http.Response.Headers["Idempotency-Replayed"] = "true";
         }
 
-        return Created(outcome.Message!);
+        return Created(http, outcome.Message!);
     }
 
-    private static IResult Created(SentMessage message)
+    private static IResult Created(HttpContext http, SentMessage message)
     {
         var response = Answer(message);
-        return Results.Created($"/v1/messages/{response.MessageId}", response);
+        http.Response.Headers.Location = $"/v1/messages/{response.MessageId}";
+        return Results.Json(response, SubmitJson.Default.SubmitResponse, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>The answer's document for a stored (or replayed) submission.</summary>
