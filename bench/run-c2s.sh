@@ -142,7 +142,7 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "  bare ÷ (bare + floor ÷ $batch) = $batch_bound). What remains, batch − bare = $batch_share µs a message, is the node's"
   echo "  own work per message: the JSON and its base64 read, validation, the answer, the notification scheduled, sealed"
   echo "  and sent (the bare store sends none), and the node's other threads in the same process"
-  echo "  (perf-reports/profile-c2s-batch.md: the store's submit is about 70 % of the route's samples)."
+  echo "  (perf-reports/profile-c2s-batch.md: the store's submit with its continuations is about four fifths of the route's samples; a fifth of all samples is the kernel switching threads, pvm_irq_enable)."
   echo "- The commit path: a durable submit waits for one group commit, in which the journal and the message's bucket log"
   echo "  commit in parallel, each an fsync of the pages written and then a write-through of its commit slot: two disk"
   echo "  syncs in sequence. A submit with an Idempotency-Key waits for a third, the submission log's fsync, which is group"
