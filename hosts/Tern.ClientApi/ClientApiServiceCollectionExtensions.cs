@@ -38,7 +38,12 @@ public static class ClientApiServiceCollectionExtensions
         services.AddOptions<TernNodeDecorators>().Configure<ReferenceSignals, Events.EventHooks>((decorators, signals, hooks) =>
         {
             var inner = decorators.Sink;
-            decorators.Sink = sink => new Events.EventingSink(new SignallingSink(inner is null ? sink : inner(sink), signals), sink, hooks);
+            decorators.Sink = sink =>
+            {
+                // The table's sink tells each new reference once (received), however many ingest loops share it.
+                sink.Filed = hooks.Filed;
+                return new Events.EventingSink(new SignallingSink(inner is null ? sink : inner(sink), signals), hooks);
+            };
         });
         services.AddTernStage<ClientApiStage>();
         return services;

@@ -86,6 +86,8 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences);
         _hooks.Attach(_events, users, labels, policies);
         _node.Messages.Committed = _hooks.Stored;
+        _node.Pending.Removed = _hooks.Removed;
+        _node.Store.Transitioned = _hooks.DeliveryChanged;
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
             Events = _events,

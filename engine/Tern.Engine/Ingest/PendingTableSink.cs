@@ -30,6 +30,12 @@ public sealed class PendingTableSink : INotificationSink
         _immediate = immediate;
     }
 
+    /// <summary>
+    /// Called once for each record filed as a new reference, on the ingest loop that filed it: the table inserts a
+    /// capability once, so retransmissions seen by several loops at once call it once. Must be quick and must not block.
+    /// </summary>
+    public ReferenceFiled? Filed { get; set; }
+
     /// <summary>Records filed as new pending references.</summary>
     public long Inserted => Interlocked.Read(ref _inserted);
 
@@ -62,6 +68,7 @@ public sealed class PendingTableSink : INotificationSink
         {
             case PendingInsertStatus.Inserted:
                 Interlocked.Increment(ref _inserted);
+                Filed?.Invoke(record);
                 if (preference == PullPreference.Immediately)
                 {
                     var queued = _immediate?.TryEnqueue(record.Capability, record.RecipientHash, result.Sequence) ?? false;

@@ -11,4 +11,10 @@ public enum PendingRemoval
 
     /// <summary>The transit expiry passed.</summary>
     Expired = 3,
+
+    /// <summary>
+    /// The recipient dropped it (docs/C2S.md §7, the ignore action): never fetched, like an expiry, but the user's choice,
+    /// so counted apart. The sender cannot tell (docs/PROTOCOL.md §4.4).
+    /// </summary>
+    Ignored = 4,
 }

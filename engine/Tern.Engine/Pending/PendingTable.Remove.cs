@@ -15,9 +15,9 @@ public sealed partial class PendingTable
     /// <summary>Removes a pending reference as of <paramref name="nowMs"/>; the tombstone lasts until <paramref name="nowMs"/> plus the retention.</summary>
     public bool Remove(FetchCapability capability, PendingRemoval reason, long nowMs)
     {
-        if (reason is not (PendingRemoval.Fetched or PendingRemoval.Retracted or PendingRemoval.Expired))
+        if (reason is not (PendingRemoval.Fetched or PendingRemoval.Retracted or PendingRemoval.Expired or PendingRemoval.Ignored))
         {
-            throw new ArgumentOutOfRangeException(nameof(reason), reason, "Fetched, Retracted or Expired.");
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "Fetched, Retracted, Expired or Ignored.");
         }
 
         ThrowIfDisposed();
@@ -150,8 +150,10 @@ public sealed partial class PendingTable
                 }
             }
 
+            // The sender of an ignored reference cannot tell (docs/PROTOCOL.md §4.4) and retransmits until its transit
+            // expiry (§4.6), so its tombstone lasts that long: the usual retention would let a retransmission file it again.
+            entry.UntilMs = (reason == PendingRemoval.Ignored ? Math.Max(entry.UntilMs, nowMs) : nowMs) + _tombstoneRetentionMs;
             entry.Removal = (int)reason;
-            entry.UntilMs = nowMs + _tombstoneRetentionMs;
             session.WriteCapability(ref capability, ref entry);
             if (_domains.ById(entry.DomainId) is { } domain)
             {
@@ -159,6 +161,8 @@ public sealed partial class PendingTable
             }
 
             Interlocked.Decrement(ref _count);
+            Interlocked.Increment(ref _removals[(int)reason]);
+            Removed?.Invoke(new FetchCapability(capability), new RecipientHash(hash), reason);
             return true;
         }
     }

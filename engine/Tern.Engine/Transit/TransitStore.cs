@@ -14,6 +14,13 @@ namespace Tern.Engine.Transit;
 /// </summary>
 public sealed partial class TransitStore : IAsyncDisposable
 {
+    /// <summary>
+    /// Called under the store's index lock for each delivery that leaves Outstanding after the store opened (fetched,
+    /// retracted, expired, transferred; never for what recovery replays): the sender's delivery journal as the client API's
+    /// <c>delivery_changed</c> event sees it (docs/C2S.md §15). It must be quick and never call back into the store.
+    /// </summary>
+    public Action<DeliveryTransition>? Transitioned { get; set; }
+
     /// <summary>Returned by <see cref="ReadAsync"/> for a capability that is unknown, expired or retracted.</summary>
     public const int NotFound = -1;
 
@@ -246,6 +253,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         blob.OutstandingCount--;
         var died = blob.OutstandingCount == 0;
         _ledger.Transitioned(blob, delivery, to, died, atMs);
+        Transitioned?.Invoke(new DeliveryTransition(blob.Account, blob.Id, delivery.Capability, to));
         if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
         {
             bucket.RemoveLive(blob.FirstChunk);

@@ -1,18 +1,25 @@
 using Tern.ClientApi.Labels;
 using Tern.ClientApi.Policy;
 using Tern.ClientApi.Users;
+using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
+using Tern.Engine.Transit;
 
 namespace Tern.ClientApi.Events;
 
 /// <summary>
-/// Where the node's own loops (the ingest, the pull worker) append to the users' event logs. A singleton of the
-/// composition, so the ingest's sink can hold it before the client API's stage has opened the log; until then (and
-/// after it stops) what they report is not recorded, as nobody could have read it.
+/// Where the node's own parts append to the users' event logs (docs/C2S.md §15): the pending table sink reports a
+/// reference filed (<c>received</c>), the pending table one that left it (<c>retracted</c>, <c>expired</c>), the message
+/// store one stored (<c>pulled</c>), the transit store a delivery of a message the user sent that changed state
+/// (<c>delivery_changed</c>). A singleton of the composition, so the ingest's sink can hold it before the client API's
+/// stage has opened the log; until then (and after it stops) what they report is not recorded, as nobody could have
+/// read it.
 /// </summary>
 internal sealed class EventHooks
 {
+    private readonly AfterFetchNotices _afterFetch = new();
     private volatile Attached? _attached;
 
     /// <summary>The log and the directory that says whose hash is whose, once the stage opened them.</summary>
@@ -29,8 +36,70 @@ internal sealed class EventHooks
         }
     }
 
-    /// <summary>Whether anyone registered <paramref name="hash"/> (the ingest builds an event only then).</summary>
+    /// <summary>Whether anyone registered <paramref name="hash"/> (an event is built only then).</summary>
     public bool IsWatched(RecipientHash hash) => _attached is { } attached && attached.Users.OwnerOf(hash) is not null;
+
+    /// <summary>
+    /// The pending table filed <paramref name="record"/> as a new reference: <c>received</c>, once per capability
+    /// however many ingest loops saw its retransmissions, since the table inserts a capability once.
+    /// </summary>
+    public void Filed(in NotificationRecord record)
+    {
+        if (IsWatched(record.RecipientHash))
+        {
+            AppendFor(record.RecipientHash, UserEvents.ReferenceReceived(record));
+        }
+    }
+
+    /// <summary>
+    /// A reference left the pending table: a retraction notice matched it (<c>retracted</c>) or its transit expiry
+    /// passed (<c>expired</c>, from the expiry sweep or a pull that found it gone). A fetch is told by <c>pulled</c>
+    /// and an ignore by the action's own <c>ignored</c>.
+    /// </summary>
+    public void Removed(FetchCapability capability, RecipientHash hash, PendingRemoval reason)
+    {
+        switch (reason)
+        {
+            case PendingRemoval.Retracted:
+                AppendFor(hash, UserEvents.ReferenceRetracted(capability.ToString(), afterFetch: false));
+                break;
+            case PendingRemoval.Expired:
+                AppendFor(hash, UserEvents.ReferenceExpired(capability.ToString()));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A retraction notice with <c>after_fetch</c> (S2S §11: a request to the recipient's client, which the pending table
+    /// leaves alone) for a message the node stored for the owner of its hash: <c>retracted</c> with <c>afterFetch</c>,
+    /// once per capability while the notice is retransmitted (a restart may repeat it; clients apply it idempotently).
+    /// </summary>
+    public void RetractedAfterFetch(in RetractionRecord record)
+    {
+        if (_attached is not { } attached || attached.Users.OwnerOf(record.RecipientHash) is not { } user)
+        {
+            return;
+        }
+
+        var id = record.Capability.ToString();
+        if (attached.Labels.Find(user, id) is { } entry
+            && entry.Hash == record.RecipientHash.ToString()
+            && string.Equals(entry.SenderDomain, System.Text.Encoding.ASCII.GetString(record.SenderDomain), StringComparison.OrdinalIgnoreCase)
+            && _afterFetch.FirstTime(record.Capability))
+        {
+            attached.Log.Append(user, UserEvents.ReferenceRetracted(id, afterFetch: true));
+        }
+    }
+
+    /// <summary>A delivery of a message the user sent left Outstanding (the sender's delivery journal): <c>delivery_changed</c>.</summary>
+    public void DeliveryChanged(DeliveryTransition transition)
+    {
+        if (_attached is { } attached && attached.Users.Knows(transition.Account))
+        {
+            attached.Log.Append(transition.Account, UserEvents.DeliveryStateChanged(
+                transition.MessageId.ToString(), Submissions.DeliveryIds.Of(transition.Capability), UserEvents.StateName(transition.State)));
+        }
+    }
 
     /// <summary>The message store committed a new message: <c>pulled</c>, with the labels a new message gets.</summary>
     public void Stored(StoredMessage message)

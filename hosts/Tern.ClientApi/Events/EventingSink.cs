@@ -6,22 +6,19 @@ using Tern.Engine.Protocol.Notification;
 namespace Tern.ClientApi.Events;
 
 /// <summary>
-/// The ingest's sink with the event log: a record the pending table filed as new under a user's hash appends
-/// <c>received</c>, and a retraction that removed one appends <c>retracted</c> (docs/C2S.md §15). New is told from a
-/// retransmission by the table's count of inserts around the call; with several ingest loops an insert by another loop
-/// in between can make a retransmission look new (a second <c>received</c> for the same capability, which clients
-/// apply idempotently), never the other way round. It also applies the user's large-transfer policy before filing.
+/// The ingest's sink with the user's policy and the event log (docs/C2S.md §13, §15): applies the user's large-transfer
+/// policy before filing, and tells the hooks of a retraction with <c>after_fetch</c> for a stored message. What the
+/// table files and removes reaches the log through the table's own callbacks (<see cref="PendingTableSink.Filed"/>,
+/// <see cref="PendingTable.Removed"/>), so a record is told once however many ingest loops see it.
 /// </summary>
 internal sealed class EventingSink : INotificationSink
 {
     private readonly INotificationSink _inner;
-    private readonly PendingTableSink _table;
     private readonly EventHooks _hooks;
 
-    public EventingSink(INotificationSink inner, PendingTableSink table, EventHooks hooks)
+    public EventingSink(INotificationSink inner, EventHooks hooks)
     {
         _inner = inner;
-        _table = table;
         _hooks = hooks;
     }
 
@@ -40,14 +37,7 @@ internal sealed class EventingSink : INotificationSink
                 return DropReason.Ignored;
         }
 
-        var before = _table.Inserted;
-        var reason = _inner.Accept(record, senderKey, preference, nowMs);
-        if (reason == DropReason.None && _table.Inserted != before && _hooks.IsWatched(record.RecipientHash))
-        {
-            _hooks.AppendFor(record.RecipientHash, UserEvents.ReferenceReceived(record));
-        }
-
-        return reason;
+        return _inner.Accept(record, senderKey, preference, nowMs);
     }
 
     public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes) => _inner.Prefetch(capabilities, recipientHashes);
@@ -55,9 +45,9 @@ internal sealed class EventingSink : INotificationSink
     public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
     {
         var removed = _inner.Retract(record, senderKey, nowMs);
-        if (removed)
+        if (!removed && (record.Flags & RetractionFlags.AfterFetch) != 0)
         {
-            _hooks.AppendFor(record.RecipientHash, UserEvents.ReferenceRetracted(record));
+            _hooks.RetractedAfterFetch(record);
         }
 
         return removed;

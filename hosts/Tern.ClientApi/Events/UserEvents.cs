@@ -1,6 +1,7 @@
 using System.Text;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Pull;
+using Tern.Engine.Transit;
 
 namespace Tern.ClientApi.Events;
 
@@ -42,13 +43,14 @@ internal static class UserEvents
         Labels = [.. labels],
     };
 
-    /// <summary>A retraction notice removed one of the user's references (S2S §11).</summary>
-    public static UserEvent ReferenceRetracted(in RetractionRecord record) => new()
-    {
-        Type = Retracted,
-        Capability = record.Capability.ToString(),
-        AfterFetch = (record.Flags & RetractionFlags.AfterFetch) != 0,
-    };
+    /// <summary>
+    /// A retraction notice matched one of the user's references (S2S §11): before the fetch it removed the pending
+    /// reference; after it (<paramref name="afterFetch"/>) it asks the client to remove the stored message.
+    /// </summary>
+    public static UserEvent ReferenceRetracted(string capability, bool afterFetch) => new() { Type = Retracted, Capability = capability, AfterFetch = afterFetch };
+
+    /// <summary>A reference's transit expiry passed before anyone fetched it.</summary>
+    public static UserEvent ReferenceExpired(string capability) => new() { Type = Expired, Capability = capability };
 
     /// <summary>A device dropped a pending reference (<c>POST /v1/references/{capability}/actions</c>, ignore).</summary>
     public static UserEvent ReferenceIgnored(string capability) => new() { Type = Ignored, Capability = capability };
@@ -62,8 +64,18 @@ internal static class UserEvents
     /// <summary>A delivery of a message the user sent changed state (<c>fetched</c>, <c>retracted</c>, <c>expired</c>, <c>transferred</c>).</summary>
     public static UserEvent DeliveryStateChanged(string messageId, string deliveryId, string state) => new() { Type = DeliveryChanged, MessageId = messageId, DeliveryId = deliveryId, State = state };
 
+    /// <summary>The name of a delivery's final state in <c>delivery_changed</c>.</summary>
+    public static string StateName(DeliveryState state) => state switch
+    {
+        DeliveryState.Fetched => "fetched",
+        DeliveryState.Retracted => "retracted",
+        DeliveryState.Expired => "expired",
+        DeliveryState.Transferred => "transferred",
+        _ => "outstanding",
+    };
+
     /// <summary>The user's own key record was published, rotated or revoked.</summary>
-    public static UserEvent KeyRecordChanged(string fingerprint, string? previous, string reason) => new() { Type = KeyChanged, Fingerprint = fingerprint, Previous = previous, Reason = reason };
+    public static UserEvent KeyRecordChanged(string? fingerprint, string? previous, string reason) => new() { Type = KeyChanged, Fingerprint = fingerprint, Previous = previous, Reason = reason };
 
     /// <summary>A device registered or dropped a hash.</summary>
     public static UserEvent HashChanged(string hash, bool registered) => new() { Type = HashesChanged, Hash = hash, Registered = registered };

@@ -70,9 +70,8 @@ internal static class ActionRoutes
 
                 return Results.Json(new ActionResult { Capability = capability, Action = action, State = "queued" }, statusCode: StatusCodes.Status202Accepted);
             case "ignore":
-                // The table's removal reasons are the protocol's; a dropped reference is one that will never be fetched,
-                // which is what an expiry records (a tombstone for the replay window, docs/PROTOCOL.md §4.5).
-                if (api.Node.Pending.Remove(cap, PendingRemoval.Expired))
+                // A tombstone for the replay window (docs/PROTOCOL.md §4.5), counted as the user's choice, apart from expiry.
+                if (api.Node.Pending.Remove(cap, PendingRemoval.Ignored))
                 {
                     await api.Events.AppendAsync(user.Name, UserEvents.ReferenceIgnored(capability), http.RequestAborted).ConfigureAwait(false);
                 }

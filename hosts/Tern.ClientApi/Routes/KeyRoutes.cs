@@ -105,6 +105,7 @@ internal static class KeyRoutes
                         UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 }
 
+                await KeyChangedAsync(http, api, user, change).ConfigureAwait(false);
                 var state = State(api, address, change.Bundle, change);
                 state.SigningSecret = signingSecret is null ? null : Base64Url(signingSecret);
                 state.AgreementSecret = agreementSecret is null ? null : Base64Url(agreementSecret);
@@ -147,6 +148,7 @@ internal static class KeyRoutes
             try
             {
                 var change = api.Node.UserKeys.Rotate(address, signing, agreement, api.Options.KeyEscrow, api.Options.KeyRecordValidity);
+                await KeyChangedAsync(http, api, user, change).ConfigureAwait(false);
                 return Results.Json(State(api, address, change.Bundle, change));
             }
             catch (UserKeyPublishException e)
@@ -187,6 +189,7 @@ internal static class KeyRoutes
             try
             {
                 var change = api.Node.UserKeys.Revoke(address, reason);
+                await KeyChangedAsync(http, api, user, change).ConfigureAwait(false);
                 return Results.Json(State(api, address, change.Bundle, change));
             }
             catch (UserKeyPublishException e)
@@ -238,6 +241,17 @@ internal static class KeyRoutes
             Bundle = Base64Url(bundle),
         };
     }
+
+    /// <summary>
+    /// <c>key_changed</c> (docs/C2S.md §12, §15), on disk before the answer, so every device of the user learns that its
+    /// record changed, and a device that did not make the change can raise the canary at once. The reason is
+    /// <c>published</c> for a first record, <c>superseded</c> for a rotation, the revocation's reason otherwise.
+    /// </summary>
+    private static Task<ulong> KeyChangedAsync(HttpContext http, ClientApiContext api, ClientUser user, UserKeyChange change) =>
+        api.Events.AppendAsync(user.Name, Events.UserEvents.KeyRecordChanged(
+            change.Fingerprint.IsZero ? null : change.Fingerprint.ToString(),
+            change.Previous.IsZero ? null : change.Previous.ToString(),
+            change.Reason is { } reason ? ReasonName(reason) : "published"), http.RequestAborted);
 
     private static bool TryAddress(ClientUser user, out string address, out IResult? problem)
     {

@@ -13,6 +13,15 @@ public sealed partial class UserDirectory
         }
     }
 
+    /// <summary>Whether a user named <paramref name="name"/> is known, without rereading the file (the transit store's hook asks it under its lock).</summary>
+    internal bool Knows(string name)
+    {
+        lock (_lock)
+        {
+            return _byName.ContainsKey(name);
+        }
+    }
+
     /// <summary>The hashes of the user named <paramref name="name"/> (a copy; empty for no such user).</summary>
     internal RecipientHash[] HashesOfName(string name)
     {
