@@ -12,4 +12,10 @@ internal static partial class ClientApiLogMessages
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Client API stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Event log compacted: {Dropped} events older than {Retention} dropped, {Bytes} bytes kept")]
+    public static partial void EventsCompacted(ILogger logger, long dropped, TimeSpan retention, long bytes);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Event log compaction failed; the log is whole and is compacted again at the next interval")]
+    public static partial void EventCompactionFailed(ILogger logger, Exception exception);
 }

@@ -85,6 +85,21 @@ public sealed class ClientApiOptions
     /// <summary>Whether each group of event-log appends reaches the disk before it is readable. Defaults to true.</summary>
     public bool DurableEvents { get; set; } = true;
 
+    /// <summary>
+    /// How long events stay in the log (docs/C2S.md §11): compaction drops older ones, and a cursor before the oldest kept
+    /// is answered <c>410 cursor-expired</c>. Defaults to 30 days.
+    /// </summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>However old, each user keeps at least this many of their last events (at least 1). Defaults to 1000.</summary>
+    public int EventRetentionMinEvents { get; set; } = 1000;
+
+    /// <summary>How often the event log is compacted. Defaults to 1 hour.</summary>
+    public TimeSpan EventCompactionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Above this size the event log is also compacted when the node starts. Defaults to 64 MiB.</summary>
+    public long EventCompactionStartBytes { get; set; } = 64L << 20;
+
     /// <summary>Most event streams (SSE) one user may hold open at once. Defaults to 8.</summary>
     public int MaxEventStreamsPerUser { get; set; } = 8;
 
@@ -179,6 +194,11 @@ public sealed class ClientApiOptions
         if (MaxEventStreamsPerUser is < 1 or > 1000 || MaxEventStreamLag < 1)
         {
             throw new ArgumentException($"ClientApiOptions.MaxEventStreamsPerUser must be 1 to 1000 and MaxEventStreamLag at least 1, not {MaxEventStreamsPerUser} and {MaxEventStreamLag}.", nameof(MaxEventStreamsPerUser));
+        }
+
+        if (EventRetention < TimeSpan.Zero || EventRetentionMinEvents < 1 || EventCompactionInterval <= TimeSpan.Zero || EventCompactionStartBytes < 0)
+        {
+            throw new ArgumentException($"ClientApiOptions.EventRetention must be at least 0, EventRetentionMinEvents at least 1, EventCompactionInterval above 0 and EventCompactionStartBytes at least 0, not {EventRetention}, {EventRetentionMinEvents}, {EventCompactionInterval} and {EventCompactionStartBytes}.", nameof(EventRetention));
         }
 
         if (EventStreamHeartbeat <= TimeSpan.Zero || EventStreamWriteTimeout <= TimeSpan.Zero)

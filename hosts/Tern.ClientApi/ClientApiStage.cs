@@ -49,6 +49,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     private readonly IDescriptorResolver _descriptors;
     private KeyDirectory? _directory;
     private Task _sweeper = Task.CompletedTask;
+    private Task _compactor = Task.CompletedTask;
 
     public ClientApiStage(TernNode node, IOptions<ClientApiOptions> options, IOptions<TransitStoreOptions> transit, ReferenceSignals signals, EventHooks hooks, ILoggerFactory loggers,
         IDescriptorResolver descriptors)
@@ -98,6 +99,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             Policies = policies,
         };
         _sweeper = SweepAsync(reservations, _stopping.Token);
+        _compactor = EventLogCompactor.RunAsync(_events, options, TimeProvider.System, logger, _stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -193,6 +195,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         }
 
         await _sweeper.ConfigureAwait(false);
+        await _compactor.ConfigureAwait(false);
         _directory?.Dispose();
         _directory = null;
         if (_app is { } app)

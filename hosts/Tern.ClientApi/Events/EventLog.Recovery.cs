@@ -75,9 +75,17 @@ internal sealed partial class EventLog
         var json = rest[(secondTab + 1)..];
         var user = Encoding.UTF8.GetString(line[..firstTab]);
         var log = LogOf(user);
-        if (sequence != log.Committed + 1 || json.Length is 0 or > MaxLineBytes)
+
+        // A compacted log starts each user at the oldest event kept, not at 1.
+        var expected = log.Lines.Count == 0 && log.Committed == 0 ? sequence : log.Committed + 1;
+        if (sequence == 0 || sequence != expected || json.Length is 0 or > MaxLineBytes)
         {
             return;
+        }
+
+        if (log.Lines.Count == 0)
+        {
+            log.First = sequence;
         }
 
         log.Lines.Add(Pack(offset + firstTab + 1 + secondTab + 1, json.Length));

@@ -12,8 +12,16 @@ internal sealed partial class EventLog
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             buffer.SetLength(0);
+            Compaction? compaction = null;
             while (batch.Count < 4096 && _appends.Reader.TryRead(out var item))
             {
+                if (item.Compact is { } request)
+                {
+                    // Everything before it is written first; what comes after waits in the channel meanwhile.
+                    compaction = request;
+                    break;
+                }
+
                 var prefix = Encoding.UTF8.GetBytes(item.User + "\t" + item.Sequence.ToString(CultureInfo.InvariantCulture) + "\t");
                 var json = Serialize(item.Event);
                 buffer.Write(prefix);
@@ -32,6 +40,10 @@ internal sealed partial class EventLog
 
             Publish(batch);
             batch.Clear();
+            if (compaction is not null)
+            {
+                RunCompaction(compaction);
+            }
         }
     }
 

@@ -25,9 +25,9 @@ internal sealed partial class EventLog : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UserLog> _users = new(StringComparer.Ordinal);
     private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly FileStream _file;
-    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _reader;
     private readonly Task _writer;
+    private FileStream _file;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle _reader;
     private long _length;
 
     /// <summary>Opens (creating) the log in <paramref name="directory"/>.</summary>
@@ -40,6 +40,9 @@ internal sealed partial class EventLog : IAsyncDisposable
         _durable = durable;
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, FileName);
+
+        // A compaction cut short before its rename left only its new file, and the log whole: drop the new file.
+        File.Delete(_path + CompactSuffix);
         _length = Recover();
         _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
         _file.Position = _length;
@@ -67,6 +70,18 @@ internal sealed partial class EventLog : IAsyncDisposable
         return sequence;
     }
 
+    /// <summary>
+    /// The oldest cursor <paramref name="user"/>'s log can answer from: 0 until a compaction dropped their oldest events,
+    /// then the sequence before the oldest kept (an older cursor would miss events: <c>410 cursor-expired</c>).
+    /// </summary>
+    public ulong Oldest(string user)
+    {
+        lock (_lock)
+        {
+            return _users.TryGetValue(user, out var log) ? log.First - 1 : 0;
+        }
+    }
+
     /// <summary>The last sequence of <paramref name="user"/>'s log that is readable (0 for none).</summary>
     public ulong Last(string user)
     {
@@ -81,6 +96,7 @@ internal sealed partial class EventLog : IAsyncDisposable
     {
         long[] lines;
         ulong committed;
+        Microsoft.Win32.SafeHandles.SafeFileHandle reader;
         lock (_lock)
         {
             if (!_users.TryGetValue(user, out var log) || after >= log.Committed)
@@ -88,10 +104,20 @@ internal sealed partial class EventLog : IAsyncDisposable
                 return new EventPage([], [], after, false);
             }
 
+            // A cursor older than the oldest event kept (a compaction came between the route's check and this read) reads
+            // nothing, with more to come: the next request with it is refused 410 and the client lists again.
+            if (after < log.First - 1)
+            {
+                return new EventPage([], [], after, true);
+            }
             committed = log.Committed;
             var count = (int)Math.Min((ulong)limit, committed - after);
             lines = new long[count];
-            log.Lines.CopyTo(checked((int)after), lines, 0, count);
+            log.Lines.CopyTo(checked((int)(after - (log.First - 1))), lines, 0, count);
+
+            // The handle of the file these offsets are in: a compaction replaces the file, and keeps the old handle open
+            // until the next one, so a read that started before it finishes in the file it started in.
+            reader = _reader;
         }
 
         var events = new ReadOnlyMemory<byte>[lines.Length];
@@ -100,7 +126,7 @@ internal sealed partial class EventLog : IAsyncDisposable
         {
             var (offset, length) = Unpack(lines[i]);
             var bytes = new byte[length];
-            RandomAccess.Read(_reader, bytes, offset);
+            RandomAccess.Read(reader, bytes, offset);
             events[i] = bytes;
             sequences[i] = after + (ulong)i + 1;
         }
@@ -157,12 +183,17 @@ internal sealed partial class EventLog : IAsyncDisposable
 
     private static (long Offset, int Length) Unpack(long line) => (line >>> 20, (int)(line & MaxLineBytes));
 
-    private readonly record struct Pending(string User, ulong Sequence, UserEvent Event, TaskCompletionSource? Done);
+    /// <summary>An append, or (<paramref name="Compact"/> set) a compaction for the writer to run between two batches.</summary>
+    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null);
 
-    /// <summary>One user's index: the packed offset and length of each committed line, sequence n at index n-1.</summary>
+    /// <summary>One user's index: the packed offset and length of each committed line, sequence <see cref="First"/> + i at index i.</summary>
     private sealed class UserLog
     {
-        public readonly List<long> Lines = [];
+        public List<long> Lines = [];
+
+        /// <summary>The sequence of <see cref="Lines"/>[0]: 1 until a compaction dropped older events.</summary>
+        public ulong First = 1;
+
         public ulong Assigned;
         public ulong Committed;
         public bool Woken;
@@ -175,7 +206,8 @@ internal sealed partial class EventLog : IAsyncDisposable
         await _writer.ConfigureAwait(false);
         await _file.DisposeAsync().ConfigureAwait(false);
         _reader.Dispose();
+        _retiredReader?.Dispose();
     }
 
-    private static byte[] Serialize(UserEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, UserEventJson.Default.UserEvent);
+    private static byte[] Serialize(UserEvent? e) => JsonSerializer.SerializeToUtf8Bytes(e!, UserEventJson.Default.UserEvent);
 }

@@ -77,6 +77,14 @@ internal static class EventStream
             }
 
             var page = api.Events.Read(user, cursor, PageSize);
+            if (page.Events.Count == 0 && page.More)
+            {
+                // A compaction dropped events this stream had not sent (docs/C2S.md §11): the client lists again.
+                body.Write(Encoding.UTF8.GetBytes($"event: cut\ndata: {{\"next\":\"{api.Events.Oldest(user).ToString(CultureInfo.InvariantCulture)}\",\"reason\":\"expired\"}}\n\n"));
+                await FlushAsync(http, api, cancel.Token).ConfigureAwait(false);
+                return;
+            }
+
             if (page.Events.Count > 0)
             {
                 for (var i = 0; i < page.Events.Count; i++)

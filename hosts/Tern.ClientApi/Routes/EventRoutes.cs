@@ -30,7 +30,7 @@ internal static class EventRoutes
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    /// <summary>Parses a cursor and checks it against the user's log: a cursor past its end is from another log (410).</summary>
+    /// <summary>Parses a cursor and checks it against the user's log: a cursor past its end is from another log, one before its oldest kept event was compacted away (both 410).</summary>
     public static IResult? Cursor(ClientApiContext api, string user, string? text, string field, out ulong cursor)
     {
         if (!Fields.TryCursor(text, out cursor))
@@ -39,8 +39,15 @@ internal static class EventRoutes
         }
 
         var last = api.Events.Last(user);
-        return cursor > last
-            ? Problems.Field(field, $"the cursor is past the end of your event log (last {last}): list again and follow from 0 or the last sequence", last.ToString(CultureInfo.InvariantCulture), StatusCodes.Status410Gone, "cursor-expired")
+        if (cursor > last)
+        {
+            return Problems.Field(field, $"the cursor is past the end of your event log (last {last}): list again and follow from 0 or the last sequence", last.ToString(CultureInfo.InvariantCulture), StatusCodes.Status410Gone, "cursor-expired");
+        }
+
+        // Compaction dropped the events after this cursor (docs/C2S.md §11): the client lists again and follows from the oldest kept.
+        var oldest = api.Events.Oldest(user);
+        return cursor < oldest
+            ? Problems.Field(field, $"events after this cursor are older than the log's retention and were compacted away: list again and follow from {oldest}", oldest.ToString(CultureInfo.InvariantCulture), StatusCodes.Status410Gone, "cursor-expired")
             : null;
     }
 
