@@ -28,6 +28,9 @@ internal static class TernCli
         root.Add(SendCommand.Create(context));
         root.Add(PollCommand.Create(context));
         root.Add(StoredCommand.Create(context));
+        root.Add(LabelCommand.Create(context));
+        root.Add(EventsCommand.Create(context));
+        root.Add(DevicesCommand.Create(context));
         root.Add(FetchCommand.Create(context));
         root.Add(StatusCommand.Create(context));
         root.Add(RetractCommand.Create(context));

@@ -3,12 +3,25 @@ using System.Text.Json;
 namespace Tern.Cli.Client;
 
 /// <summary>
-/// The client configuration <c>tern login</c> (or <c>tern user add --save</c>) writes: the node's client API URL and the
-/// user's token, in <c>$XDG_CONFIG_HOME/tern/client.json</c> (else <c>~/.config/tern/client.json</c>), mode 0600.
+/// The client configuration <c>tern login</c> (or <c>tern user add --save</c>) writes: the node's client API URL and
+/// either the operator's token for the user or an enrolled device's token (docs/C2S.md §5) with its id and the last
+/// session token it opened (reused until it expires), in <c>$XDG_CONFIG_HOME/tern/client.json</c> (else
+/// <c>~/.config/tern/client.json</c>), mode 0600.
 /// </summary>
 internal static class ClientConfigFile
 {
-    public sealed record Contents(string Server, string Token);
+    public sealed record Contents(string Server, string Token)
+    {
+        /// <summary>The device token (<c>tern_d_…</c>) of a device enrolled by <c>tern login</c>; sessions are opened with it.</summary>
+        public string? DeviceToken { get; init; }
+
+        public string? DeviceId { get; init; }
+
+        /// <summary>The last session token opened with <see cref="DeviceToken"/>, and when it expires.</summary>
+        public string? Session { get; init; }
+
+        public DateTimeOffset? SessionExpires { get; init; }
+    }
 
     public static string PathOf(CliContext context)
     {
@@ -29,9 +42,14 @@ internal static class ClientConfigFile
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
-            return new Contents(
-                root.TryGetProperty("server", out var server) && server.ValueKind == JsonValueKind.String ? server.GetString()! : "",
-                root.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString()! : "");
+            return new Contents(String(root, "server") ?? "", String(root, "token") ?? "")
+            {
+                DeviceToken = String(root, "deviceToken"),
+                DeviceId = String(root, "deviceId"),
+                Session = String(root, "session"),
+                SessionExpires = String(root, "sessionExpires") is { } expires && DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -52,10 +70,26 @@ internal static class ClientConfigFile
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
         {
-            JsonSerializer.Serialize(stream, new Dictionary<string, string> { ["server"] = contents.Server, ["token"] = contents.Token });
+            var fields = new Dictionary<string, string> { ["server"] = contents.Server, ["token"] = contents.Token };
+            Add(fields, "deviceToken", contents.DeviceToken);
+            Add(fields, "deviceId", contents.DeviceId);
+            Add(fields, "session", contents.Session);
+            Add(fields, "sessionExpires", contents.SessionExpires?.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            JsonSerializer.Serialize(stream, fields);
         }
 
         File.Move(temporary, path, overwrite: true);
         return path;
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static void Add(Dictionary<string, string> fields, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            fields[name] = value;
+        }
     }
 }

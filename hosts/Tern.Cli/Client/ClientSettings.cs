@@ -42,9 +42,20 @@ internal sealed class ClientSettings
         var file = new Lazy<ClientConfigFile.Contents?>(() => ClientConfigFile.Read(context));
         var server = result.GetValue(_server) ?? Nonempty(context.Environment("TERN_SERVER")) ?? Nonempty(file.Value?.Server)
             ?? throw new CliException("no server: pass --server, set TERN_SERVER or run 'tern login'", ExitCodes.Configuration);
-        var token = result.GetValue(_token) ?? Nonempty(context.Environment("TERN_TOKEN")) ?? Nonempty(file.Value?.Token)
-            ?? throw new CliException("no token: pass --token, set TERN_TOKEN or run 'tern login'", ExitCodes.Configuration);
-        return new TernApi(ParseServer(server, "server"), token);
+        var url = ParseServer(server, "server");
+        var token = result.GetValue(_token) ?? Nonempty(context.Environment("TERN_TOKEN"));
+        if (token is null && Nonempty(file.Value?.DeviceToken) is { } device)
+        {
+            // An enrolled device (tern login): session tokens opened with the device token, kept beside it.
+            return new TernApi(url, new DeviceSessions(context, url, device, file.Value, save: true));
+        }
+
+        token ??= Nonempty(file.Value?.Token) ?? throw new CliException("no token: pass --token, set TERN_TOKEN or run 'tern login'", ExitCodes.Configuration);
+
+        // A device token given by hand opens sessions too (the node takes it on POST /v1/sessions only).
+        return token.StartsWith("tern_d_", StringComparison.Ordinal)
+            ? new TernApi(url, new DeviceSessions(context, url, token, saved: null, save: false))
+            : new TernApi(url, token);
     }
 
     public static Uri ParseServer(string value, string name) => TryParseServer(value, out var uri)

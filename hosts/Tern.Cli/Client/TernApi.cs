@@ -11,12 +11,20 @@ namespace Tern.Cli.Client;
 internal sealed class TernApi : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly DeviceSessions? _sessions;
 
     public TernApi(Uri server, string token)
     {
         // Sends and fetches of any size stream; the time a request may take is bounded by the node, not here.
-        _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new SessionHandler(this) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>A client of an enrolled device: every request carries a session token from <paramref name="sessions"/> (docs/C2S.md §5).</summary>
+    public TernApi(Uri server, DeviceSessions sessions)
+        : this(server, "")
+    {
+        _sessions = sessions;
     }
 
     public Uri Server => _http.BaseAddress!;
@@ -60,6 +68,13 @@ internal sealed class TernApi : IDisposable
     public Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, path, null, cancellationToken);
 
+    /// <summary>Sends <paramref name="request"/> and returns the answer whatever its status, headers read (the caller reads and disposes it).</summary>
+    public Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    /// <summary>Throws the <see cref="CliException"/> a refusal maps to (the problem's detail and field, the exit code).</summary>
+    public static Task ThrowIfRefusedAsync(HttpResponseMessage response, CancellationToken cancellationToken) => EnsureSuccessAsync(response, cancellationToken);
+
     /// <summary>Starts a download; the caller reads and disposes the response.</summary>
     public async Task<HttpResponseMessage> GetStreamAsync(string path, RangeHeaderValue? range, CancellationToken cancellationToken)
     {
@@ -78,7 +93,31 @@ internal sealed class TernApi : IDisposable
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The session of a device's client: a current token on each request, and one retry with a new one after <c>401 session-expired</c> when the request's body can be sent again.</summary>
+    private sealed class SessionHandler(TernApi api) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (api._sessions is not { } sessions)
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await sessions.CurrentAsync(cancellationToken).ConfigureAwait(false));
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized || request.Content is not (null or ByteArrayContent))
+            {
+                return response;
+            }
+
+            // Expired (or ended by a restart of the node, which keeps sessions in memory): renew once and send again.
+            response.Dispose();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await sessions.RenewAsync(cancellationToken).ConfigureAwait(false));
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {

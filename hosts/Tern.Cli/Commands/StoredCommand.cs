@@ -13,6 +13,7 @@ internal static class StoredCommand
     {
         var hash = new Option<string>("--hash") { Description = "Only those for this recipient hash of yours.", HelpName = "hash" };
         hash.Validators.Add(result => ClientArguments.CheckIdentifier(result, "--hash"));
+        var label = new Option<string>("--label") { Description = "Only those with this label (docs/C2S.md §8; 'inbox', or one of yours).", HelpName = "label" };
         var json = CommonOptions.Json();
         var settings = new ClientSettings();
         var command = new Command("stored", """
@@ -21,15 +22,27 @@ internal static class StoredCommand
             Examples:
               tern stored
               tern stored --hash <hash> --json
+              tern stored --label work
             """)
         {
-            hash, json,
+            hash, label, json,
         };
         settings.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             using var api = settings.Connect(context, result);
-            var path = result.GetValue(hash) is { } h ? "v1/stored?" + ClientArguments.Query("hash", h) : "v1/stored";
+            var query = new List<string>();
+            if (result.GetValue(hash) is { } h)
+            {
+                query.Add(ClientArguments.Query("hash", h));
+            }
+
+            if (result.GetValue(label) is { } l)
+            {
+                query.Add(ClientArguments.Query("label", l));
+            }
+
+            var path = query.Count == 0 ? "v1/stored" : "v1/stored?" + string.Join('&', query);
             using var list = await api.GetJsonAsync(path, cancellationToken).ConfigureAwait(false);
             var root = list.RootElement;
             if (result.GetValue(json))
