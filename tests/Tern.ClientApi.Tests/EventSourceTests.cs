@@ -43,6 +43,8 @@ public sealed class EventSourceTests : IAsyncLifetime, IDisposable
             Assert.Equal(HttpStatusCode.Created, (await bob.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
         }
 
+        var (carol, _) = _b.AddUser("carol");
+        Assert.Equal(HttpStatusCode.Created, (await carol.PutAsync($"/v1/hashes/{Api.NewHash()}", null)).StatusCode);
         var bobs = new EventReader(bob);
         var alices = new EventReader(alice);
         await bobs.SkipAsync(4);
@@ -94,12 +96,15 @@ public sealed class EventSourceTests : IAsyncLifetime, IDisposable
         Assert.Equal(4, all.Where(e => e.GetProperty("type").GetString() == "received").Select(e => e.GetProperty("capability").GetString()).Distinct().Count());
         Assert.Equal(2, all.Count(e => e.GetProperty("type").GetString() == "retracted"));
         Assert.DoesNotContain(await alices.AllAsync(), e => e.GetProperty("type").GetString() is "received" or "pulled");
+
+        // Nobody else's log was touched: carol, on bob's node, has her own registration only.
+        Assert.Equal(["hashes_changed"], (await new EventReader(carol).AllAsync()).Select(e => e.GetProperty("type").GetString()));
     }
 
     [Fact]
     public async Task Publishing_rotating_and_revoking_the_users_record_are_key_changed_events_with_the_fingerprints()
     {
-        var (bob, _) = _b.AddUser("carol");
+        var (bob, _) = _b.AddUser("dave");
         var events = new EventReader(bob);
         var published = await Api.JsonAsync(await bob.PostAsJsonAsync("/v1/keys", new { signingKey = Api.NewHash(), agreementKey = Api.NewHash() }), HttpStatusCode.Created);
         var first = await events.NextAsync("key_changed");
