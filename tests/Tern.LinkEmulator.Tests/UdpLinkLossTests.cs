@@ -67,7 +67,7 @@ public sealed class UdpLinkLossTests
 
         Probe.SendSteady(sender, link.EndPoint, clock, Count, 64, perSecond: 4000);
 
-        Assert.True(await Wait.UntilAsync(() => link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)));
+        Assert.True(await Wait.UntilAsync(() => link.ToTarget.PacketsIn == Count && link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)), $"{link.ToTarget}");
         Assert.True(await Wait.UntilAsync(() => probe.Count == link.ToTarget.PacketsDelivered, TimeSpan.FromSeconds(2)));
         var counters = link.ToTarget;
         Assert.True(Count + counters.Duplicated == counters.PacketsDelivered, $"{counters}");

@@ -16,7 +16,7 @@ public sealed class UdpLinkRateTests
 
         Probe.SendSteady(sender, link.EndPoint, clock, Count, Size, perSecond: 1500);
 
-        Assert.True(await Wait.UntilAsync(() => link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)));
+        Assert.True(await Wait.UntilAsync(() => link.ToTarget.PacketsIn == Count && link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)), $"{link.ToTarget}");
         await Wait.UntilAsync(() => probe.Count == link.ToTarget.PacketsDelivered, TimeSpan.FromSeconds(2));
         var counters = link.ToTarget;
         Assert.Equal(Count, counters.PacketsIn);
@@ -38,15 +38,16 @@ public sealed class UdpLinkRateTests
     {
         const long Rate = 4_000_000;
         const int Queue = 20_000; // 40 ms at 4 Mbit/s
+        const int Count = 1000;
         var clock = new ScaledTimeProvider(1);
         using var probe = new Probe(clock);
         var profile = new LinkProfile { ToTarget = new DirectionProfile { RateBitsPerSecond = Rate, QueueLimitBytes = Queue } };
         await using var link = new UdpLink(probe.EndPoint, profile, clock);
         using var sender = Probe.Sender();
 
-        Probe.SendSteady(sender, link.EndPoint, clock, 1000, 1000, perSecond: 1000); // 8 Mbit/s offered for 1 s
+        Probe.SendSteady(sender, link.EndPoint, clock, Count, 1000, perSecond: 1000); // 8 Mbit/s offered for 1 s
 
-        Assert.True(await Wait.UntilAsync(() => link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)));
+        Assert.True(await Wait.UntilAsync(() => link.ToTarget.PacketsIn == Count && link.ToTarget.InFlight == 0, TimeSpan.FromSeconds(5)), $"{link.ToTarget}");
         var latencies = probe.Arrivals.Select(a => a.Latency).Order().ToArray();
         var median = latencies[latencies.Length / 2];
 
