@@ -19,7 +19,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-linkemu vectors clean
 
 all: build
 
@@ -92,7 +92,7 @@ vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-linkemu
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
@@ -123,6 +123,10 @@ bench-coldkey: bench-deps build
 
 bench-c2s: bench-deps build
 	bench/run-c2s.sh
+
+# The link emulator's own ceiling (UDP and TCP rates, added latency) beside direct loopback: perf-reports/linkemu.md.
+bench-linkemu: build
+	bench/run-linkemu.sh
 
 clean:
 	$(DOTNET) clean Engine.sln -c $(CONFIG)
