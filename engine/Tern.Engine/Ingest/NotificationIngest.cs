@@ -24,6 +24,7 @@ public sealed partial class NotificationIngest
     private readonly DomainKeySet _keys;
     private readonly INotificationSink _sink;
     private readonly IPullPreferences _preferences;
+    private readonly DomainBlockList? _blocks;
     private readonly TokenBucketTable _sourceRate;
     private readonly TimeSpan _maxTransit;
     private readonly byte[] _plaintexts = new byte[MaxStaged * NotificationLimits.MaxBodySize];
@@ -36,9 +37,11 @@ public sealed partial class NotificationIngest
 
     /// <summary>
     /// Creates an ingest for the domain owning <paramref name="keys"/>; with <paramref name="knownPeers"/> (of the same
-    /// domain), the keys of peers known from discovery are ready before their first datagram.
+    /// domain), the keys of peers known from discovery are ready before their first datagram; with <paramref name="blocks"/>,
+    /// records from the sender domains the operator blocked are dropped as <see cref="DropReason.Blocked"/>.
     /// </summary>
-    public NotificationIngest(DomainKeySet keys, INotificationSink sink, IPullPreferences preferences, IngestOptions options, KnownPeerKeys? knownPeers = null)
+    public NotificationIngest(DomainKeySet keys, INotificationSink sink, IPullPreferences preferences, IngestOptions options, KnownPeerKeys? knownPeers = null,
+        DomainBlockList? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sink);
@@ -53,6 +56,7 @@ public sealed partial class NotificationIngest
         _keys = keys;
         _sink = sink;
         _preferences = preferences;
+        _blocks = blocks;
         _sourceRate = new TokenBucketTable(options.SourceTableSlots, options.DatagramsPerSecondPerSource, options.DatagramBurstPerSource);
         _maxTransit = options.MaxTransit;
         _verified = new PeerKeyCache(options.PeerKeyCacheCapacity);
@@ -208,6 +212,11 @@ public sealed partial class NotificationIngest
         foreach (var record in body.Notifications)
         {
             var reason = NotificationClock.CheckExpiry(record.TransitExpiryMs, nowMs, _maxTransit);
+            if (reason == DropReason.None && _blocks is not null && _blocks.Drops(record.SenderDomain))
+            {
+                reason = DropReason.Blocked;
+            }
+
             if (reason == DropReason.None)
             {
                 var preference = _preferences.Lookup(record.RecipientHash, record.SenderDomain);

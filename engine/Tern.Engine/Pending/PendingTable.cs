@@ -99,6 +99,22 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         return counter is null ? 0 : Interlocked.Read(ref counter.Count);
     }
 
+    /// <summary>Every sender domain seen with its live pending references (what each peer costs this node's table), by name.</summary>
+    public IReadOnlyList<(string SenderDomain, long References)> ListSenderDomainCounts()
+    {
+        var rows = new List<(string, long)>(_domains.DomainCount);
+        for (var id = 0; id < _domains.DomainCount; id++)
+        {
+            if (_domains.ById(id) is { } counter)
+            {
+                rows.Add((System.Text.Encoding.ASCII.GetString(counter.Name), Interlocked.Read(ref counter.Count)));
+            }
+        }
+
+        rows.Sort(static (x, y) => string.CompareOrdinal(x.Item1, y.Item1));
+        return rows;
+    }
+
     /// <summary>Live pending references charged to <paramref name="senderDomain"/>.</summary>
     public long GetSenderDomainCount(string senderDomain)
     {

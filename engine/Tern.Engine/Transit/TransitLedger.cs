@@ -24,6 +24,25 @@ internal sealed class TransitLedger
 
     public TransitStats DomainStats(string domain, long nowMs) => _domains.TryGetValue(domain, out var e) ? e.ToStats(nowMs) : default;
 
+    /// <summary>Every account's line, by name.</summary>
+    public LedgerRow[] Accounts(long nowMs) => Rows(_accounts, nowMs);
+
+    /// <summary>Every destination domain's line, by name.</summary>
+    public LedgerRow[] Domains(long nowMs) => Rows(_domains, nowMs);
+
+    private static LedgerRow[] Rows(Dictionary<string, LedgerEntry> map, long nowMs)
+    {
+        var rows = new LedgerRow[map.Count];
+        var i = 0;
+        foreach (var (name, entry) in map)
+        {
+            rows[i++] = new LedgerRow(name, entry.ToStats(nowMs));
+        }
+
+        Array.Sort(rows, static (x, y) => string.CompareOrdinal(x.Name, y.Name));
+        return rows;
+    }
+
     /// <summary>Charges a new blob: the account once, each delivery's domain once per delivery.</summary>
     public void Submitted(BlobEntry blob, long nowMs)
     {

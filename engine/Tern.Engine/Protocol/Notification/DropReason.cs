@@ -33,6 +33,8 @@ public enum DropReason : byte
     Expired,
     /// <summary>The record's transit expiry is beyond the protocol maximum.</summary>
     ExpiryTooFar,
+    /// <summary>The operator blocked the record's sender domain (receiver policy, docs/PROTOCOL.md §4.4).</summary>
+    Blocked,
     /// <summary>The recipient ignores this sender.</summary>
     Ignored,
     /// <summary>The pending table's cap for the sender domain or recipient hash is reached.</summary>
