@@ -28,4 +28,8 @@ public sealed class NodePorts
     /// <summary>The client API's listener, if the node has one.</summary>
     [JsonPropertyName("clientApi")]
     public string? ClientApi { get; init; }
+
+    /// <summary>The admin surface's listener, if the node has one.</summary>
+    [JsonPropertyName("admin")]
+    public string? Admin { get; init; }
 }

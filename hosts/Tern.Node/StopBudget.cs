@@ -22,6 +22,9 @@ internal sealed class StopBudget
     /// <summary>Starts the clock (the first stage to stop does); later calls do nothing.</summary>
     public void Begin() => Interlocked.CompareExchange(ref _began, Stopwatch.GetTimestamp(), 0);
 
+    /// <summary>True once the stop began.</summary>
+    public bool Started => Interlocked.Read(ref _began) != 0;
+
     /// <summary>Time since the stop began (zero before).</summary>
     public TimeSpan Elapsed
     {

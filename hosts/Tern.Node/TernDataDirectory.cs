@@ -21,6 +21,12 @@ public static class TernDataDirectory
     /// <summary>Small state files: the bound ports, the fetch coverage of partly fetched deliveries.</summary>
     public static string State(string dataDirectory) => Path.Combine(dataDirectory, "state");
 
+    /// <summary>The sender domains the operator blocked, one a line (the admin surface's domain blocks).</summary>
+    public static string BlocksFile(string dataDirectory) => Path.Combine(dataDirectory, "blocks.txt");
+
+    /// <summary>The admin surface's bearer token (0600), written by <c>tern init</c> or the first start with an admin listener.</summary>
+    public static string AdminTokenFile(string dataDirectory) => Path.Combine(Keys(dataDirectory), "admin.token");
+
     /// <summary>The file with the ports the running node bound.</summary>
     public static string PortsFile(string dataDirectory) => Path.Combine(State(dataDirectory), PortsFileName);
 }

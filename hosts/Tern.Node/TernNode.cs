@@ -93,6 +93,15 @@ public sealed class TernNode
     /// <summary>What the pending table's periodic checkpoints and expiry sweeps have done.</summary>
     public PendingMaintenanceCounters PendingMaintenance { get; } = new();
 
+    /// <summary>The admin surface's bound listener (set by its stage when the host composes one), or null.</summary>
+    public IPEndPoint? AdminEndPoint { get; set; }
+
+    /// <summary>The sender domains the operator blocked (<c>blocks.txt</c>), which the ingest drops as <c>blocked</c>.</summary>
+    public DomainBlockList Blocks { get; } = new();
+
+    /// <summary>True from the moment a stop begins: the node no longer reports itself ready.</summary>
+    public bool Stopping => StopBudget.Started;
+
     /// <summary>Completes when every stage has started.</summary>
     public Task Ready => _ready.Task;
 

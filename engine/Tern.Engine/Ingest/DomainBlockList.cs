@@ -14,7 +14,7 @@ public sealed class DomainBlockList
     private readonly Lock _writer = new();
     private BlockedDomain[] _blocked = [];
 
-    /// <summary>Raised after a change, with the whole list (for the host to save it).</summary>
+    /// <summary>Raised after each change, with the whole list, one change at a time (for the host to save it).</summary>
     public event Action<IReadOnlyList<string>>? Changed;
 
     /// <summary>Blocks <paramref name="domain"/> (normalized); returns false when it was blocked already.</summary>
@@ -29,9 +29,11 @@ public sealed class DomainBlockList
             }
 
             Volatile.Write(ref _blocked, [.. _blocked, new BlockedDomain(normalized)]);
+
+            // Under the writer's lock, so two changes are saved in the order they were made.
+            Changed?.Invoke(Domains);
         }
 
-        Changed?.Invoke(Domains);
         return true;
     }
 
@@ -47,9 +49,9 @@ public sealed class DomainBlockList
             }
 
             Volatile.Write(ref _blocked, [.. _blocked.Where(b => !ReferenceEquals(b, found))]);
+            Changed?.Invoke(Domains);
         }
 
-        Changed?.Invoke(Domains);
         return true;
     }
 

@@ -32,7 +32,8 @@ internal sealed class IntakeStage : IHostedService
     {
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
-        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers);
+        DomainBlockFile.Attach(_node.Blocks, TernDataDirectory.BlocksFile(_node.Options.DataDirectory));
+        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers, _node.Blocks);
         UdpNotificationListener listener;
         try
         {

@@ -29,6 +29,7 @@ internal sealed class ReadyStage : IHostedService
             Framed = _node.FramedEndPoint?.ToString(),
             Http = _node.HttpEndPoint?.ToString(),
             ClientApi = _node.ClientApiEndPoint?.ToString(),
+            Admin = _node.AdminEndPoint?.ToString(),
         };
 
         // Written whole through a temporary, so a reader never sees half a file.
