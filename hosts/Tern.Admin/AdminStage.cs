@@ -1,0 +1,162 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tern.Admin.Http;
+using Tern.Admin.Routes;
+using Tern.Engine.Transit;
+using Tern.Node;
+
+namespace Tern.Admin;
+
+/// <summary>
+/// The admin surface's stage: serves the routes under <c>/admin/v1</c> on their own Kestrel listener
+/// (<see cref="AdminOptions.Listen"/>). Refuses to start off loopback without TLS and an existing token; on loopback it
+/// writes a token when the data directory has none. Starts after the node's stages, before the node reports ready (the
+/// bound port goes to <c>state/ports.json</c>); stops before the node's intake closes.
+/// </summary>
+internal sealed class AdminStage : IHostedService, IAsyncDisposable
+{
+    private readonly TernNode _node;
+    private readonly IOptions<AdminOptions> _options;
+    private readonly IOptions<TransitStoreOptions> _transit;
+    private readonly IConfiguration _configuration;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private WebApplication? _app;
+
+    public AdminStage(TernNode node, IOptions<AdminOptions> options, IOptions<TransitStoreOptions> transit, IConfiguration configuration, ILoggerFactory loggers)
+    {
+        _node = node;
+        _options = options;
+        _transit = transit;
+        _configuration = configuration;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Tern.Admin");
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        if (options.Listen.Length == 0)
+        {
+            return;
+        }
+
+        var endPoint = AdminEndpoint.Parse(options.Listen);
+        var token = Token(options, endPoint);
+        var context = new AdminContext(_node, options, _transit.Value, _configuration) { Started = ReloadRoutes.Snapshot(_configuration) };
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(AdminStage).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggers);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAdminOpenApi();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Listen(endPoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (options.Tls)
+                {
+                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_node.Options.DataDirectory, _node.Options.CertificateFile), password: null));
+                }
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi(AdminOpenApi.Path);
+        var v1 = app.MapGroup("/admin/v1").AddEndpointFilter(new AdminBearerFilter(token)).ProducesProblem(StatusCodes.Status401Unauthorized);
+        HealthRoutes.Map(v1);
+        StatsRoutes.Map(v1);
+        EconomicsRoutes.Map(v1);
+        InspectionRoutes.Map(v1);
+        ExpiringRoutes.Map(v1);
+        BlockRoutes.Map(v1);
+        PreferenceRoutes.Map(v1);
+        ReloadRoutes.Map(v1);
+        KeyRoutes.Map(v1);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new TernConfigurationException(AdminEndpoint.Key, options.Listen, $"cannot be bound ({e.Message}); choose a free port", e);
+        }
+
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+        _node.AdminEndPoint = bound;
+        var text = bound.ToString();
+        AdminLogMessages.Listening(_logger, text);
+    }
+
+    /// <summary>
+    /// The token check. Off loopback the surface must not be reachable in plain text nor open without a token the operator
+    /// made on purpose, so both refuse start; on loopback a missing token is written (0600) for <c>tern admin</c> to read.
+    /// </summary>
+    private AdminToken Token(AdminOptions options, IPEndPoint endPoint)
+    {
+        var dataDirectory = _node.Options.DataDirectory;
+        if (!IPAddress.IsLoopback(endPoint.Address))
+        {
+            if (!options.Tls)
+            {
+                throw new TernConfigurationException(AdminEndpoint.Key, options.Listen,
+                    $"is not a loopback address: the admin API off loopback needs {AdminServiceCollectionExtensions.Section}:{nameof(AdminOptions.Tls)} true (bearer tokens would cross in plain text)");
+            }
+
+            return AdminToken.For(AdminToken.Read(dataDirectory) ?? throw new TernConfigurationException(AdminEndpoint.Key, options.Listen,
+                $"is not a loopback address: the admin API off loopback needs a token in {TernDataDirectory.AdminTokenFile(dataDirectory)} (`tern init` writes one)"));
+        }
+
+        if (AdminToken.Read(dataDirectory) is { } existing)
+        {
+            return AdminToken.For(existing);
+        }
+
+        var created = AdminToken.Ensure(dataDirectory);
+        var file = TernDataDirectory.AdminTokenFile(dataDirectory);
+        AdminLogMessages.TokenCreated(_logger, file);
+        return AdminToken.For(created);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await DisposeAsync().ConfigureAwait(false);
+        AdminLogMessages.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
