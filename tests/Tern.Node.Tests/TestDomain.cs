@@ -40,6 +40,7 @@ public sealed class TestDomain : IDisposable
             ["Tern:Node:Domain"] = Domain,
             ["Tern:Node:DataDirectory"] = DataDirectory,
             ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
+            ["Tern:Admin:Listen"] = "127.0.0.1:0",
             ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
             ["Tern:Node:FetchTls"] = "false",
             ["Tern:Node:AllowPlainTextFetchOnLoopback"] = "true",

@@ -66,6 +66,7 @@ internal sealed class Node : IAsyncDisposable
             ["Tern:Node:Domain"] = options.Domain,
             ["Tern:Node:DataDirectory"] = options.DataDirectory,
             ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
+            ["Tern:Admin:Listen"] = "127.0.0.1:0",
             ["Tern:Node:FramedEndpoint"] = "",
             ["Tern:Node:FetchHints:0"] = $"https://node.{options.Domain}:7443",
             ["Tern:Transit:ChunkSize"] = "4096",

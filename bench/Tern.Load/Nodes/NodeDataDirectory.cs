@@ -36,6 +36,7 @@ internal static class NodeDataDirectory
             ["Tern:Discovery:DnsEnabled"] = "false",
             ["Tern:Discovery:StaticPeersFile"] = "peers.json",
             ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
+            ["Tern:Admin:Listen"] = "127.0.0.1:0",
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("TERN_BENCH_LOG_LEVEL") ?? "Warning",
         };
 

@@ -13,13 +13,15 @@ namespace Tern.Admin.Routes;
 /// </summary>
 internal static class ExpiringRoutes
 {
+    private static readonly string[] Formats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+
     public static void Map(RouteGroupBuilder group) =>
         group.MapGet("/expiring", Get).WithName("Expiring").WithTags("inspection").Produces<ExpiringReport>().ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static IResult Get(AdminContext admin, string? before)
     {
-        if (before is null || !DateTimeOffset.TryParseExact(before, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture,
-                DateTimeStyles.None, out var instant))
+        // An offset is required ('Z' or ±hh:mm): an instant without one would be read in the node's own time zone.
+        if (before is null || !DateTimeOffset.TryParseExact(before, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {
             return AdminProblems.Field("before", "before must be an RFC 3339 instant with its offset, e.g. 2026-12-07T00:00:00Z");
         }

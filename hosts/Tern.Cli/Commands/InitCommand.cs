@@ -58,6 +58,7 @@ internal static class InitCommand
 
         using var keys = DomainKeySet.Generate(domain);
         keys.Save(keyDirectory);
+        Tern.Admin.AdminToken.Ensure(directory);
         Directory.CreateDirectory(TernDataDirectory.State(directory));
 
         var tls = Path.Combine(directory, "tls");
@@ -88,7 +89,7 @@ internal static class InitCommand
             File.WriteAllText(settings, document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
 
-        context.Out.WriteLine($"created {Path.Combine(keyDirectory, DomainKeySet.SecretFileName)} (keep it secret), {DomainKeySet.PublicFileName}, tls/fetch.pfx and {settings}");
+        context.Out.WriteLine($"created {Path.Combine(keyDirectory, DomainKeySet.SecretFileName)} (keep it secret), {DomainKeySet.PublicFileName}, the admin token (`tern admin token`), tls/fetch.pfx and {settings}");
         context.Out.Write(keys.PublicText());
         context.Out.WriteLine();
         context.Out.WriteLine("; DNS records to publish (docs/PROTOCOL.md §6.3):");

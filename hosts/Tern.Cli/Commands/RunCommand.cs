@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tern.Admin;
 using Tern.ClientApi;
 using Tern.Node;
 
@@ -26,6 +27,7 @@ internal static class RunCommand
         ["--framed"] = "Tern:Node:FramedEndpoint",
         ["--http"] = "Tern:Node:HttpEndpoint",
         ["--client-api"] = "Tern:ClientApi:Listen",
+        ["--admin"] = "Tern:Admin:Listen",
         ["--log-format"] = "Logging:Console:FormatterName",
         ["--config"] = "Tern:ConfigFile",
     };
@@ -46,6 +48,7 @@ internal static class RunCommand
             Switch("--framed", "host:port", "Tern:Node:FramedEndpoint, the framed fetch door."),
             Switch("--http", "host:port", "Tern:Node:HttpEndpoint, the HTTP fetch door."),
             Switch("--client-api", "host:port", "Tern:ClientApi:Listen, the client API's listener."),
+            Switch("--admin", "host:port", "Tern:Admin:Listen, the admin API's listener."),
             Switch("--log-format", "simple|json", "The console log format."),
         };
         // Configuration switches (--Tern:Section:Key value) are not options of this command: the configuration reads them.
@@ -91,6 +94,7 @@ internal static class RunCommand
         builder.Services.AddSystemd();
         builder.Services.AddTernNode(builder.Configuration);
         builder.Services.AddTernClientApi(builder.Configuration);
+        builder.Services.AddTernAdmin(builder.Configuration);
 
         using var host = builder.Build();
         try

@@ -213,6 +213,7 @@ internal sealed class DemoCluster : IAsyncDisposable
             ["Tern:Node:DrainTimeout"] = "00:00:02",
             ["Tern:Node:ShutdownTimeout"] = "00:00:20",
             ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
+            ["Tern:Admin:Listen"] = "127.0.0.1:0",
             ["Tern:Delivery:InitialRetransmitInterval"] = "00:00:00.250",
             ["Tern:Delivery:MaxRetransmitInterval"] = _options.MaxRetransmitInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Tern:Delivery:TickInterval"] = "00:00:00.010",
