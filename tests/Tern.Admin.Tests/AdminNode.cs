@@ -71,6 +71,10 @@ public sealed class AdminNode : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTernNode(builder.Configuration);
         builder.Services.AddTernAdmin(builder.Configuration);
+
+        // No DNS: peers the test does not name are unknown (deliveries stay outstanding, unnotified).
+        builder.Services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
+        builder.Services.AddSingleton<Tern.Engine.Pull.IDescriptorResolver>(new NoDescriptors());
         var host = builder.Build();
         await host.StartOrDisposeAsync();
         return new AdminNode(host, dataDirectory);
@@ -85,6 +89,12 @@ public sealed class AdminNode : IAsyncDisposable
         }
 
         return client;
+    }
+
+    private sealed class NoDescriptors : Tern.Engine.Pull.IDescriptorResolver
+    {
+        public ValueTask<Tern.Engine.Protocol.Descriptor.DomainDescriptor?> ResolveAsync(string domain, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<Tern.Engine.Protocol.Descriptor.DomainDescriptor?>(null);
     }
 
     public async ValueTask DisposeAsync()
