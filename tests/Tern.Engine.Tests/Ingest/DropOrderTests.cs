@@ -21,11 +21,11 @@ public sealed class DropOrderTests : IDisposable
 
     public void Dispose() => _f.Dispose();
 
-    private NotificationIngest Ingest(Action<IngestOptions>? configure = null)
+    private NotificationIngest Ingest(Action<IngestOptions>? configure = null, DomainBlockList? blocks = null)
     {
         var options = new IngestOptions();
         configure?.Invoke(options);
-        return new NotificationIngest(_f.Receiver, _sink, _sink, options);
+        return new NotificationIngest(_f.Receiver, _sink, _sink, options, blocks: blocks);
     }
 
     private byte[] Valid(long sentAt = Now, params byte[][] records)
@@ -132,6 +132,27 @@ public sealed class DropOrderTests : IDisposable
         Assert.Equal((1L, 1L, 1L), (ingest.Counters.Drops(DropReason.Expired), ingest.Counters.Drops(DropReason.ExpiryTooFar), ingest.Counters.Drops(DropReason.Ignored)));
         Assert.Equal(3, ingest.Counters.TotalDrops);
         Assert.Empty(_sink.Accepted);
+    }
+
+    [Fact]
+    public void Blocked_comes_after_expiry_and_before_the_pull_preference_record_by_record()
+    {
+        var blocks = new DomainBlockList();
+        blocks.Add("Blocked.Example");
+        _sink.Preferences["blocked.example"] = PullPreference.Ignore;
+        var ingest = Ingest(blocks: blocks);
+
+        Assert.Equal(DropReason.None, ingest.Process(Valid(Now, Record(Now, "blocked.example"), Record(Now + Day, "blocked.example"), Record(Now + Day)), 1, Now));
+
+        // §4.4: the expired record is `expired`, the live one `blocked` (not `ignored`), another domain's record is filed.
+        Assert.Equal((1L, 1L, 0L), (ingest.Counters.Drops(DropReason.Expired), ingest.Counters.Drops(DropReason.Blocked), ingest.Counters.Drops(DropReason.Ignored)));
+        Assert.Single(_sink.Accepted);
+        Assert.Equal([("blocked.example", 1L)], blocks.Snapshot());
+
+        // Lifted, the domain's next record goes on to its preference.
+        Assert.True(blocks.Remove("blocked.example"));
+        ingest.Process(Valid(Now, Record(Now + Day, "blocked.example")), 1, Now);
+        Assert.Equal((1L, 1L), (ingest.Counters.Drops(DropReason.Blocked), ingest.Counters.Drops(DropReason.Ignored)));
     }
 
     [Fact]
