@@ -37,6 +37,7 @@ internal static class TernCli
         root.Add(HashCommand.Create(context));
         root.Add(PreferCommand.Create(context));
         root.Add(PeersCommand.Create(context));
+        root.Add(AdminCommand.Create(context));
         root.Add(DoctorCommand.Create(context));
         return root;
     }
