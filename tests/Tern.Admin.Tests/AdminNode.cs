@@ -50,7 +50,8 @@ public sealed class AdminNode : IAsyncDisposable
     };
 
     /// <summary>Writes the domain's keys (once), builds the host and starts it; throws what the start throws.</summary>
-    public static async Task<AdminNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null)
+    public static async Task<AdminNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? configure = null)
     {
         var keys = TernDataDirectory.Keys(dataDirectory);
         if (!File.Exists(Path.Combine(keys, DomainKeySet.SecretFileName)))
@@ -75,6 +76,7 @@ public sealed class AdminNode : IAsyncDisposable
         // No DNS: peers the test does not name are unknown (deliveries stay outstanding, unnotified).
         builder.Services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
         builder.Services.AddSingleton<Tern.Engine.Pull.IDescriptorResolver>(new NoDescriptors());
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartOrDisposeAsync();
         return new AdminNode(host, dataDirectory);

@@ -7,8 +7,9 @@ namespace Tern.Admin.Routes;
 
 /// <summary>
 /// <c>/health/live</c> answers 200 while the process serves requests; <c>/health/ready</c> answers 200 once every stage has
-/// started, and 503 naming the reasons while the node is still starting (recovering its stores), is stopping, or its
-/// transit store is full to <c>Tern:Transit:MaxBytes</c> (it refuses submissions).
+/// started, and 503 naming the reasons while the node is still starting (recovering its stores), is stopping, its data
+/// volume is past its high-water mark (<c>Tern:Transit:MinFreeBytes</c>) or its transit store is full to
+/// <c>Tern:Transit:MaxBytes</c> (either way it refuses submissions).
 /// </summary>
 internal static class HealthRoutes
 {
@@ -38,6 +39,13 @@ internal static class HealthRoutes
         if (node.Stopping)
         {
             reasons.Add("stopping");
+        }
+
+        // The data volume's high-water mark, read as the transit store reads it before a submission.
+        var transit = admin.Transit;
+        if (transit.MinFreeBytes > 0 && transit.DiskSpace.AvailableBytes(transit.DataDirectory) is var free && free < transit.MinFreeBytes)
+        {
+            reasons.Add($"disk past its high-water mark: {free} bytes free, under Tern:Transit:MinFreeBytes {transit.MinFreeBytes}");
         }
 
         if (node.Ready.IsCompletedSuccessfully && admin.Transit.MaxBytes > 0 && node.Store.LiveBytes >= admin.Transit.MaxBytes)
