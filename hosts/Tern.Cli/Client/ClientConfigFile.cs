@@ -61,7 +61,9 @@ internal static class ClientConfigFile
     {
         var path = PathOf(context);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        // A temporary file of this process's own: two commands of one device (`events --follow` renewing its session while
+        // another runs) may write at once, and a shared name lets one rename the other's file away. The last rename wins.
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         // The token is a secret: the file is created 0600 before anything is written to it.
         using (var stream = new FileStream(temporary, new FileStreamOptions
         {

@@ -44,7 +44,7 @@ internal sealed class KnownKeys
     {
         _fingerprints[address] = fingerprint.ToString();
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temporary = _path + ".tmp";
+        var temporary = $"{_path}.{Environment.ProcessId}.tmp"; // per process: two commands may save at once
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(_fingerprints));
         File.Move(temporary, _path, overwrite: true);
     }
