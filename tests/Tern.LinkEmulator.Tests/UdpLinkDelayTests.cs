@@ -18,9 +18,11 @@ public sealed class UdpLinkDelayTests
         Assert.True(await Wait.UntilAsync(() => probe.Count == 200, TimeSpan.FromSeconds(5)), $"{probe.Count} of 200 arrived");
         var latencies = probe.Arrivals.Select(a => a.Latency).Order().ToArray();
 
-        // Never early; the median within 2 ms of the delay (loopback and the pacing thread's wake-up) on a loaded machine.
+        // Never early; the median within 10 ms of the delay. The pacing thread's wake-up is tens of µs on a quiet machine
+        // (perf-reports/linkemu.md measures it), but `make test` runs the other test assemblies beside this one on two
+        // cores, where a wake-up can wait a few ms; the bound still catches a delay applied twice or not at all.
         Assert.True(latencies[0] >= delay, $"earliest {latencies[0].TotalMilliseconds} ms");
-        Assert.True(latencies[latencies.Length / 2] < delay + TimeSpan.FromMilliseconds(2), $"median {latencies[latencies.Length / 2].TotalMilliseconds} ms");
+        Assert.True(latencies[latencies.Length / 2] < delay + TimeSpan.FromMilliseconds(10), $"median {latencies[latencies.Length / 2].TotalMilliseconds} ms");
     }
 
     [Fact]
