@@ -251,14 +251,35 @@ internal sealed class DemoCluster : IAsyncDisposable
         node.Configure(settings);
     }
 
-    /// <summary>A TCP port free now on 127.0.0.1 (the node binds it a moment later; nothing else on a demo machine races for it).</summary>
+    /// <summary>
+    /// A TCP port free now on 127.0.0.1, which the node binds a moment later. Drawn below Linux's ephemeral range
+    /// (32768–60999), where the kernel hands out the ports of outgoing connections and of listeners on port 0: on a busy
+    /// machine (the test suite runs other nodes beside the demo) a port from that range is often taken again before the
+    /// node binds it. Falls back to a kernel-chosen port when no drawn one is free.
+    /// </summary>
     private static int FreeTcpPort()
     {
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_768);
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Taken: draw another.
+            }
+        }
+
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var chosen = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return port;
+        return chosen;
     }
 
     /// <summary>Writes <paramref name="node"/>'s peers file naming <paramref name="peer"/>'s descriptor, pinned to its fingerprint.</summary>

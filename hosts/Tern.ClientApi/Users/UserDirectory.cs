@@ -18,6 +18,9 @@ public sealed partial class UserDirectory
     /// <summary>How often <see cref="Authenticate"/> looks whether the users file changed, at most (a token it does not know looks at once).</summary>
     internal const int ChangeCheckIntervalMs = 1000;
 
+    // How long after a write the file is read again on every check, whatever its stamp (see ReloadIfChangedLocked).
+    private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(1);
+
     private readonly string _path;
     private readonly PullPreferenceTable? _table;
     private readonly int _maxHashes;
@@ -191,7 +194,10 @@ public sealed partial class UserDirectory
     {
         var info = new FileInfo(_path);
         var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-        if (stamp == _stamp)
+
+        // A file's modification time moves in the kernel's coarse ticks (a few ms): two writes of the same length within
+        // one tick share a stamp. So a file written in the last second is read again whatever its stamp says.
+        if (stamp == _stamp && (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > RecentWrite))
         {
             return false;
         }
@@ -277,8 +283,10 @@ public sealed partial class UserDirectory
 
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(model, UsersFileJson.Default.UsersFileModel), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var info = new FileInfo(_path);
-        _stamp = (info.LastWriteTimeUtc, info.Length);
+
+        // Not the stamp of the file as it is now: `tern user add` may have replaced it since our rename, and its stamp taken
+        // here would hide that change for good. The next check reads the file once more instead.
+        _stamp = (DateTime.MinValue, -2);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
