@@ -80,8 +80,9 @@ public sealed class TernNodeOptions
     /// threads; with the runtime's default floor (one thread per core) the pool adds a thread only every half second
     /// when all are blocked, so on a small machine two logs' commits that should overlap run one after the other and
     /// every continuation queued behind them waits (an strace of one process showed it). Against that, a loaded A/B
-    /// (perf-reports/ab-c2s-minpool.md) had the node with a floor of 16 spend more CPU a submit. Defaults to 0, the
-    /// runtime's floor, until both are measured on a quiet machine (bench/ab-e2e.sh, bench/ab-c2s.sh).
+    /// (perf-reports/ab-c2s-minpool.md) had the node with a floor of 16 spend more CPU a submit, and on a quiet machine
+    /// the end-to-end latency through two node processes did not move with it (perf-reports/ab-e2e-minpool.md: 1.00).
+    /// Defaults to 0, the runtime's floor.
     /// </summary>
     public int MinPoolThreads { get; set; }
 }
