@@ -31,12 +31,13 @@ public sealed partial class UserDirectory
         }
     }
 
-    /// <summary>The user named <paramref name="name"/>, or null (a session names its user; the file may have changed since).</summary>
+    /// <summary>The user named <paramref name="name"/>, or null (a session names its user; a removed user stops within a second, as a replaced token does).</summary>
     internal ClientUser? ByName(string name)
     {
         lock (_lock)
         {
-            ReloadIfChangedLocked();
+            // Every session request asks: the same throttled look as a token's, not a stat per request.
+            CheckForChangesLocked();
             return _byName.GetValueOrDefault(name);
         }
     }

@@ -139,21 +139,16 @@ public sealed partial class UserDirectory
             // The file changes under the running node when the operator adds a user or issues a new token. A stat of it
             // on every request cost a syscall and a FileInfo each (4 % of a submit's CPU in perf-reports/profile-c2s.md):
             // it is looked at once a second at most, so a replaced token stops working within a second; a token not
-            // found looks at once, so a new one works at once (unknown tokens cost the stat they always did).
-            var now = Environment.TickCount64;
-            if (now - _checkedAtMs >= ChangeCheckIntervalMs)
-            {
-                _checkedAtMs = now;
-                ReloadIfChangedLocked();
-            }
-
+            // found looks at once, so a new one works at once (an unknown token costs a stat, and a read of the file in the
+            // second after a write).
+            CheckForChangesLocked();
             if (Find(hash) is { } user)
             {
                 return user;
             }
 
-            _checkedAtMs = now;
-            return ReloadIfChangedLocked() ? Find(hash) : null;
+            _checkedAtMs = Environment.TickCount64;
+            return ReloadIfChangedLocked(readRecent: true) ? Find(hash) : null;
         }
     }
 
@@ -189,15 +184,31 @@ public sealed partial class UserDirectory
         }
     }
 
-    /// <summary>Reads the file again when it changed since it was last read or written; true when it did.</summary>
-    private bool ReloadIfChangedLocked()
+    /// <summary>
+    /// The read paths' look at the file (a request's token or session): at most once every
+    /// <see cref="ChangeCheckIntervalMs"/>, reading it again when it changed or was written within the last second.
+    /// </summary>
+    private void CheckForChangesLocked()
+    {
+        var now = Environment.TickCount64;
+        if (now - _checkedAtMs >= ChangeCheckIntervalMs)
+        {
+            _checkedAtMs = now;
+            ReloadIfChangedLocked(readRecent: true);
+        }
+    }
+
+    /// <summary>
+    /// Reads the file again when it changed since it was last read or written; true when it did. A file's modification
+    /// time moves in the kernel's coarse ticks (a few ms), so two writes of the same length within one tick share a stamp:
+    /// with <paramref name="readRecent"/> (the throttled read paths, never per request) a file written in the last second
+    /// is read again whatever its stamp says.
+    /// </summary>
+    private bool ReloadIfChangedLocked(bool readRecent = false)
     {
         var info = new FileInfo(_path);
         var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-
-        // A file's modification time moves in the kernel's coarse ticks (a few ms): two writes of the same length within
-        // one tick share a stamp. So a file written in the last second is read again whatever its stamp says.
-        if (stamp == _stamp && (!info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > RecentWrite))
+        if (stamp == _stamp && (!readRecent || !info.Exists || DateTime.UtcNow - info.LastWriteTimeUtc > RecentWrite))
         {
             return false;
         }
@@ -284,9 +295,9 @@ public sealed partial class UserDirectory
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(model, UsersFileJson.Default.UsersFileModel), UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        // Not the stamp of the file as it is now: `tern user add` may have replaced it since our rename, and its stamp taken
-        // here would hide that change for good. The next check reads the file once more instead.
-        _stamp = (DateTime.MinValue, -2);
+        // Every writer holds the users file lock (UsersFileLock), so the file is still the one just written.
+        var info = new FileInfo(_path);
+        _stamp = (info.LastWriteTimeUtc, info.Length);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
