@@ -27,17 +27,18 @@ internal sealed class EventHooks
 
     public void Detach() => _attached = null;
 
-    /// <summary>Appends <paramref name="e"/> to the log of the user who registered <paramref name="hash"/>, if anyone did.</summary>
-    public void AppendFor(RecipientHash hash, UserEvent e)
+    /// <summary>The log and the owner of <paramref name="hash"/>, when someone registered it: one lookup, and an event is built only then.</summary>
+    private bool TryOwner(RecipientHash hash, out EventLog log, out string user)
     {
-        if (_attached is { } attached && attached.Users.OwnerOf(hash) is { } user)
+        if (_attached is { } attached && attached.Users.OwnerOf(hash) is { } owner)
         {
-            attached.Log.Append(user, e);
+            (log, user) = (attached.Log, owner);
+            return true;
         }
-    }
 
-    /// <summary>Whether anyone registered <paramref name="hash"/> (an event is built only then).</summary>
-    public bool IsWatched(RecipientHash hash) => _attached is { } attached && attached.Users.OwnerOf(hash) is not null;
+        (log, user) = (null!, null!);
+        return false;
+    }
 
     /// <summary>
     /// The pending table filed <paramref name="record"/> as a new reference: <c>received</c>, once per capability
@@ -45,9 +46,9 @@ internal sealed class EventHooks
     /// </summary>
     public void Filed(in NotificationRecord record)
     {
-        if (IsWatched(record.RecipientHash))
+        if (TryOwner(record.RecipientHash, out var log, out var user))
         {
-            AppendFor(record.RecipientHash, UserEvents.ReferenceReceived(record));
+            log.Append(user, UserEvents.ReferenceReceived(record));
         }
     }
 
@@ -58,15 +59,14 @@ internal sealed class EventHooks
     /// </summary>
     public void Removed(FetchCapability capability, RecipientHash hash, PendingRemoval reason)
     {
-        switch (reason)
+        if (reason is not (PendingRemoval.Retracted or PendingRemoval.Expired) || !TryOwner(hash, out var log, out var user))
         {
-            case PendingRemoval.Retracted:
-                AppendFor(hash, UserEvents.ReferenceRetracted(capability.ToString(), afterFetch: false));
-                break;
-            case PendingRemoval.Expired:
-                AppendFor(hash, UserEvents.ReferenceExpired(capability.ToString()));
-                break;
+            return;
         }
+
+        log.Append(user, reason == PendingRemoval.Retracted
+            ? UserEvents.ReferenceRetracted(capability.ToString(), afterFetch: false)
+            : UserEvents.ReferenceExpired(capability.ToString()));
     }
 
     /// <summary>
