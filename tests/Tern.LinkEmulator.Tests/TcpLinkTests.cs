@@ -203,7 +203,10 @@ public sealed class TcpLinkTests
         var received = new MemoryStream();
         var buffer = new byte[64 * 1024];
         var first = 0L;
-        var last = 0L;
+
+        // The pause clock starts with the download, not at the first read: a segment lost among the first is a hold
+        // before any byte arrives, which a clock started at the first read would never see.
+        var last = Stopwatch.GetTimestamp();
         var firstBytes = 0;
         var pause = TimeSpan.Zero;
         while (true)
@@ -221,7 +224,7 @@ public sealed class TcpLinkTests
             }
 
             var now = Stopwatch.GetTimestamp();
-            if (last != 0 && Stopwatch.GetElapsedTime(last, now) > pause)
+            if (Stopwatch.GetElapsedTime(last, now) > pause)
             {
                 pause = Stopwatch.GetElapsedTime(last, now);
             }
