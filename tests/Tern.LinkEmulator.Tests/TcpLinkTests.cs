@@ -95,6 +95,10 @@ public sealed class TcpLinkTests
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(link.EndPoint);
         using var server = await listener.AcceptAsync();
+
+        // Each 1 KiB write goes out as written: with Nagle's algorithm the target would hold a write until the relay
+        // acknowledged the last, and the relay's delayed acknowledgement (40 ms) would bunch the stream by itself.
+        server.NoDelay = true;
         var clock = link.Clock;
         long wroteFrom = 0;
         long wroteUntil = 0;
