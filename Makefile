@@ -9,7 +9,7 @@ export DOTNET_NOLOGO := 1
 # Debian packages: the runtime needs none (NSec.Cryptography brings its own libsodium from NuGet); benchmarks add their
 # peers (C baselines, nginx, wrk...) and Debian's libsodium, which bench-codec compares with NSec's (never loaded by Tern).
 RUNTIME_PKGS :=
-BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23
+BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23 libsodium-dev
 # Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service).
 TEST_PKGS := dnsmasq-base
 # The demo: the same DNS server, which its two nodes find each other through.

@@ -31,6 +31,9 @@ internal static class IngestBench
         var key = new byte[NotificationKey.Size];
         NotificationKey.TryDeriveSending(a, b.AgreementPublicKey, key);
 
+        // The same-work C receiver (bench/baselines/udp_ingest.c) gets the peer as a cached key: sender_key, then k(a→b).
+        File.WriteAllBytes(Path.Combine(directory, "peer.bin"), [.. a.AgreementPublicKey, .. key]);
+
         // sent_at leaves room for the runs after generation inside the 600 s replay window (docs/PROTOCOL.md §4.4).
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 60_000;
         var hashes = new RecipientHash[Recipients];
