@@ -19,7 +19,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-linkemu vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-events bench-linkemu bench-table vectors clean
 
 all: build
 
@@ -92,7 +92,13 @@ vectors: build
 	$(DOTNET) run --project tests/Tern.Vectors -c $(CONFIG) --no-build -- tests/vectors
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-linkemu
+# Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-events bench-linkemu
+	bench/table.sh
+
+# The one table alone, from the rows the benchmarks last wrote (perf-reports/summary/).
+bench-table:
+	bench/table.sh
 
 bench-codec: bench-deps build
 	bench/run-codec.sh
@@ -123,6 +129,9 @@ bench-coldkey: bench-deps build
 
 bench-c2s: bench-deps build
 	bench/run-c2s.sh
+
+bench-events: build
+	bench/run-events.sh
 
 # The link emulator's own ceiling (UDP and TCP rates, added latency) beside direct loopback: perf-reports/linkemu.md.
 bench-linkemu: build

@@ -12,6 +12,8 @@
 # Writes perf-reports/c2s.md. Expects a Release build (make build) and wrk (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin c2s
 source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
@@ -161,3 +163,6 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "  profiles of the node under these loads; perf-reports/ab-c2s-*.md the A/B of each change."
 } > "$report"
 echo "wrote $report"
+summary_row "C2S submit capacity, 1 KiB, one request a message (CPU a message: bare store ÷ node)" "$m_node_cpu µs" "bare transit store $m_bare_cpu µs" "$(median "${cpu_ratios[@]}")" "≥ 0.8 (cannot pass $bound behind HTTP/1.1)"
+summary_row "C2S submit capacity, 1 KiB, batches of $batch (CPU a message: bare store ÷ node)" "$m_many_cpu µs" "bare transit store $m_bare_cpu µs" "$(median "${many_ratios[@]}")" "≥ 0.8"
+summary_write

@@ -5,6 +5,8 @@
 # (Tern.Bench keycost). Writes perf-reports/codec.md and fails if a hot path allocates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin codec
 filter="${1:-*Notification*|*Frame*|*AeadBenchmarks*|*KeyDerivationBenchmarks*}"
 keys="${KEYCOST_KEYS:-100000}"
 artifacts=$(mktemp -d /tmp/tern-bench-XXXXXX)
@@ -54,6 +56,29 @@ for r in rows:
 PY
 done)
 echo "wrote $report"
+# The headline rows: a datagram opened and sealed with one record, against the bare AEAD over the same bytes (the
+# benchmark's baseline, whose mean is the row's mean divided by its Ratio).
+codec_row() {
+  python3 - "$1" "$2" "$artifacts"/results/*-report.csv <<'PY'
+import csv, re, sys
+method, records = sys.argv[1], sys.argv[2]
+def ns(text):
+    value, unit = re.match(r'([\d.,]+)\s*(\S+)', text.strip()).groups()
+    return float(value.replace(',', '')) * {'ns': 1, 'μs': 1e3, 'us': 1e3, 'ms': 1e6}[unit]
+for path in sys.argv[3:]:
+    for r in csv.DictReader(open(path)):
+        if method in r['Method'] and r.get('Records', '') == records:
+            mean, ratio = ns(r['Mean']), float(r['Ratio'])
+            print(f"{mean:.0f} ns\t{mean / ratio:.0f} ns\t{1 / ratio:.2f}")
+            sys.exit(0)
+print("not measured\t—\t—")
+PY
+}
+IFS=$'\t' read -r t b r <<< "$(codec_row 'open datagram + read records' 1)"
+summary_row "notification datagram opened and read, 1 record (bare AEAD open ÷ Tern)" "$t" "bare XChaCha20-Poly1305 open, same bytes, $b" "$r" "—"
+IFS=$'\t' read -r t b r <<< "$(codec_row 'seal datagram' 1)"
+summary_row "notification datagram sealed, 1 record (bare AEAD seal ÷ Tern)" "$t" "bare XChaCha20-Poly1305 seal, same bytes, $b" "$r" "—"
+summary_write
 # BenchmarkDotNet skips a class it cannot run (a sealed one, for instance) without failing: every filter must have a table.
 for f in "${filters[@]}"; do
   compgen -G "$artifacts/results/$f-report-github.md" > /dev/null || { echo "no results for the filter $f: did BenchmarkDotNet skip the class?"; exit 1; }

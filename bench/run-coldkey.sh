@@ -10,6 +10,8 @@
 #   bench/run-coldkey.sh [base-rev] [rounds] [forged per second] [seconds] [key cache]      (after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin coldkey
 base=${1:-667b063}
 rounds=${2:-1}
 rate=${3:-200000}
@@ -106,4 +108,10 @@ done
   # The reading of the figures is kept beside the report and appended to it.
   [ -f perf-reports/coldkey-notes.md ] && cat perf-reports/coldkey-notes.md
 } > perf-reports/coldkey.md
+for mode in ipv4-10k ipv6-64; do
+  read -ra bc <<< "${cpu[$mode-base]}"; read -ra hc <<< "${cpu[$mode-head]}"; read -ra hp <<< "${new_pct[$mode-head]}"
+  bm=$(median "${bc[@]}"); hm=$(median "${hc[@]}")
+  summary_row "forged flood ($mode), $rate/s: CPU a forged datagram (before the cold-key redesign ÷ now)" "$hm µs; a new real peer $(median "${hp[@]}") % filed" "the engine at $(git rev-parse --short "$base") $bm µs" "$(ratio "$bm" "$hm")" "—"
+done
+summary_write
 cat perf-reports/coldkey.md

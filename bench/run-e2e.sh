@@ -23,6 +23,8 @@
 # Writes perf-reports/e2e.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin e2e
 source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
@@ -188,3 +190,6 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "  both columns."
 } > "$report"
 echo "wrote $report"
+summary_row "end-to-end p50 through two \`tern run\` processes, $size B: submit → bob's list shows it (floor ÷ Tern)" "$n50 ms" "same disk and network steps bare $nb50 ms" "$(ratio "$nb50" "$n50")" "≥ 0.5 (p50 ≤ 2× the floor)"
+summary_row "end-to-end p50 in one process, $size B: submit → stored at the recipient (floor ÷ Tern)" "$t50 ms" "same disk and network steps bare $b50 ms" "$(ratio "$b50" "$t50")" "p50 < 5 ms: $verdict"
+summary_write

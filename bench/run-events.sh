@@ -5,6 +5,9 @@
 # perf-reports/events.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/stats.sh
+source bench/summary.sh
+summary_begin events
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/events.md
 users="${EVENTS_USERS:-10000}"
@@ -42,3 +45,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "tail, not the log: the bare channel's p99 on the same machine shows the scheduling part."
 } > "$report"
 cat "$report"
+p50() { grep -m1 "^$1" <<< "$out" | sed -E 's/.*p50=([0-9.]+) ms.*/\1/'; }
+put=$(p50 "PUT"); poll=$(p50 "long poll"); push=$(p50 "SSE push")
+summary_row "event-log long poll, $users users and $count events: append → answer p50 (the append's round trip ÷ it)" "$poll ms" "PUT /v1/hashes round trip $put ms" "$(ratio "$put" "$poll")" "—"
+summary_row "event-log SSE push, same node: append → event p50 (the append's round trip ÷ it)" "$push ms" "PUT /v1/hashes round trip $put ms" "$(ratio "$put" "$push")" "—"
+summary_write

@@ -6,6 +6,8 @@
 # Writes perf-reports/fetch-verify.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin fetch-verify
 source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/fetch-verify.md
@@ -66,3 +68,5 @@ check=$(grep 'mode=check' <<< "$out")
   if [ -f perf-reports/fetch-verify-notes.md ]; then echo; cat perf-reports/fetch-verify-notes.md; fi
 } > "$report"
 echo "wrote $report"
+summary_row "ranged fetch of $megabytes MiB checked chunk by chunk against the payload hash (unverified time ÷ verified)" "$(median "${ratios[@]}")× the time, +$(median "${extra[@]}") s CPU a GiB" "the same fetch unverified" "$(ratio 1 "$(median "${ratios[@]}")")" "—"
+summary_write

@@ -10,6 +10,8 @@
 # Writes perf-reports/fetch.md. Expects a Release build (make build) and nginx, wrk, h2load, curl (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin fetch
 source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/fetch.md
@@ -195,4 +197,9 @@ Checking ranged fetches against the payload hash (proofs, each chunk as it lands
 (\`bench/run-fetch-verify.sh\`), a ranged framed fetch with and without verification and the CPU per GiB checked.
 REPORT
 echo "wrote $report"
+summary_row "1 KiB fetches/s, HTTP/1.1, wrk $conns connections (Tern ÷ nginx)" "$(median "${tern_h1[@]}")/s" "nginx $(median "${nginx_h1[@]}")/s" "$h1_median" "≥ 1.0"
+summary_row "1 KiB fetches/s, framed door, 64 in flight on one connection (framed ÷ Tern's HTTP/1.1)" "$(median "${framed[@]}")/s" "Tern HTTP/1.1 $(median "${tern_h1[@]}")/s" "$framed_median" "≥ 2.0"
+summary_row "1 KiB fetches/s, h2c, h2load 8 × 8 (Tern ÷ nginx)" "$(median "${tern_h2[@]}")/s" "nginx $(median "${nginx_h2[@]}")/s" "$h2_median" "—"
+summary_row "one ${big_mib} MiB blob fetched, MB/s (Tern ÷ nginx sendfile)" "$(median "${tern_big[@]}") MB/s" "nginx sendfile $(median "${nginx_big[@]}") MB/s" "$big_median" "≥ 0.8"
+summary_write
 cat "$report"

@@ -7,6 +7,8 @@
 #   bench/run-linkemu.sh [seconds per step] [rates in Mbit/s, comma-separated]      (after `make build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin linkemu
 seconds=${1:-2}
 rates=${2:-20,50,100,200,400,800}
 dll=bench/Tern.LinkEmuBench/bin/Release/net10.0/Tern.LinkEmuBench.dll
@@ -27,5 +29,14 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   cat "$out"
 } >"$report"
+# The headline: the highest UDP rate the link carried whole (every datagram, ≥ 98 % of the rate), beside direct.
+best=$(awk -F'|' '$3 ~ /link/ && $4 + 0 == $5 + 0 && $9 + 0 >= 0.98 { gsub(/ /, "", $2); r = $2; l = $9 } $3 ~ /direct/ { gsub(/ /, "", $2); d[$2] = $9 } END { if (r) printf "%s %s %s\n", r, l, d[r] }' "$out")
+if [ -n "$best" ]; then
+  read -r best_rate link_ratio direct_ratio <<< "$best"
+  summary_row "link emulator (test equipment), UDP: the highest rate tried carried whole (received ÷ configured, link ÷ direct)" "$best_rate Mbit/s at $link_ratio of the rate" "direct loopback at $direct_ratio" "$(awk -v a="$link_ratio" -v b="$direct_ratio" 'BEGIN { printf "%.3f", a / b }')" "not the bottleneck of the gateway figures"
+else
+  summary_row "link emulator (test equipment), UDP" "no rate tried was carried whole" "direct loopback" "—" "not the bottleneck of the gateway figures"
+fi
+summary_write
 rm -f "$out"
 echo "wrote $report" >&2

@@ -5,6 +5,8 @@
 #   REFS=10000000 LARGE_REFS=100000000 LARGE_TIMEOUT_S=1080 LARGE_REFS_PER_HASH=50 bench/run-pending.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin pending
 source bench/stats.sh
 REFS=${REFS:-10000000}
 REFS_PER_HASH=${REFS_PER_HASH:-4}
@@ -109,3 +111,7 @@ l_complete=$(get "$logdir/large.log" insert complete)
   echo '```'
 } > "$report"
 echo "wrote $report (raw logs in $logdir)"
+summary_row "pending-table inserts/s, $REFS references, 1 writer (Tern ÷ Dictionary)" "$o_rate/s" "\`Dictionary<Bytes32, byte[]>\` $b_rate/s" "$(ratio "$o_rate" "$b_rate")" "—"
+l_p99=$(get "$logdir/large.log" poll p99_us)
+summary_row "pending-table poll p99 at $l_refs references (target ÷ Tern)" "$l_p99 µs, peak RSS $(mib "$l_hwm")" "— (1 ms target; 4 GiB budget)" "$(ratio 1000 "$l_p99")" "p99 < 1 ms, RSS ≤ 4 GiB"
+summary_write

@@ -7,6 +7,8 @@
 #   bench/run-send.sh [notifications] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin send
 source bench/stats.sh
 count="${1:-2000000}"
 rounds="${2:-3}"
@@ -37,6 +39,8 @@ for records in 1 8; do
   ratios=()
   whole=()
   gso_ratios=()
+  c_rates=()
+  d_rates=()
   for round in $(seq "$rounds"); do
     sink; c=$(taskset -c 1 "$work/udp_blaster" -s $size 127.0.0.1 $port $datagrams); wait $sink_pid
     sink; t=$(taskset -c 1 dotnet "$bench_dll" send $port $count $records); wait $sink_pid
@@ -48,9 +52,13 @@ for records in 1 8; do
     ratios+=("$r")
     whole+=("$w")
     gso_ratios+=("$wg")
+    c_rates+=("$(rate "$c")")
+    d_rates+=("$(rate "$d")")
     rows+=("| $records | $round | $size | $c | $t | $r | $d | $w | $g | $wg | $(cut -d' ' -f1 /proc/loadavg) |")
   done
   summary+=("| $records | $size | **$(median "${ratios[@]}")** | **$(median "${whole[@]}")** | $(median "${gso_ratios[@]}") |")
+  if [ "$records" = 1 ]; then target="—"; else target="≥ 0.7"; fi
+  summary_row "whole sender (store, scheduler, seal, sendmmsg with GSO), $fit record(s) a datagram (Tern ÷ C blaster, datagrams/s)" "$(median "${d_rates[@]}")/s" "C \`sendmmsg\` blaster, same size, $(median "${c_rates[@]}")/s" "$(median "${whole[@]}")" "$target"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -78,4 +86,5 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 } > "$work/report.md"
 if [ -f perf-reports/send-notes.md ]; then { echo; cat perf-reports/send-notes.md; } >> "$work/report.md"; fi
 cp "$work/report.md" perf-reports/send.md
+summary_write
 cat perf-reports/send.md

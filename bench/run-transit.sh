@@ -16,6 +16,8 @@
 # Writes perf-reports/transit.md. Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/summary.sh
+summary_begin transit
 source bench/stats.sh
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 report=perf-reports/transit.md
@@ -192,3 +194,6 @@ echo "ceilings: dd O_DIRECT $dd_direct MB/s; FasterLog alone $raw_direct MB/s (d
   if [ -f perf-reports/transit-notes.md ]; then echo; cat perf-reports/transit-notes.md; fi
 } > "$report"
 echo "wrote $report"
+summary_row "durable 1 KiB submissions/s, group commit, $concurrency submitters (Tern ÷ dd)" "$submits/s" "\`dd bs=1k oflag=dsync\` $dsync_rate/s" "$(ratio "$submits" "$dsync_rate" 1)" "≥ 20k/s"
+summary_row "one 1 GiB blob written durably (Tern ÷ dd)" "${median_mbs[direct]} MB/s" "\`dd conv=fdatasync\` before each run" "${median_ratio[direct]}" "≥ 0.8"
+summary_write
