@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks bench/stats.sh, the median and ratio every bench report is computed with. Run by `make test`.
+# Checks bench/stats.sh, the median and ratio every bench report is computed with, and the one table's rows
+# (bench/summary.sh, bench/table.sh). Run by `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/stats.sh
@@ -30,5 +31,26 @@ expect 0.67 ratio 2 3
 expect 3.43 ratio 835510 243445
 expect 39.0 ratio 31400 805 1
 expect n/a ratio 5 0
+# The one table: a benchmark's rows (bench/summary.sh) come out of bench/table.sh as table rows, in order, with the
+# run's date, commit, machine and load beside them; a benchmark without rows says it has not run.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/bench" "$scratch/perf-reports"
+cp bench/summary.sh bench/table.sh "$scratch/bench/"
+(
+  cd "$scratch" && git init -q && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m t
+  source bench/summary.sh
+  summary_begin fetch
+  summary_row "1 KiB fetches/s (Tern ÷ nginx)" "100/s" "nginx 80/s" "1.25" "≥ 1.0"
+  summary_row "second row" "1" "2" "0.50" "—"
+  summary_write
+  ! summary_row "too few fields" 2> /dev/null
+  bench/table.sh > /dev/null
+) || { echo "FAIL: summary rows or table.sh"; failed=1; }
+table="$scratch/perf-reports/README.md"
+expect 1 grep -c '^| 1 KiB fetches/s (Tern ÷ nginx) (`fetch.md`) | 100/s | nginx 80/s | 1.25 | ≥ 1.0 | 20[0-9-]*T[0-9:]*Z | [0-9a-f]* | ' "$table"
+expect 1 grep -c '^| `codec.md`: not run since the table existed' "$table"
+expect 2 awk -F'\t' 'NF == 9 { n++ } END { print n + 0 }' "$scratch/perf-reports/summary/fetch.tsv"
+[ "$(grep -n 'second row' "$table" | cut -d: -f1)" -gt "$(grep -n '1 KiB fetches' "$table" | cut -d: -f1)" ] || { echo "FAIL: rows out of order"; failed=1; }
 [ "$failed" = 0 ] && echo "bench/stats.sh: all checks passed"
 exit "$failed"
