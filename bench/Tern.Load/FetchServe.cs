@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
@@ -13,11 +14,15 @@ namespace Tern.Load;
 /// <c>bigMiB</c> MiB, served by the fetch doors on fixed loopback ports (Tern's HTTP/1.1, h2c, framed, and Kestrel's
 /// HTTP/1.1 when its port is not 0). The same bytes are
 /// written as files under <c>www/v1/blobs/&lt;capability&gt;</c> for nginx, so both servers answer the same URLs.
-/// Runs until SIGTERM.
+/// With <see cref="TlsPorts"/>, the same doors over TLS too (HTTPS/1.1, h2 by ALPN, framed with ALPN <c>tern/1</c>), on the
+/// certificate and key nginx is given. Runs until SIGTERM.
 /// </summary>
 internal static class FetchServe
 {
-    public static async Task RunAsync(string directory, int count, int size, int bigMiB, int httpPort, int h2cPort, int framedPort, int kestrelHttpPort)
+    /// <summary>The TLS listeners: HTTP/1.1, HTTP/2 and framed ports, and the PEM certificate and key to serve.</summary>
+    public sealed record TlsPorts(int Https, int H2, int Framed, string CertificatePem, string KeyPem);
+
+    public static async Task RunAsync(string directory, int count, int size, int bigMiB, int httpPort, int h2cPort, int framedPort, int kestrelHttpPort, TlsPorts? tls = null)
     {
         var www = Path.Combine(directory, "www", "v1", "blobs");
         Directory.CreateDirectory(www);
@@ -85,6 +90,16 @@ internal static class FetchServe
                 Http1 = Http1Implementation.Kestrel,
             });
         }
+        if (tls is not null)
+        {
+            // Loaded from PEM as nginx loads it; exported and re-imported so the key is usable by SslStream on Linux.
+            using var pem = X509Certificate2.CreateFromPemFile(tls.CertificatePem, tls.KeyPem);
+            serverOptions.Certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, tls.Https), tls: true) { HttpProtocols = HttpProtocols.Http1 });
+            serverOptions.Listeners.Add(new FetchListener(FetchDoor.Http, new IPEndPoint(IPAddress.Loopback, tls.H2), tls: true) { HttpProtocols = HttpProtocols.Http2 });
+            serverOptions.Listeners.Add(new FetchListener(FetchDoor.Framed, new IPEndPoint(IPAddress.Loopback, tls.Framed), tls: true));
+        }
+
         await using var server = new FetchServer(store, serverOptions);
         await server.StartAsync();
         var stop = new TaskCompletionSource();

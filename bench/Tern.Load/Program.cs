@@ -13,8 +13,8 @@ using Tern.Load.E2e;
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
 //   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
 //   fetch-verify <dir> <megabytes> <pairs>                  a ranged framed fetch without and with chunk verification; checking alone
-//   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort]   serve blobs on the fetch doors until SIGTERM
-//   fetch-framed <port> <capsFile> <seconds> <inflight>     framed-door fetches/s with <inflight> streams on one connection
+//   fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]]   serve blobs on the fetch doors until SIGTERM
+//   fetch-framed <port> <capsFile> <seconds> <inflight> [cert.pem]   framed-door fetches/s with <inflight> streams on one connection (over TLS, pinned to cert.pem, when given)
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
 //   e2e-nodes <dir> <count> <size> <tern.dll>               the same through two `tern run` processes and their client APIs, beside its floor
 //   c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>]
@@ -27,7 +27,7 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> | fetch-framed <port> <capsFile> <seconds> <inflight> | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
     return 2;
 }
 
@@ -58,13 +58,14 @@ switch (args[0])
     case "fetch-verify" when args.Length == 4:
         await FetchVerifyLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv));
         return 0;
-    case "fetch-serve" when args.Length is 8 or 9:
+    case "fetch-serve" when args.Length is 8 or 9 or 14:
         // As a fetch-serving host does, before any socket exists (see SocketCompletions).
         Tern.Transports.Fetch.SocketCompletions.PreferInline();
-        await FetchServe.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[5], inv), int.Parse(args[6], inv), int.Parse(args[7], inv), args.Length == 9 ? int.Parse(args[8], inv) : 0);
+        await FetchServe.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[5], inv), int.Parse(args[6], inv), int.Parse(args[7], inv), args.Length >= 9 ? int.Parse(args[8], inv) : 0,
+            args.Length == 14 ? new FetchServe.TlsPorts(int.Parse(args[9], inv), int.Parse(args[10], inv), int.Parse(args[11], inv), args[12], args[13]) : null);
         return 0;
-    case "fetch-framed" when args.Length == 5:
-        await FramedLoad.RunAsync(int.Parse(args[1], inv), args[2], int.Parse(args[3], inv), int.Parse(args[4], inv));
+    case "fetch-framed" when args.Length is 5 or 6:
+        await FramedLoad.RunAsync(int.Parse(args[1], inv), args[2], int.Parse(args[3], inv), int.Parse(args[4], inv), args.Length == 6 ? args[5] : null);
         return 0;
     case "e2e" when args.Length == 4:
         // Both domains serve and pull in this process, as a node host does: inline socket completions (see SocketCompletions).
