@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tern.Admin.Http;
 using Tern.Admin.Routes;
+using Tern.Admin.Telemetry;
 using Tern.Engine.Transit;
 using Tern.Node;
 
@@ -33,6 +34,7 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private WebApplication? _app;
+    private NodeMetrics? _metrics;
 
     public AdminStage(TernNode node, IOptions<AdminOptions> options, IOptions<TransitStoreOptions> transit, IConfiguration configuration, ILoggerFactory loggers)
     {
@@ -60,6 +62,8 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
         builder.Services.AddSingleton(context);
+        var metrics = new NodeMetrics(context, TimeProvider.System);
+        builder.Services.AddSingleton(metrics);
         builder.Services.AddProblemDetails();
         builder.Services.AddAdminOpenApi();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -80,7 +84,9 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi(AdminOpenApi.Path);
-        var v1 = app.MapGroup("/admin/v1").AddEndpointFilter(new AdminBearerFilter(token)).ProducesProblem(StatusCodes.Status401Unauthorized);
+        var bearer = new AdminBearerFilter(token);
+        MetricsRoutes.Map(app, bearer);
+        var v1 = app.MapGroup("/admin/v1").AddEndpointFilter(bearer).ProducesProblem(StatusCodes.Status401Unauthorized);
         HealthRoutes.Map(v1);
         StatsRoutes.Map(v1);
         EconomicsRoutes.Map(v1);
@@ -98,10 +104,12 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            metrics.Dispose();
             throw new TernConfigurationException(AdminEndpoint.Key, options.Listen, $"cannot be bound ({e.Message}); choose a free port", e);
         }
 
         _app = app;
+        _metrics = metrics;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address);
         var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
@@ -158,5 +166,8 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
             _app = null;
             await app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _metrics?.Dispose();
+        _metrics = null;
     }
 }

@@ -43,17 +43,20 @@ public sealed class FetchDoors : IAsyncDisposable
         Coverage = new FetchCoverage(store, options.MaxTrackedPartialFetches, Logger);
         Reader = new BlobReader(store, options.MaxCachedBlobSize, options.BlobCacheBytes);
         var headers = new BlobHeaderCache(options.MaxCachedHeaders, _time);
-        var body = new BlobBodyWriter(store, Reader, Coverage, options.ReadSize, Logger);
+        var body = new BlobBodyWriter(store, Reader, Coverage, Requests, options.ReadSize, Logger);
         Deadlines = new ConnectionDeadlines(options.MinResponseDataRate, Connections, Logger);
         Limiter = new ConnectionLimiter(options, Connections, Logger);
-        Framed = new FramedFetchHandler(store, Reader, Coverage, options, Deadlines, loggers, UserKeyLookups);
-        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options, UserKeyLookups, Descriptor);
-        Http = new HttpBlobDoor(store, headers, body, UserKeyLookups, Descriptor, _time);
+        Framed = new FramedFetchHandler(store, Reader, Coverage, options, Deadlines, loggers, Requests, UserKeyLookups);
+        Http1 = new Http1BlobHandler(store, headers, body, new HttpDateField(_time), Deadlines, options, UserKeyLookups, Descriptor, Requests);
+        Http = new HttpBlobDoor(store, headers, body, UserKeyLookups, Descriptor, Requests, _time);
         _metrics = new FetchMetrics(Connections);
     }
 
     /// <summary>Connections open over every door, refused at accept by the caps, and cut for reading too slowly.</summary>
     public FetchConnectionCounters Connections { get; } = new();
+
+    /// <summary>Blob fetches answered by door and status, and blob bytes served by door.</summary>
+    public FetchRequestCounters Requests { get; } = new();
 
     /// <summary>
     /// The user key bundles the doors serve to other domains (docs/PROTOCOL.md §14.4: HTTP
@@ -163,7 +166,7 @@ public sealed class FetchDoors : IAsyncDisposable
     public async Task<bool> StartQuicAsync(FetchListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        _quic ??= new QuicFetchDoor(Store, Reader, Coverage, Options, Limiter, Logger);
+        _quic ??= new QuicFetchDoor(Store, Reader, Coverage, Requests, Options, Limiter, Logger);
         return await _quic.StartAsync(listener, Options.Certificate!, cancellationToken).ConfigureAwait(false);
     }
 

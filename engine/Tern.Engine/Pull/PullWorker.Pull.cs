@@ -15,14 +15,14 @@ public sealed partial class PullWorker
         var capability = reference.Capability;
         if (!_inFlight.TryAdd(capability, 0))
         {
-            return new PullResult(capability, PullOutcome.InProgress, null, 0);
+            return Count(new PullResult(capability, PullOutcome.InProgress, null, 0));
         }
 
         try
         {
             var result = await PullCoreAsync(hash, reference, cancellationToken).ConfigureAwait(false);
             PullLogMessages.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
-            return result;
+            return Count(result);
         }
         finally
         {

@@ -137,7 +137,7 @@ public sealed partial class PullWorker : IAsyncDisposable
                         PullLogMessages.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
                     }
 
-                    result = new PullResult(reference.Capability, PullOutcome.Failed, null, 0);
+                    result = Count(new PullResult(reference.Capability, PullOutcome.Failed, null, 0));
                 }
 
                 AfterPull(hash, reference, result.Outcome);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +17,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly FasterLog _journal;
     private readonly Action<List<JournalOp>> _applyBatch;
     private readonly ILogger _logger;
+    private readonly Histogram<double> _commitDuration;
     private readonly Task _commitFailure;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly HashSet<BucketLog> _dirtyScratch = [];
@@ -30,9 +33,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// <param name="applyBatch">Applies a committed batch to the index, in journal order.</param>
     /// <param name="commitFailure">Faults when a log's commit fails inside FasterLog's commit worker, which swallows the
     /// failure and never completes the commit (see <see cref="SlotCommitManager"/>).</param>
+    /// <param name="commitDuration">Where the seconds each commit took to become durable are recorded.</param>
     /// <param name="logger">Where a failed commit is logged.</param>
-    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, ILogger logger)
+    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, Histogram<double> commitDuration, ILogger logger)
     {
+        _commitDuration = commitDuration;
         _journal = journal;
         _commitFailure = commitFailure;
         _applyBatch = applyBatch;
@@ -122,6 +127,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     private async Task CommitBatchAsync(List<JournalOp> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _dirtyScratch.Clear();
@@ -144,6 +150,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             await committed.ConfigureAwait(false);
+            _commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             Commits++;
             _applyBatch(batch);
         }

@@ -37,6 +37,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly FasterLog _journal;
     private readonly SlotCommitManager _journalCommits;
     private readonly GroupCommitter _committer;
+    private readonly TransitMetrics _metrics;
     private readonly long _bucketWidthMs;
 
     // Faulted by the first commit whose data sync or commit record failed in any of the store's logs: FasterLog
@@ -86,7 +87,8 @@ public sealed partial class TransitStore : IAsyncDisposable
             MemorySizeBits = options.JournalMemorySizeBits,
             SegmentSizeBits = options.JournalSegmentSizeBits,
         });
-        _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, logger);
+        _metrics = new TransitMetrics(this);
+        _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, _metrics.CommitDuration, logger);
         _applySubmission = ApplySubmission;
         _applyStateChange = ApplyStateChange;
     }
@@ -142,6 +144,12 @@ public sealed partial class TransitStore : IAsyncDisposable
         }
     }
 
+    /// <summary>Name of the store's meter (<see cref="System.Diagnostics.Metrics"/>); each store's meter has the store as its scope.</summary>
+    public const string MeterName = "Tern.Transit";
+
+    /// <summary>The histogram of seconds each group commit took to become durable (unit <c>s</c>), on <see cref="MeterName"/>.</summary>
+    public const string CommitDurationInstrument = "tern.transit.commit.duration";
+
     /// <summary>Commits made by the group-commit loop so far (each one shared by every entry of its batch).</summary>
     public long CommitCount => _committer.Commits;
 
@@ -189,6 +197,7 @@ public sealed partial class TransitStore : IAsyncDisposable
             _journalDevice.Dispose();
             _maintenance.Dispose();
             _stop.Dispose();
+            _metrics.Dispose();
         }
     }
 

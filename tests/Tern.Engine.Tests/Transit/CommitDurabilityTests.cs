@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Text;
 using FASTER.core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -87,7 +88,8 @@ public sealed class CommitDurabilityTests : IDisposable
             },
             ex => failure.TrySetException(ex));
         using var log = new FasterLog(new FasterLogSettings { LogDevice = device, LogCommitManager = commits, PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = SegmentBits });
-        var committer = new GroupCommitter(log, _ => { }, failure.Task, NullLogger.Instance);
+        using var meter = new Meter(nameof(CommitDurabilityTests));
+        var committer = new GroupCommitter(log, _ => { }, failure.Task, meter.CreateHistogram<double>("commit"), NullLogger.Instance);
         committer.Start();
         try
         {

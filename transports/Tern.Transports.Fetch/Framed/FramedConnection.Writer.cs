@@ -177,6 +177,7 @@ internal sealed partial class FramedConnection
         if (item.Counts && (item.Next > item.Start || (item.Finished && item.End == item.Start)))
         {
             _coverage.Record(item.Request.Capability, item.Blob, item.Start, item.Next);
+            _requests.Served(FetchDoor.Framed, item.Next - item.Start);
             item.Counts = false;
         }
     }
@@ -254,6 +255,7 @@ internal sealed partial class FramedConnection
         var blob = await _store.GetBlobAsync(item.Request.Capability).ConfigureAwait(false);
         if (blob is not { } info)
         {
+            _requests.Answered(FetchDoor.Framed, FetchStatus.NotFound);
             _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, MetaStatus.NotFound);
             item.Finished = true;
             return false;
@@ -263,6 +265,7 @@ internal sealed partial class FramedConnection
         var status = BlobFrames.ResolveRange(request, info.Size, out var start, out var end);
         if (status != MetaStatus.Ok)
         {
+            _requests.Answered(FetchDoor.Framed, FetchRequestCounters.FromMeta(status));
             _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, status);
             item.Finished = true;
             return false;
@@ -273,6 +276,7 @@ internal sealed partial class FramedConnection
             var (proofStatus, proof, proofLength) = await ProofFrames.BuildAsync(_store, request.Capability, start, end, cancellationToken).ConfigureAwait(false);
             if (proofStatus != MetaStatus.Ok)
             {
+                _requests.Answered(FetchDoor.Framed, FetchRequestCounters.FromMeta(proofStatus));
                 _pendingBytes += BlobFrames.WriteFailure(output, item.StreamId, proofStatus);
                 item.Finished = true;
                 return false;
@@ -284,6 +288,7 @@ internal sealed partial class FramedConnection
             }
         }
 
+        _requests.Answered(FetchDoor.Framed, FetchStatus.Ok);
         item.Blob = info;
         item.Start = item.Next = start;
         item.End = end;

@@ -35,9 +35,12 @@ internal sealed partial class FramedConnection
     private int _pendingControl;
 
     private readonly UserKeys.UserKeyDoor? _userKeys;
+    private readonly FetchRequestCounters _requests;
 
-    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger, ConnectionDeadlines.Deadline? deadline = null, UserKeys.UserKeyDoor? userKeys = null)
+    public FramedConnection(IDuplexPipe transport, string connectionId, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, FrameReader frameReader, ILogger logger,
+        FetchRequestCounters requests, ConnectionDeadlines.Deadline? deadline = null, UserKeys.UserKeyDoor? userKeys = null)
     {
+        _requests = requests;
         _userKeys = userKeys;
         _transport = transport;
         _connectionId = connectionId;

@@ -21,9 +21,12 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     private readonly ILogger _logger;
     private readonly ConnectionDeadlines _deadlines;
     private readonly UserKeys.UserKeyDoor? _userKeys;
+    private readonly FetchRequestCounters _requests;
 
-    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionDeadlines deadlines, ILoggerFactory loggerFactory, UserKeys.UserKeyDoor? userKeys = null)
+    public FramedFetchHandler(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionDeadlines deadlines, ILoggerFactory loggerFactory,
+        FetchRequestCounters requests, UserKeys.UserKeyDoor? userKeys = null)
     {
+        _requests = requests;
         _userKeys = userKeys;
         _deadlines = deadlines;
         _store = store;
@@ -37,7 +40,7 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         using var deadline = _deadlines.Track(connection);
-        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, deadline, _userKeys);
+        var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, _requests, deadline, _userKeys);
         await framed.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

@@ -22,9 +22,11 @@ internal sealed class BlobBodyWriter
     private readonly FetchCoverage _coverage;
     private readonly int _readSize;
     private readonly ILogger _logger;
+    private readonly FetchRequestCounters _requests;
 
-    public BlobBodyWriter(TransitStore store, BlobReader reader, FetchCoverage coverage, int readSize, ILogger logger)
+    public BlobBodyWriter(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchRequestCounters requests, int readSize, ILogger logger)
     {
+        _requests = requests;
         _store = store;
         _reader = reader;
         _coverage = coverage;
@@ -113,6 +115,8 @@ internal sealed class BlobBodyWriter
             {
                 _coverage.Record(capability, blob, start, handedOver);
             }
+
+            _requests.Served(FetchDoor.Http, handedOver - start);
         }
     }
 }

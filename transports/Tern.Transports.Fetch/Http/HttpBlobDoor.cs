@@ -30,9 +30,11 @@ internal sealed class HttpBlobDoor
     private readonly UserKeyDoor _userKeys;
     private readonly WellKnownDoor _descriptor;
     private readonly TimeProvider _time;
+    private readonly FetchRequestCounters _requests;
 
-    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, UserKeyDoor userKeys, WellKnownDoor descriptor, TimeProvider time)
+    public HttpBlobDoor(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, UserKeyDoor userKeys, WellKnownDoor descriptor, FetchRequestCounters requests, TimeProvider time)
     {
+        _requests = requests;
         _userKeys = userKeys;
         _descriptor = descriptor;
         _time = time;
@@ -80,8 +82,15 @@ internal sealed class HttpBlobDoor
             return;
         }
 
-        if (!FetchCapability.TryParse(rest, out var capability) || await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
+        if (!FetchCapability.TryParse(rest, out var capability))
         {
+            NotFound(response);
+            return;
+        }
+
+        if (await _store.GetBlobAsync(capability).ConfigureAwait(false) is not { } blob)
+        {
+            _requests.Answered(FetchDoor.Http, FetchStatus.NotFound);
             NotFound(response);
             return;
         }
@@ -101,6 +110,7 @@ internal sealed class HttpBlobDoor
         var range = request.Headers.Range;
         var ifRange = request.Headers.IfRange;
         var plan = BlobResponsePlan.Make(blob.Size, etag, request.Headers.IfNoneMatch.ToString(), range.Count == 1, range.ToString(), ifRange.Count > 0, ifRange.ToString());
+        _requests.Answered(FetchDoor.Http, FetchRequestCounters.FromPlan(plan.Answer));
         switch (plan.Answer)
         {
             case BlobAnswer.NotModified:

@@ -25,6 +25,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     private readonly TransitStore _store;
     private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
+    private readonly FetchRequestCounters _requests;
     private readonly FetchServerOptions _options;
     private readonly ConnectionLimiter _limiter;
     private readonly ILogger _logger;
@@ -32,8 +33,9 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
     private QuicListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public QuicFetchDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ConnectionLimiter limiter, ILogger logger)
+    public QuicFetchDoor(TransitStore store, BlobReader reader, FetchCoverage coverage, FetchRequestCounters requests, FetchServerOptions options, ConnectionLimiter limiter, ILogger logger)
     {
+        _requests = requests;
         _store = store;
         _reader = reader;
         _coverage = coverage;
@@ -140,7 +142,7 @@ internal sealed class QuicFetchDoor : IAsyncDisposable
                 while (true)
                 {
                     var stream = await connection.AcceptInboundStreamAsync(cancellationToken).ConfigureAwait(false);
-                    _ = new QuicFetchStream(stream, _store, _reader, _coverage, _options, _logger).RunAsync(cancellationToken);
+                    _ = new QuicFetchStream(stream, _store, _reader, _coverage, _requests, _options, _logger).RunAsync(cancellationToken);
                 }
             }
         }

@@ -22,11 +22,13 @@ internal sealed class QuicFetchStream
     private readonly TransitStore _store;
     private readonly BlobReader _reader;
     private readonly FetchCoverage _coverage;
+    private readonly FetchRequestCounters _requests;
     private readonly FetchServerOptions _options;
     private readonly ILogger _logger;
 
-    public QuicFetchStream(QuicStream stream, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchServerOptions options, ILogger logger)
+    public QuicFetchStream(QuicStream stream, TransitStore store, BlobReader reader, FetchCoverage coverage, FetchRequestCounters requests, FetchServerOptions options, ILogger logger)
     {
+        _requests = requests;
         _stream = stream;
         _store = store;
         _reader = reader;
@@ -131,6 +133,7 @@ internal sealed class QuicFetchStream
     {
         if (await _store.GetBlobAsync(request.Capability).ConfigureAwait(false) is not { } blob)
         {
+            _requests.Answered(FetchDoor.Quic, FetchStatus.NotFound);
             BlobFrames.WriteFailure(output, 0, MetaStatus.NotFound);
             return;
         }
@@ -138,6 +141,7 @@ internal sealed class QuicFetchStream
         var status = BlobFrames.ResolveRange(request, blob.Size, out var start, out var end);
         if (status != MetaStatus.Ok)
         {
+            _requests.Answered(FetchDoor.Quic, FetchRequestCounters.FromMeta(status));
             BlobFrames.WriteFailure(output, 0, status);
             return;
         }
@@ -149,10 +153,13 @@ internal sealed class QuicFetchStream
             (status, proof, proofLength) = await ProofFrames.BuildAsync(_store, request.Capability, start, end, cancellationToken).ConfigureAwait(false);
             if (status != MetaStatus.Ok)
             {
+                _requests.Answered(FetchDoor.Quic, FetchRequestCounters.FromMeta(status));
                 BlobFrames.WriteFailure(output, 0, status);
                 return;
             }
         }
+
+        _requests.Answered(FetchDoor.Quic, FetchStatus.Ok);
 
         BlobFrames.WriteOk(output, 0, blob, start, end, endStream: head && proof is null);
         if (proof is not null)
@@ -212,6 +219,8 @@ internal sealed class QuicFetchStream
             {
                 _coverage.Record(request.Capability, blob, start, flushed);
             }
+
+            _requests.Served(FetchDoor.Quic, flushed - start);
         }
     }
 }

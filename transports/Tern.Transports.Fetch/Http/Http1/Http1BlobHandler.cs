@@ -27,9 +27,12 @@ internal sealed class Http1BlobHandler : ConnectionHandler
 
     private readonly UserKeyDoor _userKeys;
     private readonly WellKnownDoor _descriptor;
+    private readonly FetchRequestCounters _requests;
 
-    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options, UserKeyDoor userKeys, WellKnownDoor descriptor)
+    public Http1BlobHandler(TransitStore store, BlobHeaderCache headers, BlobBodyWriter body, HttpDateField date, ConnectionDeadlines deadlines, FetchServerOptions options, UserKeyDoor userKeys,
+        WellKnownDoor descriptor, FetchRequestCounters requests)
     {
+        _requests = requests;
         _userKeys = userKeys;
         _descriptor = descriptor;
         _store = store;
@@ -87,6 +90,11 @@ internal sealed class Http1BlobHandler : ConnectionHandler
         var found = !work.IsBlobPath ? null : lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.ConfigureAwait(false);
         if (found is not { } blob)
         {
+            if (work.IsBlobPath)
+            {
+                _requests.Answered(FetchDoor.Http, FetchStatus.NotFound);
+            }
+
             // The one answer for every capability that cannot be served (§8): no detail, not cacheable.
             var head = new Http1ResponseHead(output, 404, Http1ResponseHead.FixedCapacity);
             head.Append(_date.Current);
@@ -98,6 +106,7 @@ internal sealed class Http1BlobHandler : ConnectionHandler
         var now = _date.Now;
         var entry = _headers.Get(work.Capability, blob, now);
         var plan = BlobResponsePlan.Make(blob.Size, entry.ETag, work.IfNoneMatch, work.HasRange, work.Range, work.HasIfRange, work.IfRange);
+        _requests.Answered(FetchDoor.Http, FetchRequestCounters.FromPlan(plan.Answer));
         if (!WriteHead(output, work, blob.Size, plan, entry.Http1Fields, _date.For(now)) || work.Method == Http1Method.Head)
         {
             return keep;

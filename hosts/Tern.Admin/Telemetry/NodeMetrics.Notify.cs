@@ -1,0 +1,56 @@
+using Tern.Admin.Routes;
+using Tern.Engine.Notify;
+using Tern.Engine.Protocol.Notification;
+using Tern.Node;
+
+namespace Tern.Admin.Telemetry;
+
+internal sealed partial class NodeMetrics
+{
+    private void AddNode(AdminContext admin)
+    {
+        var info = _factory.CreateGauge("tern_node_info", "The domain this node serves (always 1).", "domain");
+        info.WithLabels(admin.Node.Domain).Set(1);
+        Gauge("tern_node_ready", "1 when the node reports itself ready (GET /admin/v1/health/ready), else 0.", () => HealthRoutes.Reasons(admin).Count == 0 ? 1 : 0);
+        Gauge("tern_blocked_domains", "Sender domains the operator blocked (blocks.txt).", () => admin.Node.Blocks.Domains.Count);
+    }
+
+    /// <summary>The notification port, receiving (docs/PROTOCOL.md §4.4): datagrams in, drops by reason, records filed, and the ingest's tables.</summary>
+    private void AddNotificationPort(TernNode node, TimeProvider time)
+    {
+        var ingest = node.Ingest;
+        var counters = ingest.Counters;
+        Counter("tern_notify_datagrams_received_total", "Datagrams the notification port received.", () => node.Listener.DatagramsReceived);
+        Counter("tern_notify_datagrams_accepted_total", "Datagrams that opened and passed the time rules.", () => counters.DatagramsAccepted);
+        Counter("tern_notify_drops_total", "Datagrams (or, for record-level reasons, records) dropped, by docs/PROTOCOL.md §4.4 reason.",
+            "reason", [.. MetricNames.All<DropReason>().Where(r => r != DropReason.None)], MetricNames.Label, r => counters.Drops(r));
+        Counter("tern_notify_records_filed_total", "Notification records filed into the pending table.", () => counters.RecordsAccepted);
+        Counter("tern_notify_retractions_applied_total", "Retraction records that removed a pending reference.", () => counters.RetractionsApplied);
+        Counter("tern_notify_cold_keys_derived_total", "Key agreements (X25519) performed for new sender keys.", () => counters.ColdKeysDerived);
+
+        // One scan of the ingest's tables per scrape; the gauges below read this snapshot.
+        var occupancy = default(Engine.Ingest.IngestOccupancy);
+        _refresh.Add(() => occupancy = ingest.Occupancy(time.GetUtcNow().ToUnixTimeMilliseconds()));
+        string[] tables = ["verified", "known", "probation"];
+        Gauge("tern_ingest_peer_keys", "Sender receive keys cached, by table (verified, known from discovery, on probation).", "table", tables, t => t,
+            t => t switch { "verified" => occupancy.VerifiedKeys, "known" => occupancy.KnownKeys, _ => occupancy.ProbationKeys });
+        Gauge("tern_ingest_peer_key_slots", "Slots of each receive-key table (fixed at start).", "table", tables, t => t,
+            t => t switch { "verified" => occupancy.VerifiedCapacity, "known" => occupancy.KnownCapacity, _ => occupancy.ProbationCapacity });
+        Gauge("tern_ingest_rate_buckets_used", "Per-source rate buckets a source has drawn from.", () => occupancy.SourceBucketsUsed);
+        Gauge("tern_ingest_rate_buckets_empty", "Per-source rate buckets holding less than one token now: sources being shed as over_rate.", () => occupancy.SourceBucketsEmpty);
+        Gauge("tern_ingest_rate_bucket_slots", "Slots of the per-source rate table (fixed at start).", () => occupancy.SourceBucketSlots);
+        Gauge("tern_ingest_cold_key_tokens", "Tokens left in the global budget of new sender keys.", () => occupancy.ColdKeyTokens);
+    }
+
+    /// <summary>The notification port, sending (docs/PROTOCOL.md §5): datagrams out, retransmissions, deliveries no longer notified.</summary>
+    private void AddDelivery(TernNode node)
+    {
+        var counters = node.Scheduler.Counters;
+        Counter("tern_delivery_datagrams_sent_total", "Notification and retraction datagrams the socket sent.", () => node.Transport.Sent);
+        Counter("tern_delivery_send_failures_total", "Datagrams the socket failed to send.", () => node.Transport.Failed);
+        Counter("tern_delivery_records_sent_total", "Notification records sent (first sends and retransmissions).", () => counters.RecordsSent);
+        Counter("tern_delivery_retransmissions_total", "Notification records sent again (attempt > 1).", () => counters.Retransmissions);
+        Counter("tern_delivery_peer_failures_total", "Peer resolutions that failed (no descriptor, no address).", () => counters.PeerFailures);
+        Counter("tern_delivery_stopped_total", "Deliveries no longer notified, by reason.", "reason", MetricNames.All<StopReason>(), MetricNames.Label, r => counters.Stopped(r));
+    }
+}
