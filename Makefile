@@ -10,8 +10,9 @@ export DOTNET_NOLOGO := 1
 # peers (C baselines, nginx, wrk...) and Debian's libsodium, which bench-codec compares with NSec's (never loaded by Tern).
 RUNTIME_PKGS :=
 BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23 libsodium-dev
-# Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service).
-TEST_PKGS := dnsmasq-base
+# Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service), and
+# Debian's chromium, which the status page test drives through Playwright (no browser download).
+TEST_PKGS := dnsmasq-base chromium
 # The demo: the same DNS server, which its two nodes find each other through.
 DEMO_PKGS := dnsmasq-base
 # Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tern.Admin.Http;
 using Tern.Admin.Routes;
+using Tern.Admin.Status;
 using Tern.Admin.Telemetry;
 using Tern.Engine.Transit;
 using Tern.Node;
@@ -86,6 +87,7 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         app.MapOpenApi(AdminOpenApi.Path);
         var bearer = new AdminBearerFilter(token);
         MetricsRoutes.Map(app, bearer);
+        StatusRoutes.Map(app, StatusPage.Load());
         var v1 = app.MapGroup("/admin/v1").AddEndpointFilter(bearer).ProducesProblem(StatusCodes.Status401Unauthorized);
         HealthRoutes.Map(v1);
         StatsRoutes.Map(v1);
