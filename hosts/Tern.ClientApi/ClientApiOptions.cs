@@ -54,8 +54,8 @@ public sealed class ClientApiOptions
     /// <summary>Longest <c>wait</c> a poll may ask for. Defaults to 30 s.</summary>
     public TimeSpan MaxPollWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Most recipient hashes one user may register. Defaults to 64.</summary>
-    public int MaxHashesPerUser { get; set; } = 64;
+    /// <summary>Most recipient hashes one user may register (docs/C2S.md §10: one per correspondent, negotiated hash and token). Defaults to 10 000.</summary>
+    public int MaxHashesPerUser { get; set; } = 10_000;
 
     /// <summary>Most sender domains one user may set a preference for, and block. Defaults to 1000 each.</summary>
     public int MaxDomainsPerUser { get; set; } = 1000;

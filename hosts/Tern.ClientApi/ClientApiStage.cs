@@ -98,7 +98,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             Auth = auth,
             Policies = policies,
         };
-        _sweeper = SweepAsync(reservations, _stopping.Token);
+        _sweeper = SweepAsync(reservations, users, _events, _stopping.Token);
         _compactor = EventLogCompactor.RunAsync(_events, options, TimeProvider.System, logger, _stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
@@ -171,8 +171,11 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         ClientApiLogMessages.Stopped(_logger);
     }
 
-    /// <summary>Removes lapsed reservations every minute (docs/C2S.md §6), until the stage stops.</summary>
-    private static async Task SweepAsync(ReservationStore reservations, CancellationToken stopping)
+    /// <summary>
+    /// Every minute until the stage stops: removes lapsed reservations (docs/C2S.md §6), and hash registrations past their
+    /// expiry (§10), each told to its user as <c>hashes_changed</c> (the routes and the ingest already treat them as gone).
+    /// </summary>
+    private static async Task SweepAsync(ReservationStore reservations, UserDirectory users, EventLog events, CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
         try
@@ -180,6 +183,10 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
                 reservations.Sweep();
+                foreach (var (user, hash) in users.RemoveExpiredHashes())
+                {
+                    events.Append(user, UserEvents.HashChanged(hash.ToString(), registered: false));
+                }
             }
         }
         catch (OperationCanceledException)

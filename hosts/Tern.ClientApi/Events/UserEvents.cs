@@ -77,8 +77,9 @@ internal static class UserEvents
     /// <summary>The user's own key record was published, rotated or revoked.</summary>
     public static UserEvent KeyRecordChanged(string? fingerprint, string? previous, string reason) => new() { Type = KeyChanged, Fingerprint = fingerprint, Previous = previous, Reason = reason };
 
-    /// <summary>A device registered or dropped a hash.</summary>
-    public static UserEvent HashChanged(string hash, bool registered) => new() { Type = HashesChanged, Hash = hash, Registered = registered };
+    /// <summary>A device registered or dropped a hash, or its registration lapsed; a registration carries its kind and expiry (docs/C2S.md §10).</summary>
+    public static UserEvent HashChanged(string hash, bool registered, string? kind = null, string? expires = null) =>
+        new() { Type = HashesChanged, Hash = hash, Registered = registered, Kind = kind, Expires = expires };
 
     /// <summary>A device was enrolled or revoked.</summary>
     public static UserEvent DeviceStateChanged(string deviceId, string name, string kind, bool revoked) => new() { Type = DeviceChanged, DeviceId = deviceId, Name = name, Kind = kind, Revoked = revoked };

@@ -55,7 +55,8 @@ internal static class ActionRoutes
         }
 
         var user = CurrentUser.Get(http);
-        if (Find(api, api.Users.HashesOf(user), cap) is not { } found)
+        // One point lookup whatever the number of the user's hashes; another user's reference answers as one that never was.
+        if (api.Node.Pending.Find(cap, out var hash) is not { } reference || !api.Users.Owns(user, hash))
         {
             return Problems.NotFound("capability", "no pending reference of yours has this capability");
         }
@@ -63,7 +64,7 @@ internal static class ActionRoutes
         switch (action)
         {
             case "pull":
-                if (!api.Node.PullQueue.TryEnqueue(cap, found.Hash, found.Reference.Sequence))
+                if (!api.Node.PullQueue.TryEnqueue(cap, hash, reference.Sequence))
                 {
                     return AuthRoutes.Limited(http, "the pull queue (full)", 5);
                 }
@@ -80,34 +81,5 @@ internal static class ActionRoutes
             default:
                 return Results.Json(new ActionResult { Capability = capability, Action = action!, State = "pending" });
         }
-    }
-
-    /// <summary>The pending reference with <paramref name="capability"/> under one of <paramref name="hashes"/>, walking each hash's pages.</summary>
-    private static (RecipientHash Hash, PendingReference Reference)? Find(ClientApiContext api, RecipientHash[] hashes, FetchCapability capability)
-    {
-        foreach (var hash in hashes)
-        {
-            var cursor = 0UL;
-            while (true)
-            {
-                var page = api.Node.Pending.Poll(hash, cursor, PendingTable.MaxPollLimit);
-                foreach (var reference in page.References)
-                {
-                    if (reference.Capability == capability)
-                    {
-                        return (hash, reference);
-                    }
-                }
-
-                if (!page.HasMore)
-                {
-                    break;
-                }
-
-                cursor = page.NextCursor;
-            }
-        }
-
-        return null;
     }
 }

@@ -12,9 +12,10 @@ namespace Tern.ClientApi.Routes;
 
 /// <summary>
 /// <c>GET /v1/references</c>: the pending references of one of the user's recipient hashes after a cursor, with long
-/// poll — <c>wait</c> seconds, woken the moment the ingest files a reference for the hash (docs/CLIENT-API.md, "Poll").
+/// poll — <c>wait</c> seconds, woken the moment the ingest files a reference for the hash (docs/CLIENT-API.md, "Poll");
+/// without <c>hash</c>, those of all the user's hashes in the order of the user's event log (docs/C2S.md §7).
 /// </summary>
-internal static class ReferenceRoutes
+internal static partial class ReferenceRoutes
 {
     public const int DefaultLimit = 100;
 
@@ -22,7 +23,7 @@ internal static class ReferenceRoutes
         group.MapGet("/references", PollAsync).WithName("PollReferences").WithTags("references")
             .Produces<PollResponse>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
 
     private static async Task<IResult> PollAsync(
         HttpContext http,
@@ -32,14 +33,10 @@ internal static class ReferenceRoutes
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "wait")] string? wait)
     {
-        if (!RecipientHash.TryParse(hash, out var recipient))
+        var recipient = default(RecipientHash);
+        if (hash is not null && !RecipientHash.TryParse(hash, out recipient))
         {
-            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
-        }
-
-        if (!Fields.TryCursor(after, out var cursor))
-        {
-            return Problems.Field("after", "the cursor is a whole number from 0 to 18446744073709551615, as the last poll's 'next' gave it");
+            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes); leave it out for all your hashes", 43);
         }
 
         if (!Fields.TryInt(limit, 1, PendingTable.MaxPollLimit, DefaultLimit, out var count))
@@ -52,6 +49,17 @@ internal static class ReferenceRoutes
         {
             return Problems.Field("wait", $"wait is a whole number of seconds from 0 to {maxWait}", maxWait);
         }
+
+        if (hash is null)
+        {
+            return await AllAsync(http, api, after, count, seconds).ConfigureAwait(false);
+        }
+
+        if (!Fields.TryCursor(after, out var cursor))
+        {
+            return Problems.Field("after", "the cursor is a whole number from 0 to 18446744073709551615, as the last poll's 'next' gave it");
+        }
+
 
         if (!api.Users.Owns(CurrentUser.Get(http), recipient))
         {
@@ -103,20 +111,23 @@ internal static class ReferenceRoutes
 
         foreach (var r in page.References)
         {
-            response.References.Add(new ReferenceItem
-            {
-                Capability = r.Capability.ToString(),
-                SenderDomain = r.SenderDomain,
-                Size = r.PayloadSize,
-                PayloadHash = r.PayloadHash.ToString(),
-                MimeHint = r.MimeHint,
-                Expires = Http.Wire.Time(r.TransitExpiryMs),
-                Received = Http.Wire.Time(r.ReceivedAtMs),
-                Sequence = r.Sequence.ToString(CultureInfo.InvariantCulture),
-                FetchHints = [.. r.FetchHints],
-            });
+            response.References.Add(Item(hash, r));
         }
 
         return response;
     }
+
+    private static ReferenceItem Item(RecipientHash hash, PendingReference r) => new()
+    {
+        Hash = hash.ToString(),
+        Capability = r.Capability.ToString(),
+        SenderDomain = r.SenderDomain,
+        Size = r.PayloadSize,
+        PayloadHash = r.PayloadHash.ToString(),
+        MimeHint = r.MimeHint,
+        Expires = Http.Wire.Time(r.TransitExpiryMs),
+        Received = Http.Wire.Time(r.ReceivedAtMs),
+        Sequence = r.Sequence.ToString(CultureInfo.InvariantCulture),
+        FetchHints = [.. r.FetchHints],
+    };
 }

@@ -4,15 +4,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tern.ClientApi.Events;
 using Tern.ClientApi.Http;
-using Tern.ClientApi.Users;
 using Tern.ClientApi.Wire;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.UserKeys;
 using Tern.Engine.Pending;
 
 namespace Tern.ClientApi.Routes;
 
 /// <summary>
-/// The user's settings: who they are, the recipient hashes they own, pull preferences and blocks per sender domain. A
+/// The user's settings: who they are (with their devices and current key fingerprint), pull preferences and blocks per sender domain. A
 /// preference or block reaches the ingest at once: the next datagram is judged by it (docs/CLIENT-API.md, "Settings").
 /// </summary>
 internal static class SettingsRoutes
@@ -23,14 +23,7 @@ internal static class SettingsRoutes
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/me", Me).WithName("GetMe").WithTags("settings").Produces<UserInfo>();
-
-        group.MapGet("/hashes", (HttpContext http, ClientApiContext api) => Results.Json(new HashList { Hashes = [.. api.Users.HashesOf(CurrentUser.Get(http)).Select(h => h.ToString())] }))
-            .WithName("ListHashes").WithTags("settings").Produces<HashList>();
-        group.MapPut("/hashes/{hash}", RegisterHashAsync).WithName("RegisterHash").WithTags("settings")
-            .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/hashes/{hash}", UnregisterHashAsync).WithName("UnregisterHash").WithTags("settings")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        HashRoutes.Map(group);
 
         group.MapGet("/preferences", Preferences).WithName("ListPreferences").WithTags("settings").Produces<PreferenceList>();
         group.MapPut("/preferences/{senderDomain}", SetPreferenceAsync).WithName("SetPreference").WithTags("settings")
@@ -51,49 +44,23 @@ internal static class SettingsRoutes
     private static IResult Me(HttpContext http, ClientApiContext api)
     {
         var user = CurrentUser.Get(http);
-        return Results.Json(new UserInfo { Name = user.Name, Address = user.Address, Hashes = [.. api.Users.HashesOf(user).Select(h => h.ToString())] });
-    }
-
-    private static async Task<IResult> RegisterHashAsync(HttpContext http, ClientApiContext api, string hash)
-    {
-        if (!RecipientHash.TryParse(hash, out var recipient))
+        var devices = 0;
+        foreach (var device in api.Auth.Devices.List(user.Name))
         {
-            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
+            devices += device.RevokedMs is null ? 1 : 0;
         }
 
-        var user = CurrentUser.Get(http);
-        var outcome = api.Users.RegisterHash(user, recipient);
-        if (outcome == HashRegistration.Added)
+        // The record the domain publishes now, as another domain's lookup would find it (docs/C2S.md §12): null when none is current.
+        var address = (user.Address ?? "").ToLowerInvariant();
+        var fingerprint = UserAddress.IsValid(System.Text.Encoding.UTF8.GetBytes(address)) ? api.Node.UserKeys.Current(address)?.Fingerprint.ToString() : null;
+        return Results.Json(new UserInfo
         {
-            api.Policies.Registered(user.Name, recipient);
-            await api.Events.AppendAsync(user.Name, UserEvents.HashChanged(recipient.ToString(), registered: true), http.RequestAborted).ConfigureAwait(false);
-        }
-
-        return outcome switch
-        {
-            HashRegistration.Added => Results.Created($"/v1/hashes/{hash}", null),
-            HashRegistration.AlreadyOwned => Results.NoContent(),
-            HashRegistration.Full => Problems.Field("hash", $"you hold {api.Options.MaxHashesPerUser} recipient hashes, the most allowed", api.Options.MaxHashesPerUser,
-                StatusCodes.Status409Conflict, "limit"),
-            _ => Problems.Conflict("hash", "this recipient hash is taken"),
-        };
-    }
-
-    private static async Task<IResult> UnregisterHashAsync(HttpContext http, ClientApiContext api, string hash)
-    {
-        if (!RecipientHash.TryParse(hash, out var recipient))
-        {
-            return Problems.Field("hash", "the recipient hash is 43 characters of base64url (32 bytes)", 43);
-        }
-
-        var user = CurrentUser.Get(http);
-        if (!api.Users.UnregisterHash(user, recipient))
-        {
-            return Problems.NotFound("hash", "this recipient hash is not one you registered");
-        }
-
-        await api.Events.AppendAsync(user.Name, UserEvents.HashChanged(recipient.ToString(), registered: false), http.RequestAborted).ConfigureAwait(false);
-        return Results.NoContent();
+            Name = user.Name,
+            Address = user.Address ?? "",
+            Hashes = [.. api.Users.HashesOf(user).Select(h => h.ToString())],
+            Devices = devices,
+            Fingerprint = fingerprint,
+        });
     }
 
     private static IResult Preferences(HttpContext http, ClientApiContext api)

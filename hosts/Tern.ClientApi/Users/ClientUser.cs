@@ -28,6 +28,26 @@ internal sealed class ClientUser
     /// <summary>The recipient hashes this user polls and reads (docs/PROTOCOL.md §5), in registration order.</summary>
     public List<RecipientHash> Hashes { get; } = [];
 
+    /// <summary>The kind and expiry of each hash that is not pairwise without expiry (most are, and cost nothing here).</summary>
+    private Dictionary<RecipientHash, RegisteredHash>? _registrations;
+
+    /// <summary>How <paramref name="hash"/>, one of <see cref="Hashes"/>, was registered.</summary>
+    public RegisteredHash Registration(RecipientHash hash) =>
+        _registrations is not null && _registrations.TryGetValue(hash, out var registration) ? registration : RegisteredHash.Default;
+
+    /// <summary>Records how <paramref name="hash"/> was registered; null (or the default) forgets it.</summary>
+    public void SetRegistration(RecipientHash hash, RegisteredHash? registration)
+    {
+        if (registration is { } value && value != RegisteredHash.Default)
+        {
+            (_registrations ??= [])[hash] = value;
+        }
+        else
+        {
+            _registrations?.Remove(hash);
+        }
+    }
+
     /// <summary>Pull preference per normalized sender domain.</summary>
     public SortedDictionary<string, PullPreference> Preferences { get; } = new(StringComparer.Ordinal);
 

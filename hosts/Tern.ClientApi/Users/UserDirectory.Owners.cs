@@ -9,7 +9,7 @@ public sealed partial class UserDirectory
     {
         lock (_lock)
         {
-            return _owners.TryGetValue(hash, out var owner) ? owner.Name : null;
+            return _owners.TryGetValue(hash, out var owner) && LiveLocked(hash) ? owner.Name : null;
         }
     }
 
@@ -27,7 +27,7 @@ public sealed partial class UserDirectory
     {
         lock (_lock)
         {
-            return _byName.TryGetValue(name, out var user) ? [.. user.Hashes] : [];
+            return _byName.TryGetValue(name, out var user) ? LiveHashesLocked(user) : [];
         }
     }
 

@@ -1,82 +1,9 @@
-using Tern.Engine.Protocol;
 using Tern.Engine.Pending;
 
 namespace Tern.ClientApi.Users;
 
 public sealed partial class UserDirectory
 {
-    /// <summary>The user's recipient hashes (a copy).</summary>
-    internal RecipientHash[] HashesOf(ClientUser user)
-    {
-        lock (_lock)
-        {
-            return [.. user.Hashes];
-        }
-    }
-
-    /// <summary>Whether <paramref name="hash"/> is one of <paramref name="user"/>'s.</summary>
-    internal bool Owns(ClientUser user, RecipientHash hash)
-    {
-        lock (_lock)
-        {
-            return _owners.TryGetValue(hash, out var owner) && owner.Name == user.Name;
-        }
-    }
-
-    internal HashRegistration RegisterHash(ClientUser user, RecipientHash hash)
-    {
-        using var writer = UsersFileLock.Acquire(_path);
-        lock (_lock)
-        {
-            // Another writer (`tern user` in another process) may have replaced the file since it was read.
-            ReloadIfChangedLocked();
-            if (_owners.TryGetValue(hash, out var owner))
-            {
-                return owner.Name == user.Name ? HashRegistration.AlreadyOwned : HashRegistration.TakenByOther;
-            }
-
-            var current = Current(user);
-            if (current.Hashes.Count >= _maxHashes)
-            {
-                return HashRegistration.Full;
-            }
-
-            current.Hashes.Add(hash);
-            _owners[hash] = current;
-            SaveLocked();
-            foreach (var domain in current.Preferences.Keys.Concat(current.Blocked))
-            {
-                _table?.Set(hash, domain, current.Effective(domain));
-            }
-
-            return HashRegistration.Added;
-        }
-    }
-
-    internal bool UnregisterHash(ClientUser user, RecipientHash hash)
-    {
-        using var writer = UsersFileLock.Acquire(_path);
-        lock (_lock)
-        {
-            // Another writer (`tern user` in another process) may have replaced the file since it was read.
-            ReloadIfChangedLocked();
-            if (!_owners.TryGetValue(hash, out var owner) || owner.Name != user.Name)
-            {
-                return false;
-            }
-
-            owner.Hashes.Remove(hash);
-            _owners.Remove(hash);
-            SaveLocked();
-            foreach (var domain in owner.Preferences.Keys.Concat(owner.Blocked))
-            {
-                _table?.Set(hash, domain, PullPreference.WhenRequested);
-            }
-
-            return true;
-        }
-    }
-
     /// <summary>The user's preferences and blocks (copies).</summary>
     internal (KeyValuePair<string, PullPreference>[] Preferences, string[] Blocked) SettingsOf(ClientUser user)
     {

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pending;
-using Tern.Engine.Storage;
 
 namespace Tern.ClientApi.Users;
 
@@ -30,6 +28,9 @@ public sealed partial class UserDirectory
     private readonly Dictionary<string, ClientUser> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, ClientUser> _byToken = [];
     private readonly Dictionary<RecipientHash, ClientUser> _owners = [];
+
+    // The registrations with an expiry (docs/C2S.md §10), so that the ingest's owner lookup pays a second one only while some exist.
+    private readonly Dictionary<RecipientHash, long> _expiring = [];
     private (DateTime Written, long Length) _stamp;
     private long _checkedAtMs = long.MinValue / 2;
 
@@ -163,6 +164,7 @@ public sealed partial class UserDirectory
         foreach (var hash in user.Hashes)
         {
             _owners[hash] = user;
+            TrackExpiryLocked(hash, user.Registration(hash));
         }
     }
 
@@ -215,89 +217,6 @@ public sealed partial class UserDirectory
 
         LoadLocked();
         return true;
-    }
-
-    private void LoadLocked()
-    {
-        _users.Clear();
-        _byName.Clear();
-        _byToken.Clear();
-        _owners.Clear();
-        var info = new FileInfo(_path);
-        if (!info.Exists)
-        {
-            _stamp = (DateTime.MinValue, -1);
-            return;
-        }
-
-        UsersFileModel model;
-        try
-        {
-            model = JsonSerializer.Deserialize(File.ReadAllBytes(_path), UsersFileJson.Default.UsersFileModel) ?? new UsersFileModel();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{_path} is not a users file: {e.Message}", e);
-        }
-
-        foreach (var record in model.Users)
-        {
-            AddLocked(FromRecord(record));
-        }
-
-        _stamp = (info.LastWriteTimeUtc, info.Length);
-        ApplyAllLocked();
-    }
-
-    private ClientUser FromRecord(UserRecord record)
-    {
-        if (!NamePattern().IsMatch(record.Name) || record.TokenSha256.Length != 64)
-        {
-            throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid name or token hash");
-        }
-
-        var user = new ClientUser(record.Name, record.Address, Convert.FromHexString(record.TokenSha256));
-        foreach (var text in record.Hashes)
-        {
-            user.Hashes.Add(RecipientHash.TryParse(text, out var hash) ? hash : throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid hash '{text}'"));
-        }
-
-        foreach (var (domain, preference) in record.Preferences)
-        {
-            user.Preferences[domain] = Enum.TryParse<PullPreference>(preference, ignoreCase: true, out var parsed) ? parsed
-                : throw new InvalidDataException($"{_path}: user '{record.Name}' has an invalid preference '{preference}'");
-        }
-
-        foreach (var domain in record.Blocked)
-        {
-            user.Blocked.Add(domain);
-        }
-
-        return user;
-    }
-
-    private void SaveLocked()
-    {
-        var model = new UsersFileModel();
-        foreach (var user in _users)
-        {
-            model.Users.Add(new UserRecord
-            {
-                Name = user.Name,
-                Address = user.Address,
-                TokenSha256 = Convert.ToHexStringLower(user.TokenHash),
-                Hashes = [.. user.Hashes.Select(h => h.ToString())],
-                Preferences = user.Preferences.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal),
-                Blocked = [.. user.Blocked],
-            });
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(model, UsersFileJson.Default.UsersFileModel), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-
-        // Every writer holds the users file lock (UsersFileLock), so the file is still the one just written.
-        var info = new FileInfo(_path);
-        _stamp = (info.LastWriteTimeUtc, info.Length);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]

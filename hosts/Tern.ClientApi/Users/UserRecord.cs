@@ -18,6 +18,11 @@ internal sealed class UserRecord
     [JsonPropertyName("hashes")]
     public List<string> Hashes { get; set; } = [];
 
+    /// <summary>Kind and expiry of the hashes that are not pairwise without expiry (docs/C2S.md §10), by hash; absent when none.</summary>
+    [JsonPropertyName("hashDetails")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, HashDetailRecord>? HashDetails { get; set; }
+
     [JsonPropertyName("preferences")]
     public Dictionary<string, string> Preferences { get; set; } = [];
 

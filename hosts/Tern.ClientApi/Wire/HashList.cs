@@ -11,4 +11,9 @@ public sealed class HashList
     [JsonPropertyName("hashes")]
     [Key("hashes")]
     public List<string> Hashes { get; set; } = [];
+
+    /// <summary>The same hashes with their kind and expiry (docs/C2S.md §10), in the same order.</summary>
+    [JsonPropertyName("registrations")]
+    [Key("registrations")]
+    public List<HashItem> Registrations { get; set; } = [];
 }

@@ -7,17 +7,17 @@ namespace Tern.ClientApi.Wire;
 [MessagePackObject]
 public sealed class PollResponse
 {
-    /// <summary>The recipient hash polled.</summary>
+    /// <summary>The recipient hash polled; null for a listing across all the user's hashes.</summary>
     [JsonPropertyName("hash")]
     [Key("hash")]
-    public string Hash { get; set; } = "";
+    public string? Hash { get; set; }
 
-    /// <summary>References after the cursor, in sequence order.</summary>
+    /// <summary>References after the cursor, in sequence order (across all hashes: in the order the user's event log told them).</summary>
     [JsonPropertyName("references")]
     [Key("references")]
     public List<ReferenceItem> References { get; set; } = [];
 
-    /// <summary>The cursor to pass as <c>after</c> next time, decimal.</summary>
+    /// <summary>The cursor to pass as <c>after</c> next time, decimal: a sequence of the hash's, or across all hashes one of the user's event log.</summary>
     [JsonPropertyName("next")]
     [Key("next")]
     public string Next { get; set; } = "";

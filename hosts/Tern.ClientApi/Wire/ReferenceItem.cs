@@ -7,6 +7,11 @@ namespace Tern.ClientApi.Wire;
 [MessagePackObject]
 public sealed class ReferenceItem
 {
+    /// <summary>The recipient hash it is filed under.</summary>
+    [JsonPropertyName("hash")]
+    [Key("hash")]
+    public string Hash { get; set; } = "";
+
     /// <summary>The fetch capability (the right to fetch the blob), base64url.</summary>
     [JsonPropertyName("capability")]
     [Key("capability")]
@@ -42,7 +47,7 @@ public sealed class ReferenceItem
     [Key("received")]
     public string Received { get; set; } = "";
 
-    /// <summary>Its position in the hash's sequence (a cursor), decimal.</summary>
+    /// <summary>Its position in the hash's sequence (a cursor of the poll by hash), decimal.</summary>
     [JsonPropertyName("sequence")]
     [Key("sequence")]
     public string Sequence { get; set; } = "";

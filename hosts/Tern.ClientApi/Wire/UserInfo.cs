@@ -21,4 +21,14 @@ public sealed class UserInfo
     [JsonPropertyName("hashes")]
     [Key("hashes")]
     public List<string> Hashes { get; set; } = [];
+
+    /// <summary>The user's devices not revoked (the operator token's counts once it was used).</summary>
+    [JsonPropertyName("devices")]
+    [Key("devices")]
+    public int Devices { get; set; }
+
+    /// <summary>The fingerprint of the user's current key record as the domain publishes it (docs/C2S.md §12); null before the first publication and after a revocation.</summary>
+    [JsonPropertyName("fingerprint")]
+    [Key("fingerprint")]
+    public string? Fingerprint { get; set; }
 }
