@@ -70,7 +70,19 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Fixture>
             { "GET", $"/v1/messages/{HostileSegment}", null, null, 400, "messageId" },
             { "DELETE", "/v1/messages/AAAA", null, null, 400, "messageId" },
             { "GET", $"/v1/messages/{Api.NewHash()}", null, null, 404, "messageId" },
-            { "GET", "/v1/references", null, null, 400, "hash" },
+            { "GET", "/v1/references?hash=", null, null, 400, "hash" },
+            { "GET", "/v1/references?after=-1", null, null, 400, "after" },
+            { "GET", "/v1/references?after=ten", null, null, 400, "after" },
+            { "GET", "/v1/references?after=18446744073709551615", null, null, 410, "after" },
+            { "GET", "/v1/references?limit=0", null, null, 400, "limit" },
+            { "GET", "/v1/references?limit=1001", null, null, 400, "limit" },
+            { "GET", "/v1/references?wait=31", null, null, 400, "wait" },
+            { "POST", "/v1/references/short/actions", "json:{\"action\":\"pull\"}", null, 400, "capability" },
+            { "POST", $"/v1/references/{hash}/actions", "json:{\"action\":\"delete\"}", null, 400, "action" },
+            { "POST", $"/v1/references/{hash}/actions", "json:{\"action\":1}", null, 400, "action" },
+            { "POST", $"/v1/references/{hash}/actions", "json:{\"action\":\"pull\",\"hash\":\"x\"}", null, 400, "hash" },
+            { "POST", $"/v1/references/{hash}/actions", "{\"action\":\"pull\"}", null, 415, "Content-Type" },
+            { "POST", $"/v1/references/{hash}/actions", "json:{\"action\":\"pull\"}", null, 404, "capability" },
             { "GET", "/v1/references?hash=short", null, null, 400, "hash" },
             { "GET", $"/v1/references?hash={hash}&after=-1", null, null, 400, "after" },
             { "GET", $"/v1/references?hash={hash}&after=18446744073709551616", null, null, 400, "after" },
@@ -87,6 +99,17 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Fixture>
             { "DELETE", $"/v1/stored/{HostileSegment}", null, null, 400, "id" },
             { "PUT", "/v1/hashes/not-base64url!", null, null, 400, "hash" },
             { "PUT", $"/v1/hashes/{hash}A", null, null, 400, "hash" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"kind\":\"friend\"}", null, 400, "kind" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"kind\":3}", null, 400, "kind" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"kind\":\"token\",\"owner\":\"eve\"}", null, 400, "owner" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"expires\":\"2020-01-01T00:00:00Z\"}", null, 400, "expires" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"expires\":\"2999-01-01T00:00:00Z\"}", null, 400, "expires" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"expires\":\"tomorrow\"}", null, 400, "expires" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"expires\":86400}", null, 400, "expires" },
+            { "PUT", $"/v1/hashes/{hash}", "json:[\"token\"]", null, 400, "body" },
+            { "PUT", $"/v1/hashes/{hash}", "json:{\"kind\":", null, 400, "body" },
+            { "PUT", $"/v1/hashes/{hash}", "json:" + new string(' ', 5000) + "{}", null, 413, "body" },
+            { "PUT", $"/v1/hashes/{hash}", "{\"kind\":\"token\"}", null, 415, "Content-Type" },
             { "DELETE", $"/v1/hashes/{Api.NewHash()}", null, null, 404, "hash" },
             { "PUT", "/v1/preferences/a.example", "json:{\"pull\":\"sometimes\"}", null, 400, "pull" },
             { "PUT", "/v1/preferences/a.example", "json:{\"pull\":1}", null, 400, "pull" },
@@ -144,6 +167,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Fixture>
 
         var wait = await Api.ProblemAsync(await alice.GetAsync($"/v1/references?hash={Api.NewHash()}&wait=99"), HttpStatusCode.BadRequest);
         Assert.Equal(30, wait.GetProperty("limit").GetInt32());
+
+        var all = await Api.ProblemAsync(await alice.GetAsync("/v1/references?limit=5000"), HttpStatusCode.BadRequest);
+        Assert.Equal(1000, all.GetProperty("limit").GetInt32());
+
+        var lapse = await Api.ProblemAsync(await Api.PutJsonAsync(alice, $"/v1/hashes/{Api.NewHash()}", new { kind = "token", expires = "2020-01-01T00:00:00Z" }), HttpStatusCode.BadRequest);
+        Assert.Equal("PT0S", lapse.GetProperty("limit").GetProperty("min").GetString());
+        Assert.Equal("P3650D", lapse.GetProperty("limit").GetProperty("max").GetString());
     }
 
     [Fact]
@@ -162,7 +192,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Fixture>
     private static async Task<string> SnapshotAsync(HttpClient client)
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/v1/messages", "/v1/me", "/v1/stored", "/v1/preferences", "/v1/blocks" })
+        foreach (var path in new[] { "/v1/messages", "/v1/me", "/v1/hashes", "/v1/stored", "/v1/preferences", "/v1/blocks" })
         {
             parts.Add(await client.GetStringAsync(path));
         }

@@ -165,6 +165,12 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(before, await SnapshotAsync(alice, bob));
 
+        // Across all hashes (no hash): eve's listing holds none of bob's references, however far back she reads.
+        var everything = await eve.GetStringAsync("/v1/references?after=0&limit=1000");
+        Assert.DoesNotContain(pending!, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(waiting, everything, StringComparison.Ordinal);
+        Assert.Contains(pending!, await bob.GetStringAsync("/v1/references"), StringComparison.Ordinal);
+
         // A revoked device's session gets 401 device-revoked on every authenticated route, and changes nothing.
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/devices/{bobDevice}")).StatusCode);
         before = await SnapshotAsync(alice, bob);
@@ -179,6 +185,9 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             var problem = await Api.ProblemAsync(response, HttpStatusCode.Unauthorized);
             Assert.Equal("urn:tern:c2s:device-revoked", problem.GetProperty("type").GetString());
         }
+
+        var all = await Api.ProblemAsync(await revoked.GetAsync("/v1/references"), HttpStatusCode.Unauthorized);
+        Assert.Equal("urn:tern:c2s:device-revoked", all.GetProperty("type").GetString());
 
         Assert.Equal(before, await SnapshotAsync(alice, bob));
     }
@@ -202,6 +211,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             "/v1/policy" when method == "PUT" => "{\"version\":1,\"defaultPull\":\"ignore\",\"retentionDays\":1,\"trashDays\":1,\"largeTransferBytes\":1,\"largeTransfer\":\"ignore\"}",
             _ when path.EndsWith("/actions", StringComparison.Ordinal) => "{\"action\":\"ignore\"}",
             _ when method == "PATCH" => "{\"add\":[\"mine\"]}",
+            _ when method == "PUT" && path.StartsWith("/v1/hashes/", StringComparison.Ordinal) => "{\"kind\":\"token\"}",
             _ => null,
         };
         if (json is not null)

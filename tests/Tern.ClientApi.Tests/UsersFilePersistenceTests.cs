@@ -21,7 +21,7 @@ public sealed class UsersFilePersistenceTests : IDisposable
         var hash = RecipientHash.NewRandom();
         var running = new UserDirectory(path, new PullPreferenceTable(), maxHashes: 4, maxDomains: 4);
         var user = running.Authenticate(running.Add("alice", "alice@a.example").Token)!;
-        Assert.Equal(HashRegistration.Added, running.RegisterHash(user, hash));
+        Assert.Equal(HashRegistration.Added, running.RegisterHash(user, hash, RegisteredHash.Default));
         Assert.True(running.SetPreference(user, "c.example", PullPreference.Immediately));
         Assert.True(running.SetBlocked(user, "d.example", blocked: true));
 
