@@ -16,7 +16,7 @@ internal static class TernCli
 
             Operators: 'tern init' makes a node's data directory, 'tern run' runs the node, 'tern user add' issues a
             user's token. Users: 'tern login' saves the node's client API address and your token, then 'tern send',
-            'tern poll', 'tern fetch', 'tern status' and 'tern retract'. See docs/CLI.md and docs/OPERATIONS.md.
+            'tern refs', 'tern poll', 'tern fetch', 'tern status' and 'tern retract'. See docs/CLI.md and docs/OPERATIONS.md.
             """);
         root.Add(DemoCommand.Create(context));
         root.Add(InitCommand.Create(context));
@@ -27,6 +27,7 @@ internal static class TernCli
         root.Add(LoginCommand.Create(context));
         root.Add(SendCommand.Create(context));
         root.Add(PollCommand.Create(context));
+        root.Add(RefsCommand.Create(context));
         root.Add(StoredCommand.Create(context));
         root.Add(LabelCommand.Create(context));
         root.Add(EventsCommand.Create(context));

@@ -31,6 +31,14 @@ public sealed class ArgumentTests : IDisposable
         { "--limit", ["poll", "--hash", Hash, "--limit", "1001"] },
         { "--wait", ["poll", "--hash", Hash, "--wait", "soon"] },
         { "--after", ["poll", "--hash", Hash, "--after", "x"] },
+        { "--hash", ["refs", "list", "--hash", "short"] },
+        { "--limit", ["refs", "list", "--limit", "0"] },
+        { "--wait", ["refs", "list", "--wait", "soon"] },
+        { "--after", ["refs", "list", "--after", "-1"] },
+        { "capability", ["refs", "pull"] },
+        { "capability", ["refs", "delegate", "short"] },
+        { "capability", ["refs", "ignore", "not-a-capability"] },
+        { "frob", ["refs", "frob", Hash] },
         { "--hash", ["stored", "--hash", "short"] },
         { "id", ["fetch", "short"] },
         { "--resume", ["fetch", Hash, "--resume"] },
@@ -61,6 +69,9 @@ public sealed class ArgumentTests : IDisposable
         { "hash", ["hash", "add", Hash, "--from", "alice@a.example", "--key", "k"] },
         { "--key", ["hash", "add", "--from", "alice@a.example"] },
         { "--from", ["hash", "add", "--from", "not an address", "--key", "k"] },
+        { "--kind", ["hash", "add", Hash, "--kind", "friend"] },
+        { "--kind", ["hash", "add", "--from", "alice@a.example", "--key", "k", "--kind", "token"] },
+        { "--expires", ["hash", "add", Hash, "--expires", "someday"] },
         { "--pull", ["prefer", "a.example", "--pull", "sometimes"] },
         { "--pull", ["prefer", "a.example"] },
         { "sender-domain", ["prefer", "a b", "--block"] },
@@ -86,7 +97,7 @@ public sealed class ArgumentTests : IDisposable
         Assert.Equal(2, (await CliRun.InvokeAsync(_home.Path)).ExitCode);
         var help = await CliRun.InvokeAsync(_home.Path, "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "fetch", "status", "retract", "peers", "doctor", "hash", "prefer" })
+        foreach (var command in new[] { "demo", "init", "run", "keys", "user", "version", "login", "send", "poll", "refs", "fetch", "status", "retract", "peers", "doctor", "hash", "prefer" })
         {
             Assert.Contains(command, help.Output, StringComparison.Ordinal);
         }

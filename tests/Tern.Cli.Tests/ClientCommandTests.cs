@@ -153,6 +153,53 @@ public sealed class ClientCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains("401", badToken.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refs_lists_every_hash_and_pulls_defers_and_ignores_and_hash_add_takes_a_kind_and_expiry()
+    {
+        var (first, second) = (RecipientHash.NewRandom().ToString(), RecipientHash.NewRandom().ToString());
+        var added = (await _bob.RunAsync("hash", "add", first, "--kind", "negotiated", "--expires", "7d", "--json")).Json();
+        Assert.Equal("negotiated", added.GetProperty("kind").GetString());
+        Assert.Equal(0, (await _bob.RunAsync("hash", "add", second)).ExitCode);
+        var hashes = (await _bob.RunAsync("hash", "list")).Output;
+        Assert.Contains($"{first}\tnegotiated\tuntil ", hashes, StringComparison.Ordinal);
+        Assert.Contains($"{second}\tpairwise", hashes, StringComparison.Ordinal);
+
+        foreach (var hash in new[] { first, second })
+        {
+            _alice.StandardInput = Encoding.UTF8.GetBytes("for " + hash);
+            Assert.Equal(0, (await _alice.RunAsync("send", "--to", $"{hash}@b.example")).ExitCode);
+        }
+
+        System.Text.Json.JsonElement page = default;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            page = (await _bob.RunAsync("refs", "list", "--wait", "5", "--json")).Json();
+            return page.GetProperty("references").GetArrayLength() == 2;
+        }, TimeSpan.FromSeconds(30)));
+        var references = page.GetProperty("references").EnumerateArray().ToList();
+        Assert.Equal(new[] { first, second }.Order(), references.Select(r => r.GetProperty("hash").GetString()).Order());
+        var (one, other) = (references[0].GetProperty("capability").GetString()!, references[1].GetProperty("capability").GetString()!);
+        var text = (await _bob.RunAsync("refs", "list", "--hash", first)).Output;
+        Assert.Contains(first, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(second, text, StringComparison.Ordinal);
+        Assert.Contains("next ", text, StringComparison.Ordinal);
+        var after = (await _bob.RunAsync("refs", "list", "--after", page.GetProperty("next").GetString()!, "--json")).Json();
+        Assert.Empty(after.GetProperty("references").EnumerateArray());
+
+        Assert.Equal("pending", (await _bob.RunAsync("refs", "defer", one, "--json")).Json().GetProperty("state").GetString());
+        Assert.Contains("dropped", (await _bob.RunAsync("refs", "ignore", other)).Output, StringComparison.Ordinal);
+        Assert.Equal("queued", (await _bob.RunAsync("refs", "delegate", one, "--json")).Json().GetProperty("state").GetString());
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await _bob.RunAsync("stored", "--hash", first, "--json")).Json().GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("id").GetString() == one),
+            TimeSpan.FromSeconds(20)));
+        Assert.Empty((await _bob.RunAsync("refs", "list", "--json")).Json().GetProperty("references").EnumerateArray());
+
+        // Gone, or never there: the node's 404 is exit 4.
+        var gone = await _bob.RunAsync("refs", "pull", other);
+        Assert.Equal(4, gone.ExitCode);
+        Assert.Contains("404", gone.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>Registers a fresh recipient hash for bob with <c>tern hash add</c> (and <c>tern prefer</c> to have a.example pulled at once).</summary>
     private async Task<string> BobWatchesAsync(bool pullAtOnce)
     {

@@ -55,16 +55,35 @@ internal static class HashCommand
             }
         });
         var key = new Option<string>("--key") { Description = "Your user key file ('tern keys new', published with 'tern keys publish'): its agreement secret derives the hash.", HelpName = "key-file" };
+        var kind = new Option<string>("--kind")
+        {
+            Description = "What the hash is (docs/C2S.md §10): pairwise (phase 1, the default), negotiated (phase 2), introduction (your own record's) or token (phase 3).",
+            HelpName = "kind",
+        };
+        kind.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && result.Tokens[0].Value is not ("pairwise" or "negotiated" or "introduction" or "token"))
+            {
+                result.AddError($"--kind '{result.Tokens[0].Value}': pairwise, negotiated, introduction or token");
+            }
+        });
+        var expires = new Option<DateTimeOffset?>("--expires")
+        {
+            Description = "When the node stops watching it for you: an RFC 3339 time or a duration (90m, 12h, 7d). Default: never.",
+            HelpName = "time|duration",
+            CustomParser = ClientArguments.ParseExpiry,
+        };
         var json = CommonOptions.Json();
         var settings = new ClientSettings();
         var command = new Command("add", """
-            Register a recipient hash as yours (poll and fetch need it).
+            Register a recipient hash as yours (poll and fetch need it); again to change its kind or expiry.
             Examples:
               tern hash add <hash>
+              tern hash add <hash> --kind token --expires 7d
               tern hash add --from alice@a.example --key me.key
             """)
         {
-            hash, from, key, json,
+            hash, from, key, kind, expires, json,
         };
         settings.AddTo(command);
         command.Validators.Add(result =>
@@ -79,6 +98,11 @@ internal static class HashCommand
             {
                 result.AddError("--from derives the hash with your key: it needs --key, your published user key file");
             }
+
+            if (result.GetResult(from) is not null && result.GetValue(kind) is { } named && named != "pairwise")
+            {
+                result.AddError($"--kind {named}: --from derives a pairwise hash");
+            }
         });
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -91,13 +115,26 @@ internal static class HashCommand
                 text = (await PairwiseFromAsync(context, api, correspondent, result.GetRequiredValue(key), cancellationToken).ConfigureAwait(false)).ToString();
             }
 
-            await api.SendAsync(HttpMethod.Put, $"v1/hashes/{text}", null, cancellationToken).ConfigureAwait(false);
+            var registration = new Dictionary<string, string> { ["kind"] = result.GetValue(kind) ?? "pairwise" };
+            if (result.GetValue(expires) is { } until)
+            {
+                registration["expires"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            using var body = System.Net.Http.Json.JsonContent.Create(registration);
+            await api.SendAsync(HttpMethod.Put, $"v1/hashes/{text}", body, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
             {
                 CliJson.Write(context, writer =>
                 {
                     writer.WriteStartObject();
                     writer.WriteString("hash", text);
+                    writer.WriteString("kind", registration["kind"]);
+                    if (registration.TryGetValue("expires", out var until))
+                    {
+                        writer.WriteString("expires", until);
+                    }
+
                     if (correspondent is not null)
                     {
                         writer.WriteString("from", correspondent);
@@ -148,7 +185,7 @@ internal static class HashCommand
     {
         var json = CommonOptions.Json();
         var settings = new ClientSettings();
-        var command = new Command("list", "List the recipient hashes you watch.") { json };
+        var command = new Command("list", "List the recipient hashes you watch, each with its kind and, when it lapses, its expiry.") { json };
         settings.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -160,9 +197,10 @@ internal static class HashCommand
                 return ExitCodes.Ok;
             }
 
-            foreach (var hash in answer.RootElement.GetProperty("hashes").EnumerateArray())
+            foreach (var registration in answer.RootElement.GetProperty("registrations").EnumerateArray())
             {
-                context.Out.WriteLine(hash.GetString());
+                var until = registration.GetProperty("expires").GetString();
+                context.Out.WriteLine($"{registration.GetProperty("hash").GetString()}\t{registration.GetProperty("kind").GetString()}{(until is null ? "" : $"\tuntil {until}")}");
             }
 
             return ExitCodes.Ok;
