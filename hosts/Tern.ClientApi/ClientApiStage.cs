@@ -98,7 +98,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             Auth = auth,
             Policies = policies,
         };
-        _sweeper = SweepAsync(reservations, users, _events, _stopping.Token);
+        _sweeper = SweepAsync(reservations, users, _events, logger, _stopping.Token);
         _compactor = EventLogCompactor.RunAsync(_events, options, TimeProvider.System, logger, _stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
@@ -175,7 +175,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     /// Every minute until the stage stops: removes lapsed reservations (docs/C2S.md §6), and hash registrations past their
     /// expiry (§10), each told to its user as <c>hashes_changed</c> (the routes and the ingest already treat them as gone).
     /// </summary>
-    private static async Task SweepAsync(ReservationStore reservations, UserDirectory users, EventLog events, CancellationToken stopping)
+    private static async Task SweepAsync(ReservationStore reservations, UserDirectory users, EventLog events, ILogger logger, CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
         try
@@ -183,9 +183,17 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
                 reservations.Sweep();
-                foreach (var (user, hash) in users.RemoveExpiredHashes())
+                try
                 {
-                    events.Append(user, UserEvents.HashChanged(hash.ToString(), registered: false));
+                    foreach (var (user, hash) in users.RemoveExpiredHashes())
+                    {
+                        events.Append(user, UserEvents.HashChanged(hash.ToString(), registered: false));
+                    }
+                }
+                catch (IOException e)
+                {
+                    // The users file could not be written (a full disk): nothing changed, the next tick tries again.
+                    ClientApiLogMessages.HashSweepFailed(logger, e);
                 }
             }
         }

@@ -25,7 +25,7 @@ internal static class HashRoutes
     {
         group.MapGet("/hashes", List).WithName("ListHashes").WithTags("settings").Produces<HashList>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType);
         group.MapPut("/hashes/{hash}", RegisterAsync).WithName("RegisterHash").WithTags("settings")
-            .Accepts<HashItem>("application/json")
+            .Accepts<HashRegistrationRequest>("application/json")
             .Produces(StatusCodes.Status201Created).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
