@@ -12,8 +12,9 @@ using Tern.Engine.Pending;
 namespace Tern.ClientApi.Routes;
 
 /// <summary>
-/// The user's settings: who they are (with their devices and current key fingerprint), pull preferences and blocks per sender domain. A
-/// preference or block reaches the ingest at once: the next datagram is judged by it (docs/CLIENT-API.md, "Settings").
+/// The user's settings: who they are (with their devices and current key fingerprint), pull preferences and blocks per
+/// sender domain; the hashes are <see cref="HashRoutes"/>'. A preference or block reaches the ingest at once: the next
+/// datagram is judged by it (docs/CLIENT-API.md, "Settings").
 /// </summary>
 internal static class SettingsRoutes
 {
