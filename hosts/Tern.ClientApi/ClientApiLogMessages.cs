@@ -21,4 +21,7 @@ internal static partial class ClientApiLogMessages
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Sweep of lapsed hash registrations failed; they stay gone for every route and are swept again in a minute")]
     public static partial void HashSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The label files could not be written at stop; the next start rebuilds what they lack from the message store")]
+    public static partial void LabelFlushFailed(ILogger logger, Exception exception);
 }

@@ -45,6 +45,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     private WebApplication? _app;
     private SubmissionLog? _submissions;
     private EventLog? _events;
+    private LabelIndex? _labels;
 
     private readonly IDescriptorResolver _descriptors;
     private KeyDirectory? _directory;
@@ -80,7 +81,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var logger = _logger;
         var state = Path.Combine(dataDirectory, "clientapi");
         _events = new EventLog(state, options.DurableEvents);
-        var labels = new LabelIndex(Path.Combine(state, "labels"), _node.Messages, users);
+        var labels = _labels = new LabelIndex(Path.Combine(state, "labels"), _node.Messages, users);
         var reservations = new ReservationStore(Path.Combine(state, "reservations"), TimeProvider.System);
         _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);
         var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
@@ -220,6 +221,18 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         }
 
         _hooks.Detach();
+
+        // What was stored and deleted since the files were last written, so the next start has nothing to reconcile.
+        try
+        {
+            _labels?.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ClientApiLogMessages.LabelFlushFailed(_logger, e);
+        }
+
+        _labels = null;
         if (_events is { } events)
         {
             _events = null;

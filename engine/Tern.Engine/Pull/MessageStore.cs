@@ -161,6 +161,45 @@ public sealed class MessageStore
         return messages;
     }
 
+    /// <summary>
+    /// The capabilities of <paramref name="hash"/>'s stored messages, from the names of their <c>.blob</c> files alone (no
+    /// metadata read): what an index kept beside the store checks itself against after a restart.
+    /// </summary>
+    public IReadOnlyList<FetchCapability> StoredCapabilities(RecipientHash hash)
+    {
+        var directory = DirectoryOf(hash);
+        var capabilities = new List<FetchCapability>();
+        if (!Directory.Exists(directory))
+        {
+            return capabilities;
+        }
+
+        foreach (var blob in Directory.EnumerateFiles(directory, "*.blob"))
+        {
+            if (FetchCapability.TryParse(Path.GetFileNameWithoutExtension(blob), out var capability))
+            {
+                capabilities.Add(capability);
+            }
+        }
+
+        return capabilities;
+    }
+
+    /// <summary>One stored message's metadata; false when it is not stored (or its <c>.meta</c> is unreadable).</summary>
+    public bool TryGet(RecipientHash hash, FetchCapability capability, out StoredMessage message)
+    {
+        message = null!;
+        try
+        {
+            return File.Exists(PathOf(hash, capability, ".blob")) && TryParseMeta(hash, capability, File.ReadAllText(PathOf(hash, capability, ".meta")), out message);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Deleted between the two looks.
+            return false;
+        }
+    }
+
     private void WriteMeta(string path, StoredMessage message)
     {
         using var meta = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);

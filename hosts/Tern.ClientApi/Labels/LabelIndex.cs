@@ -7,9 +7,14 @@ namespace Tern.ClientApi.Labels;
 
 /// <summary>
 /// The labels and read state of every user's stored messages (docs/C2S.md §8), one file per user under
-/// <c>clientapi/labels/</c>, replaced whole on each change; the in-memory copy lists a label's messages in the order
-/// they were stored without reading the message store. A user's file is made on first use from the messages already
-/// stored (each in <c>inbox</c>), so messages pulled before labels existed are not lost. Thread-safe.
+/// <c>clientapi/labels/</c>, replaced whole on each change a user makes; the in-memory copy lists a label's messages in
+/// the order they were stored without reading the message store. A message stored or deleted changes only the memory:
+/// the message store is the record of which messages exist, so when a user's file is loaded it is brought in line with
+/// the store (<c>Reconcile</c>: a message it lacks gets <c>inbox</c>, an entry whose message is gone is dropped), and the
+/// pull that stores a message waits for no write of this file (docs/ARCHITECTURE.md §5). Listing orders are reserved in
+/// the file ahead of use (<see cref="OrderLease"/> at a time), so an order a client saw is never handed out again after
+/// a crash. The file is rewritten with the memory's state at each reservation, each change of labels, and at stop
+/// (<see cref="Flush"/>). Thread-safe.
 /// </summary>
 internal sealed partial class LabelIndex
 {
@@ -18,6 +23,9 @@ internal sealed partial class LabelIndex
     private readonly UserDirectory _users;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, UserLabels> _loaded = new(StringComparer.Ordinal);
+
+    /// <summary>Listing orders reserved in a user's file by one rewrite: one rewrite per this many messages stored.</summary>
+    public const ulong OrderLease = 1024;
 
     public LabelIndex(string directory, MessageStore messages, UserDirectory users)
     {
@@ -39,9 +47,15 @@ internal sealed partial class LabelIndex
                 return [.. known.Labels];
             }
 
-            var entry = Entry(message, labels.File.NextOrder++);
+            if (labels.NextOrder >= labels.Ceiling)
+            {
+                // Reserved on disk before any of them is handed out; the memory's other changes go with it.
+                Save(user, labels, labels.NextOrder + OrderLease);
+            }
+
+            var entry = Entry(message, labels.NextOrder++);
             labels.Add(entry);
-            Save(user, labels);
+            labels.Dirty = true;
             return [.. entry.Labels];
         }
     }
@@ -51,11 +65,9 @@ internal sealed partial class LabelIndex
     {
         lock (_lock)
         {
+            // The message store's deletion is durable already; a file that still lists it drops it when loaded.
             var labels = Load(user);
-            if (labels.Remove(id))
-            {
-                Save(user, labels);
-            }
+            labels.Dirty |= labels.Remove(id);
         }
     }
 
@@ -102,35 +114,45 @@ internal sealed partial class LabelIndex
             return labels;
         }
 
+        // A new user's file starts empty; reconciling fills it with the messages already stored, each in the inbox.
         var path = PathOf(user);
-        LabelFile file;
-        if (File.Exists(path))
-        {
-            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), LabelFileJson.Default.LabelFile) ?? new LabelFile();
-        }
-        else
-        {
-            // First use: the messages stored before, oldest first, each in the inbox.
-            file = new LabelFile();
-            var stored = new List<StoredMessage>();
-            foreach (var hash in _users.HashesOfName(user))
-            {
-                stored.AddRange(_messages.List(hash));
-            }
-
-            foreach (var message in stored.OrderBy(m => m.StoredAtMs))
-            {
-                file.Messages.Add(Entry(message, file.NextOrder++));
-            }
-        }
-
+        var file = File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), LabelFileJson.Default.LabelFile) ?? new LabelFile() : new LabelFile();
         labels = new UserLabels(file);
+        if (Reconcile(user, labels))
+        {
+            Save(user, labels, labels.NextOrder);
+        }
+
         _loaded[user] = labels;
         return labels;
     }
 
-    private void Save(string user, UserLabels labels) =>
+    /// <summary>Writes every loaded user's file that memory is ahead of; the client API calls it when it stops.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            foreach (var (user, labels) in _loaded)
+            {
+                if (labels.Dirty)
+                {
+                    Save(user, labels, labels.Ceiling);
+                }
+            }
+        }
+    }
+
+    /// <summary>Replaces the user's file with the memory's state, keeping the orders reserved so far.</summary>
+    private void Save(string user, UserLabels labels) => Save(user, labels, labels.Ceiling);
+
+    /// <summary>Replaces the user's file with the memory's state, reserving the orders below <paramref name="ceiling"/>.</summary>
+    private void Save(string user, UserLabels labels, ulong ceiling)
+    {
+        labels.File.NextOrder = Math.Max(ceiling, labels.NextOrder);
         AtomicFile.Write(PathOf(user), JsonSerializer.SerializeToUtf8Bytes(labels.File, LabelFileJson.Default.LabelFile), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        labels.Ceiling = labels.File.NextOrder;
+        labels.Dirty = false;
+    }
 
     // User names are 1–64 of a-z, 0-9, '.', '_', '-' starting with a letter or digit (UserDirectory): safe as file names.
     private string PathOf(string user) => Path.Combine(_directory, user + ".json");

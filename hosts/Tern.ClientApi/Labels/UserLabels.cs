@@ -6,6 +6,8 @@ internal sealed class UserLabels
     public UserLabels(LabelFile file)
     {
         File = file;
+        NextOrder = file.NextOrder;
+        Ceiling = file.NextOrder;
         foreach (var entry in file.Messages)
         {
             ById[entry.Id] = entry;
@@ -14,6 +16,19 @@ internal sealed class UserLabels
     }
 
     public LabelFile File { get; }
+
+    /// <summary>The order the next stored message gets.</summary>
+    public ulong NextOrder { get; set; }
+
+    /// <summary>
+    /// The orders below this one are reserved in the file on disk (its <c>nextOrder</c>): a message may take one without
+    /// the file being rewritten, since after a crash the messages the file lacks get orders from here up, past any
+    /// order a client saw.
+    /// </summary>
+    public ulong Ceiling { get; set; }
+
+    /// <summary>Whether memory holds changes the file does not (messages stored or deleted since the last save).</summary>
+    public bool Dirty { get; set; }
 
     public Dictionary<string, LabelEntry> ById { get; } = new(StringComparer.Ordinal);
 
