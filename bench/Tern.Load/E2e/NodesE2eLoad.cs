@@ -27,6 +27,11 @@ internal static class NodesE2eLoad
     private const int Warmup = 200;
     private const int Block = 250;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
+
+    // The warm-up goes on past Warmup messages while either node's runtime still recompiles methods optimized (its
+    // tiering thread alive): a node JITs for 10-60 s after its start on two shared cores, and measured meanwhile the
+    // JIT took half the nodes' CPU, from the steps a message waits for. Measured is a node in its steady state.
+    private static readonly TimeSpan MaxJitWarmup = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
     // A warm-up message may wait for a retransmission (2 s, doubling) when its first datagram came before the peer was
@@ -68,11 +73,14 @@ internal static class NodesE2eLoad
         var tern = new Samples(count);
         var baseline = new Samples(count);
         long sequence = 0;
-        for (var i = 0; i < Warmup; i++)
+        var warming = Stopwatch.StartNew();
+        for (var i = 0; i < Warmup || (WarmingUp(nodeA.ProcessId, nodeB.ProcessId, i) && warming.Elapsed < MaxJitWarmup); i++)
         {
             await SendOneAsync(alice, bob, hash, content, ++sequence, null).ConfigureAwait(false);
             floor.RunOne();
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WARMUP messages={sequence} seconds={warming.Elapsed.TotalSeconds:F1} tiering_a={ProcStat.Tiering(nodeA.ProcessId)} tiering_b={ProcStat.Tiering(nodeB.ProcessId)}"));
 
         var cpu = (A: ProcStat.Cpu(nodeA.ProcessId), B: ProcStat.Cpu(nodeB.ProcessId));
         for (var done = 0; done < count; done += Block)
@@ -159,6 +167,9 @@ internal static class NodesE2eLoad
 
         ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
     }
+
+    /// <summary>Whether either node still tiers up, looked at every 50 messages (a look reads every thread's name).</summary>
+    private static bool WarmingUp(int a, int b, int sent) => sent % 50 != 0 || ProcStat.Tiering(a) || ProcStat.Tiering(b);
 
     private static HttpClient Client(string endpoint, string token)
     {

@@ -19,6 +19,31 @@ internal static class ProcStat
         return TimeSpan.FromSeconds((double)ticks / TicksPerSecond);
     }
 
+    /// <summary>
+    /// Whether the runtime's background tiering thread (<c>.NET Tiered Compilation Worker</c>, named <c>.NET Tiered Com</c>
+    /// in <c>/proc</c>) is alive in the process: it exists while methods wait to be recompiled optimized and exits
+    /// once none has waited for a while, so its absence says the process runs its steady-state code.
+    /// </summary>
+    public static bool Tiering(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The thread ended while the tasks were listed.
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Resident memory now (<c>VmRSS</c>) and at its peak so far (<c>VmHWM</c>), in MiB.</summary>
     public static (double Now, double Peak) Rss(int pid)
     {
