@@ -54,7 +54,7 @@ public sealed class LabelIndexTests : IDisposable
         var restarted = new LabelIndex(LabelDirectory, Store(), _users);
         var after = restarted.List("bob", null, 0, 100).Page;
         Assert.Equal([first.Id, second.Id, third.Id], after.Select(e => e.Id));
-        Assert.Equal(["work"], after[0].Labels);
+        Assert.Equal(["inbox", "work"], after[0].Labels);
         Assert.True(after[0].Read);
         Assert.Equal(["inbox"], after[1].Labels);
         Assert.Equal(["inbox"], after[2].Labels);
