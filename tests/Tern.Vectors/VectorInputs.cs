@@ -34,6 +34,10 @@ internal static class VectorInputs
     public static byte[] GatewaySigningSeed => Run(0x81);
     public static byte[] GatewayAgreementSecret => Run(0xa1);
 
+    /// <summary>The keys a.example rotates to (§16): Ed25519 seed and X25519 secret.</summary>
+    public static byte[] NextSigningSeedA => Run(0x88);
+    public static byte[] NextAgreementSecretA => Run(0xa8);
+
     /// <summary>Ed25519 seeds of the two users whose first-contact recipient hash is derived (§5).</summary>
     public static byte[] SenderUserSeed => Run(0xc1);
     public static byte[] RecipientUserSeed => Run(0xd1);

@@ -9,12 +9,16 @@ internal sealed class VectorKeys : IDisposable
 
     public DomainKeySet B { get; } = DomainKeySet.FromSecrets(VectorInputs.DomainB, VectorInputs.SigningSeedB, VectorInputs.AgreementSecretB, VectorInputs.KeysCreatedAt);
 
+    /// <summary>The key set a.example rotates to (§16).</summary>
+    public DomainKeySet NextA { get; } = DomainKeySet.FromSecrets(VectorInputs.DomainA, VectorInputs.NextSigningSeedA, VectorInputs.NextAgreementSecretA, VectorInputs.KeysCreatedAt);
+
     public DomainKeySet Gateway { get; } = DomainKeySet.FromSecrets(VectorInputs.GatewayDomain, VectorInputs.GatewaySigningSeed, VectorInputs.GatewayAgreementSecret, VectorInputs.KeysCreatedAt);
 
     public void Dispose()
     {
         A.Dispose();
         B.Dispose();
+        NextA.Dispose();
         Gateway.Dispose();
     }
 }

@@ -36,6 +36,7 @@ public sealed class VectorSet
             PayloadTreeVectors.Build(),
             UserKeyVectors.Build(keys),
             EnvelopeVectors.Build(keys),
+            RotationVerdictVectors.Build(keys),
         ]);
     }
 

@@ -29,6 +29,11 @@ public enum DiscoveryFailure : byte
     SignatureInvalid,
     /// <summary>The descriptor's signing key is not the one the TXT record (or the peers file) names (§6.2, §6.3).</summary>
     FingerprintMismatch,
+    /// <summary>
+    /// The descriptor announces or completes a key rotation whose cross-signature does not verify with the other signing key
+    /// (docs/PROTOCOL.md §16.3): a forged or altered rotation.
+    /// </summary>
+    RotationSignatureInvalid,
     /// <summary>The descriptor is refused for another §6.1/§6.2 rule (JSON, a field, the domain, expiry); the detail says which.</summary>
     DescriptorInvalid,
     /// <summary>The domain is not in the static peers file and DNS discovery is off.</summary>

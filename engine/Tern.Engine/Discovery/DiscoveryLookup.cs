@@ -167,6 +167,7 @@ internal sealed partial class DiscoveryLookup(IDiscoveryDns dns, IDescriptorFetc
     {
         DescriptorFailure.BadSignature => Fail(DiscoveryFailure.SignatureInvalid, verification.ToString()),
         DescriptorFailure.FingerprintMismatch => Fail(DiscoveryFailure.FingerprintMismatch, verification.ToString()),
+        DescriptorFailure.BadRotationSignature => Fail(DiscoveryFailure.RotationSignatureInvalid, verification.ToString()),
         DescriptorFailure.TooLarge => Fail(DiscoveryFailure.DescriptorTooLarge, verification.ToString()),
         _ => Fail(DiscoveryFailure.DescriptorInvalid, verification.ToString()),
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Notify;
+using Tern.Engine.Protocol.Descriptor;
 
 namespace Tern.Engine.Discovery;
 
@@ -39,6 +40,14 @@ public sealed class DiscoveryPeerResolver : INotificationPeerResolver
         // the renewed answer is already there: a changed key is used from the round the old answer expires in.
         var now = _discovery.Now;
         var validFor = (now < result.RefreshAt ? result.RefreshAt : result.ExpiresAt) - now;
-        return new NotificationPeer(peer.Domain, peer.AgreementKey, endpoint) { ValidFor = validFor > TimeSpan.Zero ? validFor : TimeSpan.Zero };
+
+        // §16.4: an announced rotation switches the key to seal to at rotates_at, so the answer holds no longer than that.
+        var descriptor = peer.Descriptor;
+        if (descriptor.RotationState == KeyRotationState.Announced && descriptor.RotatesAt is { } rotatesAt && rotatesAt > now && rotatesAt - now < validFor)
+        {
+            validFor = rotatesAt - now;
+        }
+
+        return new NotificationPeer(peer.Domain, descriptor.AgreementKeyAt(now), endpoint) { ValidFor = validFor > TimeSpan.Zero ? validFor : TimeSpan.Zero };
     }
 }

@@ -52,7 +52,8 @@ public sealed partial class PullWorker
         }
 
         var viaGateway = (reference.Flags & NotificationFlags.ViaGateway) != 0;
-        var keyOk = viaGateway ? _options.TrustedGatewayKeys.Contains(reference.SenderKey) : descriptor.AgreementKey == reference.SenderKey;
+        // §16.4: in a rotation's window the previous (or next) agreement key still names the domain.
+        var keyOk = viaGateway ? _options.TrustedGatewayKeys.Contains(reference.SenderKey) : descriptor.NamesAgreementKey(reference.SenderKey, _time.GetUtcNow());
         if (!keyOk && !viaGateway && _descriptors is IDescriptorRevalidation revalidation)
         {
             // The sender may have changed its key since the descriptor was cached: look again (the resolver bounds how often).
@@ -62,7 +63,7 @@ public sealed partial class PullWorker
                 return new PullResult(capability, PullOutcome.DescriptorUnavailable, null, 0);
             }
 
-            keyOk = descriptor.AgreementKey == reference.SenderKey;
+            keyOk = descriptor.NamesAgreementKey(reference.SenderKey, _time.GetUtcNow());
         }
 
         if (!keyOk)

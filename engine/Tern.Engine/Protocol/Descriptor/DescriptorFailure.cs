@@ -26,7 +26,12 @@ public enum DescriptorFailure : byte
     InvalidField,
     /// <summary>The signature does not verify with the descriptor's own <c>signing_key</c>.</summary>
     BadSignature,
-    /// <summary>The fingerprint of <c>signing_key</c> is none of the trusted ones (DNS TXT or cache).</summary>
+    /// <summary>A descriptor in a key rotation whose <c>rotation_signature</c> does not verify with the other signing key (§16.3).</summary>
+    BadRotationSignature,
+    /// <summary>
+    /// The fingerprint of <c>signing_key</c> is none of the trusted ones (DNS TXT or cache), nor — in a rotated descriptor's
+    /// window — that of <c>previous_signing_key</c> (§16.3).
+    /// </summary>
     FingerprintMismatch,
     /// <summary><c>domain</c> is not the domain asked for.</summary>
     DomainMismatch,

@@ -50,6 +50,27 @@ internal sealed class DescriptorJson
     [JsonPropertyName("ledger")]
     public string? Ledger { get; set; }
 
+    [JsonPropertyName("next_signing_key")]
+    public string? NextSigningKey { get; set; }
+
+    [JsonPropertyName("next_agreement_key")]
+    public string? NextAgreementKey { get; set; }
+
+    [JsonPropertyName("previous_signing_key")]
+    public string? PreviousSigningKey { get; set; }
+
+    [JsonPropertyName("previous_agreement_key")]
+    public string? PreviousAgreementKey { get; set; }
+
+    [JsonPropertyName("rotates_at")]
+    public long? RotatesAt { get; set; }
+
+    [JsonPropertyName("previous_until")]
+    public long? PreviousUntil { get; set; }
+
+    [JsonPropertyName("rotation_signature")]
+    public string? RotationSignature { get; set; }
+
     /// <summary>
     /// The members the received JSON gave as <c>null</c> (from <see cref="StrictJson"/>): the serializer reads them as
     /// absent, but §6.1 makes <c>null</c> invalid for every known field, required or optional. Empty when signing.
@@ -74,6 +95,13 @@ internal sealed class DescriptorJson
         IssuedAt = descriptor.IssuedAt.ToUnixTimeSeconds(),
         ExpiresAt = descriptor.ExpiresAt.ToUnixTimeSeconds(),
         Ledger = descriptor.Ledger,
+        NextSigningKey = descriptor.NextSigningKey?.ToString(),
+        NextAgreementKey = descriptor.NextAgreementKey?.ToString(),
+        PreviousSigningKey = descriptor.PreviousSigningKey?.ToString(),
+        PreviousAgreementKey = descriptor.PreviousAgreementKey?.ToString(),
+        RotatesAt = descriptor.RotatesAt?.ToUnixTimeSeconds(),
+        PreviousUntil = descriptor.PreviousUntil?.ToUnixTimeSeconds(),
+        RotationSignature = descriptor.RotationSignature is { } signature ? System.Buffers.Text.Base64Url.EncodeToString(signature.Span) : null,
     };
 
     /// <summary>
@@ -204,6 +232,11 @@ internal sealed class DescriptorJson
             return nullLedger;
         }
 
+        if (ValidateRotation(out var rotation) is { } rotationFailure)
+        {
+            return rotationFailure;
+        }
+
         return DescriptorVerification.Valid(new DomainDescriptor
         {
             Version = version,
@@ -220,8 +253,102 @@ internal sealed class DescriptorJson
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(issuedAt),
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt),
             Ledger = Ledger,
+            NextSigningKey = rotation.NextSigning,
+            NextAgreementKey = rotation.NextAgreement,
+            PreviousSigningKey = rotation.PreviousSigning,
+            PreviousAgreementKey = rotation.PreviousAgreement,
+            RotatesAt = rotation.RotatesAt is { } rotatesAt ? DateTimeOffset.FromUnixTimeSeconds(rotatesAt) : null,
+            PreviousUntil = rotation.PreviousUntil is { } until ? DateTimeOffset.FromUnixTimeSeconds(until) : null,
+            RotationSignature = rotation.Signature is { } crossSignature ? new ReadOnlyMemory<byte>(crossSignature) : default(ReadOnlyMemory<byte>?),
         });
     }
+
+    /// <summary>
+    /// The rotation fields (§16.1): none, or exactly the set of one state — announced (<c>next_*</c>) or rotated
+    /// (<c>previous_*</c>) with <c>rotates_at</c>, <c>previous_until</c> and a 64-byte <c>rotation_signature</c> — and a window of
+    /// at most 30 days. The cross-signature itself is checked by the verifier, after the descriptor's own (§16.3).
+    /// </summary>
+    private DescriptorVerification? ValidateRotation(out Rotation rotation)
+    {
+        rotation = default;
+        string[] names = ["next_signing_key", "next_agreement_key", "previous_signing_key", "previous_agreement_key", "rotates_at", "previous_until", "rotation_signature"];
+        foreach (var name in names)
+        {
+            if (NullOptional(name) is { } nullField)
+            {
+                return nullField;
+            }
+        }
+
+        var announced = NextSigningKey is not null || NextAgreementKey is not null;
+        var rotated = PreviousSigningKey is not null || PreviousAgreementKey is not null;
+        if (!announced && !rotated && RotatesAt is null && PreviousUntil is null && RotationSignature is null)
+        {
+            return null;
+        }
+
+        if (announced && rotated)
+        {
+            return Invalid("previous_signing_key", "next and previous keys together: one rotation at a time (§16.1)");
+        }
+
+        var (signingName, agreementName, signingText, agreementText) = announced
+            ? ("next_signing_key", "next_agreement_key", NextSigningKey, NextAgreementKey)
+            : ("previous_signing_key", "previous_agreement_key", PreviousSigningKey, PreviousAgreementKey);
+        if (!announced && !rotated)
+        {
+            return Invalid("rotates_at", "a rotation field without next or previous keys (§16.1)");
+        }
+
+        if (signingText is null || !CanonicalBase64Url.TryDecode(signingText, out var signing))
+        {
+            return Invalid(signingName, signingText is null ? "missing from the rotation (§16.1)" : "not 32 bytes of base64url");
+        }
+
+        if (agreementText is null || !CanonicalBase64Url.TryDecode(agreementText, out var agreement))
+        {
+            return Invalid(agreementName, agreementText is null ? "missing from the rotation (§16.1)" : "not 32 bytes of base64url");
+        }
+
+        if (RotatesAt is not { } rotatesAt)
+        {
+            return Invalid("rotates_at", "missing from the rotation (§16.1)");
+        }
+
+        if (rotatesAt is < 0 or > DescriptorLimits.MaxUnixSeconds)
+        {
+            return Invalid("rotates_at", $"{rotatesAt} is not a time in seconds since the epoch");
+        }
+
+        if (PreviousUntil is not { } until)
+        {
+            return Invalid("previous_until", "missing from the rotation (§16.1)");
+        }
+
+        if (until is < 0 or > DescriptorLimits.MaxUnixSeconds)
+        {
+            return Invalid("previous_until", $"{until} is not a time in seconds since the epoch");
+        }
+
+        if (until <= rotatesAt || until - rotatesAt > DescriptorLimits.MaxRotationWindowSeconds)
+        {
+            return Invalid("previous_until", $"the window {rotatesAt}..{until} is empty or longer than {DescriptorLimits.MaxRotationWindowSeconds} s");
+        }
+
+        var signature = new byte[Crypto.Ed25519.SignatureSize];
+        if (RotationSignature is null || !CanonicalBase64Url.TryDecode(RotationSignature, signature, out var length) || length != signature.Length)
+        {
+            return Invalid("rotation_signature", RotationSignature is null ? "missing from the rotation (§16.1)" : "not 64 bytes of base64url");
+        }
+
+        rotation = announced
+            ? new Rotation(signing, agreement, null, null, rotatesAt, until, signature)
+            : new Rotation(null, null, signing, agreement, rotatesAt, until, signature);
+        return null;
+    }
+
+    private readonly record struct Rotation(Bytes32? NextSigning, Bytes32? NextAgreement, Bytes32? PreviousSigning, Bytes32? PreviousAgreement,
+        long? RotatesAt, long? PreviousUntil, byte[]? Signature);
 
     private DescriptorVerification? CheckList(string name, string?[]? list)
     {

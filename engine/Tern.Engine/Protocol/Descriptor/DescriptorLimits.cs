@@ -22,6 +22,8 @@ public static class DescriptorLimits
     public const int MaxJsonDepth = 4;
     /// <summary>Latest time a descriptor may carry: 9999-12-31T23:59:59Z, the end of <see cref="DateTimeOffset"/>.</summary>
     public const long MaxUnixSeconds = 253_402_300_799;
+    /// <summary>Longest key rotation overlap window (<c>previous_until</c> − <c>rotates_at</c>, §16.1): 30 days.</summary>
+    public const long MaxRotationWindowSeconds = 2_592_000;
     /// <summary>The protocol version string listed in <c>protocols</c>.</summary>
     public const string ProtocolV1 = "tern/1";
 }

@@ -51,6 +51,61 @@ public sealed class DomainDescriptor
     /// <summary><c>ledger</c>: reserved (§3 problem 10); carried, never interpreted.</summary>
     public string? Ledger { get; init; }
 
+    /// <summary><c>next_signing_key</c>: the Ed25519 key taking over at <see cref="RotatesAt"/> (§16.1, announced state).</summary>
+    public Bytes32? NextSigningKey { get; init; }
+
+    /// <summary><c>next_agreement_key</c>: the X25519 key senders seal to from <see cref="RotatesAt"/> (§16.1, announced state).</summary>
+    public Bytes32? NextAgreementKey { get; init; }
+
+    /// <summary><c>previous_signing_key</c>: the Ed25519 key <see cref="SigningKey"/> replaced (§16.1, rotated state).</summary>
+    public Bytes32? PreviousSigningKey { get; init; }
+
+    /// <summary><c>previous_agreement_key</c>: the X25519 key still accepted until <see cref="PreviousUntil"/> (§16.1, rotated state).</summary>
+    public Bytes32? PreviousAgreementKey { get; init; }
+
+    /// <summary><c>rotates_at</c>: when senders switch to the new agreement key (§16.1); whole seconds.</summary>
+    public DateTimeOffset? RotatesAt { get; init; }
+
+    /// <summary><c>previous_until</c>: the end of the overlap window (§16.1); whole seconds.</summary>
+    public DateTimeOffset? PreviousUntil { get; init; }
+
+    /// <summary><c>rotation_signature</c>: the 64-byte cross-signature of the rotation statement (§16.2).</summary>
+    public ReadOnlyMemory<byte>? RotationSignature { get; init; }
+
+    /// <summary>Which rotation state the descriptor is in (§16.1), from which of its fields are set.</summary>
+    public KeyRotationState RotationState
+        => NextSigningKey is not null ? KeyRotationState.Announced
+            : PreviousSigningKey is not null ? KeyRotationState.Rotated
+            : KeyRotationState.None;
+
+    /// <summary>
+    /// The agreement key a sender seals to at <paramref name="now"/> (§16.4): <see cref="NextAgreementKey"/> once an
+    /// announced rotation's <see cref="RotatesAt"/> has come, else <see cref="AgreementKey"/>.
+    /// </summary>
+    public Bytes32 AgreementKeyAt(DateTimeOffset now)
+        => RotationState == KeyRotationState.Announced && now.ToUnixTimeSeconds() >= RotatesAt!.Value.ToUnixTimeSeconds()
+            ? NextAgreementKey!.Value
+            : AgreementKey;
+
+    /// <summary>
+    /// True when a notification's <paramref name="senderKey"/> belongs to this domain at <paramref name="now"/> (§4.7, §16.4):
+    /// <see cref="AgreementKey"/>, or the previous or next one until <see cref="PreviousUntil"/>.
+    /// </summary>
+    public bool NamesAgreementKey(Bytes32 senderKey, DateTimeOffset now)
+    {
+        if (senderKey == AgreementKey)
+        {
+            return true;
+        }
+
+        if (PreviousUntil is not { } until || now.ToUnixTimeSeconds() >= until.ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        return senderKey == PreviousAgreementKey || senderKey == NextAgreementKey;
+    }
+
     /// <summary>The identity fingerprint of <see cref="SigningKey"/> (§6.3), what DNS TXT publishes.</summary>
     public Bytes32 Fingerprint
     {

@@ -158,7 +158,14 @@ public static class SignedDescriptor
             return DescriptorVerification.Fail(DescriptorFailure.BadSignature, "the signature does not verify with signing_key");
         }
 
-        if (trustedFingerprints is not null && !Contains(trustedFingerprints, descriptor.Fingerprint))
+        // §16.3: a descriptor in a rotation carries the word of both signing keys, or none.
+        if (descriptor.RotationState != KeyRotationState.None && !KeyRotationStatement.Verifies(descriptor))
+        {
+            return DescriptorVerification.Fail(DescriptorFailure.BadRotationSignature,
+                $"rotation_signature does not verify with {(descriptor.RotationState == KeyRotationState.Announced ? "next_signing_key" : "previous_signing_key")}");
+        }
+
+        if (trustedFingerprints is not null && !Contains(trustedFingerprints, descriptor.Fingerprint) && !VouchedByPrevious(descriptor, trustedFingerprints, now))
         {
             return DescriptorVerification.Fail(DescriptorFailure.FingerprintMismatch, $"fingerprint {descriptor.Fingerprint} is not trusted");
         }
@@ -215,6 +222,24 @@ public static class SignedDescriptor
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
         var bracket = field.IndexOf('[', StringComparison.Ordinal);
         return bracket > 0 ? field[..bracket] : field;
+    }
+
+    /// <summary>
+    /// §16.3 step 2: in a rotated descriptor's window, the previous signing key — whose cross-signature was checked — vouches
+    /// for the new one, so a verifier whose DNS answer still names only the old fingerprint follows the rotation.
+    /// </summary>
+    private static bool VouchedByPrevious(DomainDescriptor descriptor, IReadOnlyCollection<Bytes32> trusted, DateTimeOffset now)
+    {
+        if (descriptor.RotationState != KeyRotationState.Rotated || now.ToUnixTimeSeconds() >= descriptor.PreviousUntil!.Value.ToUnixTimeSeconds())
+        {
+            return false;
+        }
+
+        Span<byte> key = stackalloc byte[Bytes32.Size];
+        Span<byte> fingerprint = stackalloc byte[KeyFingerprint.Size];
+        descriptor.PreviousSigningKey!.Value.CopyTo(key);
+        KeyFingerprint.Compute(key, fingerprint);
+        return Contains(trusted, new Bytes32(fingerprint));
     }
 
     private static bool Contains(IReadOnlyCollection<Bytes32> trusted, Bytes32 fingerprint)
