@@ -48,4 +48,10 @@ internal static partial class NodeLogMessages
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "The pending table's periodic {Task} failed; the next interval tries again")]
     public static partial void PendingMaintenanceFailed(ILogger logger, string task, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Key rotation: {State}; the descriptor is signed by {SigningKey}, notifications are sealed to {AgreementKey}, the previous key set is accepted until {PreviousUntil}")]
+    public static partial void KeyRotationChanged(ILogger logger, string state, string signingKey, string agreementKey, DateTimeOffset? previousUntil);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "The key rotation files in {Directory} could not be read or applied; the keys in use stay, the next look tries again")]
+    public static partial void KeyRotationFailed(ILogger logger, string directory, Exception exception);
 }

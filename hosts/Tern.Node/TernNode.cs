@@ -36,8 +36,14 @@ public sealed class TernNode
     /// <summary>The node's own options.</summary>
     public TernNodeOptions Options { get; }
 
-    /// <summary>The domain's key set, from <c>keys/</c>.</summary>
+    /// <summary>The domain's current key set, from <c>keys/</c>: the new one from a rotation's <c>rotates_at</c> on.</summary>
     public DomainKeySet Keys { get; internal set; } = null!;
+
+    /// <summary>
+    /// The domain's key sets across a key rotation (docs/PROTOCOL.md §16); <see cref="Keys"/> is its current one. Owns every
+    /// key set.
+    /// </summary>
+    public DomainKeyRotation KeyRotation { get; internal set; } = null!;
 
     /// <summary>Receive keys derived in advance for the peers this node notifies or pulls from.</summary>
     public KnownPeerKeys KnownPeers { get; internal set; } = null!;

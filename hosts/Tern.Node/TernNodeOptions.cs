@@ -85,4 +85,11 @@ public sealed class TernNodeOptions
     /// Defaults to 0, the runtime's floor.
     /// </summary>
     public int MinPoolThreads { get; set; }
+
+    /// <summary>
+    /// How often the node looks in <c>keys/</c> for a key rotation begun while it runs (<c>tern keys rotate-domain</c>,
+    /// docs/PROTOCOL.md §16.6); the rotation's own instants (<c>rotates_at</c>, <c>previous_until</c>) are kept to the second
+    /// whatever this is. Between 1 second and 1 hour. Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan KeyRotationPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -53,6 +53,11 @@ internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOption
             Fail(nameof(options.DrainTimeout), options.DrainTimeout.ToString(), $"must be at least 0 and less than ShutdownTimeout ({options.ShutdownTimeout}), leaving time to commit and checkpoint");
         }
 
+        if (options.KeyRotationPollInterval < TimeSpan.FromSeconds(1) || options.KeyRotationPollInterval > TimeSpan.FromHours(1))
+        {
+            Fail(nameof(options.KeyRotationPollInterval), options.KeyRotationPollInterval.ToString(), "must be between 00:00:01 and 01:00:00");
+        }
+
         if (options.MinPoolThreads is < 0 or > MaxPoolThreads)
         {
             Fail(nameof(options.MinPoolThreads), options.MinPoolThreads.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be between 0 (the runtime's floor) and {MaxPoolThreads}");

@@ -131,6 +131,7 @@ public static class TernServiceCollectionExtensions
         AddStage<PullStage>(services);
         AddStage<IntakeStage>(services);
         AddStage<DescriptorStage>(services);
+        AddStage<KeyRotationStage>(services);
         AddStage<ReadyStage>(services);
         return services;
     }

@@ -23,8 +23,8 @@ public sealed class NodeStageTests : IDisposable
         await node.DisposeAsync();
 
         Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Intake started",
-            "Stage Descriptor started", "Stage Ready started"], node.Events(StageStarted));
-        Assert.Equal(["Stage Ready stopped", "Stage Descriptor stopped", "Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped",
+            "Stage Descriptor started", "Stage KeyRotation started", "Stage Ready started"], node.Events(StageStarted));
+        Assert.Equal(["Stage Ready stopped", "Stage KeyRotation stopped", "Stage Descriptor stopped", "Stage Intake stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped",
             "Stage PendingMaintenance stopped", "Stage Stores stopped"], node.Events(StageStopped));
         Assert.Single(node.Events(StoresClosed));
         Assert.False(File.Exists(TernDataDirectory.PortsFile(_domain.DataDirectory)));

@@ -28,6 +28,12 @@ public sealed class IngestCounters
     /// <summary>Key agreements performed for new sender keys.</summary>
     public long ColdKeysDerived { get; internal set; }
 
+    /// <summary>
+    /// Of <see cref="ColdKeysDerived"/>, agreements under the other own secret during a key rotation (docs/PROTOCOL.md §16.4):
+    /// for a sender key whose receive key under one secret did not open its datagram, drawn from the retry share.
+    /// </summary>
+    public long RotationKeysDerived { get; internal set; }
+
     /// <summary>New sender keys that opened a datagram and entered the verified cache (derived, or taken off probation).</summary>
     public long ColdKeysVerified { get; internal set; }
 

@@ -20,7 +20,8 @@ public sealed class KnownPeerKeys : IDisposable
 {
     private const int EntrySize = 2 * Bytes32.Size;
 
-    private readonly DomainKeySet _keys;
+    private DomainKeySet _keys;
+    private long _generationStart;
     private readonly Lock _lock = new();
     private readonly Dictionary<Bytes32, long> _lastPublished = [];
     private readonly byte[] _ring;
@@ -45,8 +46,41 @@ public sealed class KnownPeerKeys : IDisposable
     /// <summary>Keys published so far (a key learned again after half a ring counts again).</summary>
     public long Published => Volatile.Read(ref _published);
 
-    /// <summary>The domain whose receive keys these are.</summary>
-    internal DomainKeySet Keys => _keys;
+    /// <summary>The key set whose receive keys these are (the domain's current one: <see cref="Rekey"/> changes it).</summary>
+    internal DomainKeySet Keys => Volatile.Read(ref _keys);
+
+    /// <summary>
+    /// The sequence number of the first key derived with <see cref="Keys"/>: entries before it were derived with an earlier key
+    /// set, and a reader that saw another value starts again from this one.
+    /// </summary>
+    public long GenerationStart => Volatile.Read(ref _generationStart);
+
+    /// <summary>
+    /// Derives every peer kept again with <paramref name="keys"/>, the same domain's new key set (docs/PROTOCOL.md §16.4), and
+    /// learns with it from now on. Costs one agreement per peer kept, on the caller's thread.
+    /// </summary>
+    public void Rekey(DomainKeySet keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        List<Bytes32> peers;
+        lock (_lock)
+        {
+            if (_disposed || ReferenceEquals(keys, _keys))
+            {
+                return;
+            }
+
+            peers = [.. _lastPublished.Keys];
+            Volatile.Write(ref _keys, keys);
+            _lastPublished.Clear();
+            Volatile.Write(ref _generationStart, _published);
+        }
+
+        foreach (var peer in peers)
+        {
+            Learn(peer);
+        }
+    }
 
     /// <summary>
     /// Remembers <paramref name="peerAgreementKey"/> (a peer's X25519 key from its verified descriptor) and derives the
@@ -54,6 +88,8 @@ public sealed class KnownPeerKeys : IDisposable
     /// </summary>
     public bool Learn(Bytes32 peerAgreementKey)
     {
+        DomainKeySet keys;
+        long generation;
         lock (_lock)
         {
             if (_disposed)
@@ -65,6 +101,9 @@ public sealed class KnownPeerKeys : IDisposable
             {
                 return true;
             }
+
+            keys = _keys;
+            generation = _generationStart;
         }
 
         // The agreement outside the lock: learners on other threads do not wait for it.
@@ -73,7 +112,7 @@ public sealed class KnownPeerKeys : IDisposable
         try
         {
             peerAgreementKey.CopyTo(peer);
-            if (!NotificationKey.TryDeriveReceiving(_keys, peer, derived))
+            if (!NotificationKey.TryDeriveReceiving(keys, peer, derived))
             {
                 return false;
             }
@@ -83,6 +122,12 @@ public sealed class KnownPeerKeys : IDisposable
                 if (_disposed)
                 {
                     return false;
+                }
+
+                if (generation != _generationStart)
+                {
+                    // Derived with a key set replaced meanwhile: the peer is learned again, with the new one, at its next resolution.
+                    return true;
                 }
 
                 var slot = (int)(_published % Capacity);

@@ -21,7 +21,6 @@ namespace Tern.Engine.Ingest;
 /// </remarks>
 public sealed partial class NotificationIngest
 {
-    private readonly DomainKeySet _keys;
     private readonly INotificationSink _sink;
     private readonly IPullPreferences _preferences;
     private readonly DomainBlockList? _blocks;
@@ -40,29 +39,34 @@ public sealed partial class NotificationIngest
     /// domain), the keys of peers known from discovery are ready before their first datagram; with <paramref name="blocks"/>,
     /// records from the sender domains the operator blocked are dropped as <see cref="DropReason.Blocked"/>.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="rotation"/> (whose current key set is <paramref name="keys"/>), the ingest follows the domain's key
+    /// rotation between batches (docs/PROTOCOL.md §16.4): it opens datagrams sealed to either key set of a rotation's window and
+    /// forgets the old one when it is retired.
+    /// </remarks>
     public NotificationIngest(DomainKeySet keys, INotificationSink sink, IPullPreferences preferences, IngestOptions options, KnownPeerKeys? knownPeers = null,
-        DomainBlockList? blocks = null)
+        DomainBlockList? blocks = null, DomainKeyRotation? rotation = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(preferences);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (knownPeers is not null && !knownPeers.Keys.AgreementPublicKey.SequenceEqual(keys.AgreementPublicKey))
+        if (knownPeers is not null && rotation is null && !knownPeers.Keys.AgreementPublicKey.SequenceEqual(keys.AgreementPublicKey))
         {
             throw new ArgumentException("The known peers' keys are derived for another domain key.", nameof(knownPeers));
         }
 
-        _keys = keys;
         _sink = sink;
         _preferences = preferences;
         _blocks = blocks;
         _sourceRate = new TokenBucketTable(options.SourceTableSlots, options.DatagramsPerSecondPerSource, options.DatagramBurstPerSource);
         _maxTransit = options.MaxTransit;
-        _verified = new PeerKeyCache(options.PeerKeyCacheCapacity);
-        _probation = new PeerKeyCache(options.ProbationCapacity);
+        _verifiedCapacity = options.PeerKeyCacheCapacity;
+        _probationCapacity = options.ProbationCapacity;
+        _primary = new ReceiveSide(keys, _verifiedCapacity, _probationCapacity);
+        _rotation = rotation;
         _knownPeers = knownPeers;
-        _known = knownPeers is null ? null : new PeerKeyCache(knownPeers.Capacity);
         _coldKeySources = new ColdKeySources(options.SourceTableSlots, options.ColdKeysPerSecondPerSource, Math.Max(1, options.ColdKeysPerSecondPerSource),
             options.ColdKeyFailurePenalty, options.MaxColdKeyFailurePenalty);
         var retries = options.ColdKeysPerSecond * options.ColdKeyRetryShare;
@@ -102,7 +106,7 @@ public sealed partial class NotificationIngest
 
         if (_stagedCount == 0)
         {
-            LearnKnownPeers();
+            BetweenBatches();
         }
 
         var reason = DatagramHeader.TryRead(datagram, out var header);
@@ -113,27 +117,17 @@ public sealed partial class NotificationIngest
 
         if (reason == DropReason.None)
         {
-            reason = ReceiveKey(header.SenderKey, sourceHash, nowMs, out var key, out var origin);
+            var slot = _stagedCount;
+            reason = Open(header, sourceHash, nowMs, _plaintexts.AsSpan(slot * NotificationLimits.MaxBodySize, NotificationLimits.MaxBodySize), out var body);
             if (reason == DropReason.None)
             {
-                var slot = _stagedCount;
-                reason = DatagramBody.TryOpenWithKeyState(header, key, _plaintexts.AsSpan(slot * NotificationLimits.MaxBodySize, NotificationLimits.MaxBodySize), out var body);
-                if (origin != KeyOrigin.Cached)
-                {
-                    // The tag is what a forger cannot make: only a key it verified enters the cache (§4.4).
-                    Settle(origin, header.SenderKey, authentic: reason != DropReason.Undecryptable, nowMs);
-                }
+                reason = NotificationClock.CheckSentAt(body.SentAtMs, nowMs);
+            }
 
-                if (reason == DropReason.None)
-                {
-                    reason = NotificationClock.CheckSentAt(body.SentAtMs, nowMs);
-                }
-
-                if (reason == DropReason.None)
-                {
-                    Counters.DatagramsAccepted++;
-                    Keep(slot, body, header.SenderKey);
-                }
+            if (reason == DropReason.None)
+            {
+                Counters.DatagramsAccepted++;
+                Keep(slot, body, header.SenderKey);
             }
         }
 

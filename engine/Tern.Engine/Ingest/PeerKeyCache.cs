@@ -131,6 +131,15 @@ internal sealed class PeerKeyCache
         return false;
     }
 
+    /// <summary>Empties the table and wipes every key it held.</summary>
+    public void Wipe()
+    {
+        CryptographicOperations.ZeroMemory(_keyStates);
+        Array.Clear(_used);
+        Array.Clear(_referenced);
+        Count = 0;
+    }
+
     private Span<byte> KeyState(int slot) => _keyStates.AsSpan(slot * XChaCha20Poly1305Key.StateSize, XChaCha20Poly1305Key.StateSize);
 
     private Span<byte> SenderKey(int slot) => _senderKeys.AsSpan(slot * X25519.PublicKeySize, X25519.PublicKeySize);

@@ -102,10 +102,17 @@ public sealed class DomainKeySet : IDomainKeys, IDisposable
     /// Writes <see cref="SecretFileName"/> (0600) and <see cref="PublicFileName"/> (0644) into <paramref name="directory"/>,
     /// each atomically. Refuses to overwrite an existing secret file.
     /// </summary>
-    public void Save(string directory)
+    public void Save(string directory) => Save(directory, SecretFileName, PublicFileName);
+
+    /// <summary>
+    /// Writes the secret file <paramref name="secretFileName"/> (0600) and the public <paramref name="publicFileName"/> (0644)
+    /// into <paramref name="directory"/>, each atomically: the next key set of a rotation lives beside the current one
+    /// (<see cref="DomainKeyRotation"/>). Refuses to overwrite an existing secret file.
+    /// </summary>
+    public void Save(string directory, string secretFileName, string publicFileName)
     {
         Directory.CreateDirectory(directory);
-        var secretPath = Path.Combine(directory, SecretFileName);
+        var secretPath = Path.Combine(directory, secretFileName);
         if (File.Exists(secretPath))
         {
             throw new IOException($"{secretPath} already exists; refusing to overwrite a domain key set.");
@@ -132,7 +139,7 @@ public sealed class DomainKeySet : IDomainKeys, IDisposable
             CryptographicOperations.ZeroMemory(text);
         }
 
-        AtomicFile.Write(Path.Combine(directory, PublicFileName), Encoding.UTF8.GetBytes(PublicText()),
+        AtomicFile.Write(Path.Combine(directory, publicFileName), Encoding.UTF8.GetBytes(PublicText()),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
@@ -147,9 +154,12 @@ public sealed class DomainKeySet : IDomainKeys, IDisposable
         .ToString();
 
     /// <summary>Loads the key set saved in <paramref name="directory"/> (either format); errors name the file and the problem.</summary>
-    public static DomainKeySet Load(string directory)
+    public static DomainKeySet Load(string directory) => Load(directory, SecretFileName);
+
+    /// <summary>Loads the key set saved in <paramref name="directory"/> under <paramref name="secretFileName"/> (either format).</summary>
+    public static DomainKeySet Load(string directory, string secretFileName)
     {
-        var path = Path.Combine(directory, SecretFileName);
+        var path = Path.Combine(directory, secretFileName);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No domain key set at {path}; run 'tern init' to create one.", path);

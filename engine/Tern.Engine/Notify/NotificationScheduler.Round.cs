@@ -12,6 +12,11 @@ public sealed partial class NotificationScheduler
     /// </summary>
     internal void RunRound(long nowMs)
     {
+        if (Volatile.Read(ref _nextKeys) is { } next && !ReferenceEquals(next, _keys))
+        {
+            SwitchKeys(next);
+        }
+
         while (_resolved.TryDequeue(out var resolution))
         {
             ApplyResolution(resolution.State, resolution.Peer, nowMs);

@@ -24,7 +24,8 @@ namespace Tern.Engine.Notify;
 public sealed partial class NotificationScheduler : IDisposable
 {
     private readonly TransitStore _store;
-    private readonly DomainKeySet _keys;
+    private DomainKeySet _keys;
+    private DomainKeySet? _nextKeys;
     private readonly INotificationPeerResolver _resolver;
     private readonly IDatagramTransport _transport;
     private readonly TimeProvider _time;

@@ -9,8 +9,8 @@ namespace Tern.Node.Stages;
 /// <summary>
 /// Signs the domain's descriptor (docs/PROTOCOL.md §6.1) from the node's keys and <see cref="WellKnownOptions"/>, and
 /// has the HTTP fetch door serve it at <c>/.well-known/tern</c> (§6.2). Signs again when half the validity has passed
-/// and when the configuration changes (a moved endpoint), so peers pick the change up within their cache lifetime and
-/// nobody restarts. Starts after intake, whose bound port the default <c>notify</c> entry names.
+/// and when the configuration changes (a moved endpoint) or the key sets do (a rotation, docs/PROTOCOL.md §16), so peers
+/// pick the change up within their cache lifetime and nobody restarts. Starts after intake, whose bound port the default <c>notify</c> entry names.
 /// </summary>
 internal sealed class DescriptorStage : IHostedService, IDisposable
 {
@@ -46,6 +46,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
 
         var expires = Publish();
         _watch = _source.OnChange(Reload);
+        _node.KeyRotation.Changed += OnKeysChanged;
         _renewal = RenewAsync(expires, _stopping.Token);
         return Task.CompletedTask;
     }
@@ -54,6 +55,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
     {
         _watch?.Dispose();
         _watch = null;
+        _node.KeyRotation.Changed -= OnKeysChanged;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -69,8 +71,10 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
             IEnumerable<string> notify = options.Notify.Count > 0 ? options.Notify : [$"udp://{_node.NotifyEndPoint}"];
             IEnumerable<string> fetch = options.Fetch.Count > 0 ? options.Fetch : _node.FetchHints;
             var maxTransit = (int)Math.Clamp(_transit.Value.MaxTransit.TotalSeconds, 1, DescriptorLimits.MaxTransitSeconds);
-            var descriptor = DomainDescriptor.For(_node.Keys, notify, fetch, options.Validity, maxTransitSeconds: maxTransit);
-            var document = SignedDescriptor.Sign(descriptor, _node.Keys);
+            // §16.1: during a rotation the current key set signs and the other cross-signs the rotation statement.
+            var keys = _node.KeyRotation.Snapshot;
+            var descriptor = keys.Describe(DomainDescriptor.For(keys.Current, notify, fetch, options.Validity, maxTransitSeconds: maxTransit));
+            var document = SignedDescriptor.Sign(descriptor, keys.Current);
             _node.Fetch!.PublishDescriptor(document, descriptor.ExpiresAt, options.CacheMaxAge);
             _node.ServedDescriptor = document;
             // Signed at most a few times a day: joining the lists costs nothing that matters.
@@ -102,6 +106,9 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
 
         _resign.TrySetResult();
     }
+
+    /// <summary>The key sets changed (a rotation begun, at <c>rotates_at</c>, or retired): signed again at once (§16).</summary>
+    private void OnKeysChanged(Engine.Keys.KeyRotationSnapshot snapshot) => _resign.TrySetResult();
 
     /// <summary>Signs again at half the validity, or at once after a reload.</summary>
     private async Task RenewAsync(DateTimeOffset expires, CancellationToken cancellationToken)

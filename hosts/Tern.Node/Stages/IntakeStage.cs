@@ -33,7 +33,7 @@ internal sealed class IntakeStage : IHostedService
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
         DomainBlockFile.Attach(_node.Blocks, TernDataDirectory.BlocksFile(_node.Options.DataDirectory));
-        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers, _node.Blocks);
+        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers, _node.Blocks, _node.KeyRotation);
         UdpNotificationListener listener;
         try
         {

@@ -56,6 +56,9 @@ internal sealed class StoresStage : IHostedService
                 $"must be the domain of the key set in {keyDirectory} ({domain})");
         }
 
+        // A rotation under way (docs/PROTOCOL.md §16) is brought up to now: its current key set is the node's.
+        _node.KeyRotation = DomainKeyRotation.Open(keyDirectory, keys);
+        keys = _node.KeyRotation.Snapshot.Current;
         _node.Keys = keys;
         _node.KnownPeers = new KnownPeerKeys(keys, _ingest.Value.PeerKeyCacheCapacity);
         _node.UserKeys = new PublishedUserKeys(TernDataDirectory.UserKeys(_node.Options.DataDirectory), keys);
@@ -93,7 +96,7 @@ internal sealed class StoresStage : IHostedService
         }
 
         _node.KnownPeers?.Dispose();
-        _node.Keys?.Dispose();
+        _node.KeyRotation?.Dispose();
         NodeLogMessages.StoresClosed(_logger);
     }
 

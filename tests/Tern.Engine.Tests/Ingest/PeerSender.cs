@@ -21,6 +21,14 @@ internal sealed class PeerSender : IDisposable
 
     public DomainKeySet Keys { get; }
 
+    /// <summary>Seals from now on to <paramref name="receiver"/>'s agreement key (a receiver's other key set, §16.4).</summary>
+    public void SealTo(DomainKeySet receiver)
+    {
+        var key = new byte[NotificationKey.Size];
+        Assert.True(NotificationKey.TryDeriveSending(Keys, receiver.AgreementPublicKey, key));
+        _sendingKey.Set(key);
+    }
+
     public Bytes32 AgreementKey => new(Keys.AgreementPublicKey);
 
     /// <summary>A datagram sent at <paramref name="sentAtMs"/>, valid for an hour; the span is reused by the next call.</summary>
