@@ -45,6 +45,9 @@ public sealed class TernNode
     /// </summary>
     public DomainKeyRotation KeyRotation { get; internal set; } = null!;
 
+    /// <summary>How long the descriptor the node serves is valid (<c>Tern:WellKnown:Validity</c>): a key rotation's overlap must be longer.</summary>
+    public TimeSpan DescriptorValidity { get; internal set; } = new WellKnownOptions().Validity;
+
     /// <summary>Receive keys derived in advance for the peers this node notifies or pulls from.</summary>
     public KnownPeerKeys KnownPeers { get; internal set; } = null!;
 

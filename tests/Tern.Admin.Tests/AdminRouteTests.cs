@@ -134,11 +134,52 @@ public sealed class AdminRouteTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Key_rotation_is_a_seam_that_says_so()
+    public async Task Key_rotation_begins_on_the_node_and_the_served_descriptor_is_cross_signed()
     {
-        using var response = await _node.Http.PostAsync("/admin/v1/keys/rotate", null);
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // A node with an HTTP door, which serves the descriptor.
+        using var directory = new TempDirectory("admin-rotation");
+        await using var node = await AdminNode.StartAsync("a.example", directory.Path, new Dictionary<string, string?> { ["Tern:Node:HttpEndpoint"] = "127.0.0.1:0" });
+        var old = node.Node.Keys;
+        var oldFingerprint = Engine.Protocol.Bytes32.Parse(old.Fingerprint);
+
+        using var response = await node.Http.PostAsync("/admin/v1/keys/rotate?overlap=2d", null);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var report = JsonDocument.Parse(text).RootElement;
+
+        Assert.Equal("rotated", report.GetProperty("state").GetString());
+        Assert.Equal(old.Fingerprint, report.GetProperty("previousFingerprint").GetString());
+        Assert.Equal(node.Node.Keys.Fingerprint, report.GetProperty("fingerprint").GetString());
+        Assert.NotEqual(old.Fingerprint, node.Node.Keys.Fingerprint);
+        Assert.Contains(old.Fingerprint, report.GetProperty("txtDuringWindow").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(old.Fingerprint, report.GetProperty("txtAfterWindow").GetString(), StringComparison.Ordinal);
+
+        // The descriptor is signed again by the new keys, and the old fingerprint (what DNS still says) vouches for it.
+        await Eventually.AssertAsync(() => node.Node.ServedDescriptor is { } document
+            && Engine.Protocol.Descriptor.SignedDescriptor.Verify(document.Span, "a.example", DateTimeOffset.UtcNow, [oldFingerprint]) is { IsValid: true } served
+            && served.Descriptor.RotationState == Engine.Protocol.Descriptor.KeyRotationState.Rotated);
+
+        // One rotation at a time.
+        using var again = await node.Http.PostAsync("/admin/v1/keys/rotate?overlap=2d", null);
+        await AssertProblem(again, HttpStatusCode.Conflict, "overlap");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?overlap=")]
+    [InlineData("?overlap=soon")]
+    [InlineData("?overlap=0s")]
+    [InlineData("?overlap=31d")]
+    [InlineData("?overlap=-1d")]
+    [InlineData("?overlap=99999999999999999999d")]
+    [InlineData("?overlap=12h")]
+    public async Task A_hostile_or_short_overlap_is_refused_and_rotates_nothing(string query)
+    {
+        var before = _node.Node.Keys.Fingerprint;
+        using var response = await _node.Http.PostAsync("/admin/v1/keys/rotate" + query, null);
+        await AssertProblem(response, HttpStatusCode.BadRequest, "overlap");
+        Assert.Equal(before, _node.Node.Keys.Fingerprint);
+        Assert.Equal(Engine.Protocol.Descriptor.KeyRotationState.None, _node.Node.KeyRotation.Snapshot.State);
     }
 
     [Fact]

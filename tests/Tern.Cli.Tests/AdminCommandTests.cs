@@ -56,13 +56,34 @@ public sealed class AdminCommandTests : IAsyncLifetime, IDisposable
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("(field before)", bad.Error, StringComparison.Ordinal);
 
-        var rotate = await CliRun.InvokeAsync(_directory.Path, "admin", "rotate-keys", "--data-dir", Data);
+        // An overlap shorter than the descriptor's validity (1 day by default) is the node's refusal, naming the field.
+        var rotate = await CliRun.InvokeAsync(_directory.Path, "admin", "rotate-keys", "--overlap", "1h", "--data-dir", Data);
         Assert.NotEqual(0, rotate.ExitCode);
-        Assert.Contains("501", rotate.Error, StringComparison.Ordinal);
+        Assert.Contains("(field overlap)", rotate.Error, StringComparison.Ordinal);
 
         var elsewhere = await CliRun.InvokeAsync(_directory.Path, "admin", "stats", "--data-dir", _directory.File("none"));
         Assert.NotEqual(0, elsewhere.ExitCode);
         Assert.Contains("admin.token", elsewhere.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_rotate_domain_starts_a_rotation_the_running_node_follows()
+    {
+        var before = _node.Node.Keys.Fingerprint;
+        var rotated = await Run("keys", "rotate-domain", "--overlap", "2d", "--data-dir", Data);
+        Assert.Contains($"fp={before}", rotated.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Data, "keys", Engine.Keys.DomainKeyRotation.ScheduleFileName)));
+
+        // The node picks it up within its poll interval and signs with the new keys; a second rotation is refused.
+        await Eventually.AssertAsync(() => _node.Node.Keys.Fingerprint != before, TimeSpan.FromSeconds(20));
+        Assert.Equal(Engine.Protocol.Descriptor.KeyRotationState.Rotated, _node.Node.KeyRotation.Snapshot.State);
+        var again = await CliRun.InvokeAsync(_directory.Path, "keys", "rotate-domain", "--overlap", "2d", "--data-dir", Data);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already under way", again.Error, StringComparison.Ordinal);
+
+        var shortOverlap = await CliRun.InvokeAsync(_directory.Path, "keys", "rotate-domain", "--overlap", "12h", "--data-dir", Data);
+        Assert.Equal(2, shortOverlap.ExitCode);
+        Assert.Contains("Tern:WellKnown:Validity", shortOverlap.Error, StringComparison.Ordinal);
     }
 
     private async Task<CliRun.Result> Run(params string[] args)

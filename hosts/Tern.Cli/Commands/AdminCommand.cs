@@ -30,7 +30,7 @@ internal static class AdminCommand
         command.Subcommands.Add(Preference(context));
         command.Subcommands.Add(Send(context, "reload", "Read the configuration again: Logging and blocks.txt apply at once; lists the Tern:* keys that need a restart.",
             HttpMethod.Post, "admin/v1/config/reload"));
-        command.Subcommands.Add(Send(context, "rotate-keys", "Rotate the domain's keys (not built yet: the node answers so).", HttpMethod.Post, "admin/v1/keys/rotate"));
+        command.Subcommands.Add(RotateKeys(context));
         return command;
     }
 
@@ -54,6 +54,27 @@ internal static class AdminCommand
         var (dataDirectory, admin) = Connection();
         var command = new Command(name, description) { dataDirectory, admin };
         command.SetAction((result, cancellationToken) => CallAsync(context, result, dataDirectory, admin, method, path, null, cancellationToken));
+        return command;
+    }
+
+    private static Command RotateKeys(CliContext context)
+    {
+        var (dataDirectory, admin) = Connection();
+        var overlap = new Option<string>("--overlap") { Description = "How long the old keys stay accepted: 7d, 36h, 90m… (longer than the descriptor's validity).", Required = true };
+        overlap.Validators.Add(result =>
+        {
+            if (!KeyRotationOverlap.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError("--overlap must be a window of 1 second to 30 days, e.g. 7d, 36h or 90m");
+            }
+        });
+        var command = new Command("rotate-keys", """
+            Rotate the domain's keys on the running node (docs/OPERATIONS.md, "Rotating the domain's keys"): a new key set
+            signs the descriptor at once, the old one is accepted until the overlap ends. Prints the DNS TXT to publish.
+            Example: tern admin rotate-keys --overlap 7d
+            """) { dataDirectory, admin, overlap };
+        command.SetAction((result, cancellationToken) => CallAsync(context, result, dataDirectory, admin, HttpMethod.Post,
+            "admin/v1/keys/rotate" + Query(("overlap", result.GetValue(overlap))), null, cancellationToken));
         return command;
     }
 

@@ -2,6 +2,9 @@ using System.Buffers.Text;
 using System.CommandLine;
 using Tern.Cli.Sealing;
 using Tern.Engine.Keys;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Descriptor;
+using Tern.Node;
 
 namespace Tern.Cli.Commands;
 
@@ -21,6 +24,7 @@ internal static class KeysCommand
             dataDirectory,
             json,
             New(context),
+            RotateDomain(context),
             UserKeyCommands.Publish(context),
             UserKeyCommands.Rotate(context),
             UserKeyCommands.Check(context),
@@ -46,6 +50,91 @@ internal static class KeysCommand
             }
 
             context.Out.Write(keys.PublicText());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command RotateDomain(CliContext context)
+    {
+        var dataDirectory = CommonOptions.DataDirectory(required: false);
+        var overlap = new Option<string>("--overlap")
+        {
+            Description = "How long the old keys stay accepted: 7d, 36h, 90m… Longer than the descriptor's validity (Tern:WellKnown:Validity).",
+            Required = true,
+            HelpName = "window",
+        };
+        overlap.Validators.Add(result =>
+        {
+            if (!KeyRotationOverlap.TryParse(result.GetValueOrDefault<string>(), out _))
+            {
+                result.AddError("--overlap must be a window of 1 second to 30 days, e.g. 7d, 36h or 90m");
+            }
+        });
+        var json = CommonOptions.Json();
+        var command = new Command("rotate-domain", """
+            Rotate the domain's signing and agreement keys (docs/PROTOCOL.md §16, docs/OPERATIONS.md "Rotating the domain's
+            keys"): writes keys/domain.next.key and keys/rotation.json; the node (running, within Tern:Node:KeyRotationPollInterval,
+            or at its next start) signs its descriptor with the new keys at once and accepts the old ones until the overlap
+            ends, then retires them. Prints the DNS TXT record to publish during the window and after it.
+            Example: tern keys rotate-domain --overlap 7d --data-dir /var/lib/tern
+            """)
+        {
+            dataDirectory, overlap, json,
+        };
+        command.SetAction(result =>
+        {
+            var directory = Path.GetFullPath(result.GetRequiredValue(dataDirectory));
+            var keyDirectory = TernDataDirectory.Keys(directory);
+            if (!KeyRotationOverlap.TryParse(result.GetRequiredValue(overlap), out var window))
+            {
+                throw new CliException("--overlap must be a window of 1 second to 30 days, e.g. 7d, 36h or 90m"); // the validator said so first
+            }
+
+            var validity = KeyRotationOverlap.DescriptorValidity(Path.Combine(directory, TernDataDirectory.SettingsFileName));
+            if (KeyRotationOverlap.Problem(window, validity) is { } problem)
+            {
+                throw new CliException($"--overlap: {problem}");
+            }
+
+            using var keys = DomainKeySet.Load(keyDirectory);
+            string next;
+            try
+            {
+                next = DomainKeyRotation.Schedule(keyDirectory, keys.Domain, window, TimeSpan.Zero);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message, ExitCodes.Error);
+            }
+
+            using var rotated = DomainKeySet.Load(keyDirectory, DomainKeyRotation.NextSecretFileName);
+            Bytes32[] both = [Bytes32.Parse(rotated.Fingerprint), Bytes32.Parse(keys.Fingerprint)];
+            var during = TernDnsRecords.FormatTxtZoneLine(keys.Domain, both);
+            var after = TernDnsRecords.FormatTxtZoneLine(keys.Domain, [both[0]]);
+            var until = DateTimeOffset.UtcNow + window;
+            if (result.GetValue(json))
+            {
+                CliJson.Write(context, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("domain", keys.Domain);
+                    writer.WriteString("fingerprint", rotated.Fingerprint);
+                    writer.WriteString("previousFingerprint", keys.Fingerprint);
+                    writer.WriteString("previousUntil", until);
+                    writer.WriteString("txtDuringWindow", during);
+                    writer.WriteString("txtAfterWindow", after);
+                    writer.WriteEndObject();
+                });
+                return ExitCodes.Ok;
+            }
+
+            context.Out.Write(next);
+            context.Out.WriteLine($"The old keys ({keys.Fingerprint}) are accepted until about {until:u}; then they are retired.");
+            context.Out.WriteLine("Publish now, until then:");
+            context.Out.WriteLine("  " + during);
+            context.Out.WriteLine("and after it:");
+            context.Out.WriteLine("  " + after);
             return ExitCodes.Ok;
         });
         return command;

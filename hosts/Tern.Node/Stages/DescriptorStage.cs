@@ -77,6 +77,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
             var document = SignedDescriptor.Sign(descriptor, keys.Current);
             _node.Fetch!.PublishDescriptor(document, descriptor.ExpiresAt, options.CacheMaxAge);
             _node.ServedDescriptor = document;
+            _node.DescriptorValidity = options.Validity;
             // Signed at most a few times a day: joining the lists costs nothing that matters.
             var notifyText = string.Join(' ', descriptor.Notify);
             var fetchText = string.Join(' ', descriptor.Fetch);
