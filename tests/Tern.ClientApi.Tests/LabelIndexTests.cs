@@ -23,7 +23,7 @@ public sealed class LabelIndexTests : IDisposable
     {
         _users = UserDirectory.Open(_directory.Path);
         _users.Add("bob", "bob@b.example");
-        Assert.Equal(HashRegistration.Added, _users.RegisterHash(_users.ByName("bob")!, _hash));
+        Assert.Equal(HashRegistration.Added, _users.RegisterHash(_users.ByName("bob")!, _hash, RegisteredHash.Default));
     }
 
     public void Dispose() => _directory.Dispose();
