@@ -49,23 +49,7 @@ public sealed class DiscoveredPeer
             return Descriptor;
         }
 
-        var d = Descriptor;
-        return new DomainDescriptor
-        {
-            Version = d.Version,
-            Domain = d.Domain,
-            SigningKey = d.SigningKey,
-            AgreementKey = d.AgreementKey,
-            Protocols = d.Protocols,
-            Notify = d.Notify,
-            Fetch = FetchDoors,
-            TlsCertSha256 = d.TlsCertSha256,
-            MaxTransitSeconds = d.MaxTransitSeconds,
-            Escrow = d.Escrow,
-            Gateway = d.Gateway,
-            IssuedAt = d.IssuedAt,
-            ExpiresAt = d.ExpiresAt,
-            Ledger = d.Ledger,
-        };
+        // Every other field as discovery verified it (the rotation's keys and window included, §16.4).
+        return new DomainDescriptor(Descriptor) { Fetch = FetchDoors };
     }
 }

@@ -68,22 +68,8 @@ public sealed class KeyRotationSnapshot
         return With(descriptor, other, rotated, KeyRotationStatement.Sign(unsigned, other));
     }
 
-    private DomainDescriptor With(DomainDescriptor d, DomainKeySet other, bool rotated, byte[]? signature) => new()
+    private DomainDescriptor With(DomainDescriptor d, DomainKeySet other, bool rotated, byte[]? signature) => new(d)
     {
-        Version = d.Version,
-        Domain = d.Domain,
-        SigningKey = d.SigningKey,
-        AgreementKey = d.AgreementKey,
-        Protocols = d.Protocols,
-        Notify = d.Notify,
-        Fetch = d.Fetch,
-        TlsCertSha256 = d.TlsCertSha256,
-        MaxTransitSeconds = d.MaxTransitSeconds,
-        Escrow = d.Escrow,
-        Gateway = d.Gateway,
-        IssuedAt = d.IssuedAt,
-        ExpiresAt = d.ExpiresAt,
-        Ledger = d.Ledger,
         NextSigningKey = rotated ? null : new(other.SigningPublicKey),
         NextAgreementKey = rotated ? null : new(other.AgreementPublicKey),
         PreviousSigningKey = rotated ? new(other.SigningPublicKey) : null,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Tern.Engine.Crypto;
 
 namespace Tern.Engine.Protocol.Descriptor;
@@ -9,6 +10,43 @@ namespace Tern.Engine.Protocol.Descriptor;
 /// </summary>
 public sealed class DomainDescriptor
 {
+    /// <summary>An empty descriptor, filled by an object initializer.</summary>
+    public DomainDescriptor()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, every field; an object initializer after it replaces what differs. The one place
+    /// that lists the fields for a copy, so a field added to the format is never dropped by one.
+    /// </summary>
+    /// <param name="other">The descriptor to copy.</param>
+    [SetsRequiredMembers]
+    public DomainDescriptor(DomainDescriptor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Version = other.Version;
+        Domain = other.Domain;
+        SigningKey = other.SigningKey;
+        AgreementKey = other.AgreementKey;
+        Protocols = other.Protocols;
+        Notify = other.Notify;
+        Fetch = other.Fetch;
+        TlsCertSha256 = other.TlsCertSha256;
+        MaxTransitSeconds = other.MaxTransitSeconds;
+        Escrow = other.Escrow;
+        Gateway = other.Gateway;
+        IssuedAt = other.IssuedAt;
+        ExpiresAt = other.ExpiresAt;
+        Ledger = other.Ledger;
+        NextSigningKey = other.NextSigningKey;
+        NextAgreementKey = other.NextAgreementKey;
+        PreviousSigningKey = other.PreviousSigningKey;
+        PreviousAgreementKey = other.PreviousAgreementKey;
+        RotatesAt = other.RotatesAt;
+        PreviousUntil = other.PreviousUntil;
+        RotationSignature = other.RotationSignature;
+    }
+
     /// <summary><c>version</c>: the descriptor format. Defaults to <see cref="DescriptorLimits.Version"/>.</summary>
     public int Version { get; init; } = DescriptorLimits.Version;
 
