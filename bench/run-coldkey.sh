@@ -21,15 +21,18 @@ source bench/ab-lib.sh
 head_dll=$PWD/bench/Tern.ColdKeyBench/bin/Release/net10.0/Tern.ColdKeyBench.dll
 [ -f "$head_dll" ] || { echo "build first: $head_dll missing (make build)" >&2; exit 1; }
 
-# The base revision with this checkout's bench source: the bench uses only engine surface both have.
+# The base revision with the bench source of BASE_BENCH_REV: the newest bench that still compiles against the engine
+# before the redesign (the engine's folders and sink interface have moved since). It measures the same way; its
+# sender had its own copy of the sendmmsg structs that the transport's LinuxSocketNative now provides.
+base_bench=${BASE_BENCH_REV:-c699596}
 tree=$(mktemp -d /tmp/tern-coldkey-base-XXXXXX); rmdir "$tree"
 git worktree add -q --detach "$tree" "$base" >&2
 ab_trees+=("$tree")
-mkdir -p "$tree/bench/Tern.ColdKeyBench"
-cp bench/Tern.ColdKeyBench/*.cs bench/Tern.ColdKeyBench/*.csproj "$tree/bench/Tern.ColdKeyBench/"
+rm -rf "$tree/bench/Tern.ColdKeyBench"
+git archive "$base_bench" bench/Tern.ColdKeyBench | tar -x -C "$tree"
 # A base from before Directory.Build.props took the System.Interactive.Async pin: the project takes it itself, as every
 # project did then (FASTER's 6.0.1 against the engine's 4.0.0 is NU1605 otherwise).
-if ! grep -q System.Interactive.Async "$tree/Directory.Build.props"; then
+if ! grep -q System.Interactive.Async "$tree/Directory.Build.props" "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"; then
   sed -i 's#^</Project>#  <ItemGroup>\n    <PackageReference Include="System.Interactive.Async" NoWarn="NU1605" />\n  </ItemGroup>\n</Project>#' \
     "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"
 fi
@@ -84,7 +87,7 @@ done
 {
   echo "# Cold keys under a flood of forged datagrams"
   echo
-  echo "- command: \`bench/run-coldkey.sh $base $rounds $rate $seconds $cache\`"
+  echo "- command: \`BASE_BENCH_REV=$base_bench bench/run-coldkey.sh $base $rounds $rate $seconds $cache\` (the base built with the bench source of $base_bench)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); head $(ab_describe .), base $(ab_describe "$base") (the engine before the cold-path redesign)"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- each run: $rate forged datagrams/s for $seconds s (204 bytes, a fresh random sender key each, no valid tag) from 10 000 IPv4 sources or from random hosts of one IPv6 /64;"

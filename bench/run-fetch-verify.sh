@@ -68,5 +68,5 @@ check=$(grep 'mode=check' <<< "$out")
   if [ -f perf-reports/fetch-verify-notes.md ]; then echo; cat perf-reports/fetch-verify-notes.md; fi
 } > "$report"
 echo "wrote $report"
-summary_row "ranged fetch of $megabytes MiB checked chunk by chunk against the payload hash (unverified time ÷ verified)" "$(median "${ratios[@]}")× the time, +$(median "${extra[@]}") s CPU a GiB" "the same fetch unverified" "$(ratio 1 "$(median "${ratios[@]}")")" "—"
+summary_row "ranged fetch of $megabytes MiB checked chunk by chunk against the payload hash (unverified time ÷ verified)" "$(median "${ratios[@]}")× the time, $(printf %+.3f "$(median "${extra[@]}")") s CPU a GiB added" "the same fetch unverified" "$(ratio 1 "$(median "${ratios[@]}")")" "—"
 summary_write
