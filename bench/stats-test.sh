@@ -38,6 +38,8 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/bench" "$scratch/perf-reports"
 cp bench/summary.sh bench/table.sh "$scratch/bench/"
 (
+  printf '%s\n' '# Project' '## Performance' 'before' '<!-- the one table: bench/table.sh writes between these markers -->' \
+    '| stale | row |' '<!-- end of the one table -->' 'after' > "$scratch/README.md"
   cd "$scratch" && git init -q && git -c user.email=t@t -c user.name=t commit -q --allow-empty -m t
   source bench/summary.sh
   summary_begin fetch
@@ -52,5 +54,10 @@ expect 1 grep -c '^| 1 KiB fetches/s (Tern ÷ nginx) (`fetch.md`) | 100/s | ngin
 expect 1 grep -c '^| `codec.md`: not run since the table existed' "$table"
 expect 2 awk -F'\t' 'NF == 9 { n++ } END { print n + 0 }' "$scratch/perf-reports/summary/fetch.tsv"
 [ "$(grep -n 'second row' "$table" | cut -d: -f1)" -gt "$(grep -n '1 KiB fetches' "$table" | cut -d: -f1)" ] || { echo "FAIL: rows out of order"; failed=1; }
+# The top-level README quotes the same table between its markers, and keeps what surrounds them.
+expect 1 grep -c '^| 1 KiB fetches/s (Tern ÷ nginx) (`fetch.md`) | 100/s' "$scratch/README.md"
+expect 0 awk '/stale/ { n++ } END { print n + 0 }' "$scratch/README.md"
+expect 1 grep -c '^before$' "$scratch/README.md"
+expect 1 grep -c '^after$' "$scratch/README.md"
 [ "$failed" = 0 ] && echo "bench/stats.sh: all checks passed"
 exit "$failed"
