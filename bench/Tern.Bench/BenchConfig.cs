@@ -18,7 +18,7 @@ public sealed class BenchConfig : ManualConfig
         // Iterations of 250 ms (the default is 500): the codec suite's 30 cases fit `make bench`'s 45-minute budget,
         // and the slowest case (a key agreement, tens of µs) still runs thousands of times an iteration.
         AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(12).WithLaunchCount(1)
-            .WithIterationTime(BenchmarkDotNet.Horology.TimeInterval.FromMilliseconds(250)));
+            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddColumn(StatisticColumn.OperationsPerSecond);
