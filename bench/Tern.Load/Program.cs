@@ -24,10 +24,14 @@ using Tern.Load.E2e;
 //                                                           the same requests against a Kestrel route that stores nothing, in a child
 //   http-floor-serve <port file>                            that route's server (until killed)
 //   events <dir> <users> <events> <samples>                event-log long-poll and SSE push latency on a seeded node
+//   load <scenario> <dir> <report.md> <tern.dll> [key=value ...]
+//                                                           an open-model scenario (flood, fetch, mixed, campaign) against `tern run`
+//                                                           processes beside its baseline (Open/, Scenarios/, docs/BENCHMARKS.md)
+//   load-floor-serve <port file> <blob bytes>               the scenarios' baseline server (until killed)
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes>");
     return 2;
 }
 
@@ -86,6 +90,12 @@ switch (args[0])
         return 0;
     case "http-floor-serve" when args.Length == 2:
         await HttpFloorLoad.ServeAsync(args[1]);
+        return 0;
+    case "load" when args.Length >= 5:
+        await Tern.Load.Scenarios.LoadScenarios.RunAsync(args[1], args[2], args[3], args[4], args[5..]);
+        return 0;
+    case "load-floor-serve" when args.Length == 3:
+        await Tern.Load.Scenarios.FloorServer.ServeAsync(args[1], int.Parse(args[2], inv));
         return 0;
     default:
         await Console.Error.WriteLineAsync($"unknown mode or arguments: {string.Join(' ', args)}");

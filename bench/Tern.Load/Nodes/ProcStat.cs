@@ -9,9 +9,14 @@ internal static class ProcStat
     private const int TicksPerSecond = 100;
 
     /// <summary>User + system CPU time of the process so far (resolution 10 ms).</summary>
-    public static TimeSpan Cpu(int pid)
+    public static TimeSpan Cpu(int pid) => CpuOf($"/proc/{pid}/stat");
+
+    /// <summary>User + system CPU time of this process so far, from <c>/proc/self/stat</c> (resolution 10 ms).</summary>
+    public static TimeSpan SelfCpu() => CpuOf("/proc/self/stat");
+
+    private static TimeSpan CpuOf(string path)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var stat = File.ReadAllText(path);
         // Fields after the command name (which may hold spaces), from its closing parenthesis: utime and stime are
         // fields 14 and 15 of the line, the 12th and 13th after it.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
