@@ -19,7 +19,7 @@ internal sealed class TimelineWriter : IDisposable
             return;
         }
 
-        _writer = new StreamWriter(path, append: false, Encoding.UTF8) { AutoFlush = true };
+        _writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
         var header = new StringBuilder("t_s,phase,stream,scheduled,started,ok,errors,dropped,late,in_flight,p50_ms,p99_ms,max_ms,generator_cpu_pct");
         foreach (var (name, _) in processes)
         {

@@ -102,6 +102,7 @@ internal sealed class ScenarioReport
         header.AppendLine(Invariant($"- machine: {Environment.ProcessorCount} cores, {CpuModel()}, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}"));
         header.AppendLine(Invariant($"- load average before / after: {_loadBefore} / {LoadAverage()} (a shared machine: other work runs beside; compare the ratios, not the absolute figures)"));
         header.AppendLine(Invariant($"- timeline (1 s intervals, CSV): `perf-reports/load-{_scenario}.timeline.csv` (Tern), `perf-reports/load-{_scenario}.floor-timeline.csv` (baseline); docs/BENCHMARKS.md says how to read them"));
+        header.AppendLine();
         File.WriteAllText(path, header.ToString() + _body.ToString());
     }
 
