@@ -16,8 +16,14 @@ internal static class TransitLoad
     private static readonly TimeSpan WarmupPause = TimeSpan.FromSeconds(
         double.TryParse(Environment.GetEnvironmentVariable("TERN_BENCH_SETTLE_SECONDS"), CultureInfo.InvariantCulture, out var settle) ? settle : 1);
 
+    /// <summary>
+    /// Durable submissions of <paramref name="size"/> bytes from <paramref name="concurrency"/> submitters, each one at a
+    /// time (<see cref="TransitStore.SubmitAsync"/>), or with TRANSIT_BATCH=n in the environment n at a time
+    /// (<see cref="TransitStore.SubmitManyAsync"/>, what the client API's batch route calls).
+    /// </summary>
     public static async Task SubmitAsync(string directory, int seconds, int concurrency, int size, LogWrites blobs, LogWrites journal)
     {
+        var batch = int.TryParse(Environment.GetEnvironmentVariable("TRANSIT_BATCH"), CultureInfo.InvariantCulture, out var n) && n > 1 ? n : 1;
         var options = new TransitStoreOptions
         {
             DataDirectory = directory,
@@ -39,6 +45,7 @@ internal static class TransitLoad
         {
             workers[i] = Task.Run(async () =>
             {
+                var items = new SubmissionItem[batch];
                 while (!Volatile.Read(ref stop))
                 {
                     var request = new SubmissionRequest
@@ -47,11 +54,22 @@ internal static class TransitLoad
                         Recipients = recipients,
                         TransitExpiry = DateTimeOffset.UtcNow.AddDays(1),
                     };
-                    using var stream = new MemoryStream(content, writable: false);
-                    await store.SubmitAsync(request, stream).ConfigureAwait(false);
+                    var stored = 1;
+                    if (batch == 1)
+                    {
+                        using var stream = new MemoryStream(content, writable: false);
+                        await store.SubmitAsync(request, stream).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Array.Fill(items, new SubmissionItem(request, content));
+                        var outcomes = await store.SubmitManyAsync(items).ConfigureAwait(false);
+                        stored = outcomes.Count(o => o.Result is not null);
+                    }
+
                     if (Volatile.Read(ref measuring))
                     {
-                        Interlocked.Increment(ref acked);
+                        Interlocked.Add(ref acked, stored);
                     }
                 }
             });
@@ -70,7 +88,7 @@ internal static class TransitLoad
         var commits = store.CommitCount - commitsBefore;
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers).ConfigureAwait(false);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT submits={count} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1} cpu_us_per_submit={(count == 0 ? 0 : cpu.TotalMicroseconds / count):F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT submits={count} seconds={elapsed:F2} per_second={count / elapsed:F0} commits={commits} per_commit={(commits == 0 ? 0 : (double)count / commits):F1} cpu_us_per_submit={(count == 0 ? 0 : cpu.TotalMicroseconds / count):F1} batch={batch}"));
     }
 
     public static async Task BlobAsync(string directory, long megabytes, LogWrites blobs)

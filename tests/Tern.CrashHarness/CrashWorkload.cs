@@ -32,6 +32,9 @@ public static class CrashWorkload
     /// </summary>
     public const int LargeSize = (3 << 20) + 777;
 
+    /// <summary>Blobs a batch worker submits in one <see cref="TransitStore.SubmitManyAsync"/> call.</summary>
+    public const int BatchSize = 8;
+
     /// <summary>Size of the blob of <paramref name="seed"/>: mostly small, one in four up to 12 chunks; large for a negative seed.</summary>
     public static int Size(int seed)
     {

@@ -5,26 +5,51 @@ using Tern.Engine.Transit;
 // Crash harness for the transit store: submits blobs from concurrent workers and prints one line per acknowledgement,
 // "ACK <seed> <message id> <capability>...", flushed before the next. The test kills it with SIGKILL at random moments,
 // reopens the store and checks that every acknowledged blob is intact. The optional large workers submit blobs of
-// CrashWorkload.LargeSize (many pages and segments each) under negative seeds.
-// Usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers>]
-if (args.Length is not (3 or 4))
+// CrashWorkload.LargeSize (many pages and segments each) under negative seeds; the optional batch workers submit
+// CrashWorkload.BatchSize blobs at a time through TransitStore.SubmitManyAsync.
+// Usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]]
+if (args.Length is not (3 or 4 or 5))
 {
-    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers>]");
+    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]]");
     return 2;
 }
 
 var directory = args[0];
 var firstSeed = int.Parse(args[1], CultureInfo.InvariantCulture);
 var workers = int.Parse(args[2], CultureInfo.InvariantCulture);
-var largeWorkers = args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
+var largeWorkers = args.Length >= 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
+var batchWorkers = args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
 var output = Console.Out;
 var outputGate = new object();
 var next = firstSeed;
 var nextLarge = -firstSeed;
 
 await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(directory));
-var tasks = new Task[workers + largeWorkers];
-for (var w = 0; w < tasks.Length; w++)
+var tasks = new Task[workers + largeWorkers + batchWorkers];
+for (var w = workers + largeWorkers; w < tasks.Length; w++)
+{
+    tasks[w] = Task.Run(async () =>
+    {
+        while (true)
+        {
+            var first = Interlocked.Add(ref next, CrashWorkload.BatchSize) - CrashWorkload.BatchSize + 1;
+            var items = new SubmissionItem[CrashWorkload.BatchSize];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = new SubmissionItem(Request(first + i), CrashWorkload.Content(first + i));
+            }
+
+            var outcomes = await store.SubmitManyAsync(items);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                var result = outcomes[i].Result ?? throw new InvalidOperationException($"seed {first + i} refused", outcomes[i].Error);
+                Acknowledge(first + i, result);
+            }
+        }
+    });
+}
+
+for (var w = 0; w < workers + largeWorkers; w++)
 {
     var large = w >= workers;
     tasks[w] = Task.Run(async () =>
@@ -32,26 +57,30 @@ for (var w = 0; w < tasks.Length; w++)
         while (true)
         {
             var seed = large ? Interlocked.Decrement(ref nextLarge) : Interlocked.Increment(ref next);
-            var request = new SubmissionRequest
-            {
-                Account = "crash",
-                Recipients = CrashWorkload.Recipients(seed),
-                TransitExpiry = DateTimeOffset.UtcNow.AddDays(1),
-                MimeHint = "application/octet-stream",
-            };
-
             // A non-seekable stream, so that the store streams it without knowing the size.
             using var content = new NonSeekableStream(CrashWorkload.Content(seed));
-            var result = await store.SubmitAsync(request, content);
-            var line = $"ACK {seed} {result.MessageId} {string.Join(' ', result.Capabilities)}";
-            lock (outputGate)
-            {
-                output.WriteLine(line);
-                output.Flush();
-            }
+            Acknowledge(seed, await store.SubmitAsync(Request(seed), content));
         }
     });
 }
 
 await Task.WhenAll(tasks);
 return 0;
+
+SubmissionRequest Request(int seed) => new()
+{
+    Account = "crash",
+    Recipients = CrashWorkload.Recipients(seed),
+    TransitExpiry = DateTimeOffset.UtcNow.AddDays(1),
+    MimeHint = "application/octet-stream",
+};
+
+void Acknowledge(int seed, SubmissionResult result)
+{
+    var line = $"ACK {seed} {result.MessageId} {string.Join(' ', result.Capabilities)}";
+    lock (outputGate)
+    {
+        output.WriteLine(line);
+        output.Flush();
+    }
+}

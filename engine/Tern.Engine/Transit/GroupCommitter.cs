@@ -22,9 +22,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly HashSet<BucketLog> _dirtyScratch = [];
     private readonly List<Task> _commitScratch = [];
+    private readonly TimeSpan _deferredDelay;
+    private readonly Timer _deferredTimer;
     private List<JournalOp> _queue = [];
     private List<JournalOp> _spare = [];
     private bool _signalled;
+
+    // A deferred entry waits in the queue and the timer is set to ask for its commit; a batch taken meanwhile carries it.
+    private bool _deferredWaiting;
     private bool _stopping;
     private Exception? _fault;
     private Task _loop = Task.CompletedTask;
@@ -35,8 +40,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// failure and never completes the commit (see <see cref="SlotCommitManager"/>).</param>
     /// <param name="commitDuration">Where the seconds each commit took to become durable are recorded.</param>
     /// <param name="logger">Where a failed commit is logged.</param>
-    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, Histogram<double> commitDuration, ILogger logger)
+    /// <param name="deferredDelay">Longest a <see cref="JournalOp.Deferred"/> entry waits for another entry's commit.</param>
+    public GroupCommitter(FasterLog journal, Action<List<JournalOp>> applyBatch, Task commitFailure, Histogram<double> commitDuration, ILogger logger, TimeSpan deferredDelay)
     {
+        _deferredDelay = deferredDelay;
+        _deferredTimer = new Timer(static state => ((GroupCommitter)state!).SignalDeferred(), this, Timeout.Infinite, Timeout.Infinite);
         _commitDuration = commitDuration;
         _journal = journal;
         _commitFailure = commitFailure;
@@ -69,6 +77,59 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             _queue.Add(op);
+            if (op.Deferred && _deferredDelay > TimeSpan.Zero)
+            {
+                signal = false;
+                if (!_deferredWaiting && !_signalled)
+                {
+                    _deferredWaiting = true;
+                    _deferredTimer.Change(_deferredDelay, Timeout.InfiniteTimeSpan);
+                }
+            }
+            else
+            {
+                signal = !_signalled;
+                _signalled = true;
+            }
+        }
+
+        if (signal)
+        {
+            _signal.Release();
+        }
+
+        return op.Done.Task;
+    }
+
+    /// <summary>
+    /// Appends the entries to the journal in their order, all in one batch (so one commit makes them all durable), and
+    /// returns when the last is durable and applied; the others are then too.
+    /// </summary>
+    public Task EnqueueManyAsync(IReadOnlyList<JournalOp> ops)
+    {
+        if (ops.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        bool signal;
+        lock (_gate)
+        {
+            if (_fault is not null)
+            {
+                throw new IOException("The transit store's commit loop failed; no further writes are accepted.", _fault);
+            }
+
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            for (var i = 0; i < ops.Count; i++)
+            {
+                var op = ops[i];
+                op.Address = _journal.Enqueue(op.Record.AsSpan(0, op.Length));
+                ArrayPool<byte>.Shared.Return(op.Record!);
+                op.Record = null;
+                _queue.Add(op);
+            }
+
             signal = !_signalled;
             _signalled = true;
         }
@@ -78,7 +139,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             _signal.Release();
         }
 
-        return op.Done.Task;
+        return ops[^1].Done.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -90,7 +151,25 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
         _signal.Release();
         await _loop.ConfigureAwait(false);
+        await _deferredTimer.DisposeAsync().ConfigureAwait(false);
         _signal.Dispose();
+    }
+
+    /// <summary>The deferred entries waited long enough: commit them, unless a batch already took them.</summary>
+    private void SignalDeferred()
+    {
+        lock (_gate)
+        {
+            if (!_deferredWaiting || _signalled)
+            {
+                return;
+            }
+
+            _deferredWaiting = false;
+            _signalled = true;
+        }
+
+        _signal.Release();
     }
 
     private async Task RunAsync()
@@ -105,6 +184,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 batch = _queue;
                 _queue = _spare;
                 _signalled = false;
+                _deferredWaiting = false;
                 stopping = _stopping;
             }
 

@@ -30,6 +30,12 @@ internal sealed class JournalOp
     /// <summary>State change being made durable (apply moves the deliveries).</summary>
     public StateChange? Change { get; init; }
 
+    /// <summary>
+    /// An entry whose loss in a crash only repeats idempotent work (a fetched mark): it waits for the next commit instead
+    /// of asking for one, at most <see cref="TransitStoreOptions.MarkCommitDelay"/>.
+    /// </summary>
+    public bool Deferred { get; init; }
+
     /// <summary>Applies the entry to the index under the index lock; null for barriers.</summary>
     public Action<JournalOp>? Apply { get; init; }
 

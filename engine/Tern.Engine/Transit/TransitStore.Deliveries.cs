@@ -7,7 +7,9 @@ public sealed partial class TransitStore
 {
     /// <summary>
     /// Records that every byte of the delivery's blob was served (docs/PROTOCOL.md §9). Durable in the journal before it
-    /// takes effect. True when this call moved the delivery from Outstanding to Fetched.
+    /// takes effect, but without a commit of its own: the mark rides the next commit, or is committed alone after
+    /// <see cref="TransitStoreOptions.MarkCommitDelay"/> (docs/ARCHITECTURE.md §3.2, "Marks that ride"). True when this
+    /// call moved the delivery from Outstanding to Fetched.
     /// </summary>
     public async ValueTask<bool> MarkFetchedAsync(FetchCapability capability)
     {
@@ -19,7 +21,7 @@ public sealed partial class TransitStore
             }
         }
 
-        var changed = await ChangeStateAsync(DeliveryState.Fetched, [capability]).ConfigureAwait(false);
+        var changed = await ChangeStateAsync(DeliveryState.Fetched, [capability], deferred: true).ConfigureAwait(false);
         return changed.Count == 1;
     }
 
@@ -160,14 +162,14 @@ public sealed partial class TransitStore
     }
 
     /// <summary>Journals a state change, waits for the group commit, and returns the deliveries it moved out of Outstanding.</summary>
-    private async Task<List<DeliveryEntry>> ChangeStateAsync(DeliveryState to, FetchCapability[] capabilities)
+    private async Task<List<DeliveryEntry>> ChangeStateAsync(DeliveryState to, FetchCapability[] capabilities, bool deferred = false)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var change = new StateChange(to, capabilities, NowMs);
         var length = JournalCodec.MeasureStateChange(capabilities.Length);
         var record = ArrayPool<byte>.Shared.Rent(length);
         JournalCodec.WriteStateChange(record, to, change.AtMs, capabilities);
-        var op = new JournalOp(record, length, bucket: null) { Change = change, Apply = _applyStateChange };
+        var op = new JournalOp(record, length, bucket: null) { Change = change, Apply = _applyStateChange, Deferred = deferred };
         await _committer.EnqueueAsync(op).ConfigureAwait(false);
         return (List<DeliveryEntry>)op.Result!;
     }

@@ -61,65 +61,81 @@ public sealed partial class TransitStore
         try
         {
             var written = await WriteBlobAsync(bucket.Log!, content, declared, quota, cancellationToken).ConfigureAwait(false);
-            var messageId = request.MessageId ?? MessageId.NewRandom();
-            var blob = new BlobEntry
-            {
-                Id = messageId,
-                Account = request.Account,
-                MimeHint = string.IsNullOrEmpty(request.MimeHint) ? null : request.MimeHint,
-                SubmittedMs = NowMs,
-                ExpiryMs = expiryMs,
-                Size = written.Size,
-                PayloadHash = written.Hash,
-                Window = bucket.Window,
-                FirstChunk = written.FirstChunk,
-                ChunkMap = written.ChunkMap,
-                ChunkSize = _options.ChunkSize,
-                Leaves = written.Leaves,
-            };
-
-            var capabilities = new FetchCapability[domains.Length];
-            var deliveries = new DeliveryEntry[domains.Length];
-            for (var i = 0; i < deliveries.Length; i++)
-            {
-                capabilities[i] = FetchCapability.NewRandom();
-                deliveries[i] = new DeliveryEntry(blob, capabilities[i], domains[i], request.Recipients[i].Hash) { NextAttemptMs = blob.SubmittedMs };
-            }
-
-            blob.Deliveries = deliveries;
-            blob.OutstandingCount = deliveries.Length;
-
-            var length = JournalCodec.MeasureSubmission(blob);
-            var record = ArrayPool<byte>.Shared.Rent(length);
-            JournalCodec.WriteSubmission(record, blob, blob.SubmittedMs);
-            var op = new JournalOp(record, length, bucket)
-            {
-                Submission = new UncommittedSubmission(blob, bucket, reservation, quota),
-                Apply = _applySubmission,
-            };
+            var (op, result) = Stage(request, domains, quota, bucket, reservation, expiryMs, written);
 
             // Once enqueued the entry is in the journal: the commit loop owns the reservations and the outcome.
             var committed = _committer.EnqueueAsync(op);
             enqueued = true;
             await committed.ConfigureAwait(false);
-            return new SubmissionResult(messageId, capabilities, blob.Size, blob.PayloadHash, DateTimeOffset.FromUnixTimeMilliseconds(expiryMs));
+            return result;
         }
         catch when (!enqueued)
         {
-            // The chunks already written are dead space, freed with the bucket's head.
-            lock (_index)
-            {
-                ReleaseQuotaLocked(quota);
-            }
-
-            bucket.EndReservation(reservation, -1);
-            lock (_index)
-            {
-                _truncateQueue.Add(bucket);
-            }
-
+            Abandon(quota, bucket, reservation);
             throw;
         }
+    }
+
+    /// <summary>Gives back what a submission that never reached the journal held.</summary>
+    private void Abandon(QuotaReservation quota, BucketLog bucket, long reservation)
+    {
+        // The chunks already written are dead space, freed with the bucket's head.
+        lock (_index)
+        {
+            ReleaseQuotaLocked(quota);
+        }
+
+        bucket.EndReservation(reservation, -1);
+        lock (_index)
+        {
+            _truncateQueue.Add(bucket);
+        }
+    }
+
+    /// <summary>
+    /// The index entry, capabilities and journal record of a blob whose bytes are written: what the group commit makes
+    /// durable and then applies (<see cref="ApplySubmission"/>), and the answer its waiter gets once it has.
+    /// </summary>
+    private (JournalOp Op, SubmissionResult Result) Stage(SubmissionRequest request, string[] domains, QuotaReservation quota, BucketLog bucket, long reservation, long expiryMs, WrittenBlob written)
+    {
+        var messageId = request.MessageId ?? MessageId.NewRandom();
+        var blob = new BlobEntry
+        {
+            Id = messageId,
+            Account = request.Account,
+            MimeHint = string.IsNullOrEmpty(request.MimeHint) ? null : request.MimeHint,
+            SubmittedMs = NowMs,
+            ExpiryMs = expiryMs,
+            Size = written.Size,
+            PayloadHash = written.Hash,
+            Window = bucket.Window,
+            FirstChunk = written.FirstChunk,
+            ChunkMap = written.ChunkMap,
+            ChunkSize = _options.ChunkSize,
+            Leaves = written.Leaves,
+        };
+
+        var capabilities = new FetchCapability[domains.Length];
+        var deliveries = new DeliveryEntry[domains.Length];
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            capabilities[i] = FetchCapability.NewRandom();
+            deliveries[i] = new DeliveryEntry(blob, capabilities[i], domains[i], request.Recipients[i].Hash) { NextAttemptMs = blob.SubmittedMs };
+        }
+
+        blob.Deliveries = deliveries;
+        blob.OutstandingCount = deliveries.Length;
+
+        var length = JournalCodec.MeasureSubmission(blob);
+        var record = ArrayPool<byte>.Shared.Rent(length);
+        JournalCodec.WriteSubmission(record, blob, blob.SubmittedMs);
+        var op = new JournalOp(record, length, bucket)
+        {
+            Submission = new UncommittedSubmission(blob, bucket, reservation, quota),
+            Apply = _applySubmission,
+        };
+
+        return (op, new SubmissionResult(messageId, capabilities, blob.Size, blob.PayloadHash, DateTimeOffset.FromUnixTimeMilliseconds(expiryMs)));
     }
 
     private void ApplySubmission(JournalOp op)

@@ -88,7 +88,7 @@ public sealed partial class TransitStore : IAsyncDisposable
             SegmentSizeBits = options.JournalSegmentSizeBits,
         });
         _metrics = new TransitMetrics(this);
-        _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, _metrics.CommitDuration, logger);
+        _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, _metrics.CommitDuration, logger, options.MarkCommitDelay);
         _applySubmission = ApplySubmission;
         _applyStateChange = ApplyStateChange;
     }

@@ -84,6 +84,15 @@ public sealed class TransitStoreOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Longest a delivery's fetched mark waits in the journal for another commit to ride (docs/ARCHITECTURE.md §3.2,
+    /// "Marks that ride"): the mark costs no commit of its own when a submission or another change commits meanwhile, and
+    /// is committed alone once this passes. Its loss in a crash only leaves the delivery outstanding, notified again on
+    /// its schedule. <see cref="TimeSpan.Zero"/> commits each mark at once. Defaults to 200 ms (the first retransmission
+    /// comes 1 to 2 s after the first notification, docs/PROTOCOL.md §4.6).
+    /// </summary>
+    public TimeSpan MarkCommitDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Live bytes one account may hold in transit; 0 means no limit. Defaults to 0.</summary>
     public long AccountLiveBytesLimit { get; set; }
 
@@ -136,6 +145,7 @@ public sealed class TransitStoreOptions
         var maxChunk = (1 << BlobPageSizeBits) - 64;
         Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
+        Require(MarkCommitDelay >= TimeSpan.Zero && MarkCommitDelay <= TimeSpan.FromSeconds(10), nameof(MarkCommitDelay), MarkCommitDelay, "from 0 to 10 s");
         Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache or WriteThrough");
         Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or WriteThrough");
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");

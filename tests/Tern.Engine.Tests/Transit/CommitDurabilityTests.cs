@@ -89,7 +89,7 @@ public sealed class CommitDurabilityTests : IDisposable
             ex => failure.TrySetException(ex));
         using var log = new FasterLog(new FasterLogSettings { LogDevice = device, LogCommitManager = commits, PageSizeBits = 14, MemorySizeBits = 16, SegmentSizeBits = SegmentBits });
         using var meter = new Meter(nameof(CommitDurabilityTests));
-        var committer = new GroupCommitter(log, _ => { }, failure.Task, meter.CreateHistogram<double>("commit"), NullLogger.Instance);
+        var committer = new GroupCommitter(log, _ => { }, failure.Task, meter.CreateHistogram<double>("commit"), NullLogger.Instance, TimeSpan.Zero);
         committer.Start();
         try
         {

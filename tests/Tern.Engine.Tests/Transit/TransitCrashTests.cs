@@ -67,7 +67,29 @@ public sealed class TransitCrashTests : IDisposable
         }
     }
 
-    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks)
+    [Fact]
+    public async Task Acknowledged_batches_survive_SIGKILL_at_any_moment()
+    {
+        // Batch workers submit eight blobs at a time through SubmitManyAsync (one chunk or several), beside single submits.
+        int[] killDelaysMs = [0, 45, 170];
+        var acknowledged = new Dictionary<int, Ack>();
+        for (var round = 0; round < killDelaysMs.Length; round++)
+        {
+            foreach (var ack in await RunAndKillAsync((round + 21) * 1_000_000, killDelaysMs[round], largeWorkers: 0, minLargeAcks: 0, batchWorkers: 8))
+            {
+                acknowledged.Add(ack.Seed, ack);
+            }
+
+            Assert.True(acknowledged.Count >= (round + 1) * MinAcksBeforeKill);
+            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path));
+            foreach (var ack in acknowledged.Values)
+            {
+                await AssertIntactAsync(store, ack);
+            }
+        }
+    }
+
+    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks, int batchWorkers = 0)
     {
         using var cts = new CancellationTokenSource(RoundTimeout);
         var start = new ProcessStartInfo("dotnet")
@@ -81,6 +103,7 @@ public sealed class TransitCrashTests : IDisposable
         start.ArgumentList.Add(firstSeed.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(Workers.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add(largeWorkers.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(batchWorkers.ToString(CultureInfo.InvariantCulture));
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(cts.Token);
