@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A/B of end-to-end latency through two `tern run` processes (bench/run-e2e.sh's first part: alice's C2S submit →
-# notify → b.example pulls at once → bob's client sees it) between two configurations or builds, alternated
+# notify → b.example pulls at once → bob's client has it; E2E_BOB=poll in AB_BASE_ENV / AB_HEAD_ENV picks the polling client) between two configurations or builds, alternated
 # base, head, base, head ... for <rounds> rounds; medians of Tern's p50 and of its ratio to the floor measured beside it
 # in the same round. Each side is either a tern.dll (AB_BASE_TERN / AB_HEAD_TERN, default: this checkout's build for
 # both) and extra environment for its node processes (AB_BASE_ENV / AB_HEAD_ENV, e.g. "TERN__Node__MinPoolThreads=0").
@@ -43,7 +43,7 @@ done
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo
-  echo "p50 ms of alice's POST → bob's list showing the message ($count messages of 1 KiB a side and round, after warm-up),"
+  echo "p50 ms of alice's POST → bob having it (told by his event stream and read, or with E2E_BOB=poll his list showing it; $count messages of 1 KiB a side and round, after warm-up),"
   echo "and the floor (the same disk and network steps without Tern) measured beside each in the same run:"
   echo
   echo "| round | load before / after | base p50 | head p50 | head / base |"

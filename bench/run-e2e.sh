@@ -3,10 +3,12 @@
 # e2e-nodes writes two data directories (a.example, b.example: loopback listeners, static peers files naming each other's
 # notification port, one user each) and starts `tern run` on each as a child process; alice submits 1 KiB over
 # a.example's client API, bob has registered his recipient hash and asked for a.example's messages to be pulled at once
-# (both through b.example's client API), and bob's client lists his stored messages (GET /v1/stored) every millisecond
-# until the message is there; one message at a time, timed from the start of alice's POST to bob's list showing it.
-# Beside it, alternated in blocks, the floor with client hops (FloorPipeline below plus the submit request and answer and
-# the recipient's read, each on a kept-alive TCP connection). The nodes' CPU and resident memory come from /proc.
+# (both through b.example's client API), and bob's client, listening on his event stream (GET /v1/events/stream), reads
+# the message (GET /v1/stored/{id}) on its `pulled` event; one message at a time, timed from the start of alice's POST
+# to bob having read it (E2E_BOB=poll: bob lists his stored messages every millisecond instead, the method before).
+# Beside it, alternated in blocks, the floor with client hops and the same shape (FloorPipeline below plus the submit
+# request and answer, a push to bob's side once stored and bob's read, each on a kept-alive TCP connection). The nodes'
+# CPU and resident memory come from /proc.
 # Then the engine-level run with the stage breakdown (DESIGN.md §4): submit → notify → pull immediately → stored, on
 # loopback, target p50 < 5 ms.
 # One process (bench/Tern.Load e2e) runs two nodes composed by AddTernNode (hosts/Tern.Node), as `tern run` composes
@@ -56,7 +58,7 @@ nb50=$(field BASELINE p50_ms) nb90=$(field BASELINE p90_ms) nb99=$(field BASELIN
 nodes_stage_row() { echo "| $1 | $(field RESULT "$2_p50_ms") / $(field RESULT "$2_p90_ms") / $(field RESULT "$2_p99_ms") | $3 | $(field BASELINE "$2_p50_ms") / $(field BASELINE "$2_p90_ms") / $(field BASELINE "$2_p99_ms") |"; }
 nodes_verdict=$(python3 -c "print('met' if $n50 <= 2 * $nb50 else 'not met')")
 nodes_stages=$(nodes_stage_row "submit: POST start → 201 (durable at a.example)" submit "1 KiB over TCP + append + fsync + answer"
-  nodes_stage_row "seen: 201 → bob's list shows it (notify, pull, store at b.example, bob's poll)" seen "UDP + TCP fetch + file + 2 fsyncs + bob's read")
+  nodes_stage_row "seen: 201 → bob has read it (notify, pull, store at b.example, bob told and reading)" seen "UDP + TCP fetch + file + 2 fsyncs + push + bob's read")
 nodes_line=$(sed -n 's/^NODES //p' <<< "$out")
 node() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<< "$nodes_line"; }
 
@@ -90,22 +92,23 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "schedule, default store options). alice (a user of a.example) submits over its client API"
   echo "(\`POST /v1/messages?to=<bob's hash>@b.example\`, bearer token, kept-alive HTTP/1.1); bob registered the hash and set"
   echo "his preference for a.example to \`immediately\` through b.example's client API. a.example notifies b.example over UDP,"
-  echo "b.example pulls over its framed door and stores durably; bob's client lists his stored messages"
-  echo "(\`GET /v1/stored?hash=\`) every millisecond from the submit's answer until the message (by payload hash) is there,"
-  echo "then deletes it (not timed). One message at a time; the clock runs from the start of alice's POST to bob's list showing it."
-  echo "The polling adds up to a millisecond (half on average) and a list request to each message: the client API has no"
-  echo "long poll on the stored list (the reference long poll wakes when the reference is filed, before the pull)."
+  echo "b.example pulls over its framed door and stores durably; bob's client listens on his event stream"
+  echo "(\`GET /v1/events/stream\`, opened once) and on the message's \`pulled\` event reads it (\`GET /v1/stored/{id}\`, the bytes"
+  echo "checked against alice's), then deletes it (not timed). One message at a time; the clock runs from the start of alice's"
+  echo "POST to bob having read the message ($(sed -n 's/^BOB //p' <<< "$nodes_out") mode; with \`E2E_BOB=poll\`, the method before, bob lists his"
+  echo "stored messages every millisecond and the clock stops at the list that shows it)."
   echo
   echo "**Floor** (\`FloorPipeline\` with client hops, in the load tool's process): 1 KiB over a kept-alive TCP connection to"
   echo "the sender's side, appended to a log file and fsynced, a 128-byte answer back (the submit); one UDP datagram to the"
   echo "recipient's thread; a 32-byte request and the 1 KiB answer on a kept-alive TCP connection (the pull); a new file, its"
-  echo "fsync and its directory's; a 32-byte request and the 1 KiB answer on a third connection (bob reading it). No"
-  echo "encryption, hashing, index, queue or HTTP; both ends of the client hops on one thread."
+  echo "fsync and its directory's; 96 bytes pushed on another kept-alive connection to bob's side (told, as by the event"
+  echo "stream); a 32-byte request and the 1 KiB answer on a third connection (bob reading it). No encryption, hashing,"
+  echo "index, queue or HTTP; both ends of the submit and read hops on one thread."
   echo
   echo "| what | p50 ms | p90 ms | p99 ms | max ms |"
   echo "|---|---:|---:|---:|---:|"
   echo "| floor: the same disk and network steps, bare | $nb50 | $nb90 | $nb99 | $nbmax |"
-  echo "| Tern: alice's POST → bob's list shows it, through two node processes | $n50 | $n90 | $n99 | $nmax |"
+  echo "| Tern: alice's POST → bob has read it, through two node processes | $n50 | $n90 | $n99 | $nmax |"
   echo "| ratio Tern / floor | **$(ratio "$n50" "$nb50")** | $(ratio "$n90" "$nb90") | $(ratio "$n99" "$nb99") | |"
   echo
   echo "Target p50 ≤ 2× the floor: **$nodes_verdict** (p50 $n50 ms against $nb50 ms)."
@@ -191,6 +194,6 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "  both columns."
 } > "$report"
 echo "wrote $report"
-summary_row "end-to-end p50 through two \`tern run\` processes, $size B: submit → bob's list shows it (floor ÷ Tern)" "$n50 ms" "same disk and network steps bare $nb50 ms" "$(ratio "$nb50" "$n50")" "≥ 0.5 (p50 ≤ 2× the floor)"
+summary_row "end-to-end p50 through two \`tern run\` processes, $size B: submit → bob has read it (floor ÷ Tern)" "$n50 ms" "same disk and network steps bare $nb50 ms" "$(ratio "$nb50" "$n50")" "≥ 0.5 (p50 ≤ 2× the floor)"
 summary_row "end-to-end p50 in one process, $size B: submit → stored at the recipient (floor ÷ Tern)" "$t50 ms" "same disk and network steps bare $b50 ms" "$(ratio "$b50" "$t50")" "p50 < 5 ms: $verdict"
 summary_write

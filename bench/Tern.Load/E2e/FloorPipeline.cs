@@ -17,13 +17,16 @@ namespace Tern.Load.E2e;
 /// kept-alive TCP connection to the sender's side and a 128-byte answer comes back after (1) (the submit request and its
 /// answer); after (4), a 32-byte request and the <c>size</c> bytes answered on another kept-alive connection (the
 /// recipient's client reading the message). Both ends of these two are on the calling thread: no hand-off between
-/// threads, a floor below what two processes' HTTP exchanges can reach.
+/// threads, a floor below what two processes' HTTP exchanges can reach. With <c>push</c> as well, the recipient's thread,
+/// once it stored the message, sends <see cref="PushBytes"/> on a third kept-alive connection to the calling thread,
+/// which reads the message on receiving them (a client told on an open connection, as by an event stream, then reading).
 /// </summary>
 internal sealed class FloorPipeline : IDisposable
 {
     private const int DatagramBytes = 256;
     private const int RequestBytes = 32;
     private const int AnswerBytes = 128;
+    private const int PushBytes = 96;
 
     private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _log;
     private readonly string _inbox;
@@ -40,6 +43,7 @@ internal sealed class FloorPipeline : IDisposable
     private readonly Thread _receiving;
     private readonly (Socket Client, Socket Server)? _submitHop;
     private readonly (Socket Client, Socket Server)? _readHop;
+    private readonly (Socket Client, Socket Server)? _pushHop;
     private readonly byte[] _hopBuffer;
     private long _offset;
     private int _sequence;
@@ -48,7 +52,7 @@ internal sealed class FloorPipeline : IDisposable
     private long _storedAt;
     private Exception? _failure;
 
-    public FloorPipeline(string directory, int size, bool clientHops = false)
+    public FloorPipeline(string directory, int size, bool clientHops = false, bool push = false)
     {
         Directory.CreateDirectory(directory);
         _inbox = Path.Combine(directory, "inbox");
@@ -64,6 +68,11 @@ internal sealed class FloorPipeline : IDisposable
         _fetcher.Connect(_listener.LocalEndPoint!);
         _server = _listener.Accept();
         _server.NoDelay = true;
+        if (clientHops && push)
+        {
+            _pushHop = Connected();
+        }
+
         _serving = new Thread(Serve) { IsBackground = true, Name = "floor-serve" };
         _receiving = new Thread(Receive) { IsBackground = true, Name = "floor-recipient" };
         _serving.Start();
@@ -99,7 +108,12 @@ internal sealed class FloorPipeline : IDisposable
 
         var submitted = Stopwatch.GetTimestamp();
         _udpOut.SendTo(_datagram, _notifyTo);
-        if (!_stored.Wait(TimeSpan.FromSeconds(10)))
+        if (_pushHop is ({ } told, _))
+        {
+            told.ReceiveTimeout = 10_000;
+            ReceiveExactly(told, _hopBuffer.AsSpan(0, PushBytes));
+        }
+        else if (!_stored.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new TimeoutException("baseline: no message stored within 10 s", _failure);
         }
@@ -149,6 +163,7 @@ internal sealed class FloorPipeline : IDisposable
         var datagram = new byte[2048];
         var request = new byte[RequestBytes];
         var body = new byte[_blob.Length];
+        var push = new byte[PushBytes];
         try
         {
             while (true)
@@ -167,7 +182,14 @@ internal sealed class FloorPipeline : IDisposable
 
                 Tern.Engine.Storage.DirectorySync.Flush(_inbox);
                 _storedAt = Stopwatch.GetTimestamp();
-                _stored.Release();
+                if (_pushHop is (_, { } pusher))
+                {
+                    pusher.Send(push);
+                }
+                else
+                {
+                    _stored.Release();
+                }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or EndOfStreamException)
@@ -200,7 +222,7 @@ internal sealed class FloorPipeline : IDisposable
         _fetcher.Dispose();
         _server.Dispose();
         _listener.Dispose();
-        foreach (var hop in new[] { _submitHop, _readHop })
+        foreach (var hop in new[] { _submitHop, _readHop, _pushHop })
         {
             if (hop is ({ } client, { } server))
             {

@@ -17,10 +17,14 @@ namespace Tern.Load.E2e;
 /// End-to-end latency through node processes (issue 14): a.example and b.example as two <c>tern run</c> children on
 /// loopback, each with its data directory written here (static peers files in place of DNS). alice submits over a.example's
 /// client API; a.example notifies b.example; b.example pulls at once (bob's preference for a.example, set through the
-/// client API); bob's client, on b.example's client API, lists his stored messages every <see cref="PollInterval"/> until
-/// the message is there. Messages go one at a time, each timed from the start of alice's POST to bob's list showing it;
-/// bob then deletes it. Beside it, alternating in blocks, <see cref="FloorPipeline"/> with client hops: the same disk and
-/// network steps bare, in this process.
+/// client API); bob's client, on b.example's client API, listens on his event stream (<c>GET /v1/events/stream</c>) and
+/// on the message's <c>pulled</c> event reads it (<c>GET /v1/stored/{id}</c>). Messages go one at a time, each timed from
+/// the start of alice's POST to bob having read its bytes; bob then deletes it. Beside it, alternating in blocks,
+/// <see cref="FloorPipeline"/> with client hops and the same shape: the same disk and network steps bare, in this
+/// process, the recipient's side pushing a few bytes on an open connection to bob's, who then reads the message.
+/// With <c>E2E_BOB=poll</c> (the method before, for an A/B of the method), bob lists his stored messages every
+/// <see cref="PollInterval"/> until the message is there, the clock stopping at the list that shows it, and the floor's
+/// recipient tells bob's side through a semaphore in this process.
 /// </summary>
 internal static class NodesE2eLoad
 {
@@ -67,7 +71,9 @@ internal static class NodesE2eLoad
             ExpectAndDispose(await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false), HttpStatusCode.NoContent);
         }
 
-        using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true);
+        var stream = Environment.GetEnvironmentVariable("E2E_BOB") != "poll";
+        using var events = stream ? await BobEvents.OpenAsync(bob).ConfigureAwait(false) : null;
+        using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true, push: stream);
         var content = new byte[size];
         Random.Shared.NextBytes(content);
         var tern = new Samples(count);
@@ -76,10 +82,11 @@ internal static class NodesE2eLoad
         var warming = Stopwatch.StartNew();
         for (var i = 0; i < Warmup || (WarmingUp(nodeA.ProcessId, nodeB.ProcessId, i) && warming.Elapsed < MaxJitWarmup); i++)
         {
-            await SendOneAsync(alice, bob, hash, content, ++sequence, null).ConfigureAwait(false);
+            await SendOneAsync(alice, bob, events, hash, content, ++sequence, null).ConfigureAwait(false);
             floor.RunOne();
         }
 
+        Console.WriteLine($"BOB {(stream ? "stream" : "poll")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WARMUP messages={sequence} seconds={warming.Elapsed.TotalSeconds:F1} tiering_a={ProcStat.Tiering(nodeA.ProcessId)} tiering_b={ProcStat.Tiering(nodeB.ProcessId)}"));
 
         var cpu = (A: ProcStat.Cpu(nodeA.ProcessId), B: ProcStat.Cpu(nodeB.ProcessId));
@@ -95,7 +102,7 @@ internal static class NodesE2eLoad
 
             for (var i = 0; i < n; i++)
             {
-                await SendOneAsync(alice, bob, hash, content, ++sequence, tern).ConfigureAwait(false);
+                await SendOneAsync(alice, bob, events, hash, content, ++sequence, tern).ConfigureAwait(false);
             }
         }
 
@@ -112,8 +119,11 @@ internal static class NodesE2eLoad
             $"NODES a_cpu_us_per_message={cpu.A.TotalMicroseconds / count:F0} b_cpu_us_per_message={cpu.B.TotalMicroseconds / count:F0} a_rss_idle_mb={idle.A:F0} a_rss_loaded_mb={loadedA.Now:F0} a_rss_peak_mb={loadedA.Peak:F0} b_rss_idle_mb={idle.B:F0} b_rss_loaded_mb={loadedB.Now:F0} b_rss_peak_mb={loadedB.Peak:F0}"));
     }
 
-    /// <summary>alice submits one message; bob's client lists his stored messages until it is there, then deletes it.</summary>
-    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, string hash, byte[] content, long sequence, Samples? samples)
+    /// <summary>
+    /// alice submits one message; bob's client learns it is stored (from his event stream, or listing his stored messages
+    /// until it is there), then deletes it.
+    /// </summary>
+    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, BobEvents? events, string hash, byte[] content, long sequence, Samples? samples)
     {
         // Each blob differs from the previous one (its first bytes count the messages), so its payload hash names it.
         BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
@@ -128,6 +138,17 @@ internal static class NodesE2eLoad
         }
 
         var submitted = Stopwatch.GetTimestamp();
+        if (events is not null)
+        {
+            // Told by the stream, then the read: the clock stops once bob has the bytes.
+            var pulled = await events.NextPulledAsync(samples is null ? WarmupStepTimeout : StepTimeout).ConfigureAwait(false);
+            var read = await bob.GetByteArrayAsync($"/v1/stored/{pulled}").ConfigureAwait(false);
+            samples?.Add(start, submitted, Stopwatch.GetTimestamp());
+            Check(read.AsSpan().SequenceEqual(content), $"message {sequence}: bob read other bytes than alice sent");
+            ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{pulled}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
+            return;
+        }
+
         string? id = null;
         while (id is null)
         {
@@ -204,7 +225,7 @@ internal static class NodesE2eLoad
         }
     }
 
-    /// <summary>Per message: total (POST start → bob's list shows it), submit (→ POST answered), seen (answered → listed).</summary>
+    /// <summary>Per message: total (POST start → bob has it), submit (→ POST answered), seen (answered → bob has it).</summary>
     private sealed class Samples(int capacity)
     {
         private readonly List<double> _total = new(capacity);
