@@ -5,7 +5,9 @@
 # load tool is this checkout's for both. AB_BASE_TERN / AB_HEAD_TERN name tern.dll builds to use instead of building.
 # C2S_BATCH=<n> loads the batch route instead (bench/c2s-batch.lua, n messages a request; figures per message).
 # AB_HEAD_ENV="NAME=value ..." runs the head's node with those variables (an A/B of a runtime setting: AB_BASE_TERN and
-# AB_HEAD_TERN then name the same build). Writes perf-reports/ab-c2s.md, or AB_REPORT.
+# AB_HEAD_TERN then name the same build). AB_BARE=1 also runs the bare transit store each round (`Tern.Load transit-submit`,
+# this checkout's engine, 256 submitters, as bench/run-c2s.sh runs it) and reports each side's capacity against it (bare
+# CPU per submit ÷ node CPU per message). Writes perf-reports/ab-c2s.md, or AB_REPORT.
 #   bench/ab-c2s.sh <base-rev> [rounds]      (after `make build`; needs wrk: make bench-deps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,15 +37,24 @@ fi
 export DOTNET_TieredCompilation=0
 result() { sed -n 's/.*RESULT.* '"$2"'=\([0-9.]*\).*/\1/p' <<< "$1"; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-rows=""; bc=(); hc=(); bs=(); hs=(); rc=()
+rows=""; bc=(); hc=(); bs=(); hs=(); rc=(); bare=(); bcap=(); hcap=()
 for i in $(seq "$rounds"); do
+  if [ "${AB_BARE:-0}" = 1 ]; then
+    out=$(nice -n 10 dotnet "$load" transit-submit "$work/bare$i" "$seconds" 256 1024); rm -rf "$work/bare$i"
+    bare+=("$(result "$out" cpu_us_per_submit)")
+  fi
   out=$(nice -n 10 dotnet "$load" c2s-submit "$work/base$i" "$seconds" "$concurrency" 1024 "$base_tern" "$script" "$batch"); rm -rf "$work/base$i"
   b=$(result "$out" cpu_us_per_message); b_s=$(result "$out" messages_per_second)
   # shellcheck disable=SC2086 # AB_HEAD_ENV is a list of NAME=value words
   out=$(env ${AB_HEAD_ENV:-} nice -n 10 dotnet "$load" c2s-submit "$work/head$i" "$seconds" "$concurrency" 1024 "$head_tern" "$script" "$batch"); rm -rf "$work/head$i"
   h=$(result "$out" cpu_us_per_message); h_s=$(result "$out" messages_per_second)
   bc+=("$b"); hc+=("$h"); bs+=("$b_s"); hs+=("$h_s"); rc+=("$(ratio "$h" "$b")")
-  rows+="| $i | $b ($b_s/s) | $h ($h_s/s) | $(ratio "$h" "$b") |"$'\n'
+  if [ "${AB_BARE:-0}" = 1 ]; then
+    bcap+=("$(ratio "${bare[-1]}" "$b")"); hcap+=("$(ratio "${bare[-1]}" "$h")")
+    rows+="| $i | ${bare[-1]} | $b ($b_s/s; capacity ${bcap[-1]}) | $h ($h_s/s; capacity ${hcap[-1]}) | $(ratio "$h" "$b") |"$'\n'
+  else
+    rows+="| $i | $b ($b_s/s) | $h ($h_s/s) | $(ratio "$h" "$b") |"$'\n'
+  fi
   echo "round $i: base $b µs ($b_s/s), head $h µs ($h_s/s)"
 done
 {
@@ -57,10 +68,20 @@ done
   echo
   echo "The node's CPU µs per 1 KiB $unit (from /proc/<pid>/stat over the measured seconds), messages/s in brackets:"
   echo
-  echo "| round | base | head | head / base |"
-  echo "|---|---|---|---|"
+  if [ "${AB_BARE:-0}" = 1 ]; then
+    echo "| round | bare store: CPU per submit | base | head | head / base |"
+    echo "|---|---|---|---|---|"
+  else
+    echo "| round | base | head | head / base |"
+    echo "|---|---|---|---|"
+  fi
   printf '%s' "$rows"
   echo
   echo "Medians: base $(median "${bc[@]}") µs ($(median "${bs[@]}")/s), head $(median "${hc[@]}") µs ($(median "${hs[@]}")/s); **head / base CPU per message $(median "${rc[@]}")**."
+  if [ "${AB_BARE:-0}" = 1 ]; then
+    echo
+    echo "The bare store (\`Tern.Load transit-submit <dir> $seconds 256 1024\`, its own process, run before each round's pair): $(median "${bare[@]}") µs a submit (median)."
+    echo "Capacity, bare CPU per submit ÷ node CPU per message, medians of the rounds: **base $(median "${bcap[@]}"), head $(median "${hcap[@]}")** (issue 14's target ≥ 0.8)."
+  fi
 } > "$report"
 echo "wrote $report"
