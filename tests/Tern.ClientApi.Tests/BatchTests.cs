@@ -60,6 +60,24 @@ public sealed class BatchTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_messages_of_a_batch_without_keys_are_made_durable_by_one_commit()
+    {
+        var (alice, _) = _node.AddUser("alice");
+        var to = new[] { $"{Api.NewHash()}@b.example", $"{Api.NewHash()}@c.example" };
+        var commits = _node.Node.Store.CommitCount;
+        var answer = await Api.JsonAsync(await PostAsync(alice, new { messages = Enumerable.Range(1, 6).Select(i => new { to, body = new byte[i * 100] }) }));
+
+        Assert.Equal(6, answer.GetProperty("submitted").GetInt32());
+        Assert.Equal(commits + 1, _node.Node.Store.CommitCount);
+        foreach (var result in answer.GetProperty("results").EnumerateArray())
+        {
+            var id = result.GetProperty("message").GetProperty("messageId").GetString();
+            var status = await Api.JsonAsync(await alice.GetAsync($"/v1/messages/{id}"));
+            Assert.Equal(2, status.GetProperty("deliveries").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public async Task A_batch_half_failing_stores_the_good_messages_and_answers_each_bad_one_with_its_problem()
     {
         var (alice, _) = _node.AddUser("alice");

@@ -185,6 +185,28 @@ public sealed partial class NotificationScheduler : IDisposable
     }
 
     /// <summary>
+    /// Notifies every delivery of several acknowledged submissions now, waking the loop once for all of them, so that
+    /// their records reach it together and share datagrams per receiving domain (docs/PROTOCOL.md §4.6).
+    /// </summary>
+    public void Schedule(IReadOnlyList<SubmissionResult> submissions)
+    {
+        ArgumentNullException.ThrowIfNull(submissions);
+        var now = NowMs;
+        foreach (var submission in submissions)
+        {
+            foreach (var capability in submission.Capabilities)
+            {
+                _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, now, 0));
+            }
+        }
+
+        if (submissions.Count > 0)
+        {
+            _wake.Set();
+        }
+    }
+
+    /// <summary>
     /// Sends retraction notices for a retraction (docs/PROTOCOL.md §11): plain notices for the deliveries retracted before
     /// their fetch, <c>after_fetch</c> notices for those already fetched; each retransmitted at most
     /// <see cref="NotificationSchedulerOptions.RetractionRetransmissions"/> times, never after the transit expiry.

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MessagePack;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Wire;
+using Tern.Engine.Transit;
 
 namespace Tern.ClientApi.Routes;
 
@@ -63,18 +65,10 @@ internal static class BatchRoute
                 return Problems.Field("messages", $"{messages.Count} messages; at most {options.MaxBatchMessages} a batch", options.MaxBatchMessages);
             }
 
-            // Started in order, so of two messages with one idempotency key the earlier claims it; awaited together, so
-            // the batch waits for one group commit rather than one per message.
-            var pending = new Task<BatchResult>[messages.Count];
-            for (var i = 0; i < pending.Length; i++)
+            var results = await SubmitAllAsync(api, user.Name, messages, http.RequestAborted).ConfigureAwait(false);
+            var response = new BatchResponse { Results = new List<BatchResult>(results.Length) };
+            foreach (var result in results)
             {
-                pending[i] = SubmitOneAsync(api, user.Name, i, messages[i], http.RequestAborted);
-            }
-
-            var response = new BatchResponse { Results = new List<BatchResult>(pending.Length) };
-            foreach (var task in pending)
-            {
-                var result = await task.ConfigureAwait(false);
                 response.Results.Add(result);
                 if (result.Problem is null)
                 {
@@ -94,23 +88,102 @@ internal static class BatchRoute
         }
     }
 
-    private static async Task<BatchResult> SubmitOneAsync(ClientApiContext api, string user, int index, BatchMessage? message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every message of the batch, one result each in order. A message with an idempotency key goes the single submit's
+    /// way (its key claimed, its record logged); the others, all the batch's in the usual case, go to the transit store in
+    /// one <see cref="Engine.Transit.TransitStore.SubmitManyAsync"/> call, straight from the decoded bodies, so they
+    /// share one commit and one wake-up. All are started before any is awaited, so the batch waits for about one group
+    /// commit rather than one per message.
+    /// </summary>
+    private static async Task<BatchResult[]> SubmitAllAsync(ClientApiContext api, string user, List<BatchMessage?> messages, CancellationToken cancellationToken)
     {
-        if (message is null)
+        var results = new BatchResult[messages.Count];
+        var keyed = new List<(int Index, Task<BatchResult> Task)>();
+        var items = new List<SubmissionItem>(messages.Count);
+        var unkeyed = new List<(int Index, List<TransitRecipient> Recipients, string? Mime)>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
         {
-            return Failed(index, Problems.Field("", "each message is an object with to, body and optionally expires, mime and idempotencyKey"));
+            var message = messages[i];
+            if (message is null)
+            {
+                results[i] = Failed(i, Problems.Field("", "each message is an object with to, body and optionally expires, mime and idempotencyKey"));
+                continue;
+            }
+
+            if (message.Body is not { } body)
+            {
+                results[i] = Failed(i, Problems.Field("body", "each message carries its body (base64 in JSON, bin in MessagePack)"));
+                continue;
+            }
+
+            if (SubmitRoute.Validate(api, body.Length, message.To, message.Expires, message.Mime, message.IdempotencyKey, out var recipients, out var expiry) is { } invalid)
+            {
+                results[i] = Failed(i, invalid);
+                continue;
+            }
+
+            if (message.IdempotencyKey is not null)
+            {
+                // Started in order, so of two messages with one idempotency key the earlier claims it.
+                keyed.Add((i, SubmitKeyedAsync(api, user, i, message, recipients, expiry, body, cancellationToken)));
+                continue;
+            }
+
+            var mime = string.IsNullOrEmpty(message.Mime) ? null : message.Mime;
+            items.Add(new SubmissionItem(
+                new SubmissionRequest { Account = user, Recipients = recipients, TransitExpiry = expiry, MimeHint = mime, DeclaredSize = body.Length },
+                body));
+            unkeyed.Add((i, recipients, mime));
         }
 
-        if (message.Body is not { } body)
+        if (items.Count > 0)
         {
-            return Failed(index, Problems.Field("body", "each message carries its body (base64 in JSON, bin in MessagePack)"));
+            var outcomes = await api.Node.Store.SubmitManyAsync(items, cancellationToken).ConfigureAwait(false);
+            var stored = new List<SubmissionResult>(outcomes.Length);
+            Exception? failure = null;
+            for (var j = 0; j < outcomes.Length; j++)
+            {
+                var (index, recipients, mime) = unkeyed[j];
+                var (submission, error) = outcomes[j];
+                if (submission is null)
+                {
+                    // What the single submit would answer; a failure that is the node's own fails the request, as it would
+                    // there, once the messages stored are scheduled.
+                    if (SubmitRoute.StoreProblem(api, error!) is { } problem)
+                    {
+                        results[index] = Failed(index, problem);
+                    }
+                    else
+                    {
+                        failure ??= error;
+                    }
+
+                    continue;
+                }
+
+                stored.Add(submission);
+                var sent = SubmitRoute.Sent(api, user, submission, recipients, mime, idempotencyKey: null, fingerprint: null);
+                results[index] = new BatchResult { Status = StatusCodes.Status201Created, Message = SubmitRoute.Answer(sent) };
+            }
+
+            api.Node.Scheduler.Schedule(stored);
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
         }
 
-        if (SubmitRoute.Validate(api, body.Length, message.To, message.Expires, message.Mime, message.IdempotencyKey, out var recipients, out var expiry) is { } invalid)
+        foreach (var (index, task) in keyed)
         {
-            return Failed(index, invalid);
+            results[index] = await task.ConfigureAwait(false);
         }
 
+        return results;
+    }
+
+    private static async Task<BatchResult> SubmitKeyedAsync(ClientApiContext api, string user, int index, BatchMessage message, List<TransitRecipient> recipients,
+        DateTimeOffset expiry, byte[] body, CancellationToken cancellationToken)
+    {
         var outcome = await SubmitRoute.SubmitOneAsync(api, user, message.To!, recipients, message.Expires, expiry, message.Mime, message.IdempotencyKey,
             body.Length, new MemoryStream(body, writable: false), cancellationToken).ConfigureAwait(false);
         return outcome.Problem is { } problem

@@ -47,25 +47,7 @@ internal static partial class SubmitRoute
             }
 
             var submission = result.Submission!;
-            var deliveries = new SentDelivery[recipients.Count];
-            for (var i = 0; i < deliveries.Length; i++)
-            {
-                deliveries[i] = new SentDelivery(submission.Capabilities[i], recipients[i].Domain, recipients[i].Hash);
-            }
-
-            var message = new SentMessage
-            {
-                User = user,
-                MessageId = submission.MessageId,
-                Size = submission.Size,
-                PayloadHash = submission.PayloadHash,
-                SubmittedMs = api.NowMs,
-                ExpiresMs = submission.TransitExpiry.ToUnixTimeMilliseconds(),
-                MimeHint = string.IsNullOrEmpty(mime) ? null : mime,
-                IdempotencyKey = idempotencyKey,
-                Fingerprint = fingerprint,
-                Deliveries = deliveries,
-            };
+            var message = Sent(api, user, submission, recipients, mime, idempotencyKey, fingerprint);
 
             try
             {
@@ -107,31 +89,53 @@ internal static partial class SubmitRoute
             DeclaredSize = declared,
         };
 
-        var limit = api.Options.MaxMessageBytes;
         try
         {
             return (await api.Node.Store.SubmitAsync(request, body, cancellationToken).ConfigureAwait(false), null);
         }
-        catch (BodyTooLargeException)
+        catch (Exception e) when (StoreProblem(api, e) is { } problem)
         {
-            return (null, Problems.Field("body", $"the body is longer than {limit} bytes", limit, StatusCodes.Status413PayloadTooLarge, "too-large"));
+            return (null, problem);
         }
-        catch (TransitQuotaException e)
+    }
+
+    /// <summary>The record of a stored submission, as the answer and the submission log hold it.</summary>
+    internal static SentMessage Sent(ClientApiContext api, string user, SubmissionResult submission, List<TransitRecipient> recipients, string? mime, string? idempotencyKey, string? fingerprint)
+    {
+        var deliveries = new SentDelivery[recipients.Count];
+        for (var i = 0; i < deliveries.Length; i++)
         {
-            return (null, Problems.Field("body", e.Message, status: StatusCodes.Status507InsufficientStorage, kind: "quota"));
+            deliveries[i] = new SentDelivery(submission.Capabilities[i], recipients[i].Domain, recipients[i].Hash);
         }
-        catch (ArgumentException e) when (e.Message.Contains("DeclaredSize", StringComparison.Ordinal))
+
+        return new SentMessage
         {
-            return (null, Problems.Field("Content-Length", "the body's length differs from its Content-Length"));
-        }
-        catch (ArgumentException e)
+            User = user,
+            MessageId = submission.MessageId,
+            Size = submission.Size,
+            PayloadHash = submission.PayloadHash,
+            SubmittedMs = api.NowMs,
+            ExpiresMs = submission.TransitExpiry.ToUnixTimeMilliseconds(),
+            MimeHint = string.IsNullOrEmpty(mime) ? null : mime,
+            IdempotencyKey = idempotencyKey,
+            Fingerprint = fingerprint,
+            Deliveries = deliveries,
+        };
+    }
+
+    /// <summary>The problem to answer for what the transit store refused a submission with; null for a failure that is the node's own (a 500).</summary>
+    internal static IResult? StoreProblem(ClientApiContext api, Exception e)
+    {
+        var limit = api.Options.MaxMessageBytes;
+        return e switch
         {
-            return (null, Problems.Field("request", e.Message));
-        }
-        catch (IOException e) when (e is not BodyTooLargeException && IsDiskFull(e))
-        {
-            return (null, Problems.Field("body", "the node's disk is full; nothing was stored", status: StatusCodes.Status507InsufficientStorage, kind: "storage"));
-        }
+            BodyTooLargeException => Problems.Field("body", $"the body is longer than {limit} bytes", limit, StatusCodes.Status413PayloadTooLarge, "too-large"),
+            TransitQuotaException => Problems.Field("body", e.Message, status: StatusCodes.Status507InsufficientStorage, kind: "quota"),
+            ArgumentException when e.Message.Contains("DeclaredSize", StringComparison.Ordinal) => Problems.Field("Content-Length", "the body's length differs from its Content-Length"),
+            ArgumentException => Problems.Field("request", e.Message),
+            IOException io when IsDiskFull(io) => Problems.Field("body", "the node's disk is full; nothing was stored", status: StatusCodes.Status507InsufficientStorage, kind: "storage"),
+            _ => null,
+        };
     }
 
     private static bool IsDiskFull(IOException e) => e.HResult == 28 || e.Message.Contains("No space left", StringComparison.Ordinal);

@@ -140,6 +140,30 @@ public sealed class NotificationSchedulerTests
     }
 
     [Fact]
+    public async Task Submissions_scheduled_together_are_each_notified_once_in_shared_datagrams()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        using var scheduler = f.Scheduler();
+        var submissions = new List<SubmissionResult>();
+        for (var i = 0; i < 4; i++)
+        {
+            submissions.Add(await f.SubmitAsync());
+        }
+
+        // Five records for b.example fit one datagram (the test above: a record of this fixture is 169 bytes).
+        submissions.Add(await f.SubmitAsync(null, "b.example", "c.example"));
+        scheduler.Schedule(submissions);
+        scheduler.Schedule(Array.Empty<SubmissionResult>());
+        scheduler.RunRound(f.NowMs);
+
+        Assert.All(submissions.SelectMany(s => s.Capabilities), c => Assert.Equal([1], f.Transport.Notifications(c).Select(r => (int)r.Attempt)));
+        Assert.Equal(6, scheduler.Counters.RecordsSent);
+        Assert.Single(f.Transport.Datagrams, d => d.Destination.Equals(SchedulerFixture.BEndpoint));
+        Assert.Single(f.Transport.Datagrams, d => d.Destination.Equals(SchedulerFixture.CEndpoint));
+        Assert.Equal(1, f.Store.GetDelivery(submissions[^1].Capabilities[1])!.Value.Attempt);
+    }
+
+    [Fact]
     public async Task A_record_cap_below_32_cuts_datagrams_shorter()
     {
         await using var f = await SchedulerFixture.CreateAsync();
