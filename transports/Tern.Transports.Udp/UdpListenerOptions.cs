@@ -29,6 +29,15 @@ public sealed class UdpListenerOptions
     /// <summary>Longest wait between receives that fail for want of resources. Defaults to 1 s.</summary>
     public TimeSpan BackoffMax { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How much nicer than the rest of the process the receive thread runs (Linux nice increment, 0 to 19; the result is
+    /// capped at 19). Under a flood the receive thread is busy all the time; a step or more nicer than the node's other
+    /// threads, it gives way to the HTTP surfaces, the commits and the pulls when they have work and still takes every cycle
+    /// they leave (docs/ARCHITECTURE.md §3.6, perf-reports/flood.md). Only ever raises the value, so no privilege is needed.
+    /// Defaults to 0: the process's.
+    /// </summary>
+    public int ReceiveThreadNiceIncrement { get; set; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -41,6 +50,11 @@ public sealed class UdpListenerOptions
         if (PollInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("UdpListenerOptions.PollInterval must be positive.", nameof(PollInterval));
+        }
+
+        if (ReceiveThreadNiceIncrement is < 0 or > 19)
+        {
+            throw new ArgumentException("UdpListenerOptions.ReceiveThreadNiceIncrement must be between 0 and 19.", nameof(ReceiveThreadNiceIncrement));
         }
 
         if (BackoffInitial <= TimeSpan.Zero || BackoffMax < BackoffInitial)

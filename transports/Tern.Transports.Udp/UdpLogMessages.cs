@@ -21,4 +21,7 @@ internal static partial class UdpLogMessages
 
     [LoggerMessage(6, LogLevel.Error, "Filing notifications received on {Endpoint} failed ({Unlogged} more since the last report); those datagrams are lost, the next are filed.")]
     public static partial void IngestFailed(ILogger logger, string endpoint, long unlogged, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "The notification port {Endpoint} could not make its receive thread {Increment} nicer than the process (errno {Errno}); the thread runs at the process's.")]
+    public static partial void ReceiveThreadNiceRefused(ILogger logger, string endpoint, int increment, int errno);
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Tern.Engine.Ingest;
 using Tern.Engine.Loops;
 
 namespace Tern.Transports.Udp;
@@ -7,6 +8,7 @@ public sealed partial class UdpNotificationListener
 {
     private void Run()
     {
+        SetNice();
         Exception? fault = null;
         while (!_stopping && fault is null)
         {
@@ -41,33 +43,60 @@ public sealed partial class UdpNotificationListener
         }
     }
 
-    /// <summary>Hands one batch to the ingest; what it throws loses that datagram (or the rest of the batch's records), not the loop.</summary>
+    /// <summary>
+    /// Hands one batch to the ingest, flushed every <see cref="NotificationIngest.MaxStaged"/> datagrams; what it throws loses
+    /// that datagram (or the rest of the batch's records), not the loop.
+    /// </summary>
+    /// <remarks>
+    /// The loop flushes before the stage is full rather than letting <see cref="NotificationIngest.Stage"/> flush a full stage
+    /// itself: a sink failure thrown from that inner flush would come out of the next datagram's <c>Stage</c>, which would then
+    /// be neither staged nor counted anywhere (a receive batch larger than the stage did lose one so).
+    /// </remarks>
     private void FileBatch(int count)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var i = 0; i < count; i++)
+        for (var start = 0; start < count; start += NotificationIngest.MaxStaged)
         {
+            var end = Math.Min(count, start + NotificationIngest.MaxStaged);
+            for (var i = start; i < end; i++)
+            {
+                try
+                {
+                    _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
+                }
+#pragma warning disable CA1031 // One datagram's failure is counted and logged; the next datagram is filed.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    OnIngestFailed(e);
+                }
+            }
+
             try
             {
-                _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
+                _ingest.Flush(now);
             }
-#pragma warning disable CA1031 // One datagram's failure is counted and logged; the next datagram is filed.
+#pragma warning disable CA1031 // As above: the flush finishes the batch before it rethrows the first failure.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 OnIngestFailed(e);
             }
         }
+    }
 
-        try
+    /// <summary>Makes the receive thread nicer (<see cref="UdpListenerOptions.ReceiveThreadNiceIncrement"/>); a refusal is logged, not fatal.</summary>
+    private void SetNice()
+    {
+        if (!OperatingSystem.IsLinux())
         {
-            _ingest.Flush(now);
+            return;
         }
-#pragma warning disable CA1031 // As above: the flush finishes the batch before it rethrows the first failure.
-        catch (Exception e)
-#pragma warning restore CA1031
+
+        Volatile.Write(ref _threadId, LinuxThreadNative.CurrentThreadId());
+        if (_niceIncrement != 0 && LinuxThreadNative.RaiseCurrentThreadNice(_niceIncrement) is var errno and not 0)
         {
-            OnIngestFailed(e);
+            UdpLogMessages.ReceiveThreadNiceRefused(_logger, _endpointName, _niceIncrement, errno);
         }
     }
 

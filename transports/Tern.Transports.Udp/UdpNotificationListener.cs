@@ -28,8 +28,10 @@ public sealed partial class UdpNotificationListener : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new(false);
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _niceIncrement;
     private LoopBackoff _backoff;
     private volatile bool _stopping;
+    private long _kernelDropsSeen;
 
     /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving. Logs a warning when the kernel grants less receive buffer than asked.</summary>
     public UdpNotificationListener(UdpListenerOptions options, NotificationIngest ingest, TimeProvider? clock = null, ILogger? logger = null)
@@ -67,6 +69,7 @@ public sealed partial class UdpNotificationListener : IDisposable
         _receiver = receiver?.Invoke(_socket)
             ?? (options.Receiver == UdpReceiverKind.RecvMmsg ? new RecvMmsgReceiver(_socket, options.BatchSize) : new ReceiveFromReceiver(_socket));
         _backoff = new LoopBackoff(options.BackoffInitial, options.BackoffMax);
+        _niceIncrement = options.ReceiveThreadNiceIncrement;
         Errors = new LoopErrors(_clock);
         _thread = new Thread(Run) { IsBackground = true, Name = $"tern-udp-{LocalEndpoint.Port}" };
     }
@@ -94,6 +97,30 @@ public sealed partial class UdpNotificationListener : IDisposable
 
     private long _received;
 
+    /// <summary>
+    /// Datagrams the kernel dropped on this port before the thread read them (its receive buffer full: the thread fell
+    /// behind), from the socket's own counter (<c>SO_MEMINFO</c>). With <see cref="DatagramsReceived"/> it accounts for every
+    /// datagram that reached the port: received + kernel drops = arrived. After <see cref="Dispose"/>, the last count read.
+    /// </summary>
+    public long KernelDrops
+    {
+        get
+        {
+            if (!_stopping && SocketDropCounter.Read(_socket) is { } drops)
+            {
+                // Kept so that a read after the socket closed still says what it lost.
+                Interlocked.Exchange(ref _kernelDropsSeen, drops);
+            }
+
+            return Interlocked.Read(ref _kernelDropsSeen);
+        }
+    }
+
+    /// <summary>The receive thread's kernel id (its directory in <c>/proc/self/task</c>) once it runs, else 0.</summary>
+    public int ReceiveThreadId => Volatile.Read(ref _threadId);
+
+    private int _threadId;
+
     /// <summary>Starts the receive thread.</summary>
     public void Start() => _thread.Start();
 
@@ -105,6 +132,7 @@ public sealed partial class UdpNotificationListener : IDisposable
             return;
         }
 
+        _ = KernelDrops; // the last count, before the socket closes
         _stopping = true;
         _stop.Set();
         if (_thread.IsAlive)

@@ -26,8 +26,8 @@ internal static class StatsRoutes
             drops[JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString())] = counters.Drops(reason);
         }
 
-        var notify = new NotifyStats(node.Listener.DatagramsReceived, counters.DatagramsAccepted, counters.RecordsAccepted, counters.RetractionsApplied,
-            counters.ColdKeysDerived, node.Transport.Sent, node.Transport.Failed, drops);
+        var notify = new NotifyStats(node.Listener.DatagramsReceived, node.Listener.KernelDrops, counters.DatagramsAccepted, counters.RecordsAccepted,
+            counters.RetractionsApplied, counters.ColdKeysDerived, counters.DeliveryFailures, node.Transport.Sent, node.Transport.Failed, drops);
         var (blobs, deliveries) = node.Store.IndexCounts;
         var transit = new TransitSizes(node.Store.LiveBytes, admin.Transit.MaxBytes, blobs, deliveries, node.Store.CommitCount);
         var pull = new PullStats(node.Puller.Outstanding, node.Puller.RetriesWaiting, node.Puller.RetriesScheduled, node.Puller.RetriesExhausted);
