@@ -20,7 +20,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-events bench-linkemu bench-load bench-table vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-table vectors clean
 
 all: build
 
@@ -94,7 +94,7 @@ vectors: build
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
 # Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-c2s bench-events bench-linkemu bench-load
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load
 	bench/table.sh
 
 # The one table alone, from the rows the benchmarks last wrote (perf-reports/summary/).
@@ -127,6 +127,9 @@ bench-e2e: bench-deps build
 
 bench-coldkey: bench-deps build
 	bench/run-coldkey.sh
+
+bench-flood: bench-deps build
+	bench/run-flood.sh
 
 bench-c2s: bench-deps build
 	bench/run-c2s.sh

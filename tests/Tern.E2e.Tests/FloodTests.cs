@@ -44,7 +44,9 @@ public sealed class FloodTests
             ["Tern:Node:DrainTimeout"] = "00:00:02",
             ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
             ["Tern:Admin:Listen"] = "127.0.0.1:0",
+            // No peers to find: a static peers file with none, no DNS.
             ["Tern:Discovery:DnsEnabled"] = false,
+            ["Tern:Discovery:StaticPeersFile"] = "peers.json",
             // The per-source rate scaled down to this test's size, so the hot source is shed by rate however slowly it sends.
             ["Tern:Ingest:DatagramsPerSecondPerSource"] = 1_000,
             ["Tern:Ingest:DatagramBurstPerSource"] = 2_000,
@@ -55,6 +57,7 @@ public sealed class FloodTests
         }
 
         node.Configure(settings);
+        await File.WriteAllTextAsync(Path.Combine(node.DataDirectory, "peers.json"), "{\"peers\": []}\n");
         await node.StartAsync();
         var port = IPEndPoint.Parse(node.Ports!.Notify);
         using var admin = Exposition.Client(node, Exposition.TokenOf(node));

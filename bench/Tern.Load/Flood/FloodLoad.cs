@@ -83,8 +83,14 @@ internal static class FloodLoad
         HttpProbe[] probes = [adminProbe, fetchProbe, clientProbe];
         var result = new StringBuilder("RESULT");
 
-        // Warm-up (discarded) and idle: the legitimate peer and the probes only.
-        await PhaseAsync("warmup", TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        // Warm-up (discarded) until the node's runtime has stopped tiering (its steady-state code, as e2e-nodes waits for),
+        // at most a minute; then idle: the legitimate peer and the probes only.
+        for (var round = 0; round < 20 && (round < 2 || ProcStat.Tiering(pid)); round++)
+        {
+            await PhaseAsync("warmup", TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        }
+
+        Append(result, "warmed_up_tiering", ProcStat.Tiering(pid) ? 1 : 0);
         var idleBefore = await NotifyCounters.ReadAsync(admin).ConfigureAwait(false);
         var legitimateBefore = legitimate.Sent;
         var idleRss = await PhaseAsync("idle", TimeSpan.FromSeconds(settings.IdleSeconds)).ConfigureAwait(false);
