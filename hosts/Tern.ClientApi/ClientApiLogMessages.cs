@@ -19,7 +19,7 @@ internal static partial class ClientApiLogMessages
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Event log compaction failed; the log is whole and is compacted again at the next interval")]
     public static partial void EventCompactionFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Sweep of lapsed hash registrations failed; they stay gone for every route and are swept again in a minute")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Users' settings files could not be written (a lapsed registration swept, or a settings change); memory keeps the change and the sweep writes them again in a minute")]
     public static partial void HashSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The label files could not be written at stop; the next start rebuilds what they lack from the message store")]

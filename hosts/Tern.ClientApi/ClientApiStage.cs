@@ -190,10 +190,12 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
                     {
                         events.Append(user, UserEvents.HashChanged(hash.ToString(), registered: false));
                     }
+
+                    // Settings files whose write failed (here or in a request, on a full disk): the next tick tries again.
+                    users.WriteUnwritten();
                 }
                 catch (IOException e)
                 {
-                    // The users file could not be written (a full disk): nothing changed, the next tick tries again.
                     ClientApiLogMessages.HashSweepFailed(logger, e);
                 }
             }

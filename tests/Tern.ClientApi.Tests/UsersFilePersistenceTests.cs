@@ -5,7 +5,7 @@ using Tern.Engine.Protocol;
 namespace Tern.ClientApi.Tests;
 
 /// <summary>
-/// Pull preferences and blocks set through the client API are written to the users file, and the directory a restarted
+/// Pull preferences and blocks set through the client API are written to the user's settings file, and the directory a restarted
 /// node opens applies them to the ingest's table before the first datagram.
 /// </summary>
 public sealed class UsersFilePersistenceTests : IDisposable

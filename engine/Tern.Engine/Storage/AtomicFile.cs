@@ -15,7 +15,15 @@ namespace Tern.Engine.Storage;
 public static class AtomicFile
 {
     /// <summary>Replaces <paramref name="path"/> with <paramref name="data"/>; the file gets <paramref name="mode"/> when given.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> data, UnixFileMode? mode = null)
+    /// <param name="path">The file replaced.</param>
+    /// <param name="data">Its new content.</param>
+    /// <param name="mode">The new file's mode, or null for the process's default.</param>
+    /// <param name="syncDirectory">
+    /// Whether to flush the directory after the rename. A caller replacing many files of one directory passes false and
+    /// flushes the directory once at the end (<see cref="DirectorySync.Flush"/>); until then a crash may leave any of
+    /// them old, none half written.
+    /// </param>
+    public static void Write(string path, ReadOnlySpan<byte> data, UnixFileMode? mode = null, bool syncDirectory = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var temporary = TemporaryName(path);
@@ -29,7 +37,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            Replace(temporary, path, ref exists);
+            Replace(temporary, path, ref exists, syncDirectory);
         }
         catch when (exists)
         {
@@ -54,7 +62,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            Replace(temporary, path, ref exists);
+            Replace(temporary, path, ref exists, syncDirectory: true);
         }
         catch when (exists)
         {
@@ -94,11 +102,14 @@ public static class AtomicFile
         return stream;
     }
 
-    private static void Replace(string temporary, string path, ref bool temporaryExists)
+    private static void Replace(string temporary, string path, ref bool temporaryExists, bool syncDirectory)
     {
         File.Move(temporary, path, overwrite: true);
         temporaryExists = false;
-        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (syncDirectory)
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
     }
 
     private static void TryDelete(string path)

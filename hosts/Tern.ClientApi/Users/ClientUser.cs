@@ -5,7 +5,8 @@ namespace Tern.ClientApi.Users;
 
 /// <summary>
 /// One user of the domain as the client API holds it: the token's hash (never the token), the recipient hashes the user
-/// registered, and the pull preferences and blocks per sender domain. Read and changed under the directory's lock only.
+/// registered, and the pull preferences and blocks per sender domain. Read and changed under the directory's lock only,
+/// except <see cref="SettingsWrite"/>.
 /// </summary>
 internal sealed class ClientUser
 {
@@ -24,6 +25,15 @@ internal sealed class ClientUser
 
     /// <summary>SHA-256 of the current token.</summary>
     public byte[] TokenHash { get; set; }
+
+    /// <summary>Held while the user's settings file is written, so that one user's writes take turns and the last leaves the newest settings.</summary>
+    public Lock SettingsWrite { get; } = new();
+
+    /// <summary>How many changes of the settings were made in memory (under the directory's lock).</summary>
+    public long Changes { get; set; }
+
+    /// <summary>How many of <see cref="Changes"/> the settings file holds (under <see cref="SettingsWrite"/>).</summary>
+    public long Written { get; set; }
 
     /// <summary>The recipient hashes this user polls and reads (docs/PROTOCOL.md §5), in registration order.</summary>
     public List<RecipientHash> Hashes { get; } = [];

@@ -51,15 +51,16 @@ public sealed partial class UserDirectory
 
     /// <summary>
     /// Registers <paramref name="hash"/> for <paramref name="user"/> as <paramref name="registration"/> says; a hash the user
-    /// holds already takes the new kind and expiry (a client renews a registration so, or revives a lapsed one).
+    /// holds already takes the new kind and expiry (a client renews a registration so, or revives a lapsed one). Answered
+    /// once the user's settings file holds it.
     /// </summary>
     internal HashRegistration RegisterHash(ClientUser user, RecipientHash hash, RegisteredHash registration)
     {
-        using var writer = UsersFileLock.Acquire(_path);
+        ClientUser current;
+        HashRegistration result;
         lock (_lock)
         {
-            // Another writer (`tern user` in another process) may have replaced the file since it was read.
-            ReloadIfChangedLocked();
+            current = Current(user);
             if (_owners.TryGetValue(hash, out var owner))
             {
                 if (owner.Name != user.Name)
@@ -69,86 +70,103 @@ public sealed partial class UserDirectory
 
                 if (owner.Registration(hash) == registration)
                 {
-                    return HashRegistration.AlreadyOwned;
+                    result = HashRegistration.AlreadyOwned;
+                }
+                else
+                {
+                    owner.SetRegistration(hash, registration);
+                    TrackExpiryLocked(hash, registration);
+                    owner.Changes++;
+                    result = HashRegistration.Updated;
+                }
+            }
+            else
+            {
+                if (current.Hashes.Count >= _maxHashes)
+                {
+                    return HashRegistration.Full;
                 }
 
-                owner.SetRegistration(hash, registration);
+                current.Hashes.Add(hash);
+                current.SetRegistration(hash, registration);
+                _owners[hash] = current;
                 TrackExpiryLocked(hash, registration);
-                SaveLocked();
-                return HashRegistration.Updated;
-            }
+                current.Changes++;
+                foreach (var domain in current.Preferences.Keys.Concat(current.Blocked))
+                {
+                    _table?.Set(hash, domain, current.Effective(domain));
+                }
 
-            var current = Current(user);
-            if (current.Hashes.Count >= _maxHashes)
-            {
-                return HashRegistration.Full;
+                result = HashRegistration.Added;
             }
-
-            current.Hashes.Add(hash);
-            current.SetRegistration(hash, registration);
-            _owners[hash] = current;
-            TrackExpiryLocked(hash, registration);
-            SaveLocked();
-            foreach (var domain in current.Preferences.Keys.Concat(current.Blocked))
-            {
-                _table?.Set(hash, domain, current.Effective(domain));
-            }
-
-            return HashRegistration.Added;
         }
+
+        // Also for a registration already held: a retry after a write that failed makes it durable.
+        Persist(current);
+        return result;
     }
 
     internal bool UnregisterHash(ClientUser user, RecipientHash hash)
     {
-        using var writer = UsersFileLock.Acquire(_path);
+        ClientUser? owner;
         lock (_lock)
         {
-            // Another writer (`tern user` in another process) may have replaced the file since it was read.
-            ReloadIfChangedLocked();
-            if (!_owners.TryGetValue(hash, out var owner) || owner.Name != user.Name)
+            if (!_owners.TryGetValue(hash, out owner) || owner.Name != user.Name)
             {
                 return false;
             }
 
             DropLocked(owner, hash);
-            SaveLocked();
-            return true;
+            owner.Changes++;
         }
+
+        Persist(owner);
+        return true;
     }
 
     /// <summary>
     /// Removes every registration whose expiry has passed (docs/C2S.md §10) and puts their hashes back to the ingest's
     /// defaults; run by the client API's sweep. The read paths already treat a lapsed registration as gone, so this only
-    /// frees the hash and tells whose it was.
+    /// frees the hash and tells whose it was. Each owner's settings file is written once, whatever the number of their
+    /// hashes removed; a write that fails is left to <see cref="WriteUnwritten"/>, and the removal stands (the routes and
+    /// the ingest see it already, so its event is due).
     /// </summary>
     internal List<ExpiredHash> RemoveExpiredHashes()
     {
         var removed = new List<ExpiredHash>();
+        var owners = new List<ClientUser>();
         lock (_lock)
         {
             if (_expiring.Count == 0)
             {
                 return removed;
             }
-        }
 
-        using var writer = UsersFileLock.Acquire(_path);
-        lock (_lock)
-        {
-            ReloadIfChangedLocked();
             var now = NowMs;
             foreach (var (hash, until) in _expiring.ToArray())
             {
                 if (until <= now && _owners.TryGetValue(hash, out var owner))
                 {
                     DropLocked(owner, hash);
+                    owner.Changes++;
                     removed.Add(new ExpiredHash(owner.Name, hash));
+                    if (!owners.Contains(owner))
+                    {
+                        owners.Add(owner);
+                    }
                 }
             }
+        }
 
-            if (removed.Count > 0)
+        foreach (var owner in owners)
+        {
+            try
             {
-                SaveLocked();
+                Persist(owner);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Kept for WriteUnwritten by Persist.
             }
         }
 

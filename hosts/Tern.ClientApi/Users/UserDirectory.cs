@@ -6,10 +6,13 @@ using Tern.Engine.Pending;
 namespace Tern.ClientApi.Users;
 
 /// <summary>
-/// The domain's users, kept in the users file of the data directory (mode 0600, replaced whole on every change). The
-/// operator's tools (<c>tern user add</c>) open it with <see cref="Open"/>; the running node holds one and reads the file
-/// again when it changed under it: looked at once a second at most, and at once for a token it does not know (it may be
-/// one just issued). Thread-safe.
+/// The domain's users. Who they are and their tokens' hashes are in the users file of the data directory (mode 0600,
+/// replaced whole when a user is added or issued a token, which is rare); each user's settings (hashes, preferences,
+/// blocks) are in a file of their own (<see cref="UserSettingsFiles"/>), replaced on each change of that user's settings
+/// only, so a change costs what the user holds, not what the domain holds. The operator's tools (<c>tern user add</c>) open
+/// the directory with <see cref="Open"/>; the running node holds one and reads the users file again when it changed under
+/// it: looked at once a second at most, and at once for a token it does not know (it may be one just issued). A users file
+/// of the first layout (settings inside) is split into the settings files when a directory opens it. Thread-safe.
 /// </summary>
 public sealed partial class UserDirectory
 {
@@ -20,6 +23,7 @@ public sealed partial class UserDirectory
     private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
+    private readonly UserSettingsFiles _settings;
     private readonly PullPreferenceTable? _table;
     private readonly int _maxHashes;
     private readonly int _maxDomains;
@@ -34,15 +38,38 @@ public sealed partial class UserDirectory
     private (DateTime Written, long Length) _stamp;
     private long _checkedAtMs = long.MinValue / 2;
 
+    // Users whose settings file missed a change because its write failed, for WriteUnwritten.
+    private readonly HashSet<ClientUser> _unwritten = [];
+
+    // Whether the users file last read is of the first layout, its settings not yet split into the settings files.
+    private bool _legacy;
+
     internal UserDirectory(string path, PullPreferenceTable? table, int maxHashes, int maxDomains)
     {
         _path = path;
+        _settings = new UserSettingsFiles(path);
         _table = table;
         _maxHashes = maxHashes;
         _maxDomains = maxDomains;
         lock (_lock)
         {
             LoadLocked();
+        }
+
+        if (_legacy)
+        {
+            // The split writes the users file, so it takes the writers' lock, and reads the file again under it: `tern
+            // user` in another process may have split or changed it meanwhile.
+            using var writer = UsersFileLock.Acquire(_path);
+            lock (_lock)
+            {
+                ForgetAllLocked();
+                LoadLocked();
+                if (_legacy)
+                {
+                    SplitLocked();
+                }
+            }
         }
     }
 
@@ -85,7 +112,7 @@ public sealed partial class UserDirectory
 
             var user = new ClientUser(name, normalized, UserToken.Hash(token));
             AddLocked(user);
-            SaveLocked();
+            WriteUsersLocked();
         }
 
         return new IssuedToken(name, normalized, token);
@@ -108,7 +135,7 @@ public sealed partial class UserDirectory
             _byToken.Remove(UserToken.LookupKey(user.TokenHash));
             user.TokenHash = UserToken.Hash(token);
             _byToken[UserToken.LookupKey(user.TokenHash)] = user;
-            SaveLocked();
+            WriteUsersLocked();
             return new IssuedToken(user.Name, user.Address, token);
         }
     }

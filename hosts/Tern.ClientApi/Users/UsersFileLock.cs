@@ -1,8 +1,9 @@
 namespace Tern.ClientApi.Users;
 
 /// <summary>
-/// An exclusive lock on the users file, held from reading it to replacing it, so that the running node and the
-/// operator's <c>tern user</c> (another process) never write over each other's change. It is an advisory lock
+/// An exclusive lock on the users file, held from reading it to replacing it, so that the operator's <c>tern user</c>
+/// commands (each its own process) and a node splitting a users file of the first layout never write over each other's
+/// change. The users' settings files are not under it: only the running node writes them. It is an advisory lock
 /// (<c>flock</c>, which .NET takes on a <see cref="FileShare.None"/> open on Linux) on a side file <c>users.json.lock</c>: the
 /// users file itself is replaced by a rename, so a lock on it would be on a file that is gone after the first write.
 /// </summary>
