@@ -10,11 +10,14 @@ namespace Tern.Transports.Discovery;
 
 /// <summary>
 /// Discovery's DNS queries over DnsClient (UDP, TCP when an answer is truncated), against the configured name servers.
-/// DnsClient's own cache is off: <see cref="DomainDiscovery"/> caches whole answers by their TTLs. Failures come back
-/// classified, never thrown.
+/// DnsClient's own cache is off: <see cref="DomainDiscovery"/> caches whole answers by their TTLs, and absences by the
+/// SOA record that comes with them (RFC 2308). Failures come back classified, never thrown.
 /// </summary>
 internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
 {
+    /// <summary>Longest CNAME chain from the name asked that an answer may hold (resolvers stop at about as many).</summary>
+    internal const int MaxCnameChain = 8;
+
     private readonly LookupClient _client;
     private readonly ILogger _logger;
 
@@ -39,7 +42,7 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
         var response = await QueryAsync(name, QueryType.SRV, cancellationToken).ConfigureAwait(false);
         if (response.Failure is { } failure)
         {
-            return DnsLookup.Fail<EngineSrv>(failure.Status, failure.Detail);
+            return DnsLookup.Fail<EngineSrv>(failure.Status, failure.Detail, response.NegativeTtl);
         }
 
         var records = new List<EngineSrv>();
@@ -70,7 +73,7 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
             return Failed<EngineSrv>(name, "SRV", DnsLookupStatus.Malformed, refused);
         }
 
-        return DnsLookup.Answer<EngineSrv>(records, TimeSpan.FromSeconds(records.Count == 0 ? 0 : ttl));
+        return DnsLookup.Answer<EngineSrv>(records, TimeSpan.FromSeconds(records.Count == 0 ? 0 : ttl), response.NegativeTtl);
     }
 
     public async ValueTask<DnsLookup<string>> QueryTxtAsync(string name, CancellationToken cancellationToken)
@@ -78,7 +81,7 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
         var response = await QueryAsync(name, QueryType.TXT, cancellationToken).ConfigureAwait(false);
         if (response.Failure is { } failure)
         {
-            return DnsLookup.Fail<string>(failure.Status, failure.Detail);
+            return DnsLookup.Fail<string>(failure.Status, failure.Detail, response.NegativeTtl);
         }
 
         var values = new List<string>();
@@ -90,7 +93,7 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
             ttl = Math.Min(ttl, record.TimeToLive);
         }
 
-        return DnsLookup.Answer<string>(values, TimeSpan.FromSeconds(values.Count == 0 ? 0 : ttl));
+        return DnsLookup.Answer<string>(values, TimeSpan.FromSeconds(values.Count == 0 ? 0 : ttl), response.NegativeTtl);
     }
 
     public async ValueTask<DnsLookup<IPAddress>> QueryAddressesAsync(string host, CancellationToken cancellationToken)
@@ -131,7 +134,7 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
         }
 
         // Neither family answered: the IPv4 query's failure says why (both NXDOMAIN, or a server away).
-        return v4.Failure is { } failure ? DnsLookup.Fail<IPAddress>(failure.Status, failure.Detail) : DnsLookup.Answer<IPAddress>([], TimeSpan.Zero);
+        return v4.Failure is { } failure ? DnsLookup.Fail<IPAddress>(failure.Status, failure.Detail, v4.NegativeTtl) : DnsLookup.Answer<IPAddress>([], TimeSpan.Zero, v4.NegativeTtl);
     }
 
     private async ValueTask<QueryOutcome> QueryAsync(string name, QueryType type, CancellationToken cancellationToken)
@@ -166,19 +169,73 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
 
         if (!response.HasError)
         {
-            return new QueryOutcome(response, null);
+            // DnsClient hands over the answer section as the server sent it; a resolver follows CNAMEs, and one that
+            // relays a loop (a → b → a) or an endless chain gives an answer no lookup can use: refused here, in one look.
+            return CnameProblem(name, response.Answers) is { } problem
+                ? Failure(name, type, DnsLookupStatus.Malformed, problem)
+                : new QueryOutcome(response, null, NegativeTtlOf(response));
         }
 
         var code = (DnsResponseCode)response.Header.ResponseCode;
         return code == DnsResponseCode.NotExistentDomain
-            ? Failure(name, type, DnsLookupStatus.NotFound, "NXDOMAIN")
+            ? Failure(name, type, DnsLookupStatus.NotFound, "NXDOMAIN", NegativeTtlOf(response))
             : Failure(name, type, DnsLookupStatus.ServerFailure, $"{code}: {response.ErrorMessage}");
     }
 
-    private QueryOutcome Failure(string name, QueryType type, DnsLookupStatus status, string detail)
+    /// <summary>
+    /// How long the absence the answer tells may be cached: min(TTL, MINIMUM) of the SOA record in its authority section
+    /// (RFC 2308 §5), or null when it has none (an answer with records, or a server that sent no SOA).
+    /// </summary>
+    private static TimeSpan? NegativeTtlOf(IDnsQueryResponse response)
+    {
+        foreach (var soa in response.Authorities.SoaRecords())
+        {
+            return TimeSpan.FromSeconds(Math.Min(Math.Max(soa.TimeToLive, 0), soa.Minimum));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The CNAME chain the answer holds from <paramref name="name"/>: null when it ends (or there is none), otherwise what is
+    /// wrong with it, a loop or a chain longer than <see cref="MaxCnameChain"/>, naming the names.
+    /// </summary>
+    internal static string? CnameProblem(string name, IReadOnlyList<DnsResourceRecord> answers)
+    {
+        Dictionary<string, string>? aliases = null;
+        foreach (var alias in answers.CnameRecords())
+        {
+            (aliases ??= new(StringComparer.OrdinalIgnoreCase))[alias.DomainName.Value.TrimEnd('.')] = alias.CanonicalName.Value.TrimEnd('.');
+        }
+
+        if (aliases is null)
+        {
+            return null;
+        }
+
+        var chain = new List<string> { name.TrimEnd('.') };
+        while (aliases.TryGetValue(chain[^1], out var next))
+        {
+            var loop = chain.Exists(seen => string.Equals(seen, next, StringComparison.OrdinalIgnoreCase));
+            chain.Add(next);
+            if (loop)
+            {
+                return $"CNAME loop: {string.Join(" → ", chain.Select(Excerpt))}";
+            }
+
+            if (chain.Count > MaxCnameChain + 1)
+            {
+                return $"CNAME chain longer than {MaxCnameChain}: {string.Join(" → ", chain.Select(Excerpt))} …";
+            }
+        }
+
+        return null;
+    }
+
+    private QueryOutcome Failure(string name, QueryType type, DnsLookupStatus status, string detail, TimeSpan? negativeTtl = null)
     {
         DiscoveryNetworkLogMessages.QueryFailed(_logger, type.ToString(), name, status, detail);
-        return new QueryOutcome(null, (status, detail));
+        return new QueryOutcome(null, (status, detail), negativeTtl);
     }
 
     private DnsLookup<T> Failed<T>(string name, string type, DnsLookupStatus status, string detail)
@@ -194,5 +251,5 @@ internal sealed class DnsClientDiscoveryDns : IDiscoveryDns
 
     private static string Excerpt(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
-    private readonly record struct QueryOutcome(IDnsQueryResponse? Answer, (DnsLookupStatus Status, string Detail)? Failure);
+    private readonly record struct QueryOutcome(IDnsQueryResponse? Answer, (DnsLookupStatus Status, string Detail)? Failure, TimeSpan? NegativeTtl);
 }

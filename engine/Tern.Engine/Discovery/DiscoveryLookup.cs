@@ -95,12 +95,15 @@ internal sealed partial class DiscoveryLookup(IDiscoveryDns dns, IDescriptorFetc
                 return FromTxt(domain, txt.Records, out failure);
 
             case DnsLookupStatus.NotFound when udp.Status == DnsLookupStatus.NotFound && tcp.Status == DnsLookupStatus.NotFound:
-                failure = Fail(DiscoveryFailure.DomainNotFound, $"NXDOMAIN for {TernDnsRecords.TxtOwner(domain)}, {TernDnsRecords.NotifySrvOwner(domain)} and {TernDnsRecords.FetchSrvOwner(domain)}");
+                failure = Fail(
+                    DiscoveryFailure.DomainNotFound,
+                    $"NXDOMAIN for {TernDnsRecords.TxtOwner(domain)}, {TernDnsRecords.NotifySrvOwner(domain)} and {TernDnsRecords.FetchSrvOwner(domain)}",
+                    lifetime: NegativeLifetime(Min(txt.NegativeTtl, Min(udp.NegativeTtl, tcp.NegativeTtl))));
                 return null;
 
             case DnsLookupStatus.NotFound or DnsLookupStatus.NoRecords:
                 // The domain says it has no fingerprint: a remembered one is not used against what DNS publishes.
-                failure = Fail(DiscoveryFailure.TxtMissing, $"no TXT record at {TernDnsRecords.TxtOwner(domain)} ({txt.Status})");
+                failure = Fail(DiscoveryFailure.TxtMissing, $"no TXT record at {TernDnsRecords.TxtOwner(domain)} ({txt.Status})", lifetime: NegativeLifetime(txt.NegativeTtl));
                 return null;
 
             default:
@@ -110,9 +113,12 @@ internal sealed partial class DiscoveryLookup(IDiscoveryDns dns, IDescriptorFetc
                     return remembered;
                 }
 
+                // A server away or failing (SERVFAIL, REFUSED) may be back in seconds: asked again soon. An answer that
+                // cannot be used (unreadable, a CNAME loop) is what the zone serves: kept as long as other failures.
                 failure = Fail(
                     txt.Status == DnsLookupStatus.Timeout ? DiscoveryFailure.DnsTimeout : DiscoveryFailure.DnsFailure,
-                    $"TXT {TernDnsRecords.TxtOwner(domain)}: {txt.Status}: {txt.Detail}");
+                    $"TXT {TernDnsRecords.TxtOwner(domain)}: {txt.Status}: {txt.Detail}",
+                    lifetime: txt.Status is DnsLookupStatus.Timeout or DnsLookupStatus.ServerFailure ? options.ServerFailureRetry : options.NegativeTtl);
                 return null;
         }
     }
@@ -172,8 +178,20 @@ internal sealed partial class DiscoveryLookup(IDiscoveryDns dns, IDescriptorFetc
         _ => Fail(DiscoveryFailure.DescriptorInvalid, verification.ToString()),
     };
 
-    private DiscoveryResult Fail(DiscoveryFailure failure, string detail, bool? transient = null)
-        => DiscoveryResult.Fail(failure, detail, time.GetUtcNow() + options.NegativeTtl, transient);
+    private DiscoveryResult Fail(DiscoveryFailure failure, string detail, bool? transient = null, TimeSpan? lifetime = null)
+        => DiscoveryResult.Fail(failure, detail, time.GetUtcNow() + (lifetime ?? options.NegativeTtl), transient);
+
+    /// <summary>
+    /// How long an NXDOMAIN or an empty answer is kept: the zone's own negative TTL from the SOA record sent with it (RFC
+    /// 2308 §5), between <see cref="DiscoveryOptions.ServerFailureRetry"/> and <see cref="DiscoveryOptions.MaxNegativeTtl"/>;
+    /// <see cref="DiscoveryOptions.NegativeTtl"/> when the answer had none.
+    /// </summary>
+    private TimeSpan NegativeLifetime(TimeSpan? zone) => zone is not { } ttl ? options.NegativeTtl
+        : ttl > options.MaxNegativeTtl ? options.MaxNegativeTtl
+        : ttl < options.ServerFailureRetry ? options.ServerFailureRetry
+        : ttl;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is not { } x ? b : b is not { } y ? a : Min(x, y);
 }

@@ -16,10 +16,27 @@ public sealed class DiscoveryOptions
     public TimeSpan MaxTtl { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// How long a failure (NXDOMAIN, no TXT record, a bad signature, a server that did not answer) is kept before the
-    /// domain is looked up again. Defaults to 60 s.
+    /// How long a failure is kept before the domain is looked up again, when no shorter or zone-given time applies: a bad
+    /// signature or descriptor, a descriptor server that failed, an unreadable DNS answer (a CNAME loop), and an NXDOMAIN
+    /// or empty answer that came without the zone's SOA record (see <see cref="MaxNegativeTtl"/>,
+    /// <see cref="ServerFailureRetry"/>). Defaults to 60 s.
     /// </summary>
     public TimeSpan NegativeTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a DNS failure that may pass by itself is kept: no name server answered in time, or one answered SERVFAIL
+    /// or REFUSED. Short, since the next try may well succeed, but not zero, so that the notifications of a domain whose
+    /// name servers fail do not cost a query each. Also the least time any failure is kept. Defaults to 5 s.
+    /// </summary>
+    public TimeSpan ServerFailureRetry { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Longest time an NXDOMAIN or an empty answer (the name has no record of the type) is kept. Such an answer is kept
+    /// for the negative TTL its zone gives in the SOA record sent with it, min(SOA TTL, SOA MINIMUM) (RFC 2308 §5), up to
+    /// this and no less than <see cref="ServerFailureRetry"/>; one without a SOA record for <see cref="NegativeTtl"/>.
+    /// Defaults to 15 minutes.
+    /// </summary>
+    public TimeSpan MaxNegativeTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// Share of a found peer's lifetime after which a lookup still answers from the cache but refreshes the entry in the
@@ -68,6 +85,8 @@ public sealed class DiscoveryOptions
         Require(MinTtl >= TimeSpan.Zero && MinTtl <= TimeSpan.FromDays(1), nameof(MinTtl), MinTtl, "between 0 and 1 day");
         Require(MaxTtl >= MinTtl && MaxTtl >= TimeSpan.FromSeconds(1) && MaxTtl <= TimeSpan.FromDays(7), nameof(MaxTtl), MaxTtl, "between MinTtl (and 1 s) and 7 days");
         Require(NegativeTtl >= TimeSpan.FromMilliseconds(100) && NegativeTtl <= TimeSpan.FromHours(1), nameof(NegativeTtl), NegativeTtl, "between 100 ms and 1 hour");
+        Require(ServerFailureRetry >= TimeSpan.FromMilliseconds(100) && ServerFailureRetry <= TimeSpan.FromHours(1), nameof(ServerFailureRetry), ServerFailureRetry, "between 100 ms and 1 hour");
+        Require(MaxNegativeTtl >= ServerFailureRetry && MaxNegativeTtl <= TimeSpan.FromDays(1), nameof(MaxNegativeTtl), MaxNegativeTtl, "between ServerFailureRetry and 1 day");
         Require(PrefetchRatio is > 0 and <= 1, nameof(PrefetchRatio), PrefetchRatio, "in (0, 1]");
         Require(MaxStale >= TimeSpan.Zero && MaxStale <= TimeSpan.FromDays(7), nameof(MaxStale), MaxStale, "between 0 and 7 days");
         Require(MaxEntries is >= 1 and <= 10_000_000, nameof(MaxEntries), MaxEntries, "between 1 and 10 000 000");

@@ -6,12 +6,13 @@ public readonly struct DnsLookup<T>
 {
     private readonly IReadOnlyList<T>? _records;
 
-    internal DnsLookup(DnsLookupStatus status, IReadOnlyList<T>? records, TimeSpan ttl, string? detail)
+    internal DnsLookup(DnsLookupStatus status, IReadOnlyList<T>? records, TimeSpan ttl, string? detail, TimeSpan? negativeTtl = null)
     {
         Status = status;
         _records = records;
         Ttl = ttl;
         Detail = detail;
+        NegativeTtl = negativeTtl;
     }
 
     /// <summary>How the query ended.</summary>
@@ -22,6 +23,13 @@ public readonly struct DnsLookup<T>
 
     /// <summary>The smallest TTL of the records: how long the answer may be used.</summary>
     public TimeSpan Ttl { get; }
+
+    /// <summary>
+    /// For <see cref="DnsLookupStatus.NotFound"/> and <see cref="DnsLookupStatus.NoRecords"/>: how long the server lets the
+    /// absence be cached, min(SOA TTL, SOA MINIMUM) of the SOA record it sent with the answer (RFC 2308 §5); null when it
+    /// sent none.
+    /// </summary>
+    public TimeSpan? NegativeTtl { get; }
 
     /// <summary>What went wrong, for logs; null when answered.</summary>
     public string? Detail { get; }
