@@ -20,6 +20,8 @@ public static class FuzzTargets
         new DescriptorTarget(),
         new TxtTarget(),
         new ReceiptTarget(),
+        new CustodyOfferTarget(),
+        new CustodyAnswerTarget(),
         new UserKeysTarget(),
         new EnvelopeTarget(),
         new JournalTarget(),

@@ -37,6 +37,7 @@ public sealed class VectorSet
             UserKeyVectors.Build(keys),
             EnvelopeVectors.Build(keys),
             RotationVerdictVectors.Build(keys),
+            CustodyVectors.Build(keys),
         ]);
     }
 
