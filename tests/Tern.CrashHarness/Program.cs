@@ -6,11 +6,19 @@ using Tern.Engine.Transit;
 // "ACK <seed> <message id> <capability>...", flushed before the next. The test kills it with SIGKILL at random moments,
 // reopens the store and checks that every acknowledged blob is intact. The optional large workers submit blobs of
 // CrashWorkload.LargeSize (many pages and segments each) under negative seeds; the optional batch workers submit
-// CrashWorkload.BatchSize blobs at a time through TransitStore.SubmitManyAsync.
-// Usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]]
+// CrashWorkload.BatchSize blobs at a time through TransitStore.SubmitManyAsync. With "transfer" last, each acknowledged
+// single blob's deliveries to its first recipient's domain are then recorded as transferred to a gateway
+// (docs/PROTOCOL.md §10.5), and "XFER <seed> <message id> <domain>" is printed once that state change is durable.
+// Usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]] [transfer]
+var transfer = args.Length > 3 && args[^1] == "transfer";
+if (transfer)
+{
+    args = args[..^1];
+}
+
 if (args.Length is not (3 or 4 or 5))
 {
-    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]]");
+    await Console.Error.WriteLineAsync("usage: Tern.CrashHarness <data directory> <first seed> <workers> [<large workers> [<batch workers>]] [transfer]");
     return 2;
 }
 
@@ -59,7 +67,19 @@ for (var w = 0; w < workers + largeWorkers; w++)
             var seed = large ? Interlocked.Decrement(ref nextLarge) : Interlocked.Increment(ref next);
             // A non-seekable stream, so that the store streams it without knowing the size.
             using var content = new NonSeekableStream(CrashWorkload.Content(seed));
-            Acknowledge(seed, await store.SubmitAsync(Request(seed), content));
+            var request = Request(seed);
+            var result = await store.SubmitAsync(request, content);
+            Acknowledge(seed, result);
+            if (transfer && !large)
+            {
+                var domain = request.Recipients[0].Domain;
+                await store.MarkTransferredAsync(result.MessageId, domain);
+                lock (outputGate)
+                {
+                    output.WriteLine($"XFER {seed} {result.MessageId} {domain}");
+                    output.Flush();
+                }
+            }
         }
     });
 }

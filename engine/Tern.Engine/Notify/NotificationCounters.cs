@@ -14,6 +14,7 @@ public sealed class NotificationCounters
     private long _retractionNoticesCompleted;
     private long _peerFailures;
     private long _paced;
+    private long _held;
 
     /// <summary>Datagrams handed to the transport.</summary>
     public long DatagramsSent => Volatile.Read(ref _datagramsSent);
@@ -36,6 +37,9 @@ public sealed class NotificationCounters
     /// <summary>Records put off to a later round because their peer's datagram budget was spent (each time).</summary>
     public long Paced => Volatile.Read(ref _paced);
 
+    /// <summary>Due notifications put off because their delivery is offered to a gateway (<see cref="IDeliveryHold"/>, each time).</summary>
+    public long Held => Volatile.Read(ref _held);
+
     /// <summary>Deliveries the scheduler stopped notifying for <paramref name="reason"/>.</summary>
     public long Stopped(StopReason reason) => Volatile.Read(ref _stopped[(int)reason]);
 
@@ -55,6 +59,8 @@ public sealed class NotificationCounters
     internal void RetractionCompleted() => Volatile.Write(ref _retractionNoticesCompleted, _retractionNoticesCompleted + 1);
 
     internal void PeerFailed() => Volatile.Write(ref _peerFailures, _peerFailures + 1);
+
+    internal void Hold() => Volatile.Write(ref _held, _held + 1);
 
     internal void Pace() => Volatile.Write(ref _paced, _paced + 1);
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 using Tern.Engine.Transit;
 
@@ -104,8 +105,8 @@ public sealed partial class NotificationScheduler
                 blob.Size,
                 blob.PayloadHash,
                 (ushort)Math.Min(outgoing.Attempt + 1, ushort.MaxValue),
-                NotificationFlags.None,
-                _senderDomain,
+                _onBehalfOfAccounts ? NotificationFlags.ViaGateway : NotificationFlags.None,
+                _onBehalfOfAccounts ? AccountDomain(blob.Account) : _senderDomain,
                 MimeHint(blob.MimeHint, entry.Capability),
                 hints);
             if (!writer.TryAdd(record))
@@ -120,6 +121,26 @@ public sealed partial class NotificationScheduler
         _transport.Send(_datagram.AsSpan(0, writer.Seal(peer.SendingKey)), peer.Endpoint!);
         Counters.Datagram();
         return i;
+    }
+
+    /// <summary>
+    /// The domain a gateway holds a blob for, which is the blob's account (§10.6), encoded once per domain on the loop
+    /// thread. An account that is not a domain name (never written by the custody gateway) is sent as this node's own.
+    /// </summary>
+    private byte[] AccountDomain(string account)
+    {
+        if (!_accountDomains.TryGetValue(account, out var encoded))
+        {
+            encoded = System.Text.Encoding.ASCII.GetBytes(account);
+            if (encoded.Length != account.Length || !DomainName.IsValid(encoded))
+            {
+                encoded = _senderDomain;
+            }
+
+            _accountDomains[account] = encoded;
+        }
+
+        return encoded;
     }
 
     private int SendRetractionDatagram(PeerState peer, List<OutgoingRecord> records, int start, long nowMs)

@@ -123,6 +123,19 @@ public sealed partial class NotificationScheduler
                 End(notice, ReasonOf(status.State));
                 return false;
             }
+
+            if (Hold is { } hold && entry.Blob.ExpiryMs > nowMs && hold.IsHeld(entry.Blob.Id, entry.Domain))
+            {
+                // Offered to a gateway instead (§10.5): looked at again later, with no attempt counted (nothing was sent).
+                var retryMs = nowMs + _peerRetryMs;
+                if (_store.RecordAttempt(entry, status.Attempt, retryMs))
+                {
+                    _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
+                }
+
+                Counters.Hold();
+                return false;
+            }
         }
 
         if (entry.Blob.ExpiryMs <= nowMs)

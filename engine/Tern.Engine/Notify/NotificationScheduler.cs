@@ -47,6 +47,8 @@ public sealed partial class NotificationScheduler : IDisposable
     // Wire constants of this node, encoded once.
     private readonly byte[] _senderDomain;
     private readonly byte[] _fetchHints;
+    private readonly bool _onBehalfOfAccounts;
+    private readonly Dictionary<string, byte[]> _accountDomains = new(StringComparer.Ordinal);
     private readonly byte[] _datagram = GC.AllocateArray<byte>(NotificationLimits.MaxDatagramSize, pinned: true);
     private readonly byte[] _mimeHint = new byte[NotificationLimits.MaxMimeHintLength];
     private string? _mimeHintSource;
@@ -75,6 +77,12 @@ public sealed partial class NotificationScheduler : IDisposable
     private volatile bool _stopping;
     private int _started;
     private int _disposed;
+
+    /// <summary>
+    /// Deliveries not to notify for now (offered to a gateway, docs/PROTOCOL.md §10.5); null (the default) holds none. Set
+    /// before <see cref="StartAsync"/>.
+    /// </summary>
+    public IDeliveryHold? Hold { get; set; }
 
     /// <summary>Creates a scheduler with options bound by the host.</summary>
     public NotificationScheduler(
@@ -118,7 +126,9 @@ public sealed partial class NotificationScheduler : IDisposable
             throw new ArgumentException($"NotificationSchedulerOptions.FetchHints is invalid: {e.Message}", e);
         }
 
-        options.Validate(_senderDomain.Length, _fetchHints.Length);
+        // A gateway writes the domain it holds each blob for (up to 253 bytes), not its own (§10.6).
+        _onBehalfOfAccounts = options.OnBehalfOfAccounts;
+        options.Validate(_onBehalfOfAccounts ? DomainName.MaxLength : _senderDomain.Length, _fetchHints.Length);
 
         _store = store;
         _keys = keys;

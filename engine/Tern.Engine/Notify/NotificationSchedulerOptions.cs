@@ -11,6 +11,13 @@ public sealed class NotificationSchedulerOptions
     /// <summary>Protocol retransmissions of a retraction notice (docs/PROTOCOL.md §11).</summary>
     public const int ProtocolMaxRetractionRetransmissions = 8;
 
+    /// <summary>
+    /// The gateway role (docs/PROTOCOL.md §10.6): every blob in the transit store is held for the domain that is its account,
+    /// and its records carry that domain as <c>sender_domain</c> with <c>via_gateway</c> set, under this node's own key.
+    /// Defaults to false: records carry this node's domain and no flag.
+    /// </summary>
+    public bool OnBehalfOfAccounts { get; set; }
+
     /// <summary>Fetch URIs carried in every notification record (docs/PROTOCOL.md §8.5), at most 4. Defaults to none.</summary>
     public IReadOnlyList<string> FetchHints { get; set; } = [];
 

@@ -113,6 +113,14 @@ public sealed partial class TransitStore
 
     private void ExpireLocked(BlobEntry blob, long nowMs)
     {
+        // One expiry record per blob that expired with deliveries unfetched (issue 17: never silent, never twice): the
+        // blob leaves the index here, so no later sweep or recovery sees it again.
+        if (blob.OutstandingCount > 0)
+        {
+            _blobsExpired++;
+            BlobExpired?.Invoke(new BlobExpiry(blob.Id, blob.Account, blob.Size, blob.OutstandingCount, blob.ExpiryMs));
+        }
+
         foreach (var d in blob.Deliveries)
         {
             TransitionLocked(d, DeliveryState.Expired, nowMs);

@@ -105,7 +105,7 @@ public sealed partial class TransitStore
 
     private bool TryFindReadableLocked(FetchCapability capability, out DeliveryEntry delivery)
     {
-        if (!_deliveries.TryGetValue(capability, out delivery!) || !delivery.Readable)
+        if ((!_deliveries.TryGetValue(capability, out delivery!) || !delivery.Readable) && !TryFindTransferLocked(capability, out delivery))
         {
             return false;
         }

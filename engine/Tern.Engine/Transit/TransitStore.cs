@@ -21,6 +21,16 @@ public sealed partial class TransitStore : IAsyncDisposable
     /// </summary>
     public Action<DeliveryTransition>? Transitioned { get; set; }
 
+    /// <summary>
+    /// Called under the store's index lock once for each blob that reaches its transit expiry with a delivery still
+    /// Outstanding, when the sweep (or the sweep at open, after a stop) removes it from the index. It must be quick and never
+    /// call back into the store.
+    /// </summary>
+    public Action<BlobExpiry>? BlobExpired { get; set; }
+
+    /// <summary>Blobs expired with a delivery still Outstanding since the store opened (each once, <see cref="BlobExpired"/>).</summary>
+    public long BlobsExpired => Volatile.Read(ref _blobsExpired);
+
     /// <summary>Returned by <see cref="ReadAsync"/> for a capability that is unknown, expired or retracted.</summary>
     public const int NotFound = -1;
 
@@ -60,6 +70,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _maintenanceLoop = Task.CompletedTask;
     private long _lastApplied = -1;
+    private long _blobsExpired;
     private int _disposed;
 
     private TransitStore(TransitStoreOptions options, TimeProvider time, ILogger logger)

@@ -28,7 +28,11 @@ public sealed class CapturingTransport : IDatagramTransport
         var records = new List<CapturedRecord>();
         foreach (var record in body.Notifications)
         {
-            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, record.Attempt, AfterFetch: false, System.Text.Encoding.ASCII.GetString(record.MimeHint)));
+            records.Add(new CapturedRecord(record.Capability, record.RecipientHash, record.Attempt, AfterFetch: false, System.Text.Encoding.ASCII.GetString(record.MimeHint))
+            {
+                ViaGateway = (record.Flags & NotificationFlags.ViaGateway) != 0,
+                SenderDomain = System.Text.Encoding.ASCII.GetString(record.SenderDomain),
+            });
         }
 
         foreach (var record in body.Retractions)
@@ -50,4 +54,11 @@ public sealed class CapturingTransport : IDatagramTransport
 
 public sealed record CapturedDatagram(IPEndPoint Destination, int Length, DatagramType Type, long SentAtMs, List<CapturedRecord> Records);
 
-public sealed record CapturedRecord(FetchCapability Capability, RecipientHash RecipientHash, ushort Attempt, bool AfterFetch, string MimeHint);
+public sealed record CapturedRecord(FetchCapability Capability, RecipientHash RecipientHash, ushort Attempt, bool AfterFetch, string MimeHint)
+{
+    /// <summary>The record's <c>via_gateway</c> flag (notification records only).</summary>
+    public bool ViaGateway { get; init; }
+
+    /// <summary>The record's <c>sender_domain</c> (notification records only).</summary>
+    public string SenderDomain { get; init; } = "";
+}
