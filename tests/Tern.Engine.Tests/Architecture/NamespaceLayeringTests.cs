@@ -20,6 +20,7 @@ public sealed partial class NamespaceLayeringTests
         ["Transit", "Pending"],
         ["Notify", "Ingest", "Pull"],
         ["Discovery"],
+        ["Custody"],
     ];
 
     private static readonly Lazy<IReadOnlyCollection<(string From, string To)>> Edges = new(() =>
