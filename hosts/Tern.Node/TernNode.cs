@@ -72,6 +72,12 @@ public sealed class TernNode
     /// <summary>The sendmmsg socket the scheduler sends notifications through (its counters).</summary>
     public UdpNotificationTransport Transport { get; internal set; } = null!;
 
+    /// <summary>The gateway side of responsibility transfer, in the Gateway role (docs/PROTOCOL.md §10.4); otherwise null.</summary>
+    public Tern.Engine.Custody.CustodyGateway? Gateway { get; internal set; }
+
+    /// <summary>The sender side of responsibility transfer, when <c>Tern:Routes</c> routes a destination (§10.5); otherwise null.</summary>
+    public Tern.Engine.Custody.CustodySender? Custody { get; internal set; }
+
     /// <summary>The pull worker.</summary>
     public PullWorker Puller { get; internal set; } = null!;
 
@@ -127,8 +133,24 @@ public sealed class TernNode
     public IPEndPoint? HttpEndPoint => Find(FetchDoor.Http);
 
     /// <summary>The fetch hints announced: the configured ones, else the bound framed door.</summary>
-    public IReadOnlyList<string> FetchHints => Options.FetchHints.Count > 0 ? [.. Options.FetchHints]
-        : FramedEndPoint is { } framed ? [$"tern+tcp://{framed}"] : [];
+    public IReadOnlyList<string> FetchHints => Options.FetchHints.Count > 0 ? [.. Options.FetchHints] : BoundDoors();
+
+    /// <summary>The bound framed door; a gateway lists its HTTP door too, where senders offer blobs (docs/PROTOCOL.md §10.3).</summary>
+    private List<string> BoundDoors()
+    {
+        var doors = new List<string>(2);
+        if (FramedEndPoint is { } framed)
+        {
+            doors.Add($"tern+tcp://{framed}");
+        }
+
+        if (Options.Role == NodeRole.Gateway && HttpEndPoint is { } http)
+        {
+            doors.Add($"{((Options.HttpTls ?? Options.FetchTls) ? "https" : "http")}://{http}");
+        }
+
+        return doors;
+    }
 
     /// <summary>This domain's signed descriptor: its notification port and fetch hints (docs/PROTOCOL.md §6).</summary>
     public DomainDescriptor Describe(TimeSpan validity) => DomainDescriptor.For(Keys, [$"udp://{NotifyEndPoint}"], FetchHints, validity);

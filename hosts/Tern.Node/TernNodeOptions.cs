@@ -15,6 +15,19 @@ public sealed class TernNodeOptions
     /// </summary>
     public string DataDirectory { get; set; } = "";
 
+    /// <summary>
+    /// What the node is for: <c>Domain</c> (a domain's own node) or <c>Gateway</c> (a blind gateway taking responsibility for
+    /// other domains' blobs, docs/PROTOCOL.md §10; needs <see cref="HttpEndpoint"/>, and its policy is <c>Tern:Gateway</c>).
+    /// Defaults to <c>Domain</c>.
+    /// </summary>
+    public NodeRole Role { get; set; } = NodeRole.Domain;
+
+    /// <summary>
+    /// Agreement keys (base64url, docs/PROTOCOL.md §2.3) of the gateways whose <c>via_gateway</c> notifications this node
+    /// pulls (§4.7, §10.6). Defaults to none: notifications relayed by a gateway are filed but not pulled.
+    /// </summary>
+    public IList<string> TrustedGatewayKeys { get; } = [];
+
     /// <summary>The UDP notification port, <c>address:port</c> (docs/PROTOCOL.md §4). Defaults to <c>0.0.0.0:7400</c>; port 0 picks a free one.</summary>
     public string NotifyEndpoint { get; set; } = "0.0.0.0:7400";
 

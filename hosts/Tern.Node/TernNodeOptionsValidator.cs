@@ -35,6 +35,19 @@ internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOption
             Endpoint($"{nameof(options.NameServers)}:{i}", options.NameServers[i], required: true);
         }
 
+        if (options.Role == NodeRole.Gateway && string.IsNullOrEmpty(options.HttpEndpoint))
+        {
+            Fail(nameof(options.HttpEndpoint), options.HttpEndpoint, "is required with Role Gateway: senders offer blobs on its HTTP door (docs/PROTOCOL.md §10.3)");
+        }
+
+        for (var i = 0; i < options.TrustedGatewayKeys.Count; i++)
+        {
+            if (!Bytes32.TryParse(options.TrustedGatewayKeys[i], out _))
+            {
+                Fail($"{nameof(options.TrustedGatewayKeys)}:{i}", options.TrustedGatewayKeys[i], "must be a gateway's agreement key in base64url (43 characters, docs/PROTOCOL.md §2.3)");
+            }
+        }
+
         for (var i = 0; i < options.FetchHints.Count; i++)
         {
             if (!Uri.TryCreate(options.FetchHints[i], UriKind.Absolute, out _))

@@ -39,6 +39,15 @@ public static class TernSections
     /// <summary>The descriptor the node serves at <c>/.well-known/tern</c> (<see cref="WellKnownOptions"/>).</summary>
     public const string WellKnown = "Tern:WellKnown";
 
+    /// <summary>Destination domain → gateway domain: deliveries offered to a gateway instead of notified (docs/PROTOCOL.md §10.5).</summary>
+    public const string Routes = "Tern:Routes";
+
+    /// <summary>How a sender repeats its offers to gateways (<c>CustodySenderOptions</c>, but for its routes).</summary>
+    public const string Custody = "Tern:Custody";
+
+    /// <summary>What a node in the Gateway role takes responsibility for (<c>CustodyGatewayOptions</c>).</summary>
+    public const string Gateway = "Tern:Gateway";
+
     /// <summary>The pending table's periodic checkpoint and expiry sweep (<see cref="PendingMaintenanceOptions"/>).</summary>
     public const string PendingMaintenance = "Tern:PendingMaintenance";
 }

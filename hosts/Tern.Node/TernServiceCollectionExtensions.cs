@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
 using Tern.Engine.Notify;
@@ -24,7 +25,7 @@ namespace Tern.Node;
 
 /// <summary>
 /// The one composition of a node on the Generic Host: every options class bound from its <c>Tern:*</c> section and
-/// validated at start, and the stages as hosted services in order — stores, fetch doors, delivery, pull, intake, ready —
+/// validated at start, and the stages as hosted services in order — stores, fetch doors, delivery, pull, custody (a gateway's), intake, ready —
 /// which the host stops in reverse: intake first, then the pull and send queues drain, then the stores checkpoint and close.
 /// </summary>
 public static class TernServiceCollectionExtensions
@@ -56,7 +57,27 @@ public static class TernServiceCollectionExtensions
         services.AddTernOptions<MessageStoreOptions>(configuration, TernSections.Messages, _ => { })
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
         services.AddTernOptions<IngestOptions>(configuration, TernSections.Ingest, options => options.Validate());
-        services.AddTernOptions<PullWorkerOptions>(configuration, TernSections.Pull, options => options.Validate());
+        services.AddTernOptions<PullWorkerOptions>(configuration, TernSections.Pull, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
+            {
+                foreach (var key in node.Value.TrustedGatewayKeys)
+                {
+                    if (Bytes32.TryParse(key, out var parsed))
+                    {
+                        options.TrustedGatewayKeys.Add(parsed);
+                    }
+                }
+            });
+        services.AddTernOptions<CustodySenderOptions>(configuration, TernSections.Custody, options => options.Validate())
+            .PostConfigure(options =>
+            {
+                // Tern:Routes is a plain map (destination → gateway), bound beside the knobs of Tern:Custody.
+                foreach (var route in configuration.GetSection(TernSections.Routes).GetChildren())
+                {
+                    options.Routes[route.Key] = route.Value ?? "";
+                }
+            });
+        services.AddTernOptions<CustodyGatewayOptions>(configuration, TernSections.Gateway, options => options.Validate());
         services.AddTernOptions<UdpListenerOptions>(configuration, TernSections.Udp, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
                 options.Endpoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", node.Value.NotifyEndpoint));
@@ -129,6 +150,7 @@ public static class TernServiceCollectionExtensions
         AddStage<FetchStage>(services);
         AddStage<DeliveryStage>(services);
         AddStage<PullStage>(services);
+        AddStage<CustodyStage>(services);
         AddStage<IntakeStage>(services);
         AddStage<DescriptorStage>(services);
         AddStage<KeyRotationStage>(services);

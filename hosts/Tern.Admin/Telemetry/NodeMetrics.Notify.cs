@@ -57,4 +57,19 @@ internal sealed partial class NodeMetrics
         Counter("tern_delivery_peer_failures_total", "Peer resolutions that failed (no descriptor, no address).", () => counters.PeerFailures);
         Counter("tern_delivery_stopped_total", "Deliveries no longer notified, by reason.", "reason", MetricNames.All<StopReason>(), MetricNames.Label, r => counters.Stopped(r));
     }
+
+    /// <summary>
+    /// Responsibility transfer (docs/PROTOCOL.md §10): a gateway's offers, acceptances, declines and expiries, a sender's
+    /// transfers and refused receipts, and every node's blobs that expired unfetched (one count each).
+    /// </summary>
+    private void AddCustody(TernNode node)
+    {
+        Counter("tern_custody_offers_total", "Offers this gateway answered (repeats included).", () => node.Gateway?.Counters.Offers ?? 0);
+        Counter("tern_custody_accepted_total", "Blobs this gateway took responsibility for.", () => node.Gateway?.Counters.Accepted ?? 0);
+        Counter("tern_custody_declined_total", "Offers this gateway declined before fetching anything.", () => node.Gateway?.Counters.Declined ?? 0);
+        Counter("tern_custody_fetch_failed_total", "Transfers this gateway gave up on after it began fetching.", () => node.Gateway?.Counters.FetchFailed ?? 0);
+        Counter("tern_custody_transferred_total", "Blob and destination pairs this node transferred to a gateway on a verified receipt.", () => node.Custody?.Counters.Transferred ?? 0);
+        Counter("tern_custody_receipts_refused_total", "Receipts this node refused (the deliveries stayed with it).", () => node.Custody?.Counters.ReceiptsRefused ?? 0);
+        Counter("tern_transit_blobs_expired_total", "Blobs that expired with deliveries unfetched, each counted once.", () => node.Store.BlobsExpired);
+    }
 }

@@ -23,6 +23,7 @@ internal sealed partial class NodeMetrics : IDisposable
         AddNode(admin);
         AddNotificationPort(admin.Node, time);
         AddDelivery(admin.Node);
+        AddCustody(admin.Node);
         AddFetch(admin.Node);
         _commits = AddTransit(admin);
         AddPull(admin.Node);

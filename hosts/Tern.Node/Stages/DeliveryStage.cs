@@ -3,8 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
+using Tern.Engine.Pull;
 using Tern.Engine.Notify;
+using Tern.Transports.Fetch.Client;
 using Tern.Transports.Udp;
 
 namespace Tern.Node.Stages;
@@ -21,11 +24,14 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggers;
     private readonly IOptions<TernNodeDecorators> _decorators;
+    private readonly IOptions<CustodySenderOptions> _custody;
     private UdpNotificationTransport? _transport;
+    private HttpClient? _http;
 
-    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
+    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<CustodySenderOptions> custody, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
+        _custody = custody;
         _options = options;
         _decorators = decorators;
         _services = services;
@@ -45,21 +51,42 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
         _node.Transport = _transport;
         var resolver = new KnownPeerResolver(_services.GetRequiredService<INotificationPeerResolver>(), _node.KnownPeers);
         var transport = _decorators.Value.Transport is { } decorate ? decorate(_transport) : _transport;
+        // A gateway notifies in its senders' place (docs/PROTOCOL.md §10.6): each blob's account is the domain it holds it for.
+        options.OnBehalfOfAccounts = _node.Options.Role == NodeRole.Gateway;
         var scheduler = new NotificationScheduler(_node.Store, _node.Keys, resolver, transport, options, logger: _loggers.CreateLogger<NotificationScheduler>());
+        var custody = _custody.Value;
+        if (custody.Routes.Count > 0)
+        {
+            // Routed deliveries are held from the scheduler and offered to their gateway before the first round (§10.5).
+            _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = TimeSpan.FromSeconds(30) };
+            var descriptors = new KnownPeerDescriptorResolver(_services.GetRequiredService<IDescriptorResolver>(), _node.KnownPeers);
+            var node = _node;
+            _node.Custody = new CustodySender(_node.Store, () => node.Keys, descriptors, new HttpCustodyOfferClient(_http, _node.Options.AllowPlainTextFetchOnLoopback), custody,
+                logger: _loggers.CreateLogger<CustodySender>());
+            scheduler.Hold = _node.Custody;
+        }
+
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
         _node.Scheduler = scheduler;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_node.Custody is { } custody)
+        {
+            // Offers under way end; their deliveries stay Outstanding and are offered again at the next start.
+            await custody.DisposeAsync().ConfigureAwait(false);
+        }
+
         _node.Scheduler?.Dispose();
         Dispose();
-        return Task.CompletedTask;
     }
 
     public void Dispose()
     {
         _transport?.Dispose();
         _transport = null;
+        _http?.Dispose();
+        _http = null;
     }
 }

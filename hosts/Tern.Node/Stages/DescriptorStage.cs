@@ -73,7 +73,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
             var maxTransit = (int)Math.Clamp(_transit.Value.MaxTransit.TotalSeconds, 1, DescriptorLimits.MaxTransitSeconds);
             // §16.1: during a rotation the current key set signs and the other cross-signs the rotation statement.
             var keys = _node.KeyRotation.Snapshot;
-            var descriptor = keys.Describe(DomainDescriptor.For(keys.Current, notify, fetch, options.Validity, maxTransitSeconds: maxTransit));
+            var descriptor = keys.Describe(DomainDescriptor.For(keys.Current, notify, fetch, options.Validity, maxTransitSeconds: maxTransit, gateway: _node.Options.Role == NodeRole.Gateway));
             var document = SignedDescriptor.Sign(descriptor, keys.Current);
             _node.Fetch!.PublishDescriptor(document, descriptor.ExpiresAt, options.CacheMaxAge);
             _node.ServedDescriptor = document;

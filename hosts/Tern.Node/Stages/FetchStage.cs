@@ -59,6 +59,9 @@ internal sealed class FetchStage : IHostedService
                 }
             });
             var app = builder.Build();
+            // Every listener of this application is a door: the gateway's offer route goes before the blob door (§10.3).
+            var node = _node;
+            app.Use(next => context => CustodyOfferRoute.Matches(context, node) ? CustodyOfferRoute.HandleAsync(context, node) : next(context));
             app.UseTernHttpDoorRequests();
             try
             {
