@@ -1,0 +1,55 @@
+namespace Tern.Economics;
+
+/// <summary>The arithmetic of the report: every figure it prints comes through here (tests/Tern.Economics.Tests checks it).</summary>
+internal static class Costs
+{
+    /// <summary>
+    /// A process's cost per unit over a window, net of its background: <paramref name="delta"/> measured over
+    /// <paramref name="seconds"/>, less <paramref name="backgroundPerSecond"/> × seconds (the same process's rate in the idle
+    /// phase, legitimate traffic included), divided by <paramref name="units"/>. Never below zero; NaN without units.
+    /// </summary>
+    public static double PerUnit(double delta, double backgroundPerSecond, double seconds, long units) =>
+        units <= 0 ? double.NaN : Math.Max(0, delta - (backgroundPerSecond * seconds)) / units;
+
+    /// <summary>sender / recipient, infinite when the recipient's cost is zero (and the sender's not).</summary>
+    public static double Ratio(double sender, double recipient) =>
+        recipient > 0 ? sender / recipient : sender > 0 ? double.PositiveInfinity : double.NaN;
+
+    /// <summary>
+    /// The cost of one pulled notification from a run where <paramref name="pulled"/> of <paramref name="total"/> were pulled:
+    /// the run's total cost less what the ignored ones cost at <paramref name="ignoredEach"/> (the 0 % run's figure), over the pulled.
+    /// </summary>
+    public static double PerPulled(double totalCost, double ignoredEach, long total, long pulled) =>
+        pulled <= 0 ? double.NaN : Math.Max(0, totalCost - (ignoredEach * (total - pulled))) / pulled;
+
+    /// <summary>Nearest-rank percentile <paramref name="p"/> (0–100) of <paramref name="values"/>; NaN when empty.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>
+    /// The time a block took to bring the blocked domain's cost to zero: from the block's answer to the last reference of
+    /// that domain filed after it (0 when none was), from samples of (seconds since start, references pending).
+    /// </summary>
+    public static double BlockToZero(IReadOnlyList<(double Seconds, long Pending)> samples, double blockedAt)
+    {
+        var last = blockedAt;
+        for (var i = 1; i < samples.Count; i++)
+        {
+            if (samples[i].Pending > samples[i - 1].Pending && samples[i].Seconds > blockedAt)
+            {
+                last = samples[i].Seconds;
+            }
+        }
+
+        return last - blockedAt;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Tern.Economics;
+
+// tern-economics run --out DIR --tern DLL [--recipients N] [--pull 0,0.001,0.01,0.1] [--blob 51200] [--smtp-messages M]
+//                    [--smtp-port P --postfix-pids-file F --spamd-pidfile F --maildir D]
+// tern-economics naive-recipient ... (a child of the naive baseline)
+var options = Options.Parse(args);
+switch (options.Command)
+{
+    case "naive-recipient":
+        await NaiveRecipient.RunAsync(options).ConfigureAwait(false);
+        return 0;
+    case "naive-sender":
+        await NaiveSender.RunAsync(options).ConfigureAwait(false);
+        return 0;
+    case "run":
+        break;
+    default:
+        Console.Error.WriteLine("usage: tern-economics run --out DIR --tern DLL [--recipients N] [--pull 0,0.001,0.01,0.1]");
+        return 2;
+}
+
+var work = Path.Combine(Path.GetTempPath(), $"tern-economics-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+try
+{
+    var tern = await TernCampaign.RunAsync(Path.Combine(work, "tern"), options.Require("tern"), options.Recipients, options.PullRates, options.BlobBytes,
+        TimeSpan.FromSeconds(options.Int("warmup", 20)), TimeSpan.FromSeconds(options.Int("idle", 15))).ConfigureAwait(false);
+    File.WriteAllText(Path.Combine(options.Require("out"), "tern.json"), JsonSerializer.Serialize(tern, Http.Options));
+    var naive = NaiveCampaign.Run(Path.Combine(work, "naive"), options.Recipients, options.PullRates, options.BlobBytes);
+    File.WriteAllText(Path.Combine(options.Require("out"), "naive.json"), JsonSerializer.Serialize(naive, Http.Options));
+    return 0;
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Tern.ClientApi.Users;
+using Tern.Engine.Protocol;
+using Tern.Load.Nodes;
+using Tern.Node;
+
+namespace Tern.Economics;
+
+/// <summary>
+/// The campaign through three <c>tern run</c> processes on loopback: spam.example (the bulk sender), a.example (the
+/// legitimate sender) and b.example (the recipients' node). spam.example batch-submits one blob to N fresh recipient
+/// hashes at b.example (one message per 1000 recipients, the most one submission may name) for each pull rate; a share of
+/// the hashes is set to pull spam.example at once through b.example's admin preferences, the rest keep the default
+/// (the reference waits, never pulled). a.example's alice sends to bob throughout (<see cref="LegitSender"/>).
+/// </summary>
+internal static class TernCampaign
+{
+    private const int MaxRecipientsPerMessage = 1000;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<TernResults> RunAsync(string directory, string ternDll, int recipients, IReadOnlyList<double> pullRates, int blobBytes, TimeSpan warmup, TimeSpan idle)
+    {
+        var (a, spam, b) = (Path.Combine(directory, "a.example"), Path.Combine(directory, "spam.example"), Path.Combine(directory, "b.example"));
+        var (notifyA, notifySpam, notifyB) = (FreeUdpPort(), FreeUdpPort(), FreeUdpPort());
+        NodeDataDirectory.Create(a, "a.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyA });
+        NodeDataDirectory.Create(spam, "spam.example", new Dictionary<string, string>
+        {
+            ["Tern:Node:NotifyEndpoint"] = notifySpam,
+            ["Tern:ClientApi:MaxRecipients"] = "1000",
+            ["Tern:ClientApi:MaxBatchBytes"] = (8 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB });
+        NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
+        NodeDataDirectory.WritePeers(spam, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
+        NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA), ("spam.example", TernDataDirectory.Keys(spam), notifySpam)]);
+        var aliceToken = UserDirectory.Open(a).Add("alice", "alice@a.example").Token;
+        var spammerToken = UserDirectory.Open(spam).Add("bulk", "bulk@spam.example").Token;
+        var bobToken = UserDirectory.Open(b).Add("bob", "bob@b.example").Token;
+
+        await using var nodeA = await NodeChild.StartAsync(ternDll, a).ConfigureAwait(false);
+        await using var nodeSpam = await NodeChild.StartAsync(ternDll, spam).ConfigureAwait(false);
+        await using var nodeB = await NodeChild.StartAsync(ternDll, b).ConfigureAwait(false);
+        using var alice = new Http(nodeA.Ports.ClientApi!, aliceToken);
+        using var bulk = new Http(nodeSpam.Ports.ClientApi!, spammerToken);
+        using var bob = new Http(nodeB.Ports.ClientApi!, bobToken);
+        using var spamAdmin = new Http(nodeSpam.Ports.Admin!, AdminToken(spam));
+        using var bAdmin = new Http(nodeB.Ports.Admin!, AdminToken(b));
+
+        var bobHash = RecipientHash.NewRandom().ToString();
+        await bob.SendAsync(HttpMethod.Put, $"/v1/hashes/{bobHash}", null, HttpStatusCode.Created, HttpStatusCode.NoContent).ConfigureAwait(false);
+        await bob.SendAsync(HttpMethod.Put, "/v1/preferences/a.example", new JsonObject { ["pull"] = "immediately" }, HttpStatusCode.NoContent).ConfigureAwait(false);
+
+        var legit = new LegitSender(alice, bob, bobHash);
+        using var stop = new CancellationTokenSource();
+        var legitTask = Task.Run(() => legit.RunAsync(stop.Token));
+        Task<NodeSnapshot> Snapshot() => NodeSnapshot.TakeAsync(legit.Now, nodeSpam.ProcessId, nodeB.ProcessId, spamAdmin, bAdmin, b);
+
+        // Warm-up: the legitimate traffic and one small campaign, so the nodes' JIT is done before anything is measured.
+        Console.WriteLine($"tern: warm-up {warmup.TotalSeconds:F0} s");
+        await CampaignAsync(bulk, NewHashes(Math.Min(recipients, 1000)), blobBytes).ConfigureAwait(false);
+        await Task.Delay(warmup).ConfigureAwait(false);
+
+        Console.WriteLine($"tern: idle phase {idle.TotalSeconds:F0} s (legitimate traffic alone)");
+        var idleBefore = await Snapshot().ConfigureAwait(false);
+        await Task.Delay(idle).ConfigureAwait(false);
+        var idleAfter = await Snapshot().ConfigureAwait(false);
+        var idleLegit = legit.Between(idleBefore.At, idleAfter.At);
+
+        var runs = new List<TernRunResult>();
+        foreach (var rate in pullRates)
+        {
+            var hashes = NewHashes(recipients);
+            var pulling = (int)Math.Round(recipients * rate);
+            foreach (var hash in hashes.Take(pulling))
+            {
+                await bAdmin.SendAsync(HttpMethod.Put, "/admin/v1/preferences",
+                    new JsonObject { ["recipientHash"] = hash, ["senderDomain"] = "spam.example", ["preference"] = "immediately" }, HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"tern: campaign to {recipients} recipients, {pulling} pulling ({rate:P1})");
+            var before = await Snapshot().ConfigureAwait(false);
+            await CampaignAsync(bulk, hashes, blobBytes).ConfigureAwait(false);
+            var start = before;
+            await WaitSettledAsync(Snapshot, s => s.PendingFromSpam - start.PendingFromSpam + s.Fetched - start.Fetched >= recipients && s.Fetched - start.Fetched >= pulling).ConfigureAwait(false);
+            var after = await Snapshot().ConfigureAwait(false);
+            runs.Add(new TernRunResult(rate, recipients, pulling, before, after, legit.Between(before.At, after.At)));
+            Console.WriteLine($"tern:   filed {after.PendingFromSpam - before.PendingFromSpam + after.Fetched - before.Fetched}, pulled {after.Fetched - before.Fetched}, {after.At - before.At:F1} s");
+        }
+
+        var block = await BlockAsync(bulk, bAdmin, Snapshot, recipients, blobBytes).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await legitTask.ConfigureAwait(false);
+        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, runs, block);
+    }
+
+    /// <summary>The transit expiry of the campaign's messages (the ledger charges each delivery until then, or until fetched).</summary>
+    public static TimeSpan Expiry { get; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Half a campaign with every recipient ignoring it, then b.example blocks spam.example (admin API) and the other half
+    /// is sent: spam.example's pending references are sampled every 5 ms throughout.
+    /// </summary>
+    private static async Task<BlockResult> BlockAsync(Http bulk, Http bAdmin, Func<Task<NodeSnapshot>> snapshot, int recipients, int blobBytes)
+    {
+        Console.WriteLine($"tern: block phase, {recipients / 2} recipients before the block and {recipients / 2} after");
+        var samples = new List<(double, long)>();
+        using var stop = new CancellationTokenSource();
+        var first = await snapshot().ConfigureAwait(false);
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var s = await snapshot().ConfigureAwait(false);
+                lock (samples)
+                {
+                    samples.Add((s.At, s.PendingFromSpam));
+                }
+
+                await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
+            }
+        });
+        await CampaignAsync(bulk, NewHashes(recipients / 2), blobBytes).ConfigureAwait(false);
+        await WaitSettledAsync(snapshot, s => s.PendingFromSpam - first.PendingFromSpam >= recipients / 2).ConfigureAwait(false);
+        await bAdmin.SendAsync(HttpMethod.Put, "/admin/v1/blocks/spam.example", null, HttpStatusCode.NoContent, HttpStatusCode.OK, HttpStatusCode.Created).ConfigureAwait(false);
+        var before = await snapshot().ConfigureAwait(false);
+        var blockedAt = before.At;
+        await CampaignAsync(bulk, NewHashes(recipients / 2), blobBytes).ConfigureAwait(false);
+        await WaitSettledAsync(snapshot, s => s.BlockedRecords - before.BlockedRecords >= recipients / 2).ConfigureAwait(false);
+        var after = await snapshot().ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
+        await bAdmin.DeleteAsync("/admin/v1/blocks/spam.example").ConfigureAwait(false);
+        lock (samples)
+        {
+            return new BlockResult(recipients / 2, blockedAt, [.. samples], before, after);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds, or nothing moved for <see cref="Settle"/>, or <see cref="RunTimeout"/>.</summary>
+    private static async Task WaitSettledAsync(Func<Task<NodeSnapshot>> snapshot, Func<NodeSnapshot, bool> done)
+    {
+        var last = await snapshot().ConfigureAwait(false);
+        var lastChange = last.At;
+        var start = last.At;
+        while (!done(last) && last.At - lastChange < Settle.TotalSeconds && last.At - start < RunTimeout.TotalSeconds)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            var now = await snapshot().ConfigureAwait(false);
+            if (now.PendingFromSpam != last.PendingFromSpam || now.Fetched != last.Fetched || now.Notifications != last.Notifications || now.BlockedRecords != last.BlockedRecords)
+            {
+                lastChange = now.At;
+            }
+
+            last = now;
+        }
+    }
+
+    /// <summary>One blob to every hash: messages of up to 1000 recipients each, in batch submits of at most 8 MiB.</summary>
+    private static async Task CampaignAsync(Http bulk, List<string> hashes, int blobBytes)
+    {
+        var body = new byte[blobBytes];
+        Random.Shared.NextBytes(body);
+        var encoded = Convert.ToBase64String(body);
+        var perBatch = Math.Max(1, (6 << 20) / (encoded.Length + (MaxRecipientsPerMessage * 60)));
+        var expires = DateTimeOffset.UtcNow.Add(Expiry).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var messages = hashes.Chunk(MaxRecipientsPerMessage).Select(chunk => new JsonObject
+        {
+            ["to"] = new JsonArray([.. chunk.Select(h => JsonValue.Create(h + "@b.example"))]),
+            ["body"] = encoded,
+            ["expires"] = expires,
+        }).ToList();
+        foreach (var batch in messages.Chunk(perBatch))
+        {
+            var answer = await bulk.SendAsync(HttpMethod.Post, "/v1/messages/batch", new JsonObject { ["messages"] = new JsonArray([.. batch]) }, HttpStatusCode.OK).ConfigureAwait(false);
+            if (Http.Long(answer!["failed"]) != 0)
+            {
+                throw new InvalidOperationException($"batch submit refused messages: {answer.ToJsonString()}");
+            }
+        }
+    }
+
+    private static List<string> NewHashes(int count) => [.. Enumerable.Range(0, count).Select(_ => RecipientHash.NewRandom().ToString())];
+
+    private static string AdminToken(string directory) => File.ReadAllText(TernDataDirectory.AdminTokenFile(directory)).Trim();
+
+    private static string FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket.LocalEndPoint!.ToString()!;
+    }
+}

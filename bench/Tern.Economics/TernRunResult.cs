@@ -1,0 +1,10 @@
+namespace Tern.Economics;
+
+/// <summary>One pull rate's campaign through the Tern nodes: the snapshots around it and what it counted.</summary>
+internal sealed record TernRunResult(double PullRate, int Recipients, int Pulling, NodeSnapshot Before, NodeSnapshot After, List<double> LegitMs);
+
+/// <summary>The block phase: the samples of spam.example's pending references around the block and the snapshots of the blocked half.</summary>
+internal sealed record BlockResult(int Recipients, double BlockedAt, List<(double Seconds, long Pending)> Samples, NodeSnapshot Before, NodeSnapshot After);
+
+/// <summary>Everything the Tern side of the campaign measured.</summary>
+internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs, List<TernRunResult> Runs, BlockResult Block);
