@@ -5,6 +5,13 @@ using Tern.Economics;
 //                    [--smtp-port P --postfix-pids-file F --spamd-pidfile F --maildir D]
 // tern-economics naive-recipient ... (a child of the naive baseline)
 var options = Options.Parse(args);
+if (options.Command == "smtp-only")
+{
+    var only = await SmtpCampaign.RunAsync(options.Int("smtp-port", 0), options.Require("smtp-dir"), options.Int("postfix-pid", 0), options.Int("spamd-pid", 0), options.Int("smtp-recipients", 200), options.BlobBytes).ConfigureAwait(false);
+    Console.WriteLine(JsonSerializer.Serialize(only, Http.Options));
+    return 0;
+}
+
 switch (options.Command)
 {
     case "naive-recipient":
@@ -29,6 +36,12 @@ try
     File.WriteAllText(Path.Combine(options.Require("out"), "tern.json"), JsonSerializer.Serialize(tern, Http.Options));
     var naive = NaiveCampaign.Run(Path.Combine(work, "naive"), options.Recipients, options.PullRates, options.BlobBytes);
     File.WriteAllText(Path.Combine(options.Require("out"), "naive.json"), JsonSerializer.Serialize(naive, Http.Options));
+    SmtpResult? smtp = null;
+    if (options.Get("smtp-dir") is { } smtpDirectory)
+    {
+        smtp = await SmtpCampaign.RunAsync(options.Int("smtp-port", 0), smtpDirectory, options.Int("postfix-pid", 0), options.Int("spamd-pid", 0), options.Int("smtp-recipients", 200), options.BlobBytes).ConfigureAwait(false);
+        File.WriteAllText(Path.Combine(options.Require("out"), "smtp.json"), JsonSerializer.Serialize(smtp, Http.Options));
+    }
     return 0;
 }
 finally
