@@ -9,7 +9,7 @@ export DOTNET_NOLOGO := 1
 # Debian packages: the runtime needs none (NSec.Cryptography brings its own libsodium from NuGet); benchmarks add their
 # peers (C baselines, nginx, wrk...) and Debian's libsodium, which bench-codec compares with NSec's (never loaded by Tern).
 RUNTIME_PKGS :=
-BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23 libsodium-dev
+BENCH_PKGS := gcc libc6-dev util-linux coreutils python3 nginx wrk nghttp2-client curl libsodium23 libsodium-dev postfix spamd spamc
 # Tests: a real DNS server on loopback for the discovery tests (dnsmasq-base: the binary alone, no system service), and
 # Debian's chromium, which the status page test drives through Playwright (no browser download).
 TEST_PKGS := dnsmasq-base chromium
@@ -20,7 +20,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-table vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics bench-table vectors clean
 
 all: build
 
@@ -35,6 +35,7 @@ bench-deps: deps
 	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
@@ -94,7 +95,7 @@ vectors: build
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
 # Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load
+bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics
 	bench/table.sh
 
 # The one table alone, from the rows the benchmarks last wrote (perf-reports/summary/).
@@ -136,6 +137,11 @@ bench-c2s: bench-deps build
 
 bench-events: build
 	bench/run-events.sh
+
+# The spam-economics report (issue 18): a bulk campaign through three nodes beside Postfix + spamd and the naive
+# sender-stores design: perf-reports/spam-economics.md and perf-reports/economics/*.svg. `--full`: bench/run-economics.sh --full.
+bench-economics: bench-deps build
+	bench/run-economics.sh
 
 # The link emulator's own ceiling (UDP and TCP rates, added latency) beside direct loopback: perf-reports/linkemu.md.
 bench-linkemu: build

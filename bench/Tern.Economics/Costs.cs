@@ -52,4 +52,25 @@ internal static class Costs
 
         return last - blockedAt;
     }
+
+    /// <summary>
+    /// Retransmissions a delivery never fetched gets before its transit expiry (docs/PROTOCOL.md §4.6): retransmission n
+    /// comes min(2 s × 2^(n−1), 3600 s) after the previous one, times a jitter factor uniform in [0.5, 1.0] (its mean,
+    /// 0.75, here).
+    /// </summary>
+    public static int RetransmissionsUntil(TimeSpan expiry)
+    {
+        double at = 0;
+        var count = 0;
+        for (var n = 1; ; n++)
+        {
+            at += Math.Min(2 * Math.Pow(2, n - 1), 3600) * 0.75;
+            if (at > expiry.TotalSeconds)
+            {
+                return count;
+            }
+
+            count++;
+        }
+    }
 }

@@ -5,7 +5,7 @@ namespace Tern.Economics;
 
 /// <summary>
 /// The legitimate sender: alice at a.example submits a 1 KiB message to bob at b.example every <see cref="Interval"/>
-/// (one at a time), bob's preference pulls a.example at once, and bob's client lists his stored messages every 2 ms
+/// (one at a time), bob's preference pulls a.example at once, and bob's client lists his stored messages every 5 ms
 /// until the message is there. Each latency is timed from the start of alice's POST to bob's list showing it.
 /// </summary>
 internal sealed class LegitSender(Http alice, Http bob, string bobHash)
@@ -53,7 +53,7 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash)
                         throw new InvalidOperationException($"legitimate message {sequence} not stored for bob within {StepTimeout}");
                     }
 
-                    await Task.Delay(2, CancellationToken.None).ConfigureAwait(false);
+                    await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
                 }
             }
 

@@ -42,6 +42,8 @@ try
         smtp = await SmtpCampaign.RunAsync(options.Int("smtp-port", 0), smtpDirectory, options.Int("postfix-pid", 0), options.Int("spamd-pid", 0), options.Int("smtp-recipients", 200), options.BlobBytes).ConfigureAwait(false);
         File.WriteAllText(Path.Combine(options.Require("out"), "smtp.json"), JsonSerializer.Serialize(smtp, Http.Options));
     }
+
+    Report.Write(options, tern, naive, smtp, options.Get("smtp-why") ?? "the script did not start Postfix");
     return 0;
 }
 finally

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Tern.Economics;
+
+/// <summary>Writes perf-reports/spam-economics.md, its plots (perf-reports/economics/*.svg) and its rows for the one table.</summary>
+internal static partial class Report
+{
+    private const double TargetStateBytes = 128;
+    private const double TargetCpuUs = 10;
+    private const double TargetRatio = 1000;
+    private const double TargetLegit = 2;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Write(Options options, TernResults tern, List<NaiveRunResult> naive, SmtpResult? smtp, string? smtpWhy)
+    {
+        var reports = options.Require("reports");
+        var plots = Path.Combine(reports, "economics");
+        Directory.CreateDirectory(plots);
+        var idleSeconds = tern.IdleAfter.At - tern.IdleBefore.At;
+        var background = ((tern.IdleAfter.SenderCpu - tern.IdleBefore.SenderCpu) / idleSeconds, (tern.IdleAfter.RecipientCpu - tern.IdleBefore.RecipientCpu) / idleSeconds,
+            (tern.IdleAfter.RecipientWriteBytes - tern.IdleBefore.RecipientWriteBytes) / idleSeconds);
+        var runs = tern.Runs.Select(r => RunFigures.Of(r, background, tern.TransitHours)).ToList();
+        var ignored = runs.FirstOrDefault(r => r.PullRate == 0) ?? runs[0];
+        var retransmissions = Costs.RetransmissionsUntil(TimeSpan.FromHours(tern.TransitHours));
+        var (refRss, refDisk) = PendingReference(Path.Combine(reports, "pending.md"));
+        var stateBytes = refDisk;
+        var idleP99 = Costs.Percentile(tern.IdleLegitMs, 99);
+        var worstP99 = runs.Max(r => r.LegitP99);
+        var block = tern.Block;
+        var toZero = Costs.BlockToZero(block.Samples, block.BlockedAt);
+        var blockedSeconds = block.After.At - block.Before.At;
+        var blockedRecords = block.After.BlockedRecords - block.Before.BlockedRecords;
+        var blockedCpuUs = Costs.PerUnit(block.After.RecipientCpu - block.Before.RecipientCpu, background.Item2, blockedSeconds, blockedRecords) * 1e6;
+        var blockedGrowth = block.After.PendingFromSpam - block.Before.PendingFromSpam;
+        const double FirstInterval = 1.0; // the first retransmission comes 2 s × [0.5, 1.0] after the notification: at least 1 s
+        var tenth = runs.FirstOrDefault(r => Math.Abs(r.PullRate - 0.001) < 1e-9) ?? ignored;
+        var storageRatio = Costs.Ratio(tenth.ChargedBytes, stateBytes);
+        var cpuRatio = Costs.Ratio(tenth.SenderCpuUs, ignored.RecipientCpuUs);
+        var naiveIgnored = naive.FirstOrDefault(r => r.PullRate == 0) ?? naive[0];
+        var naiveCpuUs = naiveIgnored.RecipientCpuSeconds * 1e6 / Math.Max(1, naiveIgnored.Received);
+        var naiveBytes = (double)naiveIgnored.StoredBytes / Math.Max(1, naiveIgnored.Received);
+        var naiveSenderStorage = (double)naiveIgnored.BlobBytes / naiveIgnored.Recipients;
+        var smtpCpuUs = smtp is null || smtp.Delivered == 0 ? double.NaN : (smtp.PostfixCpuSeconds + smtp.SpamdCpuSeconds) * 1e6 / smtp.Delivered;
+        var smtpBytes = smtp is null || smtp.Delivered == 0 ? double.NaN : (double)smtp.MaildirBytes / smtp.Delivered;
+
+        var md = new StringBuilder();
+        void L(FormattableString line) => md.AppendLine(line.ToString(Inv));
+        L($"# Spam economics: a bulk campaign through Tern beside SMTP (Postfix + spamd) and the naive sender-stores design");
+        L($"");
+        L($"- command: `{options.Get("command") ?? "bench/run-economics.sh"}`");
+        L($"- date: {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}; commit: {options.Get("commit") ?? "?"}");
+        L($"- machine: {options.Get("machine") ?? "?"}; load average at start / end: {options.Get("load-start") ?? "?"} / {File.ReadAllText("/proc/loadavg").Trim()} (a shared machine: other engineers' builds and benchmarks ran alongside)");
+        L($"- scale: {ignored.Recipients} recipients per campaign (up to 1000 per submitted message, one blob of {tern.BlobBytes} bytes each), pull rates {string.Join(", ", runs.Select(r => r.PullRate.ToString("P1", Inv)))}; transit expiry {tern.TransitHours} h; SMTP baseline {(smtp is null ? "not run" : $"{smtp.Recipients} recipients")}; naive baseline {naiveIgnored.Recipients} recipients per pull rate");
+        L($"- processes: three `tern run` nodes (spam.example, a.example, b.example), the naive pair and Postfix + spamd, all on loopback; every figure below is from this one run");
+        L($"");
+        L($"## Targets");
+        L($"");
+        L($"| target | measured | met |");
+        L($"|---|---|---|");
+        L($"| recipient state per ignored notification ≤ {TargetStateBytes} B | {stateBytes:F0} B on disk a reference (pending table at 10M, perf-reports/pending.md), {refRss:F0} B of memory; in this run {ignored.RssPerNotificationText()} | {Met(stateBytes <= TargetStateBytes)}{Miss(stateBytes, TargetStateBytes)} |");
+        L($"| recipient CPU per ignored notification ≤ {TargetCpuUs} µs | {ignored.RecipientCpuUs:F1} µs at its arrival; × {1 + retransmissions} with the {retransmissions} retransmissions until expiry if each costs as much: {ignored.RecipientCpuUs * (1 + retransmissions):F0} µs | {Met(ignored.RecipientCpuUs <= TargetCpuUs)}{Miss(ignored.RecipientCpuUs, TargetCpuUs)} |");
+        L($"| sender / recipient cost per unwanted message ≥ {TargetRatio} at 0.1 % pull | storage (byte-hours until expiry): {storageRatio:F0} ({tenth.ChargedBytes:F0} B charged a recipient / {stateBytes:F0} B of state); CPU: {cpuRatio:F2} | {Met(storageRatio >= TargetRatio)}{Miss(TargetRatio, storageRatio)} |");
+        L($"| legitimate p99 during the campaign ≤ {TargetLegit}× idle | worst run {worstP99:F1} ms against {idleP99:F1} ms idle ({worstP99 / idleP99:F2}×) | {Met(worstP99 <= TargetLegit * idleP99)} |");
+        L($"| block to zero cost within one notification interval (≥ {FirstInterval:F0} s, the first retransmission's) | last spam.example reference filed {toZero * 1000:F0} ms after the block; pending growth after it {blockedGrowth}; b's CPU per blocked record {blockedCpuUs:F1} µs | {Met(toZero <= FirstInterval && blockedGrowth == 0)} |");
+        L($"");
+        L($"## What each cost is");
+        L($"");
+        L($"- **Window.** Each pull rate's campaign is measured from the snapshot before spam.example's first batch submit to the moment every recipient's reference is filed at b.example (pending + pulled = recipients) and the pulls asked for are done, or nothing moved for 4 s. The idle phase ({idleSeconds:F1} s, the legitimate sender alone after a warm-up campaign) gives each process's background rate (CPU s/s, write bytes/s), subtracted over the window's length (Costs.PerUnit).");
+        L($"- **Sender CPU per recipient**: spam.example's utime + stime (/proc/<pid>/stat) over the window, net of background, / recipients. It covers the batch submits (the blob stored once per 1000 recipients), sealing and sending every notification, and serving the pulls.");
+        L($"- **Sender bytes sent**: notification datagrams sent (the node's `notify.datagramsSent`) per recipient — each at most 1200 bytes (docs/PROTOCOL.md §3), records of one domain share a datagram — and the fetch doors' `tern_fetch_served_bytes_total` per recipient. /proc/<pid>/io does not count socket sends, so the datagram bytes are bounded, not counted.");
+        L($"- **Transit byte-hours charged**: the sender's ledger (admin `/economics`, domain b.example) charges the blob's size to every delivery until it is fetched or expires: live bytes added / recipients × the {tern.TransitHours} h expiry. The physical copy is one blob per 1000 recipients; the charge is per delivery.");
+        L($"- **Retransmissions**: those the ledger counted in the window, and the number an unfetched delivery gets until expiry on the §4.6 schedule (mean jitter): {retransmissions}.");
+        L($"- **Recipient CPU per notification**: b.example's CPU over the window, net of background, / references filed. Per pulled notification: the run's net CPU less the ignored ones at the 0 % figure, / pulled (Costs.PerPulled).");
+        L($"- **Recipient state**: the pending table's bytes a reference from its own benchmark at scale (perf-reports/pending.md: RSS and on-disk after a checkpoint, at 10M references); in this run, b's RSS growth / references filed (small tables live in preallocated memory and logs, so this is noisy and often 0). **Disk writes**: b's /proc/<pid>/io write_bytes over the window, net of background, / references filed.");
+        L($"- **Legitimate latency**: alice@a.example sends 1 KiB to bob@b.example every 100 ms, one at a time; from the start of the POST to bob's client (polling every 5 ms) listing it stored. Idle: the idle phase; during: {TernCampaign.LegitWindow.TotalSeconds:F0} s from each campaign's start.");
+        L($"- **Block**: half a campaign ({block.Recipients} recipients) is filed, b.example's admin blocks spam.example (`PUT /admin/v1/blocks/spam.example`), the other half is sent; spam.example's pending references at b are sampled every 5 ms. Time to zero: from the block's answer to the last reference filed after it (0 if none).");
+        L($"- **Storage ratio**: sender byte-hours charged per recipient / recipient byte-hours of state per ignored notification; both last until the same expiry, so it is the ratio of bytes. **CPU ratio**: sender CPU per recipient / recipient CPU per ignored notification.");
+        L($"");
+        L($"## Tern, per pull rate");
+        L($"");
+        L($"| pull rate | sent → filed → pulled | window s | sender CPU µs/recipient | datagrams/recipient (≤ 1200 B each) | fetch bytes/recipient | charged B/recipient | charged byte-hours/recipient | retransmissions/recipient in window | recipient CPU µs/notification | write B/notification | RSS B/notification | legit p50 / p99 ms |");
+        L($"|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+        {
+            L($"| {r.PullRate:P1} | {r.Funnel.Sent} → {r.Funnel.Filed} → {r.Funnel.Pulled} | {r.Seconds:F1} | {r.SenderCpuUs:F1} | {r.SenderDatagramsPerRecipient:F3} | {r.SenderFetchBytes:F0} | {r.ChargedBytes:F0} | {r.ChargedByteHours:F0} | {r.RetransmissionsInWindow:F2} | {r.RecipientCpuUs:F1} | {r.RecipientWriteBytes:F0} | {r.RecipientRssBytes:F0} | {r.LegitP50:F1} / {r.LegitP99:F1} |");
+        }
+
+        L($"");
+        L($"Per pulled notification (the run's recipient CPU less the ignored at {ignored.RecipientCpuUs:F1} µs each): {string.Join("; ", runs.Where(r => r.Funnel.Pulled > 0).Select(r => string.Create(Inv, $"{r.PullRate:P1}: {Costs.PerPulled(r.RecipientCpuUs * r.Funnel.Filed, ignored.RecipientCpuUs, r.Funnel.Filed, r.Funnel.Pulled):F0} µs and {Costs.PerPulled(r.RecipientWriteBytes * r.Funnel.Filed, ignored.RecipientWriteBytes, r.Funnel.Filed, r.Funnel.Pulled):F0} B written")))}. Legitimate latency idle: p50 {Costs.Percentile(tern.IdleLegitMs, 50):F1} ms, p99 {idleP99:F1} ms ({tern.IdleLegitMs.Count} messages).");
+        L($"");
+        L($"## Baselines (same run, same machine)");
+        L($"");
+        L($"**Naive sender-stores** (bench/Tern.Economics NaiveSender/NaiveRecipient, two processes): one stored copy served over HTTP, one UDP datagram per recipient, no expiry, no accounting, no budget; the recipient appends each notification to a log and keeps it in memory until pulled, forever.");
+        L($"");
+        L($"| pull rate | sent → received → pulled | sender CPU µs/recipient | sender bytes/recipient (datagrams + fetches) | sender storage B/recipient (one copy, no expiry) | recipient CPU µs/notification | recipient stored B/notification | write B/notification | RSS B/notification |");
+        L($"|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in naive)
+        {
+            L($"| {r.PullRate:P1} | {r.Recipients} → {r.Received} → {r.Pulled} | {r.SenderCpuSeconds * 1e6 / r.Recipients:F1} | {(double)(r.DatagramBytes + r.ServedBytes) / r.Recipients:F0} | {(double)r.BlobBytes / r.Recipients:F1} | {r.RecipientCpuSeconds * 1e6 / Math.Max(1, r.Received):F1} | {(double)r.StoredBytes / Math.Max(1, r.Received):F0} | {(double)r.RecipientWriteBytes / Math.Max(1, r.Received):F0} | {r.RecipientRssDeltaMiB * 1024 * 1024 / Math.Max(1, r.Received):F0} |");
+        }
+
+        L($"");
+        if (smtp is null)
+        {
+            L($"**SMTP**: not measured: {smtpWhy}.");
+        }
+        else
+        {
+            L($"**SMTP** (Debian's Postfix 3.7 with its own config, queue and data directories under a temp dir, smtpd on loopback; every copy piped through spamc to spamd and written into a Maildir: bench/economics/smtp-up.sh): {smtp.Recipients} recipients in {(smtp.Recipients + 999) / 1000} message(s) of {smtp.MessageBytes} bytes, {smtp.Delivered} delivered in {smtp.Seconds:F1} s. Recipient CPU per message: Postfix {smtp.PostfixCpuSeconds * 1e6 / smtp.Delivered:F0} µs + spamd {smtp.SpamdCpuSeconds * 1e6 / smtp.Delivered:F0} µs = {smtpCpuUs:F0} µs (process trees from /proc, reaped children included); stored {smtpBytes:F0} B per message in the Maildir; the sender sent {(double)smtp.BytesSent / smtp.Recipients:F0} B per recipient.");
+        }
+
+        L($"");
+        L($"## The ratios that answer the critique");
+        L($"");
+        L($"| comparison | Tern | baseline | ratio (higher is better for Tern) |");
+        L($"|---|---|---|---|");
+        L($"| sender / recipient storage per unwanted message, 0.1 % pull | {storageRatio:F0} | naive: {Costs.Ratio(naiveSenderStorage, naiveBytes):F3} | {storageRatio / Costs.Ratio(naiveSenderStorage, naiveBytes):F0} |");
+        L($"| sender / recipient CPU per unwanted message, 0.1 % pull | {cpuRatio:F2} | naive: {Costs.Ratio(naive.First().SenderCpuSeconds / naive.First().Recipients, naiveIgnored.RecipientCpuSeconds / Math.Max(1, naiveIgnored.Received)):F2} | — |");
+        L($"| recipient bytes per unwanted message | {stateBytes:F0} | SMTP: {smtpBytes:F0} | {smtpBytes / stateBytes:F1} |");
+        L($"| recipient CPU µs per unwanted message | {ignored.RecipientCpuUs:F1} | SMTP: {smtpCpuUs:F0} | {smtpCpuUs / ignored.RecipientCpuUs:F0} |");
+        L($"| recipient bytes per unwanted message | {stateBytes:F0} | naive: {naiveBytes:F0} | {naiveBytes / stateBytes:F2} |");
+        L($"| recipient CPU µs per unwanted message | {ignored.RecipientCpuUs:F1} | naive: {naiveCpuUs:F1} | {naiveCpuUs / ignored.RecipientCpuUs:F2} |");
+        L($"");
+        L($"## Plots");
+        L($"");
+        foreach (var (file, caption) in new[] { ("recipient-cpu.svg", "recipient CPU per unwanted message"), ("recipient-bytes.svg", "recipient bytes per unwanted message"), ("funnel.svg", "Tern funnel per pull rate"), ("block.svg", "spam.example's pending references at b.example around the block"), ("legit-latency.svg", "legitimate sender latency, idle and during each campaign") })
+        {
+            L($"![{caption}](economics/{file})");
+            L($"");
+        }
+
+        Plots.Bars(Path.Combine(plots, "recipient-cpu.svg"), "Recipient CPU per unwanted message", "µs",
+            [("Tern (ignored)", ignored.RecipientCpuUs), ("naive", naiveCpuUs), ("SMTP + spamd", smtpCpuUs)]);
+        Plots.Bars(Path.Combine(plots, "recipient-bytes.svg"), "Recipient bytes per unwanted message", "bytes",
+            [("Tern (pending ref.)", stateBytes), ("naive", naiveBytes), ("SMTP Maildir", smtpBytes)]);
+        Plots.Groups(Path.Combine(plots, "funnel.svg"), "Tern funnel", "references", [.. runs.Select(r => r.PullRate.ToString("P1", Inv))],
+            [("sent", [.. runs.Select(r => (double)r.Funnel.Sent)]), ("filed", [.. runs.Select(r => (double)r.Funnel.Filed)]), ("pulled", [.. runs.Select(r => (double)r.Funnel.Pulled)])]);
+        var first = block.Samples.Count > 0 ? block.Samples[0].Seconds : 0;
+        Plots.Timeline(Path.Combine(plots, "block.svg"), "spam.example references pending at b.example", "seconds", "references",
+            [.. block.Samples.Select(s => (s.Seconds - first, (double)s.Pending))], block.BlockedAt - first, "block");
+        Plots.Groups(Path.Combine(plots, "legit-latency.svg"), "Legitimate sender latency", "ms", ["idle", .. runs.Select(r => "during " + r.PullRate.ToString("P1", Inv))],
+            [("p50", [Costs.Percentile(tern.IdleLegitMs, 50), .. runs.Select(r => r.LegitP50)]), ("p99", [idleP99, .. runs.Select(r => r.LegitP99)])]);
+
+        File.WriteAllText(Path.Combine(reports, "spam-economics.md"), md.ToString());
+        var rows = new StringBuilder();
+        void Row(string metric, string value, string baseline, string ratio, string target) => rows.Append(Inv, $"{metric}\t{value}\t{baseline}\t{ratio}\t{target}\n");
+        Row("economics: recipient CPU per ignored notification (µs; baseline SMTP+spamd per message)", ignored.RecipientCpuUs.ToString("F1", Inv), smtpCpuUs.ToString("F0", Inv), (smtpCpuUs / ignored.RecipientCpuUs).ToString("F0", Inv), "≤ 10 µs");
+        Row("economics: recipient state per ignored notification (B; baseline SMTP Maildir per message)", stateBytes.ToString("F0", Inv), smtpBytes.ToString("F0", Inv), (smtpBytes / stateBytes).ToString("F1", Inv), "≤ 128 B");
+        Row("economics: sender/recipient storage ratio at 0.1 % pull (baseline naive sender-stores)", storageRatio.ToString("F0", Inv), Costs.Ratio(naiveSenderStorage, naiveBytes).ToString("F3", Inv), (storageRatio / Costs.Ratio(naiveSenderStorage, naiveBytes)).ToString("F0", Inv), "≥ 1000");
+        Row("economics: legitimate p99 during campaign (ms; baseline idle)", worstP99.ToString("F1", Inv), idleP99.ToString("F1", Inv), (idleP99 / worstP99).ToString("F2", Inv), "≤ 2× idle");
+        Row("economics: block to zero cost (ms)", (toZero * 1000).ToString("F0", Inv), "—", "—", "≤ 1 notification interval");
+        File.WriteAllText(Path.Combine(reports, "economics", "summary-rows.tsv"), rows.ToString());
+    }
+
+    private static string Met(bool met) => met ? "met" : "**not met**";
+
+    private static string Miss(double value, double target) => value > target && double.IsFinite(value) ? string.Create(Inv, $" ({value / target:F1}×)") : "";
+
+    private static string RssPerNotificationText(this RunFigures run) => string.Create(Inv, $"b's RSS grew {run.RecipientRssBytes:F0} B a reference filed");
+
+    /// <summary>The pending table's memory and disk bytes a reference at 10M, from its benchmark's report (NaN when absent).</summary>
+    public static (double Rss, double Disk) PendingReference(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var text = File.ReadAllText(path);
+        var rss = RssLine().Match(text);
+        var disk = DiskLine().Match(text);
+        return (rss.Success ? double.Parse(rss.Groups[1].Value, Inv) : double.NaN, disk.Success ? double.Parse(disk.Groups[1].Value, Inv) : double.NaN);
+    }
+
+    [GeneratedRegex(@"\| RSS at \d+ refs \| \d+ MiB \(([\d.]+) B/ref")]
+    private static partial Regex RssLine();
+
+    [GeneratedRegex(@"\| disk at \d+ refs[^|]*\| \d+ MiB \(([\d.]+) B/ref\)")]
+    private static partial Regex DiskLine();
+}

@@ -1,0 +1,28 @@
+namespace Tern.Economics;
+
+/// <summary>One Tern run's figures, derived from its snapshots and the idle phase's background rates (<see cref="Costs"/>).</summary>
+internal sealed record RunFigures(
+    double PullRate, int Recipients, Funnel Funnel, double Seconds,
+    double SenderCpuUs, double SenderDatagramsPerRecipient, double SenderFetchBytes, double ChargedBytes, double ChargedByteHours, double RetransmissionsInWindow,
+    double RecipientCpuUs, double RecipientWriteBytes, double RecipientRssBytes, double LegitP50, double LegitP99)
+{
+    /// <summary>Per recipient / per filed notification, net of the idle phase's rates (<c>background</c>: sender CPU, recipient CPU, recipient write bytes per second).</summary>
+    public static RunFigures Of(TernRunResult run, (double SenderCpu, double RecipientCpu, double RecipientWrites) background, double transitHours)
+    {
+        var (b, a) = (run.Before, run.After);
+        var seconds = a.At - b.At;
+        var funnel = Funnel.Of(a.Notifications - b.Notifications - (a.Retransmissions - b.Retransmissions), a.PendingFromSpam - b.PendingFromSpam, a.Fetched - b.Fetched);
+        var n = run.Recipients;
+        var charged = (double)(a.ChargedLiveBytes - b.ChargedLiveBytes) / n;
+        return new RunFigures(run.PullRate, n, funnel, seconds,
+            Costs.PerUnit(a.SenderCpu - b.SenderCpu, background.SenderCpu, seconds, n) * 1e6,
+            (double)(a.DatagramsSent - b.DatagramsSent) / n,
+            (double)(a.FetchServedBytes - b.FetchServedBytes) / n,
+            charged, charged * transitHours,
+            (double)(a.Retransmissions - b.Retransmissions) / n,
+            Costs.PerUnit(a.RecipientCpu - b.RecipientCpu, background.RecipientCpu, seconds, funnel.Filed) * 1e6,
+            Costs.PerUnit(a.RecipientWriteBytes - b.RecipientWriteBytes, background.RecipientWrites, seconds, funnel.Filed),
+            funnel.Filed == 0 ? double.NaN : (a.RecipientRssMiB - b.RecipientRssMiB) * 1024 * 1024 / funnel.Filed,
+            Costs.Percentile(run.LegitMs, 50), Costs.Percentile(run.LegitMs, 99));
+    }
+}
