@@ -60,6 +60,10 @@ $SUDO /usr/sbin/postfix -c "$dir/etc" check
 $SUDO /usr/sbin/postfix -c "$dir/etc" start
 # spamd: preforked children (2), no per-user config, its own pid file; it runs the messages as nobody.
 $SUDO /usr/sbin/spamd -d -i 127.0.0.1 -p "$spamd_port" -A 127.0.0.1 -m 2 --min-spare=2 --max-spare=2 -r "$dir/spamd.pid" -u nobody -x -s "$dir/spamd.log"
-for _ in $(seq 100); do [ -s "$dir/spamd.pid" ] && [ -s "$dir/spool/pid/master.pid" ] && break; sleep 0.2; done
-# spamd answers once its children have loaded the rules.
-for _ in $(seq 150); do spamc -d 127.0.0.1 -p "$spamd_port" -K >/dev/null 2>&1 && break; sleep 0.2; done
+# spamd answers once its children have loaded the rules (tens of seconds on a loaded machine).
+for _ in $(seq 600); do
+  [ -s "$dir/spamd.pid" ] && [ -s "$dir/spool/pid/master.pid" ] && spamc -d 127.0.0.1 -p "$spamd_port" -K >/dev/null 2>&1 && exit 0
+  sleep 0.2
+done
+echo "smtp-up.sh: postfix or spamd did not come up within 120 s (see $dir/maillog, $dir/spamd.log)" >&2
+exit 1
