@@ -36,9 +36,12 @@ elif ! { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
   smtp_args=(--smtp-why "Postfix's master needs root and sudo asks for a password")
 else
   smtp_port=$(port) spamd_port=$(port)
-  bench/economics/smtp-up.sh "$smtp_dir" "$smtp_port" "$spamd_port" >/dev/null
-  smtp_args=(--smtp-dir "$smtp_dir" --smtp-port "$smtp_port" --smtp-recipients "$SMTP_RECIPIENTS"
-             --postfix-pid "$(cat "$smtp_dir/spool/pid/master.pid")" --spamd-pid "$(cat "$smtp_dir/spamd.pid")")
+  if bench/economics/smtp-up.sh "$smtp_dir" "$smtp_port" "$spamd_port" > "$out/smtp-up.log" 2>&1; then
+    smtp_args=(--smtp-dir "$smtp_dir" --smtp-port "$smtp_port" --smtp-recipients "$SMTP_RECIPIENTS"
+               --postfix-pid "$(cat "$smtp_dir/spool/pid/master.pid")" --spamd-pid "$(cat "$smtp_dir/spamd.pid")")
+  else
+    smtp_args=(--smtp-why "bench/economics/smtp-up.sh failed: $(tail -n 2 "$out/smtp-up.log" "$smtp_dir/maillog" 2>/dev/null | grep -v '^==>' | grep . | tail -n 2 | tr '\n' ' ')")
+  fi
 fi
 
 machine="$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | awk '{print $1, $2, $3}'), $(uname -r), .NET $(dotnet --version)"

@@ -15,10 +15,10 @@ public sealed class ProcReadersTests
     [Fact]
     public void Io_field_is_read_by_name()
     {
-        const string io = "rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n";
-        Assert.Equal(8192, ProcIo.Field(io, "write_bytes"));
-        Assert.Equal(0, ProcIo.Field(io, "cancelled_write_bytes"));
-        Assert.Throws<FormatException>(() => ProcIo.Field(io, "missing"));
+        const string Io = "rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n";
+        Assert.Equal(8192, ProcIo.Field(Io, "write_bytes"));
+        Assert.Equal(0, ProcIo.Field(Io, "cancelled_write_bytes"));
+        Assert.Throws<FormatException>(() => ProcIo.Field(Io, "missing"));
     }
 
     [Fact]
@@ -33,8 +33,8 @@ public sealed class ProcReadersTests
     [Fact]
     public void Metric_sums_a_counter_across_its_labels_and_ignores_longer_names()
     {
-        const string text = "# TYPE tern_fetch_served_bytes_total counter\ntern_fetch_served_bytes_total{door=\"a\"} 100\ntern_fetch_served_bytes_total{door=\"b\"} 50\ntern_fetch_served_bytes_total_other 7\n";
-        Assert.Equal(150, NodeSnapshot.Metric(text, "tern_fetch_served_bytes_total"));
+        const string Text = "# TYPE tern_fetch_served_bytes_total counter\ntern_fetch_served_bytes_total{door=\"a\"} 100\ntern_fetch_served_bytes_total{door=\"b\"} 50\ntern_fetch_served_bytes_total_other 7\n";
+        Assert.Equal(150, NodeSnapshot.Metric(Text, "tern_fetch_served_bytes_total"));
     }
 
     [Fact]
