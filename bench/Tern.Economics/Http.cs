@@ -74,5 +74,5 @@ internal sealed class Http : IDisposable
 
     public static double Double(JsonNode? node) => node?.GetValue<double>() ?? 0;
 
-    public static JsonSerializerOptions Options { get; } = new() { WriteIndented = true };
+    public static JsonSerializerOptions Options { get; } = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 }

@@ -88,7 +88,7 @@ internal static partial class Report
         }
 
         L($"");
-        L($"Per pulled notification (the run's recipient CPU less the ignored at {ignored.RecipientCpuUs:F1} µs each): {string.Join("; ", runs.Where(r => r.Funnel.Pulled > 0).Select(r => string.Create(Inv, $"{r.PullRate:P1}: {Costs.PerPulled(r.RecipientCpuUs * r.Funnel.Filed, ignored.RecipientCpuUs, r.Funnel.Filed, r.Funnel.Pulled):F0} µs and {Costs.PerPulled(r.RecipientWriteBytes * r.Funnel.Filed, ignored.RecipientWriteBytes, r.Funnel.Filed, r.Funnel.Pulled):F0} B written")))}. Legitimate latency idle: p50 {Costs.Percentile(tern.IdleLegitMs, 50):F1} ms, p99 {idleP99:F1} ms ({tern.IdleLegitMs.Count} messages).");
+        L($"Per pulled notification (the run's recipient CPU less the ignored at {ignored.RecipientCpuUs:F1} µs each): {string.Join("; ", runs.Where(r => r.Funnel.Pulled > 0).Select(r => string.Create(Inv, $"{r.PullRate:P1}: {Costs.PerPulled(r.RecipientCpuUs * r.Funnel.Filed, ignored.RecipientCpuUs, r.Funnel.Filed, r.Funnel.Pulled):F0} µs and {Costs.PerPulled(r.RecipientWriteBytes * r.Funnel.Filed, ignored.RecipientWriteBytes, r.Funnel.Filed, r.Funnel.Pulled):F0} B written")))}. Legitimate latency idle: p50 {Costs.Percentile(tern.IdleLegitMs, 50):F1} ms, p99 {idleP99:F1} ms ({tern.IdleLegitMs.Count} messages). Legitimate messages not stored within 60 s (counted as infinite latency): idle {tern.IdleLegitMs.Count(double.IsInfinity)}, during the campaigns {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count(double.IsInfinity)))} of {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count))}.");
         L($"");
         L($"## Baselines (same run, same machine)");
         L($"");
