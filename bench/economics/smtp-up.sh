@@ -9,6 +9,8 @@ set -euo pipefail
 dir=$1 smtp_port=$2 spamd_port=$3
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 mkdir -p "$dir"/{etc,spool,data,mail/new,mail/cur,mail/tmp}
+# mktemp -d makes the directory 0700: Postfix (user postfix) and the pipe (nobody) must pass through it.
+chmod 755 "$dir"
 here=$(cd "$(dirname "$0")" && pwd)
 cat > "$dir/etc/main.cf" <<CF
 compatibility_level = 3.6
