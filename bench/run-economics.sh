@@ -50,6 +50,9 @@ nice -n 10 dotnet "bench/Tern.Economics/bin/$CONFIG/net10.0/Tern.Economics.dll" 
   --recipients "$RECIPIENTS" --pull "$PULL" --command "$command" --commit "$commit" --machine "$machine" --load-start "$load_start" "${smtp_args[@]}"
 
 while IFS=$'\t' read -r metric value baseline ratio target; do
+  # A baseline that did not run (the SMTP one when Postfix would not start) has no figure: say so, with no ratio.
+  [ "$baseline" = NaN ] && baseline="not measured (spam-economics.md says why)"
+  [ "$ratio" = NaN ] && ratio="—"
   summary_row "$metric" "$value" "$baseline" "$ratio" "$target"
 done < "$out/summary-rows.tsv"
 summary_write
