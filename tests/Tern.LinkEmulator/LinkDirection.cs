@@ -96,6 +96,9 @@ internal sealed class LinkDirection
             return DropCause.Queue;
         }
 
+        // The wait behind the datagrams ahead of it, measured here where the link holds it (not from the sender's
+        // clock, which a stall of the relay's thread before this point would add to).
+        Statistics.Queued(start - now);
         _linkFreeAt = start + SerializationTicks(bytes);
 
         // Lost on the wire: it has taken its share of the link's time.

@@ -14,6 +14,7 @@ internal sealed class LinkStatistics
     private long _duplicated;
     private long _retransmissions;
     private long _held;
+    private long _maxQueueingTicks;
 
     // The delivery rate is measured between the first and the last delivery (scaled ticks), over the bytes delivered
     // after the first: the first datagram's bytes mark the start, not a span of the link's work.
@@ -54,6 +55,22 @@ internal sealed class LinkStatistics
 
     public void HeldBack() => Interlocked.Increment(ref _held);
 
+    /// <summary>A datagram admitted to wait <paramref name="ticks"/> (scaled) behind the queue before its serialization.</summary>
+    public void Queued(long ticks)
+    {
+        var max = Interlocked.Read(ref _maxQueueingTicks);
+        while (ticks > max)
+        {
+            var seen = Interlocked.CompareExchange(ref _maxQueueingTicks, ticks, max);
+            if (seen == max)
+            {
+                break;
+            }
+
+            max = seen;
+        }
+    }
+
     /// <summary>Called by the one thread that delivers this direction's datagrams.</summary>
     public void Delivered(int bytes, long nowTicks)
     {
@@ -86,6 +103,7 @@ internal sealed class LinkStatistics
             Interlocked.Read(ref _duplicated),
             Interlocked.Read(ref _retransmissions),
             Interlocked.Read(ref _held),
-            rate);
+            rate,
+            TimeSpan.FromTicks(Interlocked.Read(ref _maxQueueingTicks)));
     }
 }
