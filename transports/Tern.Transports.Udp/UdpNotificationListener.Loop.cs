@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Tern.Engine.Ingest;
 using Tern.Engine.Loops;
 
 namespace Tern.Transports.Udp;
@@ -43,45 +42,33 @@ public sealed partial class UdpNotificationListener
         }
     }
 
-    /// <summary>
-    /// Hands one batch to the ingest, flushed every <see cref="NotificationIngest.MaxStaged"/> datagrams; what it throws loses
-    /// that datagram (or the rest of the batch's records), not the loop.
-    /// </summary>
-    /// <remarks>
-    /// The loop flushes before the stage is full rather than letting <see cref="NotificationIngest.Stage"/> flush a full stage
-    /// itself: a sink failure thrown from that inner flush would come out of the next datagram's <c>Stage</c>, which would then
-    /// be neither staged nor counted anywhere (a receive batch larger than the stage did lose one so).
-    /// </remarks>
+    /// <summary>Hands one batch to the ingest; what it throws loses that datagram (or the rest of the batch's records), not the loop.</summary>
     private void FileBatch(int count)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var start = 0; start < count; start += NotificationIngest.MaxStaged)
+        for (var i = 0; i < count; i++)
         {
-            var end = Math.Min(count, start + NotificationIngest.MaxStaged);
-            for (var i = start; i < end; i++)
-            {
-                try
-                {
-                    _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
-                }
-#pragma warning disable CA1031 // One datagram's failure is counted and logged; the next datagram is filed.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    OnIngestFailed(e);
-                }
-            }
-
             try
             {
-                _ingest.Flush(now);
+                _ingest.Stage(_receiver.Datagram(i), _receiver.SourceHash(i), now);
             }
-#pragma warning disable CA1031 // As above: the flush finishes the batch before it rethrows the first failure.
+#pragma warning disable CA1031 // One datagram's failure is counted and logged; the next datagram is filed.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 OnIngestFailed(e);
             }
+        }
+
+        try
+        {
+            _ingest.Flush(now);
+        }
+#pragma warning disable CA1031 // As above: the flush finishes the batch before it rethrows the first failure.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            OnIngestFailed(e);
         }
     }
 

@@ -78,6 +78,9 @@ public sealed partial class NotificationIngest
     /// <summary>Most datagrams staged before a flush: one receive batch (<c>recvmmsg</c> takes 64).</summary>
     public const int MaxStaged = 64;
 
+    // What a full stage's flush inside Stage threw, for the next Flush to rethrow.
+    private Exception? _deferredFailure;
+
     /// <summary>What this ingest has seen.</summary>
     public IngestCounters Counters { get; } = new();
 
@@ -94,14 +97,24 @@ public sealed partial class NotificationIngest
 
     /// <summary>
     /// Checks and opens one datagram of a batch and keeps its body for <see cref="Flush"/>, which must follow before
-    /// the batch is done (a full stage flushes by itself). Returns the datagram-level outcome; its records are
-    /// delivered, and their drops counted, by the flush.
+    /// the batch is done. A full stage flushes by itself; what that flush throws is kept for the next
+    /// <see cref="Flush"/> to rethrow, so this datagram is still staged and counted. Returns the datagram-level
+    /// outcome; its records are delivered, and their drops counted, by the flush.
     /// </summary>
     public DropReason Stage(ReadOnlySpan<byte> datagram, int sourceHash, long nowMs)
     {
         if (_stagedCount == MaxStaged)
         {
-            Flush(nowMs);
+            try
+            {
+                Flush(nowMs);
+            }
+#pragma warning disable CA1031 // Rethrown by the caller's Flush: thrown here it would cost this datagram, uncounted.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _deferredFailure ??= e;
+            }
         }
 
         if (_stagedCount == 0)
@@ -142,11 +155,13 @@ public sealed partial class NotificationIngest
     /// <summary>
     /// Delivers the records of every staged datagram, in the order they were staged. When the sink throws, the rest of that
     /// datagram's records are lost (counted in <see cref="IngestCounters.DeliveryFailures"/>), the other datagrams are still
-    /// delivered, the stage is emptied, and then the first exception is rethrown for the receive loop to count and log.
+    /// delivered, the stage is emptied, and then the first exception is rethrown for the receive loop to count and log
+    /// (a failure of a full stage's own flush in <see cref="Stage"/> comes out here).
     /// </summary>
     public void Flush(long nowMs)
     {
-        Exception? failure = null;
+        var failure = _deferredFailure;
+        _deferredFailure = null;
         try
         {
             _sink.Prefetch(_stagedCapabilities.AsSpan(0, _stagedRecords), _stagedRecipients.AsSpan(0, _stagedRecords));
