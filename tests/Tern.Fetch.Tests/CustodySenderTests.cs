@@ -21,10 +21,12 @@ public sealed class CustodySenderTests
         Assert.False(sender.IsHeld(submitted.MessageId, "c.example"));
 
         Assert.True(await WaitAsync(() => submitted.Capabilities.All(c => f.Sender.StateOf(c) == DeliveryState.Transferred)));
+        // The offer counts the transfer after the state is durable and leaves the in-flight set last: wait for that
+        // before reading its counter (read at once, it raced the offer's last step).
+        Assert.True(await WaitAsync(() => f.Sender.Store.OpenTransfers == 0 && sender.OffersInFlight == 0));
         Assert.Equal(1, sender.Counters.Transferred);
         Assert.Equal(2, f.Sender.Store.GetDomainStats(CustodyFixture.RecipientDomain).Transferred);
         Assert.Equal(0, f.Sender.Store.LiveBytes);
-        Assert.True(await WaitAsync(() => f.Sender.Store.OpenTransfers == 0 && sender.OffersInFlight == 0));
         Assert.Equal(submitted.PayloadHash, f.HeldLast().PayloadHash);
     }
 
