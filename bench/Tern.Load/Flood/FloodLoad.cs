@@ -261,7 +261,11 @@ internal static class FloodLoad
         Random.Shared.NextBytes(blob);
         using var content = new ByteArrayContent(blob);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await http.PostAsync(new Uri($"/v1/messages?to={RecipientHash.NewRandom()}@{CapabilitySink.Domain}", UriKind.Relative), content).ConfigureAwait(false);
+        // Two recipients: the probe fetches the first's capability whole every 20 ms, which counts that delivery fetched
+        // (PROTOCOL.md §9); the second's stays pending, so the blob's bytes are kept and every probe reads them, instead of
+        // the node reclaiming the blob after the first fetch and the probe timing 404s.
+        var to = $"to={RecipientHash.NewRandom()}@{CapabilitySink.Domain}&to={RecipientHash.NewRandom()}@{CapabilitySink.Domain}";
+        using var response = await http.PostAsync(new Uri($"/v1/messages?{to}", UriKind.Relative), content).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"submit of the probe blob: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
