@@ -35,7 +35,9 @@ internal static class TernCampaign
             ["Tern:ClientApi:MaxRecipients"] = "1000",
             ["Tern:ClientApi:MaxBatchBytes"] = (8 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB });
+        // b.example files every campaign (one per pull rate, the warm-up's and the block phase's) and keeps them pending.
+        NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB },
+            references: ((long)recipients * (pullRates.Count + 2)) + 10_000);
         NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
         NodeDataDirectory.WritePeers(spam, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
         NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA), ("spam.example", TernDataDirectory.Keys(spam), notifySpam)]);

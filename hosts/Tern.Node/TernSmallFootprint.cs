@@ -12,6 +12,12 @@ public static class TernSmallFootprint
     /// <summary>The <c>Tern:Pending:*</c> keys of <see cref="PendingTableOptions.Small"/>.</summary>
     public static IReadOnlyDictionary<string, string?> PendingSettings { get; } = Pending(PendingTableOptions.Small(""));
 
+    /// <summary>
+    /// The <c>Tern:Pending:*</c> keys of <see cref="PendingTableOptions.ForReferences"/>: a pending table that holds about
+    /// <paramref name="references"/> references in memory, for a node whose load is known (a benchmark's campaign).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> PendingSettingsFor(long references) => Pending(PendingTableOptions.ForReferences("", references));
+
     private static Dictionary<string, string?> Pending(PendingTableOptions small)
     {
         static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

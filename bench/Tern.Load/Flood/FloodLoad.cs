@@ -43,7 +43,7 @@ internal static class FloodLoad
             ["Tern:Udp:ReceiveThreadNiceIncrement"] = settings.NiceIncrement.ToString(CultureInfo.InvariantCulture),
             // The probe's blob is notified once: c.example never fetches it through its own door.
             ["Tern:Delivery:InitialRetransmitInterval"] = "01:00:00",
-        });
+        }, references: settings.CapacityCount + (long)(settings.LegitimatePerSecond * (settings.IdleSeconds + settings.FloodSeconds + 90)));
         NodeDataDirectory.WritePeers(nodeDirectory, [(CapabilitySink.Domain, c.KeysDirectory, c.Endpoint)]);
         var userToken = UserDirectory.Open(nodeDirectory).Add("load", "load@b.example").Token;
 

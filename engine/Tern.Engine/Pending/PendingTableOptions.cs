@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Tern.Engine.Pending;
 
 /// <summary>
@@ -24,6 +26,38 @@ public sealed class PendingTableOptions
         SegmentBytes = 1L << 22,
         MaxSessions = 4,
     };
+
+    /// <summary>
+    /// Sizes for a table that holds about <paramref name="references"/> references in memory: each hash index about
+    /// 16 bytes a key (a 64-byte FASTER bucket holds 7 keys, so about half full), and each log's memory enough for
+    /// every record (a reference about 256 bytes, a capability or a recipient entry under 128), never below
+    /// <see cref="Small"/> nor above the defaults. For a node whose load is known: a benchmark filing a campaign, a
+    /// small domain. A table far over its sizes still works; it walks overflow buckets and reads records from disk.
+    /// </summary>
+    public static PendingTableOptions ForReferences(string dataDirectory, long references)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(references);
+        var small = Small(dataDirectory);
+        var defaults = new PendingTableOptions();
+        static long Fit(long bytes, long min, long max) => Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, 1)), min, max);
+        var index = Fit(references * 16, small.RefIndexBytes, defaults.RefIndexBytes);
+        var refMemory = Fit(references * 256, small.RefLogMemoryBytes, defaults.RefLogMemoryBytes);
+        var entryMemory = Fit(references * 128, small.CapabilityLogMemoryBytes, defaults.CapabilityLogMemoryBytes);
+        var pageBytes = Math.Clamp(entryMemory / 64, small.PageBytes, defaults.PageBytes);
+        return new PendingTableOptions
+        {
+            DataDirectory = dataDirectory,
+            RefIndexBytes = index,
+            CapabilityIndexBytes = index,
+            RecipientIndexBytes = Fit(references * 16, small.RecipientIndexBytes, defaults.RecipientIndexBytes),
+            PageBytes = pageBytes,
+            RefLogMemoryBytes = refMemory,
+            CapabilityLogMemoryBytes = entryMemory,
+            RecipientLogMemoryBytes = entryMemory,
+            SegmentBytes = Math.Max(small.SegmentBytes, pageBytes * 64),
+            MaxSessions = small.MaxSessions,
+        };
+    }
 
     /// <summary>Directory for the table's files (<c>refs/</c>, <c>capabilities/</c>, <c>recipients/</c>, counters). Required.</summary>
     public string DataDirectory { get; set; } = "";
