@@ -20,7 +20,7 @@ FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 4
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics bench-table vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics bench-table vectors clean
 
 all: build
 
@@ -95,64 +95,70 @@ vectors: build
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
 # Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
-bench: bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics
+bench: bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics
 	bench/table.sh
+
+# make bench's first step: a fresh list of how long each script takes (bench/durations.sh; bench/table.sh writes it under
+# the table beside each script's budget, bench/budgets.tsv). BENCH_FULL=1 (make bench BENCH_FULL=1) runs every script's
+# full variant: more rounds and longer runs, beyond the 45-minute budget (docs/BENCHMARKS.md).
+bench-begin:
+	bench/durations.sh begin
 
 # The one table alone, from the rows the benchmarks last wrote (perf-reports/summary/).
 bench-table:
 	bench/table.sh
 
 bench-codec: bench-deps build
-	bench/run-codec.sh
+	bench/durations.sh run codec bench/run-codec.sh
 
 bench-transit: bench-deps build
-	bench/run-transit.sh
+	bench/durations.sh run transit bench/run-transit.sh
 
 bench-pending: bench-deps build
-	bench/run-pending.sh
+	bench/durations.sh run pending bench/run-pending.sh
 
 bench-ingest: bench-deps build
-	bench/run-ingest.sh
+	bench/durations.sh run ingest bench/run-ingest.sh
 
 bench-send: bench-deps build
-	bench/run-send.sh
+	bench/durations.sh run send bench/run-send.sh
 
 bench-fetch: bench-deps build
-	bench/run-fetch.sh
+	bench/durations.sh run fetch bench/run-fetch.sh
 
 bench-fetch-verify: bench-deps build
-	bench/run-fetch-verify.sh
+	bench/durations.sh run fetch-verify bench/run-fetch-verify.sh
 
 bench-e2e: bench-deps build
-	bench/run-e2e.sh
+	bench/durations.sh run e2e bench/run-e2e.sh
 
 bench-coldkey: bench-deps build
-	bench/run-coldkey.sh
+	bench/durations.sh run coldkey bench/run-coldkey.sh
 
 bench-flood: bench-deps build
-	bench/run-flood.sh
+	bench/durations.sh run flood bench/run-flood.sh
 
 bench-c2s: bench-deps build
-	bench/run-c2s.sh
+	bench/durations.sh run c2s bench/run-c2s.sh
 
 bench-events: build
-	bench/run-events.sh
+	bench/durations.sh run events bench/run-events.sh
 
 # The spam-economics report (issue 18): a bulk campaign through three nodes beside Postfix + spamd and the naive
 # sender-stores design: perf-reports/spam-economics.md and perf-reports/economics/*.svg. `--full`: bench/run-economics.sh --full.
 bench-economics: bench-deps build
-	bench/run-economics.sh
+	bench/durations.sh run economics bench/run-economics.sh
 
 # The link emulator's own ceiling (UDP and TCP rates, added latency) beside direct loopback: perf-reports/linkemu.md.
 bench-linkemu: build
-	bench/run-linkemu.sh
+	bench/durations.sh run linkemu bench/run-linkemu.sh
 
 # Open-model load against `tern run` processes, each scenario beside its baseline (docs/BENCHMARKS.md).
 bench-load: build
-	bench/run-load.sh flood
-	bench/run-load.sh fetch
-	bench/run-load.sh mixed
-	bench/run-load.sh campaign
+	bench/durations.sh run load-flood bench/run-load.sh flood
+	bench/durations.sh run load-fetch bench/run-load.sh fetch
+	bench/durations.sh run load-mixed bench/run-load.sh mixed
+	bench/durations.sh run load-campaign bench/run-load.sh campaign
 
 clean:
 	$(DOTNET) clean Engine.sln -c $(CONFIG)

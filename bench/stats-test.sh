@@ -36,7 +36,8 @@ expect n/a ratio 5 0
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/bench" "$scratch/perf-reports"
-cp bench/summary.sh bench/table.sh "$scratch/bench/"
+cp bench/summary.sh bench/table.sh bench/durations.sh "$scratch/bench/"
+printf '# name\tseconds\twhy\ncodec\t100\tfewer iterations\nfetch\t200\tshorter runs\npending\t300\tone table\n' > "$scratch/bench/budgets.tsv"
 (
   printf '%s\n' '# Project' '## Performance' 'before' '<!-- the one table: bench/table.sh writes between these markers -->' \
     '| stale | row |' '<!-- end of the one table -->' 'after' > "$scratch/README.md"
@@ -47,6 +48,11 @@ cp bench/summary.sh bench/table.sh "$scratch/bench/"
   summary_row "second row" "1" "2" "0.50" "—"
   summary_write
   ! summary_row "too few fields" 2> /dev/null
+  # How long each script took: make bench's start, a script that passed (run twice: one line), one that failed.
+  bench/durations.sh begin
+  bench/durations.sh run codec true > /dev/null
+  bench/durations.sh run codec sleep 1 > /dev/null
+  ! bench/durations.sh run fetch false > /dev/null
   bench/table.sh > /dev/null
 ) || { echo "FAIL: summary rows or table.sh"; failed=1; }
 table="$scratch/perf-reports/README.md"
@@ -54,6 +60,18 @@ expect 1 grep -c '^| 1 KiB fetches/s (Tern ÷ nginx) (`fetch.md`) | 100/s | ngin
 expect 1 grep -c '^| `codec.md`: not run since the table existed' "$table"
 expect 2 awk -F'\t' 'NF == 9 { n++ } END { print n + 0 }' "$scratch/perf-reports/summary/fetch.tsv"
 [ "$(grep -n 'second row' "$table" | cut -d: -f1)" -gt "$(grep -n '1 KiB fetches' "$table" | cut -d: -f1)" ] || { echo "FAIL: rows out of order"; failed=1; }
+# Under the table, each script's wall time beside its budget, in the budgets' order, and the totals.
+durations="$scratch/perf-reports/summary/durations.tsv"
+expect 1 grep -c '^codec	' "$durations"
+expect 1 awk -F'\t' '$1 == "codec" && $2 >= 1 && $5 == 0 { n++ } END { print n + 0 }' "$durations"
+expect 1 awk -F'\t' '$1 == "fetch" && $5 == 1 { n++ } END { print n + 0 }' "$durations"
+expect 1 grep -c '^| codec | 0 min 0[1-9] s | 1 min 40 s | 20[0-9-]*T[0-9:]*Z |$' "$table"
+expect 1 grep -c '^| fetch | 0 min 0[0-9] s (failed, exit status 1) | 3 min 20 s | ' "$table"
+expect 1 grep -c '^| pending | not run since the list began | 5 min 00 s | — |$' "$table"
+expect 1 grep -c '^| \*\*every script\*\* | \*\*0 min 0[1-9] s\*\* | 10 min 00 s | |$' "$table"
+expect 1 grep -c '^| \*\*the whole `make bench`\*\*' "$table"
+expect 0 awk '/durations.md/ { n++ } END { print n + 0 }' "$table"
+[ "$(grep -n '^| fetch |' "$table" | cut -d: -f1)" -gt "$(grep -n '^| codec |' "$table" | cut -d: -f1)" ] || { echo "FAIL: durations out of order"; failed=1; }
 # The top-level README quotes the same table between its markers, and keeps what surrounds them.
 expect 1 grep -c '^| 1 KiB fetches/s (Tern ÷ nginx) (`fetch.md`) | 100/s' "$scratch/README.md"
 expect 0 awk '/stale/ { n++ } END { print n + 0 }' "$scratch/README.md"

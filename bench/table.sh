@@ -25,13 +25,67 @@ rows() {
   for file in perf-reports/summary/*.tsv; do
     [ -f "$file" ] || continue
     name=$(basename "$file" .tsv)
-    [[ " ${order[*]} " == *" $name "* ]] && continue
+    # durations.tsv is bench/durations.sh's list of how long each script took, not a benchmark's rows.
+    [[ " ${order[*]} durations " == *" $name "* ]] && continue
     while IFS=$'\t' read -r metric tern baseline ratio target date commit machine load; do
       echo "| $metric (\`$name.md\`) | $tern | $baseline | $ratio | $target | $date | $commit | $machine | $load |"
     done < "$file"
   done
 }
 table=$(rows)
+# Under the table: how long each script of the last `make bench` took (bench/durations.sh), beside its budget.
+durations() {
+  local list=perf-reports/summary/durations.tsv
+  [ -f "$list" ] || return 0
+  python3 - "$list" bench/budgets.tsv <<'PY'
+import sys
+def mmss(s):
+    s = int(round(float(s)))
+    return f"{s // 60} min {s % 60:02d} s"
+begin, runs = None, {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    if f[0] == "begin":
+        begin = f
+    elif len(f) == 5:
+        runs[f[0]] = f
+budgets = {}
+try:
+    for line in open(sys.argv[2], encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            f = line.rstrip("\n").split("\t")
+            budgets[f[0]] = int(f[1])
+except FileNotFoundError:
+    pass
+names = list(budgets) + [n for n in runs if n not in budgets]
+print("## How long each benchmark took")
+print()
+if begin:
+    print(f"The last `make bench` began {begin[2]} on {begin[3]}. Each script's wall time as `bench/durations.sh` recorded it")
+else:
+    print("No `make bench` recorded its start; each script's wall time as `bench/durations.sh` recorded it")
+print("(perf-reports/summary/durations.tsv), beside its budget on this machine (bench/budgets.tsv; docs/BENCHMARKS.md says how")
+print("each script keeps to it and how to run the full variants). A script run again alone since shows its own date.")
+print()
+print("| benchmark | wall time | budget | finished |")
+print("|---|---:|---:|---|")
+total = 0
+for n in names:
+    b = mmss(budgets[n]) if n in budgets else "—"
+    if n in runs:
+        r = runs[n]
+        total += float(r[1])
+        status = "" if r[4] == "0" else f" (failed, exit status {r[4]})"
+        print(f"| {n} | {mmss(r[1])}{status} | {b} | {r[3]} |")
+    else:
+        print(f"| {n} | not run since the list began | {b} | — |")
+print(f"| **every script** | **{mmss(total)}** | {mmss(sum(budgets.values())) if budgets else '—'} | |")
+if begin and runs:
+    last = max(int(r[2]) for r in runs.values())
+    print(f"| **the whole `make bench`**, from its start to its last script's end (dependencies and build included) | **{mmss(last - int(begin[1]))}** | 45 min 00 s | |")
+PY
+}
+took=$(durations)
 {
   echo "# Performance: one table"
   echo
@@ -43,8 +97,10 @@ table=$(rows)
   echo "1-minute load average when the benchmark started and ended."
   echo
   echo "$table"
+  if [ -n "$took" ]; then echo; echo "$took"; fi
 } > "$out"
 echo "wrote $out"
+if [ -n "$took" ]; then echo "$took" | sed -n '/^| benchmark/,$p'; fi
 
 begin='<!-- the one table: bench/table.sh writes between these markers -->'
 end='<!-- end of the one table -->'
