@@ -25,19 +25,28 @@ head_dll=$PWD/bench/Tern.ColdKeyBench/bin/Release/net10.0/Tern.ColdKeyBench.dll
 # before the redesign (the engine's folders and sink interface have moved since). It measures the same way; its
 # sender had its own copy of the sendmmsg structs that the transport's LinuxSocketNative now provides.
 base_bench=${BASE_BENCH_REV:-c699596}
-tree=$(mktemp -d /tmp/tern-coldkey-base-XXXXXX); rmdir "$tree"
-git worktree add -q --detach "$tree" "$base" >&2
-ab_trees+=("$tree")
-rm -rf "$tree/bench/Tern.ColdKeyBench"
-git archive "$base_bench" bench/Tern.ColdKeyBench | tar -x -C "$tree"
-# A base from before Directory.Build.props took the System.Interactive.Async pin: the project takes it itself, as every
-# project did then (FASTER's 6.0.1 against the engine's 4.0.0 is NU1605 otherwise).
-if ! grep -q System.Interactive.Async "$tree/Directory.Build.props" "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"; then
-  sed -i 's#^</Project>#  <ItemGroup>\n    <PackageReference Include="System.Interactive.Async" NoWarn="NU1605" />\n  </ItemGroup>\n</Project>#' \
-    "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"
+# Both revisions are fixed, so their build is too: it is kept (TERN_BENCH_CACHE, by default /var/tmp/tern-bench-cache)
+# and reused by later runs, which then skip a worktree, a restore and a build of the old engine (about a minute of
+# make bench's budget on this machine). Delete the directory to build it afresh.
+base_cache=${TERN_BENCH_CACHE:-/var/tmp/tern-bench-cache}/coldkey-$(git rev-parse --short=12 "$base^{commit}")-$(git rev-parse --short=12 "$base_bench^{commit}")
+if [ ! -f "$base_cache/Tern.ColdKeyBench.dll" ]; then
+  tree=$(mktemp -d /tmp/tern-coldkey-base-XXXXXX); rmdir "$tree"
+  git worktree add -q --detach "$tree" "$base" >&2
+  ab_trees+=("$tree")
+  rm -rf "$tree/bench/Tern.ColdKeyBench"
+  git archive "$base_bench" bench/Tern.ColdKeyBench | tar -x -C "$tree"
+  # A base from before Directory.Build.props took the System.Interactive.Async pin: the project takes it itself, as every
+  # project did then (FASTER's 6.0.1 against the engine's 4.0.0 is NU1605 otherwise).
+  if ! grep -q System.Interactive.Async "$tree/Directory.Build.props" "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"; then
+    sed -i 's#^</Project>#  <ItemGroup>\n    <PackageReference Include="System.Interactive.Async" NoWarn="NU1605" />\n  </ItemGroup>\n</Project>#' \
+      "$tree/bench/Tern.ColdKeyBench/Tern.ColdKeyBench.csproj"
+  fi
+  dotnet build "$tree/bench/Tern.ColdKeyBench" -c Release -v quiet -nologo >&2 || { echo "build of $base failed" >&2; exit 1; }
+  rm -rf "$base_cache.tmp"; mkdir -p "$base_cache.tmp"
+  cp -r "$tree/bench/Tern.ColdKeyBench/bin/Release/net10.0/." "$base_cache.tmp/"
+  rm -rf "$base_cache"; mv "$base_cache.tmp" "$base_cache"
 fi
-dotnet build "$tree/bench/Tern.ColdKeyBench" -c Release -v quiet -nologo >&2 || { echo "build of $base failed" >&2; exit 1; }
-base_dll=$tree/bench/Tern.ColdKeyBench/bin/Release/net10.0/Tern.ColdKeyBench.dll
+base_dll=$base_cache/Tern.ColdKeyBench.dll
 
 work=$(mktemp -d /tmp/tern-coldkey-XXXXXX)
 # The receiver asks for a 256 MiB socket buffer so that the kernel drops nothing while it is descheduled on this

@@ -22,7 +22,8 @@ logdir=$(mktemp -d /tmp/tern-pending-bench-log-XXXXXX)
 bench="dotnet bench/Tern.PendingBench/bin/Release/net10.0/Tern.PendingBench.dll"
 command="REFS=$REFS LARGE_REFS=$LARGE_REFS LARGE_POLLS=$LARGE_POLLS LARGE_TIMEOUT_S=$LARGE_TIMEOUT_S LARGE_REFS_PER_HASH=$LARGE_REFS_PER_HASH bench/run-pending.sh"
 
-dotnet build bench/Tern.PendingBench -c Release 2>&1 | grep -E " error |Build succeeded" | sort -u
+# Expects a build (make build, which `make bench-pending` runs first), as the other scripts do.
+[ -f bench/Tern.PendingBench/bin/Release/net10.0/Tern.PendingBench.dll ] || { echo "build first: Tern.PendingBench.dll missing (make build)"; exit 1; }
 
 # key=value from the "result mode=<mode>" line of a log
 get() { grep "^result mode=$2 " "$1" | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"; }
