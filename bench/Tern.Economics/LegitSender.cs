@@ -8,12 +8,13 @@ namespace Tern.Economics;
 /// (one at a time), bob's preference pulls a.example at once, and bob's client lists his stored messages every 5 ms
 /// until the message is there. Each latency is timed from the start of alice's POST to bob's list showing it.
 /// </summary>
-internal sealed class LegitSender(Http alice, Http bob, string bobHash)
+internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<string, string, Task<string>>? diagnose = null)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<(double At, double Ms)> _samples = [];
+    private readonly List<string> _stalls = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>Seconds since the sender was made: the clock the samples and phases share.</summary>
@@ -25,6 +26,21 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash)
         lock (_samples)
         {
             return [.. _samples.Where(s => s.At >= from && s.At < to).Select(s => s.Ms)];
+        }
+    }
+
+    /// <summary>
+    /// One line per message not stored within the step timeout: when it was sent and what the nodes' counters said at the
+    /// timeout (<c>diagnose</c>), so that a run where it happens says where the message waited.
+    /// </summary>
+    public List<string> Stalls
+    {
+        get
+        {
+            lock (_stalls)
+            {
+                return [.. _stalls];
+            }
         }
     }
 
@@ -41,6 +57,7 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash)
             var start = Stopwatch.GetTimestamp();
             var submitted = await alice.PostBytesAsync($"/v1/messages?to={bobHash}@b.example", content).ConfigureAwait(false);
             var payloadHash = submitted["payloadHash"]!.GetValue<string>();
+            var messageId = submitted["messageId"]!.GetValue<string>();
             string? id = null;
             while (id is null && Stopwatch.GetElapsedTime(start) <= StepTimeout)
             {
@@ -55,6 +72,17 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash)
                     }
 
                     await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            if (id is null)
+            {
+                var state = diagnose is null ? "" : await DiagnoseAsync(() => diagnose(messageId, payloadHash)).ConfigureAwait(false);
+                var line = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"message {sequence} sent at {at:F1} s ({payloadHash}) not stored within {StepTimeout.TotalSeconds:F0} s; {state}");
+                Console.WriteLine($"legit: {line}");
+                lock (_stalls)
+                {
+                    _stalls.Add(line);
                 }
             }
 
@@ -81,6 +109,20 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash)
                     return;
                 }
             }
+        }
+    }
+
+    private static async Task<string> DiagnoseAsync(Func<Task<string>> diagnose)
+    {
+        try
+        {
+            return await diagnose().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A diagnosis that fails must not end the legitimate traffic; what failed is the diagnosis.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return $"the nodes' counters could not be read: {ex.GetType().Name}: {ex.Message}";
         }
     }
 }

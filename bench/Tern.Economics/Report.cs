@@ -75,7 +75,7 @@ internal static partial class Report
         L($"- **Recipient CPU per notification**: b.example's CPU over the window, net of background, / references filed. Per pulled notification: the run's net CPU less the ignored ones at the 0 % figure, / pulled (Costs.PerPulled).");
         L($"- **Recipient state**: the pending table's bytes a reference from its own benchmark at scale (perf-reports/pending.md: RSS and on-disk after a checkpoint, at 10M references); in this run, b's RSS growth / references filed (b's pending table is sized to hold the run in memory, `PendingTableOptions.ForReferences`; its indexes are allocated at start, so this counts the log records and is noisy). **Disk writes**: b's /proc/<pid>/io write_bytes over the window, net of background, / references filed.");
         L($"- **Legitimate latency**: alice@a.example sends 1 KiB to bob@b.example every 100 ms, one at a time; from the start of the POST to bob's client (polling every 5 ms) listing it stored. Idle: the idle phase; during: {TernCampaign.LegitWindow.TotalSeconds:F0} s from each campaign's start.");
-        L($"- **Block**: half a campaign ({block.Recipients} recipients) is filed, b.example's admin blocks spam.example (`PUT /admin/v1/blocks/spam.example`), the other half is sent; spam.example's pending references at b are sampled every 5 ms. Time to zero: from the block's answer to the last reference filed after it (0 if none).");
+        L($"- **Block**: half a campaign ({block.Recipients} recipients) is filed, b.example's admin blocks spam.example (`PUT /admin/v1/blocks/spam.example`), the other half is sent; spam.example's pending references at b are sampled every {TernCampaign.BlockSampleInterval.TotalMilliseconds:F0} ms (b's admin counter alone). Time to zero: from the block's answer to the last reference filed after it (0 if none).");
         L($"- **Storage ratio**: sender byte-hours charged per recipient / recipient byte-hours of state per ignored notification; both last until the same expiry, so it is the ratio of bytes. **CPU ratio**: sender CPU per recipient / recipient CPU per ignored notification.");
         L($"");
         L($"## Tern, per pull rate");
@@ -88,7 +88,12 @@ internal static partial class Report
         }
 
         L($"");
-        L($"Per pulled notification (the run's recipient CPU less the ignored at {ignored.RecipientCpuUs:F1} µs each): {string.Join("; ", runs.Where(r => r.Funnel.Pulled > 0).Select(r => string.Create(Inv, $"{r.PullRate:P1}: {Costs.PerPulled(r.RecipientCpuUs * r.Funnel.Filed, ignored.RecipientCpuUs, r.Funnel.Filed, r.Funnel.Pulled):F0} µs and {Costs.PerPulled(r.RecipientWriteBytes * r.Funnel.Filed, ignored.RecipientWriteBytes, r.Funnel.Filed, r.Funnel.Pulled):F0} B written")))}. Legitimate latency idle: p50 {Costs.Percentile(tern.IdleLegitMs, 50):F1} ms, p99 {idleP99:F1} ms ({tern.IdleLegitMs.Count} messages). Legitimate messages not stored within 60 s (counted as infinite latency): idle {tern.IdleLegitMs.Count(double.IsInfinity)}, during the campaigns {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count(double.IsInfinity)))} of {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count))}.");
+        L($"Per pulled notification (the run's recipient CPU less the ignored at {ignored.RecipientCpuUs:F1} µs each): {string.Join("; ", runs.Where(r => r.Funnel.Pulled > 0).Select(r => string.Create(Inv, $"{r.PullRate:P1}: {Costs.PerPulled(r.RecipientCpuUs * r.Funnel.Filed, ignored.RecipientCpuUs, r.Funnel.Filed, r.Funnel.Pulled):F0} µs and {Costs.PerPulled(r.RecipientWriteBytes * r.Funnel.Filed, ignored.RecipientWriteBytes, r.Funnel.Filed, r.Funnel.Pulled):F0} B written")))}. Legitimate latency idle: p50 {Costs.Percentile(tern.IdleLegitMs, 50):F1} ms, p99 {idleP99:F1} ms ({tern.IdleLegitMs.Count} messages). Legitimate messages not stored within 60 s (counted as infinite latency): idle {tern.IdleLegitMs.Count(double.IsInfinity)}, during the campaigns {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count(double.IsInfinity)))} of {string.Join(", ", tern.Runs.Select(r => r.LegitMs.Count))}, in the block phase {tern.BlockLegitMs.Count(double.IsInfinity)} of {tern.BlockLegitMs.Count} (p99 {Costs.Percentile(tern.BlockLegitMs, 99):F1} ms).");
+        foreach (var stall in tern.LegitStalls)
+        {
+            L($"- legitimate {stall}");
+        }
+
         L($"");
         L($"## Baselines (same run, same machine)");
         L($"");

@@ -7,4 +7,5 @@ internal sealed record TernRunResult(double PullRate, int Recipients, int Pullin
 internal sealed record BlockResult(int Recipients, double BlockedAt, List<(double Seconds, long Pending)> Samples, NodeSnapshot Before, NodeSnapshot After);
 
 /// <summary>Everything the Tern side of the campaign measured.</summary>
-internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs, List<TernRunResult> Runs, BlockResult Block);
+internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs, List<TernRunResult> Runs, BlockResult Block,
+    List<double> BlockLegitMs, List<string> LegitStalls);
