@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 source bench/summary.sh
 summary_begin flood
 # One round by default (BENCH_FULL=1: two): a round is a run at each nice increment, each about 100 s on this machine,
-# most of it the warm-up that waits for the node's runtime to stop tiering. The two rounds of the quiet run of
-# 2026-12-06 15:21Z (and the one of the report before) put the targets' figures on the same side of their targets.
+# most of it the warm-up that waits for the node's runtime to stop tiering. The two nice-0 rounds of the quiet report of
+# 2026-12-06 15:38Z agree on every target: 100 % of the legitimate notifications filed in both, admin p99 under the
+# flood 5.34 and 4.40 ms against the 100 ms target, every datagram accounted for.
 rounds=${1:-$([ "${BENCH_FULL:-}" = 1 ] && echo 2 || echo 1)}
 seconds=${2:-10}
 multiple=${3:-2}
