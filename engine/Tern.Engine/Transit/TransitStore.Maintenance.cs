@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tern.Engine.Protocol;
 
 namespace Tern.Engine.Transit;
 
@@ -7,6 +8,8 @@ public sealed partial class TransitStore
     /// <summary>
     /// Expires every delivery whose blob's transit expiry is at or before <paramref name="now"/>, deletes the buckets
     /// whose window has passed, and truncates the heads of buckets whose first blobs died (docs/ARCHITECTURE.md §3.3).
+    /// The deliveries still Outstanding are journaled Expired before anything is reported, so a blob's one expiry record
+    /// (<see cref="BlobExpired"/>) is never repeated by a process that recovers from a checkpoint older than the sweep.
     /// Returns the number of blobs expired.
     /// </summary>
     public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -15,6 +18,7 @@ public sealed partial class TransitStore
         try
         {
             var nowMs = now.ToUnixTimeMilliseconds();
+            var unfetched = await JournalExpiriesAsync(nowMs).ConfigureAwait(false);
             var expired = 0;
             var closing = new List<BucketLog>();
             lock (_index)
@@ -32,7 +36,7 @@ public sealed partial class TransitStore
                     {
                         if (blobs[i].ExpiryMs <= nowMs)
                         {
-                            ExpireLocked(blobs[i], nowMs);
+                            ExpireLocked(blobs[i], nowMs, unfetched);
                             expired++;
                         }
                         else
@@ -111,20 +115,86 @@ public sealed partial class TransitStore
         }
     }
 
-    private void ExpireLocked(BlobEntry blob, long nowMs)
+    /// <summary>
+    /// Journals as Expired, durably, the Outstanding deliveries of every blob expired at <paramref name="nowMs"/>, in
+    /// records of at most <see cref="ExpiryRecordCapabilities"/> capabilities; returns how many each blob had, which the
+    /// sweep then reports. A crash after this replays them Expired, and the blob is removed without a second record.
+    /// </summary>
+    private async Task<Dictionary<BlobEntry, int>> JournalExpiriesAsync(long nowMs)
     {
-        // One expiry record per blob that expired with deliveries unfetched (issue 17: never silent, never twice): the
-        // blob leaves the index here, so no later sweep or recovery sees it again.
-        if (blob.OutstandingCount > 0)
+        var capabilities = new List<FetchCapability>();
+        lock (_index)
         {
-            _blobsExpired++;
-            BlobExpired?.Invoke(new BlobExpiry(blob.Id, blob.Account, blob.Size, blob.OutstandingCount, blob.ExpiryMs));
+            foreach (var bucket in _buckets.Values)
+            {
+                if (bucket.Window.StartMs > nowMs)
+                {
+                    continue;
+                }
+
+                foreach (var blob in bucket.Blobs)
+                {
+                    if (blob.ExpiryMs > nowMs || blob.OutstandingCount == 0)
+                    {
+                        continue;
+                    }
+
+                    foreach (var d in blob.Deliveries)
+                    {
+                        if (d.State == DeliveryState.Outstanding)
+                        {
+                            capabilities.Add(d.Capability);
+                        }
+                    }
+                }
+            }
         }
 
+        // Every record enqueued before any is awaited: the group commit makes them durable together.
+        var changes = new List<Task<List<DeliveryEntry>>>();
+        for (var from = 0; from < capabilities.Count; from += ExpiryRecordCapabilities)
+        {
+            changes.Add(ChangeStateAsync(DeliveryState.Expired, capabilities.GetRange(from, Math.Min(ExpiryRecordCapabilities, capabilities.Count - from)).ToArray()));
+        }
+
+        var unfetched = new Dictionary<BlobEntry, int>();
+        foreach (var moved in await Task.WhenAll(changes).ConfigureAwait(false))
+        {
+            foreach (var d in moved)
+            {
+                unfetched[d.Blob] = unfetched.GetValueOrDefault(d.Blob) + 1;
+            }
+        }
+
+        return unfetched;
+    }
+
+    private void ExpireLocked(BlobEntry blob, long nowMs, Dictionary<BlobEntry, int> unfetched)
+    {
+        // Deliveries that were Outstanding here were journaled Expired by this sweep (unfetched); any left Outstanding
+        // (none, unless one raced the sweep) expire now, in memory. One expiry record per blob that expired with
+        // deliveries unfetched (issue 17: never silent, never twice): the blob leaves the index here, and a recovery
+        // replays its deliveries Expired, so no later sweep reports it again.
+        var count = unfetched.GetValueOrDefault(blob);
         foreach (var d in blob.Deliveries)
         {
-            TransitionLocked(d, DeliveryState.Expired, nowMs);
+            count += TransitionLocked(d, DeliveryState.Expired, nowMs) ? 1 : 0;
             _deliveries.Remove(d.Capability);
+        }
+
+        if (count > 0)
+        {
+            _blobsExpired++;
+            var expiry = new BlobExpiry(blob.Id, blob.Account, blob.Size, count, blob.ExpiryMs);
+            if (BlobExpired is { } report)
+            {
+                report(expiry);
+            }
+            else if (_unreportedExpiries.Count < MaxUnreportedExpiries)
+            {
+                // Nobody listens yet (the sweep at open, a gateway not started yet): kept for TakeUnreportedExpiries.
+                _unreportedExpiries.Add(expiry);
+            }
         }
 
         _blobs.Remove(blob.Id);
@@ -156,14 +226,23 @@ public sealed partial class TransitStore
 
     private async Task MaintainAsync()
     {
-        var interval = _options.CheckpointInterval;
+        // Two cadences on one loop: the sweep (expiry records, freed bytes, what a gateway's high-water mark counts) as
+        // often as SweepInterval says, the checkpoint at CheckpointInterval; a checkpoint is always preceded by a sweep.
+        var checkpointMs = _options.CheckpointInterval == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)_options.CheckpointInterval.TotalMilliseconds;
+        var sweepMs = _options.SweepInterval == Timeout.InfiniteTimeSpan ? checkpointMs : Math.Min(checkpointMs, (long)_options.SweepInterval.TotalMilliseconds);
+        var sinceCheckpointMs = 0L;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, _time, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(sweepMs), _time, _stop.Token).ConfigureAwait(false);
                 await SweepAsync(_time.GetUtcNow(), _stop.Token).ConfigureAwait(false);
-                await CheckpointAsync(_stop.Token).ConfigureAwait(false);
+                sinceCheckpointMs += sweepMs;
+                if (sinceCheckpointMs >= checkpointMs)
+                {
+                    sinceCheckpointMs = 0;
+                    await CheckpointAsync(_stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

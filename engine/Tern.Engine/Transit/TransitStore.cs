@@ -23,10 +23,26 @@ public sealed partial class TransitStore : IAsyncDisposable
 
     /// <summary>
     /// Called under the store's index lock once for each blob that reaches its transit expiry with a delivery still
-    /// Outstanding, when the sweep (or the sweep at open, after a stop) removes it from the index. It must be quick and never
-    /// call back into the store.
+    /// Outstanding, when the sweep removes it from the index, after those deliveries were journaled Expired: a crash and
+    /// recovery never report the same blob again. It must be quick and never call back into the store. What sweeps found
+    /// while it was unset (the sweep at open, before anyone could set it) is kept for <see cref="TakeUnreportedExpiries"/>.
     /// </summary>
     public Action<BlobExpiry>? BlobExpired { get; set; }
+
+    /// <summary>
+    /// The expiry records made while <see cref="BlobExpired"/> was unset — the sweep at open (blobs that expired while the
+    /// node was down) and any before the owner set it — each returned once; at most <see cref="MaxUnreportedExpiries"/>
+    /// are kept (the rest are counted in <see cref="BlobsExpired"/> only), so a store whose owner never listens holds no more.
+    /// </summary>
+    public IReadOnlyList<BlobExpiry> TakeUnreportedExpiries()
+    {
+        lock (_index)
+        {
+            var taken = _unreportedExpiries.ToArray();
+            _unreportedExpiries.Clear();
+            return taken;
+        }
+    }
 
     /// <summary>Blobs expired with a delivery still Outstanding since the store opened (each once, <see cref="BlobExpired"/>).</summary>
     public long BlobsExpired => Volatile.Read(ref _blobsExpired);
@@ -36,6 +52,12 @@ public sealed partial class TransitStore : IAsyncDisposable
 
     /// <summary>Most recipients in one submission.</summary>
     public const int MaxRecipients = 1000;
+
+    /// <summary>Most expiry records kept for <see cref="TakeUnreportedExpiries"/>.</summary>
+    public const int MaxUnreportedExpiries = 4096;
+
+    /// <summary>Most capabilities in one journaled expiry record (32 bytes each: 32 KiB, well inside a journal page).</summary>
+    private const int ExpiryRecordCapabilities = 1024;
 
     private readonly TransitStoreOptions _options;
     private readonly TimeProvider _time;
@@ -62,6 +84,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly Dictionary<BucketWindow, BucketLog> _buckets = [];
     private readonly HashSet<BucketLog> _truncateQueue = [];
     private readonly TransitLedger _ledger = new();
+    private readonly List<BlobExpiry> _unreportedExpiries = [];
     private readonly Action<JournalOp> _applySubmission;
     private readonly Action<JournalOp> _applyStateChange;
 
@@ -119,7 +142,7 @@ public sealed partial class TransitStore : IAsyncDisposable
             var replayed = await store.RecoverAsync().ConfigureAwait(false);
             store._committer.Start();
             await store.SweepAsync(store._time.GetUtcNow()).ConfigureAwait(false);
-            if (options.CheckpointInterval != Timeout.InfiniteTimeSpan)
+            if (options.CheckpointInterval != Timeout.InfiniteTimeSpan || options.SweepInterval != Timeout.InfiniteTimeSpan)
             {
                 store._maintenanceLoop = Task.Run(store.MaintainAsync);
             }

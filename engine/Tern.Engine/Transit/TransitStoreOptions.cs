@@ -85,6 +85,14 @@ public sealed class TransitStoreOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Interval of the expiry sweep when it should run more often than the checkpoint: expired blobs leave the index,
+    /// their one expiry record is made (<see cref="TransitStore.BlobExpired"/>) and their bytes stop counting as live,
+    /// which is what a gateway's high-water mark reads. <see cref="Timeout.InfiniteTimeSpan"/> sweeps with each
+    /// checkpoint. Never less often than <see cref="CheckpointInterval"/>. Defaults to infinite (with the checkpoint).
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
     /// Longest a delivery's fetched mark waits in the journal for another commit to ride (docs/ARCHITECTURE.md §3.2,
     /// "Marks that ride"): the mark costs no commit of its own when a submission or another change commits meanwhile, and
     /// is committed alone once this passes. Its loss in a crash only leaves the delivery outstanding, notified again on
@@ -145,6 +153,7 @@ public sealed class TransitStoreOptions
         var maxChunk = (1 << BlobPageSizeBits) - 64;
         Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
+        Require(SweepInterval == Timeout.InfiniteTimeSpan || SweepInterval >= TimeSpan.FromMilliseconds(10), nameof(SweepInterval), SweepInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(MarkCommitDelay >= TimeSpan.Zero && MarkCommitDelay <= TimeSpan.FromSeconds(10), nameof(MarkCommitDelay), MarkCommitDelay, "from 0 to 10 s");
         Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache or WriteThrough");
         Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or WriteThrough");

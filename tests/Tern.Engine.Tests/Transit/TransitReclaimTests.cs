@@ -115,9 +115,12 @@ public sealed class TransitReclaimTests : IDisposable
             Assert.Empty(Directory.GetDirectories(_directory.File(BlobsDirectory)));
             Assert.True(_directory.SizeOfFiles(BlobsDirectory) < blobsBefore / 10);
 
+            // The sweep journaled the 12 000 expired deliveries (32 bytes each) before it dropped them: the checkpoint
+            // covers those entries too, and everything before the segment holding the last of them goes.
+            var journalSwept = _directory.SizeOfFiles(JournalDirectory);
             await store.CheckpointAsync();
-            var journalAfter = await SettledSizeAsync(JournalDirectory, journalBefore / 2);
-            Assert.True(journalAfter < journalBefore / 2, $"journal: {journalAfter} of {journalBefore} bytes");
+            var journalAfter = await SettledSizeAsync(JournalDirectory, journalSwept / 2);
+            Assert.True(journalAfter < journalSwept / 2, $"journal: {journalAfter} of {journalSwept} bytes");
             Assert.Equal(12_000, store.GetAccountStats("alice").Expired);
         }
 
