@@ -1,8 +1,13 @@
+using Tern.Engine.Protocol.Custody;
+
 namespace Tern.Engine.Custody;
 
 /// <summary>What custody transfer did on this node, as a gateway and as a sender; read racily by metrics and tests.</summary>
 public sealed class CustodyCounters
 {
+    // Indexed by the reason's code (docs/PROTOCOL.md §10.3: 1–7); slot 0 unused.
+    private readonly long[] _declinedFor = new long[8];
+    private readonly long[] _declinedByGatewayFor = new long[8];
     private long _offers;
     private long _accepted;
     private long _declined;
@@ -40,13 +45,27 @@ public sealed class CustodyCounters
     /// <summary>Declines a sender received.</summary>
     public long DeclinedByGateway => Volatile.Read(ref _declinedByGateway);
 
+    /// <summary>Offers a gateway declined for <paramref name="reason"/> (<c>fetch_failed</c>: <see cref="FetchFailed"/>).</summary>
+    public long DeclinedFor(CustodyDeclineReason reason) => Volatile.Read(ref _declinedFor[Slot(reason)]);
+
+    /// <summary>Declines a sender received for <paramref name="reason"/>.</summary>
+    public long DeclinedByGatewayFor(CustodyDeclineReason reason) => Volatile.Read(ref _declinedByGatewayFor[Slot(reason)]);
+
     internal void Offer() => Interlocked.Increment(ref _offers);
 
     internal void Accept() => Interlocked.Increment(ref _accepted);
 
-    internal void Decline() => Interlocked.Increment(ref _declined);
+    internal void Decline(CustodyDeclineReason reason)
+    {
+        Interlocked.Increment(ref _declined);
+        Interlocked.Increment(ref _declinedFor[Slot(reason)]);
+    }
 
-    internal void FailFetch() => Interlocked.Increment(ref _fetchFailed);
+    internal void FailFetch()
+    {
+        Interlocked.Increment(ref _fetchFailed);
+        Interlocked.Increment(ref _declinedFor[(int)CustodyDeclineReason.FetchFailed]);
+    }
 
     internal void Expire() => Interlocked.Increment(ref _expired);
 
@@ -56,5 +75,11 @@ public sealed class CustodyCounters
 
     internal void RefuseReceipt() => Interlocked.Increment(ref _receiptsRefused);
 
-    internal void DeclinedBy() => Interlocked.Increment(ref _declinedByGateway);
+    internal void DeclinedBy(CustodyDeclineReason reason)
+    {
+        Interlocked.Increment(ref _declinedByGateway);
+        Interlocked.Increment(ref _declinedByGatewayFor[Slot(reason)]);
+    }
+
+    private static int Slot(CustodyDeclineReason reason) => (byte)reason is >= 1 and <= 7 ? (byte)reason : 0;
 }

@@ -65,6 +65,12 @@ public sealed partial class CustodyGateway : IAsyncDisposable
         }
 
         store.BlobExpired += OnBlobExpired;
+
+        // Blobs that expired while the gateway was down (the store's sweep at open ran before anyone could listen).
+        foreach (var expiry in store.TakeUnreportedExpiries())
+        {
+            OnBlobExpired(expiry);
+        }
     }
 
     /// <summary>Called after each blob is committed, before its receipt is answered: the host schedules its notifications.</summary>
@@ -234,7 +240,7 @@ public sealed partial class CustodyGateway : IAsyncDisposable
 
     private CustodyAnswer Decline(CustodyOffer? offer, CustodyDeclineReason reason, string detail)
     {
-        Counters.Decline();
+        Counters.Decline(reason);
         CustodyLogMessages.Declined(_logger, offer?.MessageId.ToString() ?? "-", offer?.SenderDomain ?? "-", offer?.RecipientDomain ?? "-", reason, detail);
         return CustodyAnswer.Declined(reason, detail);
     }

@@ -15,6 +15,7 @@ public sealed partial class CustodySender
     {
         var attempt = new OfferAttempt(messageId, domain, gateway);
         var backoff = _options.RetryInitial;
+        _status[(messageId, domain)] = new CustodyOfferStatus(gateway, CustodyOfferAnswer.None, null, null, 0);
         try
         {
             while (_store.HasOutstanding(messageId, domain))
@@ -54,6 +55,7 @@ public sealed partial class CustodySender
                 _store.CloseTransfer(transfer);
             }
 
+            _status.TryRemove((messageId, domain), out _);
             _offers.TryRemove((messageId, domain), out _);
         }
     }
@@ -65,6 +67,7 @@ public sealed partial class CustodySender
         if (descriptor is null)
         {
             CustodyLogMessages.OfferRetry(_logger, id, attempt.Domain, attempt.Gateway, "no verified descriptor of the gateway", _options.RetryInitial, null);
+            Record(attempt, CustodyOfferAnswer.None, null, "no verified descriptor of the gateway");
             return OfferStep.Retry;
         }
 
@@ -77,24 +80,28 @@ public sealed partial class CustodySender
         try
         {
             Counters.OfferSent();
+            attempt.Sent++;
             answerBytes = await _client.OfferAsync(descriptor.Fetch, attempt.OfferBytes!, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException
                                       || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             CustodyLogMessages.OfferRetry(_logger, id, attempt.Domain, attempt.Gateway, e.Message, _options.RetryInitial, e);
+            Record(attempt, CustodyOfferAnswer.None, null, e.Message);
             return OfferStep.Retry;
         }
 
         if (answerBytes is null)
         {
             CustodyLogMessages.OfferRetry(_logger, id, attempt.Domain, attempt.Gateway, "no door of the gateway's descriptor takes offers", _options.RetryInitial, null);
+            Record(attempt, CustodyOfferAnswer.None, null, "no door of the gateway's descriptor takes offers");
             return OfferStep.Retry;
         }
 
         if (!CustodyAnswer.TryParse(answerBytes, out var answer, out var error))
         {
             CustodyLogMessages.OfferRetry(_logger, id, attempt.Domain, attempt.Gateway, $"the answer is malformed: {error}", _options.RetryInitial, null);
+            Record(attempt, CustodyOfferAnswer.None, null, "the gateway's answer was malformed");
             return OfferStep.Retry;
         }
 
@@ -104,13 +111,15 @@ public sealed partial class CustodySender
                 return await AcceptAsync(attempt, descriptor, answer.Receipt).ConfigureAwait(false);
             case CustodyAnswerStatus.InProgress:
                 var retryMs = Math.Clamp(answer.RetryAfterMs, 10u, 60_000u);
+                Record(attempt, CustodyOfferAnswer.InProgress, null, null);
                 return new OfferStep(false, TimeSpan.FromMilliseconds(retryMs));
             default:
-                Counters.DeclinedBy();
+                Counters.DeclinedBy(answer.Reason);
                 var transient = CustodyAnswer.IsTransient(answer.Reason);
                 CustodyLogMessages.OfferDeclined(_logger, attempt.Gateway, id, attempt.Domain, answer.Reason, answer.Detail, transient ? "offered again later" : "this node notifies them itself");
                 if (transient)
                 {
+                    Record(attempt, CustodyOfferAnswer.Declined, answer.Reason, answer.Detail);
                     return OfferStep.Retry;
                 }
 
@@ -184,6 +193,9 @@ public sealed partial class CustodySender
 
     private void Release(OfferAttempt attempt) => _released.TryAdd((attempt.MessageId, attempt.Domain), 0);
 
+    private void Record(OfferAttempt attempt, CustodyOfferAnswer answer, CustodyDeclineReason? reason, string? detail) =>
+        _status[(attempt.MessageId, attempt.Domain)] = new CustodyOfferStatus(attempt.Gateway, answer, reason, detail, attempt.Sent);
+
     /// <summary>One blob × destination being offered: the signed offer, repeated as it is, and its transfer capability.</summary>
     private sealed class OfferAttempt(MessageId messageId, string domain, string gateway)
     {
@@ -198,6 +210,9 @@ public sealed partial class CustodySender
         public CustodyOffer? Offer { get; set; }
 
         public byte[]? OfferBytes { get; set; }
+
+        /// <summary>Offers sent for it by this process.</summary>
+        public int Sent { get; set; }
     }
 
     /// <summary>What one offer led to: the end, or another offer after <see cref="RetryAfter"/> (null: the backoff).</summary>

@@ -28,6 +28,7 @@ public sealed partial class CustodySender : IDeliveryHold, IAsyncDisposable
     private readonly Dictionary<string, string> _routes;
     private readonly ConcurrentDictionary<(MessageId, string), Task> _offers = new();
     private readonly ConcurrentDictionary<(MessageId, string), byte> _released = new();
+    private readonly ConcurrentDictionary<(MessageId, string), CustodyOfferStatus> _status = new();
     private readonly SemaphoreSlim _concurrency;
     private readonly CancellationTokenSource _stop = new();
 
@@ -59,6 +60,14 @@ public sealed partial class CustodySender : IDeliveryHold, IAsyncDisposable
 
     /// <summary>Offers under way (tests).</summary>
     public int OffersInFlight => _offers.Count;
+
+    /// <summary>
+    /// Where the offer of <paramref name="messageId"/>'s deliveries to <paramref name="domain"/> stands while it is being
+    /// repeated (a user's status shows why a delivery waits); null when none is under way (never routed, transferred, or
+    /// released to be notified by this node).
+    /// </summary>
+    public CustodyOfferStatus? OfferStatus(MessageId messageId, string domain) =>
+        _status.TryGetValue((messageId, DomainName.Normalize(domain)), out var status) ? status : null;
 
     /// <summary>
     /// Whether the deliveries of <paramref name="messageId"/> to <paramref name="domain"/> are held for a gateway: their

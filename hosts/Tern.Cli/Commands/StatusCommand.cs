@@ -56,6 +56,13 @@ internal static class StatusCommand
         foreach (var delivery in message.GetProperty("deliveries").EnumerateArray())
         {
             context.Out.WriteLine($"  {delivery.GetProperty("to").GetString()}: {delivery.GetProperty("state").GetString()}, {delivery.GetProperty("notificationsSent").GetInt32()} notifications sent");
+            if (delivery.TryGetProperty("custody", out var custody) && custody.ValueKind == JsonValueKind.Object)
+            {
+                // Offered to a gateway instead of notified: why it still waits.
+                var reason = custody.GetProperty("reason").ValueKind == JsonValueKind.String ? $" {custody.GetProperty("reason").GetString()}" : "";
+                var detail = custody.GetProperty("detail").ValueKind == JsonValueKind.String ? $" ({custody.GetProperty("detail").GetString()})" : "";
+                context.Out.WriteLine($"    offered to gateway {custody.GetProperty("gateway").GetString()} {custody.GetProperty("offers").GetInt32()} times, last answer {custody.GetProperty("answer").GetString()}{reason}{detail}");
+            }
         }
     }
 }

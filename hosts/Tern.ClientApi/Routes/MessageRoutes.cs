@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Submissions;
 using Tern.ClientApi.Wire;
+using Tern.Engine.Custody;
 using Tern.Engine.Protocol;
 using Tern.Engine.Transit;
 
@@ -31,14 +33,14 @@ internal static class MessageRoutes
         var now = api.NowMs;
         foreach (var message in api.Node.Store.ListMessages(CurrentUser.Get(http).Name))
         {
-            list.Messages.Add(ToStatus(message, now));
+            list.Messages.Add(ToStatus(message, now, api.Node.Custody));
         }
 
         return Http.Wire.Bulk(http.Request, list);
     }
 
     private static IResult Status(HttpContext http, ClientApiContext api, string messageId) =>
-        Find(http, api, messageId, out var message) is { } problem ? problem : Results.Json(ToStatus(message!, api.NowMs));
+        Find(http, api, messageId, out var message) is { } problem ? problem : Results.Json(ToStatus(message!, api.NowMs, api.Node.Custody));
 
     private static async Task<IResult> RetractAsync(HttpContext http, ClientApiContext api, string messageId)
     {
@@ -70,7 +72,7 @@ internal static class MessageRoutes
         return message is null ? Problems.NotFound("messageId", "no message of yours has this id (or it expired)") : null;
     }
 
-    private static MessageStatus ToStatus(MessageInfo message, long nowMs)
+    private static MessageStatus ToStatus(MessageInfo message, long nowMs, CustodySender? custody)
     {
         var status = new MessageStatus
         {
@@ -94,11 +96,26 @@ internal static class MessageRoutes
                 State = StateName(state),
                 NotificationsSent = delivery.Attempt,
                 Fetched = state == DeliveryState.Fetched,
+                Custody = state == DeliveryState.Outstanding ? Custody(custody?.OfferStatus(message.MessageId, delivery.DestinationDomain)) : null,
             });
         }
 
         return status;
     }
+
+    private static CustodyStatusItem? Custody(CustodyOfferStatus? offer) => offer is not { } status ? null : new CustodyStatusItem
+    {
+        Gateway = status.Gateway,
+        Answer = status.Answer switch
+        {
+            CustodyOfferAnswer.InProgress => "in_progress",
+            CustodyOfferAnswer.Declined => "declined",
+            _ => "none",
+        },
+        Reason = status.Reason is { } reason ? JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString()) : null,
+        Detail = status.Detail,
+        Offers = status.Offers,
+    };
 
     private static string StateName(DeliveryState state) => state switch
     {

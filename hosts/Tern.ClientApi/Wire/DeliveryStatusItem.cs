@@ -31,4 +31,9 @@ public sealed class DeliveryStatusItem
     [JsonPropertyName("fetched")]
     [Key("fetched")]
     public bool Fetched { get; set; }
+
+    /// <summary>While the node offers it to a gateway instead of notifying it (a pending delivery its routes send through one); else null.</summary>
+    [JsonPropertyName("custody")]
+    [Key("custody")]
+    public CustodyStatusItem? Custody { get; set; }
 }
