@@ -54,4 +54,10 @@ internal static partial class NodeLogMessages
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Error, Message = "The key rotation files in {Directory} could not be read or applied; the keys in use stay, the next look tries again")]
     public static partial void KeyRotationFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Key rotation: {Bundles} users' key bundles re-signed with the domain signing key {SigningKey}")]
+    public static partial void UserKeysResigned(ILogger logger, int bundles, Tern.Engine.Protocol.Bytes32 signingKey);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "Key rotation: re-signing the users' key bundles failed; those not yet re-signed stay signed by the previous key, the next change or start tries again")]
+    public static partial void UserKeysResignFailed(ILogger logger, Exception exception);
 }

@@ -17,6 +17,10 @@ public sealed class NodePorts
     [JsonPropertyName("notify")]
     public string Notify { get; init; } = "";
 
+    /// <summary>The further notification ports (<c>Tern:Node:MoreNotifyEndpoints</c>), in their order; empty when none.</summary>
+    [JsonPropertyName("moreNotify")]
+    public IReadOnlyList<string> MoreNotify { get; init; } = [];
+
     /// <summary>The framed fetch door, if any.</summary>
     [JsonPropertyName("framed")]
     public string? Framed { get; init; }

@@ -96,8 +96,11 @@ public sealed class TernNode
     /// <summary>The notification ingest.</summary>
     public NotificationIngest Ingest { get; internal set; } = null!;
 
-    /// <summary>The UDP notification port.</summary>
+    /// <summary>The UDP notification port (<see cref="TernNodeOptions.NotifyEndpoint"/>), the first of <see cref="Listeners"/>.</summary>
     public UdpNotificationListener Listener { get; internal set; } = null!;
+
+    /// <summary>Every notification port: <see cref="Listener"/>, then one for each of <see cref="TernNodeOptions.MoreNotifyEndpoints"/>, each with its own ingest.</summary>
+    public IReadOnlyList<UdpNotificationListener> Listeners { get; internal set; } = [];
 
     /// <summary>The client API's bound listener (set by its stage when the host composes one), or null.</summary>
     public IPEndPoint? ClientApiEndPoint { get; set; }
@@ -125,6 +128,9 @@ public sealed class TernNode
 
     /// <summary>The bound notification port.</summary>
     public IPEndPoint NotifyEndPoint => Listener.LocalEndpoint;
+
+    /// <summary>Every bound notification port, <see cref="NotifyEndPoint"/> first.</summary>
+    public IEnumerable<IPEndPoint> NotifyEndPoints => Listeners.Select(l => l.LocalEndpoint);
 
     /// <summary>The bound framed door, or null when none is configured.</summary>
     public IPEndPoint? FramedEndPoint => Find(FetchDoor.Framed);

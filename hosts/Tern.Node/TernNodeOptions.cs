@@ -31,6 +31,14 @@ public sealed class TernNodeOptions
     /// <summary>The UDP notification port, <c>address:port</c> (docs/PROTOCOL.md §4). Defaults to <c>0.0.0.0:7400</c>; port 0 picks a free one.</summary>
     public string NotifyEndpoint { get; set; } = "0.0.0.0:7400";
 
+    /// <summary>
+    /// More notification ports the node listens on beside <see cref="NotifyEndpoint"/>, <c>address:port</c> each: while the
+    /// port moves (docs/PROTOCOL.md §16.5) the node listens on the old and the new until every copy of a descriptor without
+    /// the new one has expired. Each port has its own receive loop and key tables; the descriptor's default <c>notify</c>
+    /// lists them after <see cref="NotifyEndpoint"/>. Defaults to none.
+    /// </summary>
+    public IList<string> MoreNotifyEndpoints { get; } = [];
+
     /// <summary>The framed fetch door, <c>address:port</c> (docs/PROTOCOL.md §8.2); empty for none. Defaults to <c>0.0.0.0:7401</c>.</summary>
     public string FramedEndpoint { get; set; } = "0.0.0.0:7401";
 

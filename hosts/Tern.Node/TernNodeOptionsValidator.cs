@@ -28,6 +28,11 @@ internal sealed class TernNodeOptionsValidator : IValidateOptions<TernNodeOption
         }
 
         Endpoint(nameof(options.NotifyEndpoint), options.NotifyEndpoint, required: true);
+        for (var i = 0; i < options.MoreNotifyEndpoints.Count; i++)
+        {
+            Endpoint($"{nameof(options.MoreNotifyEndpoints)}:{i}", options.MoreNotifyEndpoints[i], required: true);
+        }
+
         Endpoint(nameof(options.FramedEndpoint), options.FramedEndpoint, required: false);
         Endpoint(nameof(options.HttpEndpoint), options.HttpEndpoint, required: false);
         for (var i = 0; i < options.NameServers.Count; i++)

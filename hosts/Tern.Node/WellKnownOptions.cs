@@ -13,6 +13,9 @@ public sealed class WellKnownOptions
 {
     private static readonly string[] FetchSchemes = ["https", "tern+tcp", "quic"];
 
+    /// <summary>The shortest <see cref="Validity"/>: a test's time scale, re-signed every 2.5 s.</summary>
+    public static readonly TimeSpan MinValidity = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The descriptor's <c>notify</c> list (§6.1), <c>udp://host:port</c>, at most 8. Defaults to none here, which
     /// publishes the bound notification port as <c>udp://address:port</c> (right only where peers reach that address).
@@ -29,7 +32,9 @@ public sealed class WellKnownOptions
     /// <summary>
     /// How long each signed descriptor is valid (its <c>expires_at</c> after <c>issued_at</c>); the node signs a new one
     /// when half of it has passed. Defaults to 1 day: a key or endpoint change reaches peers within their cache lifetime
-    /// anyway (at most an hour, docs/DISCOVERY.md §1), and a stopped node's document lapses within a day.
+    /// anyway (at most an hour, docs/DISCOVERY.md §1), and a stopped node's document lapses within a day. At least 5 s:
+    /// below a few minutes is a test's time scale (a key rotation's window must outlast it, docs/PROTOCOL.md §16.6, and a
+    /// two-process test runs a whole window in seconds), since every peer then fetches the descriptor again that often.
     /// </summary>
     public TimeSpan Validity { get; set; } = TimeSpan.FromDays(1);
 
@@ -42,7 +47,7 @@ public sealed class WellKnownOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        Require(Validity >= TimeSpan.FromMinutes(1) && Validity <= TimeSpan.FromDays(30), nameof(Validity), Validity, "between 1 minute and 30 days");
+        Require(Validity >= MinValidity && Validity <= TimeSpan.FromDays(30), nameof(Validity), Validity, "between 5 seconds and 30 days");
         Require(CacheMaxAge >= TimeSpan.Zero && CacheMaxAge <= TimeSpan.FromHours(1), nameof(CacheMaxAge), CacheMaxAge, "between 0 and 1 hour (the longest a peer keeps a descriptor, docs/DISCOVERY.md §1)");
         Require(Notify.Count <= DescriptorLimits.MaxListEntries, nameof(Notify), Notify.Count, $"a list of at most {DescriptorLimits.MaxListEntries} entries");
         Require(Fetch.Count <= DescriptorLimits.MaxListEntries, nameof(Fetch), Fetch.Count, $"a list of at most {DescriptorLimits.MaxListEntries} entries");

@@ -245,6 +245,17 @@ public sealed class SignedEnvelopeTests : IAsyncLifetime, IDisposable
         Assert.True(quiet.ExitCode == 0, quiet.Error);
         Assert.Contains("ok: bob@b.example", quiet.Output, StringComparison.Ordinal);
 
+        // A plain rotation of the domain's own keys (docs/PROTOCOL.md §16.4) re-signs bob's record with the new domain key,
+        // its fingerprint unchanged: what everyone is served is the new key's, and the canary stays quiet.
+        var rotated = _b.Node.KeyRotation.Begin(TimeSpan.FromDays(2));
+        var newDomainKey = new Bytes32(rotated.Current.SigningPublicKey);
+        Assert.True(await Eventually.TrueAsync(() => _b.Node.UserKeys.DomainSigningKey == newDomainKey && _b.Node.UserKeys.SignedWithOtherKey() == 0));
+        Assert.True(UserKeyBundle.TryParse(_b.Node.UserKeys.BundleOf(Bob)!, out var served, out _, out _));
+        Assert.All(served!.Records, r => Assert.Equal(newDomainKey, r.DomainSigningKey));
+        var afterDomainRotation = await _bob.RunAsync("keys", "check", "--key", BobKey, "--lookup", lookup);
+        Assert.True(afterDomainRotation.ExitCode == 0, afterDomainRotation.Error);
+        Assert.Contains("ok: bob@b.example", afterDomainRotation.Output, StringComparison.Ordinal);
+
         // The domain rotates bob's record itself, to keys bob never had.
         _b.Node.UserKeys.Rotate(Bob, Bytes32.Random(), Bytes32.Random(), escrow: false, TimeSpan.FromDays(1));
         var alarm = await _bob.RunAsync("keys", "check", "--key", BobKey, "--lookup", lookup, "--json");

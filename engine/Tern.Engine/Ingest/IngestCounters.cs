@@ -34,6 +34,13 @@ public sealed class IngestCounters
     /// </summary>
     public long RotationKeysDerived { get; internal set; }
 
+    /// <summary>
+    /// Datagrams whose tag verified under the other own secret of a key rotation (docs/PROTOCOL.md §16.4): sealed to the key
+    /// senders are no longer told to use (the previous one from <c>rotates_at</c>), or not yet. The rest of the datagrams that
+    /// opened did so under the preferred secret. A peer that keeps coming here has not picked up the rotated descriptor.
+    /// </summary>
+    public long DatagramsOpenedUnderOther { get; internal set; }
+
     /// <summary>New sender keys that opened a datagram and entered the verified cache (derived, or taken off probation).</summary>
     public long ColdKeysVerified { get; internal set; }
 

@@ -129,6 +129,7 @@ public sealed partial class NotificationIngest
 
             if (reason != DropReason.Undecryptable)
             {
+                Counters.DatagramsOpenedUnderOther++;
                 return reason;
             }
         }
@@ -234,6 +235,10 @@ public sealed partial class NotificationIngest
             {
                 side.Verified.Add(senderKey, _derived);
                 Counters.ColdKeysVerified++;
+                if (side == _secondary)
+                {
+                    Counters.DatagramsOpenedUnderOther++;
+                }
             }
             else
             {

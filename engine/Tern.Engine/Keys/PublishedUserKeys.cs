@@ -12,13 +12,20 @@ namespace Tern.Engine.Keys;
 /// exactly what was signed. A revoked record always travels with its revocation (§14.4): both stay in the bundle
 /// until the bundle needs room, and then leave together, oldest first.
 /// </summary>
-public sealed class PublishedUserKeys : IUserKeyLookup
+/// <remarks>
+/// A domain key rotation (§16.4) hands it the new key set at <c>rotates_at</c> (<see cref="UseKeys"/>): new records are
+/// signed with it at once, and <see cref="ResignAll"/> re-signs every bundle signed with another key, one bundle file at a
+/// time, each written whole before it is served. A crash part-way leaves every bundle signed by one of the two keys (each
+/// verifies, and clients accept the previous key until <c>previous_until</c>), and the next <see cref="ResignAll"/> — at
+/// the next start — finishes. A bundle about to change is re-signed first, so no bundle ever mixes two signers.
+/// </remarks>
+public sealed partial class PublishedUserKeys : IUserKeyLookup
 {
     private const string Extension = ".bundle";
 
     private readonly string _directory;
-    private readonly IDomainKeys _keys;
-    private readonly Bytes32 _domainKey;
+    private IDomainKeys _keys;
+    private Bytes32 _domainKey;
     private readonly TimeProvider _time;
     private readonly Dictionary<Bytes32, byte[]> _bundles = [];
     private readonly Lock _lock = new();
@@ -46,6 +53,18 @@ public sealed class PublishedUserKeys : IUserKeyLookup
 
     /// <summary>The domain these keys speak for.</summary>
     public string Domain => _keys.Domain;
+
+    /// <summary>The domain signing key new records are signed with (§14.2 <c>domain_signing_key</c>).</summary>
+    public Bytes32 DomainSigningKey
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _domainKey;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public bool TryGetBundle(Bytes32 addressHash, out ReadOnlyMemory<byte> bundle)
@@ -138,6 +157,7 @@ public sealed class PublishedUserKeys : IUserKeyLookup
     private UserKeyRecord? CurrentLocked(string address, long nowMs, out List<byte[]> entries)
     {
         entries = [];
+        ResignLocked(UserAddress.Hash(address)); // a bundle is one signer's (§14.4): bring it to the current key before use
         if (!_bundles.TryGetValue(UserAddress.Hash(address), out var bytes) || !UserKeyBundle.TryParse(bytes, out var bundle, out _, out _))
         {
             return null;

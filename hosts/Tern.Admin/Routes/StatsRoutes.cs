@@ -18,16 +18,19 @@ internal static class StatsRoutes
     private static IResult Get(AdminContext admin)
     {
         var node = admin.Node;
-        var counters = node.Ingest.Counters;
+        var listeners = node.Listeners;
         var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var reason in Reasons)
         {
             // docs/PROTOCOL.md §4.4 names the reasons in snake case.
-            drops[JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString())] = counters.Drops(reason);
+            drops[JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString())] = listeners.Sum(l => l.Counters.Drops(reason));
         }
 
-        var notify = new NotifyStats(node.Listener.DatagramsReceived, node.Listener.KernelDrops, counters.DatagramsAccepted, counters.RecordsAccepted,
-            counters.RetractionsApplied, counters.ColdKeysDerived, counters.DeliveryFailures, node.Transport.Sent, node.Transport.Failed, drops);
+        var ports = listeners.Select(l => new NotifyPortStats(l.LocalEndpoint.ToString(), l.DatagramsReceived, l.KernelDrops,
+            l.Counters.DatagramsAccepted, l.Counters.DatagramsOpenedUnderOther)).ToList();
+        var notify = new NotifyStats(ports.Sum(p => p.DatagramsReceived), ports.Sum(p => p.KernelDrops), ports.Sum(p => p.DatagramsAccepted),
+            listeners.Sum(l => l.Counters.RecordsAccepted), listeners.Sum(l => l.Counters.RetractionsApplied), listeners.Sum(l => l.Counters.ColdKeysDerived),
+            listeners.Sum(l => l.Counters.DeliveryFailures), node.Transport.Sent, node.Transport.Failed, drops, ports.Sum(p => p.DatagramsOpenedUnderOtherKey), ports);
         var (blobs, deliveries) = node.Store.IndexCounts;
         var transit = new TransitSizes(node.Store.LiveBytes, admin.Transit.MaxBytes, blobs, deliveries, node.Store.CommitCount);
         var pull = new PullStats(node.Puller.Outstanding, node.Puller.RetriesWaiting, node.Puller.RetriesScheduled, node.Puller.RetriesExhausted);

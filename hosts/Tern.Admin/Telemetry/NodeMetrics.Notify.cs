@@ -20,18 +20,19 @@ internal sealed partial class NodeMetrics
     private void AddNotificationPort(TernNode node, TimeProvider time)
     {
         var ingest = node.Ingest;
-        var counters = ingest.Counters;
-        Counter("tern_notify_datagrams_received_total", "Datagrams the notification port received.", () => node.Listener.DatagramsReceived);
-        Counter("tern_notify_kernel_drops_total", "Datagrams the kernel dropped on the notification port before the node read them (its receive buffer full).",
-            () => node.Listener.KernelDrops);
-        Counter("tern_notify_datagrams_accepted_total", "Datagrams that opened and passed the time rules.", () => counters.DatagramsAccepted);
+        Counter("tern_notify_datagrams_received_total", "Datagrams the notification ports received.", () => node.Listeners.Sum(p => p.DatagramsReceived));
+        Counter("tern_notify_kernel_drops_total", "Datagrams the kernel dropped on the notification ports before the node read them (a receive buffer full).",
+            () => node.Listeners.Sum(p => p.KernelDrops));
+        Counter("tern_notify_datagrams_accepted_total", "Datagrams that opened and passed the time rules.", () => node.Listeners.Sum(p => p.Counters.DatagramsAccepted));
+        Counter("tern_notify_datagrams_opened_under_other_key_total", "Datagrams that opened under the other agreement key of a key rotation (a peer still sealing to the previous key).",
+            () => node.Listeners.Sum(p => p.Counters.DatagramsOpenedUnderOther));
         Counter("tern_notify_drops_total", "Datagrams (or, for record-level reasons, records) dropped, by docs/PROTOCOL.md §4.4 reason.",
-            "reason", [.. MetricNames.All<DropReason>().Where(r => r != DropReason.None)], MetricNames.Label, r => counters.Drops(r));
-        Counter("tern_notify_records_filed_total", "Notification records filed into the pending table.", () => counters.RecordsAccepted);
-        Counter("tern_notify_retractions_applied_total", "Retraction records that removed a pending reference.", () => counters.RetractionsApplied);
+            "reason", [.. MetricNames.All<DropReason>().Where(r => r != DropReason.None)], MetricNames.Label, r => node.Listeners.Sum(p => p.Counters.Drops(r)));
+        Counter("tern_notify_records_filed_total", "Notification records filed into the pending table.", () => node.Listeners.Sum(p => p.Counters.RecordsAccepted));
+        Counter("tern_notify_retractions_applied_total", "Retraction records that removed a pending reference.", () => node.Listeners.Sum(p => p.Counters.RetractionsApplied));
         Counter("tern_notify_delivery_failures_total", "Opened datagrams whose records the pending table failed on (the rest of their records lost).",
-            () => counters.DeliveryFailures);
-        Counter("tern_notify_cold_keys_derived_total", "Key agreements (X25519) performed for new sender keys.", () => counters.ColdKeysDerived);
+            () => node.Listeners.Sum(p => p.Counters.DeliveryFailures));
+        Counter("tern_notify_cold_keys_derived_total", "Key agreements (X25519) performed for new sender keys.", () => node.Listeners.Sum(p => p.Counters.ColdKeysDerived));
 
         // One scan of the ingest's tables per scrape; the gauges below read this snapshot.
         var occupancy = default(Engine.Ingest.IngestOccupancy);

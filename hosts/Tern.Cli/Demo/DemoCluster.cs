@@ -48,9 +48,12 @@ internal sealed class DemoCluster : IAsyncDisposable
     /// <summary>The demo's CA, which issued each node's certificate, when the nodes discover each other over the network.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Authority => _authority?.Certificate;
 
-    /// <summary>The descriptor <paramref name="node"/> serves at <c>https://&lt;domain&gt;/.well-known/tern</c>, verified.</summary>
-    public Task<DomainDescriptor> ServedDescriptorAsync(DemoNode node) =>
-        DemoWellKnown.ReadAsync(node, Authority ?? throw new InvalidOperationException("the static variant serves no descriptor over the network"));
+    /// <summary>
+    /// The descriptor <paramref name="node"/> serves at <c>https://&lt;domain&gt;/.well-known/tern</c>, verified against
+    /// <paramref name="fingerprints"/> (the node's own from <c>tern init</c> unless given).
+    /// </summary>
+    public Task<DomainDescriptor> ServedDescriptorAsync(DemoNode node, IReadOnlyList<Engine.Protocol.Bytes32>? fingerprints = null) =>
+        DemoWellKnown.ReadAsync(node, Authority ?? throw new InvalidOperationException("the static variant serves no descriptor over the network"), fingerprints);
 
     /// <summary>The delivery scheduler's longest retransmission interval, as the nodes are configured.</summary>
     public TimeSpan MaxRetransmitInterval => _options.MaxRetransmitInterval;
@@ -246,6 +249,11 @@ internal sealed class DemoCluster : IAsyncDisposable
             settings["Tern:Discovery:NegativeTtl"] = "00:00:01";
             settings["Tern:DiscoveryNetwork:DnsTimeout"] = "00:00:05";
             _authority!.WritePem(Path.Combine(node.DataDirectory, TrustedRootsFile));
+        }
+
+        foreach (var (key, value) in node == A ? _options.SenderSettings : _options.RecipientSettings)
+        {
+            settings[key] = value?.DeepClone();
         }
 
         node.Configure(settings);

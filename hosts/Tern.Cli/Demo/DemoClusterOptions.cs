@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Tern.Cli.Demo;
 
 /// <summary>How <see cref="DemoCluster"/> sets its two nodes up.</summary>
@@ -14,4 +16,10 @@ internal sealed class DemoClusterOptions
 
     /// <summary>The longest retransmission interval of the delivery scheduler. Defaults to 2 s, so the demo sees a few.</summary>
     public TimeSpan MaxRetransmitInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Settings written over the demo's own for a.example, keyed as <c>Tern:Discovery:MinTtl</c> (a null value removes one). Defaults to none.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> SenderSettings { get; init; } = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+
+    /// <summary>Settings written over the demo's own for b.example, as <see cref="SenderSettings"/>. Defaults to none.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> RecipientSettings { get; init; } = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 
 namespace Tern.Cli.Demo;
@@ -12,8 +13,11 @@ namespace Tern.Cli.Demo;
 /// </summary>
 internal static class DemoWellKnown
 {
-    /// <summary>The descriptor <paramref name="node"/> serves, verified; throws <see cref="DemoException"/> if it serves none that verifies.</summary>
-    public static async Task<DomainDescriptor> ReadAsync(DemoNode node, X509Certificate2 authority)
+    /// <summary>
+    /// The descriptor <paramref name="node"/> serves, verified against <paramref name="fingerprints"/> (the node's own from
+    /// <c>tern init</c> unless given: a key rotation changes it); throws <see cref="DemoException"/> if it serves none that verifies.
+    /// </summary>
+    public static async Task<DomainDescriptor> ReadAsync(DemoNode node, X509Certificate2 authority, IReadOnlyList<Bytes32>? fingerprints = null)
     {
         var port = IPEndPoint.Parse(node.Ports?.Http ?? throw new DemoException($"{node.Domain} has no HTTP door")).Port;
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
@@ -40,7 +44,7 @@ internal static class DemoWellKnown
         handler.SslOptions.CertificateChainPolicy = policy;
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
         var document = await client.GetByteArrayAsync(new Uri($"https://{node.Domain}/.well-known/tern")).ConfigureAwait(false);
-        var verification = SignedDescriptor.Verify(document, node.Domain, DateTimeOffset.UtcNow, [node.FingerprintBytes]);
+        var verification = SignedDescriptor.Verify(document, node.Domain, DateTimeOffset.UtcNow, fingerprints ?? [node.FingerprintBytes]);
         return verification.Descriptor ?? throw new DemoException($"{node.Domain}'s node serves a descriptor that does not verify: {verification.Failure}");
     }
 }

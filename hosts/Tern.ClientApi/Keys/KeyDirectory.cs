@@ -40,6 +40,8 @@ internal sealed class KeyDirectory : IDisposable
         var now = _time.GetUtcNow();
         if (string.Equals(domain, DomainName.Normalize(_node.Domain), StringComparison.Ordinal))
         {
+            // Current re-signs a bundle a key rotation has not reached yet (docs/PROTOCOL.md §16.4): the key named is the one it is signed with.
+            _ = _node.UserKeys.Current(address);
             return _node.UserKeys.BundleOf(address) is { } own
                 ? new Lookup(true, own, new Bytes32(_node.Keys.SigningPublicKey), false, now, null)
                 : new Lookup(false, null, default, false, now, "nothing is published for this address");
@@ -57,6 +59,7 @@ internal sealed class KeyDirectory : IDisposable
         }
 
         string? problem = null;
+        var revalidated = false;
         foreach (var door in descriptor.Fetch)
         {
             (MetaStatus Status, byte[]? Bundle) answer;
@@ -85,14 +88,32 @@ internal sealed class KeyDirectory : IDisposable
             }
 
             // The node proxies and does not vouch (docs/C2S.md §12), but it passes on nothing another domain could not have signed.
-            if (!UserKeyBundle.TryParse(answer.Bundle, out var bundle, out var error, out _)
-                || !SignedBy(bundle!, descriptor.SigningKey, address))
+            if (!UserKeyBundle.TryParse(answer.Bundle, out var bundle, out var error, out _))
             {
-                problem = $"{door}: the bundle is malformed or not signed by {domain}'s key for this address ({error})";
+                problem = $"{door}: the bundle is malformed ({error})";
                 continue;
             }
 
-            var found = new Lookup(true, answer.Bundle, descriptor.SigningKey, descriptor.Escrow, now, null);
+            var signer = SignerFor(bundle!, descriptor, address, now);
+            if (signer is null && !revalidated && _descriptors is IDescriptorRevalidation revalidation)
+            {
+                // Signed by a key the cached descriptor does not name: the domain may have rotated its keys since (§16.4),
+                // so its descriptor is asked again, within discovery's bound on such lookups.
+                revalidated = true;
+                if (await revalidation.RevalidateAsync(domain, cancellationToken).ConfigureAwait(false) is { } fresh)
+                {
+                    descriptor = fresh;
+                    signer = SignerFor(bundle!, descriptor, address, now);
+                }
+            }
+
+            if (signer is not { } domainKey)
+            {
+                problem = $"{door}: the bundle is not signed by {domain}'s key for this address";
+                continue;
+            }
+
+            var found = new Lookup(true, answer.Bundle, domainKey, descriptor.Escrow, now, null);
             _cache[address] = new Entry(found, now + _cacheTime);
             return found;
         }
@@ -101,6 +122,22 @@ internal sealed class KeyDirectory : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// The domain key <paramref name="bundle"/> is signed with when the descriptor vouches for it: its <c>signing_key</c>, or —
+    /// in a rotation's window — its <c>previous_signing_key</c> (docs/PROTOCOL.md §16.4); else null.
+    /// </summary>
+    private static Bytes32? SignerFor(UserKeyBundle bundle, Engine.Protocol.Descriptor.DomainDescriptor descriptor, string address, DateTimeOffset now)
+    {
+        if (SignedBy(bundle, descriptor.SigningKey, address))
+        {
+            return descriptor.SigningKey;
+        }
+
+        return descriptor.PreviousSigningKey is { } previous && descriptor.PreviousUntil is { } until && now < until && SignedBy(bundle, previous, address)
+            ? previous
+            : null;
+    }
 
     private static bool SignedBy(UserKeyBundle bundle, Bytes32 domainKey, string address)
     {

@@ -68,7 +68,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
         lock (_lock)
         {
             var options = _current;
-            IEnumerable<string> notify = options.Notify.Count > 0 ? options.Notify : [$"udp://{_node.NotifyEndPoint}"];
+            IEnumerable<string> notify = options.Notify.Count > 0 ? options.Notify : _node.NotifyEndPoints.Select(e => $"udp://{e}");
             IEnumerable<string> fetch = options.Fetch.Count > 0 ? options.Fetch : _node.FetchHints;
             var maxTransit = (int)Math.Clamp(_transit.Value.MaxTransit.TotalSeconds, 1, DescriptorLimits.MaxTransitSeconds);
             // §16.1: during a rotation the current key set signs and the other cross-signs the rotation statement.

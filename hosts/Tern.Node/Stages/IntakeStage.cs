@@ -33,27 +33,75 @@ internal sealed class IntakeStage : IHostedService
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
         DomainBlockFile.Attach(_node.Blocks, TernDataDirectory.BlocksFile(_node.Options.DataDirectory));
-        _node.Ingest = new NotificationIngest(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers, _node.Blocks, _node.KeyRotation);
-        UdpNotificationListener listener;
+        _node.Ingest = NewIngest(sink);
+        var listeners = new List<UdpNotificationListener>();
         try
         {
-            listener = new UdpNotificationListener(_udp.Value, _node.Ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
+            listeners.Add(Bind(_udp.Value, _node.Ingest, nameof(TernNodeOptions.NotifyEndpoint), _node.Options.NotifyEndpoint));
+            for (var i = 0; i < _node.Options.MoreNotifyEndpoints.Count; i++)
+            {
+                // Each port has its own loop, and a loop owns its ingest (key tables, budgets): the sink is shared, and
+                // files a capability once whichever port it came in on (docs/PROTOCOL.md §16.5, a moving port).
+                var key = $"{nameof(TernNodeOptions.MoreNotifyEndpoints)}:{i}";
+                var text = _node.Options.MoreNotifyEndpoints[i];
+                listeners.Add(Bind(WithEndpoint(_udp.Value, NodeEndpoints.Parse($"{TernSections.Node}:{key}", text)), NewIngest(sink), key, text));
+            }
         }
-        catch (SocketException e)
+        catch
         {
-            // A port another process holds (or one this user may not bind) is the operator's to change: say which key.
-            throw new TernConfigurationException($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", _node.Options.NotifyEndpoint,
-                $"cannot be bound ({e.SocketErrorCode}: {e.Message}); choose a free port", e);
+            foreach (var bound in listeners)
+            {
+                bound.Dispose();
+            }
+
+            throw;
         }
 
-        listener.Start();
-        _node.Listener = listener;
+        foreach (var listener in listeners)
+        {
+            listener.Start();
+        }
+
+        _node.Listener = listeners[0];
+        _node.Listeners = listeners;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _node.Listener?.Dispose();
+        foreach (var listener in _node.Listeners)
+        {
+            listener.Dispose();
+        }
+
         return Task.CompletedTask;
     }
+
+    private NotificationIngest NewIngest(INotificationSink sink)
+        => new(_node.Keys, sink, _node.Preferences, _ingest.Value, _node.KnownPeers, _node.Blocks, _node.KeyRotation);
+
+    private UdpNotificationListener Bind(UdpListenerOptions options, NotificationIngest ingest, string key, string value)
+    {
+        try
+        {
+            return new UdpNotificationListener(options, ingest, logger: _loggers.CreateLogger<UdpNotificationListener>());
+        }
+        catch (SocketException e)
+        {
+            // A port another process holds (or one this user may not bind) is the operator's to change: say which key.
+            throw new TernConfigurationException($"{TernSections.Node}:{key}", value, $"cannot be bound ({e.SocketErrorCode}: {e.Message}); choose a free port", e);
+        }
+    }
+
+    private static UdpListenerOptions WithEndpoint(UdpListenerOptions options, System.Net.IPEndPoint endpoint) => new()
+    {
+        Endpoint = endpoint,
+        Receiver = options.Receiver,
+        BatchSize = options.BatchSize,
+        ReceiveBufferBytes = options.ReceiveBufferBytes,
+        PollInterval = options.PollInterval,
+        BackoffInitial = options.BackoffInitial,
+        BackoffMax = options.BackoffMax,
+        ReceiveThreadNiceIncrement = options.ReceiveThreadNiceIncrement,
+    };
 }

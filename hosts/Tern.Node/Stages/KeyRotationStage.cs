@@ -10,15 +10,18 @@ namespace Tern.Node.Stages;
 /// Moves the domain's key rotation on (docs/PROTOCOL.md §16.6): looks at the key directory every
 /// <see cref="TernNodeOptions.KeyRotationPollInterval"/> (a rotation begun by <c>tern keys rotate-domain</c> while the node
 /// runs) and at each instant the rotation has due (<c>rotates_at</c>, <c>previous_until</c>), and hands every change to the
-/// parts that hold keys: the node's current key set, the known peers' derived keys, the sender. The ingest loops and the
-/// descriptor follow the rotation themselves. Nothing restarts.
+/// parts that hold keys: the node's current key set, the known peers' derived keys, the sender, the users' published key
+/// records (re-signed with the new signing key in the background, §16.4, and at start whatever a crash left undone). The
+/// ingest loops and the descriptor follow the rotation themselves. Nothing restarts.
 /// </summary>
 internal sealed class KeyRotationStage : IHostedService, IDisposable
 {
     private readonly TernNode _node;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _resign = new(0);
     private Task _loop = Task.CompletedTask;
+    private Task _resigning = Task.CompletedTask;
 
     public KeyRotationStage(TernNode node, ILoggerFactory loggers)
     {
@@ -36,6 +39,8 @@ internal sealed class KeyRotationStage : IHostedService, IDisposable
         }
 
         _loop = LoopAsync(_stopping.Token);
+        _resigning = ResignLoopAsync(_stopping.Token);
+        _resign.Release(); // bundles a crash left signed by the previous key are finished at start
         return Task.CompletedTask;
     }
 
@@ -44,9 +49,14 @@ internal sealed class KeyRotationStage : IHostedService, IDisposable
         _node.KeyRotation.Changed -= Apply;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _resigning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _resign.Dispose();
+    }
 
     private async Task LoopAsync(CancellationToken cancellationToken)
     {
@@ -81,6 +91,41 @@ internal sealed class KeyRotationStage : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Re-signs the users' bundles off the caller's thread (one file write each), whenever asked, until the stop.</summary>
+    private async Task ResignLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await _resign.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                var resigned = await Task.Run(() => _node.UserKeys.ResignAll(cancellationToken), cancellationToken).ConfigureAwait(false);
+                if (resigned > 0)
+                {
+                    NodeLogMessages.UserKeysResigned(_logger, resigned, _node.UserKeys.DomainSigningKey);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A full disk or an unreadable file must not end the loop: the bundles left keep the previous key's signature.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                NodeLogMessages.UserKeysResignFailed(_logger, e);
+            }
+        }
+    }
+
     /// <summary>A new state: the node signs and sends with its current key set, and the known peers are derived for it.</summary>
     private void Apply(KeyRotationSnapshot snapshot)
     {
@@ -90,6 +135,9 @@ internal sealed class KeyRotationStage : IHostedService, IDisposable
             _node.Keys = current;
             _node.Scheduler.UseKeys(current);
             _node.KnownPeers.Rekey(current);
+            // §16.4: from rotates_at the domain's users' records are signed with the new key; those published are re-signed.
+            _node.UserKeys.UseKeys(current);
+            _resign.Release();
         }
 
         Log(snapshot);

@@ -26,6 +26,7 @@ internal sealed class ReadyStage : IHostedService
             Domain = _node.Domain,
             ProcessId = Environment.ProcessId,
             Notify = _node.NotifyEndPoint.ToString(),
+            MoreNotify = [.. _node.Listeners.Skip(1).Select(l => l.LocalEndpoint.ToString())],
             Framed = _node.FramedEndPoint?.ToString(),
             Http = _node.HttpEndPoint?.ToString(),
             ClientApi = _node.ClientApiEndPoint?.ToString(),

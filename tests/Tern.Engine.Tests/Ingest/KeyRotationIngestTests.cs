@@ -55,6 +55,7 @@ public sealed class KeyRotationIngestTests : IDisposable
         // In the window: still sealed to the old key (a peer whose descriptor cache has not refreshed), no new agreement.
         Assert.Equal(DropReason.None, ingest.Process(peer.Notification(Now), Source(1), Now));
         Assert.Equal(1, ingest.Counters.ColdKeysDerived);
+        Assert.Equal(1, ingest.Counters.DatagramsOpenedUnderOther);
 
         // The peer's cache refreshed: sealed to the new key, which costs one agreement under the new secret, once.
         peer.SealTo(rotated.Current);
@@ -62,12 +63,14 @@ public sealed class KeyRotationIngestTests : IDisposable
         Assert.Equal(DropReason.None, ingest.Process(peer.Notification(Now), Source(1), Now));
         Assert.Equal(1, ingest.Counters.RotationKeysDerived);
         Assert.Equal(2, ingest.Counters.ColdKeysDerived);
+        Assert.Equal(1, ingest.Counters.DatagramsOpenedUnderOther); // the new key is the preferred one
 
         // Both keys open side by side until the window ends.
         peer.SealTo(old);
         _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         _rotation.Refresh();
         Assert.Equal(DropReason.None, ingest.Process(peer.Notification(Now), Source(1), Now));
+        Assert.Equal(2, ingest.Counters.DatagramsOpenedUnderOther);
 
         // previous_until: the old secret is retired, and a datagram sealed to it is undecryptable, counted as such.
         _clock.Advance(TimeSpan.FromSeconds(1));
@@ -78,6 +81,7 @@ public sealed class KeyRotationIngestTests : IDisposable
         Assert.Equal(DropReason.None, ingest.Process(peer.Notification(Now), Source(1), Now));
         Assert.Equal(6, _sink.Accepted.Count);
         Assert.Equal(2, ingest.Counters.ColdKeysDerived);
+        Assert.Equal(2, ingest.Counters.DatagramsOpenedUnderOther);
     }
 
     [Fact]
