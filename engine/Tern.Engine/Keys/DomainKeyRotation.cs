@@ -36,6 +36,7 @@ public sealed class DomainKeyRotation : IDisposable
     private readonly List<DomainKeySet> _retired = [];
     private KeyRotationSnapshot _snapshot;
     private bool _disposed;
+    private bool _opened;
 
     private DomainKeyRotation(string directory, DomainKeySet keys, TimeProvider time)
     {
@@ -62,6 +63,7 @@ public sealed class DomainKeyRotation : IDisposable
         try
         {
             rotation.Refresh();
+            rotation._opened = true;
             return rotation;
         }
         catch
@@ -154,10 +156,15 @@ public sealed class DomainKeyRotation : IDisposable
                     _retired.Add(current.Old);
                     changed = Publish(next, null, null, null);
                 }
-                else
+                else if (!_opened)
                 {
+                    // At open: a rotation cut before its schedule was written, never used.
                     DeleteNextFiles(_directory);
                 }
+
+                // Later, a next key set without a schedule is a rotation being begun beside this holder (tern keys
+                // rotate-domain writes the key set first and the schedule last): deleting it would leave the schedule
+                // naming a key set that is gone.
             }
             else if (next is null && !File.Exists(Path.Combine(_directory, NextSecretFileName)))
             {

@@ -189,6 +189,26 @@ public sealed class DomainKeyRotationTests : IDisposable
     }
 
     [Fact]
+    public void A_next_key_set_written_beside_an_open_rotation_is_left_for_the_schedule_that_follows_it()
+    {
+        using var rotation = Open();
+        using (var next = DomainKeySet.Generate("b.example"))
+        {
+            next.Save(_directory.Path, DomainKeyRotation.NextSecretFileName, DomainKeyRotation.NextPublicFileName);
+        }
+
+        // A look between tern keys rotate-domain's two writes: the key set is not discarded under the schedule's feet.
+        rotation.Refresh();
+        Assert.True(File.Exists(KeyFile(DomainKeyRotation.NextSecretFileName)));
+        Assert.Equal(KeyRotationState.None, rotation.Snapshot.State);
+
+        var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+        File.WriteAllText(KeyFile(DomainKeyRotation.ScheduleFileName), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"rotates_at\":{now},\"previous_until\":{now + 3600}}}"));
+        rotation.Refresh();
+        Assert.Equal(KeyRotationState.Rotated, rotation.Snapshot.State);
+    }
+
+    [Fact]
     public void A_schedule_that_is_not_one_is_refused_with_the_file_named()
     {
         File.WriteAllText(KeyFile(DomainKeyRotation.ScheduleFileName), "{\"rotates_at\":10,\"previous_until\":5}");
