@@ -9,6 +9,7 @@ using Tern.Load.E2e;
 //   fasterlog-raw <dir> <megabytes> [<writes>]              the same bytes through a bare FasterLog (ceiling)
 //   page-cache-copy <dir> <slots> <slot MiB>                CPU of copying 1 GiB into the page cache from a ring of that size
 //   sync-calls <dir> <count>                                fdatasync/s against fsync/s after 1 KiB appends, alternated
+//   slot-writes <dir> <count>                               a commit slot overwritten O_SYNC against O_DSYNC, alternated, each timed
 //   (<writes>: direct (the blob logs' default), pagecache (the journal's), pagecache-nowriteback or writethrough, see TransitLogWrites)
 //   blake2b <megabytes>                                     BLAKE2b-256 MB/s on one core (the payload hash before the tree)
 //   payload-tree <megabytes>                                payload-tree hash MB/s on one core (ceiling)
@@ -34,7 +35,7 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | slot-writes <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
     return 2;
 }
 
@@ -55,6 +56,9 @@ switch (args[0])
         return 0;
     case "sync-calls" when args.Length == 3:
         TransitCeilings.SyncCalls(args[1], int.Parse(args[2], inv));
+        return 0;
+    case "slot-writes" when args.Length == 3:
+        SlotWrites.Run(args[1], int.Parse(args[2], inv));
         return 0;
     case "blake2b" when args.Length == 2:
         TransitCeilings.Blake2b(long.Parse(args[1], inv));

@@ -8,7 +8,9 @@ namespace Tern.Engine.Transit;
 
 /// <summary>
 /// Commit metadata of a transit FasterLog (docs/ARCHITECTURE.md §3.1) in two fixed 4 KiB slots of one preallocated
-/// file (<c>commits/commit.slots</c>), written in place with a write-through <c>pwrite</c>. FASTER's own manager creates
+/// file (<c>commits/commit.slots</c>), written in place with a data-synchronous <c>pwrite</c> (<c>O_DSYNC</c>,
+/// <see cref="DataSyncFile"/>: under <c>O_SYNC</c> the slot's modification time, which moves at every clock tick, made
+/// each slot write write the inode as well). FASTER's own manager creates
 /// a file per commit (written O_SYNC) and deletes the previous one, and a file creation makes the disk commit the file
 /// system's journal too: measured here, 1.4–1.7 ms against 0.5 ms for an overwrite of a preallocated block. Commit n
 /// goes to slot n mod 2, so the previous commit's slot is intact while the new one is written; each slot carries its
@@ -61,7 +63,7 @@ internal sealed class SlotCommitManager : ILogCommitManager
             DirectorySync.Flush(directory);
         }
 
-        _file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
+        _file = DataSyncFile.OpenExisting(path);
         if (Directory.Exists(Path.Combine(directory, "log-commits")))
         {
             _legacy = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(), new DefaultCheckpointNamingScheme(directory), removeOutdated: false);

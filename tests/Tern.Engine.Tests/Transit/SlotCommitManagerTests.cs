@@ -41,6 +41,33 @@ public sealed class SlotCommitManagerTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"entry {i}"), ReadAll(recovered));
     }
 
+    [SkippableFact]
+    public async Task The_slots_are_written_data_synchronously_without_making_the_files_times_durable()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads the open flags from /proc");
+        var directory = Path.Combine(_directory.Path, "flags");
+        using (var commits = new SlotCommitManager(directory))
+        {
+            // O_DSYNC (every write durable when it returns) without O_SYNC's extra bit (the inode's times too).
+            var flags = OpenFlags(Path.Combine(directory, "commit.slots"));
+            Assert.NotEqual(0, flags & DataSync);
+            Assert.Equal(0, flags & FullSyncOnly);
+
+            // Written and read back through that handle, as a commit and a recovery do.
+            using var device = Devices.CreateLogDevice(Path.Combine(directory, "l.log"));
+            using var log = new FasterLog(Settings(device, commits));
+            log.Enqueue(Encoding.ASCII.GetBytes("entry"));
+            await log.CommitAsync();
+            Assert.Single(commits.ListCommits());
+        }
+
+        // The contrast that makes the check above mean something: .NET's write-through opens O_SYNC.
+        var other = Path.Combine(directory, "write-through");
+        File.WriteAllBytes(other, new byte[16]);
+        using var writeThrough = File.OpenHandle(other, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
+        Assert.NotEqual(0, OpenFlags(other) & FullSyncOnly);
+    }
+
     [Fact]
     public void A_torn_newest_slot_is_ignored_and_the_previous_commit_is_recovered()
     {
@@ -125,5 +152,35 @@ public sealed class SlotCommitManagerTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
+    }
+
+    // O_DSYNC, and the bit O_SYNC adds to it (__O_SYNC), as /proc/<pid>/fdinfo prints them (octal).
+    private const int DataSync = 0x1000;
+    private const int FullSyncOnly = 0x100000;
+
+    /// <summary>The open flags of this process's descriptor on <paramref name="path"/>.</summary>
+    private static int OpenFlags(string path)
+    {
+        var target = Path.GetFullPath(path);
+        foreach (var link in Directory.GetFiles("/proc/self/fd"))
+        {
+            string? resolved;
+            try
+            {
+                resolved = new FileInfo(link).LinkTarget;
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (resolved == target)
+            {
+                var line = File.ReadAllLines(Path.Combine("/proc/self/fdinfo", Path.GetFileName(link))).First(l => l.StartsWith("flags:", StringComparison.Ordinal));
+                return Convert.ToInt32(line["flags:".Length..].Trim(), 8);
+            }
+        }
+
+        throw new InvalidOperationException($"no open descriptor on {target}");
     }
 }
