@@ -73,7 +73,7 @@ internal sealed partial class SegmentFileDevice
         {
             var segment = GetSegment(io.SegmentId, create: true)!;
             var source = new ReadOnlySpan<byte>((void*)io.Memory, (int)io.Length);
-            if (segment.Direct is { } direct && DirectFile.IsAligned(io.Memory, io.Offset, io.Length))
+            if (segment.Direct is { } direct && io.Length >= _directMinBytes && DirectFile.IsAligned(io.Memory, io.Offset, io.Length))
             {
                 RandomAccess.Write(direct, source, io.Offset);
                 Interlocked.Increment(ref _directWrites);

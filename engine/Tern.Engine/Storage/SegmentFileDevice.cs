@@ -9,7 +9,8 @@ namespace Tern.Engine.Storage;
 /// §3.1). FASTER's own device on Linux opens every segment <c>O_SYNC</c>, so each page flush waits for its own writeback;
 /// this one writes each page either through the page cache (<c>pwrite</c>, as <c>dd</c> does) or, when
 /// <c>direct</c>, straight from FASTER's page to the disk (<c>O_DIRECT</c>: no copy into the kernel, which is what a
-/// large blob's write costs most on a small machine), remembers which segments have writes not yet synced, and
+/// large blob's write costs most on a small machine; writes shorter than <see cref="DirectMinBytes"/> still go through the
+/// page cache), remembers which segments have writes not yet synced, and
 /// <see cref="FlushDirty"/> <c>fsync</c>s those — once per dirty segment — when the log commits. A direct write is not
 /// durable either until then: the disk's cache and the file's size and extents need the sync. The sync is the BCL's
 /// <see cref="RandomAccess.FlushToDisk"/>: after the appends a commit makes, <c>fsync</c> measured no slower here than
@@ -39,6 +40,15 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     // it, so a log written with one sector size is read back with the other.
     private const uint SectorSize512 = 512;
 
+    /// <summary>
+    /// Shortest write a direct device makes with <c>O_DIRECT</c>; shorter ones go through the page cache. A direct write
+    /// saves the copy into the kernel, which matters for a large blob's full pages, but it also drops the written range
+    /// from the page cache, so the next read of it waits for the disk. The short writes are a commit's partial tail page:
+    /// a small blob, which its recipient fetches moments later (docs/ARCHITECTURE.md §3.1). Through the page cache their
+    /// copy costs little, the commit's sync writes them back all the same, and the fetch reads them from memory.
+    /// </summary>
+    public const int DirectMinBytes = 64 * 1024;
+
     private readonly object _gate = new();
     private readonly object _flushGate = new();
     private readonly Dictionary<int, Segment> _segments = [];
@@ -49,6 +59,7 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     private readonly string _directory;
     private readonly bool _startWriteback;
     private readonly bool _direct;
+    private readonly int _directMinBytes;
     private int _draining;
     private bool _directoryDirty;
     private bool _disposed;
@@ -63,11 +74,14 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     /// </param>
     /// <param name="direct">
     /// Write with <c>O_DIRECT</c> where the file system allows it (<see cref="DirectFile"/>); a segment whose file refuses
-    /// it, or a write that is not page-aligned, goes through the page cache instead. Reads always use the page cache.
+    /// it, a write that is not page-aligned or one shorter than <see cref="DirectMinBytes"/> goes through the page cache
+    /// instead. Reads always use the page cache.
     /// </param>
-    public SegmentFileDevice(string path, bool startWriteback, bool direct = false)
+    /// <param name="directMinBytes">Shortest write made direct; <see cref="DirectMinBytes"/> unless a test asks for every aligned write.</param>
+    public SegmentFileDevice(string path, bool startWriteback, bool direct = false, int directMinBytes = DirectMinBytes)
         : base(path, direct ? DirectFile.Alignment : SectorSize512, Devices.CAPACITY_UNSPECIFIED)
     {
+        _directMinBytes = directMinBytes;
         _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(_directory);
         _startWriteback = startWriteback;

@@ -84,7 +84,7 @@ public sealed class SegmentFileDeviceTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Aligned_writes_go_direct_and_others_through_the_page_cache_into_the_same_file()
+    public async Task Long_aligned_writes_go_direct_and_short_or_unaligned_ones_through_the_page_cache_into_the_same_file()
     {
         var path = Path.Combine(_directory, "direct", "blobs.log");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -98,36 +98,53 @@ public sealed class SegmentFileDeviceTests : IDisposable
         device.Initialize(1L << SegmentBits);
         Assert.Equal((uint)DirectFile.Alignment, device.SectorSize);
 
-        var aligned = Pattern(8192, 3);
-        var unaligned = Pattern(512, 4);
-        var memory = AlignedCopy(aligned);
+        // A whole segment (a full page's flush) goes direct.
+        var full = Pattern(SegmentFileDevice.DirectMinBytes, 3);
+        var fullMemory = AlignedCopy(full);
         try
         {
-            var (error, bytes) = await WriteAsync(device, memory, aligned.Length, segment: 0, offset: 8192);
+            var (error, bytes) = await WriteAsync(device, fullMemory, full.Length, segment: 0, offset: 0);
+            Assert.Equal((0u, (uint)full.Length), (error, bytes));
+        }
+        finally
+        {
+            FreeAligned(fullMemory);
+        }
+
+        Assert.Equal(1, device.DirectWrites);
+
+        // An aligned write shorter than DirectMinBytes (a commit's partial tail page) goes through the page cache, where
+        // the fetch that follows reads it, and so does an unaligned one.
+        var tail = Pattern(8192, 5);
+        var tailMemory = AlignedCopy(tail);
+        try
+        {
+            var (error, bytes) = await WriteAsync(device, tailMemory, tail.Length, segment: 1, offset: 8192);
             Assert.Equal((0u, 8192u), (error, bytes));
         }
         finally
         {
-            FreeAligned(memory);
+            FreeAligned(tailMemory);
         }
 
-        Assert.Equal(1, device.DirectWrites);
-        var (unalignedError, unalignedBytes, _) = await WriteAsync(device, unaligned, segment: 0, offset: 512);
+        var unaligned = Pattern(512, 4);
+        var (unalignedError, unalignedBytes, _) = await WriteAsync(device, unaligned, segment: 1, offset: 512);
         Assert.Equal((0u, 512u), (unalignedError, unalignedBytes));
         Assert.Equal(1, device.DirectWrites);
 
-        var file = File.ReadAllBytes(path + ".0");
+        Assert.Equal(full, File.ReadAllBytes(path + ".0"));
+        var file = File.ReadAllBytes(path + ".1");
         Assert.Equal(16384, file.Length);
         Assert.Equal(unaligned, file.AsSpan(512, 512).ToArray());
-        Assert.Equal(aligned, file.AsSpan(8192, 8192).ToArray());
+        Assert.Equal(tail, file.AsSpan(8192, 8192).ToArray());
         var (readError, read, readBack) = await ReadAsync(device, segment: 0, offset: 8192, length: 8192);
         Assert.Equal((0u, 8192u), (readError, read));
-        Assert.Equal(aligned, readBack);
+        Assert.Equal(full.AsSpan(8192, 8192).ToArray(), readBack);
 
         // Direct writes are no more durable than the others until the commit's sync.
-        Assert.Equal(1, device.DirtySegments);
+        Assert.Equal(2, device.DirtySegments);
         device.FlushDirty();
-        Assert.Equal(1, device.SegmentSyncs);
+        Assert.Equal(2, device.SegmentSyncs);
     }
 
     [Theory]
@@ -202,7 +219,8 @@ public sealed class SegmentFileDeviceTests : IDisposable
 
     private static (SegmentFileDevice Device, SlotCommitManager Commits, FasterLog Log) Open(string logPath, string commitDirectory, bool direct)
     {
-        var device = new SegmentFileDevice(logPath, startWriteback: false, direct);
+        // Every aligned write direct, however short: this log's pages are smaller than DirectMinBytes.
+        var device = new SegmentFileDevice(logPath, startWriteback: false, direct, directMinBytes: 0);
         var commits = new SlotCommitManager(commitDirectory, device.FlushDirty);
         var log = new FasterLog(new FasterLogSettings
         {
