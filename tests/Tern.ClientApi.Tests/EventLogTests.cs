@@ -43,6 +43,33 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task An_event_that_waits_for_its_callers_flush_is_written_at_once_and_readable_only_after_it()
+    {
+        await using var log = new EventLog(_directory.Path);
+        var path = Path.Combine(_directory.Path, EventLog.FileName);
+        var directoryFlushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = log.WaitAsync("bob", 0);
+        Assert.Equal(1UL, log.Append("bob", UserEvents.MessageDeleted("pulled-stand-in"), readableAfter: directoryFlushed.Task));
+
+        // The line reaches the file (its flush runs beside the caller's), but nobody may read it or be woken for it yet.
+        Assert.True(await Eventually.TrueAsync(() => File.Exists(path) && ReadShared(path).Contains("pulled-stand-in", StringComparison.Ordinal)));
+        await Task.Delay(100);
+        Assert.Equal(0UL, log.Last("bob"));
+        Assert.Empty(log.Read("bob", 0, 10).Events);
+        Assert.False(waiting.IsCompleted);
+
+        directoryFlushed.SetResult();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1UL, log.Last("bob"));
+
+        // A caller's flush that failed still publishes the event: its line is on disk and a restart would read it.
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        log.Append("bob", UserEvents.MessageDeleted("second"), readableAfter: failed.Task);
+        failed.SetException(new IOException("directory flush failed"));
+        Assert.True(await Eventually.TrueAsync(() => log.Last("bob") == 2UL));
+    }
+
+    [Fact]
     public async Task A_waiter_wakes_when_its_users_log_grows_and_not_for_another_user()
     {
         await using var log = new EventLog(_directory.Path);
@@ -84,5 +111,12 @@ public sealed class EventLogTests : IDisposable
             Assert.Equal([6UL], last.Sequences);
             Assert.Contains("\"after\"", Encoding.UTF8.GetString(last.Events[0].Span), StringComparison.Ordinal);
         }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

@@ -35,10 +35,13 @@ public sealed class MessageStore
     }
 
     /// <summary>
-    /// Called with each message newly committed (not with one already stored), on the committing thread, once it is
-    /// durable; the client API appends its users' <c>pulled</c> events here. Defaults to none.
+    /// Called with each message newly committed (not with one already stored), on the committing thread, once its
+    /// <c>.blob</c> is named and before the directory flush that makes the name durable, with a task that completes when
+    /// that flush has (or faults with its error). The client API appends its users' <c>pulled</c> events here: the event
+    /// log's flush then runs beside the directory's instead of after it, and the log makes the event readable only once
+    /// the task has completed (docs/ARCHITECTURE.md §5.2). Defaults to none.
     /// </summary>
-    public Action<StoredMessage>? Committed { get; set; }
+    public Action<StoredMessage, Task>? Committed { get; set; }
 
     /// <summary>Whether the message is stored (verified and committed).</summary>
     public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
@@ -112,9 +115,42 @@ public sealed class MessageStore
         }
 
         File.Move(partial, blob, overwrite: true);
-        FlushDirectory(DirectoryOf(hash));
-        Committed?.Invoke(message);
+        var committed = Committed;
+        if (committed is null)
+        {
+            FlushDirectory(DirectoryOf(hash));
+            return message;
+        }
+
+        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            committed(message, durable.Task);
+        }
+        catch
+        {
+            // The name is durable whatever the hook did.
+            FlushDirectory(DirectoryOf(hash), durable);
+            throw;
+        }
+
+        FlushDirectory(DirectoryOf(hash), durable);
         return message;
+    }
+
+    /// <summary>Flushes <paramref name="directory"/> and tells <paramref name="done"/> how it went.</summary>
+    private void FlushDirectory(string directory, TaskCompletionSource done)
+    {
+        try
+        {
+            FlushDirectory(directory);
+            done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            done.TrySetException(ex);
+            throw;
+        }
     }
 
     /// <summary>Opens a stored blob for reading.</summary>

@@ -101,13 +101,17 @@ internal sealed class EventHooks
         }
     }
 
-    /// <summary>The message store committed a new message: <c>pulled</c>, with the labels a new message gets.</summary>
-    public void Stored(StoredMessage message)
+    /// <summary>
+    /// The message store named a new message's <c>.blob</c>: <c>pulled</c>, with the labels a new message gets. The event
+    /// is written now, so its flush runs beside the store's directory flush, and becomes readable once
+    /// <paramref name="durable"/> (that flush) has completed, so nobody is told of a message that is not yet durable.
+    /// </summary>
+    public void Stored(StoredMessage message, Task durable)
     {
         if (_attached is { } attached && attached.Users.OwnerOf(message.RecipientHash) is { } user)
         {
             var labels = attached.Labels.Stored(user, message);
-            attached.Log.Append(user, UserEvents.MessageStored(message, labels));
+            attached.Log.Append(user, UserEvents.MessageStored(message, labels), readableAfter: durable);
         }
     }
 

@@ -38,6 +38,16 @@ internal sealed partial class EventLog
                 await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
             }
 
+            // An event reporting what its caller makes durable beside this flush waits for that too; its failure is the
+            // caller's to report, and the line is on disk, so the event is published all the same.
+            foreach (var (item, _) in batch)
+            {
+                if (item.After is { IsCompleted: false } after)
+                {
+                    await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+
             Publish(batch);
             batch.Clear();
             if (compaction is not null)

@@ -57,8 +57,15 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// Appends <paramref name="e"/> to <paramref name="user"/>'s log without waiting: its sequence and time are set now,
     /// in the order of calls; it becomes readable once written to disk. Never blocks (safe on the ingest loop).
     /// </summary>
+    /// <param name="user">Whose log.</param>
+    /// <param name="e">The event.</param>
+    /// <param name="readableAfter">
+    /// What else must be durable before the event may be read, when the event reports a change the caller makes durable
+    /// itself (the message store's directory flush for <c>pulled</c>): the event is written and flushed at once, beside
+    /// that, and made readable when both are done, whether the task succeeded or not (the line is on disk either way).
+    /// </param>
     /// <returns>The event's sequence; 0 when the log is closed (the node is stopping: the event is not recorded).</returns>
-    public ulong Append(string user, UserEvent e) => Enqueue(user, e, done: null);
+    public ulong Append(string user, UserEvent e, Task? readableAfter = null) => Enqueue(user, e, done: null, readableAfter);
 
     /// <summary>Appends <paramref name="e"/> and completes once it is on disk and readable.</summary>
     public async Task<ulong> AppendAsync(string user, UserEvent e, CancellationToken cancellationToken = default)
@@ -148,7 +155,7 @@ internal sealed partial class EventLog : IAsyncDisposable
         }
     }
 
-    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done)
+    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? readableAfter = null)
     {
         lock (_lock)
         {
@@ -158,7 +165,7 @@ internal sealed partial class EventLog : IAsyncDisposable
             e.Time = Http.Wire.Time(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
             // Written to the channel under the lock, so the file holds each user's events in sequence order.
-            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done)))
+            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: readableAfter)))
             {
                 log.Assigned--;
                 return 0;
@@ -183,8 +190,11 @@ internal sealed partial class EventLog : IAsyncDisposable
 
     private static (long Offset, int Length) Unpack(long line) => (line >>> 20, (int)(line & MaxLineBytes));
 
-    /// <summary>An append, or (<paramref name="Compact"/> set) a compaction for the writer to run between two batches.</summary>
-    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null);
+    /// <summary>
+    /// An append, readable once written and <paramref name="After"/> completed; or (<paramref name="Compact"/> set) a
+    /// compaction for the writer to run between two batches.
+    /// </summary>
+    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null);
 
     /// <summary>One user's index: the packed offset and length of each committed line, sequence <see cref="First"/> + i at index i.</summary>
     private sealed class UserLog

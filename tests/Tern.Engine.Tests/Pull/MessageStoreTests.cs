@@ -168,6 +168,39 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_committed_hook_runs_once_the_blob_is_named_and_is_told_when_the_directory_flush_is_done()
+    {
+        var payload = Payload(2048);
+        var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
+        var blob = Path.Combine(_directory.Path, "messages", _hash.ToString(), _capability + ".blob");
+        var seen = new List<(bool Blob, bool Partial, bool Meta, bool DurableDone)>();
+        Task? durable = null;
+        store.Committed = (message, flushed) =>
+        {
+            Assert.Equal(_capability, message.Capability);
+            durable = flushed;
+            seen.Add((File.Exists(blob), File.Exists(PartialPath), File.Exists(Path.ChangeExtension(blob, ".meta")), flushed.IsCompleted));
+        };
+
+        await using (var file = store.OpenPartial(_hash, _capability, Proven(payload)))
+        {
+            await file.WriteAsync(payload);
+            Assert.True(file.TryComplete());
+        }
+
+        store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+
+        // Named, with its metadata, and the directory flush not yet done while the hook ran (so the event log's flush
+        // can run beside it); done, without error, once the commit returned.
+        Assert.Equal((true, false, true, false), Assert.Single(seen));
+        Assert.True(durable!.IsCompletedSuccessfully);
+
+        // A message already stored is not reported again.
+        store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+        Assert.Single(seen);
+    }
+
+    [Fact]
     public async Task Committing_a_stored_message_again_keeps_the_first_metadata()
     {
         var time = new ManualClock(TransitTestStores.Start);
