@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tern.Admin;
@@ -60,6 +61,29 @@ internal static class RunCommand
     private static Option<string> Switch(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName };
 
+    /// <summary>
+    /// The settings file, reloaded when it changes, found by polling its time every 4 s. The default watch of a JSON file
+    /// is an inotify watch of the file's whole directory tree — here the data directory, where every log append, message
+    /// file and rename woke a thread that looked each change up (a dozen a message on a recipient, perf-reports/e2e-notes.md).
+    /// </summary>
+    private static void AddWatchedSettings(IConfigurationBuilder configuration, string configFile)
+    {
+        var directory = Path.GetDirectoryName(configFile)!;
+        if (!Directory.Exists(directory))
+        {
+            configuration.AddJsonFile(configFile, optional: true, reloadOnChange: true);
+            return;
+        }
+
+        configuration.AddJsonFile(source =>
+        {
+            source.FileProvider = new PhysicalFileProvider(directory) { UsePollingFileWatcher = true, UseActivePolling = true };
+            source.Path = Path.GetFileName(configFile);
+            source.Optional = true;
+            source.ReloadOnChange = true;
+        });
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var early = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args, Switches).Build();
@@ -77,7 +101,7 @@ internal static class RunCommand
         try
         {
             // Watched: a change of Tern:WellKnown re-signs the served descriptor without a restart (the other sections are read at start).
-            builder.Configuration.AddJsonFile(configFile, optional: true, reloadOnChange: true);
+            AddWatchedSettings(builder.Configuration, configFile);
         }
         catch (InvalidDataException e)
         {
