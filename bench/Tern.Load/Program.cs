@@ -29,13 +29,15 @@ using Tern.Load.E2e;
 //                                                           an open-model scenario (flood, fetch, mixed, campaign) against `tern run`
 //                                                           processes beside its baseline (Open/, Scenarios/, docs/BENCHMARKS.md)
 //   load-floor-serve <port file> <blob bytes>               the scenarios' baseline server (until killed)
+//   killload <dir> <report.md> <tern.dll> [key=value ...]   mixed load against two `tern run` processes, each SIGKILLed and
+//                                                           restarted in turn; every guarantee checked (Kill/, bench/run-killload.sh)
 //   flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>
 //                                                           a `tern run` child's capacity, then a flood at <multiple> × it beside a
 //                                                           legitimate peer and HTTP probes; every datagram accounted for (bench/run-flood.sh)
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | slot-writes <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | slot-writes <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | killload <dir> <report.md> <tern.dll> [key=value ...] | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
     return 2;
 }
 
@@ -101,6 +103,8 @@ switch (args[0])
     case "load" when args.Length >= 5:
         await Tern.Load.Scenarios.LoadScenarios.RunAsync(args[1], args[2], args[3], args[4], args[5..]);
         return 0;
+    case "killload" when args.Length >= 4:
+        return await Tern.Load.Kill.KillLoadScenario.RunAsync(args[1], args[2], args[3], args[4..]);
     case "load-floor-serve" when args.Length == 3:
         await Tern.Load.Scenarios.FloorServer.ServeAsync(args[1], int.Parse(args[2], inv));
         return 0;

@@ -28,7 +28,7 @@ internal sealed class NodeChild : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts <c>dotnet <paramref name="ternDll"/> run --data-dir <paramref name="directory"/></c>, its output to <c>node.log</c> there; waits until it is ready.</summary>
+    /// <summary>Starts <c>dotnet <paramref name="ternDll"/> run --data-dir <paramref name="directory"/></c>, its output appended to <c>node.log</c> there; waits until it is ready.</summary>
     public static async Task<NodeChild> StartAsync(string ternDll, string directory)
     {
         var log = Path.Combine(directory, "node.log");
@@ -38,7 +38,8 @@ internal sealed class NodeChild : IAsyncDisposable
         start.ArgumentList.Add("--data-dir");
         start.ArgumentList.Add(directory);
         var process = Process.Start(start)!;
-        var writer = new StreamWriter(log) { AutoFlush = true };
+        // Appended to: a node started again on its directory (after a kill, say) keeps the log of the runs before.
+        var writer = new StreamWriter(log, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(writer, e.Data);
         process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
         process.BeginOutputReadLine();
@@ -60,6 +61,20 @@ internal sealed class NodeChild : IAsyncDisposable
 
             await Task.Delay(50).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether the process has ended (killed, or it stopped by itself).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, as a crash or the kernel's OOM killer ends a process, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM, then waits for the exit; a node that does not stop in time is killed and reported.</summary>
