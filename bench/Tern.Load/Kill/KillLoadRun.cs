@@ -183,7 +183,7 @@ internal static class KillLoadRun
     }
 
     /// <summary>Every stored message read back before a kill of b.example is still listed for its user.</summary>
-    private static async Task CheckStoredAsync(HttpClient bob, HttpClient carol, IReadOnlyCollection<string> verified, KillLedger ledger, string when)
+    private static async Task CheckStoredAsync(HttpClient bob, HttpClient carol, HashSet<string> verified, KillLedger ledger, string when)
     {
         var (bobs, _) = await ClientReads.ListStoredAsync(bob, "0").ConfigureAwait(false);
         var (carols, _) = await ClientReads.ListStoredAsync(carol, "0").ConfigureAwait(false);
@@ -198,7 +198,7 @@ internal static class KillLoadRun
     /// Every reference carol was shown before a kill of b.example is, within <paramref name="bound"/> of the restart, pending
     /// for her again (polled from the start) or stored for her.
     /// </summary>
-    private static async Task CheckReferencesAsync(HttpClient carol, string hash, IReadOnlyCollection<string> seen, KillPoint point, KillLedger ledger, TimeSpan bound)
+    private static async Task CheckReferencesAsync(HttpClient carol, string hash, HashSet<string> seen, KillPoint point, KillLedger ledger, TimeSpan bound)
     {
         var watch = Stopwatch.StartNew();
         var missing = seen.Count;
