@@ -19,4 +19,7 @@ internal static partial class PendingLogMessages
 
     [LoggerMessage(4104, LogLevel.Warning, "Pending table could not commit its index memory at open (unexpected FASTER layout or kernel without MADV_POPULATE_WRITE); the first inserts will page-fault the indexes in.")]
     public static partial void PrefaultUnavailable(ILogger logger);
+
+    [LoggerMessage(4105, LogLevel.Warning, "Pending table was not closed by its last run: {References} recovered references of {Hashes} recipient hashes moved above every sequence handed out before, in {ElapsedMs:F1} ms.")]
+    public static partial void Renumbered(ILogger logger, long references, int hashes, double elapsedMs);
 }

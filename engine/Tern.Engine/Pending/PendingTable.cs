@@ -17,7 +17,7 @@ namespace Tern.Engine.Pending;
 /// <remarks>
 /// The table is a cache of what senders will retransmit anyway: it is checkpointed (<see cref="TakeCheckpointAsync"/>)
 /// and recovered on open, and inserts since the last checkpoint are lost on a crash; the senders' retransmissions
-/// (docs/PROTOCOL.md §4.6) file them again. All methods are thread-safe and synchronous; none holds a FASTER
+/// (docs/PROTOCOL.md §4.6) file them again, after every sequence handed out before the crash (RenumberAfterCrash). All methods are thread-safe and synchronous; none holds a FASTER
 /// session across an <c>await</c>.
 /// </remarks>
 public sealed partial class PendingTable : IDisposable, IAsyncDisposable
@@ -86,6 +86,11 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
+        if (MarkOpen() && recovered)
+        {
+            RenumberAfterCrash();
+        }
+
         PendingLogMessages.Opened(_logger, _directory, recovered, _count, _domains.DomainCount);
     }
 
@@ -134,6 +139,13 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        // Nothing written since the last checkpoint (or since open): what is on disk is the table as it stands, and the
+        // next open need not move anything (RenumberAfterCrash).
+        if (!_sessions.AnyWrote())
+        {
+            MarkClosed();
         }
 
         _sessions.Dispose();

@@ -62,6 +62,71 @@ public sealed class PendingTableDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_crash_references_filed_again_or_anew_are_listed_after_the_cursor_a_client_reached_before_it()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        ulong cursor;
+        using (var table = _fixture.Open())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Insert(table, Capability(i), Hash(1));
+            }
+
+            Insert(table, Capability(100), Hash(2));
+            await table.TakeCheckpointAsync(cts.Token);
+
+            // Filed after the checkpoint, and listed to the client, whose cursor passes them: lost with the crash below.
+            for (var i = 10; i < 20; i++)
+            {
+                Insert(table, Capability(i), Hash(1));
+            }
+
+            var page = table.Poll(Hash(1), 0, 100);
+            Assert.Equal(20, page.References.Count);
+            cursor = page.NextCursor;
+        }
+
+        // The crash: closed without a checkpoint; the node comes back a second later.
+        _fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        using (var table = _fixture.Open())
+        {
+            Assert.Equal(11, table.Count);
+
+            // A sender retransmits one of the lost references and a new one arrives: the client polling on from its
+            // cursor lists both (and the recovered ones again, which is harmless: the same capabilities).
+            Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(15), Hash(1)).Status);
+            Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(20), Hash(1)).Status);
+            var after = table.Poll(Hash(1), cursor, 100).References.Select(r => r.Capability).ToList();
+            Assert.Contains(Capability(15), after);
+            Assert.Contains(Capability(20), after);
+
+            // Polled from the start, each reference once and in filing order; removal and idempotency still find them.
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => Capability(i)).Append(Capability(15)).Append(Capability(20)), PollAll(table, Hash(1)).Select(r => r.Capability));
+            Assert.Equal(Capability(100), Assert.Single(PollAll(table, Hash(2))).Capability);
+            Assert.Equal(PendingInsertStatus.Duplicate, Insert(table, Capability(3), Hash(1)).Status);
+            Assert.True(table.Remove(Capability(0), PendingRemoval.Fetched, StartMs));
+            Assert.True(table.Remove(Capability(5), PendingRemoval.Fetched, StartMs));
+            Assert.Equal(10, PollAll(table, Hash(1)).Count);
+            Assert.Equal(11, table.Count);
+            await table.DisposeAsync();
+        }
+
+        // Closed whole this time: the next open moves nothing, and what the client saw stays where it was.
+        List<ulong> sequences;
+        using (var table = _fixture.Open())
+        {
+            sequences = [.. PollAll(table, Hash(1)).Select(r => r.Sequence)];
+            await table.DisposeAsync();
+        }
+
+        using (var table = _fixture.Open())
+        {
+            Assert.Equal(sequences, PollAll(table, Hash(1)).Select(r => r.Sequence));
+        }
+    }
+
+    [Fact]
     public async Task A_table_nothing_was_written_to_checkpoints_without_writing()
     {
         // A node stopped before any notification arrived checkpoints a table nothing was written to. At the default sizes
