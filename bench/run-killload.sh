@@ -8,8 +8,8 @@
 # carol was shown lost, stored messages intact, every acknowledged message stored at b.example once the load stops.
 # Writes perf-reports/killload.md (kill points, what was in flight, recovery time against the store's size) and
 # perf-reports/killload.timeline.csv; exits 1 when a guarantee broke (the report lists each violation).
-# Defaults (24 kills of 10 s periods, about 5 minutes on a 2-core machine); settings (key=value, listed in the report):
-#   kills=24 period=10 max-down=1 tail=5 submit-rate=20 client-rate=5 size=2048 large-every=25 large-size=600000
+# Defaults (24 kills of 15 s periods, about 7 minutes on a 2-core machine); settings (key=value, listed in the report):
+#   kills=24 period=15 max-down=1 tail=5 submit-rate=20 client-rate=5 size=2048 large-every=25 large-size=600000
 #   pull-fraction=0.5 retransmit-max=5 checkpoint=20 refile-bound=30 drain-bound=90 seed=18
 # Expects a Release build (make build).
 set -euo pipefail

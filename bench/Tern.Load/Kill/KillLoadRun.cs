@@ -84,6 +84,13 @@ internal static class KillLoadRun
                     await Task.Delay(wait).ConfigureAwait(false);
                 }
 
+                // Restarts slower than the periods allow push the kills late; one that would fall when the load has
+                // (nearly) ended would not be a kill under load, and is not made (the report counts the kills made).
+                if (loadClock.Elapsed > options.LoadDuration - TimeSpan.FromSeconds(2))
+                {
+                    break;
+                }
+
                 var point = new KillPoint { Index = i, Victim = KillNodes.Names[victim], DownSeconds = down };
                 point.A = await NodeSnapshot.TryReadAsync(admins[0], StatsTimeout).ConfigureAwait(false);
                 point.B = await NodeSnapshot.TryReadAsync(admins[1], StatsTimeout).ConfigureAwait(false);
