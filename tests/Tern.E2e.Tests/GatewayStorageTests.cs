@@ -94,7 +94,8 @@ public sealed class GatewayStorageTests
         Assert.True(await Eventually.TrueAsync(async () => (await Exposition.ScrapeAsync(world.G))["tern_custody_declines_total{reason=\"full\"}"] >= 1, Patience),
             world.G.Process!.Tail());
         Assert.Equal("pending", (await GatewayWorld.StatusAsync(alice, secondId)).State);
-        await TransferredAsync(world, alice, secondId);
+        // Taken once the first expires (at `expiry`, up to a minute away still) and a's next offer comes.
+        await TransferredAsync(world, alice, secondId, expiry - DateTimeOffset.UtcNow + Patience);
 
         // One record of the expiry: one log line, one count.
         Assert.True(await Eventually.TrueAsync(async () => (await Exposition.ScrapeAsync(world.G))["tern_transit_blobs_expired_total"] == 1, Patience),
@@ -140,8 +141,8 @@ public sealed class GatewayStorageTests
         return (path, sent.GetProperty("messageId").GetString()!);
     }
 
-    private static async Task TransferredAsync(GatewayWorld world, DemoUser alice, string messageId) =>
-        Assert.True(await Eventually.TrueAsync(async () => (await GatewayWorld.StatusAsync(alice, messageId)).State == "transferred", Patience),
+    private static async Task TransferredAsync(GatewayWorld world, DemoUser alice, string messageId, TimeSpan? patience = null) =>
+        Assert.True(await Eventually.TrueAsync(async () => (await GatewayWorld.StatusAsync(alice, messageId)).State == "transferred", patience ?? Patience),
             $"{messageId} not transferred: {(await GatewayWorld.StatusAsync(alice, messageId)).State}\n{world.A.Process!.Tail()}\n{world.G.Process!.Tail()}");
 
     /// <summary>bob asks his node to pull the reference waiting under <paramref name="hash"/> that is not one of <paramref name="done"/> (<c>tern refs pull</c>).</summary>
