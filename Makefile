@@ -18,7 +18,9 @@ DEMO_PKGS := dnsmasq-base
 # Fuzzing: afl-fuzz drives the SharpFuzz-instrumented parsers (the instrumenter is the local dotnet tool in .config/).
 FUZZ_PKGS := afl++
 FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 4
+# The smoke in make test: each target under afl-fuzz for 2 s after calibration (10k+ execs), to show it runs and keeps its
+# contract on the seeds and corpus; `make fuzz` is the campaign.
+FUZZ_SMOKE_SECONDS ?= 2
 
 .PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics bench-table killload vectors clean
 
