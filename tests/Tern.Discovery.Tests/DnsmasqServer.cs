@@ -7,7 +7,7 @@ namespace Tern.Discovery.Tests;
 /// <summary>
 /// Debian's dnsmasq on 127.0.0.1 on a free high port, serving a zone the test writes (TXT, SRV and host records under
 /// <c>example</c>, NXDOMAIN for every other name there), unprivileged and in the foreground. RestartAsync serves a new zone on
-/// the same port; Stop leaves the port closed (the "server away" case).
+/// the same port; Stop leaves the port bound and silent (the "server away" case).
 /// </summary>
 public sealed class DnsmasqServer : IDisposable
 {
@@ -16,6 +16,8 @@ public sealed class DnsmasqServer : IDisposable
     private readonly string _directory;
     private readonly int _ttl;
     private Process? _process;
+    private Socket? _heldUdp;
+    private Socket? _heldTcp;
 
     private DnsmasqServer(string directory, int port, int ttl)
     {
@@ -73,12 +75,29 @@ public sealed class DnsmasqServer : IDisposable
     /// <summary>Serves <paramref name="records"/> instead, on the same port.</summary>
     public async Task RestartAsync(IEnumerable<string> records)
     {
-        Stop();
+        Kill();
         await LaunchAsync(records);
     }
 
-    /// <summary>Stops the server: queries to its port go unanswered.</summary>
+    /// <summary>
+    /// Stops the server: queries to its port go unanswered. The port stays bound by this process, without answering,
+    /// until <see cref="RestartAsync"/> or Dispose: a port merely closed can be taken by another test's server (dnsmasq
+    /// or a node, started in parallel on a free port), whose answers the stopped server's clients would then read.
+    /// </summary>
     public void Stop()
+    {
+        Kill();
+        _heldUdp ??= TryBind(SocketType.Dgram, ProtocolType.Udp);
+        _heldTcp ??= TryBind(SocketType.Stream, ProtocolType.Tcp);
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        Release();
+    }
+
+    private void Kill()
     {
         if (_process is { } process)
         {
@@ -95,6 +114,7 @@ public sealed class DnsmasqServer : IDisposable
 
     private async Task LaunchAsync(IEnumerable<string> records)
     {
+        Release();
         var config = Path.Combine(_directory, $"dnsmasq-{EndPoint.Port}.conf");
         File.WriteAllLines(config, LocalZone.Concat(records));
         var start = new ProcessStartInfo(Binary!)
@@ -169,5 +189,25 @@ public sealed class DnsmasqServer : IDisposable
         return port;
     }
 
-    public void Dispose() => Stop();
+    private Socket? TryBind(SocketType type, ProtocolType protocol)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        try
+        {
+            socket.Bind(EndPoint);
+            return socket;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null; // already taken in the instant since the kill: nothing this server can do about it
+        }
+    }
+
+    private void Release()
+    {
+        _heldUdp?.Dispose();
+        _heldTcp?.Dispose();
+        (_heldUdp, _heldTcp) = (null, null);
+    }
 }
