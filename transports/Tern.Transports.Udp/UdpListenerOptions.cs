@@ -38,6 +38,14 @@ public sealed class UdpListenerOptions
     /// </summary>
     public int ReceiveThreadNiceIncrement { get; set; }
 
+    /// <summary>These options with another endpoint: every other knob copied, those added later included.</summary>
+    public UdpListenerOptions At(IPEndPoint endpoint)
+    {
+        var copy = (UdpListenerOptions)MemberwiseClone();
+        copy.Endpoint = endpoint;
+        return copy;
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {

@@ -44,7 +44,7 @@ internal sealed class IntakeStage : IHostedService
                 // files a capability once whichever port it came in on (docs/PROTOCOL.md §16.5, a moving port).
                 var key = $"{nameof(TernNodeOptions.MoreNotifyEndpoints)}:{i}";
                 var text = _node.Options.MoreNotifyEndpoints[i];
-                listeners.Add(Bind(WithEndpoint(_udp.Value, NodeEndpoints.Parse($"{TernSections.Node}:{key}", text)), NewIngest(sink), key, text));
+                listeners.Add(Bind(_udp.Value.At(NodeEndpoints.Parse($"{TernSections.Node}:{key}", text)), NewIngest(sink), key, text));
             }
         }
         catch
@@ -92,16 +92,4 @@ internal sealed class IntakeStage : IHostedService
             throw new TernConfigurationException($"{TernSections.Node}:{key}", value, $"cannot be bound ({e.SocketErrorCode}: {e.Message}); choose a free port", e);
         }
     }
-
-    private static UdpListenerOptions WithEndpoint(UdpListenerOptions options, System.Net.IPEndPoint endpoint) => new()
-    {
-        Endpoint = endpoint,
-        Receiver = options.Receiver,
-        BatchSize = options.BatchSize,
-        ReceiveBufferBytes = options.ReceiveBufferBytes,
-        PollInterval = options.PollInterval,
-        BackoffInitial = options.BackoffInitial,
-        BackoffMax = options.BackoffMax,
-        ReceiveThreadNiceIncrement = options.ReceiveThreadNiceIncrement,
-    };
 }
