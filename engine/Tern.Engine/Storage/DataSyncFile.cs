@@ -11,11 +11,8 @@ namespace Tern.Engine.Storage;
 /// <c>O_DSYNC</c> is the data write and the disk's cache flush alone. What a reader of the bytes needs is the same
 /// under both.
 /// </summary>
-internal static partial class DataSyncFile
+internal static class DataSyncFile
 {
-    private const int ReadWrite = 0x2;
-    private const int CloseOnExec = 0x80000;
-
     /// <summary>
     /// A read-write handle on the existing file <paramref name="path"/> whose every write is data-synchronous; where
     /// <c>O_DSYNC</c>'s value is not known here (not Linux, another architecture), one opened write-through instead.
@@ -23,27 +20,12 @@ internal static partial class DataSyncFile
     /// <exception cref="IOException">The file could not be opened.</exception>
     public static SafeFileHandle OpenExisting(string path)
     {
-        if (!OperatingSystem.IsLinux() || DataSyncFlag() is not { } dataSync)
+        if (LinuxOpen.DataSync is not { } dataSync)
         {
             return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.WriteThrough);
         }
 
-        var fd = Open(path, ReadWrite | CloseOnExec | dataSync);
-        if (fd < 0)
-        {
-            throw new IOException($"Cannot open '{path}' for data-synchronous writes (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        return new SafeFileHandle(fd, ownsHandle: true);
+        return LinuxOpen.TryOpen(path, LinuxOpen.ReadWrite | LinuxOpen.CloseOnExec | dataSync)
+            ?? throw new IOException($"Cannot open '{path}' for data-synchronous writes (errno {Marshal.GetLastPInvokeError()}).");
     }
-
-    // O_DSYNC is asm-generic's 010000 on every architecture .NET runs Linux on (arm and arm64 keep it).
-    private static int? DataSyncFlag() => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 or Architecture.X86 or Architecture.Arm64 or Architecture.Arm => 0x1000,
-        _ => null,
-    };
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
 }

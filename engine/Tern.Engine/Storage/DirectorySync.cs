@@ -8,7 +8,7 @@ public static partial class DirectorySync
     /// <summary>Flushes <paramref name="directory"/> itself (its entries: names created, renamed or removed in it).</summary>
     public static void Flush(string directory)
     {
-        var fd = Open(directory, 0);
+        var fd = LinuxOpen.Open(directory, 0);
         if (fd < 0)
         {
             throw new IOException($"Cannot open directory '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
@@ -26,9 +26,6 @@ public static partial class DirectorySync
             _ = Close(fd);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
