@@ -14,21 +14,9 @@
 # Expects a Release build (make build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
-tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
 report=perf-reports/killload.md
-[ -f "$load" ] && [ -f "$tern" ] || { echo "build first: $load or $tern missing (make build)"; exit 1; }
-work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-killload-XXXXXX")
-# The load tool stops its nodes itself; should it die first, the nodes are found by their ports.json.
-cleanup() {
-  for ports in "$work"/nodes/*/state/ports.json; do
-    [ -f "$ports" ] && kill "$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$ports")" 2> /dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export TERN_LOAD_COMMIT
-TERN_LOAD_COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo " (with uncommitted changes)")
+source bench/load-setup.sh
+load_setup killload
 export TERN_LOAD_COMMAND="bench/run-killload.sh${*:+ $*}, i.e. nice -n 10 dotnet $load killload <dir> $report $tern${*:+ $*}"
 echo "work: $work; commit $TERN_LOAD_COMMIT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
