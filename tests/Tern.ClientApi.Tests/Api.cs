@@ -29,6 +29,13 @@ public static class Api
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Checks the response's status, naming the body (a problem says why) when it is not the one expected.</summary>
+    public static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {response.StatusCode}, expected {expected}: {text}");
+    }
+
     /// <summary>The problem document of a refusal, checked to be RFC 9457 with a status in the body equal to the response's.</summary>
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -48,11 +48,11 @@ public sealed class ServedDocumentTests : IAsyncLifetime, IDisposable
     public async Task The_users_file_holds_only_the_tokens_hash_a_new_token_replaces_the_old_and_names_are_checked()
     {
         var (client, issued) = _node.AddUser("carol");
-        Assert.StartsWith("tern_", issued.Token, StringComparison.Ordinal);
-        Assert.Equal(48, issued.Token.Length);
+        Assert.StartsWith("tern_u_", issued.Token, StringComparison.Ordinal);
+        Assert.Equal(50, issued.Token.Length);
         var file = Path.Combine(_directory.Path, "users.json");
         var text = await File.ReadAllTextAsync(file);
-        Assert.DoesNotContain(issued.Token[5..], text, StringComparison.Ordinal);
+        Assert.DoesNotContain(issued.Token[7..], text, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(issued.Token))), text, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal("carol@a.example", (await Api.JsonAsync(await client.GetAsync("/v1/me"))).GetProperty("address").GetString());

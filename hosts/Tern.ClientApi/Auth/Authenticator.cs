@@ -30,11 +30,12 @@ internal sealed class Authenticator
     /// </summary>
     public DeviceRecord? DeviceOf(ReadOnlySpan<char> token)
     {
-        if (token.StartsWith(Secrets.DevicePrefix))
+        if (token.StartsWith(Secrets.DevicePrefix) && Devices.Authenticate(token) is { } enrolled)
         {
-            return Devices.Authenticate(token);
+            return enrolled;
         }
 
+        // An operator's token, also one of the first form that happens to begin like a device token (UserToken).
         if (Users.Authenticate(token) is not { } user)
         {
             return null;

@@ -33,16 +33,22 @@ internal sealed class BearerFilter : IEndpointFilter
         }
 
         http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-        if (token.StartsWith(Secrets.DevicePrefix))
-        {
-            return Problems.Unauthorized("a device token only opens sessions: POST /v1/sessions with it, then send the session token");
-        }
 
+        // An operator's token of the first form may begin like a device token (UserToken): the users file decides.
         if (_auth.Users.Authenticate(token) is not { } user)
         {
-            return Problems.Unauthorized("the token is not a user's (revoked, mistyped or never issued)");
+            return token.StartsWith(Secrets.DevicePrefix)
+                ? Problems.Unauthorized("a device token only opens sessions: POST /v1/sessions with it, then send the session token")
+                : Problems.Unauthorized("the token is not a user's (revoked, mistyped or never issued)");
         }
 
+        return await OperatorAsync(context, next, user).ConfigureAwait(false);
+    }
+
+    /// <summary>A request under the operator's token of <paramref name="user"/>, which stands for the device it maps to.</summary>
+    private async ValueTask<object?> OperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, Users.ClientUser user)
+    {
+        var http = context.HttpContext;
         var device = _auth.Devices.OperatorDevice(user.Name, user.TokenHash);
         if (device.RevokedMs is not null)
         {
@@ -61,6 +67,12 @@ internal sealed class BearerFilter : IEndpointFilter
         http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
         if (_auth.Sessions.Find(token) is not { } found)
         {
+            // Or an operator's token of the first form that begins like a session token (UserToken): asked only on a miss.
+            if (_auth.Users.Authenticate(token) is { } user)
+            {
+                return await OperatorAsync(context, next, user).ConfigureAwait(false);
+            }
+
             return Problems.Unauthorized("the session token is not one this node issued (or the node restarted since): open a session again");
         }
 
@@ -74,7 +86,7 @@ internal sealed class BearerFilter : IEndpointFilter
             return Problems.Unauthorized("device-revoked", "the device of this session was revoked");
         }
 
-        if (_auth.Users.ByName(found.Session.User) is not { } user)
+        if (_auth.Users.ByName(found.Session.User) is not { } sessionUser)
         {
             return Problems.Unauthorized("the session's user no longer exists");
         }
@@ -85,7 +97,7 @@ internal sealed class BearerFilter : IEndpointFilter
             return Problems.Field("Authorization", $"a {found.Session.Kind} device's session may not use this route", status: StatusCodes.Status403Forbidden, kind: "forbidden");
         }
 
-        CurrentUser.Set(http, user);
+        CurrentUser.Set(http, sessionUser);
         CurrentDevice.Set(http, found.Session.DeviceId);
         return await next(context).ConfigureAwait(false);
     }

@@ -101,6 +101,7 @@ internal static class BatchRoute
         var keyed = new List<(int Index, Task<BatchResult> Task)>();
         var items = new List<SubmissionItem>(messages.Count);
         var unkeyed = new List<(int Index, List<TransitRecipient> Recipients, string? Mime)>(messages.Count);
+        var keysInBatch = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -124,7 +125,14 @@ internal static class BatchRoute
 
             if (message.IdempotencyKey is not null)
             {
-                // Started in order, so of two messages with one idempotency key the earlier claims it.
+                // Of two messages with one key the later gets 409, as a concurrent retry would: decided here, not by whether
+                // the earlier one's submit happened to finish before the later one claimed the key (then it would replay).
+                if (!keysInBatch.Add(message.IdempotencyKey))
+                {
+                    results[i] = Failed(i, Problems.Conflict("Idempotency-Key", "an earlier message of this batch has this key; use a new key for a new message"));
+                    continue;
+                }
+
                 keyed.Add((i, SubmitKeyedAsync(api, user, i, message, recipients, expiry, body, cancellationToken)));
                 continue;
             }

@@ -5,10 +5,14 @@ using System.Text;
 
 namespace Tern.ClientApi.Users;
 
-/// <summary>Bearer tokens: 256 random bits as <c>tern_</c> + base64url; the server keeps only their SHA-256.</summary>
+/// <summary>
+/// Operators' bearer tokens: 256 random bits as <c>tern_u_</c> + base64url; the server keeps only their SHA-256. Tokens
+/// issued before the <c>u_</c> were <c>tern_</c> + base64url, so one in 2048 of them begins like a device or session token
+/// (<c>tern_d_</c>, <c>tern_s_</c>): <see cref="Auth.Authenticator"/> still looks those up in the users file.
+/// </summary>
 internal static class UserToken
 {
-    public const string Prefix = "tern_";
+    public const string Prefix = "tern_u_";
 
     /// <summary>Longest token text looked at (longer is refused before hashing).</summary>
     public const int MaxLength = 128;
