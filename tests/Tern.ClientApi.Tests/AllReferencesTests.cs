@@ -9,33 +9,14 @@ namespace Tern.ClientApi.Tests;
 /// order their event log told them, paged by the log's sequence, long-polled on anything filed under any of them, and only
 /// ever the caller's.
 /// </summary>
-public sealed class AllReferencesTests : IAsyncLifetime, IDisposable
+public sealed class AllReferencesTests() : TwoApiNodes("clientapi-allrefs")
 {
-    private readonly TempDirectory _directory = new("clientapi-allrefs");
-    private ApiNode _a = null!;
-    private ApiNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
-        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
-        _a.Introduce(_b);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task Lists_every_hash_in_arrival_order_pages_by_the_log_wakes_on_any_hash_and_drops_what_left()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
-        var (eve, _) = _b.AddUser("eve");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
+        var (eve, _) = B.AddUser("eve");
         var (first, second, late) = (Api.NewHash(), Api.NewHash(), Api.NewHash());
         Assert.Equal(HttpStatusCode.Created, (await bob.PutAsync($"/v1/hashes/{first}", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await Api.PutJsonAsync(bob, $"/v1/hashes/{second}", new { kind = "negotiated" })).StatusCode);
@@ -87,7 +68,7 @@ public sealed class AllReferencesTests : IAsyncLifetime, IDisposable
 
         // A reference that waited under a hash before bob registered it is in his log and his listing once he does.
         await SendAsync(alice, late);
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(_b.Node.Pending.Count == 5), TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(B.Node.Pending.Count == 5), TimeSpan.FromSeconds(20)));
         Assert.Equal(HttpStatusCode.Created, (await Api.PutJsonAsync(bob, $"/v1/hashes/{late}", new { kind = "introduction" })).StatusCode);
         var afterRegistration = await ListAsync(bob, $"&after={woken.Next}");
         Assert.Equal(late, Assert.Single(afterRegistration.References).GetProperty("hash").GetString());

@@ -11,39 +11,20 @@ namespace Tern.ClientApi.Tests;
 /// (its own removal reason, counted apart from expiry), <c>delivery_changed</c> in the sender's log, and
 /// <c>key_changed</c> for a publish, a rotation and a revocation.
 /// </summary>
-public sealed class EventSourceTests : IAsyncLifetime, IDisposable
+public sealed class EventSourceTests() : TwoApiNodes("clientapi-event-sources")
 {
-    private readonly TempDirectory _directory = new("clientapi-event-sources");
-    private ApiNode _a = null!;
-    private ApiNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
-        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
-        _a.Introduce(_b);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task Retraction_pull_ignore_and_expiry_each_reach_the_recipients_log_and_the_senders_deliveries_reach_hers()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
         var hashes = Enumerable.Range(0, 4).Select(_ => Api.NewHash()).ToArray();
         foreach (var hash in hashes)
         {
             Assert.Equal(HttpStatusCode.Created, (await bob.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
         }
 
-        var (carol, _) = _b.AddUser("carol");
+        var (carol, _) = B.AddUser("carol");
         Assert.Equal(HttpStatusCode.Created, (await carol.PutAsync($"/v1/hashes/{Api.NewHash()}", null)).StatusCode);
         var bobs = new EventReader(bob);
         var alices = new EventReader(alice);
@@ -77,17 +58,17 @@ public sealed class EventSourceTests : IAsyncLifetime, IDisposable
         // drops the tombstones of the references before, which no sender retransmits.)
         await SubmitAsync(alice, hashes[3]);
         var fourthCapability = (await bobs.NextAsync("received")).GetProperty("capability").GetString();
-        Assert.Equal(1, _b.Node.Pending.SweepExpired(DateTimeOffset.UtcNow.AddDays(31).ToUnixTimeMilliseconds()));
+        Assert.Equal(1, B.Node.Pending.SweepExpired(DateTimeOffset.UtcNow.AddDays(31).ToUnixTimeMilliseconds()));
         Assert.Equal(fourthCapability, (await bobs.NextAsync("expired")).GetProperty("capability").GetString());
 
         // Ignored: its own event and its own removal reason, not an expiry.
         await SubmitAsync(alice, hashes[2]);
         var thirdCapability = (await bobs.NextAsync("received")).GetProperty("capability").GetString();
-        var expiredBefore = _b.Node.Pending.RemovedCount(PendingRemoval.Expired);
+        var expiredBefore = B.Node.Pending.RemovedCount(PendingRemoval.Expired);
         await Api.JsonAsync(await bob.PostAsJsonAsync($"/v1/references/{thirdCapability}/actions", new { action = "ignore" }));
         Assert.Equal(thirdCapability, (await bobs.NextAsync("ignored")).GetProperty("capability").GetString());
-        Assert.Equal(1, _b.Node.Pending.RemovedCount(PendingRemoval.Ignored));
-        Assert.Equal(expiredBefore, _b.Node.Pending.RemovedCount(PendingRemoval.Expired));
+        Assert.Equal(1, B.Node.Pending.RemovedCount(PendingRemoval.Ignored));
+        Assert.Equal(expiredBefore, B.Node.Pending.RemovedCount(PendingRemoval.Expired));
 
         // Nothing was told twice: one received per reference, one retracted per notice however often it was retransmitted.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -104,7 +85,7 @@ public sealed class EventSourceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Publishing_rotating_and_revoking_the_users_record_are_key_changed_events_with_the_fingerprints()
     {
-        var (bob, _) = _b.AddUser("dave");
+        var (bob, _) = B.AddUser("dave");
         var events = new EventReader(bob);
         var published = await Api.JsonAsync(await bob.PostAsJsonAsync("/v1/keys", new { signingKey = Api.NewHash(), agreementKey = Api.NewHash() }), HttpStatusCode.Created);
         var first = await events.NextAsync("key_changed");

@@ -9,35 +9,16 @@ namespace Tern.ClientApi.Tests;
 /// first two, and for the third nothing of the first user's is seen or changed. The table of routes is checked against
 /// the OpenAPI document, so a route added without a line here fails.
 /// </summary>
-public sealed class IsolationTests : IAsyncLifetime, IDisposable
+public sealed class IsolationTests() : TwoApiNodes("clientapi-isolation")
 {
-    private readonly TempDirectory _directory = new("clientapi-isolation");
-    private ApiNode _a = null!;
-    private ApiNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
-        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
-        _a.Introduce(_b);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task Another_users_token_sees_and_changes_nothing_of_the_first_users_on_every_route()
     {
         // bob owns a hash with a stored message and a reference waiting; alice (his sender here) sent him both.
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
-        var (eve, _) = _b.AddUser("eve");
-        var (mallory, _) = _a.AddUser("mallory");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
+        var (eve, _) = B.AddUser("eve");
+        var (mallory, _) = A.AddUser("mallory");
         var hash = Api.NewHash();
         await bob.PutAsync($"/v1/hashes/{hash}", null);
         await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" });
@@ -69,61 +50,61 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             pending = (await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={waiting}"))).GetProperty("references").EnumerateArray().Select(r => r.GetProperty("capability").GetString()).FirstOrDefault();
             return pending is not null;
         }, TimeSpan.FromSeconds(20)));
-        var (bobDevice, _, revoked) = await Devices.EnrolAsync(_b, bob, "old phone");
+        var (bobDevice, _, revoked) = await Devices.EnrolAsync(B, bob, "old phone");
 
         // (method, path template, concrete path, the node, the intruder, expected status for the intruder)
         var routes = new List<(string Method, string Template, string Path, ApiNode Node, HttpClient Intruder, HttpStatusCode Expected)>
         {
-            ("POST", "/v1/messages", $"/v1/messages?to={Api.NewHash()}@b.example", _a, mallory, HttpStatusCode.Created),
-            ("POST", "/v1/messages/batch", "/v1/messages/batch", _a, mallory, HttpStatusCode.UnsupportedMediaType),
-            ("GET", "/v1/messages", "/v1/messages", _a, mallory, HttpStatusCode.OK),
-            ("GET", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
-            ("DELETE", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", _a, mallory, HttpStatusCode.NotFound),
-            ("GET", "/v1/references", $"/v1/references?hash={hash}", _b, eve, HttpStatusCode.NotFound),
-            ("GET", "/v1/stored", "/v1/stored", _b, eve, HttpStatusCode.OK),
-            ("GET", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
-            ("DELETE", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
-            ("GET", "/v1/me", "/v1/me", _b, eve, HttpStatusCode.OK),
-            ("GET", "/v1/hashes", "/v1/hashes", _b, eve, HttpStatusCode.OK),
-            ("PUT", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", _b, eve, HttpStatusCode.Conflict),
-            ("DELETE", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", _b, eve, HttpStatusCode.NotFound),
-            ("GET", "/v1/preferences", "/v1/preferences", _b, eve, HttpStatusCode.OK),
-            ("PUT", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", _b, eve, HttpStatusCode.NoContent),
-            ("DELETE", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", _b, eve, HttpStatusCode.NoContent),
-            ("GET", "/v1/blocks", "/v1/blocks", _b, eve, HttpStatusCode.OK),
-            ("PUT", "/v1/blocks/{senderDomain}", "/v1/blocks/a.example", _b, eve, HttpStatusCode.NoContent),
-            ("DELETE", "/v1/blocks/{senderDomain}", "/v1/blocks/spam.example", _b, eve, HttpStatusCode.NoContent),
-            ("POST", "/v1/reservations", "/v1/reservations", _a, mallory, HttpStatusCode.UnsupportedMediaType),
-            ("PUT", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", _a, mallory, HttpStatusCode.NotFound),
-            ("HEAD", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", _a, mallory, HttpStatusCode.NotFound),
-            ("POST", "/v1/reservations/{messageId}/send", $"/v1/reservations/{reservation}/send", _a, mallory, HttpStatusCode.NotFound),
-            ("DELETE", "/v1/reservations/{messageId}", $"/v1/reservations/{reservation}", _a, mallory, HttpStatusCode.NotFound),
-            ("GET", "/v1/keys", "/v1/keys", _a, mallory, HttpStatusCode.NotFound),
-            ("POST", "/v1/keys", "/v1/keys", _a, mallory, HttpStatusCode.UnsupportedMediaType),
-            ("POST", "/v1/keys/rotate", "/v1/keys/rotate", _a, mallory, HttpStatusCode.UnsupportedMediaType),
-            ("POST", "/v1/keys/revoke", "/v1/keys/revoke", _a, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("POST", "/v1/messages", $"/v1/messages?to={Api.NewHash()}@b.example", A, mallory, HttpStatusCode.Created),
+            ("POST", "/v1/messages/batch", "/v1/messages/batch", A, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("GET", "/v1/messages", "/v1/messages", A, mallory, HttpStatusCode.OK),
+            ("GET", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", A, mallory, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/messages/{messageId}", $"/v1/messages/{messageId}", A, mallory, HttpStatusCode.NotFound),
+            ("GET", "/v1/references", $"/v1/references?hash={hash}", B, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/stored", "/v1/stored", B, eve, HttpStatusCode.OK),
+            ("GET", "/v1/stored/{id}", $"/v1/stored/{storedId}", B, eve, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/stored/{id}", $"/v1/stored/{storedId}", B, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/me", "/v1/me", B, eve, HttpStatusCode.OK),
+            ("GET", "/v1/hashes", "/v1/hashes", B, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", B, eve, HttpStatusCode.Conflict),
+            ("DELETE", "/v1/hashes/{hash}", $"/v1/hashes/{hash}", B, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/preferences", "/v1/preferences", B, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", B, eve, HttpStatusCode.NoContent),
+            ("DELETE", "/v1/preferences/{senderDomain}", "/v1/preferences/a.example", B, eve, HttpStatusCode.NoContent),
+            ("GET", "/v1/blocks", "/v1/blocks", B, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/blocks/{senderDomain}", "/v1/blocks/a.example", B, eve, HttpStatusCode.NoContent),
+            ("DELETE", "/v1/blocks/{senderDomain}", "/v1/blocks/spam.example", B, eve, HttpStatusCode.NoContent),
+            ("POST", "/v1/reservations", "/v1/reservations", A, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("PUT", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", A, mallory, HttpStatusCode.NotFound),
+            ("HEAD", "/v1/reservations/{messageId}/blob", $"/v1/reservations/{reservation}/blob", A, mallory, HttpStatusCode.NotFound),
+            ("POST", "/v1/reservations/{messageId}/send", $"/v1/reservations/{reservation}/send", A, mallory, HttpStatusCode.NotFound),
+            ("DELETE", "/v1/reservations/{messageId}", $"/v1/reservations/{reservation}", A, mallory, HttpStatusCode.NotFound),
+            ("GET", "/v1/keys", "/v1/keys", A, mallory, HttpStatusCode.NotFound),
+            ("POST", "/v1/keys", "/v1/keys", A, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("POST", "/v1/keys/rotate", "/v1/keys/rotate", A, mallory, HttpStatusCode.UnsupportedMediaType),
+            ("POST", "/v1/keys/revoke", "/v1/keys/revoke", A, mallory, HttpStatusCode.UnsupportedMediaType),
 
             // A published bundle is public (docs/PROTOCOL.md §14.4): the directory shows it to anyone, and nothing else.
-            ("GET", "/v1/directory/{address}", "/v1/directory/alice@a.example", _a, mallory, HttpStatusCode.OK),
-            ("GET", "/v1/capabilities", "/v1/capabilities", _b, eve, HttpStatusCode.OK),
-            ("POST", "/v1/devices", "/v1/devices", _b, eve, HttpStatusCode.Unauthorized),
-            ("POST", "/v1/sessions", "/v1/sessions", _b, eve, HttpStatusCode.OK),
-            ("POST", "/v1/devices/codes", "/v1/devices/codes", _b, eve, HttpStatusCode.Created),
-            ("GET", "/v1/devices", "/v1/devices", _b, eve, HttpStatusCode.OK),
-            ("DELETE", "/v1/devices/{deviceId}", $"/v1/devices/{bobDevice}", _b, eve, HttpStatusCode.NotFound),
-            ("PUT", "/v1/me/password", "/v1/me/password", _b, eve, HttpStatusCode.NoContent),
-            ("GET", "/v1/events", "/v1/events", _b, eve, HttpStatusCode.OK),
-            ("GET", "/v1/events/stream", "/v1/events/stream", _b, eve, HttpStatusCode.OK),
-            ("PATCH", "/v1/stored/{id}", $"/v1/stored/{storedId}", _b, eve, HttpStatusCode.NotFound),
-            ("GET", "/v1/labels", "/v1/labels", _b, eve, HttpStatusCode.OK),
-            ("DELETE", "/v1/labels/{label}", "/v1/labels/inbox", _b, eve, HttpStatusCode.NotFound),
-            ("GET", "/v1/policy", "/v1/policy", _b, eve, HttpStatusCode.OK),
-            ("PUT", "/v1/policy", "/v1/policy", _b, eve, HttpStatusCode.OK),
-            ("POST", "/v1/references/{capability}/actions", $"/v1/references/{pending}/actions", _b, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/directory/{address}", "/v1/directory/alice@a.example", A, mallory, HttpStatusCode.OK),
+            ("GET", "/v1/capabilities", "/v1/capabilities", B, eve, HttpStatusCode.OK),
+            ("POST", "/v1/devices", "/v1/devices", B, eve, HttpStatusCode.Unauthorized),
+            ("POST", "/v1/sessions", "/v1/sessions", B, eve, HttpStatusCode.OK),
+            ("POST", "/v1/devices/codes", "/v1/devices/codes", B, eve, HttpStatusCode.Created),
+            ("GET", "/v1/devices", "/v1/devices", B, eve, HttpStatusCode.OK),
+            ("DELETE", "/v1/devices/{deviceId}", $"/v1/devices/{bobDevice}", B, eve, HttpStatusCode.NotFound),
+            ("PUT", "/v1/me/password", "/v1/me/password", B, eve, HttpStatusCode.NoContent),
+            ("GET", "/v1/events", "/v1/events", B, eve, HttpStatusCode.OK),
+            ("GET", "/v1/events/stream", "/v1/events/stream", B, eve, HttpStatusCode.OK),
+            ("PATCH", "/v1/stored/{id}", $"/v1/stored/{storedId}", B, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/labels", "/v1/labels", B, eve, HttpStatusCode.OK),
+            ("DELETE", "/v1/labels/{label}", "/v1/labels/inbox", B, eve, HttpStatusCode.NotFound),
+            ("GET", "/v1/policy", "/v1/policy", B, eve, HttpStatusCode.OK),
+            ("PUT", "/v1/policy", "/v1/policy", B, eve, HttpStatusCode.OK),
+            ("POST", "/v1/references/{capability}/actions", $"/v1/references/{pending}/actions", B, eve, HttpStatusCode.NotFound),
         };
         var open = new HashSet<string>(StringComparer.Ordinal) { "GET /v1/capabilities", "POST /v1/devices", "POST /v1/sessions" };
 
-        var served = await ServedRoutesAsync(_a);
+        var served = await ServedRoutesAsync(A);
         Assert.Equal(served.Order(), routes.Select(r => $"{r.Method} {r.Template}").Order());
 
         var before = await SnapshotAsync(alice, bob);
@@ -176,7 +157,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         before = await SnapshotAsync(alice, bob);
         foreach (var (method, template, path, node, _, _) in routes)
         {
-            if (node != _b || open.Contains($"{method} {template}"))
+            if (node != B || open.Contains($"{method} {template}"))
             {
                 continue;
             }

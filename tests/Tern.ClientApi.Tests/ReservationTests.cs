@@ -8,32 +8,13 @@ namespace Tern.ClientApi.Tests;
 /// Two-phase submission (docs/C2S.md §6) between two real nodes: reserve, upload in parts with replays and a gap,
 /// send, replay the send; the recipient's node stores exactly the bytes uploaded, once.
 /// </summary>
-public sealed class ReservationTests : IAsyncLifetime, IDisposable
+public sealed class ReservationTests() : TwoApiNodes("clientapi-reservations")
 {
-    private readonly TempDirectory _directory = new("clientapi-reservations");
-    private ApiNode _a = null!;
-    private ApiNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
-        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
-        _a.Introduce(_b);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task A_resumed_and_replayed_upload_is_stored_once_and_the_send_replays_without_a_second_message()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
         var hash = Api.NewHash();
         await bob.PutAsync($"/v1/hashes/{hash}", null);
         await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" });
@@ -103,7 +84,7 @@ public sealed class ReservationTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_whole_body_upload_replaces_and_an_unused_reservation_lapses()
     {
-        var (alice, _) = _a.AddUser("alice");
+        var (alice, _) = A.AddUser("alice");
         var first = await Api.JsonAsync(await alice.PostAsync("/v1/reservations", null), HttpStatusCode.Created);
         var id = first.GetProperty("messageId").GetString()!;
         await Api.JsonAsync(await alice.PutAsync($"/v1/reservations/{id}/blob", new ByteArrayContent(new byte[10])));
@@ -121,7 +102,7 @@ public sealed class ReservationTests : IAsyncLifetime, IDisposable
 
         // The next reservation sweeps it away with its upload; the first one (not lapsed) stays.
         await Api.JsonAsync(await alice.PostAsync("/v1/reservations", null), HttpStatusCode.Created);
-        var files = Directory.GetFiles(Path.Combine(_a.DataDirectory, "clientapi", "reservations")).Select(Path.GetFileName).ToList();
+        var files = Directory.GetFiles(Path.Combine(A.DataDirectory, "clientapi", "reservations")).Select(Path.GetFileName).ToList();
         Assert.DoesNotContain($"{lapsingId}.part", files);
         Assert.DoesNotContain($"{lapsingId}.json", files);
         Assert.Contains($"{id}.part", files);

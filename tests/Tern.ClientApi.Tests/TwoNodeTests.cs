@@ -6,32 +6,13 @@ using Tern.Engine.Protocol.Notification;
 namespace Tern.ClientApi.Tests;
 
 /// <summary>alice at a.example sends to bob at b.example over real UDP and the framed door; bob uses b.example's client API.</summary>
-public sealed class TwoNodeTests : IAsyncLifetime, IDisposable
+public sealed class TwoNodeTests() : TwoApiNodes("clientapi-two")
 {
-    private readonly TempDirectory _directory = new("clientapi-two");
-    private ApiNode _a = null!;
-    private ApiNode _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await ApiNode.StartAsync("a.example", _directory.File("a"));
-        _b = await ApiNode.StartAsync("b.example", _directory.File("b"));
-        _a.Introduce(_b);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-    }
-
-    public void Dispose() => _directory.Dispose();
-
     [Fact]
     public async Task A_long_poll_is_woken_by_the_reference_that_arrives_and_returns_it()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
         var hash = Api.NewHash();
         Assert.Equal(HttpStatusCode.Created, (await bob.PutAsync($"/v1/hashes/{hash}", null)).StatusCode);
 
@@ -61,8 +42,8 @@ public sealed class TwoNodeTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Stored_messages_are_listed_read_streamed_and_deleted_once_the_node_pulled_them()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
         var hash = Api.NewHash();
         await bob.PutAsync($"/v1/hashes/{hash}", null);
         Assert.Equal(HttpStatusCode.NoContent, (await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" })).StatusCode);
@@ -92,16 +73,16 @@ public sealed class TwoNodeTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_blocked_sender_domain_is_discarded_from_the_next_datagram_on_and_unblocking_lets_it_through()
     {
-        var (alice, _) = _a.AddUser("alice");
-        var (bob, _) = _b.AddUser("bob");
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
         var hash = Api.NewHash();
         await bob.PutAsync($"/v1/hashes/{hash}", null);
         Assert.Equal(HttpStatusCode.NoContent, (await bob.PutAsync("/v1/blocks/A.Example", null)).StatusCode);
         Assert.Equal(["a.example"], (await Api.JsonAsync(await bob.GetAsync("/v1/blocks"))).GetProperty("blocked").EnumerateArray().Select(e => e.GetString()));
 
-        var ignoredBefore = _b.Node.Ingest.Counters.Drops(DropReason.Ignored);
+        var ignoredBefore = B.Node.Ingest.Counters.Drops(DropReason.Ignored);
         await Api.JsonAsync(await Api.SubmitAsync(alice, [1], [$"{hash}@b.example"]), HttpStatusCode.Created);
-        Assert.True(await Eventually.TrueAsync(() => _b.Node.Ingest.Counters.Drops(DropReason.Ignored) > ignoredBefore, TimeSpan.FromSeconds(20)));
+        Assert.True(await Eventually.TrueAsync(() => B.Node.Ingest.Counters.Drops(DropReason.Ignored) > ignoredBefore, TimeSpan.FromSeconds(20)));
         Assert.Empty((await Api.JsonAsync(await bob.GetAsync($"/v1/references?hash={hash}"))).GetProperty("references").EnumerateArray());
 
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync("/v1/blocks/a.example")).StatusCode);
