@@ -14,6 +14,7 @@ public sealed class NotificationCounters
     private long _retractionNoticesCompleted;
     private long _peerFailures;
     private long _paced;
+    private long _outsideContact;
     private long _held;
 
     /// <summary>Datagrams handed to the transport.</summary>
@@ -40,6 +41,9 @@ public sealed class NotificationCounters
     /// <summary>Due notifications put off because their delivery is offered to a gateway (<see cref="IDeliveryHold"/>, each time).</summary>
     public long Held => Volatile.Read(ref _held);
 
+    /// <summary>Records put off to their destination's next contact window (<see cref="INotificationWindows"/>, each time).</summary>
+    public long OutsideContact => Volatile.Read(ref _outsideContact);
+
     /// <summary>Deliveries the scheduler stopped notifying for <paramref name="reason"/>.</summary>
     public long Stopped(StopReason reason) => Volatile.Read(ref _stopped[(int)reason]);
 
@@ -61,6 +65,8 @@ public sealed class NotificationCounters
     internal void PeerFailed() => Volatile.Write(ref _peerFailures, _peerFailures + 1);
 
     internal void Hold() => Volatile.Write(ref _held, _held + 1);
+
+    internal void PutOffToContact() => Volatile.Write(ref _outsideContact, _outsideContact + 1);
 
     internal void Pace() => Volatile.Write(ref _paced, _paced + 1);
 

@@ -10,6 +10,12 @@ public sealed partial class NotificationScheduler
     /// <summary>Sends a peer's due records, packed into as few datagrams as the 1200-byte and 32-record limits allow (§4.1).</summary>
     private void SendTo(PeerState peer, long nowMs)
     {
+        if (Windows is { } windows && windows.OpenFromMs(peer.Domain, nowMs) is var openMs && openMs > nowMs)
+        {
+            PutOffToContact(peer, openMs);
+            return;
+        }
+
         if (!EnsureResolved(peer, nowMs))
         {
             return; // resolving: the records wait; failed: they were rescheduled
@@ -50,6 +56,27 @@ public sealed partial class NotificationScheduler
         }
 
         retractions.Clear();
+    }
+
+    /// <summary>
+    /// Puts every record due for a peer outside its contact windows back on the wheel at the next window's opening (or the
+    /// blob's expiry, where the scheduler ends it, when no window opens before), due times unchanged: nothing was sent.
+    /// </summary>
+    private void PutOffToContact(PeerState peer, long openMs)
+    {
+        PutOff(peer.Notifications, openMs);
+        PutOff(peer.Retractions, openMs);
+    }
+
+    private void PutOff(List<OutgoingRecord> records, long openMs)
+    {
+        foreach (var record in CollectionsMarshal.AsSpan(records))
+        {
+            _wheel.Schedule(record.Notice, Math.Min(openMs, record.Entry.Blob.ExpiryMs));
+            Counters.PutOffToContact();
+        }
+
+        records.Clear();
     }
 
     /// <summary>Adds the pacing tokens earned since the last round, up to the burst.</summary>
@@ -118,7 +145,9 @@ public sealed partial class NotificationScheduler
         }
 
         // Options validation guarantees that one record fits an empty datagram, so i > start here.
-        _transport.Send(_datagram.AsSpan(0, writer.Seal(peer.SendingKey)), peer.Endpoint!);
+        var length = writer.Seal(peer.SendingKey);
+        _transport.Send(_datagram.AsSpan(0, length), peer.Endpoint!);
+        Windows?.Sent(peer.Domain, length, nowMs);
         Counters.Datagram();
         return i;
     }
@@ -159,7 +188,9 @@ public sealed partial class NotificationScheduler
             i++;
         }
 
-        _transport.Send(_datagram.AsSpan(0, writer.Seal(peer.SendingKey)), peer.Endpoint!);
+        var length = writer.Seal(peer.SendingKey);
+        _transport.Send(_datagram.AsSpan(0, length), peer.Endpoint!);
+        Windows?.Sent(peer.Domain, length, nowMs);
         Counters.Datagram();
         return i;
     }

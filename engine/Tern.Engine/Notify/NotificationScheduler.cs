@@ -84,6 +84,12 @@ public sealed partial class NotificationScheduler : IDisposable
     /// </summary>
     public IDeliveryHold? Hold { get; set; }
 
+    /// <summary>
+    /// When each destination may be sent to (a gateway's contact plan): records due for a destination outside its windows
+    /// wait for the next one to open. Null (the default) sends whenever due. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    public INotificationWindows? Windows { get; set; }
+
     /// <summary>Creates a scheduler with options bound by the host.</summary>
     public NotificationScheduler(
         TransitStore store,

@@ -19,7 +19,7 @@ public sealed partial class NamespaceLayeringTests
         ["Keys"],
         ["Transit", "Pending"],
         ["Notify", "Ingest", "Pull"],
-        ["Discovery"],
+        ["Discovery", "Contacts"],
         ["Custody"],
     ];
 

@@ -39,6 +39,41 @@ public sealed class NotificationSchedulerAllocationTests
         Assert.Contains(0L, rounds);
     }
 
+    [Fact]
+    public async Task A_retransmission_round_inside_a_contact_window_allocates_nothing()
+    {
+        // b.example's contact is open all day: each datagram asks the plan and counts its bytes against the window.
+        await using var f = await SchedulerFixture.CreateAsync();
+        var transport = new CountingTransport();
+        using var scheduler = f.Scheduler(o => o.MaxRetransmitInterval = TimeSpan.FromSeconds(2), transport);
+        var plan = Contacts.ContactPlans.Parse(Contacts.ContactPlans.Document(
+            Contacts.ContactPlans.Contact("a-b", "a.example", "b.example", f.Clock.GetUtcNow().AddMinutes(-1), TimeSpan.FromHours(1))));
+        var windows = new Tern.Engine.Contacts.ContactWindows("a.example", plan, f.Clock);
+        scheduler.Windows = windows;
+        for (var i = 0; i < 100; i++)
+        {
+            scheduler.Schedule(await f.SubmitAsync(null, "b.example"));
+        }
+
+        scheduler.RunRound(f.NowMs);
+        f.Advance(TimeSpan.FromSeconds(2));
+        scheduler.RunRound(f.NowMs);
+        f.Advance(TimeSpan.FromSeconds(2));
+
+        var rounds = new List<long>();
+        for (var round = 0; round < 4; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            scheduler.RunRound(f.NowMs);
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            f.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Equal(600, scheduler.Counters.RecordsSent);
+        Assert.True(windows.LinkUse.SentToday("a-b", f.NowMs) > 0);
+        Assert.Contains(0L, rounds);
+    }
+
     private sealed class CountingTransport : IDatagramTransport
     {
         public int Datagrams { get; private set; }
