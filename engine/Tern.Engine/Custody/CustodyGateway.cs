@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Contacts;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Custody;
 using Tern.Engine.Protocol.Receipts;
@@ -75,6 +76,13 @@ public sealed partial class CustodyGateway : IAsyncDisposable
 
     /// <summary>Called after each blob is committed, before its receipt is answered: the host schedules its notifications.</summary>
     public Action<SubmissionResult>? Committed { get; set; }
+
+    /// <summary>
+    /// The contact plan in force (docs/OPERATIONS.md, "Contact plans"): an offer for a destination it covers is declined
+    /// <c>expiry</c> when its bytes, behind those held for that destination, cannot arrive before the requested expiry. Null
+    /// (the default) checks no contact.
+    /// </summary>
+    public IContactWindows? Contacts { get; set; }
 
     /// <summary>Offers, acceptances, declines and expiries.</summary>
     public CustodyCounters Counters { get; } = new();
@@ -184,6 +192,19 @@ public sealed partial class CustodyGateway : IAsyncDisposable
         if (offer.RequestedExpiryMs - nowMs < (long)_options.MinRemaining.TotalMilliseconds)
         {
             return Decline(offer, CustodyDeclineReason.Expiry, $"requested expiry leaves less than {_options.MinRemaining.TotalSeconds:0} s");
+        }
+
+        if (Contacts is { } contacts && contacts.Covers(offer.RecipientDomain))
+        {
+            // Decided before fetching (§10.4 step 5): the bytes held for the destination go first, at the plan's rates.
+            // Each recipient fetches the blob: its bytes cross the link once per delivery, as the held bytes are counted.
+            var queued = _store.GetDomainStats(offer.RecipientDomain).LiveBytes;
+            var bytes = (long)Math.Min((decimal)offer.PayloadSize * offer.RecipientHashes.Count, long.MaxValue);
+            if (contacts.EarliestArrival(offer.RecipientDomain, bytes, queued, DateTimeOffset.FromUnixTimeMilliseconds(offer.RequestedExpiryMs)) is null)
+            {
+                return Decline(offer, CustodyDeclineReason.Expiry,
+                    $"under the contact plan {bytes} bytes behind the {queued} held for {offer.RecipientDomain} cannot reach it before the requested expiry");
+            }
         }
 
         if (_options.HighWaterBytes > 0 && _store.LiveBytes + IncomingBytes + offer.PayloadSize > _options.HighWaterBytes)

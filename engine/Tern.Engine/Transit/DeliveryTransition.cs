@@ -7,4 +7,11 @@ namespace Tern.Engine.Transit;
 /// <param name="MessageId">The message.</param>
 /// <param name="Capability">The delivery's capability.</param>
 /// <param name="State">Its new, final state.</param>
-public readonly record struct DeliveryTransition(string Account, MessageId MessageId, FetchCapability Capability, DeliveryState State);
+public readonly record struct DeliveryTransition(string Account, MessageId MessageId, FetchCapability Capability, DeliveryState State)
+{
+    /// <summary>The delivery's destination domain.</summary>
+    public string Domain { get; init; } = "";
+
+    /// <summary>The blob's payload size in bytes.</summary>
+    public long Size { get; init; }
+}

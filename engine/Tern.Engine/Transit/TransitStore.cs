@@ -17,7 +17,8 @@ public sealed partial class TransitStore : IAsyncDisposable
     /// <summary>
     /// Called under the store's index lock for each delivery that leaves Outstanding after the store opened (fetched,
     /// retracted, expired, transferred; never for what recovery replays): the sender's delivery journal as the client API's
-    /// <c>delivery_changed</c> event sees it (docs/C2S.md §15). It must be quick and never call back into the store.
+    /// <c>delivery_changed</c> event sees it (docs/C2S.md §15), and a gateway's contact plan counting the bytes fetched in
+    /// each window. It must be quick and never call back into the store; several owners combine with <c>+=</c>.
     /// </summary>
     public Action<DeliveryTransition>? Transitioned { get; set; }
 
@@ -296,7 +297,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         blob.OutstandingCount--;
         var died = blob.OutstandingCount == 0;
         _ledger.Transitioned(blob, delivery, to, died, atMs);
-        Transitioned?.Invoke(new DeliveryTransition(blob.Account, blob.Id, delivery.Capability, to));
+        Transitioned?.Invoke(new DeliveryTransition(blob.Account, blob.Id, delivery.Capability, to) { Domain = delivery.Domain, Size = blob.Size });
         if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
         {
             bucket.RemoveLive(blob.FirstChunk);
