@@ -98,6 +98,7 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         PreferenceRoutes.Map(v1);
         ReloadRoutes.Map(v1);
         KeyRoutes.Map(v1);
+        ContactRoutes.Map(v1);
 
         try
         {

@@ -89,7 +89,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         _hooks.Attach(_events, users, labels, policies);
         _node.Messages.Committed = _hooks.Stored;
         _node.Pending.Removed = _hooks.Removed;
-        _node.Store.Transitioned = _hooks.DeliveryChanged;
+        _node.Store.Transitioned += _hooks.DeliveryChanged; // a gateway's contact plan counts fetched bytes on the same hook
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
             Events = _events,

@@ -75,6 +75,12 @@ public sealed class TernNode
     /// <summary>The gateway side of responsibility transfer, in the Gateway role (docs/PROTOCOL.md §10.4); otherwise null.</summary>
     public Tern.Engine.Custody.CustodyGateway? Gateway { get; internal set; }
 
+    /// <summary>The contact plan in force, in the Gateway role (docs/OPERATIONS.md, "Contact plans"); otherwise null.</summary>
+    public Tern.Engine.Contacts.ContactWindows? Contacts { get; internal set; }
+
+    /// <summary>The file the contact plan is read from and written to, in the Gateway role; otherwise null.</summary>
+    public string? ContactPlanPath { get; internal set; }
+
     /// <summary>The sender side of responsibility transfer, when <c>Tern:Routes</c> routes a destination (§10.5); otherwise null.</summary>
     public Tern.Engine.Custody.CustodySender? Custody { get; internal set; }
 

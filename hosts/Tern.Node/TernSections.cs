@@ -48,6 +48,9 @@ public static class TernSections
     /// <summary>What a node in the Gateway role takes responsibility for (<c>CustodyGatewayOptions</c>).</summary>
     public const string Gateway = "Tern:Gateway";
 
+    /// <summary>Where a gateway's contact plan is read from (<c>ContactPlanOptions</c>).</summary>
+    public const string Contacts = "Tern:Contacts";
+
     /// <summary>The pending table's periodic checkpoint and expiry sweep (<see cref="PendingMaintenanceOptions"/>).</summary>
     public const string PendingMaintenance = "Tern:PendingMaintenance";
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Contacts;
 using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
 using Tern.Engine.Ingest;
@@ -78,6 +79,10 @@ public static class TernServiceCollectionExtensions
                 }
             });
         services.AddTernOptions<CustodyGatewayOptions>(configuration, TernSections.Gateway, options => options.Validate());
+        services.AddTernOptions<ContactPlanOptions>(configuration, TernSections.Contacts, _ => { })
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.PlanPath = string.IsNullOrEmpty(options.PlanPath)
+                ? Path.Combine(node.Value.DataDirectory, ContactPlanOptions.DefaultFileName)
+                : Path.Combine(node.Value.DataDirectory, options.PlanPath));
         services.AddTernOptions<UdpListenerOptions>(configuration, TernSections.Udp, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>
                 options.Endpoint = NodeEndpoints.Parse($"{TernSections.Node}:{nameof(TernNodeOptions.NotifyEndpoint)}", node.Value.NotifyEndpoint));

@@ -9,13 +9,15 @@ namespace Tern.Admin.Routes;
 
 /// <summary>
 /// <c>POST /config/reload</c>: reads the configuration sources again. <c>Logging</c> levels apply at once (the logger
-/// filters follow the configuration), and so does <c>blocks.txt</c> (the block list becomes the file's); every <c>Tern:*</c>
+/// filters follow the configuration), and so do <c>blocks.txt</c> (the block list becomes the file's) and a gateway's contact
+/// plan (validated first: a plan refused is the answer, nothing is reloaded and the old plan stays); every <c>Tern:*</c>
 /// key whose value changed is listed as needing a restart, since the stores and listeners were built from the old values.
 /// </summary>
 internal static class ReloadRoutes
 {
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/config/reload", Reload).WithName("ReloadConfiguration").WithTags("configuration").Produces<ReloadReport>();
+        group.MapPost("/config/reload", Reload).WithName("ReloadConfiguration").WithTags("configuration").Produces<ReloadReport>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
     /// <summary>The <c>Tern:*</c> values the node started with (or last reloaded), key to value.</summary>
     public static Dictionary<string, string?> Snapshot(IConfiguration configuration) =>
@@ -23,7 +25,17 @@ internal static class ReloadRoutes
 
     private static IResult Reload(AdminContext admin)
     {
+        // The contact plan first: a plan refused is the answer, and nothing else is reloaded.
+        if (ContactRoutes.ReloadFromFile(admin) is { } refused)
+        {
+            return refused;
+        }
+
         var applied = new List<string>();
+        if (admin.Node.Contacts is not null)
+        {
+            applied.Add(Path.GetFileName(admin.Node.ContactPlanPath!));
+        }
         if (admin.Configuration is IConfigurationRoot root)
         {
             root.Reload();

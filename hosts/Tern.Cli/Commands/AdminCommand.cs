@@ -16,7 +16,7 @@ internal static class AdminCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("admin", "The running node's admin API: health, stats, economics, inspection, blocks, preferences, reload (docs/OPERATIONS.md).");
+        var command = new Command("admin", "The running node's admin API: health, stats, economics, inspection, blocks, preferences, reload, contacts (docs/OPERATIONS.md).");
         command.Subcommands.Add(TokenCommand(context));
         command.Subcommands.Add(Get(context, "health", "Readiness: ready, or not-ready and why (exit 1 when not ready).", "admin/v1/health/ready"));
         command.Subcommands.Add(Get(context, "stats", "The node's counters: datagrams, drops by reason, store sizes, pulls.", "admin/v1/stats"));
@@ -31,6 +31,7 @@ internal static class AdminCommand
         command.Subcommands.Add(Send(context, "reload", "Read the configuration again: Logging and blocks.txt apply at once; lists the Tern:* keys that need a restart.",
             HttpMethod.Post, "admin/v1/config/reload"));
         command.Subcommands.Add(RotateKeys(context));
+        command.Subcommands.Add(Contacts(context));
         return command;
     }
 
@@ -75,6 +76,34 @@ internal static class AdminCommand
             """) { dataDirectory, admin, overlap };
         command.SetAction((result, cancellationToken) => CallAsync(context, result, dataDirectory, admin, HttpMethod.Post,
             "admin/v1/keys/rotate" + Query(("overlap", result.GetValue(overlap))), null, cancellationToken));
+        return command;
+    }
+
+    private static Command Contacts(CliContext context)
+    {
+        var command = new Command("contacts", "A gateway's contact plan (docs/OPERATIONS.md, \"Contact plans\"): show it per contact, or load a new one.");
+        command.Subcommands.Add(Get(context, "show", "Per contact: its windows now and next, bytes held, bytes near expiry, receipts outstanding, planned against actual link use today.",
+            "admin/v1/contacts"));
+
+        var (dataDirectory, admin) = Connection();
+        var file = new Argument<string>("plan.json") { Description = "The plan file (JSON): validated whole by the node, written to its plan file and in force at once." };
+        var load = new Command("load", "Replace the contact plan without a restart; a plan refused leaves the old one in force.\nExample: tern admin contacts load plan.json")
+        {
+            file, dataDirectory, admin,
+        };
+        load.SetAction((result, cancellationToken) =>
+        {
+            var path = Path.GetFullPath(result.GetRequiredValue(file));
+            if (!File.Exists(path))
+            {
+                throw new CliException($"{path} does not exist", ExitCodes.NotFound);
+            }
+
+            var content = new ByteArrayContent(File.ReadAllBytes(path));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return CallAsync(context, result, dataDirectory, admin, HttpMethod.Put, "admin/v1/contacts", content, cancellationToken);
+        });
+        command.Subcommands.Add(load);
         return command;
     }
 

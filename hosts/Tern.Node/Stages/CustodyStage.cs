@@ -46,6 +46,7 @@ internal sealed class CustodyStage : IHostedService, IAsyncDisposable
             logger: _loggers.CreateLogger<CustodyGateway>())
         {
             Committed = result => node.Scheduler.Schedule(result),
+            Contacts = _node.Contacts,
         };
         _node.Gateway = gateway;
         return Task.CompletedTask;

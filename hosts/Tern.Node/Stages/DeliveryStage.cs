@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Contacts;
 using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
 using Tern.Engine.Pull;
@@ -25,13 +26,15 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly IOptions<TernNodeDecorators> _decorators;
     private readonly IOptions<CustodySenderOptions> _custody;
+    private readonly IOptions<ContactPlanOptions> _contacts;
     private UdpNotificationTransport? _transport;
     private HttpClient? _http;
 
-    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<CustodySenderOptions> custody, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
+    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<CustodySenderOptions> custody, IOptions<ContactPlanOptions> contacts, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
         _custody = custody;
+        _contacts = contacts;
         _options = options;
         _decorators = decorators;
         _services = services;
@@ -66,8 +69,48 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
             scheduler.Hold = _node.Custody;
         }
 
+        if (_node.Options.Role == NodeRole.Gateway)
+        {
+            scheduler.Windows = LoadContacts();
+        }
+
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
         _node.Scheduler = scheduler;
+    }
+
+    /// <summary>
+    /// Reads the gateway's contact plan (a missing file is an empty plan; an invalid one refuses start with its contact,
+    /// field and rule), and counts each fetched delivery's bytes against its destination's open window.
+    /// </summary>
+    private ContactWindows LoadContacts()
+    {
+        var path = _contacts.Value.PlanPath!;
+        ContactPlan plan;
+        try
+        {
+            plan = ContactPlanReader.ReadFile(path);
+        }
+        catch (ContactPlanException e)
+        {
+            throw new TernConfigurationException($"{TernSections.Contacts}:{nameof(ContactPlanOptions.PlanPath)}", path, e.Message, e);
+        }
+        catch (IOException e)
+        {
+            throw new TernConfigurationException($"{TernSections.Contacts}:{nameof(ContactPlanOptions.PlanPath)}", path, $"cannot be read: {e.Message}", e);
+        }
+
+        var contacts = new ContactWindows(_node.Domain, plan, logger: _loggers.CreateLogger<ContactWindows>());
+        var time = TimeProvider.System;
+        _node.Store.Transitioned += transition =>
+        {
+            if (transition.State == Tern.Engine.Transit.DeliveryState.Fetched)
+            {
+                contacts.Record(transition.Domain, transition.Size, time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+        };
+        _node.ContactPlanPath = path;
+        _node.Contacts = contacts;
+        return contacts;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
