@@ -183,6 +183,18 @@ public sealed class ContactRouteTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_gateway_whose_plan_file_is_invalid_refuses_to_start_naming_the_key_and_the_field()
+    {
+        using var directory = new TempDirectory("admin-contacts-bad");
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "contacts.json"), Plan(("g-b", "b.example", 0)).Replace("\"oneWayLightTimeSeconds\"", "\"owlt\"", StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<Tern.Node.TernConfigurationException>(() => AdminNode.StartAsync("g.example", directory.Path, Gateway));
+
+        Assert.Equal("Tern:Contacts:PlanPath", e.Key);
+        Assert.Contains("owlt", e.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_that_is_not_a_gateway_answers_409()
     {
         using var directory = new TempDirectory("admin-contacts-domain");
