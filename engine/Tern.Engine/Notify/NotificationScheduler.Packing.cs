@@ -12,7 +12,7 @@ public sealed partial class NotificationScheduler
     {
         if (Windows is { } windows && windows.OpenFromMs(peer.Domain, nowMs) is var openMs && openMs > nowMs)
         {
-            PutOffToContact(peer, openMs);
+            PutOffToContact(peer, openMs, nowMs);
             return;
         }
 
@@ -59,20 +59,23 @@ public sealed partial class NotificationScheduler
     }
 
     /// <summary>
-    /// Puts every record due for a peer outside its contact windows back on the wheel at the next window's opening (or the
-    /// blob's expiry, where the scheduler ends it, when no window opens before), due times unchanged: nothing was sent.
+    /// Puts every record due for a peer outside its contact windows back on the wheel at the next window's opening, due
+    /// times unchanged (nothing was sent, nothing is written). Looked at again after
+    /// <see cref="NotificationSchedulerOptions.PeerRetryInterval"/> at the latest, so that a plan reloaded with an earlier
+    /// window takes effect within it, and never after the blob's expiry, where the scheduler ends the delivery.
     /// </summary>
-    private void PutOffToContact(PeerState peer, long openMs)
+    private void PutOffToContact(PeerState peer, long openMs, long nowMs)
     {
-        PutOff(peer.Notifications, openMs);
-        PutOff(peer.Retractions, openMs);
+        var lookAgainMs = Math.Min(openMs, nowMs + _peerRetryMs);
+        PutOff(peer.Notifications, lookAgainMs);
+        PutOff(peer.Retractions, lookAgainMs);
     }
 
-    private void PutOff(List<OutgoingRecord> records, long openMs)
+    private void PutOff(List<OutgoingRecord> records, long lookAgainMs)
     {
         foreach (var record in CollectionsMarshal.AsSpan(records))
         {
-            _wheel.Schedule(record.Notice, Math.Min(openMs, record.Entry.Blob.ExpiryMs));
+            _wheel.Schedule(record.Notice, Math.Min(lookAgainMs, record.Entry.Blob.ExpiryMs));
             Counters.PutOffToContact();
         }
 

@@ -71,6 +71,30 @@ public sealed class NotificationSchedulerContactTests
     }
 
     [Fact]
+    public async Task A_plan_reloaded_with_an_earlier_window_releases_what_was_held_within_the_peer_retry_interval()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        var later = ContactPlans.Parse(ContactPlans.Document(ContactPlans.Contact("a-b", "a.example", "b.example", T.AddHours(1), TimeSpan.FromMinutes(10))));
+        var now = ContactPlans.Parse(ContactPlans.Document(ContactPlans.Contact("a-b", "a.example", "b.example", T.AddSeconds(3), TimeSpan.FromMinutes(10))));
+        var windows = new ContactWindows("a.example", later, f.Clock);
+        using var scheduler = f.Scheduler(options => options.PeerRetryInterval = TimeSpan.FromSeconds(10));
+        scheduler.Windows = windows;
+        scheduler.Schedule(await f.SubmitAsync(null, "b.example"));
+
+        scheduler.RunRound(f.NowMs);
+        Assert.Empty(f.Transport.Datagrams);
+        windows.Replace(now);
+        while (f.Transport.Datagrams.Count == 0 && f.Clock.GetUtcNow() < T.AddMinutes(5))
+        {
+            f.Advance(TimeSpan.FromMilliseconds(250));
+            scheduler.RunRound(f.NowMs);
+        }
+
+        var first = Assert.Single(f.Transport.Datagrams);
+        Assert.InRange(first.SentAtMs - T.ToUnixTimeMilliseconds(), 3_000, 11_000);
+    }
+
+    [Fact]
     public async Task A_destination_whose_windows_are_over_is_not_sent_to_again_and_its_delivery_ends_at_expiry()
     {
         await using var f = await SchedulerFixture.CreateAsync();
