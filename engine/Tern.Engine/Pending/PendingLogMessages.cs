@@ -22,4 +22,7 @@ internal static partial class PendingLogMessages
 
     [LoggerMessage(4105, LogLevel.Warning, "Pending table was not closed by its last run: {References} recovered references of {Hashes} recipient hashes moved above every sequence handed out before, in {ElapsedMs:F1} ms.")]
     public static partial void Renumbered(ILogger logger, long references, int hashes, double elapsedMs);
+
+    [LoggerMessage(4106, LogLevel.Warning, "Pending table references rewritten from format {From} to format {To}: {Migrated} references ({Unreadable} unreadable, left as they were), {Profiles} sender profiles, in {ElapsedMs:F1} ms.")]
+    public static partial void Migrated(ILogger logger, int from, int to, long migrated, long unreadable, int profiles, double elapsedMs);
 }

@@ -12,6 +12,7 @@ internal sealed unsafe class PendingSession : IDisposable
 {
     private readonly byte[] _encodeBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
     private readonly byte[] _readBuffer = GC.AllocateUninitializedArray<byte>(ReferenceCodec.MaxSize, pinned: true);
+    private readonly byte[] _profileBuffer = new byte[SenderProfileCodec.MaxSize];
 
     /// <summary>References one <see cref="ReadRefs"/> call reads together.</summary>
     public const int RefWindow = 64;
@@ -41,6 +42,9 @@ internal sealed unsafe class PendingSession : IDisposable
     public TrackingFunctions<RecipientState> RecipientFunctions { get; }
 
     public Span<byte> EncodeBuffer => _encodeBuffer;
+
+    /// <summary>Scratch for a record's sender profile (<see cref="SenderProfileCodec"/>) while it is interned.</summary>
+    public Span<byte> ProfileBuffer => _profileBuffer;
 
     /// <summary>
     /// Whether this session wrote (upsert or delete) since the table's last checkpoint: a table none of whose sessions

@@ -49,7 +49,10 @@ public sealed partial class PendingTable
                 return;
             }
 
-            // Counters first, tagged with the versions the stores will have after this checkpoint: on open, a file whose
+            // Profiles first: every profile a checkpointed reference names must be on disk before the reference is.
+            _profiles.Persist(Path.Combine(_directory, ProfilesFile));
+
+            // Counters next, tagged with the versions the stores will have after this checkpoint: on open, a file whose
             // versions do not match the recovered stores is recounted rather than trusted.
             var domains = _domains.Serialize();
             var counters = new byte[44 + domains.Length];

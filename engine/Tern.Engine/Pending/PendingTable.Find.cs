@@ -28,7 +28,7 @@ public sealed partial class PendingTable
             }
 
             var refKey = new RefKey(entry.RecipientHash, entry.Sequence);
-            if (!session.TryReadRef(ref refKey, out var value) || ReferenceCodec.ReadExpiry(value) <= now || ReferenceCodec.Read(value, entry.Sequence) is not { } reference)
+            if (!session.TryReadRef(ref refKey, out var value) || ReferenceCodec.ReadExpiry(value) <= now || ReferenceCodec.Read(value, entry.Sequence, _profiles) is not { } reference)
             {
                 return null;
             }

@@ -84,7 +84,9 @@ public sealed partial class PendingTable
                     // would skip for good.
                     var key = new RefKey(hash, sequence);
                     _refBuckets.Prefetch(_comparer.GetHashCode64(ref key));
-                    var length = ReferenceCodec.Write(record, senderKey, receivedAtMs, session.EncodeBuffer);
+                    var profile = session.ProfileBuffer[..SenderProfileCodec.Write(record, senderKey, session.ProfileBuffer)];
+                    _profiles.TryGetOrAdd(profile, out var profileId);
+                    var length = ReferenceCodec.Write(record, receivedAtMs, profileId, profile, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);
                     _recipientHints.Record(hashCode, state.NextSequence, session.RecipientFunctions.LastWritten);

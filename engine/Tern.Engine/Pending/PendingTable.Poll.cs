@@ -50,7 +50,7 @@ public sealed partial class PendingTable
                     }
 
                     var value = session.WindowValue(i, read[i]);
-                    if (ReferenceCodec.ReadExpiry(value) > now && ReferenceCodec.Read(value, sequence + (ulong)i) is { } reference)
+                    if (ReferenceCodec.ReadExpiry(value) > now && ReferenceCodec.Read(value, sequence + (ulong)i, _profiles) is { } reference)
                     {
                         references.Add(reference);
                     }

@@ -33,7 +33,7 @@ public sealed partial class PendingTable
                 }
 
                 var refKey = new RefKey(entry.RecipientHash, entry.Sequence);
-                if (!session.TryReadRef(ref refKey, out var stored) || !ReferenceCodec.ReadSenderKey(stored).SequenceEqual(senderKey))
+                if (!session.TryReadRef(ref refKey, out var stored) || !ReferenceCodec.ReadSenderKey(stored, _profiles).SequenceEqual(senderKey))
                 {
                     return false;
                 }

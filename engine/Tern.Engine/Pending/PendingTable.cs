@@ -26,6 +26,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private const int RecipientHintSlots = 1 << 18;
     private const string CountersFile = "counters.bin";
     private const string SeedFile = "seed.bin";
+    private const string ProfilesFile = "profiles.bin";
 
     private readonly PendingTableOptions _options;
     private readonly ILogger _logger;
@@ -41,6 +42,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private readonly IndexPrefetcher _refBuckets;
     private readonly DomainCounters _domains = new();
     private readonly RecipientHints _recipientHints = new(RecipientHintSlots);
+    private readonly SenderProfiles _profiles;
     private readonly Lock[] _capabilityLocks = NewLocks();
     private readonly Lock[] _recipientLocks = NewLocks();
 
@@ -70,6 +72,8 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         Directory.CreateDirectory(_directory);
         _tombstoneRetentionMs = (long)options.TombstoneRetention.TotalMilliseconds;
         _comparer = LoadOrCreateSeed(Path.Combine(_directory, SeedFile));
+        _profiles = new SenderProfiles(options.MaxSenderProfiles);
+        _profiles.Load(Path.Combine(_directory, ProfilesFile));
 
         _devices = new IDevice[3];
         _capabilities = OpenStore<Bytes32, CapabilityEntry>("capabilities", 0, options.CapabilityIndexBytes, options.CapabilityLogMemoryBytes, _comparer, null);
@@ -86,9 +90,15 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
+        var format = ReadFormat(recovered);
         if (MarkOpen() && recovered)
         {
             RenumberAfterCrash();
+        }
+
+        if (format < CurrentFormat)
+        {
+            MigrateReferences(format);
         }
 
         PendingLogMessages.Opened(_logger, _directory, recovered, _count, _domains.DomainCount);
@@ -96,6 +106,9 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
     /// <summary>Live pending references in the table.</summary>
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Sender profiles the table's references name (<see cref="PendingTableOptions.MaxSenderProfiles"/>).</summary>
+    public int SenderProfileCount => _profiles.Count;
 
     /// <summary>Live pending references charged to <paramref name="senderDomain"/> (ASCII, as records carry it); 0 for a domain never seen.</summary>
     public long GetSenderDomainCount(ReadOnlySpan<byte> senderDomain)

@@ -108,6 +108,14 @@ public sealed class PendingTableOptions
     /// <summary>Most sequence slots one poll examines (removed references leave gaps); a poll that stops early says <see cref="PollResult.HasMore"/>. Defaults to 4,096.</summary>
     public int MaxPollScan { get; set; } = 4096;
 
+    /// <summary>
+    /// Most sender profiles (sender key, domain, MIME hint and fetch hints) the table interns, so that its references name
+    /// them by id instead of repeating them (docs/ARCHITECTURE.md §3.5). Held in memory (a few hundred bytes each) and in
+    /// <c>profiles.bin</c>, never dropped; once full, further references carry their profile inline (~110 bytes more
+    /// each). Defaults to 65,536.
+    /// </summary>
+    public int MaxSenderProfiles { get; set; } = 65_536;
+
     /// <summary>Most FASTER sessions kept for concurrent callers. Defaults to 2 × processor count.</summary>
     public int MaxSessions { get; set; } = 2 * Environment.ProcessorCount;
 
@@ -134,6 +142,7 @@ public sealed class PendingTableOptions
         Check(MaxEntriesPerRecipientHash, 1, 1_000_000_000, nameof(MaxEntriesPerRecipientHash));
         Check(MaxPollScan, 1, 1_000_000, nameof(MaxPollScan));
         Check(MaxSessions, 1, 1024, nameof(MaxSessions));
+        Check(MaxSenderProfiles, 0, 1 << 24, nameof(MaxSenderProfiles));
         if (TombstoneRetention < TimeSpan.FromSeconds(720))
         {
             throw new ArgumentException($"{nameof(PendingTableOptions)}.{nameof(TombstoneRetention)} is {TombstoneRetention}; docs/PROTOCOL.md §4.5 requires at least 720 s (the replay window plus clock skew).");

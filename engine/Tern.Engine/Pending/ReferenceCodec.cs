@@ -1,110 +1,128 @@
 using System.Buffers.Binary;
-using System.Text;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Notification;
 
 namespace Tern.Engine.Pending;
 
 /// <summary>
-/// The stored form of a pending reference (the value of the reference store). Fixed fields first, then the
-/// three variable fields as short strings, so a typical reference takes ~200 bytes instead of the ~1.3 KB a
-/// fixed layout sized for the longest fields would.
+/// The stored form of a pending reference (the value of the reference store), format 2 (docs/ARCHITECTURE.md §3.5):
+/// what differs from one reference to the next at fixed offsets, small numbers as varints, and what a sender repeats
+/// in every reference (key, domain, MIME hint, fetch hints) named by a <see cref="SenderProfile"/> id: ~85 bytes
+/// where format 1 (<see cref="LegacyReferenceCodec"/>) took ~200.
 /// <code>
-///  0 capability (32)   32 sender key (32)   64 transit expiry i64   72 payload size i64   80 payload hash (32)
-/// 112 received at i64 120 attempt u16      122 flags u8            123 domain, MIME hint (u8 len + bytes),
-///                                                                      hint count u8, hints (u8 len + bytes each)
+///  0 capability (32)   32 transit expiry i64   40 payload hash (32)   72 flags u8
+/// 73 varints: transit expiry − received at (zigzag), payload size, attempt, profile id;
+///    then, for profile id 0 (the profiles were full), the profile itself (<see cref="SenderProfileCodec"/>)
 /// </code>
 /// </summary>
 internal static class ReferenceCodec
 {
-    public const int FixedSize = 123;
+    private const int FixedSize = 73;
 
-    /// <summary>Longest encoding: every variable field at its protocol maximum.</summary>
-    public const int MaxSize = FixedSize + 1 + DomainName.MaxLength + 1 + NotificationLimits.MaxMimeHintLength + 1
-        + (NotificationLimits.MaxFetchHints * (1 + NotificationLimits.MaxFetchHintLength));
+    /// <summary>Longest encoding: every varint at its longest and the profile inline at its protocol maximum.</summary>
+    public const int MaxSize = FixedSize + (3 * VarInt.MaxLength) + 5 + SenderProfileCodec.MaxSize;
 
-    public static int Write(in NotificationRecord record, ReadOnlySpan<byte> senderKey, long receivedAtMs, Span<byte> destination)
+    public static int Write(in NotificationRecord record, long receivedAtMs, int profileId, ReadOnlySpan<byte> profile, Span<byte> destination)
     {
         record.Capability.CopyTo(destination);
-        senderKey[..Bytes32.Size].CopyTo(destination[32..]);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[64..], record.TransitExpiryMs);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[72..], record.PayloadSize);
-        record.PayloadHash.CopyTo(destination[80..]);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[112..], receivedAtMs);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[120..], record.Attempt);
-        destination[122] = (byte)record.Flags;
-        var offset = FixedSize;
-        WriteShort(destination, ref offset, record.SenderDomain);
-        WriteShort(destination, ref offset, record.MimeHint);
-        destination[offset++] = (byte)record.FetchHints.Count;
-        record.FetchHints.Encoded.CopyTo(destination[offset..]);
-        return offset + record.FetchHints.Encoded.Length;
+        record.PayloadHash.CopyTo(destination[40..]);
+        return WriteRest(record.TransitExpiryMs, record.PayloadSize, receivedAtMs, record.Attempt, (byte)record.Flags, profileId, profile, destination);
     }
 
-    /// <summary>Decodes a stored reference; null when the bytes are not a reference this codec wrote.</summary>
-    public static PendingReference? Read(ReadOnlySpan<byte> source, ulong sequence)
+    public static int Write(ReadOnlySpan<byte> capability, long transitExpiryMs, long payloadSize, ReadOnlySpan<byte> payloadHash, long receivedAtMs, ushort attempt, byte flags, int profileId, ReadOnlySpan<byte> profile, Span<byte> destination)
     {
-        if (source.Length < FixedSize + 3)
-        {
-            return null;
-        }
+        capability[..Bytes32.Size].CopyTo(destination);
+        payloadHash[..Bytes32.Size].CopyTo(destination[40..]);
+        return WriteRest(transitExpiryMs, payloadSize, receivedAtMs, attempt, flags, profileId, profile, destination);
+    }
 
+    private static int WriteRest(long transitExpiryMs, long payloadSize, long receivedAtMs, ushort attempt, byte flags, int profileId, ReadOnlySpan<byte> profile, Span<byte> destination)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(destination[32..], transitExpiryMs);
+        destination[72] = flags;
         var offset = FixedSize;
-        if (!TryReadShort(source, ref offset, out var domain) || !TryReadShort(source, ref offset, out var mime) || offset >= source.Length)
+        VarInt.WriteSigned(destination, ref offset, transitExpiryMs - receivedAtMs);
+        VarInt.Write(destination, ref offset, (ulong)payloadSize);
+        VarInt.Write(destination, ref offset, attempt);
+        VarInt.Write(destination, ref offset, (uint)profileId);
+        if (profileId == 0)
+        {
+            profile.CopyTo(destination[offset..]);
+            offset += profile.Length;
+        }
+
+        return offset;
+    }
+
+    /// <summary>Decodes a stored reference; null when the bytes are not a reference this codec wrote or name a profile <paramref name="profiles"/> lacks.</summary>
+    public static PendingReference? Read(ReadOnlySpan<byte> source, ulong sequence, SenderProfiles profiles)
+    {
+        if (!TryReadTail(source, out var receivedBefore, out var size, out var attempt, out var profileId, out var inline))
         {
             return null;
         }
 
-        int hintCount = source[offset++];
-        var hints = hintCount == 0 ? [] : new string[hintCount];
-        for (var i = 0; i < hintCount; i++)
+        var profile = profileId == 0 ? SenderProfile.Decode(0, inline.ToArray()) : profiles.ById(profileId);
+        if (profile is null)
         {
-            if (!TryReadShort(source, ref offset, out var hint))
-            {
-                return null;
-            }
-
-            hints[i] = Encoding.ASCII.GetString(hint);
+            return null;
         }
 
+        var expiry = ReadExpiry(source);
         return new PendingReference(
             new FetchCapability(source),
-            Encoding.ASCII.GetString(domain),
-            new Bytes32(source[32..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[64..]),
-            BinaryPrimitives.ReadInt64LittleEndian(source[72..]),
-            new Bytes32(source[80..]),
-            mime.IsEmpty ? string.Empty : Encoding.ASCII.GetString(mime),
-            hints,
-            BinaryPrimitives.ReadInt64LittleEndian(source[112..]),
+            profile.SenderDomain,
+            profile.SenderKey,
+            expiry,
+            (long)size,
+            new Bytes32(source[40..]),
+            profile.MimeHint,
+            profile.FetchHints,
+            expiry - receivedBefore,
             sequence,
-            BinaryPrimitives.ReadUInt16LittleEndian(source[120..]),
-            (NotificationFlags)source[122]);
+            attempt,
+            (NotificationFlags)source[72]);
     }
 
-    /// <summary>The sender key of a stored reference, without decoding the rest.</summary>
-    public static ReadOnlySpan<byte> ReadSenderKey(ReadOnlySpan<byte> source) => source.Slice(32, Bytes32.Size);
+    /// <summary>The sender key of a stored reference, without decoding the rest; empty when it cannot be read.</summary>
+    public static ReadOnlySpan<byte> ReadSenderKey(ReadOnlySpan<byte> source, SenderProfiles profiles)
+    {
+        if (!TryReadTail(source, out _, out _, out _, out var profileId, out var inline))
+        {
+            return default;
+        }
+
+        if (profileId == 0)
+        {
+            return inline.Length >= Bytes32.Size ? inline[..Bytes32.Size] : default;
+        }
+
+        return profiles.ById(profileId) is { } profile ? profile.Encoded.AsSpan(0, Bytes32.Size) : default;
+    }
 
     /// <summary>The transit expiry of a stored reference, without decoding the rest.</summary>
-    public static long ReadExpiry(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadInt64LittleEndian(source[64..]);
+    public static long ReadExpiry(ReadOnlySpan<byte> source) => source.Length >= FixedSize ? BinaryPrimitives.ReadInt64LittleEndian(source[32..]) : long.MinValue;
 
-    private static void WriteShort(Span<byte> destination, ref int offset, ReadOnlySpan<byte> value)
+    private static bool TryReadTail(ReadOnlySpan<byte> source, out long receivedBefore, out ulong size, out ushort attempt, out int profileId, out ReadOnlySpan<byte> inline)
     {
-        destination[offset] = (byte)value.Length;
-        value.CopyTo(destination[(offset + 1)..]);
-        offset += 1 + value.Length;
-    }
-
-    private static bool TryReadShort(ReadOnlySpan<byte> source, ref int offset, out ReadOnlySpan<byte> value)
-    {
-        if (offset >= source.Length || offset + 1 + source[offset] > source.Length)
+        receivedBefore = 0;
+        size = 0;
+        attempt = 0;
+        profileId = 0;
+        inline = default;
+        var offset = FixedSize;
+        if (source.Length < FixedSize
+            || !VarInt.TryReadSigned(source, ref offset, out receivedBefore)
+            || !VarInt.TryRead(source, ref offset, out size)
+            || !VarInt.TryRead(source, ref offset, out var rawAttempt) || rawAttempt > ushort.MaxValue
+            || !VarInt.TryRead(source, ref offset, out var rawProfile) || rawProfile > int.MaxValue)
         {
-            value = default;
             return false;
         }
 
-        value = source.Slice(offset + 1, source[offset]);
-        offset += 1 + value.Length;
-        return true;
+        attempt = (ushort)rawAttempt;
+        profileId = (int)rawProfile;
+        inline = source[offset..];
+        return profileId != 0 || !inline.IsEmpty;
     }
 }

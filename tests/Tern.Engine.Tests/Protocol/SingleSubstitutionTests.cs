@@ -186,11 +186,17 @@ public sealed class SingleSubstitutionTests : IDisposable
     public void Stored_references_one_byte_away_decode_or_are_refused()
     {
         var record = NotificationFixture.Record(FetchCapability.NewRandom(), RecipientHash.NewRandom(), "a.example"u8, "message/822"u8, _f.Hints);
+        var profile = new byte[SenderProfileCodec.MaxSize];
+        profile = profile[..SenderProfileCodec.Write(record, _f.Sender.AgreementPublicKey, profile)];
+        var profiles = new SenderProfiles(4);
+        Assert.True(profiles.TryGetOrAdd(profile, out var profileId));
         var buffer = new byte[ReferenceCodec.MaxSize];
-        var valid = buffer[..ReferenceCodec.Write(record, _f.Sender.AgreementPublicKey, NotificationFixture.Now, buffer)];
-        Assert.NotNull(ReferenceCodec.Read(valid, 1));
-        Substitutions.EachByte(valid, bytes => ReferenceCodec.Read(bytes, 1));
-        Hostile.Check(Gen.OneOf(Hostile.Bytes(ReferenceCodec.MaxSize + 10), Hostile.Mutations(valid)), bytes => ReferenceCodec.Read(bytes, 1), count: 3_000);
+        foreach (var valid in new[] { buffer[..ReferenceCodec.Write(record, NotificationFixture.Now, 0, profile, buffer)], buffer[..ReferenceCodec.Write(record, NotificationFixture.Now, profileId, profile, buffer)] })
+        {
+            Assert.NotNull(ReferenceCodec.Read(valid, 1, profiles));
+            Substitutions.EachByte(valid, bytes => ReferenceCodec.Read(bytes, 1, profiles));
+            Hostile.Check(Gen.OneOf(Hostile.Bytes(ReferenceCodec.MaxSize + 10), Hostile.Mutations(valid)), bytes => ReferenceCodec.Read(bytes, 1, profiles), count: 3_000);
+        }
     }
 
     [Fact]

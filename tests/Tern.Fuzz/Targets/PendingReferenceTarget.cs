@@ -5,24 +5,42 @@ namespace Tern.Fuzz.Targets;
 
 /// <summary>
 /// A stored pending reference (the pending table's value, <see cref="ReferenceCodec"/>): read back on every poll, so a
-/// damaged value must decode to null, never throw. What decodes must fit the codec's maximum.
+/// damaged value must decode to null, never throw. What decodes must fit the codec's maximum. The same bytes as a
+/// format-1 value go through the migration (<see cref="LegacyReferenceCodec"/>), which must refuse or rewrite them.
 /// </summary>
 internal sealed class PendingReferenceTarget : IFuzzTarget
 {
     public string Name => "pending-reference";
 
-    public string Covers => "pending table values: ReferenceCodec.Read, ReadSenderKey, ReadExpiry";
+    // Profile 1 exists, so values naming it decode; the migration adds at most a few more.
+    private readonly SenderProfiles _profiles = NewProfiles();
+    private readonly byte[] _profileBuffer = new byte[SenderProfileCodec.MaxSize];
+    private readonly byte[] _migrated = new byte[ReferenceCodec.MaxSize];
+
+    public string Covers => "pending table values: ReferenceCodec.Read, ReadSenderKey, ReadExpiry; LegacyReferenceCodec.Migrate";
 
     public void Run(ReadOnlySpan<byte> input)
     {
-        var reference = ReferenceCodec.Read(input, 7);
-        if (reference is null)
-        {
-            return;
-        }
-
-        ReferenceCodec.ReadSenderKey(input);
+        ReferenceCodec.ReadSenderKey(input, _profiles);
         ReferenceCodec.ReadExpiry(input);
+        _ = ReferenceCodec.Read(input, 7, _profiles);
+        if (input.Length <= ReferenceCodec.MaxSize)
+        {
+            var length = LegacyReferenceCodec.Migrate(input, _profiles, _profileBuffer, _migrated);
+            if (length >= 0 && ReferenceCodec.Read(_migrated.AsSpan(0, length), 7, _profiles) is null)
+            {
+                throw new InvalidOperationException("a migrated reference does not read back");
+            }
+        }
+    }
+
+    private static SenderProfiles NewProfiles()
+    {
+        var profiles = new SenderProfiles(64);
+        Span<byte> profile = stackalloc byte[35];
+        profile.Clear();
+        profiles.TryGetOrAdd(profile, out _);
+        return profiles;
     }
 
     public IEnumerable<Seed> Seeds(VectorSeeds vectors)
@@ -38,8 +56,12 @@ internal sealed class PendingReferenceTarget : IFuzzTarget
                 throw new InvalidDataException("a vector record does not parse");
             }
 
+            var profile = new byte[SenderProfileCodec.MaxSize];
+            var profileLength = SenderProfileCodec.Write(parsed, senderKey, profile);
             var stored = new byte[ReferenceCodec.MaxSize];
-            var length = ReferenceCodec.Write(parsed, senderKey, 1_790_000_000_500, stored);
+            var length = ReferenceCodec.Write(parsed, 1_790_000_000_500, 0, profile.AsSpan(0, profileLength), stored);
+            yield return new Seed("reference-inline-" + index, stored[..length]);
+            length = ReferenceCodec.Write(parsed, 1_790_000_000_500, 1, default, stored);
             yield return new Seed("reference-" + index++, stored[..length]);
         }
     }
