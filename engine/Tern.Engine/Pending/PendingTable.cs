@@ -91,6 +91,11 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         var recovered = _capabilities.CurrentVersion > 1;
         LoadCounters(recovered);
         var format = ReadFormat(recovered);
+        if (recovered && format >= 2 && !File.Exists(Path.Combine(_directory, ProfilesFile)))
+        {
+            // Every checkpoint of a format-2 table writes it before the stores: without it the references name nothing.
+            throw new InvalidDataException($"'{Path.Combine(_directory, ProfilesFile)}' is missing; the pending table's references cannot be read without it. Restore it with the rest of the directory.");
+        }
         if (MarkOpen() && recovered)
         {
             RenumberAfterCrash();

@@ -24,6 +24,9 @@ internal sealed class SenderProfiles
     private int _next = 1;
     private int _persisted = 1;
 
+    // Bytes of profiles.bin that hold whole records: an append that failed part way is cut back to it before the next.
+    private long _fileLength;
+
     public SenderProfiles(int capacity)
     {
         _capacity = capacity;
@@ -73,16 +76,18 @@ internal sealed class SenderProfiles
     public void Persist(string path)
     {
         var next = Volatile.Read(ref _next);
-        if (next == _persisted && File.Exists(path))
+        var created = !File.Exists(path);
+        if (next == _persisted && !created)
         {
             return;
         }
 
-        var created = !File.Exists(path);
-        using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None))
         {
+            stream.SetLength(_fileLength);
+            stream.Seek(0, SeekOrigin.End);
             Span<byte> word = stackalloc byte[HeaderSize];
-            if (stream.Length == 0)
+            if (_fileLength == 0)
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(word, FileMagic);
                 BinaryPrimitives.WriteInt32LittleEndian(word[4..], 1);
@@ -99,6 +104,7 @@ internal sealed class SenderProfiles
             }
 
             stream.Flush(flushToDisk: true);
+            _fileLength = stream.Length;
         }
 
         if (created)
@@ -122,7 +128,14 @@ internal sealed class SenderProfiles
         }
 
         var data = File.ReadAllBytes(path);
-        if (data.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(data) != FileMagic)
+        if (data.Length < HeaderSize)
+        {
+            // Cut while it was created: no checkpoint can name a profile of it.
+            File.WriteAllBytes(path, []);
+            return;
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(data) != FileMagic)
         {
             throw new InvalidDataException($"'{path}' is damaged (bad header); the pending table's references cannot be read without it.");
         }
@@ -157,6 +170,7 @@ internal sealed class SenderProfiles
         }
 
         _persisted = _next;
+        _fileLength = offset;
     }
 
     private SenderProfile AddLocked(SenderProfile profile)

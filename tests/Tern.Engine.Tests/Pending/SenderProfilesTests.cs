@@ -91,6 +91,27 @@ public sealed class SenderProfilesTests : IDisposable
         Assert.Equal(whole, new FileInfo(path).Length);
         Assert.True(loaded.TryGetOrAdd(Profile("c.example"), out var c));
         Assert.Equal(3, c);
+
+        // The next append follows the last whole record.
+        loaded.Persist(path);
+        var reloaded = new SenderProfiles(16);
+        reloaded.Load(path);
+        Assert.Equal(3, reloaded.Count);
+        Assert.Equal("c.example", reloaded.ById(3)!.SenderDomain);
+    }
+
+    [Fact]
+    public async Task A_table_without_its_profile_file_is_refused_with_a_reason()
+    {
+        using (var table = _fixture.Open())
+        {
+            Insert(table, Capability(1), Hash(1));
+            await table.DisposeAsync();
+        }
+
+        File.Delete(Path.Combine(_fixture.Directory, "pending", "profiles.bin"));
+        var error = Assert.Throws<InvalidDataException>(() => _fixture.Open());
+        Assert.Contains("profiles.bin", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
