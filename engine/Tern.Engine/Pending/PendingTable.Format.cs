@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using FASTER.core;
 using Tern.Engine.Storage;
 
 namespace Tern.Engine.Pending;
@@ -60,8 +61,9 @@ public sealed partial class PendingTable
     /// <summary>
     /// Rewrites every live reference of a format-1 table in the current format, then takes a full checkpoint. The format
     /// file is written first, naming the checkpoint's version: should the process stop before that checkpoint is
-    /// complete, the next open recovers the format-1 checkpoint and migrates again. Runs in the constructor, before
-    /// anything else uses the table; a read and a write per live reference, once in a table's life.
+    /// complete, the next open recovers the format-1 checkpoint and migrates again. The format-1 records are then dead,
+    /// and compacted away, so that a migrated table takes the room of the new format rather than both. Runs in the
+    /// constructor, before anything else uses the table; a read and a write per live reference, once in a table's life.
     /// </summary>
     private void MigrateReferences(int format)
     {
@@ -71,6 +73,9 @@ public sealed partial class PendingTable
         }
 
         var started = Stopwatch.GetTimestamp();
+        // Every record so far read-only: each rewrite then lands above them, none in place.
+        var rewrittenFrom = _refs.Log.TailAddress;
+        _refs.Log.ShiftReadOnlyAddress(rewrittenFrom, wait: true);
         var hashes = LiveRecipientHashes();
         long migrated = 0, unreadable = 0;
         var session = _sessions.Rent();
@@ -113,6 +118,14 @@ public sealed partial class PendingTable
                 }
             }
 
+            // What is left below the rewritten records is dead, but for references left unreadable: a lookup compaction
+            // moves those above, and the checkpoint below lets FASTER drop the segments under them.
+            var until = Math.Min(rewrittenFrom, _refs.Log.SafeReadOnlyAddress);
+            if (until > _refs.Log.BeginAddress)
+            {
+                session.Refs.Compact(until, CompactionType.Lookup);
+            }
+
             // An empty format-1 table still gets the file, so that the next open does not look for references to migrate.
             session.Wrote = true;
         }
@@ -123,6 +136,9 @@ public sealed partial class PendingTable
 
         WriteFormat(CurrentFormat, sinceVersion: _refs.CurrentVersion + 1);
         TakeCheckpointExclusive(full: true);
+
+        // Only now: until this checkpoint was on disk, a crash would have recovered the format-1 one, which needs them.
+        _refs.Log.Truncate();
         PendingLogMessages.Migrated(_logger, format, CurrentFormat, migrated, unreadable, _profiles.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 }

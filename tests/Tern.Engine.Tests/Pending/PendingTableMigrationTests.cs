@@ -70,6 +70,30 @@ public sealed class PendingTableMigrationTests : IDisposable
     }
 
     [Fact]
+    public void A_migrated_table_takes_the_room_of_the_new_format_not_of_both()
+    {
+        var directory = Extract("many");
+        var before = RefLogBytes(directory);
+        using (var table = Open(directory, segmentBytes: 1 << 19))
+        {
+            Assert.Equal(12_000, table.Count);
+            for (var hash = 100; hash < 1_100; hash += 97)
+            {
+                var references = PendingFixture.PollAll(table, Hash(hash));
+                Assert.Equal(12, references.Count);
+                Assert.All(references, reference => Assert.Equal(("a.example", "text/plain", ExpiryMs + 5, StartMs + 5), (reference.SenderDomain, reference.MimeHint, reference.TransitExpiryMs, reference.ReceivedAtMs)));
+            }
+        }
+
+        // The format-1 records are compacted away and their segments dropped: without that the log would hold both formats.
+        Assert.True(RefLogBytes(directory) < before, $"reference log {RefLogBytes(directory)} bytes after the migration, {before} before");
+        using (var table = Open(directory, segmentBytes: 1 << 19))
+        {
+            Assert.Equal(12_000, Enumerable.Range(100, 1_000).Sum(hash => PendingFixture.PollAll(table, Hash(hash)).Count));
+        }
+    }
+
+    [Fact]
     public void A_migration_whose_checkpoint_did_not_complete_runs_again()
     {
         // format.bin written, its checkpoint never taken: it names a store version the recovered checkpoint has not reached.
@@ -157,9 +181,13 @@ public sealed class PendingTableMigrationTests : IDisposable
     private static long[] FetchCapabilityIndexes(PendingTable table, long hash)
         => [.. PendingFixture.PollAll(table, Hash(hash)).Select(r => (long)BinaryPrimitives.ReadInt64BigEndian(r.Capability.Value.ToArray()))];
 
-    private static PendingTable Open(string directory)
+    private static long RefLogBytes(string directory)
+        => Directory.GetFiles(Path.Combine(directory, "refs"), "hlog.log.*").Sum(file => new FileInfo(file).Length);
+
+    private static PendingTable Open(string directory, long? segmentBytes = null)
     {
         var options = PendingTableOptions.Small(directory);
+        options.SegmentBytes = segmentBytes ?? options.SegmentBytes;
         options.TimeProvider = new ManualClock(StartMs);
         return new PendingTable(options);
     }
