@@ -77,8 +77,8 @@ l_complete=$(get "$logdir/large.log" insert complete)
   echo "- load average at start / end: $load_start / $load_end (shared machine: other builds and benchmarks may run alongside)"
   echo "- free disk before: $df_before"
   echo "- table: default \`PendingTableOptions\` (indexes 512+512+128 MiB, log memory 3 × 256 MiB, 4 MiB pages), data in \`$DATA_ROOT\`, one process per row"
-  echo "- references: random 32-byte capabilities, recipient hash uniform over refs / refs-per-hash hashes, 1000 sender domains, ~170-byte stored value"
-  echo "- baseline: \`Dictionary<Bytes32, byte[]>\` (capability → the 170-byte value, TryAdd), same keys, same process type, same run"
+  echo "- references: random 32-byte capabilities, recipient hash uniform over refs / refs-per-hash hashes, 1000 sender domains (so 1000 sender profiles), stored values of ~84 bytes (reference format 2; format 1 took ~200)"
+  echo "- baseline: \`Dictionary<Bytes32, byte[]>\` (capability → a 170-byte value, TryAdd), same keys, same process type, same run"
   echo "- polls: cursor 0, limit 100, on the hash of a random inserted reference (so each polled hash holds ≥ 1 reference; mean page = refs-per-hash + 1); $POLLS warm-up polls, then $POLLS measured, one thread. Most references are on disk (the OS page cache holds the files: RSS does not count it)"
   echo
   echo "| measurement | pending table | baseline (Dictionary) | ratio table / baseline |"
