@@ -50,19 +50,25 @@ internal sealed class PendingReferenceTarget : IFuzzTarget
         var index = 0;
         foreach (var record in datagram.GetProperty("records").EnumerateArray())
         {
-            var bytes = VectorSeeds.Hex(record, "record");
-            if (!NotificationRecord.TryRead(bytes, out var parsed))
-            {
-                throw new InvalidDataException("a vector record does not parse");
-            }
-
-            var profile = new byte[SenderProfileCodec.MaxSize];
-            var profileLength = SenderProfileCodec.Write(parsed, senderKey, profile);
-            var stored = new byte[ReferenceCodec.MaxSize];
-            var length = ReferenceCodec.Write(parsed, 1_790_000_000_500, 0, profile.AsSpan(0, profileLength), stored);
-            yield return new Seed("reference-inline-" + index, stored[..length]);
-            length = ReferenceCodec.Write(parsed, 1_790_000_000_500, 1, default, stored);
-            yield return new Seed("reference-" + index++, stored[..length]);
+            var (inline, named) = Encode(VectorSeeds.Hex(record, "record"), senderKey);
+            yield return new Seed("reference-inline-" + index, inline);
+            yield return new Seed("reference-" + index++, named);
         }
+    }
+
+    // A vector record stored with its profile inline, and naming profile 1.
+    private static (byte[] Inline, byte[] Named) Encode(byte[] bytes, byte[] senderKey)
+    {
+        if (!NotificationRecord.TryRead(bytes, out var parsed))
+        {
+            throw new InvalidDataException("a vector record does not parse");
+        }
+
+        var profile = new byte[SenderProfileCodec.MaxSize];
+        var profileLength = SenderProfileCodec.Write(parsed, senderKey, profile);
+        var stored = new byte[ReferenceCodec.MaxSize];
+        var inline = stored[..ReferenceCodec.Write(parsed, 1_790_000_000_500, 0, profile.AsSpan(0, profileLength), stored)];
+        var named = stored[..ReferenceCodec.Write(parsed, 1_790_000_000_500, 1, default, stored)];
+        return (inline, named);
     }
 }
