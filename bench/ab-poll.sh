@@ -5,6 +5,8 @@
 # cache kept and then emptied (root: /proc/sys/vm/drop_caches), base and head alternately. Writes
 # perf-reports/ab-poll.md (ab-poll-threads<n>.md with MIN_THREADS).
 #   bench/ab-poll.sh <base-rev> [rounds] [refs] [refs-per-hash]      (MIN_THREADS=n sets the thread pool's minimum)
+# Both builds must read the same reference format: a base before format 2 (docs/ARCHITECTURE.md §3.5) cannot read a
+# table the head has opened (the head rewrites a format-1 table at open), so such a pair needs a table for each build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/ab-lib.sh
