@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 300
 # contract on the seeds and corpus; `make fuzz` is the campaign.
 FUZZ_SMOKE_SECONDS ?= 2
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics bench-table killload vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-load bench-economics bench-table killload vectors clean
 
 all: build
 
@@ -154,6 +154,11 @@ bench-economics: bench-deps build
 # The link emulator's own ceiling (UDP and TCP rates, added latency) beside direct loopback: perf-reports/linkemu.md.
 bench-linkemu: build
 	bench/durations.sh run linkemu bench/run-linkemu.sh
+
+# Bulk transfer gateway to gateway over the emulated GEO and LEO links, beside Tern's HTTP fetch over the same link
+# (perf-reports/bulk.md). Not in `make bench` yet: about 3 minutes, outside bench/budgets.tsv.
+bench-bulk: build
+	bench/durations.sh run bulk bench/run-bulk.sh
 
 # Open-model load against `tern run` processes, each scenario beside its baseline (docs/BENCHMARKS.md).
 bench-load: build

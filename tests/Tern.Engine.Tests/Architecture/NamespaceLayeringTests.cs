@@ -21,6 +21,7 @@ public sealed partial class NamespaceLayeringTests
         ["Notify", "Ingest", "Pull"],
         ["Discovery", "Contacts"],
         ["Custody"],
+        ["Bulk"],
     ];
 
     private static readonly Lazy<IReadOnlyCollection<(string From, string To)>> Edges = new(() =>

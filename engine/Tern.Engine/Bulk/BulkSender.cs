@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Custody;
+using Tern.Engine.Protocol;
+using Tern.Engine.Pull;
+using Tern.Engine.Transit;
+
+namespace Tern.Engine.Bulk;
+
+/// <summary>
+/// The sending gateway's side of bulk transfer (docs/PROTOCOL.md §17): <see cref="EnqueueAsync"/> is the seam a contact
+/// plan drives — blobs of this gateway's transit store and the contact to carry them on. It declines what cannot arrive
+/// before its expiry, runs one session for the rest (one at a time per peer, paced to the contact's rate), verifies the
+/// session's receipt against the peer's descriptor and marks every covered blob's deliveries Transferred. Datagrams from
+/// the peer come in through <see cref="Receive"/>. Thread-safe.
+/// </summary>
+public sealed partial class BulkSender : IAsyncDisposable
+{
+    private readonly TransitStore _store;
+    private readonly Func<IDomainKeys> _keys;
+    private readonly IDescriptorResolver _descriptors;
+    private readonly IBulkDatagramSink _sink;
+    private readonly BulkSenderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _staging;
+    private readonly ConcurrentDictionary<BulkSessionId, Running> _sessions = new();
+    private readonly ConcurrentDictionary<string, PeerQueue> _peers = new(StringComparer.Ordinal);
+
+    /// <summary>A sender over <paramref name="store"/>, sending through <paramref name="sink"/>, signing manifests with <paramref name="keys"/>.</summary>
+    public BulkSender(TransitStore store, Func<IDomainKeys> keys, IDescriptorResolver descriptors, IBulkDatagramSink sink, BulkSenderOptions options, TimeProvider? timeProvider = null, ILogger<BulkSender>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(descriptors);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _store = store;
+        _keys = keys;
+        _descriptors = descriptors;
+        _sink = sink;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _staging = options.StagingDirectory ?? Path.GetTempPath();
+        Directory.CreateDirectory(_staging);
+    }
+
+    /// <summary>Datagrams dropped, receipts rejected, sessions ended.</summary>
+    public BulkCounters Counters { get; } = new();
+
+    /// <summary>Sessions running now.</summary>
+    public int RunningSessions => _sessions.Count;
+
+    /// <summary>
+    /// Carries <paramref name="blobs"/> to the contact's gateway in one session and returns each blob's outcome once the
+    /// session has ended — within its bound (§17.6). Blobs that cannot arrive before their expiry (given the contact's
+    /// rate and light time and the bytes queued ahead for that peer), have no Outstanding delivery to their recipient
+    /// domain, or exceed one session's 1024 are declined first and stay with this gateway, as do the blobs of a cancelled
+    /// session.
+    /// </summary>
+    public async Task<BulkSessionResult> EnqueueAsync(IReadOnlyList<BulkBlob> blobs, BulkContact contact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(contact);
+        ArgumentOutOfRangeException.ThrowIfLessThan(contact.RateBitsPerSecond, 1);
+        var outcomes = new BulkBlobOutcome[blobs.Count];
+        var peer = _peers.GetOrAdd(contact.PeerGateway, _ => new PeerQueue());
+        var descriptor = await _descriptors.ResolveAsync(contact.PeerGateway, cancellationToken).ConfigureAwait(false);
+        if (descriptor is null)
+        {
+            Array.Fill(outcomes, BulkBlobOutcome.Declined);
+            BulkLogMessages.Declined(_logger, "*", contact.PeerGateway, $"no verified descriptor of {contact.PeerGateway} just now");
+            return new BulkSessionResult { Outcomes = outcomes };
+        }
+
+        var (entries, indices, transfers) = Select(blobs, contact, peer, outcomes);
+        if (entries.Count == 0)
+        {
+            return new BulkSessionResult { Outcomes = outcomes };
+        }
+
+        var keys = _keys();
+        var id = BulkSessionId.NewRandom();
+        var now = _time.GetUtcNow();
+        var draft = Manifest(id, keys, contact, entries, now, now);
+        var blockBytes = draft.EncodedLength + draft.PayloadBytes;
+        Interlocked.Add(ref peer.QueuedBytes, blockBytes);
+        await peer.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The bound counts from the session's start, after any session ahead of it to the same peer.
+            now = _time.GetUtcNow();
+            var manifest = Manifest(id, keys, contact, entries, now, now + BulkBound.Session(blockBytes, contact, _options));
+            var manifestBytes = manifest.Sign(keys);
+            using var session = new OutgoingSession(id, manifestBytes, manifest, contact, _options, _time, _sink, _staging);
+            var running = new Running(session, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
+            _sessions[id] = running;
+            BulkLogMessages.Opened(_logger, id.ToString(), contact.PeerGateway, entries.Count, blockBytes, session.Bound);
+            BulkCancelReason reason;
+            try
+            {
+                reason = await session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sessions.TryRemove(id, out _);
+                foreach (var capability in transfers)
+                {
+                    _store.CloseTransfer(capability);
+                }
+            }
+
+            return await FinishAsync(session, reason, entries, indices, outcomes, contact).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Add(ref peer.QueuedBytes, -blockBytes);
+            peer.Gate.Release();
+        }
+    }
+
+    /// <summary>Cancels the sessions under way; their blobs stay Outstanding here.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var running in _sessions.Values)
+        {
+            running.Session.Stop();
+            await running.Session.Ended.ConfigureAwait(false);
+        }
+
+        foreach (var peer in _peers.Values)
+        {
+            peer.Dispose();
+        }
+    }
+
+    private async Task<BulkSessionResult> FinishAsync(OutgoingSession session, BulkCancelReason reason, List<BulkManifestEntry> entries, List<int> indices, BulkBlobOutcome[] outcomes, BulkContact contact)
+    {
+        var end = _time.GetTimestamp();
+        BulkReceipt? receipt = reason == BulkCancelReason.None ? BulkReceipt.TryParse(session.Receipt) : null;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (receipt is null)
+            {
+                outcomes[indices[i]] = BulkBlobOutcome.Cancelled;
+            }
+            else if (receipt.Accepted[i])
+            {
+                // The journaled state of §10.5: the receiving gateway notifies in this one's place from now on.
+                await _store.MarkTransferredAsync(entries[i].MessageId, entries[i].RecipientDomain).ConfigureAwait(false);
+                outcomes[indices[i]] = BulkBlobOutcome.Transferred;
+            }
+            else
+            {
+                outcomes[indices[i]] = BulkBlobOutcome.NotAccepted;
+            }
+        }
+
+        if (receipt is null)
+        {
+            Counters.Cancel();
+            BulkLogMessages.Cancelled(_logger, session.Id.ToString(), contact.PeerGateway, reason, session.Elapsed(end));
+        }
+        else
+        {
+            Counters.Complete();
+            BulkLogMessages.Receipted(_logger, session.Id.ToString(), contact.PeerGateway, receipt.AcceptedCount, entries.Count, session.Elapsed(end));
+        }
+
+        return new BulkSessionResult
+        {
+            Session = session.Id,
+            Cancelled = reason,
+            Outcomes = outcomes,
+            Receipt = receipt is null ? null : session.Receipt,
+            BlockBytes = session.BlockLength,
+            DatagramsSent = session.DatagramsSent,
+            DatagramsRepeated = session.DatagramsRepeated,
+            BytesSent = session.BytesSent,
+            BytesReceived = session.BytesReceived,
+            Delivered = session.DeliveredAt == 0 ? null : session.Elapsed(session.DeliveredAt),
+            Elapsed = session.Elapsed(end),
+            Bound = session.Bound,
+        };
+    }
+
+    private static BulkManifest Manifest(BulkSessionId id, IDomainKeys keys, BulkContact contact, List<BulkManifestEntry> entries, DateTimeOffset created, DateTimeOffset deadline) => new()
+    {
+        Session = id,
+        CreatedAtMs = created.ToUnixTimeMilliseconds(),
+        DeadlineMs = Math.Max(deadline.ToUnixTimeMilliseconds(), created.ToUnixTimeMilliseconds() + 1),
+        OneWayLightTimeMs = (long)contact.OneWayLightTime.TotalMilliseconds,
+        SenderSigningKey = new Bytes32(keys.SigningPublicKey),
+        SenderGateway = keys.Domain,
+        ReceiverGateway = contact.PeerGateway,
+        Entries = entries,
+    };
+
+    /// <summary>A running session, the keys its receipt must be signed with, its peer and the peer's address.</summary>
+    private sealed record Running(OutgoingSession Session, Bytes32[] PeerKeys, string PeerGateway, SocketAddress Peer);
+
+    /// <summary>One peer's sessions, one at a time, and the bytes queued for it (the earliest-arrival check's queue).</summary>
+    private sealed class PeerQueue : IDisposable
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+
+        public long QueuedBytes;
+
+        public void Dispose() => Gate.Dispose();
+    }
+}

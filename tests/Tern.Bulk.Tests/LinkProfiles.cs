@@ -1,0 +1,55 @@
+using Tern.LinkEmulator;
+
+namespace Tern.Bulk.Tests;
+
+/// <summary>The links of issue 17 as the sending gateway (the link's client) sees them: 20 Mbit/s towards the receiver.</summary>
+internal static class LinkProfiles
+{
+    public const long Rate = 20_000_000;
+
+    public static readonly TimeSpan GeoLightTime = TimeSpan.FromMilliseconds(300);
+
+    public static readonly TimeSpan LeoLightTime = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>GEO: 600 ms RTT, 1 % loss each way, 20 Mbit/s forward and 2 Mbit/s back.</summary>
+    public static LinkProfile Geo(int seed) => new()
+    {
+        ToTarget = LinkPresets.Geo().FromTarget,
+        FromTarget = LinkPresets.Geo().ToTarget,
+        Seed = seed,
+    };
+
+    /// <summary>
+    /// LEO: Gilbert–Elliott p = 0.01, q = 0.167 and 50 ms blackouts both ways — every second from 0.5 s rather than the
+    /// preset's every 15 s from 15 s, so a session of a few seconds meets one or more (harsher than the preset, not milder).
+    /// </summary>
+    public static LinkProfile Leo(int seed)
+    {
+        var preset = LinkPresets.Leo().Reversed();
+        var blackout = new PeriodicBlackout(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500));
+        return new LinkProfile
+        {
+            ToTarget = Copy(preset.ToTarget, blackout, null),
+            FromTarget = Copy(preset.FromTarget, blackout, null),
+            Seed = seed,
+        };
+    }
+
+    /// <summary>A link without loss of <paramref name="lightTime"/> each way at 20 Mbit/s.</summary>
+    public static LinkProfile Clean(TimeSpan lightTime)
+    {
+        var way = new DirectionProfile { Delay = lightTime, RateBitsPerSecond = Rate, QueueLimitBytes = 2_000_000 };
+        return new LinkProfile { ToTarget = way, FromTarget = way };
+    }
+
+    private static DirectionProfile Copy(DirectionProfile d, PeriodicBlackout? blackout, ContactWindows? windows) => new()
+    {
+        Delay = d.Delay,
+        Jitter = d.Jitter,
+        RateBitsPerSecond = d.RateBitsPerSecond,
+        QueueLimitBytes = d.QueueLimitBytes,
+        Loss = d.Loss,
+        Blackout = blackout ?? d.Blackout,
+        Windows = windows ?? d.Windows,
+    };
+}
