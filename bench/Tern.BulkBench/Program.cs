@@ -28,7 +28,7 @@ LinkProfile LeoClean() => new()
     FromTarget = new DirectionProfile { Delay = leoLight, RateBitsPerSecond = 2_000_000 },
 };
 
-Console.WriteLine("| run | link | payload | to last byte at the receiver (s) | to verified receipt (s) | goodput ÷ link rate | datagrams sent / repeated | return ÷ forward bytes | outcome |");
+Console.WriteLine("| run | link | payload | to last byte at the receiver (s) | to verified receipt (s) | goodput ÷ link rate | datagrams sent / repaired / tail copies / checkpoints resent | return ÷ forward bytes | outcome |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 var summary = new List<string>();
 
@@ -45,7 +45,7 @@ async Task<(double Delivered, double Goodput, double ReturnRatio)> RunAsync(stri
     var forward = gateways.Link.ToTarget.BytesIn;
     var back = gateways.Link.FromTarget.BytesIn;
     var returnRatio = (double)back / forward;
-    Console.WriteLine($"| {name} | {linkName} | {blobs} × {blobBytes / (double)Mb:0.#} MB | {delivered:0.000} | {receipted:0.000} | {goodput:0.000} | {result.DatagramsSent} / {result.DatagramsRepeated} | {returnRatio:0.0000} ({back} / {forward}) | {result.Count(BulkBlobOutcome.Transferred)} of {blobs} transferred{(result.Cancelled == BulkCancelReason.None ? "" : $", cancelled: {result.Cancelled}")} |");
+    Console.WriteLine($"| {name} | {linkName} | {blobs} × {blobBytes / (double)Mb:0.#} MB | {delivered:0.000} | {receipted:0.000} | {goodput:0.000} | {result.DatagramsSent} / {result.Repairs} / {result.TailCopies} / {result.CheckpointRetries} | {returnRatio:0.0000} ({back} / {forward}) | {result.Count(BulkBlobOutcome.Transferred)} of {blobs} transferred{(result.Cancelled == BulkCancelReason.None ? "" : $", cancelled: {result.Cancelled}")} |");
     return (delivered, goodput, returnRatio);
 }
 

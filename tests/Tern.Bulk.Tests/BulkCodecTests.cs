@@ -176,6 +176,33 @@ public sealed class BulkCodecTests
         }
     }
 
+    [Fact]
+    public void The_per_datagram_paths_allocate_nothing()
+    {
+        var datagram = new byte[1232];
+        var set = new BulkRangeSet();
+        PerDatagram(datagram, set, 0);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1; i <= 1000; i++)
+        {
+            PerDatagram(datagram, set, i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>What each data datagram and report costs: write and read a data datagram, record its range in order, write and read a report of the holes.</summary>
+    private static void PerDatagram(byte[] datagram, BulkRangeSet set, int index)
+    {
+        var length = BulkDatagram.WriteData(datagram, Session, (uint)index, 10_000_000, index * 1192L, 1192);
+        BulkDatagram.TryReadHeader(datagram.AsSpan(0, length), out _, out var flags, out _);
+        BulkDatagram.TryReadData(datagram.AsSpan(0, length), flags, out _, out var blockLength, out var offset, out var data);
+        set.Add(offset, offset + data.Length);
+        var count = set.Missing(0, blockLength, 70, datagram, BulkDatagram.WriteRange, out _);
+        var report = BulkDatagram.WriteReport(datagram, Session, complete: false, (uint)index, blockLength, count);
+        BulkDatagram.TryReadReport(datagram.AsSpan(0, report), 0, out _, out _, out _, out _);
+    }
+
     private static BulkManifest Manifest(DomainKeySet keys, int count) => new()
     {
         Session = Session,

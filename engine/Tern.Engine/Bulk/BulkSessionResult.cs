@@ -24,6 +24,15 @@ public sealed class BulkSessionResult
     /// <summary>Data datagrams sent again (repairs and checkpoint retransmissions).</summary>
     public long DatagramsRepeated { get; init; }
 
+    /// <summary>Segments sent again because a report said they were missing.</summary>
+    public long Repairs { get; init; }
+
+    /// <summary>Segments sent again in the idle time after the first pass (tail redundancy, §17.4).</summary>
+    public long TailCopies { get; init; }
+
+    /// <summary>Checkpoints sent again because no answer came within a round (§17.4).</summary>
+    public int CheckpointRetries { get; init; }
+
     /// <summary>Bytes of datagrams sent (forward path).</summary>
     public long BytesSent { get; init; }
 

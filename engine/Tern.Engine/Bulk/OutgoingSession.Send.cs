@@ -53,6 +53,7 @@ internal sealed partial class OutgoingSession
                         // No answer to the latest checkpoint within a round: send it again (a lost report or
                         // receipt never leaves the session waiting, §17.4).
                         _retries++;
+                        CheckpointRetries++;
                         _resendCheckpoint = true;
                         continue;
                     }
@@ -100,6 +101,7 @@ internal sealed partial class OutgoingSession
         {
             segment = _repairs.Dequeue();
             _queued[segment] = false;
+            Repairs++;
 
             // The end of a repair batch asks for a report, so what is still missing is learned a round later.
             checkpoint = _repairs.Count == 0 && freshDone;
@@ -114,6 +116,7 @@ internal sealed partial class OutgoingSession
         {
             // Idle time sent again, not repaired: its last-sent mark stays, so a report may still queue it.
             DatagramsRepeated++;
+            TailCopies++;
             return segment;
         }
         else

@@ -85,6 +85,12 @@ internal sealed partial class OutgoingSession : IDisposable
 
     public long DatagramsRepeated { get; private set; }
 
+    public long Repairs { get; private set; }
+
+    public long TailCopies { get; private set; }
+
+    public int CheckpointRetries { get; private set; }
+
     public long BytesSent { get; private set; }
 
     public long BytesReceived { get; private set; }
