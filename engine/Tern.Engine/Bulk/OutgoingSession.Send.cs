@@ -12,8 +12,10 @@ internal sealed partial class OutgoingSession
         var datagram = new byte[_options.MaxDatagramBytes];
         var ticksPerBit = (double)_time.TimestampFrequency / _contact.RateBitsPerSecond;
 
-        // A burst of at most a few datagrams after a wait, so the pace stays the contact's rate on average.
-        var burst = (long)(4 * _options.MaxDatagramBytes * 8 * ticksPerBit);
+        // After a wait the sender may catch up by at most 10 ms of the rate (at least 4 datagrams): a sleep of 1 ms often
+        // lasts longer on a loaded machine, and without catching up the pace would fall below the contact's rate; with it,
+        // bursts stay far below a link's queue (25 kB at 20 Mbit/s).
+        var burst = (long)Math.Max(4 * _options.MaxDatagramBytes * 8 * ticksPerBit, _time.TimestampFrequency / 100);
         var nextSendAt = _time.GetTimestamp();
         while (true)
         {
