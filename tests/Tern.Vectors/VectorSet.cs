@@ -38,6 +38,7 @@ public sealed class VectorSet
             EnvelopeVectors.Build(keys),
             RotationVerdictVectors.Build(keys),
             CustodyVectors.Build(keys),
+            BulkVectors.Build(keys),
         ]);
     }
 

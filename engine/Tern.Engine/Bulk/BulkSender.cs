@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Custody;
 using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 
@@ -89,37 +90,25 @@ public sealed partial class BulkSender : IAsyncDisposable
         var draft = Manifest(id, keys, contact, entries, now, now);
         var blockBytes = draft.EncodedLength + draft.PayloadBytes;
         Interlocked.Add(ref peer.QueuedBytes, blockBytes);
-        await peer.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // The bound counts from the session's start, after any session ahead of it to the same peer.
-            now = _time.GetUtcNow();
-            var manifest = Manifest(id, keys, contact, entries, now, now + BulkBound.Session(blockBytes, contact, _options));
-            var manifestBytes = manifest.Sign(keys);
-            using var session = new OutgoingSession(id, manifestBytes, manifest, contact, _options, _time, _sink, _staging);
-            var running = new Running(session, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
-            _sessions[id] = running;
-            BulkLogMessages.Opened(_logger, id.ToString(), contact.PeerGateway, entries.Count, blockBytes, session.Bound);
-            BulkCancelReason reason;
+            await peer.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                reason = await session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None)).ConfigureAwait(false);
+                return await RunAsync(id, keys, descriptor, contact, entries, indices, transfers, outcomes, blockBytes).ConfigureAwait(false);
             }
             finally
             {
-                _sessions.TryRemove(id, out _);
-                foreach (var capability in transfers)
-                {
-                    _store.CloseTransfer(capability);
-                }
+                peer.Gate.Release();
             }
-
-            return await FinishAsync(session, reason, entries, indices, outcomes, contact).ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Add(ref peer.QueuedBytes, -blockBytes);
-            peer.Gate.Release();
+            foreach (var capability in transfers)
+            {
+                _store.CloseTransfer(capability);
+            }
         }
     }
 
@@ -136,6 +125,28 @@ public sealed partial class BulkSender : IAsyncDisposable
         {
             peer.Dispose();
         }
+    }
+
+    /// <summary>Runs one session to its end, its turn on the peer's link come: the bound counts from here.</summary>
+    private async Task<BulkSessionResult> RunAsync(BulkSessionId id, IDomainKeys keys, DomainDescriptor descriptor, BulkContact contact, List<BulkManifestEntry> entries, List<int> indices, List<FetchCapability> transfers, BulkBlobOutcome[] outcomes, long blockBytes)
+    {
+        var now = _time.GetUtcNow();
+        var manifest = Manifest(id, keys, contact, entries, now, now + BulkBound.Session(blockBytes, contact, _options));
+        var manifestBytes = manifest.Sign(keys);
+        using var session = new OutgoingSession(id, manifestBytes, manifest, contact, _options, _time, _sink, _staging);
+        _sessions[id] = new Running(session, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
+        BulkLogMessages.Opened(_logger, id.ToString(), contact.PeerGateway, entries.Count, blockBytes, session.Bound);
+        BulkCancelReason reason;
+        try
+        {
+            reason = await session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sessions.TryRemove(id, out _);
+        }
+
+        return await FinishAsync(session, reason, entries, indices, outcomes, contact).ConfigureAwait(false);
     }
 
     private async Task<BulkSessionResult> FinishAsync(OutgoingSession session, BulkCancelReason reason, List<BulkManifestEntry> entries, List<int> indices, BulkBlobOutcome[] outcomes, BulkContact contact)
