@@ -84,6 +84,45 @@ public sealed class BulkSessionTests
     }
 
     [Fact]
+    public async Task A_light_minute_link_on_a_60x_clock_carries_every_blob_within_its_bound()
+    {
+        // One minute of light time each way and 1 % loss, run 60 times faster than real time: a round trip is 2 real seconds.
+        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Deep(TimeSpan.FromMinutes(1), seed: 9), scale: 60);
+        var offered = await pair.SubmitAsync(count: 4, size: 100_000);
+
+        var result = await pair.Sender.EnqueueAsync([.. offered.Select(o => o.Blob)], pair.Contact(1_000_000, TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(BulkCancelReason.None, result.Cancelled);
+        Assert.Equal(4, result.Count(BulkBlobOutcome.Transferred));
+        pair.AssertAccounted(result, offered);
+
+        // Two light times at least (the block there, the receipt back), and the pace held on the scaled clock: the first
+        // pass of 400 kB at 1 Mbit/s is 3.3 s of the 2 minutes.
+        Assert.True(result.Elapsed >= TimeSpan.FromMinutes(2), $"{result.Elapsed} is shorter than a round trip");
+        Assert.True(result.Delivered < TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(30), $"the block took {result.Delivered} to be whole");
+    }
+
+    [Fact]
+    public async Task A_session_is_cancelled_when_its_contact_ends()
+    {
+        // The contact promises 20 Mbit/s, the link carries 5: 1.8 MB would take the link 2.9 s, the contact ends at 1.2 s.
+        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(20), rate: 5_000_000));
+        var offered = await pair.SubmitAsync(count: 6, size: 300_000);
+        var contact = pair.Contact(LinkProfiles.Rate, TimeSpan.FromMilliseconds(20)) with { End = pair.Clock.GetUtcNow() + TimeSpan.FromSeconds(1.2) };
+
+        var result = await pair.Sender.EnqueueAsync([.. offered.Select(o => o.Blob)], contact);
+
+        Assert.Equal(BulkCancelReason.Deadline, result.Cancelled);
+        Assert.Equal(6, result.Count(BulkBlobOutcome.Cancelled));
+        pair.AssertAccounted(result, offered);
+
+        // Nothing more goes on the link once the contact is over.
+        var sent = pair.Link.ToTarget.PacketsIn;
+        await Task.Delay(300);
+        Assert.Equal(sent, pair.Link.ToTarget.PacketsIn);
+    }
+
+    [Fact]
     public async Task Lost_final_reports_and_receipt_are_recovered_by_the_senders_checkpoint_timer()
     {
         // The receiver's first two complete reports and its first receipt are lost (ION #14, HDTN #19).

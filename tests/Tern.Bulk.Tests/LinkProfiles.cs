@@ -35,11 +35,18 @@ internal static class LinkProfiles
         };
     }
 
-    /// <summary>A link without loss of <paramref name="lightTime"/> each way at 20 Mbit/s.</summary>
-    public static LinkProfile Clean(TimeSpan lightTime)
+    /// <summary>A link without loss of <paramref name="lightTime"/> each way at <paramref name="rate"/> (20 Mbit/s by default).</summary>
+    public static LinkProfile Clean(TimeSpan lightTime, long rate = Rate)
     {
-        var way = new DirectionProfile { Delay = lightTime, RateBitsPerSecond = Rate, QueueLimitBytes = 2_000_000 };
+        var way = new DirectionProfile { Delay = lightTime, RateBitsPerSecond = rate, QueueLimitBytes = 2_000_000 };
         return new LinkProfile { ToTarget = way, FromTarget = way };
+    }
+
+    /// <summary>A deep-space link: <paramref name="lightTime"/> each way, 1 Mbit/s, 1 % loss, an 8 MiB queue. Run it on a scaled clock.</summary>
+    public static LinkProfile Deep(TimeSpan lightTime, int seed)
+    {
+        var way = new DirectionProfile { Delay = lightTime, RateBitsPerSecond = 1_000_000, Loss = LossModel.Bernoulli(0.01), QueueLimitBytes = 8 << 20 };
+        return new LinkProfile { ToTarget = way, FromTarget = way, Seed = seed };
     }
 
     private static DirectionProfile Copy(DirectionProfile d, PeriodicBlackout? blackout, ContactWindows? windows) => new()

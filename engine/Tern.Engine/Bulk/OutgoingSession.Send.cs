@@ -15,7 +15,9 @@ internal sealed partial class OutgoingSession
         // After a wait the sender may catch up by at most 10 ms of the rate (at least 4 datagrams): a sleep of 1 ms often
         // lasts longer on a loaded machine, and without catching up the pace would fall below the contact's rate; with it,
         // bursts stay far below a link's queue (25 kB at 20 Mbit/s).
-        var burst = (long)Math.Max(4 * _options.MaxDatagramBytes * 8 * ticksPerBit, _time.TimestampFrequency / 100);
+        var least = (long)Math.Max(4 * _options.MaxDatagramBytes * 8 * ticksPerBit, _time.TimestampFrequency / 100);
+        var burst = least;
+        var sleep = 0L;
         var nextSendAt = _time.GetTimestamp();
         while (true)
         {
@@ -23,6 +25,12 @@ internal sealed partial class OutgoingSession
             if (now < nextSendAt)
             {
                 Thread.Sleep(1);
+
+                // On a scaled clock a real millisecond is many clock ticks: the catch-up allowed is at least twice the
+                // average sleep (in clock ticks), or a 60× clock would pace at a sixth of the rate. An average, so one
+                // long stall of a loaded machine does not allow a burst that overflows the link's queue.
+                sleep += (_time.GetTimestamp() - now - sleep) / 8;
+                burst = Math.Max(least, 2 * sleep);
                 continue;
             }
 

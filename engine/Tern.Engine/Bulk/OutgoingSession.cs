@@ -68,6 +68,12 @@ internal sealed partial class OutgoingSession : IDisposable
         Bound = BulkBound.Session(_blockLength, contact, options);
         _start = time.GetTimestamp();
         _deadline = _start + Ticks(Bound);
+        if (contact.End is { } end)
+        {
+            // Nothing is sent after the contact ends: the session is cancelled then if it has not ended (§17.6).
+            _deadline = Math.Min(_deadline, _start + Ticks(end - time.GetUtcNow()));
+        }
+
         _block = File.OpenHandle(Path.Combine(stagingDirectory, $"tern-bulk-{id}.block"), FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.DeleteOnClose);
     }
 
