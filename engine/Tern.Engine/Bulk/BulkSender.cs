@@ -151,7 +151,7 @@ public sealed partial class BulkSender : IAsyncDisposable
 
     private async Task<BulkSessionResult> FinishAsync(OutgoingSession session, BulkCancelReason reason, List<BulkManifestEntry> entries, List<int> indices, BulkBlobOutcome[] outcomes, BulkContact contact)
     {
-        var end = _time.GetTimestamp();
+        var end = session.EndedAt;
         BulkReceipt? receipt = reason == BulkCancelReason.None ? BulkReceipt.TryParse(session.Receipt) : null;
         for (var i = 0; i < entries.Count; i++)
         {

@@ -42,7 +42,7 @@ public sealed class BulkSessionResult
     /// <summary>From the session's start to the block's last report (the receiver holding every byte), or null.</summary>
     public TimeSpan? Delivered { get; init; }
 
-    /// <summary>From the session's start to its end.</summary>
+    /// <summary>From the session's start to its end (the receipt verified, or the cancel), before the Transferred journal.</summary>
     public TimeSpan Elapsed { get; init; }
 
     /// <summary>The bound the session was held to (§17.6).</summary>

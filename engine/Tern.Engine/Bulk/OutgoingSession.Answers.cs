@@ -117,6 +117,7 @@ internal sealed partial class OutgoingSession
         }
 
         _over = true;
+        EndedAt = _time.GetTimestamp();
         if (tellPeer)
         {
             // Best effort: a lost cancel costs the receiver its state until the manifest's deadline, no more.

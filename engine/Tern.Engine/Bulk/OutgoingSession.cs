@@ -104,6 +104,9 @@ internal sealed partial class OutgoingSession : IDisposable
     /// <summary>When the receiver first said it held every byte, in the clock's timestamps, or 0.</summary>
     public long DeliveredAt { get; private set; }
 
+    /// <summary>When the session ended, in the clock's timestamps, or 0 while it runs.</summary>
+    public long EndedAt { get; private set; }
+
     /// <summary>The receipt that ended the session, or null.</summary>
     public byte[]? Receipt { get; private set; }
 
