@@ -54,7 +54,7 @@ public sealed class BulkSessionTests
     [Fact]
     public async Task Link_cut_mid_session_cancels_it_within_its_bound_and_a_later_session_carries_the_blobs()
     {
-        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(100)), sender: o => o.RetryLimit = 3);
+        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(100)), sender: o => { o.RetryLimit = 3; o.ReceiptWait = TimeSpan.FromSeconds(1); });
         var offered = await pair.SubmitAsync(count: 12, size: 400_000);
         var contact = pair.Contact(LinkProfiles.Rate, TimeSpan.FromMilliseconds(100));
         var receiver = pair.Link.Target;

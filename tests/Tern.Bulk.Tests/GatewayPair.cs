@@ -72,7 +72,9 @@ public sealed class GatewayPair : IAsyncDisposable
 
     public static async Task<GatewayPair> StartAsync(LinkProfile profile, double scale = 1, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, Func<IBulkDatagramSink, IBulkDatagramSink>? wrapReceiverSink = null)
     {
-        var senderOptions = new BulkSenderOptions { ReceiptWait = TimeSpan.FromSeconds(2), MinRemaining = TimeSpan.FromSeconds(10) };
+        // More slack than the defaults' 200 ms a round: a loaded two-core machine can stall these processes for a second,
+        // which must not read as a silent link (the retry limit) or a late session (the bound).
+        var senderOptions = new BulkSenderOptions { ReceiptWait = TimeSpan.FromSeconds(5), ReportSlack = TimeSpan.FromMilliseconds(500), MinRemaining = TimeSpan.FromSeconds(10) };
         sender?.Invoke(senderOptions);
         var receiverOptions = new BulkReceiverOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
         receiverOptions.Senders.Add(SenderGateway);
