@@ -156,7 +156,7 @@ bench-linkemu: build
 	bench/durations.sh run linkemu bench/run-linkemu.sh
 
 # Bulk transfer gateway to gateway over the emulated GEO and LEO links, beside Tern's HTTP fetch over the same link
-# (perf-reports/bulk.md). Not in `make bench` yet: about 3 minutes, outside bench/budgets.tsv.
+# (perf-reports/bulk.md). Not in `make bench` yet: about 2 minutes, outside bench/budgets.tsv.
 bench-bulk: build
 	bench/durations.sh run bulk bench/run-bulk.sh
 

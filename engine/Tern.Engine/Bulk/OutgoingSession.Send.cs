@@ -119,7 +119,7 @@ internal sealed partial class OutgoingSession
         else if (!_blockIn && !freshDone && SegmentStaged(_nextFresh))
         {
             segment = _nextFresh;
-            Volatile.Write(ref _nextFresh, _nextFresh + 1);
+            _nextFresh++;
             checkpoint = _nextFresh == _segments;
         }
         else if (!_blockIn && freshDone && _options.TailRedundancy && NextTailSegmentLocked(out segment))

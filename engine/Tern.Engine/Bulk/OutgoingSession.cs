@@ -115,9 +115,6 @@ internal sealed partial class OutgoingSession : IDisposable
     /// <summary>Completes with <see cref="BulkCancelReason.None"/> on a verified receipt, else the reason it was cancelled.</summary>
     public Task<BulkCancelReason> Ended => _ended.Task;
 
-    /// <summary>Bytes not yet sent once (the earliest-arrival check counts them as queued ahead).</summary>
-    public long Remaining => Math.Max(0, _blockLength - (Volatile.Read(ref _nextFresh) * (long)_payload));
-
     /// <summary>Stages the block and sends it; the returned task is <see cref="Ended"/>.</summary>
     public Task<BulkCancelReason> Start(Func<int, long, Memory<byte>, ValueTask<int>> readBlob)
     {
