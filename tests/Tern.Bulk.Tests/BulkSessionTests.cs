@@ -160,6 +160,23 @@ public sealed class BulkSessionTests
     }
 
     [Fact]
+    public async Task A_manifest_not_signed_by_the_senders_descriptor_key_is_refused_before_the_block_is_in()
+    {
+        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(20)), impostor: true);
+        var offered = await pair.SubmitAsync(count: 12, size: 400_000);
+
+        // 4.8 MB take 2 s; the manifest is checked as soon as it is in, and the next checkpoint is answered with a cancel.
+        var result = await pair.Sender.EnqueueAsync([.. offered.Select(o => o.Blob)], pair.Contact(LinkProfiles.Rate, TimeSpan.FromMilliseconds(20)));
+
+        Assert.Equal(BulkCancelReason.Refused, result.Cancelled);
+        Assert.Null(result.Delivered);
+        Assert.Equal(12, result.Count(BulkBlobOutcome.Cancelled));
+        pair.AssertAccounted(result, offered);
+        Assert.Empty(pair.Committed);
+        Assert.Equal(1, pair.Receiver.Counters.SessionsRefused);
+    }
+
+    [Fact]
     public async Task Earliest_arrival_check_declines_what_cannot_arrive_before_its_expiry()
     {
         await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(20)), sender: o => o.MinRemaining = TimeSpan.FromSeconds(10));

@@ -25,12 +25,18 @@ public sealed class GatewayPair : IAsyncDisposable
 
     private readonly TempDirectory _directory = new("bulk");
 
-    private GatewayPair(LinkProfile profile, ScaledTimeProvider clock, BulkSenderOptions senderOptions, BulkReceiverOptions receiverOptions, Func<IBulkDatagramSink, IBulkDatagramSink>? wrapReceiverSink)
+    private GatewayPair(LinkProfile profile, ScaledTimeProvider clock, BulkSenderOptions senderOptions, BulkReceiverOptions receiverOptions, Func<IBulkDatagramSink, IBulkDatagramSink>? wrapReceiverSink, bool impostor)
     {
         Clock = clock;
         SenderKeys = DomainKeySet.Generate(SenderGateway, clock);
         ReceiverKeys = DomainKeySet.Generate(ReceiverGateway, clock);
-        Descriptors = new StaticDescriptorResolver(Describe(SenderKeys), Describe(ReceiverKeys));
+
+        // An impostor signs with a key of its own under ga.example's name; the descriptor has ga.example's real key.
+        using (var published = impostor ? DomainKeySet.Generate(SenderGateway, clock) : null)
+        {
+            Descriptors = new StaticDescriptorResolver(Describe(published ?? SenderKeys), Describe(ReceiverKeys));
+        }
+
         SenderSocket = new BulkUdpSocket(new IPEndPoint(IPAddress.Loopback, 0));
         ReceiverSocket = new BulkUdpSocket(new IPEndPoint(IPAddress.Loopback, 0));
         Link = new UdpLink(ReceiverSocket.LocalEndPoint, profile, clock);
@@ -70,7 +76,7 @@ public sealed class GatewayPair : IAsyncDisposable
     /// <summary>What the receiving gateway committed (its scheduler would notify these).</summary>
     public List<SubmissionResult> Committed { get; } = [];
 
-    public static async Task<GatewayPair> StartAsync(LinkProfile profile, double scale = 1, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, Func<IBulkDatagramSink, IBulkDatagramSink>? wrapReceiverSink = null)
+    public static async Task<GatewayPair> StartAsync(LinkProfile profile, double scale = 1, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, Func<IBulkDatagramSink, IBulkDatagramSink>? wrapReceiverSink = null, bool impostor = false)
     {
         // More slack than the defaults' 200 ms a round: a loaded two-core machine can stall these processes for a second,
         // which must not read as a silent link (the retry limit) or a late session (the bound).
@@ -79,7 +85,7 @@ public sealed class GatewayPair : IAsyncDisposable
         var receiverOptions = new BulkReceiverOptions { IdleTimeout = TimeSpan.FromSeconds(2) };
         receiverOptions.Senders.Add(SenderGateway);
         receiver?.Invoke(receiverOptions);
-        var pair = new GatewayPair(profile, new ScaledTimeProvider(scale), senderOptions, receiverOptions, wrapReceiverSink);
+        var pair = new GatewayPair(profile, new ScaledTimeProvider(scale), senderOptions, receiverOptions, wrapReceiverSink, impostor);
         await pair.OpenAsync();
         return pair;
     }

@@ -110,15 +110,16 @@ public sealed partial class BulkReceiver
     }
 
     /// <summary>
-    /// Makes room when the table is full by forgetting the longest-silent session with no verified manifest (refused, or
-    /// forged datagrams of a made-up session): a real session's manifest is its first datagrams, so it rarely has none.
+    /// Makes room when the table is full by forgetting the longest-silent session without a manifest verified against its
+    /// sender's descriptor (refused, or forged datagrams of a made-up session): a real session's manifest is its first
+    /// datagrams, so it is rarely without one for long.
     /// </summary>
     private bool EvictUnproven()
     {
         IncomingSession? oldest = null;
         foreach (var session in _sessions.Values)
         {
-            if (session.Manifest is null && (oldest is null || session.LastHeard < oldest.LastHeard))
+            if (!session.Verified && (oldest is null || session.LastHeard < oldest.LastHeard))
             {
                 oldest = session;
             }
@@ -175,6 +176,29 @@ public sealed partial class BulkReceiver
 
         session.Manifest = manifest;
         session.ManifestBytes = bytes;
+        _ = VerifySenderAsync(session, manifest!);
+    }
+
+    /// <summary>
+    /// Checks the manifest's key against the sending gateway's descriptor as soon as the manifest parsed, so a manifest
+    /// signed by anyone else is refused at once rather than holding a session until its deadline (§17.5).
+    /// </summary>
+    private async Task VerifySenderAsync(IncomingSession session, BulkManifest manifest)
+    {
+        var descriptor = await _descriptors.ResolveAsync(manifest.SenderGateway, CancellationToken.None).ConfigureAwait(false);
+        var verified = descriptor is not null
+            && Array.IndexOf(Custody.CustodyKeys.SigningKeys(descriptor, _time.GetUtcNow()), manifest.SenderSigningKey) >= 0;
+        lock (_gate)
+        {
+            if (verified)
+            {
+                session.Verified = true;
+            }
+            else if (session.State == IncomingState.Receiving && _sessions.ContainsKey(session.Id))
+            {
+                Refuse(session, descriptor is null ? $"no verified descriptor of {manifest.SenderGateway} just now" : $"the manifest is not signed by {manifest.SenderGateway}'s descriptor key");
+            }
+        }
     }
 
     /// <summary>Answers a checkpoint as the session stands: the holes, complete, the receipt, or a cancel.</summary>

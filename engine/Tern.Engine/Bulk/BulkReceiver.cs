@@ -106,7 +106,7 @@ public sealed partial class BulkReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Forgets sessions past their manifest's deadline plus a light time, and silent ones whose manifest never came.</summary>
+    /// <summary>Forgets sessions past their manifest's deadline plus a light time, and silent ones refused or whose manifest never came.</summary>
     private void Sweep()
     {
         lock (_gate)
@@ -116,7 +116,8 @@ public sealed partial class BulkReceiver : IAsyncDisposable
             List<IncomingSession>? over = null;
             foreach (var session in _sessions.Values)
             {
-                var expired = session.Manifest is { } manifest
+                // A refused session, or one whose manifest has not arrived, lasts while its sender keeps talking.
+                var expired = session.Manifest is { } manifest && session.State != IncomingState.Refused
                     ? nowMs > manifest.DeadlineMs + manifest.OneWayLightTimeMs && session.State != IncomingState.Committing
                     : _time.GetElapsedTime(session.LastHeard, now) > _options.IdleTimeout;
                 if (expired)

@@ -41,6 +41,9 @@ internal sealed class IncomingSession : IDisposable
 
     public byte[]? ManifestBytes { get; set; }
 
+    /// <summary>The manifest's key was found to be the sending gateway's descriptor key (checked as soon as it parsed).</summary>
+    public bool Verified { get; set; }
+
     /// <summary>The receipt datagram, once signed.</summary>
     public byte[]? ReceiptDatagram { get; set; }
 
