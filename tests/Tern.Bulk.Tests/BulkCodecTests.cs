@@ -177,6 +177,18 @@ public sealed class BulkCodecTests
     }
 
     [Fact]
+    public void A_contact_plan_window_gives_the_sessions_contact()
+    {
+        var opens = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var window = new Tern.Engine.Contacts.ContactWindow("geo-1", "ga.example", "gb.example", opens, opens.AddMinutes(10), 20_000_000, TimeSpan.FromMilliseconds(300), 4);
+        var peer = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 7500);
+
+        var contact = BulkContact.For(window, peer);
+
+        Assert.Equal(new BulkContact("gb.example", peer, 20_000_000, TimeSpan.FromMilliseconds(300)) { End = opens.AddMinutes(10) }, contact);
+    }
+
+    [Fact]
     public void The_per_datagram_paths_allocate_nothing()
     {
         var datagram = new byte[1232];
