@@ -97,7 +97,7 @@ vectors: build
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
 # Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
-bench: bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-load bench-economics
+bench: bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-load bench-economics
 	bench/table.sh
 
 # make bench's first step: a fresh list of how long each script takes (bench/durations.sh; bench/table.sh writes it under
@@ -156,7 +156,7 @@ bench-linkemu: build
 	bench/durations.sh run linkemu bench/run-linkemu.sh
 
 # Bulk transfer gateway to gateway over the emulated GEO and LEO links, beside Tern's HTTP fetch over the same link
-# (perf-reports/bulk.md). Not in `make bench` yet: about 2 minutes, outside bench/budgets.tsv.
+# (perf-reports/bulk.md).
 bench-bulk: build
 	bench/durations.sh run bulk bench/run-bulk.sh
 
