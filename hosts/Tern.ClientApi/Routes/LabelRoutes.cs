@@ -142,13 +142,15 @@ internal static class LabelRoutes
             return Problems.NotFound("label", "no message of yours carries this label");
         }
 
-        foreach (var entry in changed)
+        for (var i = 0; i < changed.Count - 1; i++)
         {
-            api.Events.Append(user, UserEvents.MessageLabelled(entry.Id, entry.Labels, entry.Read));
+            api.Events.Append(user, UserEvents.MessageLabelled(changed[i].Id, changed[i].Labels, changed[i].Read));
         }
 
-        // The last one durable means all are: the log commits in order.
-        await api.Events.WaitAsync(user, api.Events.Last(user)).ConfigureAwait(false);
+        // The last one durable means all are: the log commits in order. (Waiting for the log to move past its last
+        // readable sequence instead hung whenever the writer had committed them all before the wait began.)
+        var last = changed[^1];
+        await api.Events.AppendAsync(user, UserEvents.MessageLabelled(last.Id, last.Labels, last.Read)).ConfigureAwait(false);
         return Results.NoContent();
     }
 }
