@@ -21,6 +21,15 @@ internal static class DirectFile
     public static SafeFileHandle? TryOpenForWrite(string path) =>
         LinuxOpen.Direct is { } direct ? LinuxOpen.TryOpen(path, LinuxOpen.WriteOnly | LinuxOpen.CloseOnExec | direct) : null;
 
+    /// <summary>
+    /// As <see cref="TryOpenForWrite"/>, with every write also data-synchronous (<c>O_DIRECT|O_DSYNC</c>): durable,
+    /// with what is needed to read it back, when it returns. Null where either flag is unknown or refused.
+    /// </summary>
+    public static SafeFileHandle? TryOpenForDataSyncWrite(string path) =>
+        LinuxOpen.Direct is { } direct && LinuxOpen.DataSync is { } dataSync
+            ? LinuxOpen.TryOpen(path, LinuxOpen.WriteOnly | LinuxOpen.CloseOnExec | direct | dataSync)
+            : null;
+
     /// <summary>Whether a write of <paramref name="length"/> bytes from <paramref name="memory"/> to <paramref name="offset"/> may go direct.</summary>
     public static bool IsAligned(nint memory, long offset, long length) => ((memory | offset | length) & (Alignment - 1)) == 0;
 }

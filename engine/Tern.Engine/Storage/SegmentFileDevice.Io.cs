@@ -73,6 +73,13 @@ internal sealed partial class SegmentFileDevice
         {
             var segment = GetSegment(io.SegmentId, create: true)!;
             var source = new ReadOnlySpan<byte>((void*)io.Memory, (int)io.Length);
+            if (segment.DataSync is { } dataSync)
+            {
+                WriteDataSync(segment, dataSync, source, io);
+                errorCode = 0;
+                return io.Length;
+            }
+
             if (segment.Direct is { } direct && io.Length >= _directMinBytes && DirectFile.IsAligned(io.Memory, io.Offset, io.Length))
             {
                 RandomAccess.Write(direct, source, io.Offset);

@@ -59,6 +59,7 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     private readonly string _directory;
     private readonly bool _startWriteback;
     private readonly bool _direct;
+    private readonly bool _dataSync;
     private readonly int _directMinBytes;
     private int _draining;
     private bool _directoryDirty;
@@ -78,9 +79,15 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     /// instead. Reads always use the page cache.
     /// </param>
     /// <param name="directMinBytes">Shortest write made direct; <see cref="DirectMinBytes"/> unless a test asks for every aligned write.</param>
-    public SegmentFileDevice(string path, bool startWriteback, bool direct = false, int directMinBytes = DirectMinBytes)
-        : base(path, direct ? DirectFile.Alignment : SectorSize512, Devices.CAPACITY_UNSPECIFIED)
+    /// <param name="dataSync">
+    /// Write data-synchronously (<c>O_DSYNC</c>; with <paramref name="direct"/>, direct writes <c>O_DIRECT|O_DSYNC</c>):
+    /// a write is durable when it completes, so <see cref="FlushDirty"/> has nothing to do. For FasterLog's fast commit,
+    /// whose commit record is durable once the write of its page completes (see <c>SegmentFileDevice.DataSync.cs</c>).
+    /// </param>
+    public SegmentFileDevice(string path, bool startWriteback, bool direct = false, int directMinBytes = DirectMinBytes, bool dataSync = false)
+        : base(path, direct || dataSync ? DirectFile.Alignment : SectorSize512, Devices.CAPACITY_UNSPECIFIED)
     {
+        _dataSync = dataSync;
         _directMinBytes = directMinBytes;
         _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(_directory);
@@ -284,9 +291,17 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
             }
 
             var handle = File.OpenHandle(path, exists ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            segment = new Segment(handle, _direct ? DirectFile.TryOpenForWrite(path) : null);
+            if (_dataSync)
+            {
+                segment = OpenDataSyncSegment(path, handle, created: !exists);
+            }
+            else
+            {
+                segment = new Segment(handle, _direct ? DirectFile.TryOpenForWrite(path) : null, dataSync: null);
+                _directoryDirty |= !exists;
+            }
+
             _segments.Add(id, segment);
-            _directoryDirty |= !exists;
             return segment;
         }
     }
@@ -294,18 +309,24 @@ internal sealed partial class SegmentFileDevice : StorageDeviceBase
     private static uint ErrorCode(Exception ex) => ex is IOException { HResult: not 0 } io ? (uint)(io.HResult & 0xFFFF) : uint.MaxValue;
 
     /// <summary>
-    /// An open segment file: its read-write handle, its direct write handle when it has one, and whether it has writes
-    /// not yet synced (0 or 1). Syncing the read-write handle covers the direct one's writes: both name the same inode.
+    /// An open segment file: its read-write handle, its direct write handle when it has one, its data-synchronous write
+    /// handle on a data-sync device, and whether it has writes not yet synced (0 or 1). Syncing the read-write handle
+    /// covers the direct one's writes: both name the same inode.
     /// </summary>
-    private sealed class Segment(SafeFileHandle handle, SafeFileHandle? direct) : IDisposable
+    private sealed class Segment(SafeFileHandle handle, SafeFileHandle? direct, SafeFileHandle? dataSync) : IDisposable
     {
         public readonly SafeFileHandle Handle = handle;
         public readonly SafeFileHandle? Direct = direct;
+        public readonly SafeFileHandle? DataSync = dataSync;
         public int Dirty;
+
+        /// <summary>On a data-sync device, the file's length: written (zeros or data) and durable up to here. Touched only by the write drain.</summary>
+        public long Allocated;
 
         public void Dispose()
         {
             Direct?.Dispose();
+            DataSync?.Dispose();
             Handle.Dispose();
         }
     }

@@ -9,20 +9,23 @@ namespace Tern.Engine.Storage;
 /// the page cache, instead of through FasterLog's read path: every FasterLog read of a large blob goes through the
 /// device into a pooled buffer and is copied once more from there. A record at logical address <c>a</c>
 /// lives in segment <c>a &gt;&gt; SegmentSizeBits</c> at offset <c>a &amp; (segment size − 1)</c>, behind FasterLog's
-/// 4-byte length header (no checksum is configured). The header is checked against the length the index expects, and
+/// entry header: 4 bytes of length, or with per-entry checksums (a fast-commit log) 8 of checksum then the length. The length is checked against the length the index expects, and
 /// anything not yet committed, a missing segment or a mismatch makes the caller fall back to FasterLog.
 /// </summary>
 internal sealed class SegmentFiles : IDisposable
 {
-    private const int HeaderSize = 4;
-
     private readonly string _prefix;
     private readonly int _segmentBits;
+    private readonly int _headerSize;
     private readonly Dictionary<long, SafeFileHandle> _handles = [];
     private bool _disposed;
 
-    public SegmentFiles(string logPath, int segmentBits)
+    /// <param name="logPath">File name prefix of the log's segments.</param>
+    /// <param name="segmentBits">The log's segment size, as a power of two.</param>
+    /// <param name="headerSize">The log's entry header (<c>FasterLog.HeaderSize</c>): 4, or 12 with checksums.</param>
+    public SegmentFiles(string logPath, int segmentBits, int headerSize)
     {
+        _headerSize = headerSize;
         _prefix = logPath + ".";
         _segmentBits = segmentBits;
     }
@@ -34,7 +37,7 @@ internal sealed class SegmentFiles : IDisposable
     /// </summary>
     public async ValueTask<bool> TryReadAsync(FasterLog log, long address, int recordLength, int within, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        var recordEnd = address + HeaderSize + recordLength;
+        var recordEnd = address + _headerSize + recordLength;
         if (recordEnd > log.CommittedUntilAddress || within + destination.Length > recordLength || address >> _segmentBits != (recordEnd - 1) >> _segmentBits)
         {
             return false;
@@ -47,7 +50,7 @@ internal sealed class SegmentFiles : IDisposable
         }
 
         var fileOffset = address & ((1L << _segmentBits) - 1);
-        var header = new byte[HeaderSize];
+        var header = new byte[_headerSize];
         int read;
         if (within == 0)
         {
@@ -56,10 +59,10 @@ internal sealed class SegmentFiles : IDisposable
         else
         {
             read = await RandomAccess.ReadAsync(handle, header, fileOffset, cancellationToken).ConfigureAwait(false);
-            read += await RandomAccess.ReadAsync(handle, destination, fileOffset + HeaderSize + within, cancellationToken).ConfigureAwait(false);
+            read += await RandomAccess.ReadAsync(handle, destination, fileOffset + _headerSize + within, cancellationToken).ConfigureAwait(false);
         }
 
-        return read == HeaderSize + destination.Length && BinaryPrimitives.ReadInt32LittleEndian(header) == recordLength;
+        return read == _headerSize + destination.Length && BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(_headerSize - 4)) == recordLength;
     }
 
     public void Dispose()

@@ -27,7 +27,7 @@ internal sealed class BucketLog : IDisposable
         Directory = directory;
         _device = device;
         Log = log;
-        Segments = new SegmentFiles(Path.Combine(directory, "blobs.log"), segmentBits);
+        Segments = new SegmentFiles(Path.Combine(directory, "blobs.log"), segmentBits, log?.HeaderSize ?? 4);
     }
 
     public BucketWindow Window { get; }
@@ -46,17 +46,10 @@ internal sealed class BucketLog : IDisposable
     public static BucketLog Open(BucketWindow window, string directory, TransitStoreOptions options, Action<Exception> commitFailed)
     {
         System.IO.Directory.CreateDirectory(directory);
-        var (device, commits) = LogDeviceFactory.Open(Path.Combine(directory, "blobs.log"), Path.Combine(directory, "commits"), options.BlobLogWrites, options.BlobLogWriteback, commitFailed);
+        var (device, commits, fastCommit) = LogDeviceFactory.Open(Path.Combine(directory, "blobs.log"), Path.Combine(directory, "commits"), options.BlobLogWrites, TransitLogWrites.Direct, options.FastCommitMetadataInterval, options.BlobLogWriteback, commitFailed);
         try
         {
-            var log = new FasterLog(new FasterLogSettings
-            {
-                LogDevice = device,
-                LogCommitManager = commits,
-                PageSizeBits = options.BlobPageSizeBits,
-                MemorySizeBits = options.BlobMemorySizeBits,
-                SegmentSizeBits = options.BlobSegmentSizeBits,
-            });
+            var log = new FasterLog(LogDeviceFactory.Settings(device, commits, fastCommit, options.BlobPageSizeBits, options.BlobMemorySizeBits, options.BlobSegmentSizeBits));
             return new BucketLog(window, directory, device, commits, log, options.BlobSegmentSizeBits);
         }
         catch

@@ -24,4 +24,15 @@ public enum TransitLogWrites
     /// page-cache device against (bench/run-transit.sh).
     /// </summary>
     WriteThrough,
+
+    /// <summary>
+    /// Every write data-synchronous (<c>O_DSYNC</c>; large aligned ones <c>O_DIRECT|O_DSYNC</c>) and FasterLog's fast
+    /// commit: the commit record is an entry of the log (entries then carry a checksum), durable when the write of its
+    /// page completes, so a commit is one wait on the disk instead of a write, an <c>fsync</c> and a slot write. The
+    /// commit slot is written only when a truncation forces it or once per
+    /// <see cref="TransitStoreOptions.FastCommitMetadataInterval"/>; recovery scans forward from it for the last
+    /// commit record whose entries all check. A log keeps the format it was created with
+    /// (<see cref="TransitLogFormat"/>): only new logs are written this way.
+    /// </summary>
+    DataSync,
 }

@@ -113,15 +113,8 @@ public sealed partial class TransitStore : IAsyncDisposable
         Directory.CreateDirectory(_indexDirectory);
 
         _commitFailed = ex => _commitFailure.TrySetException(ex);
-        (_journalDevice, _journalCommits) = LogDeviceFactory.Open(Path.Combine(journalDirectory, "journal.log"), Path.Combine(journalDirectory, "commits"), options.JournalLogWrites, startWriteback: false, _commitFailed);
-        _journal = new FasterLog(new FasterLogSettings
-        {
-            LogDevice = _journalDevice,
-            LogCommitManager = _journalCommits,
-            PageSizeBits = options.JournalPageSizeBits,
-            MemorySizeBits = options.JournalMemorySizeBits,
-            SegmentSizeBits = options.JournalSegmentSizeBits,
-        });
+        (_journalDevice, _journalCommits, var fastCommit) = LogDeviceFactory.Open(Path.Combine(journalDirectory, "journal.log"), Path.Combine(journalDirectory, "commits"), options.JournalLogWrites, TransitLogWrites.PageCache, options.FastCommitMetadataInterval, startWriteback: false, _commitFailed);
+        _journal = new FasterLog(LogDeviceFactory.Settings(_journalDevice, _journalCommits, fastCommit, options.JournalPageSizeBits, options.JournalMemorySizeBits, options.JournalSegmentSizeBits));
         _metrics = new TransitMetrics(this);
         _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, _metrics.CommitDuration, logger, options.MarkCommitDelay);
         _applySubmission = ApplySubmission;

@@ -78,6 +78,14 @@ public sealed class TransitStoreOptions
     public TransitLogWrites JournalLogWrites { get; set; } = TransitLogWrites.PageCache;
 
     /// <summary>
+    /// For logs written <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record is in the log), the least
+    /// time between two writes of a log's commit slot that are not forced by a truncation. Recovery scans the log
+    /// forward from the last slot written for commit records, so this bounds what it reads; a shorter interval writes
+    /// the slot more often, one more wait on the disk for the commit that does it. Defaults to 1 second.
+    /// </summary>
+    public TimeSpan FastCommitMetadataInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Interval of the background maintenance (expiry sweep, index checkpoint, journal truncation).
     /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off (the owner then calls <see cref="TransitStore.SweepAsync"/>
     /// and <see cref="TransitStore.CheckpointAsync"/>). Defaults to 1 minute.
@@ -155,8 +163,9 @@ public sealed class TransitStoreOptions
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(SweepInterval == Timeout.InfiniteTimeSpan || SweepInterval >= TimeSpan.FromMilliseconds(10), nameof(SweepInterval), SweepInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(MarkCommitDelay >= TimeSpan.Zero && MarkCommitDelay <= TimeSpan.FromSeconds(10), nameof(MarkCommitDelay), MarkCommitDelay, "from 0 to 10 s");
-        Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache or WriteThrough");
-        Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache or WriteThrough");
+        Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache, Direct, WriteThrough or DataSync");
+        Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache, Direct, WriteThrough or DataSync");
+        Require(FastCommitMetadataInterval >= TimeSpan.Zero && FastCommitMetadataInterval <= TimeSpan.FromMinutes(10), nameof(FastCommitMetadataInterval), FastCommitMetadataInterval, "from 0 (every commit) to 10 minutes");
         Require(AccountLiveBytesLimit >= 0, nameof(AccountLiveBytesLimit), AccountLiveBytesLimit, "0 (no limit) or positive");
         Require(DomainLiveBytesLimit >= 0, nameof(DomainLiveBytesLimit), DomainLiveBytesLimit, "0 (no limit) or positive");
         Require(MaxBytes >= 0, nameof(MaxBytes), MaxBytes, "0 (no limit) or positive");

@@ -24,7 +24,7 @@ public sealed class SegmentFilesTests : IDisposable
             MemorySizeBits = 16,
             SegmentSizeBits = SegmentBits,
         });
-        _segments = new SegmentFiles(path, SegmentBits);
+        _segments = new SegmentFiles(path, SegmentBits, _log.HeaderSize);
     }
 
     public void Dispose()
