@@ -12,8 +12,26 @@ public static class CrashWorkload
     /// <summary>Small chunks so that many blobs span several chunks.</summary>
     public const int ChunkSize = 8 * 1024;
 
-    /// <summary>Store options of both sides: small pages and segments, frequent checkpoints.</summary>
-    public static TransitStoreOptions Options(string directory) => new()
+    /// <summary>
+    /// Environment variable naming the <see cref="TransitLogWrites"/> of both the journal and the blob logs, set by the
+    /// test for the harness; unset, the store's defaults.
+    /// </summary>
+    public const string LogWritesVariable = "TERN_CRASH_LOG_WRITES";
+
+    /// <summary>Store options of both sides: small pages and segments, frequent checkpoints; both logs written <paramref name="writes"/> when given.</summary>
+    public static TransitStoreOptions Options(string directory, TransitLogWrites? writes = null)
+    {
+        var options = BaseOptions(directory);
+        if (writes is { } chosen)
+        {
+            options.BlobLogWrites = chosen;
+            options.JournalLogWrites = chosen;
+        }
+
+        return options;
+    }
+
+    private static TransitStoreOptions BaseOptions(string directory) => new()
     {
         DataDirectory = directory,
         ChunkSize = ChunkSize,

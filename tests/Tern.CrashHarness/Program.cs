@@ -32,7 +32,8 @@ var outputGate = new object();
 var next = firstSeed;
 var nextLarge = -firstSeed;
 
-await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(directory));
+var writes = Environment.GetEnvironmentVariable(CrashWorkload.LogWritesVariable) is { Length: > 0 } name ? Enum.Parse<TransitLogWrites>(name) : (TransitLogWrites?)null;
+await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(directory, writes));
 var tasks = new Task[workers + largeWorkers + batchWorkers];
 for (var w = workers + largeWorkers; w < tasks.Length; w++)
 {

@@ -128,6 +128,9 @@ internal sealed partial class SegmentFileDevice
                 }
             }
 
+            // The rest zeroed: a recovery scanning forward past the log's end (fast commit, SegmentFileDevice.DataSync.cs)
+            // reads into a frame that may still hold an earlier page, and must find the end there, not stale entries.
+            span[read..].Clear();
             errorCode = 0;
             return (uint)read;
         }

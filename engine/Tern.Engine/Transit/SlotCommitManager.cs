@@ -102,7 +102,7 @@ internal sealed class SlotCommitManager : ILogCommitManager
                 throw new IOException($"Commit metadata of {commitMetadata.Length} bytes does not fit a {SlotSize}-byte slot.");
             }
 
-            if (!forceWriteMetadata && _metadataIntervalMs > 0 && Environment.TickCount64 - _lastWrittenMs < _metadataIntervalMs)
+            if (!forceWriteMetadata && _metadataIntervalMs > 0 && _lastWrittenMs != long.MinValue && Environment.TickCount64 - _lastWrittenMs < _metadataIntervalMs)
             {
                 return;
             }

@@ -79,10 +79,10 @@ public sealed class SlotCommitManagerTests : IDisposable
             Assert.Equal([8L, 7L], commits.ListCommits());
         }
 
-        // Commit 8 is in slot 0; tear its metadata.
+        // Commit 7 went to slot 0, commit 8 to the other; tear its metadata.
         using (var file = new FileStream(Path.Combine(directory, "commit.slots"), FileMode.Open, FileAccess.Write))
         {
-            file.Position = 49;
+            file.Position = 4096 + 49;
             file.WriteByte(0xFF);
         }
 
@@ -90,6 +90,43 @@ public sealed class SlotCommitManagerTests : IDisposable
         Assert.Equal([7L], reopened.ListCommits());
         Assert.Equal(new byte[] { 1, 2, 3 }, reopened.GetCommitMetadata(7));
         Assert.Null(reopened.GetCommitMetadata(8));
+    }
+
+    [Fact]
+    public void Under_fast_commit_slots_are_written_when_forced_or_due_and_a_torn_one_leaves_the_last_written()
+    {
+        var directory = Path.Combine(_directory.Path, "fast");
+        using (var commits = new SlotCommitManager(directory, flushData: null, failed: null, metadataInterval: TimeSpan.FromHours(1)))
+        {
+            commits.Commit(0, 100, [1], 1, false);
+            commits.Commit(0, 200, [2], 2, false);
+            commits.Commit(0, 300, [3], 3, false);
+            Assert.Equal(1, commits.SlotWrites);
+
+            // A truncation forces its slot; the next two (commit numbers of the same parity) are not due.
+            commits.Commit(64, 400, [4], 4, true);
+            commits.Commit(64, 500, [5], 5, false);
+            commits.Commit(64, 600, [6], 6, false);
+            Assert.Equal(2, commits.SlotWrites);
+            Assert.Equal([4L, 1L], commits.ListCommits());
+        }
+
+        // The next slot written goes over commit 1, never over the forced one, even when it tears.
+        using (var commits = new SlotCommitManager(directory, flushData: null, failed: null, metadataInterval: TimeSpan.FromHours(1)))
+        {
+            commits.Commit(64, 800, [8], 8, false);
+            Assert.Equal([8L, 4L], commits.ListCommits());
+        }
+
+        using (var file = new FileStream(Path.Combine(directory, "commit.slots"), FileMode.Open, FileAccess.Write))
+        {
+            file.Position = 48;
+            file.WriteByte(0xFF);
+        }
+
+        using var reopened = new SlotCommitManager(directory);
+        Assert.Equal([4L], reopened.ListCommits());
+        Assert.Equal(new byte[] { 4 }, reopened.GetCommitMetadata(4));
     }
 
     [Fact]

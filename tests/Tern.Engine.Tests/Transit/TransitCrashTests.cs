@@ -9,7 +9,8 @@ namespace Tern.Engine.Tests.Transit;
 /// <summary>
 /// kill -9 under load loses no acknowledged submission (DESIGN.md §5): a child process submits and acknowledges blobs,
 /// is killed with SIGKILL at several moments, and each time the store reopened in-process must hold every blob it
-/// acknowledged, byte for byte, with its deliveries pending for the right recipients.
+/// acknowledged, byte for byte, with its deliveries pending for the right recipients. Each runs with the store's default
+/// log writes and with <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record in the log).
 /// </summary>
 [Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class TransitCrashTests : IDisposable
@@ -22,21 +23,23 @@ public sealed class TransitCrashTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    [Fact]
-    public async Task Acknowledged_submissions_survive_SIGKILL_at_any_moment()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(TransitLogWrites.DataSync)]
+    public async Task Acknowledged_submissions_survive_SIGKILL_at_any_moment(TransitLogWrites? writes)
     {
         // Fixed delays after the minimum number of acknowledgements: different points in the commit and checkpoint cycles.
         int[] killDelaysMs = [0, 23, 90, 260, 410];
         var acknowledged = new Dictionary<int, Ack>();
         for (var round = 0; round < killDelaysMs.Length; round++)
         {
-            foreach (var ack in await RunAndKillAsync((round + 1) * 1_000_000, killDelaysMs[round], largeWorkers: 0, minLargeAcks: 0))
+            foreach (var ack in await RunAndKillAsync((round + 1) * 1_000_000, killDelaysMs[round], largeWorkers: 0, minLargeAcks: 0, writes))
             {
                 acknowledged.Add(ack.Seed, ack);
             }
 
             Assert.True(acknowledged.Count >= (round + 1) * MinAcksBeforeKill);
-            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path));
+            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path, writes));
             foreach (var ack in acknowledged.Values)
             {
                 await AssertIntactAsync(store, ack);
@@ -44,8 +47,10 @@ public sealed class TransitCrashTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Acknowledged_large_blobs_survive_SIGKILL_byte_for_byte()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(TransitLogWrites.DataSync)]
+    public async Task Acknowledged_large_blobs_survive_SIGKILL_byte_for_byte(TransitLogWrites? writes)
     {
         // Large blobs span dozens of pages and several segments of the page-cache device; the kill lands while others
         // are streaming, so the reopened logs also hold uncommitted pages past their commit points.
@@ -53,13 +58,13 @@ public sealed class TransitCrashTests : IDisposable
         var acknowledged = new Dictionary<int, Ack>();
         for (var round = 0; round < killDelaysMs.Length; round++)
         {
-            foreach (var ack in await RunAndKillAsync((round + 11) * 1_000_000, killDelaysMs[round], largeWorkers: 2, minLargeAcks: 2))
+            foreach (var ack in await RunAndKillAsync((round + 11) * 1_000_000, killDelaysMs[round], largeWorkers: 2, minLargeAcks: 2, writes))
             {
                 acknowledged.Add(ack.Seed, ack);
             }
 
             Assert.True(acknowledged.Keys.Count(seed => seed < 0) >= (round + 1) * 2);
-            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path));
+            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path, writes));
             foreach (var ack in acknowledged.Values)
             {
                 await AssertIntactAsync(store, ack);
@@ -67,21 +72,23 @@ public sealed class TransitCrashTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Acknowledged_batches_survive_SIGKILL_at_any_moment()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(TransitLogWrites.DataSync)]
+    public async Task Acknowledged_batches_survive_SIGKILL_at_any_moment(TransitLogWrites? writes)
     {
         // Batch workers submit eight blobs at a time through SubmitManyAsync (one chunk or several), beside single submits.
         int[] killDelaysMs = [0, 45, 170];
         var acknowledged = new Dictionary<int, Ack>();
         for (var round = 0; round < killDelaysMs.Length; round++)
         {
-            foreach (var ack in await RunAndKillAsync((round + 21) * 1_000_000, killDelaysMs[round], largeWorkers: 0, minLargeAcks: 0, batchWorkers: 8))
+            foreach (var ack in await RunAndKillAsync((round + 21) * 1_000_000, killDelaysMs[round], largeWorkers: 0, minLargeAcks: 0, writes, batchWorkers: 8))
             {
                 acknowledged.Add(ack.Seed, ack);
             }
 
             Assert.True(acknowledged.Count >= (round + 1) * MinAcksBeforeKill);
-            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path));
+            await using var store = await TransitStore.OpenAsync(CrashWorkload.Options(_directory.Path, writes));
             foreach (var ack in acknowledged.Values)
             {
                 await AssertIntactAsync(store, ack);
@@ -89,7 +96,7 @@ public sealed class TransitCrashTests : IDisposable
         }
     }
 
-    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks, int batchWorkers = 0)
+    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks, TransitLogWrites? writes, int batchWorkers = 0)
     {
         using var cts = new CancellationTokenSource(RoundTimeout);
         var start = new ProcessStartInfo("dotnet")
@@ -98,6 +105,7 @@ public sealed class TransitCrashTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment[CrashWorkload.LogWritesVariable] = writes?.ToString() ?? string.Empty;
         start.ArgumentList.Add(BuiltAssembly.Path("tests/Tern.CrashHarness", "Tern.CrashHarness.dll"));
         start.ArgumentList.Add(_directory.Path);
         start.ArgumentList.Add(firstSeed.ToString(CultureInfo.InvariantCulture));

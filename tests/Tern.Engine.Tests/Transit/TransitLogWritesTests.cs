@@ -6,7 +6,9 @@ namespace Tern.Engine.Tests.Transit;
 /// <summary>
 /// Both ways a transit log can write (<see cref="TransitLogWrites"/>) keep the same files and recover the same blobs:
 /// segment files named <c>blobs.log.&lt;n&gt;</c>, a blob across several segments read back whole after a close without
-/// checkpoint, and a store written one way reopened the other way.
+/// checkpoint, and a store written one way reopened the other way. A log keeps the format it was created with
+/// (<see cref="TransitLogFormat"/>): a store from before <see cref="TransitLogWrites.DataSync"/> opens and serves under
+/// it, and only its new logs take it.
 /// </summary>
 public sealed class TransitLogWritesTests : IDisposable
 {
@@ -24,6 +26,9 @@ public sealed class TransitLogWritesTests : IDisposable
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.WriteThrough, false)]
     [InlineData(TransitLogWrites.WriteThrough, TransitLogWrites.PageCache, false)]
     [InlineData(TransitLogWrites.PageCache, TransitLogWrites.Direct, false)]
+    [InlineData(TransitLogWrites.DataSync, TransitLogWrites.DataSync, false)]
+    [InlineData(TransitLogWrites.DataSync, TransitLogWrites.PageCache, false)]
+    [InlineData(TransitLogWrites.Direct, TransitLogWrites.DataSync, true)]
     public async Task A_blob_across_segments_survives_a_close_without_checkpoint_and_a_change_of_writes(TransitLogWrites blobs, TransitLogWrites journal, bool writeback)
     {
         // Small options: 64 KiB segments, so this blob spans five of them.
@@ -58,6 +63,75 @@ public sealed class TransitLogWritesTests : IDisposable
         Assert.Equal(more, await ReadAllAsync(reopened, third.Capabilities[0], more.Length));
     }
 
+    [Theory]
+    [InlineData(TransitLogWrites.PageCache)]
+    [InlineData(TransitLogWrites.Direct)]
+    public async Task A_store_from_before_DataSync_opens_in_its_format_and_only_a_new_bucket_takes_DataSync(TransitLogWrites before)
+    {
+        var old = Bytes((ChunkSize * 20) + 5, 20);
+        SubmissionResult oldResult;
+        var store = await TransitStore.OpenAsync(With(before, before, writeback: true), _time);
+        try
+        {
+            oldResult = await store.SubmitAsync(Request(Start.AddDays(1)), Stream(old, seekable: true));
+        }
+        finally
+        {
+            await store.CloseWithoutCheckpointAsync();
+        }
+
+        // The store as it was before the format was recorded: no marker anywhere.
+        var transit = Path.Combine(_directory.Path, "transit");
+        foreach (var marker in Directory.GetFiles(transit, TransitLogFormat.FileName, SearchOption.AllDirectories))
+        {
+            File.Delete(marker);
+        }
+
+        var oldBucket = Assert.Single(Directory.GetDirectories(Path.Combine(transit, "blobs")));
+        var upgraded = With(TransitLogWrites.DataSync, TransitLogWrites.DataSync, writeback: true);
+        var fresh = Bytes((ChunkSize * 3) + 9, 3);
+        SubmissionResult freshResult;
+        SubmissionResult intoOld;
+        await using (var reopened = await TransitStore.OpenAsync(upgraded, _time))
+        {
+            Assert.Equal(old, await ReadAllAsync(reopened, oldResult.Capabilities[0], old.Length));
+            intoOld = await reopened.SubmitAsync(Request(Start.AddDays(1)), Stream(fresh, seekable: true));
+            freshResult = await reopened.SubmitAsync(Request(Start.AddDays(3)), Stream(fresh, seekable: true));
+        }
+
+        var newBucket = Assert.Single(Directory.GetDirectories(Path.Combine(transit, "blobs")), d => d != oldBucket);
+        Assert.Equal("fast-commit", File.ReadAllText(Path.Combine(newBucket, TransitLogFormat.FileName)).Trim());
+        Assert.False(File.Exists(Path.Combine(oldBucket, TransitLogFormat.FileName)));
+        Assert.False(File.Exists(Path.Combine(transit, "journal", TransitLogFormat.FileName)));
+
+        // Either configuration reads all of it: each log opens in its own format.
+        foreach (var writes in new[] { TransitLogWrites.DataSync, before })
+        {
+            await using var again = await TransitStore.OpenAsync(With(writes, writes, writeback: false), _time);
+            Assert.Equal(old, await ReadAllAsync(again, oldResult.Capabilities[0], old.Length));
+            Assert.Equal(fresh, await ReadAllAsync(again, intoOld.Capabilities[0], fresh.Length));
+            Assert.Equal(fresh, await ReadAllAsync(again, freshResult.Capabilities[0], fresh.Length));
+        }
+    }
+
+    [Fact]
+    public void A_new_log_records_its_format_and_an_unknown_one_is_refused_by_name()
+    {
+        var logPath = Path.Combine(_directory.Path, "log", "journal.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var commits = Path.Combine(_directory.Path, "log", "commits");
+        Assert.Equal(TransitLogWrites.Direct, TransitLogFormat.Resolve(logPath, commits, TransitLogWrites.Direct, TransitLogWrites.PageCache));
+        var marker = Path.Combine(_directory.Path, "log", TransitLogFormat.FileName);
+        Assert.Equal("plain", File.ReadAllText(marker).Trim());
+
+        // A plain log stays plain when DataSync is configured: it opens with the writes given for plain logs.
+        Assert.Equal(TransitLogWrites.PageCache, TransitLogFormat.Resolve(logPath, commits, TransitLogWrites.DataSync, TransitLogWrites.PageCache));
+
+        File.WriteAllText(marker, "columnar\n");
+        var error = Assert.Throws<IOException>(() => TransitLogFormat.Resolve(logPath, commits, TransitLogWrites.DataSync, TransitLogWrites.PageCache));
+        Assert.Contains("columnar", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_undefined_log_writes_value_is_refused_with_its_name()
     {
@@ -72,6 +146,7 @@ public sealed class TransitLogWritesTests : IDisposable
     {
         TransitLogWrites.PageCache => TransitLogWrites.Direct,
         TransitLogWrites.Direct => TransitLogWrites.WriteThrough,
+        TransitLogWrites.WriteThrough => TransitLogWrites.DataSync,
         _ => TransitLogWrites.PageCache,
     };
 
