@@ -4,7 +4,7 @@ namespace Tern.Load;
 
 /// <summary>
 /// A log write mode named on the command line: <c>direct</c> (the blob logs' default), <c>pagecache</c> (writeback
-/// started per page), <c>pagecache-nowriteback</c> or <c>writethrough</c> (FASTER's device).
+/// started per page), <c>pagecache-nowriteback</c>, <c>writethrough</c> (FASTER's device) or <c>datasync</c> (fast commit).
 /// </summary>
 internal readonly record struct LogWrites(TransitLogWrites Writes, bool Writeback)
 {
@@ -15,6 +15,7 @@ internal readonly record struct LogWrites(TransitLogWrites Writes, bool Writebac
         "pagecache" => new(TransitLogWrites.PageCache, true),
         "pagecache-nowriteback" => new(TransitLogWrites.PageCache, false),
         "writethrough" => new(TransitLogWrites.WriteThrough, false),
-        _ => throw new ArgumentException($"unknown log writes '{name}': direct, pagecache, pagecache-nowriteback or writethrough"),
+        "datasync" => new(TransitLogWrites.DataSync, false),
+        _ => throw new ArgumentException($"unknown log writes '{name}': direct, pagecache, pagecache-nowriteback, writethrough or datasync"),
     };
 }

@@ -152,6 +152,10 @@ public sealed class TransitCrashTests : IDisposable
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
+        // The harness wrote the logs the way asked: a fast-commit journal for DataSync (a new store's logs take it).
+        var format = File.ReadAllText(Path.Combine(_directory.Path, "transit", "journal", TransitLogFormat.FileName)).Trim();
+        Assert.Equal(writes == TransitLogWrites.DataSync ? "fast-commit" : "plain", format);
+
         // Lines written before the kill and still in the pipe were acknowledged too.
         while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } rest)
         {
