@@ -16,17 +16,10 @@ internal static class TransitCeilings
     public static async Task FasterLogAsync(string directory, long megabytes, LogWrites writes)
     {
         // The store's device and commit manager: with the page cache, the commit syncs the segments written.
-        var (device, commits) = LogDeviceFactory.Open(Path.Combine(directory, "raw.log"), Path.Combine(directory, "commits"), writes.Writes, writes.Writeback, _ => { });
+        var (device, commits, fastCommit) = LogDeviceFactory.Open(Path.Combine(directory, "raw.log"), Path.Combine(directory, "commits"), writes.Writes, TransitLogWrites.Direct, TimeSpan.FromSeconds(1), writes.Writeback, _ => { });
         using var deviceScope = device;
         using var commitsScope = commits;
-        using var log = new FasterLog(new FasterLogSettings
-        {
-            LogDevice = device,
-            LogCommitManager = commits,
-            PageSizeBits = 22,
-            MemorySizeBits = 25,
-            SegmentSizeBits = 26,
-        });
+        using var log = new FasterLog(LogDeviceFactory.Settings(device, commits, fastCommit, pageSizeBits: 22, memorySizeBits: 25, segmentSizeBits: 26));
         var chunk = new byte[256 * 1024];
 
         // Warmed up as the store's write is (TransitLoad.BlobAsync): a first 256 MiB, committed, and a pause.
