@@ -8,7 +8,7 @@ namespace Tern.Load;
 /// </summary>
 internal readonly record struct LogWrites(TransitLogWrites Writes, bool Writeback)
 {
-    /// <summary>The blob logs' defaults when <paramref name="name"/> is null.</summary>
+    /// <summary>With <paramref name="name"/> null, <c>direct</c>: the blob logs' default before <c>datasync</c> (kept so earlier runs compare).</summary>
     public static LogWrites Parse(string? name) => name switch
     {
         null or "direct" => new(TransitLogWrites.Direct, true),

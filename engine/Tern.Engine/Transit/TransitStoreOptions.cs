@@ -60,12 +60,13 @@ public sealed class TransitStoreOptions
     public int JournalSegmentSizeBits { get; set; } = 26;
 
     /// <summary>
-    /// How the blob logs write their pages (docs/ARCHITECTURE.md §3.1): straight to the disk (<c>O_DIRECT</c>) or through
-    /// the page cache, either way with one <c>fsync</c> per written segment at each commit, or FASTER's device, each
-    /// page write synchronously durable. Defaults to <see cref="TransitLogWrites.Direct"/>: a large blob then costs no
-    /// copy into the kernel (perf-reports/transit.md).
+    /// How new blob logs write their pages (docs/ARCHITECTURE.md §3.1): data-synchronously with FASTER's fast commit,
+    /// one wait on the disk a commit; straight to the disk (<c>O_DIRECT</c>) or through the page cache, either way with
+    /// one <c>fsync</c> per written segment and a slot write at each commit; or FASTER's device. An existing log keeps
+    /// the format it was created with (<see cref="TransitLogFormat"/>). Defaults to <see cref="TransitLogWrites.DataSync"/>
+    /// (large aligned writes still go direct, with no copy into the kernel; perf-reports/e2e-notes.md).
     /// </summary>
-    public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.Direct;
+    public TransitLogWrites BlobLogWrites { get; set; } = TransitLogWrites.DataSync;
 
     /// <summary>
     /// With <see cref="TransitLogWrites.PageCache"/> blob logs (and any write a direct log makes through the page cache), start the disk writing each page back as soon as it is
@@ -74,8 +75,8 @@ public sealed class TransitStoreOptions
     /// </summary>
     public bool BlobLogWriteback { get; set; } = true;
 
-    /// <summary>How the journal writes its pages; see <see cref="BlobLogWrites"/>. Defaults to <see cref="TransitLogWrites.PageCache"/>.</summary>
-    public TransitLogWrites JournalLogWrites { get; set; } = TransitLogWrites.PageCache;
+    /// <summary>How a new journal writes its pages; see <see cref="BlobLogWrites"/>. Defaults to <see cref="TransitLogWrites.DataSync"/>.</summary>
+    public TransitLogWrites JournalLogWrites { get; set; } = TransitLogWrites.DataSync;
 
     /// <summary>
     /// For logs written <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record is in the log), the least

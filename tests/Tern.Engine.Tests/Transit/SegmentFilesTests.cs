@@ -85,4 +85,30 @@ public sealed class SegmentFilesTests : IDisposable
 
         Assert.False(await _segments.TryReadAsync(_log, address, 100, 0, new byte[100], default));
     }
+
+    [Fact]
+    public async Task A_fast_commit_log_is_read_behind_its_12_byte_checksummed_header()
+    {
+        var directory = Path.Combine(_directory.Path, "fast");
+        var path = Path.Combine(directory, "blobs.log");
+        using var device = new SegmentFileDevice(path, startWriteback: false, dataSync: true);
+        using var commits = new Tern.Engine.Transit.SlotCommitManager(Path.Combine(directory, "commits"), flushData: null, failed: null, TimeSpan.FromSeconds(1));
+        using var log = new FasterLog(Tern.Engine.Transit.LogDeviceFactory.Settings(device, commits, fastCommit: true, pageSizeBits: 14, memorySizeBits: 16, SegmentBits));
+        using var segments = new SegmentFiles(path, SegmentBits, log.HeaderSize);
+        Assert.Equal(12, log.HeaderSize);
+
+        var records = Enumerable.Range(0, 30).Select(i => TransitTestStores.Bytes(3000, i)).ToArray();
+        var addresses = records.Select(r => log.Enqueue(r)).ToArray();
+        await log.CommitAsync();
+        for (var i = 0; i < records.Length; i++)
+        {
+            var destination = new byte[700];
+            Assert.True(await segments.TryReadAsync(log, addresses[i], 3000, 1500, destination, default));
+            Assert.Equal(records[i].AsSpan(1500, 700).ToArray(), destination);
+        }
+
+        // Read as a plain log's 4-byte header, the length is not where the reader looks: declined, not misread.
+        using var plain = new SegmentFiles(path, SegmentBits, 4);
+        Assert.False(await plain.TryReadAsync(log, addresses[0], 3000, 0, new byte[3000], default));
+    }
 }

@@ -9,8 +9,9 @@ namespace Tern.Engine.Tests.Transit;
 /// <summary>
 /// kill -9 under load loses no acknowledged submission (DESIGN.md §5): a child process submits and acknowledges blobs,
 /// is killed with SIGKILL at several moments, and each time the store reopened in-process must hold every blob it
-/// acknowledged, byte for byte, with its deliveries pending for the right recipients. Each runs with the store's default
-/// log writes and with <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record in the log).
+/// acknowledged, byte for byte, with its deliveries pending for the right recipients. Each runs with both logs written
+/// <see cref="TransitLogWrites.Direct"/> (a write, an fsync and a slot a commit) and
+/// <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record in the log, the default).
 /// </summary>
 [Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class TransitCrashTests : IDisposable
@@ -24,9 +25,9 @@ public sealed class TransitCrashTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Theory]
-    [InlineData(null)]
+    [InlineData(TransitLogWrites.Direct)]
     [InlineData(TransitLogWrites.DataSync)]
-    public async Task Acknowledged_submissions_survive_SIGKILL_at_any_moment(TransitLogWrites? writes)
+    public async Task Acknowledged_submissions_survive_SIGKILL_at_any_moment(TransitLogWrites writes)
     {
         // Fixed delays after the minimum number of acknowledgements: different points in the commit and checkpoint cycles.
         int[] killDelaysMs = [0, 23, 90, 260, 410];
@@ -48,9 +49,9 @@ public sealed class TransitCrashTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null)]
+    [InlineData(TransitLogWrites.Direct)]
     [InlineData(TransitLogWrites.DataSync)]
-    public async Task Acknowledged_large_blobs_survive_SIGKILL_byte_for_byte(TransitLogWrites? writes)
+    public async Task Acknowledged_large_blobs_survive_SIGKILL_byte_for_byte(TransitLogWrites writes)
     {
         // Large blobs span dozens of pages and several segments of the page-cache device; the kill lands while others
         // are streaming, so the reopened logs also hold uncommitted pages past their commit points.
@@ -73,9 +74,9 @@ public sealed class TransitCrashTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null)]
+    [InlineData(TransitLogWrites.Direct)]
     [InlineData(TransitLogWrites.DataSync)]
-    public async Task Acknowledged_batches_survive_SIGKILL_at_any_moment(TransitLogWrites? writes)
+    public async Task Acknowledged_batches_survive_SIGKILL_at_any_moment(TransitLogWrites writes)
     {
         // Batch workers submit eight blobs at a time through SubmitManyAsync (one chunk or several), beside single submits.
         int[] killDelaysMs = [0, 45, 170];
@@ -96,7 +97,7 @@ public sealed class TransitCrashTests : IDisposable
         }
     }
 
-    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks, TransitLogWrites? writes, int batchWorkers = 0)
+    private async Task<List<Ack>> RunAndKillAsync(int firstSeed, int killDelayMs, int largeWorkers, int minLargeAcks, TransitLogWrites writes, int batchWorkers = 0)
     {
         using var cts = new CancellationTokenSource(RoundTimeout);
         var start = new ProcessStartInfo("dotnet")
@@ -105,7 +106,7 @@ public sealed class TransitCrashTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment[CrashWorkload.LogWritesVariable] = writes?.ToString() ?? string.Empty;
+        start.Environment[CrashWorkload.LogWritesVariable] = writes.ToString();
         start.ArgumentList.Add(BuiltAssembly.Path("tests/Tern.CrashHarness", "Tern.CrashHarness.dll"));
         start.ArgumentList.Add(_directory.Path);
         start.ArgumentList.Add(firstSeed.ToString(CultureInfo.InvariantCulture));
