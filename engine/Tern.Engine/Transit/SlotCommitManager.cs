@@ -19,14 +19,15 @@ namespace Tern.Engine.Transit;
 /// written before this keeps its FASTER-format commit files, read only when no slot is valid yet.
 /// </summary>
 /// <remarks>
+/// <para>
 /// <b>Fast commit (<see cref="TransitLogWrites.DataSync"/>).</b> The commit record is in the log itself, durable
 /// before FasterLog calls <see cref="Commit"/>; the slot only tells recovery where to start scanning forward for commit
 /// records. It is then written when FasterLog forces it (the log's begin address moved: segments below it are about
 /// to be deleted, so no scan may start there) and otherwise at most once per <c>metadataInterval</c>, which bounds
 /// the scan. Each written slot goes to the one not holding the newest valid commit, so a torn write leaves the last
 /// one written intact (by commit number alone, two skipped commits could overwrite the forced one).
-/// </remarks>
-/// <remarks>
+/// </para>
+/// <para>
 /// <b>Data durable, then commit record durable.</b> A log on a <see cref="Storage.SegmentFileDevice"/> writes its
 /// pages through the page cache; <see cref="Commit"/> first runs the flush it was given (the device's
 /// <see cref="Storage.SegmentFileDevice.FlushDirty"/>: one <c>fsync</c> per segment written since the last
@@ -34,6 +35,7 @@ namespace Tern.Engine.Transit;
 /// write up to the commit point has completed, so the slot never names bytes that are not on disk. A flush or slot
 /// write that fails leaves the slot unwritten and is reported to <c>failed</c>: FasterLog swallows exceptions from
 /// its commit worker and would otherwise leave the commit waiting forever.
+/// </para>
 /// </remarks>
 internal sealed class SlotCommitManager : ILogCommitManager
 {
