@@ -21,8 +21,63 @@ internal sealed partial class SegmentFileDevice
     private static readonly Lazy<byte[]> Zeros = new(() => new byte[1 << 20]);
     private long _preallocations;
 
+    /// <summary>Whether every write is durable when it completes (FasterLog's fast commit runs on it).</summary>
+    public bool IsDataSync => _dataSync;
+
     /// <summary>Times a data-sync device filled a segment's tail with zeros and made it durable.</summary>
     public long Preallocations => Interlocked.Read(ref _preallocations);
+
+    /// <summary>
+    /// Drops what a reopened fast-commit log holds past its recovered tail: the tail segment is cut at the end of the
+    /// tail's sector, the rest of that sector zeroed, and the segments after it deleted, durably, before the log writes
+    /// again.
+    /// Recovery scans forward for commit records, and a crash can leave pages past the tail that were written but never
+    /// committed (written after the last commit, or ahead of an earlier write that never completed); once new entries end
+    /// just before such a page, a later recovery would scan into it and could take a stale commit record for a new one.
+    /// </summary>
+    public void DiscardPast(long tailAddress)
+    {
+        if (segmentSize <= 0)
+        {
+            throw new InvalidOperationException("The device has no segment size yet (FasterLog sets it when it opens the log).");
+        }
+
+        var tailSegment = tailAddress / segmentSize;
+        var keep = ((tailAddress % segmentSize) + DirectFile.Alignment - 1) & ~(long)(DirectFile.Alignment - 1);
+        var prefix = Path.GetFileName(FileName) + ".";
+        var deleted = false;
+        foreach (var path in Directory.EnumerateFiles(_directory, prefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(path).AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > tailSegment)
+            {
+                Segment? open;
+                lock (_gate)
+                {
+                    _segments.Remove(id, out open);
+                }
+
+                open?.Dispose();
+                File.Delete(path);
+                deleted = true;
+            }
+        }
+
+        var tailOffset = tailAddress % segmentSize;
+        if (GetSegment((int)tailSegment, create: false) is { } segment && RandomAccess.GetLength(segment.Handle) > tailOffset)
+        {
+            // The rest of the tail's sector zeroed too: nothing past the tail is left to read.
+            var end = Math.Min(keep, RandomAccess.GetLength(segment.Handle));
+            RandomAccess.SetLength(segment.Handle, end);
+            RandomAccess.Write(segment.Handle, Zeros.Value.AsSpan(0, (int)(end - tailOffset)), tailOffset);
+            RandomAccess.FlushToDisk(segment.Handle);
+            segment.Allocated = end;
+        }
+
+        if (deleted)
+        {
+            DirectorySync.Flush(_directory);
+        }
+    }
 
     /// <summary>The segment of a data-sync device: a new file's name made durable first, then its data-synchronous handles.</summary>
     private Segment OpenDataSyncSegment(string path, SafeFileHandle handle, bool created)

@@ -50,6 +50,16 @@ internal sealed class BucketLog : IDisposable
         try
         {
             var log = new FasterLog(LogDeviceFactory.Settings(device, commits, fastCommit, options.BlobPageSizeBits, options.BlobMemorySizeBits, options.BlobSegmentSizeBits));
+            try
+            {
+                LogDeviceFactory.Recovered(device, log);
+            }
+            catch
+            {
+                log.Dispose();
+                throw;
+            }
+
             return new BucketLog(window, directory, device, commits, log, options.BlobSegmentSizeBits);
         }
         catch

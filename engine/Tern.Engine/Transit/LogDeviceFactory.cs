@@ -48,6 +48,18 @@ internal static class LogDeviceFactory
         }
     }
 
+    /// <summary>
+    /// Once FasterLog has recovered a log opened by <see cref="Open"/>: on a data-sync device, drops what lies past the
+    /// recovered tail (<see cref="SegmentFileDevice.DiscardPast"/>), before anything is written.
+    /// </summary>
+    public static void Recovered(IDevice device, FasterLog log)
+    {
+        if (device is SegmentFileDevice { IsDataSync: true } dataSync)
+        {
+            dataSync.DiscardPast(log.TailAddress);
+        }
+    }
+
     /// <summary>FasterLog's settings for a log opened by <see cref="Open"/>: checksummed entries and fast commit when <paramref name="fastCommit"/>.</summary>
     public static FasterLogSettings Settings(IDevice device, SlotCommitManager commits, bool fastCommit, int pageSizeBits, int memorySizeBits, int segmentSizeBits) => new()
     {

@@ -115,6 +115,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         _commitFailed = ex => _commitFailure.TrySetException(ex);
         (_journalDevice, _journalCommits, var fastCommit) = LogDeviceFactory.Open(Path.Combine(journalDirectory, "journal.log"), Path.Combine(journalDirectory, "commits"), options.JournalLogWrites, TransitLogWrites.PageCache, options.FastCommitMetadataInterval, startWriteback: false, _commitFailed);
         _journal = new FasterLog(LogDeviceFactory.Settings(_journalDevice, _journalCommits, fastCommit, options.JournalPageSizeBits, options.JournalMemorySizeBits, options.JournalSegmentSizeBits));
+        LogDeviceFactory.Recovered(_journalDevice, _journal);
         _metrics = new TransitMetrics(this);
         _committer = new GroupCommitter(_journal, ApplyBatch, _commitFailure.Task, _metrics.CommitDuration, logger, options.MarkCommitDelay);
         _applySubmission = ApplySubmission;

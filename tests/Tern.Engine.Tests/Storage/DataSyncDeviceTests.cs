@@ -9,8 +9,8 @@ namespace Tern.Engine.Tests.Storage;
 /// <summary>
 /// The data-sync device under FasterLog's fast commit (docs/ARCHITECTURE.md §3.1), on real files: segment tails filled
 /// with zeros ahead of the writes so a commit overwrites allocated blocks, recovery by scanning forward from a slot
-/// written long before the last commit, pages that reached the files after the last commit record left out, and a torn
-/// write after the last intact commit record ignored.
+/// written long before the last commit, pages that reached the files after the last commit record left out (and dropped
+/// from the files at the reopen), and a torn write after the last intact commit record ignored.
 /// </summary>
 public sealed class DataSyncDeviceTests : IDisposable
 {
@@ -93,6 +93,10 @@ public sealed class DataSyncDeviceTests : IDisposable
             var (device, commits, log) = Open();
             Assert.Equal(committedTail, log.TailAddress);
             Assert.Equal(committed, ReadAll(log));
+
+            // Dropped from the files at the reopen, so no later recovery can scan into them.
+            Assert.DoesNotContain("UNCOMMITTED", SegmentText(), StringComparison.Ordinal);
+            Assert.Single(Directory.GetFiles(Path.Combine(_directory.Path, "log"), "blobs.log.*"));
             for (var i = 0; i < 30; i++)
             {
                 after.Add($"after {i} ".PadRight(700, '-'));
@@ -154,6 +158,7 @@ public sealed class DataSyncDeviceTests : IDisposable
         {
             Assert.Equal(firstCommit, log2.TailAddress);
             Assert.Equal(first, ReadAll(log2));
+            Assert.DoesNotContain("second 5 ", SegmentText(), StringComparison.Ordinal);
 
             // And the log carries on from there.
             log2.Enqueue(Encoding.ASCII.GetBytes("third"));
@@ -168,6 +173,7 @@ public sealed class DataSyncDeviceTests : IDisposable
         var device = new SegmentFileDevice(Path.Combine(directory, "blobs.log"), startWriteback: false, direct: true, directMinBytes: 0, dataSync: true);
         var commits = new SlotCommitManager(Path.Combine(directory, "commits"), flushData: null, failed: null, NoSlotWrites);
         var log = new FasterLog(LogDeviceFactory.Settings(device, commits, fastCommit: true, pageSizeBits: 14, memorySizeBits: 16, SegmentBits));
+        LogDeviceFactory.Recovered(device, log);
         return (device, commits, log);
     }
 
