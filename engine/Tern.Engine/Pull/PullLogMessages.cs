@@ -37,4 +37,13 @@ internal static partial class PullLogMessages
 
     [LoggerMessage(5010, LogLevel.Information, "Pull of {Capability} ended {Outcome} after {Retries} retries; its transit expiry comes before the next try, so it is not retried")]
     public static partial void RetriesExhausted(ILogger logger, string capability, PullOutcome outcome, int retries);
+
+    [LoggerMessage(5011, LogLevel.Information, "Pull journal {Path} opened: {Records} records replayed, {Unfinished} pulls to resume (torn tail: {Torn})")]
+    public static partial void JournalOpened(ILogger logger, string path, int records, int unfinished, bool torn);
+
+    [LoggerMessage(5012, LogLevel.Error, "The pull journal {Path} could not be written; no pull begins until the node restarts")]
+    public static partial void JournalWriteFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(5013, LogLevel.Debug, "Pull journal {Path} rewritten with its {Open} open pulls")]
+    public static partial void JournalCompacted(ILogger logger, string path, int open);
 }

@@ -1,0 +1,170 @@
+using System.Buffers;
+using Tern.Engine.Storage;
+
+namespace Tern.Engine.Pull;
+
+public sealed partial class PullJournal
+{
+    /// <summary>
+    /// The one writer: takes the records buffered while the last write ran and writes them in one data-synchronous
+    /// write (or, past <see cref="PullJournalOptions.CompactAfterBytes"/>, rewrites the file with the open pulls, which
+    /// include the batch's), then completes the batch's waiters. Stops when no begun record waits.
+    /// </summary>
+    private void FlushLoop()
+    {
+        while (true)
+        {
+            ArrayBufferWriter<byte> batch;
+            TaskCompletionSource durable;
+            long offset;
+            byte[][]? open = null;
+            lock (_gate)
+            {
+                if (!_batchHasBegun || _fault is not null)
+                {
+                    _flusherRunning = false;
+                    return;
+                }
+
+                batch = _batch;
+                _batch = _spare;
+                durable = _batchDurable;
+                _batchDurable = NewBatch();
+                _batchHasBegun = false;
+                offset = _length;
+                if (_length + batch.WrittenCount > _options.CompactAfterBytes)
+                {
+                    open = new byte[_open.Count][];
+                    var i = 0;
+                    foreach (var pull in _open.Values)
+                    {
+                        open[i++] = pull.Record;
+                    }
+                }
+                else
+                {
+                    _length += batch.WrittenCount;
+                }
+            }
+
+            try
+            {
+                if (open is null)
+                {
+                    RandomAccess.Write(_file, batch.WrittenSpan, offset);
+                }
+                else
+                {
+                    Compact(open);
+                }
+
+                Interlocked.Increment(ref _writes);
+                durable.TrySetResult();
+            }
+#pragma warning disable CA1031 // A failed write fails its waiters' pulls (they do not start) and every later one.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                PullLogMessages.JournalWriteFailed(_logger, _path, ex);
+                lock (_gate)
+                {
+                    _fault ??= ex;
+                }
+
+                durable.TrySetException(new IOException($"The pull journal '{_path}' could not be written; the pull does not begin.", ex));
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    batch.Clear();
+                    _spare = batch;
+                }
+            }
+        }
+    }
+
+    /// <summary>Replaces the file with <paramref name="open"/>'s records and appends from there.</summary>
+    private void Compact(byte[][] open)
+    {
+        var content = new ArrayBufferWriter<byte>(4096);
+        foreach (var record in open)
+        {
+            content.Write(record);
+        }
+
+        _file.Dispose();
+        Rewrite(_path, content.WrittenSpan, _options.Durable);
+        var file = OpenHandle(_path, _options.Durable);
+        lock (_gate)
+        {
+            _file = file;
+            _length = content.WrittenCount;
+        }
+
+        PullLogMessages.JournalCompacted(_logger, _path, open.Length);
+    }
+
+    /// <summary>
+    /// The open pulls of the file at <paramref name="path"/>, each with its begun record, in the order they began; expired
+    /// ones left out. Stops at the first record that is torn or damaged (a crash inside a write).
+    /// </summary>
+    private static List<(UnfinishedPull Pull, byte[] Record)> Replay(string path, long nowMs, out int records, out bool torn)
+    {
+        records = 0;
+        torn = false;
+        var open = new Dictionary<Protocol.FetchCapability, (UnfinishedPull Pull, byte[] Record, int Order)>();
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var length = PullJournalCodec.TryRead(bytes.AsSpan(offset), out var type, out var capability, out var hash, out var reference);
+                if (length == 0)
+                {
+                    torn = true;
+                    break;
+                }
+
+                if (type == PullJournalCodec.BegunType)
+                {
+                    open[capability] = (new UnfinishedPull(hash, reference!), bytes.AsSpan(offset, length).ToArray(), records);
+                }
+                else
+                {
+                    open.Remove(capability);
+                }
+
+                records++;
+                offset += length;
+            }
+        }
+
+        var live = new List<(UnfinishedPull Pull, byte[] Record, int Order)>(open.Count);
+        foreach (var pull in open.Values)
+        {
+            if (pull.Pull.Reference.TransitExpiryMs > nowMs)
+            {
+                live.Add(pull);
+            }
+        }
+
+        live.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        return live.ConvertAll(static p => (p.Pull, p.Record));
+    }
+
+    /// <summary>Replaces the file whole: a crash leaves the old or the new one (durably so when <paramref name="durable"/>).</summary>
+    private static void Rewrite(string path, ReadOnlySpan<byte> content, bool durable)
+    {
+        if (durable)
+        {
+            AtomicFile.Write(path, content);
+            return;
+        }
+
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, content.ToArray());
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,237 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Storage;
+
+namespace Tern.Engine.Pull;
+
+/// <summary>
+/// The recipient's durable record of every pull begun (docs/ARCHITECTURE.md §5.6, PROTOCOL.md §9): one append-only
+/// file of begun and ended records. A sender counts a delivery fetched once its last byte is written, so a pull whose
+/// reference lived only in the pending table's memory, cut by a crash after that byte and before the message store's
+/// commit, would be lost on both sides. A pull's begun record is durable before its first fetch is sent; pulls that begin
+/// together share one data-synchronous write (group commit). An ended record needs no sync: lost, the next start finds
+/// the message stored, or pulls again what it must. At open the file is replayed (begun without ended: pulls to resume,
+/// <see cref="Unfinished"/>), expired references are dropped, and the file is rewritten with only what is open.
+/// Thread-safe.
+/// </summary>
+public sealed partial class PullJournal : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<FetchCapability, OpenPull> _open = [];
+    private readonly PullJournalOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _path;
+    private SafeFileHandle _file;
+    private long _length;
+    private ArrayBufferWriter<byte> _batch = new(4096);
+    private ArrayBufferWriter<byte> _spare = new(4096);
+    private TaskCompletionSource _batchDurable = NewBatch();
+    private bool _batchHasBegun;
+    private Task _flushing = Task.CompletedTask;
+    private bool _flusherRunning;
+    private Exception? _fault;
+    private bool _disposed;
+    private long _writes;
+
+    private PullJournal(PullJournalOptions options, ILogger logger, string path, SafeFileHandle file, long length, IReadOnlyList<UnfinishedPull> unfinished)
+    {
+        _options = options;
+        _logger = logger;
+        _path = path;
+        _file = file;
+        _length = length;
+        Unfinished = unfinished;
+    }
+
+    /// <summary>The pulls the last run began and did not end, as replayed at open (expired ones dropped).</summary>
+    public IReadOnlyList<UnfinishedPull> Unfinished { get; }
+
+    /// <summary>Pulls begun and not yet ended.</summary>
+    public int OpenCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open.Count;
+            }
+        }
+    }
+
+    /// <summary>Writes made to the file since open (each one data-synchronous when <see cref="PullJournalOptions.Durable"/>): what the pull path pays.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>Opens (creating) the journal, replays it and rewrites it with the pulls still open.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public static PullJournal Open(PullJournalOptions options, TimeProvider? timeProvider = null, ILogger<PullJournal>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Directory.CreateDirectory(options.DataDirectory);
+        var path = Path.Combine(options.DataDirectory, PullJournalOptions.FileName);
+        var nowMs = (timeProvider ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+        var replayed = Replay(path, nowMs, out var records, out var torn);
+        var content = new ArrayBufferWriter<byte>(4096);
+        var unfinished = new List<UnfinishedPull>(replayed.Count);
+        foreach (var (pull, record) in replayed)
+        {
+            content.Write(record);
+            unfinished.Add(pull);
+        }
+
+        Rewrite(path, content.WrittenSpan, options.Durable);
+        var journal = new PullJournal(options, (ILogger?)logger ?? NullLogger.Instance, path, OpenHandle(path, options.Durable), content.WrittenCount, unfinished);
+        foreach (var (pull, record) in replayed)
+        {
+            journal._open[pull.Reference.Capability] = new OpenPull(record, Task.CompletedTask);
+        }
+
+        PullLogMessages.JournalOpened(journal._logger, path, records, unfinished.Count, torn);
+        return journal;
+    }
+
+    /// <summary>
+    /// Records that a pull of <paramref name="reference"/> begins, and completes once the record is durable. A pull
+    /// already open (a retry, a resumed pull) writes nothing and waits for its first record.
+    /// </summary>
+    /// <exception cref="IOException">The journal could not be written; the pull must not start.</exception>
+    public Task BeginAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            if (_open.TryGetValue(reference.Capability, out var open))
+            {
+                return open.Durable.WaitAsync(cancellationToken);
+            }
+        }
+
+        // A reference the table accepted always encodes; one that did not could never have been filed.
+        var record = PullJournalCodec.Begun(hash, reference) ?? throw new ArgumentException("The reference breaks the field limits of docs/PROTOCOL.md §4.2.", nameof(reference));
+        Task durable;
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            if (_open.TryGetValue(reference.Capability, out var open))
+            {
+                return open.Durable.WaitAsync(cancellationToken);
+            }
+
+            _batch.Write(record);
+            _batchHasBegun = true;
+            durable = _batchDurable.Task;
+            _open.Add(reference.Capability, new OpenPull(record, durable));
+            if (!_flusherRunning)
+            {
+                _flusherRunning = true;
+                _flushing = Task.Run(FlushLoop, CancellationToken.None);
+            }
+        }
+
+        return durable.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that the pull of <paramref name="capability"/> ended (stored, or given up for good). Not synced: the record
+    /// rides the next begun record's write. A capability with no open pull writes nothing.
+    /// </summary>
+    public void End(FetchCapability capability)
+    {
+        Span<byte> record = stackalloc byte[PullJournalCodec.EndedSize];
+        PullJournalCodec.Ended(capability, record);
+        lock (_gate)
+        {
+            if (_disposed || !_open.Remove(capability))
+            {
+                return;
+            }
+
+            _batch.Write(record);
+        }
+    }
+
+    /// <summary>Whether a pull of <paramref name="capability"/> is open.</summary>
+    public bool IsOpen(FetchCapability capability)
+    {
+        lock (_gate)
+        {
+            return _open.ContainsKey(capability);
+        }
+    }
+
+    /// <summary>Writes the ended records still buffered and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task flushing;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            flushing = _flushing;
+        }
+
+        try
+        {
+            await flushing.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Its waiters saw the failure; the close goes on.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        // The flusher has stopped and no record can be added any more: the rest is ours.
+        try
+        {
+            if (_fault is null && _batch.WrittenCount > 0)
+            {
+                RandomAccess.Write(_file, _batch.WrittenSpan, _length);
+                _length += _batch.WrittenCount;
+            }
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Closes the file without writing what is buffered, as a crash would leave it (tests).</summary>
+    internal async ValueTask CloseWithoutFlushAsync()
+    {
+        Task flushing;
+        lock (_gate)
+        {
+            _disposed = true;
+            flushing = _flushing;
+        }
+
+        await flushing.ConfigureAwait(false);
+        _file.Dispose();
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_fault is not null)
+        {
+            throw new IOException($"The pull journal '{_path}' could not be written; no pull begins.", _fault);
+        }
+    }
+
+    private static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static SafeFileHandle OpenHandle(string path, bool durable) =>
+        durable ? DataSyncFile.OpenExisting(path) : File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+
+    /// <summary>An open pull: its begun record (what a rewrite keeps) and the write that made it durable.</summary>
+    private sealed record OpenPull(byte[] Record, Task Durable);
+}
