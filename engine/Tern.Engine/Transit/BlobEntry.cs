@@ -40,6 +40,12 @@ internal sealed class BlobEntry
     /// <summary>A blob from a store written before the payload tree: its payload hash is BLAKE2b-256 and it has no proofs.</summary>
     public bool LegacyHash { get; init; }
 
+    /// <summary>When a delivery of the blob was last fetched, ms since the epoch; 0 for never (checkpointed, §3.3).</summary>
+    public long LastFetchedMs { get; set; }
+
+    /// <summary>Until when a blob with no outstanding delivery keeps its bytes pinned (its fetched grace); 0 for none.</summary>
+    public long GraceUntilMs { get; set; }
+
     public DeliveryEntry[] Deliveries { get; set; } = [];
 
     public int OutstandingCount { get; set; }

@@ -11,7 +11,10 @@ namespace Tern.Engine.Transit;
 internal static class IndexCheckpoint
 {
     private const int Magic = 0x5454_4958; // "TTIX"
-    private const int Version = 1;
+    private const int Version = 2;
+
+    // Version 1 had no last-fetch time per blob: read as never fetched (no grace after a restart).
+    private const int VersionWithoutFetchTimes = 1;
     private const string FileName = "index.ckpt";
 
     public static void Write(string directory, long lastApplied, TransitLedger ledger, ICollection<BlobEntry> blobs)
@@ -47,6 +50,8 @@ internal static class IndexCheckpoint
                     writer.Write(d.Attempt);
                     writer.Write(d.NextAttemptMs);
                 }
+
+                writer.Write(blob.LastFetchedMs);
             }
         }
         finally
@@ -94,7 +99,9 @@ internal static class IndexCheckpoint
 
     private static long ReadContent(BinaryReader reader, Stream stream, TransitLedger ledger, List<BlobEntry> blobs)
     {
-        if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
+        var magic = reader.ReadInt32();
+        var version = reader.ReadInt32();
+        if (magic != Magic || version is not (Version or VersionWithoutFetchTimes))
         {
             throw new InvalidDataException("wrong magic or version");
         }
@@ -127,6 +134,7 @@ internal static class IndexCheckpoint
                 outstanding += d.State == DeliveryState.Outstanding ? 1 : 0;
             }
 
+            blob.LastFetchedMs = version == VersionWithoutFetchTimes ? 0 : reader.ReadInt64();
             blob.OutstandingCount = outstanding;
             blobs.Add(blob);
         }

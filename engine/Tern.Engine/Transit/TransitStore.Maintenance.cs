@@ -23,6 +23,8 @@ public sealed partial class TransitStore
             var closing = new List<BucketLog>();
             lock (_index)
             {
+                // Before the expiry: a grace never outlives its blob, so an expired blob is unpinned here first.
+                ReleaseGraceLocked(nowMs);
                 foreach (var bucket in _buckets.Values)
                 {
                     if (bucket.Window.StartMs > nowMs)

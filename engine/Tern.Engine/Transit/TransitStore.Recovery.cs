@@ -51,10 +51,24 @@ public sealed partial class TransitStore
             }
         }
 
+        // Pinned again: blobs with a delivery outstanding, and those in their fetched grace (its start is the last fetch,
+        // from the checkpoint or the journal) whose bytes are still there.
+        _graced.Clear();
         foreach (var blob in _blobs.Values)
         {
-            if (blob.OutstandingCount > 0 && blob.Size > 0 && blob.Bucket?.Log is not null)
+            if (blob.Size == 0 || blob.Bucket?.Log is not { } log)
             {
+                continue;
+            }
+
+            if (blob.OutstandingCount > 0)
+            {
+                blob.Bucket.AddLive(blob.FirstChunk);
+            }
+            else if (GraceUntil(blob) is var until && until > nowMs && blob.FirstChunk >= log.BeginAddress)
+            {
+                blob.GraceUntilMs = until;
+                _graced.Add(blob);
                 blob.Bucket.AddLive(blob.FirstChunk);
             }
         }

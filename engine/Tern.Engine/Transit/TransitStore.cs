@@ -84,6 +84,9 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly Dictionary<MessageId, BlobEntry> _blobs = [];
     private readonly Dictionary<BucketWindow, BucketLog> _buckets = [];
     private readonly HashSet<BucketLog> _truncateQueue = [];
+
+    // Blobs whose deliveries are all done, the last fetched within the grace: their bytes stay pinned until the sweep after it.
+    private readonly HashSet<BlobEntry> _graced = [];
     private readonly TransitLedger _ledger = new();
     private readonly List<BlobExpiry> _unreportedExpiries = [];
     private readonly Action<JournalOp> _applySubmission;
@@ -289,15 +292,62 @@ public sealed partial class TransitStore : IAsyncDisposable
         var blob = delivery.Blob;
         delivery.State = to;
         blob.OutstandingCount--;
+        if (to == DeliveryState.Fetched && atMs > blob.LastFetchedMs)
+        {
+            blob.LastFetchedMs = atMs;
+        }
+
         var died = blob.OutstandingCount == 0;
         _ledger.Transitioned(blob, delivery, to, died, atMs);
         Transitioned?.Invoke(new DeliveryTransition(blob.Account, blob.Id, delivery.Capability, to) { Domain = delivery.Domain, Size = blob.Size });
         if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
         {
-            bucket.RemoveLive(blob.FirstChunk);
-            _truncateQueue.Add(bucket);
+            if (GraceUntil(blob) is var until && until > NowMs)
+            {
+                // A recipient that crashed after the last byte left may come back for it (§9): the pin stays.
+                blob.GraceUntilMs = until;
+                _graced.Add(blob);
+            }
+            else
+            {
+                bucket.RemoveLive(blob.FirstChunk);
+                _truncateQueue.Add(bucket);
+            }
         }
 
         return true;
+    }
+
+    /// <summary>The end of the blob's fetched grace (<see cref="TransitStoreOptions.FetchedGrace"/>), or 0 when it has none.</summary>
+    private long GraceUntil(BlobEntry blob) =>
+        blob.LastFetchedMs <= 0 || _options.FetchedGrace <= TimeSpan.Zero ? 0 : Math.Min(blob.LastFetchedMs + (long)_options.FetchedGrace.TotalMilliseconds, blob.ExpiryMs);
+
+    /// <summary>Unpins the bytes of every blob whose fetched grace ended by <paramref name="nowMs"/>; the next truncation may free them.</summary>
+    private void ReleaseGraceLocked(long nowMs)
+    {
+        List<BlobEntry>? ended = null;
+        foreach (var blob in _graced)
+        {
+            if (blob.GraceUntilMs <= nowMs)
+            {
+                (ended ??= []).Add(blob);
+            }
+        }
+
+        if (ended is null)
+        {
+            return;
+        }
+
+        foreach (var blob in ended)
+        {
+            _graced.Remove(blob);
+            blob.GraceUntilMs = 0;
+            if (blob.Bucket is { Log: not null } bucket)
+            {
+                bucket.RemoveLive(blob.FirstChunk);
+                _truncateQueue.Add(bucket);
+            }
+        }
     }
 }

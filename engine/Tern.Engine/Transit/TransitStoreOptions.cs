@@ -110,6 +110,15 @@ public sealed class TransitStoreOptions
     /// </summary>
     public TimeSpan MarkCommitDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long a blob keeps its bytes, and serves its capabilities, after its last outstanding delivery was fetched
+    /// (docs/PROTOCOL.md §9, docs/ARCHITECTURE.md §3.3): a recipient that crashed after the last byte left this node and
+    /// before it stored the blob resumes its pull within it. Never past the blob's transit expiry; counted from its last
+    /// fetch, and kept across a restart. The bytes are no longer charged to the account meanwhile.
+    /// <see cref="TimeSpan.Zero"/> frees them at the next sweep, as soon as the last delivery is fetched. Defaults to 10 minutes.
+    /// </summary>
+    public TimeSpan FetchedGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Live bytes one account may hold in transit; 0 means no limit. Defaults to 0.</summary>
     public long AccountLiveBytesLimit { get; set; }
 
@@ -164,6 +173,7 @@ public sealed class TransitStoreOptions
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(SweepInterval == Timeout.InfiniteTimeSpan || SweepInterval >= TimeSpan.FromMilliseconds(10), nameof(SweepInterval), SweepInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(MarkCommitDelay >= TimeSpan.Zero && MarkCommitDelay <= TimeSpan.FromSeconds(10), nameof(MarkCommitDelay), MarkCommitDelay, "from 0 to 10 s");
+        Require(FetchedGrace >= TimeSpan.Zero && FetchedGrace <= MaxTransit, nameof(FetchedGrace), FetchedGrace, $"from 0 to MaxTransit ({MaxTransit})");
         Require(Enum.IsDefined(BlobLogWrites), nameof(BlobLogWrites), BlobLogWrites, "PageCache, Direct, WriteThrough or DataSync");
         Require(Enum.IsDefined(JournalLogWrites), nameof(JournalLogWrites), JournalLogWrites, "PageCache, Direct, WriteThrough or DataSync");
         Require(FastCommitMetadataInterval >= TimeSpan.Zero && FastCommitMetadataInterval <= TimeSpan.FromMinutes(10), nameof(FastCommitMetadataInterval), FastCommitMetadataInterval, "from 0 (every commit) to 10 minutes");

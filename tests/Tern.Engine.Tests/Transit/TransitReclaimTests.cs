@@ -18,7 +18,7 @@ public sealed class TransitReclaimTests : IDisposable
     [Fact]
     public async Task Fetching_and_retracting_the_head_of_a_bucket_frees_its_segments()
     {
-        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        await using var store = await TransitStore.OpenAsync(WithoutGrace(), _time);
         var results = new List<SubmissionResult>();
         for (var i = 0; i < 40; i++)
         {
@@ -66,8 +66,9 @@ public sealed class TransitReclaimTests : IDisposable
     [Fact]
     public async Task A_fetched_capability_serves_again_while_another_delivery_is_pending_and_not_once_the_blob_is_reclaimed_9()
     {
-        // docs/PROTOCOL.md §9: serving until expiry is an upper bound; the bytes are kept while any delivery is pending.
-        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        // docs/PROTOCOL.md §9: serving until expiry is an upper bound; the bytes are kept while any delivery is pending
+        // (and through the fetched grace, TransitFetchedGraceTests; none here).
+        await using var store = await TransitStore.OpenAsync(WithoutGrace(), _time);
         var content = Bytes(50_000, 77);
         var result = await store.SubmitAsync(Request(Start.AddDays(2), "alice", "b.example", "c.example"), Stream(content, seekable: true));
         var (first, second) = (result.Capabilities[0], result.Capabilities[1]);
@@ -136,6 +137,14 @@ public sealed class TransitReclaimTests : IDisposable
     }
 
     private int JournalSegments() => Directory.GetFiles(_directory.File(JournalDirectory), "journal.log.*").Length;
+
+    /// <summary>The bytes of a blob whose last delivery was fetched are freed at the next sweep (no fetched grace).</summary>
+    private TransitStoreOptions WithoutGrace()
+    {
+        var options = Options(_directory.Path);
+        options.FetchedGrace = TimeSpan.Zero;
+        return options;
+    }
 
     /// <summary>FasterLog deletes freed segment files in the background shortly after the commit: the size once below <paramref name="below"/>, or after the wait.</summary>
     private async Task<long> SettledSizeAsync(string subdirectory, double below)

@@ -118,8 +118,9 @@ public sealed class TransitRecordDamageTests
             Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes, 0, length), "index.ckpt", new TransitLedger(), [], out _));
         }
 
-        // The last blob's one delivery: state (1 byte), attempt (4), next attempt (8), then the end marker (4); 9 is no state.
-        var state = bytes.Length - 4 - 13;
+        // The last blob's one delivery: state (1 byte), attempt (4), next attempt (8), then the blob's last fetch (8) and
+        // the end marker (4); 9 is no state.
+        var state = bytes.Length - 4 - 8 - 13;
         bytes[state] = 9;
         Assert.Throws<InvalidDataException>(() => IndexCheckpoint.Read(new MemoryStream(bytes), "index.ckpt", new TransitLedger(), [], out _));
     }
