@@ -64,8 +64,8 @@ public sealed class PullFixture : IAsyncDisposable
         ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
     };
 
-    public PullWorker Worker(DomainDescriptor? descriptor = null, PullWorkerOptions? options = null)
-        => new(Pending, Messages, new StaticDescriptorResolver(descriptor ?? Descriptor(SenderKey)), Sources, options ?? new PullWorkerOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
+    public PullWorker Worker(DomainDescriptor? descriptor = null, PullWorkerOptions? options = null, PullJournal? journal = null)
+        => new(Pending, Messages, new StaticDescriptorResolver(descriptor ?? Descriptor(SenderKey)), Sources, options ?? new PullWorkerOptions { RetryDelay = TimeSpan.FromMilliseconds(10) }, journal: journal);
 
     /// <summary>Submits a blob at the sender and files its notification at the recipient, as the ingest would.</summary>
     public async Task<(RecipientHash Hash, PendingReference Reference, byte[] Content)> NotifyAsync(

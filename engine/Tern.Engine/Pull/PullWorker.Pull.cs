@@ -22,6 +22,13 @@ public sealed partial class PullWorker
         {
             var result = await PullCoreAsync(hash, reference, cancellationToken).ConfigureAwait(false);
             PullLogMessages.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
+            if (!Retryable(result.Outcome))
+            {
+                // Stored, or nothing more to pull: the journal need not bring it back. A pull that may yet succeed stays
+                // open there until it does, its retries run out, or a start resumes it.
+                _journal?.End(capability);
+            }
+
             return Count(result);
         }
         finally
@@ -70,6 +77,13 @@ public sealed partial class PullWorker
         {
             PullLogMessages.KeyMismatch(_logger, capability.ToString(), reference.SenderDomain);
             return new PullResult(capability, PullOutcome.KeyMismatch, null, 0);
+        }
+
+        // Durable before the first fetch: once the sender has written the last byte it counts the delivery fetched and
+        // stops notifying (§9), so from here on only this record brings the pull back after a crash.
+        if (_journal is not null)
+        {
+            await _journal.BeginAsync(hash, reference, cancellationToken).ConfigureAwait(false);
         }
 
         var attempts = 0;

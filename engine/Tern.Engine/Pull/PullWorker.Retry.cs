@@ -49,6 +49,7 @@ public sealed partial class PullWorker
         if (_time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds() >= reference.TransitExpiryMs)
         {
             _retries.TryRemove(capability, out _);
+            _journal?.End(capability);
             Interlocked.Increment(ref _retriesExhausted);
             PullLogMessages.RetriesExhausted(_logger, capability.ToString(), outcome, retry - 1);
             return;

@@ -27,13 +27,19 @@ public sealed partial class PullWorker : IAsyncDisposable
     private readonly PullWorkerOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly PullJournal? _journal;
     private readonly Channel<(RecipientHash Hash, PendingReference Reference)> _queue;
     private readonly ConcurrentDictionary<FetchCapability, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _workers = [];
 
-    /// <summary>Creates the worker; call <see cref="Start"/> to serve the queue.</summary>
-    public PullWorker(PendingTable pending, MessageStore messages, IDescriptorResolver descriptors, IFetchSourceFactory sources, PullWorkerOptions options, ILogger<PullWorker>? logger = null, TimeProvider? timeProvider = null)
+    /// <summary>
+    /// Creates the worker; call <see cref="Start"/> to serve the queue. With a <paramref name="journal"/>, each pull is
+    /// recorded in it, durably, before its first fetch is sent, and ended there once it is stored or given up for good
+    /// (docs/ARCHITECTURE.md §5.6): a crash in between leaves it for the next start to resume.
+    /// </summary>
+    public PullWorker(PendingTable pending, MessageStore messages, IDescriptorResolver descriptors, IFetchSourceFactory sources, PullWorkerOptions options, ILogger<PullWorker>? logger = null, TimeProvider? timeProvider = null,
+        PullJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(messages);
@@ -48,6 +54,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _journal = journal;
         Errors = new LoopErrors(_time);
         HandlerErrors = new LoopErrors(_time);
         _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
