@@ -37,6 +37,9 @@ internal static partial class NodeLogMessages
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Pulls} pending references queued to be pulled at start")]
     public static partial void PullsResumed(ILogger logger, int pulls);
 
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "{Unfinished} pulls the last run began and did not end: {Refiled} filed again, {Stored} found stored, {Queued} queued to be pulled")]
+    public static partial void JournalPullsResumed(ILogger logger, int unfinished, int refiled, int stored, int queued);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The scan of the pending table for pulls to queue at start failed; what it did not queue stays pending for clients")]
     public static partial void StartupPullsFailed(ILogger logger, Exception exception);
 

@@ -63,6 +63,9 @@ public sealed class TernNode
     /// <summary>Messages this node pulled.</summary>
     public MessageStore Messages { get; internal set; } = null!;
 
+    /// <summary>The durable record of the pulls begun (docs/ARCHITECTURE.md §5.6).</summary>
+    public PullJournal PullJournal { get; internal set; } = null!;
+
     /// <summary>The fetch doors' shared state (coverage, connection counters, listeners), or null when the node has no door.</summary>
     public FetchDoors? Fetch { get; internal set; }
 

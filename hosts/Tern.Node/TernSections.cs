@@ -24,6 +24,9 @@ public static class TernSections
     /// <summary>The UDP notification listener's options.</summary>
     public const string Udp = "Tern:Udp";
 
+    /// <summary>The pull journal's options (<c>PullJournalOptions</c>; its durability follows <see cref="Messages"/>).</summary>
+    public const string PullJournal = "Tern:PullJournal";
+
     /// <summary>The pull worker's options.</summary>
     public const string Pull = "Tern:Pull";
 

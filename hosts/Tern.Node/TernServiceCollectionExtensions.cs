@@ -57,6 +57,13 @@ public static class TernServiceCollectionExtensions
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = TernDataDirectory.Pending(node.Value.DataDirectory));
         services.AddTernOptions<MessageStoreOptions>(configuration, TernSections.Messages, _ => { })
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
+        // The journal of pulls begun is as durable as the message store it guards (docs/ARCHITECTURE.md §5.6).
+        services.AddTernOptions<PullJournalOptions>(configuration, TernSections.PullJournal, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>, IOptions<MessageStoreOptions>>((options, node, messages) =>
+            {
+                options.DataDirectory = TernDataDirectory.State(node.Value.DataDirectory);
+                options.Durable = messages.Value.Durable;
+            });
         services.AddTernOptions<IngestOptions>(configuration, TernSections.Ingest, options => options.Validate());
         services.AddTernOptions<PullWorkerOptions>(configuration, TernSections.Pull, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) =>

@@ -16,6 +16,7 @@ public sealed class ThrottledProxy : IAsyncDisposable
     private readonly Task _accept;
     private readonly int _bytesPerSecond;
     private long _forwarded;
+    private long _held;
 
     /// <summary>Listens on 127.0.0.1, port 0, and passes at most <paramref name="bytesPerSecond"/> to each client.</summary>
     public ThrottledProxy(int bytesPerSecond)
@@ -31,6 +32,16 @@ public sealed class ThrottledProxy : IAsyncDisposable
 
     /// <summary>Where new connections go.</summary>
     public IPEndPoint? Target { get; set; }
+
+    /// <summary>
+    /// When set, each connection made from now on passes its client this many of the server's bytes, then goes on
+    /// reading what the server writes and holds it back: a fetcher whose server has written the last byte of a blob that
+    /// never reached it. Defaults to none.
+    /// </summary>
+    public long? HoldAfter { get; set; }
+
+    /// <summary>Bytes held back from clients so far (<see cref="HoldAfter"/>).</summary>
+    public long Held => Interlocked.Read(ref _held);
 
     /// <summary>Bytes passed from servers to clients so far.</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
@@ -59,8 +70,8 @@ public sealed class ThrottledProxy : IAsyncDisposable
             {
                 await server.ConnectAsync(Target ?? throw new SocketException((int)SocketError.ConnectionRefused), _stop.Token);
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                var up = PumpAsync(client, server, throttle: false, done.Token);
-                var down = PumpAsync(server, client, throttle: true, done.Token);
+                var up = PumpAsync(client, server, throttle: false, null, done.Token);
+                var down = PumpAsync(server, client, throttle: true, HoldAfter, done.Token);
                 await Task.WhenAny(up, down);
                 await done.CancelAsync();
             }
@@ -70,8 +81,9 @@ public sealed class ThrottledProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, bool throttle, CancellationToken cancellationToken)
+    private async Task PumpAsync(Socket from, Socket to, bool throttle, long? holdAfter, CancellationToken cancellationToken)
     {
+        var passed = 0L;
         var buffer = new byte[Slice];
         var pause = TimeSpan.FromSeconds((double)Slice / _bytesPerSecond);
         try
@@ -84,7 +96,16 @@ public sealed class ThrottledProxy : IAsyncDisposable
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, cancellationToken);
+                var pass = holdAfter is { } limit ? (int)Math.Clamp(limit - passed, 0, read) : read;
+                Interlocked.Add(ref _held, read - pass);
+                passed += pass;
+                if (pass == 0)
+                {
+                    continue;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, pass), SocketFlags.None, cancellationToken);
+                read = pass;
                 if (throttle)
                 {
                     Interlocked.Add(ref _forwarded, read);

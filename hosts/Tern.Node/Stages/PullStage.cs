@@ -45,7 +45,7 @@ internal sealed class PullStage : IHostedService, IAsyncDisposable
         _sources = new FetchSourceFactory(_http, _node.Options.AllowPlainTextFetchOnLoopback);
         var sources = _decorators.Value.FetchSources is { } decorate ? decorate(_sources) : _sources;
         var puller = new PullWorker(_node.Pending, _node.Messages, new KnownPeerDescriptorResolver(_services.GetRequiredService<IDescriptorResolver>(), _node.KnownPeers), sources, _options.Value,
-            _loggers.CreateLogger<PullWorker>());
+            _loggers.CreateLogger<PullWorker>(), journal: _node.PullJournal);
         puller.Start();
         var queue = new ImmediatePullQueue(_node.Pending, puller, logger: _loggers.CreateLogger<ImmediatePullQueue>());
         queue.Start();

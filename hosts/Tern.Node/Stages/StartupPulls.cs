@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tern.Engine.Pending;
 using Tern.Engine.Pull;
 
 namespace Tern.Node.Stages;
@@ -9,6 +10,10 @@ namespace Tern.Node.Stages;
 /// and the sender's retransmissions of it are duplicates that queue nothing, so without this nothing would pull it again.
 /// Runs once the node is ready (the client API's users have set their preferences by then), in the background, and
 /// never holds more than half the worker's queue, so the pulls the ingest queues meanwhile still find room.
+/// <para>First come the pulls the pull journal saw begin and not end (docs/ARCHITECTURE.md §5.6): their sender may have
+/// counted the delivery fetched and stopped notifying, and their reference may have been filed after the table's last
+/// checkpoint. Each is filed again if the table lost it (a client lists it after its cursor) and queued whatever the
+/// recipient's preference (the pull had begun); one already stored only gets its ended record.</para>
 /// </summary>
 internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCapacity, ILogger logger)
 {
@@ -25,14 +30,16 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
             return;
         }
 
-        // The scan walks the whole capability store and its iterator allocates page frames: not for an empty table.
-        if (node.Pending.Count == 0)
-        {
-            return;
-        }
-
         try
         {
+            await ResumeJournalPullsAsync(cancellationToken).ConfigureAwait(false);
+
+            // The scan walks the whole capability store and its iterator allocates page frames: not for an empty table.
+            if (node.Pending.Count == 0)
+            {
+                return;
+            }
+
             var queued = 0;
             foreach (var hash in node.Pending.LiveRecipientHashes())
             {
@@ -69,5 +76,46 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
         {
             NodeLogMessages.StartupPullsFailed(logger, e);
         }
+    }
+
+    /// <summary>Files again and queues each pull the journal holds open from the last run; ends those already stored.</summary>
+    private async Task ResumeJournalPullsAsync(CancellationToken cancellationToken)
+    {
+        if (node.PullJournal is not { Unfinished.Count: > 0 } journal)
+        {
+            return;
+        }
+
+        int refiled = 0, stored = 0, queued = 0;
+        foreach (var (hash, journaled) in journal.Unfinished)
+        {
+            var capability = journaled.Capability;
+            if (node.Messages.Contains(hash, capability))
+            {
+                node.Pending.Remove(capability, PendingRemoval.Fetched);
+                journal.End(capability);
+                stored++;
+                continue;
+            }
+
+            var reference = node.Pending.Find(capability, out var filedUnder);
+            if (reference is null)
+            {
+                var filed = node.Pending.Refile(hash, journaled);
+                refiled += filed.Status == PendingInsertStatus.Inserted ? 1 : 0;
+                reference = node.Pending.Find(capability, out filedUnder);
+            }
+
+            while (puller.Outstanding > queueCapacity / 2)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Not filed (a cap reached, a retraction's tombstone): the pull still runs from the journal's copy; what it
+            // finds decides (stored, or not found once retracted).
+            queued += puller.TryEnqueue(reference is null ? hash : filedUnder, reference ?? journaled) ? 1 : 0;
+        }
+
+        NodeLogMessages.JournalPullsResumed(logger, journal.Unfinished.Count, refiled, stored, queued);
     }
 }

@@ -11,8 +11,8 @@ using Tern.Engine.Transit;
 namespace Tern.Node.Stages;
 
 /// <summary>
-/// First to start, last to stop: the key set, the transit store (its recovery replays the journal), the pending table
-/// and the message store. Stopping checkpoints the pending table and the transit store and closes them, after every
+/// First to start, last to stop: the key set, the transit store (its recovery replays the journal), the pending table,
+/// the message store and the pull journal. Stopping checkpoints the pending table and the transit store and closes them, after every
 /// other stage has stopped writing to them.
 /// </summary>
 internal sealed class StoresStage : IHostedService
@@ -21,13 +21,15 @@ internal sealed class StoresStage : IHostedService
     private readonly IOptions<TransitStoreOptions> _transit;
     private readonly IOptions<PendingTableOptions> _pending;
     private readonly IOptions<MessageStoreOptions> _messages;
+    private readonly IOptions<PullJournalOptions> _pullJournal;
     private readonly IOptions<IngestOptions> _ingest;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
 
     public StoresStage(TernNode node, IOptions<TransitStoreOptions> transit, IOptions<PendingTableOptions> pending, IOptions<MessageStoreOptions> messages,
-        IOptions<IngestOptions> ingest, ILoggerFactory loggers)
+        IOptions<PullJournalOptions> pullJournal, IOptions<IngestOptions> ingest, ILoggerFactory loggers)
     {
+        _pullJournal = pullJournal;
         _node = node;
         _transit = transit;
         _pending = pending;
@@ -66,11 +68,18 @@ internal sealed class StoresStage : IHostedService
         _node.Store = await TransitStore.OpenAsync(_transit.Value, logger: _loggers.CreateLogger<TransitStore>()).ConfigureAwait(false);
         _node.Pending = new PendingTable(_pending.Value, _loggers.CreateLogger<PendingTable>());
         _node.Messages = new MessageStore(_messages.Value);
+        _node.PullJournal = PullJournal.Open(_pullJournal.Value, logger: _loggers.CreateLogger<PullJournal>());
         NodeLogMessages.StoresOpen(_logger, _node.Options.DataDirectory);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_node.PullJournal is { } journal)
+        {
+            // The pull stage has stopped: what it ended is written; what it cut stays open for the next start.
+            await journal.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_node.Pending is { } pending)
         {
             // Bounded: a full checkpoint writes the hash indexes whole (1.1 GiB at the default sizes), and one that runs past
