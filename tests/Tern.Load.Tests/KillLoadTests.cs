@@ -13,11 +13,9 @@ namespace Tern.Load.Tests;
 [Trait(TestCategory.Trait, TestCategory.Process)]
 public sealed class KillLoadTests(ITestOutputHelper output)
 {
-    // Held back from make test while it fails for a known loss (perf-reports/killload-notes.md, "a pull cut by the
-    // recipient's crash"): a sender counts a delivery fetched once every byte is written (PROTOCOL.md §9), so b.example
-    // killed after the last byte but before the message is stored, its reference filed after the last checkpoint,
-    // loses an acknowledged message for good. Remove the Skip with the fix; `make killload` runs it in full meanwhile.
-    [Fact(Skip = "a pull cut by the recipient's crash after its last byte loses the message: perf-reports/killload-notes.md")]
+    // A pull cut by b.example's crash after the sender wrote its last byte (perf-reports/killload-notes.md, "2.") is
+    // resumed from b.example's pull journal and served through a.example's fetched grace (PROTOCOL.md §9).
+    [Fact]
     public async Task Under_load_three_sigkills_of_either_node_lose_no_acknowledged_submission_reference_or_stored_message()
     {
         using var work = new TempDirectory("killload");
