@@ -25,4 +25,7 @@ internal static partial class PendingLogMessages
 
     [LoggerMessage(4106, LogLevel.Warning, "Pending table references rewritten from format {From} to format {To}: {Migrated} references ({Unreadable} unreadable, left as they were), {Profiles} sender profiles, in {ElapsedMs:F1} ms.")]
     public static partial void Migrated(ILogger logger, int from, int to, long migrated, long unreadable, int profiles, double elapsedMs);
+
+    [LoggerMessage(4107, LogLevel.Warning, "Pending table: the last checkpoint was cut by a crash; {Dropped} capabilities whose reference it did not hold were dropped, to be filed again by the senders' retransmissions.")]
+    public static partial void OrphansDropped(ILogger logger, int dropped);
 }

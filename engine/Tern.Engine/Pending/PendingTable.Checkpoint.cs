@@ -38,7 +38,10 @@ public sealed partial class PendingTable
         return Task.Run(() => TakeCheckpointExclusive(full: false), cancellationToken);
     }
 
-    private void TakeCheckpointExclusive(bool full)
+    /// <summary>A full checkpoint cut short after the capability and recipient stores, as a crash between them leaves the files (tests).</summary>
+    internal Task TakeCheckpointCutBeforeReferencesAsync() => Task.Run(() => TakeCheckpointExclusive(full: true, cutBeforeReferences: true));
+
+    private void TakeCheckpointExclusive(bool full, bool cutBeforeReferences = false)
     {
         var started = Stopwatch.GetTimestamp();
         _gate.EnterWriteLock();
@@ -67,6 +70,11 @@ public sealed partial class PendingTable
 
             Checkpoint(_capabilities, full);
             Checkpoint(_recipients, full);
+            if (cutBeforeReferences)
+            {
+                return;
+            }
+
             Checkpoint(_refs, full);
             _sessions.ClearWrote();
         }
@@ -97,6 +105,7 @@ public sealed partial class PendingTable
             if (recovered)
             {
                 PendingLogMessages.CountersMissing(_logger, path);
+                DropOrphanedCapabilities();
                 Recount();
             }
 
@@ -124,8 +133,10 @@ public sealed partial class PendingTable
         }
         else
         {
-            // Written for a checkpoint that did not complete: names and ids are still right (ids only grow), counts are not.
+            // Written for a checkpoint that did not complete: names and ids are still right (ids only grow), counts are not,
+            // and the stores may describe different instants.
             PendingLogMessages.CountersMissing(_logger, path);
+            DropOrphanedCapabilities();
             Recount();
         }
     }

@@ -130,7 +130,11 @@ public sealed partial class PendingTable
             {
                 var refKey = new RefKey(hash, entry.Sequence);
                 session.DeleteRef(ref refKey);
-                if (session.TryReadRecipient(ref hash, out var state))
+                // Only a reference inside the hash's live range counts against it: a capability entry a crash recovered
+                // without its reference names a sequence from before RenumberAfterCrash, below every live one, and
+                // counting its removal would end the state while references remain (never listed again, every
+                // retransmission of them a duplicate).
+                if (session.TryReadRecipient(ref hash, out var state) && entry.Sequence >= state.FirstSequence && entry.Sequence < state.NextSequence)
                 {
                     if (--state.Count <= 0)
                     {

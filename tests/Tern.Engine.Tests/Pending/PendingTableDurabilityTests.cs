@@ -173,6 +173,47 @@ public sealed class PendingTableDurabilityTests : IDisposable
         : 0;
 
     [Fact]
+    public async Task A_crash_between_the_stores_checkpoints_leaves_no_capability_that_turns_its_retransmission_away()
+    {
+        using (var table = _fixture.Open())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Insert(table, Capability(i), Hash(1));
+            }
+
+            await table.TakeCheckpointAsync();
+
+            // In the capability and recipient stores' next checkpoint, not the reference store's: the crash came between.
+            for (var i = 10; i < 20; i++)
+            {
+                Insert(table, Capability(i), Hash(1));
+            }
+
+            await table.TakeCheckpointCutBeforeReferencesAsync();
+        }
+
+        _fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        using (var table = _fixture.Open())
+        {
+            Assert.Equal(10, table.Count);
+            Assert.Equal(10, PollAll(table, Hash(1)).Count);
+
+            // The sender's retransmission of a reference the crash lost files it again, and the client lists it.
+            Assert.Equal(PendingInsertStatus.Inserted, Insert(table, Capability(15), Hash(1)).Status);
+            Assert.Contains(Capability(15), PollAll(table, Hash(1)).Select(r => r.Capability));
+
+            // The hash counts what it lists: removing the recovered ten leaves the refiled one listed.
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.True(table.Remove(Capability(i), PendingRemoval.Fetched, StartMs));
+            }
+
+            Assert.Equal(Capability(15), Assert.Single(PollAll(table, Hash(1))).Capability);
+        }
+    }
+
+    [Fact]
     public async Task Counters_are_recounted_when_they_do_not_match_the_recovered_checkpoint()
     {
         using (var table = _fixture.Open())
