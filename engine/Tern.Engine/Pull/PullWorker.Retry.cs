@@ -71,12 +71,13 @@ public sealed partial class PullWorker
             return;
         }
 
-        // Read back from the table: a client may have fetched it, or the sender retracted it, meanwhile.
+        // Read back from the table: a client may have fetched it, or the sender retracted it, meanwhile. A pull resumed from
+        // the journal whose reference the table could not file again (sequence 0) is retried from the journal's copy.
         PendingReference? current;
         try
         {
-            var page = _pending.Poll(hash, reference.Sequence - 1, 1);
-            current = page.References.Count > 0 && page.References[0].Capability == reference.Capability ? page.References[0] : null;
+            var page = reference.Sequence == 0 ? null : _pending.Poll(hash, reference.Sequence - 1, 1);
+            current = page is null ? reference : page.References.Count > 0 && page.References[0].Capability == reference.Capability ? page.References[0] : null;
         }
         catch (ObjectDisposedException)
         {

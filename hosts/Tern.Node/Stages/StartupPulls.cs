@@ -92,7 +92,11 @@ internal sealed class StartupPulls(TernNode node, PullWorker puller, int queueCa
             var capability = journaled.Capability;
             if (node.Messages.Contains(hash, capability))
             {
-                node.Pending.Remove(capability, PendingRemoval.Fetched);
+                if (node.Pending.Find(capability, out _) is not null)
+                {
+                    node.Pending.Remove(capability, PendingRemoval.Fetched);
+                }
+
                 journal.End(capability);
                 stored++;
                 continue;
