@@ -18,6 +18,7 @@ namespace Tern.Engine.Pull;
 internal static class PullReferenceCodec
 {
     private const int FixedSize = 123;
+
     /// <summary>Longest encoding: every variable field at its protocol maximum.</summary>
     public const int MaxSize = FixedSize + 1 + DomainName.MaxLength + 1 + NotificationLimits.MaxMimeHintLength + 1
         + (NotificationLimits.MaxFetchHints * (1 + NotificationLimits.MaxFetchHintLength));
