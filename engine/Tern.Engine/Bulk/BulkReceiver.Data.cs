@@ -166,7 +166,7 @@ public sealed partial class BulkReceiver
             : !string.Equals(manifest.ReceiverGateway, keys.Domain, StringComparison.Ordinal) ? $"the manifest names gateway {manifest.ReceiverGateway}"
             : length + manifest.PayloadBytes != session.BlockLength ? "the block's length is not the manifest's"
             : manifest.DeadlineMs - nowMs > (long)_options.MaxSessionLifetime.TotalMilliseconds ? "the manifest's deadline is too far"
-            : !_senders.Contains("*") && !_senders.Contains(manifest.SenderGateway) ? $"this gateway takes no sessions from {manifest.SenderGateway}"
+            : !_senders.Allows(manifest.SenderGateway) ? $"this gateway takes no sessions from {manifest.SenderGateway}"
             : null;
         if (problem is not null)
         {

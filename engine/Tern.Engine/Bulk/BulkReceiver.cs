@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tern.Engine.Custody;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
@@ -28,7 +29,7 @@ public sealed partial class BulkReceiver : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _directory;
-    private readonly HashSet<string> _senders;
+    private readonly SenderAllowList _senders;
     private readonly ITimer _sweep;
     private bool _disposed;
 
@@ -49,7 +50,7 @@ public sealed partial class BulkReceiver : IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _senders = new HashSet<string>(options.Senders.Select(s => s == "*" ? s : DomainName.Normalize(s)), StringComparer.Ordinal);
+        _senders = new SenderAllowList(options.Senders);
         _directory = Path.Combine(dataDirectory, "bulk");
         Directory.CreateDirectory(_directory);
 

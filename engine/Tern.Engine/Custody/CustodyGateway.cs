@@ -28,7 +28,7 @@ public sealed partial class CustodyGateway : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _incoming;
-    private readonly HashSet<string> _senders;
+    private readonly SenderAllowList _senders;
     private readonly HashSet<string> _destinations;
     private readonly ConcurrentDictionary<MessageId, Transfer> _running = new();
     private readonly CancellationTokenSource _stop = new();
@@ -54,7 +54,7 @@ public sealed partial class CustodyGateway : IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _senders = new HashSet<string>(options.Senders.Select(s => s == "*" ? s : DomainName.Normalize(s)), StringComparer.Ordinal);
+        _senders = new SenderAllowList(options.Senders);
         _destinations = new HashSet<string>(options.Destinations.Select(DomainName.Normalize), StringComparer.Ordinal);
         _incoming = Path.Combine(dataDirectory, "custody", "incoming");
         Directory.CreateDirectory(_incoming);
@@ -167,7 +167,7 @@ public sealed partial class CustodyGateway : IAsyncDisposable
     /// <summary>The checks of §10.4 made before anything is fetched: policy, size, expiry, high-water mark.</summary>
     private CustodyAnswer? Refuse(CustodyOffer offer)
     {
-        if (!_senders.Contains("*") && !_senders.Contains(offer.SenderDomain))
+        if (!_senders.Allows(offer.SenderDomain))
         {
             return Decline(offer, CustodyDeclineReason.Policy, $"this gateway does not hold blobs from {offer.SenderDomain}");
         }
