@@ -24,6 +24,9 @@ public static class TernDataDirectory
     /// <summary>The sender domains the operator blocked, one a line (the admin surface's domain blocks).</summary>
     public static string BlocksFile(string dataDirectory) => Path.Combine(dataDirectory, "blocks.txt");
 
+    /// <summary>The pull preferences the operator set through the admin surface (JSON).</summary>
+    public static string OperatorPreferencesFile(string dataDirectory) => Path.Combine(dataDirectory, "preferences.json");
+
     /// <summary>The admin surface's bearer token (0600), written by <c>tern init</c> or the first start with an admin listener.</summary>
     public static string AdminTokenFile(string dataDirectory) => Path.Combine(Keys(dataDirectory), "admin.token");
 

@@ -6,13 +6,16 @@ using Tern.Admin.Http;
 using Tern.Admin.Wire;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
+using Tern.Node;
 
 namespace Tern.Admin.Routes;
 
 /// <summary>
 /// <c>GET /preferences?recipientHash=&amp;senderDomain=</c>: the pull preference the ingest applies; <c>PUT /preferences</c>
-/// sets one for a recipient hash (per sender domain, or its default), effective from the next notification. Users' own
-/// preferences are kept in <c>users.json</c> by the client API; one set here lasts until the node stops.
+/// sets the operator's override for a recipient hash (per sender domain, or its default), effective from the next
+/// notification; a null preference takes the override back. Overrides win over the user's own choice for the same pair
+/// (<see cref="PullPreferenceTable"/>) and are kept in <c>preferences.json</c>, so they survive a restart; users' own
+/// preferences are kept in their settings files by the client API.
 /// </summary>
 internal static class PreferenceRoutes
 {
@@ -59,33 +62,33 @@ internal static class PreferenceRoutes
         PullPreference? preference = null;
         if (request.Preference is not null)
         {
-            if (!Enum.TryParse<PullPreference>(request.Preference, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsDigit(request.Preference[0]))
+            if (OperatorPreferenceFile.Parse(request.Preference) is not { } parsed)
             {
-                return AdminProblems.Field("preference", "preference must be whenRequested, immediately or ignore");
+                return AdminProblems.Field("preference", "preference must be whenRequested, immediately or ignore (or null to take the override back)");
             }
 
             preference = parsed;
         }
 
-        if (request.SenderDomain is null)
-        {
-            admin.Node.Preferences.SetDefault(hash, preference);
-            return Results.Json(new PreferenceAnswer(hash.ToString(), "", preference is { } p ? Name(p) : "default"));
-        }
-
-        if (BlockRoutes.Domain(request.SenderDomain) is not { } domain)
+        var domain = request.SenderDomain is null ? null : BlockRoutes.Domain(request.SenderDomain);
+        if (request.SenderDomain is not null && domain is null)
         {
             return AdminProblems.Field("senderDomain", "senderDomain must be a domain name");
         }
 
-        if (preference is not { } value)
+        try
         {
-            return AdminProblems.Field("preference", "a preference for a sender domain must be whenRequested, immediately or ignore");
+            admin.Node.Preferences.SetOperator(hash, domain, preference);
+        }
+        catch (IOException e)
+        {
+            return AdminProblems.Field("", $"the preference is in force but could not be saved to preferences.json: {e.Message}", StatusCodes.Status503ServiceUnavailable, "not-saved");
         }
 
-        admin.Node.Preferences.Set(hash, domain, value);
-        return Results.Json(new PreferenceAnswer(hash.ToString(), domain, Name(value)));
+        // The answer is what the ingest applies now: for a hash's default, what a domain nobody set anything for gets.
+        var effective = domain is null ? (preference is { } p ? Name(p) : "default") : Name(admin.Node.Preferences.Lookup(hash, System.Text.Encoding.ASCII.GetBytes(domain)));
+        return Results.Json(new PreferenceAnswer(hash.ToString(), domain ?? "", effective));
     }
 
-    private static string Name(PullPreference preference) => JsonNamingPolicy.CamelCase.ConvertName(preference.ToString());
+    private static string Name(PullPreference preference) => OperatorPreferenceFile.Name(preference);
 }

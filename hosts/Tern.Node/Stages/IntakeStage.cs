@@ -33,6 +33,7 @@ internal sealed class IntakeStage : IHostedService
         _node.Sink = new PendingTableSink(_node.Pending, _node.ImmediatePulls);
         var sink = _decorators.Value.Sink is { } decorate ? decorate(_node.Sink) : _node.Sink;
         DomainBlockFile.Attach(_node.Blocks, TernDataDirectory.BlocksFile(_node.Options.DataDirectory));
+        OperatorPreferenceFile.Attach(_node.Preferences, TernDataDirectory.OperatorPreferencesFile(_node.Options.DataDirectory));
         _node.Ingest = NewIngest(sink);
         var listeners = new List<UdpNotificationListener>();
         try
