@@ -42,9 +42,9 @@ internal static class KeyRoutes
     private static IResult Get(HttpContext http, ClientApiContext api)
     {
         var user = CurrentUser.Get(http);
-        if (!TryAddress(user, out var address, out var problem))
+        if (KeyRequest.CanonicalAddress(user) is not { } address)
         {
-            return problem!;
+            return KeyRequest.AddressProblem(user);
         }
 
         return api.Node.UserKeys.BundleOf(address) is { } bundle
@@ -54,26 +54,15 @@ internal static class KeyRoutes
 
     private static async Task<IResult> PublishAsync(HttpContext http, ClientApiContext api)
     {
-        var user = CurrentUser.Get(http);
-        if (!TryAddress(user, out var address, out var problem))
+        var (request, problem) = await KeyRequest.ReadAsync(http, allowEmpty: false, "signingKey", "agreementKey", "generate").ConfigureAwait(false);
+        if (request is null)
         {
             return problem!;
         }
 
-        var (document, refused) = await JsonBody.ReadObjectAsync(http, allowEmpty: false).ConfigureAwait(false);
-        if (refused is not null)
+        using (request)
         {
-            return refused;
-        }
-
-        using (document)
-        {
-            var body = document!.RootElement;
-            if (JsonBody.Unknown(body, "signingKey", "agreementKey", "generate") is { } unknown)
-            {
-                return Problems.Field(unknown, $"'{unknown}' is not a field of this request (signingKey, agreementKey, generate)");
-            }
-
+            var (user, address, body) = (request.User, request.Address, request.Body);
             byte[]? signingSecret = null;
             byte[]? agreementSecret = null;
             Bytes32 signing, agreement;
@@ -120,26 +109,15 @@ internal static class KeyRoutes
 
     private static async Task<IResult> RotateAsync(HttpContext http, ClientApiContext api)
     {
-        var user = CurrentUser.Get(http);
-        if (!TryAddress(user, out var address, out var problem))
+        var (request, problem) = await KeyRequest.ReadAsync(http, allowEmpty: false, "signingKey", "agreementKey").ConfigureAwait(false);
+        if (request is null)
         {
             return problem!;
         }
 
-        var (document, refused) = await JsonBody.ReadObjectAsync(http, allowEmpty: false).ConfigureAwait(false);
-        if (refused is not null)
+        using (request)
         {
-            return refused;
-        }
-
-        using (document)
-        {
-            var body = document!.RootElement;
-            if (JsonBody.Unknown(body, "signingKey", "agreementKey") is { } unknown)
-            {
-                return Problems.Field(unknown, $"'{unknown}' is not a field of this request (signingKey, agreementKey)");
-            }
-
+            var (user, address, body) = (request.User, request.Address, request.Body);
             if (TryKeys(body, out var signing, out var agreement) is { } bad)
             {
                 return bad;
@@ -160,26 +138,15 @@ internal static class KeyRoutes
 
     private static async Task<IResult> RevokeAsync(HttpContext http, ClientApiContext api)
     {
-        var user = CurrentUser.Get(http);
-        if (!TryAddress(user, out var address, out var problem))
+        var (request, problem) = await KeyRequest.ReadAsync(http, allowEmpty: true, "reason").ConfigureAwait(false);
+        if (request is null)
         {
             return problem!;
         }
 
-        var (document, refused) = await JsonBody.ReadObjectAsync(http, allowEmpty: true).ConfigureAwait(false);
-        if (refused is not null)
+        using (request)
         {
-            return refused;
-        }
-
-        using (document)
-        {
-            var body = document!.RootElement;
-            if (JsonBody.Unknown(body, "reason") is { } unknown)
-            {
-                return Problems.Field(unknown, $"'{unknown}' is not a field of this request (reason)");
-            }
-
+            var (user, address, body) = (request.User, request.Address, request.Body);
             var reason = RevocationReason.Compromised;
             if (body.TryGetProperty("reason", out var text) && (text.ValueKind != JsonValueKind.String || !TryReason(text.GetString(), out reason)))
             {
@@ -253,19 +220,6 @@ internal static class KeyRoutes
             change.Previous.IsZero ? null : change.Previous.ToString(),
             change.Reason is { } reason ? ReasonName(reason) : "published"), http.RequestAborted);
 
-    private static bool TryAddress(ClientUser user, out string address, out IResult? problem)
-    {
-        address = (user.Address ?? "").ToLowerInvariant();
-        problem = null;
-        if (address.Length is 0 or > UserAddress.MaxLength || address.Any(c => c > 127) || !UserAddress.IsValid(System.Text.Encoding.ASCII.GetBytes(address)))
-        {
-            problem = Problems.Field("address", $"your account's address '{user.Address}' is not a valid user address (docs/PROTOCOL.md §14.1); the operator sets it with tern user add",
-                status: StatusCodes.Status409Conflict, kind: "conflict");
-            return false;
-        }
-
-        return true;
-    }
 
     private static IResult? TryKeys(JsonElement body, out Bytes32 signing, out Bytes32 agreement)
     {
