@@ -22,6 +22,7 @@ public static class FuzzTargets
         new ReceiptTarget(),
         new CustodyOfferTarget(),
         new CustodyAnswerTarget(),
+        new BulkTarget(),
         new UserKeysTarget(),
         new EnvelopeTarget(),
         new JournalTarget(),
