@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 300
 # contract on the seeds and corpus; `make fuzz` is the campaign.
 FUZZ_SMOKE_SECONDS ?= 2
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-load bench-economics bench-table killload vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-gateway bench-load bench-economics bench-table killload vectors clean
 
 all: build
 
@@ -97,7 +97,7 @@ vectors: build
 
 # Every benchmark writes its report to perf-reports/; each runs beside its baseline in the same script.
 # Every benchmark with its baseline beside it, then the one table (perf-reports/README.md) from the rows each wrote.
-bench: bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-load bench-economics
+bench: bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-gateway bench-load bench-economics
 	bench/table.sh
 
 # make bench's first step: a fresh list of how long each script takes (bench/durations.sh; bench/table.sh writes it under
@@ -159,6 +159,11 @@ bench-linkemu: build
 # (perf-reports/bulk.md).
 bench-bulk: build
 	bench/durations.sh run bulk bench/run-bulk.sh
+
+# The gateway's contact windows opened by a running scheduler against their plan (beside a bare timer of the same scaled
+# clock) and the admin route's expiring-before-T over 1M held blobs (beside a plain scan): perf-reports/gateway.md.
+bench-gateway: build
+	bench/durations.sh run gateway bench/run-gateway.sh
 
 # Open-model load against `tern run` processes, each scenario beside its baseline (docs/BENCHMARKS.md).
 bench-load: build

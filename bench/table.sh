@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The order of the table: as a notification travels (seal, store, notify, ingest, fetch, end to end), then the rest.
-order=(codec transit send coldkey flood ingest pending fetch fetch-verify e2e c2s events economics load-flood load-fetch load-mixed load-campaign linkemu bulk)
+order=(codec transit send coldkey flood ingest pending fetch fetch-verify e2e c2s events economics load-flood load-fetch load-mixed load-campaign linkemu bulk gateway)
 out=perf-reports/README.md
 rows() {
   echo "| metric | Tern | baseline | ratio | target | date | commit | machine | load |"
