@@ -62,37 +62,118 @@ public sealed class GatewayTransferTests
     }
 
     [Fact]
-    public async Task The_gateway_killed_mid_transfer_and_restarted_takes_the_blob_and_the_pull_completes()
+    public async Task The_gateway_killed_mid_transfer_keeps_what_it_signed_for_takes_the_reoffered_blob_and_every_blob_is_delivered_once()
     {
         const int BlobSize = 12 * 1024 * 1024;
+        const int SmallSize = 40_000;
+        const int Small = 3;
         await using var proxy = new ThrottledProxy(3 * 1024 * 1024);
         await using var world = await GatewayWorld.StartAsync(Processes.Tern);
         proxy.Target = IPEndPoint.Parse(world.A.Ports!.Framed!);
         world.SenderDoorForGateway = proxy.EndPoint.ToString();
         world.WritePeers();
-        var (alice, bob, hash) = await world.CorrespondentsAsync();
-        var path = alice.File("large.bin");
+
+        // bob's node pulls only when he asks: what g.example signed for is still only at g.example when it is killed.
+        var (alice, bob, hash) = await world.CorrespondentsAsync(pull: "whenRequested");
+        var sentContent = new List<byte[]>();
+        var messageIds = new List<string>();
+        for (var i = 0; i < Small; i++)
+        {
+            var small = new byte[SmallSize];
+            new Random(40 + i).NextBytes(small);
+            messageIds.Add(await SendAsync(alice, hash, $"small-{i}.bin", small));
+            sentContent.Add(small);
+        }
+
+        foreach (var id in messageIds)
+        {
+            Assert.True(await Eventually.TrueAsync(async () => (await GatewayWorld.StatusAsync(alice, id)).State == "transferred", Patience),
+                $"{id} not transferred\n{world.A.Process!.Tail()}\n{world.G.Process!.Tail()}");
+        }
+
         var content = new byte[BlobSize];
         Random.Shared.NextBytes(content);
-        await File.WriteAllBytesAsync(path, content);
+        var messageId = await SendAsync(alice, hash, "large.bin", content);
+        messageIds.Add(messageId);
+        sentContent.Add(content);
+        var before = proxy.Forwarded;
+        Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= before + (BlobSize / 6), Patience), $"{proxy.Forwarded} bytes through the proxy\n{world.G.Process!.Tail()}");
 
-        var sent = await alice.JsonAsync("send", path, "--to", $"{hash}@b.example");
-        var messageId = sent.GetProperty("messageId").GetString()!;
-        Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 6, Patience), $"{proxy.Forwarded} bytes through the proxy\n{world.G.Process!.Tail()}");
-
-        world.G.Dispose(); // SIGKILL mid-transfer
+        world.G.Dispose(); // SIGKILL mid-transfer: three blobs signed for, one not
         Assert.NotEqual("transferred", (await GatewayWorld.StatusAsync(alice, messageId)).State);
+        var offersBefore = (await Exposition.ScrapeAsync(world.A))["tern_custody_offers_sent_total"];
+
+        // Restarted where b.example knew it: the references it was notified of before the kill hint at those doors.
+        var ports = world.G.Ports!;
+        world.G.Configure(new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
+        {
+            ["Tern:Node:NotifyEndpoint"] = ports.Notify,
+            ["Tern:Node:FramedEndpoint"] = ports.Framed,
+            ["Tern:Node:HttpEndpoint"] = ports.Http,
+        });
         await world.RestartAsync(world.G);
 
+        // a.example offers the unacknowledged blob again; the restarted gateway takes it.
         Assert.True(await Eventually.TrueAsync(async () => (await GatewayWorld.StatusAsync(alice, messageId)).State == "transferred", Patience),
             $"not transferred after the restart\n{world.A.Process!.Tail()}\n{world.G.Process!.Tail()}");
-        var id = await world.StoredAsync(bob, hash);
-        var received = bob.File("large.bin");
-        var fetched = await bob.RunAsync("fetch", id, "--out", received);
-        Assert.True(fetched.ExitCode == 0, fetched.Output);
-        Assert.Equal(content, await File.ReadAllBytesAsync(received));
+        Assert.True((await Exposition.ScrapeAsync(world.A))["tern_custody_offers_sent_total"] > offersBefore);
+
+        // Every blob reaches bob from g.example, byte for byte, the three it signed for before the kill among them.
+        var stored = await PullAllAsync(world, bob, hash, messageIds.Count);
+
+        var received = new List<byte[]>();
+        foreach (var id in stored)
+        {
+            var path = bob.File($"received-{received.Count}.bin");
+            var fetched = await bob.RunAsync("fetch", id, "--out", path);
+            Assert.True(fetched.ExitCode == 0, fetched.Output);
+            received.Add(await File.ReadAllBytesAsync(path));
+        }
+
+        Assert.All(sentContent, sent => Assert.Single(received, r => r.AsSpan().SequenceEqual(sent)));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(world.G.DataDirectory, "custody", "incoming")));
+
+        // delivered + expired + declined == injected: four stored at b.example, none expired at g.example, none declined,
+        // and a.example notified none of them itself.
+        var gateway = await Exposition.ScrapeAsync(world.G);
+        var sender = await Exposition.ScrapeAsync(world.A);
+        Assert.Equal(0, gateway["tern_transit_blobs_expired_total"]);
+        Assert.Equal(0, sender.Sum("tern_custody_declines_received_total"));
+        Assert.Equal(messageIds.Count, stored.Count + (int)gateway["tern_transit_blobs_expired_total"] + (int)sender.Sum("tern_custody_declines_received_total"));
+        foreach (var id in messageIds)
+        {
+            Assert.Equal(("transferred", 0), await GatewayWorld.StatusAsync(alice, id));
+        }
+
         await world.StopAsync();
+    }
+
+    private static async Task<string> SendAsync(Tern.Cli.Demo.DemoUser alice, string hash, string name, byte[] content)
+    {
+        var path = alice.File(name);
+        await File.WriteAllBytesAsync(path, content);
+        return (await alice.JsonAsync("send", path, "--to", $"{hash}@b.example")).GetProperty("messageId").GetString()!;
+    }
+
+    /// <summary>bob asks his node to pull every reference under <paramref name="hash"/> until <paramref name="count"/> are stored.</summary>
+    private static async Task<List<string>> PullAllAsync(GatewayWorld world, Tern.Cli.Demo.DemoUser bob, string hash, int count)
+    {
+        var pulled = new HashSet<string>(StringComparer.Ordinal);
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            var page = await bob.JsonAsync("poll", "--hash", hash, "--wait", "2");
+            foreach (var capability in page.GetProperty("references").EnumerateArray().Select(r => r.GetProperty("capability").GetString()!))
+            {
+                if (pulled.Add(capability))
+                {
+                    var result = await bob.RunAsync("refs", "pull", capability);
+                    Assert.True(result.ExitCode == 0, result.Output);
+                }
+            }
+
+            return pulled.Count >= count;
+        }, Patience), $"{pulled.Count} of {count} references for bob\n{world.B.Process!.Tail(60)}\n{world.G.Process!.Tail(60)}");
+        return await world.StoredAsync(bob, hash, count);
     }
 
     [Fact]
