@@ -45,7 +45,8 @@ value() { awk -v k="#$2" '$1 == k { print $2 }' "$1"; }
   echo "\`OnBehalfOfAccounts\`) runs its own loop thread with a 2 ms tick on the link emulator's ScaledTimeProvider, the contact plan"
   echo "in its \`Windows\`, retransmitting every 10–20 plan seconds, so something is due to b.example at every opening. A transport"
   echo "that sends nothing keeps the clock's time of each datagram. Error: the first datagram inside each window minus the plan's"
-  echo "opening (a datagram before the opening counts as sent outside). Baseline: an ITimer of the same clock per opening. At"
+  echo "opening (a datagram before the opening counts as sent outside, with its distance from the nearest window edge: the
+transport stamps the clock when Send runs, after the round that chose the datagram at a time inside the window). Baseline: an ITimer of the same clock per opening. At"
   echo "${scale}×, 1 plan second is $(awk -v s="$scale" 'BEGIN { printf "%.0f", 1000 / s }') real ms: what the error measures is mostly how soon the loop's thread runs"
   echo "after its tick on a shared machine."
   echo
@@ -64,7 +65,7 @@ value() { awk -v k="#$2" '$1 == k { print $2 }' "$1"; }
   echo "Target (issue 17): < 10 ms."
 } >"$report"
 summary_row "gateway: contact windows opened vs plan over ${cycles} cycles of 30 s on / 30 s off, max |error| (plan s; ${scale}× clock)" \
-  "$(value "$contacts" window_max_error_s) s ($(value "$contacts" windows_used) of $(value "$contacts" windows) windows, $(value "$contacts" sent_outside) sent outside)" \
+  "$(value "$contacts" window_max_error_s) s ($(value "$contacts" windows_used) of $(value "$contacts" windows) windows, $(value "$contacts" sent_outside) stamped outside, at most $(value "$contacts" furthest_outside_s) s from an edge)" \
   "bare timer of the same clock: $(value "$contacts" timer_max_error_s) s" \
   "$(awk -v a="$(value "$contacts" window_max_error_s)" -v b="$(value "$contacts" timer_max_error_s)" 'BEGIN { if (a == 0) print "—"; else printf "%.2f", b / a }')" "≤ 1 s"
 summary_row "gateway: expiring-before-T over ${blobs} held blobs, admin route p50 / p99 (ms; scan ÷ route)" \

@@ -17,7 +17,7 @@ namespace Tern.GatewayBench;
 /// </summary>
 internal static class ContactWindowBench
 {
-    public sealed record Result(int Windows, int WindowsUsed, double MaxErrorMs, double MeanErrorMs, double P99ErrorMs, int SentOutside, int Datagrams,
+    public sealed record Result(int Windows, int WindowsUsed, double MaxErrorMs, double MeanErrorMs, double P99ErrorMs, int SentOutside, double FurthestOutsideMs, int Datagrams,
         double TimerMaxErrorMs, double TimerMeanErrorMs, double TimerP99ErrorMs);
 
     public static async Task<Result> RunAsync(double scale, int cycles, string directory)
@@ -97,6 +97,7 @@ internal static class ContactWindowBench
         var sent = transport.SentAtMs();
         var errors = new List<double>(cycles);
         var outside = 0;
+        var furthest = 0L;
         var used = 0;
         var next = 0;
         for (var k = 0; k < cycles; k++)
@@ -106,7 +107,10 @@ internal static class ContactWindowBench
             {
                 if (sent[next] < openings[k])
                 {
+                    // Stamped when Send ran, after the round that chose it: how far from the nearest window edge says which.
                     outside++;
+                    var afterClose = k > 0 ? sent[next] - (openings[k - 1] + OnMs) : long.MaxValue;
+                    furthest = Math.Max(furthest, Math.Min(openings[k] - sent[next], afterClose));
                 }
                 else if (first < 0)
                 {
@@ -123,10 +127,15 @@ internal static class ContactWindowBench
             }
         }
 
-        outside += sent.Length - next;
+        for (; next < sent.Length; next++)
+        {
+            outside++;
+            furthest = Math.Max(furthest, sent[next] - (openings[^1] + OnMs));
+        }
+
         var timerErrors = fired.Select((at, k) => (double)Math.Abs(at - openings[k])).ToList();
         return new Result(cycles, used, errors.Count == 0 ? double.NaN : errors.Max(e => Math.Abs(e)), errors.Count == 0 ? double.NaN : errors.Average(e => Math.Abs(e)),
-            Percentile(errors.Select(Math.Abs).ToList(), 0.99), outside, sent.Length, timerErrors.Max(), timerErrors.Average(), Percentile(timerErrors, 0.99));
+            Percentile(errors.Select(Math.Abs).ToList(), 0.99), outside, furthest, sent.Length, timerErrors.Max(), timerErrors.Average(), Percentile(timerErrors, 0.99));
     }
 
     private static double Percentile(List<double> values, double p)
