@@ -106,33 +106,28 @@ public sealed partial class TransitStore
 
     /// <summary>
     /// Per destination domain, the outstanding deliveries whose blob expires before <paramref name="before"/> and their
-    /// bytes: what the store will stop serving unfetched unless the peers pull first.
+    /// bytes: what the store will stop serving unfetched unless the peers pull first. Read from the expiry index
+    /// (docs/ARCHITECTURE.md §3.2, "Expiring before T"), not by visiting every blob.
     /// </summary>
     public IReadOnlyList<ExpiringDestination> ListExpiringBefore(DateTimeOffset before)
     {
         var beforeMs = before.ToUnixTimeMilliseconds();
-        var byDomain = new SortedDictionary<string, ExpiringDestination>(StringComparer.Ordinal);
         lock (_index)
         {
-            foreach (var blob in _blobs.Values)
-            {
-                if (blob.ExpiryMs >= beforeMs || blob.OutstandingCount == 0)
-                {
-                    continue;
-                }
+            return _expiries.ExpiringBefore(beforeMs);
+        }
+    }
 
-                foreach (var delivery in blob.Deliveries)
-                {
-                    if (delivery.State == DeliveryState.Outstanding)
-                    {
-                        var seen = byDomain.GetValueOrDefault(delivery.Domain, new ExpiringDestination(delivery.Domain, 0, 0));
-                        byDomain[delivery.Domain] = seen with { Deliveries = seen.Deliveries + 1, Bytes = seen.Bytes + blob.Size };
-                    }
-                }
+    /// <summary>The expiry index's destinations, cells, minutes and blob references (tests, the memory figure).</summary>
+    internal (int Destinations, int Cells, int Minutes, long BlobReferences) ExpiryIndexSize
+    {
+        get
+        {
+            lock (_index)
+            {
+                return _expiries.Size();
             }
         }
-
-        return [.. byDomain.Values];
     }
 
     private static TransitMessageSummary Summarize(BlobEntry blob)

@@ -59,6 +59,8 @@ public sealed partial class TransitStore
                     _buckets.Remove(bucket.Window);
                     _truncateQueue.Remove(bucket);
                 }
+
+                _expiries.Swept(nowMs);
             }
 
             foreach (var bucket in closing)

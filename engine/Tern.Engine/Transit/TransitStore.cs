@@ -88,6 +88,7 @@ public sealed partial class TransitStore : IAsyncDisposable
     // Blobs whose deliveries are all done, the last fetched within the grace: their bytes stay pinned until the sweep after it.
     private readonly HashSet<BlobEntry> _graced = [];
     private readonly TransitLedger _ledger = new();
+    private readonly ExpiryIndex _expiries = new();
     private readonly List<BlobExpiry> _unreportedExpiries = [];
     private readonly Action<JournalOp> _applySubmission;
     private readonly Action<JournalOp> _applyStateChange;
@@ -279,6 +280,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         }
 
         bucket.Blobs.Add(blob);
+        _expiries.Indexed(blob);
     }
 
     /// <summary>Moves a Outstanding delivery to a final state, charging the ledger and unpinning a blob that died.</summary>
@@ -292,6 +294,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         var blob = delivery.Blob;
         delivery.State = to;
         blob.OutstandingCount--;
+        _expiries.LeftOutstanding(delivery);
         if (to == DeliveryState.Fetched && atMs > blob.LastFetchedMs)
         {
             blob.LastFetchedMs = atMs;
