@@ -1,6 +1,7 @@
 using Tern.Engine.Bulk;
 using Tern.Engine.Custody;
 using Tern.Engine.Transit;
+using Tern.LinkEmulator;
 
 namespace Tern.Bulk.Tests;
 
@@ -102,10 +103,12 @@ public sealed class BulkSessionTests
     }
 
     [Fact]
-    public async Task A_session_is_cancelled_when_its_contact_ends()
+    public async Task A_session_sends_nothing_after_its_contact_ends_and_is_cancelled_when_what_it_lost_cannot_be_repaired()
     {
-        // The contact promises 20 Mbit/s, the link carries 5: 1.8 MB would take the link 2.9 s, the contact ends at 1.2 s.
-        await using var pair = await GatewayPair.StartAsync(LinkProfiles.Clean(TimeSpan.FromMilliseconds(20), rate: 5_000_000));
+        // The contact promises 20 Mbit/s, the link carries 5 behind a 200 kB queue: most of the 1.8 MB is lost, and the
+        // contact ends at 1.2 s, before the repairs could go. The session waits a round and the receipt wait for answers.
+        var way = new DirectionProfile { Delay = TimeSpan.FromMilliseconds(20), RateBitsPerSecond = 5_000_000, QueueLimitBytes = 200_000 };
+        await using var pair = await GatewayPair.StartAsync(new LinkProfile { ToTarget = way, FromTarget = way });
         var offered = await pair.SubmitAsync(count: 6, size: 300_000);
         var contact = pair.Contact(LinkProfiles.Rate, TimeSpan.FromMilliseconds(20)) with { End = pair.Clock.GetUtcNow() + TimeSpan.FromSeconds(1.2) };
 

@@ -8,9 +8,9 @@ public sealed partial class BulkSender
 {
     /// <summary>
     /// The blobs that go in the session, in order, each with its manifest entry and a transfer capability to read it by;
-    /// the others are marked declined in <paramref name="outcomes"/>. The earliest-arrival check (§17.4): a blob goes only
-    /// if, behind the bytes queued for the peer and the blobs before it, it arrives at least
-    /// <see cref="BulkSenderOptions.MinRemaining"/> before its expiry and before the contact ends.
+    /// the others are marked declined in <paramref name="outcomes"/>. The earliest-arrival check (§17.7): a blob goes only
+    /// if, behind the bytes queued for the peer and the blobs before it, it is sent before the contact ends and arrives at
+    /// least <see cref="BulkSenderOptions.MinRemaining"/> before its expiry.
     /// </summary>
     private (List<BulkManifestEntry> Entries, List<int> Indices, List<FetchCapability> Transfers) Select(IReadOnlyList<BulkBlob> blobs, BulkContact contact, PeerQueue peer, BulkBlobOutcome[] outcomes)
     {
@@ -55,10 +55,12 @@ public sealed partial class BulkSender
 
             var sender = DomainName.IsValid(Encoding.UTF8.GetBytes(info.Account)) ? info.Account : ownDomain;
             var entry = new BulkManifestEntry(blob.MessageId, info.PayloadHash, info.Size, info.TransitExpiry.ToUnixTimeMilliseconds(), sender, domain, mime, hashes);
-            var arrival = now + BulkBound.FirstPass(ahead + entry.EncodedLength + info.Size, contact, _options) + contact.OneWayLightTime;
-            if (info.TransitExpiry - arrival < _options.MinRemaining || (contact.End is { } end && arrival > end))
+            // Sent by the contact's end (nothing is sent after it, §17.6), it arrives a light time later, maybe long after.
+            var sent = now + BulkBound.FirstPass(ahead + entry.EncodedLength + info.Size, contact, _options);
+            var arrival = sent + contact.OneWayLightTime;
+            if (info.TransitExpiry - arrival < _options.MinRemaining || (contact.End is { } end && sent > end))
             {
-                Decline(blob, $"it would arrive at {arrival:O}, too late for its expiry {info.TransitExpiry:O} or the contact's end");
+                Decline(blob, $"it would be sent by {sent:O} and arrive at {arrival:O}: too late for its expiry {info.TransitExpiry:O} or the contact's end");
                 continue;
             }
 

@@ -89,22 +89,16 @@ public sealed partial class BulkSender : IAsyncDisposable
         var now = _time.GetUtcNow();
         var draft = Manifest(id, keys, contact, entries, now, now);
         var blockBytes = draft.EncodedLength + draft.PayloadBytes;
-        Interlocked.Add(ref peer.QueuedBytes, blockBytes);
+        var link = new PeerLink(peer, blockBytes);
         try
         {
             await peer.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await RunAsync(id, keys, descriptor, contact, entries, indices, transfers, outcomes, blockBytes).ConfigureAwait(false);
-            }
-            finally
-            {
-                peer.Gate.Release();
-            }
+            link.Taken();
+            return await RunAsync(id, keys, descriptor, contact, entries, indices, transfers, outcomes, blockBytes, link).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Add(ref peer.QueuedBytes, -blockBytes);
+            link.Release();
             foreach (var capability in transfers)
             {
                 _store.CloseTransfer(capability);
@@ -128,10 +122,17 @@ public sealed partial class BulkSender : IAsyncDisposable
     }
 
     /// <summary>Runs one session to its end, its turn on the peer's link come: the bound counts from here.</summary>
-    private async Task<BulkSessionResult> RunAsync(BulkSessionId id, IDomainKeys keys, DomainDescriptor descriptor, BulkContact contact, List<BulkManifestEntry> entries, List<int> indices, List<FetchCapability> transfers, BulkBlobOutcome[] outcomes, long blockBytes)
+    private async Task<BulkSessionResult> RunAsync(BulkSessionId id, IDomainKeys keys, DomainDescriptor descriptor, BulkContact contact, List<BulkManifestEntry> entries, List<int> indices, List<FetchCapability> transfers, BulkBlobOutcome[] outcomes, long blockBytes, PeerLink link)
     {
         var now = _time.GetUtcNow();
-        var manifest = Manifest(id, keys, contact, entries, now, now + BulkBound.Session(blockBytes, contact, _options));
+        var deadline = now + BulkBound.Session(blockBytes, contact, _options);
+        if (contact.End is { } end && end + BulkBound.Round(contact, _options) + _options.ReceiptWait < deadline)
+        {
+            // The receiver forgets the session at this deadline plus a light time: no later than the sender can use it.
+            deadline = end + BulkBound.Round(contact, _options) + _options.ReceiptWait;
+        }
+
+        var manifest = Manifest(id, keys, contact, entries, now, deadline);
         var manifestBytes = manifest.Sign(keys);
         using var session = new OutgoingSession(id, manifestBytes, manifest, contact, _options, _time, _sink, _staging);
         _sessions[id] = new Running(session, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
@@ -139,7 +140,11 @@ public sealed partial class BulkSender : IAsyncDisposable
         BulkCancelReason reason;
         try
         {
-            reason = await session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None)).ConfigureAwait(false);
+            var ended = session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None));
+
+            // Once its contact is over the session only waits for answers: the next session to the peer may use the link.
+            _ = session.SendingDone.ContinueWith(_ => link.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            reason = await ended.ConfigureAwait(false);
         }
         finally
         {
@@ -217,7 +222,42 @@ public sealed partial class BulkSender : IAsyncDisposable
     /// <summary>A running session, the keys its receipt must be signed with, its peer and the peer's address.</summary>
     private sealed record Running(OutgoingSession Session, Bytes32[] PeerKeys, string PeerGateway, SocketAddress Peer);
 
-    /// <summary>One peer's sessions, one at a time, and the bytes queued for it (the earliest-arrival check's queue).</summary>
+    /// <summary>
+    /// One session's hold on its peer's link: its bytes count in the queue ahead of later sessions and it holds the gate
+    /// until it sends nothing more (its contact over, or its end), released once.
+    /// </summary>
+    private sealed class PeerLink
+    {
+        private readonly PeerQueue _peer;
+        private readonly long _bytes;
+        private int _state;
+
+        public PeerLink(PeerQueue peer, long bytes)
+        {
+            _peer = peer;
+            _bytes = bytes;
+            Interlocked.Add(ref peer.QueuedBytes, bytes);
+        }
+
+        public void Taken() => Interlocked.CompareExchange(ref _state, 1, 0);
+
+        public void Release()
+        {
+            var was = Interlocked.Exchange(ref _state, 2);
+            if (was == 2)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref _peer.QueuedBytes, -_bytes);
+            if (was == 1)
+            {
+                _peer.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>One peer's sessions sending one at a time, and the bytes queued for it (the earliest-arrival check's queue).</summary>
     private sealed class PeerQueue : IDisposable
     {
         public readonly SemaphoreSlim Gate = new(1, 1);

@@ -118,7 +118,7 @@ internal sealed partial class OutgoingSession
 
         _over = true;
         EndedAt = _time.GetTimestamp();
-        if (tellPeer)
+        if (tellPeer && EndedAt < _sendUntil)
         {
             // Best effort: a lost cancel costs the receiver its state until the manifest's deadline, no more.
             Span<byte> cancel = stackalloc byte[BulkDatagram.HeaderSize + 1];
@@ -126,6 +126,7 @@ internal sealed partial class OutgoingSession
         }
 
         Monitor.PulseAll(_gate);
+        _sendingDone.TrySetResult();
         _ended.TrySetResult(reason);
     }
 }

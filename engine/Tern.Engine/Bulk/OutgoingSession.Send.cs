@@ -49,6 +49,14 @@ internal sealed partial class OutgoingSession
                     return;
                 }
 
+                if (now >= _sendUntil)
+                {
+                    // The contact is over: nothing more is sent, not even a cancel; a receipt may still come (§17.6).
+                    _sendingDone.TrySetResult();
+                    Monitor.Wait(_gate, 2);
+                    continue;
+                }
+
                 segment = NextSegmentLocked(now, out serial);
                 if (segment < 0)
                 {

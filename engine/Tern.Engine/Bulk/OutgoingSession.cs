@@ -33,6 +33,8 @@ internal sealed partial class OutgoingSession : IDisposable
     private readonly long _receiptWait;
     private readonly long _start;
     private readonly long _deadline;
+    private readonly long _sendUntil = long.MaxValue;
+    private readonly TaskCompletionSource _sendingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<BulkCancelReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _staged;
     private int _nextFresh;
@@ -70,8 +72,10 @@ internal sealed partial class OutgoingSession : IDisposable
         _deadline = _start + Ticks(Bound);
         if (contact.End is { } end)
         {
-            // Nothing is sent after the contact ends: the session is cancelled then if it has not ended (§17.6).
-            _deadline = Math.Min(_deadline, _start + Ticks(end - time.GetUtcNow()));
+            // Nothing is sent after the contact ends (§17.6); the answers to what was sent may still come for one round and
+            // the receipt wait, which is all a long light time needs (a Mars window closes long before its first report).
+            _sendUntil = _start + Ticks(end - time.GetUtcNow());
+            _deadline = Math.Min(_deadline, _sendUntil + _round + _receiptWait);
         }
 
         _block = File.OpenHandle(Path.Combine(stagingDirectory, $"tern-bulk-{id}.block"), FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.DeleteOnClose);
@@ -111,6 +115,12 @@ internal sealed partial class OutgoingSession : IDisposable
     public byte[]? Receipt { get; private set; }
 
     public TimeSpan Elapsed(long until) => _time.GetElapsedTime(_start, until);
+
+    /// <summary>
+    /// Completes when the session will send nothing more on the link: its contact has ended (the answers may still come) or
+    /// the session has. The link is then free for the peer's next session.
+    /// </summary>
+    public Task SendingDone => _sendingDone.Task;
 
     /// <summary>Completes with <see cref="BulkCancelReason.None"/> on a verified receipt, else the reason it was cancelled.</summary>
     public Task<BulkCancelReason> Ended => _ended.Task;
