@@ -31,4 +31,16 @@ internal static partial class BulkLogMessages
 
     [LoggerMessage(7108, LogLevel.Information, "Bulk session {Session} from {Peer} dropped at the receiver ({Reason})")]
     public static partial void Dropped(ILogger logger, string session, string peer, string reason);
+
+    [LoggerMessage(7109, LogLevel.Information, "Bulk next hop {Gateway}: window {Contact} open until {Closes:O}, {Blobs} blobs to carry")]
+    public static partial void WindowOpen(ILogger logger, string gateway, string contact, DateTimeOffset closes, int blobs);
+
+    [LoggerMessage(7110, LogLevel.Warning, "Bulk next hop {Gateway} has no bulk address just now; its {Blobs} blobs wait")]
+    public static partial void NoBulkAddress(ILogger logger, string gateway, int blobs);
+
+    [LoggerMessage(7111, LogLevel.Information, "Bulk blob {MessageId} for {RecipientDomain} can no longer reach {Gateway} before its expiry {Expiry:O}: it stays here to expire")]
+    public static partial void NotInTime(ILogger logger, string messageId, string recipientDomain, string gateway, DateTimeOffset expiry);
+
+    [LoggerMessage(7112, LogLevel.Error, "Bulk session to {Gateway} failed; its blobs wait for the next")]
+    public static partial void RelayFailed(ILogger logger, string gateway, Exception exception);
 }

@@ -71,6 +71,9 @@ internal sealed class DescriptorJson
     [JsonPropertyName("rotation_signature")]
     public string? RotationSignature { get; set; }
 
+    [JsonPropertyName("bulk")]
+    public string?[]? Bulk { get; set; }
+
     /// <summary>
     /// The members the received JSON gave as <c>null</c> (from <see cref="StrictJson"/>): the serializer reads them as
     /// absent, but §6.1 makes <c>null</c> invalid for every known field, required or optional. Empty when signing.
@@ -102,6 +105,7 @@ internal sealed class DescriptorJson
         RotatesAt = descriptor.RotatesAt?.ToUnixTimeSeconds(),
         PreviousUntil = descriptor.PreviousUntil?.ToUnixTimeSeconds(),
         RotationSignature = descriptor.RotationSignature is { } signature ? System.Buffers.Text.Base64Url.EncodeToString(signature.Span) : null,
+        Bulk = descriptor.Bulk is { Count: > 0 } bulk ? [.. bulk] : null,
     };
 
     /// <summary>
@@ -237,6 +241,17 @@ internal sealed class DescriptorJson
             return rotationFailure;
         }
 
+        // Optional since its introduction (§6.1, §17.1): a descriptor without it is a gateway with no bulk port.
+        if (NullOptional("bulk") is { } nullBulk)
+        {
+            return nullBulk;
+        }
+
+        if (Bulk is not null && CheckList("bulk", Bulk) is { } bulkFailure)
+        {
+            return bulkFailure;
+        }
+
         return DescriptorVerification.Valid(new DomainDescriptor
         {
             Version = version,
@@ -260,6 +275,7 @@ internal sealed class DescriptorJson
             RotatesAt = rotation.RotatesAt is { } rotatesAt ? DateTimeOffset.FromUnixTimeSeconds(rotatesAt) : null,
             PreviousUntil = rotation.PreviousUntil is { } until ? DateTimeOffset.FromUnixTimeSeconds(until) : null,
             RotationSignature = rotation.Signature is { } crossSignature ? new ReadOnlyMemory<byte>(crossSignature) : default(ReadOnlyMemory<byte>?),
+            Bulk = Bulk is { } bulkEndpoints ? Array.ConvertAll(bulkEndpoints, endpoint => endpoint!) : null,
         });
     }
 

@@ -45,6 +45,7 @@ public sealed class DomainDescriptor
         RotatesAt = other.RotatesAt;
         PreviousUntil = other.PreviousUntil;
         RotationSignature = other.RotationSignature;
+        Bulk = other.Bulk;
     }
 
     /// <summary><c>version</c>: the descriptor format. Defaults to <see cref="DescriptorLimits.Version"/>.</summary>
@@ -109,6 +110,12 @@ public sealed class DomainDescriptor
 
     /// <summary><c>rotation_signature</c>: the 64-byte cross-signature of the rotation statement (§16.2).</summary>
     public ReadOnlyMemory<byte>? RotationSignature { get; init; }
+
+    /// <summary>
+    /// <c>bulk</c>: a gateway's bulk transfer endpoints (§17.1), <c>udp://host:port</c>; null when absent (no bulk port, or a
+    /// descriptor from before the field).
+    /// </summary>
+    public IReadOnlyList<string>? Bulk { get; init; }
 
     /// <summary>Which rotation state the descriptor is in (§16.1), from which of its fields are set.</summary>
     public KeyRotationState RotationState
