@@ -63,4 +63,7 @@ internal static partial class NodeLogMessages
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "Key rotation: re-signing the users' key bundles failed; those not yet re-signed stay signed by the previous key, the next change or start tries again")]
     public static partial void UserKeysResignFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Bulk port open on {EndPoint}; carrying to next hops: {NextHops}")]
+    public static partial void BulkPortOpen(ILogger logger, string endPoint, bool nextHops);
 }

@@ -29,6 +29,10 @@ public sealed class NodePorts
     [JsonPropertyName("http")]
     public string? Http { get; init; }
 
+    /// <summary>A gateway's bulk port (docs/PROTOCOL.md §17), if it has one.</summary>
+    [JsonPropertyName("bulk")]
+    public string? Bulk { get; init; }
+
     /// <summary>The client API's listener, if the node has one.</summary>
     [JsonPropertyName("clientApi")]
     public string? ClientApi { get; init; }

@@ -84,6 +84,24 @@ public sealed class TernNode
     /// <summary>The file the contact plan is read from and written to, in the Gateway role; otherwise null.</summary>
     public string? ContactPlanPath { get; internal set; }
 
+    /// <summary>
+    /// The bulk next hops (docs/PROTOCOL.md §17.1), in the Gateway role when <c>Tern:Gateway:Bulk:NextHops</c> names one;
+    /// otherwise null.
+    /// </summary>
+    public Tern.Engine.Bulk.BulkRelay? BulkRelay { get; internal set; }
+
+    /// <summary>The bulk port's sender, in the Gateway role with a bulk port; otherwise null.</summary>
+    public Tern.Engine.Bulk.BulkSender? BulkSender { get; internal set; }
+
+    /// <summary>The bulk port's receiver, in the Gateway role with a bulk port; otherwise null.</summary>
+    public Tern.Engine.Bulk.BulkReceiver? BulkReceiver { get; internal set; }
+
+    /// <summary>What arrived at the bulk port and where it went, in the Gateway role with a bulk port; otherwise null.</summary>
+    public Tern.Engine.Bulk.BulkPortRouter? BulkPort { get; internal set; }
+
+    /// <summary>The bound bulk port (<c>Tern:Gateway:Bulk:Endpoint</c>), or null: only a gateway opens one.</summary>
+    public IPEndPoint? BulkEndPoint { get; internal set; }
+
     /// <summary>The sender side of responsibility transfer, when <c>Tern:Routes</c> routes a destination (§10.5); otherwise null.</summary>
     public Tern.Engine.Custody.CustodySender? Custody { get; internal set; }
 

@@ -8,19 +8,32 @@ namespace Tern.Node;
 /// <summary>Binds one options class from its section, refusing unknown keys and values of the wrong type by name.</summary>
 internal static partial class TernOptionsBinding
 {
-    public static OptionsBuilder<T> AddTernOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Action<T> validate)
+    /// <summary>
+    /// Binds <typeparamref name="T"/> from <paramref name="section"/> and validates it at start; <paramref name="nested"/>
+    /// names child sections another options class binds (<c>Tern:Gateway:Bulk</c> inside <c>Tern:Gateway</c>), skipped here.
+    /// </summary>
+    public static OptionsBuilder<T> AddTernOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Action<T> validate, params string[] nested)
         where T : class
     {
         services.AddSingleton<IValidateOptions<T>>(new ComponentOptionsValidator<T>(section, validate));
         return services.AddOptions<T>()
-            .Configure(options => Bind(configuration, section, options))
+            .Configure(options => Bind(configuration, section, options, nested))
             .ValidateOnStart();
     }
 
     /// <summary>Binds <paramref name="options"/>; a key the class lacks (a typo) or a value that does not convert refuses start.</summary>
-    public static void Bind<T>(IConfiguration configuration, string section, T options)
+    public static void Bind<T>(IConfiguration configuration, string section, T options, params string[] nested)
         where T : class
     {
+        if (nested.Length > 0)
+        {
+            // The same keys and paths without the nested sections, so that the binder's errors still name the full key.
+            var prefix = section + ":";
+            var kept = configuration.GetSection(section).AsEnumerable()
+                .Where(pair => !nested.Any(n => pair.Key.Equals(prefix + n, StringComparison.OrdinalIgnoreCase) || pair.Key.StartsWith(prefix + n + ":", StringComparison.OrdinalIgnoreCase)));
+            configuration = new ConfigurationBuilder().AddInMemoryCollection(kept).Build();
+        }
+
         RefuseSectionsForValues<T>(configuration.GetSection(section));
         try
         {

@@ -51,6 +51,15 @@ public static class TernSections
     /// <summary>What a node in the Gateway role takes responsibility for (<c>CustodyGatewayOptions</c>).</summary>
     public const string Gateway = "Tern:Gateway";
 
+    /// <summary>A gateway's bulk port and next hops (<see cref="BulkGatewayOptions"/>, docs/PROTOCOL.md §17).</summary>
+    public const string GatewayBulk = "Tern:Gateway:Bulk";
+
+    /// <summary>The bulk sender's knobs (<c>BulkSenderOptions</c>).</summary>
+    public const string GatewayBulkSender = "Tern:Gateway:Bulk:Sender";
+
+    /// <summary>The bulk receiver's limits and allow list of sending gateways (<c>BulkReceiverOptions</c>).</summary>
+    public const string GatewayBulkReceiver = "Tern:Gateway:Bulk:Receiver";
+
     /// <summary>Where a gateway's contact plan is read from (<c>ContactPlanOptions</c>).</summary>
     public const string Contacts = "Tern:Contacts";
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Bulk;
 using Tern.Engine.Contacts;
 using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
@@ -85,7 +86,13 @@ public static class TernServiceCollectionExtensions
                     options.Routes[route.Key] = route.Value ?? "";
                 }
             });
-        services.AddTernOptions<CustodyGatewayOptions>(configuration, TernSections.Gateway, options => options.Validate());
+        services.AddTernOptions<CustodyGatewayOptions>(configuration, TernSections.Gateway, options => options.Validate(), "Bulk");
+        services.AddTernOptions<BulkGatewayOptions>(configuration, TernSections.GatewayBulk, options => options.Validate(), "Sender", "Receiver");
+        services.AddTernOptions<BulkSenderOptions>(configuration, TernSections.GatewayBulkSender, options => options.Validate())
+            .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.StagingDirectory = string.IsNullOrEmpty(options.StagingDirectory)
+                ? Path.Combine(node.Value.DataDirectory, "bulk-outgoing")
+                : Path.Combine(node.Value.DataDirectory, options.StagingDirectory));
+        services.AddTernOptions<BulkReceiverOptions>(configuration, TernSections.GatewayBulkReceiver, options => options.Validate());
         services.AddTernOptions<ContactPlanOptions>(configuration, TernSections.Contacts, _ => { })
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.PlanPath = string.IsNullOrEmpty(options.PlanPath)
                 ? Path.Combine(node.Value.DataDirectory, ContactPlanOptions.DefaultFileName)
@@ -163,6 +170,7 @@ public static class TernServiceCollectionExtensions
         AddStage<DeliveryStage>(services);
         AddStage<PullStage>(services);
         AddStage<CustodyStage>(services);
+        AddStage<BulkStage>(services);
         AddStage<IntakeStage>(services);
         AddStage<DescriptorStage>(services);
         AddStage<KeyRotationStage>(services);

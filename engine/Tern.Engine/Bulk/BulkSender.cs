@@ -56,6 +56,9 @@ public sealed partial class BulkSender : IAsyncDisposable
     /// <summary>Sessions running now.</summary>
     public int RunningSessions => _sessions.Count;
 
+    /// <summary>Whether <paramref name="session"/> is one of this sender's running sessions (a port shared with a receiver routes by it).</summary>
+    public bool HasSession(BulkSessionId session) => _sessions.ContainsKey(session);
+
     /// <summary>
     /// Carries <paramref name="blobs"/> to the contact's gateway in one session and returns each blob's outcome once the
     /// session has ended — within its bound (§17.6). Blobs that cannot arrive before their expiry (given the contact's

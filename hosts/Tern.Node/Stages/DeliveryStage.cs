@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tern.Engine.Bulk;
 using Tern.Engine.Contacts;
 using Tern.Engine.Custody;
 using Tern.Engine.Discovery;
@@ -27,12 +28,14 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
     private readonly IOptions<TernNodeDecorators> _decorators;
     private readonly IOptions<CustodySenderOptions> _custody;
     private readonly IOptions<ContactPlanOptions> _contacts;
+    private readonly IOptions<BulkGatewayOptions> _bulk;
     private UdpNotificationTransport? _transport;
     private HttpClient? _http;
 
-    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<CustodySenderOptions> custody, IOptions<ContactPlanOptions> contacts, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
+    public DeliveryStage(TernNode node, IOptions<NotificationSchedulerOptions> options, IOptions<CustodySenderOptions> custody, IOptions<ContactPlanOptions> contacts, IOptions<BulkGatewayOptions> bulk, IOptions<TernNodeDecorators> decorators, IServiceProvider services, ILoggerFactory loggers)
     {
         _node = node;
+        _bulk = bulk;
         _custody = custody;
         _contacts = contacts;
         _options = options;
@@ -71,7 +74,15 @@ internal sealed class DeliveryStage : IHostedService, IDisposable
 
         if (_node.Options.Role == NodeRole.Gateway)
         {
-            scheduler.Windows = LoadContacts();
+            var contacts = LoadContacts();
+            scheduler.Windows = contacts;
+            if (_bulk.Value.NextHops.Count > 0)
+            {
+                // Deliveries to a destination with a bulk next hop are held from the first round on and carried to the
+                // peer gateway in the plan's windows; the bulk stage starts the carrying once its port is open (§17.1).
+                _node.BulkRelay = new BulkRelay(_node.Store, contacts, _bulk.Value.Relay(), logger: _loggers.CreateLogger<BulkRelay>());
+                scheduler.Hold = DeliveryHolds.Of(scheduler.Hold, _node.BulkRelay);
+            }
         }
 
         await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);

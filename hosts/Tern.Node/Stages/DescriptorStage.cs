@@ -17,6 +17,7 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
     private readonly TernNode _node;
     private readonly IOptions<WellKnownOptions> _options;
     private readonly IOptions<TransitStoreOptions> _transit;
+    private readonly IOptions<BulkGatewayOptions> _bulk;
     private readonly WellKnownSource _source;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -26,11 +27,12 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
     private Task _renewal = Task.CompletedTask;
     private TaskCompletionSource _resign = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DescriptorStage(TernNode node, IOptions<WellKnownOptions> options, IOptions<TransitStoreOptions> transit, WellKnownSource source, ILoggerFactory loggers)
+    public DescriptorStage(TernNode node, IOptions<WellKnownOptions> options, IOptions<TransitStoreOptions> transit, IOptions<BulkGatewayOptions> bulk, WellKnownSource source, ILoggerFactory loggers)
     {
         _node = node;
         _options = options;
         _transit = transit;
+        _bulk = bulk;
         _source = source;
         _logger = loggers.CreateLogger("Tern.Node");
     }
@@ -73,7 +75,14 @@ internal sealed class DescriptorStage : IHostedService, IDisposable
             var maxTransit = (int)Math.Clamp(_transit.Value.MaxTransit.TotalSeconds, 1, DescriptorLimits.MaxTransitSeconds);
             // §16.1: during a rotation the current key set signs and the other cross-signs the rotation statement.
             var keys = _node.KeyRotation.Snapshot;
-            var descriptor = keys.Describe(DomainDescriptor.For(keys.Current, notify, fetch, options.Validity, maxTransitSeconds: maxTransit, gateway: _node.Options.Role == NodeRole.Gateway));
+            var described = DomainDescriptor.For(keys.Current, notify, fetch, options.Validity, maxTransitSeconds: maxTransit, gateway: _node.Options.Role == NodeRole.Gateway);
+            if (_node.BulkEndPoint is { } bulk)
+            {
+                // §6.1 bulk: where peer gateways send their sessions (§17.1).
+                described = new DomainDescriptor(described) { Bulk = _bulk.Value.Advertise.Count > 0 ? [.. _bulk.Value.Advertise] : [$"udp://{bulk}"] };
+            }
+
+            var descriptor = keys.Describe(described);
             var document = SignedDescriptor.Sign(descriptor, keys.Current);
             _node.Fetch!.PublishDescriptor(document, descriptor.ExpiresAt, options.CacheMaxAge);
             _node.ServedDescriptor = document;

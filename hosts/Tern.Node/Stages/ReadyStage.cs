@@ -29,6 +29,7 @@ internal sealed class ReadyStage : IHostedService
             MoreNotify = [.. _node.Listeners.Skip(1).Select(l => l.LocalEndpoint.ToString())],
             Framed = _node.FramedEndPoint?.ToString(),
             Http = _node.HttpEndPoint?.ToString(),
+            Bulk = _node.BulkEndPoint?.ToString(),
             ClientApi = _node.ClientApiEndPoint?.ToString(),
             Admin = _node.AdminEndPoint?.ToString(),
         };
