@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Tern.Engine.Protocol;
+using Tern.LinkEmulator;
+
+namespace Tern.E2e.Tests.Bulk;
+
+/// <summary>
+/// Issue 17, deliverable 2 as <c>tern run</c> runs it (<see cref="BulkGatewayWorld"/>): a.example hands b.example's delivery
+/// to g1.example over HTTP (§10); g1.example carries it to g2.example in a bulk session over an emulated GEO link inside
+/// its contact plan's window (§17); g2.example notifies b.example in a.example's place and serves the pull.
+/// </summary>
+[Trait(TestCategory.Trait, TestCategory.Process)]
+public sealed class BulkGatewayTests
+{
+    private static readonly TimeSpan Patience = BulkGatewayWorld.Patience;
+
+    [Fact]
+    public async Task A_sealed_blob_crosses_two_gateways_by_bulk_over_a_geo_link_and_arrives_byte_identical()
+    {
+        // GEO: 300 ms each way, 1 % loss each way, 20 Mbit/s towards g2.example and 2 Mbit/s back.
+        var geo = LinkPresets.Geo();
+        var profile = new LinkProfile { ToTarget = geo.FromTarget, FromTarget = geo.ToTarget, Seed = 17 };
+        await using var world = await BulkGatewayWorld.StartAsync(Processes.Tern, profile, 20_000_000, TimeSpan.FromMilliseconds(300));
+        var (alice, bob, hash) = await CorrespondentsAsync(world);
+        var letter = alice.File("letter.txt");
+        var text = "bob, this crossed two blind gateways and a GEO hop in one bulk session: " + Guid.NewGuid();
+        await File.WriteAllTextAsync(letter, text);
+
+        var sent = await alice.JsonAsync("send", letter, "--to", $"{hash}@b.example", "--seal-to", bob.File("bob.key.pub"), "--key", alice.File("alice.key"));
+        var messageId = sent.GetProperty("messageId").GetString()!;
+
+        // b.example was notified by g2.example and pulled from it; bob opens alice's letter, byte for byte.
+        var id = await StoredAsync(world, bob, hash);
+        var opened = await bob.RunAsync("fetch", id, "--open-with", bob.File("bob.key"), "--out", bob.File("letter.txt"));
+        Assert.True(opened.ExitCode == 0, opened.Output);
+        Assert.Equal(text, await File.ReadAllTextAsync(bob.File("letter.txt")));
+        var stored = Assert.Single((await bob.JsonAsync("stored", "--hash", hash)).GetProperty("messages").EnumerateArray());
+        Assert.Equal((await alice.JsonAsync("status", messageId)).GetProperty("payloadHash").GetString(), stored.GetProperty("payloadHash").GetString());
+
+        // The blob went over the emulated link in a session g1.example saw receipted (event 7101), and g2.example served it.
+        Assert.True(world.Link.ToTarget.PacketsIn > 0);
+        Assert.Contains("receipted", world.G1.Process!.Output, StringComparison.Ordinal);
+        var size = stored.GetProperty("size").GetInt64();
+        Assert.Equal(size, (await Exposition.ScrapeAsync(world.G2)).Sum("tern_fetch_served_bytes_total"));
+
+        // g1.example held the delivery for its next hop: it never notified b.example, before the receipt or after, and
+        // nobody fetched from it.
+        var g1 = await Exposition.ScrapeAsync(world.G1);
+        Assert.Equal(0, g1["tern_delivery_records_sent_total"]);
+        Assert.Equal(0, g1.Sum("tern_fetch_served_bytes_total"));
+        Assert.Equal("transferred", (await alice.JsonAsync("status", messageId)).GetProperty("deliveries")[0].GetProperty("state").GetString());
+
+        foreach (var node in world.Nodes)
+        {
+            await node.StopAsync();
+        }
+    }
+
+    private static async Task<(Tern.Cli.Demo.DemoUser Alice, Tern.Cli.Demo.DemoUser Bob, string Hash)> CorrespondentsAsync(BulkGatewayWorld world)
+    {
+        var alice = world.User("alice", world.A);
+        var bob = world.User("bob", world.B);
+        foreach (var (user, node) in new[] { (alice, world.A), (bob, world.B) })
+        {
+            await user.JsonAsync("user", "add", "--name", user.Name, "--address", user.Address, "--data-dir", node.DataDirectory, "--save", node.ClientApi.ToString());
+            var key = user.File($"{user.Name}.key");
+            Assert.Equal(0, (await user.RunAsync("keys", "new", "--out", key)).ExitCode);
+            var published = await user.RunAsync("keys", "publish", "--key", key);
+            Assert.True(published.ExitCode == 0, published.Output);
+        }
+
+        var hash = RecipientHash.NewRandom().ToString();
+        Assert.Equal(0, (await bob.RunAsync("hash", "add", hash)).ExitCode);
+        Assert.Equal(0, (await bob.RunAsync("prefer", "a.example", "--pull", "immediately")).ExitCode);
+        return (alice, bob, hash);
+    }
+
+    private static async Task<string> StoredAsync(BulkGatewayWorld world, Tern.Cli.Demo.DemoUser bob, string hash)
+    {
+        JsonElement list = default;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            list = await bob.JsonAsync("stored", "--hash", hash);
+            return list.GetProperty("messages").GetArrayLength() >= 1;
+        }, Patience), $"b.example stored nothing for bob\n{world.G1.Process!.Tail(60)}\n{world.G2.Process!.Tail(60)}");
+        return list.GetProperty("messages")[0].GetProperty("id").GetString()!;
+    }
+}
