@@ -24,6 +24,7 @@ internal sealed partial class NodeMetrics : IDisposable
         AddNotificationPort(admin.Node, time);
         AddDelivery(admin.Node);
         AddCustody(admin.Node);
+        AddBulk(admin.Node);
         AddFetch(admin.Node);
         _commits = AddTransit(admin);
         AddPull(admin.Node);

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Tern.Engine.Protocol;
 using Tern.LinkEmulator;
@@ -15,7 +18,7 @@ public sealed class BulkGatewayTests
     private static readonly TimeSpan Patience = BulkGatewayWorld.Patience;
 
     [Fact]
-    public async Task A_sealed_blob_crosses_two_gateways_by_bulk_over_a_geo_link_and_arrives_byte_identical()
+    public async Task A_sealed_blob_crosses_two_gateways_by_bulk_over_a_geo_link_and_hostile_datagrams_at_the_bulk_ports_get_silence()
     {
         // GEO: 300 ms each way, 1 % loss each way, 20 Mbit/s towards g2.example and 2 Mbit/s back.
         var geo = LinkPresets.Geo();
@@ -50,10 +53,62 @@ public sealed class BulkGatewayTests
         Assert.Equal(0, g1.Sum("tern_fetch_served_bytes_total"));
         Assert.Equal("transferred", (await alice.JsonAsync("status", messageId)).GetProperty("deliveries")[0].GetProperty("state").GetString());
 
+        // Datagrams from no peer at both bulk ports (§17.2): each dropped and counted, none answered.
+        using var hostile = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var before = (await Exposition.ScrapeAsync(world.G2)).Sum("tern_bulk_dropped_total") + (await Exposition.ScrapeAsync(world.G1)).Sum("tern_bulk_dropped_total");
+        var datagrams = HostileDatagrams();
+        foreach (var gateway in new[] { world.G1, world.G2 })
+        {
+            foreach (var datagram in datagrams)
+            {
+                await hostile.SendAsync(datagram, IPEndPoint.Parse(gateway.Ports!.Bulk!));
+            }
+        }
+
+        Assert.True(await Eventually.TrueAsync(async () =>
+            (await Exposition.ScrapeAsync(world.G2)).Sum("tern_bulk_dropped_total") + (await Exposition.ScrapeAsync(world.G1)).Sum("tern_bulk_dropped_total") - before >= 2 * (datagrams.Count - 1), Patience));
+        using (var silence = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await hostile.ReceiveAsync(silence.Token));
+        }
+
         foreach (var node in world.Nodes)
         {
             await node.StopAsync();
         }
+    }
+
+    /// <summary>
+    /// Written from PROTOCOL.md §17.2's tables: noise, a header of another version, one with a non-zero byte 3, an unknown
+    /// type, a report, a receipt and a cancel of sessions nobody holds, and a data datagram that is not a checkpoint (it
+    /// opens a session the receiver drops when it stays silent: the one not counted as dropped).
+    /// </summary>
+    private static List<byte[]> HostileDatagrams()
+    {
+        var random = new Random(17);
+        byte[] Header(byte version, byte type, byte flags, byte zero, int body)
+        {
+            var datagram = new byte[20 + body];
+            datagram[0] = version;
+            datagram[1] = type;
+            datagram[2] = flags;
+            datagram[3] = zero;
+            random.NextBytes(datagram.AsSpan(4, 16));
+            return datagram;
+        }
+
+        var noise = new byte[300];
+        random.NextBytes(noise);
+        var report = Header(1, 2, 0x01, 0, 14);
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(20), 1);
+        BinaryPrimitives.WriteUInt64BigEndian(report.AsSpan(24), 1000);
+        var receipt = Header(1, 3, 0, 0, 200);
+        random.NextBytes(receipt.AsSpan(20));
+        var cancel = Header(1, 4, 0, 0, 1);
+        cancel[20] = 1;
+        var data = Header(1, 1, 0, 0, 20 + 100);
+        BinaryPrimitives.WriteUInt64BigEndian(data.AsSpan(24), 100_000);
+        return [noise, [1], Header(2, 1, 0, 0, 40), Header(1, 1, 0, 7, 40), Header(1, 9, 0, 0, 40), report, receipt, cancel, data];
     }
 
     private static async Task<(Tern.Cli.Demo.DemoUser Alice, Tern.Cli.Demo.DemoUser Bob, string Hash)> CorrespondentsAsync(BulkGatewayWorld world)

@@ -63,7 +63,7 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     /// <summary>Whether any destination has a bulk next hop.</summary>
     public bool HasNextHops => _routes.Count > 0;
 
-    /// <summary>Blob and destination pairs held for peers now, in sessions or waiting.</summary>
+    /// <summary>Blob and destination pairs held for peers now, in sessions or waiting (a look-up each: for metrics and tests).</summary>
     public int HeldCount
     {
         get
@@ -71,7 +71,11 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
             var n = 0;
             foreach (var peer in _peers)
             {
-                n += peer.Held.Count;
+                foreach (var ((id, domain), _) in peer.Held)
+                {
+                    // A pair whose deliveries ended (fetched, expired) is forgotten at the peer's next window: not counted.
+                    n += _store.HasOutstanding(id, domain) ? 1 : 0;
+                }
             }
 
             return n;
