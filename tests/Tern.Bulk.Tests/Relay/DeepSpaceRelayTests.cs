@@ -119,6 +119,38 @@ public sealed class DeepSpaceRelayTests
         await Eventually.TrueAsync(() => world.BulkReceiver.Sessions <= 1, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_gateway_stopping_mid_session_keeps_its_blobs_and_carries_them_after_the_restart()
+    {
+        // 300 ms each way at 1 Mbit/s: 20 blobs of 50 kB take 8 s to send; the gateway stops 2 s into the session.
+        var light = TimeSpan.FromMilliseconds(300);
+        var way = new DirectionProfile { Delay = light, RateBitsPerSecond = 1_000_000, QueueLimitBytes = 1 << 20 };
+        var clock = new ScaledTimeProvider(2);
+        await using var world = await RelayWorld.StartAsync(
+            clock,
+            new LinkProfile { ToTarget = way, FromTarget = way },
+            start => Plan(start + TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), 10, 1_000_000, light));
+        var injected = new List<(MessageId Id, Bytes32 Hash)>();
+        for (var i = 0; i < 20; i++)
+        {
+            var (id, hash, _) = await world.InjectAsync(50_000, TimeSpan.FromHours(1), seed: 200 + i);
+            injected.Add((id, hash));
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => world.Link.ToTarget.PacketsIn > 150, TimeSpan.FromSeconds(30)));
+        var stopped = world.BulkSender;
+        await world.RestartSenderSideAsync(injected.Select(b => b.Id));
+
+        // The session ended with the stop and nothing was transferred: every blob is still held at ga.example, Outstanding.
+        Assert.Equal(1, stopped.Counters.SessionsCancelled);
+        Assert.Equal(0, stopped.Counters.SessionsCompleted);
+        Assert.All(injected, b => Assert.Equal("held", world.Fate(b.Id, b.Hash)));
+
+        // After the restart the window (still open) carries them all.
+        Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) == "transferred"), TimeSpan.FromSeconds(60)));
+        Assert.Equal(1, world.BulkSender.Counters.SessionsCompleted);
+    }
+
     private static ContactDefinition Plan(DateTimeOffset start, TimeSpan on, TimeSpan period, long cycles, long rate, TimeSpan light) =>
         new("ga-gb", RelayWorld.Sender, RelayWorld.Receiver, start.ToUnixTimeMilliseconds(), (start + on).ToUnixTimeMilliseconds(), rate, (long)light.TotalMilliseconds, (long)period.TotalMilliseconds, cycles);
 }

@@ -29,6 +29,8 @@ internal sealed class RelayWorld : IAsyncDisposable
     private readonly TempDirectory _directory = new("relay");
     private readonly CancellationTokenSource _stop = new();
     private Task _sweeps = Task.CompletedTask;
+    private BulkSenderOptions _senderOptions = null!;
+    private BulkRelayOptions _relayOptions = null!;
 
     private RelayWorld(ScaledTimeProvider clock, LinkProfile profile)
     {
@@ -49,7 +51,7 @@ internal sealed class RelayWorld : IAsyncDisposable
 
     public StaticDescriptorResolver Descriptors { get; }
 
-    public BulkUdpSocket SenderSocket { get; }
+    public BulkUdpSocket SenderSocket { get; private set; }
 
     public BulkUdpSocket ReceiverSocket { get; }
 
@@ -84,19 +86,38 @@ internal sealed class RelayWorld : IAsyncDisposable
         receiver?.Invoke(receiverOptions);
         var relayOptions = new BulkRelayOptions { RetryInterval = retryInterval ?? TimeSpan.FromMinutes(5) };
         relayOptions.NextHops[Destination] = Receiver;
+        world._senderOptions = senderOptions;
+        world._relayOptions = relayOptions;
 
         world.SenderStore = await TransitStore.OpenAsync(StoreOptions(world._directory.File("a")), clock);
         world.ReceiverStore = await TransitStore.OpenAsync(StoreOptions(world._directory.File("b")), clock);
         world.SenderStore.BlobExpired = expiry => world.Expired.AddOrUpdate(expiry.MessageId, 1, (_, n) => n + 1);
         world.Contacts = new Engine.Contacts.ContactWindows(Sender, new ContactPlan([plan(clock.Start)]), clock);
-        world.BulkSender = new BulkSender(world.SenderStore, () => world.SenderKeys, world.Descriptors, world.SenderSocket, senderOptions, clock);
         world.BulkReceiver = new BulkReceiver(world.ReceiverStore, () => world.ReceiverKeys, world.Descriptors, world.ReceiverSocket, receiverOptions, world._directory.File("b"), clock);
-        world.Relay = new BulkRelay(world.SenderStore, world.Contacts, relayOptions, clock);
-        world.SenderSocket.Start(world.BulkSender.Receive);
         world.ReceiverSocket.Start(world.BulkReceiver.Receive);
-        world.Relay.Start(world.BulkSender, new DescriptorBulkPeers(world.Descriptors), senderOptions.MinRemaining);
+        world.StartSenderSide();
         world._sweeps = world.SweepAsync(world._stop.Token);
         return world;
+    }
+
+    /// <summary>
+    /// ga.example's bulk side stops as a node's stage does at SIGTERM (the relay, then its sender: the session under way is
+    /// cancelled, reason stopping) and starts again on a new port; the scheduler of the new process asks the relay about
+    /// every delivery still Outstanding, which <paramref name="outstanding"/> stands for.
+    /// </summary>
+    public async Task RestartSenderSideAsync(IEnumerable<MessageId> outstanding)
+    {
+        await Relay.DisposeAsync();
+        SenderSocket.Dispose();
+        SenderSocket = new BulkUdpSocket(new IPEndPoint(IPAddress.Loopback, 0));
+        StartSenderSide();
+        foreach (var id in outstanding)
+        {
+            if (SenderStore.HasOutstanding(id, Destination))
+            {
+                Assert.True(Relay.IsHeld(id, Destination));
+            }
+        }
     }
 
     /// <summary>Submits a blob at ga.example for two recipients at b.example and holds it as the scheduler would (asks the relay).</summary>
@@ -158,6 +179,14 @@ internal sealed class RelayWorld : IAsyncDisposable
         ReceiverKeys.Dispose();
         _stop.Dispose();
         _directory.Dispose();
+    }
+
+    private void StartSenderSide()
+    {
+        BulkSender = new BulkSender(SenderStore, () => SenderKeys, Descriptors, SenderSocket, _senderOptions, Clock);
+        Relay = new BulkRelay(SenderStore, Contacts, _relayOptions, Clock);
+        SenderSocket.Start(BulkSender.Receive);
+        Relay.Start(BulkSender, new DescriptorBulkPeers(Descriptors), _senderOptions.MinRemaining);
     }
 
     /// <summary>ga.example's expiry sweep every scaled 10 s, as a node's maintenance would run it.</summary>
