@@ -27,7 +27,7 @@ namespace Tern.Node;
 
 /// <summary>
 /// The one composition of a node on the Generic Host: every options class bound from its <c>Tern:*</c> section and
-/// validated at start, and the stages as hosted services in order — stores, fetch doors, delivery, pull, custody (a gateway's), intake, ready —
+/// validated at start, and the stages as hosted services in order — stores, fetch doors, delivery, pull, custody and bulk (a gateway's), intake, ready —
 /// which the host stops in reverse: intake first, then the pull and send queues drain, then the stores checkpoint and close.
 /// </summary>
 public static class TernServiceCollectionExtensions
