@@ -46,7 +46,8 @@ internal sealed class CustodyStage : IHostedService, IAsyncDisposable
             logger: _loggers.CreateLogger<CustodyGateway>())
         {
             Committed = result => node.Scheduler.Schedule(result),
-            Contacts = _node.Contacts,
+            // A destination with a bulk next hop is reached over the contacts to the peer gateway (§17.1).
+            Contacts = _node.Contacts is { } plan && _node.BulkRelay is { } relay ? new Tern.Engine.Bulk.NextHopContactWindows(plan, relay) : _node.Contacts,
         };
         _node.Gateway = gateway;
         return Task.CompletedTask;

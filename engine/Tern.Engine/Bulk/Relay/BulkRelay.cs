@@ -63,6 +63,9 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     /// <summary>Whether any destination has a bulk next hop.</summary>
     public bool HasNextHops => _routes.Count > 0;
 
+    /// <summary>The peer gateway <paramref name="destination"/> (normalized) is carried to, or null when it has no next hop.</summary>
+    public string? NextHopOf(string destination) => _routes.TryGetValue(destination, out var peer) ? peer.Gateway : null;
+
     /// <summary>Blob and destination pairs held for peers now, in sessions or waiting (a look-up each: for metrics and tests).</summary>
     public int HeldCount
     {
