@@ -48,6 +48,8 @@ internal static class DescriptorVerdictVectors
             Case(json, keys, "quoted_bool", "§6.1: a quoted boolean is a string", Compact(With(fields, "escrow", "\"false\"")), "invalid_field");
             Case(json, keys, "non_canonical_key", "§2.3: agreement_key with a non-zero unused bit", Compact(With(fields, "agreement_key", $"\"{flippedKey}\"")), "invalid_field");
             Case(json, keys, "duplicate_member", "§6.1: a member named twice", Compact([.. fields, ("gateway", "true")]), "duplicate_property");
+            Case(json, keys, "bulk_present", "§6.1, §17.1: a gateway's optional bulk endpoints, after the other fields", Compact([.. fields, ("bulk", "[\"udp://gw.a.example:7404\"]")]), "valid");
+            Case(json, keys, "bulk_null", "§6.1: the optional bulk given as null", Compact([.. fields, ("bulk", "null")]), "invalid_field");
             json.WriteEndArray();
         });
     }
