@@ -78,6 +78,46 @@ public sealed class BulkGatewayTests
         }
     }
 
+    [Fact]
+    public async Task A_gateway_stopped_by_sigterm_mid_session_keeps_the_blob_and_carries_it_after_its_restart()
+    {
+        // 300 ms each way at 1 Mbit/s: 1 MB takes g1.example 8 s to send; it is stopped about 2 s in.
+        var way = new DirectionProfile { Delay = TimeSpan.FromMilliseconds(300), RateBitsPerSecond = 1_000_000, QueueLimitBytes = 1 << 20 };
+        await using var world = await BulkGatewayWorld.StartAsync(Processes.Tern, new LinkProfile { ToTarget = way, FromTarget = way }, 1_000_000, TimeSpan.FromMilliseconds(300));
+        var (alice, bob, hash) = await CorrespondentsAsync(world);
+        var path = alice.File("large.bin");
+        await File.WriteAllBytesAsync(path, RandomBytes(1_000_000));
+        var sent = await alice.JsonAsync("send", path, "--to", $"{hash}@b.example");
+        var messageId = sent.GetProperty("messageId").GetString()!;
+
+        Assert.True(await Eventually.TrueAsync(() => world.Link.ToTarget.PacketsIn > 150, Patience), $"no session began\n{world.G1.Process!.Tail(60)}");
+        await world.G1.StopAsync();
+
+        // Stopped with exit 0 before the session's receipt: g2.example committed nothing, bob has nothing.
+        Assert.Equal(0, (await Exposition.ScrapeAsync(world.G2))["tern_bulk_sessions_received_total{outcome=\"completed\"}"]);
+        Assert.Equal(0, (await bob.JsonAsync("stored", "--hash", hash)).GetProperty("messages").GetArrayLength());
+
+        // Restarted, g1.example holds the delivery again and the window still open carries it whole.
+        await world.G1.StartAsync();
+        world.WritePeers();
+        await StoredAsync(world, bob, hash);
+        var stored = Assert.Single((await bob.JsonAsync("stored", "--hash", hash)).GetProperty("messages").EnumerateArray());
+        Assert.Equal((await alice.JsonAsync("status", messageId)).GetProperty("payloadHash").GetString(), stored.GetProperty("payloadHash").GetString());
+        Assert.Equal(1, (await Exposition.ScrapeAsync(world.G2))["tern_bulk_sessions_received_total{outcome=\"completed\"}"]);
+
+        foreach (var node in world.Nodes)
+        {
+            await node.StopAsync();
+        }
+    }
+
+    private static byte[] RandomBytes(int size)
+    {
+        var bytes = new byte[size];
+        new Random(17).NextBytes(bytes);
+        return bytes;
+    }
+
     /// <summary>
     /// Written from PROTOCOL.md §17.2's tables: noise, a header of another version, one with a non-zero byte 3, an unknown
     /// type, a report, a receipt and a cancel of sessions nobody holds, and a data datagram that is not a checkpoint (it
