@@ -18,12 +18,12 @@ public sealed partial class BulkRelay
             while (!cancellationToken.IsCancellationRequested)
             {
                 peer.Signal.Reset();
-                _planChanged.Reset();
+                peer.PlanChanged.Reset();
                 var now = _time.GetUtcNow();
                 if (!_contacts.TryOpenNow(peer.Gateway, out var window))
                 {
                     var wait = _contacts.TryNextWindow(peer.Gateway, out var next) ? next.Opens - now : _options.RetryInterval;
-                    await WaitAsync(wait, null, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(peer, wait, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -31,7 +31,7 @@ public sealed partial class BulkRelay
                 var batch = Take(peer, window, now);
                 if (batch.Count == 0)
                 {
-                    await WaitAsync(left, peer.Signal.WaitAsync(), cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(peer, left, peer.Signal.WaitAsync(), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -41,7 +41,7 @@ public sealed partial class BulkRelay
                     Return(peer, batch);
                     Counters.Unresolved();
                     BulkLogMessages.NoBulkAddress(_logger, peer.Gateway, batch.Count);
-                    await WaitAsync(Min(_options.RetryInterval, left), null, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(peer, Min(_options.RetryInterval, left), null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -49,11 +49,11 @@ public sealed partial class BulkRelay
                 var session = CarryAsync(peer, batch, BulkContact.For(window, endpoint));
                 peer.Sessions.TryAdd(session, 0);
                 _ = session.ContinueWith(t => peer.Sessions.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                await WaitAsync(window.Closes - _time.GetUtcNow(), session, cancellationToken).ConfigureAwait(false);
+                await WaitAsync(peer, window.Closes - _time.GetUtcNow(), session, cancellationToken).ConfigureAwait(false);
                 if (session.IsCompleted && !await session.ConfigureAwait(false))
                 {
                     // Nothing carried (all declined, the peer refused, the link cut): try again later in this window, or the next.
-                    await WaitAsync(Min(_options.RetryInterval, window.Closes - _time.GetUtcNow()), null, cancellationToken).ConfigureAwait(false);
+                    await WaitAsync(peer, Min(_options.RetryInterval, window.Closes - _time.GetUtcNow()), null, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -158,7 +158,7 @@ public sealed partial class BulkRelay
     }
 
     /// <summary>Waits <paramref name="wait"/> on the relay's clock, or less when <paramref name="wake"/> or a plan reload comes first.</summary>
-    private async Task WaitAsync(TimeSpan wait, Task? wake, CancellationToken cancellationToken)
+    private async Task WaitAsync(BulkRelayPeer peer, TimeSpan wait, Task? wake, CancellationToken cancellationToken)
     {
         if (wait <= TimeSpan.Zero)
         {
@@ -169,7 +169,7 @@ public sealed partial class BulkRelay
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(wait, _time, cancel.Token);
-        await Task.WhenAny(delay, wake ?? delay, _planChanged.WaitAsync()).ConfigureAwait(false);
+        await Task.WhenAny(delay, wake ?? delay, peer.PlanChanged.WaitAsync()).ConfigureAwait(false);
         await cancel.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }

@@ -25,7 +25,6 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, BulkRelayPeer> _routes = new(StringComparer.Ordinal);
     private readonly List<BulkRelayPeer> _peers = [];
-    private readonly AsyncSignal _planChanged = new();
     private readonly CancellationTokenSource _stop = new();
     private BulkSender? _sender;
     private IBulkPeerDirectory? _directory;
@@ -121,10 +120,18 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
         _sender = sender;
         _directory = directory;
         _minRemaining = minRemaining;
-        _contacts.PlanChanged += _planChanged.Set;
+        _contacts.PlanChanged += OnPlanChanged;
         foreach (var peer in _peers)
         {
             peer.Loop = Task.Run(() => RunAsync(peer, _stop.Token));
+        }
+    }
+
+    private void OnPlanChanged()
+    {
+        foreach (var peer in _peers)
+        {
+            peer.PlanChanged.Set();
         }
     }
 
@@ -134,7 +141,7 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _contacts.PlanChanged -= _planChanged.Set;
+        _contacts.PlanChanged -= OnPlanChanged;
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var peer in _peers)
         {

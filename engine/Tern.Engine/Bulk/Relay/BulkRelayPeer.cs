@@ -17,6 +17,9 @@ internal sealed class BulkRelayPeer(string gateway)
     /// <summary>Set when a blob is held anew.</summary>
     public AsyncSignal Signal { get; } = new();
 
+    /// <summary>Set when a new plan is in force: each peer has its own, so one loop's wait never swallows another's wake-up.</summary>
+    public AsyncSignal PlanChanged { get; } = new();
+
     /// <summary>Sessions not yet ended (a Mars window's session outlives the window by a round trip).</summary>
     public ConcurrentDictionary<Task, byte> Sessions { get; } = new();
 
