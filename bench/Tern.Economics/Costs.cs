@@ -11,6 +11,15 @@ internal static class Costs
     public static double PerUnit(double delta, double backgroundPerSecond, double seconds, long units) =>
         units <= 0 ? double.NaN : Math.Max(0, delta - (backgroundPerSecond * seconds)) / units;
 
+    /// <summary>
+    /// The marginal cost of a unit: the slope between two runs of different sizes, (<paramref name="large"/> −
+    /// <paramref name="small"/>) / (<paramref name="largeUnits"/> − <paramref name="smallUnits"/>), each cost already net
+    /// of its background. What both runs pay once (their snapshots, the first batch's start, the last references' tail, a
+    /// late JIT) cancels out; a cost per unit does not. NaN when the sizes are equal.
+    /// </summary>
+    public static double Marginal(double large, double small, long largeUnits, long smallUnits) =>
+        largeUnits == smallUnits ? double.NaN : (large - small) / (largeUnits - smallUnits);
+
     /// <summary>sender / recipient, infinite when the recipient's cost is zero (and the sender's not).</summary>
     public static double Ratio(double sender, double recipient) =>
         recipient > 0 ? sender / recipient : sender > 0 ? double.PositiveInfinity : double.NaN;

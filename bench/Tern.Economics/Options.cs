@@ -11,6 +11,9 @@ internal sealed class Options
 
     public int Recipients => Int("recipients", 5000);
 
+    /// <summary>The slope's small campaign (nobody pulls): a fifth of <see cref="Recipients"/> unless <c>--small-recipients</c> says (0: none).</summary>
+    public int SmallRecipients => Int("small-recipients", Recipients / 5);
+
     public int BlobBytes => Int("blob", 50 * 1024);
 
     public IReadOnlyList<double> PullRates => [.. (Get("pull") ?? "0,0.001,0.01,0.1").Split(',').Select(p => double.Parse(p, CultureInfo.InvariantCulture))];

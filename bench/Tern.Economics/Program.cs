@@ -31,9 +31,15 @@ var work = Path.Combine(Path.GetTempPath(), $"tern-economics-{Environment.Proces
 Directory.CreateDirectory(work);
 try
 {
-    var tern = await TernCampaign.RunAsync(Path.Combine(work, "tern"), options.Require("tern"), options.Recipients, options.PullRates, options.BlobBytes,
-        TimeSpan.FromSeconds(options.Int("warmup", 20)), TimeSpan.FromSeconds(options.Int("idle", 15))).ConfigureAwait(false);
+    var perf = options.Get("perf-recipient");
+    var tern = await TernCampaign.RunAsync(Path.Combine(work, "tern"), options.Require("tern"), options.Recipients, options.SmallRecipients, options.PullRates, options.BlobBytes,
+        TimeSpan.FromSeconds(options.Int("warmup", 20)), TimeSpan.FromSeconds(options.Int("idle", 15)), perf is null ? null : pid => PerfRecord.Start(pid, perf)).ConfigureAwait(false);
     File.WriteAllText(Path.Combine(options.Require("out"), "tern.json"), JsonSerializer.Serialize(tern, Http.Options));
+    if (options.Get("only") == "tern")
+    {
+        return 0;
+    }
+
     var naive = NaiveCampaign.Run(Path.Combine(work, "naive"), options.Recipients, options.PullRates, options.BlobBytes);
     File.WriteAllText(Path.Combine(options.Require("out"), "naive.json"), JsonSerializer.Serialize(naive, Http.Options));
     SmtpResult? smtp = null;

@@ -24,7 +24,15 @@ internal static class TernCampaign
     /// <summary>How long the legitimate sender's latencies are taken from each campaign's start, and the idle phase's least.</summary>
     public static readonly TimeSpan LegitWindow = TimeSpan.FromSeconds(15);
 
-    public static async Task<TernResults> RunAsync(string directory, string ternDll, int recipients, IReadOnlyList<double> pullRates, int blobBytes, TimeSpan warmup, TimeSpan idle)
+    /// <summary>
+    /// The warm-up, the idle phase, a campaign per pull rate and the block phase. <c>smallRecipients</c>: a second
+    /// campaign nobody pulls, of that size, run just before the main 0 % one: the slope between the two sizes is the
+    /// marginal cost of an ignored notification, with the window's fixed costs (its snapshots, the first batch's start,
+    /// the last references' tail) out of it (0: none). <c>profile</c>: started on b.example's process id around the main
+    /// 0 % campaign (perf record), disposed at its end (null: none).
+    /// </summary>
+    public static async Task<TernResults> RunAsync(string directory, string ternDll, int recipients, int smallRecipients, IReadOnlyList<double> pullRates, int blobBytes,
+        TimeSpan warmup, TimeSpan idle, Func<int, IDisposable>? profile = null)
     {
         var (a, spam, b) = (Path.Combine(directory, "a.example"), Path.Combine(directory, "spam.example"), Path.Combine(directory, "b.example"));
         var (notifyA, notifySpam, notifyB) = (FreeUdpPort(), FreeUdpPort(), FreeUdpPort());
@@ -37,7 +45,7 @@ internal static class TernCampaign
         });
         // b.example files every campaign (one per pull rate, the warm-up's and the block phase's) and keeps them pending.
         NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB },
-            references: ((long)recipients * (pullRates.Count + 2)) + 10_000);
+            references: ((long)recipients * (pullRates.Count + 1)) + WarmupRecipients(recipients) + smallRecipients + 10_000);
         NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
         NodeDataDirectory.WritePeers(spam, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
         NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA), ("spam.example", TernDataDirectory.Keys(spam), notifySpam)]);
@@ -77,21 +85,43 @@ internal static class TernCampaign
         using var stop = new CancellationTokenSource();
         var legitTask = Task.Run(() => legit.RunAsync(stop.Token));
         Task<NodeSnapshot> Snapshot() => NodeSnapshot.TakeAsync(legit.Now, nodeSpam.ProcessId, nodeB.ProcessId, spamAdmin, bAdmin, b);
+        Task<Progress> Probe() => Progress.TakeAsync(legit.Now, spamAdmin, bAdmin);
 
-        // Warm-up: the legitimate traffic and one small campaign, so the nodes' JIT is done before anything is measured.
+        // Warm-up: the legitimate traffic and one campaign, so the nodes' JIT is done before anything is measured. The
+        // campaign is large enough for the ingest's per-batch methods to reach their last tier (tiered compilation
+        // recompiles a method after 30 calls, then again with its profile): with 1000 recipients (143 datagrams, a few
+        // receive batches) b.example still spent about half its CPU in the JIT during the first measured campaign.
         Console.WriteLine($"tern: warm-up {warmup.TotalSeconds:F0} s");
-        await CampaignAsync(bulk, NewHashes(Math.Min(recipients, 1000)), blobBytes).ConfigureAwait(false);
+        await CampaignAsync(bulk, NewHashes(WarmupRecipients(recipients)), blobBytes).ConfigureAwait(false);
         await Task.Delay(warmup).ConfigureAwait(false);
 
         Console.WriteLine($"tern: idle phase {idle.TotalSeconds:F0} s (legitimate traffic alone)");
         var idleBefore = await Snapshot().ConfigureAwait(false);
-        await Task.Delay(idle).ConfigureAwait(false);
+        // The same probes a campaign's wait makes, as often, so their cost is in the background rate.
+        while (legit.Now - idleBefore.At < idle.TotalSeconds)
+        {
+            await Probe().ConfigureAwait(false);
+            await Task.Delay(ProbeInterval).ConfigureAwait(false);
+        }
+
         var idleAfter = await Snapshot().ConfigureAwait(false);
         var idleLegit = legit.Between(idleBefore.At, idleAfter.At);
 
+        TernRunResult? small = null;
         var runs = new List<TernRunResult>();
         foreach (var rate in pullRates)
         {
+            if (rate == 0 && smallRecipients > 0 && small is null)
+            {
+                Console.WriteLine($"tern: campaign to {smallRecipients} recipients, none pulling (the slope's small size)");
+                var beforeSmall = await Snapshot().ConfigureAwait(false);
+                await CampaignAsync(bulk, NewHashes(smallRecipients), blobBytes).ConfigureAwait(false);
+                await WaitSettledAsync(Probe, await Probe().ConfigureAwait(false), blobBytes, smallRecipients, 0).ConfigureAwait(false);
+                var afterSmall = await Snapshot().ConfigureAwait(false);
+                small = new TernRunResult(0, smallRecipients, 0, beforeSmall, afterSmall, []);
+                Console.WriteLine($"tern:   filed {afterSmall.PendingFromSpam - beforeSmall.PendingFromSpam}, {afterSmall.At - beforeSmall.At:F1} s");
+            }
+
             var hashes = NewHashes(recipients);
             var pulling = (int)Math.Round(recipients * rate);
             foreach (var hash in hashes.Take(pulling))
@@ -101,11 +131,13 @@ internal static class TernCampaign
             }
 
             Console.WriteLine($"tern: campaign to {recipients} recipients, {pulling} pulling ({rate:P1})");
+            var profiling = rate == 0 ? profile?.Invoke(nodeB.ProcessId) : null;
             var before = await Snapshot().ConfigureAwait(false);
+            var start = await Probe().ConfigureAwait(false);
             await CampaignAsync(bulk, hashes, blobBytes).ConfigureAwait(false);
-            var start = before;
-            await WaitSettledAsync(Snapshot, s => s.PendingFromSpam - start.PendingFromSpam + s.Fetched - start.Fetched >= recipients && s.Fetched - start.Fetched >= pulling).ConfigureAwait(false);
+            await WaitSettledAsync(Probe, start, blobBytes, recipients, pulling).ConfigureAwait(false);
             var after = await Snapshot().ConfigureAwait(false);
+            profiling?.Dispose();
             // The legitimate sender's latencies over LegitWindow from the campaign's start (the burst and the first
             // retransmissions), so its p99 rests on about a hundred and fifty messages.
             var rest = before.At + LegitWindow.TotalSeconds - legit.Now;
@@ -119,12 +151,15 @@ internal static class TernCampaign
         }
 
         var blockFrom = legit.Now;
-        var block = await BlockAsync(bulk, bAdmin, Snapshot, () => legit.Now, recipients, blobBytes).ConfigureAwait(false);
+        var block = await BlockAsync(bulk, bAdmin, Snapshot, Probe, () => legit.Now, recipients, blobBytes).ConfigureAwait(false);
         var blockLegit = legit.Between(blockFrom, legit.Now);
         await stop.CancelAsync().ConfigureAwait(false);
         await legitTask.ConfigureAwait(false);
-        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, runs, block, blockLegit, legit.Stalls);
+        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, runs, small, block, blockLegit, legit.Stalls);
     }
+
+    /// <summary>The warm-up campaign's size: 20 000 recipients, or the campaign's own size when smaller.</summary>
+    private static int WarmupRecipients(int recipients) => Math.Min(recipients, 20_000);
 
     /// <summary>The transit expiry of the campaign's messages (the ledger charges each delivery until then, or until fetched).</summary>
     public static TimeSpan Expiry { get; } = TimeSpan.FromHours(24);
@@ -136,12 +171,11 @@ internal static class TernCampaign
     /// Half a campaign with every recipient ignoring it, then b.example blocks spam.example (admin API) and the other half
     /// is sent: spam.example's pending references at b.example are sampled every <see cref="BlockSampleInterval"/> throughout.
     /// </summary>
-    private static async Task<BlockResult> BlockAsync(Http bulk, Http bAdmin, Func<Task<NodeSnapshot>> snapshot, Func<double> now, int recipients, int blobBytes)
+    private static async Task<BlockResult> BlockAsync(Http bulk, Http bAdmin, Func<Task<NodeSnapshot>> snapshot, Func<Task<Progress>> probe, Func<double> now, int recipients, int blobBytes)
     {
         Console.WriteLine($"tern: block phase, {recipients / 2} recipients before the block and {recipients / 2} after");
         var samples = new List<(double, long)>();
         using var stop = new CancellationTokenSource();
-        var first = await snapshot().ConfigureAwait(false);
         // The sampler reads only what the plot and the time to zero need: b.example's count of spam.example's references,
         // a counter its admin API reads without a scan. A whole snapshot every few ms (the earlier sampler) also asked
         // spam.example's /economics, which walks every delivery of its transit store under the store's index lock (about
@@ -161,13 +195,15 @@ internal static class TernCampaign
                 await Task.Delay(BlockSampleInterval, CancellationToken.None).ConfigureAwait(false);
             }
         });
+        var first = await probe().ConfigureAwait(false);
         await CampaignAsync(bulk, NewHashes(recipients / 2), blobBytes).ConfigureAwait(false);
-        await WaitSettledAsync(snapshot, s => s.PendingFromSpam - first.PendingFromSpam >= recipients / 2).ConfigureAwait(false);
+        await WaitSettledAsync(probe, first, blobBytes, recipients / 2, 0).ConfigureAwait(false);
         await bAdmin.SendAsync(HttpMethod.Put, "/admin/v1/blocks/spam.example", null, HttpStatusCode.NoContent, HttpStatusCode.OK, HttpStatusCode.Created).ConfigureAwait(false);
         var before = await snapshot().ConfigureAwait(false);
         var blockedAt = before.At;
+        var blockedProgress = await probe().ConfigureAwait(false);
         await CampaignAsync(bulk, NewHashes(recipients / 2), blobBytes).ConfigureAwait(false);
-        await WaitSettledAsync(snapshot, s => s.BlockedRecords - before.BlockedRecords >= recipients / 2).ConfigureAwait(false);
+        await WaitSettledAsync(probe, blockedProgress, blobBytes, 0, 0, blocked: recipients / 2).ConfigureAwait(false);
         var after = await snapshot().ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
@@ -184,17 +220,29 @@ internal static class TernCampaign
         return Http.Long(economics["domains"]!.AsArray().FirstOrDefault(d => d!["domain"]!.GetValue<string>() == "spam.example")?["pendingReferences"]);
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds, or nothing moved for <see cref="Settle"/>, or <see cref="RunTimeout"/>.</summary>
-    private static async Task WaitSettledAsync(Func<Task<NodeSnapshot>> snapshot, Func<NodeSnapshot, bool> done)
+    /// <summary>How often a wait (and the idle phase) probes the campaign's progress.</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Waits until <paramref name="filed"/> references (pending or fetched) and <paramref name="fetched"/> fetches and
+    /// <paramref name="blocked"/> blocked records are counted since <paramref name="start"/>, or nothing moved for
+    /// <see cref="Settle"/>, or <see cref="RunTimeout"/>.
+    /// </summary>
+    private static async Task WaitSettledAsync(Func<Task<Progress>> probe, Progress start, int blobBytes, long filed, long fetched, long blocked = 0)
     {
-        var last = await snapshot().ConfigureAwait(false);
-        var lastChange = last.At;
-        var start = last.At;
-        while (!done(last) && last.At - lastChange < Settle.TotalSeconds && last.At - start < RunTimeout.TotalSeconds)
+        bool Done(Progress p)
         {
-            await Task.Delay(100).ConfigureAwait(false);
-            var now = await snapshot().ConfigureAwait(false);
-            if (now.PendingFromSpam != last.PendingFromSpam || now.Fetched != last.Fetched || now.Notifications != last.Notifications || now.BlockedRecords != last.BlockedRecords)
+            var pulled = p.FetchedSince(start, blobBytes);
+            return p.PendingFromSpam - start.PendingFromSpam + pulled >= filed && pulled >= fetched && p.BlockedRecords - start.BlockedRecords >= blocked;
+        }
+
+        var last = await probe().ConfigureAwait(false);
+        var lastChange = last.At;
+        while (!Done(last) && last.At - lastChange < Settle.TotalSeconds && last.At - start.At < RunTimeout.TotalSeconds)
+        {
+            await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            var now = await probe().ConfigureAwait(false);
+            if (now.MovedSince(last))
             {
                 lastChange = now.At;
             }

@@ -6,6 +6,6 @@ internal sealed record TernRunResult(double PullRate, int Recipients, int Pullin
 /// <summary>The block phase: the samples of spam.example's pending references around the block and the snapshots of the blocked half.</summary>
 internal sealed record BlockResult(int Recipients, double BlockedAt, List<(double Seconds, long Pending)> Samples, NodeSnapshot Before, NodeSnapshot After);
 
-/// <summary>Everything the Tern side of the campaign measured.</summary>
-internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs, List<TernRunResult> Runs, BlockResult Block,
+/// <summary>Everything the Tern side of the campaign measured; <c>Small</c> is the campaign nobody pulls at the slope's small size (null when not run).</summary>
+internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs, List<TernRunResult> Runs, TernRunResult? Small, BlockResult Block,
     List<double> BlockLegitMs, List<string> LegitStalls);

@@ -21,6 +21,16 @@ public sealed class CostsTests
     }
 
     [Fact]
+    public void Marginal_is_the_slope_between_two_sizes_so_a_fixed_cost_drops_out()
+    {
+        // 0.3 s fixed in both runs plus 5 µs a notification: 20 000 → 0.4 s, 100 000 → 0.8 s. Per notification at
+        // 100 000 that is 8 µs; the slope is the 5.
+        Assert.Equal(5e-6, Costs.Marginal(0.8, 0.4, 100_000, 20_000), 12);
+        Assert.Equal(8e-6, Costs.PerUnit(0.8, 0, 1, 100_000), 12);
+        Assert.True(double.IsNaN(Costs.Marginal(1, 1, 10, 10)));
+    }
+
+    [Fact]
     public void Ratio_is_sender_over_recipient()
     {
         Assert.Equal(400, Costs.Ratio(51_200, 128));
