@@ -2,19 +2,21 @@
 # The spam-economics report (issue 18): a bulk campaign through three `tern run` nodes beside the naive sender-stores
 # design and Postfix + spamd, in one run on this machine. Writes perf-reports/spam-economics.md, its SVG plots and raw
 # figures in perf-reports/economics/, and its rows for the one table (perf-reports/summary/economics.tsv).
-#   bench/run-economics.sh            10 000 recipients a campaign, SMTP 200 (about 6 minutes on 2 shared cores)
-#   bench/run-economics.sh --full     1 000 000 recipients a campaign, SMTP 1000
-# RECIPIENTS, SMTP_RECIPIENTS, PULL (comma-separated rates) override the scale.
+#   bench/run-economics.sh            100 000 recipients a campaign and 20 000 more nobody pulls (the slope's small
+#                                     size), SMTP 200 (its figures are per message)
+#   bench/run-economics.sh --full     1 000 000 recipients a campaign (and 200 000), SMTP 1000
+# RECIPIENTS, SMALL_RECIPIENTS (default a fifth), SMTP_RECIPIENTS, PULL (comma-separated rates) override the scale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/summary.sh
 CONFIG=${CONFIG:-Release}
-RECIPIENTS=${RECIPIENTS:-10000}
+RECIPIENTS=${RECIPIENTS:-100000}
 SMTP_RECIPIENTS=${SMTP_RECIPIENTS:-200}
 if [ "${1:-}" = "--full" ]; then RECIPIENTS=${RECIPIENTS_FULL:-1000000}; SMTP_RECIPIENTS=1000; fi
+SMALL_RECIPIENTS=${SMALL_RECIPIENTS:-$((RECIPIENTS / 5))}
 PULL=${PULL:-0,0.001,0.01,0.1}
 command="bench/run-economics.sh $*"
-[ "$RECIPIENTS" = 10000 ] || command="RECIPIENTS=$RECIPIENTS SMTP_RECIPIENTS=$SMTP_RECIPIENTS $command"
+[ "$RECIPIENTS" = 100000 ] && [ "$SMALL_RECIPIENTS" = 20000 ] || command="RECIPIENTS=$RECIPIENTS SMALL_RECIPIENTS=$SMALL_RECIPIENTS SMTP_RECIPIENTS=$SMTP_RECIPIENTS $command"
 
 summary_begin economics
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -49,7 +51,7 @@ fi
 machine="$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | awk '{print $1, $2, $3}'), $(uname -r), .NET $(dotnet --version)"
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo "+dirty")
 nice -n 10 dotnet "$economics" run --out "$out" --reports perf-reports --tern "$tern" \
-  --recipients "$RECIPIENTS" --pull "$PULL" --command "$command" --commit "$commit" --machine "$machine" --load-start "$load_start" "${smtp_args[@]}"
+  --recipients "$RECIPIENTS" --small-recipients "$SMALL_RECIPIENTS" --pull "$PULL" --command "$command" --commit "$commit" --machine "$machine" --load-start "$load_start" "${smtp_args[@]}"
 
 while IFS=$'\t' read -r metric value baseline ratio target; do
   # A baseline that did not run (the SMTP one when Postfix would not start) has no figure: say so, with no ratio.
