@@ -16,6 +16,21 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
     private readonly List<(double At, double Ms)> _samples = [];
     private readonly List<string> _stalls = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private volatile TaskCompletionSource? _pause;
+
+    /// <summary>
+    /// Stops sending after the message in flight (stored, or given up, and deleted): completes once nothing of the
+    /// legitimate traffic is under way, so a window measured until <see cref="Resume"/> holds the campaign alone.
+    /// </summary>
+    public Task PauseAsync()
+    {
+        var pause = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pause = pause;
+        return pause.Task;
+    }
+
+    /// <summary>Sends again after <see cref="PauseAsync"/>.</summary>
+    public void Resume() => _pause = null;
 
     /// <summary>Seconds since the sender was made: the clock the samples and phases share.</summary>
     public double Now => _clock.Elapsed.TotalSeconds;
@@ -51,6 +66,13 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
         long sequence = 0;
         while (!stop.IsCancellationRequested)
         {
+            if (_pause is { } pause)
+            {
+                pause.TrySetResult();
+                await Task.Delay(Interval, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
             var next = Now + Interval.TotalSeconds;
             BinaryPrimitives.WriteInt64LittleEndian(content, ++sequence);
             var at = Now;

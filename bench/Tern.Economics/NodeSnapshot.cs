@@ -7,7 +7,7 @@ namespace Tern.Economics;
 internal sealed record NodeSnapshot(
     double At, double SenderCpu, double RecipientCpu, long RecipientWriteBytes, double RecipientRssMiB, long RecipientPendingDiskBytes,
     long Notifications, long Retransmissions, long ChargedLiveBytes, double ChargedByteSeconds, long Fetched, long DatagramsSent, long FetchServedBytes,
-    long PendingFromSpam, long BlockedRecords)
+    long PendingFromSpam, long BlockedRecords, double RecipientReceiveThreadCpu)
 {
     public static async Task<NodeSnapshot> TakeAsync(double at, int senderPid, int recipientPid, Http senderAdmin, Http recipientAdmin, string recipientDirectory)
     {
@@ -21,7 +21,7 @@ internal sealed record NodeSnapshot(
             Http.Long(toB?["notifications"]), Http.Long(toB?["retransmissions"]), Http.Long(toB?["liveBytes"]), Http.Double(toB?["byteSeconds"]),
             Http.Long(toB?["deliveries"]?["fetched"]), Http.Long(stats["notify"]!["datagramsSent"]),
             Metric(await senderAdmin.GetTextAsync("/metrics").ConfigureAwait(false), "tern_fetch_served_bytes_total"),
-            Http.Long(fromSpam?["pendingReferences"]), Http.Long(fromSpam?["blockedRecords"]));
+            Http.Long(fromSpam?["pendingReferences"]), Http.Long(fromSpam?["blockedRecords"]), ProcIo.ThreadCpuSeconds(recipientPid, "tern-udp"));
     }
 
     /// <summary>Bytes the files under <paramref name="directory"/> occupy on disk (allocated blocks, as du counts).</summary>

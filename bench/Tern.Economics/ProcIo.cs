@@ -31,6 +31,38 @@ internal static class ProcIo
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
+    /// <summary>
+    /// CPU seconds of the threads of <paramref name="pid"/> whose name starts with <paramref name="prefix"/> (the
+    /// notification port's receive threads are <c>tern-udp-&lt;port&gt;</c>): the ingest's own work, beside the process's.
+    /// </summary>
+    public static double ThreadCpuSeconds(int pid, string prefix)
+    {
+        double total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        total += StatCpuSeconds(File.ReadAllText(Path.Combine(task, "stat")));
+                    }
+                }
+                catch (IOException)
+                {
+                    // A thread that ended while listed.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+
+        return total;
+    }
+
     /// <summary>CPU seconds of <paramref name="pid"/>, 0 when it is gone.</summary>
     public static double CpuSeconds(int pid)
     {

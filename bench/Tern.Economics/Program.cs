@@ -33,7 +33,7 @@ try
 {
     var perf = options.Get("perf-recipient");
     var tern = await TernCampaign.RunAsync(Path.Combine(work, "tern"), options.Require("tern"), options.Recipients, options.SmallRecipients, options.PullRates, options.BlobBytes,
-        TimeSpan.FromSeconds(options.Int("warmup", 20)), TimeSpan.FromSeconds(options.Int("idle", 15)), perf is null ? null : pid => PerfRecord.Start(pid, perf)).ConfigureAwait(false);
+        TimeSpan.FromSeconds(options.Int("warmup", 10)), TimeSpan.FromSeconds(options.Int("idle", 15)), perf is null ? null : pid => PerfRecord.Start(pid, perf)).ConfigureAwait(false);
     File.WriteAllText(Path.Combine(options.Require("out"), "tern.json"), JsonSerializer.Serialize(tern, Http.Options));
     if (options.Get("only") == "tern")
     {

@@ -4,10 +4,10 @@ namespace Tern.Economics;
 internal sealed record RunFigures(
     double PullRate, int Recipients, Funnel Funnel, double Seconds,
     double SenderCpuUs, double SenderDatagramsPerRecipient, double SenderFetchBytes, double ChargedBytes, double ChargedByteHours, double RetransmissionsInWindow,
-    double RecipientCpuUs, double RecipientWriteBytes, double RecipientRssBytes, double RecipientPendingDiskBytes, double LegitP50, double LegitP99)
+    double RecipientCpuUs, double RecipientWriteBytes, double RecipientRssBytes, double RecipientPendingDiskBytes, double RecipientReceiveThreadCpuUs, double LegitP50, double LegitP99)
 {
     /// <summary>Per recipient / per filed notification, net of the idle phase's rates (<c>background</c>: sender CPU, recipient CPU, recipient write bytes per second).</summary>
-    public static RunFigures Of(TernRunResult run, (double SenderCpu, double RecipientCpu, double RecipientWrites) background, double transitHours)
+    public static RunFigures Of(TernRunResult run, (double SenderCpu, double RecipientCpu, double RecipientWrites, double RecipientReceiveThread) background, double transitHours)
     {
         var (b, a) = (run.Before, run.After);
         var seconds = a.At - b.At;
@@ -24,6 +24,7 @@ internal sealed record RunFigures(
             Costs.PerUnit(a.RecipientWriteBytes - b.RecipientWriteBytes, background.RecipientWrites, seconds, funnel.Filed),
             funnel.Filed == 0 ? double.NaN : (a.RecipientRssMiB - b.RecipientRssMiB) * 1024 * 1024 / funnel.Filed,
             funnel.Filed == 0 ? double.NaN : (double)(a.RecipientPendingDiskBytes - b.RecipientPendingDiskBytes) / funnel.Filed,
+            Costs.PerUnit(a.RecipientReceiveThreadCpu - b.RecipientReceiveThreadCpu, background.RecipientReceiveThread, seconds, funnel.Filed) * 1e6,
             Costs.Percentile(run.LegitMs, 50), Costs.Percentile(run.LegitMs, 99));
     }
 
@@ -31,9 +32,9 @@ internal sealed record RunFigures(
     /// The slope of each recipient cost between <paramref name="small"/> and this run (both nobody pulls): what one more
     /// ignored notification costs, with what both runs pay once out of it (<see cref="Costs.Marginal"/>).
     /// </summary>
-    public (double CpuUs, double WriteBytes, double RssBytes, double PendingDiskBytes) MarginalOver(RunFigures small)
+    public (double CpuUs, double WriteBytes, double RssBytes, double PendingDiskBytes, double ReceiveThreadCpuUs) MarginalOver(RunFigures small)
     {
         double Slope(Func<RunFigures, double> each) => Costs.Marginal(each(this) * Funnel.Filed, each(small) * small.Funnel.Filed, Funnel.Filed, small.Funnel.Filed);
-        return (Slope(r => r.RecipientCpuUs), Slope(r => r.RecipientWriteBytes), Slope(r => r.RecipientRssBytes), Slope(r => r.RecipientPendingDiskBytes));
+        return (Slope(r => r.RecipientCpuUs), Slope(r => r.RecipientWriteBytes), Slope(r => r.RecipientRssBytes), Slope(r => r.RecipientPendingDiskBytes), Slope(r => r.RecipientReceiveThreadCpuUs));
     }
 }
