@@ -14,6 +14,11 @@ if (options.Command == "smtp-only")
 
 switch (options.Command)
 {
+    case "slope":
+        // One line of a run's recipient figures for the A/B script (bench/ab-economics.sh): the marginal CPU µs of an
+        // ignored notification, its receive thread's part, and the figure per notification at each size.
+        Console.WriteLine(Report.SlopeLine(JsonSerializer.Deserialize<TernResults>(File.ReadAllText(options.Require("tern-json")), Http.Options)!));
+        return 0;
     case "naive-recipient":
         await NaiveRecipient.RunAsync(options).ConfigureAwait(false);
         return 0;

@@ -180,6 +180,27 @@ internal static partial class Report
         File.WriteAllText(Path.Combine(reports, "economics", "summary-rows.tsv"), rows.ToString());
     }
 
+    /// <summary>
+    /// <c>marginal_us receive_thread_us large_us small_us</c> of a Tern run nobody pulls at two sizes, net of the quiet
+    /// phase's background (NaN when a size is missing).
+    /// </summary>
+    public static string SlopeLine(TernResults tern)
+    {
+        var quiet = tern.QuietBefore is { } q0 && tern.QuietAfter is { } q1
+            ? ((q1.SenderCpu - q0.SenderCpu) / (q1.At - q0.At), (q1.RecipientCpu - q0.RecipientCpu) / (q1.At - q0.At), (q1.RecipientWriteBytes - q0.RecipientWriteBytes) / (q1.At - q0.At),
+                (q1.RecipientReceiveThreadCpu - q0.RecipientReceiveThreadCpu) / (q1.At - q0.At))
+            : (0, 0, 0, 0);
+        var large = tern.Runs.FirstOrDefault(r => r.PullRate == 0);
+        if (large is null || tern.Small is null)
+        {
+            return "NaN NaN NaN NaN";
+        }
+
+        var (l, s) = (RunFigures.Of(large, quiet, tern.TransitHours), RunFigures.Of(tern.Small, quiet, tern.TransitHours));
+        var m = l.MarginalOver(s);
+        return string.Create(Inv, $"{m.CpuUs:F2} {m.ReceiveThreadCpuUs:F2} {l.RecipientCpuUs:F2} {s.RecipientCpuUs:F2}");
+    }
+
     private static string Met(bool met) => met ? "met" : "**not met**";
 
     private static string Miss(double value, double target) => value > target && double.IsFinite(value) ? string.Create(Inv, $" ({value / target:F1}×)") : "";

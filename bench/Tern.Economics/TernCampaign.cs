@@ -149,11 +149,10 @@ internal static class TernCampaign
 
             var hashes = NewHashes(recipients);
             var pulling = (int)Math.Round(recipients * rate);
-            foreach (var hash in hashes.Take(pulling))
-            {
+            // Four at a time: 10 000 one after another (10 % of 100 000) took longer than the campaign itself.
+            await Parallel.ForEachAsync(hashes.Take(pulling), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (hash, _) =>
                 await bAdmin.SendAsync(HttpMethod.Put, "/admin/v1/preferences",
-                    new JsonObject { ["recipientHash"] = hash, ["senderDomain"] = "spam.example", ["preference"] = "immediately" }, HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
-            }
+                    new JsonObject { ["recipientHash"] = hash, ["senderDomain"] = "spam.example", ["preference"] = "immediately" }, HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false)).ConfigureAwait(false);
 
             Console.WriteLine($"tern: campaign to {recipients} recipients, {pulling} pulling ({rate:P1})");
             var profiling = rate == 0 ? profile?.Invoke(nodeB.ProcessId) : null;
