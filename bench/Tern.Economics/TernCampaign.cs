@@ -187,7 +187,13 @@ internal static class TernCampaign
         var blockLegit = legit.Between(blockFrom, legit.Now);
         await stop.CancelAsync().ConfigureAwait(false);
         await legitTask.ConfigureAwait(false);
-        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, quietBefore, quietAfter, runs, small, block, blockLegit, legit.Stalls);
+        // The recipient's state at campaign scale: b.example stopped (its closing checkpoint writes every store) and its
+        // pending table's files measured, over the references it held (every campaign's, less those pulled).
+        var held = await bAdmin.GetAsync("/admin/v1/stats").ConfigureAwait(false);
+        await nodeB.DisposeAsync().ConfigureAwait(false);
+        var state = PendingState.Measure(Path.Combine(b, "pending"), Http.Long(held["pendingReferences"]));
+        Console.WriteLine($"tern: b.example stopped; its pending table holds {state.Total} bytes for {state.References} references");
+        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, quietBefore, quietAfter, runs, small, block, blockLegit, legit.Stalls, state);
     }
 
     /// <summary>The warm-up campaign's size: 20 000 recipients, or the campaign's own size when smaller.</summary>

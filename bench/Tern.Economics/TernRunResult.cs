@@ -7,7 +7,10 @@ internal sealed record TernRunResult(double PullRate, int Recipients, int Pullin
 /// <summary>The block phase: the samples of spam.example's pending references around the block and the snapshots of the blocked half.</summary>
 internal sealed record BlockResult(int Recipients, double BlockedAt, List<(double Seconds, long Pending)> Samples, NodeSnapshot Before, NodeSnapshot After);
 
-/// <summary>Everything the Tern side of the campaign measured; <c>Small</c> is the campaign nobody pulls at the slope's small size (null when not run).</summary>
+/// <summary>
+/// Everything the Tern side of the campaign measured; <c>Small</c> is the campaign nobody pulls at the slope's small size
+/// (null when not run), <c>State</c> b.example's pending table on disk after its closing checkpoint.
+/// </summary>
 internal sealed record TernResults(int BlobBytes, double TransitHours, NodeSnapshot IdleBefore, NodeSnapshot IdleAfter, List<double> IdleLegitMs,
     NodeSnapshot? QuietBefore, NodeSnapshot? QuietAfter, List<TernRunResult> Runs, TernRunResult? Small, BlockResult Block,
-    List<double> BlockLegitMs, List<string> LegitStalls);
+    List<double> BlockLegitMs, List<string> LegitStalls, PendingState? State = null);

@@ -16,6 +16,7 @@ internal sealed class NodeChild : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _log;
+    private bool _disposed;
 
     private NodeChild(Process process, string log, NodePorts ports)
     {
@@ -77,9 +78,15 @@ internal sealed class NodeChild : IAsyncDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
     }
 
-    /// <summary>SIGTERM, then waits for the exit; a node that does not stop in time is killed and reported.</summary>
+    /// <summary>SIGTERM, then waits for the exit; a node that does not stop in time is killed and reported. A second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
