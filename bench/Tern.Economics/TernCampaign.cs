@@ -120,8 +120,18 @@ internal static class TernCampaign
         NodeSnapshot? quietBefore = null, quietAfter = null;
         if (pullRates.Contains(0))
         {
-            Console.WriteLine($"tern: quiet phase {QuietIdle.TotalSeconds:F0} s (legitimate traffic paused)");
+            Console.WriteLine($"tern: quiet phase {2 * QuietIdle.TotalSeconds:F0} s (legitimate traffic paused; the last {QuietIdle.TotalSeconds:F0} s measured)");
             await legit.PauseAsync().ConfigureAwait(false);
+            // The first seconds after the pause still carry the legitimate traffic's after-effects (its last pulls,
+            // event-log writes and collections): measured from there, the quiet rate came out above what b spent beside
+            // the campaign in the windows that followed (its process CPU net of it fell below its receive thread's).
+            var settleFrom = legit.Now;
+            while (legit.Now - settleFrom < QuietIdle.TotalSeconds)
+            {
+                await Probe().ConfigureAwait(false);
+                await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            }
+
             quietBefore = await Snapshot().ConfigureAwait(false);
             while (legit.Now - quietBefore.At < QuietIdle.TotalSeconds)
             {
@@ -161,6 +171,14 @@ internal static class TernCampaign
             await CampaignAsync(bulk, hashes, blobBytes).ConfigureAwait(false);
             await WaitSettledAsync(Probe, start, blobBytes, recipients, pulling).ConfigureAwait(false);
             var after = await Snapshot().ConfigureAwait(false);
+            // The fetch doors count a blob served before the sender's ledger counts its delivery fetched: give the
+            // ledger the time to catch up, so the funnel's pulled are the ledger's.
+            for (var waited = 0; after.Fetched - before.Fetched < pulling && waited < 40; waited++)
+            {
+                await Task.Delay(ProbeInterval).ConfigureAwait(false);
+                after = await Snapshot().ConfigureAwait(false);
+            }
+
             profiling?.Dispose();
             if (rate == 0)
             {
