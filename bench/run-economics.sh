@@ -51,7 +51,8 @@ fi
 machine="$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | awk '{print $1, $2, $3}'), $(uname -r), .NET $(dotnet --version)"
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo "+dirty")
 nice -n 10 dotnet "$economics" run --out "$out" --reports perf-reports --tern "$tern" \
-  --recipients "$RECIPIENTS" --small-recipients "$SMALL_RECIPIENTS" --pull "$PULL" --command "$command" --commit "$commit" --machine "$machine" --load-start "$load_start" "${smtp_args[@]}"
+  --recipients "$RECIPIENTS" --small-recipients "$SMALL_RECIPIENTS" --pull "$PULL" --command "$command" --commit "$commit" --machine "$machine" --load-start "$load_start" "${smtp_args[@]}" \
+  2>&1 | while IFS= read -r line; do printf '%s %s\n' "$(date -u +%T)" "$line"; done   # each phase's time, for the budget
 
 while IFS=$'\t' read -r metric value baseline ratio target; do
   # A baseline that did not run (the SMTP one when Postfix would not start) has no figure: say so, with no ratio.

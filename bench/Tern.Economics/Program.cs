@@ -39,6 +39,7 @@ try
     var perf = options.Get("perf-recipient");
     var tern = await TernCampaign.RunAsync(Path.Combine(work, "tern"), options.Require("tern"), options.Recipients, options.SmallRecipients, options.PullRates, options.BlobBytes,
         TimeSpan.FromSeconds(options.Int("warmup", 10)), TimeSpan.FromSeconds(options.Int("idle", 15)), perf is null ? null : pid => PerfRecord.Start(pid, perf)).ConfigureAwait(false);
+    Console.WriteLine("tern: nodes stopped");
     File.WriteAllText(Path.Combine(options.Require("out"), "tern.json"), JsonSerializer.Serialize(tern, Http.Options));
     if (options.Get("only") == "tern")
     {
@@ -47,6 +48,7 @@ try
 
     var naive = NaiveCampaign.Run(Path.Combine(work, "naive"), options.Recipients, options.PullRates, options.BlobBytes);
     File.WriteAllText(Path.Combine(options.Require("out"), "naive.json"), JsonSerializer.Serialize(naive, Http.Options));
+    Console.WriteLine("naive: done");
     SmtpResult? smtp = null;
     if (options.Get("smtp-dir") is { } smtpDirectory)
     {
