@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Profiles b.example (the recipients' node) over a campaign nobody pulls: the economics bench's Tern side alone
-# (bench/Tern.Economics run --only tern, pull rate 0), perf record -F 999 -g attached to b's `tern run` process for the
+# (bench/Tern.Economics run --only tern, pull rate 0), perf record -F 2999 -g attached to b's `tern run` process for the
 # campaign's window, the nodes with the runtime's perf map so JIT code has names. Writes perf-reports/profile-economics.md.
 #   bench/profile-economics.sh [recipients]      (needs perf: make bench-deps; after `make build`)
 # PROFILE_KEEP=<file>: keep perf.data there for a closer look (perf report -i <file>).
@@ -19,7 +19,7 @@ dotnet "$economics" run --only tern --out "$work" --tern "$tern" --recipients "$
 {
   echo "# Profile of b.example over a campaign nobody pulls"
   echo
-  echo "- command: \`bench/profile-economics.sh $recipients\` (perf record -F 999 -g on b.example's \`tern run\` process for the 0 % campaign's window)"
+  echo "- command: \`bench/profile-economics.sh $recipients\` (perf record -F 2999 -g on b.example's \`tern run\` process for the 0 % campaign's window)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)'); load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- the run: $(grep -E '^tern:   filed' "$work/log" | head -1)"
   echo

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Tern.Economics;
 
 /// <summary>
-/// <c>perf record -F 999 -g</c> attached to one process until disposed (SIGINT, so perf writes its file): the profile of
+/// <c>perf record -F 2999 -g</c> attached to one process until disposed (SIGINT, so perf writes its file): the profile of
 /// b.example over a campaign's window (bench/profile-economics.sh; the nodes need <c>DOTNET_PerfMapEnabled=1</c>).
 /// </summary>
 internal sealed class PerfRecord : IDisposable
@@ -16,7 +16,7 @@ internal sealed class PerfRecord : IDisposable
     public static PerfRecord Start(int processId, string output)
     {
         var start = new ProcessStartInfo("perf") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in new[] { "record", "-F", "999", "-g", "-o", output, "-p", processId.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "record", "-F", "2999", "-g", "-o", output, "-p", processId.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
