@@ -3,7 +3,8 @@
 # design and Postfix + spamd, in one run on this machine. Writes perf-reports/spam-economics.md, its SVG plots and raw
 # figures in perf-reports/economics/, and its rows for the one table (perf-reports/summary/economics.tsv).
 #   bench/run-economics.sh            100 000 recipients a campaign and 20 000 more nobody pulls (the slope's small
-#                                     size), SMTP 200 (its figures are per message)
+#                                     size); the naive baseline 20 000 and SMTP 200 (their figures are per notification
+#                                     and per message)
 #   bench/run-economics.sh --full     1 000 000 recipients a campaign (and 200 000), SMTP 1000
 # RECIPIENTS, SMALL_RECIPIENTS (default a fifth), SMTP_RECIPIENTS, PULL (comma-separated rates) override the scale.
 set -euo pipefail
