@@ -32,9 +32,11 @@ internal sealed record RunFigures(
     /// The slope of each recipient cost between <paramref name="small"/> and this run (both nobody pulls): what one more
     /// ignored notification costs, with what both runs pay once out of it (<see cref="Costs.Marginal"/>).
     /// </summary>
-    public (double CpuUs, double WriteBytes, double RssBytes, double PendingDiskBytes, double ReceiveThreadCpuUs) MarginalOver(RunFigures small)
+    public (double CpuUs, double WriteBytes, double RssBytes, double PendingDiskBytes, double ReceiveThreadCpuUs, double SenderCpuUs) MarginalOver(RunFigures small)
     {
         double Slope(Func<RunFigures, double> each) => Costs.Marginal(each(this) * Funnel.Filed, each(small) * small.Funnel.Filed, Funnel.Filed, small.Funnel.Filed);
-        return (Slope(r => r.RecipientCpuUs), Slope(r => r.RecipientWriteBytes), Slope(r => r.RecipientRssBytes), Slope(r => r.RecipientPendingDiskBytes), Slope(r => r.RecipientReceiveThreadCpuUs));
+        // The sender's CPU is per recipient, not per reference filed.
+        var sender = Costs.Marginal(SenderCpuUs * Recipients, small.SenderCpuUs * small.Recipients, Recipients, small.Recipients);
+        return (Slope(r => r.RecipientCpuUs), Slope(r => r.RecipientWriteBytes), Slope(r => r.RecipientRssBytes), Slope(r => r.RecipientPendingDiskBytes), Slope(r => r.RecipientReceiveThreadCpuUs), sender);
     }
 }
