@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Loops;
@@ -28,7 +27,7 @@ public sealed partial class PullWorker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PullJournal? _journal;
-    private readonly Channel<(RecipientHash Hash, PendingReference Reference)> _queue;
+    private readonly FairPullQueue _queue;
     private readonly ConcurrentDictionary<FetchCapability, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _workers = [];
@@ -57,7 +56,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         _journal = journal;
         Errors = new LoopErrors(_time);
         HandlerErrors = new LoopErrors(_time);
-        _queue = Channel.CreateBounded<(RecipientHash, PendingReference)>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _queue = new FairPullQueue(options.QueueCapacity, options.MaxQueuedPerSenderDomain);
     }
 
     /// <summary>Raised after each queued pull, on a worker thread.</summary>
@@ -84,12 +83,15 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a pull; false when the queue is full (the reference stays pending and can be pulled later).</summary>
+    /// <summary>
+    /// Queues a pull; false when the queue or its sender domain's share of it is full (the reference stays pending and can
+    /// be pulled later). Sender domains are served in turn (<see cref="FairPullQueue"/>).
+    /// </summary>
     public bool TryEnqueue(RecipientHash hash, PendingReference reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
         Interlocked.Increment(ref _outstanding);
-        if (_queue.Writer.TryWrite((hash, reference)))
+        if (_queue.TryWrite(hash, reference))
         {
             return true;
         }
@@ -124,7 +126,7 @@ public sealed partial class PullWorker : IAsyncDisposable
     {
         try
         {
-            await foreach (var (hash, reference) in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await _queue.ReadAsync(cancellationToken).ConfigureAwait(false) is var (hash, reference))
             {
                 PullResult result;
                 try
@@ -176,9 +178,10 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         _stopping.Dispose();
+        _queue.Dispose();
     }
 }

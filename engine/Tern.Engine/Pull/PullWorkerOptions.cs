@@ -11,6 +11,12 @@ public sealed class PullWorkerOptions
     /// <summary>Pulls waiting in the queue; <see cref="PullWorker.TryEnqueue"/> refuses beyond it. Defaults to 10 000.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Pulls of one sender domain that may wait in the queue, so that one domain's campaign cannot fill it and leave no
+    /// room for another's (the queue serves sender domains in turn). Defaults to half of <see cref="QueueCapacity"/>'s default.
+    /// </summary>
+    public int MaxQueuedPerSenderDomain { get; set; } = 5_000;
+
     /// <summary>Fetch attempts per source, resumptions included, before the next source is tried. Defaults to 5.</summary>
     public int AttemptsPerSource { get; set; } = 5;
 
@@ -52,6 +58,11 @@ public sealed class PullWorkerOptions
         if (MaxConcurrentPulls < 1 || QueueCapacity < 1 || AttemptsPerSource < 1 || RetryDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException("PullWorkerOptions: MaxConcurrentPulls, QueueCapacity and AttemptsPerSource must be ≥ 1 and RetryDelay ≥ 0.");
+        }
+
+        if (MaxQueuedPerSenderDomain < 1)
+        {
+            throw new InvalidOperationException("PullWorkerOptions.MaxQueuedPerSenderDomain must be ≥ 1.");
         }
 
         // One message per property, so that the host's refusal names the key that is wrong.
