@@ -56,7 +56,7 @@ public static class TernServiceCollectionExtensions
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
         services.AddTernOptions<PendingTableOptions>(configuration, TernSections.Pending, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = TernDataDirectory.Pending(node.Value.DataDirectory));
-        services.AddTernOptions<MessageStoreOptions>(configuration, TernSections.Messages, _ => { })
+        services.AddTernOptions<MessageStoreOptions>(configuration, TernSections.Messages, options => options.Validate())
             .PostConfigure<IOptions<TernNodeOptions>>((options, node) => options.DataDirectory = node.Value.DataDirectory);
         // The journal of pulls begun is as durable as the message store it guards (docs/ARCHITECTURE.md §5.6).
         services.AddTernOptions<PullJournalOptions>(configuration, TernSections.PullJournal, options => options.Validate())

@@ -9,21 +9,34 @@ namespace Tern.Engine.Pull;
 /// The recipient's own message store: blobs this node pulled for its users, kept apart from the transit store (which
 /// holds what this node sends and pays for). Plain files, one directory per recipient hash:
 /// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
-/// <c>.meta</c> and <c>.blob</c> once verified. A message exists when its <c>.blob</c> does: the <c>.meta</c> is written,
-/// it and the partial file are flushed together, and only then is the partial renamed to <c>.blob</c> and the directory
-/// flushed (docs/ARCHITECTURE.md §5).
+/// <c>.meta</c> and <c>.blob</c> once verified, and one commit log, <c>messages/commits.log</c>. A message is committed
+/// when its record in the commit log is durable: a small blob rides whole in the record, a large one is flushed first.
+/// That one write is the commit's only wait on the disk for a small message; the <c>.meta</c>, the rename of the partial
+/// to <c>.blob</c> and the directory's flush follow without a wait, and a checkpoint makes them durable in groups before
+/// it drops the records. Opening the store replays the log and redoes what a crash cut (docs/ARCHITECTURE.md §5.2).
 /// </summary>
-public sealed class MessageStore
+public sealed partial class MessageStore : IDisposable
 {
+    /// <summary>The layout marker in <c>messages/</c>; a store without one is of the layout before the commit log, which this one reads as it is.</summary>
+    public const string FormatFileName = "format";
+
+    private const string FormatCommitLog = "commit-log 1";
+
     private readonly string _root;
     private readonly bool _durable;
     private readonly TimeProvider _time;
+    private readonly MessageStoreOptions _options;
+    private readonly MessageCommitLog _log;
+    private readonly ITimer _checkpointTimer;
 
-    /// <summary>Opens (creating) the store under <see cref="MessageStoreOptions.DataDirectory"/>.</summary>
+    /// <summary>Opens (creating) the store under <see cref="MessageStoreOptions.DataDirectory"/>, redoing what a crash cut.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The store is of a layout this version does not know.</exception>
     public MessageStore(MessageStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(options.DataDirectory, "MessageStoreOptions.DataDirectory");
+        options.Validate();
+        _options = options;
         _root = Path.Combine(options.DataDirectory, "messages");
         _durable = options.Durable;
         _time = timeProvider ?? TimeProvider.System;
@@ -32,16 +45,30 @@ public sealed class MessageStore
             Directory.CreateDirectory(_root);
             FlushDirectory(options.DataDirectory);
         }
+
+        CheckFormat();
+        _log = Recover();
+        _checkpointTimer = _time.CreateTimer(_ => StartCheckpoint(force: true), null, options.CheckpointInterval, options.CheckpointInterval);
     }
 
     /// <summary>
-    /// Called with each message newly committed (not with one already stored), on the committing thread, once its
-    /// <c>.blob</c> is named and before the directory flush that makes the name durable, with a task that completes when
-    /// that flush has (or faults with its error). The client API appends its users' <c>pulled</c> events here: the event
-    /// log's flush then runs beside the directory's instead of after it, and the log makes the event readable only once
-    /// the task has completed (docs/ARCHITECTURE.md §5.2). Defaults to none.
+    /// Called with each message about to be committed (not with one already stored), on the committing thread, before its
+    /// commit record is written, with a task that completes once the message is durable and named (or faults with the
+    /// commit's error). What it returns is kept in the commit record and handed back by <see cref="RecoveredCommits"/> after a
+    /// crash that cut the commit's aftermath. The client API appends its users' <c>pulled</c> event here and returns the
+    /// event's line: the event becomes readable when the task completes, without a flush of its own, since a crash that
+    /// loses its line finds it in the record (docs/ARCHITECTURE.md §5.2). Defaults to none.
     /// </summary>
-    public Action<StoredMessage, Task>? Committed { get; set; }
+    public Func<StoredMessage, Task, ReadOnlyMemory<byte>>? Committed { get; set; }
+
+    /// <summary>
+    /// Awaited by a checkpoint before it drops records that carry what <see cref="Committed"/> returned: the client API
+    /// waits here until the event log has flushed every line appended so far. Defaults to none.
+    /// </summary>
+    public Func<Task>? BeforeCheckpoint { get; set; }
+
+    /// <summary>Data-synchronous writes of the commit log since open (what the commit path pays).</summary>
+    public long CommitLogWrites => _log.Writes;
 
     /// <summary>Whether the message is stored (verified and committed).</summary>
     public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
@@ -69,88 +96,90 @@ public sealed class MessageStore
     public void DiscardPartial(RecipientHash hash, FetchCapability capability) => File.Delete(PathOf(hash, capability, ".partial"));
 
     /// <summary>
-    /// <see cref="Commit"/> on the thread pool. The commit blocks on fsyncs; a caller continuing from a socket read may
-    /// be on the socket engine's event thread (inline completions, docs/ARCHITECTURE.md §5.1), which must never wait
+    /// Commits a verified partial file as a message (the caller has disposed the partial stream): a small blob is read
+    /// back and written whole in the commit record; a large one is flushed, then recorded. Once the record is durable the
+    /// <c>.meta</c> is written and the partial renamed to <c>.blob</c>, neither flushed (the next checkpoint does, in a
+    /// group). A message already stored is returned as it is. The file work runs on the thread pool: a caller continuing
+    /// from a socket read may be on the socket engine's event thread (docs/ARCHITECTURE.md §5.1), which must never wait
     /// on the disk.
     /// </summary>
-    public Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Commit(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken);
-
-    /// <summary>
-    /// Commits a verified partial file as a message: writes the metadata, flushes it and the partial file to disk
-    /// together, renames the partial to <c>.blob</c> and flushes the directory. The caller has disposed the partial
-    /// stream. A message already stored is returned as it is.
-    /// </summary>
-    public StoredMessage Commit(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
+    public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, CancellationToken cancellationToken = default)
     {
-        var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        var blob = PathOf(hash, capability, ".blob");
-        var metaPath = PathOf(hash, capability, ".meta");
-        if (File.Exists(blob))
+        var prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
+        if (prepared.Record is null)
         {
-            // Its .meta is part of a stored message: never rewrite it in place.
-            return File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message;
+            return prepared.Message;
         }
 
-        var partial = PathOf(hash, capability, ".partial");
-
-        // The .meta is written in place, not renamed: without a .blob beside it, it is not a message and the next
-        // commit rewrites it. Both files reach the disk before the rename, and their two flushes run concurrently, so
-        // they cost about one flush (the file system batches them) instead of two in a row.
-        var writeMeta = () => WriteMeta(metaPath, message);
-        if (_durable)
-        {
-            try
-            {
-                Parallel.Invoke(() => FlushFile(partial), writeMeta);
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
-            }
-        }
-        else
-        {
-            writeMeta();
-        }
-
-        File.Move(partial, blob, overwrite: true);
-        var committed = Committed;
-        if (committed is null)
-        {
-            FlushDirectory(DirectoryOf(hash));
-            return message;
-        }
-
-        var durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            committed(message, durable.Task);
-        }
-        catch
-        {
-            // The name is durable whatever the hook did.
-            FlushDirectory(DirectoryOf(hash), durable);
-            throw;
-        }
+            await _log.AppendAsync(prepared.Record).ConfigureAwait(false);
+            WriteMeta(PathOf(hash, capability, ".meta"), prepared.Message, flush: false);
+            File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
 
-        FlushDirectory(DirectoryOf(hash), durable);
-        return message;
-    }
-
-    /// <summary>Flushes <paramref name="directory"/> and tells <paramref name="done"/> how it went.</summary>
-    private void FlushDirectory(string directory, TaskCompletionSource done)
-    {
-        try
-        {
-            FlushDirectory(directory);
-            done.TrySetResult();
+            // Only now may a checkpoint take it: it flushes the .blob and .meta it finds, then drops the record.
+            Recorded(prepared.Record, capability, prepared.Message);
         }
         catch (Exception ex)
         {
-            done.TrySetException(ex);
+            prepared.Durable?.TrySetException(ex);
             throw;
         }
+
+        prepared.Durable?.TrySetResult();
+        StartCheckpoint(force: false);
+        return prepared.Message;
+    }
+
+    /// <summary><see cref="CommitAsync"/>, waited for.</summary>
+    public StoredMessage Commit(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint) =>
+        CommitAsync(hash, capability, senderDomain, size, payloadHash, mimeHint).GetAwaiter().GetResult();
+
+    /// <summary>The record of a commit about to be written (null for a message already stored) and the hook's task.</summary>
+    private (StoredMessage Message, byte[]? Record, TaskCompletionSource? Durable) Prepare(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
+    {
+        var blob = PathOf(hash, capability, ".blob");
+        var metaPath = PathOf(hash, capability, ".meta");
+        var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (File.Exists(blob))
+        {
+            // Its .meta is part of a stored message: never rewrite it in place.
+            return (File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message, null, null);
+        }
+
+        var partial = PathOf(hash, capability, ".partial");
+        byte[] inline = [];
+        if (size <= _options.InlineMaxBytes)
+        {
+            inline = File.ReadAllBytes(partial);
+            if (inline.Length != size)
+            {
+                throw new IOException($"The partial file '{partial}' holds {inline.Length} bytes, not the {size} verified.");
+            }
+        }
+        else if (_durable)
+        {
+            // Too large to ride in the record: on disk before the record says it is there.
+            FlushFile(partial);
+        }
+
+        TaskCompletionSource? durable = null;
+        ReadOnlyMemory<byte> annotation = default;
+        if (Committed is { } committed)
+        {
+            durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                annotation = committed(message, durable.Task);
+            }
+            catch (Exception ex)
+            {
+                durable.TrySetException(ex);
+                throw;
+            }
+        }
+
+        return (message, MessageCommitCodec.Committed(message, inline, annotation.Span), durable);
     }
 
     /// <summary>Opens a stored blob for reading.</summary>
@@ -158,7 +187,8 @@ public sealed class MessageStore
 
     /// <summary>
     /// Deletes a stored message: the <c>.blob</c> first (the message is gone once it is), then its <c>.meta</c>, then the
-    /// directory is flushed so the deletion survives a crash. False when no such message was stored.
+    /// directory is flushed so the deletion survives a crash. A message whose commit record is still in the commit log is
+    /// first recorded deleted there, so a replay does not bring it back. False when no such message was stored.
     /// </summary>
     public bool Delete(RecipientHash hash, FetchCapability capability)
     {
@@ -166,6 +196,13 @@ public sealed class MessageStore
         if (!File.Exists(blob))
         {
             return false;
+        }
+
+        if (InCommitLog(capability))
+        {
+            var record = MessageCommitCodec.Deleted(hash, capability);
+            _log.AppendAsync(record).GetAwaiter().GetResult();
+            Recorded(record, capability, null);
         }
 
         File.Delete(blob);
@@ -236,11 +273,11 @@ public sealed class MessageStore
         }
     }
 
-    private void WriteMeta(string path, StoredMessage message)
+    private void WriteMeta(string path, StoredMessage message, bool flush)
     {
         using var meta = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
         meta.Write(Encoding.UTF8.GetBytes(FormatMeta(message)));
-        meta.Flush(flushToDisk: _durable);
+        meta.Flush(flushToDisk: flush && _durable);
     }
 
     private static void FlushFile(string path)

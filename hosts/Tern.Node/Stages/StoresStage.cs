@@ -80,6 +80,9 @@ internal sealed class StoresStage : IHostedService
             await journal.DisposeAsync().ConfigureAwait(false);
         }
 
+        // The pull and client API stages have stopped: the last checkpoint settles what the commit log holds.
+        _node.Messages?.Dispose();
+
         if (_node.Pending is { } pending)
         {
             // Bounded: a full checkpoint writes the hash indexes whole (1.1 GiB at the default sizes), and one that runs past
