@@ -87,7 +87,9 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
         var policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences);
         _hooks.Attach(_events, users, labels, policies);
+        RestorePulled(_node.Messages, _events);
         _node.Messages.Committed = _hooks.Stored;
+        _node.Messages.BeforeCheckpoint = _events.FlushedAsync;
         _node.Pending.Removed = _hooks.Removed;
         _node.Store.Transitioned += _hooks.DeliveryChanged; // a gateway's contact plan counts fetched bytes on the same hook
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
@@ -170,6 +172,23 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
 
         await DisposeAsync().ConfigureAwait(false);
         ClientApiLogMessages.Stopped(_logger);
+    }
+
+    /// <summary>
+    /// Puts back the <c>pulled</c> events of commits whose lines the event log lost to a crash (their records kept them,
+    /// docs/ARCHITECTURE.md §5.2), each user's in sequence order, before anything else is appended; the store then drops
+    /// those records at its next checkpoint, once the log has flushed what was put back.
+    /// </summary>
+    private static void RestorePulled(MessageStore messages, EventLog events)
+    {
+        var lines = new List<ReadOnlyMemory<byte>>();
+        foreach (var commit in messages.RecoveredCommits)
+        {
+            lines.Add(commit.Annotation);
+        }
+
+        events.RestoreRecorded(lines);
+        messages.ReleaseRecovered();
     }
 
     /// <summary>

@@ -102,17 +102,20 @@ internal sealed class EventHooks
     }
 
     /// <summary>
-    /// The message store named a new message's <c>.blob</c>: <c>pulled</c>, with the labels a new message gets. The event
-    /// is written now, so its flush runs beside the store's directory flush, and becomes readable once
-    /// <paramref name="durable"/> (that flush) has completed, so nobody is told of a message that is not yet durable.
+    /// The message store is about to commit a new message: <c>pulled</c>, with the labels a new message gets. The event's
+    /// line rides in the store's commit record (returned here), is written to the log once <paramref name="durable"/> (the
+    /// commit) has completed and is readable then, without a flush of the log's own in between; after a crash the stage
+    /// puts back from the records a line the log lost (docs/ARCHITECTURE.md §5.2).
     /// </summary>
-    public void Stored(StoredMessage message, Task durable)
+    public ReadOnlyMemory<byte> Stored(StoredMessage message, Task durable)
     {
         if (_attached is { } attached && attached.Users.OwnerOf(message.RecipientHash) is { } user)
         {
             var labels = attached.Labels.Stored(user, message);
-            attached.Log.Append(user, UserEvents.MessageStored(message, labels), readableAfter: durable);
+            return attached.Log.AppendRecorded(user, UserEvents.MessageStored(message, labels), durable);
         }
+
+        return default;
     }
 
     /// <summary>

@@ -8,12 +8,15 @@ internal sealed partial class EventLog
     private async Task WriteLoopAsync()
     {
         var batch = new List<(Pending Item, long Line)>();
+        var barriers = new List<TaskCompletionSource>();
         var buffer = new MemoryStream();
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             buffer.SetLength(0);
             Compaction? compaction = null;
-            while (batch.Count < 4096 && _appends.Reader.TryRead(out var item))
+            var unflushed = false;
+            var taken = 0;
+            while (taken++ < 4096 && _appends.Reader.TryRead(out var item))
             {
                 if (item.Compact is { } request)
                 {
@@ -22,34 +25,52 @@ internal sealed partial class EventLog
                     break;
                 }
 
-                var prefix = Encoding.UTF8.GetBytes(item.User + "\t" + item.Sequence.ToString(CultureInfo.InvariantCulture) + "\t");
-                var json = Serialize(item.Event);
-                buffer.Write(prefix);
-                var offset = _length + buffer.Length;
-                buffer.Write(json);
-                buffer.WriteByte((byte)'\n');
-                batch.Add((item, Pack(offset, json.Length)));
-            }
-
-            // A write that fails (a full disk) is retried until it succeeds, so no sequence is skipped and none is
-            // reused: events are readable in order or not yet. AppendAsync callers wait; Append callers never do.
-            while (!TryWrite(buffer))
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-            }
-
-            // An event reporting what its caller makes durable beside this flush waits for that too; its failure is the
-            // caller's to report, and the line is on disk, so the event is published all the same.
-            foreach (var (item, _) in batch)
-            {
-                if (item.After is { IsCompleted: false } after)
+                if (item.Barrier)
                 {
-                    await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    barriers.Add(item.Done!);
+                    continue;
                 }
+
+                if (item.After is { } after)
+                {
+                    // A line its caller records itself: what precedes it is flushed and readable first, and it is written
+                    // only once that record is durable (a failed one writes it like any other).
+                    if (buffer.Length > 0)
+                    {
+                        await WriteAsync(buffer, flush: true).ConfigureAwait(false);
+                        Publish(batch);
+                        batch.Clear();
+                    }
+
+                    await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    Add(buffer, batch, item);
+                    if (after.IsCompletedSuccessfully)
+                    {
+                        await WriteAsync(buffer, flush: false).ConfigureAwait(false);
+                        Publish(batch);
+                        batch.Clear();
+                        unflushed = true;
+                    }
+
+                    continue;
+                }
+
+                Add(buffer, batch, item);
+            }
+
+            if (buffer.Length > 0 || unflushed)
+            {
+                await WriteAsync(buffer, flush: true).ConfigureAwait(false);
             }
 
             Publish(batch);
             batch.Clear();
+            foreach (var barrier in barriers)
+            {
+                barrier.TrySetResult();
+            }
+
+            barriers.Clear();
             if (compaction is not null)
             {
                 RunCompaction(compaction);
@@ -57,12 +78,38 @@ internal sealed partial class EventLog
         }
     }
 
-    private bool TryWrite(MemoryStream buffer)
+    private void Add(MemoryStream buffer, List<(Pending Item, long Line)> batch, Pending item)
+    {
+        var prefix = Encoding.UTF8.GetBytes(item.User + "\t" + item.Sequence.ToString(CultureInfo.InvariantCulture) + "\t");
+        var json = item.Json ?? Serialize(item.Event);
+        buffer.Write(prefix);
+        var offset = _length + buffer.Length;
+        buffer.Write(json);
+        buffer.WriteByte((byte)'\n');
+        batch.Add((item, Pack(offset, json.Length)));
+    }
+
+    /// <summary>
+    /// Writes the buffer at the end of the file (and flushes it with what is unflushed before it), then empties it. A write
+    /// that fails (a full disk) is retried until it succeeds, so no sequence is skipped and none is reused: events are
+    /// readable in order or not yet. AppendAsync callers wait; Append callers never do.
+    /// </summary>
+    private async Task WriteAsync(MemoryStream buffer, bool flush)
+    {
+        while (!TryWrite(buffer, flush))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+
+        buffer.SetLength(0);
+    }
+
+    private bool TryWrite(MemoryStream buffer, bool flush)
     {
         try
         {
             _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            _file.Flush(flushToDisk: _durable);
+            _file.Flush(flushToDisk: flush && _durable);
             _length += buffer.Length;
             return true;
         }

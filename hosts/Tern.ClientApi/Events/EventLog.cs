@@ -57,15 +57,34 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// Appends <paramref name="e"/> to <paramref name="user"/>'s log without waiting: its sequence and time are set now,
     /// in the order of calls; it becomes readable once written to disk. Never blocks (safe on the ingest loop).
     /// </summary>
-    /// <param name="user">Whose log.</param>
-    /// <param name="e">The event.</param>
-    /// <param name="readableAfter">
-    /// What else must be durable before the event may be read, when the event reports a change the caller makes durable
-    /// itself (the message store's directory flush for <c>pulled</c>): the event is written and flushed at once, beside
-    /// that, and made readable when both are done, whether the task succeeded or not (the line is on disk either way).
-    /// </param>
     /// <returns>The event's sequence; 0 when the log is closed (the node is stopping: the event is not recorded).</returns>
-    public ulong Append(string user, UserEvent e, Task? readableAfter = null) => Enqueue(user, e, done: null, readableAfter);
+    public ulong Append(string user, UserEvent e) => Enqueue(user, e, done: null);
+
+    /// <summary>
+    /// Appends <paramref name="e"/>, an event whose line its caller keeps in its own durable record (the message store's
+    /// commit record, for <c>pulled</c>), and returns that line. The line is written only once <paramref name="recorded"/>
+    /// has completed, and is readable as soon as it is written and every earlier line is, without waiting for this log's
+    /// flush: a crash that loses it leaves it in the caller's record, and <see cref="RestoreRecorded"/> puts it back. When
+    /// <paramref name="recorded"/> faults the line is written and flushed like any other (its sequence is taken).
+    /// </summary>
+    /// <returns>The event's line (<c>user TAB sequence TAB json</c>); empty when the log is closed.</returns>
+    public byte[] AppendRecorded(string user, UserEvent e, Task recorded)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        var json = Array.Empty<byte>();
+        var sequence = Enqueue(user, e, done: null, recorded, serialized => json = serialized);
+        return sequence == 0 ? [] : Line(user, sequence, json);
+    }
+
+    /// <summary>
+    /// A task that completes once every event appended before the call is in the file and flushed (at once when the log
+    /// is closed: its writer has then written everything).
+    /// </summary>
+    public Task FlushedAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _appends.Writer.TryWrite(new Pending("", 0, null, done, Barrier: true)) ? done.Task : _writer;
+    }
 
     /// <summary>Appends <paramref name="e"/> and completes once it is on disk and readable.</summary>
     public async Task<ulong> AppendAsync(string user, UserEvent e, CancellationToken cancellationToken = default)
@@ -155,17 +174,24 @@ internal sealed partial class EventLog : IAsyncDisposable
         }
     }
 
-    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? readableAfter = null)
+    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? recorded = null, Action<byte[]>? serialized = null, bool keepTime = false)
     {
         lock (_lock)
         {
             var log = LogOf(user);
             var sequence = ++log.Assigned;
             e.Sequence = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            e.Time = Http.Wire.Time(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            if (!keepTime)
+            {
+                e.Time = Http.Wire.Time(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+
+            // Serialized here when the caller keeps the line: the writer then writes the very bytes it kept.
+            var json = serialized is null ? null : Serialize(e);
+            serialized?.Invoke(json!);
 
             // Written to the channel under the lock, so the file holds each user's events in sequence order.
-            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: readableAfter)))
+            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: recorded, Json: json)))
             {
                 log.Assigned--;
                 return 0;
@@ -173,6 +199,17 @@ internal sealed partial class EventLog : IAsyncDisposable
 
             return sequence;
         }
+    }
+
+    /// <summary>An event's line as the file holds it.</summary>
+    private static byte[] Line(string user, ulong sequence, ReadOnlySpan<byte> json)
+    {
+        var prefix = System.Text.Encoding.UTF8.GetBytes(user + "\t" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\t");
+        var line = new byte[prefix.Length + json.Length + 1];
+        prefix.CopyTo(line, 0);
+        json.CopyTo(line.AsSpan(prefix.Length));
+        line[^1] = (byte)'\n';
+        return line;
     }
 
     private UserLog LogOf(string user)
@@ -191,10 +228,11 @@ internal sealed partial class EventLog : IAsyncDisposable
     private static (long Offset, int Length) Unpack(long line) => (line >>> 20, (int)(line & MaxLineBytes));
 
     /// <summary>
-    /// An append, readable once written and <paramref name="After"/> completed; or (<paramref name="Compact"/> set) a
-    /// compaction for the writer to run between two batches.
+    /// An append, readable once flushed, or (<paramref name="After"/> set) once <paramref name="After"/> completed and it is
+    /// written; or (<paramref name="Compact"/> set) a compaction for the writer to run between two batches; or
+    /// (<paramref name="Barrier"/>) a wait for everything before it to be flushed, told by <paramref name="Done"/>.
     /// </summary>
-    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null);
+    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null, byte[]? Json = null, bool Barrier = false);
 
     /// <summary>One user's index: the packed offset and length of each committed line, sequence <see cref="First"/> + i at index i.</summary>
     private sealed class UserLog
