@@ -43,31 +43,89 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public async Task An_event_that_waits_for_its_callers_flush_is_written_at_once_and_readable_only_after_it()
+    public async Task A_recorded_event_is_written_and_readable_only_once_its_callers_record_is_durable_and_its_line_is_the_one_returned()
     {
         await using var log = new EventLog(_directory.Path);
         var path = Path.Combine(_directory.Path, EventLog.FileName);
-        var directoryFlushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = log.WaitAsync("bob", 0);
-        Assert.Equal(1UL, log.Append("bob", UserEvents.MessageDeleted("pulled-stand-in"), readableAfter: directoryFlushed.Task));
+        var line = log.AppendRecorded("bob", UserEvents.MessageDeleted("pulled-stand-in"), recorded.Task);
 
-        // The line reaches the file (its flush runs beside the caller's), but nobody may read it or be woken for it yet.
-        Assert.True(await Eventually.TrueAsync(() => File.Exists(path) && ReadShared(path).Contains("pulled-stand-in", StringComparison.Ordinal)));
-        await Task.Delay(100);
+        // Not readable and nobody woken before the record is durable, and what comes after it waits behind it.
+        var carol = log.WaitAsync("carol", 0);
+        log.Append("carol", UserEvents.MessageDeleted("other"));
         Assert.Equal(0UL, log.Last("bob"));
-        Assert.Empty(log.Read("bob", 0, 10).Events);
         Assert.False(waiting.IsCompleted);
+        Assert.DoesNotContain("pulled-stand-in", File.Exists(path) ? ReadShared(path) : "", StringComparison.Ordinal);
 
-        directoryFlushed.SetResult();
+        recorded.SetResult();
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await carol.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1UL, log.Last("bob"));
+        await log.FlushedAsync();
 
-        // A caller's flush that failed still publishes the event: its line is on disk and a restart would read it.
+        // In the file as returned, before the line appended after it.
+        var text = ReadShared(path);
+        Assert.InRange(text.IndexOf(Encoding.UTF8.GetString(line), StringComparison.Ordinal), 0, text.IndexOf("other", StringComparison.Ordinal));
+        Assert.StartsWith("bob\t1\t", Encoding.UTF8.GetString(line), StringComparison.Ordinal);
+
+        // A record that failed still publishes the event once its line is flushed: its sequence is taken.
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        log.Append("bob", UserEvents.MessageDeleted("second"), readableAfter: failed.Task);
-        failed.SetException(new IOException("directory flush failed"));
+        log.AppendRecorded("bob", UserEvents.MessageDeleted("second"), failed.Task);
+        failed.SetException(new IOException("commit failed"));
         Assert.True(await Eventually.TrueAsync(() => log.Last("bob") == 2UL));
     }
+
+    [Fact]
+    public async Task A_recorded_line_the_log_lost_is_put_back_with_its_sequence_and_one_it_holds_is_not_put_back_twice()
+    {
+        byte[] kept;
+        byte[] lost;
+        byte[] lostLater;
+        await using (var log = new EventLog(_directory.Path))
+        {
+            await log.AppendAsync("bob", UserEvents.HashChanged("h", registered: true));
+            kept = log.AppendRecorded("bob", UserEvents.MessageStored(Message(1), []), Task.CompletedTask);
+            await log.FlushedAsync();
+        }
+
+        var length = new FileInfo(Path.Combine(_directory.Path, EventLog.FileName)).Length;
+        await using (var log = new EventLog(_directory.Path))
+        {
+            lost = log.AppendRecorded("bob", UserEvents.MessageStored(Message(2), []), Task.CompletedTask);
+            await log.AppendAsync("bob", UserEvents.HashChanged("h2", registered: true));
+            lostLater = log.AppendRecorded("bob", UserEvents.MessageStored(Message(3), []), Task.CompletedTask);
+            await log.FlushedAsync();
+        }
+
+        // A crash before the flush of the last three lines: the file ends where it did.
+        using (var file = new FileStream(Path.Combine(_directory.Path, EventLog.FileName), FileMode.Open))
+        {
+            file.SetLength(length);
+        }
+
+        for (var start = 0; start < 2; start++)
+        {
+            await using var log = new EventLog(_directory.Path);
+            var restored = log.RestoreRecorded([lostLater, kept, lost]);
+            await log.FlushedAsync();
+            Assert.Equal(start == 0 ? 2 : 0, restored);
+            var events = log.Read("bob", 0, 10).Events.Select(e => JsonSerializer.Deserialize(e.Span, UserEventJson.Default.UserEvent)!).ToList();
+
+            // The one a client could have seen (3) has its sequence back; the one after a lost line takes the next.
+            Assert.Equal(["1", "2", "3", "4"], events.Select(e => e.Sequence));
+            Assert.Equal([null, Id(1), Id(2), Id(3)], events.Select(e => e.Id));
+        }
+    }
+
+    private static Tern.Engine.Pull.StoredMessage Message(byte n)
+    {
+        var bytes = new byte[32];
+        bytes[0] = n;
+        return new(new Tern.Engine.Protocol.RecipientHash(bytes), new Tern.Engine.Protocol.FetchCapability(bytes), "a.example", 10, default, "", 0);
+    }
+
+    private static string Id(byte n) => Message(n).Capability.ToString();
 
     [Fact]
     public async Task A_waiter_wakes_when_its_users_log_grows_and_not_for_another_user()

@@ -168,36 +168,41 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task The_committed_hook_runs_once_the_blob_is_named_and_is_told_when_the_directory_flush_is_done()
+    public async Task The_committed_hook_runs_before_the_record_is_written_and_its_task_completes_once_the_message_is_named()
     {
         var payload = Payload(2048);
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
         var blob = Path.Combine(_directory.Path, "messages", _hash.ToString(), _capability + ".blob");
-        var seen = new List<(bool Blob, bool Partial, bool Meta, bool DurableDone)>();
+        var seen = new List<(bool Blob, long Writes, bool DurableDone)>();
         Task? durable = null;
-        store.Committed = (message, flushed) =>
+        store.Committed = (message, committed) =>
         {
             Assert.Equal(_capability, message.Capability);
-            durable = flushed;
-            seen.Add((File.Exists(blob), File.Exists(PartialPath), File.Exists(Path.ChangeExtension(blob, ".meta")), flushed.IsCompleted));
+            durable = committed;
+            seen.Add((File.Exists(blob), store.CommitLogWrites, committed.IsCompleted));
+            return "kept with the record"u8.ToArray();
         };
 
-        await using (var file = store.OpenPartial(_hash, _capability, Proven(payload)))
-        {
-            await file.WriteAsync(payload);
-            Assert.True(file.TryComplete());
-        }
-
+        await WritePartialAsync(store, payload);
         store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
 
-        // Named, with its metadata, and the directory flush not yet done while the hook ran (so the event log's flush
-        // can run beside it); done, without error, once the commit returned.
-        Assert.Equal((true, false, true, false), Assert.Single(seen));
+        // Before the record's write, nothing named; the task completes, without error, once the commit returned.
+        Assert.Equal((false, 0L, false), Assert.Single(seen));
         Assert.True(durable!.IsCompletedSuccessfully);
+        Assert.Equal(1, store.CommitLogWrites);
 
         // A message already stored is not reported again.
         store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
         Assert.Single(seen);
+
+        // A restart before a checkpoint hands back what the hook kept, once, until released.
+        var restarted = new MessageStore(Quiet());
+        var recovered = Assert.Single(restarted.RecoveredCommits);
+        Assert.Equal("kept with the record", System.Text.Encoding.UTF8.GetString(recovered.Annotation.Span));
+        Assert.False(recovered.Deleted);
+        restarted.ReleaseRecovered();
+        await restarted.CheckpointAsync();
+        Assert.Empty(new MessageStore(Quiet()).RecoveredCommits);
     }
 
     [Fact]
@@ -241,6 +246,16 @@ public sealed class MessageStoreTests : IDisposable
         File.WriteAllText(Path.Combine(directory, other + ".meta"), meta.Replace(Hash(payload).ToString(), new string('A', 42) + "B", StringComparison.Ordinal));
 
         Assert.Equal(stored, Assert.Single(store.List(_hash)));
+    }
+
+    /// <summary>Options whose checkpoints run only when a test asks (a restart then finds the records).</summary>
+    private MessageStoreOptions Quiet() => new() { DataDirectory = _directory.Path, CheckpointInterval = TimeSpan.FromHours(1), CheckpointBytes = 1 << 30 };
+
+    private async Task WritePartialAsync(MessageStore store, byte[] payload, FetchCapability? capability = null)
+    {
+        await using var file = store.OpenPartial(_hash, capability ?? _capability, Proven(payload));
+        await file.WriteAsync(payload);
+        Assert.True(file.TryComplete());
     }
 
     private static byte[] Payload(int length)
