@@ -205,6 +205,134 @@ public sealed class MessageStoreTests : IDisposable
         Assert.Empty(new MessageStore(Quiet()).RecoveredCommits);
     }
 
+    [Theory]
+    [InlineData(2048, "after the record")]
+    [InlineData(2048, "after the metadata")]
+    [InlineData(2048, "power cut under the rename")]
+    [InlineData(100_000, "after the record")]
+    [InlineData(100_000, "after the metadata")]
+    public async Task A_crash_after_the_commit_record_lands_the_message_at_the_next_open(int size, string cut)
+    {
+        var payload = Payload(size);
+        var store = new MessageStore(Quiet());
+        await WritePartialAsync(store, payload);
+        var stored = await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
+        var blob = Path.ChangeExtension(PartialPath, ".blob");
+        var meta = Path.ChangeExtension(PartialPath, ".meta");
+
+        // What a kill (or a power cut) at that step leaves: the record is durable, what follows it is not.
+        switch (cut)
+        {
+            case "after the record":
+                File.Move(blob, PartialPath);
+                File.Delete(meta);
+                break;
+            case "after the metadata":
+                File.Move(blob, PartialPath);
+                File.WriteAllText(meta, "v=1\nsender=a.exa");
+                break;
+            default:
+                File.WriteAllBytes(blob, new byte[size / 2]);
+                File.Delete(meta);
+                break;
+        }
+
+        var restarted = new MessageStore(Quiet());
+        Assert.Equal(stored, Assert.Single(restarted.List(_hash)));
+        Assert.Equal(payload, await File.ReadAllBytesAsync(blob));
+        Assert.False(File.Exists(PartialPath));
+    }
+
+    [Fact]
+    public async Task A_torn_commit_record_is_no_commit_and_the_pull_stores_the_message_again()
+    {
+        var payload = Payload(2048);
+        var store = new MessageStore(Quiet());
+        await WritePartialAsync(store, payload);
+        await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+
+        // A kill inside the record's write: the commit never returned. Its tail torn, the rest as before the commit.
+        var log = Path.Combine(_directory.Path, "messages", "commits.log");
+        var bytes = await File.ReadAllBytesAsync(log);
+        var length = BitConverter.ToInt32(bytes) + 12;
+        Array.Clear(bytes, length - 100, 100);
+        await File.WriteAllBytesAsync(log, bytes);
+        File.Move(Path.ChangeExtension(PartialPath, ".blob"), PartialPath);
+        File.Delete(Path.ChangeExtension(PartialPath, ".meta"));
+
+        var restarted = new MessageStore(Quiet());
+        Assert.False(restarted.Contains(_hash, _capability));
+        Assert.Empty(restarted.RecoveredCommits);
+        await using (var resumed = restarted.OpenPartial(_hash, _capability, Proven(payload)))
+        {
+            await resumed.VerifyKeptAsync(CancellationToken.None);
+            Assert.True(resumed.TryComplete());
+        }
+
+        await restarted.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+        Assert.Single(new MessageStore(Quiet()).List(_hash));
+    }
+
+    [Fact]
+    public async Task A_message_deleted_before_a_checkpoint_does_not_come_back_from_its_record()
+    {
+        var payload = Payload(500);
+        var store = new MessageStore(Quiet()) { Committed = (_, _) => "event"u8.ToArray() };
+        await WritePartialAsync(store, payload);
+        await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+        Assert.True(store.Delete(_hash, _capability));
+
+        var restarted = new MessageStore(Quiet());
+        Assert.False(restarted.Contains(_hash, _capability));
+        var recovered = Assert.Single(restarted.RecoveredCommits);
+        Assert.True(recovered.Deleted);
+
+        // And not after a second crash before the records were released either.
+        Assert.False(new MessageStore(Quiet()).Contains(_hash, _capability));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_flushes_what_it_settles_and_empties_the_log()
+    {
+        var store = new MessageStore(Quiet());
+        for (var i = 0; i < 3; i++)
+        {
+            var payload = Payload(1000 + i);
+            var capability = FetchCapability.NewRandom();
+            await WritePartialAsync(store, payload, capability);
+            await store.CommitAsync(_hash, capability, "a.example", payload.Length, Hash(payload), "");
+        }
+
+        var log = Path.Combine(_directory.Path, "messages", "commits.log");
+        Assert.Equal(3, CountRecords(log));
+        await store.CheckpointAsync();
+        Assert.Equal(0, CountRecords(log));
+        Assert.Equal(3, new MessageStore(Quiet()).List(_hash).Count);
+        store.Dispose();
+        Assert.Equal("commit-log 1", File.ReadAllText(Path.Combine(_directory.Path, "messages", MessageStore.FormatFileName)).Trim());
+    }
+
+    [Fact]
+    public void A_store_of_a_layout_this_version_does_not_know_is_refused()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory.Path, "messages"));
+        File.WriteAllText(Path.Combine(_directory.Path, "messages", MessageStore.FormatFileName), "segments 9\n");
+        var refused = Assert.Throws<InvalidDataException>(() => new MessageStore(Quiet()));
+        Assert.Contains("segments 9", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static int CountRecords(string log)
+    {
+        var bytes = File.ReadAllBytes(log);
+        var count = 0;
+        for (var at = 0; at + 4 <= bytes.Length && BitConverter.ToInt32(bytes, at) is > 0 and var length; at += length + 12)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     [Fact]
     public async Task Committing_a_stored_message_again_keeps_the_first_metadata()
     {
