@@ -10,11 +10,14 @@ internal sealed partial class EventLog
         var batch = new List<(Pending Item, long Line)>();
         var barriers = new List<TaskCompletionSource>();
         var buffer = new MemoryStream();
+
+        // Recorded lines written and not yet flushed: their records hold them, so no flush is owed for them alone until a
+        // barrier asks (the store's checkpoint) or another line's flush takes them along.
+        var unflushed = false;
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             buffer.SetLength(0);
             Compaction? compaction = null;
-            var unflushed = false;
             var taken = 0;
             while (taken++ < 4096 && _appends.Reader.TryRead(out var item))
             {
@@ -40,6 +43,7 @@ internal sealed partial class EventLog
                         await WriteAsync(buffer, flush: true).ConfigureAwait(false);
                         Publish(batch);
                         batch.Clear();
+                        unflushed = false;
                     }
 
                     await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -58,9 +62,10 @@ internal sealed partial class EventLog
                 Add(buffer, batch, item);
             }
 
-            if (buffer.Length > 0 || unflushed)
+            if (buffer.Length > 0 || (unflushed && (barriers.Count > 0 || compaction is not null)))
             {
                 await WriteAsync(buffer, flush: true).ConfigureAwait(false);
+                unflushed = false;
             }
 
             Publish(batch);
@@ -75,6 +80,11 @@ internal sealed partial class EventLog
             {
                 RunCompaction(compaction);
             }
+        }
+
+        if (unflushed)
+        {
+            await WriteAsync(buffer, flush: true).ConfigureAwait(false);
         }
     }
 
