@@ -6,7 +6,7 @@ namespace Tern.Engine.Pull;
 public sealed partial class MessageStore
 {
     private readonly object _gate = new();
-    private readonly List<(byte[] Record, FetchCapability Capability, StoredMessage? Message)> _unsettled = [];
+    private readonly List<(byte[] Record, FetchCapability Capability, RecipientHash Hash, StoredMessage? Message)> _unsettled = [];
     private readonly Dictionary<FetchCapability, int> _inLog = [];
     private long _unsettledBytes;
     private Task _checkpoint = Task.CompletedTask;
@@ -64,11 +64,11 @@ public sealed partial class MessageStore
     }
 
     /// <summary>A record now in the commit log, for the next checkpoint to settle.</summary>
-    private void Recorded(byte[] record, FetchCapability capability, StoredMessage? message)
+    private void Recorded(byte[] record, FetchCapability capability, RecipientHash hash, StoredMessage? message)
     {
         lock (_gate)
         {
-            _unsettled.Add((record, capability, message));
+            _unsettled.Add((record, capability, hash, message));
             _inLog[capability] = _inLog.GetValueOrDefault(capability) + 1;
             _unsettledBytes += record.Length;
         }
@@ -100,7 +100,7 @@ public sealed partial class MessageStore
 
     private void Checkpoint()
     {
-        List<(byte[] Record, FetchCapability Capability, StoredMessage? Message)> settling;
+        List<(byte[] Record, FetchCapability Capability, RecipientHash Hash, StoredMessage? Message)> settling;
         List<byte[]> held;
         lock (_gate)
         {
@@ -121,12 +121,17 @@ public sealed partial class MessageStore
             if (_durable)
             {
                 var directories = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (_, capability, message) in settling)
+                foreach (var (_, capability, hash, message) in settling)
                 {
-                    if (message is not null && FlushIfPresent(PathOf(message.RecipientHash, capability, ".blob")))
+                    if (message is null)
                     {
-                        FlushIfPresent(PathOf(message.RecipientHash, capability, ".meta"));
-                        directories.Add(DirectoryOf(message.RecipientHash));
+                        // A delete recorded in the log unlinked without a flush of its own: this one makes it durable.
+                        directories.Add(DirectoryOf(hash));
+                    }
+                    else if (FlushIfPresent(PathOf(hash, capability, ".blob")))
+                    {
+                        FlushIfPresent(PathOf(hash, capability, ".meta"));
+                        directories.Add(DirectoryOf(hash));
                     }
                 }
 
@@ -137,7 +142,7 @@ public sealed partial class MessageStore
             }
 
             var drop = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
-            foreach (var (record, _, _) in settling)
+            foreach (var (record, _, _, _) in settling)
             {
                 drop.Add(record);
             }
@@ -146,7 +151,7 @@ public sealed partial class MessageStore
             _log.Compact(drop);
             lock (_gate)
             {
-                foreach (var (_, capability, _) in settling)
+                foreach (var (_, capability, _, _) in settling)
                 {
                     if (--_inLog[capability] == 0)
                     {
@@ -164,7 +169,7 @@ public sealed partial class MessageStore
             lock (_gate)
             {
                 _unsettled.InsertRange(0, settling);
-                foreach (var (record, _, _) in settling)
+                foreach (var (record, _, _, _) in settling)
                 {
                     _unsettledBytes += record.Length;
                 }

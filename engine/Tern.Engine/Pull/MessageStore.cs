@@ -118,7 +118,7 @@ public sealed partial class MessageStore : IDisposable
             File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
 
             // Only now may a checkpoint take it: it flushes the .blob and .meta it finds, then drops the record.
-            Recorded(prepared.Record, capability, prepared.Message);
+            Recorded(prepared.Record, capability, hash, prepared.Message);
         }
         catch (Exception ex)
         {
@@ -186,9 +186,10 @@ public sealed partial class MessageStore : IDisposable
     public FileStream OpenRead(RecipientHash hash, FetchCapability capability) => new(PathOf(hash, capability, ".blob"), FileMode.Open, FileAccess.Read, FileShare.Read);
 
     /// <summary>
-    /// Deletes a stored message: the <c>.blob</c> first (the message is gone once it is), then its <c>.meta</c>, then the
-    /// directory is flushed so the deletion survives a crash. A message whose commit record is still in the commit log is
-    /// first recorded deleted there, so a replay does not bring it back. False when no such message was stored.
+    /// Deletes a stored message: the <c>.blob</c> first (the message is gone once it is), then its <c>.meta</c>. The delete
+    /// is made durable by a flush of the directory, or, for a message whose commit record is still in the commit log (a
+    /// replay would bring it back), by a deleted record written there first, which the next checkpoint settles with the
+    /// directory's flush: one wait either way. False when no such message was stored.
     /// </summary>
     public bool Delete(RecipientHash hash, FetchCapability capability)
     {
@@ -198,16 +199,21 @@ public sealed partial class MessageStore : IDisposable
             return false;
         }
 
-        if (InCommitLog(capability))
+        var recorded = InCommitLog(capability);
+        if (recorded)
         {
             var record = MessageCommitCodec.Deleted(hash, capability);
             _log.AppendAsync(record).GetAwaiter().GetResult();
-            Recorded(record, capability, null);
+            Recorded(record, capability, hash, null);
         }
 
         File.Delete(blob);
         File.Delete(PathOf(hash, capability, ".meta"));
-        FlushDirectory(DirectoryOf(hash));
+        if (!recorded)
+        {
+            FlushDirectory(DirectoryOf(hash));
+        }
+
         return true;
     }
 
