@@ -133,10 +133,28 @@ internal sealed class MessageCommitLog : IDisposable
             }
 
             var keep = _written.FindAll(record => !drop.Contains(record));
+            long length;
+            long allocated;
+            SafeFileHandle file;
+            try
+            {
+                (length, allocated) = Rewrite(_path, keep, _durable, _zeroAhead);
+                file = Open(_path, _durable);
+            }
+            catch (Exception ex)
+            {
+                // The old file is whole (the rewrite renames over it only once written) but may no longer be the one at
+                // the path: no commit goes on until a restart replays whichever is there.
+                lock (_gate)
+                {
+                    _fault ??= ex;
+                }
+
+                throw;
+            }
+
             _file.Dispose();
-            var (length, allocated) = Rewrite(_path, keep, _durable, _zeroAhead);
             _written = keep;
-            var file = Open(_path, _durable);
             lock (_gate)
             {
                 _file = file;
