@@ -14,6 +14,8 @@ internal sealed class MessageCommitLog : IDisposable
 {
     public const string FileName = "commits.log";
 
+    private static readonly byte[] Zeros = new byte[64 * 1024];
+
     private readonly object _gate = new();
     private readonly object _writeLock = new();
     private readonly string _path;
@@ -259,7 +261,13 @@ internal sealed class MessageCommitLog : IDisposable
                 // Rare: a burst between two checkpoints outran the zeros. The fill is one more wait, then every write
                 // until the next checkpoint overwrites allocated blocks again.
                 var end = _length + size + _zeroAhead;
-                RandomAccess.Write(_file, new byte[end - _allocated], _allocated);
+                var fill = new List<ReadOnlyMemory<byte>>();
+                for (var from = _allocated; from < end; from += Zeros.Length)
+                {
+                    fill.Add(Zeros.AsMemory(0, (int)Math.Min(Zeros.Length, end - from)));
+                }
+
+                RandomAccess.Write(_file, fill, _allocated);
                 _allocated = end;
             }
 
@@ -274,28 +282,40 @@ internal sealed class MessageCommitLog : IDisposable
     }
 
     /// <summary>Writes <paramref name="keep"/> and the zeros ahead to a new file and renames it over the log (durably).</summary>
-    private static (long Length, long Allocated) Rewrite(string path, IEnumerable<byte[]> keep, bool durable, int zeroAhead)
+    private static (long Length, long Allocated) Rewrite(string path, List<byte[]> keep, bool durable, int zeroAhead)
     {
-        using var content = new MemoryStream();
-        foreach (var record in keep)
+        long length = 0;
+        void Write(Stream stream)
         {
-            content.Write(record);
+            foreach (var record in keep)
+            {
+                stream.Write(record);
+                length += record.Length;
+            }
+
+            // From one shared block of zeros: a checkpoint a second allocates no buffer of the fill's size.
+            for (var left = zeroAhead; left > 0; left -= Zeros.Length)
+            {
+                stream.Write(Zeros, 0, Math.Min(left, Zeros.Length));
+            }
         }
 
-        var length = content.Length;
-        content.SetLength(length + zeroAhead);
         if (durable)
         {
-            AtomicFile.Write(path, content.GetBuffer().AsSpan(0, (int)content.Length));
+            AtomicFile.Write(path, Write);
         }
         else
         {
             var temporary = path + ".tmp";
-            File.WriteAllBytes(temporary, content.ToArray());
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Write(stream);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
 
-        return (length, content.Length);
+        return (length, length + zeroAhead);
     }
 
     private static SafeFileHandle Open(string path, bool durable) =>

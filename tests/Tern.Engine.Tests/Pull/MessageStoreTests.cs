@@ -313,6 +313,27 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Records_past_the_zeros_written_ahead_fill_more_and_all_replay()
+    {
+        var options = Quiet();
+        options.ZeroAheadBytes = 4096;
+        var store = new MessageStore(options) { Committed = (message, _) => System.Text.Encoding.UTF8.GetBytes(message.Capability.ToString()) };
+        var capabilities = new List<FetchCapability>();
+        for (var i = 0; i < 6; i++)
+        {
+            var payload = Payload(1500 + i);
+            var capability = FetchCapability.NewRandom();
+            await WritePartialAsync(store, payload, capability);
+            await store.CommitAsync(_hash, capability, "a.example", payload.Length, Hash(payload), "");
+            capabilities.Add(capability);
+        }
+
+        var log = Path.Combine(_directory.Path, "messages", "commits.log");
+        Assert.Equal(6, CountRecords(log));
+        Assert.Equal(capabilities, new MessageStore(Quiet()).RecoveredCommits.Select(c => c.Message.Capability));
+    }
+
+    [Fact]
     public void A_store_of_a_layout_this_version_does_not_know_is_refused()
     {
         Directory.CreateDirectory(Path.Combine(_directory.Path, "messages"));
