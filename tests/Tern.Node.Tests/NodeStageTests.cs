@@ -22,10 +22,11 @@ public sealed class NodeStageTests : IDisposable
         Assert.True(File.Exists(TernDataDirectory.PortsFile(_domain.DataDirectory)));
         await node.DisposeAsync();
 
-        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Custody started", "Stage Intake started",
+        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Custody started", "Stage Bulk started",
+            "Stage Intake started",
             "Stage Descriptor started", "Stage KeyRotation started", "Stage Ready started"], node.Events(StageStarted));
-        Assert.Equal(["Stage Ready stopped", "Stage KeyRotation stopped", "Stage Descriptor stopped", "Stage Intake stopped", "Stage Custody stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped",
-            "Stage PendingMaintenance stopped", "Stage Stores stopped"], node.Events(StageStopped));
+        Assert.Equal(["Stage Ready stopped", "Stage KeyRotation stopped", "Stage Descriptor stopped", "Stage Intake stopped", "Stage Bulk stopped", "Stage Custody stopped", "Stage Pull stopped", "Stage Delivery stopped",
+            "Stage Fetch stopped", "Stage PendingMaintenance stopped", "Stage Stores stopped"], node.Events(StageStopped));
         Assert.Single(node.Events(StoresClosed));
         Assert.False(File.Exists(TernDataDirectory.PortsFile(_domain.DataDirectory)));
     }
@@ -33,7 +34,7 @@ public sealed class NodeStageTests : IDisposable
     [Fact]
     public async Task A_stage_failing_to_start_stops_the_stages_started_before_it_in_reverse()
     {
-        // The notification port is taken: the intake stage fails after the stores, doors, delivery, pull and custody started.
+        // The notification port is taken: the intake stage fails after the stores, doors, delivery, pull, custody and bulk started.
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using var node = InProcessNode.Create(_domain.Settings(("Tern:Node:NotifyEndpoint", taken.LocalEndPoint!.ToString())));
@@ -41,8 +42,9 @@ public sealed class NodeStageTests : IDisposable
         var refused = await Assert.ThrowsAsync<TernConfigurationException>(() => node.StartAsync());
         Assert.IsType<SocketException>(refused.InnerException);
 
-        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Custody started"], node.Events(StageStarted));
-        Assert.Equal(["Stage Intake stopped", "Stage Custody stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage PendingMaintenance stopped", "Stage Stores stopped"],
+        Assert.Equal(["Stage Stores started", "Stage PendingMaintenance started", "Stage Fetch started", "Stage Delivery started", "Stage Pull started", "Stage Custody started", "Stage Bulk started"], node.Events(StageStarted));
+        Assert.Equal(["Stage Intake stopped", "Stage Bulk stopped", "Stage Custody stopped", "Stage Pull stopped", "Stage Delivery stopped", "Stage Fetch stopped", "Stage PendingMaintenance stopped",
+            "Stage Stores stopped"],
             node.Events(StageStopped));
         Assert.Single(node.Events(StoresClosed));
         Assert.False(node.Node.Ready.IsCompleted);
