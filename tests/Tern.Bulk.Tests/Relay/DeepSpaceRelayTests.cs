@@ -40,10 +40,13 @@ public sealed class DeepSpaceRelayTests
             },
             receiver: r => r.MaxSessions = 128);
 
-        // Through the first 90 cycles, 4 blobs a scaled minute: three that have 3 hours, one that has 11 minutes — it
-        // cannot arrive with the minute to spare the sender asks for, so it is never sent and expires at ga.example.
+        // Through the first 80 cycles, 4 blobs a scaled minute: three that have 3 hours, one that has 11 minutes — it
+        // cannot arrive with the minute to spare the sender asks for, so it is never sent and expires at ga.example. The
+        // last 20 windows carry what real stalls held back: at 500× a 100 ms stall of a busy test machine (make test runs
+        // assemblies side by side) costs most of a window, and with blobs queued up to the 90th window three of them once
+        // missed the 100th.
         var injected = new List<(MessageId Id, Bytes32 Hash, DateTimeOffset Expiry, bool CanArrive)>();
-        var end = clock.Start + offset + TimeSpan.FromMinutes(90);
+        var end = clock.Start + offset + TimeSpan.FromMinutes(80);
         for (var i = 0; clock.GetUtcNow() < end; i++)
         {
             for (var j = 0; j < 4; j++)
@@ -72,7 +75,7 @@ public sealed class DeepSpaceRelayTests
 
         // Nothing was sent outside a window, and the windows kept working to the end (HDTN #65).
         Assert.Equal(0, world.Link.ToTarget.DroppedWindow);
-        Assert.True(world.Relay.Counters.Sessions >= 80, $"{world.Relay.Counters.Sessions} sessions over 90 windows with blobs");
+        Assert.True(world.Relay.Counters.Sessions >= 70, $"{world.Relay.Counters.Sessions} sessions over 80 windows with blobs");
         Assert.Equal(0, world.BulkSender.Counters.ReceiptsRejected);
     }
 
