@@ -108,13 +108,16 @@ public sealed class DeepSpaceRelayTests
 
         Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) == "transferred"), TimeSpan.FromSeconds(60)));
 
-        // The first session ended by its retry limit, within its bound; the second, in the next window, carried all.
+        // The first session ended by its retry limit, within its bound; a later window's session carried all, each blob
+        // transferred once. On a quiet machine that is the next window's one session; on a busy one (make test runs
+        // assemblies side by side, at 6× a stall stretches) a session may still wait for its answers when the window
+        // after opens, and that window carries its blobs again: more sessions, never a blob transferred twice.
         var counts = $"sessions {world.Relay.Counters.Sessions}, cancelled {world.BulkSender.Counters.SessionsCancelled}, completed {world.BulkSender.Counters.SessionsCompleted}, transferred {world.Relay.Counters.Transferred}, again {world.Relay.Counters.CarriedAgain}";
-        Assert.True(world.Relay.Counters.Sessions == 2, counts);
+        Assert.True(world.Relay.Counters.Sessions >= 2, counts);
         Assert.True(world.BulkSender.Counters.SessionsCancelled == 1, counts);
-        Assert.True(world.BulkSender.Counters.SessionsCompleted == 1, counts);
+        Assert.True(world.BulkSender.Counters.SessionsCompleted >= 1, counts);
         Assert.True(world.Relay.Counters.Transferred == 20, counts);
-        Assert.True(world.Relay.Counters.CarriedAgain == 20, counts);
+        Assert.True(world.Relay.Counters.CarriedAgain >= 20, counts);
         Assert.Equal(0, world.Relay.HeldCount);
         Assert.True(clock.GetUtcNow() >= clock.Start + TimeSpan.FromSeconds(59), "carried before the next window opened");
 
