@@ -70,7 +70,7 @@ build: restore
 
 test: build test-deps fuzz-deps
 	bench/stats-test.sh
-	$(DOTNET) test Engine.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+	CONFIG=$(CONFIG) DOTNET=$(DOTNET) tests/run-tests.sh
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke
 
 # The inner loop: every test but those that start child processes (Category=Process: the crash harness, the node

@@ -18,6 +18,10 @@ public sealed class PullPreferenceTable : IPullPreferences
     private readonly Lock _operatorWrites = new();
     private readonly PullPreference _fallback;
 
+    // Whether the operator's layer holds anything, kept by its writers: ConcurrentDictionary.IsEmpty takes every lock of
+    // the dictionary when it is empty, the usual case, and Lookup runs per notification record.
+    private volatile bool _operatorInUse;
+
     /// <summary>Creates an empty table answering <paramref name="fallback"/> where nothing was set.</summary>
     public PullPreferenceTable(PullPreference fallback = PullPreference.WhenRequested) => _fallback = fallback;
 
@@ -48,6 +52,7 @@ public sealed class PullPreferenceTable : IPullPreferences
         lock (_operatorWrites)
         {
             Put(_operator, recipientHash, domain, preference);
+            _operatorInUse = !_operator.IsEmpty;
             OperatorChanged?.Invoke(OperatorEntries());
         }
     }
@@ -72,7 +77,7 @@ public sealed class PullPreferenceTable : IPullPreferences
     public PullPreference Lookup(RecipientHash recipientHash, ReadOnlySpan<byte> senderDomain)
     {
         PullPreference? operatorDefault = null;
-        if (!_operator.IsEmpty && _operator.TryGetValue(recipientHash, out var overrides))
+        if (_operatorInUse && _operator.TryGetValue(recipientHash, out var overrides))
         {
             if (Find(overrides, senderDomain, out operatorDefault) is { } forced)
             {

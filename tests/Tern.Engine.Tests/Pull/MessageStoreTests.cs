@@ -206,6 +206,28 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2048)]
+    [InlineData(100_000)]
+    public async Task The_durable_step_runs_once_the_record_is_written_and_before_the_message_is_listed(int size)
+    {
+        var payload = Payload(size);
+        var store = new MessageStore(Quiet());
+        await WritePartialAsync(store, payload);
+        var (listedThen, containedThen, recordsThen) = (-1, true, -1L);
+
+        await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "", durable: () =>
+        {
+            (listedThen, containedThen, recordsThen) = (store.List(_hash).Count, store.Contains(_hash, _capability), store.CommitLogWrites);
+        });
+
+        Assert.Equal(0, listedThen);
+        Assert.False(containedThen);
+        Assert.Equal(1, recordsThen);
+        Assert.Single(store.List(_hash));
+        Assert.True(store.Contains(_hash, _capability));
+    }
+
+    [Theory]
     [InlineData(2048, "after the record")]
     [InlineData(2048, "after the metadata")]
     [InlineData(2048, "power cut under the rename")]

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make test's test step: every test project in Engine.sln, then, when any failed, each failure again at the end of the
+# output (name, message, the top of its stack), so a CI log cut to its tail still names what failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+CONFIG=${CONFIG:-Release}
+DOTNET=${DOTNET:-dotnet}
+log=$(mktemp -t tern-test.XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+
+"$DOTNET" test Engine.sln -c "$CONFIG" --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ]; then
+  echo
+  echo "==== failed tests (dotnet test exit $rc) ===="
+  # A failure's block runs from its "Failed <name>" line to the next test's result line; 40 lines of each at most.
+  awk '
+    /^[[:space:]]+Failed [A-Za-z]/ { inblock = 1; n = 0 }
+    inblock && /^[[:space:]]+(Passed|Skipped) [A-Za-z]/ { inblock = 0 }
+    inblock && n < 40 { print; n++ }
+  ' "$log"
+  grep -E "^(Test Run Aborted|The active test run was aborted)|Test host process crashed|error [A-Z]+[0-9]+:" "$log" | head -20
+  grep -cE "^[[:space:]]+Failed [A-Za-z]" "$log" | sed 's/^/failed test lines: /'
+fi
+exit "$rc"
