@@ -45,6 +45,7 @@ public sealed partial class PendingTable
                 {
                     if (!existing.IsTombstone)
                     {
+                        UpdateSenderProfile(session, record, senderKey, existing);
                         return PendingInsertResult.Duplicate(existing.Sequence);
                     }
 
