@@ -15,7 +15,7 @@ internal static class PendingLoad
     private const int Domains = 1000;
     private const long ReceivedAtMs = 1_800_000_000_000;
 
-    public static async Task Run(string directory, long refs, int writers, long refsPerHash, int polls, double timeoutSeconds, bool checkpoint, long sizedFor = 0)
+    public static async Task Run(string directory, long refs, int writers, long refsPerHash, int polls, double timeoutSeconds, bool checkpoint, long sizedFor = 0, long duplicates = 0)
     {
         var hashes = Math.Max(1, refs / refsPerHash);
         var rssEmpty = ProcessMemory.Rss;
@@ -96,6 +96,11 @@ internal static class PendingLoad
             var latencies = Poll(table, inserted, hashes, refsPerHash, polls, seed: 2, out var returned, out var pollSeconds);
             Array.Sort(latencies);
             Console.WriteLine(PollResultLine(polls, hashes, returned, latencies, pollSeconds));
+        }
+
+        if (duplicates > 0)
+        {
+            DuplicatePass.Run(table, Math.Min(duplicates, inserted), hashes, refsPerHash, writers, domainNames, mime, hintBytes, senderKey, ReceivedAtMs + 86_400_000, ReceivedAtMs + 2000);
         }
 
         if (checkpoint)
