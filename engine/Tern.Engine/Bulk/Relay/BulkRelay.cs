@@ -118,12 +118,30 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
         }
 
         _sender = sender;
+        sender.TransferredLate = OnTransferredLate;
         _directory = directory;
         _minRemaining = minRemaining;
         _contacts.PlanChanged += OnPlanChanged;
         foreach (var peer in _peers)
         {
             peer.Loop = Task.Run(() => RunAsync(peer, _stop.Token));
+        }
+    }
+
+    /// <summary>A late receipt transferred these (§17.6): they are no longer held here, counted once.</summary>
+    private void OnTransferredLate(IReadOnlyList<BulkBlob> blobs)
+    {
+        foreach (var blob in blobs)
+        {
+            if (_routes.TryGetValue(blob.RecipientDomain, out var peer))
+            {
+                var key = (blob.MessageId, blob.RecipientDomain);
+                peer.AwaitingReceipt.TryRemove(key, out _);
+                if (peer.Held.TryRemove(key, out _))
+                {
+                    Counters.Transfer(1);
+                }
+            }
         }
     }
 
