@@ -59,6 +59,9 @@ public sealed class LateReceiptRelayTests
         Assert.True(world.BulkReceiver.Counters.SessionsCompleted == 1, counts);
         Assert.Equal(0, world.Relay.HeldCount);
         Assert.Equal(0, world.Link.ToTarget.DroppedWindow);
+
+        // The session's datagrams count against the contact's link use (the admin's planned against actual).
+        Assert.True(world.Contacts.LinkUse.SentToday("ga-gb", (clock.Start + TimeSpan.FromSeconds(15)).ToUnixTimeMilliseconds()) >= 10 * 20_000);
     }
 
     [Fact]

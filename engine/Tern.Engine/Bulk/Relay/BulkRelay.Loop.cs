@@ -47,7 +47,7 @@ public sealed partial class BulkRelay
                 }
 
                 BulkLogMessages.WindowOpen(_logger, peer.Gateway, window.Contact, window.Closes, batch.Count);
-                var session = CarryAsync(peer, batch, BulkContact.For(window, endpoint));
+                var session = CarryAsync(peer, batch, BulkContact.For(window, endpoint), window);
                 peer.Sessions.TryAdd(session, 0);
                 _ = session.ContinueWith(t => peer.Sessions.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 await WaitAsync(peer, window.Closes - _time.GetUtcNow(), session, cancellationToken).ConfigureAwait(false);
@@ -136,7 +136,7 @@ public sealed partial class BulkRelay
     }
 
     /// <summary>Runs one session; true when it transferred at least one blob. What it did not transfer waits for the next.</summary>
-    private async Task<bool> CarryAsync(BulkRelayPeer peer, List<BulkBlob> batch, BulkContact contact)
+    private async Task<bool> CarryAsync(BulkRelayPeer peer, List<BulkBlob> batch, BulkContact contact, ContactWindow window)
     {
         Counters.Session();
         BulkSessionResult? result = null;
@@ -173,6 +173,14 @@ public sealed partial class BulkRelay
             }
 
             peer.InFlight.TryRemove(key, out _);
+        }
+
+        if (result is not null && result.BytesSent > 0 && _contacts is ContactWindows plan)
+        {
+            // The session sent only inside its window: its bytes count against that window's contact and day (at its end, as
+            // the session's figures are known then).
+            var at = Min(_time.GetUtcNow() - window.Opens, window.Closes - window.Opens);
+            plan.LinkUse.Record(window.Contact, result.BytesSent, (window.Opens + at).ToUnixTimeMilliseconds());
         }
 
         Counters.Await(awaiting);

@@ -62,6 +62,21 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     /// <summary>Whether any destination has a bulk next hop.</summary>
     public bool HasNextHops => _routes.Count > 0;
 
+    /// <summary>Destination (normalized) → the peer gateway its blobs are carried to: the admin surface counts them against the peer's contacts.</summary>
+    public IReadOnlyDictionary<string, string> NextHops
+    {
+        get
+        {
+            var map = new Dictionary<string, string>(_routes.Count, StringComparer.Ordinal);
+            foreach (var (destination, peer) in _routes)
+            {
+                map[destination] = peer.Gateway;
+            }
+
+            return map;
+        }
+    }
+
     /// <summary>The peer gateway <paramref name="destination"/> (normalized) is carried to, or null when it has no next hop.</summary>
     public string? NextHopOf(string destination) => _routes.TryGetValue(destination, out var peer) ? peer.Gateway : null;
 
