@@ -15,6 +15,7 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
 
     private readonly List<(double At, double Ms)> _samples = [];
     private readonly List<string> _stalls = [];
+    private readonly List<LegitSplit> _slow = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile TaskCompletionSource? _pause;
 
@@ -41,6 +42,22 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
         lock (_samples)
         {
             return [.. _samples.Where(s => s.At >= from && s.At < to).Select(s => s.Ms)];
+        }
+    }
+
+    /// <summary>A latency at or above this is split into its steps (<see cref="SlowBetween"/>).</summary>
+    public const double SlowMs = 50;
+
+    /// <summary>
+    /// The messages started in [from, to) seconds that took at least <see cref="SlowMs"/>, slowest first: when each was
+    /// sent (seconds from <paramref name="from"/>), its latency, alice's submit, and the time from the submit's start until
+    /// b.example began to commit it.
+    /// </summary>
+    public List<LegitSplit> SlowBetween(double from, double to)
+    {
+        lock (_slow)
+        {
+            return [.. _slow.Where(s => s.At >= from && s.At < to).OrderByDescending(s => s.Ms).Select(s => s with { At = s.At - from })];
         }
     }
 
@@ -77,14 +94,19 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
             BinaryPrimitives.WriteInt64LittleEndian(content, ++sequence);
             var at = Now;
             var start = Stopwatch.GetTimestamp();
+            var startWall = DateTimeOffset.UtcNow;
             var submitted = await alice.PostBytesAsync($"/v1/messages?to={bobHash}@b.example", content).ConfigureAwait(false);
+            var submitMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var payloadHash = submitted["payloadHash"]!.GetValue<string>();
             var messageId = submitted["messageId"]!.GetValue<string>();
             string? id = null;
+            DateTimeOffset? storedAt = null;
             while (id is null && Stopwatch.GetElapsedTime(start) <= StepTimeout)
             {
                 var list = await bob.GetAsync($"/v1/stored?hash={bobHash}").ConfigureAwait(false);
-                id = list["messages"]!.AsArray().FirstOrDefault(m => m!["payloadHash"]!.GetValue<string>() == payloadHash)?["id"]!.GetValue<string>();
+                var found = list["messages"]!.AsArray().FirstOrDefault(m => m!["payloadHash"]!.GetValue<string>() == payloadHash);
+                id = found?["id"]!.GetValue<string>();
+                storedAt = found?["stored"]?.GetValue<DateTimeOffset>();
                 if (id is null)
                 {
                     if (Stopwatch.GetElapsedTime(start) > StepTimeout)
@@ -109,6 +131,16 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
             }
 
             var ms = id is null ? double.PositiveInfinity : Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (ms >= SlowMs && storedAt is { } stored)
+            {
+                // Where a slow one spent its time: alice's submit, then until b.example began to commit it (its pull
+                // done), then until bob's list showed it (the commit, and the 5 ms polls).
+                var toCommit = (stored - startWall).TotalMilliseconds;
+                lock (_slow)
+                {
+                    _slow.Add(new LegitSplit(at, ms, submitMs, toCommit));
+                }
+            }
             lock (_samples)
             {
                 _samples.Add((at, ms));

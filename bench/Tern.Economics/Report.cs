@@ -129,6 +129,9 @@ internal static partial class Report
         }
 
         L($"");
+        L($"Where the slowest legitimate messages (≥ {LegitSender.SlowMs:F0} ms) waited: sent at (s into the phase): latency = alice's submit + until b.example began to commit it (notification, filing, pull) + the commit and bob's 5 ms polls. {SlowLine("idle", tern.IdleLegitSlow)}; {string.Join("; ", tern.Runs.Where(r => !r.Quiet).Select(r => SlowLine(string.Create(Inv, $"{r.PullRate:P1}"), r.LegitSlow)))}.");
+
+        L($"");
         L($"## Baselines (same run, same machine)");
         L($"");
         L($"**Naive sender-stores** (bench/Tern.Economics NaiveSender/NaiveRecipient, two processes): one stored copy served over HTTP, one UDP datagram per recipient, no expiry, no accounting, no budget; the recipient appends each notification to a log and keeps it in memory until pulled, forever.");
@@ -214,6 +217,11 @@ internal static partial class Report
         var m = l.MarginalOver(s);
         return string.Create(Inv, $"{m.CpuUs:F2} {m.ReceiveThreadCpuUs:F2} {l.RecipientCpuUs:F2} {s.RecipientCpuUs:F2}");
     }
+
+    /// <summary>The three slowest of a phase's slow legitimate messages, split into their steps.</summary>
+    private static string SlowLine(string phase, List<LegitSplit>? slow) => slow is null || slow.Count == 0
+        ? $"{phase}: none"
+        : $"{phase} ({slow.Count}): " + string.Join(", ", slow.Take(3).Select(s => string.Create(Inv, $"at {s.At:F1} s {s.Ms:F0} = {s.SubmitMs:F0} + {s.ToCommitMs - s.SubmitMs:F0} + {s.Ms - s.ToCommitMs:F0}")));
 
     private static string Met(bool met) => met ? "met" : "**not met**";
 

@@ -196,7 +196,8 @@ internal static class TernCampaign
                 await Task.Delay(TimeSpan.FromSeconds(rest)).ConfigureAwait(false);
             }
 
-            runs.Add(new TernRunResult(rate, recipients, pulling, before, after, legit.Between(before.At, before.At + LegitWindow.TotalSeconds)));
+            runs.Add(new TernRunResult(rate, recipients, pulling, before, after, legit.Between(before.At, before.At + LegitWindow.TotalSeconds),
+                LegitSlow: legit.SlowBetween(before.At, before.At + LegitWindow.TotalSeconds)));
             Console.WriteLine($"tern:   filed {after.PendingFromSpam - before.PendingFromSpam + after.Fetched - before.Fetched}, pulled {after.Fetched - before.Fetched}, {after.At - before.At:F1} s");
         }
 
@@ -211,7 +212,8 @@ internal static class TernCampaign
         await nodeB.DisposeAsync().ConfigureAwait(false);
         var state = PendingState.Measure(Path.Combine(b, "pending"), Http.Long(held["pendingReferences"]));
         Console.WriteLine($"tern: b.example stopped; its pending table holds {state.Total} bytes for {state.References} references");
-        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, quietBefore, quietAfter, runs, small, block, blockLegit, legit.Stalls, state);
+        return new TernResults(blobBytes, Expiry.TotalHours, idleBefore, idleAfter, idleLegit, quietBefore, quietAfter, runs, small, block, blockLegit, legit.Stalls, state,
+            legit.SlowBetween(idleBefore.At, idleAfter.At));
     }
 
     /// <summary>The warm-up campaign's size: 20 000 recipients, or the campaign's own size when smaller.</summary>

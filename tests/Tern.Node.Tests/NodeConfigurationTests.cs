@@ -22,6 +22,7 @@ public sealed class NodeConfigurationTests : IDisposable
         { "Tern:Pending:MaxPollScan", "0", "MaxPollScan" },
         { "Tern:Ingest:ProbationCapacity", "2", "at least 8" },
         { "Tern:Pull:MaxConcurrentPulls", "0", "must be ≥ 1" },
+        { "Tern:Pull:MaxConcurrentPerSenderDomain", "17", "between 0 (half of MaxConcurrentPulls) and MaxConcurrentPulls" },
         { "Tern:Udp:BatchSize", "0", "at least 1" },
         { "Tern:Fetch:MaxStreamsPerConnection", "0", "1–65536" },
         { "Tern:Discovery:PrefetchRatio", "2", "in (0, 1]" },

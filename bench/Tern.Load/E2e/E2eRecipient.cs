@@ -41,7 +41,7 @@ internal sealed class E2eRecipient : IAsyncDisposable
                 decorators.Sink = sink => new StampingSink(sink, stages);
                 decorators.FetchSources = sources => new StampingSources(sources, stages);
             },
-            new Dictionary<string, string?> { ["Tern:Pull:MaxConcurrentPulls"] = "2" });
+            new Dictionary<string, string?> { ["Tern:Pull:MaxConcurrentPulls"] = "2", ["Tern:Pull:MaxConcurrentPerSenderDomain"] = "2" });
         return new E2eRecipient(node);
     }
 

@@ -56,7 +56,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         _journal = journal;
         Errors = new LoopErrors(_time);
         HandlerErrors = new LoopErrors(_time);
-        _queue = new FairPullQueue(options.QueueCapacity, options.MaxQueuedPerSenderDomain);
+        _queue = new FairPullQueue(options.QueueCapacity, options.MaxQueuedPerSenderDomain, options.ConcurrentPerSenderDomain);
     }
 
     /// <summary>Raised after each queued pull, on a worker thread.</summary>
@@ -147,6 +147,11 @@ public sealed partial class PullWorker : IAsyncDisposable
                     }
 
                     result = Count(new PullResult(reference.Capability, PullOutcome.Failed, null, 0));
+                }
+                finally
+                {
+                    // The slot goes back before the bookkeeping, so the next domain's pull is not held by it.
+                    _queue.Finished(reference.SenderDomain);
                 }
 
                 AfterPull(hash, reference, result.Outcome);

@@ -17,6 +17,18 @@ public sealed class PullWorkerOptions
     /// </summary>
     public int MaxQueuedPerSenderDomain { get; set; } = 5_000;
 
+    /// <summary>
+    /// Pulls of one sender domain running at once, so that one domain's campaign cannot hold every slot: the slots it
+    /// cannot take stay free for the next domain's pull, which then starts at once instead of after one of the
+    /// campaign's pulls ends, and runs beside fewer of them. A domain alone uses this many and no more; the rest wait for
+    /// other domains (docs/ARCHITECTURE.md §5.2 says why). 0 takes half of <see cref="MaxConcurrentPulls"/>, rounded up;
+    /// <see cref="MaxConcurrentPulls"/> itself lets one domain take every slot. Defaults to 0 (8 of the default 16).
+    /// </summary>
+    public int MaxConcurrentPerSenderDomain { get; set; }
+
+    /// <summary><see cref="MaxConcurrentPerSenderDomain"/>, with 0 resolved to half of <see cref="MaxConcurrentPulls"/> (at least 1).</summary>
+    public int ConcurrentPerSenderDomain => MaxConcurrentPerSenderDomain > 0 ? MaxConcurrentPerSenderDomain : Math.Max(1, (MaxConcurrentPulls + 1) / 2);
+
     /// <summary>Fetch attempts per source, resumptions included, before the next source is tried. Defaults to 5.</summary>
     public int AttemptsPerSource { get; set; } = 5;
 
@@ -63,6 +75,11 @@ public sealed class PullWorkerOptions
         if (MaxQueuedPerSenderDomain < 1)
         {
             throw new InvalidOperationException("PullWorkerOptions.MaxQueuedPerSenderDomain must be ≥ 1.");
+        }
+
+        if (MaxConcurrentPerSenderDomain < 0 || MaxConcurrentPerSenderDomain > MaxConcurrentPulls)
+        {
+            throw new InvalidOperationException("PullWorkerOptions.MaxConcurrentPerSenderDomain must be between 0 (half of MaxConcurrentPulls) and MaxConcurrentPulls.");
         }
 
         // One message per property, so that the host's refusal names the key that is wrong.

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using Tern.Engine.Pending;
+using Tern.Engine.Protocol;
+using Tern.Engine.Protocol.Descriptor;
+using Tern.Engine.Protocol.Fetch;
+using Tern.Engine.Protocol.Notification;
+using Tern.Engine.Protocol.Payload;
+using Tern.Engine.Pull;
+
+namespace Tern.Engine.Tests.Pull;
+
+/// <summary>
+/// The pull worker's slots under a campaign (perf-reports/spam-economics.md): a sender domain with thousands of pulls
+/// queued and a source that answers only when the test lets it holds at most its share of the slots, and another domain's
+/// pull starts while every campaign pull is still held.
+/// </summary>
+public sealed class PullWorkerSlotTests : IAsyncDisposable
+{
+    private static readonly byte[] Content = [.. Enumerable.Range(0, 512).Select(i => (byte)i)];
+    private readonly TempDirectory _directory = new("pull-slots");
+    private readonly PendingTable _pending;
+    private readonly MessageStore _messages;
+    private readonly GatedSources _sources = new();
+    private readonly Bytes32 _senderKey = Bytes32.Random();
+
+    public PullWorkerSlotTests()
+    {
+        _pending = new PendingTable(PendingTableOptions.Small(_directory.File("pending")));
+        _messages = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
+    }
+
+    [Fact]
+    public async Task A_campaign_holds_half_the_slots_and_a_friends_pull_starts_and_is_stored_while_all_of_them_are_held()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        await using var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 16 }, stored);
+        worker.Start();
+        for (var i = 0; i < 2_000; i++)
+        {
+            Assert.True(worker.TryEnqueue(File("spam.example", out var hash), Reference(hash)));
+        }
+
+        await Eventually.AssertAsync(() => _sources.Started("spam.example") == 8);
+        Assert.True(worker.TryEnqueue(File("friend.example", out var friendHash), Reference(friendHash)));
+        _sources.Open("friend.example");
+
+        // Stored with every campaign pull still waiting on its slow source: none was let go.
+        await Eventually.AssertAsync(() => stored.Any(r => r.Outcome == PullOutcome.Stored));
+        Assert.Equal((8, 0), (_sources.Started("spam.example"), _sources.Finished("spam.example")));
+
+        // Let a hundred campaign pulls through: the campaign never holds more than its eight.
+        _sources.Release("spam.example", 100);
+        await Eventually.AssertAsync(() => stored.Count(r => r.Outcome == PullOutcome.Stored) == 101);
+        await Eventually.AssertAsync(() => _sources.Started("spam.example") == 108);
+        Assert.Equal(8, _sources.MostAtOnce("spam.example"));
+    }
+
+    [Fact]
+    public async Task With_every_slot_open_to_one_domain_the_next_domain_takes_the_first_slot_a_campaign_pull_gives_back()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        await using var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 16, MaxConcurrentPerSenderDomain = 16 }, stored);
+        worker.Start();
+        for (var i = 0; i < 2_000; i++)
+        {
+            Assert.True(worker.TryEnqueue(File("spam.example", out var hash), Reference(hash)));
+        }
+
+        await Eventually.AssertAsync(() => _sources.Started("spam.example") == 16);
+        Assert.True(worker.TryEnqueue(File("friend.example", out var friendHash), Reference(friendHash)));
+        _sources.Open("friend.example");
+        Assert.Equal(0, _sources.Started("friend.example"));
+
+        _sources.Release("spam.example", 1);
+        await Eventually.AssertAsync(() => stored.Count(r => r.Outcome == PullOutcome.Stored) == 2);
+        Assert.Equal("friend.example", _sources.StartOrder.ElementAt(16));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _sources.OpenAll();
+        await _pending.DisposeAsync();
+        _messages.Dispose();
+        _directory.Dispose();
+    }
+
+    private PullWorker Worker(PullWorkerOptions options, ConcurrentQueue<PullResult> results)
+    {
+        var worker = new PullWorker(_pending, _messages, new StaticDescriptorResolver(Descriptor("spam.example"), Descriptor("friend.example")), _sources, options);
+        worker.Completed += results.Enqueue;
+        return worker;
+    }
+
+    private DomainDescriptor Descriptor(string domain) => new()
+    {
+        Domain = domain,
+        SigningKey = Bytes32.Random(),
+        AgreementKey = _senderKey,
+        Protocols = ["tern/1"],
+        Notify = ["udp://127.0.0.1:7400"],
+        Fetch = [GatedSources.Scheme + domain],
+        MaxTransitSeconds = 2_592_000,
+        IssuedAt = DateTimeOffset.UtcNow.AddDays(-1),
+        ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+    };
+
+    /// <summary>Files a notification of <paramref name="domain"/> for a fresh recipient, as the ingest would.</summary>
+    private RecipientHash File(string domain, out RecipientHash hash)
+    {
+        hash = RecipientHash.NewRandom();
+        Assert.True(FetchHintList.TryCreate(FetchHintList.Encode([]), out var hints));
+        var expiry = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+        var record = new NotificationRecord(FetchCapability.NewRandom(), hash, expiry, Content.Length, PayloadTree.Hash(Content), 1, NotificationFlags.None,
+            System.Text.Encoding.ASCII.GetBytes(domain), "message/tern"u8, hints);
+        Span<byte> key = stackalloc byte[32];
+        _senderKey.CopyTo(key);
+        _pending.TryInsert(record, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return hash;
+    }
+
+    private PendingReference Reference(RecipientHash hash) => Assert.Single(_pending.Poll(hash, 0, 10).References);
+
+    /// <summary>Sources that hold each fetch of a domain until the test lets it go, counting fetches started, finished and at once.</summary>
+    private sealed class GatedSources : IFetchSourceFactory
+    {
+        public const string Scheme = "gated://";
+        private readonly ConcurrentDictionary<string, Gate> _gates = new(StringComparer.Ordinal);
+
+        /// <summary>The domain of each fetch started, in order.</summary>
+        public ConcurrentQueue<string> StartOrder { get; } = new();
+
+        public IFetchSource? Create(string uri) => uri.StartsWith(Scheme, StringComparison.Ordinal) ? new Source(uri, GateOf(uri[Scheme.Length..])) : null;
+
+        public int Started(string domain) => GateOf(domain).Started;
+
+        public int Finished(string domain) => GateOf(domain).Finished;
+
+        public int MostAtOnce(string domain) => GateOf(domain).MostAtOnce;
+
+        public void Release(string domain, int fetches) => GateOf(domain).Permits.Release(fetches);
+
+        public void Open(string domain) => GateOf(domain).Permits.Release(100_000);
+
+        public void OpenAll()
+        {
+            foreach (var gate in _gates.Values)
+            {
+                gate.Permits.Release(100_000);
+            }
+        }
+
+        private Gate GateOf(string domain) => _gates.GetOrAdd(domain, d => new Gate(() => StartOrder.Enqueue(d)));
+
+        private sealed class Gate(Action onStart)
+        {
+            private int _started;
+            private int _finished;
+            private int _atOnce;
+            private int _mostAtOnce;
+
+            public SemaphoreSlim Permits { get; } = new(0);
+
+            public int Started => Volatile.Read(ref _started);
+
+            public int Finished => Volatile.Read(ref _finished);
+
+            public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+            public async Task<FetchResponse> FetchAsync(Stream destination, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref _started);
+                onStart();
+                var now = Interlocked.Increment(ref _atOnce);
+                int most;
+                while (now > (most = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, most) != most)
+                {
+                }
+
+                try
+                {
+                    await Permits.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await destination.WriteAsync(Content, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _finished);
+                    return new FetchResponse(MetaStatus.Ok, Content.Length, PayloadTree.Hash(Content), 0, Content.Length);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _atOnce);
+                }
+            }
+        }
+
+        private sealed class Source(string address, Gate gate) : IFetchSource
+        {
+            public string Address => address;
+
+            public Task<FetchResponse> FetchAsync(FetchCapability capability, Stream destination, long offset, PayloadVerifier? verifier, CancellationToken cancellationToken)
+                => gate.FetchAsync(destination, cancellationToken);
+
+            public Task<FetchResponse> FetchProofAsync(FetchCapability capability, PayloadVerifier verifier, long offset, CancellationToken cancellationToken)
+                => throw new NotSupportedException("one-chunk blobs need no proof");
+        }
+    }
+}
