@@ -101,12 +101,20 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
             var messageId = submitted["messageId"]!.GetValue<string>();
             string? id = null;
             DateTimeOffset? storedAt = null;
+            DateTimeOffset? filedAt = null;
             while (id is null && Stopwatch.GetElapsedTime(start) <= StepTimeout)
             {
                 var list = await bob.GetAsync($"/v1/stored?hash={bobHash}").ConfigureAwait(false);
                 var found = list["messages"]!.AsArray().FirstOrDefault(m => m!["payloadHash"]!.GetValue<string>() == payloadHash);
                 id = found?["id"]!.GetValue<string>();
                 storedAt = found?["stored"]?.GetValue<DateTimeOffset>();
+                if (id is null && filedAt is null && Stopwatch.GetElapsedTime(start).TotalMilliseconds >= SlowMs / 2)
+                {
+                    // Slow already: when b.example filed it, if it still waits there (one more poll, on slow ones only).
+                    var pending = await bob.GetAsync($"/v1/references?hash={bobHash}").ConfigureAwait(false);
+                    filedAt = pending["references"]?.AsArray().FirstOrDefault(r => r?["payloadHash"]?.GetValue<string>() == payloadHash)?["received"]?.GetValue<DateTimeOffset>();
+                }
+
                 if (id is null)
                 {
                     if (Stopwatch.GetElapsedTime(start) > StepTimeout)
@@ -133,12 +141,13 @@ internal sealed class LegitSender(Http alice, Http bob, string bobHash, Func<str
             var ms = id is null ? double.PositiveInfinity : Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (ms >= SlowMs && storedAt is { } stored)
             {
-                // Where a slow one spent its time: alice's submit, then until b.example began to commit it (its pull
-                // done), then until bob's list showed it (the commit, and the 5 ms polls).
+                // Where a slow one spent its time: alice's submit, until b.example filed its reference (when a poll saw
+                // it pending), until b.example began to commit it (its pull done), until bob's list showed it.
                 var toCommit = (stored - startWall).TotalMilliseconds;
+                var toFiled = filedAt is { } filed ? (filed - startWall).TotalMilliseconds : double.NaN;
                 lock (_slow)
                 {
-                    _slow.Add(new LegitSplit(at, ms, submitMs, toCommit));
+                    _slow.Add(new LegitSplit(at, ms, submitMs, toFiled, toCommit));
                 }
             }
             lock (_samples)
