@@ -38,7 +38,7 @@ public sealed partial class NotificationScheduler : IDisposable
     private readonly List<PeerState> _active = [];
     private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
-    private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
+    private readonly RoutedDeliveries _routed = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
