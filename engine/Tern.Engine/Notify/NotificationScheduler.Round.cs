@@ -41,7 +41,7 @@ public sealed partial class NotificationScheduler
         }
 
         _due.Clear();
-        _routed.Clear();
+        _round = Interlocked.Increment(ref s_rounds);
 
         // Entries over the round's budget stay on the wheel untouched, due first at the next round.
         var routed = 0;
@@ -104,10 +104,12 @@ public sealed partial class NotificationScheduler
         var entry = notice.Entry;
         if (notice.Kind == NoticeKind.Notification)
         {
-            if (!_routed.Add(entry))
+            if (entry.RoutedInRound == _round)
             {
                 return false; // a duplicate entry due in the same round
             }
+
+            entry.RoutedInRound = _round;
 
             if (notice.DueMs < status.NextAttemptMs)
             {

@@ -38,7 +38,10 @@ public sealed partial class NotificationScheduler : IDisposable
     private readonly List<PeerState> _active = [];
     private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
-    private readonly RoutedDeliveries _routed = new();
+    // Round numbers unique across the process's schedulers, so that one delivery's mark (DeliveryEntry.RoutedInRound)
+    // is never taken for another scheduler's round.
+    private static long s_rounds;
+    private long _round;
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
