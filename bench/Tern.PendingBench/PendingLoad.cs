@@ -6,19 +6,20 @@ using Tern.Engine.Protocol.Notification;
 namespace Tern.PendingBench;
 
 /// <summary>
-/// Fills a fresh <see cref="PendingTable"/> with default (100M-sized) options from one or more writer threads,
-/// then measures warm polls of random recipient hashes. Prints <c>key=value</c> lines for bench/run-pending.sh.
+/// Fills a fresh <see cref="PendingTable"/> with default (100M-sized) options, or sized for a given number of references
+/// (<c>--sized-for</c>, <see cref="PendingTableOptions.ForReferences"/>, as a node sized for its load), from one or more
+/// writer threads, then measures warm polls of random recipient hashes. Prints <c>key=value</c> lines for bench/run-pending.sh.
 /// </summary>
 internal static class PendingLoad
 {
     private const int Domains = 1000;
     private const long ReceivedAtMs = 1_800_000_000_000;
 
-    public static async Task Run(string directory, long refs, int writers, long refsPerHash, int polls, double timeoutSeconds, bool checkpoint)
+    public static async Task Run(string directory, long refs, int writers, long refsPerHash, int polls, double timeoutSeconds, bool checkpoint, long sizedFor = 0, long duplicates = 0)
     {
         var hashes = Math.Max(1, refs / refsPerHash);
         var rssEmpty = ProcessMemory.Rss;
-        var options = new PendingTableOptions { DataDirectory = directory };
+        var options = sizedFor > 0 ? PendingTableOptions.ForReferences(directory, sizedFor) : new PendingTableOptions { DataDirectory = directory };
         using var table = new PendingTable(options);
         var rssOpen = ProcessMemory.Rss;
         Console.WriteLine($"info index_bytes={options.RefIndexBytes + options.CapabilityIndexBytes + options.RecipientIndexBytes} log_memory_bytes={options.RefLogMemoryBytes + options.CapabilityLogMemoryBytes + options.RecipientLogMemoryBytes} rss_empty={rssEmpty} rss_open={rssOpen}");
@@ -47,7 +48,7 @@ internal static class PendingLoad
                 {
                     var record = new NotificationRecord(
                         RefGenerator.Capability(i),
-                        RefGenerator.Hash(RefGenerator.HashIndexOf(i, hashes)),
+                        RefGenerator.Hash(RefGenerator.HashIndexOf(i, hashes, refsPerHash)),
                         ReceivedAtMs + 86_400_000,
                         4096,
                         payloadHash,
@@ -91,10 +92,15 @@ internal static class PendingLoad
         if (polls > 0)
         {
             // Warm: one pass over random hashes first, then the measured pass over another random sequence.
-            Poll(table, inserted, hashes, polls, seed: 1, out _, out _);
-            var latencies = Poll(table, inserted, hashes, polls, seed: 2, out var returned, out var pollSeconds);
+            Poll(table, inserted, hashes, refsPerHash, polls, seed: 1, out _, out _);
+            var latencies = Poll(table, inserted, hashes, refsPerHash, polls, seed: 2, out var returned, out var pollSeconds);
             Array.Sort(latencies);
             Console.WriteLine(PollResultLine(polls, hashes, returned, latencies, pollSeconds));
+        }
+
+        if (duplicates > 0)
+        {
+            DuplicatePass.Run(table, Math.Min(duplicates, inserted), hashes, refsPerHash, writers, domainNames, mime, hintBytes, senderKey, ReceivedAtMs + 86_400_000, ReceivedAtMs + 2000);
         }
 
         if (checkpoint)
@@ -109,7 +115,7 @@ internal static class PendingLoad
     public static string PollResultLine(int polls, long hashes, long returned, long[] sorted, double seconds)
         => $"result mode=poll polls={polls} hashes={hashes} refs_per_poll={(double)returned / polls:F2} p50_us={Percentile(sorted, 0.50):F1} p99_us={Percentile(sorted, 0.99):F1} p999_us={Percentile(sorted, 0.999):F1} polls_per_s={polls / seconds:F0} rss={ProcessMemory.Rss}";
 
-    public static long[] Poll(PendingTable table, long inserted, long hashes, int polls, ulong seed, out long returned, out double seconds)
+    public static long[] Poll(PendingTable table, long inserted, long hashes, long refsPerHash, int polls, ulong seed, out long returned, out double seconds)
     {
         var latencies = new long[polls];
         returned = 0;
@@ -119,7 +125,7 @@ internal static class PendingLoad
             // The hash of a random inserted reference: every polled hash holds at least one reference, so the
             // mean page is refs-per-hash + 1 (size-biased), the case a client that was notified actually polls.
             var reference = (long)(RefGenerator.Mix((seed << 48) ^ (ulong)p) % (ulong)inserted);
-            var hash = RefGenerator.Hash(RefGenerator.HashIndexOf(reference, hashes));
+            var hash = RefGenerator.Hash(RefGenerator.HashIndexOf(reference, hashes, refsPerHash));
             var t0 = Stopwatch.GetTimestamp();
             var page = table.Poll(hash, 0, 100);
             latencies[p] = Stopwatch.GetTimestamp() - t0;

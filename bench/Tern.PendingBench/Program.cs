@@ -1,7 +1,7 @@
 using System.Globalization;
 using Tern.PendingBench;
 
-// Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]
+// Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint] [--sized-for R] [--duplicates D]
 // Tern.PendingBench polls --dir D --refs N --refs-per-hash K [--polls P] [--drop-caches]   (a table filled by `table … --checkpoint`)
 // One measurement per process, so that resident memory belongs to that measurement alone.
 var mode = args.Length > 0 ? args[0] : "table";
@@ -27,7 +27,9 @@ switch (mode)
             refsPerHash,
             int.Parse(Arg("--polls", "100000"), CultureInfo.InvariantCulture),
             double.Parse(Arg("--timeout-s", "1200"), CultureInfo.InvariantCulture),
-            args.Contains("--checkpoint")).ConfigureAwait(false);
+            args.Contains("--checkpoint"),
+            long.Parse(Arg("--sized-for", "0"), CultureInfo.InvariantCulture),
+            long.Parse(Arg("--duplicates", "0"), CultureInfo.InvariantCulture)).ConfigureAwait(false);
         break;
     case "polls":
         return ReopenedPolls.Run(
@@ -37,7 +39,7 @@ switch (mode)
             int.Parse(Arg("--polls", "3000"), CultureInfo.InvariantCulture),
             args.Contains("--drop-caches"));
     default:
-        Console.Error.WriteLine("usage: Tern.PendingBench table|baseline|polls [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint]");
+        Console.Error.WriteLine("usage: Tern.PendingBench table|baseline|polls [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint] [--sized-for R] [--duplicates D]");
         return 2;
 }
 

@@ -32,5 +32,11 @@ internal static class RefGenerator
     /// <summary>The recipient hash of reference <paramref name="index"/>: uniformly one of <paramref name="hashes"/>.</summary>
     public static long HashIndexOf(long index, long hashes) => (long)(Mix((ulong)index ^ 0x5EED) % (ulong)hashes);
 
+    /// <summary>
+    /// The recipient hash index of reference <paramref name="index"/> filed <paramref name="refsPerHash"/> a hash: at 1, a
+    /// campaign's shape, every reference a fresh hash (drawn at random, a third of them would share one).
+    /// </summary>
+    public static long HashIndexOf(long index, long hashes, long refsPerHash) => refsPerHash == 1 ? index : HashIndexOf(index, hashes);
+
     public static RecipientHash Hash(long hashIndex) => new(Value(0xBEEF, (ulong)hashIndex));
 }

@@ -21,13 +21,13 @@ internal static class ReopenedPolls
         }
 
         var hashes = Math.Max(1, refs / refsPerHash);
-        PendingLoad.Poll(table, refs, hashes, polls, seed: 1, out _, out _);
+        PendingLoad.Poll(table, refs, hashes, refsPerHash, polls, seed: 1, out _, out _);
         if (dropCaches)
         {
             File.WriteAllText("/proc/sys/vm/drop_caches", "3");
         }
 
-        var latencies = PendingLoad.Poll(table, refs, hashes, polls, seed: 2, out var returned, out var seconds);
+        var latencies = PendingLoad.Poll(table, refs, hashes, refsPerHash, polls, seed: 2, out var returned, out var seconds);
         Array.Sort(latencies);
         Console.WriteLine(PendingLoad.PollResultLine(polls, hashes, returned, latencies, seconds) + $" page_cache={(dropCaches ? "dropped" : "kept")}");
         return 0;

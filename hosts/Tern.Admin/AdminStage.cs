@@ -1,11 +1,6 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,27 +54,12 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         var token = Token(options, endPoint);
         var context = new AdminContext(_node, options, _transit.Value, _configuration) { Started = ReloadRoutes.Snapshot(_configuration) };
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(AdminStage).Assembly.GetName().Name });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_loggers);
+        var certificate = options.Tls ? Path.Combine(_node.Options.DataDirectory, _node.Options.CertificateFile) : null;
+        var builder = SurfaceHost.CreateBuilder(typeof(AdminStage), _loggers, endPoint, certificate, limits => limits.MaxRequestBodySize = 64 * 1024);
         builder.Services.AddSingleton(context);
         var metrics = new NodeMetrics(context, TimeProvider.System);
         builder.Services.AddSingleton(metrics);
-        builder.Services.AddProblemDetails();
         builder.Services.AddAdminOpenApi();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-            kestrel.Listen(endPoint, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                if (options.Tls)
-                {
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_node.Options.DataDirectory, _node.Options.CertificateFile), password: null));
-                }
-            });
-        });
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -100,22 +80,19 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         KeyRoutes.Map(v1);
         ContactRoutes.Map(v1);
 
+        IPEndPoint bound;
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            bound = await SurfaceHost.StartAsync(app, AdminEndpoint.Key, options.Listen, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch
         {
-            await app.DisposeAsync().ConfigureAwait(false);
             metrics.Dispose();
-            throw new TernConfigurationException(AdminEndpoint.Key, options.Listen, $"cannot be bound ({e.Message}); choose a free port", e);
+            throw;
         }
 
         _app = app;
         _metrics = metrics;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
         _node.AdminEndPoint = bound;
         var text = bound.ToString();
         AdminLogMessages.Listening(_logger, text);

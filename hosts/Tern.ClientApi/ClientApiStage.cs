@@ -1,11 +1,5 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -104,30 +98,17 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         _sweeper = SweepAsync(reservations, users, _events, logger, _stopping.Token);
         _compactor = EventLogCompactor.RunAsync(_events, options, TimeProvider.System, logger, _stopping.Token);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ClientApiStage).Assembly.GetName().Name });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(_loggers);
-        builder.Services.AddSingleton(context);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddClientApiOpenApi();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var certificate = options.Tls ? Path.Combine(dataDirectory, _node.Options.CertificateFile) : null;
+        var builder = SurfaceHost.CreateBuilder(typeof(ClientApiStage), _loggers, ClientApiEndpoint.Parse(options.Listen), certificate, limits =>
         {
-            kestrel.AddServerHeader = false;
-
             // Submit bodies have no size limit here: the submit route enforces MaxMessageBytes as it streams.
-            kestrel.Limits.MaxRequestBodySize = null;
+            limits.MaxRequestBodySize = null;
 
             // Room for MaxRecipients recipients in the query (each about 60 characters).
-            kestrel.Limits.MaxRequestLineSize = Math.Max(8192, (options.MaxRecipients * 72) + 1024);
-            kestrel.Listen(ClientApiEndpoint.Parse(options.Listen), listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                if (options.Tls)
-                {
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(dataDirectory, _node.Options.CertificateFile), password: null));
-                }
-            });
+            limits.MaxRequestLineSize = Math.Max(8192, (options.MaxRecipients * 72) + 1024);
         });
+        builder.Services.AddSingleton(context);
+        builder.Services.AddClientApiOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -151,11 +132,8 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         PolicyRoutes.Map(v1);
         ActionRoutes.Map(v1);
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var bound = await SurfaceHost.StartAsync(app, ClientApiEndpoint.Key, options.Listen, cancellationToken).ConfigureAwait(false);
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address);
-        var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
         _node.ClientApiEndPoint = bound;
         var count = users.List().Count;
         var text = bound.ToString();

@@ -60,6 +60,34 @@ public sealed class ContactRouteTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_contact_to_a_peer_gateway_counts_what_is_held_for_the_destinations_carried_to_it()
+    {
+        // m.example is reached through gm.example (a bulk next hop); the plan has a contact to gm.example only.
+        using var directory = new TempDirectory("admin-contacts-nexthop");
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "contacts.json"), Plan(("g-gm", "gm.example", 0), ("g-b", "b.example", 30)));
+        var config = Gateway;
+        config["Tern:Gateway:Bulk:Endpoint"] = "127.0.0.1:0";
+        config["Tern:Gateway:Bulk:NextHops:m.example"] = "gm.example";
+        await using var gateway = await AdminNode.StartAsync("g.example", directory.Path, config);
+
+        // For m.example: a blob for two recipients expiring before the peer's first window closes, one for one after.
+        await Submit(gateway, 1000, DateTimeOffset.UtcNow.AddHours(1), recipients: 2, "m.example");
+        await Submit(gateway, 500, DateTimeOffset.UtcNow.AddDays(1), recipients: 1, "m.example");
+        await Submit(gateway, 300, DateTimeOffset.UtcNow.AddDays(1), recipients: 1, "b.example");
+
+        using var report = JsonDocument.Parse(await gateway.Http.GetStringAsync("/admin/v1/contacts"));
+        var contacts = report.RootElement.GetProperty("contacts").EnumerateArray().ToDictionary(c => c.GetProperty("contact").GetString()!);
+        var peer = contacts["g-gm"];
+        Assert.Equal(2500, peer.GetProperty("bytesHeld").GetInt64());
+        Assert.Equal(2000, peer.GetProperty("bytesNearExpiry").GetInt64());
+        Assert.Equal(2, peer.GetProperty("receiptsOutstanding").GetInt64());
+
+        // b.example's contact keeps its own figures; nothing of m.example's is counted there.
+        Assert.Equal(300, contacts["g-b"].GetProperty("bytesHeld").GetInt64());
+        Assert.Equal(1, contacts["g-b"].GetProperty("receiptsOutstanding").GetInt64());
+    }
+
+    [Fact]
     public async Task A_new_plan_is_put_in_force_without_a_restart_and_written_to_the_plan_file()
     {
         var plan = Plan(("g-c", "c.example", 0), ("g-b2", "b.example", 30));
@@ -217,9 +245,11 @@ public sealed class ContactRouteTests : IAsyncLifetime, IDisposable
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private async Task<SubmissionResult> Submit(int size, DateTimeOffset expiry, int recipients)
+    private Task<SubmissionResult> Submit(int size, DateTimeOffset expiry, int recipients) => Submit(_node, size, expiry, recipients, "b.example");
+
+    private static async Task<SubmissionResult> Submit(AdminNode node, int size, DateTimeOffset expiry, int recipients, string destination)
     {
-        var list = Enumerable.Range(0, recipients).Select(_ => new TransitRecipient("b.example", RecipientHash.NewRandom())).ToList();
-        return await _node.Node.Store.SubmitAsync(new SubmissionRequest { Account = "a.example", Recipients = list, TransitExpiry = expiry }, new MemoryStream(new byte[size]));
+        var list = Enumerable.Range(0, recipients).Select(_ => new TransitRecipient(destination, RecipientHash.NewRandom())).ToList();
+        return await node.Node.Store.SubmitAsync(new SubmissionRequest { Account = "a.example", Recipients = list, TransitExpiry = expiry }, new MemoryStream(new byte[size]));
     }
 }

@@ -28,6 +28,19 @@ public sealed class RefusalTests : IDisposable
         Assert.Null(AdminToken.Read(_directory.Path));
     }
 
+    [Fact]
+    public async Task A_port_in_use_refuses_start_naming_the_key()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = holder.LocalEndpoint.ToString()!;
+
+        var e = await Assert.ThrowsAsync<TernConfigurationException>(() => AdminNode.StartAsync("a.example", _directory.Path,
+            new Dictionary<string, string?> { ["Tern:Admin:Listen"] = taken }));
+        Assert.Equal(("Tern:Admin:Listen", taken), (e.Key, e.Value));
+        Assert.Contains("cannot be bound", e.Rule, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Tern:Admin:Listen", "localhost")]
     [InlineData("Tern:Admin:DefaultPageLimit", "0")]

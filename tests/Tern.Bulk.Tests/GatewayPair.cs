@@ -123,7 +123,7 @@ public sealed class GatewayPair : IAsyncDisposable
     public void AssertAccounted(BulkSessionResult result, IReadOnlyList<(BulkBlob Blob, Bytes32 Hash)> offered)
     {
         Assert.Equal(offered.Count, result.Outcomes.Count);
-        Assert.Equal(offered.Count, result.Count(BulkBlobOutcome.Transferred) + result.Count(BulkBlobOutcome.Declined) + result.Count(BulkBlobOutcome.NotAccepted) + result.Count(BulkBlobOutcome.Cancelled));
+        Assert.Equal(offered.Count, result.Count(BulkBlobOutcome.Transferred) + result.Count(BulkBlobOutcome.Declined) + result.Count(BulkBlobOutcome.NotAccepted) + result.Count(BulkBlobOutcome.Cancelled) + result.Count(BulkBlobOutcome.Unanswered));
         for (var i = 0; i < offered.Count; i++)
         {
             var (blob, hash) = offered[i];

@@ -59,6 +59,36 @@ public sealed class PullRetryTests
     }
 
     [Fact]
+    public async Task A_duplicate_notification_with_new_fetch_hints_sends_the_next_try_to_the_new_door()
+    {
+        await using var p = await PullFixture.StartAsync();
+        var options = new PullWorkerOptions { RetryDelay = TimeSpan.FromMilliseconds(10), AttemptsPerSource = 1, RetryBackoff = TimeSpan.FromMilliseconds(200), MaxRetryBackoff = TimeSpan.FromMilliseconds(400), RetryJitter = 0 };
+
+        // A gateway that restarted on other ports: its old door refuses, and the descriptor lists no door of its own.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var oldDoor = (System.Net.IPEndPoint)closed.LocalEndpoint;
+        closed.Stop();
+        await using var worker = p.Worker(PullFixture.Descriptor(p.SenderKey), options);
+        var results = new ConcurrentQueue<PullOutcome>();
+        worker.Completed += r => results.Enqueue(r.Outcome);
+        worker.Start();
+        var (hash, reference, content) = await p.NotifyAsync(4000, 83, [p.FramedHint(oldDoor)]);
+        Assert.True(worker.TryEnqueue(hash, reference));
+        await Eventually.AssertAsync(() => results.Contains(PullOutcome.Failed), Patience);
+
+        // The same capability notified again with the new door: filed in place, and the waiting pull's next try reads it.
+        var renotified = p.File(hash, reference.Capability, 4000, reference.PayloadHash, DateTimeOffset.FromUnixTimeMilliseconds(reference.TransitExpiryMs), [p.FramedHint()], p.SenderKey);
+        Assert.Equal(reference.Sequence, renotified.Sequence);
+        Assert.Equal([p.FramedHint()], renotified.FetchHints);
+
+        await Eventually.AssertAsync(() => results.Contains(PullOutcome.Stored), Patience);
+        Assert.All(results.Take(results.Count - 1), o => Assert.Equal(PullOutcome.Failed, o));
+        Assert.Equal(content, p.Stored(hash, reference.Capability));
+        Assert.Empty(p.Pending.Poll(hash, 0, 10).References);
+    }
+
+    [Fact]
     public async Task Retries_stop_before_the_transit_expiry_and_the_reference_stays_pending()
     {
         await using var p = await PullFixture.StartAsync();

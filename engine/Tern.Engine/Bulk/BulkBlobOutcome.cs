@@ -14,4 +14,11 @@ public enum BulkBlobOutcome
 
     /// <summary>Its session was cancelled (§17.6): it stays with the sender, Outstanding, to go in a later session.</summary>
     Cancelled,
+
+    /// <summary>
+    /// Its session reached its deadline after the receiver reported the block whole, without the receipt (§17.6, a late
+    /// receipt): the receiver holds every byte and is committing. It stays Outstanding with the sender, which still takes
+    /// the session's receipt until <see cref="BulkSessionResult.LateReceiptUntil"/>; carried again only after that.
+    /// </summary>
+    Unanswered,
 }

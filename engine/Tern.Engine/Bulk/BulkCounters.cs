@@ -13,6 +13,7 @@ public sealed class BulkCounters
     private long _overLimit;
     private long _reportsSent;
     private long _foreignSource;
+    private long _lateReceipts;
 
     /// <summary>Datagrams dropped as malformed (header or body): never an error, never an answer.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
@@ -41,6 +42,9 @@ public sealed class BulkCounters
     /// <summary>Datagrams of a live session from another address than the session's peer (§17.2).</summary>
     public long ForeignSource => Volatile.Read(ref _foreignSource);
 
+    /// <summary>Receipts verified after their session had ended (§17.6, a late receipt), each session's once.</summary>
+    public long LateReceipts => Volatile.Read(ref _lateReceipts);
+
     /// <summary>Report datagrams the receiver sent.</summary>
     public long ReportsSent => Volatile.Read(ref _reportsSent);
 
@@ -51,6 +55,8 @@ public sealed class BulkCounters
     internal void Unexpect() => Interlocked.Increment(ref _unexpected);
 
     internal void RejectReceipt() => Interlocked.Increment(ref _receiptsRejected);
+
+    internal void Late() => Interlocked.Increment(ref _lateReceipts);
 
     internal void Complete() => Interlocked.Increment(ref _sessionsCompleted);
 

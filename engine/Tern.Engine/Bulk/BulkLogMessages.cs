@@ -43,4 +43,10 @@ internal static partial class BulkLogMessages
 
     [LoggerMessage(7112, LogLevel.Error, "Bulk session to {Gateway} failed; its blobs wait for the next")]
     public static partial void RelayFailed(ILogger logger, string gateway, Exception exception);
+
+    [LoggerMessage(7113, LogLevel.Information, "Bulk session {Session} to {Peer}: late receipt verified, {Moved} of {Accepted} blobs transferred by it (the others were already)")]
+    public static partial void LateReceipt(ILogger logger, string session, string peer, int moved, int accepted);
+
+    [LoggerMessage(7114, LogLevel.Error, "Bulk session {Session}: its late receipt could not be recorded; its blobs stay here")]
+    public static partial void LateReceiptFailed(ILogger logger, string session, Exception exception);
 }

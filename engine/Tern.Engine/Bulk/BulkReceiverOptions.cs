@@ -6,8 +6,14 @@ public sealed class BulkReceiverOptions
     /// <summary>Sending gateways whose sessions are taken; <c>*</c> takes any with a verifiable descriptor. Defaults to none.</summary>
     public IList<string> Senders { get; } = [];
 
-    /// <summary>Sessions held at once; a data datagram of one more is dropped (counted). Defaults to 16.</summary>
-    public int MaxSessions { get; set; } = 16;
+    /// <summary>
+    /// Sessions held at once, from all peers; a data datagram of one more is dropped (counted), after the longest-silent
+    /// session without a verified manifest has been given up. A peer behind a light time L with windows every P keeps about
+    /// (window + 3 L + receipt wait) / P + 1 sessions open here (each waits a round trip for its answers and is held a light
+    /// time past its deadline): 33 for Mars (10 minutes, 30 s every minute), so the default leaves room for several such
+    /// peers. A session costs an open block file, its range list and one datagram buffer. Defaults to 256.
+    /// </summary>
+    public int MaxSessions { get; set; } = 256;
 
     /// <summary>Largest block (manifest and blobs) of one session; a larger one is refused. Defaults to 4 GiB.</summary>
     public long MaxBlockBytes { get; set; } = 4L << 30;

@@ -20,12 +20,12 @@ public sealed partial class BulkSender
 
         if (!_sessions.TryGetValue(id, out var running))
         {
-            Counters.Unknown();
+            ReceiveLate(type, id, datagram, from);
             return;
         }
 
         var session = running.Session;
-        if (!running.Peer.Equals(from))
+        if (!running.Check.Peer.Equals(from))
         {
             Counters.Foreign();
             return;
@@ -46,7 +46,7 @@ public sealed partial class BulkSender
                 return;
             case BulkDatagramType.Receipt:
                 var receipt = datagram[BulkDatagram.HeaderSize..];
-                if (Verify(running, receipt) is { } error)
+                if (Verify(running.Check, receipt) is { } error)
                 {
                     Counters.RejectReceipt();
                     session.CountReceived(datagram.Length);
@@ -54,7 +54,12 @@ public sealed partial class BulkSender
                     return;
                 }
 
-                session.OnReceipt(receipt.ToArray(), datagram.Length);
+                if (!session.OnReceipt(receipt.ToArray(), datagram.Length))
+                {
+                    // The session ended as it came: a timed-out session's receipt is a late one.
+                    ReceiveLate(type, id, datagram, from);
+                }
+
                 return;
             case BulkDatagramType.Cancel:
                 if (BulkDatagram.TryReadCancel(datagram, flags, out var reason))
@@ -78,20 +83,19 @@ public sealed partial class BulkSender
     /// descriptor, for this session, this manifest (by hash), the peer's domain, one flag per entry, and the Merkle root
     /// of the entries it marks; <c>accepted_at</c> is not in the future beyond §4.4's skew. Null when it holds.
     /// </summary>
-    private string? Verify(Running running, ReadOnlySpan<byte> bytes)
+    private string? Verify(ReceiptCheck session, ReadOnlySpan<byte> bytes)
     {
-        var session = running.Session;
         if (BulkReceipt.TryParse(bytes) is not { } receipt)
         {
             return "malformed or not signed by its key";
         }
 
-        if (Array.IndexOf(running.PeerKeys, receipt.GatewaySigningKey) < 0)
+        if (Array.IndexOf(session.PeerKeys, receipt.GatewaySigningKey) < 0)
         {
-            return $"not signed by {running.PeerGateway}'s descriptor key";
+            return $"not signed by {session.PeerGateway}'s descriptor key";
         }
 
-        if (receipt.Session != session.Id || !string.Equals(receipt.GatewayDomain, running.PeerGateway, StringComparison.Ordinal)
+        if (receipt.Session != session.Session || !string.Equals(receipt.GatewayDomain, session.PeerGateway, StringComparison.Ordinal)
             || receipt.ManifestHash != BulkReceipt.HashManifest(session.ManifestBytes) || receipt.Accepted.Length != session.Manifest.Entries.Count)
         {
             return "for another session, gateway or manifest";

@@ -29,6 +29,8 @@ public sealed partial class BulkSender : IAsyncDisposable
     private readonly string _staging;
     private readonly ConcurrentDictionary<BulkSessionId, Running> _sessions = new();
     private readonly ConcurrentDictionary<string, PeerQueue> _peers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<BulkSessionId, LateSession> _late = new();
+    private readonly ConcurrentDictionary<Task, byte> _lateWork = new();
 
     /// <summary>A sender over <paramref name="store"/>, sending through <paramref name="sink"/>, signing manifests with <paramref name="keys"/>.</summary>
     public BulkSender(TransitStore store, Func<IDomainKeys> keys, IDescriptorResolver descriptors, IBulkDatagramSink sink, BulkSenderOptions options, TimeProvider? timeProvider = null, ILogger<BulkSender>? logger = null)
@@ -118,6 +120,7 @@ public sealed partial class BulkSender : IAsyncDisposable
             await running.Session.Ended.ConfigureAwait(false);
         }
 
+        await Task.WhenAll(_lateWork.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var peer in _peers.Values)
         {
             peer.Dispose();
@@ -138,9 +141,11 @@ public sealed partial class BulkSender : IAsyncDisposable
         var manifest = Manifest(id, keys, contact, entries, now, deadline);
         var manifestBytes = manifest.Sign(keys);
         using var session = new OutgoingSession(id, manifestBytes, manifest, contact, _options, _time, _sink, _staging);
-        _sessions[id] = new Running(session, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
+        var check = new ReceiptCheck(id, manifestBytes, manifest, CustodyKeys.SigningKeys(descriptor, now), contact.PeerGateway, contact.PeerEndPoint.Serialize());
+        _sessions[id] = new Running(session, check);
         BulkLogMessages.Opened(_logger, id.ToString(), contact.PeerGateway, entries.Count, blockBytes, session.Bound);
         BulkCancelReason reason;
+        DateTimeOffset? lateUntil = null;
         try
         {
             var ended = session.Start((i, offset, buffer) => _store.ReadAsync(transfers[i], offset, buffer, CancellationToken.None));
@@ -148,24 +153,32 @@ public sealed partial class BulkSender : IAsyncDisposable
             // Once its contact is over the session only waits for answers: the next session to the peer may use the link.
             _ = session.SendingDone.ContinueWith(_ => link.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             reason = await ended.ConfigureAwait(false);
+            if (reason is BulkCancelReason.Deadline or BulkCancelReason.RetryLimit)
+            {
+                // Timed out, not refused: the receiver may still be committing, and its receipt still counts (before the
+                // session leaves the table, so a receipt arriving now finds one or the other).
+                lateUntil = AwaitLateReceipt(check, contact);
+            }
         }
         finally
         {
             _sessions.TryRemove(id, out _);
         }
 
-        return await FinishAsync(session, reason, entries, indices, outcomes, contact).ConfigureAwait(false);
+        return await FinishAsync(session, reason, lateUntil, entries, indices, outcomes, contact).ConfigureAwait(false);
     }
 
-    private async Task<BulkSessionResult> FinishAsync(OutgoingSession session, BulkCancelReason reason, List<BulkManifestEntry> entries, List<int> indices, BulkBlobOutcome[] outcomes, BulkContact contact)
+    private async Task<BulkSessionResult> FinishAsync(OutgoingSession session, BulkCancelReason reason, DateTimeOffset? lateUntil, List<BulkManifestEntry> entries, List<int> indices, BulkBlobOutcome[] outcomes, BulkContact contact)
     {
         var end = session.EndedAt;
         BulkReceipt? receipt = reason == BulkCancelReason.None ? BulkReceipt.TryParse(session.Receipt) : null;
+        var unanswered = receipt is null && lateUntil is not null && session.BlockReported;
         for (var i = 0; i < entries.Count; i++)
         {
             if (receipt is null)
             {
-                outcomes[indices[i]] = BulkBlobOutcome.Cancelled;
+                // The receiver said it holds every byte: carrying them again before its late receipt can come would send them twice.
+                outcomes[indices[i]] = unanswered ? BulkBlobOutcome.Unanswered : BulkBlobOutcome.Cancelled;
             }
             else if (receipt.Accepted[i])
             {
@@ -194,6 +207,7 @@ public sealed partial class BulkSender : IAsyncDisposable
         {
             Session = session.Id,
             Cancelled = reason,
+            LateReceiptUntil = lateUntil,
             Outcomes = outcomes,
             Receipt = receipt is null ? null : session.Receipt,
             BlockBytes = session.BlockLength,
@@ -222,8 +236,14 @@ public sealed partial class BulkSender : IAsyncDisposable
         Entries = entries,
     };
 
-    /// <summary>A running session, the keys its receipt must be signed with, its peer and the peer's address.</summary>
-    private sealed record Running(OutgoingSession Session, Bytes32[] PeerKeys, string PeerGateway, SocketAddress Peer);
+    /// <summary>A running session and what its receipt is checked against.</summary>
+    private sealed record Running(OutgoingSession Session, ReceiptCheck Check);
+
+    /// <summary>
+    /// What a session's receipt is checked against (§17.5): the session, its manifest, the keys it must be signed with, the
+    /// peer gateway and the address it comes from. Kept past the session's end for a late receipt.
+    /// </summary>
+    private sealed record ReceiptCheck(BulkSessionId Session, byte[] ManifestBytes, BulkManifest Manifest, Bytes32[] PeerKeys, string PeerGateway, SocketAddress Peer);
 
     /// <summary>
     /// One session's hold on its peer's link: its bytes count in the queue ahead of later sessions and it holds the gate

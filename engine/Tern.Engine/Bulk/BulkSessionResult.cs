@@ -12,6 +12,12 @@ public sealed class BulkSessionResult
     /// <summary>One per blob handed in.</summary>
     public required IReadOnlyList<BulkBlobOutcome> Outcomes { get; init; }
 
+    /// <summary>
+    /// Until when a receipt for this session, come after its end, is still verified and transfers what it covers (§17.6, a
+    /// late receipt); null when the session ended with its receipt, was refused, or never ran.
+    /// </summary>
+    public DateTimeOffset? LateReceiptUntil { get; init; }
+
     /// <summary>The verified receipt's bytes, kept as evidence; null when cancelled.</summary>
     public byte[]? Receipt { get; init; }
 

@@ -65,20 +65,21 @@ internal sealed partial class OutgoingSession
         }
     }
 
-    /// <summary>A receipt the sender verified (§17.5): the session ends delivered.</summary>
-    public void OnReceipt(byte[] receipt, int datagramLength)
+    /// <summary>A receipt the sender verified (§17.5): the session ends delivered. False when it had ended already.</summary>
+    public bool OnReceipt(byte[] receipt, int datagramLength)
     {
         lock (_gate)
         {
             if (_over)
             {
-                return;
+                return false;
             }
 
             BytesReceived += datagramLength;
             DeliveredAt = DeliveredAt == 0 ? _time.GetTimestamp() : DeliveredAt;
             Receipt = receipt;
             EndLocked(BulkCancelReason.None, tellPeer: false);
+            return true;
         }
     }
 

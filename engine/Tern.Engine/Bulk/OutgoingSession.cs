@@ -114,6 +114,21 @@ internal sealed partial class OutgoingSession : IDisposable
     /// <summary>The receipt that ended the session, or null.</summary>
     public byte[]? Receipt { get; private set; }
 
+    /// <summary>
+    /// Whether the receiver said it holds every byte (a complete report): it is committing, and a receipt that comes after
+    /// the session's end is still its answer.
+    /// </summary>
+    public bool BlockReported
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _blockIn;
+            }
+        }
+    }
+
     public TimeSpan Elapsed(long until) => _time.GetElapsedTime(_start, until);
 
     /// <summary>

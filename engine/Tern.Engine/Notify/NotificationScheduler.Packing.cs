@@ -69,6 +69,10 @@ public sealed partial class NotificationScheduler
         var lookAgainMs = Math.Min(openMs, nowMs + _peerRetryMs);
         PutOff(peer.Notifications, lookAgainMs);
         PutOff(peer.Retractions, lookAgainMs);
+        if (lookAgainMs == openMs)
+        {
+            WakeAtOpening(openMs, nowMs);
+        }
     }
 
     private void PutOff(List<OutgoingRecord> records, long lookAgainMs)

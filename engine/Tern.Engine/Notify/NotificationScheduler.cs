@@ -257,6 +257,7 @@ public sealed partial class NotificationScheduler : IDisposable
 
         _stopping = true;
         _stop.Cancel();
+        _openingTimer?.Dispose();
         _wake.Set();
         if (_thread.IsAlive)
         {

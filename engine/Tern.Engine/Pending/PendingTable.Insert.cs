@@ -6,7 +6,8 @@ namespace Tern.Engine.Pending;
 public sealed partial class PendingTable
 {
     /// <summary>
-    /// Files a notification record for polling, idempotently by capability (docs/PROTOCOL.md §4.5). Called once
+    /// Files a notification record for polling, idempotently by capability (docs/PROTOCOL.md §4.5: a duplicate only
+    /// replaces the filed reference's sender key, fetch hints and flags when they differ). Called once
     /// per record by the ingest loop: synchronous, and allocation-free in steady state (a sender domain's first
     /// record allocates its counter).
     /// </summary>
@@ -45,6 +46,7 @@ public sealed partial class PendingTable
                 {
                     if (!existing.IsTombstone)
                     {
+                        UpdateSenderProfile(session, record, senderKey, existing);
                         return PendingInsertResult.Duplicate(existing.Sequence);
                     }
 

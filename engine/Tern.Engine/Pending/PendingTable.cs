@@ -51,6 +51,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly long _tombstoneRetentionMs;
     private long _count;
+    private long _profileUpdates;
     private long _sequenceFloor;
     private int _disposed;
 
@@ -111,6 +112,12 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
 
     /// <summary>Live pending references in the table.</summary>
     public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Live references whose sender key, MIME hint, fetch hints or flags a later duplicate replaced (docs/PROTOCOL.md §4.5).</summary>
+    public long SenderProfileUpdates => Interlocked.Read(ref _profileUpdates);
+
+    /// <summary>Where the reference log's next record goes: a test sees whether an operation wrote a reference.</summary>
+    internal long RefLogTailAddress => _refs.Log.TailAddress;
 
     /// <summary>Sender profiles the table's references name (<see cref="PendingTableOptions.MaxSenderProfiles"/>).</summary>
     public int SenderProfileCount => _profiles.Count;

@@ -28,8 +28,9 @@ public sealed class PendingTableOptions
     };
 
     /// <summary>
-    /// Sizes for a table that holds about <paramref name="references"/> references in memory: each hash index about
-    /// 16 bytes a key (a 64-byte FASTER bucket holds 7 keys, so about half full), and each log's memory enough for
+    /// Sizes for a table that holds about <paramref name="references"/> references in memory: each hash index 12 to 24
+    /// bytes a key (the power of two at or above 12: a 64-byte FASTER bucket holds 7 keys, so at most three quarters full,
+    /// and the index, copied whole into every full checkpoint, no larger than that needs), and each log's memory enough for
     /// every record (a reference about 256 bytes, a capability or a recipient entry under 128), never below
     /// <see cref="Small"/> nor above the defaults. For a node whose load is known: a benchmark filing a campaign, a
     /// small domain. A table far over its sizes still works; it walks overflow buckets and reads records from disk.
@@ -40,7 +41,7 @@ public sealed class PendingTableOptions
         var small = Small(dataDirectory);
         var defaults = new PendingTableOptions();
         static long Fit(long bytes, long min, long max) => Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, 1)), min, max);
-        var index = Fit(references * 16, small.RefIndexBytes, defaults.RefIndexBytes);
+        var index = Fit(references * IndexBytesPerKey, small.RefIndexBytes, defaults.RefIndexBytes);
         var refMemory = Fit(references * 256, small.RefLogMemoryBytes, defaults.RefLogMemoryBytes);
         var entryMemory = Fit(references * 128, small.CapabilityLogMemoryBytes, defaults.CapabilityLogMemoryBytes);
         var pageBytes = Math.Clamp(entryMemory / 64, small.PageBytes, defaults.PageBytes);
@@ -49,7 +50,7 @@ public sealed class PendingTableOptions
             DataDirectory = dataDirectory,
             RefIndexBytes = index,
             CapabilityIndexBytes = index,
-            RecipientIndexBytes = Fit(references * 16, small.RecipientIndexBytes, defaults.RecipientIndexBytes),
+            RecipientIndexBytes = Fit(references * IndexBytesPerKey, small.RecipientIndexBytes, defaults.RecipientIndexBytes),
             PageBytes = pageBytes,
             RefLogMemoryBytes = refMemory,
             CapabilityLogMemoryBytes = entryMemory,
@@ -58,6 +59,11 @@ public sealed class PendingTableOptions
             MaxSessions = small.MaxSessions,
         };
     }
+
+    // Index bytes a key that ForReferences asks for before rounding up to a power of two: 16 (half full) doubled the
+    // index whenever the rounding did, and the checkpoint's copy of it was a quarter of a campaign's state per reference
+    // (perf-reports/pending-notes.md); 12 kept insert and poll rates where they were.
+    private const long IndexBytesPerKey = 12;
 
     /// <summary>Directory for the table's files (<c>refs/</c>, <c>capabilities/</c>, <c>recipients/</c>, counters). Required.</summary>
     public string DataDirectory { get; set; } = "";

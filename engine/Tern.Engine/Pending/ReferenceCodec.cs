@@ -100,6 +100,51 @@ internal static class ReferenceCodec
         return profiles.ById(profileId) is { } profile ? profile.Encoded.AsSpan(0, Bytes32.Size) : default;
     }
 
+    /// <summary>
+    /// The sender profile of a stored reference (interned or inline) and its flags, without decoding the rest or
+    /// allocating; false when the bytes are not a reference this codec wrote or name a profile <paramref name="profiles"/> lacks.
+    /// </summary>
+    public static bool TryReadProfile(ReadOnlySpan<byte> source, SenderProfiles profiles, out ReadOnlySpan<byte> profile, out byte flags)
+    {
+        profile = default;
+        flags = 0;
+        if (!TryReadTail(source, out _, out _, out _, out var profileId, out var inline))
+        {
+            return false;
+        }
+
+        if (profileId != 0)
+        {
+            if (profiles.ById(profileId) is not { } interned)
+            {
+                return false;
+            }
+
+            inline = interned.Encoded;
+        }
+
+        profile = inline;
+        flags = source[72];
+        return true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/>, a stored reference, again with another sender profile and flags: every other field
+    /// (capability, expiry, payload, received at, attempt) as it was. Returns the length, or -1 when the source is not a
+    /// reference this codec wrote.
+    /// </summary>
+    public static int WithProfile(ReadOnlySpan<byte> source, byte flags, int profileId, ReadOnlySpan<byte> profile, Span<byte> destination)
+    {
+        if (!TryReadTail(source, out var receivedBefore, out var size, out var attempt, out _, out _))
+        {
+            return -1;
+        }
+
+        source[..FixedSize].CopyTo(destination);
+        var expiry = ReadExpiry(source);
+        return WriteRest(expiry, (long)size, expiry - receivedBefore, attempt, flags, profileId, profile, destination);
+    }
+
     /// <summary>The transit expiry of a stored reference, without decoding the rest.</summary>
     public static long ReadExpiry(ReadOnlySpan<byte> source) => source.Length >= FixedSize ? BinaryPrimitives.ReadInt64LittleEndian(source[32..]) : long.MinValue;
 

@@ -25,6 +25,18 @@ internal static class SenderProfileCodec
         return offset + record.FetchHints.Encoded.Length;
     }
 
+    /// <summary>Writes a profile from its parts (<paramref name="hints"/> encoded as in a record, <paramref name="hintCount"/> of them).</summary>
+    public static int Write(ReadOnlySpan<byte> senderKey, ReadOnlySpan<byte> domain, ReadOnlySpan<byte> mime, int hintCount, ReadOnlySpan<byte> hints, Span<byte> destination)
+    {
+        senderKey[..Bytes32.Size].CopyTo(destination);
+        var offset = Bytes32.Size;
+        WriteShort(destination, ref offset, domain);
+        WriteShort(destination, ref offset, mime);
+        destination[offset++] = (byte)hintCount;
+        hints.CopyTo(destination[offset..]);
+        return offset + hints.Length;
+    }
+
     /// <summary>Splits an encoded profile; false when the bytes are not one (a length runs past the end, or bytes follow the hints).</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out ReadOnlySpan<byte> senderKey, out ReadOnlySpan<byte> domain, out ReadOnlySpan<byte> mime, out int hintCount, out ReadOnlySpan<byte> hints)
     {

@@ -7,7 +7,11 @@ namespace Tern.Admin.Routes;
 /// <summary>Builds <see cref="ContactsReport"/> from the plan in force, the transit store and the link-use counts.</summary>
 internal static class ContactReports
 {
-    public static ContactsReport Build(ContactWindows windows, TransitStore store, string planPath, DateTimeOffset now)
+    /// <summary>
+    /// The report at <paramref name="now"/>; <paramref name="nextHops"/> (destination → peer gateway, from the bulk relay)
+    /// adds what is held for a destination carried to a peer gateway to the figures of the contacts to that gateway.
+    /// </summary>
+    public static ContactsReport Build(ContactWindows windows, TransitStore store, string planPath, DateTimeOffset now, IReadOnlyDictionary<string, string>? nextHops = null)
     {
         var schedule = windows.Schedule;
         var source = windows.Source;
@@ -24,7 +28,18 @@ internal static class ContactReports
             }
         }
 
-        var holdings = store.ListHoldings(horizons);
+        // A destination behind a peer gateway is near expiry by the peer's windows: its blobs cross in them.
+        var behind = new List<(string Destination, string Gateway)>();
+        foreach (var (destination, gateway) in nextHops ?? new Dictionary<string, string>())
+        {
+            if (horizons.TryGetValue(gateway, out var horizon) && !string.Equals(destination, gateway, StringComparison.Ordinal))
+            {
+                behind.Add((destination, gateway));
+                horizons[destination] = horizons.TryGetValue(destination, out var own) ? Math.Min(own, horizon) : horizon;
+            }
+        }
+
+        var holdings = Combine(store.ListHoldings(horizons), behind);
         var nowMs = now.ToUnixTimeMilliseconds();
         var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var items = new List<ContactItem>(contacts.Count);
@@ -53,6 +68,26 @@ internal static class ContactReports
         }
 
         return new ContactsReport(source, now, planPath, items);
+    }
+
+    /// <summary>Each destination's holdings, a peer gateway's with those of the destinations carried to it added.</summary>
+    private static Dictionary<string, DestinationHolding> Combine(IReadOnlyDictionary<string, DestinationHolding> holdings, List<(string Destination, string Gateway)> behind)
+    {
+        var combined = new Dictionary<string, DestinationHolding>(holdings, StringComparer.Ordinal);
+        foreach (var (destination, gateway) in behind)
+        {
+            var add = holdings[destination];
+            var sum = combined[gateway];
+            combined[gateway] = sum with
+            {
+                Blobs = sum.Blobs + add.Blobs,
+                Deliveries = sum.Deliveries + add.Deliveries,
+                Bytes = sum.Bytes + add.Bytes,
+                NearExpiryBytes = sum.NearExpiryBytes + add.NearExpiryBytes,
+            };
+        }
+
+        return combined;
     }
 
     /// <summary>What the contact's windows carry at its rate between <paramref name="from"/> and <paramref name="to"/>.</summary>

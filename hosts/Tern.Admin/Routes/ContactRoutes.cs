@@ -108,7 +108,7 @@ internal static class ContactRoutes
     }
 
     private static ContactsReport Report(AdminContext admin, ContactWindows windows) =>
-        ContactReports.Build(windows, admin.Node.Store, admin.Node.ContactPlanPath!, DateTimeOffset.UtcNow);
+        ContactReports.Build(windows, admin.Node.Store, admin.Node.ContactPlanPath!, DateTimeOffset.UtcNow, admin.Node.BulkRelay?.NextHops);
 
     private static IResult Refused(ContactPlanException e) =>
         Results.Problem(detail: e.Message + "; the plan in force stays", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", type: AdminProblems.TypeBase + "invalid-plan",

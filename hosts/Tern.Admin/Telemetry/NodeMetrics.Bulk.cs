@@ -21,6 +21,8 @@ internal sealed partial class NodeMetrics
         Counter("tern_bulk_receipts_rejected_total", "Session receipts that did not verify (the blobs stayed here).", () => node.BulkSender?.Counters.ReceiptsRejected ?? 0);
         Counter("tern_bulk_transferred_total", "Blob and destination pairs carried to a bulk next hop on a verified receipt.", () => node.BulkRelay?.Counters.Transferred ?? 0);
         Counter("tern_bulk_carried_again_total", "Blobs a session did not carry (cancelled, declined, not accepted), waiting for the next.", () => node.BulkRelay?.Counters.CarriedAgain ?? 0);
+        Counter("tern_bulk_late_receipts_total", "Receipts verified after their session timed out (docs/PROTOCOL.md §17.6); what they covered was transferred once.", () => node.BulkSender?.Counters.LateReceipts ?? 0);
+        Counter("tern_bulk_awaiting_receipt_total", "Blobs kept back after a session timed out with its block reported whole, for its late receipt.", () => node.BulkRelay?.Counters.AwaitingReceipt ?? 0);
         Counter("tern_bulk_not_in_time_total", "Blobs held for a next hop that could no longer arrive before their expiry (they expire here, once).", () => node.BulkRelay?.Counters.NotInTime ?? 0);
         Gauge("tern_bulk_held", "Blob and destination pairs held for bulk next hops now.", () => node.BulkRelay?.HeldCount ?? 0);
     }

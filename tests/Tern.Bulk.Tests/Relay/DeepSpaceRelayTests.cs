@@ -37,8 +37,7 @@ public sealed class DeepSpaceRelayTests
                 // At 500× a real stall of 100 ms is 50 scaled seconds: the slack and the receipt wait allow for that much.
                 s.ReportSlack = TimeSpan.FromSeconds(30);
                 s.ReceiptWait = TimeSpan.FromMinutes(2);
-            },
-            receiver: r => r.MaxSessions = 128);
+            });
 
         // Through the first 80 cycles, 4 blobs a scaled minute: three that have 3 hours, one that has 11 minutes — it
         // cannot arrive with the minute to spare the sender asks for, so it is never sent and expires at ga.example. The

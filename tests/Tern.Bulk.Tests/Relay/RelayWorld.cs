@@ -74,9 +74,9 @@ internal sealed class RelayWorld : IAsyncDisposable
 
     /// <summary>
     /// Starts both gateways under <paramref name="plan"/>'s contacts from ga.example to gb.example; the plan's windows
-    /// are offsets from the clock's start.
+    /// are offsets from the clock's start; <paramref name="receiverDescriptors"/> may wrap gb.example's descriptor look-ups.
     /// </summary>
-    public static async Task<RelayWorld> StartAsync(ScaledTimeProvider clock, LinkProfile profile, Func<DateTimeOffset, ContactDefinition> plan, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, TimeSpan? retryInterval = null)
+    public static async Task<RelayWorld> StartAsync(ScaledTimeProvider clock, LinkProfile profile, Func<DateTimeOffset, ContactDefinition> plan, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, TimeSpan? retryInterval = null, Func<IDescriptorResolver, IDescriptorResolver>? receiverDescriptors = null)
     {
         var world = new RelayWorld(clock, profile);
         var senderOptions = new BulkSenderOptions { ReceiptWait = TimeSpan.FromSeconds(5), ReportSlack = TimeSpan.FromSeconds(1), MinRemaining = TimeSpan.FromMinutes(1), StagingDirectory = world._directory.File("staging") };
@@ -93,7 +93,8 @@ internal sealed class RelayWorld : IAsyncDisposable
         world.ReceiverStore = await TransitStore.OpenAsync(StoreOptions(world._directory.File("b")), clock);
         world.SenderStore.BlobExpired = expiry => world.Expired.AddOrUpdate(expiry.MessageId, 1, (_, n) => n + 1);
         world.Contacts = new Engine.Contacts.ContactWindows(Sender, new ContactPlan([plan(clock.Start)]), clock);
-        world.BulkReceiver = new BulkReceiver(world.ReceiverStore, () => world.ReceiverKeys, world.Descriptors, world.ReceiverSocket, receiverOptions, world._directory.File("b"), clock);
+        var descriptors = receiverDescriptors?.Invoke(world.Descriptors) ?? world.Descriptors;
+        world.BulkReceiver = new BulkReceiver(world.ReceiverStore, () => world.ReceiverKeys, descriptors, world.ReceiverSocket, receiverOptions, world._directory.File("b"), clock);
         world.ReceiverSocket.Start(world.BulkReceiver.Receive);
         world.StartSenderSide();
         world._sweeps = world.SweepAsync(world._stop.Token);

@@ -6,7 +6,8 @@ namespace Tern.Engine.Tests.Ingest;
 
 /// <summary>
 /// docs/PROTOCOL.md §4.5: the first record accepted for a capability is kept as it came; later ones — retransmissions with
-/// a higher attempt, or records whose other fields differ, from any key — are accepted and change nothing.
+/// a higher attempt, or records whose other fields differ, from any key — are accepted and change nothing but where to
+/// fetch from (PendingTableRehintTests).
 /// </summary>
 public sealed class FilingIdempotenceTests : IDisposable
 {

@@ -50,14 +50,14 @@ public sealed class PendingFixture : IDisposable
 
     public static RecipientHash Hash(long index) => new(Value(0x4A, index));
 
-    public static PendingInsertResult Insert(PendingTable table, FetchCapability capability, RecipientHash hash, string domain = "sender.example", long expiryMs = ExpiryMs, long receivedAtMs = StartMs, string mime = "text/plain")
+    public static PendingInsertResult Insert(PendingTable table, FetchCapability capability, RecipientHash hash, string domain = "sender.example", long expiryMs = ExpiryMs, long receivedAtMs = StartMs, string mime = "text/plain", string[]? fetchHints = null, NotificationFlags flags = NotificationFlags.None, byte[]? senderKey = null, ushort attempt = 3)
     {
         var domainBytes = Encoding.ASCII.GetBytes(domain);
         var mimeBytes = Encoding.ASCII.GetBytes(mime);
-        Assert.True(FetchHintList.TryCreate(Hints, out var hints));
-        var record = new NotificationRecord(capability, hash, expiryMs, 1234, PayloadHashOf(capability), 3, NotificationFlags.None, domainBytes, mimeBytes, hints);
+        Assert.True(FetchHintList.TryCreate(fetchHints is null ? Hints : FetchHintList.Encode(fetchHints), out var hints));
+        var record = new NotificationRecord(capability, hash, expiryMs, 1234, PayloadHashOf(capability), attempt, flags, domainBytes, mimeBytes, hints);
         Assert.True(record.IsValid);
-        return table.TryInsert(record, SenderKey, receivedAtMs);
+        return table.TryInsert(record, senderKey ?? SenderKey, receivedAtMs);
     }
 
     public static Bytes32 PayloadHashOf(FetchCapability capability)

@@ -43,6 +43,65 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
     }
 
     [Fact]
+    public void Duplicate_path_allocates_nothing_whether_or_not_it_replaces_the_hints()
+    {
+        using var table = _fixture.Open(o =>
+        {
+            o.PageBytes = 1L << 20;
+            o.RefLogMemoryBytes = 1L << 24;
+            o.CapabilityLogMemoryBytes = 1L << 22;
+            o.RecipientLogMemoryBytes = 1L << 22;
+            o.SegmentBytes = 1L << 26;
+            o.PreallocateLogMemory = true;
+        });
+        var domain = Encoding.ASCII.GetBytes("sender.example");
+        var mime = Encoding.ASCII.GetBytes("text/plain");
+        var doors = new[] { FetchHintList.Encode(["https://a.example.org/v1/blobs"]), FetchHintList.Encode(["tern+tcp://a.example.org:9443"]) };
+        var payloadHash = Bytes32.Random();
+        var capabilities = Enumerable.Range(0, 1000).Select(i => Capability(i)).ToArray();
+        var hash = Hash(1);
+        var senderKey = SenderKey;
+        Run(0, 0, PendingInsertStatus.Inserted);
+        Run(1, 0, PendingInsertStatus.Duplicate);
+
+        // Identical duplicates read and write nothing new; then every duplicate swaps the door (both profiles interned).
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 10; round++)
+        {
+            Run(1, round, PendingInsertStatus.Duplicate);
+        }
+
+        var identical = GC.GetAllocatedBytesForCurrentThread() - before;
+        var updates = table.SenderProfileUpdates;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 10; round++)
+        {
+            Run(round & 1, round, PendingInsertStatus.Duplicate);
+        }
+
+        var swapped = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"10000 identical duplicates allocated {identical} bytes, 10000 that swap the door {swapped}");
+        Assert.Equal(0, identical);
+        Assert.Equal(updates + 10_000, table.SenderProfileUpdates);
+
+        // 10000 rewritten references (1.4 MB) cross a 1 MiB page once or twice, ~64 B each.
+        Assert.True(swapped <= 1024, $"10000 duplicates that swap the door allocated {swapped} bytes");
+
+        void Run(int door, int attempt, PendingInsertStatus expected)
+        {
+            FetchHintList.TryCreate(doors[door], out var hints);
+            foreach (var capability in capabilities)
+            {
+                var record = new NotificationRecord(capability, hash, ExpiryMs, 100, payloadHash, (ushort)(attempt + 2), NotificationFlags.None, domain, mime, hints);
+                if (table.TryInsert(record, senderKey, StartMs).Status != expected)
+                {
+                    throw new InvalidOperationException($"{capability} was not {expected}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Steady_state_insert_allocates_only_FASTER_page_flush_bookkeeping()
     {
         // 4 MiB logs of 1 MiB pages: the warm-up wraps them, so the measured inserts evict and flush pages.

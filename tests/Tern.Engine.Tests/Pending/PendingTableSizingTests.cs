@@ -36,6 +36,17 @@ public sealed class PendingTableSizingTests : IDisposable
         sized.Validate();
     }
 
+    [Theory]
+    [InlineData(630_000, 1L << 23)] // 7.6 MB at 12 B a key; 16 B a key took 16 MiB, twice the index, copied into every checkpoint.
+    [InlineData(700_000, 1L << 24)] // 8.4 MB: the next power of two.
+    public void An_index_is_the_power_of_two_at_or_above_twelve_bytes_a_key(long references, long indexBytes)
+    {
+        var sized = PendingTableOptions.ForReferences("d", references);
+        Assert.Equal(indexBytes, sized.RefIndexBytes);
+        Assert.Equal(indexBytes, sized.CapabilityIndexBytes);
+        Assert.Equal(indexBytes, sized.RecipientIndexBytes);
+    }
+
     [Fact]
     public void A_load_past_the_defaults_keeps_the_defaults()
     {

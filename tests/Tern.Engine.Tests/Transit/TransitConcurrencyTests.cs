@@ -13,7 +13,7 @@ public sealed class TransitConcurrencyTests : IDisposable
     public async Task Concurrent_submitters_share_commits_and_every_blob_reads_back()
     {
         const int Submitters = 48;
-        const int PerSubmitter = 30;
+        const int PerSubmitter = 15;
         var time = new ManualClock(Start);
         await using var store = await TransitStore.OpenAsync(Options(_directory.Path), time);
         var results = new (byte[] Content, SubmissionResult Result)[Submitters * PerSubmitter];

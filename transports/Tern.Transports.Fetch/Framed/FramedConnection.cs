@@ -33,6 +33,7 @@ internal sealed partial class FramedConnection
     private readonly Dictionary<uint, FramedWorkItem> _streams = [];
     private readonly Stack<FramedWorkItem> _pool = new();
     private int _pendingControl;
+    private int _closeRequested;
 
     private readonly UserKeys.UserKeyDoor? _userKeys;
     private readonly FetchRequestCounters _requests;
@@ -51,6 +52,17 @@ internal sealed partial class FramedConnection
         _frameReader = frameReader;
         _logger = logger;
         _deadline = deadline;
+    }
+
+    /// <summary>
+    /// Asks the connection to end because the server is stopping: once no fetch is open it sends <c>goaway</c>
+    /// <c>normal</c> ("closing") and closes, so a stopping server's idle connections end at once and open fetches finish
+    /// first. Any thread; the read loop does the sending, as the only writer of the work queue besides the writer loop.
+    /// </summary>
+    public void RequestClose()
+    {
+        Volatile.Write(ref _closeRequested, 1);
+        _transport.Input.CancelPendingRead();
     }
 
     /// <summary>Runs the connection until the client leaves, a goaway is sent, or <paramref name="cancellationToken"/> fires.</summary>
@@ -150,10 +162,34 @@ internal sealed partial class FramedConnection
                 }
             }
 
-            if (result.IsCompleted || result.IsCanceled)
+            if (result.IsCompleted)
             {
                 return;
             }
+
+            // A cancelled read is the idle deadline (ConnectionDeadlines) or RequestClose; the latter closes once the open
+            // fetches have ended (the last one's release cancels the read again).
+            if (result.IsCanceled)
+            {
+                if (Volatile.Read(ref _closeRequested) == 0)
+                {
+                    return;
+                }
+
+                if (NoStreamOpen())
+                {
+                    SendGoAway(GoAwayCode.Normal, GoAwayReasons.Closing);
+                    return;
+                }
+            }
+        }
+    }
+
+    private bool NoStreamOpen()
+    {
+        lock (_streams)
+        {
+            return _streams.Count == 0;
         }
     }
 
@@ -288,6 +324,10 @@ internal sealed partial class FramedConnection
             }
 
             ArmIdleDeadlineLocked();
+            if (_streams.Count == 0 && Volatile.Read(ref _closeRequested) == 1)
+            {
+                _transport.Input.CancelPendingRead();
+            }
         }
     }
 

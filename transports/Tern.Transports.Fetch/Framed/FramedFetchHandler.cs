@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Tern.Engine.Protocol.Fetch;
 using Tern.Engine.Transit;
@@ -41,6 +42,8 @@ internal sealed class FramedFetchHandler : ConnectionHandler
     {
         using var deadline = _deadlines.Track(connection);
         var framed = new FramedConnection(connection.Transport, connection.ConnectionId, _store, _reader, _coverage, _options, _frameReader, _logger, _requests, deadline, _userKeys);
+        var closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var closing = closeRequested.Register(static state => ((FramedConnection)state!).RequestClose(), framed);
         await framed.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

@@ -28,10 +28,11 @@ public sealed partial class BulkRelay
                 }
 
                 var left = window.Closes - now;
-                var batch = Take(peer, window, now);
+                var batch = Take(peer, window, now, out var released);
                 if (batch.Count == 0)
                 {
-                    await WaitAsync(peer, left, peer.Signal.WaitAsync(), cancellationToken).ConfigureAwait(false);
+                    // Until the window closes, a blob is held anew, or a late receipt's wait ends with blobs to carry.
+                    await WaitAsync(peer, Min(left, released - now), peer.Signal.WaitAsync(), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -46,7 +47,7 @@ public sealed partial class BulkRelay
                 }
 
                 BulkLogMessages.WindowOpen(_logger, peer.Gateway, window.Contact, window.Closes, batch.Count);
-                var session = CarryAsync(peer, batch, BulkContact.For(window, endpoint));
+                var session = CarryAsync(peer, batch, BulkContact.For(window, endpoint), window);
                 peer.Sessions.TryAdd(session, 0);
                 _ = session.ContinueWith(t => peer.Sessions.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 await WaitAsync(peer, window.Closes - _time.GetUtcNow(), session, cancellationToken).ConfigureAwait(false);
@@ -65,10 +66,14 @@ public sealed partial class BulkRelay
     /// <summary>
     /// The blobs waiting for <paramref name="peer"/> that can still arrive in time, earliest expiry first, at most a
     /// session's 1024, marked in flight; a pair with no Outstanding delivery left (transferred, fetched, expired,
-    /// retracted) is forgotten.
+    /// retracted) is forgotten. A pair in a session, or whose timed-out session's late receipt may still come, is not
+    /// taken: its bytes are at the peer or on their way (§17.6); <paramref name="released"/> is when the next such wait
+    /// ends (<see cref="DateTimeOffset.MaxValue"/> when none).
     /// </summary>
-    private List<BulkBlob> Take(BulkRelayPeer peer, ContactWindow window, DateTimeOffset now)
+    private List<BulkBlob> Take(BulkRelayPeer peer, ContactWindow window, DateTimeOffset now, out DateTimeOffset released)
     {
+        released = DateTimeOffset.MaxValue;
+        var nowMs = now.ToUnixTimeMilliseconds();
         var ready = new List<(DateTimeOffset Expiry, MessageId Id, string Domain)>();
         foreach (var (key, toldTooLate) in peer.Held)
         {
@@ -81,7 +86,22 @@ public sealed partial class BulkRelay
             if (!_store.HasOutstanding(id, domain) || _store.FindMessage(id) is not { } info)
             {
                 peer.Held.TryRemove(key, out _);
+                peer.AwaitingReceipt.TryRemove(key, out _);
                 continue;
+            }
+
+            if (peer.AwaitingReceipt.TryGetValue(key, out var untilMs))
+            {
+                if (untilMs > nowMs)
+                {
+                    var until = DateTimeOffset.FromUnixTimeMilliseconds(untilMs);
+                    released = until < released ? until : released;
+                    continue;
+                }
+
+                // No receipt came in time: the receiver lost the block or its answer; it goes again.
+                peer.AwaitingReceipt.TryRemove(key, out _);
+                Counters.Again(1);
             }
 
             // Sent now, it would arrive a light time later: too late is left to expire here, once, and not offered again.
@@ -116,7 +136,7 @@ public sealed partial class BulkRelay
     }
 
     /// <summary>Runs one session; true when it transferred at least one blob. What it did not transfer waits for the next.</summary>
-    private async Task<bool> CarryAsync(BulkRelayPeer peer, List<BulkBlob> batch, BulkContact contact)
+    private async Task<bool> CarryAsync(BulkRelayPeer peer, List<BulkBlob> batch, BulkContact contact, ContactWindow window)
     {
         Counters.Session();
         BulkSessionResult? result = null;
@@ -132,20 +152,39 @@ public sealed partial class BulkRelay
         }
 
         var transferred = 0;
+        var awaiting = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var key = (batch[i].MessageId, batch[i].RecipientDomain);
-            if (result is not null && result.Outcomes[i] == BulkBlobOutcome.Transferred)
+            var outcome = result?.Outcomes[i];
+            if (outcome == BulkBlobOutcome.Transferred)
             {
-                peer.Held.TryRemove(key, out _);
+                // Counted once: a late receipt of an earlier session may have transferred (and forgotten) it already.
                 transferred++;
+                if (peer.Held.TryRemove(key, out _))
+                {
+                    Counters.Transfer(1);
+                }
+            }
+            else if (outcome == BulkBlobOutcome.Unanswered && result!.LateReceiptUntil is { } until && peer.Held.ContainsKey(key))
+            {
+                peer.AwaitingReceipt[key] = until.ToUnixTimeMilliseconds();
+                awaiting++;
             }
 
             peer.InFlight.TryRemove(key, out _);
         }
 
-        Counters.Transfer(transferred);
-        Counters.Again(batch.Count - transferred);
+        if (result is not null && result.BytesSent > 0 && _contacts is ContactWindows plan)
+        {
+            // The session sent only inside its window: its bytes count against that window's contact and day (at its end, as
+            // the session's figures are known then).
+            var at = Min(_time.GetUtcNow() - window.Opens, window.Closes - window.Opens);
+            plan.LinkUse.Record(window.Contact, result.BytesSent, (window.Opens + at).ToUnixTimeMilliseconds());
+        }
+
+        Counters.Await(awaiting);
+        Counters.Again(batch.Count - transferred - awaiting);
         return transferred > 0;
     }
 

@@ -62,6 +62,21 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
     /// <summary>Whether any destination has a bulk next hop.</summary>
     public bool HasNextHops => _routes.Count > 0;
 
+    /// <summary>Destination (normalized) → the peer gateway its blobs are carried to: the admin surface counts them against the peer's contacts.</summary>
+    public IReadOnlyDictionary<string, string> NextHops
+    {
+        get
+        {
+            var map = new Dictionary<string, string>(_routes.Count, StringComparer.Ordinal);
+            foreach (var (destination, peer) in _routes)
+            {
+                map[destination] = peer.Gateway;
+            }
+
+            return map;
+        }
+    }
+
     /// <summary>The peer gateway <paramref name="destination"/> (normalized) is carried to, or null when it has no next hop.</summary>
     public string? NextHopOf(string destination) => _routes.TryGetValue(destination, out var peer) ? peer.Gateway : null;
 
@@ -118,12 +133,30 @@ public sealed partial class BulkRelay : IDeliveryHold, IAsyncDisposable
         }
 
         _sender = sender;
+        sender.TransferredLate = OnTransferredLate;
         _directory = directory;
         _minRemaining = minRemaining;
         _contacts.PlanChanged += OnPlanChanged;
         foreach (var peer in _peers)
         {
             peer.Loop = Task.Run(() => RunAsync(peer, _stop.Token));
+        }
+    }
+
+    /// <summary>A late receipt transferred these (§17.6): they are no longer held here, counted once.</summary>
+    private void OnTransferredLate(IReadOnlyList<BulkBlob> blobs)
+    {
+        foreach (var blob in blobs)
+        {
+            if (_routes.TryGetValue(blob.RecipientDomain, out var peer))
+            {
+                var key = (blob.MessageId, blob.RecipientDomain);
+                peer.AwaitingReceipt.TryRemove(key, out _);
+                if (peer.Held.TryRemove(key, out _))
+                {
+                    Counters.Transfer(1);
+                }
+            }
         }
     }
 

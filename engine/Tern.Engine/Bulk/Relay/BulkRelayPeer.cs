@@ -14,6 +14,12 @@ internal sealed class BulkRelayPeer(string gateway)
     /// <summary>Pairs in a session now: not offered to another until it ends.</summary>
     public ConcurrentDictionary<(MessageId, string), byte> InFlight { get; } = new();
 
+    /// <summary>
+    /// Pairs whose session timed out after the peer reported the block whole (<see cref="BulkBlobOutcome.Unanswered"/>):
+    /// not offered again before the instant (Unix ms) until which the session's late receipt is taken.
+    /// </summary>
+    public ConcurrentDictionary<(MessageId, string), long> AwaitingReceipt { get; } = new();
+
     /// <summary>Set when a blob is held anew.</summary>
     public AsyncSignal Signal { get; } = new();
 

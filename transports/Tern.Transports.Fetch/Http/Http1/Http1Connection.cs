@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Tern.Transports.Fetch.Http.Http1;
 
@@ -33,6 +34,12 @@ internal sealed class Http1Connection
         var input = _connection.Transport.Input;
         var output = _connection.Transport.Output;
         var cancellation = _connection.ConnectionClosed;
+
+        // A server stopping asks each connection to close (Kestrel's graceful shutdown): the pending read returns
+        // cancelled, the requests already read are answered, and the connection ends instead of idling until the
+        // shutdown timeout aborts it.
+        var closeRequested = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var closing = closeRequested.Register(static reader => ((System.IO.Pipelines.PipeReader)reader!).CancelPendingRead(), input);
         try
         {
             var idle = true;
