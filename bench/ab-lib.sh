@@ -5,13 +5,18 @@ ab_trees=()
 ab_cleanup() { for t in "${ab_trees[@]}"; do git worktree remove --force "$t" 2>/dev/null || rm -rf "$t"; done; git worktree prune; }
 trap ab_cleanup EXIT
 
-# ab_build <rev>: sets ab_dll to the Tern.UdpBench.dll built at <rev> ("." = this checkout, built by `make build`).
+# ab_build <rev>: sets ab_dll to the Tern.UdpBench.dll built at <rev> ("." = this checkout, built by `make build`; a
+# directory holding a Tern.UdpBench.dll = that build).
 # Not in a subshell: the worktree it adds must be known to ab_cleanup.
 ab_build() {
   local rev=$1
   if [ "$rev" = . ]; then
     ab_dll=$PWD/bench/Tern.UdpBench/bin/Release/net10.0/Tern.UdpBench.dll
     [ -f "$ab_dll" ] || { echo "build first: $ab_dll missing (make build)" >&2; exit 1; }
+    return
+  fi
+  if [ -f "$rev/Tern.UdpBench.dll" ]; then
+    ab_dll=$rev/Tern.UdpBench.dll # a build kept aside (a directory), e.g. of the base before a change
     return
   fi
   local tree; tree=$(mktemp -d /tmp/tern-ab-tree-XXXXXX); rmdir "$tree"
@@ -21,5 +26,5 @@ ab_build() {
   ab_dll=$tree/bench/Tern.UdpBench/bin/Release/net10.0/Tern.UdpBench.dll
 }
 
-ab_describe() { [ "$1" = . ] && echo "this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ', with uncommitted changes'))" || echo "$(git rev-parse --short "$1")"; }
+ab_describe() { [ -d "$1" ] && { echo "the build in $1"; return; }; [ "$1" = . ] && echo "this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ', with uncommitted changes'))" || echo "$(git rev-parse --short "$1")"; }
 

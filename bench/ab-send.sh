@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A/B of the send path between two revisions: each round runs the C sendmmsg blaster, then the base's and the head's
-# bare send path (`Tern.UdpBench send`) and whole sender (`Tern.UdpBench schedule`), one record a datagram, each sender
-# pinned to core 1 and a C recvmmsg sink on core 0, as bench/run-send.sh does. Noise on a shared machine is ±15 % run
-# to run; alternating rounds and medians are the figure. Writes perf-reports/ab-send.md.
-#   bench/ab-send.sh <base-rev> [<head-rev>|.] [rounds] [deliveries]      ("." = this checkout's build)
+# bare send path (`Tern.UdpBench send`) and whole sender (`Tern.UdpBench schedule`), one record a datagram or more, each
+# sender pinned to core 1 and a C recvmmsg sink on core 0, as bench/run-send.sh does (the blaster sends datagrams of the
+# same size). Noise on a shared machine is ±15 % run to run; alternating rounds and medians are the figure. Writes
+# perf-reports/ab-send.md, or perf-reports/ab-send-<records>.md above one record.
+#   bench/ab-send.sh <base-rev> [<head-rev>|.] [rounds] [deliveries] [records]      ("." = this checkout's build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/ab-lib.sh
@@ -11,6 +12,12 @@ base=${1:?usage: bench/ab-send.sh <base-rev> [<head-rev>|.] [rounds] [deliveries
 head=${2:-.}
 rounds=${3:-4}
 count=${4:-1000000}
+records=${5:-1}
+# 140-byte records (a.example, message/822): 8 do not fit in 1200 bytes, so a full datagram carries 7 (bench/run-send.sh)
+fit=$(( records > 7 ? 7 : records ))
+size=$((58 + 9 + fit * 140 + 16))
+datagrams=$(( (count + fit - 1) / fit ))
+report=perf-reports/ab-send.md; [ "$records" = 1 ] || report=perf-reports/ab-send-$records.md
 port=47402
 ab_build "$base"; base_dll=$ab_dll
 ab_build "$head"; head_dll=$ab_dll
@@ -28,12 +35,12 @@ rate() { sed -E 's/^sent [0-9]+ datagrams in [0-9.]+ s: ([0-9]+)\/s.*/\1/' <<< "
 user() { sed -E 's/.*CPU user ([0-9.]+) .*/\1/' <<< "$1"; }
 rows=(); declare -A rates users
 for round in $(seq "$rounds"); do
-  c=$(pinned "$work/udp_blaster" -s 223 127.0.0.1 $port "$count")
+  c=$(pinned "$work/udp_blaster" -s $size 127.0.0.1 $port "$datagrams")
   rows+=("| $round | C blaster | $c |")
   for side in base head; do
     dll=$base_dll; [ $side = head ] && dll=$head_dll
     for mode in send schedule; do
-      line=$(pinned dotnet "$dll" $mode $port "$count" 1)
+      line=$(pinned dotnet "$dll" $mode $port "$count" "$records")
       rows+=("| $round | $side $mode | $line |")
       rates[$side-$mode]+="$(ratio "$(rate "$line")" "$(rate "$c")") "
       users[$side-$mode]+="$(user "$line") "
@@ -43,10 +50,10 @@ done
 {
   echo "# A/B: notification send path"
   echo
-  echo "- command: \`bench/ab-send.sh $base $head $rounds $count\`"
+  echo "- command: \`bench/ab-send.sh $base $head $rounds $count $records\`"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); base $(ab_describe "$base"), head $(ab_describe "$head")"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- each round: the C blaster (223-byte datagrams, connected socket), then base and head, each the bare path (\`send\`) and the whole sender (\`schedule\`), $count deliveries, one record a datagram; senders on core 1, a C recvmmsg sink on core 0"
+  echo "- each round: the C blaster ($datagrams datagrams of $size bytes, connected socket), then base and head, each the bare path (\`send\`) and the whole sender (\`schedule\`), $count deliveries, $fit record(s) a datagram; senders on core 1, a C recvmmsg sink on core 0"
   echo
   echo "| sender | base: rate / C (median; every round) | head: rate / C (median; every round) | base: user CPU µs/datagram (median) | head: user CPU µs/datagram (median) |"
   echo "|---|---|---|---:|---:|"
@@ -59,5 +66,5 @@ done
   echo "| round | sender | output |"
   echo "|---:|---|---|"
   printf '%s\n' "${rows[@]}"
-} > perf-reports/ab-send.md
-cat perf-reports/ab-send.md
+} > "$report"
+cat "$report"

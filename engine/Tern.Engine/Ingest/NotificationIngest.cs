@@ -209,11 +209,7 @@ public sealed partial class NotificationIngest
         senderKey.CopyTo(_stagedSenderKeys.AsSpan(slot * NotificationKey.Size, NotificationKey.Size));
         _staged[slot] = new StagedBody(body.Type, body.SentAtMs, body.Count, body.RecordBytes.Length);
         _stagedCount = slot + 1;
-        foreach (var record in body.Notifications)
-        {
-            _stagedCapabilities[_stagedRecords] = record.Capability;
-            _stagedRecipients[_stagedRecords++] = record.RecipientHash;
-        }
+        _stagedRecords += body.CopyNotificationKeys(_stagedCapabilities.AsSpan(_stagedRecords), _stagedRecipients.AsSpan(_stagedRecords));
     }
 
     private void Deliver(in DatagramBody body, ReadOnlySpan<byte> senderKey, long nowMs)

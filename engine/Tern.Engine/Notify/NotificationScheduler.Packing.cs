@@ -236,7 +236,7 @@ public sealed partial class NotificationScheduler
             }
             else
             {
-                _wheel.Schedule(new ScheduledNotice(record.Entry.Capability, NoticeKind.Notification, nextMs, 0, record.Entry), nextMs);
+                _wheel.Schedule(new ScheduledNotice(record.Entry, NoticeKind.Notification, nextMs, 0), nextMs);
             }
         }
     }
@@ -253,7 +253,7 @@ public sealed partial class NotificationScheduler
             return;
         }
 
-        _wheel.Schedule(new ScheduledNotice(sent.Entry.Capability, sent.Notice.Kind, nextMs, transmissions, sent.Entry), nextMs);
+        _wheel.Schedule(new ScheduledNotice(sent.Entry, sent.Notice.Kind, nextMs, transmissions), nextMs);
     }
 
     /// <summary>The delivery's MIME hint as wire bytes, or empty when it is not printable ASCII of at most 127 bytes (§4.2).</summary>

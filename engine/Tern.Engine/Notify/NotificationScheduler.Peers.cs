@@ -170,13 +170,13 @@ public sealed partial class NotificationScheduler
             var entry = waiting.Entry;
             if (_store.RecordAttempt(entry, waiting.Attempt, retryMs))
             {
-                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
+                _wheel.Schedule(new ScheduledNotice(entry, NoticeKind.Notification, retryMs, 0), retryMs);
             }
         }
 
         foreach (var waiting in peer.Retractions)
         {
-            _wheel.Schedule(new ScheduledNotice(waiting.Entry.Capability, waiting.Notice.Kind, retryMs, waiting.Notice.Sent, waiting.Entry), retryMs);
+            _wheel.Schedule(new ScheduledNotice(waiting.Entry, waiting.Notice.Kind, retryMs, waiting.Notice.Sent), retryMs);
         }
 
         peer.Notifications.Clear();

@@ -30,22 +30,18 @@ public sealed partial class NotificationScheduler
         while (_incoming.TryDequeue(out var notice))
         {
             // The one index lookup of a delivery's life in the scheduler (none for those loaded at start).
-            if (notice.Entry is not null)
+            if (_store.FindDelivery(notice.Capability) is { } entry)
             {
-                _wheel.Schedule(notice, notice.DueMs);
-            }
-            else if (_store.FindDelivery(notice.Capability) is { } entry)
-            {
-                _wheel.Schedule(notice.With(entry), notice.DueMs);
+                _wheel.Schedule(new ScheduledNotice(entry, notice.Kind, notice.DueMs, 0), notice.DueMs);
             }
             else
             {
-                End(notice, StopReason.Unknown);
+                End(notice.Kind, StopReason.Unknown);
             }
         }
 
         _due.Clear();
-        _routed.Clear();
+        _round = Interlocked.Increment(ref s_rounds);
 
         // Entries over the round's budget stay on the wheel untouched, due first at the next round.
         var routed = 0;
@@ -87,7 +83,7 @@ public sealed partial class NotificationScheduler
         var entries = _statusEntries.AsSpan(0, count);
         for (var i = 0; i < due.Length; i++)
         {
-            entries[i] = due[i].Entry!;
+            entries[i] = due[i].Entry;
         }
 
         var statuses = _statuses.AsSpan(0, count);
@@ -105,13 +101,15 @@ public sealed partial class NotificationScheduler
     /// <summary>Checks a due entry against its delivery's status and queues it for its peer (true), or ends or drops it (false).</summary>
     private bool Route(in ScheduledNotice notice, in DeliveryStatus status, long nowMs)
     {
-        var entry = notice.Entry!;
+        var entry = notice.Entry;
         if (notice.Kind == NoticeKind.Notification)
         {
-            if (!_routed.Add(entry))
+            if (entry.RoutedInRound == _round)
             {
                 return false; // a duplicate entry due in the same round
             }
+
+            entry.RoutedInRound = _round;
 
             if (notice.DueMs < status.NextAttemptMs)
             {
@@ -120,7 +118,7 @@ public sealed partial class NotificationScheduler
 
             if (status.State != DeliveryState.Outstanding)
             {
-                End(notice, ReasonOf(status.State));
+                End(notice.Kind, ReasonOf(status.State));
                 return false;
             }
 
@@ -130,7 +128,7 @@ public sealed partial class NotificationScheduler
                 var retryMs = nowMs + _peerRetryMs;
                 if (_store.RecordAttempt(entry, status.Attempt, retryMs))
                 {
-                    _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, retryMs, 0, entry), retryMs);
+                    _wheel.Schedule(new ScheduledNotice(entry, NoticeKind.Notification, retryMs, 0), retryMs);
                 }
 
                 Counters.Hold();
@@ -140,7 +138,7 @@ public sealed partial class NotificationScheduler
 
         if (entry.Blob.ExpiryMs <= nowMs)
         {
-            End(notice, StopReason.Expired); // never notify after expiry (§4.6)
+            End(notice.Kind, StopReason.Expired); // never notify after expiry (§4.6)
             return false;
         }
 
@@ -155,9 +153,9 @@ public sealed partial class NotificationScheduler
         return true;
     }
 
-    private void End(in ScheduledNotice notice, StopReason reason)
+    private void End(NoticeKind kind, StopReason reason)
     {
-        if (notice.Kind == NoticeKind.Notification)
+        if (kind == NoticeKind.Notification)
         {
             Counters.Stop(reason);
         }

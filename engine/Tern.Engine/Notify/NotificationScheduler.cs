@@ -32,13 +32,16 @@ public sealed partial class NotificationScheduler : IDisposable
     private readonly ILogger _logger;
     private readonly NotificationMetrics _metrics;
     private readonly TimingWheel<ScheduledNotice> _wheel;
-    private readonly ConcurrentQueue<ScheduledNotice> _incoming = new();
+    private readonly ConcurrentQueue<IncomingNotice> _incoming = new();
     private readonly ConcurrentQueue<PeerResolution> _resolved = new();
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private readonly List<PeerState> _active = [];
     private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
-    private readonly HashSet<DeliveryEntry> _routed = new(ReferenceEqualityComparer.Instance);
+    // Round numbers unique across the process's schedulers, so that one delivery's mark (DeliveryEntry.RoutedInRound)
+    // is never taken for another scheduler's round.
+    private static long s_rounds;
+    private long _round;
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
@@ -183,7 +186,7 @@ public sealed partial class NotificationScheduler : IDisposable
     /// <summary>Notifies the delivery of <paramref name="capability"/> now (its first notification after a submission).</summary>
     public void Schedule(FetchCapability capability)
     {
-        _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, NowMs, 0));
+        _incoming.Enqueue(new IncomingNotice(capability, NoticeKind.Notification, NowMs));
         _wake.Set();
     }
 
@@ -194,7 +197,7 @@ public sealed partial class NotificationScheduler : IDisposable
         var now = NowMs;
         foreach (var capability in submission.Capabilities)
         {
-            _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, now, 0));
+            _incoming.Enqueue(new IncomingNotice(capability, NoticeKind.Notification, now));
         }
 
         _wake.Set();
@@ -212,7 +215,7 @@ public sealed partial class NotificationScheduler : IDisposable
         {
             foreach (var capability in submission.Capabilities)
             {
-                _incoming.Enqueue(new ScheduledNotice(capability, NoticeKind.Notification, now, 0));
+                _incoming.Enqueue(new IncomingNotice(capability, NoticeKind.Notification, now));
             }
         }
 
@@ -233,12 +236,12 @@ public sealed partial class NotificationScheduler : IDisposable
         var now = NowMs;
         foreach (var delivery in retraction.Retracted)
         {
-            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.Retraction, now, 0));
+            _incoming.Enqueue(new IncomingNotice(delivery.Capability, NoticeKind.Retraction, now));
         }
 
         foreach (var delivery in retraction.AlreadyFetched)
         {
-            _incoming.Enqueue(new ScheduledNotice(delivery.Capability, NoticeKind.RetractionAfterFetch, now, 0));
+            _incoming.Enqueue(new IncomingNotice(delivery.Capability, NoticeKind.RetractionAfterFetch, now));
         }
 
         _wake.Set();
@@ -296,7 +299,7 @@ public sealed partial class NotificationScheduler : IDisposable
             {
                 var entry = batch[i];
                 var dueMs = statuses[i].NextAttemptMs;
-                _wheel.Schedule(new ScheduledNotice(entry.Capability, NoticeKind.Notification, dueMs, 0, entry), dueMs);
+                _wheel.Schedule(new ScheduledNotice(entry, NoticeKind.Notification, dueMs, 0), dueMs);
             }
         }
 

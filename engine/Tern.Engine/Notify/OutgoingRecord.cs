@@ -13,5 +13,5 @@ internal readonly struct OutgoingRecord(ScheduledNotice notice, int attempt)
     /// <summary>Notification attempts recorded before this one.</summary>
     public readonly int Attempt = attempt;
 
-    public DeliveryEntry Entry => Notice.Entry!;
+    public DeliveryEntry Entry => Notice.Entry;
 }

@@ -6,13 +6,15 @@ namespace Tern.Engine.Notify;
 /// <summary>
 /// One entry of the scheduler's timing wheel. <see cref="DueMs"/> is kept exactly (the wheel rounds to ticks) so that a
 /// stale duplicate can be told apart from the live entry of a delivery: only the entry due at the delivery's recorded
-/// next attempt sends. <see cref="Entry"/> is the store's index record, found once when the entry is first taken in,
-/// so retransmissions cost no index lookup. Retraction notices carry their own count (<see cref="Sent"/>);
-/// notifications read theirs from the store.
+/// next attempt sends. <see cref="Entry"/> is the store's index record, found once when the delivery is first taken in,
+/// so retransmissions cost no index lookup; the capability is read from it rather than carried, which keeps the entry
+/// at 24 bytes, copied several times per record and held once per outstanding delivery. Retraction notices carry their
+/// own count (<see cref="Sent"/>); notifications read theirs from the store.
 /// </summary>
-internal readonly struct ScheduledNotice(FetchCapability capability, NoticeKind kind, long dueMs, int sent, DeliveryEntry? entry = null)
+internal readonly struct ScheduledNotice(DeliveryEntry entry, NoticeKind kind, long dueMs, int sent)
 {
-    public FetchCapability Capability { get; } = capability;
+    /// <summary>The delivery's index record.</summary>
+    public DeliveryEntry Entry { get; } = entry;
 
     public NoticeKind Kind { get; } = kind;
 
@@ -21,8 +23,5 @@ internal readonly struct ScheduledNotice(FetchCapability capability, NoticeKind 
     /// <summary>Retraction notices already sent for this capability.</summary>
     public int Sent { get; } = sent;
 
-    /// <summary>The delivery's index record; null until the loop has looked it up.</summary>
-    public DeliveryEntry? Entry { get; } = entry;
-
-    public ScheduledNotice With(DeliveryEntry entry) => new(Capability, Kind, DueMs, Sent, entry);
+    public FetchCapability Capability => Entry.Capability;
 }

@@ -27,6 +27,13 @@ internal sealed class DeliveryEntry
 
     public long NextAttemptMs { get; set; }
 
+    /// <summary>
+    /// The last round of the notification loop that queued this delivery for a datagram, so that a second wheel entry of it
+    /// due in the same round sends nothing: the loop's scratch, read and written by that loop only, never stored. A mark
+    /// here costs no lookup where a set of the round's deliveries cost one cache miss per record.
+    /// </summary>
+    public long RoutedInRound { get; set; }
+
     /// <summary>Served to fetchers: fetched and transferred blobs keep serving until expiry while their bytes remain (§9).</summary>
     public bool Readable => State is DeliveryState.Outstanding or DeliveryState.Fetched or DeliveryState.Transferred;
 

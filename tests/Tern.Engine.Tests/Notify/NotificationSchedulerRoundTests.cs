@@ -34,6 +34,23 @@ public sealed class NotificationSchedulerRoundTests
     }
 
     [Fact]
+    public async Task A_delivery_due_twice_in_one_round_is_sent_once()
+    {
+        await using var f = await SchedulerFixture.CreateAsync();
+        using var scheduler = f.Scheduler();
+        var submission = await f.SubmitAsync(null, "b.example", "b.example", "c.example");
+        scheduler.Schedule(submission);
+        scheduler.Schedule(submission); // the same deliveries again, due at the same time
+
+        scheduler.RunRound(f.NowMs);
+
+        var records = f.Transport.Datagrams.SelectMany(d => d.Records).ToList();
+        Assert.Equal(3, records.Count);
+        Assert.Equal(submission.Capabilities.ToHashSet(), records.Select(r => r.Capability).ToHashSet());
+        Assert.Equal(3, scheduler.Counters.RecordsSent);
+    }
+
+    [Fact]
     public async Task Datagrams_to_one_peer_are_paced_and_the_rest_follow_in_later_rounds()
     {
         await using var f = await SchedulerFixture.CreateAsync();

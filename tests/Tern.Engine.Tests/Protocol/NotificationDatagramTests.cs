@@ -103,6 +103,57 @@ public sealed class NotificationDatagramTests : IDisposable
     }
 
     [Fact]
+    public void The_keys_copied_for_a_prefetch_are_each_records_capability_and_recipient_hash_in_order()
+    {
+        var buffer = new byte[NotificationLimits.MaxDatagramSize];
+        var writer = new DatagramWriter(buffer, DatagramType.Notification, _f.Sender.AgreementPublicKey, NotificationFixture.Now);
+        Assert.True(FetchHintList.TryCreate(_f.Hints, out var hints));
+        var written = new List<(FetchCapability, RecipientHash)>();
+        for (var i = 0; i < 5; i++)
+        {
+            // Records of different lengths, so that each key is found from its own record's length prefix.
+            var capability = FetchCapability.NewRandom();
+            var hash = RecipientHash.NewRandom();
+            var record = i % 2 == 0
+                ? NotificationFixture.Record(capability, hash, "a.example"u8, default, default)
+                : new NotificationRecord(capability, hash, NotificationFixture.Now + 5000, 42, Bytes32.Random(), 1, NotificationFlags.None, "mail.a.example"u8, "text/plain"u8, hints);
+            Assert.True(writer.TryAdd(record));
+            written.Add((capability, hash));
+        }
+
+        var length = writer.Seal(_f.SendKey);
+        Assert.Equal(DropReason.None, DatagramHeader.TryRead(buffer.AsSpan(0, length), out var header));
+        Assert.Equal(DropReason.None, DatagramBody.TryOpen(header, _f.ReceiveKey, new byte[NotificationLimits.MaxBodySize], out var body));
+        var capabilities = new FetchCapability[NotificationLimits.MaxRecords];
+        var hashes = new RecipientHash[NotificationLimits.MaxRecords];
+
+        var copied = body.CopyNotificationKeys(capabilities, hashes);
+
+        Assert.Equal(written.Count, copied);
+        Assert.Equal(written, capabilities.Take(copied).Zip(hashes.Take(copied)).ToList());
+        var enumerated = new List<(FetchCapability, RecipientHash)>();
+        foreach (var record in body.Notifications)
+        {
+            enumerated.Add((record.Capability, record.RecipientHash));
+        }
+
+        Assert.Equal(enumerated, written);
+    }
+
+    [Fact]
+    public void A_retraction_body_has_no_keys_to_copy_for_a_prefetch()
+    {
+        var buffer = new byte[NotificationLimits.MaxDatagramSize];
+        var writer = new DatagramWriter(buffer, DatagramType.Retraction, _f.Sender.AgreementPublicKey, NotificationFixture.Now);
+        Assert.True(writer.TryAdd(new RetractionRecord(FetchCapability.NewRandom(), RecipientHash.NewRandom(), RetractionFlags.None, "a.b"u8)));
+        var length = writer.Seal(_f.SendKey);
+        Assert.Equal(DropReason.None, DatagramHeader.TryRead(buffer.AsSpan(0, length), out var header));
+        Assert.Equal(DropReason.None, DatagramBody.TryOpen(header, _f.ReceiveKey, new byte[NotificationLimits.MaxBodySize], out var body));
+
+        Assert.Equal(0, body.CopyNotificationKeys(new FetchCapability[NotificationLimits.MaxRecords], new RecipientHash[NotificationLimits.MaxRecords]));
+    }
+
+    [Fact]
     public void Retraction_datagrams_fill_by_bytes()
     {
         var buffer = new byte[NotificationLimits.MaxDatagramSize];

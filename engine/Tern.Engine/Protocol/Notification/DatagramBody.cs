@@ -100,6 +100,30 @@ public readonly ref struct DatagramBody
     /// <summary>Rebuilds a body that <see cref="TryParse"/> accepted, from its parts, without validating it again.</summary>
     internal static DatagramBody FromValidated(DatagramType type, long sentAtMs, int count, ReadOnlySpan<byte> records) => new(type, sentAtMs, count, records);
 
+    /// <summary>
+    /// Copies each notification record's capability and recipient hash, its first 64 bytes (docs/PROTOCOL.md §4.2), into
+    /// <paramref name="capabilities"/> and <paramref name="recipientHashes"/> and returns how many: the keys a batch
+    /// prefetch needs, without reading the rest of the records (the body is validated: every record is longer). Copies
+    /// nothing for a retraction body; each span must hold <see cref="Count"/> values.
+    /// </summary>
+    internal int CopyNotificationKeys(Span<FetchCapability> capabilities, Span<RecipientHash> recipientHashes)
+    {
+        if (Type != DatagramType.Notification)
+        {
+            return 0;
+        }
+
+        var copied = 0;
+        var offset = 0;
+        while (TryNextRecord(_records, ref offset, out var record))
+        {
+            capabilities[copied] = new FetchCapability(record);
+            recipientHashes[copied++] = new RecipientHash(record[Bytes32.Size..]);
+        }
+
+        return copied;
+    }
+
     /// <summary>The notification records (empty unless <see cref="Type"/> is <see cref="DatagramType.Notification"/>).</summary>
     public NotificationEnumerator Notifications => new(Type == DatagramType.Notification ? _records : default);
 
