@@ -70,6 +70,38 @@ public sealed class LabelIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_still_committing_is_neither_listed_nor_found_and_no_cursor_passes_it()
+    {
+        var store = Store();
+        var labels = new LabelIndex(LabelDirectory, store, _users);
+        var first = await StoreAsync(store, labels);
+        var committing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = Message(FetchCapability.NewRandom());
+        var failed = Message(FetchCapability.NewRandom());
+        labels.Stored("bob", pending, committing.Task);
+        labels.Stored("bob", failed, failing.Task);
+        var after = await StoreAsync(store, labels);
+
+        // The page ends before the message still committing, with more to come; the one stored after waits behind it.
+        var (page, next, more) = labels.List("bob", null, 0, 100);
+        Assert.Equal([first.Id], page.Select(e => e.Id));
+        Assert.True(more);
+        Assert.Null(labels.Find("bob", pending.Capability.ToString()));
+        Assert.Equal(LabelChange.NotFound, labels.Change("bob", pending.Capability.ToString(), ["work"], [], read: null, out _));
+
+        committing.SetResult();
+        failing.SetException(new IOException("the commit failed"));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(labels.Find("bob", pending.Capability.ToString()) is not null)));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(labels.List("bob", null, next, 100).Page.Count == 2)));
+        Assert.Equal([pending.Capability.ToString(), after.Id], labels.List("bob", null, next, 100).Page.Select(e => e.Id));
+        Assert.Null(labels.Find("bob", failed.Capability.ToString()));
+    }
+
+    private StoredMessage Message(FetchCapability capability) =>
+        new(_hash, capability, "a.example", 100, PayloadTree.Hash(new byte[100]), "text/plain", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    [Fact]
     public async Task A_message_stored_while_nobody_told_the_index_is_listed_after_a_restart()
     {
         var store = Store();

@@ -111,7 +111,7 @@ internal sealed class EventHooks
     {
         if (_attached is { } attached && attached.Users.OwnerOf(message.RecipientHash) is { } user)
         {
-            var labels = attached.Labels.Stored(user, message);
+            var labels = attached.Labels.Stored(user, message, durable);
             return attached.Log.AppendRecorded(user, UserEvents.MessageStored(message, labels), durable);
         }
 

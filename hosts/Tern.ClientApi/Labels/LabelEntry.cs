@@ -35,4 +35,11 @@ internal sealed class LabelEntry
 
     [JsonPropertyName("read")]
     public bool Read { get; set; }
+
+    /// <summary>
+    /// False from the moment a pull begins its commit until the message can be read: such an entry holds its order but is
+    /// neither listed nor found, and a listing stops before it so that no cursor passes it. Memory only.
+    /// </summary>
+    [JsonIgnore]
+    public bool Listed { get; set; } = true;
 }

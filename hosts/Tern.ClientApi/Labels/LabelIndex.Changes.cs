@@ -13,7 +13,7 @@ internal sealed partial class LabelIndex
         {
             after = null;
             var labels = Load(user);
-            if (!labels.ById.TryGetValue(id, out var entry))
+            if (!labels.ById.TryGetValue(id, out var entry) || !entry.Listed)
             {
                 return LabelChange.NotFound;
             }
@@ -94,7 +94,18 @@ internal sealed partial class LabelIndex
             var next = after;
             foreach (var (order, entry) in Load(user).InOrder)
             {
-                if (order <= after || (label is not null && !entry.Labels.Contains(label)))
+                if (order <= after)
+                {
+                    continue;
+                }
+
+                // A message still committing ends the page: a cursor past it would never list it.
+                if (!entry.Listed)
+                {
+                    return (page, next, true);
+                }
+
+                if (label is not null && !entry.Labels.Contains(label))
                 {
                     continue;
                 }

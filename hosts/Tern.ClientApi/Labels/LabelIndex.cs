@@ -35,8 +35,11 @@ internal sealed partial class LabelIndex
         Directory.CreateDirectory(directory);
     }
 
-    /// <summary>A new message was stored for <paramref name="user"/>: it gets <c>inbox</c>. Returns its labels.</summary>
-    public IReadOnlyList<string> Stored(string user, StoredMessage message)
+    /// <summary>
+    /// A new message was stored for <paramref name="user"/>: it gets <c>inbox</c>. Returns its labels. With
+    /// <paramref name="readable"/> (a commit under way) the entry is listed once that completes, and dropped if it fails.
+    /// </summary>
+    public IReadOnlyList<string> Stored(string user, StoredMessage message, Task? readable = null)
     {
         lock (_lock)
         {
@@ -56,7 +59,30 @@ internal sealed partial class LabelIndex
             var entry = Entry(message, labels.NextOrder++);
             labels.Add(entry);
             labels.Dirty = true;
+            if (readable is not null && !readable.IsCompletedSuccessfully)
+            {
+                entry.Listed = false;
+                readable.ContinueWith(done => Readable(user, entry, done.IsCompletedSuccessfully), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
             return [.. entry.Labels];
+        }
+    }
+
+    /// <summary>A commit <see cref="Stored"/> waited for has ended: its entry is listed, or dropped when it failed.</summary>
+    private void Readable(string user, LabelEntry entry, bool committed)
+    {
+        lock (_lock)
+        {
+            if (committed)
+            {
+                entry.Listed = true;
+            }
+            else if (_loaded.TryGetValue(user, out var labels) && labels.ById.TryGetValue(entry.Id, out var current) && ReferenceEquals(current, entry))
+            {
+                labels.Dirty |= labels.Remove(entry.Id);
+            }
         }
     }
 
@@ -76,7 +102,7 @@ internal sealed partial class LabelIndex
     {
         lock (_lock)
         {
-            return Load(user).ById.TryGetValue(id, out var entry) ? Copy(entry) : null;
+            return Load(user).ById.TryGetValue(id, out var entry) && entry.Listed ? Copy(entry) : null;
         }
     }
 

@@ -86,8 +86,10 @@ internal static class StoredRoutes
                 }
             }
 
+            // A page that did not move the cursor stopped at a message still committing: the client asks again later.
+            var moved = pageNext != next;
             (next, more) = (pageNext, pageMore);
-            if (onlyText is null)
+            if (onlyText is null || !moved)
             {
                 break;
             }
