@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 300
 # contract on the seeds and corpus; `make fuzz` is the campaign.
 FUZZ_SMOKE_SECONDS ?= 2
 
-.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-gateway bench-load bench-economics bench-table killload vectors clean
+.PHONY: all deps test-deps demo-deps bench-deps fuzz-deps restore build build-tests test test-fast fuzz fuzz-smoke demo bench bench-begin bench-codec bench-transit bench-pending bench-ingest bench-send bench-fetch bench-fetch-verify bench-e2e bench-coldkey bench-flood bench-c2s bench-events bench-linkemu bench-bulk bench-gateway bench-load bench-economics bench-table killload vectors clean
 
 all: build
 
@@ -68,7 +68,11 @@ restore: deps
 build: restore
 	$(DOTNET) build Engine.sln -c $(CONFIG) --no-restore
 
-test: build test-deps fuzz-deps
+# make test's build: every project of Engine.sln but the benchmarks' own programs (Tests.slnf; make bench builds those).
+build-tests: restore
+	$(DOTNET) build Tests.slnf -c $(CONFIG) --no-restore
+
+test: build-tests test-deps fuzz-deps
 	bench/stats-test.sh
 	CONFIG=$(CONFIG) DOTNET=$(DOTNET) tests/run-tests.sh
 	FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) CONFIG=$(CONFIG) tests/Tern.Fuzz/fuzz.sh --smoke

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make test's test step: every test project in Engine.sln, then, when any failed, each failure again at the end of the
-# output (name, message, the top of its stack), so a CI log cut to its tail still names what failed.
+# make test's test step: every test project (Tests.slnf: Engine.sln without the benchmarks' programs), then, when any
+# failed, each failure again at the end of the output (name, message, the top of its stack), so a CI log cut to its tail still names what failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-Release}
@@ -8,7 +8,7 @@ DOTNET=${DOTNET:-dotnet}
 log=$(mktemp -t tern-test.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 
-"$DOTNET" test Engine.sln -c "$CONFIG" --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+"$DOTNET" test Tests.slnf -c "$CONFIG" --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -ne 0 ]; then
   echo
