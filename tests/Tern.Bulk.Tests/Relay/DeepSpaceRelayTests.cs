@@ -151,9 +151,13 @@ public sealed class DeepSpaceRelayTests
         Assert.Equal(0, stopped.Counters.SessionsCompleted);
         Assert.All(injected, b => Assert.Equal("held", world.Fate(b.Id, b.Hash)));
 
-        // After the restart the window (still open) carries them all.
+        // After the restart the window (still open) carries them all, each transferred once. On a quiet machine one
+        // session does it; a busy one (make test runs assemblies side by side) has been seen to take two: the count of
+        // sessions is not what this test holds, the blobs' fate is.
         Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) == "transferred"), TimeSpan.FromSeconds(60)));
-        Assert.Equal(1, world.BulkSender.Counters.SessionsCompleted);
+        var counts = $"sessions {world.Relay.Counters.Sessions}, completed {world.BulkSender.Counters.SessionsCompleted}, transferred {world.Relay.Counters.Transferred}";
+        Assert.True(world.BulkSender.Counters.SessionsCompleted >= 1, counts);
+        Assert.True(world.Relay.Counters.Transferred == 20, counts);
     }
 
     private static ContactDefinition Plan(DateTimeOffset start, TimeSpan on, TimeSpan period, long cycles, long rate, TimeSpan light) =>
