@@ -101,14 +101,17 @@ public sealed partial class MessageStore : IDisposable
     /// <c>.meta</c> is written and the partial renamed to <c>.blob</c>, neither flushed (the next checkpoint does, in a
     /// group). A message already stored is returned as it is. The file work runs on the thread pool: a caller continuing
     /// from a socket read may be on the socket engine's event thread (docs/ARCHITECTURE.md §5.1), which must never wait
-    /// on the disk. <paramref name="durable"/> runs once the record is durable and before the message is listed: a pull
-    /// takes its pending reference away there, so no reader sees the message both stored and still to pull.
+    /// on the disk. <paramref name="durable"/> runs once the record is durable and before the message is listed (at once
+    /// for a message already stored): a pull takes its pending reference away there, so no reader sees the message both
+    /// stored and still to pull.
     /// </summary>
     public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, Action? durable = null, CancellationToken cancellationToken = default)
     {
         var prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
         if (prepared.Record is null)
         {
+            // Stored already: durable and listed, so the caller's step is due now.
+            durable?.Invoke();
             return prepared.Message;
         }
 

@@ -121,20 +121,9 @@ public sealed partial class PullWorker
         if (storedFrom is not null)
         {
             // The reference leaves the table once the commit is durable and before the message is listed, so no reader
-            // sees it both stored and still to pull; a message found already stored skips that step and is taken here.
-            var referenceTaken = false;
-            void TakeReference()
-            {
-                _pending.Remove(capability, PendingRemoval.Fetched);
-                referenceTaken = true;
-            }
-
-            await _messages.CommitAsync(hash, capability, reference.SenderDomain, reference.PayloadSize, reference.PayloadHash, reference.MimeHint, TakeReference, cancellationToken).ConfigureAwait(false);
-            if (!referenceTaken)
-            {
-                TakeReference();
-            }
-
+            // sees it both stored and still to pull.
+            await _messages.CommitAsync(hash, capability, reference.SenderDomain, reference.PayloadSize, reference.PayloadHash, reference.MimeHint,
+                () => _pending.Remove(capability, PendingRemoval.Fetched), cancellationToken).ConfigureAwait(false);
             return new PullResult(capability, PullOutcome.Stored, storedFrom, attempts);
         }
 
