@@ -13,8 +13,8 @@ artifacts=$(mktemp -d /tmp/tern-bench-XXXXXX)
 trap 'rm -rf "$artifacts"' EXIT
 report=perf-reports/codec.md
 command="${BENCH_FULL:+BENCH_FULL=$BENCH_FULL }bench/run-codec.sh${1:+ \"$1\"}"
-# BenchmarkDotNet's job (bench/Tern.Bench/BenchConfig.cs says why these counts): each case in its own process.
-if [ "${BENCH_FULL:-}" = 1 ]; then job="3 warm-ups, 12 iterations of 250 ms"; else job="2 warm-ups, 6 iterations of 250 ms (BENCH_FULL=1: 3 and 12)"; fi
+# BenchmarkDotNet's job (bench/Tern.Bench/BenchConfig.cs says why these counts and where each case runs).
+if [ "${BENCH_FULL:-}" = 1 ]; then job="each case in its own process, the overhead subtracted, 3 warm-ups, 12 iterations of 250 ms"; else job="every case in one process (in-process toolchain), no overhead stage, 2 warm-ups, 6 iterations of 250 ms (BENCH_FULL=1: a process a case, the overhead subtracted, 3 and 12)"; fi
 
 IFS='|' read -ra filters <<< "$filter"
 dotnet run -c Release --project bench/Tern.Bench --no-build -- --filter "${filters[@]}" --artifacts "$artifacts" --exporters GitHub CSV
@@ -28,7 +28,7 @@ nsec_sodium=$(dotnet hosts/Tern.Cli/bin/Release/net10.0/tern.dll version 2>/dev/
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo ' (with uncommitted changes)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- job: each case in its own process, $job; Mean, Error (99.9 % half-width) and StdDev over the iterations"
+  echo "- job: $job; Mean, Error (99.9 % half-width) and StdDev over the iterations"
   echo "- libraries: Tern runs on $nsec_sodium; Debian's libsodium $(dpkg-query -W -f='${Version}' libsodium23 2>/dev/null || echo '?') (package libsodium23, installed by \`make bench-deps\` for this comparison only)"
   echo "- baseline: the bare AEAD (XChaCha20Poly1305: managed up to 512 bytes, \`ManagedMaxLength\`, NSec's libsodium above) over the same bytes, in the same run (Ratio column); in the AEAD and derivation tables, Debian's libsodium 1.0.18; allocation budget 0 B on every row but the derivation through NSec's API, shown for comparison"
   echo

@@ -16,14 +16,24 @@ public sealed class BenchConfig : ManualConfig
     public BenchConfig()
     {
         // Iterations of 250 ms (the default is 500): the slowest case (a key agreement, tens of µs) still runs thousands
-        // of times an iteration. Two warm-ups and six iterations a case (ShortRun's three, with a little more to average):
-        // the suite's 33 cases, each its own process, fit `make bench`'s budget (bench/budgets.tsv). Sound because the
-        // headline is each row's ratio to its raw baseline measured in the same run, and the iterations' spread within a
-        // case (StdDev 1-5 % of the mean in the 12-iteration reports of 2026-12-02 and 12-06) is far below the 10-20 %
-        // the same row moves between runs on this shared machine. BENCH_FULL=1: three warm-ups and twelve iterations.
+        // of times an iteration. Two warm-ups and six iterations a case (ShortRun's three, with a little more to average)
+        // fit `make bench`'s budget (bench/budgets.tsv). Sound because the headline is each row's ratio to its raw
+        // baseline measured in the same run, and the iterations' spread within a case (StdDev 1-5 % of the mean in the
+        // 12-iteration reports of 2026-12-02 and 12-06) is far below the 10-20 % the same row moves between runs on this
+        // shared machine.
+        // By default every case runs in this process (no generated project to build, no process a case) and without the
+        // overhead stage: the empty loop's ~1 ns is under the rows' spread, and the suite's 33 cases then take about
+        // half the time. BENCH_FULL=1: each case in its own freshly built process, the overhead subtracted, three
+        // warm-ups and twelve iterations.
         var full = Environment.GetEnvironmentVariable("BENCH_FULL") == "1";
-        AddJob(Job.Default.WithWarmupCount(full ? 3 : 2).WithIterationCount(full ? 12 : 6).WithLaunchCount(1)
-            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)));
+        var job = Job.Default.WithWarmupCount(full ? 3 : 2).WithIterationCount(full ? 12 : 6).WithLaunchCount(1)
+            .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
+        if (!full)
+        {
+            job = job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance)
+                .WithEvaluateOverhead(false);
+        }
+        AddJob(job);
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumnProvider(DefaultColumnProviders.Instance);
         AddColumn(StatisticColumn.OperationsPerSecond);
