@@ -7,7 +7,7 @@ namespace Tern.Economics;
 internal sealed record NodeSnapshot(
     double At, double SenderCpu, double RecipientCpu, long RecipientWriteBytes, double RecipientRssMiB, long RecipientPendingDiskBytes,
     long Notifications, long Retransmissions, long ChargedLiveBytes, double ChargedByteSeconds, long Fetched, long DatagramsSent, long FetchServedBytes,
-    long PendingFromSpam, long BlockedRecords, double RecipientReceiveThreadCpu)
+    long PendingFromSpam, long BlockedRecords, double RecipientReceiveThreadCpu, long RecipientPullsDeferred)
 {
     public static async Task<NodeSnapshot> TakeAsync(double at, int senderPid, int recipientPid, Http senderAdmin, Http recipientAdmin, string recipientDirectory)
     {
@@ -16,12 +16,14 @@ internal sealed record NodeSnapshot(
         var stats = await senderAdmin.GetAsync("/admin/v1/stats").ConfigureAwait(false);
         var pending = await recipientAdmin.GetAsync("/admin/v1/economics").ConfigureAwait(false);
         var fromSpam = pending["domains"]!.AsArray().FirstOrDefault(d => d!["domain"]!.GetValue<string>() == "spam.example");
+        var recipientStats = await recipientAdmin.GetAsync("/admin/v1/stats").ConfigureAwait(false);
         return new NodeSnapshot(at, ProcIo.CpuSeconds(senderPid), ProcIo.CpuSeconds(recipientPid), ProcIo.WriteBytes(recipientPid), ProcStat.Rss(recipientPid).Now,
             DirectoryBytes(Path.Combine(recipientDirectory, "pending")),
             Http.Long(toB?["notifications"]), Http.Long(toB?["retransmissions"]), Http.Long(toB?["liveBytes"]), Http.Double(toB?["byteSeconds"]),
             Http.Long(toB?["deliveries"]?["fetched"]), Http.Long(stats["notify"]!["datagramsSent"]),
             Metric(await senderAdmin.GetTextAsync("/metrics").ConfigureAwait(false), "tern_fetch_served_bytes_total"),
-            Http.Long(fromSpam?["pendingReferences"]), Http.Long(fromSpam?["blockedRecords"]), ProcIo.ThreadCpuSeconds(recipientPid, "tern-udp"));
+            Http.Long(fromSpam?["pendingReferences"]), Http.Long(fromSpam?["blockedRecords"]), ProcIo.ThreadCpuSeconds(recipientPid, "tern-udp"),
+            Http.Long(recipientStats["pull"]?["deferred"]));
     }
 
     /// <summary>Bytes the files under <paramref name="directory"/> occupy on disk (allocated blocks, as du counts).</summary>

@@ -109,11 +109,13 @@ internal static partial class Report
         L($"");
         L($"## Tern, per pull rate");
         L($"");
-        L($"| pull rate | sent → filed → pulled | window s | sender CPU µs/recipient | datagrams/recipient (≤ 1200 B each) | fetch bytes/recipient | charged B/recipient | charged byte-hours/recipient | retransmissions/recipient in window | recipient CPU µs/notification (receive thread) | write B/notification | RSS B/notification | legit p50 / p99 ms |");
+        L($"Deferred: pulls b.example's queue refused (`tern_pull_deferred_total`: the queue or spam.example's share of it, `Tern:Pull:MaxQueuedPerSenderDomain`, was full); each such reference stayed pending, unpulled, and counts as filed.");
+        L($"");
+        L($"| pull rate | sent → filed → pulled (deferred) | window s | sender CPU µs/recipient | datagrams/recipient (≤ 1200 B each) | fetch bytes/recipient | charged B/recipient | charged byte-hours/recipient | retransmissions/recipient in window | recipient CPU µs/notification (receive thread) | write B/notification | RSS B/notification | legit p50 / p99 ms |");
         L($"|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in small is null ? runs : [small, .. runs])
         {
-            L($"| {r.PullRate:P1}{(r == small ? " (small)" : "")} | {r.Funnel.Sent} → {r.Funnel.Filed} → {r.Funnel.Pulled} | {r.Seconds:F1} | {r.SenderCpuUs:F1} | {r.SenderDatagramsPerRecipient:F3} | {r.SenderFetchBytes:F0} | {r.ChargedBytes:F0} | {r.ChargedByteHours:F0} | {r.RetransmissionsInWindow:F2} | {r.RecipientCpuUs:F1} ({r.RecipientReceiveThreadCpuUs:F1}) | {r.RecipientWriteBytes:F0} | {r.RecipientRssBytes:F0} | {(double.IsNaN(r.LegitP50) ? "paused" : string.Create(Inv, $"{r.LegitP50:F1} / {r.LegitP99:F1}"))} |");
+            L($"| {r.PullRate:P1}{(r == small ? " (small)" : "")} | {r.Funnel.Sent} → {r.Funnel.Filed} → {r.Funnel.Pulled} ({r.Funnel.Deferred}) | {r.Seconds:F1} | {r.SenderCpuUs:F1} | {r.SenderDatagramsPerRecipient:F3} | {r.SenderFetchBytes:F0} | {r.ChargedBytes:F0} | {r.ChargedByteHours:F0} | {r.RetransmissionsInWindow:F2} | {r.RecipientCpuUs:F1} ({r.RecipientReceiveThreadCpuUs:F1}) | {r.RecipientWriteBytes:F0} | {r.RecipientRssBytes:F0} | {(double.IsNaN(r.LegitP50) ? "paused" : string.Create(Inv, $"{r.LegitP50:F1} / {r.LegitP99:F1}"))} |");
         }
 
         L($"");

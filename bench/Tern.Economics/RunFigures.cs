@@ -11,7 +11,8 @@ internal sealed record RunFigures(
     {
         var (b, a) = (run.Before, run.After);
         var seconds = a.At - b.At;
-        var funnel = Funnel.Of(a.Notifications - b.Notifications - (a.Retransmissions - b.Retransmissions), a.PendingFromSpam - b.PendingFromSpam, a.Fetched - b.Fetched);
+        var funnel = Funnel.Of(a.Notifications - b.Notifications - (a.Retransmissions - b.Retransmissions), a.PendingFromSpam - b.PendingFromSpam, a.Fetched - b.Fetched,
+            a.RecipientPullsDeferred - b.RecipientPullsDeferred);
         var n = run.Recipients;
         var charged = (double)(a.ChargedLiveBytes - b.ChargedLiveBytes) / n;
         return new RunFigures(run.PullRate, n, funnel, seconds,

@@ -71,7 +71,7 @@ public sealed class CostsTests
     [Fact]
     public void Funnel_counts_pulled_references_as_filed()
     {
-        var funnel = Funnel.Of(sent: 1000, pendingAdded: 990, pulled: 10);
+        var funnel = Funnel.Of(sent: 1000, pendingAdded: 990, pulled: 10, deferred: 0);
         Assert.Equal(1000, funnel.Filed);
         Assert.Equal(1.0, funnel.FiledShare);
         Assert.Equal(0.01, funnel.PulledShare, 12);

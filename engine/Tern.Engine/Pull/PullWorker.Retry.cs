@@ -11,6 +11,7 @@ public sealed partial class PullWorker
     private long _retriesScheduled;
     private long _retriesExhausted;
     private long _outstanding;
+    private long _deferred;
 
     /// <summary>Queued pulls given another try after they failed (<see cref="PullOutcome.Failed"/>, <see cref="PullOutcome.DescriptorUnavailable"/>).</summary>
     public long RetriesScheduled => Interlocked.Read(ref _retriesScheduled);

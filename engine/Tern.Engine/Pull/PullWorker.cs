@@ -68,6 +68,13 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// <summary><see cref="Completed"/> handlers that threw: the worker goes on; logged once a minute at most.</summary>
     public LoopErrors HandlerErrors { get; }
 
+    /// <summary>
+    /// Pulls <see cref="TryEnqueue"/> refused because the queue or their sender domain's share of it was full. Each
+    /// reference stays pending for a client to poll and pull; a rising count says the pull queue, not the recipients'
+    /// policies, is what holds references back.
+    /// </summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
+
     /// <summary>Starts the workers that serve <see cref="TryEnqueue"/>.</summary>
     public void Start()
     {
@@ -97,6 +104,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
 
         Interlocked.Decrement(ref _outstanding);
+        Interlocked.Increment(ref _deferred);
         return false;
     }
 

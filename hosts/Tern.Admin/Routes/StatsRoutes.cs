@@ -33,7 +33,7 @@ internal static class StatsRoutes
             listeners.Sum(l => l.Counters.DeliveryFailures), node.Transport.Sent, node.Transport.Failed, drops, ports.Sum(p => p.DatagramsOpenedUnderOtherKey), ports);
         var (blobs, deliveries) = node.Store.IndexCounts;
         var transit = new TransitSizes(node.Store.LiveBytes, admin.Transit.MaxBytes, blobs, deliveries, node.Store.CommitCount);
-        var pull = new PullStats(node.Puller.Outstanding, node.Puller.RetriesWaiting, node.Puller.RetriesScheduled, node.Puller.RetriesExhausted);
+        var pull = new PullStats(node.Puller.Outstanding, node.Puller.RetriesWaiting, node.Puller.RetriesScheduled, node.Puller.RetriesExhausted, node.Puller.Deferred);
         var uptime = (long)(DateTimeOffset.UtcNow - admin.StartedAt).TotalSeconds;
         return Results.Json(new NodeStats(node.Domain, uptime, HealthRoutes.Reasons(admin).Count == 0, notify, transit, node.Pending.Count, pull, node.Blocks.Domains.Count));
     }

@@ -64,5 +64,6 @@ internal sealed partial class NodeMetrics
         Gauge("tern_pull_retries_waiting", "Failed pulls waiting for their retry.", () => puller.RetriesWaiting);
         Counter("tern_pull_retries_scheduled_total", "Pull retries scheduled after a failure.", () => puller.RetriesScheduled);
         Counter("tern_pull_retries_exhausted_total", "References whose pull retries ran out before expiry.", () => puller.RetriesExhausted);
+        Counter("tern_pull_deferred_total", "Pulls not queued because the queue or their sender domain's share of it was full (the reference stays pending).", () => puller.Deferred);
     }
 }

@@ -77,6 +77,25 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         Assert.Equal("friend.example", _sources.StartOrder.ElementAt(16));
     }
 
+    [Fact]
+    public async Task Pulls_past_a_domains_share_of_the_queue_are_refused_and_counted_as_deferred_and_another_domain_still_queues()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        await using var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 2, QueueCapacity = 100, MaxQueuedPerSenderDomain = 10 }, stored);
+        worker.Start();
+        var accepted = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            accepted += worker.TryEnqueue(File("spam.example", out var hash), Reference(hash)) ? 1 : 0;
+        }
+
+        // At most ten queued behind the one running (the campaign's share of two slots); every other one is deferred.
+        Assert.InRange(accepted, 10, 11);
+        Assert.Equal(30 - accepted, worker.Deferred);
+        Assert.True(worker.TryEnqueue(File("friend.example", out var friendHash), Reference(friendHash)));
+        Assert.Equal(30 - accepted, worker.Deferred);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _sources.OpenAll();
