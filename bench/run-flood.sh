@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/summary.sh
 summary_begin flood
-# One round by default (BENCH_FULL=1: two): a round is a run at each nice increment, each about 100 s on this machine,
-# most of it the warm-up that waits for the node's runtime to stop tiering. The two nice-0 rounds of the quiet report of
+# One round by default (BENCH_FULL=1: two): a round is a run at each nice increment, each about 100 s on this machine
+# when most of it was the warm-up that waited for the node's runtime to stop tiering (now compiled optimized, below). The two nice-0 rounds of the quiet report of
 # 2026-12-06 15:38Z agree on every target: 100 % of the legitimate notifications filed in both, admin p99 under the
 # flood 5.34 and 4.40 ms against the 100 ms target, every datagram accounted for.
 rounds=${1:-$([ "${BENCH_FULL:-}" = 1 ] && echo 2 || echo 1)}
@@ -40,7 +40,10 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -z "$rmem_before" ] || sysctl -qw net.core.rmem_max=$buffer 2>/dev/null || true
-export DOTNET_TC_CallCountingDelayMs=0
+# Every process compiles fully optimized code from its start (as bench/run-c2s.sh runs them): the node has no tier-up to
+# wait for, so the warm-up is its two 3 s rounds instead of up to a minute a run waiting for the tiering thread to end.
+# The price, the same for the idle and the flood phases: no dynamic PGO.
+export DOTNET_TieredCompilation=0
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 results=()
 for round in $(seq "$rounds"); do
@@ -68,6 +71,7 @@ print("- each run: one node (b.example, \`tern run\`, the bench's data directory
 print("  capacity: the node stopped (SIGSTOP) while $capacity sealed one-record notifications of one verified peer key (from 250 sources, each within its burst) fill its socket, continued, timed until the socket is empty;")
 print("  flood: forged one-record notifications under fresh random keys from 10 000 IPv4 sources (50 %) and 8 hot sources (30 %), replays of 64 genuine datagrams the node filed before from the 10 000 sources (10 %), junk (10 %: 3-byte, wrong version, wrong type), asked at $multiple × the capacity for at most $seconds s (one sendmmsg thread on core 1, 10 steps nicer than the probes: what it reached is in the table);")
 print("  a legitimate peer (its own key, heard once before) sends $legit sealed notifications/s once each, in the idle phase ($idle s) and during the flood; three probes each every 20 ms, latency from when the request was due: admin \`GET /admin/v1/stats\`, the HTTP fetch door \`GET /v1/blobs/{capability}\` of a 64 KiB blob read whole, client API \`GET /v1/capabilities\`")
+print("- every process with \`DOTNET_TieredCompilation=0\` (fully optimized from its start: no tier-up during a phase, no dynamic PGO)")
 print("- rounds alternate the receive thread's nice increment (\`Tern:Udp:ReceiveThreadNiceIncrement\`): 0, the default, and $nice")
 print()
 print("## Targets")
