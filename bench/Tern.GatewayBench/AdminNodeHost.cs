@@ -1,10 +1,7 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Tern.Admin;
-using Tern.Engine.Keys;
 using Tern.Node;
 
 namespace Tern.GatewayBench;
@@ -32,14 +29,7 @@ internal sealed class AdminNodeHost : IAsyncDisposable
 
     public static async Task<AdminNodeHost> StartAsync(string domain, string dataDirectory)
     {
-        using (var keys = DomainKeySet.Generate(domain))
-        {
-            keys.Save(TernDataDirectory.Keys(dataDirectory));
-        }
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var host = await TernInProcessNode.StartAsync(domain, dataDirectory, new Dictionary<string, string?>
         {
             ["Tern:Node:Domain"] = domain,
             ["Tern:Node:DataDirectory"] = dataDirectory,
@@ -55,13 +45,11 @@ internal sealed class AdminNodeHost : IAsyncDisposable
             ["Tern:Transit:BlobLogWrites"] = "PageCache",
             ["Tern:Transit:JournalLogWrites"] = "PageCache",
             ["Tern:Admin:Listen"] = "127.0.0.1:0",
+        }, (services, configuration) =>
+        {
+            services.AddTernAdmin(configuration);
+            services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTernNode(builder.Configuration);
-        builder.Services.AddTernAdmin(builder.Configuration);
-        builder.Services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
-        var host = builder.Build();
-        await host.StartOrDisposeAsync();
         return new AdminNodeHost(host, dataDirectory);
     }
 

@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Tern.Engine.Keys;
 using Tern.Node;
 
 namespace Tern.Admin.Tests;
@@ -40,12 +37,6 @@ public sealed class AdminNode : IAsyncDisposable
         ["Tern:Node:HttpEndpoint"] = "",
         ["Tern:Node:FetchTls"] = "false",
         ["Tern:Node:DrainTimeout"] = "00:00:01",
-        ["Tern:Transit:BlobPageSizeBits"] = "20",
-        ["Tern:Transit:BlobMemorySizeBits"] = "22",
-        ["Tern:Transit:BlobSegmentSizeBits"] = "24",
-        ["Tern:Transit:JournalPageSizeBits"] = "19",
-        ["Tern:Transit:JournalMemorySizeBits"] = "21",
-        ["Tern:Transit:JournalSegmentSizeBits"] = "22",
         ["Tern:Admin:Listen"] = "127.0.0.1:0",
     };
 
@@ -53,32 +44,21 @@ public sealed class AdminNode : IAsyncDisposable
     public static async Task<AdminNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null,
         Action<IServiceCollection>? configure = null)
     {
-        var keys = TernDataDirectory.Keys(dataDirectory);
-        if (!File.Exists(Path.Combine(keys, DomainKeySet.SecretFileName)))
-        {
-            using var generated = DomainKeySet.Generate(domain);
-            generated.Save(keys);
-        }
-
-        var settings = Settings(domain, dataDirectory);
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        var settings = new Dictionary<string, string?>(TernInProcessNode.SmallTransitSettings);
+        foreach (var (key, value) in Settings(domain, dataDirectory).Concat(overrides ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTernNode(builder.Configuration);
-        builder.Services.AddTernAdmin(builder.Configuration);
+        var host = await TernInProcessNode.StartAsync(domain, dataDirectory, settings, (services, configuration) =>
+        {
+            services.AddTernAdmin(configuration);
 
-        // No DNS: peers the test does not name are unknown (deliveries stay outstanding, unnotified).
-        builder.Services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
-        builder.Services.AddSingleton<Tern.Engine.Pull.IDescriptorResolver>(new NoDescriptors());
-        configure?.Invoke(builder.Services);
-        var host = builder.Build();
-        await host.StartOrDisposeAsync();
+            // No DNS: peers the test does not name are unknown (deliveries stay outstanding, unnotified).
+            services.AddSingleton<Tern.Engine.Notify.INotificationPeerResolver>(new Tern.Engine.Notify.StaticPeerResolver());
+            services.AddSingleton<Tern.Engine.Pull.IDescriptorResolver>(new NoDescriptors());
+            configure?.Invoke(services);
+        });
         return new AdminNode(host, dataDirectory);
     }
 

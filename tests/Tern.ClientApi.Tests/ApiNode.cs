@@ -1,10 +1,7 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Tern.ClientApi.Users;
-using Tern.Engine.Keys;
 using Tern.Engine.Notify;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Pull;
@@ -53,12 +50,6 @@ public sealed class ApiNode : IAsyncDisposable
         ["Tern:Node:FetchTls"] = "false",
         ["Tern:Node:AllowPlainTextFetchOnLoopback"] = "true",
         ["Tern:Node:DrainTimeout"] = "00:00:02",
-        ["Tern:Transit:BlobPageSizeBits"] = "20",
-        ["Tern:Transit:BlobMemorySizeBits"] = "22",
-        ["Tern:Transit:BlobSegmentSizeBits"] = "24",
-        ["Tern:Transit:JournalPageSizeBits"] = "19",
-        ["Tern:Transit:JournalMemorySizeBits"] = "21",
-        ["Tern:Transit:JournalSegmentSizeBits"] = "22",
         ["Tern:Delivery:TickInterval"] = "00:00:00.010",
         ["Tern:Delivery:WheelSlots"] = "4096",
         ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
@@ -73,32 +64,21 @@ public sealed class ApiNode : IAsyncDisposable
     /// <summary>Writes the domain's keys into <paramref name="dataDirectory"/> (once) and starts the node.</summary>
     public static async Task<ApiNode> StartAsync(string domain, string dataDirectory, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
-        var keys = TernDataDirectory.Keys(dataDirectory);
-        if (!File.Exists(Path.Combine(keys, DomainKeySet.SecretFileName)))
-        {
-            using var generated = DomainKeySet.Generate(domain);
-            generated.Save(keys);
-        }
-
-        var settings = Settings(domain, dataDirectory);
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        var settings = new Dictionary<string, string?>(TernInProcessNode.SmallTransitSettings);
+        foreach (var (key, value) in Settings(domain, dataDirectory).Concat(overrides ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(TernSmallFootprint.PendingSettings);
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTernNode(builder.Configuration);
-        builder.Services.AddTernClientApi(builder.Configuration);
         var peers = new StaticPeerResolver();
         var descriptors = new Descriptors();
-        builder.Services.AddSingleton<INotificationPeerResolver>(peers);
-        builder.Services.AddSingleton<IDescriptorResolver>(descriptors);
-        services?.Invoke(builder.Services);
-        var host = builder.Build();
-        await host.StartOrDisposeAsync();
+        var host = await TernInProcessNode.StartAsync(domain, dataDirectory, settings, (collection, configuration) =>
+        {
+            collection.AddTernClientApi(configuration);
+            collection.AddSingleton<INotificationPeerResolver>(peers);
+            collection.AddSingleton<IDescriptorResolver>(descriptors);
+            services?.Invoke(collection);
+        });
 
         return new ApiNode(host, domain, dataDirectory, peers, descriptors);
     }
