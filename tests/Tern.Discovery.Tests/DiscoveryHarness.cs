@@ -17,7 +17,7 @@ public sealed class DiscoveryHarness : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private DiscoveryHarness(TempDirectory directory, TestCertificates certificates, WellKnownServer web, DnsmasqServer dns)
+    private DiscoveryHarness(TempDirectory directory, PrivateCertificateAuthority certificates, WellKnownServer web, DnsmasqServer dns)
     {
         _directory = directory;
         Certificates = certificates;
@@ -27,7 +27,7 @@ public sealed class DiscoveryHarness : IAsyncDisposable
 
     public string Directory => _directory.Path;
 
-    public TestCertificates Certificates { get; }
+    public PrivateCertificateAuthority Certificates { get; }
 
     public WellKnownServer Web { get; }
 
@@ -37,11 +37,11 @@ public sealed class DiscoveryHarness : IAsyncDisposable
     {
         DnsmasqServer.RequireBinary();
         var directory = new TempDirectory("discovery");
-        var certificates = new TestCertificates();
+        var certificates = new PrivateCertificateAuthority("Tern Test CA", TimeSpan.FromDays(2));
         WellKnownServer? web = null;
         try
         {
-            web = await WellKnownServer.StartAsync(certificates.Issue(WebNames));
+            web = await WellKnownServer.StartAsync(certificates.IssueServer(WebNames));
             var dns = await DnsmasqServer.StartAsync(directory.Path, zone, ttl);
             return new DiscoveryHarness(directory, certificates, web, dns);
         }
@@ -69,7 +69,7 @@ public sealed class DiscoveryHarness : IAsyncDisposable
             DnsRetries = 0,
             DescriptorTimeout = TimeSpan.FromSeconds(5),
             ConnectTimeout = TimeSpan.FromSeconds(2),
-            TrustedRoots = trustTestCa ? [Certificates.Authority] : null,
+            TrustedRoots = trustTestCa ? [Certificates.Certificate] : null,
         };
         options.NameServers.Add(Dns.EndPoint);
         return options;

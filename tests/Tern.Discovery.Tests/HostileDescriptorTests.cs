@@ -78,7 +78,7 @@ public sealed class HostileDescriptorTests
     {
         using var b = new TestPeer("b.example");
         await using var harness = await DiscoveryHarness.StartAsync(b.Zone());
-        using var certificate = harness.Certificates.Issue("b.example");
+        using var certificate = harness.Certificates.IssueServer("b.example");
         using var slow = new TricklingTlsServer(certificate, TimeSpan.FromMilliseconds(100));
         var network = harness.Network();
         network.DescriptorPort = slow.Port;

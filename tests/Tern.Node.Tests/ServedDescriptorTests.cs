@@ -5,11 +5,12 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Tern.Discovery.Tests;
 using Tern.Engine.Keys;
+using Tern.Discovery.Tests;
 using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Engine.Transit;
+using Tern.Transports.Discovery;
 
 namespace Tern.Node.Tests;
 
@@ -25,7 +26,7 @@ public sealed class ServedDescriptorTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly TestDomain _a = new("a.example");
     private readonly TestDomain _b = new("b.example");
-    private readonly TestCertificates _ca = new();
+    private readonly PrivateCertificateAuthority _ca = new("Tern Test CA", TimeSpan.FromDays(2));
 
     public void Dispose()
     {
@@ -41,13 +42,13 @@ public sealed class ServedDescriptorTests : IDisposable
     {
         DnsmasqServer.RequireBinary();
         Directory.CreateDirectory(Path.Combine(_b.DataDirectory, "tls"));
-        using (var certificate = _ca.Issue("b.example"))
+        using (var certificate = _ca.IssueServer("b.example"))
         {
             File.WriteAllBytes(Path.Combine(_b.DataDirectory, "tls", "fetch.pfx"), certificate.Export(X509ContentType.Pkcs12));
         }
 
         File.WriteAllText(WellKnownFile, "{}");
-        File.WriteAllText(Path.Combine(_a.DataDirectory, "ca.pem"), _ca.Authority.ExportCertificatePem() + "\n");
+        _ca.WritePem(Path.Combine(_a.DataDirectory, "ca.pem"));
         string fingerprint;
         using (var keys = DomainKeySet.Load(TernDataDirectory.Keys(_b.DataDirectory)))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.Node;
+using Tern.Transports.Discovery;
 
 namespace Tern.Cli.Demo;
 
@@ -19,7 +20,7 @@ internal sealed class DemoCluster : IAsyncDisposable
     private readonly DemoClusterOptions _options;
     private readonly DemoNarrator _narrator;
     private readonly List<DemoUser> _users = [];
-    private DemoAuthority? _authority;
+    private PrivateCertificateAuthority? _authority;
     private int _portA;
     private int _portB;
     private DemoDns? _dns;
@@ -170,7 +171,7 @@ internal sealed class DemoCluster : IAsyncDisposable
 
         if (_options.Discovery != DemoDiscovery.StaticPeers)
         {
-            _authority = new DemoAuthority();
+            _authority = new PrivateCertificateAuthority("Tern demo CA");
             // Each node's HTTP door serves https://<domain>/.well-known/tern; a peer's descriptor port is the one setting
             // discovery has for it, so the doors' ports are chosen before either node starts and each is told the other's.
             (_portA, _portB) = (FreeTcpPort(), FreeTcpPort());

@@ -1,28 +1,30 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Tern.Cli.Demo;
+namespace Tern.Transports.Discovery;
 
 /// <summary>
-/// The demo's own certificate authority, standing in for the public CA that issues a real domain's web server its
-/// certificate: it issues each node's certificate (the HTTP door serving <c>/.well-known/tern</c>), and the nodes trust it through
-/// <c>Tern:Node:DescriptorTrustedRoots</c> (a PEM file) instead of the system's store. It lives for one run.
+/// A certificate authority made on the spot, standing in for the public CA that issues a real domain's web server its
+/// certificate: it issues the certificates of the HTTPS endpoints that serve <c>/.well-known/tern</c>, and the nodes
+/// trust it through <c>Tern:Node:DescriptorTrustedRoots</c> (a PEM file) instead of the system's store. The demo makes
+/// one for each run; the tests one for each harness. Its key never leaves the process.
 /// </summary>
-internal sealed class DemoAuthority : IDisposable
+public sealed class PrivateCertificateAuthority : IDisposable
 {
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public DemoAuthority()
+    /// <summary>A CA named <paramref name="commonName"/>, valid from an hour ago for <paramref name="lifetime"/> (a day by default).</summary>
+    public PrivateCertificateAuthority(string commonName, TimeSpan? lifetime = null)
     {
-        var request = new CertificateRequest("CN=Tern demo CA", _key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + commonName, _key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         var now = DateTimeOffset.UtcNow;
-        Certificate = request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
+        Certificate = request.CreateSelfSigned(now.AddHours(-1), now + (lifetime ?? TimeSpan.FromDays(1)));
     }
 
-    /// <summary>The CA's certificate (no key).</summary>
+    /// <summary>The CA's certificate (no key): the trust root a node is given.</summary>
     public X509Certificate2 Certificate { get; }
 
     /// <summary>Writes the CA's certificate as PEM to <paramref name="path"/>, for a node to trust.</summary>
@@ -36,9 +38,11 @@ internal sealed class DemoAuthority : IDisposable
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    /// <summary>A TLS server certificate for <paramref name="names"/>, with its key.</summary>
+    /// <summary>A TLS server certificate for <paramref name="names"/> (the first is its common name), valid for 12 hours, with its key.</summary>
     public X509Certificate2 IssueServer(params string[] names)
     {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentOutOfRangeException.ThrowIfZero(names.Length);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + names[0], key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
@@ -61,6 +65,7 @@ internal sealed class DemoAuthority : IDisposable
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
     }
 
+    /// <summary>Disposes the CA's certificate and key; certificates it issued stay usable.</summary>
     public void Dispose()
     {
         Certificate.Dispose();
