@@ -8,6 +8,8 @@ DOTNET=${DOTNET:-dotnet}
 log=$(mktemp -t tern-test.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 
+# The test projects run two at a time (one per core) in Engine.sln's order, where they stand longest first (E2e, Engine,
+# Node, Bulk...): a long one started last would run alone at the end while the other core has nothing left to do.
 "$DOTNET" test Tests.slnf -c "$CONFIG" --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -ne 0 ]; then
