@@ -6,7 +6,7 @@
 #                                                replaces tests/fuzz-corpus/<target>/
 #   tests/Tern.Fuzz/fuzz.sh --smoke [target...]  each target for FUZZ_SMOKE_SECONDS (default 6); the corpus is left as it is
 #                                                (a target afl-fuzz cannot start is reported, not failed, unless
-#                                                FUZZ_SMOKE_STRICT=1)
+#                                                FUZZ_SMOKE_STRICT=1), FUZZ_SMOKE_JOBS (default 2) targets at once
 #
 # Without targets, every target of `Tern.Fuzz list`. Expects `make build` (or `dotnet build tests/Tern.Fuzz`) first. Work
 # files go to FUZZ_OUT (default artifacts/fuzz): bin/ (the instrumented copy), runs/<target>/ (afl's output), summary.tsv.
@@ -53,13 +53,14 @@ dotnet sharpfuzz "$out/bin/Tern.Transports.Fetch.dll" Tern.Transports.Fetch >/de
 rm -rf "$out/seeds"
 dotnet "$built/Tern.Fuzz.dll" seeds tests/vectors "$out/seeds"
 
-failed=0
-passed=0
-broken=0
-unstarted=0
 summary="$out/summary.tsv"
 [ -f "$summary" ] || printf 'target\tseconds\texecs_done\texecs_per_sec\tedges_found\tbitmap_cvg\tcorpus_count\tsaved_crashes\tsaved_hangs\n' > "$summary"
-for target in "${targets[@]}"; do
+rm -rf "$out/status"
+mkdir -p "$out/status"
+
+# One target under afl-fuzz; its outcome (passed, broken, unstarted) goes to $out/status/<target>.
+fuzz_target() {
+  local target=$1 input run stats findings f limit
   input="$out/in/$target"
   run="$out/runs/$target"
   rm -rf "$input" "$run"
@@ -87,12 +88,11 @@ for target in "${targets[@]}"; do
     if $smoke && [ "${FUZZ_SMOKE_STRICT:-0}" != 1 ]; then
       # A machine where afl-fuzz cannot start (shared memory, fork server) says nothing of the parsers: the smoke goes on,
       # loudly, and FuzzCorpusTests has already replayed every seed and corpus input in-process.
-      unstarted=$((unstarted + 1))
+      echo unstarted > "$out/status/$target"
     else
-      failed=1
-      broken=$((broken + 1))
+      echo broken > "$out/status/$target"
     fi
-    continue
+    return
   fi
 
   stats="$run/default/fuzzer_stats"
@@ -105,10 +105,9 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target broke its contract; replaying what afl-fuzz kept:" >&2
     # shellcheck disable=SC2086
     dotnet "$built/Tern.Fuzz.dll" replay "$target" $findings >&2 || true
-    failed=1
-    broken=$((broken + 1))
+    echo broken > "$out/status/$target"
   else
-    passed=$((passed + 1))
+    echo passed > "$out/status/$target"
   fi
 
   if ! $smoke; then
@@ -127,6 +126,43 @@ for target in "${targets[@]}"; do
       echo "fuzz: afl-cmin failed for $target (see $out/$target.cmin.log); the corpus is left as it was" >&2
     fi
   fi
+}
+
+# The smoke runs FUZZ_SMOKE_JOBS targets at once (default 2, one per core): each fuzzes its FUZZ_SMOKE_SECONDS on a core
+# of its own, so the smoke takes about half the time and each target makes as many runs. A target's output is printed
+# whole once it is done. The campaign runs one target at a time, each with the machine to itself.
+parallel=1
+if $smoke; then
+  parallel=${FUZZ_SMOKE_JOBS:-2}
+fi
+if [ "$parallel" -gt 1 ]; then
+  for target in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do
+      wait -n || true
+    done
+    fuzz_target "$target" > "$out/$target.smoke.out" 2>&1 &
+  done
+  wait || true
+  for target in "${targets[@]}"; do
+    cat "$out/$target.smoke.out"
+  done
+else
+  for target in "${targets[@]}"; do
+    fuzz_target "$target"
+  done
+fi
+
+failed=0
+passed=0
+broken=0
+unstarted=0
+for target in "${targets[@]}"; do
+  # A target whose run stopped before it wrote its outcome failed.
+  case "$(cat "$out/status/$target" 2>/dev/null || echo broken)" in
+    passed) passed=$((passed + 1)) ;;
+    unstarted) unstarted=$((unstarted + 1)) ;;
+    *) failed=1; broken=$((broken + 1)) ;;
+  esac
 done
 
 # A target passes when afl-fuzz ran it and kept no crash or hang.
