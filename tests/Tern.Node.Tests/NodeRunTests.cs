@@ -239,7 +239,11 @@ public sealed class NodeRunTests : IDisposable
         Assert.True(await b.WaitForExitAsync(TimeSpan.FromSeconds(60)), b.Output);
         stopping.Stop();
         Assert.True(b.ExitCode == 0, b.Output);
-        Assert.True(stopping.Elapsed < shutdown, $"stopped in {stopping.Elapsed}, over the {shutdown} bound\n{b.Output}");
+        // The stop's clock ends within the shutdown time; the runtime's own exit after it gets a few seconds more, which a
+        // loaded machine needs (8.18 s at load 30). A checkpoint of the default table left uncut takes far longer (26.5 s
+        // loaded, stop-bound.md), so the bound still tells a cut checkpoint from an uncut one.
+        var exitAllowance = TimeSpan.FromSeconds(4);
+        Assert.True(stopping.Elapsed < shutdown + exitAllowance, $"stopped in {stopping.Elapsed}, over the {shutdown} bound and {exitAllowance} for the exit\n{b.Output}");
         Assert.Contains("Drain time over with 1 pulls in flight", b.Output, StringComparison.Ordinal);
     }
 

@@ -81,7 +81,9 @@ public sealed class PendingTableAllocationTests(ITestOutputHelper output) : IDis
 
         var swapped = GC.GetAllocatedBytesForCurrentThread() - before;
         output.WriteLine($"10000 identical duplicates allocated {identical} bytes, 10000 that swap the door {swapped}");
-        Assert.Equal(0, identical);
+        // A per-duplicate allocation of even one object (24 B) would be 240 KB over these 10000; a one-off of a few KB is
+        // bookkeeping that a loaded machine sometimes runs on this thread (2024 B seen once at load 37; 0 otherwise).
+        Assert.True(identical <= 4096, $"10000 identical duplicates allocated {identical} bytes");
         Assert.Equal(updates + 10_000, table.SenderProfileUpdates);
 
         // 10000 rewritten references (1.4 MB) cross a 1 MiB page once or twice, ~64 B each.
