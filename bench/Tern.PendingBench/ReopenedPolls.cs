@@ -27,9 +27,17 @@ internal static class ReopenedPolls
             File.WriteAllText("/proc/sys/vm/drop_caches", "3");
         }
 
+        var before = ProcessIo.Now();
         var latencies = PendingLoad.Poll(table, refs, hashes, refsPerHash, polls, seed: 2, out var returned, out var seconds);
+        var after = ProcessIo.Now();
+        if (Environment.GetEnvironmentVariable("TERN_POLL_LATENCIES") is { Length: > 0 } latencyFile)
+        {
+            // Every measured poll's latency in µs, in poll order, for a profile that lines slow polls up with the disk.
+            File.WriteAllLines(latencyFile, latencies.Select(t => (t * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         Array.Sort(latencies);
-        Console.WriteLine(PendingLoad.PollResultLine(polls, hashes, returned, latencies, seconds) + $" page_cache={(dropCaches ? "dropped" : "kept")}");
+        Console.WriteLine(PendingLoad.PollResultLine(polls, hashes, returned, latencies, seconds) + $" page_cache={(dropCaches ? "dropped" : "kept")} {ProcessIo.PerPoll(before, after, polls)}");
         return 0;
     }
 }
