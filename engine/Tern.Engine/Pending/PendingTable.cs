@@ -200,7 +200,7 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
     {
         var directory = Path.Combine(_directory, name);
         Directory.CreateDirectory(directory);
-        _devices[index] = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
+        _devices[index] = ReadAheadDevice.Create(Path.Combine(directory, "hlog.log"), _options.ReadAhead);
         using var settings = new FasterKVSettings<TKey, TValue>
         {
             IndexSize = indexBytes,

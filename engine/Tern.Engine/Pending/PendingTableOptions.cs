@@ -92,6 +92,13 @@ public sealed class PendingTableOptions
     /// <summary>Log segment file size, in bytes (a power of two, at least one page). Defaults to 1 GiB.</summary>
     public long SegmentBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// Hand each read of a record off the in-memory logs to the kernel as read-ahead (<c>posix_fadvise</c> <c>WILLNEED</c>,
+    /// Linux only) as FASTER issues it, so that a poll's reads off the page cache wait on the disk side by side rather than
+    /// a few at a time behind the thread pool's blocked threads (perf-reports/profile-poll-100m.md). Defaults to true.
+    /// </summary>
+    public bool ReadAhead { get; set; } = true;
+
     /// <summary>Allocate every in-memory log page at open instead of as the log first reaches it. Defaults to false.</summary>
     public bool PreallocateLogMemory { get; set; }
 
