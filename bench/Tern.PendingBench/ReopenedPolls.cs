@@ -11,7 +11,7 @@ namespace Tern.PendingBench;
 /// </summary>
 internal static class ReopenedPolls
 {
-    public static int Run(string directory, long refs, long refsPerHash, int polls, bool dropCaches)
+    public static int Run(string directory, long refs, long refsPerHash, int polls, bool dropCaches, long targetRefs = 0)
     {
         using var table = new PendingTable(new PendingTableOptions { DataDirectory = directory });
         if (table.Count != refs)
@@ -20,7 +20,8 @@ internal static class ReopenedPolls
             return 1;
         }
 
-        var hashes = Math.Max(1, refs / refsPerHash);
+        // A fill stopped by its time bound filed its references over the hashes of the count it was asked for.
+        var hashes = Math.Max(1, Math.Max(refs, targetRefs) / refsPerHash);
         PendingLoad.Poll(table, refs, hashes, refsPerHash, polls, seed: 1, out _, out _);
         if (dropCaches)
         {

@@ -234,13 +234,16 @@ public sealed class PendingTableDurabilityTests : IDisposable
         }
     }
 
-    [Fact]
-    public void A_poll_of_references_on_disk_reads_them_window_by_window_in_order_and_skips_the_removed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_poll_of_references_on_disk_reads_them_window_by_window_in_order_and_skips_the_removed(bool readAhead)
     {
         const int Hashes = 200;
         const int PerHash = 150;
         using var table = _fixture.Open(o =>
         {
+            o.ReadAhead = readAhead;
             o.PageBytes = 1L << 14;
             o.RefLogMemoryBytes = 1L << 16;
             o.RefIndexBytes = 1L << 20;
