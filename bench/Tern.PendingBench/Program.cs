@@ -2,8 +2,8 @@ using System.Globalization;
 using Tern.PendingBench;
 
 // Tern.PendingBench table|baseline [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint] [--sized-for R] [--duplicates D]
-// Tern.PendingBench polls --dir D --refs N --refs-per-hash K [--polls P] [--drop-caches] [--target-refs T]   (a table filled by `table … --checkpoint`;
-//   T: the fill's --refs when its time bound stopped it at N, which spread the references over T / K hashes)
+// Tern.PendingBench polls --dir D --refs N --refs-per-hash K [--polls P] [--drop-caches | --evict] [--target-refs T]   (a table filled by `table … --checkpoint`;
+//   --evict: the table's files dropped from the page cache before it opens; T: the fill's --refs when its time bound stopped it at N, which spread the references over T / K hashes)
 // One measurement per process, so that resident memory belongs to that measurement alone.
 var mode = args.Length > 0 ? args[0] : "table";
 string Arg(string name, string fallback)
@@ -39,6 +39,7 @@ switch (mode)
             refsPerHash,
             int.Parse(Arg("--polls", "3000"), CultureInfo.InvariantCulture),
             args.Contains("--drop-caches"),
+            args.Contains("--evict"),
             long.Parse(Arg("--target-refs", "0"), CultureInfo.InvariantCulture));
     default:
         Console.Error.WriteLine("usage: Tern.PendingBench table|baseline|polls [--dir D] [--refs N] [--writers W] [--refs-per-hash K] [--polls P] [--timeout-s S] [--checkpoint] [--sized-for R] [--duplicates D]");

@@ -11,8 +11,13 @@ namespace Tern.PendingBench;
 /// </summary>
 internal static class ReopenedPolls
 {
-    public static int Run(string directory, long refs, long refsPerHash, int polls, bool dropCaches, long targetRefs = 0)
+    public static int Run(string directory, long refs, long refsPerHash, int polls, bool dropCaches, bool evict = false, long targetRefs = 0)
     {
+        if (evict)
+        {
+            TableEviction.Evict(directory);
+        }
+
         using var table = new PendingTable(new PendingTableOptions { DataDirectory = directory });
         if (table.Count != refs)
         {
@@ -38,7 +43,7 @@ internal static class ReopenedPolls
         }
 
         Array.Sort(latencies);
-        Console.WriteLine(PendingLoad.PollResultLine(polls, hashes, returned, latencies, seconds) + $" page_cache={(dropCaches ? "dropped" : "kept")} {ProcessIo.PerPoll(before, after, polls)}");
+        Console.WriteLine(PendingLoad.PollResultLine(polls, hashes, returned, latencies, seconds) + $" page_cache={(dropCaches ? "dropped" : evict ? "evicted" : "kept")} {ProcessIo.PerPoll(before, after, polls)}");
         return 0;
     }
 }
