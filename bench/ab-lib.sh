@@ -26,5 +26,5 @@ ab_build() {
   ab_dll=$tree/bench/Tern.UdpBench/bin/Release/net10.0/Tern.UdpBench.dll
 }
 
-ab_describe() { [ -d "$1" ] && { echo "the build in $1"; return; }; [ "$1" = . ] && echo "this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ', with uncommitted changes'))" || echo "$(git rev-parse --short "$1")"; }
+ab_describe() { [ "$1" != . ] && [ -d "$1" ] && { echo "the build in $1"; return; }; [ "$1" = . ] && echo "this checkout ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports bench || echo ', with uncommitted changes'))" || echo "$(git rev-parse --short "$1")"; }
 

@@ -46,7 +46,14 @@ internal sealed partial class ReadAheadDevice : StorageDeviceBase
     {
         if (Segment(segmentId) is { } segment)
         {
-            _ = PosixFadvise(segment, (long)sourceAddress, readLength, PosixFadviseWillNeed);
+            try
+            {
+                _ = PosixFadvise(segment, (long)sourceAddress, readLength, PosixFadviseWillNeed);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The segment was removed meanwhile: only a hint was lost, the device's read says what is there.
+            }
         }
 
         _device.ReadAsync(segmentId, sourceAddress, destinationAddress, readLength, callback, context);
