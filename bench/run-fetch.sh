@@ -11,6 +11,8 @@
 #      HTTPS/1.1 (wrk) and h2 (h2load), Tern beside nginx; 1 KiB over the framed door with TLS beside nginx's HTTPS/1.1;
 #      one 1 GiB blob over HTTPS (nginx without kTLS cannot sendfile through TLS). Targets >= 1.0 (1 KiB), >= 0.8 (1 GiB).
 #      FETCH_TLS=0 leaves them out.
+# FETCH_ONLY=https1 runs the HTTPS/1.1 pair of (e) alone (wrk, Tern then nginx, $FETCH_PAIRS pairs, no big blob) and
+# writes perf-reports/fetch-https1.md instead: for trying a change to that path (perf-reports/profile-fetch-tls.md).
 # Writes perf-reports/fetch.md. Expects a Release build (make build) and nginx, wrk, h2load, curl (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,12 @@ load_core="${LOAD_CORE:-1}"
 t_h1=18080 t_h2=18081 t_framed=18082 t_h1k=18083 n_h1=18090 n_h2=18091
 t_tls_h1=18084 t_tls_h2=18085 t_tls_framed=18086 n_tls_h1=18092 n_tls_h2=18093
 tls="${FETCH_TLS:-1}"
+only="${FETCH_ONLY:-}"
+case "$only" in
+  "") ;;
+  https1) tls=1; big_mib=0; report=perf-reports/fetch-https1.md ;;
+  *) echo "FETCH_ONLY: https1, or unset for every row"; exit 2 ;;
+esac
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 for tool in nginx wrk h2load curl taskset openssl; do command -v "$tool" >/dev/null || { echo "$tool missing (make bench-deps)"; exit 1; }; done
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-fetch-XXXXXX")
@@ -75,7 +83,7 @@ sleep 1
 nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
 [ -n "$nginx_worker" ] || { echo "nginx did not start"; cat "$work/nginx-error.log"; exit 1; }
 caps="$work/caps.txt"
-big=$(cat "$work/big.txt")
+big=$([ "$big_mib" -gt 0 ] && cat "$work/big.txt" || true)
 sed "s#^#http://127.0.0.1:$t_h2/v1/blobs/#" "$caps" > "$work/urls-tern.txt"
 sed "s#^#http://127.0.0.1:$n_h2/v1/blobs/#" "$caps" > "$work/urls-nginx.txt"
 one=$(head -1 "$caps")
@@ -115,6 +123,39 @@ big_rate() {
   c1=$(cpu_ticks "$2")
   awk -v s="$speed" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v mib="$big_mib" 'BEGIN {printf "%.0f %.2f\n", s / 1e6, c / hz / (mib / 1024)}'
 }
+
+# The HTTPS/1.1 pair alone: warm both servers over TLS, alternate nginx and Tern, report, and stop there.
+if [ "$only" = https1 ]; then
+  CAPS="$caps" on_load wrk -t1 -c"$conns" -d5s -s bench/baselines/wrk-blobs.lua "https://127.0.0.1:$t_tls_h1" > /dev/null
+  CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "https://127.0.0.1:$n_tls_h1" > /dev/null
+  rows="" ratios=() tern_rates=() nginx_rates=() tern_cpus=() nginx_cpus=() cpu_ratios=()
+  for i in $(seq 1 "$pairs"); do
+    la=$(loadavg)
+    read -r n ncpu <<< "$(wrk_rate "https://127.0.0.1:$n_tls_h1" "$nginx_worker")"; read -r t tcpu <<< "$(wrk_rate "https://127.0.0.1:$t_tls_h1" "$tern_pid")"
+    r=$(ratio "$t" "$n"); rc=$(ratio "$tcpu" "$ncpu")
+    ratios+=("$r"); cpu_ratios+=("$rc"); tern_rates+=("$t"); nginx_rates+=("$n"); tern_cpus+=("$tcpu"); nginx_cpus+=("$ncpu")
+    rows+="| $i | $la | $n | $t | $r | $ncpu | $tcpu | $rc |"$'\n'
+    echo "pair $i https/1.1: nginx $n, tern $t, ratio $r; CPU µs/request nginx $ncpu, tern $tcpu (load $la)"
+  done
+  cat > "$report" <<REPORT
+# 1 KiB fetches over HTTPS/1.1 (TLS 1.3): Tern beside nginx, that pair alone
+
+Command: \`FETCH_ONLY=https1 bench/run-fetch.sh\` (FETCH_SECONDS=$seconds, FETCH_PAIRS=$pairs, FETCH_CONNECTIONS=$conns).
+Date: $(date -u '+%Y-%m-%d %H:%M UTC'). Commit: $commit. Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr),
+.NET $(dotnet --version), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2). Load average before: $load_before; after: $(loadavg).
+Set-up as row (e) of perf-reports/fetch.md: each server pinned to core $server_core, wrk to core $load_core, one ECDSA P-256
+certificate; negotiated: Tern $tls_tern; nginx $tls_nginx. Both warmed over TLS (5 s of wrk for Tern, whose JIT tiers up under it, 3 s for nginx) before the pairs.
+
+| pair | load avg | nginx req/s | Tern req/s | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request | Tern/nginx CPU |
+|---|---|---|---|---|---|---|---|
+$rows
+Medians: nginx $(median "${nginx_rates[@]}") req/s at $(median "${nginx_cpus[@]}") µs, Tern $(median "${tern_rates[@]}") req/s at $(median "${tern_cpus[@]}") µs;
+Tern/nginx **$(median "${ratios[@]}")** in requests/s (target ≥ 1.0), $(median "${cpu_ratios[@]}") in CPU per request.
+REPORT
+  echo "wrote $report"
+  cat "$report"
+  exit 0
+fi
 
 # Warm both servers (JIT, page cache, open file cache) before measuring.
 CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "http://127.0.0.1:$t_h1" > /dev/null
