@@ -227,7 +227,9 @@ request and per GiB as in (a) and (d).
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 $tls_rows
 Medians of the CPU figures: per 1 KiB request nginx $(median "${tls_nginx_cpu[@]}") µs, Tern $(median "${tls_tern_cpu[@]}") µs; per GiB over HTTPS nginx
-$(median "${tls_nginx_bcpu[@]}") s, Tern $(median "${tls_tern_bcpu[@]}") s."
+$(median "${tls_nginx_bcpu[@]}") s, Tern $(median "${tls_tern_bcpu[@]}") s. What bounds the HTTPS/1.1 row (the same OpenSSL and kernel cost on
+both sides, plus the stream and pipe layers between Kestrel's socket transport and the door on Tern's): \`perf-reports/fetch-notes.md\`,
+from \`bench/profile-fetch-tls.sh\` (\`perf-reports/profile-fetch-tls.md\`); \`FETCH_ONLY=https1\` runs that pair alone."
 fi
 cat > "$report" <<REPORT
 # Fetch doors: Tern beside nginx
