@@ -111,6 +111,12 @@ negotiated() { openssl s_client -connect "127.0.0.1:$1" -tls1_3 < /dev/null 2> /
     echo "|---|---|---|"
     groups "$work/$name.data" "$cpu"
     echo
+    echo "By binary (\`[JIT]\` is the managed code the layers above split; \"other\" there is what the rows below name besides it):"
+    echo
+    echo '```'
+    perf report -i "$work/$name.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -E '^ +[0-9]' | head -12 || true
+    echo '```'
+    echo
     echo "Top symbols (self):"
     echo
     echo '```'
