@@ -126,7 +126,7 @@ big_rate() {
 
 # The HTTPS/1.1 pair alone: warm both servers over TLS, alternate nginx and Tern, report, and stop there.
 if [ "$only" = https1 ]; then
-  CAPS="$caps" on_load wrk -t1 -c"$conns" -d10s -s bench/baselines/wrk-blobs.lua "https://127.0.0.1:$t_tls_h1" > /dev/null
+  CAPS="$caps" on_load wrk -t1 -c"$conns" -d20s -s bench/baselines/wrk-blobs.lua "https://127.0.0.1:$t_tls_h1" > /dev/null
   CAPS="$caps" on_load wrk -t1 -c"$conns" -d3s -s bench/baselines/wrk-blobs.lua "https://127.0.0.1:$n_tls_h1" > /dev/null
   rows="" ratios=() tern_rates=() nginx_rates=() tern_cpus=() nginx_cpus=() cpu_ratios=()
   for i in $(seq 1 "$pairs"); do
@@ -144,7 +144,7 @@ Command: \`FETCH_ONLY=https1 bench/run-fetch.sh\` (FETCH_SECONDS=$seconds, FETCH
 Date: $(date -u '+%Y-%m-%d %H:%M UTC'). Commit: $commit. Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr),
 .NET $(dotnet --version), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2). Load average before: $load_before; after: $(loadavg).
 Set-up as row (e) of perf-reports/fetch.md: each server pinned to core $server_core, wrk to core $load_core, one ECDSA P-256
-certificate; negotiated: Tern $tls_tern; nginx $tls_nginx. Both warmed over TLS (10 s of wrk for Tern, whose JIT tiers up under it, 3 s for nginx) before the pairs.
+certificate; negotiated: Tern $tls_tern; nginx $tls_nginx. Both warmed over TLS (20 s of wrk for Tern, whose JIT tiers up under it: at load 20 its CPU a request took 20–30 s of load to settle; 3 s for nginx) before the pairs.
 
 | pair | load avg | nginx req/s | Tern req/s | Tern/nginx | nginx CPU µs/request | Tern CPU µs/request | Tern/nginx CPU |
 |---|---|---|---|---|---|---|---|
