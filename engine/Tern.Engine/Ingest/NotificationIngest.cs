@@ -14,9 +14,9 @@ namespace Tern.Engine.Ingest;
 /// </summary>
 /// <remarks>
 /// A receive loop hands over a whole batch: <see cref="Stage"/> for each datagram, then <see cref="Flush"/>.
-/// Staging opens the datagram; the flush asks the sink to start fetching what the batch's records will touch
-/// (<see cref="INotificationSink.Prefetch"/>), then delivers every record. A pending-table
-/// insert is bound by cache misses in indexes of hundreds of MiB; issued back to back for a batch they overlap,
+/// Staging opens the datagram; the flush asks the sink to start fetching what the next group of records (up to 64) will
+/// touch (<see cref="INotificationSink.Prefetch"/>), then delivers them, group after group. A pending-table
+/// insert is bound by cache misses in indexes of hundreds of MiB; issued back to back for a group they overlap,
 /// one after another they do not.
 /// </remarks>
 public sealed partial class NotificationIngest
@@ -77,6 +77,13 @@ public sealed partial class NotificationIngest
 
     /// <summary>Most datagrams staged before a flush: one receive batch (<c>recvmmsg</c> takes 64).</summary>
     public const int MaxStaged = 64;
+
+    /// <summary>
+    /// Most records one prefetch covers before they are delivered. A whole batch of eight-record datagrams is 512 records,
+    /// some 2 500 lines and as many pages: by the time the last were prefetched the first were out of the L1 cache and
+    /// the TLB again. 64 keeps a batch of one-record datagrams one group, as it was.
+    /// </summary>
+    private const int PrefetchGroupRecords = 64;
 
     // What a full stage's flush inside Stage threw, for the next Flush to rethrow.
     private Exception? _deferredFailure;
@@ -162,30 +169,45 @@ public sealed partial class NotificationIngest
     {
         var failure = _deferredFailure;
         _deferredFailure = null;
-        try
+        for (var first = 0; first < _stagedCount;)
         {
-            _sink.Prefetch(_stagedCapabilities.AsSpan(0, _stagedRecords), _stagedRecipients.AsSpan(0, _stagedRecords));
-        }
-#pragma warning disable CA1031 // A hint that failed changes nothing the records need; it is reported with the batch.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            failure = e;
-        }
+            // Datagrams in groups of at most PrefetchGroupRecords records (a datagram with more is a group alone): each
+            // group is prefetched, then delivered while what the prefetch brought is still in the cache and the TLB.
+            var end = first + 1;
+            var records = _staged[first].KeyCount;
+            while (end < _stagedCount && records + _staged[end].KeyCount <= PrefetchGroupRecords)
+            {
+                records += _staged[end++].KeyCount;
+            }
 
-        for (var i = 0; i < _stagedCount; i++)
-        {
             try
             {
-                Deliver(StagedBodyAt(i), _stagedSenderKeys.AsSpan(i * NotificationKey.Size, NotificationKey.Size), nowMs);
+                var keys = _staged[first].KeysStart;
+                _sink.Prefetch(_stagedCapabilities.AsSpan(keys, records), _stagedRecipients.AsSpan(keys, records));
             }
-#pragma warning disable CA1031 // One datagram's failure must not cost the others of the batch, nor leave them staged twice.
+#pragma warning disable CA1031 // A hint that failed changes nothing the records need; it is reported with the batch.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Counters.DeliveryFailures++;
                 failure ??= e;
             }
+
+            for (var i = first; i < end; i++)
+            {
+                try
+                {
+                    Deliver(StagedBodyAt(i), _stagedSenderKeys.AsSpan(i * NotificationKey.Size, NotificationKey.Size), nowMs);
+                }
+#pragma warning disable CA1031 // One datagram's failure must not cost the others of the batch, nor leave them staged twice.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Counters.DeliveryFailures++;
+                    failure ??= e;
+                }
+            }
+
+            first = end;
         }
 
         _stagedCount = 0;
@@ -207,9 +229,10 @@ public sealed partial class NotificationIngest
     {
         // The sender key lives in the receiver's buffer; the staged copy outlives it.
         senderKey.CopyTo(_stagedSenderKeys.AsSpan(slot * NotificationKey.Size, NotificationKey.Size));
-        _staged[slot] = new StagedBody(body.Type, body.SentAtMs, body.Count, body.RecordBytes.Length);
+        var keys = body.CopyNotificationKeys(_stagedCapabilities.AsSpan(_stagedRecords), _stagedRecipients.AsSpan(_stagedRecords));
+        _staged[slot] = new StagedBody(body.Type, body.SentAtMs, body.Count, body.RecordBytes.Length, _stagedRecords, keys);
         _stagedCount = slot + 1;
-        _stagedRecords += body.CopyNotificationKeys(_stagedCapabilities.AsSpan(_stagedRecords), _stagedRecipients.AsSpan(_stagedRecords));
+        _stagedRecords += keys;
     }
 
     private void Deliver(in DatagramBody body, ReadOnlySpan<byte> senderKey, long nowMs)
@@ -252,6 +275,9 @@ public sealed partial class NotificationIngest
         }
     }
 
-    /// <summary>Where a staged body's records are: its plaintext slot holds the body header, then the records.</summary>
-    private readonly record struct StagedBody(DatagramType Type, long SentAtMs, int Count, int RecordsLength);
+    /// <summary>
+    /// Where a staged body's records are (its plaintext slot holds the body header, then the records), and its notifications'
+    /// keys in the staged key arrays.
+    /// </summary>
+    private readonly record struct StagedBody(DatagramType Type, long SentAtMs, int Count, int RecordsLength, int KeysStart, int KeyCount);
 }
