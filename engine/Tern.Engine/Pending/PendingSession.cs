@@ -46,6 +46,9 @@ internal sealed unsafe class PendingSession : IDisposable
     /// <summary>Scratch for a record's sender profile (<see cref="SenderProfileCodec"/>) while it is interned.</summary>
     public Span<byte> ProfileBuffer => _profileBuffer;
 
+    /// <summary>The sender profile and domain this session's last insert used.</summary>
+    public LastSender LastSender { get; } = new();
+
     /// <summary>
     /// Whether this session wrote (upsert or delete) since the table's last checkpoint: a table none of whose sessions
     /// wrote is what its last checkpoint (or an empty directory) already holds, and its checkpoint is skipped.

@@ -34,13 +34,14 @@ public sealed partial class PendingTable
         var capability = record.Capability.Value;
         var hash = record.RecipientHash.Value;
         var hashCode = _comparer.GetHashCode64(ref hash);
-        _capabilityBuckets.Prefetch(_comparer.GetHashCode64(ref capability));
+        var capabilityHashCode = _comparer.GetHashCode64(ref capability);
+        _capabilityBuckets.Prefetch(capabilityHashCode);
         _recipientBuckets.Prefetch(hashCode);
         _gate.EnterReadLock();
         var session = _sessions.Rent();
         try
         {
-            lock (CapabilityLock(ref capability))
+            lock (CapabilityLock(capabilityHashCode))
             {
                 if (session.TryReadCapability(ref capability, out var existing))
                 {
@@ -58,7 +59,7 @@ public sealed partial class PendingTable
                     // The tombstone outlived the replay window (§4.5): the capability may be filed again.
                 }
 
-                var domain = _domains.GetOrAdd(record.SenderDomain);
+                var domain = SenderDomainCounter(session, record.SenderDomain);
                 if (Interlocked.Increment(ref domain.Count) > _options.MaxEntriesPerSenderDomain)
                 {
                     Interlocked.Decrement(ref domain.Count);
@@ -66,7 +67,7 @@ public sealed partial class PendingTable
                 }
 
                 ulong sequence;
-                lock (RecipientLock(ref hash))
+                lock (RecipientLock(hashCode))
                 {
                     if (!session.TryReadRecipient(ref hash, out var state))
                     {
@@ -87,7 +88,7 @@ public sealed partial class PendingTable
                     var key = new RefKey(hash, sequence);
                     _refBuckets.Prefetch(_comparer.GetHashCode64(ref key));
                     var profile = session.ProfileBuffer[..SenderProfileCodec.Write(record, senderKey, session.ProfileBuffer)];
-                    _profiles.TryGetOrAdd(profile, out var profileId);
+                    var profileId = SenderProfileId(session, profile);
                     var length = ReferenceCodec.Write(record, receivedAtMs, profileId, profile, session.EncodeBuffer);
                     session.WriteRef(ref key, length);
                     session.WriteRecipient(ref hash, ref state);
@@ -111,6 +112,35 @@ public sealed partial class PendingTable
             _sessions.Return(session);
             _gate.ExitReadLock();
         }
+    }
+
+    private DomainCounter SenderDomainCounter(PendingSession session, ReadOnlySpan<byte> senderDomain)
+    {
+        if (session.LastSender.Domain(senderDomain) is { } last)
+        {
+            return last;
+        }
+
+        var counter = _domains.GetOrAdd(senderDomain);
+        session.LastSender.RememberDomain(counter);
+        return counter;
+    }
+
+    /// <summary>The id <paramref name="profile"/> is interned under, or 0 when the profiles are full (the reference carries it inline).</summary>
+    private int SenderProfileId(PendingSession session, ReadOnlySpan<byte> profile)
+    {
+        if (session.LastSender.TryGetProfileId(profile, out var id))
+        {
+            return id;
+        }
+
+        if (!_profiles.TryGetOrAdd(profile, out id))
+        {
+            return 0;
+        }
+
+        session.LastSender.RememberProfile(profile, id);
+        return id;
     }
 
     /// <summary>

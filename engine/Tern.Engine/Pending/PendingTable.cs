@@ -264,9 +264,14 @@ public sealed partial class PendingTable : IDisposable, IAsyncDisposable
         return locks;
     }
 
-    private Lock CapabilityLock(ref Bytes32 capability) => _capabilityLocks[(int)((ulong)_comparer.GetHashCode64(ref capability) >> 54) & (LockStripes - 1)];
+    private Lock CapabilityLock(ref Bytes32 capability) => CapabilityLock(_comparer.GetHashCode64(ref capability));
 
-    private Lock RecipientLock(ref Bytes32 hash) => _recipientLocks[(int)((ulong)_comparer.GetHashCode64(ref hash) >> 54) & (LockStripes - 1)];
+    private Lock RecipientLock(ref Bytes32 hash) => RecipientLock(_comparer.GetHashCode64(ref hash));
+
+    // From a hash code the caller already has (an insert computes it for its prefetch).
+    private Lock CapabilityLock(long hashCode) => _capabilityLocks[(int)((ulong)hashCode >> 54) & (LockStripes - 1)];
+
+    private Lock RecipientLock(long hashCode) => _recipientLocks[(int)((ulong)hashCode >> 54) & (LockStripes - 1)];
 
     /// <summary>Begin, head (start of the in-memory part) and tail of the reference log, for tests and diagnostics.</summary>
     internal (long Begin, long Head, long Tail) RefLogAddresses => (_refs.Log.BeginAddress, _refs.Log.HeadAddress, _refs.Log.TailAddress);
