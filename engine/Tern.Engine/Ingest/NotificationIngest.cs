@@ -192,8 +192,15 @@ public sealed partial class NotificationIngest
                 failure ??= e;
             }
 
+            // The group's notifications go to the sink as runs (BeginRecords), broken only by a retraction datagram.
+            var inRun = false;
             for (var i = first; i < end; i++)
             {
+                if ((_staged[i].Type == DatagramType.Notification) != inRun)
+                {
+                    inRun = inRun ? EndRun(ref failure) : BeginRun(ref failure);
+                }
+
                 try
                 {
                     Deliver(StagedBodyAt(i), _stagedSenderKeys.AsSpan(i * NotificationKey.Size, NotificationKey.Size), nowMs);
@@ -207,6 +214,11 @@ public sealed partial class NotificationIngest
                 }
             }
 
+            if (inRun)
+            {
+                EndRun(ref failure);
+            }
+
             first = end;
         }
 
@@ -217,6 +229,37 @@ public sealed partial class NotificationIngest
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
+
+    // Both return whether a run is open afterwards. A run that failed to begin leaves each record to the sink alone.
+#pragma warning disable CA1031 // Reported with the batch, as a failed prefetch is: the records are delivered either way.
+    private bool BeginRun(ref Exception? failure)
+    {
+        try
+        {
+            _sink.BeginRecords();
+            return true;
+        }
+        catch (Exception e)
+        {
+            failure ??= e;
+            return false;
+        }
+    }
+
+    private bool EndRun(ref Exception? failure)
+    {
+        try
+        {
+            _sink.EndRecords();
+        }
+        catch (Exception e)
+        {
+            failure ??= e;
+        }
+
+        return false;
+    }
+#pragma warning restore CA1031
 
     private DatagramBody StagedBodyAt(int slot)
     {

@@ -61,6 +61,12 @@ public sealed class PendingTableSink : INotificationSink
     public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes) => _table.Prefetch(capabilities, recipientHashes);
 
     /// <inheritdoc />
+    public void BeginRecords() => _table.BeginInserts();
+
+    /// <inheritdoc />
+    public void EndRecords() => _table.EndInserts();
+
+    /// <inheritdoc />
     public DropReason Accept(in NotificationRecord record, ReadOnlySpan<byte> senderKey, PullPreference preference, long nowMs)
     {
         var result = _table.TryInsert(record, senderKey, nowMs);

@@ -8,8 +8,8 @@ public sealed partial class PendingTable
     /// <summary>
     /// Files a notification record for polling, idempotently by capability (docs/PROTOCOL.md §4.5: a duplicate only
     /// replaces the filed reference's sender key, fetch hints and flags when they differ). Called once
-    /// per record by the ingest loop: synchronous, and allocation-free in steady state (a sender domain's first
-    /// record allocates its counter).
+    /// per record by the ingest loop, inside a run of inserts (<see cref="BeginInserts"/>) or alone: synchronous, and
+    /// allocation-free in steady state (a sender domain's first record allocates its counter).
     /// </summary>
     /// <param name="record">A record that passed the checks of docs/PROTOCOL.md §4.4.</param>
     /// <param name="senderKey">The datagram's 32-byte sender agreement key, checked against the sender's descriptor before a pull (§4.7).</param>
@@ -37,8 +37,19 @@ public sealed partial class PendingTable
         var capabilityHashCode = _comparer.GetHashCode64(ref capability);
         _capabilityBuckets.Prefetch(capabilityHashCode);
         _recipientBuckets.Prefetch(hashCode);
-        _gate.EnterReadLock();
-        var session = _sessions.Rent();
+        // Inside a run (BeginInserts) the gate and a session are already held by this thread.
+        var inRun = s_runTable == this;
+        PendingSession session;
+        if (inRun)
+        {
+            session = s_runSession!;
+        }
+        else
+        {
+            _gate.EnterReadLock();
+            session = _sessions.Rent();
+        }
+
         try
         {
             lock (CapabilityLock(capabilityHashCode))
@@ -109,8 +120,11 @@ public sealed partial class PendingTable
         }
         finally
         {
-            _sessions.Return(session);
-            _gate.ExitReadLock();
+            if (!inRun)
+            {
+                _sessions.Return(session);
+                _gate.ExitReadLock();
+            }
         }
     }
 

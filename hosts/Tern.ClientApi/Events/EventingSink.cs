@@ -42,6 +42,10 @@ internal sealed class EventingSink : INotificationSink
 
     public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes) => _inner.Prefetch(capabilities, recipientHashes);
 
+    public void BeginRecords() => _inner.BeginRecords();
+
+    public void EndRecords() => _inner.EndRecords();
+
     public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs)
     {
         var removed = _inner.Retract(record, senderKey, nowMs);

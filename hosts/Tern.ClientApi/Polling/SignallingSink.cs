@@ -31,5 +31,9 @@ internal sealed class SignallingSink : INotificationSink
 
     public void Prefetch(ReadOnlySpan<FetchCapability> capabilities, ReadOnlySpan<RecipientHash> recipientHashes) => _inner.Prefetch(capabilities, recipientHashes);
 
+    public void BeginRecords() => _inner.BeginRecords();
+
+    public void EndRecords() => _inner.EndRecords();
+
     public bool Retract(in RetractionRecord record, ReadOnlySpan<byte> senderKey, long nowMs) => _inner.Retract(record, senderKey, nowMs);
 }
