@@ -12,9 +12,13 @@ public sealed partial class MessageStore
     private Task _checkpoint = Task.CompletedTask;
     private bool _checkpointRunning;
     private bool _disposed;
+    private long _checkpointsOnPool;
 
     /// <summary>Checkpoints taken since open (tests, reports).</summary>
     public long Checkpoints { get; private set; }
+
+    /// <summary>Commit-log writes and checkpoints that ran on a thread-pool thread since open (tests: none should).</summary>
+    internal long BlockingWorkOnPool => _log.WritesOnPool + Interlocked.Read(ref _checkpointsOnPool);
 
     /// <summary>
     /// Makes the files of every message committed so far durable (their <c>.blob</c> and <c>.meta</c>, then each directory
@@ -94,13 +98,19 @@ public sealed partial class MessageStore
             }
 
             _checkpointRunning = true;
-            _checkpoint = Task.Run(Checkpoint);
+            // A thread of its own: its flushes and the log's rewrite block for the disk's time, which on the pool held one of
+            // a small machine's few threads and queued the continuations that list a stored message behind it.
+            _checkpoint = Task.Factory.StartNew(Checkpoint, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
     private void Checkpoint()
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            Interlocked.Increment(ref _checkpointsOnPool);
+        }
         List<(byte[] Record, FetchCapability Capability, RecipientHash Hash, StoredMessage? Message)> settling;
         List<byte[]> held;
         lock (_gate)

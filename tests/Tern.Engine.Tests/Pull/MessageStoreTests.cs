@@ -335,6 +335,27 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_commit_logs_writes_and_the_checkpoints_block_no_pool_thread()
+    {
+        // Their waits on the disk are long and, under a campaign's pulls, back to back: on the pool they held its few
+        // threads and queued the continuations that list a stored message behind them (issue 18).
+        var store = new MessageStore(Quiet());
+        for (var i = 0; i < 3; i++)
+        {
+            var payload = Payload(1200 + i);
+            var capability = FetchCapability.NewRandom();
+            await WritePartialAsync(store, payload, capability);
+            await store.CommitAsync(_hash, capability, "a.example", payload.Length, Hash(payload), "");
+        }
+
+        await store.CheckpointAsync();
+        Assert.True(store.CommitLogWrites > 0);
+        Assert.Equal(1, store.Checkpoints);
+        Assert.Equal(0, store.BlockingWorkOnPool);
+        store.Dispose();
+    }
+
+    [Fact]
     public async Task Records_past_the_zeros_written_ahead_fill_more_and_all_replay()
     {
         var options = Quiet();
