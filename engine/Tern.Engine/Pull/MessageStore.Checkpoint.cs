@@ -106,7 +106,6 @@ public sealed partial class MessageStore
 
     private void Checkpoint()
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (Thread.CurrentThread.IsThreadPoolThread)
         {
             Interlocked.Increment(ref _checkpointsOnPool);
@@ -159,13 +158,7 @@ public sealed partial class MessageStore
             }
 
             drop.UnionWith(held);
-            var flushed = System.Diagnostics.Stopwatch.GetTimestamp();
             _log.Compact(drop);
-            if (TraceDomain is not null)
-            {
-                var end = System.Diagnostics.Stopwatch.GetTimestamp();
-                TraceLine($"checkpoint records={settling.Count} flushes={Ms(started, flushed):F1} compact-hold={Ms(flushed, end):F1}");
-            }
             lock (_gate)
             {
                 foreach (var (_, capability, _, _) in settling)

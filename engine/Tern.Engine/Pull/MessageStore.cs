@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Tern.Engine.Protocol;
@@ -108,10 +107,7 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, Action? durable = null, CancellationToken cancellationToken = default)
     {
-        var trace = Tracing(senderDomain);
-        long t0 = Stopwatch.GetTimestamp(), t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0;
-        var prepared = await Task.Run(() => { t1 = Stopwatch.GetTimestamp(); return Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint); }, cancellationToken).ConfigureAwait(false);
-        t2 = Stopwatch.GetTimestamp();
+        var prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
         if (prepared.Record is null)
         {
             // Stored already: durable and listed, so the caller's step is due now.
@@ -121,18 +117,10 @@ public sealed partial class MessageStore : IDisposable
 
         try
         {
-            var append = _log.AppendAsync(prepared.Record);
-            if (trace)
-            {
-                _ = append.ContinueWith(_ => t3 = Stopwatch.GetTimestamp(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            await append.ConfigureAwait(false);
-            t4 = Stopwatch.GetTimestamp();
+            await _log.AppendAsync(prepared.Record).ConfigureAwait(false);
             durable?.Invoke();
             WriteMeta(PathOf(hash, capability, ".meta"), prepared.Message, flush: false);
             File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
-            t5 = Stopwatch.GetTimestamp();
 
             // Only now may a checkpoint take it: it flushes the .blob and .meta it finds, then drops the record.
             Recorded(prepared.Record, capability, hash, prepared.Message);
@@ -141,14 +129,6 @@ public sealed partial class MessageStore : IDisposable
         {
             prepared.Durable?.TrySetException(ex);
             throw;
-        }
-
-        if (trace && prepared.Durable is { } listed)
-        {
-            var t6 = Stopwatch.GetTimestamp();
-            _ = listed.Task.ContinueWith(
-                _ => TraceLine($"commit {senderDomain} queue={Ms(t0, t1):F1} prepare={Ms(t1, t2):F1} append={Ms(t2, t3):F1} resume={Ms(t3, t4):F1} aftermath={Ms(t4, t5):F1} listed-continuation={Ms(t6, Stopwatch.GetTimestamp()):F1} total={Ms(t0, Stopwatch.GetTimestamp()):F1}"),
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         prepared.Durable?.TrySetResult();
