@@ -9,9 +9,9 @@ namespace Tern.Engine.Pull;
 /// arrive while a write runs go out together in the next one, a single data-synchronous write into space the file
 /// already holds (zeros written ahead), so a commit waits on the disk once and no file size or block allocation rides
 /// on it. The writes run on the log's own thread, not the pool's: a data-synchronous write blocks its thread for the
-/// disk's time, and under a campaign's pulls the writes follow each other without a break, which held one of a small
-/// machine's few pool threads for good and left the continuations that list a stored message queued behind it. A
-/// checkpoint replaces the file with the records it keeps. Thread-safe.
+/// disk's time and under a campaign's pulls they follow each other without a break, so on the pool they would take one
+/// of a small machine's few threads from the continuations that list a stored message. A checkpoint replaces the file
+/// with the records it keeps. Thread-safe.
 /// </summary>
 internal sealed class MessageCommitLog : IDisposable
 {

@@ -98,8 +98,8 @@ public sealed partial class MessageStore
             }
 
             _checkpointRunning = true;
-            // A thread of its own: its flushes and the log's rewrite block for the disk's time, which on the pool held one of
-            // a small machine's few threads and queued the continuations that list a stored message behind it.
+            // A thread of its own: its flushes and the log's rewrite block for the disk's time (seconds under a campaign),
+            // which on the pool would take one of a small machine's few threads from the continuations that list a message.
             _checkpoint = Task.Factory.StartNew(Checkpoint, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }

@@ -337,8 +337,8 @@ public sealed class MessageStoreTests : IDisposable
     [Fact]
     public async Task The_commit_logs_writes_and_the_checkpoints_block_no_pool_thread()
     {
-        // Their waits on the disk are long and, under a campaign's pulls, back to back: on the pool they held its few
-        // threads and queued the continuations that list a stored message behind them (issue 18).
+        // Their waits on the disk are long and, under a campaign's pulls, back to back: on the pool they would take its
+        // few threads from the continuations that list a stored message (issue 18).
         var store = new MessageStore(Quiet());
         for (var i = 0; i < 3; i++)
         {
