@@ -45,13 +45,14 @@ public sealed class DomainBlockListTests
         blocks.Add("other.example");
         blocks.Drops("x.example"u8);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // Windows of 1000 checks: an allocation a check would show in each, a one-off of the runtime's in one.
+        Assert.Equal(0, Allocations.FewestOf(3, () =>
         {
-            blocks.Drops("x.example"u8);
-            blocks.Drops("spam.example"u8);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 1000; i++)
+            {
+                blocks.Drops("x.example"u8);
+                blocks.Drops("spam.example"u8);
+            }
+        }));
     }
 }

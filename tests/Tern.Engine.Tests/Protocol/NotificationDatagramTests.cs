@@ -301,13 +301,16 @@ public sealed class NotificationDatagramTests : IDisposable
         var senderKey = _f.Sender.AgreementPublicKey.ToArray();
         var domain = "a.example"u8.ToArray();
         RoundTrip();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
-        {
-            RoundTrip();
-        }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Five windows of 100 round trips: one allocation a round trip would show in each; a one-off of the runtime's
+        // (3104 B once, in a make test run) shows in one.
+        Assert.Equal(0, Allocations.FewestOf(5, () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                RoundTrip();
+            }
+        }));
 
         void RoundTrip()
         {
