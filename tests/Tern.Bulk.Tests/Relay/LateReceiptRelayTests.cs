@@ -74,7 +74,12 @@ public sealed class LateReceiptRelayTests
         var light = TimeSpan.FromSeconds(5);
         var forward = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20 };
         var back = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20, Blackout = new PeriodicBlackout(TimeSpan.FromHours(10), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)) };
-        var clock = new ScaledTimeProvider(5);
+
+        // 2× rather than 5×: the plan counts from the clock's start, before the stores open. At 5× a start-up of 3 s
+        // (a make test run beside another project) was 15 plan seconds: the first blobs reached gb.example after its
+        // slow commit's 20 s, their receipt came back at once, and the scenario did not happen. At 2× the world may take
+        // 7.5 s to start.
+        var clock = new ScaledTimeProvider(2);
         await using var world = await RelayWorld.StartAsync(
             clock,
             new LinkProfile { ToTarget = forward, FromTarget = back },
