@@ -22,9 +22,8 @@ public sealed class BenchConfig : ManualConfig
         // 12-iteration reports of 2026-12-02 and 12-06) is far below the 10-20 % the same row moves between runs on this
         // shared machine.
         // By default every case runs in this process (no generated project to build, no process a case) and without the
-        // overhead stage: the empty loop's ~1 ns is under the rows' spread, and the suite's 33 cases then take about
-        // half the time. BENCH_FULL=1: each case in its own freshly built process, the overhead subtracted, three
-        // warm-ups and twelve iterations.
+        // overhead stage: an empty loop's cost is under the rows' spread. BENCH_FULL=1: each case in its own freshly
+        // built process, the overhead subtracted, three warm-ups and twelve iterations.
         var full = Environment.GetEnvironmentVariable("BENCH_FULL") == "1";
         var job = Job.Default.WithWarmupCount(full ? 3 : 2).WithIterationCount(full ? 12 : 6).WithLaunchCount(1)
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
