@@ -39,7 +39,13 @@ internal static class TransitLogFormat
             };
         }
 
-        if (Directory.Exists(commitDirectory) || Directory.EnumerateFiles(directory, Path.GetFileName(logPath) + ".*").Any())
+        // A log whose directory does not exist yet is new: the directory is made here, as FASTER's devices make it for
+        // their segments, so the marker can be written before the first segment.
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else if (Directory.Exists(commitDirectory) || Directory.EnumerateFiles(directory, Path.GetFileName(logPath) + ".*").Any())
         {
             return plainOrConfigured;
         }

@@ -133,6 +133,16 @@ public sealed class TransitLogWritesTests : IDisposable
     }
 
     [Fact]
+    public void A_log_in_a_directory_not_yet_made_is_new_and_its_directory_is_made()
+    {
+        // The FasterLog ceiling of the transit bench opens a log in a directory no store made first.
+        var directory = Path.Combine(_directory.Path, "raw");
+        var logPath = Path.Combine(directory, "raw.log");
+        Assert.Equal(TransitLogWrites.DataSync, TransitLogFormat.Resolve(logPath, Path.Combine(directory, "commits"), TransitLogWrites.DataSync, TransitLogWrites.PageCache));
+        Assert.Equal("fast-commit", File.ReadAllText(Path.Combine(directory, TransitLogFormat.FileName)).Trim());
+    }
+
+    [Fact]
     public void An_undefined_log_writes_value_is_refused_with_its_name()
     {
         var options = Options(_directory.Path);
