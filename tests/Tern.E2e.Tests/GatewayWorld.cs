@@ -15,25 +15,18 @@ namespace Tern.E2e.Tests;
 /// HTTP door; b.example, trusting g.example's agreement key for <c>via_gateway</c> notifications (§4.7). They find each
 /// other by static peers files (no DNS), each listing the other two's signed descriptors.
 /// </summary>
-internal sealed class GatewayWorld : IAsyncDisposable
+internal sealed class GatewayWorld : StaticPeersWorld
 {
-    private const string PeersFile = "peers.json";
-
     /// <summary>How long each step of a test waits for the processes.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private GatewayWorld(TernLauncher tern, string root)
+        : base(tern, root)
     {
-        Tern = tern;
-        Root = root;
         A = new DemoNode(tern, root, "a.example");
         G = new DemoNode(tern, root, "g.example");
         B = new DemoNode(tern, root, "b.example");
     }
-
-    public TernLauncher Tern { get; }
-
-    public string Root { get; }
 
     public DemoNode A { get; }
 
@@ -41,7 +34,7 @@ internal sealed class GatewayWorld : IAsyncDisposable
 
     public DemoNode B { get; }
 
-    public IEnumerable<DemoNode> Nodes => [A, G, B];
+    public override IEnumerable<DemoNode> Nodes => [A, G, B];
 
     /// <summary>The framed door g.example is told a.example has (a throttling proxy), instead of a.example's own.</summary>
     public string? SenderDoorForGateway { get; set; }
@@ -51,9 +44,7 @@ internal sealed class GatewayWorld : IAsyncDisposable
 
     public static async Task<GatewayWorld> StartAsync(TernLauncher tern, Action<DemoNode, Dictionary<string, JsonNode?>>? configure = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "tern-gateway-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(root);
-        var world = new GatewayWorld(tern, root);
+        var world = new GatewayWorld(tern, NewRoot("tern-gateway-"));
         try
         {
             await Task.WhenAll(world.Nodes.Select(n => n.InitAsync()));
@@ -74,9 +65,6 @@ internal sealed class GatewayWorld : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>A user of <paramref name="node"/> with a home under the world's directory.</summary>
-    public DemoUser User(string name, DemoNode node) => new(Tern, name, node.Domain, Path.Combine(Root, "home", name));
 
     /// <summary>Starts <paramref name="node"/> again (after a kill or a stop) and republishes its new ports to the others.</summary>
     public async Task RestartAsync(DemoNode node)
@@ -148,74 +136,18 @@ internal sealed class GatewayWorld : IAsyncDisposable
     }
 
     /// <summary>g.example's agreement key, as b.example trusts it.</summary>
-    public string GatewayAgreementKey()
-    {
-        using var keys = DomainKeySet.Load(TernDataDirectory.Keys(G.DataDirectory));
-        return new Bytes32(keys.AgreementPublicKey).ToString();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var node in Nodes)
-        {
-            node.Dispose();
-        }
-
-        await Task.Yield();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public string GatewayAgreementKey() => AgreementKeyOf(G);
 
     private Dictionary<string, JsonNode?> Settings(DemoNode node)
     {
-        var settings = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
-        {
-            ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FetchTls"] = false,
-            ["Tern:Node:AllowPlainTextFetchOnLoopback"] = true,
-            // tern init writes the hint tern+tcp://node.<domain>:7401, a name nothing resolves here: without it the node
-            // announces its bound framed door (and a gateway its HTTP door), which the peers' pulls can reach.
-            ["Tern:Node:FetchHints"] = null,
-            ["Tern:Node:DrainTimeout"] = "00:00:02",
-            ["Tern:Node:ShutdownTimeout"] = "00:00:20",
-            ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
-            ["Tern:Admin:Listen"] = "127.0.0.1:0",
-            ["Tern:Delivery:InitialRetransmitInterval"] = "00:00:00.250",
-            ["Tern:Delivery:MaxRetransmitInterval"] = "00:00:02",
-            ["Tern:Delivery:TickInterval"] = "00:00:00.010",
-            ["Tern:Delivery:PeerRetryInterval"] = "00:00:01",
-            ["Tern:Pull:AttemptsPerSource"] = 600,
-            ["Tern:Discovery:DnsEnabled"] = false,
-            ["Tern:Discovery:StaticPeersFile"] = PeersFile,
-            ["Tern:Discovery:StaticPeersCheckInterval"] = "00:00:00.200",
-        };
-        foreach (var (key, value) in TernSmallFootprint.PendingSettings)
-        {
-            settings[key] = value;
-        }
-
-        File.WriteAllText(Path.Combine(node.DataDirectory, PeersFile), "{\"peers\": []}\n");
+        var settings = LoopbackSettings(node);
         if (node == A)
         {
-            settings["Tern:Routes:b.example"] = "g.example";
-            settings["Tern:Custody:RetryInitial"] = "00:00:00.200";
-            settings["Tern:Custody:RetryMax"] = "00:00:01";
+            RouteThrough(settings, "g.example");
         }
         else if (node == G)
         {
-            settings["Tern:Node:Role"] = "Gateway";
-            settings["Tern:Node:HttpEndpoint"] = "127.0.0.1:0";
-            settings["Tern:Node:HttpTls"] = false;
-            settings["Tern:Gateway:Senders"] = new JsonArray("a.example");
-            settings["Tern:Gateway:HighWaterFreeBytes"] = 0;
-            settings["Tern:Gateway:OfferWait"] = "00:00:01";
-            settings["Tern:Gateway:RetryAfter"] = "00:00:00.200";
+            Gateway(settings);
         }
         else
         {
@@ -225,41 +157,24 @@ internal sealed class GatewayWorld : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>Each node's peers file names the other two, their descriptors signed with the ports they run on now.</summary>
-    public void WritePeers()
+    /// <summary>
+    /// The peer's descriptor: its framed door (for g.example, a.example's throttling proxy when set), and a gateway's
+    /// HTTP door where offers go (§10.3); a.example is given the impostor's keys for g.example when set.
+    /// </summary>
+    protected override (byte[] Descriptor, string Fingerprint) Describe(DemoNode node, DemoNode peer)
     {
-        foreach (var node in Nodes)
-        {
-            var peers = new JsonArray();
-            foreach (var peer in Nodes.Where(p => p != node && p.Ports is not null))
-            {
-                var file = $"{peer.Domain}.tern";
-                var impostor = node == A && peer == G ? ImpostorGatewayKeys : null;
-                var door = node == G && peer == A ? SenderDoorForGateway : null;
-                File.WriteAllBytes(Path.Combine(node.DataDirectory, file), Describe(peer, door, impostor));
-                var fingerprint = impostor?.Fingerprint ?? peer.Fingerprint;
-                peers.Add(new JsonObject { ["domain"] = peer.Domain, ["descriptor"] = file, ["fingerprints"] = new JsonArray(fingerprint) });
-            }
-
-            var path = Path.Combine(node.DataDirectory, PeersFile);
-            File.WriteAllText(path + ".new", new JsonObject { ["peers"] = peers }.ToJsonString());
-            File.Move(path + ".new", path, overwrite: true);
-        }
-    }
-
-    /// <summary>The node's signed descriptor: its framed door, and a gateway's HTTP door where offers go (§10.3).</summary>
-    private static byte[] Describe(DemoNode node, string? framedDoor, DomainKeySet? impostor)
-    {
-        var ports = node.Ports!;
-        using var own = DomainKeySet.Load(TernDataDirectory.Keys(node.DataDirectory));
+        var impostor = node == A && peer == G ? ImpostorGatewayKeys : null;
+        var framedDoor = node == G && peer == A ? SenderDoorForGateway : null;
+        var ports = peer.Ports!;
+        using var own = DomainKeySet.Load(TernDataDirectory.Keys(peer.DataDirectory));
         var keys = impostor ?? own;
         List<string> fetch = [$"tern+tcp://{framedDoor ?? ports.Framed}"];
-        if (node.Domain == "g.example")
+        if (peer == G)
         {
             fetch.Add(string.Create(CultureInfo.InvariantCulture, $"http://{ports.Http}"));
         }
 
-        var descriptor = DomainDescriptor.For(keys, [$"udp://{ports.Notify}"], fetch, TimeSpan.FromDays(1), gateway: node.Domain == "g.example");
-        return SignedDescriptor.Sign(descriptor, keys);
+        var descriptor = DomainDescriptor.For(keys, [$"udp://{ports.Notify}"], fetch, TimeSpan.FromDays(1), gateway: peer == G);
+        return (SignedDescriptor.Sign(descriptor, keys), impostor?.Fingerprint ?? peer.Fingerprint);
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Tern.Cli.Demo;
 using Tern.Engine.Keys;
-using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Descriptor;
 using Tern.LinkEmulator;
 using Tern.Node;
@@ -17,27 +16,20 @@ namespace Tern.E2e.Tests.Bulk;
 /// notifies b.example in a.example's place; b.example trusts g2.example's agreement key. They find each other by static
 /// peers files, g1.example being told g2.example's bulk address is the link's.
 /// </summary>
-internal sealed class BulkGatewayWorld : IAsyncDisposable
+internal sealed class BulkGatewayWorld : StaticPeersWorld
 {
-    private const string PeersFile = "peers.json";
-
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     private UdpLink? _link;
 
     private BulkGatewayWorld(TernLauncher tern, string root)
+        : base(tern, root)
     {
-        Tern = tern;
-        Root = root;
         A = new DemoNode(tern, root, "a.example");
         G1 = new DemoNode(tern, root, "g1.example");
         G2 = new DemoNode(tern, root, "g2.example");
         B = new DemoNode(tern, root, "b.example");
     }
-
-    public TernLauncher Tern { get; }
-
-    public string Root { get; }
 
     public DemoNode A { get; }
 
@@ -47,7 +39,7 @@ internal sealed class BulkGatewayWorld : IAsyncDisposable
 
     public DemoNode B { get; }
 
-    public IEnumerable<DemoNode> Nodes => [A, G1, G2, B];
+    public override IEnumerable<DemoNode> Nodes => [A, G1, G2, B];
 
     /// <summary>The emulated link from g1.example's bulk port to g2.example's.</summary>
     public UdpLink Link => _link!;
@@ -55,9 +47,7 @@ internal sealed class BulkGatewayWorld : IAsyncDisposable
     /// <summary>Starts the four; g1.example's plan has one contact to g2.example, open from now for a day at the link's rate.</summary>
     public static async Task<BulkGatewayWorld> StartAsync(TernLauncher tern, LinkProfile link, long rateBitsPerSecond, TimeSpan lightTime)
     {
-        var root = Path.Combine(Path.GetTempPath(), "tern-bulk-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(root);
-        var world = new BulkGatewayWorld(tern, root);
+        var world = new BulkGatewayWorld(tern, NewRoot("tern-bulk-"));
         try
         {
             await Task.WhenAll(world.Nodes.Select(n => n.InitAsync()));
@@ -93,115 +83,43 @@ internal sealed class BulkGatewayWorld : IAsyncDisposable
         }
     }
 
-    public DemoUser User(string name, DemoNode node) => new(Tern, name, node.Domain, Path.Combine(Root, "home", name));
-
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeMoreAsync()
     {
-        foreach (var node in Nodes)
-        {
-            node.Dispose();
-        }
-
         if (_link is not null)
         {
             await _link.DisposeAsync();
         }
-
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
     }
 
-    /// <summary>Each node's peers file names the other three, their descriptors signed with the ports they run on now.</summary>
-    public void WritePeers()
+    /// <summary>The peer's descriptor with its bulk port, if any; g1.example is told g2.example's bulk address is the link's.</summary>
+    protected override (byte[] Descriptor, string Fingerprint) Describe(DemoNode node, DemoNode peer)
     {
-        foreach (var node in Nodes)
-        {
-            var peers = new JsonArray();
-            foreach (var peer in Nodes.Where(p => p != node && p.Ports is not null))
-            {
-                var file = $"{peer.Domain}.tern";
-                var bulk = peer.Ports!.Bulk is null ? null : node == G1 && peer == G2 ? Link.EndPoint.ToString() : peer.Ports.Bulk;
-                File.WriteAllBytes(Path.Combine(node.DataDirectory, file), Describe(peer, bulk));
-                peers.Add(new JsonObject { ["domain"] = peer.Domain, ["descriptor"] = file, ["fingerprints"] = new JsonArray(peer.Fingerprint) });
-            }
-
-            var path = Path.Combine(node.DataDirectory, PeersFile);
-            File.WriteAllText(path + ".new", new JsonObject { ["peers"] = peers }.ToJsonString());
-            File.Move(path + ".new", path, overwrite: true);
-        }
-    }
-
-    private static byte[] Describe(DemoNode node, string? bulk)
-    {
-        var ports = node.Ports!;
-        using var keys = DomainKeySet.Load(TernDataDirectory.Keys(node.DataDirectory));
+        var ports = peer.Ports!;
+        var bulk = ports.Bulk is null ? null : node == G1 && peer == G2 ? Link.EndPoint.ToString() : ports.Bulk;
+        using var keys = DomainKeySet.Load(TernDataDirectory.Keys(peer.DataDirectory));
         List<string> fetch = [$"tern+tcp://{ports.Framed}"];
         if (ports.Http is { } http)
         {
             fetch.Add($"http://{http}");
         }
 
-        var descriptor = new DomainDescriptor(DomainDescriptor.For(keys, [$"udp://{ports.Notify}"], fetch, TimeSpan.FromDays(1), gateway: node.Domain.StartsWith('g')))
+        var descriptor = new DomainDescriptor(DomainDescriptor.For(keys, [$"udp://{ports.Notify}"], fetch, TimeSpan.FromDays(1), gateway: peer.Domain.StartsWith('g')))
         {
             Bulk = bulk is null ? null : [$"udp://{bulk}"],
         };
-        return SignedDescriptor.Sign(descriptor, keys);
-    }
-
-    private static string AgreementKeyOf(DemoNode node)
-    {
-        using var keys = DomainKeySet.Load(TernDataDirectory.Keys(node.DataDirectory));
-        return new Bytes32(keys.AgreementPublicKey).ToString();
+        return (SignedDescriptor.Sign(descriptor, keys), peer.Fingerprint);
     }
 
     private Dictionary<string, JsonNode?> Settings(DemoNode node)
     {
-        var settings = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
-        {
-            ["Tern:Node:NotifyEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FramedEndpoint"] = "127.0.0.1:0",
-            ["Tern:Node:FetchTls"] = false,
-            ["Tern:Node:AllowPlainTextFetchOnLoopback"] = true,
-            ["Tern:Node:FetchHints"] = null,
-            ["Tern:Node:DrainTimeout"] = "00:00:02",
-            ["Tern:Node:ShutdownTimeout"] = "00:00:20",
-            ["Tern:ClientApi:Listen"] = "127.0.0.1:0",
-            ["Tern:Admin:Listen"] = "127.0.0.1:0",
-            ["Tern:Delivery:InitialRetransmitInterval"] = "00:00:00.250",
-            ["Tern:Delivery:MaxRetransmitInterval"] = "00:00:02",
-            ["Tern:Delivery:TickInterval"] = "00:00:00.010",
-            ["Tern:Delivery:PeerRetryInterval"] = "00:00:01",
-            ["Tern:Pull:AttemptsPerSource"] = 600,
-            ["Tern:Discovery:DnsEnabled"] = false,
-            ["Tern:Discovery:StaticPeersFile"] = PeersFile,
-            ["Tern:Discovery:StaticPeersCheckInterval"] = "00:00:00.200",
-        };
-        foreach (var (key, value) in TernSmallFootprint.PendingSettings)
-        {
-            settings[key] = value;
-        }
-
-        File.WriteAllText(Path.Combine(node.DataDirectory, PeersFile), "{\"peers\": []}\n");
+        var settings = LoopbackSettings(node);
         if (node == A)
         {
-            settings["Tern:Routes:b.example"] = "g1.example";
-            settings["Tern:Custody:RetryInitial"] = "00:00:00.200";
-            settings["Tern:Custody:RetryMax"] = "00:00:01";
+            RouteThrough(settings, "g1.example");
         }
         else if (node == G1 || node == G2)
         {
-            settings["Tern:Node:Role"] = "Gateway";
-            settings["Tern:Node:HttpEndpoint"] = "127.0.0.1:0";
-            settings["Tern:Node:HttpTls"] = false;
-            settings["Tern:Gateway:Senders"] = new JsonArray("a.example");
-            settings["Tern:Gateway:HighWaterFreeBytes"] = 0;
-            settings["Tern:Gateway:OfferWait"] = "00:00:01";
-            settings["Tern:Gateway:RetryAfter"] = "00:00:00.200";
+            Gateway(settings);
             settings["Tern:Gateway:Bulk:Endpoint"] = "127.0.0.1:0";
             settings["Tern:Gateway:Bulk:RetryInterval"] = "00:00:01";
             // A loaded two-core machine stalls a process for a second now and then: more slack than 200 ms a round.
