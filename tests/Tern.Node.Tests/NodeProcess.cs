@@ -76,6 +76,14 @@ public sealed class NodeProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Sends SIGTERM and asserts the process exits 0 within <paramref name="bound"/>.</summary>
+    public async Task StopAsync(TimeSpan bound)
+    {
+        Terminate();
+        Assert.True(await WaitForExitAsync(bound), $"not stopped within {bound}\n{Output}");
+        Assert.True(ExitCode == 0, Output);
+    }
+
     /// <summary>Sends SIGKILL: the process gets no chance to save anything.</summary>
     public void KillHard()
     {

@@ -70,9 +70,7 @@ public sealed class NodeRunTests : IDisposable
             proxy.Target = IPEndPoint.Parse((await first.WaitReadyAsync()).Framed!);
             Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 6, TimeSpan.FromSeconds(30)), $"{proxy.Forwarded} received {b.Node.Listener.DatagramsReceived} accepted {b.Node.Listener.Counters.RecordsAccepted} drops {string.Join(",", Enum.GetValues<Tern.Engine.Protocol.Notification.DropReason>().Select(r => $"{r}={b.Node.Listener.Counters.Drops(r)}"))} inserted {b.Node.Sink.Inserted} queued {b.Node.Sink.ImmediatePullsQueued} deferred {b.Node.Sink.ImmediatePullsDeferred}\n{first.Output}\n{b.Dump()}");
 
-            first.Terminate();
-            Assert.True(await first.WaitForExitAsync(StopBound), $"not stopped within {StopBound}\n{first.Output}");
-            Assert.True(first.ExitCode == 0, first.Output);
+            await first.StopAsync(StopBound);
         }
 
         Assert.False(stored.Task.IsCompleted, "the pull finished before the stop: nothing was cut");
@@ -87,9 +85,7 @@ public sealed class NodeRunTests : IDisposable
             var result = await stored.Task.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(capability, result.Capability);
 
-            second.Terminate();
-            Assert.True(await second.WaitForExitAsync(StopBound), second.Output);
-            Assert.True(second.ExitCode == 0, second.Output);
+            await second.StopAsync(StopBound);
         }
 
         // The fetch resumed where the cut left it rather than starting over, and the blob arrived whole.
@@ -112,27 +108,14 @@ public sealed class NodeRunTests : IDisposable
     public async Task Sigterm_while_the_node_pulls_a_blob_exits_0_and_the_restarted_node_pulls_it_again()
     {
         await using var proxy = new ThrottledProxy(ProxyRate);
-        _a.WritePeers();
-        await using var a = await InProcessNode.StartAsync(_a.Settings(("Tern:Node:FetchHints:0", $"tern+tcp://{proxy.EndPoint}")));
-        proxy.Target = a.Node.FramedEndPoint;
-        _b.WritePeers((_a, "udp://127.0.0.1:9"));
+        await using var a = await StartSenderBehindAsync(proxy);
 
         using (var first = NodeProcess.Start(_b.DataDirectory, _b.Switches()))
         {
-            var ports = await first.WaitReadyAsync();
-            _a.WritePeers((_b, $"udp://{ports.Notify}"));
-            await Eventually.AssertAsync(() => a.Node.Scheduler is not null);
-            var content = new byte[BlobSize];
-            Random.Shared.NextBytes(content);
-            Hash = RecipientHash.NewRandom();
-            var submitted = await a.Node.Store.SubmitAsync(Request(Hash), new MemoryStream(content));
-            a.Node.Scheduler.Schedule(submitted);
-            Capability = submitted.Capabilities[0];
+            await SendBlobAsync(a, await first.WaitReadyAsync());
 
             Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 6, TimeSpan.FromSeconds(30)), $"{proxy.Forwarded}\n{first.Output}\n{a.Dump()}");
-            first.Terminate();
-            Assert.True(await first.WaitForExitAsync(StopBound), $"not stopped within {StopBound}\n{first.Output}");
-            Assert.True(first.ExitCode == 0, first.Output);
+            await first.StopAsync(StopBound);
             Assert.Contains("Drain time over with 1 pulls in flight", first.Output, StringComparison.Ordinal);
         }
 
@@ -148,9 +131,7 @@ public sealed class NodeRunTests : IDisposable
             await Eventually.AssertAsync(() => messages.Contains(Hash, Capability), TimeSpan.FromSeconds(30));
             Assert.Contains("1 pending references queued to be pulled at start", second.Output, StringComparison.Ordinal);
 
-            second.Terminate();
-            Assert.True(await second.WaitForExitAsync(StopBound), second.Output);
-            Assert.True(second.ExitCode == 0, second.Output);
+            await second.StopAsync(StopBound);
             Assert.False(File.Exists(Path.Combine(TernDataDirectory.State(_b.DataDirectory), "interrupted-pulls.bin")), second.Output);
         }
     }
@@ -159,27 +140,14 @@ public sealed class NodeRunTests : IDisposable
     public async Task Kill_9_while_the_node_pulls_a_blob_it_had_filed_before_and_the_restarted_node_pulls_it()
     {
         await using var proxy = new ThrottledProxy(ProxyRate);
-        _a.WritePeers();
-        await using var a = await InProcessNode.StartAsync(_a.Settings(("Tern:Node:FetchHints:0", $"tern+tcp://{proxy.EndPoint}")));
-        proxy.Target = a.Node.FramedEndPoint;
-        _b.WritePeers((_a, "udp://127.0.0.1:9"));
+        await using var a = await StartSenderBehindAsync(proxy);
 
         // First run: the reference is filed and its pull begins; a graceful stop checkpoints the pending table with it.
         using (var first = NodeProcess.Start(_b.DataDirectory, _b.Switches()))
         {
-            var ports = await first.WaitReadyAsync();
-            _a.WritePeers((_b, $"udp://{ports.Notify}"));
-            await Eventually.AssertAsync(() => a.Node.Scheduler is not null);
-            var content = new byte[BlobSize];
-            Random.Shared.NextBytes(content);
-            Hash = RecipientHash.NewRandom();
-            var submitted = await a.Node.Store.SubmitAsync(Request(Hash), new MemoryStream(content));
-            a.Node.Scheduler.Schedule(submitted);
-            Capability = submitted.Capabilities[0];
+            await SendBlobAsync(a, await first.WaitReadyAsync());
             Assert.True(await Eventually.TrueAsync(() => proxy.Forwarded >= BlobSize / 8, TimeSpan.FromSeconds(30)), $"{proxy.Forwarded}\n{first.Output}");
-            first.Terminate();
-            Assert.True(await first.WaitForExitAsync(StopBound), first.Output);
-            Assert.True(first.ExitCode == 0, first.Output);
+            await first.StopAsync(StopBound);
         }
 
         // Second run: the pull starts again and the process is killed in the middle of it; nothing is written at exit.
@@ -203,10 +171,34 @@ public sealed class NodeRunTests : IDisposable
             var messages = new MessageStore(new MessageStoreOptions { DataDirectory = _b.DataDirectory });
             await Eventually.AssertAsync(() => messages.Contains(Hash, Capability), TimeSpan.FromSeconds(30));
             Assert.Contains("1 pending references queued to be pulled at start", third.Output, StringComparison.Ordinal);
-            third.Terminate();
-            Assert.True(await third.WaitForExitAsync(StopBound), third.Output);
-            Assert.True(third.ExitCode == 0, third.Output);
+            await third.StopAsync(StopBound);
         }
+    }
+
+    /// <summary>
+    /// a.example in process, announcing the throttled proxy in front of its framed door as its fetch hint; b.example's
+    /// peers file names a.example with a notification port nothing listens on.
+    /// </summary>
+    private async Task<InProcessNode> StartSenderBehindAsync(ThrottledProxy proxy)
+    {
+        _a.WritePeers();
+        var a = await InProcessNode.StartAsync(_a.Settings(("Tern:Node:FetchHints:0", $"tern+tcp://{proxy.EndPoint}")));
+        proxy.Target = a.Node.FramedEndPoint;
+        _b.WritePeers((_a, "udp://127.0.0.1:9"));
+        return a;
+    }
+
+    /// <summary>a.example is told b.example's notification port and sends it one blob of <see cref="BlobSize"/> for a new hash.</summary>
+    private async Task SendBlobAsync(InProcessNode a, NodePorts recipient)
+    {
+        _a.WritePeers((_b, $"udp://{recipient.Notify}"));
+        await Eventually.AssertAsync(() => a.Node.Scheduler is not null);
+        var content = new byte[BlobSize];
+        Random.Shared.NextBytes(content);
+        Hash = RecipientHash.NewRandom();
+        var submitted = await a.Node.Store.SubmitAsync(Request(Hash), new MemoryStream(content));
+        a.Node.Scheduler.Schedule(submitted);
+        Capability = submitted.Capabilities[0];
     }
 
     /// <summary>

@@ -76,9 +76,7 @@ public sealed class PullCutAfterLastByteTests : IDisposable
                 Assert.Equal(content, received);
             }
 
-            second.Terminate();
-            Assert.True(await second.WaitForExitAsync(StopBound), second.Output);
-            Assert.True(second.ExitCode == 0, second.Output);
+            await second.StopAsync(StopBound);
         }
 
         // The pull ended: a third start has nothing to resume.
