@@ -11,9 +11,12 @@ public sealed class MessageStoreOptions
 
     /// <summary>
     /// Blobs up to this size ride whole in their commit record, so the record's one write makes them durable; larger ones
-    /// are flushed first and then recorded (two waits). Defaults to 64 KiB; at most 1 MiB.
+    /// are flushed first and then recorded (two waits). Every commit's record shares the log's writes and each checkpoint
+    /// copies the records appended meanwhile, so a blob in its record lengthens the wait of the commits beside it: the
+    /// bound keeps a typical message's one wait without letting a campaign's pulls fill the log (docs/ARCHITECTURE.md
+    /// §5.2). Defaults to 8 KiB; at most 1 MiB.
     /// </summary>
-    public int InlineMaxBytes { get; set; } = 64 * 1024;
+    public int InlineMaxBytes { get; set; } = 8 * 1024;
 
     /// <summary>The commit log is checkpointed once it holds this many bytes of records. Defaults to 1 MiB.</summary>
     public int CheckpointBytes { get; set; } = 1 << 20;

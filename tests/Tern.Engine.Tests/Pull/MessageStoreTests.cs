@@ -355,6 +355,31 @@ public sealed class MessageStoreTests : IDisposable
         store.Dispose();
     }
 
+    [Theory]
+    [InlineData(1024, true)]
+    [InlineData(8 * 1024, true)]
+    [InlineData(51_200, false)]
+    public async Task By_default_a_small_message_rides_in_its_record_and_a_campaigns_blob_does_not_and_both_survive_a_kill(int size, bool inline)
+    {
+        // A legitimate 1 KiB message keeps its one wait; a campaign's 50 KiB blob is flushed to its own file instead of
+        // filling the commit log that every other commit writes through (issue 18).
+        var payload = Payload(size);
+        var store = new MessageStore(Quiet());
+        await WritePartialAsync(store, payload);
+        var stored = await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+
+        var record = MessageCommitLog.Replay(Path.Combine(_directory.Path, "messages")).Single();
+        Assert.Equal(inline ? size : 0, record.Inline.Length);
+        Assert.Equal(1, store.CommitLogWrites);
+
+        // What a kill right after the record leaves: neither the rename nor the .meta.
+        File.Move(Path.ChangeExtension(PartialPath, ".blob"), PartialPath);
+        File.Delete(Path.ChangeExtension(PartialPath, ".meta"));
+        var restarted = new MessageStore(Quiet());
+        Assert.Equal(stored, Assert.Single(restarted.List(_hash)));
+        Assert.Equal(payload, await File.ReadAllBytesAsync(Path.ChangeExtension(PartialPath, ".blob")));
+    }
+
     [Fact]
     public async Task Records_appended_while_the_log_compacts_are_kept_in_order_and_replay()
     {
