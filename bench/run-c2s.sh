@@ -8,7 +8,8 @@
 # an event loop, nothing run per response), but it shares the 2 cores with the server: the server's CPU per request
 # (/proc/<pid>/stat over the measured seconds) is the capacity figure, throughput is reported beside it. The node is also
 # loaded through the batch route (POST /v1/messages/batch, C2S_BATCH messages a request over C2S_BATCH_CONCURRENCY
-# connections, bench/c2s-batch.lua), its CPU per message against the same bare store's.
+# connections, bench/c2s-batch.lua), its CPU per message against the same bare store's, and again with the same batches
+# in MessagePack (bench/c2s-batch-msgpack.lua: bodies as bin instead of base64 in JSON, the answer in MessagePack too).
 # Writes perf-reports/c2s.md. Expects a Release build (make build) and wrk (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
 script=bench/c2s-post.lua
 batch_script=bench/c2s-batch.lua
+msgpack_script=bench/c2s-batch-msgpack.lua
 report=perf-reports/c2s.md
 # 5 s a run (8 with BENCH_FULL=1): the capacity figure is CPU per request over the measured seconds, which 70 000+
 # requests (node) and 200 000+ (bare store) settle well before 5 s; the rounds' ratios spread 0.25-0.28 (single) and
@@ -52,6 +54,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=""
 bare=(); node=(); floor=(); bare_cpu=(); node_cpu=(); floor_cpu=(); cpu_ratios=(); rate_ratios=(); floor_ratios=()
 bare_commits=(); many=(); many_cpu=(); many_ratios=(); many_rate_ratios=(); node_client=(); many_client=()
+packed=(); packed_cpu=(); packed_ratios=(); packed_rate_ratios=(); packed_client=()
 idle=(); loaded=(); peak=()
 for i in $(seq "$rounds"); do
   out=$(nice -n 10 dotnet "$load" transit-submit "$work/bare" "$seconds" "$concurrency" 1024); rm -rf "$work/bare"
@@ -63,28 +66,40 @@ for i in $(seq "$rounds"); do
   out=$(nice -n 10 dotnet "$load" c2s-submit "$work/batch$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$batch_script" "$batch"); rm -rf "$work/batch$i"
   m=$(result "$out" messages_per_second); m_cpu=$(result "$out" cpu_us_per_message); m_refused=$(result "$out" refused); m_client=$(result "$out" client_cpu_us_per_message)
   m_p50=$(result "$out" latency_p50_us); m_p99=$(result "$out" latency_p99_us); m_rss=$(result "$out" rss_loaded_mb)
+  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/packed$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$msgpack_script" "$batch"); rm -rf "$work/packed$i"
+  p=$(result "$out" messages_per_second); p_cpu=$(result "$out" cpu_us_per_message); p_refused=$(result "$out" refused); p_client=$(result "$out" client_cpu_us_per_message)
+  p_p50=$(result "$out" latency_p50_us); p_p99=$(result "$out" latency_p99_us); p_rss=$(result "$out" rss_loaded_mb)
   out=$(nice -n 10 dotnet "$load" http-floor "$work/floor$i" "$seconds" "$concurrency" 1024 "$script"); rm -rf "$work/floor$i"
   f=$(result "$out" per_second); f_cpu=$(result "$out" cpu_us_per_request)
   cr=$(ratio "$b_cpu" "$n_cpu"); rr=$(ratio "$n" "$b"); fr=$(ratio "$f_cpu" "$n_cpu"); mr=$(ratio "$b_cpu" "$m_cpu"); mrr=$(ratio "$m" "$b")
+  pr=$(ratio "$b_cpu" "$p_cpu"); prr=$(ratio "$p" "$b")
   bare+=("$b"); node+=("$n"); floor+=("$f"); bare_cpu+=("$b_cpu"); node_cpu+=("$n_cpu"); floor_cpu+=("$f_cpu")
   cpu_ratios+=("$cr"); rate_ratios+=("$rr"); floor_ratios+=("$fr")
   many+=("$m"); many_cpu+=("$m_cpu"); many_ratios+=("$mr"); many_rate_ratios+=("$mrr"); node_client+=("$n_client"); many_client+=("$m_client")
-  rows+="| $i | $b_cpu µs ($b/s) | $n_cpu µs ($n/s; $refused refused; wrk p50/p99 $((n_p50 / 1000))/$((n_p99 / 1000)) ms; RSS ${idle[-1]} → ${loaded[-1]} MB) | $m_cpu µs ($m/s; $m_refused refused; wrk p50/p99 a batch $((m_p50 / 1000))/$((m_p99 / 1000)) ms; RSS $m_rss MB) | $f_cpu µs ($f/s) | $cr | $mr | $rr | $mrr | $fr | $n_client / $m_client µs |"$'\n'
-  echo "round $i: bare store $b_cpu µs ($b/s), node $n_cpu µs ($n/s), node batch $m_cpu µs a message ($m/s), HTTP floor $f_cpu µs ($f/s); capacity node / bare $cr, batch $mr"
+  packed+=("$p"); packed_cpu+=("$p_cpu"); packed_ratios+=("$pr"); packed_rate_ratios+=("$prr"); packed_client+=("$p_client")
+  rows+="| $i | $b_cpu µs ($b/s) | $n_cpu µs ($n/s; $refused refused; wrk p50/p99 $((n_p50 / 1000))/$((n_p99 / 1000)) ms; RSS ${idle[-1]} → ${loaded[-1]} MB) | $m_cpu µs ($m/s; $m_refused refused; wrk p50/p99 a batch $((m_p50 / 1000))/$((m_p99 / 1000)) ms; RSS $m_rss MB) | $p_cpu µs ($p/s; $p_refused refused; wrk p50/p99 a batch $((p_p50 / 1000))/$((p_p99 / 1000)) ms; RSS $p_rss MB) | $f_cpu µs ($f/s) | $cr | $mr | $pr | $rr | $mrr | $prr | $fr | $n_client / $m_client / $p_client µs |"$'\n'
+  echo "round $i: bare store $b_cpu µs ($b/s), node $n_cpu µs ($n/s), node batch $m_cpu µs a message ($m/s), in MessagePack $p_cpu µs ($p/s), HTTP floor $f_cpu µs ($f/s); capacity node / bare $cr, batch $mr, MessagePack batch $pr"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-m_bare_cpu=$(median "${bare_cpu[@]}"); m_node_cpu=$(median "${node_cpu[@]}"); m_floor_cpu=$(median "${floor_cpu[@]}"); m_many_cpu=$(median "${many_cpu[@]}")
+m_bare_cpu=$(median "${bare_cpu[@]}"); m_node_cpu=$(median "${node_cpu[@]}"); m_floor_cpu=$(median "${floor_cpu[@]}"); m_many_cpu=$(median "${many_cpu[@]}"); m_packed_cpu=$(median "${packed_cpu[@]}")
 tern_share=$(awk -v n="$m_node_cpu" -v b="$m_bare_cpu" -v f="$m_floor_cpu" 'BEGIN { printf "%.1f", n - b - f }')
 bound=$(awk -v b="$m_bare_cpu" -v f="$m_floor_cpu" 'BEGIN { printf "%.2f", b / (b + f) }')
 batch_floor=$(awk -v f="$m_floor_cpu" -v n="$batch" 'BEGIN { printf "%.1f", f / n }')
 batch_bound=$(awk -v b="$m_bare_cpu" -v f="$m_floor_cpu" -v n="$batch" 'BEGIN { printf "%.2f", b / (b + f / n) }')
 batch_share=$(awk -v m="$m_many_cpu" -v b="$m_bare_cpu" 'BEGIN { printf "%.1f", m - b }')
+packed_share=$(awk -v m="$m_packed_cpu" -v b="$m_bare_cpu" 'BEGIN { printf "%.1f", m - b }')
+json_extra=$(awk -v m="$m_many_cpu" -v p="$m_packed_cpu" 'BEGIN { printf "%.1f", m - p }')
 bare_per_commit=$(median "${bare_commits[@]}")
-m_many_ratio=$(median "${many_ratios[@]}"); m_single_ratio=$(median "${cpu_ratios[@]}")
-if awk -v r="$m_many_ratio" 'BEGIN { exit !(r >= 0.8) }'; then
-  verdict="The target (≥ 0.8) is met through the batch route only ($m_many_ratio); a request per message stays at $m_single_ratio."
+m_many_ratio=$(median "${many_ratios[@]}"); m_packed_ratio=$(median "${packed_ratios[@]}"); m_single_ratio=$(median "${cpu_ratios[@]}")
+met() { awk -v r="$1" 'BEGIN { exit !(r >= 0.8) }'; }
+if met "$m_many_ratio" && met "$m_packed_ratio"; then
+  verdict="The target (≥ 0.8) is met through the batch route, in JSON ($m_many_ratio) and in MessagePack ($m_packed_ratio); a request per message stays at $m_single_ratio."
+elif met "$m_packed_ratio"; then
+  verdict="The target (≥ 0.8) is met through the batch route in MessagePack ($m_packed_ratio), not in JSON ($m_many_ratio); a request per message stays at $m_single_ratio."
+elif met "$m_many_ratio"; then
+  verdict="The target (≥ 0.8) is met through the batch route in JSON ($m_many_ratio), not in MessagePack ($m_packed_ratio); a request per message stays at $m_single_ratio."
 else
-  verdict="The target (≥ 0.8) is not met: $m_many_ratio through the batch route, $m_single_ratio with a request per message."
+  verdict="The target (≥ 0.8) is not met: $m_many_ratio through the batch route in JSON, $m_packed_ratio in MessagePack, $m_single_ratio with a request per message."
 fi
 json_verdict="the answer of the single submit written through a source-generated System.Text.Json context instead of reflection-based metadata, 0.95x (perf-reports/ab-c2s-json.md; lower in 4 of 5 rounds)."
 
@@ -98,7 +113,7 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "- load average before / after: $load_before / $load_after (other work shares this machine; figures drift between runs)"
   echo
   echo "Durable 1 KiB submissions with $concurrency concurrent submitters, $seconds s measured after a warm-up (3 s for the"
-  echo "wrk runs, 2 s for the bare store), the four alternated $rounds times, medians reported. Each server runs in its own"
+  echo "wrk runs, 2 s for the bare store), the five alternated $rounds times, medians reported. Each server runs in its own"
   echo "process; its CPU time over the measured seconds, from \`/proc/<pid>/stat\`, divided by the requests answered:"
   echo
   echo "- **bare store** (baseline): \`Tern.Load transit-submit\` — TransitStore.SubmitAsync from $concurrency tasks in its own"
@@ -114,6 +129,10 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "  a request (JSON, bodies in base64, no idempotency keys) over $batch_concurrency connections, so $((batch * batch_concurrency)) messages are in"
   echo "  flight as the bare store has $concurrency submitters; a response not saying \`\"failed\":0\` counts as refused. CPU per"
   echo "  message is the node's CPU over the messages stored."
+  echo "- **node, batch in MessagePack**: the same batches as \`application/msgpack\` (\`bench/c2s-batch-msgpack.lua\`, encoded"
+  echo "  once by the script): each body \`bin\`, its bytes as they are, instead of base64 in JSON, and \`Accept: application/msgpack\`"
+  echo "  so the answer is MessagePack too (docs/CLIENT-API.md, \"Batch submit\"): what a client that wants throughput sends. A"
+  echo "  response whose \`failed\` is not 0 counts as refused."
   echo "- **HTTP floor**: \`Tern.Load http-floor\` — the same wrk requests against a Kestrel minimal-API route in its own"
   echo "  process (\`http-floor-serve\`) that reads the body and answers 201 with a small JSON document, storing nothing."
   echo
@@ -121,18 +140,19 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "measure the JIT's tiers). wrk runs on the same 2 cores as the server, so submits/s is what this machine gave"
   echo "with the client beside the server, and the server's CPU per submit is the measure of capacity."
   echo
-  echo "| round | bare store: CPU per submit (/s) | node, single: CPU per submit (/s) | node, batch: CPU per message (messages/s) | HTTP floor: CPU per request (/s) | capacity single / bare (CPU ratio) | capacity batch / bare (CPU ratio) | single /s / bare /s | batch messages/s / bare /s | floor CPU / single CPU | wrk's CPU per message, single / batch |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| round | bare store: CPU per submit (/s) | node, single: CPU per submit (/s) | node, batch (JSON): CPU per message (messages/s) | node, batch (MessagePack): CPU per message (messages/s) | HTTP floor: CPU per request (/s) | capacity single / bare (CPU ratio) | capacity batch JSON / bare | capacity batch MessagePack / bare | single /s / bare /s | batch JSON messages/s / bare /s | batch MessagePack messages/s / bare /s | floor CPU / single CPU | wrk's CPU per message, single / JSON / MessagePack |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "Medians: CPU per message bare store $m_bare_cpu µs, node single $m_node_cpu µs, node batch $m_many_cpu µs, HTTP floor $m_floor_cpu µs;"
-  echo "messages/s bare store $(median "${bare[@]}"), node single $(median "${node[@]}"), node batch $(median "${many[@]}"), HTTP floor $(median "${floor[@]}")."
-  echo "The load generator's own CPU (wrk, from bash's \`times\`) per message: single $(median "${node_client[@]}") µs, batch $(median "${many_client[@]}") µs."
+  echo "Medians: CPU per message bare store $m_bare_cpu µs, node single $m_node_cpu µs, node batch JSON $m_many_cpu µs, MessagePack $m_packed_cpu µs, HTTP floor $m_floor_cpu µs;"
+  echo "messages/s bare store $(median "${bare[@]}"), node single $(median "${node[@]}"), node batch JSON $(median "${many[@]}"), MessagePack $(median "${packed[@]}"), HTTP floor $(median "${floor[@]}")."
+  echo "The load generator's own CPU (wrk, from bash's \`times\`) per message: single $(median "${node_client[@]}") µs, batch JSON $(median "${many_client[@]}") µs, MessagePack $(median "${packed_client[@]}") µs."
   echo "The node's resident memory (VmRSS): idle $(median "${idle[@]}") MB (started, 1 s after ready), under load $(median "${loaded[@]}") MB at the end of the measured run, peak (VmHWM) $(median "${peak[@]}") MB."
   echo
-  echo "**Capacity through the batch route, node / bare store (bare CPU per submit ÷ node CPU per message): $(median "${many_ratios[@]}")** (target ≥ 0.8)."
-  echo "**Capacity through the single submit, one request a message: $(median "${cpu_ratios[@]}")**."
-  echo "Throughput node / bare store as measured (each with its client on the same cores): single $(median "${rate_ratios[@]}"), batch $(median "${many_rate_ratios[@]}")."
+  echo "**Capacity through the batch route in MessagePack, node / bare store (bare CPU per submit ÷ node CPU per message): $m_packed_ratio** (target ≥ 0.8)."
+  echo "**Capacity through the batch route in JSON: $m_many_ratio**."
+  echo "**Capacity through the single submit, one request a message: $m_single_ratio**."
+  echo "Throughput node / bare store as measured (each with its client on the same cores): single $(median "${rate_ratios[@]}"), batch JSON $(median "${many_rate_ratios[@]}"), MessagePack $(median "${packed_rate_ratios[@]}")."
   echo
   echo "## Reading"
   echo
@@ -145,9 +165,11 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "  (the bearer check, the route's validation and binding, the store's streaming from the request body instead of a"
   echo "  buffer, the notification scheduled, sealed and sent, the answer's JSON, the problem-details middleware)."
   echo "- The batch route pays the exchange once per $batch messages (floor ÷ $batch = $batch_floor µs a message; bound"
-  echo "  bare ÷ (bare + floor ÷ $batch) = $batch_bound). What remains, batch − bare = $batch_share µs a message, is the node's"
-  echo "  own work per message: the JSON and its base64 read, validation, the answer, the notification scheduled, sealed"
-  echo "  and sent (the bare store sends none), and the node's other threads in the same process"
+  echo "  bare ÷ (bare + floor ÷ $batch) = $batch_bound). What remains, batch − bare = $batch_share µs a message in JSON and"
+  echo "  $packed_share µs in MessagePack, is the node's own work per message: the batch's decoding (base64 in JSON: the"
+  echo "  difference between the two, $json_extra µs a message, is what JSON and base64 cost both ways over MessagePack's bin),"
+  echo "  validation, the answer, the notification scheduled, sealed and sent (the bare store sends none), and the node's"
+  echo "  other threads in the same process"
   echo "  (perf-reports/profile-c2s-batch.md: the store's submit with its continuations is about four fifths of the route's samples; a fifth of all samples is the kernel switching threads, pvm_irq_enable)."
   echo "- The commit path: a durable submit waits for one group commit, in which the journal and the message's bucket log"
   echo "  commit in parallel, each an fsync of the pages written and then a write-through of its commit slot: two disk"
@@ -168,5 +190,6 @@ json_verdict="the answer of the single submit written through a source-generated
 } > "$report"
 echo "wrote $report"
 summary_row "C2S submit capacity, 1 KiB, one request a message (CPU a message: bare store ÷ node)" "$m_node_cpu µs" "bare transit store $m_bare_cpu µs" "$(median "${cpu_ratios[@]}")" "≥ 0.8 (cannot pass $bound behind HTTP/1.1)"
-summary_row "C2S submit capacity, 1 KiB, batches of $batch (CPU a message: bare store ÷ node)" "$m_many_cpu µs" "bare transit store $m_bare_cpu µs" "$(median "${many_ratios[@]}")" "≥ 0.8"
+summary_row "C2S submit capacity, 1 KiB, batches of $batch in JSON (CPU a message: bare store ÷ node)" "$m_many_cpu µs" "bare transit store $m_bare_cpu µs" "$m_many_ratio" "≥ 0.8"
+summary_row "C2S submit capacity, 1 KiB, batches of $batch in MessagePack (CPU a message: bare store ÷ node)" "$m_packed_cpu µs" "bare transit store $m_bare_cpu µs" "$m_packed_ratio" "≥ 0.8"
 summary_write
