@@ -23,32 +23,44 @@ public sealed partial class NotificationScheduler
 
         Refill(peer, nowMs);
         var notifications = peer.Notifications;
+        var paid = PacedFirst(notifications);
         for (var i = 0; i < notifications.Count;)
         {
-            if (!TryTakeToken(peer))
+            if (i >= paid && !TryTakeToken(peer))
             {
-                Defer(notifications, i, nowMs);
+                Defer(peer, notifications, i, peer.NotificationsPerDatagram, nowMs);
                 break;
             }
 
             var first = i;
             i = SendNotificationDatagram(peer, notifications, i, nowMs);
+            if (i < notifications.Count)
+            {
+                peer.NotificationsPerDatagram = i - first;
+            }
+
             AfterNotifications(CollectionsMarshal.AsSpan(notifications)[first..i], nowMs);
         }
 
         notifications.Clear();
 
         var retractions = peer.Retractions;
+        paid = PacedFirst(retractions);
         for (var i = 0; i < retractions.Count;)
         {
-            if (!TryTakeToken(peer))
+            if (i >= paid && !TryTakeToken(peer))
             {
-                Defer(retractions, i, nowMs);
+                Defer(peer, retractions, i, peer.RetractionsPerDatagram, nowMs);
                 break;
             }
 
             var first = i;
             i = SendRetractionDatagram(peer, retractions, i, nowMs);
+            if (i < retractions.Count)
+            {
+                peer.RetractionsPerDatagram = i - first;
+            }
+
             for (var j = first; j < i; j++)
             {
                 AfterRetraction(CollectionsMarshal.AsSpan(retractions)[j], nowMs);
@@ -56,6 +68,43 @@ public sealed partial class NotificationScheduler
         }
 
         retractions.Clear();
+    }
+
+    /// <summary>
+    /// Moves the records whose token was taken when pacing put them off (<see cref="ScheduledNotice.Paced"/>) to the front,
+    /// each group in its order, and returns how many: they are sent without taking another.
+    /// </summary>
+    private int PacedFirst(List<OutgoingRecord> records)
+    {
+        var span = CollectionsMarshal.AsSpan(records);
+        var paced = 0;
+        foreach (ref readonly var record in span)
+        {
+            paced += record.Notice.Paced ? 1 : 0;
+        }
+
+        if (paced == 0 || paced == span.Length)
+        {
+            return paced;
+        }
+
+        // A stable partition: the paced ones compacted forward in place, the others kept aside and put back behind them.
+        var next = 0;
+        foreach (ref readonly var record in span)
+        {
+            if (record.Notice.Paced)
+            {
+                span[next++] = record;
+            }
+            else
+            {
+                _unpaced.Add(record);
+            }
+        }
+
+        CollectionsMarshal.AsSpan(_unpaced).CopyTo(span[next..]);
+        _unpaced.Clear();
+        return paced;
     }
 
     /// <summary>
@@ -79,7 +128,8 @@ public sealed partial class NotificationScheduler
     {
         foreach (var record in CollectionsMarshal.AsSpan(records))
         {
-            _wheel.Schedule(record.Notice, Math.Min(lookAgainMs, record.Entry.Blob.ExpiryMs));
+            // Held, not paced: at the opening the record takes a token as any other.
+            _wheel.Schedule(record.Notice.WithPaced(false), Math.Min(lookAgainMs, record.Entry.Blob.ExpiryMs));
             Counters.PutOffToContact();
         }
 
@@ -89,7 +139,7 @@ public sealed partial class NotificationScheduler
     /// <summary>Adds the pacing tokens earned since the last round, up to the burst.</summary>
     private void Refill(PeerState peer, long nowMs)
     {
-        peer.Tokens = peer.Tokens < 0 ? _peerBurst : Math.Min(_peerBurst, peer.Tokens + ((nowMs - peer.RefilledAtMs) * _peerTokensPerMs));
+        peer.Tokens = double.IsNaN(peer.Tokens) ? _peerBurst : Math.Min(_peerBurst, peer.Tokens + ((nowMs - peer.RefilledAtMs) * _peerTokensPerMs));
         peer.RefilledAtMs = nowMs;
     }
 
@@ -105,16 +155,28 @@ public sealed partial class NotificationScheduler
     }
 
     /// <summary>
-    /// Puts records over the peer's pacing budget back on the wheel, spread over the time the budget needs to send them,
-    /// with their due times (and so their attempt numbers) unchanged.
+    /// Puts records over the peer's pacing budget back on the wheel, each at its turn, with their due times (and so their
+    /// attempt numbers) unchanged. Each datagram's worth of them takes its token now, the bucket going below zero, and
+    /// comes due at the first tick by which the bucket has earned it back: so a record is put off once, is not looked at
+    /// again before its turn (the wheel hands back a whole tick at once, so its turn is rounded up to a tick), and those
+    /// put off later, whose tokens come after, queue behind it. <paramref name="perDatagram"/> is how many such records
+    /// the last full datagram to this peer carried (0 before one was: the record limit).
     /// </summary>
-    private void Defer(List<OutgoingRecord> records, int from, long nowMs)
+    private void Defer(PeerState peer, List<OutgoingRecord> records, int from, int perDatagram, long nowMs)
     {
-        for (var i = from; i < records.Count; i++)
+        var span = CollectionsMarshal.AsSpan(records);
+        perDatagram = perDatagram > 0 ? perDatagram : _maxRecords;
+        var turnMs = nowMs;
+        for (var i = from; i < span.Length; i++)
         {
-            var datagramsAhead = ((i - from) / _maxRecords) + 1;
-            var retryMs = nowMs + (long)Math.Ceiling(datagramsAhead / _peerTokensPerMs);
-            _wheel.Schedule(records[i].Notice, retryMs);
+            if ((i - from) % perDatagram == 0)
+            {
+                peer.Tokens--;
+                var earnedMs = nowMs + (long)Math.Ceiling(-peer.Tokens / _peerTokensPerMs);
+                turnMs = (earnedMs + _tickMs - 1) / _tickMs * _tickMs;
+            }
+
+            _wheel.Schedule(span[i].Notice.WithPaced(true), turnMs);
             Counters.Pace();
         }
     }

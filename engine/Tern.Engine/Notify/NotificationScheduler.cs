@@ -38,6 +38,7 @@ public sealed partial class NotificationScheduler : IDisposable
     private readonly List<PeerState> _active = [];
     private PeerState? _lastPeer;
     private readonly List<ScheduledNotice> _due = [];
+    private readonly List<OutgoingRecord> _unpaced = []; // scratch of PacedFirst
     // Round numbers unique across the process's schedulers, so that one delivery's mark (DeliveryEntry.RoutedInRound)
     // is never taken for another scheduler's round.
     private static long s_rounds;

@@ -32,13 +32,21 @@ internal sealed class PeerState(string domain)
     /// <summary>A background refresh is in flight (the current key and endpoint stay in use meanwhile).</summary>
     public bool Refreshing { get; set; }
 
-    /// <summary>Datagram tokens of the peer's pacing bucket, and when they were last refilled (ms).</summary>
-    public double Tokens { get; set; } = -1;
+    /// <summary>
+    /// Datagram tokens of the peer's pacing bucket, and when they were last refilled (ms); NaN until first used. Below zero
+    /// while records put off wait for their turn: each took its datagram's token in advance.
+    /// </summary>
+    public double Tokens { get; set; } = double.NaN;
 
     public long RefilledAtMs { get; set; }
 
     /// <summary>Listed in the scheduler's active peers for this round.</summary>
     public bool Active { get; set; }
+
+    /// <summary>Records in the last full datagram of each kind sent to this peer (cut by the record or the byte limit); 0 until one is.</summary>
+    public int NotificationsPerDatagram { get; set; }
+
+    public int RetractionsPerDatagram { get; set; }
 
     public List<OutgoingRecord> Notifications { get; } = [];
 

@@ -11,7 +11,7 @@ namespace Tern.Engine.Notify;
 /// at 24 bytes, copied several times per record and held once per outstanding delivery. Retraction notices carry their
 /// own count (<see cref="Sent"/>); notifications read theirs from the store.
 /// </summary>
-internal readonly struct ScheduledNotice(DeliveryEntry entry, NoticeKind kind, long dueMs, int sent)
+internal readonly struct ScheduledNotice(DeliveryEntry entry, NoticeKind kind, long dueMs, int sent, bool paced = false)
 {
     /// <summary>The delivery's index record.</summary>
     public DeliveryEntry Entry { get; } = entry;
@@ -23,5 +23,14 @@ internal readonly struct ScheduledNotice(DeliveryEntry entry, NoticeKind kind, l
     /// <summary>Retraction notices already sent for this capability.</summary>
     public int Sent { get; } = sent;
 
+    /// <summary>
+    /// Put off by its peer's pacing with its datagram's token taken then: when it comes due it goes first and takes none
+    /// (in the slack of the 24 bytes, so the entry does not grow).
+    /// </summary>
+    public bool Paced { get; } = paced;
+
     public FetchCapability Capability => Entry.Capability;
+
+    /// <summary>This entry with <see cref="Paced"/> set or cleared, all else unchanged.</summary>
+    public ScheduledNotice WithPaced(bool paced) => new(Entry, Kind, DueMs, Sent, paced);
 }

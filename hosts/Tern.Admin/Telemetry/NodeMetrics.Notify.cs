@@ -56,6 +56,7 @@ internal sealed partial class NodeMetrics
         Counter("tern_delivery_send_failures_total", "Datagrams the socket failed to send.", () => node.Transport.Failed);
         Counter("tern_delivery_records_sent_total", "Notification records sent (first sends and retransmissions).", () => counters.RecordsSent);
         Counter("tern_delivery_retransmissions_total", "Notification records sent again (attempt > 1).", () => counters.Retransmissions);
+        Counter("tern_delivery_paced_total", "Records put off by a peer's datagram budget (PeerDatagramsPerSecond) to their turn.", () => counters.Paced);
         Counter("tern_delivery_peer_failures_total", "Peer resolutions that failed (no descriptor, no address).", () => counters.PeerFailures);
         Counter("tern_delivery_stopped_total", "Deliveries no longer notified, by reason.", "reason", MetricNames.All<StopReason>(), MetricNames.Label, r => counters.Stopped(r));
     }
