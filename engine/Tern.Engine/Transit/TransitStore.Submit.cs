@@ -94,11 +94,14 @@ public sealed partial class TransitStore
 
     /// <summary>
     /// The index entry, capabilities and journal record of a blob whose bytes are written: what the group commit makes
-    /// durable and then applies (<see cref="ApplySubmission"/>), and the answer its waiter gets once it has.
+    /// durable and then applies (<see cref="ApplySubmission"/>), and the answer its waiter gets once it has. The message
+    /// id and the capabilities come from the CSPRNG, one draw each, or from <paramref name="drawn"/>: the bytes drawn for
+    /// them in advance (<see cref="DrawnBytes"/>), the id's first.
     /// </summary>
-    private (JournalOp Op, SubmissionResult Result) Stage(SubmissionRequest request, string[] domains, QuotaReservation quota, BucketLog bucket, long reservation, long expiryMs, WrittenBlob written)
+    private (JournalOp Op, SubmissionResult Result) Stage(SubmissionRequest request, string[] domains, QuotaReservation quota, BucketLog bucket, long reservation, long expiryMs, WrittenBlob written,
+        ReadOnlySpan<byte> drawn = default)
     {
-        var messageId = request.MessageId ?? MessageId.NewRandom();
+        var messageId = request.MessageId ?? (drawn.IsEmpty ? MessageId.NewRandom() : new MessageId(drawn));
         var blob = new BlobEntry
         {
             Id = messageId,
@@ -119,7 +122,7 @@ public sealed partial class TransitStore
         var deliveries = new DeliveryEntry[domains.Length];
         for (var i = 0; i < deliveries.Length; i++)
         {
-            capabilities[i] = FetchCapability.NewRandom();
+            capabilities[i] = drawn.IsEmpty ? FetchCapability.NewRandom() : new FetchCapability(drawn[((i + 1) * Bytes32.Size)..]);
             deliveries[i] = new DeliveryEntry(blob, capabilities[i], domains[i], request.Recipients[i].Hash) { NextAttemptMs = blob.SubmittedMs };
         }
 

@@ -56,27 +56,38 @@ public sealed partial class TransitStore
         ReserveAll(staged, outcomes);
         var ops = new List<JournalOp>(staged.Count);
         var results = new List<(int Index, SubmissionResult Result, Staging Staged)>(staged.Count);
-        foreach (var s in staged)
+        var drawn = DrawnBytes.For(staged);
+        try
         {
-            if (s.Bucket is null)
+            var offset = 0;
+            foreach (var s in staged)
             {
-                continue;
-            }
+                if (s.Bucket is null)
+                {
+                    continue;
+                }
 
-            try
-            {
-                var written = await WriteOneChunkAsync(s.Bucket.Log!, s.Content, cancellationToken).ConfigureAwait(false);
-                var (op, result) = Stage(s.Request, s.Domains, s.Quota, s.Bucket, s.Reservation, s.ExpiryMs, written);
-                ops.Add(op);
-                results.Add((s.Index, result, s));
-            }
+                var length = DrawnBytes.Length(s);
+                offset += length;
+                try
+                {
+                    var written = await WriteOneChunkAsync(s.Bucket.Log!, s.Content, cancellationToken).ConfigureAwait(false);
+                    var (op, result) = Stage(s.Request, s.Domains, s.Quota, s.Bucket, s.Reservation, s.ExpiryMs, written, drawn.AsSpan(offset - length, length));
+                    ops.Add(op);
+                    results.Add((s.Index, result, s));
+                }
 #pragma warning disable CA1031 // One blob's failure (its write, a cancellation) is its outcome, for the caller to answer or rethrow.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                Abandon(s.Quota, s.Bucket, s.Reservation);
-                outcomes[s.Index] = new SubmissionOutcome(null, e);
+                {
+                    Abandon(s.Quota, s.Bucket, s.Reservation);
+                    outcomes[s.Index] = new SubmissionOutcome(null, e);
+                }
             }
+        }
+        finally
+        {
+            DrawnBytes.Return(drawn);
         }
 
         Task committed;

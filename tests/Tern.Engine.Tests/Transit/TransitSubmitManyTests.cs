@@ -121,4 +121,28 @@ public sealed class TransitSubmitManyTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task Each_blob_of_a_batch_gets_its_own_id_and_capabilities_and_a_reserved_id_is_kept()
+    {
+        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), _time);
+        var reserved = MessageId.NewRandom();
+        var items = Enumerable.Range(0, 24).Select(i => new SubmissionItem(
+            i == 7
+                ? new SubmissionRequest { Account = "alice", Recipients = Recipients("a.example", "b.example", "c.example"), TransitExpiry = Start.AddDays(1), MessageId = reserved }
+                : Request(Start.AddDays(1), "alice", Enumerable.Range(0, 1 + (i % 4)).Select(r => $"r{r}.example").ToArray()),
+            Bytes(100, i))).ToArray();
+
+        var results = (await store.SubmitManyAsync(items)).Select(o => o.Result!).ToArray();
+
+        // The batch's ids and capabilities are drawn in one call and sliced per blob: no two share a value, none is empty.
+        Assert.Equal(reserved, results[7].MessageId);
+        Assert.Equal(results.Length, results.Select(r => r.MessageId).Distinct().Count());
+        var capabilities = results.SelectMany(r => r.Capabilities).ToList();
+        Assert.Equal(items.Sum(i => i.Request.Recipients.Count), capabilities.Count);
+        Assert.Equal(capabilities.Count, capabilities.Distinct().Count());
+        Assert.DoesNotContain(capabilities, c => c.Value.IsZero);
+        Assert.DoesNotContain(results, r => r.MessageId.Value.IsZero);
+        Assert.All(capabilities, c => Assert.NotNull(store.GetDelivery(c)));
+    }
 }
