@@ -5,7 +5,7 @@ using Tern.Engine.Protocol;
 
 namespace Tern.ClientApi.Tests;
 
-/// <summary>Delivery ids as docs/CLIENT-API.md defines them, computed here a second way (OpenSSL's SHA-256, the text label).</summary>
+/// <summary>Delivery ids as docs/CLIENT-API.md defines them, computed here a second way from that definition.</summary>
 public sealed class DeliveryIdTests
 {
     [Fact]

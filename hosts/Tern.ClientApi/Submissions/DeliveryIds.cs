@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using Tern.Engine.Protocol;
 
 namespace Tern.ClientApi.Submissions;
@@ -15,9 +16,7 @@ internal static class DeliveryIds
         "tern/c2s/delivery"u8.CopyTo(input);
         capability.Value.CopyTo(input[17..]);
         Span<byte> hash = stackalloc byte[32];
-        // libsodium's SHA-256 (NSec), not OpenSSL's: one per message answered, and a call into OpenSSL costs several times
-        // the hash of these 49 bytes (perf-reports/ab-c2s-batch2.md).
-        NSec.Cryptography.HashAlgorithm.Sha256.Hash(input, hash);
+        SHA256.HashData(input, hash);
         return Base64Url.EncodeToString(hash[..16]);
     }
 }
