@@ -90,6 +90,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         }
         else if (_worker.TryEnqueue(hash, page.References[0]))
         {
+            PathTrace.Mark(PathStage.PullHandedOver);
             Interlocked.Increment(ref _handedOver);
         }
         else

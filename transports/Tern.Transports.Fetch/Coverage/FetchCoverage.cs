@@ -91,6 +91,7 @@ public sealed class FetchCoverage
             }
         }
 
+        Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.FetchCovered);
         _ = MarkAsync(capability);
     }
 
