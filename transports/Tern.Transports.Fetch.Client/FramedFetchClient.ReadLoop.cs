@@ -57,7 +57,6 @@ public sealed partial class FramedFetchClient
                 HandleMeta(frame);
                 break;
             case FrameType.Data:
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.FetchDataRead);
                 await HandleDataAsync(frame).ConfigureAwait(false);
                 break;
             case FrameType.Proof:

@@ -229,7 +229,6 @@ public sealed partial class FramedFetchClient : IAsyncDisposable
             using (cancellationToken.Register(static state => ((PendingFetch)state!).Fail(new OperationCanceledException()), fetch))
             {
                 await WriteAsync(w => FrameWriter.WriteFetch(w, streamId, request, head, proof is not null), cancellationToken).ConfigureAwait(false);
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.FetchRequestSent);
                 return await fetch.Completion.Task.ConfigureAwait(false);
             }
         }

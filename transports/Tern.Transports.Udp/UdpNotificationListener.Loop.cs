@@ -31,7 +31,6 @@ public sealed partial class UdpNotificationListener
             _backoff.Reset();
             if (count > 0)
             {
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.NotifyReceived);
                 FileBatch(count);
                 Volatile.Write(ref _received, _received + count);
             }

@@ -127,7 +127,6 @@ internal static class NodesE2eLoad
     {
         // Each blob differs from the previous one (its first bytes count the messages), so its payload hash names it.
         BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
-        Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.AlicePost);
         var start = Stopwatch.GetTimestamp();
         string payloadHash;
         using (var body = new ByteArrayContent(content))
@@ -139,14 +138,11 @@ internal static class NodesE2eLoad
         }
 
         var submitted = Stopwatch.GetTimestamp();
-        Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.AliceAnswered);
         if (events is not null)
         {
             // Told by the stream, then the read: the clock stops once bob has the bytes.
             var pulled = await events.NextPulledAsync(samples is null ? WarmupStepTimeout : StepTimeout).ConfigureAwait(false);
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.BobTold);
             var read = await bob.GetByteArrayAsync($"/v1/stored/{pulled}").ConfigureAwait(false);
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.BobRead);
             samples?.Add(start, submitted, Stopwatch.GetTimestamp());
             Check(read.AsSpan().SequenceEqual(content), $"message {sequence}: bob read other bytes than alice sent");
             ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{pulled}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);

@@ -74,7 +74,6 @@ public sealed class PendingTableSink : INotificationSink
         {
             case PendingInsertStatus.Inserted:
                 Interlocked.Increment(ref _inserted);
-                PathTrace.Mark(PathStage.Filed);
                 Filed?.Invoke(record);
                 if (preference == PullPreference.Immediately)
                 {

@@ -216,7 +216,6 @@ public sealed partial class NotificationScheduler
         // Options validation guarantees that one record fits an empty datagram, so i > start here.
         var length = writer.Seal(peer.SendingKey);
         _transport.Send(_datagram.AsSpan(0, length), peer.Endpoint!);
-        PathTrace.Mark(PathStage.NotifyRoundSent);
         Windows?.Sent(peer.Domain, length, nowMs);
         Counters.Datagram();
         return i;
@@ -260,7 +259,6 @@ public sealed partial class NotificationScheduler
 
         var length = writer.Seal(peer.SendingKey);
         _transport.Send(_datagram.AsSpan(0, length), peer.Endpoint!);
-        PathTrace.Mark(PathStage.NotifyRoundSent);
         Windows?.Sent(peer.Domain, length, nowMs);
         Counters.Datagram();
         return i;

@@ -90,7 +90,6 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         }
         else if (_worker.TryEnqueue(hash, page.References[0]))
         {
-            PathTrace.Mark(PathStage.PullHandedOver);
             Interlocked.Increment(ref _handedOver);
         }
         else

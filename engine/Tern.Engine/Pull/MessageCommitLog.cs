@@ -307,9 +307,7 @@ internal sealed class MessageCommitLog : IDisposable
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            PathTrace.Mark(PathStage.CommitLogWriteBegin);
             WriteAt(_file, buffer, _length, ref _allocated);
-            PathTrace.Mark(PathStage.CommitLogWriteEnd);
             _written.AddRange(batch);
             Writes++;
             WritesOnPool += Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;

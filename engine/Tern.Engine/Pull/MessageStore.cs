@@ -107,7 +107,6 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, Action? durable = null, CancellationToken cancellationToken = default)
     {
-        PathTrace.Mark(PathStage.CommitBegin);
         var prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
         if (prepared.Record is null)
         {
@@ -116,11 +115,9 @@ public sealed partial class MessageStore : IDisposable
             return prepared.Message;
         }
 
-        PathTrace.Mark(PathStage.CommitPrepared);
         try
         {
             await _log.AppendAsync(prepared.Record).ConfigureAwait(false);
-            PathTrace.Mark(PathStage.CommitDurable);
             durable?.Invoke();
             WriteMeta(PathOf(hash, capability, ".meta"), prepared.Message, flush: false);
             File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
@@ -134,7 +131,6 @@ public sealed partial class MessageStore : IDisposable
             throw;
         }
 
-        PathTrace.Mark(PathStage.CommitRenamed);
         prepared.Durable?.TrySetResult();
         StartCheckpoint(force: false);
         return prepared.Message;

@@ -49,7 +49,6 @@ public sealed partial class PullJournal
 
             try
             {
-                PathTrace.Mark(PathStage.JournalWriteBegin);
                 if (open is null)
                 {
                     RandomAccess.Write(_file, batch.WrittenSpan, offset);
@@ -60,7 +59,6 @@ public sealed partial class PullJournal
                 }
 
                 Interlocked.Increment(ref _writes);
-                PathTrace.Mark(PathStage.JournalWriteEnd);
                 durable.TrySetResult();
             }
 #pragma warning disable CA1031 // A failed write fails its waiters' pulls (they do not start) and every later one.

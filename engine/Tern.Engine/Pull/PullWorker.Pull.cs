@@ -39,7 +39,6 @@ public sealed partial class PullWorker
 
     private async Task<PullResult> PullCoreAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken)
     {
-        PathTrace.Mark(PathStage.PullBegin);
         var capability = reference.Capability;
         if (_messages.Contains(hash, capability))
         {
@@ -91,7 +90,6 @@ public sealed partial class PullWorker
         // One partial file across sources: what one source delivered and what verified stays when the next takes over.
         var verifier = new PayloadVerifier(reference.PayloadSize, reference.PayloadHash);
         var file = _messages.OpenPartial(hash, capability, verifier);
-        PathTrace.Mark(PathStage.PartialOpened);
         await using (file.ConfigureAwait(false))
         {
             // Durable before the first fetch: once the sender has written the last byte it counts the delivery fetched and
@@ -99,7 +97,6 @@ public sealed partial class PullWorker
             if (_journal is not null)
             {
                 await _journal.BeginAsync(hash, reference, cancellationToken).ConfigureAwait(false);
-                PathTrace.Mark(PathStage.JournalDurable);
             }
 
             foreach (var uri in SourceUris(reference, descriptor.Fetch))
@@ -125,7 +122,6 @@ public sealed partial class PullWorker
 
         if (storedFrom is not null)
         {
-            PathTrace.Mark(PathStage.FetchDone);
             // The reference leaves the table once the commit is durable and before the message is listed, so no reader
             // sees it both stored and still to pull.
             await _messages.CommitAsync(hash, capability, reference.SenderDomain, reference.PayloadSize, reference.PayloadHash, reference.MimeHint,

@@ -47,7 +47,6 @@ internal sealed partial class EventLog
                     }
 
                     await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.EventsRecordedAwaited);
                     Add(buffer, batch, item);
                     if (after.IsCompletedSuccessfully)
                     {
@@ -119,10 +118,8 @@ internal sealed partial class EventLog
     {
         try
         {
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.EventsWriteBegin);
             _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: flush && _durable);
-            Tern.Engine.PathTrace.Mark(flush ? Tern.Engine.PathStage.EventsFlushEnd : Tern.Engine.PathStage.EventsWriteEnd);
             _length += buffer.Length;
             return true;
         }
@@ -168,11 +165,6 @@ internal sealed partial class EventLog
             {
                 _users[item.User].Woken = false;
             }
-        }
-
-        if (batch.Count > 0)
-        {
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.EventsPublished);
         }
 
         foreach (var (item, _) in batch)

@@ -87,7 +87,6 @@ internal static class EventStream
 
             if (page.Events.Count > 0)
             {
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.StreamWoken);
                 for (var i = 0; i < page.Events.Count; i++)
                 {
                     WriteEvent(body, page.Sequences[i], page.Events[i].Span);
@@ -95,7 +94,6 @@ internal static class EventStream
 
                 cursor = page.Next;
                 await FlushAsync(http, api, cancel.Token).ConfigureAwait(false);
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.StreamWritten);
                 continue;
             }
 

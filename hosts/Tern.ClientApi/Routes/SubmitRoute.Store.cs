@@ -41,7 +41,6 @@ internal static partial class SubmitRoute
         try
         {
             var result = await SubmitToStoreAsync(api, body, user, recipients, expiry, mime, declared, cancellationToken).ConfigureAwait(false);
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.SubmitDurable);
             if (result.Problem is not null)
             {
                 return new(null, false, result.Problem);
@@ -67,7 +66,6 @@ internal static partial class SubmitRoute
 
             completed = true;
             api.Node.Scheduler.Schedule(submission);
-            Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.SubmitScheduled);
             return new(message, false, null);
         }
         finally

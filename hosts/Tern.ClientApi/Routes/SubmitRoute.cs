@@ -37,7 +37,6 @@ internal static partial class SubmitRoute
         [FromQuery(Name = "mime")] string? mime,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
-        Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.SubmitRouteBegin);
         var user = CurrentUser.Get(http);
         if (Validate(api, http.Request, to, expires, mime, idempotencyKey, out var recipients, out var expiry) is { } problem)
         {

@@ -91,7 +91,6 @@ public sealed class FetchCoverage
             }
         }
 
-        Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.FetchCovered);
         _ = MarkAsync(capability);
     }
 

@@ -199,7 +199,6 @@ internal sealed partial class FramedConnection
         switch (frame.Type)
         {
             case FrameType.Fetch:
-                Tern.Engine.PathTrace.Mark(Tern.Engine.PathStage.FetchFrameRead);
                 return OpenStream(frame);
             case FrameType.Cancel:
                 lock (_streams)
