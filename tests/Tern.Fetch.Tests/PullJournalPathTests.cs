@@ -5,8 +5,7 @@ namespace Tern.Fetch.Tests;
 /// <summary>
 /// The pull worker and its journal (docs/ARCHITECTURE.md §5.6): a pull is recorded before its first fetch and ended once
 /// stored; one that failed for a reason that may pass stays open for the next start; the cost on the pull path is one
-/// data-synchronous journal write a pull at most, shared by the pulls that begin together; a queued pull's record is on
-/// its way to the disk before a worker takes the pull up.
+/// data-synchronous journal write a pull at most, shared by the pulls that begin together.
 /// </summary>
 public sealed class PullJournalPathTests
 {
@@ -45,33 +44,6 @@ public sealed class PullJournalPathTests
 
         await using var reopened = PullJournal.Open(new PullJournalOptions { DataDirectory = p.Directory });
         Assert.Single(reopened.Unfinished);
-    }
-
-    [Fact]
-    public async Task A_queued_pull_has_its_record_written_before_a_worker_takes_it_up_and_the_pull_writes_it_no_more()
-    {
-        await using var p = await PullFixture.StartAsync();
-        var journal = PullJournal.Open(new PullJournalOptions { DataDirectory = p.Directory, Durable = true });
-        var (hash, reference, content) = await p.NotifyAsync(1000, 13, [p.FramedHint()]);
-        await using (var worker = p.Worker(journal: journal))
-        {
-            var completed = new TaskCompletionSource<PullResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            worker.Completed += result => completed.TrySetResult(result);
-
-            // No worker is serving the queue yet, and the pull is already open in the journal, its record written.
-            Assert.True(worker.TryEnqueue(hash, reference));
-            Assert.True(journal.IsOpen(reference.Capability));
-            await journal.BeginAsync(hash, reference);
-            Assert.Equal(1, journal.Writes);
-
-            worker.Start();
-            Assert.Equal(PullOutcome.Stored, (await completed.Task.WaitAsync(TimeSpan.FromSeconds(60))).Outcome);
-        }
-
-        Assert.Equal(content, p.Stored(hash, reference.Capability));
-        Assert.Equal(1, journal.Writes);
-        Assert.Equal(0, journal.OpenCount);
-        await journal.DisposeAsync();
     }
 
     [Theory]

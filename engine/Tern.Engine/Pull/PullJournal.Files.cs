@@ -72,9 +72,6 @@ public sealed partial class PullJournal
                 }
 
                 durable.TrySetException(new IOException($"The pull journal '{_path}' could not be written; the pull does not begin.", ex));
-
-                // Seen here: a pull whose write Begin started may end before it waits for it (stored already, expired).
-                _ = durable.Task.Exception;
             }
             finally
             {

@@ -96,74 +96,44 @@ public sealed partial class PullJournal : IAsyncDisposable
 
     /// <summary>
     /// Records that a pull of <paramref name="reference"/> begins, and completes once the record is durable. A pull
-    /// already open (a retry, a resumed pull, one whose record <see cref="Begin"/> started) writes nothing and waits for
-    /// its first record.
+    /// already open (a retry, a resumed pull) writes nothing and waits for its first record.
     /// </summary>
     /// <exception cref="IOException">The journal could not be written; the pull must not start.</exception>
     public Task BeginAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return Record(hash, reference, throwIfUnusable: true)!.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Starts writing the begun record of a pull about to begin, without waiting for it: the steps before the pull's first
-    /// fetch (its queue's hand-over to a worker, the descriptor and key checks, the partial file's open) run beside the
-    /// write, and <see cref="BeginAsync"/> then waits only for what is left of it. Nothing happens for a pull already
-    /// open, or when the journal cannot be written (<see cref="BeginAsync"/> then says so).
-    /// </summary>
-    public void Begin(RecipientHash hash, PendingReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        _ = Record(hash, reference, throwIfUnusable: false);
-    }
-
-    /// <summary>
-    /// The write that makes the begun record of <paramref name="reference"/> durable: the batch being gathered, with the
-    /// record added to it, or the first write of a pull already open. Null (or, with <paramref name="throwIfUnusable"/>,
-    /// an exception) when the journal is closed or failed.
-    /// </summary>
-    private Task? Record(RecipientHash hash, PendingReference reference, bool throwIfUnusable)
-    {
         lock (_gate)
         {
-            if (!IsUsable(throwIfUnusable))
-            {
-                return null;
-            }
-
+            ThrowIfUnusable();
             if (_open.TryGetValue(reference.Capability, out var open))
             {
-                return open.Durable;
+                return open.Durable.WaitAsync(cancellationToken);
             }
         }
 
         // A reference the table accepted always encodes; one that did not could never have been filed.
         var record = PullJournalCodec.Begun(hash, reference) ?? throw new ArgumentException("The reference breaks the field limits of docs/PROTOCOL.md §4.2.", nameof(reference));
+        Task durable;
         lock (_gate)
         {
-            if (!IsUsable(throwIfUnusable))
-            {
-                return null;
-            }
-
+            ThrowIfUnusable();
             if (_open.TryGetValue(reference.Capability, out var open))
             {
-                return open.Durable;
+                return open.Durable.WaitAsync(cancellationToken);
             }
 
             _batch.Write(record);
             _batchHasBegun = true;
-            var durable = _batchDurable.Task;
+            durable = _batchDurable.Task;
             _open.Add(reference.Capability, new OpenPull(record, durable));
             if (!_flusherRunning)
             {
                 _flusherRunning = true;
                 _flushing = Task.Run(FlushLoop, CancellationToken.None);
             }
-
-            return durable;
         }
+
+        return durable.WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -246,17 +216,6 @@ public sealed partial class PullJournal : IAsyncDisposable
 
         await flushing.ConfigureAwait(false);
         _file.Dispose();
-    }
-
-    private bool IsUsable(bool throwIfUnusable)
-    {
-        if (throwIfUnusable)
-        {
-            ThrowIfUnusable();
-            return true;
-        }
-
-        return !_disposed && _fault is null;
     }
 
     private void ThrowIfUnusable()

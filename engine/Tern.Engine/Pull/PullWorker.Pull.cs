@@ -52,8 +52,6 @@ public sealed partial class PullWorker
             return new PullResult(capability, PullOutcome.Expired, null, 0);
         }
 
-        // The journal's write starts now unless queueing started it: the checks and the partial file's open below run beside it.
-        _journal?.Begin(hash, reference);
         var descriptor = await _descriptors.ResolveAsync(reference.SenderDomain, cancellationToken).ConfigureAwait(false);
         if (descriptor is null)
         {
@@ -81,6 +79,13 @@ public sealed partial class PullWorker
             return new PullResult(capability, PullOutcome.KeyMismatch, null, 0);
         }
 
+        // Durable before the first fetch: once the sender has written the last byte it counts the delivery fetched and
+        // stops notifying (§9), so from here on only this record brings the pull back after a crash.
+        if (_journal is not null)
+        {
+            await _journal.BeginAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+        }
+
         var attempts = 0;
         var notFound = 0;
         var corrupt = 0;
@@ -92,13 +97,6 @@ public sealed partial class PullWorker
         var file = _messages.OpenPartial(hash, capability, verifier);
         await using (file.ConfigureAwait(false))
         {
-            // Durable before the first fetch: once the sender has written the last byte it counts the delivery fetched and
-            // stops notifying (§9), so from here on only this record brings the pull back after a crash.
-            if (_journal is not null)
-            {
-                await _journal.BeginAsync(hash, reference, cancellationToken).ConfigureAwait(false);
-            }
-
             foreach (var uri in SourceUris(reference, descriptor.Fetch))
             {
                 if (_sources.Create(uri) is not { } source)

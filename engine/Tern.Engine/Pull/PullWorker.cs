@@ -92,8 +92,7 @@ public sealed partial class PullWorker : IAsyncDisposable
 
     /// <summary>
     /// Queues a pull; false when the queue or its sender domain's share of it is full (the reference stays pending and can
-    /// be pulled later). Sender domains are served in turn (<see cref="FairPullQueue"/>). A queued pull's journal record
-    /// starts on its way to the disk now (<see cref="PullJournal.Begin"/>).
+    /// be pulled later). Sender domains are served in turn (<see cref="FairPullQueue"/>).
     /// </summary>
     public bool TryEnqueue(RecipientHash hash, PendingReference reference)
     {
@@ -101,8 +100,6 @@ public sealed partial class PullWorker : IAsyncDisposable
         Interlocked.Increment(ref _outstanding);
         if (_queue.TryWrite(hash, reference))
         {
-            // Beside the hand-over to a worker: on a node pulling one message at a time the record was the wait before the fetch.
-            _journal?.Begin(hash, reference);
             return true;
         }
 
