@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using Tern.Engine.Storage;
 
@@ -302,12 +303,10 @@ internal sealed class MessageCommitLog : IDisposable
     /// <summary>One write of the whole batch at the tail, into zeros written ahead (more of them first when it would not fit).</summary>
     private void Write(List<byte[]> batch)
     {
-        var buffer = Concatenate(batch);
-        var size = buffer.Length;
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            WriteAt(_file, buffer, _length, ref _allocated);
+            var size = WriteAt(_file, batch, _length, ref _allocated);
             _written.AddRange(batch);
             Writes++;
             WritesOnPool += Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;
@@ -318,26 +317,23 @@ internal sealed class MessageCommitLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// One write of <paramref name="records"/> at <paramref name="at"/>, gathered into a pooled buffer, into zeros written
+    /// ahead (more of them first when it would not fit); returns the bytes written.
+    /// </summary>
     private long WriteAt(SafeFileHandle file, List<byte[]> records, long at, ref long allocated)
     {
-        var buffer = Concatenate(records);
-        WriteAt(file, buffer, at, ref allocated);
-        return buffer.Length;
-    }
-
-    /// <summary>One write of <paramref name="buffer"/> at <paramref name="at"/>, into zeros written ahead (more of them first when it would not fit).</summary>
-    private void WriteAt(SafeFileHandle file, byte[] buffer, long at, ref long allocated)
-    {
-        if (buffer.Length == 0)
+        var size = Size(records);
+        if (size == 0)
         {
-            return;
+            return 0;
         }
 
-        if (at + buffer.Length > allocated)
+        if (at + size > allocated)
         {
             // Rare: a burst between two checkpoints outran the zeros. The fill is one more wait, then every write
             // until the next checkpoint overwrites allocated blocks again.
-            var end = at + buffer.Length + _zeroAhead;
+            var end = at + size + _zeroAhead;
             var fill = new List<ReadOnlyMemory<byte>>();
             for (var from = allocated; from < end; from += Zeros.Length)
             {
@@ -348,20 +344,24 @@ internal sealed class MessageCommitLog : IDisposable
             allocated = end;
         }
 
-        RandomAccess.Write(file, buffer, at);
-    }
-
-    private static byte[] Concatenate(List<byte[]> records)
-    {
-        var buffer = new byte[Size(records)];
-        var at = 0;
-        foreach (var record in records)
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            record.CopyTo(buffer, at);
-            at += record.Length;
+            var offset = 0;
+            foreach (var record in records)
+            {
+                record.CopyTo(buffer, offset);
+                offset += record.Length;
+            }
+
+            RandomAccess.Write(file, buffer.AsSpan(0, size), at);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return buffer;
+        return size;
     }
 
     private static int Size(List<byte[]> records)

@@ -110,6 +110,7 @@ public sealed partial class MessageStore
         {
             Interlocked.Increment(ref _checkpointsOnPool);
         }
+
         List<(byte[] Record, FetchCapability Capability, RecipientHash Hash, StoredMessage? Message)> settling;
         List<byte[]> held;
         lock (_gate)
