@@ -4,7 +4,7 @@
 # rounds; medians of the node's CPU per submit and of the submits/s. The base is built in a temporary worktree; the
 # load tool is this checkout's for both. AB_BASE_TERN / AB_HEAD_TERN name tern.dll builds to use instead of building.
 # C2S_BATCH=<n> loads the batch route instead (bench/c2s-batch.lua, n messages a request; figures per message), with
-# C2S_ENCODING=msgpack in MessagePack (bench/c2s-batch-msgpack.lua).
+# C2S_ENCODING=msgpack in MessagePack (the same script reads it).
 # AB_HEAD_ENV="NAME=value ..." runs the head's node with those variables (an A/B of a runtime setting: AB_BASE_TERN and
 # AB_HEAD_TERN then name the same build). AB_BARE=1 also runs the bare transit store each round (`Tern.Load transit-submit`,
 # this checkout's engine, 256 submitters, as bench/run-c2s.sh runs it) and reports each side's capacity against it (bare
@@ -21,7 +21,7 @@ batch="${C2S_BATCH:-0}"
 report="${AB_REPORT:-perf-reports/ab-c2s.md}"
 script=bench/c2s-post.lua; unit="submit"
 [ "$batch" = 0 ] || { script=bench/c2s-batch.lua; unit="message (batches of $batch)"; }
-[ "$batch" = 0 ] || [ "${C2S_ENCODING:-json}" != msgpack ] || { script=bench/c2s-batch-msgpack.lua; unit="message (batches of $batch in MessagePack)"; }
+[ "$batch" = 0 ] || [ "${C2S_ENCODING:-json}" != msgpack ] || unit="message (batches of $batch in MessagePack)"
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 [ -f "$load" ] || { echo "build first: $load missing (make build)"; exit 1; }
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-ab-c2s-XXXXXX")

@@ -5,7 +5,7 @@
 # (children) to perf-reports/profile-c2s.md.
 #   bench/profile-c2s.sh                   (needs perf and wrk: make bench-deps; after `make build`)
 #   C2S_BATCH=64 C2S_CONCURRENCY=16 bench/profile-c2s.sh   the batch route instead (bench/c2s-batch.lua), to profile-c2s-batch.md
-#   C2S_ENCODING=msgpack                   with C2S_BATCH, the batches in MessagePack (bench/c2s-batch-msgpack.lua)
+#   C2S_ENCODING=msgpack                   with C2S_BATCH, the batches in MessagePack (bench/c2s-batch.lua reads it)
 #   PROFILE_REPORT=<file>                  write there instead
 #   C2S_TERN=<tern.dll>                    profile that build of the node (another branch's, kept aside) instead of this checkout's
 set -euo pipefail
@@ -17,7 +17,7 @@ concurrency="${C2S_CONCURRENCY:-256}"
 batch="${C2S_BATCH:-0}"
 script=bench/c2s-post.lua; report=perf-reports/profile-c2s.md; what="1 KiB submits"
 [ "$batch" = 0 ] || { script=bench/c2s-batch.lua; report=perf-reports/profile-c2s-batch.md; what="batches of $batch 1 KiB messages"; }
-[ "$batch" = 0 ] || [ "${C2S_ENCODING:-json}" != msgpack ] || { script=bench/c2s-batch-msgpack.lua; what="$what in MessagePack"; }
+[ "$batch" = 0 ] || [ "${C2S_ENCODING:-json}" != msgpack ] || what="$what in MessagePack"
 report="${PROFILE_REPORT:-$report}"
 [ -f "$load" ] && [ -f "$tern" ] || { echo "build first (make build)"; exit 1; }
 work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-profile-c2s-XXXXXX")

@@ -9,7 +9,7 @@
 # (/proc/<pid>/stat over the measured seconds) is the capacity figure, throughput is reported beside it. The node is also
 # loaded through the batch route (POST /v1/messages/batch, C2S_BATCH messages a request over C2S_BATCH_CONCURRENCY
 # connections, bench/c2s-batch.lua), its CPU per message against the same bare store's, and again with the same batches
-# in MessagePack (bench/c2s-batch-msgpack.lua: bodies as bin instead of base64 in JSON, the answer in MessagePack too).
+# in MessagePack (bench/c2s-batch.lua with C2S_ENCODING=msgpack: bodies as bin instead of base64 in JSON, the answer in MessagePack too).
 # Writes perf-reports/c2s.md. Expects a Release build (make build) and wrk (make bench-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,6 @@ load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
 tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
 script=bench/c2s-post.lua
 batch_script=bench/c2s-batch.lua
-msgpack_script=bench/c2s-batch-msgpack.lua
 report=perf-reports/c2s.md
 # 5 s a run (8 with BENCH_FULL=1): the capacity figure is CPU per request over the measured seconds, which 70 000+
 # requests (node) and 200 000+ (bare store) settle well before 5 s; the rounds' ratios spread 0.25-0.28 (single) and
@@ -63,10 +62,10 @@ for i in $(seq "$rounds"); do
   n=$(result "$out" per_second); n_cpu=$(result "$out" cpu_us_per_request); refused=$(result "$out" refused)
   idle+=("$(result "$out" rss_idle_mb)"); loaded+=("$(result "$out" rss_loaded_mb)"); peak+=("$(result "$out" rss_peak_mb)")
   n_p50=$(result "$out" latency_p50_us); n_p99=$(result "$out" latency_p99_us); n_client=$(result "$out" client_cpu_us_per_message)
-  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/batch$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$batch_script" "$batch"); rm -rf "$work/batch$i"
+  out=$(C2S_ENCODING=json nice -n 10 dotnet "$load" c2s-submit "$work/batch$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$batch_script" "$batch"); rm -rf "$work/batch$i"
   m=$(result "$out" messages_per_second); m_cpu=$(result "$out" cpu_us_per_message); m_refused=$(result "$out" refused); m_client=$(result "$out" client_cpu_us_per_message)
   m_p50=$(result "$out" latency_p50_us); m_p99=$(result "$out" latency_p99_us); m_rss=$(result "$out" rss_loaded_mb)
-  out=$(nice -n 10 dotnet "$load" c2s-submit "$work/packed$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$msgpack_script" "$batch"); rm -rf "$work/packed$i"
+  out=$(C2S_ENCODING=msgpack nice -n 10 dotnet "$load" c2s-submit "$work/packed$i" "$seconds" "$batch_concurrency" 1024 "$tern" "$batch_script" "$batch"); rm -rf "$work/packed$i"
   p=$(result "$out" messages_per_second); p_cpu=$(result "$out" cpu_us_per_message); p_refused=$(result "$out" refused); p_client=$(result "$out" client_cpu_us_per_message)
   p_p50=$(result "$out" latency_p50_us); p_p99=$(result "$out" latency_p99_us); p_rss=$(result "$out" rss_loaded_mb)
   out=$(nice -n 10 dotnet "$load" http-floor "$work/floor$i" "$seconds" "$concurrency" 1024 "$script"); rm -rf "$work/floor$i"
@@ -129,7 +128,7 @@ json_verdict="the answer of the single submit written through a source-generated
   echo "  a request (JSON, bodies in base64, no idempotency keys) over $batch_concurrency connections, so $((batch * batch_concurrency)) messages are in"
   echo "  flight as the bare store has $concurrency submitters; a response not saying \`\"failed\":0\` counts as refused. CPU per"
   echo "  message is the node's CPU over the messages stored."
-  echo "- **node, batch in MessagePack**: the same batches as \`application/msgpack\` (\`bench/c2s-batch-msgpack.lua\`, encoded"
+  echo "- **node, batch in MessagePack**: the same batches as \`application/msgpack\` (\`bench/c2s-batch.lua\` with \`C2S_ENCODING=msgpack\`, encoded"
   echo "  once by the script): each body \`bin\`, its bytes as they are, instead of base64 in JSON, and \`Accept: application/msgpack\`"
   echo "  so the answer is MessagePack too (docs/CLIENT-API.md, \"Batch submit\"): what a client that wants throughput sends. A"
   echo "  response whose \`failed\` is not 0 counts as refused."
