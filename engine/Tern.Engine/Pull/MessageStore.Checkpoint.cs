@@ -123,6 +123,15 @@ public sealed partial class MessageStore
 
         try
         {
+            // A message whose naming has not run (or failed) is named before its record can go.
+            foreach (var (_, capability, _, message) in settling)
+            {
+                if (message is not null)
+                {
+                    Name(capability);
+                }
+            }
+
             // The events that ride in these records are in the event log's file before the records go.
             if (BeforeCheckpoint is { } before)
             {

@@ -97,6 +97,9 @@ public sealed partial class MessageStore
             {
                 File.Delete(PathOf(hash, capability, ".blob"));
                 File.Delete(PathOf(hash, capability, ".meta"));
+
+                // One deleted before it was named leaves its bytes under the partial's name.
+                File.Delete(PathOf(hash, capability, ".partial"));
                 directories.Add(DirectoryOf(hash));
             }
             else if (!Redo(commit!, directories))

@@ -11,9 +11,10 @@ namespace Tern.Engine.Pull;
 /// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
 /// <c>.meta</c> and <c>.blob</c> once verified, and one commit log, <c>messages/commits.log</c>. A message is committed
 /// when its record in the commit log is durable: a small blob rides whole in the record, a large one is flushed first.
-/// That one write is the commit's only wait on the disk for a small message; the <c>.meta</c>, the rename of the partial
-/// to <c>.blob</c> and the directory's flush follow without a wait, and a checkpoint makes them durable in groups before
-/// it drops the records. Opening the store replays the log and redoes what a crash cut (docs/ARCHITECTURE.md §5.2).
+/// That one write is the commit's only wait on the disk for a small message, and the message is readable from then on
+/// (from memory and its partial file until it is named); the <c>.meta</c> and the rename of the partial to <c>.blob</c>
+/// follow without a wait, after the user is told, and a checkpoint makes them durable in groups before it drops the
+/// records. Opening the store replays the log and redoes what a crash cut (docs/ARCHITECTURE.md §5.2).
 /// </summary>
 public sealed partial class MessageStore : IDisposable
 {
@@ -53,8 +54,10 @@ public sealed partial class MessageStore : IDisposable
 
     /// <summary>
     /// Called with each message about to be committed (not with one already stored), on the committing thread, before its
-    /// commit record is written, with a task that completes once the message is durable and named (or faults with the
-    /// commit's error). What it returns is kept in the commit record and handed back by <see cref="RecoveredCommits"/> after a
+    /// commit record is written, with a task that completes once the message is durable and readable, before it is named
+    /// (or faults with the commit's error). The task's continuations run on the committing thread (a pool thread, neither
+    /// the socket engine's nor the commit log's) when it completes: the event log's writer publishes the line there, with
+    /// no hop to another thread between the record's write and the user's stream. What it returns is kept in the commit record and handed back by <see cref="RecoveredCommits"/> after a
     /// crash that cut the commit's aftermath. The client API appends its users' <c>pulled</c> event here and returns the
     /// event's line: the event becomes readable when the task completes, without a flush of its own, since a crash that
     /// loses its line finds it in the record (docs/ARCHITECTURE.md §5.2). Defaults to none.
@@ -71,7 +74,8 @@ public sealed partial class MessageStore : IDisposable
     public long CommitLogWrites => _log.Writes;
 
     /// <summary>Whether the message is stored (verified and committed).</summary>
-    public bool Contains(RecipientHash hash, FetchCapability capability) => File.Exists(PathOf(hash, capability, ".blob"));
+    /// <remarks>Memory first, then the file: a message leaves the memory only once renamed, so one of the two holds it.</remarks>
+    public bool Contains(RecipientHash hash, FetchCapability capability) => TryUnnamed(hash, capability, out _) || File.Exists(PathOf(hash, capability, ".blob"));
 
     /// <summary>
     /// Opens the partial file of a fetch, checked chunk by chunk against <paramref name="verifier"/> as it is appended
@@ -98,16 +102,30 @@ public sealed partial class MessageStore : IDisposable
     /// <summary>
     /// Commits a verified partial file as a message (the caller has disposed the partial stream): a small blob is read
     /// back and written whole in the commit record; a large one is flushed, then recorded. Once the record is durable the
-    /// <c>.meta</c> is written and the partial renamed to <c>.blob</c>, neither flushed (the next checkpoint does, in a
-    /// group). A message already stored is returned as it is. The file work runs on the thread pool: a caller continuing
-    /// from a socket read may be on the socket engine's event thread (docs/ARCHITECTURE.md §5.1), which must never wait
-    /// on the disk. <paramref name="durable"/> runs once the record is durable and before the message is listed (at once
-    /// for a message already stored): a pull takes its pending reference away there, so no reader sees the message both
-    /// stored and still to pull.
+    /// message is listed and readable (from memory and its partial file) and the <see cref="Committed"/> hook's task
+    /// completes; then the <c>.meta</c> is written and the partial renamed to <c>.blob</c>, neither flushed (the next
+    /// checkpoint does, in a group, and names what a failed naming left). The task returned completes after the naming. A
+    /// message already stored is returned as it is. The file work runs on the thread pool: a caller continuing from a
+    /// socket read may be on the socket engine's event thread (docs/ARCHITECTURE.md §5.1), which must never wait on the
+    /// disk, so a caller not on the pool is moved there first. <paramref name="durable"/> runs once the record is durable
+    /// and before the message is listed (at once for a message already stored): a pull takes its pending reference away
+    /// there, so no reader sees the message both stored and still to pull.
     /// </summary>
     public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, Action? durable = null, CancellationToken cancellationToken = default)
     {
-        var prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
+        // A pool thread may wait on the disk (the commit's aftermath does anyway); a hop to another costs up to 0.17 ms on a
+        // small machine, so only a caller elsewhere (the socket engine's event thread) is moved.
+        (StoredMessage Message, byte[]? Record, TaskCompletionSource? Durable) prepared;
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            prepared = Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint);
+        }
+        else
+        {
+            prepared = await Task.Run(() => Prepare(hash, capability, senderDomain, size, payloadHash, mimeHint), cancellationToken).ConfigureAwait(false);
+        }
+
         if (prepared.Record is null)
         {
             // Stored already: durable and listed, so the caller's step is due now.
@@ -117,13 +135,13 @@ public sealed partial class MessageStore : IDisposable
 
         try
         {
+            // The log's thread completes the write on the pool, not inline: what follows (the event log's write, the
+            // naming) must not hold the next group commit.
             await _log.AppendAsync(prepared.Record).ConfigureAwait(false);
             durable?.Invoke();
-            WriteMeta(PathOf(hash, capability, ".meta"), prepared.Message, flush: false);
-            File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
 
-            // Only now may a checkpoint take it: it flushes the .blob and .meta it finds, then drops the record.
-            Recorded(prepared.Record, capability, hash, prepared.Message);
+            // Readable from here, and a checkpoint that takes the record names the message first.
+            Listed(prepared.Record, prepared.Message);
         }
         catch (Exception ex)
         {
@@ -131,7 +149,15 @@ public sealed partial class MessageStore : IDisposable
             throw;
         }
 
+        // The user is told now, on this thread (the hook's continuations run inline), before the naming's file work.
         prepared.Durable?.TrySetResult();
+        if (BeforeNaming is { } hold)
+        {
+            await hold().ConfigureAwait(false);
+        }
+
+        // A naming that fails leaves the message readable from memory; the next checkpoint names it before its flushes.
+        Name(capability);
         StartCheckpoint(force: false);
         return prepared.Message;
     }
@@ -146,6 +172,11 @@ public sealed partial class MessageStore : IDisposable
         var blob = PathOf(hash, capability, ".blob");
         var metaPath = PathOf(hash, capability, ".meta");
         var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (TryUnnamed(hash, capability, out var unnamed))
+        {
+            return (unnamed, null, null);
+        }
+
         if (File.Exists(blob))
         {
             // Its .meta is part of a stored message: never rewrite it in place.
@@ -172,7 +203,8 @@ public sealed partial class MessageStore : IDisposable
         ReadOnlyMemory<byte> annotation = default;
         if (Committed is { } committed)
         {
-            durable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Continuations inline: completed outside every lock of the store, on the committing pool thread.
+            durable = new TaskCompletionSource();
             try
             {
                 annotation = committed(message, durable.Task);
@@ -187,8 +219,25 @@ public sealed partial class MessageStore : IDisposable
         return (message, MessageCommitCodec.Committed(message, inline, annotation.Span), durable);
     }
 
-    /// <summary>Opens a stored blob for reading.</summary>
-    public FileStream OpenRead(RecipientHash hash, FetchCapability capability) => new(PathOf(hash, capability, ".blob"), FileMode.Open, FileAccess.Read, FileShare.Read);
+    /// <summary>Opens a stored blob for reading (a message not yet named through its partial file, which holds the same bytes).</summary>
+    /// <exception cref="FileNotFoundException">No such message is stored.</exception>
+    public FileStream OpenRead(RecipientHash hash, FetchCapability capability)
+    {
+        if (TryUnnamed(hash, capability, out _))
+        {
+            try
+            {
+                // An open handle survives the rename, and a rename between the look and the open leaves the .blob.
+                return new FileStream(PathOf(hash, capability, ".partial"), FileMode.Open, FileAccess.Read, FileShare.Read);
+            }
+            catch (FileNotFoundException)
+            {
+                // Named meanwhile.
+            }
+        }
+
+        return new FileStream(PathOf(hash, capability, ".blob"), FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
 
     /// <summary>
     /// Deletes a stored message: the <c>.blob</c> first (the message is gone once it is), then its <c>.meta</c>. The delete
@@ -198,6 +247,11 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public bool Delete(RecipientHash hash, FetchCapability capability)
     {
+        if (TryDeleteUnnamed(hash, capability))
+        {
+            return true;
+        }
+
         var blob = PathOf(hash, capability, ".blob");
         if (!File.Exists(blob))
         {
@@ -225,8 +279,10 @@ public sealed partial class MessageStore : IDisposable
     /// <summary>The stored messages of <paramref name="hash"/>.</summary>
     public IReadOnlyList<StoredMessage> List(RecipientHash hash)
     {
+        // Memory before the files: one named meanwhile is in both (and listed once), never in neither.
+        var unnamed = UnnamedOf(hash);
+        var messages = unnamed ?? [];
         var directory = DirectoryOf(hash);
-        var messages = new List<StoredMessage>();
         if (!Directory.Exists(directory))
         {
             return messages;
@@ -236,7 +292,8 @@ public sealed partial class MessageStore : IDisposable
         {
             var name = Path.GetFileNameWithoutExtension(blob);
             var meta = Path.ChangeExtension(blob, ".meta");
-            if (FetchCapability.TryParse(name, out var capability) && File.Exists(meta) && TryParseMeta(hash, capability, File.ReadAllText(meta), out var message))
+            if (FetchCapability.TryParse(name, out var capability) && !Holds(unnamed, capability)
+                && File.Exists(meta) && TryParseMeta(hash, capability, File.ReadAllText(meta), out var message))
             {
                 messages.Add(message);
             }
@@ -251,16 +308,19 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public IReadOnlyList<FetchCapability> StoredCapabilities(RecipientHash hash)
     {
+        // Memory before the files, as List does.
+        var unnamed = UnnamedOf(hash);
+        var capabilities = unnamed?.ConvertAll(m => m.Capability) ?? [];
         var directory = DirectoryOf(hash);
-        var capabilities = new List<FetchCapability>();
         if (!Directory.Exists(directory))
         {
             return capabilities;
         }
 
+        var before = capabilities.Count;
         foreach (var blob in Directory.EnumerateFiles(directory, "*.blob"))
         {
-            if (FetchCapability.TryParse(Path.GetFileNameWithoutExtension(blob), out var capability))
+            if (FetchCapability.TryParse(Path.GetFileNameWithoutExtension(blob), out var capability) && capabilities.IndexOf(capability, 0, before) < 0)
             {
                 capabilities.Add(capability);
             }
@@ -272,7 +332,11 @@ public sealed partial class MessageStore : IDisposable
     /// <summary>One stored message's metadata; false when it is not stored (or its <c>.meta</c> is unreadable).</summary>
     public bool TryGet(RecipientHash hash, FetchCapability capability, out StoredMessage message)
     {
-        message = null!;
+        if (TryUnnamed(hash, capability, out message))
+        {
+            return true;
+        }
+
         try
         {
             return File.Exists(PathOf(hash, capability, ".blob")) && TryParseMeta(hash, capability, File.ReadAllText(PathOf(hash, capability, ".meta")), out message);
@@ -282,6 +346,22 @@ public sealed partial class MessageStore : IDisposable
             // Deleted between the two looks.
             return false;
         }
+    }
+
+    private static bool Holds(List<StoredMessage>? messages, FetchCapability capability)
+    {
+        if (messages is not null)
+        {
+            foreach (var message in messages)
+            {
+                if (message.Capability == capability)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void WriteMeta(string path, StoredMessage message, bool flush)
