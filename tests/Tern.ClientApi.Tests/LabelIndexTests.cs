@@ -134,6 +134,41 @@ public sealed class LabelIndexTests : IDisposable
         Assert.Equal(before.Select(e => (e.Id, e.Order)), after.Select(e => (e.Id, e.Order)));
     }
 
+    [Fact]
+    public async Task A_message_committed_and_not_yet_named_is_listed_when_the_index_loads_its_user_and_takes_labels()
+    {
+        // The store holds the naming: the message's record is durable, its .blob not yet in place.
+        var store = Store();
+        var naming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeNaming = () =>
+        {
+            naming.TrySetResult();
+            return release.Task;
+        };
+
+        var capability = FetchCapability.NewRandom();
+        var payload = new byte[100];
+        Random.Shared.NextBytes(payload);
+        var hash = PayloadTree.Hash(payload);
+        await using (var file = store.OpenPartial(_hash, capability, new PayloadVerifier(payload.Length, hash)))
+        {
+            await file.WriteAsync(payload);
+            Assert.True(file.TryComplete());
+        }
+
+        var commit = store.CommitAsync(_hash, capability, "a.example", payload.Length, hash, "text/plain");
+        await naming.Task;
+        var labels = new LabelIndex(LabelDirectory, store, _users);
+        var entry = Assert.Single(labels.List("bob", null, 0, 100).Page);
+        Assert.Equal(capability.ToString(), entry.Id);
+        Assert.Equal(LabelChange.Changed, labels.Change("bob", entry.Id, ["work"], [], read: true, out _));
+
+        release.TrySetResult();
+        await commit;
+        Assert.Equal(["inbox", "work"], Assert.Single(labels.List("bob", null, 0, 100).Page).Labels);
+    }
+
     private MessageStore Store() => new(new MessageStoreOptions { DataDirectory = _directory.Path });
 
     /// <summary>A 100-byte message committed to the store for bob's hash and, when given, told to the index as the hook does.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Tern.Engine.Protocol.Notification;
 
@@ -68,6 +69,59 @@ public sealed class TwoNodeTests() : TwoApiNodes("clientapi-two")
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/stored/{id}")).StatusCode);
         Assert.Empty((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
         await Api.ProblemAsync(await bob.GetAsync($"/v1/stored/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Bob_told_of_a_message_before_its_naming_reads_lists_labels_and_deletes_it_at_once()
+    {
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
+        var hash = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{hash}", null);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" })).StatusCode);
+
+        // b.example's store holds every naming (the .meta and the rename to .blob) until the end of the test.
+        var naming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        B.Node.Messages.BeforeNaming = () =>
+        {
+            naming.TrySetResult();
+            return release.Task;
+        };
+
+        try
+        {
+            using var stream = await SseReader.OpenAsync(bob, "/v1/events/stream");
+            var body = new byte[3000];
+            Random.Shared.NextBytes(body);
+            await Api.JsonAsync(await Api.SubmitAsync(alice, body, [$"{hash}@b.example"]), HttpStatusCode.Created);
+            string? id = null;
+            while (id is null)
+            {
+                var next = await stream.NextAsync(TimeSpan.FromSeconds(20));
+                Assert.NotNull(next);
+                id = next.Value.Type == "pulled" ? System.Text.Json.JsonDocument.Parse(next.Value.Data).RootElement.GetProperty("id").GetString() : null;
+            }
+
+            await naming.Task;
+            Assert.Equal(1, B.Node.Messages.Unnamed);
+            Assert.Equal(body, await bob.GetByteArrayAsync($"/v1/stored/{id}"));
+            var listed = Assert.Single((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
+            Assert.Equal(id, listed.GetProperty("id").GetString());
+            using (var patch = await bob.PatchAsJsonAsync($"/v1/stored/{id}", new { add = (List<string>)["work"], remove = (List<string>)[], read = true }))
+            {
+                Assert.Contains("work", (await Api.JsonAsync(patch)).GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+            }
+
+            Assert.Equal(1, B.Node.Messages.Unnamed);
+            Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/stored/{id}")).StatusCode);
+            await Api.ProblemAsync(await bob.GetAsync($"/v1/stored/{id}"), HttpStatusCode.NotFound);
+            Assert.Empty((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
     }
 
     [Fact]
