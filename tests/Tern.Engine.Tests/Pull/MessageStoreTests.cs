@@ -168,7 +168,7 @@ public sealed class MessageStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task The_committed_hook_runs_before_the_record_is_written_and_its_task_completes_once_the_message_is_named()
+    public async Task The_committed_hook_runs_before_the_record_is_written_and_its_task_completes_once_the_message_is_readable()
     {
         var payload = Payload(2048);
         var store = new MessageStore(new MessageStoreOptions { DataDirectory = _directory.Path });
