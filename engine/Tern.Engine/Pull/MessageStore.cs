@@ -113,8 +113,8 @@ public sealed partial class MessageStore : IDisposable
     /// </summary>
     public async Task<StoredMessage> CommitAsync(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint, Action? durable = null, CancellationToken cancellationToken = default)
     {
-        // A pool thread may wait on the disk (the commit's aftermath does anyway); a hop to another costs up to 0.17 ms on a
-        // small machine, so only a caller elsewhere (the socket engine's event thread) is moved.
+        // A pool thread may wait on the disk (the commit's aftermath does anyway), so only a caller elsewhere (the socket
+        // engine's event thread) is moved: a trip through the pool's queue less for the pull, which calls from the pool.
         (StoredMessage Message, byte[]? Record, TaskCompletionSource? Durable) prepared;
         if (Thread.CurrentThread.IsThreadPoolThread)
         {
@@ -150,7 +150,15 @@ public sealed partial class MessageStore : IDisposable
         }
 
         // The user is told now, on this thread (the hook's continuations run inline), before the naming's file work.
-        prepared.Durable?.TrySetResult();
+        if (prepared.Durable is { } told)
+        {
+            told.TrySetResult();
+
+            // What the event queued on this thread (bob's stream woken) runs here next; the naming waits behind it. Named
+            // first, the stream's wake-up waited for the naming (p90 0.154 ms against 0.017 on the e2e timeline).
+            await Task.Yield();
+        }
+
         if (BeforeNaming is { } hold)
         {
             await hold().ConfigureAwait(false);

@@ -166,8 +166,8 @@ public sealed class MessageStoreUnnamedTests : IDisposable
 
         var payload = Payload(1000);
         await WritePartialAsync(store, payload);
-        await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
-        Assert.Equal(["told", "naming"], order.Select(o => o.Step));
+        await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "", durable: () => order.Add(("durable", Environment.CurrentManagedThreadId)));
+        Assert.Equal(["durable", "told", "naming"], order.Select(o => o.Step));
         Assert.Equal(order[0].Thread, order[1].Thread);
     }
 
