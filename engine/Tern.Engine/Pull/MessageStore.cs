@@ -57,10 +57,11 @@ public sealed partial class MessageStore : IDisposable
     /// commit record is written, with a task that completes once the message is durable and readable, before it is named
     /// (or faults with the commit's error). The task's continuations run on the committing thread (a pool thread, neither
     /// the socket engine's nor the commit log's) when it completes: the event log's writer publishes the line there, with
-    /// no hop to another thread between the record's write and the user's stream. What it returns is kept in the commit record and handed back by <see cref="RecoveredCommits"/> after a
-    /// crash that cut the commit's aftermath. The client API appends its users' <c>pulled</c> event here and returns the
-    /// event's line: the event becomes readable when the task completes, without a flush of its own, since a crash that
-    /// loses its line finds it in the record (docs/ARCHITECTURE.md §5.2). Defaults to none.
+    /// no hop to another thread between the record's write and the user's stream. What it returns is kept in the commit
+    /// record and handed back by <see cref="RecoveredCommits"/> after a crash that cut the commit's aftermath. The client
+    /// API appends its users' <c>pulled</c> event here and returns the event's line: the event becomes readable when the
+    /// task completes, without a flush of its own, since a crash that loses its line finds it in the record
+    /// (docs/ARCHITECTURE.md §5.2). Defaults to none.
     /// </summary>
     public Func<StoredMessage, Task, ReadOnlyMemory<byte>>? Committed { get; set; }
 
