@@ -10,34 +10,44 @@ namespace Tern.Engine.Pull;
 /// domain fills it; and at most <c>perDomainInFlight</c> pulls of one domain are out at once (<see cref="Finished"/>
 /// gives each back), so the slots a campaign cannot take stay free for the next domain's pull, which then starts at
 /// once rather than after a campaign's pull ends (a slow sender can make that arbitrarily late). A domain at its cap
-/// waits without holding up the others. Many writers and readers; a reader waits without a thread.
+/// waits without holding up the others. At most <c>maxInFlight</c> pulls of all domains are out at once, counting those
+/// taken with <see cref="TryTake"/> (a pull begun on its caller's thread, without a reader's wake) beside those read.
+/// Many writers and readers; a reader waits without a thread.
 /// </summary>
 internal sealed class FairPullQueue : IDisposable
 {
     private readonly Dictionary<string, SenderLine> _lines = new(StringComparer.Ordinal);
 
-    // Domains with a pull queued and a slot of their own free, in turn order; one _ready permit each.
+    // Domains with a pull queued and a slot of their own free, in turn order.
     private readonly Queue<SenderLine> _turns = new();
+
+    // One permit for each pull a reader may take now (a turn with a slot free), one more once completed; see Owed.
     private readonly SemaphoreSlim _ready = new(0);
     private readonly Lock _lock = new();
     private readonly int _capacity;
     private readonly int _perDomain;
     private readonly int _perDomainInFlight;
+    private readonly int _maxInFlight;
     private int _count;
+    private int _inFlight;
+    private int _permits;
     private bool _completed;
 
     /// <summary>
     /// Creates an empty queue holding at most <paramref name="capacity"/> pulls, <paramref name="perDomain"/> of one sender
-    /// domain, and handing out at most <paramref name="perDomainInFlight"/> of one domain's pulls until they are <see cref="Finished"/>.
+    /// domain, and handing out at most <paramref name="perDomainInFlight"/> of one domain's pulls, and <paramref name="maxInFlight"/>
+    /// of all, until they are <see cref="Finished"/>.
     /// </summary>
-    public FairPullQueue(int capacity, int perDomain, int perDomainInFlight = int.MaxValue)
+    public FairPullQueue(int capacity, int perDomain, int perDomainInFlight = int.MaxValue, int maxInFlight = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(perDomain, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(perDomainInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
         _capacity = capacity;
         _perDomain = perDomain;
         _perDomainInFlight = perDomainInFlight;
+        _maxInFlight = maxInFlight;
     }
 
     /// <summary>Pulls waiting.</summary>
@@ -61,9 +71,56 @@ internal sealed class FairPullQueue : IDisposable
         }
     }
 
+    /// <summary>Pulls of all domains handed out (read or taken) and not yet <see cref="Finished"/>.</summary>
+    public int InFlightTotal
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a slot for a pull of <paramref name="senderDomain"/> that its caller begins at once, without queueing it: only
+    /// when nothing queued could be read now (no domain waits its turn), the domain has nothing queued and is under its cap,
+    /// and a slot of all is free, so the pull passes no one. False otherwise, or once completed: queue it with
+    /// <see cref="TryWrite"/>. The caller owes a <see cref="Finished"/> for it.
+    /// </summary>
+    public bool TryTake(string senderDomain)
+    {
+        lock (_lock)
+        {
+            if (_completed || _turns.Count > 0 || _inFlight >= _maxInFlight)
+            {
+                return false;
+            }
+
+            if (_lines.TryGetValue(senderDomain, out var line))
+            {
+                if (line.Items.Count > 0 || line.InFlight >= _perDomainInFlight)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                line = new SenderLine(senderDomain);
+                _lines.Add(senderDomain, line);
+            }
+
+            line.InFlight++;
+            _inFlight++;
+            return true;
+        }
+    }
+
     /// <summary>Queues a pull at the end of its sender domain's line; false when the queue or that line is full, or the queue is completed.</summary>
     public bool TryWrite(RecipientHash hash, PendingReference reference)
     {
+        int owed;
         lock (_lock)
         {
             if (_completed || _count >= _capacity)
@@ -84,13 +141,11 @@ internal sealed class FairPullQueue : IDisposable
 
             line.Items.Enqueue((hash, reference));
             _count++;
-            if (!TakeTurnIfReady(line))
-            {
-                return true;
-            }
+            TakeTurnIfReady(line);
+            owed = Owed();
         }
 
-        _ready.Release();
+        Release(owed);
         return true;
     }
 
@@ -100,39 +155,45 @@ internal sealed class FairPullQueue : IDisposable
     /// </summary>
     public async ValueTask<(RecipientHash Hash, PendingReference Reference)?> ReadAsync(CancellationToken cancellationToken)
     {
-        await _ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        bool again;
-        (RecipientHash, PendingReference) next;
-        lock (_lock)
+        while (true)
         {
-            if (_turns.Count == 0)
+            await _ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            (RecipientHash, PendingReference)? next = null;
+            bool leave;
+            int owed;
+            lock (_lock)
             {
-                // Only Complete releases without a turn: every reader leaves (what is left waits for a slot's release,
-                // which the reader that finishes that pull serves).
-                _ready.Release();
-                return null;
+                _permits--;
+                if (_turns.Count > 0 && _inFlight < _maxInFlight)
+                {
+                    var line = _turns.Dequeue();
+                    line.InTurn = false;
+                    next = line.Items.Dequeue();
+                    _count--;
+                    line.InFlight++;
+                    _inFlight++;
+                    TakeTurnIfReady(line);
+                }
+
+                // Completed and nothing to take now: every reader leaves, each passing Complete's permit on (what is left
+                // waits for a slot's release, which the reader that finishes that pull serves). Not completed, a permit
+                // with nothing to take (its slot was taken meanwhile) sends the reader back to wait.
+                leave = next is null && _completed;
+                owed = Owed();
             }
 
-            var line = _turns.Dequeue();
-            line.InTurn = false;
-            next = line.Items.Dequeue();
-            _count--;
-            line.InFlight++;
-            again = TakeTurnIfReady(line);
+            Release(owed);
+            if (next is not null || leave)
+            {
+                return next;
+            }
         }
-
-        if (again)
-        {
-            _ready.Release();
-        }
-
-        return next;
     }
 
     /// <summary>Gives back the slot of a pull of <paramref name="senderDomain"/> that <see cref="ReadAsync"/> handed out.</summary>
     public void Finished(string senderDomain)
     {
-        bool ready;
+        int owed;
         lock (_lock)
         {
             if (!_lines.TryGetValue(senderDomain, out var line) || line.InFlight == 0)
@@ -141,18 +202,18 @@ internal sealed class FairPullQueue : IDisposable
             }
 
             line.InFlight--;
-            ready = TakeTurnIfReady(line);
+            _inFlight--;
+            TakeTurnIfReady(line);
+            owed = Owed();
         }
 
-        if (ready)
-        {
-            _ready.Release();
-        }
+        Release(owed);
     }
 
     /// <summary>Takes no more pulls; readers take what is queued, then get null.</summary>
     public void Complete()
     {
+        int owed;
         lock (_lock)
         {
             if (_completed)
@@ -161,23 +222,49 @@ internal sealed class FairPullQueue : IDisposable
             }
 
             _completed = true;
+            owed = Owed();
         }
 
-        _ready.Release();
+        Release(owed);
     }
 
     /// <inheritdoc />
     public void Dispose() => _ready.Dispose();
 
     /// <summary>
-    /// Puts the line at the end of the turns if it has a pull queued, a slot free and is not there already (true: one
-    /// more permit is owed); drops a line with nothing queued or out. Under the lock.
+    /// The permits to release so that one is out for each pull a reader may take now (the turns, at most the slots of all
+    /// still free), and one more once completed to send the readers away; counts them as out. Under the lock.
     /// </summary>
-    private bool TakeTurnIfReady(SenderLine line)
+    private int Owed()
+    {
+        var takeable = Math.Min(_turns.Count, _maxInFlight - _inFlight) + (_completed ? 1 : 0);
+        var owed = takeable - _permits;
+        if (owed <= 0)
+        {
+            return 0;
+        }
+
+        _permits += owed;
+        return owed;
+    }
+
+    private void Release(int permits)
+    {
+        if (permits > 0)
+        {
+            _ready.Release(permits);
+        }
+    }
+
+    /// <summary>
+    /// Puts the line at the end of the turns if it has a pull queued, a slot of its own free and is not there already;
+    /// drops a line with nothing queued or out. Under the lock.
+    /// </summary>
+    private void TakeTurnIfReady(SenderLine line)
     {
         if (line.InTurn)
         {
-            return false;
+            return;
         }
 
         if (line.Items.Count == 0)
@@ -187,17 +274,16 @@ internal sealed class FairPullQueue : IDisposable
                 _lines.Remove(line.Domain);
             }
 
-            return false;
+            return;
         }
 
         if (line.InFlight >= _perDomainInFlight)
         {
-            return false;
+            return;
         }
 
         line.InTurn = true;
         _turns.Enqueue(line);
-        return true;
     }
 
     /// <summary>One sender domain's pulls waiting, first come first served, and how many of its pulls are out.</summary>

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tern.Engine.Loops;
@@ -9,16 +8,30 @@ namespace Tern.Engine.Pull;
 
 /// <summary>
 /// Bridges the ingest loop to the <see cref="PullWorker"/>: the sink hands over (capability, hash, sequence) without
-/// blocking or allocating a reference object; a pump task reads the reference back from the pending table and queues it
-/// on the worker. A reference removed in between (a client fetched it, the sender retracted it) is skipped.
+/// blocking or allocating a reference object; a pump thread reads the reference back from the pending table and begins
+/// its pull (<see cref="PullWorker.TryBeginOrEnqueue"/>) or queues it on the worker. A reference removed in between (a
+/// client fetched it, the sender retracted it) is skipped.
+/// <para>The pump is a thread of its own that sleeps in <see cref="Monitor.Wait(object)"/>, as the message commit log's
+/// writer does: the ingest's hand-over wakes it directly (one futex wake, no spinning), where a task reading a channel
+/// waited for a thread-pool worker to be woken first, and then the pull worker's for a second. The ingest holds the
+/// queue's lock only to add one entry, and the pump only to take one (never across I/O), so the ingest never waits on
+/// the disk or the pull.</para>
 /// </summary>
 public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
 {
     private readonly PendingTable _pending;
     private readonly PullWorker _worker;
     private readonly ILogger _logger;
-    private readonly Channel<(FetchCapability Capability, RecipientHash Hash, ulong Sequence)> _channel;
-    private Task _pump = Task.CompletedTask;
+    private readonly int _capacity;
+
+    // The references waiting for the pump, under _gate (which the pump waits on). It grows to the busiest backlog seen
+    // and stays: the ingest allocates nothing per reference once it has.
+    private readonly object _gate = new();
+    private readonly Queue<(FetchCapability Capability, RecipientHash Hash, ulong Sequence)> _waiting = new();
+    private readonly TaskCompletionSource _pumpEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _started;
+    private bool _pumpWaits;
+    private bool _completed;
     private long _handedOver;
     private long _vanished;
     private long _refused;
@@ -35,13 +48,11 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _pending = pending;
         _worker = worker;
+        _capacity = capacity;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        // Wait mode: TryWrite then answers false when full (DropWrite would answer true and drop the item).
-        _channel = Channel.CreateBounded<(FetchCapability, RecipientHash, ulong)>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
-    /// <summary>References handed to the worker.</summary>
+    /// <summary>References handed to the worker (its pull begun or queued).</summary>
     public long HandedOver => Interlocked.Read(ref _handedOver);
 
     /// <summary>References gone from the table before the pump reached them.</summary>
@@ -54,29 +65,89 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
     public LoopErrors Errors { get; } = new();
 
     /// <summary>Starts the pump.</summary>
-    public void Start() => _pump = Task.Run(PumpAsync);
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+        }
+
+        new Thread(Pump) { IsBackground = true, Name = "tern-pull-pump" }.Start();
+    }
 
     /// <inheritdoc />
     public bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence)
-        => sequence > 0 && _channel.Writer.TryWrite((capability, recipientHash, sequence));
-
-    private async Task PumpAsync()
     {
-        await foreach (var (capability, hash, sequence) in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        if (sequence == 0)
         {
-            try
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_completed || _waiting.Count >= _capacity)
             {
-                HandOver(capability, hash, sequence);
+                return false;
             }
-#pragma warning disable CA1031 // One reference that cannot be read back (a table error) must not end the pump for all later ones.
-            catch (Exception ex)
-#pragma warning restore CA1031
+
+            _waiting.Enqueue((capability, recipientHash, sequence));
+            if (_pumpWaits)
             {
-                if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+                Monitor.Pulse(_gate);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The pump's thread: hands over each reference in turn, sleeping while there is none, until completed and empty.</summary>
+    private void Pump()
+    {
+        try
+        {
+            while (true)
+            {
+                (FetchCapability Capability, RecipientHash Hash, ulong Sequence) next;
+                lock (_gate)
                 {
-                    PullLogMessages.HandOverFailed(_logger, capability.ToString(), unlogged, ex);
+                    while (_waiting.Count == 0)
+                    {
+                        if (_completed)
+                        {
+                            return;
+                        }
+
+                        _pumpWaits = true;
+                        Monitor.Wait(_gate);
+                        _pumpWaits = false;
+                    }
+
+                    next = _waiting.Dequeue();
+                }
+
+                try
+                {
+                    HandOver(next.Capability, next.Hash, next.Sequence);
+                }
+#pragma warning disable CA1031 // One reference that cannot be read back (a table error) must not end the pump for all later ones.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+                    {
+                        PullLogMessages.HandOverFailed(_logger, next.Capability.ToString(), unlogged, ex);
+                    }
                 }
             }
+        }
+        finally
+        {
+            _pumpEnded.TrySetResult();
         }
     }
 
@@ -88,7 +159,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         {
             Interlocked.Increment(ref _vanished);
         }
-        else if (_worker.TryEnqueue(hash, page.References[0]))
+        else if (_worker.TryBeginOrEnqueue(hash, page.References[0]))
         {
             Interlocked.Increment(ref _handedOver);
         }
@@ -101,7 +172,17 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
     /// <summary>Stops taking references and waits for the pump to hand over what it holds.</summary>
     public async ValueTask DisposeAsync()
     {
-        _channel.Writer.TryComplete();
-        await _pump.ConfigureAwait(false);
+        bool started;
+        lock (_gate)
+        {
+            _completed = true;
+            started = _started;
+            Monitor.Pulse(_gate);
+        }
+
+        if (started)
+        {
+            await _pumpEnded.Task.ConfigureAwait(false);
+        }
     }
 }

@@ -14,7 +14,8 @@ namespace Tern.Engine.Pull;
 /// chunk against the payload hash (§4.8), stores the blob in the recipient's <see cref="MessageStore"/> and removes the pending reference. The fetch itself
 /// tells the sender the delivery is done (§9).
 /// <para>Use <see cref="PullAsync"/> for one pull now, or <see cref="Start"/> then <see cref="TryEnqueue"/> for a bounded
-/// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="Completed"/> reports each result.
+/// queue served by <see cref="PullWorkerOptions.MaxConcurrentPulls"/> workers; <see cref="TryBeginOrEnqueue"/> begins a pull
+/// on its caller's thread when a slot is free and nothing waits for one; <see cref="Completed"/> reports each result.
 /// A queued pull that failed is queued again after a backoff until its reference expires (<see cref="PullWorkerOptions.RetryBackoff"/>).</para>
 /// </summary>
 public sealed partial class PullWorker : IAsyncDisposable
@@ -30,6 +31,12 @@ public sealed partial class PullWorker : IAsyncDisposable
     private readonly FairPullQueue _queue;
     private readonly ConcurrentDictionary<FetchCapability, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    // Pulls begun by TryBeginOrEnqueue's callers and not yet done, which disposal waits for as it does for the workers.
+    private readonly Lock _directGate = new();
+    private int _direct;
+    private bool _directClosed;
+    private TaskCompletionSource? _directDone;
     private Task[] _workers = [];
 
     /// <summary>
@@ -56,10 +63,10 @@ public sealed partial class PullWorker : IAsyncDisposable
         _journal = journal;
         Errors = new LoopErrors(_time);
         HandlerErrors = new LoopErrors(_time);
-        _queue = new FairPullQueue(options.QueueCapacity, options.MaxQueuedPerSenderDomain, options.ConcurrentPerSenderDomain);
+        _queue = new FairPullQueue(options.QueueCapacity, options.MaxQueuedPerSenderDomain, options.ConcurrentPerSenderDomain, options.MaxConcurrentPulls);
     }
 
-    /// <summary>Raised after each queued pull, on a worker thread.</summary>
+    /// <summary>Raised after each queued pull, on a worker thread (or, for a pull that ends before its first wait, the thread that began it).</summary>
     public event Action<PullResult>? Completed;
 
     /// <summary>Queued pulls that threw (<see cref="LoopErrorKind.Unexpected"/>): the worker goes on to the next; logged once a minute at most.</summary>
@@ -109,6 +116,28 @@ public sealed partial class PullWorker : IAsyncDisposable
     }
 
     /// <summary>
+    /// Begins the pull on the calling thread when a slot is free, its sender domain is under its cap and has nothing
+    /// queued, and no other pull waits in the queue for a slot (so it passes no one: <see cref="FairPullQueue.TryTake"/>);
+    /// the call returns at the pull's first wait (the journal's write, a fetch), which goes on off this thread. Otherwise it
+    /// queues the pull as <see cref="TryEnqueue"/> does, with the same answer. For a caller on a thread of its own that
+    /// nothing else waits on (the <see cref="ImmediatePullQueue"/>'s pump): a worker's wake is a thread-pool hop, and on
+    /// the path from a notification to its fetch every hop counts (docs/ARCHITECTURE.md §5.2). Before <see cref="Start"/>
+    /// and once disposing, it only queues.
+    /// </summary>
+    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (!TryTakeSlot(reference.SenderDomain))
+        {
+            return TryEnqueue(hash, reference);
+        }
+
+        Interlocked.Increment(ref _outstanding);
+        _ = RunBegunAsync(hash, reference);
+        return true;
+    }
+
+    /// <summary>
     /// Queues every pending reference of <paramref name="hash"/> whose sender the recipient pulls immediately, reading
     /// the table from <paramref name="afterCursor"/>. Returns how many were queued and the cursor to continue from.
     /// </summary>
@@ -136,50 +165,9 @@ public sealed partial class PullWorker : IAsyncDisposable
         {
             while (await _queue.ReadAsync(cancellationToken).ConfigureAwait(false) is var (hash, reference))
             {
-                PullResult result;
-                try
-                {
-                    result = await PullAsync(hash, reference, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                if (!await RunTakenAsync(hash, reference, cancellationToken).ConfigureAwait(false))
                 {
                     return;
-                }
-#pragma warning disable CA1031 // One failed pull (a full disk, a store error) must not stop the worker; it is counted and logged.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
-                    {
-                        PullLogMessages.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
-                    }
-
-                    result = Count(new PullResult(reference.Capability, PullOutcome.Failed, null, 0));
-                }
-                finally
-                {
-                    // The slot goes back before the bookkeeping, so the next domain's pull is not held by it.
-                    _queue.Finished(reference.SenderDomain);
-                }
-
-                AfterPull(hash, reference, result.Outcome);
-
-                try
-                {
-                    Completed?.Invoke(result);
-                }
-#pragma warning disable CA1031 // A subscriber that throws must not end the worker (and with it the queue's service).
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    if (HandlerErrors.Record(LoopErrorKind.Unexpected, out var unlogged))
-                    {
-                        PullLogMessages.CompletedHandlerFailed(_logger, unlogged, ex);
-                    }
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _outstanding);
                 }
             }
         }
@@ -188,12 +176,117 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>A slot for a pull begun by its caller, when the worker has started, is not disposing and the queue lets it pass.</summary>
+    private bool TryTakeSlot(string senderDomain)
+    {
+        lock (_directGate)
+        {
+            if (_workers.Length == 0 || _directClosed || !_queue.TryTake(senderDomain))
+            {
+                return false;
+            }
+
+            _direct++;
+            return true;
+        }
+    }
+
+    /// <summary>A pull <see cref="TryBeginOrEnqueue"/> began: served as a worker serves one, then counted off for disposal.</summary>
+    private async Task RunBegunAsync(RecipientHash hash, PendingReference reference)
+    {
+        try
+        {
+            await RunTakenAsync(hash, reference, _stopping.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Nothing awaits this task: what a worker would die of is counted and logged instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+            {
+                PullLogMessages.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
+            }
+        }
+        finally
+        {
+            lock (_directGate)
+            {
+                if (--_direct == 0)
+                {
+                    _directDone?.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a pull the queue handed out (read or taken) and gives its slot back; false when cancelled (the worker stops).
+    /// </summary>
+    private async Task<bool> RunTakenAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken)
+    {
+        PullResult result;
+        try
+        {
+            result = await PullAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // One failed pull (a full disk, a store error) must not stop the worker; it is counted and logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+            {
+                PullLogMessages.PullFailed(_logger, reference.Capability.ToString(), unlogged, ex);
+            }
+
+            result = Count(new PullResult(reference.Capability, PullOutcome.Failed, null, 0));
+        }
+        finally
+        {
+            // The slot goes back before the bookkeeping, so the next domain's pull is not held by it.
+            _queue.Finished(reference.SenderDomain);
+        }
+
+        AfterPull(hash, reference, result.Outcome);
+
+        try
+        {
+            Completed?.Invoke(result);
+        }
+#pragma warning disable CA1031 // A subscriber that throws must not end the worker (and with it the queue's service).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (HandlerErrors.Record(LoopErrorKind.Unexpected, out var unlogged))
+            {
+                PullLogMessages.CompletedHandlerFailed(_logger, unlogged, ex);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _outstanding);
+        }
+
+        return true;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _queue.Complete();
+        Task begun;
+        lock (_directGate)
+        {
+            _directClosed = true;
+            begun = _direct == 0 ? Task.CompletedTask : (_directDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
+        await begun.ConfigureAwait(false);
         _stopping.Dispose();
         _queue.Dispose();
     }
