@@ -113,6 +113,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
             while (true)
             {
                 (FetchCapability Capability, RecipientHash Hash, ulong Sequence) next;
+                bool last;
                 lock (_gate)
                 {
                     while (_waiting.Count == 0)
@@ -128,11 +129,12 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
                     }
 
                     next = _waiting.Dequeue();
+                    last = _waiting.Count == 0;
                 }
 
                 try
                 {
-                    HandOver(next.Capability, next.Hash, next.Sequence);
+                    HandOver(next.Capability, next.Hash, next.Sequence, last);
                 }
 #pragma warning disable CA1031 // One reference that cannot be read back (a table error) must not end the pump for all later ones.
                 catch (Exception ex)
@@ -151,7 +153,11 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         }
     }
 
-    private void HandOver(FetchCapability capability, RecipientHash hash, ulong sequence)
+    /// <summary>
+    /// Hands one reference to the worker; with <paramref name="last"/> (none waits behind it), its pull may also write its
+    /// journal record on this thread, so it runs from the filing to its fetch request without a hop.
+    /// </summary>
+    private void HandOver(FetchCapability capability, RecipientHash hash, ulong sequence, bool last)
     {
         // The reference filed at `sequence` is the first one after `sequence - 1`, unless it is gone already.
         var page = _pending.Poll(hash, sequence - 1, 1);
@@ -159,7 +165,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         {
             Interlocked.Increment(ref _vanished);
         }
-        else if (_worker.TryBeginOrEnqueue(hash, page.References[0]))
+        else if (_worker.TryBeginOrEnqueue(hash, page.References[0], mayWaitForJournal: last))
         {
             Interlocked.Increment(ref _handedOver);
         }

@@ -12,76 +12,113 @@ public sealed partial class PullJournal
     /// </summary>
     private void FlushLoop()
     {
-        while (true)
+        while (WriteNextBatch())
         {
-            ArrayBufferWriter<byte> batch;
-            TaskCompletionSource durable;
-            long offset;
-            byte[][]? open = null;
+        }
+    }
+
+    /// <summary>
+    /// Writes one batch on the thread of the <c>BeginAsync</c> (with <c>writeHere</c>) that became the writer; what begins
+    /// meanwhile is left to the pool's writer, so that caller waits for one write only. <paramref name="done"/> completes once nothing of this writer is left (what <see cref="DisposeAsync"/> waits for).
+    /// </summary>
+    private void WriteHere(TaskCompletionSource done)
+    {
+        try
+        {
+            if (!WriteNextBatch())
+            {
+                return;
+            }
+
             lock (_gate)
             {
-                if (!_batchHasBegun || _fault is not null)
+                if (_batchHasBegun && _fault is null)
                 {
-                    _flusherRunning = false;
+                    _flushing = Task.Run(FlushLoop, CancellationToken.None);
                     return;
                 }
 
-                batch = _batch;
-                _batch = _spare;
-                durable = _batchDurable;
-                _batchDurable = NewBatch();
-                _batchHasBegun = false;
-                offset = _length;
-                if (_length + batch.WrittenCount > _options.CompactAfterBytes)
-                {
-                    open = new byte[_open.Count][];
-                    var i = 0;
-                    foreach (var pull in _open.Values)
-                    {
-                        open[i++] = pull.Record;
-                    }
-                }
-                else
-                {
-                    _length += batch.WrittenCount;
-                }
-            }
-
-            try
-            {
-                if (open is null)
-                {
-                    RandomAccess.Write(_file, batch.WrittenSpan, offset);
-                }
-                else
-                {
-                    Compact(open);
-                }
-
-                Interlocked.Increment(ref _writes);
-                durable.TrySetResult();
-            }
-#pragma warning disable CA1031 // A failed write fails its waiters' pulls (they do not start) and every later one.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                PullLogMessages.JournalWriteFailed(_logger, _path, ex);
-                lock (_gate)
-                {
-                    _fault ??= ex;
-                }
-
-                durable.TrySetException(new IOException($"The pull journal '{_path}' could not be written; the pull does not begin.", ex));
-            }
-            finally
-            {
-                lock (_gate)
-                {
-                    batch.Clear();
-                    _spare = batch;
-                }
+                _flusherRunning = false;
             }
         }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+
+    /// <summary>Writes the batch buffered, if a begun record is in it; false (and the writer stops) when none is.</summary>
+    private bool WriteNextBatch()
+    {
+        ArrayBufferWriter<byte> batch;
+        TaskCompletionSource durable;
+        long offset;
+        byte[][]? open = null;
+        lock (_gate)
+        {
+            if (!_batchHasBegun || _fault is not null)
+            {
+                _flusherRunning = false;
+                return false;
+            }
+
+            batch = _batch;
+            _batch = _spare;
+            durable = _batchDurable;
+            _batchDurable = NewBatch();
+            _batchHasBegun = false;
+            offset = _length;
+            if (_length + batch.WrittenCount > _options.CompactAfterBytes)
+            {
+                open = new byte[_open.Count][];
+                var i = 0;
+                foreach (var pull in _open.Values)
+                {
+                    open[i++] = pull.Record;
+                }
+            }
+            else
+            {
+                _length += batch.WrittenCount;
+            }
+        }
+
+        try
+        {
+            if (open is null)
+            {
+                RandomAccess.Write(_file, batch.WrittenSpan, offset);
+            }
+            else
+            {
+                Compact(open);
+            }
+
+            Interlocked.Increment(ref _writes);
+            durable.TrySetResult();
+        }
+#pragma warning disable CA1031 // A failed write fails its waiters' pulls (they do not start) and every later one.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            PullLogMessages.JournalWriteFailed(_logger, _path, ex);
+            lock (_gate)
+            {
+                _fault ??= ex;
+            }
+
+            durable.TrySetException(new IOException($"The pull journal '{_path}' could not be written; the pull does not begin.", ex));
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                batch.Clear();
+                _spare = batch;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Replaces the file with <paramref name="open"/>'s records and appends from there.</summary>

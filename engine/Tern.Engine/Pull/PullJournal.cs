@@ -100,6 +100,16 @@ public sealed partial class PullJournal : IAsyncDisposable
     /// </summary>
     /// <exception cref="IOException">The journal could not be written; the pull must not start.</exception>
     public Task BeginAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken = default)
+        => BeginAsync(hash, reference, writeHere: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="BeginAsync(RecipientHash, PendingReference, CancellationToken)"/>; with <paramref name="writeHere"/>, when no
+    /// write is under way, the record's write runs on the calling thread, which returns once it is durable (or failed). For
+    /// a caller on a thread of its own with nothing queued behind it (the immediate-pull pump): the pool's writer would
+    /// first wait for a pool thread to wake, a hop on the way to the fetch. With a write under way, the record joins the
+    /// next batch as always.
+    /// </summary>
+    internal Task BeginAsync(RecipientHash hash, PendingReference reference, bool writeHere, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         lock (_gate)
@@ -114,6 +124,7 @@ public sealed partial class PullJournal : IAsyncDisposable
         // A reference the table accepted always encodes; one that did not could never have been filed.
         var record = PullJournalCodec.Begun(hash, reference) ?? throw new ArgumentException("The reference breaks the field limits of docs/PROTOCOL.md §4.2.", nameof(reference));
         Task durable;
+        TaskCompletionSource? writer = null;
         lock (_gate)
         {
             ThrowIfUnusable();
@@ -129,8 +140,21 @@ public sealed partial class PullJournal : IAsyncDisposable
             if (!_flusherRunning)
             {
                 _flusherRunning = true;
-                _flushing = Task.Run(FlushLoop, CancellationToken.None);
+                if (writeHere)
+                {
+                    writer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _flushing = writer.Task;
+                }
+                else
+                {
+                    _flushing = Task.Run(FlushLoop, CancellationToken.None);
+                }
             }
+        }
+
+        if (writer is not null)
+        {
+            WriteHere(writer);
         }
 
         return durable.WaitAsync(cancellationToken);
@@ -167,7 +191,6 @@ public sealed partial class PullJournal : IAsyncDisposable
     /// <summary>Writes the ended records still buffered and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task flushing;
         lock (_gate)
         {
             if (_disposed)
@@ -176,12 +199,11 @@ public sealed partial class PullJournal : IAsyncDisposable
             }
 
             _disposed = true;
-            flushing = _flushing;
         }
 
         try
         {
-            await flushing.ConfigureAwait(false);
+            await WritersStoppedAsync().ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Its waiters saw the failure; the close goes on.
         catch (Exception)
@@ -207,15 +229,36 @@ public sealed partial class PullJournal : IAsyncDisposable
     /// <summary>Closes the file without writing what is buffered, as a crash would leave it (tests).</summary>
     internal async ValueTask CloseWithoutFlushAsync()
     {
-        Task flushing;
         lock (_gate)
         {
             _disposed = true;
-            flushing = _flushing;
         }
 
-        await flushing.ConfigureAwait(false);
+        await WritersStoppedAsync().ConfigureAwait(false);
         _file.Dispose();
+    }
+
+    /// <summary>
+    /// Once disposed (no record begins any more): waits until no writer runs. A writer on a caller's thread may hand the
+    /// batches begun during its write to the pool's writer, so the one awaited may not be the last.
+    /// </summary>
+    private async Task WritersStoppedAsync()
+    {
+        while (true)
+        {
+            Task flushing;
+            lock (_gate)
+            {
+                if (!_flusherRunning)
+                {
+                    return;
+                }
+
+                flushing = _flushing;
+            }
+
+            await flushing.ConfigureAwait(false);
+        }
     }
 
     private void ThrowIfUnusable()

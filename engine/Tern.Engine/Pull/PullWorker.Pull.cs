@@ -9,7 +9,11 @@ namespace Tern.Engine.Pull;
 public sealed partial class PullWorker
 {
     /// <summary>Pulls one pending reference now (docs/PROTOCOL.md §4.7, §8, §9) and returns how it ended.</summary>
-    public async Task<PullResult> PullAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken = default)
+    public Task<PullResult> PullAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken = default)
+        => RunPullAsync(hash, reference, journalHere: false, cancellationToken);
+
+    /// <summary>One pull; with <paramref name="journalHere"/> its journal record may be written on the calling thread (<see cref="PullJournal.BeginAsync(RecipientHash, PendingReference, bool, CancellationToken)"/>).</summary>
+    private async Task<PullResult> RunPullAsync(RecipientHash hash, PendingReference reference, bool journalHere, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var capability = reference.Capability;
@@ -20,7 +24,7 @@ public sealed partial class PullWorker
 
         try
         {
-            var result = await PullCoreAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+            var result = await PullCoreAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
             PullLogMessages.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
             if (!Retryable(result.Outcome))
             {
@@ -37,7 +41,7 @@ public sealed partial class PullWorker
         }
     }
 
-    private async Task<PullResult> PullCoreAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken)
+    private async Task<PullResult> PullCoreAsync(RecipientHash hash, PendingReference reference, bool journalHere, CancellationToken cancellationToken)
     {
         var capability = reference.Capability;
         if (_messages.Contains(hash, capability))
@@ -83,7 +87,7 @@ public sealed partial class PullWorker
         // stops notifying (§9), so from here on only this record brings the pull back after a crash.
         if (_journal is not null)
         {
-            await _journal.BeginAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+            await _journal.BeginAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
         }
 
         var attempts = 0;

@@ -121,10 +121,12 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// the call returns at the pull's first wait (the journal's write, a fetch), which goes on off this thread. Otherwise it
     /// queues the pull as <see cref="TryEnqueue"/> does, with the same answer. For a caller on a thread of its own that
     /// nothing else waits on (the <see cref="ImmediatePullQueue"/>'s pump): a worker's wake is a thread-pool hop, and on
-    /// the path from a notification to its fetch every hop counts (docs/ARCHITECTURE.md §5.2). Before <see cref="Start"/>
-    /// and once disposing, it only queues.
+    /// the path from a notification to its fetch every hop counts (docs/ARCHITECTURE.md §5.2). With
+    /// <paramref name="mayWaitForJournal"/> (nothing is queued behind the caller), the pull's journal record is written on
+    /// the calling thread too when no journal write is under way, and the call returns at the fetch. Before
+    /// <see cref="Start"/> and once disposing, it only queues.
     /// </summary>
-    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference)
+    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference, bool mayWaitForJournal = false)
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (!TryTakeSlot(reference.SenderDomain))
@@ -133,7 +135,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _outstanding);
-        _ = RunBegunAsync(hash, reference);
+        _ = RunBegunAsync(hash, reference, mayWaitForJournal);
         return true;
     }
 
@@ -192,11 +194,11 @@ public sealed partial class PullWorker : IAsyncDisposable
     }
 
     /// <summary>A pull <see cref="TryBeginOrEnqueue"/> began: served as a worker serves one, then counted off for disposal.</summary>
-    private async Task RunBegunAsync(RecipientHash hash, PendingReference reference)
+    private async Task RunBegunAsync(RecipientHash hash, PendingReference reference, bool journalHere)
     {
         try
         {
-            await RunTakenAsync(hash, reference, _stopping.Token).ConfigureAwait(false);
+            await RunTakenAsync(hash, reference, _stopping.Token, journalHere).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Nothing awaits this task: what a worker would die of is counted and logged instead.
         catch (Exception ex)
@@ -222,12 +224,12 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// <summary>
     /// Runs a pull the queue handed out (read or taken) and gives its slot back; false when cancelled (the worker stops).
     /// </summary>
-    private async Task<bool> RunTakenAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken)
+    private async Task<bool> RunTakenAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken, bool journalHere = false)
     {
         PullResult result;
         try
         {
-            result = await PullAsync(hash, reference, cancellationToken).ConfigureAwait(false);
+            result = await RunPullAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
