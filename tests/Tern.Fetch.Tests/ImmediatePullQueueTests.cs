@@ -57,6 +57,48 @@ public sealed class ImmediatePullQueueTests
     }
 
     [Fact]
+    public async Task Stopping_as_the_host_does_hands_every_reference_over_and_its_pull_stays_outstanding_until_stored()
+    {
+        await using var p = await PullFixture.StartAsync();
+        await using var journal = PullJournal.Open(new PullJournalOptions { DataDirectory = p.Directory, Durable = true });
+        var hash = RecipientHash.NewRandom();
+        var filed = new List<(PendingReference Reference, byte[] Content)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var content = FetchFixture.Bytes(1000 + i, 60 + i);
+            var (cap, submitted) = await p.Sender.SubmitAsync(content, hash: hash);
+            filed.Add((p.File(hash, cap, content.Length, submitted.PayloadHash, submitted.TransitExpiry, [p.FramedHint()], p.SenderKey), content));
+        }
+
+        // Two slots: the first pulls begin on the pump's thread, the rest queue for the workers.
+        await using var worker = p.Worker(options: new PullWorkerOptions { MaxConcurrentPulls = 2 }, journal: journal);
+        var results = new System.Collections.Concurrent.ConcurrentQueue<PullResult>();
+        worker.Completed += results.Enqueue;
+        worker.Start();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 8);
+        queue.Start();
+        foreach (var (reference, _) in filed)
+        {
+            Assert.True(queue.TryEnqueue(reference.Capability, hash, reference.Sequence));
+        }
+
+        // The stop's order (PullStage): the queue hands over what it holds, then the worker's outstanding pulls drain.
+        await queue.DisposeAsync();
+        Assert.Equal(6, queue.HandedOver);
+        Assert.False(queue.TryEnqueue(filed[0].Reference.Capability, hash, filed[0].Reference.Sequence));
+        await Eventually.AssertAsync(() => worker.Outstanding == 0, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(6, results.Count(r => r.Outcome == PullOutcome.Stored));
+        foreach (var (reference, content) in filed)
+        {
+            Assert.Equal(content, p.Stored(hash, reference.Capability));
+            Assert.False(journal.IsOpen(reference.Capability));
+        }
+
+        Assert.Empty(p.Pending.Poll(hash, 0, 10).References);
+    }
+
+    [Fact]
     public async Task A_full_queue_refuses_without_blocking()
     {
         await using var p = await PullFixture.StartAsync();

@@ -12,7 +12,8 @@ namespace Tern.Engine.Tests.Pull;
 /// <summary>
 /// The pull worker's slots under a campaign (perf-reports/spam-economics.md): a sender domain with thousands of pulls
 /// queued and a source that answers only when the test lets it holds at most its share of the slots, and another domain's
-/// pull starts while every campaign pull is still held.
+/// pull starts while every campaign pull is still held. A pull begun on its caller's thread
+/// (<see cref="PullWorker.TryBeginOrEnqueue"/>) keeps to the same caps and is waited for by disposal.
 /// </summary>
 public sealed class PullWorkerSlotTests : IAsyncDisposable
 {
@@ -96,6 +97,61 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         Assert.Equal(30 - accepted, worker.Deferred);
     }
 
+    [Fact]
+    public async Task Pulls_begun_on_the_callers_thread_keep_to_the_domains_cap_and_every_slot_and_the_rest_queue_in_turn()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        await using var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 4, MaxConcurrentPerSenderDomain = 2 }, stored);
+        worker.Start();
+        var caller = Environment.CurrentManagedThreadId;
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(worker.TryBeginOrEnqueue(File("spam.example", out var hash), Reference(hash)));
+        }
+
+        // Two began before the calls returned, on the caller's thread; the other eight wait for the campaign's slots.
+        Assert.Equal(2, _sources.Started("spam.example"));
+        Assert.True(worker.TryBeginOrEnqueue(File("friend.example", out var friendHash), Reference(friendHash)));
+        Assert.True(worker.TryBeginOrEnqueue(File("friend.example", out friendHash), Reference(friendHash)));
+        Assert.Equal(2, _sources.Started("friend.example"));
+        Assert.Equal(4, _sources.StartThreads.Count);
+        Assert.All(_sources.StartThreads, thread => Assert.Equal(caller, thread));
+
+        // Every slot is held: the next domain's pull queues, and takes the first slot given back before the campaign's next.
+        Assert.True(worker.TryBeginOrEnqueue(File("other.example", out var otherHash), Reference(otherHash)));
+        Assert.Equal((0, 4, 13), (_sources.Started("other.example"), _sources.AtOnceAll, worker.Outstanding));
+        _sources.Open("other.example");
+        _sources.Release("spam.example", 1);
+        await Eventually.AssertAsync(() => stored.Any(r => r.Outcome == PullOutcome.Stored) && _sources.StartOrder.Count == 6);
+        Assert.Equal("other.example", _sources.StartOrder.ElementAt(4));
+
+        _sources.Open("spam.example");
+        _sources.Open("friend.example");
+        await Eventually.AssertAsync(() => stored.Count(r => r.Outcome == PullOutcome.Stored) == 13 && worker.Outstanding == 0, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, _sources.MostAtOnce("spam.example"));
+    }
+
+    [Fact]
+    public async Task Before_start_a_pull_is_only_queued_and_disposal_waits_for_a_pull_begun_on_the_callers_thread()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 4 }, stored);
+        Assert.True(worker.TryBeginOrEnqueue(File("spam.example", out var hash), Reference(hash)));
+        Assert.Equal(0, _sources.Started("spam.example"));
+
+        worker.Start();
+        await Eventually.AssertAsync(() => _sources.Started("spam.example") == 1);
+        Assert.True(worker.TryBeginOrEnqueue(File("friend.example", out var friendHash), Reference(friendHash)));
+        Assert.Equal(1, _sources.Started("friend.example"));
+
+        // Disposal cancels both held fetches and returns once they have ended, the one begun by the caller included.
+        await worker.DisposeAsync();
+        Assert.Equal(0, _sources.AtOnceAll);
+        Assert.Empty(stored);
+        Assert.False(worker.TryBeginOrEnqueue(File("other.example", out var otherHash), Reference(otherHash)));
+        Assert.Equal(0, _sources.Started("other.example"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _sources.OpenAll();
@@ -106,7 +162,7 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
 
     private PullWorker Worker(PullWorkerOptions options, ConcurrentQueue<PullResult> results)
     {
-        var worker = new PullWorker(_pending, _messages, new StaticDescriptorResolver(Descriptor("spam.example"), Descriptor("friend.example")), _sources, options);
+        var worker = new PullWorker(_pending, _messages, new StaticDescriptorResolver(Descriptor("spam.example"), Descriptor("friend.example"), Descriptor("other.example")), _sources, options);
         worker.Completed += results.Enqueue;
         return worker;
     }
@@ -149,6 +205,12 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         /// <summary>The domain of each fetch started, in order.</summary>
         public ConcurrentQueue<string> StartOrder { get; } = new();
 
+        /// <summary>The managed thread each fetch started on, in order.</summary>
+        public ConcurrentQueue<int> StartThreads { get; } = new();
+
+        /// <summary>Fetches of every domain started and not yet ended.</summary>
+        public int AtOnceAll => _gates.Values.Sum(g => g.AtOnce);
+
         public IFetchSource? Create(string uri) => uri.StartsWith(Scheme, StringComparison.Ordinal) ? new Source(uri, GateOf(uri[Scheme.Length..])) : null;
 
         public int Started(string domain) => GateOf(domain).Started;
@@ -169,7 +231,11 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
             }
         }
 
-        private Gate GateOf(string domain) => _gates.GetOrAdd(domain, d => new Gate(() => StartOrder.Enqueue(d)));
+        private Gate GateOf(string domain) => _gates.GetOrAdd(domain, d => new Gate(() =>
+        {
+            StartOrder.Enqueue(d);
+            StartThreads.Enqueue(Environment.CurrentManagedThreadId);
+        }));
 
         private sealed class Gate(Action onStart)
         {
@@ -185,6 +251,8 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
             public int Finished => Volatile.Read(ref _finished);
 
             public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+            public int AtOnce => Volatile.Read(ref _atOnce);
 
             public async Task<FetchResponse> FetchAsync(Stream destination, CancellationToken cancellationToken)
             {
