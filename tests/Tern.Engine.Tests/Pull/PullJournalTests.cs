@@ -48,6 +48,27 @@ public sealed class PullJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_written_on_the_callers_thread_is_durable_when_the_call_returns_and_a_crash_then_replays_it()
+    {
+        var hash = RecipientHash.NewRandom();
+        var here = Reference(TimeSpan.FromDays(1));
+        var pooled = Reference(TimeSpan.FromDays(1));
+        var journal = Open(durable: true);
+        var begun = journal.BeginAsync(hash, here, writeHere: true, CancellationToken.None);
+        Assert.True(begun.IsCompletedSuccessfully);
+        Assert.Equal(1, journal.Writes);
+
+        // Without it, the pool's writer writes as before; a pull already open writes nothing, here or not.
+        await journal.BeginAsync(hash, pooled);
+        Assert.True(journal.BeginAsync(hash, here, writeHere: true, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.Equal(2, journal.Writes);
+        await journal.CloseWithoutFlushAsync();
+
+        await using var reopened = Open(durable: true);
+        Assert.Equal([here.Capability, pooled.Capability], reopened.Unfinished.Select(p => p.Reference.Capability));
+    }
+
+    [Fact]
     public async Task Ended_and_expired_pulls_are_dropped_at_open_and_the_file_keeps_only_the_open_ones()
     {
         var hash = RecipientHash.NewRandom();
