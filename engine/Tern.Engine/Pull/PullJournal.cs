@@ -106,8 +106,8 @@ public sealed partial class PullJournal : IAsyncDisposable
     /// <see cref="BeginAsync(RecipientHash, PendingReference, CancellationToken)"/>; with <paramref name="writeHere"/>, when no
     /// write is under way, the record's write runs on the calling thread, which returns once it is durable (or failed). For
     /// a caller on a thread of its own with nothing queued behind it (the immediate-pull pump): the pool's writer would
-    /// first wait for a pool thread to wake, a hop on the way to the fetch. With a write under way, the record joins the
-    /// next batch as always.
+    /// first wait for a pool thread to wake, a hop on the way to the fetch. With a write under way, or when this write would
+    /// rewrite the file, the record is left to the pool's writer as always.
     /// </summary>
     internal Task BeginAsync(RecipientHash hash, PendingReference reference, bool writeHere, CancellationToken cancellationToken)
     {
@@ -140,7 +140,9 @@ public sealed partial class PullJournal : IAsyncDisposable
             if (!_flusherRunning)
             {
                 _flusherRunning = true;
-                if (writeHere)
+
+                // A write that rewrites the file (past CompactAfterBytes) is left to the pool: it is many writes and a sync.
+                if (writeHere && _length + _batch.WrittenCount <= _options.CompactAfterBytes)
                 {
                     writer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _flushing = writer.Task;
