@@ -152,6 +152,31 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         Assert.Equal(0, _sources.Started("other.example"));
     }
 
+    [Fact]
+    public async Task The_immediate_queues_pump_begins_a_pull_on_its_own_thread_and_queues_one_that_would_pass_a_waiting_pull()
+    {
+        var stored = new ConcurrentQueue<PullResult>();
+        await using var worker = Worker(new PullWorkerOptions { MaxConcurrentPulls = 2, MaxConcurrentPerSenderDomain = 2 }, stored);
+        worker.Start();
+        var queue = new ImmediatePullQueue(_pending, worker);
+        queue.Start();
+        for (var i = 0; i < 3; i++)
+        {
+            File("spam.example", out var hash);
+            var reference = Reference(hash);
+            Assert.True(queue.TryEnqueue(reference.Capability, hash, reference.Sequence));
+        }
+
+        // Two slots: two pulls begin on the pump's thread (not a pool worker's), the third waits in the queue.
+        await Eventually.AssertAsync(() => _sources.Started("spam.example") == 2 && worker.Outstanding == 3);
+        Assert.Equal(["tern-pull-pump", "tern-pull-pump"], _sources.StartThreadNames);
+        _sources.Open("spam.example");
+        await Eventually.AssertAsync(() => stored.Count == 3 && worker.Outstanding == 0);
+        await queue.DisposeAsync();
+        Assert.Equal((3, 0, 0), (queue.HandedOver, queue.Vanished, queue.Refused));
+        Assert.All(stored, r => Assert.Equal(PullOutcome.Stored, r.Outcome));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _sources.OpenAll();
@@ -208,6 +233,9 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         /// <summary>The managed thread each fetch started on, in order.</summary>
         public ConcurrentQueue<int> StartThreads { get; } = new();
 
+        /// <summary>The name of the thread each fetch started on ("pool" for a thread-pool worker), in order.</summary>
+        public ConcurrentQueue<string> StartThreadNames { get; } = new();
+
         /// <summary>Fetches of every domain started and not yet ended.</summary>
         public int AtOnceAll => _gates.Values.Sum(g => g.AtOnce);
 
@@ -235,6 +263,7 @@ public sealed class PullWorkerSlotTests : IAsyncDisposable
         {
             StartOrder.Enqueue(d);
             StartThreads.Enqueue(Environment.CurrentManagedThreadId);
+            StartThreadNames.Enqueue(Thread.CurrentThread.IsThreadPoolThread ? "pool" : Thread.CurrentThread.Name ?? "unnamed");
         }));
 
         private sealed class Gate(Action onStart)
