@@ -148,16 +148,9 @@ public sealed class LabelIndexTests : IDisposable
         };
 
         var capability = FetchCapability.NewRandom();
-        var payload = new byte[100];
-        Random.Shared.NextBytes(payload);
-        var hash = PayloadTree.Hash(payload);
-        await using (var file = store.OpenPartial(_hash, capability, new PayloadVerifier(payload.Length, hash)))
-        {
-            await file.WriteAsync(payload);
-            Assert.True(file.TryComplete());
-        }
+        var (size, hash) = await FetchPartialAsync(store, capability);
 
-        var commit = store.CommitAsync(_hash, capability, "a.example", payload.Length, hash, "text/plain");
+        var commit = store.CommitAsync(_hash, capability, "a.example", size, hash, "text/plain");
         await naming.Task;
         var labels = new LabelIndex(LabelDirectory, store, _users);
         var entry = Assert.Single(labels.List("bob", null, 0, 100).Page);
@@ -171,10 +164,9 @@ public sealed class LabelIndexTests : IDisposable
 
     private MessageStore Store() => new(new MessageStoreOptions { DataDirectory = _directory.Path });
 
-    /// <summary>A 100-byte message committed to the store for bob's hash and, when given, told to the index as the hook does.</summary>
-    private async Task<(string Id, FetchCapability Capability)> StoreAsync(MessageStore store, LabelIndex? labels)
+    /// <summary>A verified 100-byte partial file for bob's hash, as a pull leaves it before the commit: its size and payload hash.</summary>
+    private async Task<(long Size, Bytes32 Hash)> FetchPartialAsync(MessageStore store, FetchCapability capability)
     {
-        var capability = FetchCapability.NewRandom();
         var payload = new byte[100];
         Random.Shared.NextBytes(payload);
         var hash = PayloadTree.Hash(payload);
@@ -184,7 +176,16 @@ public sealed class LabelIndexTests : IDisposable
             Assert.True(file.TryComplete());
         }
 
-        var message = store.Commit(_hash, capability, "a.example", payload.Length, hash, "text/plain");
+        return (payload.Length, hash);
+    }
+
+    /// <summary>A 100-byte message committed to the store for bob's hash and, when given, told to the index as the hook does.</summary>
+    private async Task<(string Id, FetchCapability Capability)> StoreAsync(MessageStore store, LabelIndex? labels)
+    {
+        var capability = FetchCapability.NewRandom();
+        var (size, hash) = await FetchPartialAsync(store, capability);
+
+        var message = store.Commit(_hash, capability, "a.example", size, hash, "text/plain");
         labels?.Stored("bob", message);
 
         // Distinct stored times, so the store's order is the order of these calls.

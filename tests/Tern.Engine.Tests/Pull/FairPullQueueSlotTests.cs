@@ -1,6 +1,7 @@
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
+using static Tern.Engine.Tests.Pull.FairPullQueueReads;
 
 namespace Tern.Engine.Tests.Pull;
 
@@ -147,22 +148,4 @@ public sealed class FairPullQueueSlotTests
         Assert.Throws<InvalidOperationException>(() => queue.Finished("a.example"));
         Assert.Throws<InvalidOperationException>(() => queue.Finished("b.example"));
     }
-
-    /// <summary>A pull if one may be handed out now, else null (the wait is cancelled, so it takes no later pull).</summary>
-    private static async Task<(RecipientHash Hash, PendingReference Reference)?> ReadNowAsync(FairPullQueue queue)
-    {
-        using var cancel = new CancellationTokenSource();
-        var read = queue.ReadAsync(cancel.Token);
-        if (read.IsCompleted)
-        {
-            return await read;
-        }
-
-        await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.AsTask());
-        return null;
-    }
-
-    private static PendingReference Reference(string senderDomain) =>
-        new(FetchCapability.NewRandom(), senderDomain, default, 0, 1, default, "", [], 0, 1, 0, default);
 }
