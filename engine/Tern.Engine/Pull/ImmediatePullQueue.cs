@@ -165,7 +165,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         {
             Interlocked.Increment(ref _vanished);
         }
-        else if (_worker.TryBeginOrEnqueue(hash, page.References[0], mayWaitForJournal: last))
+        else if (_worker.TryBeginOrEnqueue(hash, page.References[0], journalHere: last))
         {
             Interlocked.Increment(ref _handedOver);
         }

@@ -122,11 +122,11 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// queues the pull as <see cref="TryEnqueue"/> does, with the same answer. For a caller on a thread of its own that
     /// nothing else waits on (the <see cref="ImmediatePullQueue"/>'s pump): a worker's wake is a thread-pool hop, and on
     /// the path from a notification to its fetch every hop counts (docs/ARCHITECTURE.md §5.2). With
-    /// <paramref name="mayWaitForJournal"/> (nothing is queued behind the caller), the pull's journal record is written on
+    /// <paramref name="journalHere"/> (nothing is queued behind the caller), the pull's journal record is written on
     /// the calling thread too when no journal write is under way, and the call returns at the fetch. Before
     /// <see cref="Start"/> and once disposing, it only queues.
     /// </summary>
-    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference, bool mayWaitForJournal = false)
+    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference, bool journalHere = false)
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (!TryTakeSlot(reference.SenderDomain))
@@ -135,7 +135,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _outstanding);
-        _ = RunBegunAsync(hash, reference, mayWaitForJournal);
+        _ = RunBegunAsync(hash, reference, journalHere);
         return true;
     }
 
