@@ -4,8 +4,9 @@ namespace Tern.Engine.Notify;
 
 /// <summary>
 /// Where the scheduler puts sealed datagrams (transports/Tern.Transports.Udp adapts a <c>sendmmsg</c> sender). Called
-/// from the scheduler's loop only: <see cref="Send"/> may queue (it copies the bytes before returning) and
-/// <see cref="Flush"/> ends each round. Never throws for a datagram the network refused: retransmission covers it.
+/// from one scheduler round at a time (the loop's thread, or a scheduling caller's between the loop's rounds, under the
+/// scheduler's round lock): <see cref="Send"/> may queue (it copies the bytes before returning) and <see cref="Flush"/>
+/// ends each round. Never throws for a datagram the network refused: retransmission covers it.
 /// </summary>
 public interface IDatagramTransport
 {

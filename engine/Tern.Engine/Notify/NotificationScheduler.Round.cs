@@ -8,10 +8,12 @@ public sealed partial class NotificationScheduler
     /// <summary>
     /// One round of the loop at <paramref name="nowMs"/>: take new entries and resolver answers, advance the wheel, check
     /// each due entry against the store, pack the survivors per peer into datagrams, and flush the transport once.
-    /// Called by the loop thread, or directly by tests that drive time by hand (never both).
+    /// Called under the round lock by the loop thread or a scheduling caller (at most <paramref name="maxRecords"/> due
+    /// records then), or directly by tests that drive time by hand (never both).
     /// </summary>
-    internal void RunRound(long nowMs)
+    internal void RunRound(long nowMs, int maxRecords = 0)
     {
+        var budget = maxRecords > 0 ? maxRecords : _maxRecordsPerRound;
         if (Volatile.Read(ref _nextKeys) is { } next && !ReferenceEquals(next, _keys))
         {
             SwitchKeys(next);
@@ -46,13 +48,13 @@ public sealed partial class NotificationScheduler
         // Entries over the round's budget stay on the wheel untouched, due first at the next round.
         var routed = 0;
         var drained = 0;
-        while (routed < _maxRecordsPerRound && _wheel.Advance(nowMs, _due, Math.Min(_maxRecordsPerRound - routed, StatusBatch)) is var added and > 0)
+        while (routed < budget && _wheel.Advance(nowMs, _due, Math.Min(budget - routed, StatusBatch)) is var added and > 0)
         {
             routed += RouteBatch(drained, added, nowMs);
             drained += added;
         }
 
-        Backlogged = routed >= _maxRecordsPerRound;
+        Backlogged = routed >= budget;
 
         var kept = 0;
         for (var i = 0; i < _active.Count; i++)

@@ -46,6 +46,10 @@ public sealed partial class NotificationScheduler : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
+
+    // One round at a time, on the loop's thread or, between its rounds, on a scheduling caller's (TryRoundHere).
+    private readonly Lock _roundLock = new();
+    private readonly int _inlineRoundRecords;
     private readonly Random _random = new();
 
     // Wire constants of this node, encoded once.
@@ -153,6 +157,7 @@ public sealed partial class NotificationScheduler : IDisposable
         _peerRetryMs = (long)options.PeerRetryInterval.TotalMilliseconds;
         _maxRecords = options.MaxRecordsPerDatagram;
         _maxRecordsPerRound = options.MaxRecordsPerRound;
+        _inlineRoundRecords = Math.Min(options.InlineRoundRecords, options.MaxRecordsPerRound);
         _peerTokensPerMs = options.PeerDatagramsPerSecond / 1000;
         _peerBurst = options.PeerDatagramBurst;
         _retractionRetransmissions = options.RetractionRetransmissions;
@@ -191,7 +196,10 @@ public sealed partial class NotificationScheduler : IDisposable
         _wake.Set();
     }
 
-    /// <summary>Notifies every delivery of an acknowledged submission now.</summary>
+    /// <summary>
+    /// Notifies every delivery of an acknowledged submission now: on this thread when the loop is between rounds
+    /// (<see cref="NotificationSchedulerOptions.InlineRoundRecords"/>), otherwise by waking the loop.
+    /// </summary>
     public void Schedule(SubmissionResult submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -201,7 +209,10 @@ public sealed partial class NotificationScheduler : IDisposable
             _incoming.Enqueue(new IncomingNotice(capability, NoticeKind.Notification, now));
         }
 
-        _wake.Set();
+        if (!TryRoundHere())
+        {
+            _wake.Set();
+        }
     }
 
     /// <summary>
@@ -220,9 +231,49 @@ public sealed partial class NotificationScheduler : IDisposable
             }
         }
 
-        if (submissions.Count > 0)
+        if (submissions.Count > 0 && !TryRoundHere())
         {
             _wake.Set();
+        }
+    }
+
+    /// <summary>
+    /// Runs a round on the calling thread if the loop is running and between rounds, within
+    /// <see cref="NotificationSchedulerOptions.InlineRoundRecords"/>; true when it left nothing due for the loop. A round
+    /// that throws is counted as the loop's are, and the loop's next round takes its records again.
+    /// </summary>
+    private bool TryRoundHere()
+    {
+        if (_inlineRoundRecords == 0 || !_thread.IsAlive || !_roundLock.TryEnter())
+        {
+            return false;
+        }
+
+        try
+        {
+            // Asked under the lock: disposal takes it once stopping is set, so no round here outlives the scheduler.
+            if (_stopping)
+            {
+                return false;
+            }
+
+            RunRound(NowMs, _inlineRoundRecords);
+            return !Backlogged;
+        }
+#pragma warning disable CA1031 // The caller scheduled a submission already acknowledged: a failed round is the loop's to retry, never the caller's failure.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+            {
+                NotifyLogMessages.RoundFailed(_logger, unlogged, e);
+            }
+
+            return false;
+        }
+        finally
+        {
+            _roundLock.Exit();
         }
     }
 
@@ -263,6 +314,11 @@ public sealed partial class NotificationScheduler : IDisposable
         if (_thread.IsAlive)
         {
             _thread.Join();
+        }
+
+        // A round a scheduling caller began before stopping was set ends before the keys go.
+        lock (_roundLock)
+        {
         }
 
         foreach (var peer in _peers.Values)
@@ -314,7 +370,10 @@ public sealed partial class NotificationScheduler : IDisposable
             var failed = false;
             try
             {
-                RunRound(NowMs);
+                lock (_roundLock)
+                {
+                    RunRound(NowMs);
+                }
             }
 #pragma warning disable CA1031 // The loop must survive a failed round (a store error, a transport error): count it, log it, go on.
             catch (Exception e)

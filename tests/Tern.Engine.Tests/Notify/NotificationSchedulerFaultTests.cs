@@ -42,6 +42,7 @@ public sealed class NotificationSchedulerFaultTests
         var tick = TimeSpan.FromMilliseconds(50);
         var options = Options(tick);
         options.MaxRecordsPerRound = 1;
+        options.InlineRoundRecords = 0; // the loop's own pacing is under test: no round on the scheduling thread
         using var scheduler = new NotificationScheduler(f.Store, f.A, f.Resolver, transport, options, f.Clock);
         var submission = await f.SubmitAsync(null, [.. Enumerable.Repeat("b.example", 40)]);
         await scheduler.StartAsync();
