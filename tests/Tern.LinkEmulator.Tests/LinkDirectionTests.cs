@@ -72,6 +72,31 @@ public sealed class LinkDirectionTests
         Assert.Equal(DropCause.Queue, direction.AdmitDatagram(1000, Ms(1), out _, out _));
     }
 
+    [Theory]
+    [InlineData(false, 1000, 0.95, 1.0)]
+    [InlineData(true, 1, 0.95, 1.0)]
+    [InlineData(true, 1000, 0.45, 0.55)]
+    public void A_clocked_gilbert_elliott_link_ends_its_bad_spells_in_time_for_a_sparse_flow(bool clocked, int msApart, double least, double most)
+    {
+        // Bad spells of 100 datagrams (q = 0.01), bad half the time; 8 Mbit/s carries 1000 bytes a millisecond. Back to back
+        // a loss follows a loss 99 % of the time either way; a datagram a second on a clocked link meets a chain 1000 steps
+        // on, independent of the last (a loss follows a loss as often as the link is bad, 50 %), on an unclocked one still 99 %.
+        var profile = new DirectionProfile { RateBitsPerSecond = 8_000_000, Loss = LossModel.GilbertElliott(0.01, 0.01, clockedByLink: clocked) };
+        var direction = new LinkDirection(profile, new Random(4));
+        var lost = 0;
+        var pairs = 0;
+        var previous = false;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var now = direction.AdmitDatagram(1000, Ms((double)i * msApart), out _, out _) == DropCause.Loss;
+            lost += now ? 1 : 0;
+            pairs += now && previous ? 1 : 0;
+            previous = now;
+        }
+
+        Assert.InRange((double)pairs / lost, least, most);
+    }
+
     [Fact]
     public void Jitter_is_uniform_over_its_span_above_the_delay()
     {

@@ -55,6 +55,23 @@ public sealed class LossChainTests
     }
 
     [Fact]
+    public void A_clocked_chain_steps_through_idle_datagram_times_and_an_unclocked_one_ignores_them()
+    {
+        // p = q = 1 alternates good and bad each step: one idle step lands the next datagram in the good state, two in the bad.
+        var once = new LossChain(LossModel.GilbertElliott(1, 1, clockedByLink: true), new Random(1));
+        once.Idle(1);
+        Assert.False(once.NextIsLost());
+
+        var twice = new LossChain(LossModel.GilbertElliott(1, 1, clockedByLink: true), new Random(1));
+        twice.Idle(2);
+        Assert.True(twice.NextIsLost());
+
+        var perDatagram = new LossChain(LossModel.GilbertElliott(1, 1), new Random(1));
+        perDatagram.Idle(1);
+        Assert.True(perDatagram.NextIsLost());
+    }
+
+    [Fact]
     public void A_lossless_model_loses_nothing()
     {
         var chain = new LossChain(LossModel.None, new Random(1));

@@ -96,6 +96,12 @@ internal sealed class LinkDirection
             return DropCause.Queue;
         }
 
+        if (now > _linkFreeAt && _profile.RateBitsPerSecond > 0)
+        {
+            // The datagrams of this size the link could have carried since it last freed (a clocked chain moves on).
+            _loss.Idle((now - _linkFreeAt) / Math.Max(1, SerializationTicks(bytes)));
+        }
+
         // The wait behind the datagrams ahead of it, measured here where the link holds it (not from the sender's
         // clock, which a stall of the relay's thread before this point would add to).
         Statistics.Queued(start - now);
