@@ -22,15 +22,19 @@ internal static class LinkProfiles
     /// <summary>
     /// LEO: Gilbert–Elliott p = 0.01, q = 0.167 and 50 ms blackouts both ways — every second from 0.5 s rather than the
     /// preset's every 15 s from 15 s, so a session of a few seconds meets one or more (harsher than the preset, not milder).
+    /// Its phase does not matter: a first pass of a second or more always meets one. The chain is clocked by the link, so a
+    /// bad spell is six datagram times of the link, as a fade: stepped per datagram, the checkpoint an idle sender repeats
+    /// each round met one spell for six rounds in a row now and then, and the session ended at its retry limit.
     /// </summary>
     public static LinkProfile Leo(int seed)
     {
         var preset = LinkPresets.Leo().Reversed();
         var blackout = new PeriodicBlackout(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500));
+        var loss = LossModel.GilbertElliott(preset.ToTarget.Loss.P, preset.ToTarget.Loss.Q, clockedByLink: true);
         return new LinkProfile
         {
-            ToTarget = Copy(preset.ToTarget, blackout, null),
-            FromTarget = Copy(preset.FromTarget, blackout, null),
+            ToTarget = Copy(preset.ToTarget, blackout, null, loss),
+            FromTarget = Copy(preset.FromTarget, blackout, null, loss),
             Seed = seed,
         };
     }
@@ -49,13 +53,13 @@ internal static class LinkProfiles
         return new LinkProfile { ToTarget = way, FromTarget = way, Seed = seed };
     }
 
-    private static DirectionProfile Copy(DirectionProfile d, PeriodicBlackout? blackout, ContactWindows? windows) => new()
+    private static DirectionProfile Copy(DirectionProfile d, PeriodicBlackout? blackout, ContactWindows? windows, LossModel? loss = null) => new()
     {
         Delay = d.Delay,
         Jitter = d.Jitter,
         RateBitsPerSecond = d.RateBitsPerSecond,
         QueueLimitBytes = d.QueueLimitBytes,
-        Loss = d.Loss,
+        Loss = loss ?? d.Loss,
         Blackout = blackout ?? d.Blackout,
         Windows = windows ?? d.Windows,
     };
