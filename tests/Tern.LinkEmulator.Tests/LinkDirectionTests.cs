@@ -21,6 +21,30 @@ public sealed class LinkDirectionTests
     }
 
     [Fact]
+    public void Schedules_counted_from_a_later_origin_shift_by_it_whole()
+    {
+        // Counted from 10 s: the blackout of 15 s to 15.05 s falls at 25 s to 25.05 s, and the window from 10 s opens at 20 s.
+        var blackout = new PeriodicBlackout(TimeSpan.FromHours(1), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(15));
+        var direction = new LinkDirection(new DirectionProfile { Blackout = blackout }, new Random(1));
+        direction.CountSchedulesFrom(Ms(10_000));
+        Assert.Equal(DropCause.None, direction.AdmitDatagram(100, Ms(15_000), out _, out _));
+        Assert.Equal(DropCause.Blackout, direction.AdmitDatagram(100, Ms(25_000), out _, out _));
+        Assert.Equal(DropCause.None, direction.AdmitDatagram(100, Ms(25_050), out _, out _));
+
+        var windows = new ContactWindows(TimeSpan.FromHours(1), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10));
+        var windowed = new LinkDirection(new DirectionProfile { Windows = windows }, new Random(1));
+        windowed.CountSchedulesFrom(Ms(10_000));
+        Assert.Equal(DropCause.Window, windowed.AdmitDatagram(100, Ms(19_999), out _, out _));
+        Assert.Equal(DropCause.None, windowed.AdmitDatagram(100, Ms(20_000), out _, out _));
+
+        // TCP: a segment read in the shifted blackout leaves when it ends.
+        var tcp = new LinkDirection(new DirectionProfile { Blackout = blackout }, new Random(1));
+        tcp.CountSchedulesFrom(Ms(10_000));
+        Assert.Equal(Ms(15_000), tcp.AdmitSegment(100, Ms(15_000)));
+        Assert.Equal(Ms(25_050), tcp.AdmitSegment(100, Ms(25_010)));
+    }
+
+    [Fact]
     public void Outside_a_window_datagrams_are_dropped_and_segments_held_until_it_opens()
     {
         var windows = new ContactWindows(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.Zero);

@@ -22,6 +22,7 @@ internal sealed class LinkDirection
     private readonly long _jitterTicks;
     private readonly long _rtoTicks;
     private long _linkFreeAt;
+    private long _scheduleOrigin;
 
     public LinkDirection(DirectionProfile profile, Random random)
     {
@@ -36,6 +37,18 @@ internal sealed class LinkDirection
     public DirectionProfile Profile => _profile;
 
     public LinkStatistics Statistics { get; } = new();
+
+    /// <summary>
+    /// Counts the windows' and blackouts' offsets from scaled elapsed time <paramref name="ticks"/> instead of the clock's
+    /// start: a scenario whose schedule starts when its world is ready, however long that took.
+    /// </summary>
+    public void CountSchedulesFrom(long ticks)
+    {
+        lock (_gate)
+        {
+            _scheduleOrigin = ticks;
+        }
+    }
 
     /// <summary>
     /// Judges a UDP datagram of <paramref name="bytes"/> arriving at scaled time <paramref name="now"/>: dropped (and counted)
@@ -80,12 +93,12 @@ internal sealed class LinkDirection
 
     private DropCause Judge(int bytes, long now, ref long deliverAt)
     {
-        if (_profile.Windows is { } windows && windows.IsDown(now))
+        if (_profile.Windows is { } windows && windows.IsDown(now - _scheduleOrigin))
         {
             return DropCause.Window;
         }
 
-        if (_profile.Blackout is { } blackout && blackout.IsDown(now))
+        if (_profile.Blackout is { } blackout && blackout.IsDown(now - _scheduleOrigin))
         {
             return DropCause.Blackout;
         }
@@ -133,7 +146,7 @@ internal sealed class LinkDirection
         lock (_gate)
         {
             var start = Math.Max(now, _linkFreeAt);
-            var up = NextUp(start);
+            var up = NextUp(start - _scheduleOrigin) + _scheduleOrigin;
             held = up != start;
             _linkFreeAt = up + SerializationTicks(bytes);
             deliverAt = _linkFreeAt + _delayTicks + Jitter();

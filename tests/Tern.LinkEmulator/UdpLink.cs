@@ -63,6 +63,17 @@ public sealed class UdpLink : IAsyncDisposable
     /// <summary>The link's clock.</summary>
     public ScaledTimeProvider Clock { get; }
 
+    /// <summary>
+    /// Counts both directions' contact windows and blackouts from now rather than from the clock's start: a test's scenario
+    /// then starts when its world is ready, however long setting it up took.
+    /// </summary>
+    public void StartSchedulesNow()
+    {
+        var now = Clock.GetTimestamp();
+        _toTarget.CountSchedulesFrom(now);
+        _fromTarget.CountSchedulesFrom(now);
+    }
+
     /// <summary>Counters of the client-to-target direction.</summary>
     public LinkCounters ToTarget => _toTarget.Statistics.Snapshot();
 
