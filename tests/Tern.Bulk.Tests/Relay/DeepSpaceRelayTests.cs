@@ -38,6 +38,7 @@ public sealed class DeepSpaceRelayTests
                 s.ReportSlack = TimeSpan.FromSeconds(30);
                 s.ReceiptWait = TimeSpan.FromMinutes(2);
             });
+        var start = world.BeginPlan();
 
         // Through the first 80 cycles, 4 blobs a scaled minute: three that have 3 hours, one that has 11 minutes — it
         // cannot arrive with the minute to spare the sender asks for, so it is never sent and expires at ga.example. The
@@ -45,7 +46,7 @@ public sealed class DeepSpaceRelayTests
         // assemblies side by side) costs most of a window, and with blobs queued up to the 90th window three of them once
         // missed the 100th.
         var injected = new List<(MessageId Id, Bytes32 Hash, DateTimeOffset Expiry, bool CanArrive)>();
-        var end = clock.Start + offset + TimeSpan.FromMinutes(80);
+        var end = start + offset + TimeSpan.FromMinutes(80);
         for (var i = 0; clock.GetUtcNow() < end; i++)
         {
             for (var j = 0; j < 4; j++)
@@ -59,7 +60,7 @@ public sealed class DeepSpaceRelayTests
         }
 
         // Every blob settles: the last window plus a round trip plus the receipt wait, and the short ones' expiry.
-        var settled = clock.Start + offset + TimeSpan.FromMinutes(100) + (2 * light) + TimeSpan.FromMinutes(2);
+        var settled = start + offset + TimeSpan.FromMinutes(100) + (2 * light) + TimeSpan.FromMinutes(2);
         await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) is "transferred" or "expired") || clock.GetUtcNow() > settled, TimeSpan.FromMinutes(2));
 
         var fates = injected.Select(b => (b, Fate: world.Fate(b.Id, b.Hash))).ToList();
@@ -81,7 +82,7 @@ public sealed class DeepSpaceRelayTests
     [Fact]
     public async Task A_link_cut_mid_transfer_cancels_the_session_within_its_bound_and_the_next_window_carries_its_blobs()
     {
-        // GEO-like: 300 ms each way at 2 Mbit/s; windows of 20 s every 30 s from 29 s (the blobs are in by then); the link is
+        // GEO-like: 300 ms each way at 2 Mbit/s; windows of 20 s every 30 s from 29 s after the blobs are held; the link is
         // cut from 30 s to 47 s, in the middle of the first session's 4-second first pass. Scaled 6×.
         var light = TimeSpan.FromMilliseconds(300);
         var cut = new PeriodicBlackout(TimeSpan.FromHours(10), TimeSpan.FromSeconds(17), TimeSpan.FromSeconds(30));
@@ -100,9 +101,11 @@ public sealed class DeepSpaceRelayTests
             injected.Add((id, hash));
         }
 
+        var start = world.BeginPlan();
+
         // Cancelled by its retry limit while the link is cut, within its bound (about 21 s for 1 MB here) from 29 s.
         Assert.True(await Eventually.TrueAsync(() => world.BulkSender.Counters.SessionsCancelled == 1, TimeSpan.FromSeconds(30)));
-        var cancelledAt = clock.GetUtcNow() - clock.Start;
+        var cancelledAt = clock.GetUtcNow() - start;
         Assert.True(cancelledAt < TimeSpan.FromSeconds(29 + 21 + 1), $"cancelled at {cancelledAt}");
 
         Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) == "transferred"), TimeSpan.FromSeconds(60)));
@@ -118,7 +121,7 @@ public sealed class DeepSpaceRelayTests
         Assert.True(world.Relay.Counters.Transferred == 20, counts);
         Assert.True(world.Relay.Counters.CarriedAgain >= 20, counts);
         Assert.Equal(0, world.Relay.HeldCount);
-        Assert.True(clock.GetUtcNow() >= clock.Start + TimeSpan.FromSeconds(59), "carried before the next window opened");
+        Assert.True(clock.GetUtcNow() >= start + TimeSpan.FromSeconds(59), "carried before the next window opened");
 
         // The receiver forgot the cancelled session (its cancel was lost in the cut; its idle time or deadline ends it).
         await Eventually.TrueAsync(() => world.BulkReceiver.Sessions <= 1, TimeSpan.FromSeconds(30));
@@ -141,6 +144,8 @@ public sealed class DeepSpaceRelayTests
             var (id, hash, _) = await world.InjectAsync(50_000, TimeSpan.FromHours(1), seed: 200 + i);
             injected.Add((id, hash));
         }
+
+        world.BeginPlan();
 
         Assert.True(await Eventually.TrueAsync(() => world.Link.ToTarget.PacketsIn > 150, TimeSpan.FromSeconds(30)));
         var stopped = world.BulkSender;

@@ -7,7 +7,9 @@ namespace Tern.Bulk.Tests.Relay;
 /// <summary>
 /// A session's receipt that comes after the session's deadline (docs/PROTOCOL.md §17.6, a late receipt) through the bulk
 /// relay as a gateway composes it, on the link emulator's scaled clock: a blob whose bytes are at the peer is not carried
-/// again while its receipt may still come, and a late receipt for blobs already carried again transfers them once.
+/// again while its receipt may still come, and a late receipt for blobs already carried again transfers them once. The
+/// receipt is late because gb.example's answers hold it (<see cref="HeldAnswers"/>) until the sender has given up, not
+/// because a delay is hoped to outlast the session.
 /// </summary>
 public sealed class LateReceiptRelayTests
 {
@@ -16,18 +18,20 @@ public sealed class LateReceiptRelayTests
     [Fact]
     public async Task A_window_that_closes_while_the_receipt_is_on_its_way_carries_each_blob_once()
     {
-        // 1 s each way; windows of 10 s every 15 s from 10 s. gb.example's first commit waits 25 s (its descriptor look-up):
-        // the block is whole at 12 s and reported so, the window closes at 20 s, the session's deadline is 20 s + a round
-        // (3 s) + the receipt wait (10 s) = 33 s, and the receipt arrives near 38 s, while later windows open.
+        // 1 s each way; windows of 10 s every 15 s from 10 s after the blobs are held. The block is whole at 12 s and
+        // reported so, the window closes at 20 s, and the session's deadline is 20 s + a round (3 s) + the receipt wait (10 s)
+        // = 33 s. gb.example's receipt waits until then (as a slow commit would), so it arrives after the session timed out
+        // and before 45 s, when the late receipt is no longer taken, however the test machine keeps time.
         var light = TimeSpan.FromSeconds(1);
         var way = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20 };
-        var clock = new ScaledTimeProvider(5);
+        var clock = new ScaledTimeProvider(3);
+        HeldAnswers answers = null!;
         await using var world = await RelayWorld.StartAsync(
             clock,
             new LinkProfile { ToTarget = way, FromTarget = way },
             start => Plan(start + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), 6, light),
             sender: s => s.ReceiptWait = TimeSpan.FromSeconds(10),
-            receiverDescriptors: d => new SlowCommitDescriptors(d, clock, TimeSpan.FromSeconds(25), until: TimeSpan.FromSeconds(20)));
+            receiverSink: sink => answers = new HeldAnswers(sink));
 
         // Ten that can cross, two that cannot arrive with the sender's minute to spare: never sent, they expire here at 30 s.
         var injected = new List<(MessageId Id, Bytes32 Hash, bool CanArrive)>();
@@ -38,8 +42,16 @@ public sealed class LateReceiptRelayTests
             injected.Add((id, hash, canArrive));
         }
 
+        var start = world.BeginPlan();
+
+        // The session timed out with gb.example's receipt held back: the receipt to come is late by construction.
+        Assert.True(await Eventually.TrueAsync(() => world.BulkSender.Counters.SessionsCancelled == 1, TimeSpan.FromSeconds(60)));
+        Assert.True(answers.ReceiptsHeld(1) > 0);
+        Assert.Equal(0, world.BulkSender.Counters.SessionsCompleted);
+        answers.Release(1);
+
         // Past 45 s, when the late receipt is no longer taken and blobs still held would go in the window open then.
-        Assert.True(await Eventually.TrueAsync(() => clock.GetUtcNow() - clock.Start > TimeSpan.FromSeconds(52), TimeSpan.FromSeconds(60)));
+        Assert.True(await Eventually.TrueAsync(() => clock.GetUtcNow() - start > TimeSpan.FromSeconds(52), TimeSpan.FromSeconds(60)));
         Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) is "transferred" or "expired"), TimeSpan.FromSeconds(30)));
 
         var fates = injected.Select(b => (b, Fate: world.Fate(b.Id, b.Hash))).ToList();
@@ -61,31 +73,28 @@ public sealed class LateReceiptRelayTests
         Assert.Equal(0, world.Link.ToTarget.DroppedWindow);
 
         // The session's datagrams count against the contact's link use (the admin's planned against actual).
-        Assert.True(world.Contacts.LinkUse.SentToday("ga-gb", (clock.Start + TimeSpan.FromSeconds(15)).ToUnixTimeMilliseconds()) >= 10 * 20_000);
+        Assert.True(world.Contacts.LinkUse.SentToday("ga-gb", (start + TimeSpan.FromSeconds(15)).ToUnixTimeMilliseconds()) >= 10 * 20_000);
     }
 
     [Fact]
     public async Task A_late_receipt_for_blobs_already_carried_again_transfers_them_once()
     {
-        // 5 s each way; windows of 10 s every 12 s from 10 s. The return path is down from 15 s to 23 s, so the sender never
-        // hears that the block is whole: its session ends at its deadline (20 s + 11 s + 2 s = 33 s) and the next window
-        // (34 s) carries the blobs again. gb.example's first commit waits 18 s: its receipt leaves near 34 s, arrives near
-        // 39 s, while the second session runs, and the second session's receipt finds them transferred.
+        // 5 s each way; windows of 10 s every 18 s from 10 s after the blobs are held. gb.example's reports of the first
+        // session are lost, so the sender never hears that the block is whole: the session ends at its deadline, 20 s + a
+        // round (11 s) + the receipt wait (10 s) = 41 s, and the next window (46 s) carries the blobs again. gb.example's
+        // receipt of the first session waits until that second session runs (as a slow commit would); it arrives 5 s later,
+        // before 61 s when it is no longer taken, and the second session's receipt waits until it has been taken, so it
+        // finds them transferred. Each condition is a gate the test opens, not a span it hopes is long enough.
         var light = TimeSpan.FromSeconds(5);
-        var forward = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20 };
-        var back = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20, Blackout = new PeriodicBlackout(TimeSpan.FromHours(10), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)) };
-
-        // 2× rather than 5×: the plan counts from the clock's start, before the stores open. At 5× a start-up of 3 s
-        // (a make test run beside another project) was 15 plan seconds: the first blobs reached gb.example after its
-        // slow commit's 20 s, their receipt came back at once, and the scenario did not happen. At 2× the world may take
-        // 7.5 s to start.
+        var way = new DirectionProfile { Delay = light, RateBitsPerSecond = Rate, QueueLimitBytes = 1 << 20 };
         var clock = new ScaledTimeProvider(2);
+        HeldAnswers answers = null!;
         await using var world = await RelayWorld.StartAsync(
             clock,
-            new LinkProfile { ToTarget = forward, FromTarget = back },
-            start => Plan(start + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12), 8, light),
-            sender: s => s.ReceiptWait = TimeSpan.FromSeconds(2),
-            receiverDescriptors: d => new SlowCommitDescriptors(d, clock, TimeSpan.FromSeconds(18), until: TimeSpan.FromSeconds(20)));
+            new LinkProfile { ToTarget = way, FromTarget = way },
+            start => Plan(start + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(18), 8, light),
+            sender: s => s.ReceiptWait = TimeSpan.FromSeconds(10),
+            receiverSink: sink => answers = new HeldAnswers(sink) { LoseReports = [1] });
 
         var injected = new List<(MessageId Id, Bytes32 Hash, bool CanArrive)>();
         for (var i = 0; i < 10; i++)
@@ -93,6 +102,20 @@ public sealed class LateReceiptRelayTests
             var (id, hash, _) = await world.InjectAsync(20_000, TimeSpan.FromHours(1), seed: 400 + i);
             injected.Add((id, hash, true));
         }
+
+        world.BeginPlan();
+
+        // The first session timed out unanswered, and a second one has taken the blobs again; gb.example holds the first
+        // one's receipt, which comes now, late.
+        Assert.True(await Eventually.TrueAsync(() => world.BulkSender.Counters.SessionsCancelled == 1 && world.BulkSender.RunningSessions == 1, TimeSpan.FromSeconds(90)));
+        Assert.True(answers.ReceiptsHeld(1) > 0);
+        Assert.True(answers.ReportsLost > 0);
+        answers.Release(1);
+
+        // Taken while the second session runs; then the second session's receipt goes.
+        Assert.True(await Eventually.TrueAsync(() => world.BulkSender.Counters.LateReceipts == 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, world.BulkSender.Counters.SessionsCompleted);
+        answers.Release(2);
 
         Assert.True(await Eventually.TrueAsync(() => world.BulkSender.Counters.SessionsCompleted == 1, TimeSpan.FromSeconds(60)));
         Assert.True(await Eventually.TrueAsync(() => injected.All(b => world.Fate(b.Id, b.Hash) == "transferred"), TimeSpan.FromSeconds(10)));
@@ -102,6 +125,7 @@ public sealed class LateReceiptRelayTests
         var counts = $"sessions {world.Relay.Counters.Sessions}, again {world.Relay.Counters.CarriedAgain}, awaiting {world.Relay.Counters.AwaitingReceipt}, transferred {world.Relay.Counters.Transferred}, late {world.BulkSender.Counters.LateReceipts}, cancelled {world.BulkSender.Counters.SessionsCancelled}, completed {world.BulkSender.Counters.SessionsCompleted}";
         Assert.True(world.Relay.Counters.Sessions == 2, counts);
         Assert.True(world.Relay.Counters.CarriedAgain == 10, counts);
+        Assert.True(world.Relay.Counters.AwaitingReceipt == 0, counts);
         Assert.True(world.BulkSender.Counters.SessionsCancelled == 1, counts);
         Assert.True(world.BulkSender.Counters.LateReceipts == 1, counts);
         Assert.True(world.Relay.Counters.Transferred == 10, counts);

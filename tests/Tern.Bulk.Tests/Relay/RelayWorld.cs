@@ -17,7 +17,9 @@ namespace Tern.Bulk.Tests.Relay;
 /// b.example, which its relay routes through gb.example over the contact plan's contact ga → gb; gb.example's receiver
 /// commits what arrives. The link emulator carries the datagrams (its forward windows a second wider than the plan's, so a
 /// datagram it drops as outside a window was sent outside the plan's). ga.example's store is swept on the clock, and every
-/// expiry record it makes is kept.
+/// expiry record it makes is kept. The scenario starts at <see cref="BeginPlan"/>, not when the clock was made: the plan's
+/// windows and the link's windows and blackouts count from there, so a slow start (a loaded machine opening the stores)
+/// does not eat into them.
 /// </summary>
 internal sealed class RelayWorld : IAsyncDisposable
 {
@@ -31,6 +33,7 @@ internal sealed class RelayWorld : IAsyncDisposable
     private Task _sweeps = Task.CompletedTask;
     private BulkSenderOptions _senderOptions = null!;
     private BulkRelayOptions _relayOptions = null!;
+    private Func<DateTimeOffset, ContactDefinition> _plan = null!;
 
     private RelayWorld(ScaledTimeProvider clock, LinkProfile profile)
     {
@@ -72,13 +75,17 @@ internal sealed class RelayWorld : IAsyncDisposable
     /// <summary>ga.example's expiry records, by blob.</summary>
     public ConcurrentDictionary<MessageId, int> Expired { get; } = new();
 
+    /// <summary>When the scenario began (<see cref="BeginPlan"/>): its plan's and link's schedules count from here.</summary>
+    public DateTimeOffset PlanStart { get; private set; }
+
     /// <summary>
-    /// Starts both gateways under <paramref name="plan"/>'s contacts from ga.example to gb.example; the plan's windows
-    /// are offsets from the clock's start; <paramref name="receiverDescriptors"/> may wrap gb.example's descriptor look-ups.
+    /// Starts both gateways with no contact yet: <see cref="BeginPlan"/> puts <paramref name="plan"/>'s contact from
+    /// ga.example to gb.example in force, its windows offsets from that moment. <paramref name="receiverSink"/> may wrap
+    /// what gb.example sends back (a test's scripted answers).
     /// </summary>
-    public static async Task<RelayWorld> StartAsync(ScaledTimeProvider clock, LinkProfile profile, Func<DateTimeOffset, ContactDefinition> plan, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, TimeSpan? retryInterval = null, Func<IDescriptorResolver, IDescriptorResolver>? receiverDescriptors = null)
+    public static async Task<RelayWorld> StartAsync(ScaledTimeProvider clock, LinkProfile profile, Func<DateTimeOffset, ContactDefinition> plan, Action<BulkSenderOptions>? sender = null, Action<BulkReceiverOptions>? receiver = null, TimeSpan? retryInterval = null, Func<IBulkDatagramSink, IBulkDatagramSink>? receiverSink = null)
     {
-        var world = new RelayWorld(clock, profile);
+        var world = new RelayWorld(clock, profile) { _plan = plan };
         var senderOptions = new BulkSenderOptions { ReceiptWait = TimeSpan.FromSeconds(5), ReportSlack = TimeSpan.FromSeconds(1), MinRemaining = TimeSpan.FromMinutes(1), StagingDirectory = world._directory.File("staging") };
         sender?.Invoke(senderOptions);
         var receiverOptions = new BulkReceiverOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
@@ -92,13 +99,25 @@ internal sealed class RelayWorld : IAsyncDisposable
         world.SenderStore = await TransitStore.OpenAsync(StoreOptions(world._directory.File("a")), clock);
         world.ReceiverStore = await TransitStore.OpenAsync(StoreOptions(world._directory.File("b")), clock);
         world.SenderStore.BlobExpired = expiry => world.Expired.AddOrUpdate(expiry.MessageId, 1, (_, n) => n + 1);
-        world.Contacts = new Engine.Contacts.ContactWindows(Sender, new ContactPlan([plan(clock.Start)]), clock);
-        var descriptors = receiverDescriptors?.Invoke(world.Descriptors) ?? world.Descriptors;
-        world.BulkReceiver = new BulkReceiver(world.ReceiverStore, () => world.ReceiverKeys, descriptors, world.ReceiverSocket, receiverOptions, world._directory.File("b"), clock);
+        world.Contacts = new Engine.Contacts.ContactWindows(Sender, ContactPlan.Empty, clock);
+        var answers = receiverSink?.Invoke(world.ReceiverSocket) ?? world.ReceiverSocket;
+        world.BulkReceiver = new BulkReceiver(world.ReceiverStore, () => world.ReceiverKeys, world.Descriptors, answers, receiverOptions, world._directory.File("b"), clock);
         world.ReceiverSocket.Start(world.BulkReceiver.Receive);
         world.StartSenderSide();
         world._sweeps = world.SweepAsync(world._stop.Token);
         return world;
+    }
+
+    /// <summary>
+    /// Begins the scenario now: the plan's contact is put in force with its windows counted from this moment, and so are
+    /// the link's windows and blackouts. Returns the moment, which the test's own spans count from.
+    /// </summary>
+    public DateTimeOffset BeginPlan()
+    {
+        Link.StartSchedulesNow();
+        PlanStart = Clock.GetUtcNow();
+        Contacts.Replace(new ContactPlan([_plan(PlanStart)]));
+        return PlanStart;
     }
 
     /// <summary>
