@@ -75,9 +75,6 @@ internal sealed class RelayWorld : IAsyncDisposable
     /// <summary>ga.example's expiry records, by blob.</summary>
     public ConcurrentDictionary<MessageId, int> Expired { get; } = new();
 
-    /// <summary>When the scenario began (<see cref="BeginPlan"/>): its plan's and link's schedules count from here.</summary>
-    public DateTimeOffset PlanStart { get; private set; }
-
     /// <summary>
     /// Starts both gateways with no contact yet: <see cref="BeginPlan"/> puts <paramref name="plan"/>'s contact from
     /// ga.example to gb.example in force, its windows offsets from that moment. <paramref name="receiverSink"/> may wrap
@@ -115,9 +112,9 @@ internal sealed class RelayWorld : IAsyncDisposable
     public DateTimeOffset BeginPlan()
     {
         Link.StartSchedulesNow();
-        PlanStart = Clock.GetUtcNow();
-        Contacts.Replace(new ContactPlan([_plan(PlanStart)]));
-        return PlanStart;
+        var start = Clock.GetUtcNow();
+        Contacts.Replace(new ContactPlan([_plan(start)]));
+        return start;
     }
 
     /// <summary>
