@@ -65,13 +65,15 @@ public sealed class UdpLink : IAsyncDisposable
 
     /// <summary>
     /// Counts both directions' contact windows and blackouts from now rather than from the clock's start: a test's scenario
-    /// then starts when its world is ready, however long setting it up took.
+    /// then starts when its world is ready, however long setting it up took. Returns now, in the clock's timestamps, for
+    /// the test to count its own spans (a contact plan) from the same instant.
     /// </summary>
-    public void StartSchedulesNow()
+    public long StartSchedulesNow()
     {
         var now = Clock.GetTimestamp();
         _toTarget.CountSchedulesFrom(now);
         _fromTarget.CountSchedulesFrom(now);
+        return now;
     }
 
     /// <summary>Counters of the client-to-target direction.</summary>

@@ -111,8 +111,8 @@ internal sealed class RelayWorld : IAsyncDisposable
     /// </summary>
     public DateTimeOffset BeginPlan()
     {
-        Link.StartSchedulesNow();
-        var start = Clock.GetUtcNow();
+        // One instant for both: at 500× a millisecond between two readings of the clock is half a scaled second.
+        var start = Clock.Start.AddTicks(Link.StartSchedulesNow());
         Contacts.Replace(new ContactPlan([_plan(start)]));
         return start;
     }
