@@ -81,7 +81,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
         var policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences);
         _hooks.Attach(_events, users, labels, policies);
-        RestorePulled(_node.Messages, _events);
+        await RestoreRecordedAsync(_node.Messages, _node.PullJournal, _events).ConfigureAwait(false);
         _node.Messages.Committed = _hooks.Stored;
         _node.Messages.BeforeCheckpoint = _events.FlushedAsync;
         _node.Pending.Removed = _hooks.Removed;
@@ -153,11 +153,13 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// Puts back the <c>pulled</c> events of commits whose lines the event log lost to a crash (their records kept them,
-    /// docs/ARCHITECTURE.md §5.2), each user's in sequence order, before anything else is appended; the store then drops
-    /// those records at its next checkpoint, once the log has flushed what was put back.
+    /// Puts back the <c>pulled</c> events of commits and the <c>received</c> events of pulls whose lines the event log lost
+    /// to a crash (the commit records and the pull journal's begun records kept them, docs/ARCHITECTURE.md §5.2, §5.6),
+    /// each user's in sequence order, before anything else is appended and before the routes serve; the store then drops
+    /// those records at its next checkpoint, once the log has flushed what was put back, and the journal once this flush
+    /// is done.
     /// </summary>
-    private static void RestorePulled(MessageStore messages, EventLog events)
+    private static async Task RestoreRecordedAsync(MessageStore messages, PullJournal? journal, EventLog events)
     {
         var lines = new List<ReadOnlyMemory<byte>>();
         foreach (var commit in messages.RecoveredCommits)
@@ -165,8 +167,18 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
             lines.Add(commit.Annotation);
         }
 
+        if (journal is not null)
+        {
+            lines.AddRange(journal.RecoveredAnnotations);
+        }
+
         events.RestoreRecorded(lines);
         messages.ReleaseRecovered();
+        if (journal is { RecoveredAnnotations.Count: > 0 })
+        {
+            await events.FlushedAsync().ConfigureAwait(false);
+            journal.ReleaseRecovered();
+        }
     }
 
     /// <summary>

@@ -12,8 +12,9 @@ internal sealed partial class EventLog
         var buffer = new MemoryStream();
 
         // Recorded lines written and not yet flushed: their records hold them, so no flush is owed for them alone until a
-        // barrier asks (the store's checkpoint) or another line's flush takes them along.
+        // barrier asks (the store's checkpoint) or another line's flush takes them along; then their records are told.
         var unflushed = false;
+        var told = new List<Action>();
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             buffer.SetLength(0);
@@ -44,10 +45,16 @@ internal sealed partial class EventLog
                         Publish(batch);
                         batch.Clear();
                         unflushed = false;
+                        Tell(told);
                     }
 
                     await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     Add(buffer, batch, item);
+                    if (item.Flushed is { } flushed)
+                    {
+                        told.Add(flushed);
+                    }
+
                     if (after.IsCompletedSuccessfully)
                     {
                         await WriteAsync(buffer, flush: false).ConfigureAwait(false);
@@ -66,6 +73,7 @@ internal sealed partial class EventLog
             {
                 await WriteAsync(buffer, flush: true).ConfigureAwait(false);
                 unflushed = false;
+                Tell(told);
             }
 
             Publish(batch);
@@ -85,7 +93,19 @@ internal sealed partial class EventLog
         if (unflushed)
         {
             await WriteAsync(buffer, flush: true).ConfigureAwait(false);
+            Tell(told);
         }
+    }
+
+    /// <summary>Tells the records of the recorded lines a flush just covered that they may let them go.</summary>
+    private static void Tell(List<Action> told)
+    {
+        foreach (var flushed in told)
+        {
+            flushed();
+        }
+
+        told.Clear();
     }
 
     private void Add(MemoryStream buffer, List<(Pending Item, long Line)> batch, Pending item)
@@ -121,6 +141,10 @@ internal sealed partial class EventLog
             _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: flush && _durable);
             _length += buffer.Length;
+            if (flush && _durable)
+            {
+                Interlocked.Increment(ref _flushes);
+            }
             return true;
         }
         catch (IOException)
