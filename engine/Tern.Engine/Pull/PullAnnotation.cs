@@ -47,8 +47,11 @@ public sealed class PullAnnotation
     internal bool TryClaim() =>
         !Line.IsEmpty && Line.Length <= PullJournalCodec.MaxAnnotationBytes && Interlocked.CompareExchange(ref _state, Claimed, Open) == Open;
 
-    /// <summary>The record that took the line became durable (or failed, <paramref name="write"/> faulted).</summary>
-    internal void RecordWritten(Task write)
+    /// <summary>Tells <see cref="Carried"/> how <paramref name="write"/>, the write of the record that took the line, ends.</summary>
+    internal void CarriedBy(Task write) =>
+        write.ContinueWith(static (done, state) => ((PullAnnotation)state!).Written(done), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void Written(Task write)
     {
         if (write.IsCompletedSuccessfully)
         {

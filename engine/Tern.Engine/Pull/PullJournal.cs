@@ -220,7 +220,7 @@ public sealed partial class PullJournal : IAsyncDisposable
         }
 
         // Told once the batch is written (on the pool: the line's own writer never runs on this journal's writing thread).
-        carried?.RecordWritten(durable);
+        carried?.CarriedBy(durable);
         if (writer is not null)
         {
             WriteHere(writer);
