@@ -27,6 +27,9 @@ internal sealed class EventHooks
 
     public void Detach() => _attached = null;
 
+    /// <summary>The event log the hooks append to, while attached (tests read its counters).</summary>
+    internal EventLog? Log => _attached?.Log;
+
     /// <summary>The log and the owner of <paramref name="hash"/>, when someone registered it: one lookup, and an event is built only then.</summary>
     private bool TryOwner(RecipientHash hash, out EventLog log, out string user)
     {
