@@ -162,6 +162,18 @@ public sealed class ImmediatePullQueueTests
     }
 
     [Fact]
+    public async Task A_queue_disposed_without_being_started_releases_the_annotations_it_held()
+    {
+        await using var p = await PullFixture.StartAsync();
+        await using var worker = p.Worker();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 2);
+        var annotation = new PullAnnotation { Line = "line\n"u8.ToArray() };
+        Assert.True(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), 1, annotation));
+        await queue.DisposeAsync();
+        Assert.True(annotation.Carried.IsCanceled);
+    }
+
+    [Fact]
     public async Task A_full_queue_refuses_without_blocking()
     {
         await using var p = await PullFixture.StartAsync();

@@ -196,6 +196,16 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         if (started)
         {
             await _pumpEnded.Task.ConfigureAwait(false);
+            return;
+        }
+
+        // Never started: nothing hands these over, and their annotations' makers wait for an answer.
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var waiting))
+            {
+                waiting.Annotation?.Release();
+            }
         }
     }
 }
