@@ -6,6 +6,8 @@
 # (both through b.example's client API), and bob's client, listening on his event stream (GET /v1/events/stream), reads
 # the message (GET /v1/stored/{id}) on its `pulled` event; one message at a time, timed from the start of alice's POST
 # to bob having read it (E2E_BOB=poll: bob lists his stored messages every millisecond instead, the method before).
+# alice's and bob's clients block on kept-alive sockets, as the floor's ends do; a second, shorter run uses .NET's
+# HttpClient instead (E2E_CLIENT=httpclient) and is reported beside it.
 # Beside it, alternated in blocks, the floor with client hops and the same shape (FloorPipeline below plus the submit
 # request and answer, a push to bob's side once stored and bob's read, each on a kept-alive TCP connection). The nodes'
 # CPU and resident memory come from /proc.
@@ -64,6 +66,14 @@ nodes_stages=$(nodes_stage_row "submit: POST start → 201 (durable at a.example
 nodes_line=$(sed -n 's/^NODES //p' <<< "$out")
 node() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<< "$nodes_line"; }
 
+# The same run with .NET's HttpClient as alice's and bob's clients (asynchronous: each answer handed to the pool), half
+# the messages: what a client library's own hops add, beside the blocking clients above.
+http_count=$(( count / 2 ))
+out=$(E2E_CLIENT=httpclient DOTNET_TC_CallCountingDelayMs=0 nice -n 10 dotnet "$load" e2e-nodes "$work/nodes-httpclient" "$http_count" "$size" "$tern")
+echo "$out"
+h50=$(field RESULT p50_ms) h90=$(field RESULT p90_ms) h99=$(field RESULT p99_ms) hmax=$(field RESULT max_ms)
+hb50=$(field BASELINE p50_ms)
+
 load_before=$(loadavg)
 out=$(nice -n 10 dotnet "$load" e2e "$work/run" "$count" "$size")
 load_after=$(loadavg)
@@ -97,8 +107,12 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "b.example pulls over its framed door and stores durably; bob's client listens on his event stream"
   echo "(\`GET /v1/events/stream\`, opened once) and on the message's \`pulled\` event reads it (\`GET /v1/stored/{id}\`, the bytes"
   echo "checked against alice's), then deletes it (not timed). One message at a time; the clock runs from the start of alice's"
-  echo "POST to bob having read the message ($(sed -n 's/^BOB //p' <<< "$nodes_out") mode; with \`E2E_BOB=poll\`, the method before, bob lists his"
-  echo "stored messages every millisecond and the clock stops at the list that shows it)."
+  echo "POST to bob having read the message ($(sed -n 's/^BOB \([a-z]*\).*/\1/p' <<< "$nodes_out") mode; with \`E2E_BOB=poll\`, the method before, bob lists his"
+  echo "stored messages every millisecond and the clock stops at the list that shows it). alice's and bob's clients block"
+  echo "on their kept-alive sockets on the load tool's thread, each request written with one \`send\` and its answer read"
+  echo "there (status line, headers, a body by length or chunks; \`bench/Tern.Load/E2e/WireConnection.cs\`), as curl does and"
+  echo "as the floor's ends block on theirs ($(sed -n 's/^BOB .*CLIENT //p' <<< "$nodes_out") client); the row below the table runs the same with"
+  echo ".NET's \`HttpClient\` (\`E2E_CLIENT=httpclient\`), whose answers each reach the caller through a pool thread."
   echo
   echo "**Floor** (\`FloorPipeline\` with client hops, in the load tool's process): 1 KiB over a kept-alive TCP connection to"
   echo "the sender's side, appended to a log file and fsynced, a 128-byte answer back (the submit); one UDP datagram to the"
@@ -112,6 +126,9 @@ stage_row() { echo "| $1 | $(field STAGES "$2_p50_ms") / $(field STAGES "$2_p90_
   echo "| floor: the same disk and network steps, bare | $nb50 | $nb90 | $nb99 | $nbmax |"
   echo "| Tern: alice's POST → bob has read it, through two node processes | $n50 | $n90 | $n99 | $nmax |"
   echo "| ratio Tern / floor | **$(ratio "$n50" "$nb50")** | $(ratio "$n90" "$nb90") | $(ratio "$n99" "$nb99") | |"
+  echo
+  echo "With .NET's \`HttpClient\` as both clients ($http_count messages, a run of its own right after): Tern p50 $h50 ms, p90 $h90,"
+  echo "p99 $h99, max $hmax, against the floor's p50 $hb50 ms measured beside it (ratio $(ratio "$h50" "$hb50"))."
   echo
   echo "Target p50 ≤ 2× the floor: **$nodes_verdict** (p50 $n50 ms against $nb50 ms)."
   echo

@@ -86,6 +86,13 @@ public sealed class ClientApiOptions
     public bool DurableEvents { get; set; } = true;
 
     /// <summary>
+    /// Longest a <c>delivery_changed</c> event waits for another event's flush to carry it before the log flushes it on its
+    /// own (docs/C2S.md §15): a sender's fetched deliveries then share flushes instead of costing one each. Zero flushes
+    /// each at once. Defaults to 50 ms.
+    /// </summary>
+    public TimeSpan DeferredEventFlushDelay { get; set; } = Events.EventLog.DefaultDeferredFlushDelay;
+
+    /// <summary>
     /// How long events stay in the log (docs/C2S.md §11): compaction drops older ones, and a cursor before the oldest kept
     /// is answered <c>410 cursor-expired</c>. Defaults to 30 days.
     /// </summary>
@@ -153,6 +160,11 @@ public sealed class ClientApiOptions
         if (DefaultTransit < MinTransit || DefaultTransit > MaxTransit)
         {
             throw new ArgumentException($"ClientApiOptions.DefaultTransit must be from MinTransit to MaxTransit, not {DefaultTransit}.", nameof(DefaultTransit));
+        }
+
+        if (DeferredEventFlushDelay < TimeSpan.Zero || DeferredEventFlushDelay > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentException($"ClientApiOptions.DeferredEventFlushDelay must be 0 to 10 seconds, not {DeferredEventFlushDelay}.", nameof(DeferredEventFlushDelay));
         }
 
         if (MaxPollWait < TimeSpan.Zero || MaxPollWait > TimeSpan.FromMinutes(10))

@@ -74,7 +74,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var maxTransit = new[] { options.MaxTransit, transit.MaxTransit, transit.AccountMaxExpiry }.Min();
         var logger = _logger;
         var state = Path.Combine(dataDirectory, "clientapi");
-        _events = new EventLog(state, options.DurableEvents);
+        _events = new EventLog(state, options.DurableEvents, deferredFlushDelay: options.DeferredEventFlushDelay);
         var labels = _labels = new LabelIndex(Path.Combine(state, "labels"), _node.Messages, users);
         var reservations = new ReservationStore(Path.Combine(state, "reservations"), TimeProvider.System);
         _directory = new KeyDirectory(_node, _descriptors, options.DirectoryCacheTime, TimeProvider.System);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Tern.ClientApi.Routes;
 using Tern.Engine.Protocol.Notification;
 
 namespace Tern.ClientApi.Tests;
@@ -69,6 +70,47 @@ public sealed class TwoNodeTests() : TwoApiNodes("clientapi-two")
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync($"/v1/stored/{id}")).StatusCode);
         Assert.Empty((await Api.JsonAsync(await bob.GetAsync("/v1/stored"))).GetProperty("messages").EnumerateArray());
         await Api.ProblemAsync(await bob.GetAsync($"/v1/stored/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData(2_000)]
+    [InlineData(StoredRoutes.WholeReadMaxBytes)]
+    [InlineData(StoredRoutes.WholeReadMaxBytes + 1)]
+    [InlineData(300_000)]
+    public async Task A_stored_message_read_whole_or_streamed_answers_its_bytes_and_a_range_of_them(int size)
+    {
+        var (alice, _) = A.AddUser("alice");
+        var (bob, _) = B.AddUser("bob");
+        var hash = Api.NewHash();
+        await bob.PutAsync($"/v1/hashes/{hash}", null);
+        Assert.Equal(HttpStatusCode.NoContent, (await Api.PutJsonAsync(bob, "/v1/preferences/a.example", new { pull = "immediately" })).StatusCode);
+        var body = new byte[size];
+        Random.Shared.NextBytes(body);
+        await Api.JsonAsync(await Api.SubmitAsync(alice, body, [$"{hash}@b.example"]), HttpStatusCode.Created);
+
+        string? id = null;
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            var list = await Api.JsonAsync(await bob.GetAsync("/v1/stored"));
+            id = list.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).FirstOrDefault();
+            return id is not null;
+        }, TimeSpan.FromSeconds(20)));
+
+        using (var whole = await bob.GetAsync($"/v1/stored/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal(size, whole.Content.Headers.ContentLength);
+            Assert.Equal("application/octet-stream", whole.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", whole.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal(body, await whole.Content.ReadAsByteArrayAsync());
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/stored/{id}");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, 1999);
+        using var part = await bob.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal($"bytes 1000-1999/{size}", part.Content.Headers.ContentRange?.ToString());
+        Assert.Equal(body.AsSpan(1000, 1000).ToArray(), await part.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -72,7 +72,9 @@ internal static class NodesE2eLoad
         }
 
         var stream = Environment.GetEnvironmentVariable("E2E_BOB") != "poll";
-        using var events = stream ? await BobEvents.OpenAsync(bob).ConfigureAwait(false) : null;
+        var wire = Environment.GetEnvironmentVariable("E2E_CLIENT") != "httpclient";
+        using var events = stream && !wire ? await BobEvents.OpenAsync(bob).ConfigureAwait(false) : null;
+        using var ends = wire ? new WireEnds(nodeA.Ports.ClientApi!, aliceToken, nodeB.Ports.ClientApi!, bobToken, stream, WarmupStepTimeout) : null;
         using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true, push: stream);
         var content = new byte[size];
         Random.Shared.NextBytes(content);
@@ -82,11 +84,11 @@ internal static class NodesE2eLoad
         var warming = Stopwatch.StartNew();
         for (var i = 0; i < Warmup || (WarmingUp(nodeA.ProcessId, nodeB.ProcessId, i) && warming.Elapsed < MaxJitWarmup); i++)
         {
-            await SendOneAsync(alice, bob, events, hash, content, ++sequence, null).ConfigureAwait(false);
+            await SendOneAsync(alice, bob, ends, events, hash, content, ++sequence, null).ConfigureAwait(false);
             floor.RunOne();
         }
 
-        Console.WriteLine($"BOB {(stream ? "stream" : "poll")}");
+        Console.WriteLine($"BOB {(stream ? "stream" : "poll")} CLIENT {(wire ? "wire" : "httpclient")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WARMUP messages={sequence} seconds={warming.Elapsed.TotalSeconds:F1} tiering_a={ProcStat.Tiering(nodeA.ProcessId)} tiering_b={ProcStat.Tiering(nodeB.ProcessId)}"));
 
         var cpu = (A: ProcStat.Cpu(nodeA.ProcessId), B: ProcStat.Cpu(nodeB.ProcessId));
@@ -102,7 +104,7 @@ internal static class NodesE2eLoad
 
             for (var i = 0; i < n; i++)
             {
-                await SendOneAsync(alice, bob, events, hash, content, ++sequence, tern).ConfigureAwait(false);
+                await SendOneAsync(alice, bob, ends, events, hash, content, ++sequence, tern).ConfigureAwait(false);
             }
         }
 
@@ -123,10 +125,16 @@ internal static class NodesE2eLoad
     /// alice submits one message; bob's client learns it is stored (from his event stream, or listing his stored messages
     /// until it is there), then deletes it.
     /// </summary>
-    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, BobEvents? events, string hash, byte[] content, long sequence, Samples? samples)
+    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, WireEnds? ends, BobEvents? events, string hash, byte[] content, long sequence, Samples? samples)
     {
         // Each blob differs from the previous one (its first bytes count the messages), so its payload hash names it.
         BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
+        if (ends is not null)
+        {
+            ends.SendOne(hash, content, sequence, samples is null ? WarmupStepTimeout : StepTimeout, samples is null || sequence % Block == 0, samples is null ? null : samples.Add);
+            return;
+        }
+
         var start = Stopwatch.GetTimestamp();
         string payloadHash;
         using (var body = new ByteArrayContent(content))

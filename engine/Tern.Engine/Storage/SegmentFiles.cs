@@ -51,6 +51,13 @@ internal sealed class SegmentFiles : IDisposable
 
         var fileOffset = address & ((1L << _segmentBits) - 1);
         var header = new byte[_headerSize];
+
+        // A chunk just written is in the page cache: read there on this thread, without the pool's hop.
+        if (within == 0 && PageCacheRead.TryRead(handle, header, destination.Span, fileOffset))
+        {
+            return BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(_headerSize - 4)) == recordLength;
+        }
+
         int read;
         if (within == 0)
         {

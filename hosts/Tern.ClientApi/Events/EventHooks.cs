@@ -114,7 +114,8 @@ internal sealed class EventHooks
     {
         if (_attached is { } attached && attached.Users.Knows(transition.Account))
         {
-            attached.Log.Append(transition.Account, UserEvents.DeliveryStateChanged(
+            // Deferred: a sender's every fetched delivery would otherwise cost the log a flush of its own.
+            attached.Log.AppendDeferred(transition.Account, UserEvents.DeliveryStateChanged(
                 transition.MessageId.ToString(), Submissions.DeliveryIds.Of(transition.Capability), UserEvents.StateName(transition.State)));
         }
     }

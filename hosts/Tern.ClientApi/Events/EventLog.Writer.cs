@@ -11,8 +11,13 @@ internal sealed partial class EventLog
         var barriers = new List<TaskCompletionSource>();
         var buffer = new MemoryStream();
 
+        // Deferred lines written and not yet flushed, so not yet readable: the next flush takes them along, and they are
+        // published before whatever it flushed after them.
+        var held = new List<(Pending Item, long Line)>();
+
         // Recorded lines written and not yet flushed: their records hold them, so no flush is owed for them alone until a
         // barrier asks (the store's checkpoint) or another line's flush takes them along; then their records are told.
+        // Deferred lines held count too.
         var unflushed = false;
         var told = new List<Action>();
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -31,7 +36,16 @@ internal sealed partial class EventLog
 
                 if (item.Barrier)
                 {
-                    barriers.Add(item.Done!);
+                    // The deferred flush's own barrier has no waiter: it only asks for the flush.
+                    if (item.Done is not null)
+                    {
+                        barriers.Add(item.Done);
+                    }
+                    else
+                    {
+                        _deferredFlushAsked = true;
+                    }
+
                     continue;
                 }
 
@@ -39,9 +53,10 @@ internal sealed partial class EventLog
                 {
                     // A line its caller records itself: what precedes it is flushed and readable first, and it is written
                     // only once that record is durable (a failed one writes it like any other).
-                    if (buffer.Length > 0)
+                    if (buffer.Length > 0 || held.Count > 0)
                     {
                         await WriteAsync(buffer, flush: true).ConfigureAwait(false);
+                        PublishHeld(held);
                         Publish(batch);
                         batch.Clear();
                         unflushed = false;
@@ -69,13 +84,30 @@ internal sealed partial class EventLog
                 Add(buffer, batch, item);
             }
 
-            if (buffer.Length > 0 || (unflushed && (barriers.Count > 0 || compaction is not null)))
+            var flushAsked = barriers.Count > 0 || compaction is not null || _deferredFlushAsked;
+            if (buffer.Length > 0 && !flushAsked && batch.TrueForAll(static line => line.Item.Deferred))
+            {
+                // Only deferred lines: written now, flushed and readable with the next flush, or once the delay is up.
+                await WriteAsync(buffer, flush: false).ConfigureAwait(false);
+                held.AddRange(batch);
+                batch.Clear();
+                Volatile.Write(ref _heldDeferred, held.Count);
+                unflushed = true;
+                if (!_deferredFlushArmed)
+                {
+                    _deferredFlushArmed = true;
+                    _deferredFlush.Change(_deferredFlushDelay, Timeout.InfiniteTimeSpan);
+                }
+            }
+            else if (buffer.Length > 0 || (unflushed && flushAsked))
             {
                 await WriteAsync(buffer, flush: true).ConfigureAwait(false);
                 unflushed = false;
+                PublishHeld(held);
                 Tell(told);
             }
 
+            _deferredFlushAsked = false;
             Publish(batch);
             batch.Clear();
             foreach (var barrier in barriers)
@@ -93,7 +125,26 @@ internal sealed partial class EventLog
         if (unflushed)
         {
             await WriteAsync(buffer, flush: true).ConfigureAwait(false);
+            PublishHeld(held);
             Tell(told);
+        }
+    }
+
+    /// <summary>Asks the writer to flush the deferred lines it holds (the deferred flush's timer).</summary>
+    private void FlushDeferred()
+    {
+        _deferredFlushArmed = false;
+        _appends.Writer.TryWrite(new Pending("", 0, null, null, Barrier: true));
+    }
+
+    /// <summary>Publishes the deferred lines a flush just made durable, before the lines written after them.</summary>
+    private void PublishHeld(List<(Pending Item, long Line)> held)
+    {
+        if (held.Count > 0)
+        {
+            Publish(held);
+            held.Clear();
+            Volatile.Write(ref _heldDeferred, 0);
         }
     }
 

@@ -23,6 +23,9 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// <summary>Longest event line read back; longer is a corrupt log.</summary>
     public const int MaxLineBytes = (1 << 20) - 1;
 
+    /// <summary>The default of <see cref="ClientApiOptions.DeferredEventFlushDelay"/>.</summary>
+    public static readonly TimeSpan DefaultDeferredFlushDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly string _path;
     private readonly bool _durable;
     private readonly TimeProvider _time;
@@ -32,6 +35,13 @@ internal sealed partial class EventLog : IAsyncDisposable
     private readonly Task _writer;
     private readonly Meter _meter;
     private long _flushes;
+    private readonly TimeSpan _deferredFlushDelay;
+    private readonly ITimer _deferredFlush;
+
+    // The writer's: whether the deferred flush's timer is set, and whether its barrier came in this batch.
+    private volatile bool _deferredFlushArmed;
+    private bool _deferredFlushAsked;
+    private int _heldDeferred;
     private FileStream _file;
     private Microsoft.Win32.SafeHandles.SafeFileHandle _reader;
     private long _length;
@@ -40,10 +50,14 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// <param name="directory">The client API's state directory.</param>
     /// <param name="durable">Whether each group of appends is flushed to disk before it is readable. Tests and benchmarks that seed a log may turn it off.</param>
     /// <param name="time">The clock events are stamped with.</param>
-    public EventLog(string directory, bool durable = true, TimeProvider? time = null)
+    /// <param name="deferredFlushDelay">Longest a line appended with <see cref="AppendDeferred"/> waits for another line's
+    /// flush to carry it before it is flushed on its own; zero flushes it as any other.</param>
+    public EventLog(string directory, bool durable = true, TimeProvider? time = null, TimeSpan? deferredFlushDelay = null)
     {
         _time = time ?? TimeProvider.System;
         _durable = durable;
+        _deferredFlushDelay = deferredFlushDelay ?? DefaultDeferredFlushDelay;
+        _deferredFlush = _time.CreateTimer(static state => ((EventLog)state!).FlushDeferred(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, FileName);
 
@@ -58,6 +72,9 @@ internal sealed partial class EventLog : IAsyncDisposable
         _meter.CreateObservableCounter("tern.clientapi.event_log_flushes", () => Flushes, "{flush}", "Flushes (fsync) of events.log: one per group commit that holds a line no other record keeps.");
     }
 
+    /// <summary>Deferred lines written to the file and waiting for a flush to make them readable (for tests).</summary>
+    internal int HeldDeferred => Volatile.Read(ref _heldDeferred);
+
     /// <summary>Events committed in all (for reports).</summary>
     public long Count { get; private set; }
 
@@ -70,6 +87,14 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// </summary>
     /// <returns>The event's sequence; 0 when the log is closed (the node is stopping: the event is not recorded).</returns>
     public ulong Append(string user, UserEvent e) => Enqueue(user, e, done: null);
+
+    /// <summary>
+    /// As <see cref="Append"/>, for an event whose news can wait a moment (<c>delivery_changed</c>): its line is written at
+    /// once but flushed, and readable, only with the next line that is flushed, or after the deferred flush delay when none
+    /// comes. Readable in order all the same: a line flushed after it makes it readable first. On a node that sends, the
+    /// fetched mark of each message would otherwise cost a flush of its own, on the disk beside the next message's writes.
+    /// </summary>
+    public ulong AppendDeferred(string user, UserEvent e) => Enqueue(user, e, done: null, deferred: _deferredFlushDelay > TimeSpan.Zero);
 
     /// <summary>
     /// Appends <paramref name="e"/>, an event whose line its caller keeps in its own durable record (the message store's
@@ -190,7 +215,8 @@ internal sealed partial class EventLog : IAsyncDisposable
         }
     }
 
-    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? recorded = null, Action<byte[]>? serialized = null, bool keepTime = false, Action? flushed = null)
+    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? recorded = null, Action<byte[]>? serialized = null, bool keepTime = false, bool deferred = false,
+        Action? flushed = null)
     {
         lock (_lock)
         {
@@ -207,7 +233,7 @@ internal sealed partial class EventLog : IAsyncDisposable
             serialized?.Invoke(json!);
 
             // Written to the channel under the lock, so the file holds each user's events in sequence order.
-            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: recorded, Json: json, Flushed: flushed)))
+            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: recorded, Json: json, Deferred: deferred, Flushed: flushed)))
             {
                 log.Assigned--;
                 return 0;
@@ -246,11 +272,12 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// <summary>
     /// An append, readable once flushed, or (<paramref name="After"/> set) once <paramref name="After"/> completed and it is
     /// written; or (<paramref name="Compact"/> set) a compaction for the writer to run between two batches; or
-    /// (<paramref name="Barrier"/>) a wait for everything before it to be flushed, told by <paramref name="Done"/>.
+    /// (<paramref name="Barrier"/>) a wait for everything before it to be flushed, told by <paramref name="Done"/>. A
+    /// <paramref name="Deferred"/> append waits for another line's flush, or the deferred flush delay, to be flushed.
     /// <paramref name="Flushed"/> is told once the line is flushed (an <paramref name="After"/> line's record may then drop it).
     /// </summary>
     private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null, byte[]? Json = null, bool Barrier = false,
-        Action? Flushed = null);
+        bool Deferred = false, Action? Flushed = null);
 
     /// <summary>One user's index: the packed offset and length of each committed line, sequence <see cref="First"/> + i at index i.</summary>
     private sealed class UserLog
@@ -270,6 +297,7 @@ internal sealed partial class EventLog : IAsyncDisposable
     {
         _appends.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _deferredFlush.Dispose();
         await _file.DisposeAsync().ConfigureAwait(false);
         _meter.Dispose();
         _reader.Dispose();

@@ -16,6 +16,9 @@ internal static class StoredRoutes
     /// <summary>Most messages one page of <c>GET /v1/stored</c> lists, and the default.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>Largest message a read answers from one read of its file rather than streamed (see <see cref="Read"/>).</summary>
+    public const int WholeReadMaxBytes = 64 * 1024;
+
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/stored", List).WithName("ListStored").WithTags("stored")
@@ -132,6 +135,20 @@ internal static class StoredRoutes
 
         // The sender's MIME hint is a claim, not a fact: served as bytes, never for a browser to interpret.
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        if (file.Length <= WholeReadMaxBytes)
+        {
+            // Read here in one call and answered with its length: streamed, each read of the file would be a hop to a
+            // pool thread and back (.NET reads files asynchronously by queuing the read to the pool on Linux), two for a
+            // message of a few KiB, on the path of every client that reads what it was just told of.
+            var bytes = new byte[file.Length];
+            using (file)
+            {
+                file.ReadExactly(bytes);
+            }
+
+            return Results.Bytes(bytes, "application/octet-stream", enableRangeProcessing: true);
+        }
+
         return Results.Stream(file, "application/octet-stream", enableRangeProcessing: true);
     }
 
