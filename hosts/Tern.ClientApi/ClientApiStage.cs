@@ -81,11 +81,19 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         var auth = new Authenticator(new DeviceStore(state), new SessionTable(), new AuthRateLimiter(options.AuthRequestsPerMinute, options.AuthFailuresPerHour), users, options);
         var policies = new PolicyStore(Path.Combine(state, "policy"), users, _node.Preferences);
         _hooks.Attach(_events, users, labels, policies);
-        RestorePulled(_node.Messages, _events);
+        RestoreRecorded(_node.Messages, _node.PullJournal, _events);
         _node.Messages.Committed = _hooks.Stored;
         _node.Messages.BeforeCheckpoint = _events.FlushedAsync;
         _node.Pending.Removed = _hooks.Removed;
         _node.Store.Transitioned += _hooks.DeliveryChanged; // a gateway's contact plan counts fetched bytes on the same hook
+
+        // Once the lines put back are flushed, the journal may drop them (after the hooks are set: a pull may commit meanwhile).
+        if (_node.PullJournal is { RecoveredAnnotations.Count: > 0 } journal)
+        {
+            await _events.FlushedAsync().ConfigureAwait(false);
+            journal.ReleaseRecovered();
+        }
+
         var context = new ClientApiContext(_node, users, _submissions, _signals, options, maxTransit, logger, _stopping.Token)
         {
             Events = _events,
@@ -153,16 +161,23 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// Puts back the <c>pulled</c> events of commits whose lines the event log lost to a crash (their records kept them,
-    /// docs/ARCHITECTURE.md §5.2), each user's in sequence order, before anything else is appended; the store then drops
-    /// those records at its next checkpoint, once the log has flushed what was put back.
+    /// Puts back the <c>pulled</c> events of commits and the <c>received</c> events of pulls whose lines the event log lost
+    /// to a crash (the commit records and the pull journal's begun records kept them, docs/ARCHITECTURE.md §5.2, §5.6),
+    /// each user's in sequence order, before anything else is appended and before the routes serve; the store then drops
+    /// those records at its next checkpoint, once the log has flushed what was put back, and the journal once the stage
+    /// has waited for that flush.
     /// </summary>
-    private static void RestorePulled(MessageStore messages, EventLog events)
+    private static void RestoreRecorded(MessageStore messages, PullJournal? journal, EventLog events)
     {
         var lines = new List<ReadOnlyMemory<byte>>();
         foreach (var commit in messages.RecoveredCommits)
         {
             lines.Add(commit.Annotation);
+        }
+
+        if (journal is not null)
+        {
+            lines.AddRange(journal.RecoveredAnnotations);
         }
 
         events.RestoreRecorded(lines);

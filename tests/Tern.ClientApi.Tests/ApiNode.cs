@@ -98,6 +98,10 @@ public sealed class ApiNode : IAsyncDisposable
         return (ClientFor(token.Token), token);
     }
 
+    /// <summary>A service of the node's composition.</summary>
+    public T Service<T>()
+        where T : notnull => _host.Services.GetRequiredService<T>();
+
     public HttpClient ClientFor(string token)
     {
         var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

@@ -1,3 +1,4 @@
+using System.Text;
 using Tern.Engine.Pending;
 using Tern.Engine.Protocol;
 using Tern.Engine.Pull;
@@ -96,6 +97,80 @@ public sealed class ImmediatePullQueueTests
         }
 
         Assert.Empty(p.Pending.Poll(hash, 0, 10).References);
+    }
+
+    [Fact]
+    public async Task A_pull_the_pump_begins_carries_its_annotation_in_its_journal_record_and_every_other_annotation_is_released()
+    {
+        await using var p = await PullFixture.StartAsync();
+        await using var journal = PullJournal.Open(new PullJournalOptions { DataDirectory = p.Directory, Durable = true });
+        var hash = RecipientHash.NewRandom();
+        var filed = new List<PendingReference>();
+        for (var i = 0; i < 3; i++)
+        {
+            var content = FetchFixture.Bytes(3000 + i, 50 + i);
+            var (cap, submitted) = await p.Sender.SubmitAsync(content, hash: hash);
+            filed.Add(p.File(hash, cap, content.Length, submitted.PayloadHash, submitted.TransitExpiry, [p.FramedHint()], p.SenderKey));
+        }
+
+        // The last is gone before the pump reaches it; one slot, so the second queues unless the first is done by then.
+        Assert.True(p.Pending.Remove(filed[2].Capability, PendingRemoval.Fetched));
+        await using var worker = p.Worker(options: new PullWorkerOptions { MaxConcurrentPulls = 1 }, journal: journal);
+        worker.Start();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 8);
+        var annotations = filed.Select((_, i) => new PullAnnotation { Line = Encoding.UTF8.GetBytes($"line {i}\n") }).ToArray();
+        for (var i = 0; i < filed.Count; i++)
+        {
+            Assert.True(queue.TryEnqueue(filed[i].Capability, hash, filed[i].Sequence, annotations[i]));
+        }
+
+        queue.Start();
+        await queue.DisposeAsync();
+        await Eventually.AssertAsync(() => worker.Outstanding == 0, TimeSpan.FromSeconds(30));
+
+        // Every annotation is answered (its maker's log waits on it): carried by the record of a pull begun at once, or
+        // released to be written the maker's own way.
+        await Task.WhenAll(annotations.Select(a => a.Carried.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(annotations[0].Carried.IsCompletedSuccessfully);
+        Assert.True(annotations[1].Carried.IsCompletedSuccessfully || annotations[1].Carried.IsCanceled);
+        Assert.True(annotations[2].Carried.IsCanceled);
+        var file = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(p.Directory, PullJournalOptions.FileName)));
+        Assert.Contains("line 0", file, StringComparison.Ordinal);
+        Assert.Equal(annotations[1].Carried.IsCompletedSuccessfully, file.Contains("line 1", StringComparison.Ordinal));
+        Assert.DoesNotContain("line 2", file, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_journal_the_pump_releases_the_annotation_and_the_pull_goes_on()
+    {
+        await using var p = await PullFixture.StartAsync();
+        var hash = RecipientHash.NewRandom();
+        var content = FetchFixture.Bytes(4000, 70);
+        var (cap, submitted) = await p.Sender.SubmitAsync(content, hash: hash);
+        var reference = p.File(hash, cap, content.Length, submitted.PayloadHash, submitted.TransitExpiry, [p.FramedHint()], p.SenderKey);
+        await using var worker = p.Worker();
+        worker.Start();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 8);
+        var annotation = new PullAnnotation { Line = "line\n"u8.ToArray() };
+        Assert.True(queue.TryEnqueue(cap, hash, reference.Sequence, annotation));
+        queue.Start();
+        await queue.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => annotation.Carried.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Eventually.AssertAsync(() => worker.Outstanding == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(content, p.Stored(hash, cap));
+    }
+
+    [Fact]
+    public async Task A_queue_disposed_without_being_started_releases_the_annotations_it_held()
+    {
+        await using var p = await PullFixture.StartAsync();
+        await using var worker = p.Worker();
+        var queue = new ImmediatePullQueue(p.Pending, worker, capacity: 2);
+        var annotation = new PullAnnotation { Line = "line\n"u8.ToArray() };
+        Assert.True(queue.TryEnqueue(FetchCapability.NewRandom(), RecipientHash.NewRandom(), 1, annotation));
+        await queue.DisposeAsync();
+        Assert.True(annotation.Carried.IsCanceled);
     }
 
     [Fact]

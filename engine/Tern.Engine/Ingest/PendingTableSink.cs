@@ -33,6 +33,7 @@ public sealed class PendingTableSink : INotificationSink
     /// <summary>
     /// Called once for each record filed as a new reference, on the ingest loop that filed it: the table inserts a
     /// capability once, so retransmissions seen by several loops at once call it once. Must be quick and must not block.
+    /// For a reference about to be pulled at once it may return an annotation for the pull's journal record to carry.
     /// </summary>
     public ReferenceFiled? Filed { get; set; }
 
@@ -74,11 +75,20 @@ public sealed class PendingTableSink : INotificationSink
         {
             case PendingInsertStatus.Inserted:
                 Interlocked.Increment(ref _inserted);
-                Filed?.Invoke(record);
+                var pullNow = preference == PullPreference.Immediately && _immediate is not null;
+                var annotation = Filed?.Invoke(record, pullNow);
                 if (preference == PullPreference.Immediately)
                 {
-                    var queued = _immediate?.TryEnqueue(record.Capability, record.RecipientHash, result.Sequence) ?? false;
+                    var queued = _immediate?.TryEnqueue(record.Capability, record.RecipientHash, result.Sequence, annotation) ?? false;
                     Interlocked.Increment(ref queued ? ref _immediateQueued : ref _immediateDeferred);
+                    if (!queued)
+                    {
+                        annotation?.Release();
+                    }
+                }
+                else
+                {
+                    annotation?.Release();
                 }
 
                 return DropReason.None;

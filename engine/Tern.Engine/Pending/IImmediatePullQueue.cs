@@ -9,6 +9,11 @@ namespace Tern.Engine.Pending;
 /// </summary>
 public interface IImmediatePullQueue
 {
-    /// <summary>Queues a pull of the reference filed under <paramref name="recipientHash"/> at <paramref name="sequence"/>; false when the queue is full (the reference stays pending for a client to fetch).</summary>
-    bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence);
+    /// <summary>
+    /// Queues a pull of the reference filed under <paramref name="recipientHash"/> at <paramref name="sequence"/>; false when
+    /// the queue is full (the reference stays pending for a client to fetch). A pull begun at once carries
+    /// <paramref name="annotation"/> in its journal record; the queue releases it otherwise (docs/ARCHITECTURE.md §5.6), but
+    /// not when it returns false: the caller does.
+    /// </summary>
+    bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, Pull.PullAnnotation? annotation = null);
 }

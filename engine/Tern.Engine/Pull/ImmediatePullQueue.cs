@@ -27,7 +27,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
     // The references waiting for the pump, under _gate (which the pump waits on). It grows to the busiest backlog seen
     // and stays: the ingest allocates nothing per reference once it has.
     private readonly object _gate = new();
-    private readonly Queue<(FetchCapability Capability, RecipientHash Hash, ulong Sequence)> _waiting = new();
+    private readonly Queue<(FetchCapability Capability, RecipientHash Hash, ulong Sequence, PullAnnotation? Annotation)> _waiting = new();
     private readonly TaskCompletionSource _pumpEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _started;
     private bool _pumpWaits;
@@ -81,7 +81,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence)
+    public bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, PullAnnotation? annotation = null)
     {
         if (sequence == 0)
         {
@@ -95,7 +95,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
                 return false;
             }
 
-            _waiting.Enqueue((capability, recipientHash, sequence));
+            _waiting.Enqueue((capability, recipientHash, sequence, annotation));
             if (_pumpWaits)
             {
                 Monitor.Pulse(_gate);
@@ -112,7 +112,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         {
             while (true)
             {
-                (FetchCapability Capability, RecipientHash Hash, ulong Sequence) next;
+                (FetchCapability Capability, RecipientHash Hash, ulong Sequence, PullAnnotation? Annotation) next;
                 bool last;
                 lock (_gate)
                 {
@@ -134,7 +134,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
 
                 try
                 {
-                    HandOver(next.Capability, next.Hash, next.Sequence, last);
+                    HandOver(next.Capability, next.Hash, next.Sequence, last, next.Annotation);
                 }
 #pragma warning disable CA1031 // One reference that cannot be read back (a table error) must not end the pump for all later ones.
                 catch (Exception ex)
@@ -144,6 +144,12 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
                     {
                         PullLogMessages.HandOverFailed(_logger, next.Capability.ToString(), unlogged, ex);
                     }
+                }
+                finally
+                {
+                    // Carried by the pull's record only if that record was begun before the pull's first wait: the
+                    // annotation's maker waits for this answer (its line's order), so it comes now, not at the record.
+                    next.Annotation?.Release();
                 }
             }
         }
@@ -155,9 +161,10 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
 
     /// <summary>
     /// Hands one reference to the worker; with <paramref name="last"/> (none waits behind it), its pull may also write its
-    /// journal record on this thread, so it runs from the filing to its fetch request without a hop.
+    /// journal record on this thread, so it runs from the filing to its fetch request without a hop. A pull begun here
+    /// carries <paramref name="annotation"/> in its record when the record is begun before the pull's first wait.
     /// </summary>
-    private void HandOver(FetchCapability capability, RecipientHash hash, ulong sequence, bool last)
+    private void HandOver(FetchCapability capability, RecipientHash hash, ulong sequence, bool last, PullAnnotation? annotation)
     {
         // The reference filed at `sequence` is the first one after `sequence - 1`, unless it is gone already.
         var page = _pending.Poll(hash, sequence - 1, 1);
@@ -165,7 +172,7 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         {
             Interlocked.Increment(ref _vanished);
         }
-        else if (_worker.TryBeginOrEnqueue(hash, page.References[0], journalHere: last))
+        else if (_worker.TryBeginOrEnqueue(hash, page.References[0], journalHere: last, annotation))
         {
             Interlocked.Increment(ref _handedOver);
         }
@@ -189,6 +196,16 @@ public sealed class ImmediatePullQueue : IImmediatePullQueue, IAsyncDisposable
         if (started)
         {
             await _pumpEnded.Task.ConfigureAwait(false);
+            return;
+        }
+
+        // Never started: nothing hands these over, and their annotations' makers wait for an answer.
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var waiting))
+            {
+                waiting.Annotation?.Release();
+            }
         }
     }
 }

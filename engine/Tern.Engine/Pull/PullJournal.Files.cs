@@ -68,14 +68,10 @@ public sealed partial class PullJournal
             _batchDurable = NewBatch();
             _batchHasBegun = false;
             offset = _length;
-            if (_length + batch.WrittenCount > _options.CompactAfterBytes)
+            if (_compactSoon || _length + batch.WrittenCount > _options.CompactAfterBytes)
             {
-                open = new byte[_open.Count][];
-                var i = 0;
-                foreach (var pull in _open.Values)
-                {
-                    open[i++] = pull.Record;
-                }
+                open = RewriteContent();
+                _compactSoon = false;
             }
             else
             {
@@ -121,6 +117,35 @@ public sealed partial class PullJournal
         return true;
     }
 
+    /// <summary>
+    /// What a rewrite keeps (under the gate): the open pulls' begun records, and for each ended pull whose annotation its
+    /// maker has not yet made durable, its begun record and an ended one.
+    /// </summary>
+    private byte[][] RewriteContent()
+    {
+        var content = new List<byte[]>(_open.Count + (2 * _kept.Count));
+        foreach (var pull in _open.Values)
+        {
+            content.Add(pull.Record);
+        }
+
+        foreach (var (capability, pull) in _kept)
+        {
+            if (pull.Annotation!.IsFlushed)
+            {
+                _kept.Remove(capability);
+                continue;
+            }
+
+            var ended = new byte[PullJournalCodec.EndedSize];
+            PullJournalCodec.Ended(capability, ended);
+            content.Add(pull.Record);
+            content.Add(ended);
+        }
+
+        return [.. content];
+    }
+
     /// <summary>Replaces the file with <paramref name="open"/>'s records and appends from there.</summary>
     private void Compact(byte[][] open)
     {
@@ -143,21 +168,25 @@ public sealed partial class PullJournal
     }
 
     /// <summary>
-    /// The open pulls of the file at <paramref name="path"/>, each with its begun record, in the order they began; expired
-    /// ones left out. Stops at the first record that is torn or damaged (a crash inside a write).
+    /// The open pulls of the file at <paramref name="path"/>, each with its begun record and annotation, in the order they
+    /// began; expired ones left out. <paramref name="ended"/>: the begun records with an annotation of the pulls ended or
+    /// expired, which a rewrite keeps for their annotation. Stops at the first record that is torn or damaged (a crash
+    /// inside a write).
     /// </summary>
-    private static List<(UnfinishedPull Pull, byte[] Record)> Replay(string path, long nowMs, out int records, out bool torn)
+    private static List<(UnfinishedPull Pull, byte[] Record, byte[]? Annotation)> Replay(string path, long nowMs,
+        out List<(Protocol.FetchCapability Capability, byte[] Record, byte[] Annotation)> ended, out int records, out bool torn)
     {
         records = 0;
         torn = false;
-        var open = new Dictionary<Protocol.FetchCapability, (UnfinishedPull Pull, byte[] Record, int Order)>();
+        var open = new Dictionary<Protocol.FetchCapability, (UnfinishedPull Pull, byte[] Record, int Order, byte[]? Annotation)>();
+        var annotated = new Dictionary<Protocol.FetchCapability, (byte[] Record, int Order, byte[] Annotation)>();
         if (File.Exists(path))
         {
             var bytes = File.ReadAllBytes(path);
             var offset = 0;
             while (offset < bytes.Length)
             {
-                var length = PullJournalCodec.TryRead(bytes.AsSpan(offset), out var type, out var capability, out var hash, out var reference);
+                var length = PullJournalCodec.TryRead(bytes.AsSpan(offset), out var type, out var capability, out var hash, out var reference, out var annotation);
                 if (length == 0)
                 {
                     torn = true;
@@ -166,11 +195,11 @@ public sealed partial class PullJournal
 
                 if (type == PullJournalCodec.BegunType)
                 {
-                    open[capability] = (new UnfinishedPull(hash, reference!), bytes.AsSpan(offset, length).ToArray(), records);
+                    open[capability] = (new UnfinishedPull(hash, reference!), bytes.AsSpan(offset, length).ToArray(), records, annotation.IsEmpty ? null : annotation.ToArray());
                 }
-                else
+                else if (open.Remove(capability, out var pull) && pull.Annotation is not null)
                 {
-                    open.Remove(capability);
+                    annotated[capability] = (pull.Record, pull.Order, pull.Annotation);
                 }
 
                 records++;
@@ -178,17 +207,29 @@ public sealed partial class PullJournal
             }
         }
 
-        var live = new List<(UnfinishedPull Pull, byte[] Record, int Order)>(open.Count);
-        foreach (var pull in open.Values)
+        var live = new List<(UnfinishedPull Pull, byte[] Record, int Order, byte[]? Annotation)>(open.Count);
+        foreach (var (capability, pull) in open)
         {
             if (pull.Pull.Reference.TransitExpiryMs > nowMs)
             {
                 live.Add(pull);
             }
+            else if (pull.Annotation is not null)
+            {
+                annotated[capability] = (pull.Record, pull.Order, pull.Annotation);
+            }
         }
 
         live.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-        return live.ConvertAll(static p => (p.Pull, p.Record));
+        var kept = new List<(Protocol.FetchCapability Capability, byte[] Record, int Order, byte[] Annotation)>(annotated.Count);
+        foreach (var (capability, pull) in annotated)
+        {
+            kept.Add((capability, pull.Record, pull.Order, pull.Annotation));
+        }
+
+        kept.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        ended = kept.ConvertAll(static p => (p.Capability, p.Record, p.Annotation));
+        return live.ConvertAll(static p => (p.Pull, p.Record, p.Annotation));
     }
 
     /// <summary>Replaces the file whole: a crash leaves the old or the new one (durably so when <paramref name="durable"/>).</summary>

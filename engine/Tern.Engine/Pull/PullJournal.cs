@@ -22,6 +22,13 @@ public sealed partial class PullJournal : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Dictionary<FetchCapability, OpenPull> _open = [];
+
+    // Ended pulls whose begun record carries an annotation its maker has not yet made durable on its own: a rewrite keeps
+    // their records (with an ended one) so a crash cannot lose the line. Pruned of flushed ones as it grows.
+    private readonly Dictionary<FetchCapability, OpenPull> _kept = [];
+    private readonly List<PullAnnotation> _recovered = [];
+    private int _keptPruneAt = 64;
+    private bool _compactSoon;
     private readonly PullJournalOptions _options;
     private readonly ILogger _logger;
     private readonly string _path;
@@ -37,7 +44,8 @@ public sealed partial class PullJournal : IAsyncDisposable
     private bool _disposed;
     private long _writes;
 
-    private PullJournal(PullJournalOptions options, ILogger logger, string path, SafeFileHandle file, long length, IReadOnlyList<UnfinishedPull> unfinished)
+    private PullJournal(PullJournalOptions options, ILogger logger, string path, SafeFileHandle file, long length, IReadOnlyList<UnfinishedPull> unfinished,
+        IReadOnlyList<ReadOnlyMemory<byte>> recoveredAnnotations)
     {
         _options = options;
         _logger = logger;
@@ -45,10 +53,18 @@ public sealed partial class PullJournal : IAsyncDisposable
         _file = file;
         _length = length;
         Unfinished = unfinished;
+        RecoveredAnnotations = recoveredAnnotations;
     }
 
     /// <summary>The pulls the last run began and did not end, as replayed at open (expired ones dropped).</summary>
     public IReadOnlyList<UnfinishedPull> Unfinished { get; }
+
+    /// <summary>
+    /// The annotations (<see cref="PullAnnotation.Line"/>) of the begun records found at open, the pull open, ended or expired:
+    /// their maker may have lost them (a crash before it made them durable) and puts back those it lacks, then calls
+    /// <see cref="ReleaseRecovered"/>. Until then every rewrite keeps them.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> RecoveredAnnotations { get; }
 
     /// <summary>Pulls begun and not yet ended.</summary>
     public int OpenCount
@@ -74,20 +90,46 @@ public sealed partial class PullJournal : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         var path = Path.Combine(options.DataDirectory, PullJournalOptions.FileName);
         var nowMs = (timeProvider ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
-        var replayed = Replay(path, nowMs, out var records, out var torn);
+        var replayed = Replay(path, nowMs, out var ended, out var records, out var torn);
         var content = new ArrayBufferWriter<byte>(4096);
         var unfinished = new List<UnfinishedPull>(replayed.Count);
-        foreach (var (pull, record) in replayed)
+        var annotations = new List<ReadOnlyMemory<byte>>();
+        foreach (var (pull, record, annotation) in replayed)
         {
             content.Write(record);
             unfinished.Add(pull);
+            if (annotation is not null)
+            {
+                annotations.Add(annotation);
+            }
+        }
+
+        // An ended (or expired) pull's annotation stays until its maker has it back: its begun record and an ended one.
+        foreach (var (capability, record, annotation) in ended)
+        {
+            content.Write(record);
+            PullJournalCodec.Ended(capability, content.GetSpan(PullJournalCodec.EndedSize));
+            content.Advance(PullJournalCodec.EndedSize);
+            annotations.Add(annotation);
         }
 
         Rewrite(path, content.WrittenSpan, options.Durable);
-        var journal = new PullJournal(options, (ILogger?)logger ?? NullLogger.Instance, path, OpenHandle(path, options.Durable), content.WrittenCount, unfinished);
-        foreach (var (pull, record) in replayed)
+        var journal = new PullJournal(options, (ILogger?)logger ?? NullLogger.Instance, path, OpenHandle(path, options.Durable), content.WrittenCount, unfinished, annotations);
+        foreach (var (pull, record, annotation) in replayed)
         {
-            journal._open[pull.Reference.Capability] = new OpenPull(record, Task.CompletedTask);
+            var recovered = annotation is null ? null : PullAnnotation.Recovered(annotation);
+            journal._open[pull.Reference.Capability] = new OpenPull(record, Task.CompletedTask, recovered);
+            if (recovered is not null)
+            {
+                journal._recovered.Add(recovered);
+            }
+        }
+
+        foreach (var (capability, record, annotation) in ended)
+        {
+            var recovered = PullAnnotation.Recovered(annotation);
+            journal._kept[capability] = new OpenPull(record, Task.CompletedTask, recovered);
+            journal._recovered.Add(recovered);
         }
 
         PullLogMessages.JournalOpened(journal._logger, path, records, unfinished.Count, torn);
@@ -110,6 +152,14 @@ public sealed partial class PullJournal : IAsyncDisposable
     /// rewrite the file, the record is left to the pool's writer as always.
     /// </summary>
     internal Task BeginAsync(RecipientHash hash, PendingReference reference, bool writeHere, CancellationToken cancellationToken)
+        => BeginAsync(hash, reference, writeHere, annotation: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="BeginAsync(RecipientHash, PendingReference, bool, CancellationToken)"/>; a record this call writes carries
+    /// <paramref name="annotation"/>'s line when it can still take it (<see cref="PullAnnotation.Carried"/> then completes with
+    /// the record's write). A pull already open, or an annotation released before, writes its record without it.
+    /// </summary>
+    internal Task BeginAsync(RecipientHash hash, PendingReference reference, bool writeHere, PullAnnotation? annotation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         lock (_gate)
@@ -122,11 +172,25 @@ public sealed partial class PullJournal : IAsyncDisposable
         }
 
         // A reference the table accepted always encodes; one that did not could never have been filed.
-        var record = PullJournalCodec.Begun(hash, reference) ?? throw new ArgumentException("The reference breaks the field limits of docs/PROTOCOL.md §4.2.", nameof(reference));
+        var carried = annotation is not null && annotation.TryClaim() ? annotation : null;
+        var record = PullJournalCodec.Begun(hash, reference, carried is null ? default : carried.Line.Span);
+        if (record is null)
+        {
+            carried?.NotCarried();
+            throw new ArgumentException("The reference breaks the field limits of docs/PROTOCOL.md §4.2.", nameof(reference));
+        }
+
         Task durable;
         TaskCompletionSource? writer = null;
         lock (_gate)
         {
+            if (_disposed || _fault is not null || _open.ContainsKey(reference.Capability))
+            {
+                // No record of this call's will carry the line: its maker writes it its own way.
+                carried?.NotCarried();
+                carried = null;
+            }
+
             ThrowIfUnusable();
             if (_open.TryGetValue(reference.Capability, out var open))
             {
@@ -136,13 +200,14 @@ public sealed partial class PullJournal : IAsyncDisposable
             _batch.Write(record);
             _batchHasBegun = true;
             durable = _batchDurable.Task;
-            _open.Add(reference.Capability, new OpenPull(record, durable));
+            _open.Add(reference.Capability, new OpenPull(record, durable, carried));
             if (!_flusherRunning)
             {
                 _flusherRunning = true;
 
-                // A write that rewrites the file (past CompactAfterBytes) is left to the pool: it is many writes and a sync.
-                if (writeHere && _length + _batch.WrittenCount <= _options.CompactAfterBytes)
+                // A write that rewrites the file (past CompactAfterBytes, or to drop what recovery held) is left to the
+                // pool: it is many writes and a sync.
+                if (writeHere && !_compactSoon && _length + _batch.WrittenCount <= _options.CompactAfterBytes)
                 {
                     writer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     _flushing = writer.Task;
@@ -154,6 +219,8 @@ public sealed partial class PullJournal : IAsyncDisposable
             }
         }
 
+        // Told once the batch is written (on the pool: the line's own writer never runs on this journal's writing thread).
+        carried?.CarriedBy(durable);
         if (writer is not null)
         {
             WriteHere(writer);
@@ -172,13 +239,55 @@ public sealed partial class PullJournal : IAsyncDisposable
         PullJournalCodec.Ended(capability, record);
         lock (_gate)
         {
-            if (_disposed || !_open.Remove(capability))
+            if (_disposed || !_open.Remove(capability, out var ended))
             {
                 return;
             }
 
             _batch.Write(record);
+            if (ended.Annotation is { IsFlushed: false })
+            {
+                Keep(capability, ended);
+            }
         }
+    }
+
+    /// <summary>
+    /// The pulls the journal held an annotation for at open (<see cref="RecoveredAnnotations"/>) are back with their maker,
+    /// durably: the next write rewrites the file without those of ended pulls.
+    /// </summary>
+    public void ReleaseRecovered()
+    {
+        lock (_gate)
+        {
+            foreach (var annotation in _recovered)
+            {
+                annotation.Flushed();
+            }
+
+            _compactSoon = _recovered.Count > 0;
+            _recovered.Clear();
+        }
+    }
+
+    /// <summary>Keeps an ended pull's record for its annotation; as the set grows, drops the ones made durable since (under the gate).</summary>
+    private void Keep(FetchCapability capability, OpenPull ended)
+    {
+        _kept[capability] = ended;
+        if (_kept.Count < _keptPruneAt)
+        {
+            return;
+        }
+
+        foreach (var (kept, pull) in _kept)
+        {
+            if (pull.Annotation!.IsFlushed)
+            {
+                _kept.Remove(kept);
+            }
+        }
+
+        _keptPruneAt = Math.Max(64, _kept.Count * 2);
     }
 
     /// <summary>Whether a pull of <paramref name="capability"/> is open.</summary>
@@ -277,6 +386,6 @@ public sealed partial class PullJournal : IAsyncDisposable
     private static SafeFileHandle OpenHandle(string path, bool durable) =>
         durable ? DataSyncFile.OpenExisting(path) : File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
 
-    /// <summary>An open pull: its begun record (what a rewrite keeps) and the write that made it durable.</summary>
-    private sealed record OpenPull(byte[] Record, Task Durable);
+    /// <summary>An open pull: its begun record (what a rewrite keeps), the write that made it durable and the annotation it carries.</summary>
+    private sealed record OpenPull(byte[] Record, Task Durable, PullAnnotation? Annotation = null);
 }

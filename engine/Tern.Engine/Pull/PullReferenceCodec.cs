@@ -62,8 +62,12 @@ internal static class PullReferenceCodec
     }
 
     /// <summary>Decodes a stored reference; null when the bytes are not a reference this codec wrote.</summary>
-    public static PendingReference? Read(ReadOnlySpan<byte> source, ulong sequence)
+    public static PendingReference? Read(ReadOnlySpan<byte> source, ulong sequence) => Read(source, sequence, out _);
+
+    /// <summary>Decodes a stored reference at the start of <paramref name="source"/> and the bytes it took (<paramref name="length"/>).</summary>
+    public static PendingReference? Read(ReadOnlySpan<byte> source, ulong sequence, out int length)
     {
+        length = 0;
         if (source.Length < FixedSize + 3)
         {
             return null;
@@ -87,6 +91,7 @@ internal static class PullReferenceCodec
             hints[i] = Encoding.ASCII.GetString(hint);
         }
 
+        length = offset;
         return new PendingReference(
             new FetchCapability(source),
             Encoding.ASCII.GetString(domain),

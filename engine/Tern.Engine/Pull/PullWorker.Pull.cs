@@ -13,7 +13,7 @@ public sealed partial class PullWorker
         => RunPullAsync(hash, reference, journalHere: false, cancellationToken);
 
     /// <summary>One pull; with <paramref name="journalHere"/> its journal record may be written on the calling thread (<see cref="PullJournal.BeginAsync(RecipientHash, PendingReference, bool, CancellationToken)"/>).</summary>
-    private async Task<PullResult> RunPullAsync(RecipientHash hash, PendingReference reference, bool journalHere, CancellationToken cancellationToken)
+    private async Task<PullResult> RunPullAsync(RecipientHash hash, PendingReference reference, bool journalHere, CancellationToken cancellationToken, PullAnnotation? annotation = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var capability = reference.Capability;
@@ -24,7 +24,7 @@ public sealed partial class PullWorker
 
         try
         {
-            var result = await PullCoreAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
+            var result = await PullCoreAsync(hash, reference, journalHere, annotation, cancellationToken).ConfigureAwait(false);
             PullLogMessages.Pulled(_logger, capability.ToString(), result.Source, result.Outcome, result.Attempts);
             if (!Retryable(result.Outcome))
             {
@@ -41,7 +41,7 @@ public sealed partial class PullWorker
         }
     }
 
-    private async Task<PullResult> PullCoreAsync(RecipientHash hash, PendingReference reference, bool journalHere, CancellationToken cancellationToken)
+    private async Task<PullResult> PullCoreAsync(RecipientHash hash, PendingReference reference, bool journalHere, PullAnnotation? annotation, CancellationToken cancellationToken)
     {
         var capability = reference.Capability;
         if (_messages.Contains(hash, capability))
@@ -84,10 +84,11 @@ public sealed partial class PullWorker
         }
 
         // Durable before the first fetch: once the sender has written the last byte it counts the delivery fetched and
-        // stops notifying (§9), so from here on only this record brings the pull back after a crash.
+        // stops notifying (§9), so from here on only this record brings the pull back after a crash. It carries the
+        // annotation (the user's received line) when the pull got here without a wait: its caller has not released it.
         if (_journal is not null)
         {
-            await _journal.BeginAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
+            await _journal.BeginAsync(hash, reference, journalHere, annotation, cancellationToken).ConfigureAwait(false);
         }
 
         var attempts = 0;

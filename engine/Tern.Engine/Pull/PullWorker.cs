@@ -126,7 +126,15 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// the calling thread too when no journal write is under way, and the call returns at the fetch. Before
     /// <see cref="Start"/> and once disposing, it only queues.
     /// </summary>
-    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference, bool journalHere = false)
+    /// <param name="hash">The recipient hash the reference is filed under.</param>
+    /// <param name="reference">The reference to pull.</param>
+    /// <param name="journalHere">Nothing is queued behind the caller: the journal's write may run on its thread.</param>
+    /// <param name="annotation">
+    /// A line for the journal record of a pull begun here to carry, when that record is begun before the pull's first wait
+    /// (docs/ARCHITECTURE.md §5.6). The caller releases it after the call: a pull queued, or one that waited first, does
+    /// not carry it.
+    /// </param>
+    public bool TryBeginOrEnqueue(RecipientHash hash, PendingReference reference, bool journalHere = false, PullAnnotation? annotation = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         if (!TryTakeSlot(reference.SenderDomain))
@@ -135,7 +143,7 @@ public sealed partial class PullWorker : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _outstanding);
-        _ = RunBegunAsync(hash, reference, journalHere);
+        _ = RunBegunAsync(hash, reference, journalHere, annotation);
         return true;
     }
 
@@ -194,11 +202,11 @@ public sealed partial class PullWorker : IAsyncDisposable
     }
 
     /// <summary>A pull <see cref="TryBeginOrEnqueue"/> began: served as a worker serves one, then counted off for disposal.</summary>
-    private async Task RunBegunAsync(RecipientHash hash, PendingReference reference, bool journalHere)
+    private async Task RunBegunAsync(RecipientHash hash, PendingReference reference, bool journalHere, PullAnnotation? annotation)
     {
         try
         {
-            await RunTakenAsync(hash, reference, _stopping.Token, journalHere).ConfigureAwait(false);
+            await RunTakenAsync(hash, reference, _stopping.Token, journalHere, annotation).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Nothing awaits this task: what a worker would die of is counted and logged instead.
         catch (Exception ex)
@@ -224,12 +232,12 @@ public sealed partial class PullWorker : IAsyncDisposable
     /// <summary>
     /// Runs a pull the queue handed out (read or taken) and gives its slot back; false when cancelled (the worker stops).
     /// </summary>
-    private async Task<bool> RunTakenAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken, bool journalHere = false)
+    private async Task<bool> RunTakenAsync(RecipientHash hash, PendingReference reference, CancellationToken cancellationToken, bool journalHere = false, PullAnnotation? annotation = null)
     {
         PullResult result;
         try
         {
-            result = await RunPullAsync(hash, reference, journalHere, cancellationToken).ConfigureAwait(false);
+            result = await RunPullAsync(hash, reference, journalHere, cancellationToken, annotation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

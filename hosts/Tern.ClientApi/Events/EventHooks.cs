@@ -27,6 +27,9 @@ internal sealed class EventHooks
 
     public void Detach() => _attached = null;
 
+    /// <summary>The event log the hooks append to, while attached (tests read its counters).</summary>
+    internal EventLog? Log => _attached?.Log;
+
     /// <summary>The log and the owner of <paramref name="hash"/>, when someone registered it: one lookup, and an event is built only then.</summary>
     private bool TryOwner(RecipientHash hash, out EventLog log, out string user)
     {
@@ -42,14 +45,29 @@ internal sealed class EventHooks
 
     /// <summary>
     /// The pending table filed <paramref name="record"/> as a new reference: <c>received</c>, once per capability
-    /// however many ingest loops saw its retransmissions, since the table inserts a capability once.
+    /// however many ingest loops saw its retransmissions, since the table inserts a capability once. For a reference
+    /// pulled at once (<paramref name="pullNow"/>) the line is handed back to ride the pull's journal record: the log writes
+    /// it without a flush of its own once that record is durable, so its flush no longer runs beside the journal's write
+    /// on the way to the fetch; when no record takes it (the pull was queued, or waited before its record) it is written
+    /// and flushed as any other. Either way it keeps its place in the user's sequence (docs/ARCHITECTURE.md §5.6).
     /// </summary>
-    public void Filed(in NotificationRecord record)
+    public PullAnnotation? Filed(in NotificationRecord record, bool pullNow)
     {
-        if (TryOwner(record.RecipientHash, out var log, out var user))
+        if (!TryOwner(record.RecipientHash, out var log, out var user))
         {
-            log.Append(user, UserEvents.ReferenceReceived(record));
+            return null;
         }
+
+        var e = UserEvents.ReferenceReceived(record);
+        if (!pullNow)
+        {
+            log.Append(user, e);
+            return null;
+        }
+
+        var annotation = new PullAnnotation();
+        annotation.Line = log.AppendRecorded(user, e, annotation.Carried, annotation.Flushed);
+        return annotation.Line.IsEmpty ? null : annotation;
     }
 
     /// <summary>

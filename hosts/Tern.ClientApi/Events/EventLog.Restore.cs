@@ -13,7 +13,8 @@ internal sealed partial class EventLog
     /// Puts back each line <see cref="AppendRecorded"/> returned that this log lost (a crash before its flush): appended
     /// again with its time, under the user's next sequence, which is its own whenever a client could have seen it (it was
     /// readable only once every earlier line was). A line the log holds (at its sequence, or restored lower by an earlier
-    /// start) is left alone, so a commit's event is in the log once. Call before anything else is appended.
+    /// start) is left alone, so a commit's <c>pulled</c> and a pull's <c>received</c> are in the log once (a line of another
+    /// type is matched by its id). Call before anything else is appended.
     /// </summary>
     /// <returns>How many lines were appended again.</returns>
     public int RestoreRecorded(IEnumerable<ReadOnlyMemory<byte>> lines)
@@ -40,7 +41,10 @@ internal sealed partial class EventLog
 
     private bool RestoreOne(string user, ulong sequence, UserEvent e)
     {
-        var mark = Encoding.UTF8.GetBytes("\"id\":\"" + e.Id + "\"");
+        // A received line names its reference by capability, a pulled one its message by id.
+        var received = e.Type == UserEvents.Received;
+        var mark = Encoding.UTF8.GetBytes(received ? "\"capability\":\"" + e.Capability + "\"" : "\"id\":\"" + e.Id + "\"");
+        var type = Encoding.UTF8.GetBytes("\"type\":\"" + e.Type + "\"");
         lock (_lock)
         {
             if (_users.TryGetValue(user, out var log) && log.Committed > 0)
@@ -52,7 +56,7 @@ internal sealed partial class EventLog
                     var (offset, length) = Unpack(log.Lines[checked((int)(at - log.First))]);
                     var bytes = new byte[length];
                     RandomAccess.Read(_reader, bytes, offset);
-                    if (bytes.AsSpan().IndexOf(mark) >= 0 && bytes.AsSpan().IndexOf("\"type\":\"pulled\""u8) >= 0)
+                    if (bytes.AsSpan().IndexOf(mark) >= 0 && bytes.AsSpan().IndexOf(type) >= 0)
                     {
                         return false;
                     }

@@ -16,8 +16,10 @@ internal sealed partial class EventLog
         var held = new List<(Pending Item, long Line)>();
 
         // Recorded lines written and not yet flushed: their records hold them, so no flush is owed for them alone until a
-        // barrier asks (the store's checkpoint) or another line's flush takes them along. Deferred lines held count too.
+        // barrier asks (the store's checkpoint) or another line's flush takes them along; then their records are told.
+        // Deferred lines held count too.
         var unflushed = false;
+        var told = new List<Action>();
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             buffer.SetLength(0);
@@ -58,10 +60,16 @@ internal sealed partial class EventLog
                         Publish(batch);
                         batch.Clear();
                         unflushed = false;
+                        Tell(told);
                     }
 
                     await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     Add(buffer, batch, item);
+                    if (item.Flushed is { } flushed)
+                    {
+                        told.Add(flushed);
+                    }
+
                     if (after.IsCompletedSuccessfully)
                     {
                         await WriteAsync(buffer, flush: false).ConfigureAwait(false);
@@ -96,6 +104,7 @@ internal sealed partial class EventLog
                 await WriteAsync(buffer, flush: true).ConfigureAwait(false);
                 unflushed = false;
                 PublishHeld(held);
+                Tell(told);
             }
 
             _deferredFlushAsked = false;
@@ -117,6 +126,7 @@ internal sealed partial class EventLog
         {
             await WriteAsync(buffer, flush: true).ConfigureAwait(false);
             PublishHeld(held);
+            Tell(told);
         }
     }
 
@@ -136,6 +146,17 @@ internal sealed partial class EventLog
             held.Clear();
             Volatile.Write(ref _heldDeferred, 0);
         }
+    }
+
+    /// <summary>Tells the records of the recorded lines a flush just covered that they may let them go.</summary>
+    private static void Tell(List<Action> told)
+    {
+        foreach (var flushed in told)
+        {
+            flushed();
+        }
+
+        told.Clear();
     }
 
     private void Add(MemoryStream buffer, List<(Pending Item, long Line)> batch, Pending item)
@@ -171,6 +192,10 @@ internal sealed partial class EventLog
             _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
             _file.Flush(flushToDisk: flush && _durable);
             _length += buffer.Length;
+            if (flush && _durable)
+            {
+                Interlocked.Increment(ref _flushes);
+            }
             return true;
         }
         catch (IOException)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -16,6 +17,9 @@ internal sealed partial class EventLog : IAsyncDisposable
 {
     public const string FileName = "events.log";
 
+    /// <summary>The meter of the log's instruments (its scope the log): <c>tern.clientapi.event_log_flushes</c>.</summary>
+    public const string MeterName = "Tern.ClientApi";
+
     /// <summary>Longest event line read back; longer is a corrupt log.</summary>
     public const int MaxLineBytes = (1 << 20) - 1;
 
@@ -29,6 +33,8 @@ internal sealed partial class EventLog : IAsyncDisposable
     private readonly Dictionary<string, UserLog> _users = new(StringComparer.Ordinal);
     private readonly Channel<Pending> _appends = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly Meter _meter;
+    private long _flushes;
     private readonly TimeSpan _deferredFlushDelay;
     private readonly ITimer _deferredFlush;
 
@@ -62,6 +68,8 @@ internal sealed partial class EventLog : IAsyncDisposable
         _file.Position = _length;
         _reader = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         _writer = Task.Run(WriteLoopAsync);
+        _meter = new Meter(MeterName, version: null, tags: null, scope: this);
+        _meter.CreateObservableCounter("tern.clientapi.event_log_flushes", () => Flushes, "{flush}", "Flushes (fsync) of events.log: one per group commit that holds a line no other record keeps.");
     }
 
     /// <summary>Deferred lines written to the file and waiting for a flush to make them readable (for tests).</summary>
@@ -69,6 +77,9 @@ internal sealed partial class EventLog : IAsyncDisposable
 
     /// <summary>Events committed in all (for reports).</summary>
     public long Count { get; private set; }
+
+    /// <summary>Flushes of the file to disk since open (none when not durable): what the log's own durability costs.</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
 
     /// <summary>
     /// Appends <paramref name="e"/> to <paramref name="user"/>'s log without waiting: its sequence and time are set now,
@@ -87,17 +98,22 @@ internal sealed partial class EventLog : IAsyncDisposable
 
     /// <summary>
     /// Appends <paramref name="e"/>, an event whose line its caller keeps in its own durable record (the message store's
-    /// commit record, for <c>pulled</c>), and returns that line. The line is written only once <paramref name="recorded"/>
-    /// has completed, and is readable as soon as it is written and every earlier line is, without waiting for this log's
-    /// flush: a crash that loses it leaves it in the caller's record, and <see cref="RestoreRecorded"/> puts it back. When
-    /// <paramref name="recorded"/> faults the line is written and flushed like any other (its sequence is taken).
+    /// commit record, for <c>pulled</c>; the pull journal's begun record, for <c>received</c>), and returns that line. The
+    /// line is written only once <paramref name="recorded"/> has completed, and is readable as soon as it is written and
+    /// every earlier line is, without waiting for this log's flush: a crash that loses it leaves it in the caller's record,
+    /// and <see cref="RestoreRecorded"/> puts it back. When <paramref name="recorded"/> faults or is cancelled the line is
+    /// written and flushed like any other (its sequence is taken). Every later line waits for it, whoever it is for.
     /// </summary>
+    /// <param name="user">The user whose log it goes to.</param>
+    /// <param name="e">The event.</param>
+    /// <param name="recorded">Completes once the caller's record holding the line is durable.</param>
+    /// <param name="flushed">Called once this file holds the line durably (after the flush that covers it), so the caller's record may let it go.</param>
     /// <returns>The event's line (<c>user TAB sequence TAB json</c>); empty when the log is closed.</returns>
-    public byte[] AppendRecorded(string user, UserEvent e, Task recorded)
+    public byte[] AppendRecorded(string user, UserEvent e, Task recorded, Action? flushed = null)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var json = Array.Empty<byte>();
-        var sequence = Enqueue(user, e, done: null, recorded, serialized => json = serialized);
+        var sequence = Enqueue(user, e, done: null, recorded, serialized => json = serialized, flushed: flushed);
         return sequence == 0 ? [] : Line(user, sequence, json);
     }
 
@@ -199,7 +215,8 @@ internal sealed partial class EventLog : IAsyncDisposable
         }
     }
 
-    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? recorded = null, Action<byte[]>? serialized = null, bool keepTime = false, bool deferred = false)
+    private ulong Enqueue(string user, UserEvent e, TaskCompletionSource? done, Task? recorded = null, Action<byte[]>? serialized = null, bool keepTime = false, bool deferred = false,
+        Action? flushed = null)
     {
         lock (_lock)
         {
@@ -216,7 +233,7 @@ internal sealed partial class EventLog : IAsyncDisposable
             serialized?.Invoke(json!);
 
             // Written to the channel under the lock, so the file holds each user's events in sequence order.
-            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: recorded, Json: json, Deferred: deferred)))
+            if (!_appends.Writer.TryWrite(new Pending(user, sequence, e, done, After: recorded, Json: json, Deferred: deferred, Flushed: flushed)))
             {
                 log.Assigned--;
                 return 0;
@@ -257,8 +274,10 @@ internal sealed partial class EventLog : IAsyncDisposable
     /// written; or (<paramref name="Compact"/> set) a compaction for the writer to run between two batches; or
     /// (<paramref name="Barrier"/>) a wait for everything before it to be flushed, told by <paramref name="Done"/>. A
     /// <paramref name="Deferred"/> append waits for another line's flush, or the deferred flush delay, to be flushed.
+    /// <paramref name="Flushed"/> is told once the line is flushed (an <paramref name="After"/> line's record may then drop it).
     /// </summary>
-    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null, byte[]? Json = null, bool Barrier = false, bool Deferred = false);
+    private readonly record struct Pending(string User, ulong Sequence, UserEvent? Event, TaskCompletionSource? Done, Compaction? Compact = null, Task? After = null, byte[]? Json = null, bool Barrier = false,
+        bool Deferred = false, Action? Flushed = null);
 
     /// <summary>One user's index: the packed offset and length of each committed line, sequence <see cref="First"/> + i at index i.</summary>
     private sealed class UserLog
@@ -280,6 +299,7 @@ internal sealed partial class EventLog : IAsyncDisposable
         await _writer.ConfigureAwait(false);
         _deferredFlush.Dispose();
         await _file.DisposeAsync().ConfigureAwait(false);
+        _meter.Dispose();
         _reader.Dispose();
         _retiredReader?.Dispose();
     }

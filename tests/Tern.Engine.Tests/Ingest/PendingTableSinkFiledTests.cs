@@ -29,7 +29,11 @@ public sealed class PendingTableSinkFiledTests : IDisposable
         using var table = _fixture.Open();
         var sink = new PendingTableSink(table);
         var filed = new ConcurrentBag<FetchCapability>();
-        sink.Filed = (in NotificationRecord record) => filed.Add(record.Capability);
+        sink.Filed = (in NotificationRecord record, bool _) =>
+        {
+            filed.Add(record.Capability);
+            return null;
+        };
 
         using var start = new Barrier(4);
         var loops = Enumerable.Range(0, 4).Select(loop => Task.Run(() =>
