@@ -9,4 +9,4 @@ namespace Tern.Engine.Ingest;
 /// With <paramref name="pullNow"/>, optionally a line for the pull's journal record to carry (docs/ARCHITECTURE.md §5.6),
 /// released by the sink or the queue when no record will; otherwise null.
 /// </returns>
-public delegate Pull.PullAnnotation? ReferenceFiled(in NotificationRecord record, bool pullNow);
+public delegate Pending.PullAnnotation? ReferenceFiled(in NotificationRecord record, bool pullNow);

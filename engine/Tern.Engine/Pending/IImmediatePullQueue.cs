@@ -15,5 +15,5 @@ public interface IImmediatePullQueue
     /// <paramref name="annotation"/> in its journal record; the queue releases it otherwise (docs/ARCHITECTURE.md §5.6), but
     /// not when it returns false: the caller does.
     /// </summary>
-    bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, Pull.PullAnnotation? annotation = null);
+    bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, PullAnnotation? annotation = null);
 }

@@ -23,7 +23,7 @@ internal static class PullJournalCodec
     public const int EndedSize = HeaderSize + 1 + 32;
 
     /// <summary>Longest annotation a begun record carries (a <c>received</c> line is a few hundred bytes).</summary>
-    public const int MaxAnnotationBytes = 4096;
+    public const int MaxAnnotationBytes = PullAnnotation.MaxLineBytes;
 
     /// <summary>Longest record: a begun one whose reference has every variable field at its maximum, with the longest annotation.</summary>
     public const int MaxRecordSize = HeaderSize + 1 + 32 + 32 + PullReferenceCodec.MaxSize + 2 + MaxAnnotationBytes;

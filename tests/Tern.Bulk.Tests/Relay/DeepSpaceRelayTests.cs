@@ -139,14 +139,16 @@ public sealed class DeepSpaceRelayTests
             clock,
             new LinkProfile { ToTarget = way, FromTarget = way },
             start => Plan(start + TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), 10, 1_000_000, light));
+        // The plan first: the relay holds each blob knowing when the window opens (with no contact yet it would look again
+        // only at its retry interval, minutes away). The window opens 10 s on, the blobs are in long before on any machine,
+        // and one held inside the window is carried at once.
+        world.BeginPlan();
         var injected = new List<(MessageId Id, Bytes32 Hash)>();
         for (var i = 0; i < 20; i++)
         {
             var (id, hash, _) = await world.InjectAsync(50_000, TimeSpan.FromHours(1), seed: 200 + i);
             injected.Add((id, hash));
         }
-
-        world.BeginPlan();
 
         Assert.True(await Eventually.TrueAsync(() => world.Link.ToTarget.PacketsIn > 150, TimeSpan.FromSeconds(30)));
         var stopped = world.BulkSender;

@@ -199,7 +199,7 @@ public sealed class PendingTableSinkTests : IDisposable
 
         public bool Accepting { get; set; } = true;
 
-        public bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, Tern.Engine.Pull.PullAnnotation? annotation = null)
+        public bool TryEnqueue(FetchCapability capability, RecipientHash recipientHash, ulong sequence, Tern.Engine.Pending.PullAnnotation? annotation = null)
         {
             if (Accepting)
             {

@@ -1,4 +1,4 @@
-namespace Tern.Engine.Pull;
+namespace Tern.Engine.Pending;
 
 /// <summary>
 /// A line its maker keeps in the begun record of the pull about to start (the client API's <c>received</c> event,
@@ -10,6 +10,9 @@ namespace Tern.Engine.Pull;
 /// </summary>
 public sealed class PullAnnotation
 {
+    /// <summary>Longest line a journal record carries (a longer one is not carried).</summary>
+    public const int MaxLineBytes = 4096;
+
     private const int Open = 0;
     private const int Claimed = 1;
     private const int Released = 2;
@@ -18,7 +21,7 @@ public sealed class PullAnnotation
     private int _state;
     private volatile bool _flushed;
 
-    /// <summary>The line to carry (at most <see cref="PullJournalCodec.MaxAnnotationBytes"/> bytes; a longer one is not carried).</summary>
+    /// <summary>The line to carry (at most <see cref="MaxLineBytes"/> bytes; a longer one is not carried).</summary>
     public ReadOnlyMemory<byte> Line { get; set; }
 
     /// <summary>
@@ -45,7 +48,7 @@ public sealed class PullAnnotation
 
     /// <summary>The journal takes the line for a record; false once released (or taken) or when the line is empty or too long.</summary>
     internal bool TryClaim() =>
-        !Line.IsEmpty && Line.Length <= PullJournalCodec.MaxAnnotationBytes && Interlocked.CompareExchange(ref _state, Claimed, Open) == Open;
+        !Line.IsEmpty && Line.Length <= MaxLineBytes && Interlocked.CompareExchange(ref _state, Claimed, Open) == Open;
 
     /// <summary>Tells <see cref="Carried"/> how <paramref name="write"/>, the write of the record that took the line, ends.</summary>
     internal void CarriedBy(Task write) =>
@@ -70,7 +73,7 @@ public sealed class PullAnnotation
     /// <summary>The journal took the line and then wrote no record with it (the pull was open already, or the journal closed).</summary>
     internal void NotCarried() => _carried.TrySetCanceled();
 
-    /// <summary>An annotation read back from the journal at open: carried, and kept until the maker has put it back (<see cref="PullJournal.ReleaseRecovered"/>).</summary>
+    /// <summary>An annotation read back from the journal at open: carried, and kept until the maker has put it back (<c>Pull.PullJournal.ReleaseRecovered</c>).</summary>
     internal static PullAnnotation Recovered(ReadOnlyMemory<byte> line)
     {
         var annotation = new PullAnnotation { Line = line, _state = Claimed };
