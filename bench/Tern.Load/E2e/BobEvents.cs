@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 
 namespace Tern.Load.E2e;
 
@@ -13,6 +12,7 @@ internal sealed class BobEvents : IDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;
+    private readonly PulledEventLines _events = new();
 
     private BobEvents(HttpResponseMessage response, Stream stream)
     {
@@ -39,30 +39,11 @@ internal sealed class BobEvents : IDisposable
     public async Task<string> NextPulledAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        var type = "message";
-        var data = new StringBuilder();
         while (await _reader.ReadLineAsync(cancel.Token).ConfigureAwait(false) is { } line)
         {
-            if (line.Length == 0)
+            if (_events.Take(line) is { } id)
             {
-                if (type == "pulled" && data.Length > 0)
-                {
-                    using var json = JsonDocument.Parse(data.ToString());
-                    return json.RootElement.GetProperty("id").GetString()!;
-                }
-
-                type = "message";
-                data.Clear();
-                continue;
-            }
-
-            if (line.StartsWith("event:", StringComparison.Ordinal))
-            {
-                type = line["event:".Length..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                data.Append(line.AsSpan("data:".Length).TrimStart(' '));
+                return id;
             }
         }
 

@@ -49,9 +49,10 @@ internal sealed class WireConnection : IDisposable
             head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
         }
 
-        var first = Encoding.ASCII.GetByteCount(head.ToString());
+        var text = head.ToString();
+        var first = Encoding.ASCII.GetByteCount(text);
         var request = new byte[first + _head.Length + 2 + body.Length];
-        Encoding.ASCII.GetBytes(head.ToString(), request);
+        Encoding.ASCII.GetBytes(text, request);
         _head.CopyTo(request, first);
         request[first + _head.Length] = (byte)'\r';
         request[first + _head.Length + 1] = (byte)'\n';

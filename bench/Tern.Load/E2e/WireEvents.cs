@@ -1,18 +1,17 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Tern.Load.E2e;
 
 /// <summary>
 /// bob's event stream (<c>GET /v1/events/stream</c>, docs/C2S.md §9) read on a <see cref="WireConnection"/> of its own,
-/// blocking: the chunked body's bytes split into lines, server-sent events assembled (event, data; a blank line ends one;
-/// other fields and comments skipped), and the stored id of each <c>pulled</c> event handed out in order. The same
-/// reading as <see cref="BobEvents"/>, on the caller's thread.
+/// blocking: the chunked body's bytes split into lines and read as <see cref="BobEvents"/> reads them
+/// (<see cref="PulledEventLines"/>), on the caller's thread.
 /// </summary>
 internal sealed class WireEvents : IDisposable
 {
     private readonly WireConnection _connection;
-    private readonly List<byte> _line = [];
+    private readonly PulledEventLines _events = new();
+    private readonly MemoryStream _line = new();
     private readonly Queue<string> _lines = new();
 
     public WireEvents(string endpoint, string token, TimeSpan timeout)
@@ -29,36 +28,20 @@ internal sealed class WireEvents : IDisposable
     /// <summary>The stored message id of the next <c>pulled</c> event (other events are skipped).</summary>
     public string NextPulled()
     {
-        var type = "message";
-        var data = new StringBuilder();
         while (true)
         {
-            var line = NextLine();
-            if (line.Length == 0)
+            if (_events.Take(NextLine()) is { } id)
             {
-                if (type == "pulled" && data.Length > 0)
-                {
-                    using var json = JsonDocument.Parse(data.ToString());
-                    return json.RootElement.GetProperty("id").GetString()!;
-                }
-
-                type = "message";
-                data.Clear();
-                continue;
-            }
-
-            if (line.StartsWith("event:", StringComparison.Ordinal))
-            {
-                type = line["event:".Length..].Trim();
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                data.Append(line.AsSpan("data:".Length).TrimStart(' '));
+                return id;
             }
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _line.Dispose();
+        _connection.Dispose();
+    }
 
     private string NextLine()
     {
@@ -75,13 +58,13 @@ internal sealed class WireEvents : IDisposable
             {
                 if (b == (byte)'\n')
                 {
-                    var count = _line.Count > 0 && _line[^1] == (byte)'\r' ? _line.Count - 1 : _line.Count;
-                    _lines.Enqueue(Encoding.UTF8.GetString(_line.GetRange(0, count).ToArray()));
-                    _line.Clear();
+                    var line = _line.GetBuffer().AsSpan(0, (int)_line.Length);
+                    _lines.Enqueue(Encoding.UTF8.GetString(line.EndsWith("\r"u8) ? line[..^1] : line));
+                    _line.SetLength(0);
                 }
                 else
                 {
-                    _line.Add(b);
+                    _line.WriteByte(b);
                 }
             }
         }

@@ -264,11 +264,7 @@ public sealed partial class NotificationScheduler : IDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
-            {
-                NotifyLogMessages.RoundFailed(_logger, unlogged, e);
-            }
-
+            RoundFailed(e);
             return false;
         }
         finally
@@ -380,10 +376,7 @@ public sealed partial class NotificationScheduler : IDisposable
 #pragma warning restore CA1031
             {
                 failed = true;
-                if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
-                {
-                    NotifyLogMessages.RoundFailed(_logger, unlogged, e);
-                }
+                RoundFailed(e);
             }
 
             // A failed round waits its tick even with a backlog: a store or transport that keeps failing must not spin the loop.
@@ -391,6 +384,15 @@ public sealed partial class NotificationScheduler : IDisposable
             {
                 _wake.WaitOne((int)_tickMs);
             }
+        }
+    }
+
+    /// <summary>Counts a round that threw and logs it, once a minute at most.</summary>
+    private void RoundFailed(Exception e)
+    {
+        if (Errors.Record(LoopErrorKind.Unexpected, out var unlogged))
+        {
+            NotifyLogMessages.RoundFailed(_logger, unlogged, e);
         }
     }
 }
