@@ -29,7 +29,7 @@ internal sealed partial class FramedConnection
     private readonly FrameReader _frameReader;
     private readonly ILogger _logger;
     private readonly ConnectionDeadlines.Deadline? _deadline;
-    private readonly Channel<FramedWorkItem> _work = Channel.CreateUnbounded<FramedWorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<FramedWorkItem> _work;
     private readonly Dictionary<uint, FramedWorkItem> _streams = [];
     private readonly Stack<FramedWorkItem> _pool = new();
     private int _pendingControl;
@@ -52,6 +52,14 @@ internal sealed partial class FramedConnection
         _frameReader = frameReader;
         _logger = logger;
         _deadline = deadline;
+
+        // With synchronous continuations an idle writer loop runs the item on the reader's thread, inside TryWrite.
+        _work = Channel.CreateUnbounded<FramedWorkItem>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            AllowSynchronousContinuations = options.FramedWriterInline,
+        });
     }
 
     /// <summary>
