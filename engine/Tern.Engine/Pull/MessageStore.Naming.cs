@@ -7,10 +7,11 @@ public sealed partial class MessageStore
     /// <summary>
     /// Messages committed (their record durable, their pending reference gone) whose <c>.meta</c> and <c>.blob</c> are not
     /// in place yet, by capability: every read answers from here until the naming is done, so the user is told as soon as
-    /// the record is durable. Their bytes are whole in the <c>.partial</c> (verified, closed; a small blob's copy rides in
-    /// the record too), which the naming renames.
+    /// the record is durable. A small blob fetched in memory is here with its bytes (a copy rides in the record), which the
+    /// naming writes to the <c>.blob</c>; any other's bytes are whole in the <c>.partial</c> (verified, closed), which the
+    /// naming renames.
     /// </summary>
-    private readonly Dictionary<FetchCapability, StoredMessage> _unnamed = [];
+    private readonly Dictionary<FetchCapability, (StoredMessage Message, byte[]? Blob)> _unnamed = [];
 
     /// <summary>Held by whoever names a message or deletes one still unnamed, so the two never cross.</summary>
     private readonly object _naming = new();
@@ -34,28 +35,32 @@ public sealed partial class MessageStore
     /// A commit record is durable: the message is listed (read from memory until named) and its record is one for the next
     /// checkpoint to settle, in one step, so no checkpoint sees the record without the message it must name first.
     /// </summary>
-    private void Listed(byte[] record, StoredMessage message)
+    private void Listed(byte[] record, StoredMessage message, byte[]? blob)
     {
         lock (_gate)
         {
-            _unnamed[message.Capability] = message;
+            _unnamed[message.Capability] = (message, blob);
         }
 
         Recorded(record, message.Capability, message.RecipientHash, message);
     }
 
     /// <summary>The message committed and not yet named of <paramref name="hash"/> with <paramref name="capability"/>, if any.</summary>
-    private bool TryUnnamed(RecipientHash hash, FetchCapability capability, out StoredMessage message)
+    private bool TryUnnamed(RecipientHash hash, FetchCapability capability, out StoredMessage message) => TryUnnamed(hash, capability, out message, out _);
+
+    /// <summary>The same, with its bytes when memory holds them (null when its partial file does).</summary>
+    private bool TryUnnamed(RecipientHash hash, FetchCapability capability, out StoredMessage message, out byte[]? blob)
     {
         lock (_gate)
         {
-            if (_unnamed.TryGetValue(capability, out message!) && message.RecipientHash == hash)
+            if (_unnamed.TryGetValue(capability, out var unnamed) && unnamed.Message.RecipientHash == hash)
             {
+                (message, blob) = unnamed;
                 return true;
             }
         }
 
-        message = null!;
+        (message, blob) = (null!, null);
         return false;
     }
 
@@ -65,7 +70,7 @@ public sealed partial class MessageStore
         List<StoredMessage>? messages = null;
         lock (_gate)
         {
-            foreach (var message in _unnamed.Values)
+            foreach (var (message, _) in _unnamed.Values)
             {
                 if (message.RecipientHash == hash)
                 {
@@ -78,27 +83,37 @@ public sealed partial class MessageStore
     }
 
     /// <summary>
-    /// Writes the <c>.meta</c> of a message committed and not yet named and renames its partial to <c>.blob</c>, neither
-    /// flushed (the checkpoint that drops its record flushes them). It leaves the memory only after the rename, so a reader
-    /// that looks there first and then at the files never misses it. Nothing to do when it is named or deleted already:
+    /// Writes the <c>.meta</c> of a message committed and not yet named, then its <c>.blob</c> from memory or by renaming
+    /// its partial, neither flushed (the checkpoint that drops its record flushes them). It leaves the memory only once
+    /// its <c>.blob</c> is whole, so a reader that looks there first and then at the files never misses it nor reads it
+    /// half written (a crash that tears it is redone from the record). Nothing to do when it is named or deleted already:
     /// the commit and a checkpoint may both come here.
     /// </summary>
     private void Name(FetchCapability capability)
     {
         lock (_naming)
         {
-            StoredMessage? message;
+            (StoredMessage Message, byte[]? Blob) unnamed;
             lock (_gate)
             {
-                if (!_unnamed.TryGetValue(capability, out message))
+                if (!_unnamed.TryGetValue(capability, out unnamed))
                 {
                     return;
                 }
             }
 
+            var (message, blob) = unnamed;
             var hash = message.RecipientHash;
             WriteMeta(PathOf(hash, capability, ".meta"), message, flush: false);
-            File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
+            if (blob is not null)
+            {
+                File.WriteAllBytes(PathOf(hash, capability, ".blob"), blob);
+            }
+            else
+            {
+                File.Move(PathOf(hash, capability, ".partial"), PathOf(hash, capability, ".blob"), overwrite: true);
+            }
+
             lock (_gate)
             {
                 _unnamed.Remove(capability);
@@ -108,7 +123,8 @@ public sealed partial class MessageStore
 
     /// <summary>
     /// Deletes a message committed and not yet named (false when it is not one): a deleted record after its commit record
-    /// (its record is in the log until a checkpoint settles both), then its partial file.
+    /// (its record is in the log until a checkpoint settles both), then its partial file (and what a naming that failed
+    /// half way left).
     /// </summary>
     private bool TryDeleteUnnamed(RecipientHash hash, FetchCapability capability)
     {
@@ -128,6 +144,7 @@ public sealed partial class MessageStore
 
             Recorded(record, capability, hash, null);
             File.Delete(PathOf(hash, capability, ".partial"));
+            File.Delete(PathOf(hash, capability, ".blob"));
             File.Delete(PathOf(hash, capability, ".meta"));
             return true;
         }

@@ -8,13 +8,15 @@ namespace Tern.Engine.Pull;
 /// <summary>
 /// The recipient's own message store: blobs this node pulled for its users, kept apart from the transit store (which
 /// holds what this node sends and pays for). Plain files, one directory per recipient hash:
-/// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a fetch runs (a resumed fetch appends to it),
-/// <c>.meta</c> and <c>.blob</c> once verified, and one commit log, <c>messages/commits.log</c>. A message is committed
-/// when its record in the commit log is durable: a small blob rides whole in the record, a large one is flushed first.
-/// That one write is the commit's only wait on the disk for a small message, and the message is readable from then on
-/// (from memory and its partial file until it is named); the <c>.meta</c> and the rename of the partial to <c>.blob</c>
-/// follow without a wait, after the user is told, and a checkpoint makes them durable in groups before it drops the
-/// records. Opening the store replays the log and redoes what a crash cut (docs/ARCHITECTURE.md §5.2).
+/// <c>messages/&lt;hash&gt;/&lt;capability&gt;.partial</c> while a large blob's fetch runs (a resumed fetch appends to it;
+/// a small blob, which rides whole in its commit record, is fetched in memory and has none), <c>.meta</c> and
+/// <c>.blob</c> once verified, and one commit log, <c>messages/commits.log</c>. A message is committed when its record in
+/// the commit log is durable: a small blob rides whole in the record, a large one is flushed first. That one write is the
+/// commit's only wait on the disk for a small message, and the message is readable from then on (from memory, and a
+/// large one from its partial file, until it is named); the <c>.meta</c> and the <c>.blob</c> (a small blob written from
+/// memory, a large one's partial renamed) follow without a wait, after the user is told, and a checkpoint makes them
+/// durable in groups before it drops the records. Opening the store replays the log and redoes what a crash cut
+/// (docs/ARCHITECTURE.md §5.2).
 /// </summary>
 public sealed partial class MessageStore : IDisposable
 {
@@ -29,6 +31,7 @@ public sealed partial class MessageStore : IDisposable
     private readonly MessageStoreOptions _options;
     private readonly MessageCommitLog _log;
     private readonly ITimer _checkpointTimer;
+    private readonly FetchedBlobs _fetched = new();
 
     /// <summary>Opens (creating) the store under <see cref="MessageStoreOptions.DataDirectory"/>, redoing what a crash cut.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
@@ -82,6 +85,9 @@ public sealed partial class MessageStore : IDisposable
     /// Opens the partial file of a fetch, checked chunk by chunk against <paramref name="verifier"/> as it is appended
     /// (docs/PROTOCOL.md §4.8). Bytes an earlier, interrupted fetch left in it are kept only once
     /// <see cref="PartialFileStream.VerifyKeptAsync"/> has checked them; the next fetch resumes after them with a range.
+    /// A blob up to <see cref="MessageStoreOptions.InlineMaxBytes"/> is fetched in memory instead (no file opened or
+    /// written: its commit record makes it durable), resuming from what an earlier fetch of it in this process checked;
+    /// a partial file an earlier process left for it is resumed as above.
     /// </summary>
     public PartialFileStream OpenPartial(RecipientHash hash, FetchCapability capability, PayloadVerifier verifier)
     {
@@ -94,18 +100,32 @@ public sealed partial class MessageStore : IDisposable
             FlushDirectory(_root);
         }
 
-        return new PartialFileStream(PathOf(hash, capability, ".partial"), verifier);
+        var path = PathOf(hash, capability, ".partial");
+        if (verifier.Size <= _options.InlineMaxBytes && !File.Exists(path))
+        {
+            // The file would buy nothing: its open and its chunk's write (a hop to the pool) were on the path of every
+            // small message, and the commit read its bytes back to put them in the record.
+            var resumed = _fetched.TryTake(hash, capability, out var bytes, out var verified) && bytes.Length == verifier.Size;
+            return new PartialFileStream(verifier, resumed ? bytes : new byte[verifier.Size], resumed ? verified : 0, _fetched, hash, capability);
+        }
+
+        return new PartialFileStream(path, verifier);
     }
 
-    /// <summary>Deletes a partial fetch (its bytes did not verify).</summary>
-    public void DiscardPartial(RecipientHash hash, FetchCapability capability) => File.Delete(PathOf(hash, capability, ".partial"));
+    /// <summary>Deletes a partial fetch (its bytes did not verify), in memory or in its file.</summary>
+    public void DiscardPartial(RecipientHash hash, FetchCapability capability)
+    {
+        _fetched.Drop(capability);
+        File.Delete(PathOf(hash, capability, ".partial"));
+    }
 
     /// <summary>
-    /// Commits a verified partial file as a message (the caller has disposed the partial stream): a small blob is read
-    /// back and written whole in the commit record; a large one is flushed, then recorded. Once the record is durable the
-    /// message is listed and readable (from memory and its partial file) and the <see cref="Committed"/> hook's task
-    /// completes; then the <c>.meta</c> is written and the partial renamed to <c>.blob</c>, neither flushed (the next
-    /// checkpoint does, in a group, and names what a failed naming left). The task returned completes after the naming. A
+    /// Commits a verified partial fetch as a message (the caller has disposed the partial stream): a small blob (fetched in
+    /// memory, or read back from a partial file an earlier process left) is written whole in the commit record; a large
+    /// one is flushed, then recorded. Once the record is durable the message is listed and readable (from memory, a large
+    /// one from its partial file) and the <see cref="Committed"/> hook's task completes; then the <c>.meta</c> is written
+    /// and the <c>.blob</c> (from memory, or the partial renamed), neither flushed (the next checkpoint does, in a group,
+    /// and names what a failed naming left). The task returned completes after the naming. A
     /// message already stored is returned as it is. The file work runs on the thread pool: a caller continuing from a
     /// socket read may be on the socket engine's event thread (docs/ARCHITECTURE.md §5.1), which must never wait on the
     /// disk, so a caller not on the pool is moved there first. <paramref name="durable"/> runs once the record is durable
@@ -116,7 +136,7 @@ public sealed partial class MessageStore : IDisposable
     {
         // A pool thread may wait on the disk (the commit's aftermath does anyway), so only a caller elsewhere (the socket
         // engine's event thread) is moved: a trip through the pool's queue less for the pull, which calls from the pool.
-        (StoredMessage Message, byte[]? Record, TaskCompletionSource? Durable) prepared;
+        (StoredMessage Message, byte[]? Record, byte[]? Blob, TaskCompletionSource? Durable) prepared;
         if (Thread.CurrentThread.IsThreadPoolThread)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -142,7 +162,7 @@ public sealed partial class MessageStore : IDisposable
             durable?.Invoke();
 
             // Readable from here, and a checkpoint that takes the record names the message first.
-            Listed(prepared.Record, prepared.Message);
+            Listed(prepared.Record, prepared.Message, prepared.Blob);
         }
         catch (Exception ex)
         {
@@ -175,26 +195,39 @@ public sealed partial class MessageStore : IDisposable
     public StoredMessage Commit(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint) =>
         CommitAsync(hash, capability, senderDomain, size, payloadHash, mimeHint).GetAwaiter().GetResult();
 
-    /// <summary>The record of a commit about to be written (null for a message already stored) and the hook's task.</summary>
-    private (StoredMessage Message, byte[]? Record, TaskCompletionSource? Durable) Prepare(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
+    /// <summary>The record of a commit about to be written (null for a message already stored), the blob when memory holds it, and the hook's task.</summary>
+    private (StoredMessage Message, byte[]? Record, byte[]? Blob, TaskCompletionSource? Durable) Prepare(RecipientHash hash, FetchCapability capability, string senderDomain, long size, Bytes32 payloadHash, string mimeHint)
     {
         var blob = PathOf(hash, capability, ".blob");
         var metaPath = PathOf(hash, capability, ".meta");
         var message = new StoredMessage(hash, capability, senderDomain, size, payloadHash, mimeHint ?? "", _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (TryUnnamed(hash, capability, out var unnamed))
         {
-            return (unnamed, null, null);
+            _fetched.Drop(capability);
+            return (unnamed, null, null, null);
         }
 
         if (File.Exists(blob))
         {
             // Its .meta is part of a stored message: never rewrite it in place.
-            return (File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message, null, null);
+            _fetched.Drop(capability);
+            return (File.Exists(metaPath) && TryParseMeta(hash, capability, File.ReadAllText(metaPath), out var stored) ? stored : message, null, null, null);
         }
 
         var partial = PathOf(hash, capability, ".partial");
         byte[] inline = [];
-        if (size <= _options.InlineMaxBytes)
+        byte[]? inMemory = null;
+        if (_fetched.TryTake(hash, capability, out var fetched, out var verified))
+        {
+            // Fetched in memory: the record is built from those bytes, and reads answer from them until the naming.
+            if (verified != size || fetched.Length != size)
+            {
+                throw new IOException($"The fetch of '{capability}' in memory holds {verified} checked bytes, not the {size} verified.");
+            }
+
+            inline = inMemory = fetched;
+        }
+        else if (size <= _options.InlineMaxBytes)
         {
             inline = File.ReadAllBytes(partial);
             if (inline.Length != size)
@@ -225,15 +258,24 @@ public sealed partial class MessageStore : IDisposable
             }
         }
 
-        return (message, MessageCommitCodec.Committed(message, inline, annotation.Span), durable);
+        return (message, MessageCommitCodec.Committed(message, inline, annotation.Span), inMemory, durable);
     }
 
-    /// <summary>Opens a stored blob for reading (a message not yet named through its partial file, which holds the same bytes).</summary>
+    /// <summary>
+    /// Opens a stored blob for reading (a message not yet named from memory when it was fetched there, else through its
+    /// partial file, which holds the same bytes).
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such message is stored.</exception>
-    public FileStream OpenRead(RecipientHash hash, FetchCapability capability)
+    public Stream OpenRead(RecipientHash hash, FetchCapability capability)
     {
-        if (TryUnnamed(hash, capability, out _))
+        if (TryUnnamed(hash, capability, out _, out var inMemory))
         {
+            if (inMemory is not null)
+            {
+                // The bytes never change: a reader goes on reading them after the naming, as a file's handle would.
+                return new MemoryStream(inMemory, writable: false);
+            }
+
             try
             {
                 // An open handle survives the rename, and a rename between the look and the open leaves the .blob.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tern.Engine.Protocol;
 using Tern.Engine.Protocol.Payload;
 
 namespace Tern.Engine.Pull;
@@ -10,10 +11,18 @@ namespace Tern.Engine.Pull;
 /// that chunk and is dropped; the chunks before it stay. The bytes of an unfinished chunk wait in memory and survive a
 /// cut connection, so a resumed fetch continues from <see cref="Length"/>. Bytes found in the file when it is opened (an
 /// earlier process's fetch) are not trusted until <see cref="VerifyKeptAsync"/> has checked them.
+/// A blob small enough to ride whole in its commit record is fetched in memory instead (no file: the record makes it
+/// durable, and the naming writes its <c>.blob</c>): its bytes land in one buffer of the blob's size, each chunk is
+/// checked there as it completes, and the checked bytes go to the store when the stream is disposed, for the commit to
+/// take (or a later fetch of the same blob to resume from). Writes then never wait on the disk.
 /// </summary>
 public sealed class PartialFileStream : Stream
 {
-    private readonly FileStream _file;
+    private readonly FileStream? _file;
+    private readonly byte[]? _memory;
+    private FetchedBlobs? _fetched;
+    private readonly RecipientHash _hash;
+    private readonly FetchCapability _capability;
     private byte[]? _chunk;
     private int _buffered;
     private long _verified;
@@ -26,6 +35,20 @@ public sealed class PartialFileStream : Stream
         _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 0, FileOptions.Asynchronous);
         _kept = _file.Length;
     }
+
+    /// <summary>A fetch in memory into <paramref name="memory"/> (the blob's size), its first <paramref name="verified"/> bytes checked already; disposed, it leaves them to <paramref name="fetched"/>.</summary>
+    internal PartialFileStream(PayloadVerifier verifier, byte[] memory, long verified, FetchedBlobs fetched, RecipientHash hash, FetchCapability capability)
+    {
+        Verifier = verifier;
+        _memory = memory;
+        _verified = verified;
+        _fetched = fetched;
+        _hash = hash;
+        _capability = capability;
+    }
+
+    /// <summary>Whether the bytes are kept in memory, not in a file.</summary>
+    public bool InMemory => _memory is not null;
 
     /// <summary>What the bytes are checked against.</summary>
     public PayloadVerifier Verifier { get; }
@@ -72,6 +95,12 @@ public sealed class PartialFileStream : Stream
     /// </summary>
     public async Task<long> VerifyKeptAsync(CancellationToken cancellationToken)
     {
+        if (_file is null)
+        {
+            // In memory nothing comes from before this process: every byte was checked as it landed.
+            return _verified;
+        }
+
         var kept = _kept;
         _kept = 0;
         _buffered = 0;
@@ -85,7 +114,7 @@ public sealed class PartialFileStream : Stream
                 break;
             }
 
-            var read = await RandomAccess.ReadAsync(_file.SafeFileHandle, buffer.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
+            var read = await RandomAccess.ReadAsync(_file!.SafeFileHandle, buffer.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
             if (read != length || !Verifier.Check(index, buffer.AsSpan(0, length)))
             {
                 break;
@@ -94,7 +123,7 @@ public sealed class PartialFileStream : Stream
             _verified += length;
         }
 
-        _file.SetLength(_verified);
+        _file!.SetLength(_verified);
         return _verified;
     }
 
@@ -120,7 +149,7 @@ public sealed class PartialFileStream : Stream
             throw new NotSupportedException($"A partial file can be cut only to 0 or to a checked chunk boundary, not {value}.");
         }
 
-        _file.SetLength(value);
+        _file?.SetLength(value);
         _verified = value;
         _buffered = 0;
         _kept = 0;
@@ -136,7 +165,11 @@ public sealed class PartialFileStream : Stream
             buffer = buffer[take..];
             if (ChunkFull(out var length))
             {
-                RandomAccess.Write(_file.SafeFileHandle, _chunk.AsSpan(0, length), _verified);
+                if (_file is not null)
+                {
+                    RandomAccess.Write(_file.SafeFileHandle, _chunk.AsSpan(0, length), _verified);
+                }
+
                 _verified += length;
                 _buffered = 0;
             }
@@ -152,7 +185,12 @@ public sealed class PartialFileStream : Stream
             buffer = buffer[take..];
             if (ChunkFull(out var length))
             {
-                await RandomAccess.WriteAsync(_file.SafeFileHandle, _chunk.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
+                // In memory the chunk is in place already: no write, and no hop to the pool that a file's write takes.
+                if (_file is not null)
+                {
+                    await RandomAccess.WriteAsync(_file.SafeFileHandle, _chunk.AsMemory(0, length), _verified, cancellationToken).ConfigureAwait(false);
+                }
+
                 _verified += length;
                 _buffered = 0;
             }
@@ -170,10 +208,10 @@ public sealed class PartialFileStream : Stream
     public override void WriteByte(byte value) => Write([value]);
 
     /// <inheritdoc/>
-    public override void Flush() => _file.Flush();
+    public override void Flush() => _file?.Flush();
 
     /// <inheritdoc/>
-    public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => _file?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -195,7 +233,12 @@ public sealed class PartialFileStream : Stream
     public override async ValueTask DisposeAsync()
     {
         ReturnChunk();
-        await _file.DisposeAsync().ConfigureAwait(false);
+        KeepFetched();
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -205,7 +248,8 @@ public sealed class PartialFileStream : Stream
         if (disposing)
         {
             ReturnChunk();
-            _file.Dispose();
+            KeepFetched();
+            _file?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -226,9 +270,8 @@ public sealed class PartialFileStream : Stream
             throw new PayloadMismatchException(index, $"More bytes arrived than the payload's {Verifier.Size}.");
         }
 
-        _chunk ??= ArrayPool<byte>.Shared.Rent(PayloadTree.ChunkSize);
         var take = Math.Min(PayloadTree.ChunkLength(Verifier.Size, index) - _buffered, data.Length);
-        data[..take].CopyTo(_chunk.AsSpan(_buffered));
+        data[..take].CopyTo(_memory is not null ? _memory.AsSpan((int)at) : (_chunk ??= ArrayPool<byte>.Shared.Rent(PayloadTree.ChunkSize)).AsSpan(_buffered));
         _buffered += take;
         return take;
     }
@@ -243,7 +286,7 @@ public sealed class PartialFileStream : Stream
             return false;
         }
 
-        if (!Verifier.Check(index, _chunk.AsSpan(0, length)))
+        if (!Verifier.Check(index, _memory is not null ? _memory.AsSpan((int)_verified, length) : _chunk.AsSpan(0, length)))
         {
             _buffered = 0;
             throw new PayloadMismatchException(index, Verifier.CanCheck(index)
@@ -252,6 +295,17 @@ public sealed class PartialFileStream : Stream
         }
 
         return true;
+    }
+
+    /// <summary>In memory: the checked bytes go to the store (the unfinished chunk, as a file's, does not).</summary>
+    private void KeepFetched()
+    {
+        if (_fetched is not null && (_verified > 0 || IsComplete))
+        {
+            _fetched.Keep(_hash, _capability, _memory!, _verified);
+        }
+
+        _fetched = null;
     }
 
     private void ReturnChunk()

@@ -123,7 +123,7 @@ internal static class StoredRoutes
             return problem;
         }
 
-        FileStream file;
+        Stream file;
         try
         {
             file = api.Node.Messages.OpenRead(hash, capability);
