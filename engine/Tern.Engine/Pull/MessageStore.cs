@@ -77,6 +77,9 @@ public sealed partial class MessageStore : IDisposable
     /// <summary>Data-synchronous writes of the commit log since open (what the commit path pays).</summary>
     public long CommitLogWrites => _log.Writes;
 
+    /// <summary>Fetches in memory whose checked bytes wait for their commit or a resumed fetch (tests).</summary>
+    internal int FetchedInMemory => _fetched.Count;
+
     /// <summary>Whether the message is stored (verified and committed).</summary>
     /// <remarks>Memory first, then the file: a message leaves the memory only once renamed, so one of the two holds it.</remarks>
     public bool Contains(RecipientHash hash, FetchCapability capability) => TryUnnamed(hash, capability, out _) || File.Exists(PathOf(hash, capability, ".blob"));
