@@ -22,11 +22,14 @@ internal sealed class BlobEntry
 
     public required BucketWindow Window { get; init; }
 
-    /// <summary>Address of the first chunk in the bucket log (0 for an empty blob).</summary>
-    public required long FirstChunk { get; init; }
+    /// <summary>
+    /// Address of the first chunk in the bucket log (0 for an empty blob); -1 while the blob's bytes are only in its
+    /// journal record (<see cref="Inline"/>), and for good once such a blob died before they were settled.
+    /// </summary>
+    public required long FirstChunk { get; set; }
 
-    /// <summary>Address of the chunk map (the first chunk itself when the blob has one chunk).</summary>
-    public required long ChunkMap { get; init; }
+    /// <summary>Address of the chunk map (the first chunk itself when the blob has one chunk); -1 with <see cref="FirstChunk"/>.</summary>
+    public required long ChunkMap { get; set; }
 
     /// <summary>Chunk size the blob was written with (options may change between runs).</summary>
     public required int ChunkSize { get; init; }
@@ -36,6 +39,13 @@ internal sealed class BlobEntry
     /// has more than one leaf; -1 when it has one (its leaf is hashed from its bytes when asked).
     /// </summary>
     public long Leaves { get; init; } = -1;
+
+    /// <summary>
+    /// The bytes of a small blob submitted inside its journal record and not yet settled in its bucket log
+    /// (docs/ARCHITECTURE.md §3.2, "Small blobs ride the journal"); null once settled, or dropped when the blob died first.
+    /// Never changed once set: a reader that took the array under the index lock reads it after that lock is released.
+    /// </summary>
+    public byte[]? Inline { get; set; }
 
     /// <summary>A blob from a store written before the payload tree: its payload hash is BLAKE2b-256 and it has no proofs.</summary>
     public bool LegacyHash { get; init; }

@@ -55,7 +55,17 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// <summary>Number of commits so far (for tests and metrics).</summary>
     public long Commits { get; private set; }
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    /// <summary>Bucket-log commits the commits made so far (a batch of inline submissions makes none).</summary>
+    public long BucketCommits { get; private set; }
+
+    /// <summary>True once <see cref="Start"/> ran: entries enqueued are committed.</summary>
+    public bool Started { get; private set; }
+
+    public void Start()
+    {
+        Started = true;
+        _loop = Task.Run(RunAsync);
+    }
 
     /// <summary>Appends the entry to the journal (in the order it will be applied) and returns when it is durable and applied.</summary>
     public Task EnqueueAsync(JournalOp op)
@@ -221,7 +231,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             // The journal and the buckets commit in parallel; recovery drops a submission whose chunks did not reach
-            // its bucket's commit, which can only be one that was never acknowledged.
+            // its bucket's commit, which can only be one that was never acknowledged. A batch of inline submissions
+            // (their bytes in their records) has no bucket to commit: the journal's write is the only wait.
             _commitScratch.Add(_journal.CommitAsync().AsTask());
             var committed = Task.WhenAll(_commitScratch);
             if (await Task.WhenAny(committed, _commitFailure).ConfigureAwait(false) != committed)
@@ -232,6 +243,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             await committed.ConfigureAwait(false);
             _commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             Commits++;
+            BucketCommits += _dirtyScratch.Count;
             _applyBatch(batch);
         }
         catch (Exception ex)

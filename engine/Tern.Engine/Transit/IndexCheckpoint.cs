@@ -5,13 +5,18 @@ namespace Tern.Engine.Transit;
 
 /// <summary>
 /// The index checkpoint: every indexed blob with its deliveries' states, the accounting ledger, and the journal address
-/// of the last entry applied. Written whole through <see cref="AtomicFile"/>, so a crash leaves either the old or the new
+/// of the last entry applied. A blob still held inline (indexed after the checkpoint's settling pass) is written as its
+/// inline record, bytes and all. Written whole through <see cref="AtomicFile"/>, so a crash leaves either the old or the new
 /// checkpoint (docs/ARCHITECTURE.md §3.2).
 /// </summary>
 internal static class IndexCheckpoint
 {
     private const int Magic = 0x5454_4958; // "TTIX"
-    private const int Version = 2;
+    private const int Version = 3;
+
+    // Version 2 is version 3 without inline records (blobs whose bytes ride their records, docs/ARCHITECTURE.md §3.2);
+    // bumped so a binary from before them refuses such a checkpoint by its version instead of inside a record.
+    private const int VersionWithoutInline = 2;
 
     // Version 1 had no last-fetch time per blob: read as never fetched (no grace after a restart).
     private const int VersionWithoutFetchTimes = 1;
@@ -101,7 +106,7 @@ internal static class IndexCheckpoint
     {
         var magic = reader.ReadInt32();
         var version = reader.ReadInt32();
-        if (magic != Magic || version is not (Version or VersionWithoutFetchTimes))
+        if (magic != Magic || version is not (Version or VersionWithoutInline or VersionWithoutFetchTimes))
         {
             throw new InvalidDataException("wrong magic or version");
         }

@@ -12,6 +12,8 @@ namespace Tern.Engine.Transit;
 ///               first_chunk:8 chunk_map:8 chunk_size:4 leaves:8 account:1+n mime:1+n count:2
 ///               count×(capability:32 hash:32 domain:1+n)
 /// (0x01: the same without leaves, from stores written before the payload tree; its payload hash is BLAKE2b-256)
+/// inline:       0x04 then the submission's fields as 0x03, then bytes:4+n — a small blob's bytes ride its record
+///               (first_chunk and chunk_map -1: nothing in the bucket log yet)
 /// state change: 0x02 at_ms:8 state:1 count:2 count×capability:32
 /// </code>
 /// </summary>
@@ -20,6 +22,7 @@ internal static class JournalCodec
     public const byte LegacySubmissionType = 1;
     public const byte StateChangeType = 2;
     public const byte SubmissionType = 3;
+    public const byte InlineSubmissionType = 4;
 
     private const int LegacySubmissionFixed = 1 + 8 + 32 + 8 + 8 + 32 + 8 + 8 + 8 + 8 + 4 + 2;
     private const int SubmissionFixed = LegacySubmissionFixed + 8;
@@ -32,13 +35,13 @@ internal static class JournalCodec
             length += 64 + 1 + d.Domain.Length;
         }
 
-        return length;
+        return blob.Inline is null ? length : length + 4 + (int)blob.Size;
     }
 
     public static int WriteSubmission(Span<byte> destination, BlobEntry blob, long atMs)
     {
         // A blob from before the payload tree keeps its record type, so a checkpoint never presents its BLAKE2b hash as a root.
-        destination[0] = blob.LegacyHash ? LegacySubmissionType : SubmissionType;
+        destination[0] = blob.LegacyHash ? LegacySubmissionType : blob.Inline is null ? SubmissionType : InlineSubmissionType;
         BinaryPrimitives.WriteInt64BigEndian(destination[1..], atMs);
         blob.Id.CopyTo(destination[9..]);
         BinaryPrimitives.WriteInt64BigEndian(destination[41..], blob.ExpiryMs);
@@ -68,16 +71,23 @@ internal static class JournalCodec
             at += WriteShortString(destination[at..], d.Domain);
         }
 
+        if (blob.Inline is { } inline)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(destination[at..], (int)blob.Size);
+            inline.AsSpan(0, (int)blob.Size).CopyTo(destination[(at + 4)..]);
+            at += 4 + (int)blob.Size;
+        }
+
         return at;
     }
 
     /// <summary>
-    /// The type of a journal entry (<see cref="SubmissionType"/> or <see cref="StateChangeType"/>).
+    /// The type of a journal entry (<see cref="SubmissionType"/>, <see cref="InlineSubmissionType"/> or <see cref="StateChangeType"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">The entry is empty or of an unknown type.</exception>
     public static byte EntryType(ReadOnlySpan<byte> source)
     {
-        if (source.IsEmpty || source[0] is not (SubmissionType or StateChangeType))
+        if (source.IsEmpty || source[0] is not (SubmissionType or InlineSubmissionType or StateChangeType))
         {
             throw new InvalidDataException(source.IsEmpty ? "Empty transit journal entry." : $"Unknown transit journal entry type {source[0]}.");
         }
@@ -88,12 +98,14 @@ internal static class JournalCodec
     /// <summary>Decodes a submission record into a fresh index record with Outstanding deliveries.</summary>
     /// <exception cref="InvalidDataException">
     /// The bytes are not a whole submission record: a field runs past the end, the delivery count exceeds what the bytes
-    /// can hold (checked before anything is allocated for them), or bytes follow the last delivery.
+    /// can hold (checked before anything is allocated for them), bytes follow the last delivery (or an inline record's
+    /// bytes), or an inline record's byte count is not its size.
     /// </exception>
     public static BlobEntry ReadSubmission(ReadOnlySpan<byte> source, out long atMs)
     {
         var legacy = source.Length > 0 && source[0] == LegacySubmissionType;
-        if (source.Length < (legacy ? LegacySubmissionFixed : SubmissionFixed) || (!legacy && source[0] != SubmissionType))
+        var inline = source.Length > 0 && source[0] == InlineSubmissionType;
+        if (source.Length < (legacy ? LegacySubmissionFixed : SubmissionFixed) || (!legacy && source[0] is not (SubmissionType or InlineSubmissionType)))
         {
             throw new InvalidDataException("Not a transit submission record.");
         }
@@ -143,6 +155,18 @@ internal static class JournalCodec
             var hash = new RecipientHash(source.Slice(at + 32, 32));
             at += 64;
             deliveries[i] = new DeliveryEntry(blob, capability, ReadShortString(source, ref at), hash) { NextAttemptMs = atMs };
+        }
+
+        if (inline)
+        {
+            var counted = source.Length - at < 4 ? -1 : BinaryPrimitives.ReadInt32BigEndian(source[at..]);
+            if (blob.Size <= 0 || counted != blob.Size || counted > source.Length - at - 4)
+            {
+                throw new InvalidDataException($"Transit inline submission record does not end with its {blob.Size} bytes.");
+            }
+
+            blob.Inline = source.Slice(at + 4, (int)blob.Size).ToArray();
+            at += 4 + (int)blob.Size;
         }
 
         if (at != source.Length)

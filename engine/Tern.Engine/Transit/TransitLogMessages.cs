@@ -28,4 +28,7 @@ internal static partial class TransitLogMessages
 
     [LoggerMessage(1007, LogLevel.Debug, "Sweep at {Now}: {Expired} blobs expired, {Buckets} buckets deleted")]
     public static partial void Swept(ILogger logger, DateTimeOffset now, int expired, int buckets);
+
+    [LoggerMessage(1008, LogLevel.Error, "Settling inline blobs in their bucket logs failed; their bytes stay held in memory until the next checkpoint settles them")]
+    public static partial void SettleFailed(ILogger logger, Exception exception);
 }

@@ -85,8 +85,10 @@ public sealed partial class TransitStore
     }
 
     /// <summary>
-    /// Writes the index checkpoint (index, delivery states, ledger, journal address covered), then truncates the journal
-    /// before that address and head-truncates the buckets (docs/ARCHITECTURE.md §3.2–§3.3).
+    /// Settles the bytes of the inline blobs in their buckets, writes the index checkpoint (index, delivery states,
+    /// ledger, journal address covered), then truncates the journal before that address and head-truncates the buckets
+    /// (docs/ARCHITECTURE.md §3.2–§3.3). An inline blob indexed after the settling pass looked is written into the
+    /// checkpoint with its bytes, so the journal records it truncates are never the only copy of a blob.
     /// </summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
@@ -94,6 +96,7 @@ public sealed partial class TransitStore
         try
         {
             var started = Stopwatch.GetTimestamp();
+            await SettleInlineLockedAsync().ConfigureAwait(false);
             long covered;
             int blobs;
             lock (_index)
@@ -202,6 +205,7 @@ public sealed partial class TransitStore
         }
 
         _blobs.Remove(blob.Id);
+        DropInlineLocked(blob);
         blob.ChunkAddresses = null;
         blob.Tree = null;
     }

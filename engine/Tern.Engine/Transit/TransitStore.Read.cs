@@ -35,6 +35,7 @@ public sealed partial class TransitStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         BlobEntry blob;
+        byte[]? inline;
         lock (_index)
         {
             if (!TryFindReadableLocked(capability, out var delivery))
@@ -43,11 +44,20 @@ public sealed partial class TransitStore
             }
 
             blob = delivery.Blob;
+            inline = blob.Inline;
         }
 
         if (offset >= blob.Size || destination.IsEmpty)
         {
             return 0;
+        }
+
+        if (inline is not null)
+        {
+            // Not settled yet: the bytes are in memory (settling only drops the array, never changes it).
+            var n = (int)Math.Min(destination.Length, blob.Size - offset);
+            inline.AsSpan((int)offset, n).CopyTo(destination.Span);
+            return n;
         }
 
         var bucket = blob.Bucket!;
@@ -111,13 +121,24 @@ public sealed partial class TransitStore
         }
 
         var blob = delivery.Blob;
-        if (blob.ExpiryMs <= NowMs || blob.Bucket is not { Log: { } log })
+        if (blob.ExpiryMs <= NowMs)
         {
             return false;
         }
 
-        // A fetched blob serves until its expiry only while its bytes remain: head truncation may reclaim them (§3.3).
-        return blob.Size == 0 || blob.FirstChunk >= log.BeginAddress;
+        if (blob.Inline is not null)
+        {
+            return true;
+        }
+
+        if (blob.Bucket is not { Log: { } log })
+        {
+            return false;
+        }
+
+        // A fetched blob serves until its expiry only while its bytes remain: head truncation may reclaim them (§3.3); an
+        // inline blob that died before it was settled (-1) has none left.
+        return blob.Size == 0 || (blob.FirstChunk >= 0 && blob.FirstChunk >= log.BeginAddress);
     }
 
     private static async ValueTask<long> ChunkAddressAsync(BlobEntry blob, FasterLog log, long index, CancellationToken cancellationToken)

@@ -56,7 +56,28 @@ public sealed partial class TransitStore
         _graced.Clear();
         foreach (var blob in _blobs.Values)
         {
-            if (blob.Size == 0 || blob.Bucket?.Log is not { } log)
+            if (blob.Size > 0 && blob.Inline is not null)
+            {
+                // Held in memory, not pinned in a bucket: kept while it lives or is in its grace, otherwise let go.
+                if (blob.OutstandingCount > 0)
+                {
+                    continue;
+                }
+
+                if (GraceUntil(blob) is var graceEnd && graceEnd > nowMs)
+                {
+                    blob.GraceUntilMs = graceEnd;
+                    _graced.Add(blob);
+                }
+                else
+                {
+                    DropInlineLocked(blob);
+                }
+
+                continue;
+            }
+
+            if (blob.Size == 0 || blob.FirstChunk < 0 || blob.Bucket?.Log is not { } log)
             {
                 continue;
             }
@@ -85,7 +106,7 @@ public sealed partial class TransitStore
     {
         switch (JournalCodec.EntryType(entry))
         {
-            case JournalCodec.SubmissionType or JournalCodec.LegacySubmissionType:
+            case JournalCodec.SubmissionType or JournalCodec.InlineSubmissionType or JournalCodec.LegacySubmissionType:
                 var blob = JournalCodec.ReadSubmission(entry, out _);
                 if (!_blobs.ContainsKey(blob.Id) && IndexRecoveredLocked(blob, nowMs))
                 {
@@ -111,7 +132,17 @@ public sealed partial class TransitStore
     private bool IndexRecoveredLocked(BlobEntry blob, long nowMs)
     {
         var bucket = BucketLocked(blob.Window, create: false);
-        if (bucket.Log is { } log)
+        if (blob.Inline is not null)
+        {
+            // Its bytes came back with its record (journal or checkpoint): nothing in a bucket to check. A copy settled
+            // before the crash, after the last checkpoint, is dead space in its bucket, freed with the bucket's head.
+            IndexBlobLocked(blob, bucket);
+            HoldInlineLocked(blob);
+            return true;
+        }
+
+        // FirstChunk -1 without bytes (in a checkpoint): an inline blob that died before it was settled; nothing to check.
+        if (blob.FirstChunk >= 0 && bucket.Log is { } log)
         {
             // Journal and buckets commit in parallel: a crash between the two can leave a journal entry whose chunks
             // are not durable. Its submission was never acknowledged; drop it.
@@ -121,7 +152,7 @@ public sealed partial class TransitStore
                 return false;
             }
         }
-        else if (blob.ExpiryMs > nowMs && blob.Size > 0)
+        else if (blob.FirstChunk >= 0 && blob.ExpiryMs > nowMs && blob.Size > 0)
         {
             TransitLogMessages.MissingBucket(_logger, blob.Id.ToString(), DateTimeOffset.FromUnixTimeMilliseconds(blob.ExpiryMs), blob.Window.DirectoryName);
         }

@@ -15,7 +15,9 @@ public sealed partial class TransitStore
     /// Stores a blob for its recipients (docs/ARCHITECTURE.md §3.2): checks the request and the quotas before writing
     /// anything, streams <paramref name="content"/> into the expiry bucket's log chunk by chunk while hashing it into its
     /// payload tree (docs/PROTOCOL.md §4.8; the leaves are written to the log too, for proofs), draws the message id and one capability per recipient from the CSPRNG, and returns once the group
-    /// commit has made the chunks and the journal entry durable.
+    /// commit has made the chunks and the journal entry durable. A blob of known size up to
+    /// <see cref="TransitStoreOptions.JournalInlineMaxBytes"/> is read whole and rides in its journal entry instead, so
+    /// its commit waits for the journal alone (§3.2, "Small blobs ride the journal").
     /// </summary>
     /// <exception cref="ArgumentException">A malformed request, or an expiry beyond <see cref="TransitStoreOptions.MaxTransit"/>.</exception>
     /// <exception cref="TransitQuotaException">A quota refuses the submission; the message names the limit.</exception>
@@ -35,6 +37,8 @@ public sealed partial class TransitStore
             throw new ArgumentException($"DeclaredSize is {declared}; it must not be negative.", nameof(request));
         }
 
+        // Known size, small: the bytes ride the journal record, and nothing is reserved in the bucket log.
+        var inline = declared is { } known && known > 0 && known <= _options.JournalInlineMaxBytes;
         BucketLog bucket;
         long reservation;
         lock (_index)
@@ -48,7 +52,7 @@ public sealed partial class TransitStore
             try
             {
                 bucket = BucketLocked(BucketWindow.For(expiryMs, _bucketWidthMs), create: true);
-                reservation = bucket.Reserve();
+                reservation = inline ? -1 : bucket.Reserve();
             }
             catch
             {
@@ -60,7 +64,9 @@ public sealed partial class TransitStore
         var enqueued = false;
         try
         {
-            var written = await WriteBlobAsync(bucket.Log!, content, declared, quota, cancellationToken).ConfigureAwait(false);
+            var written = inline
+                ? await ReadInlineAsync(content, (int)declared!.Value, cancellationToken).ConfigureAwait(false)
+                : await WriteBlobAsync(bucket.Log!, content, declared, quota, cancellationToken).ConfigureAwait(false);
             var (op, result) = Stage(request, domains, quota, bucket, reservation, expiryMs, written);
 
             // Once enqueued the entry is in the journal: the commit loop owns the reservations and the outcome.
@@ -76,13 +82,18 @@ public sealed partial class TransitStore
         }
     }
 
-    /// <summary>Gives back what a submission that never reached the journal held.</summary>
+    /// <summary>Gives back what a submission that never reached the journal held (no bucket reservation: an inline one).</summary>
     private void Abandon(QuotaReservation quota, BucketLog bucket, long reservation)
     {
         // The chunks already written are dead space, freed with the bucket's head.
         lock (_index)
         {
             ReleaseQuotaLocked(quota);
+        }
+
+        if (reservation < 0)
+        {
+            return;
         }
 
         bucket.EndReservation(reservation, -1);
@@ -116,6 +127,7 @@ public sealed partial class TransitStore
             ChunkMap = written.ChunkMap,
             ChunkSize = _options.ChunkSize,
             Leaves = written.Leaves,
+            Inline = written.Inline,
         };
 
         var capabilities = new FetchCapability[domains.Length];
@@ -132,7 +144,8 @@ public sealed partial class TransitStore
         var length = JournalCodec.MeasureSubmission(blob);
         var record = ArrayPool<byte>.Shared.Rent(length);
         JournalCodec.WriteSubmission(record, blob, blob.SubmittedMs);
-        var op = new JournalOp(record, length, bucket)
+        // Only chunks written to the bucket ask for its commit; an inline or empty blob's record is all there is to make durable.
+        var op = new JournalOp(record, length, written.Inline is null && written.Size > 0 ? bucket : null)
         {
             Submission = new UncommittedSubmission(blob, bucket, reservation, quota),
             Apply = _applySubmission,
@@ -148,7 +161,14 @@ public sealed partial class TransitStore
         ReleaseQuotaLocked(submission.Quota);
         IndexBlobLocked(blob, submission.Bucket);
         _ledger.Submitted(blob, blob.SubmittedMs);
-        submission.Bucket.EndReservation(submission.BucketReservation, blob.Size > 0 ? blob.FirstChunk : -1);
+        if (blob.Inline is not null)
+        {
+            HoldInlineLocked(blob);
+        }
+        else
+        {
+            submission.Bucket.EndReservation(submission.BucketReservation, blob.Size > 0 ? blob.FirstChunk : -1);
+        }
     }
 
     private async Task<WrittenBlob> WriteBlobAsync(FasterLog log, Stream content, long? declared, QuotaReservation quota, CancellationToken cancellationToken)
@@ -296,5 +316,38 @@ public sealed partial class TransitStore
         return buffer.AsMemory(0, addresses.Length * sizeof(long));
     }
 
-    private readonly record struct WrittenBlob(long Size, Bytes32 Hash, long FirstChunk, long ChunkMap, long Leaves);
+    /// <summary>
+    /// Reads a blob of <paramref name="size"/> bytes (at most <see cref="TransitStoreOptions.JournalInlineMaxBytes"/>, so
+    /// one leaf of the payload tree) whole into memory, for its journal record; refuses content of another length.
+    /// </summary>
+    private static async Task<WrittenBlob> ReadInlineAsync(Stream content, int size, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[size];
+        var n = await content.ReadAtLeastAsync(bytes, size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (n < size)
+        {
+            throw new ArgumentException($"The content is {n} bytes, shorter than its DeclaredSize ({size} bytes).", nameof(content));
+        }
+
+        var probe = ArrayPool<byte>.Shared.Rent(1);
+        try
+        {
+            if (await content.ReadAsync(probe.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) > 0)
+            {
+                throw new ArgumentException($"The content is longer than its DeclaredSize ({size} bytes).", nameof(content));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+        }
+
+        return Inline(bytes);
+    }
+
+    /// <summary>A blob held whole in <paramref name="bytes"/>, one leaf of the payload tree, to ride its journal record.</summary>
+    private static WrittenBlob Inline(byte[] bytes) => new(bytes.Length, PayloadTree.Root(PayloadTree.Leaf(bytes), bytes.Length), -1, -1, -1, bytes);
+
+    /// <summary>Where a blob's bytes went: its bucket log's addresses, or (<paramref name="Inline"/>) its journal record.</summary>
+    private readonly record struct WrittenBlob(long Size, Bytes32 Hash, long FirstChunk, long ChunkMap, long Leaves, byte[]? Inline = null);
 }

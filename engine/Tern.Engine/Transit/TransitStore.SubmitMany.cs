@@ -71,7 +71,8 @@ public sealed partial class TransitStore
                 offset += length;
                 try
                 {
-                    var written = await WriteOneChunkAsync(s.Bucket.Log!, s.Content, cancellationToken).ConfigureAwait(false);
+                    // No reservation: a small blob, whose bytes ride its journal record (a copy: the caller owns Content).
+                    var written = s.Reservation < 0 ? Inline(s.Content.ToArray()) : await WriteOneChunkAsync(s.Bucket.Log!, s.Content, cancellationToken).ConfigureAwait(false);
                     var (op, result) = Stage(s.Request, s.Domains, s.Quota, s.Bucket, s.Reservation, s.ExpiryMs, written, drawn.AsSpan(offset - length, length));
                     ops.Add(op);
                     results.Add((s.Index, result, s));
@@ -164,7 +165,7 @@ public sealed partial class TransitStore
                     try
                     {
                         var bucket = BucketLocked(BucketWindow.For(s.ExpiryMs, _bucketWidthMs), create: true);
-                        s.Reservation = bucket.Reserve();
+                        s.Reservation = s.Content.Length > 0 && s.Content.Length <= _options.JournalInlineMaxBytes ? -1 : bucket.Reserve();
                         s.Bucket = bucket;
                     }
                     catch
@@ -223,6 +224,7 @@ public sealed partial class TransitStore
         /// <summary>Set once the quota and the bucket are reserved.</summary>
         public BucketLog? Bucket { get; set; }
 
+        /// <summary>The bucket log's reservation; -1 for a blob that rides its journal record.</summary>
         public long Reservation { get; set; }
     }
 }

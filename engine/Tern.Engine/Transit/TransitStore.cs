@@ -141,6 +141,12 @@ public sealed partial class TransitStore : IAsyncDisposable
             var replayed = await store.RecoverAsync().ConfigureAwait(false);
             store._committer.Start();
             await store.SweepAsync(store._time.GetUtcNow()).ConfigureAwait(false);
+            lock (store._index)
+            {
+                // Inline blobs the journal gave back may already be more than the store holds in memory.
+                store.SettleIfTooMuchHeldLocked();
+            }
+
             if (options.CheckpointInterval != Timeout.InfiniteTimeSpan || options.SweepInterval != Timeout.InfiniteTimeSpan)
             {
                 store._maintenanceLoop = Task.Run(store.MaintainAsync);
@@ -186,6 +192,9 @@ public sealed partial class TransitStore : IAsyncDisposable
     /// <summary>Commits made by the group-commit loop so far (each one shared by every entry of its batch).</summary>
     public long CommitCount => _committer.Commits;
 
+    /// <summary>Bucket-log commits those commits made (a commit of inline submissions alone makes none).</summary>
+    internal long BucketCommitCount => _committer.BucketCommits;
+
     /// <summary>Stops maintenance, drains the commit loop, takes a final checkpoint and closes the logs.</summary>
     public ValueTask DisposeAsync() => DisposeCoreAsync(checkpoint: true);
 
@@ -210,6 +219,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         {
         }
 
+        await AwaitSettlingAsync().ConfigureAwait(false);
         try
         {
             if (checkpoint)
@@ -303,22 +313,36 @@ public sealed partial class TransitStore : IAsyncDisposable
         var died = blob.OutstandingCount == 0;
         _ledger.Transitioned(blob, delivery, to, died, atMs);
         Transitioned?.Invoke(new DeliveryTransition(blob.Account, blob.Id, delivery.Capability, to) { Domain = delivery.Domain, Size = blob.Size });
-        if (died && blob.Size > 0 && blob.Bucket is { Log: not null } bucket)
+        if (died && blob.Size > 0 && (blob.Inline is not null || blob.Bucket is { Log: not null }))
         {
             if (GraceUntil(blob) is var until && until > NowMs)
             {
-                // A recipient that crashed after the last byte left may come back for it (§9): the pin stays.
+                // A recipient that crashed after the last byte left may come back for it (§9): the pin (or the bytes
+                // held in memory) stays.
                 blob.GraceUntilMs = until;
                 _graced.Add(blob);
             }
             else
             {
-                bucket.RemoveLive(blob.FirstChunk);
-                _truncateQueue.Add(bucket);
+                ReleaseBytesLocked(blob);
             }
         }
 
         return true;
+    }
+
+    /// <summary>Lets a dead blob's bytes go: held in memory, dropped; in its bucket, unpinned for the next truncation.</summary>
+    private void ReleaseBytesLocked(BlobEntry blob)
+    {
+        if (blob.Inline is not null)
+        {
+            DropInlineLocked(blob);
+        }
+        else if (blob.FirstChunk >= 0 && blob.Bucket is { Log: not null } bucket)
+        {
+            bucket.RemoveLive(blob.FirstChunk);
+            _truncateQueue.Add(bucket);
+        }
     }
 
     /// <summary>The end of the blob's fetched grace (<see cref="TransitStoreOptions.FetchedGrace"/>), or 0 when it has none.</summary>
@@ -346,11 +370,7 @@ public sealed partial class TransitStore : IAsyncDisposable
         {
             _graced.Remove(blob);
             blob.GraceUntilMs = 0;
-            if (blob.Bucket is { Log: not null } bucket)
-            {
-                bucket.RemoveLive(blob.FirstChunk);
-                _truncateQueue.Add(bucket);
-            }
+            ReleaseBytesLocked(blob);
         }
     }
 }

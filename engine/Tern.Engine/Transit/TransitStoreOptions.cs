@@ -79,6 +79,23 @@ public sealed class TransitStoreOptions
     public TransitLogWrites JournalLogWrites { get; set; } = TransitLogWrites.DataSync;
 
     /// <summary>
+    /// Largest blob whose bytes ride inside its submission's journal record (docs/ARCHITECTURE.md §3.2, "Small blobs ride
+    /// the journal"): its submit waits for the journal's write alone, not for its bucket log's too, and its bytes are
+    /// held in memory until they are settled in the bucket (by the next checkpoint, or sooner past
+    /// <see cref="JournalInlineHeldBytes"/>). Only a blob whose size is known at submit (declared or a seekable stream)
+    /// rides. 0 writes every blob to its bucket at submit. At most <see cref="ChunkSize"/> and 64 KiB (a journal page
+    /// holds the record with the most recipients besides). Defaults to 4 KiB.
+    /// </summary>
+    public int JournalInlineMaxBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Bytes of blobs submitted inline (<see cref="JournalInlineMaxBytes"/>) the store holds in memory before it settles
+    /// them in their bucket logs in the background, off the submit path, without waiting for the checkpoint. Defaults
+    /// to 8 MiB.
+    /// </summary>
+    public long JournalInlineHeldBytes { get; set; } = 8L << 20;
+
+    /// <summary>
     /// For logs written <see cref="TransitLogWrites.DataSync"/> (fast commit: the commit record is in the log), the least
     /// time between two writes of a log's commit slot that are not forced by a truncation. Recovery scans the log
     /// forward from the last slot written for commit records, so this bounds what it reads; a shorter interval writes
@@ -148,6 +165,9 @@ public sealed class TransitStoreOptions
     /// <summary>Where <see cref="MinFreeBytes"/> reads the free space. Defaults to the file system's own answer (<c>statvfs</c>).</summary>
     public Tern.Engine.Storage.IDiskSpace DiskSpace { get; set; } = Tern.Engine.Storage.SystemDiskSpace.Instance;
 
+    // A journal page (512 KiB at least) holds a record of TransitStore.MaxRecipients deliveries (~320 KiB) and this.
+    private const int MaxJournalInlineBytes = 64 * 1024;
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -170,6 +190,9 @@ public sealed class TransitStoreOptions
         // blob is written as entries of ChunkSize bytes, so it must hold at least two addresses.
         var maxChunk = (1 << BlobPageSizeBits) - 64;
         Require(ChunkSize >= 64 && ChunkSize <= maxChunk, nameof(ChunkSize), ChunkSize, $"between 64 and the blob page size minus 64 ({maxChunk})");
+        var maxInline = Math.Min(ChunkSize, MaxJournalInlineBytes);
+        Require(JournalInlineMaxBytes >= 0 && JournalInlineMaxBytes <= maxInline, nameof(JournalInlineMaxBytes), JournalInlineMaxBytes, $"from 0 (off) to {maxInline} (ChunkSize and 64 KiB)");
+        Require(JournalInlineHeldBytes >= 0, nameof(JournalInlineHeldBytes), JournalInlineHeldBytes, "0 (settle at once) or positive");
         Require(CheckpointInterval == Timeout.InfiniteTimeSpan || CheckpointInterval >= TimeSpan.FromMilliseconds(10), nameof(CheckpointInterval), CheckpointInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(SweepInterval == Timeout.InfiniteTimeSpan || SweepInterval >= TimeSpan.FromMilliseconds(10), nameof(SweepInterval), SweepInterval, "at least 10 ms, or Timeout.InfiniteTimeSpan");
         Require(MarkCommitDelay >= TimeSpan.Zero && MarkCommitDelay <= TimeSpan.FromSeconds(10), nameof(MarkCommitDelay), MarkCommitDelay, "from 0 to 10 s");
