@@ -42,6 +42,9 @@ public static class CrashWorkload
         JournalMemorySizeBits = 21,
         JournalSegmentSizeBits = 20,
         CheckpointInterval = TimeSpan.FromMilliseconds(150),
+
+        // Small blobs that ride the journal are settled in the background between checkpoints too.
+        JournalInlineHeldBytes = 32 * 1024,
     };
 
     /// <summary>

@@ -66,9 +66,11 @@ for (var w = 0; w < workers + largeWorkers; w++)
         while (true)
         {
             var seed = large ? Interlocked.Decrement(ref nextLarge) : Interlocked.Increment(ref next);
-            // A non-seekable stream, so that the store streams it without knowing the size.
-            using var content = new NonSeekableStream(CrashWorkload.Content(seed));
-            var request = Request(seed);
+            // A non-seekable stream, so that the store streams it without knowing the size; an odd seed declares its
+            // size, so a small one rides its journal record (docs/ARCHITECTURE.md §3.2).
+            var bytes = CrashWorkload.Content(seed);
+            using var content = new NonSeekableStream(bytes);
+            var request = Request(seed, declaredSize: seed % 2 != 0 ? bytes.Length : null);
             var result = await store.SubmitAsync(request, content);
             Acknowledge(seed, result);
             if (transfer && !large)
@@ -88,12 +90,13 @@ for (var w = 0; w < workers + largeWorkers; w++)
 await Task.WhenAll(tasks);
 return 0;
 
-SubmissionRequest Request(int seed) => new()
+SubmissionRequest Request(int seed, long? declaredSize = null) => new()
 {
     Account = "crash",
     Recipients = CrashWorkload.Recipients(seed),
     TransitExpiry = DateTimeOffset.UtcNow.AddDays(1),
     MimeHint = "application/octet-stream",
+    DeclaredSize = declaredSize,
 };
 
 void Acknowledge(int seed, SubmissionResult result)

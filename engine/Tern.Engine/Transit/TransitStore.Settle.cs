@@ -27,6 +27,32 @@ public sealed partial class TransitStore
         }
     }
 
+    /// <summary>The background settling pass last started, or a completed task (tests).</summary>
+    internal Task InlineSettling
+    {
+        get
+        {
+            lock (_index)
+            {
+                return _settling;
+            }
+        }
+    }
+
+    /// <summary>Settles every inline blob held now, as the checkpoint does before it writes (tests).</summary>
+    internal async Task SettleInlineAsync()
+    {
+        await _maintenance.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await SettleInlineLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _maintenance.Release();
+        }
+    }
+
     /// <summary>Counts an indexed inline blob's bytes as held, and starts a background settle once too many are.</summary>
     private void HoldInlineLocked(BlobEntry blob)
     {

@@ -67,6 +67,51 @@ public sealed class TransitRecordDamageTests
     }
 
     [Fact]
+    public void An_inline_entry_reads_back_with_its_bytes_and_a_wrong_count_or_any_truncation_is_invalid_data()
+    {
+        var blob = Inline(Sample(deliveries: 2));
+        var entry = new byte[JournalCodec.MeasureSubmission(blob)];
+        Assert.Equal(entry.Length, JournalCodec.WriteSubmission(entry, blob, blob.SubmittedMs));
+        Assert.Equal(JournalCodec.InlineSubmissionType, entry[0]);
+
+        var read = JournalCodec.ReadSubmission(entry, out _);
+        Assert.Equal(blob.Inline, read.Inline);
+        Assert.Equal((-1L, -1L), (read.FirstChunk, read.ChunkMap));
+
+        for (var length = 0; length < entry.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => Replay(entry.AsSpan(0, length).ToArray()));
+        }
+
+        Assert.Throws<InvalidDataException>(() => Replay([.. entry, 0]));
+
+        // The byte count (4 bytes before the bytes) other than the size, either way.
+        var count = entry.Length - (int)blob.Size - 4;
+        foreach (var wrong in new[] { (int)blob.Size - 1, (int)blob.Size + 1, int.MaxValue, -1 })
+        {
+            var damaged = entry.ToArray();
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(damaged.AsSpan(count), wrong);
+            Assert.Throws<InvalidDataException>(() => Replay(damaged));
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_of_a_blob_still_inline_reads_back_with_its_bytes()
+    {
+        var ledger = new TransitLedger();
+        List<BlobEntry> blobs = [Inline(Sample(deliveries: 1)), Sample(deliveries: 1)];
+        var stream = new MemoryStream();
+        IndexCheckpoint.WriteContent(stream, 4096, ledger, blobs);
+
+        var read = new List<BlobEntry>();
+        IndexCheckpoint.Read(new MemoryStream(stream.ToArray()), "index.ckpt", new TransitLedger(), read, out _);
+
+        Assert.Equal(blobs[0].Inline, read[0].Inline);
+        Assert.Null(read[1].Inline);
+        Assert.Equal(64, read[1].FirstChunk);
+    }
+
+    [Fact]
     public void A_checkpoint_whose_records_claim_more_than_it_holds_is_invalid_data_without_a_large_allocation()
     {
         // 719 bytes for which the reader allocated 1.8 GB: record lengths are checked against the bytes left first.
@@ -130,7 +175,7 @@ public sealed class TransitRecordDamageTests
     {
         switch (JournalCodec.EntryType(entry))
         {
-            case JournalCodec.SubmissionType:
+            case JournalCodec.SubmissionType or JournalCodec.InlineSubmissionType:
                 JournalCodec.ReadSubmission(entry, out _);
                 break;
             case JournalCodec.StateChangeType:
@@ -142,6 +187,15 @@ public sealed class TransitRecordDamageTests
 
                 break;
         }
+    }
+
+    /// <summary>The blob as submitted inline: its bytes in its record, nothing in its bucket.</summary>
+    private static BlobEntry Inline(BlobEntry blob)
+    {
+        blob.Inline = [.. Enumerable.Range(0, (int)blob.Size).Select(i => (byte)i)];
+        blob.FirstChunk = -1;
+        blob.ChunkMap = -1;
+        return blob;
     }
 
     private static BlobEntry Sample(int deliveries)

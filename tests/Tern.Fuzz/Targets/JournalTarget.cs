@@ -20,7 +20,7 @@ internal sealed class JournalTarget : IFuzzTarget
         {
             switch (JournalCodec.EntryType(input))
             {
-                case JournalCodec.SubmissionType:
+                case JournalCodec.SubmissionType or JournalCodec.InlineSubmissionType:
                     JournalCodec.ReadSubmission(input, out _);
                     break;
                 case JournalCodec.StateChangeType:
