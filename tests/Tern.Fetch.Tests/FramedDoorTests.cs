@@ -30,6 +30,37 @@ public sealed class FramedDoorTests
     }
 
     [Fact]
+    public async Task A_small_blob_fetches_the_same_from_its_journal_record_and_once_settled_in_its_bucket()
+    {
+        // 3000 bytes ride the journal record (JournalInlineMaxBytes) until the checkpoint settles them in the bucket log.
+        await using var f = await FetchFixture.StartAsync();
+        var content = FetchFixture.Bytes(3000, 30);
+        var (cap, _) = await f.SubmitAsync(content);
+        await using var client = await FramedFetchClient.ConnectAsync(f.Framed, f.FramedOptions(false));
+
+        async Task<(byte[] Whole, byte[] Range, Bytes32 Hash)> FetchAsync()
+        {
+            var whole = new MemoryStream();
+            var response = await client.FetchAsync(cap, whole);
+            Assert.Equal(MetaStatus.Ok, response.Status);
+            var range = new MemoryStream();
+            Assert.Equal(MetaStatus.Ok, (await client.FetchAsync(cap, range, offset: 1000, length: 1500)).Status);
+            return (whole.ToArray(), range.ToArray(), response.PayloadHash);
+        }
+
+        var inline = await FetchAsync();
+        await f.Store.CheckpointAsync();
+        var settled = await FetchAsync();
+
+        Assert.Equal(content, inline.Whole);
+        Assert.Equal(content, settled.Whole);
+        Assert.Equal(content.AsSpan(1000, 1500).ToArray(), inline.Range);
+        Assert.Equal(inline.Range, settled.Range);
+        Assert.Equal(FetchFixture.Hash(content), inline.Hash);
+        Assert.Equal(inline.Hash, settled.Hash);
+    }
+
+    [Fact]
     public async Task Ranged_fetch_returns_exactly_the_range()
     {
         await using var f = await FetchFixture.StartAsync();
