@@ -55,7 +55,9 @@ internal sealed class AdminStage : IHostedService, IAsyncDisposable
         var context = new AdminContext(_node, options, _transit.Value, _configuration) { Started = ReloadRoutes.Snapshot(_configuration) };
 
         var certificate = options.Tls ? Path.Combine(_node.Options.DataDirectory, _node.Options.CertificateFile) : null;
-        var builder = SurfaceHost.CreateBuilder(typeof(AdminStage), _loggers, endPoint, certificate, limits => limits.MaxRequestBodySize = 64 * 1024);
+        // Kestrel's default scheduling: the operator's routes read and write files and lie on no latency path.
+        var builder = SurfaceHost.CreateBuilder(typeof(AdminStage), _loggers, endPoint, certificate, limits => limits.MaxRequestBodySize = 64 * 1024,
+            inlineScheduling: false);
         builder.Services.AddSingleton(context);
         var metrics = new NodeMetrics(context, TimeProvider.System);
         builder.Services.AddSingleton(metrics);

@@ -18,6 +18,15 @@ public sealed class ClientApiOptions
     /// </summary>
     public bool Tls { get; set; }
 
+    /// <summary>
+    /// Whether requests run on the thread that read them instead of moving to the thread pool, each way (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>; docs/ARCHITECTURE.md §5.1). Only the routes that never block run there (a
+    /// stored message's read from the page cache, the capabilities); every other route moves to the pool first, as
+    /// without it. Defaults to true: a read of a stored message costs one thread switch less each way. Kestrel's HTTP/2
+    /// frame writer batches less with it, so a node whose clients multiplex many streams on HTTP/2 may turn it off.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
     /// <summary>The users file, relative to the data directory. Defaults to <c>users.json</c>.</summary>
     public string UsersFile { get; set; } = "users.json";
 

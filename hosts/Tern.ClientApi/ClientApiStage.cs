@@ -18,6 +18,7 @@ using Tern.ClientApi.Users;
 using Tern.Engine.Pull;
 using Tern.Engine.Transit;
 using Tern.Node;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi;
 
@@ -114,13 +115,18 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
 
             // Room for MaxRecipients recipients in the query (each about 60 characters).
             limits.MaxRequestLineSize = Math.Max(8192, (options.MaxRecipients * 72) + 1024);
-        });
+        }, options.InlineScheduling);
         builder.Services.AddSingleton(context);
         builder.Services.AddClientApiOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (options.InlineScheduling)
+        {
+            app.UseSocketThreadGuard(_loggers);
+        }
+
         app.MapOpenApi(ClientApiOpenApi.Path);
         var open = app.MapGroup("/v1");
         Capabilities.MapOpen(open);

@@ -23,12 +23,19 @@ public static class SurfaceHost
     /// <param name="endPoint">The surface's own listener.</param>
     /// <param name="certificatePath">The PKCS#12 file to serve TLS with; null for plain text.</param>
     /// <param name="limits">The surface's own request limits.</param>
-    public static WebApplicationBuilder CreateBuilder(Type stage, ILoggerFactory loggers, IPEndPoint endPoint, string? certificatePath, Action<KestrelServerLimits> limits)
+    /// <param name="inlineScheduling">
+    /// Whether requests run on the thread that read them (Kestrel's <c>UnsafePreferInlineScheduling</c>), which saves a
+    /// thread switch each way; the application must then keep that thread off the disk
+    /// (<see cref="Surfaces.InlineRouteExtensions.UseSocketThreadGuard"/>). False keeps Kestrel's default: every request
+    /// and every response on the thread pool.
+    /// </param>
+    public static WebApplicationBuilder CreateBuilder(Type stage, ILoggerFactory loggers, IPEndPoint endPoint, string? certificatePath, Action<KestrelServerLimits> limits, bool inlineScheduling)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = stage.Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddProblemDetails();
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inlineScheduling);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -76,6 +76,16 @@ internal sealed partial class DeviceStore
         }
     }
 
+    /// <summary>Whether the operator's token <paramref name="tokenHash"/> was used before (its device exists: no file to write).</summary>
+    public bool HasOperatorDevice(ReadOnlySpan<byte> tokenHash)
+    {
+        var id = Secrets.OperatorDeviceId(tokenHash);
+        lock (_lock)
+        {
+            return _byId.ContainsKey(id);
+        }
+    }
+
     /// <summary>
     /// The device the operator's token of the users file (<paramref name="tokenHash"/>) maps to, made on first use
     /// (named "operator token"), so it can be listed and revoked like any device.

@@ -142,7 +142,15 @@ internal static class EventStream
         timeout.CancelAfter(api.Options.EventStreamWriteTimeout);
         try
         {
-            await http.Response.BodyWriter.FlushAsync(timeout.Token).ConfigureAwait(false);
+            var flush = http.Response.BodyWriter.FlushAsync(timeout.Token);
+            var waited = !flush.IsCompleted;
+            await flush.ConfigureAwait(false);
+            if (waited && !Thread.CurrentThread.IsThreadPoolThread)
+            {
+                // A client slow to read: with inline scheduling the flush completed on the socket thread, and the next
+                // page is read from the log's file.
+                await Task.Yield();
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -49,6 +49,12 @@ internal sealed class BearerFilter : IEndpointFilter
     private async ValueTask<object?> OperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, Users.ClientUser user)
     {
         var http = context.HttpContext;
+        if (!Thread.CurrentThread.IsThreadPoolThread && !_auth.Devices.HasOperatorDevice(user.TokenHash))
+        {
+            // The token's first use writes the device file: not on the socket thread of a route that runs inline.
+            await Task.Yield();
+        }
+
         var device = _auth.Devices.OperatorDevice(user.Name, user.TokenHash);
         if (device.RevokedMs is not null)
         {

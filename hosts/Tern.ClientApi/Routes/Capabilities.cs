@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tern.ClientApi.Wire;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi.Routes;
 
@@ -27,7 +28,8 @@ internal static class Capabilities
     ];
 
     public static void MapOpen(RouteGroupBuilder open) =>
-        open.MapGet("/capabilities", (ClientApiContext api) => Results.Json(Document(api))).WithName("GetCapabilities").WithTags("devices").Produces<CapabilityDocument>();
+        open.MapGet("/capabilities", (ClientApiContext api) => Results.Json(Document(api))).WithName("GetCapabilities").WithTags("devices").Produces<CapabilityDocument>()
+            .RunsInline();
 
     public static CapabilityDocument Document(ClientApiContext api)
     {

@@ -7,6 +7,8 @@ using Tern.ClientApi.Http;
 using Tern.ClientApi.Labels;
 using Tern.ClientApi.Wire;
 using Tern.Engine.Protocol;
+using Tern.Engine.Storage;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi.Routes;
 
@@ -16,15 +18,18 @@ internal static class StoredRoutes
     /// <summary>Most messages one page of <c>GET /v1/stored</c> lists, and the default.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>Largest message a read answers from one read of its file rather than streamed (see <see cref="Read"/>).</summary>
+    /// <summary>Largest message a read answers from one read of its file rather than streamed (see <see cref="ReadAsync"/>).</summary>
     public const int WholeReadMaxBytes = 64 * 1024;
+
+    /// <summary>Most hashes a read looks through on the socket thread (one path lookup each); beyond, on the thread pool.</summary>
+    public const int InlineLookupMaxHashes = 16;
 
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/stored", List).WithName("ListStored").WithTags("stored")
             .Produces<StoredList>(StatusCodes.Status200OK, "application/json", Http.Wire.MessagePackType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/stored/{id}", Read).WithName("ReadStored").WithTags("stored")
+        group.MapGet("/stored/{id}", ReadAsync).WithName("ReadStored").WithTags("stored").RunsInline()
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/stored/{id}", DeleteAsync).WithName("DeleteStored").WithTags("stored")
@@ -116,9 +121,17 @@ internal static class StoredRoutes
         Read = entry.Read,
     };
 
-    private static IResult Read(HttpContext http, ClientApiContext api, string id)
+    private static async Task<IResult> ReadAsync(HttpContext http, ClientApiContext api, string id)
     {
-        if (Find(http, api, id, out var hash, out var capability) is { } problem)
+        // The route runs inline (on the socket thread that read the request): every look below is a path lookup the
+        // kernel's caches answer, unless the user has many hashes to look through.
+        var hashes = api.Users.HashesOf(CurrentUser.Get(http));
+        if (hashes.Length > InlineLookupMaxHashes && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            await Task.Yield();
+        }
+
+        if (Find(hashes, api, id, out var hash, out var capability) is { } problem)
         {
             return problem;
         }
@@ -137,18 +150,28 @@ internal static class StoredRoutes
         http.Response.Headers.XContentTypeOptions = "nosniff";
         if (file.Length <= WholeReadMaxBytes)
         {
-            // Read here in one call and answered with its length: streamed, each read of the file would be a hop to a
-            // pool thread and back (.NET reads files asynchronously by queuing the read to the pool on Linux), two for a
-            // message of a few KiB, on the path of every client that reads what it was just told of.
+            // Read in one call and answered with its length: streamed, each read of the file would be a hop to a pool
+            // thread and back (.NET reads files asynchronously by queuing the read to the pool on Linux), two for a
+            // message of a few KiB, on the path of every client that reads what it was just told of. A message just
+            // pulled is in the page cache and is read here; one that is not is read on the pool, where a read may wait.
             var bytes = new byte[file.Length];
             using (file)
             {
-                file.ReadExactly(bytes);
+                if (!PageCacheRead.TryRead(file.SafeFileHandle, bytes, default, 0))
+                {
+                    if (!Thread.CurrentThread.IsThreadPoolThread)
+                    {
+                        await Task.Yield();
+                    }
+
+                    file.ReadExactly(bytes);
+                }
             }
 
             return Results.Bytes(bytes, "application/octet-stream", enableRangeProcessing: true);
         }
 
+        // Streamed: the stream's reads are queued to the thread pool, so none waits here.
         return Results.Stream(file, "application/octet-stream", enableRangeProcessing: true);
     }
 
@@ -171,7 +194,10 @@ internal static class StoredRoutes
     }
 
     /// <summary>Which of the user's hashes holds the message <paramref name="id"/>, or the problem to answer.</summary>
-    internal static IResult? Find(HttpContext http, ClientApiContext api, string id, out RecipientHash hash, out FetchCapability capability)
+    internal static IResult? Find(HttpContext http, ClientApiContext api, string id, out RecipientHash hash, out FetchCapability capability) =>
+        Find(api.Users.HashesOf(CurrentUser.Get(http)), api, id, out hash, out capability);
+
+    private static IResult? Find(RecipientHash[] hashes, ClientApiContext api, string id, out RecipientHash hash, out FetchCapability capability)
     {
         hash = default;
         if (!FetchCapability.TryParse(id, out capability))
@@ -179,7 +205,7 @@ internal static class StoredRoutes
             return Problems.Field("id", "a stored message's id is 43 characters of base64url (32 bytes)", 43);
         }
 
-        foreach (var candidate in api.Users.HashesOf(CurrentUser.Get(http)))
+        foreach (var candidate in hashes)
         {
             if (api.Node.Messages.Contains(candidate, capability))
             {
