@@ -30,7 +30,7 @@ internal sealed class SocketThreadGuard
             return next(context);
         }
 
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
         {
             context.Request.Body = new PoolResumingBody(context.Request.Body);
         }
