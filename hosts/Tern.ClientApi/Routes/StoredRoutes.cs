@@ -152,12 +152,17 @@ internal static class StoredRoutes
         {
             // Read in one call and answered with its length: streamed, each read of the file would be a hop to a pool
             // thread and back (.NET reads files asynchronously by queuing the read to the pool on Linux), two for a
-            // message of a few KiB, on the path of every client that reads what it was just told of. A message just
-            // pulled is in the page cache and is read here; one that is not is read on the pool, where a read may wait.
+            // message of a few KiB, on the path of every client that reads what it was just told of. A small message just
+            // pulled is still in memory, a file just written in the page cache: both are read here; a file the cache
+            // does not hold is read on the pool, where a read may wait.
             var bytes = new byte[file.Length];
             using (file)
             {
-                if (!PageCacheRead.TryRead(file.SafeFileHandle, bytes, default, 0))
+                if (file is not FileStream onDisk)
+                {
+                    file.ReadExactly(bytes);
+                }
+                else if (!PageCacheRead.TryRead(onDisk.SafeFileHandle, bytes, default, 0))
                 {
                     if (!Thread.CurrentThread.IsThreadPoolThread)
                     {
