@@ -89,4 +89,9 @@ internal sealed class Exposition
 
         return sum;
     }
+
+    /// <summary>Every non-zero series of <paramref name="name"/> with its labels, one a line: what an assertion on its sum shows.</summary>
+    public string Describe(string name) => string.Join('\n', _samples
+        .Where(s => (s.Key == name || s.Key.StartsWith(name + "{", StringComparison.Ordinal)) && s.Value != 0)
+        .Select(s => $"{s.Key} {s.Value}"));
 }

@@ -138,7 +138,8 @@ public sealed class GatewayTransferTests
         var gateway = await Exposition.ScrapeAsync(world.G);
         var sender = await Exposition.ScrapeAsync(world.A);
         Assert.Equal(0, gateway["tern_transit_blobs_expired_total"]);
-        Assert.Equal(0, sender.Sum("tern_custody_declines_received_total"));
+        Assert.True(sender.Sum("tern_custody_declines_received_total") == 0,
+            $"a.example received declines:\n{sender.Describe("tern_custody_declines_received_total")}\n{world.A.Process!.Tail()}\n{world.G.Process!.Tail()}");
         Assert.Equal(messageIds.Count, stored.Count + (int)gateway["tern_transit_blobs_expired_total"] + (int)sender.Sum("tern_custody_declines_received_total"));
         foreach (var id in messageIds)
         {
