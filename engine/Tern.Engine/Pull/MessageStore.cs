@@ -276,7 +276,7 @@ public sealed partial class MessageStore : IDisposable
             if (inMemory is not null)
             {
                 // The bytes never change: a reader goes on reading them after the naming, as a file's handle would.
-                return new MemoryStream(inMemory, writable: false);
+                return new MemoryStream(inMemory, 0, inMemory.Length, writable: false, publiclyVisible: true);
             }
 
             try

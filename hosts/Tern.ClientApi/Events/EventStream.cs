@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Routes;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi.Events;
 
@@ -145,11 +146,11 @@ internal static class EventStream
             var flush = http.Response.BodyWriter.FlushAsync(timeout.Token);
             var waited = !flush.IsCompleted;
             await flush.ConfigureAwait(false);
-            if (waited && !Thread.CurrentThread.IsThreadPoolThread)
+            if (waited)
             {
                 // A client slow to read: with inline scheduling the flush completed on the socket thread, and the next
                 // page is read from the log's file.
-                await Task.Yield();
+                await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

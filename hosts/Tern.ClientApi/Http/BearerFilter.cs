@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tern.ClientApi.Auth;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi.Http;
 
@@ -49,10 +50,10 @@ internal sealed class BearerFilter : IEndpointFilter
     private async ValueTask<object?> OperatorAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, Users.ClientUser user)
     {
         var http = context.HttpContext;
-        if (!Thread.CurrentThread.IsThreadPoolThread && !_auth.Devices.HasOperatorDevice(user.TokenHash))
+        if (ThreadPoolHop.IsNeeded && !_auth.Devices.HasOperatorDevice(user.TokenHash))
         {
             // The token's first use writes the device file: not on the socket thread of a route that runs inline.
-            await Task.Yield();
+            await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
         }
 
         var device = _auth.Devices.OperatorDevice(user.Name, user.TokenHash);

@@ -126,9 +126,9 @@ internal static class StoredRoutes
         // The route runs inline (on the socket thread that read the request): every look below is a path lookup the
         // kernel's caches answer, unless the user has many hashes to look through.
         var hashes = api.Users.HashesOf(CurrentUser.Get(http));
-        if (hashes.Length > InlineLookupMaxHashes && !Thread.CurrentThread.IsThreadPoolThread)
+        if (hashes.Length > InlineLookupMaxHashes)
         {
-            await Task.Yield();
+            await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
         }
 
         if (Find(hashes, api, id, out var hash, out var capability) is { } problem)
@@ -148,27 +148,24 @@ internal static class StoredRoutes
 
         // The sender's MIME hint is a claim, not a fact: served as bytes, never for a browser to interpret.
         http.Response.Headers.XContentTypeOptions = "nosniff";
+        if (file is MemoryStream held && held.TryGetBuffer(out var bytesHeld))
+        {
+            // Still in memory (pulled a moment ago, not yet named): answered from the store's own bytes, no copy.
+            return Results.Bytes(bytesHeld.AsMemory(), "application/octet-stream", enableRangeProcessing: true);
+        }
+
         if (file.Length <= WholeReadMaxBytes)
         {
             // Read in one call and answered with its length: streamed, each read of the file would be a hop to a pool
             // thread and back (.NET reads files asynchronously by queuing the read to the pool on Linux), two for a
-            // message of a few KiB, on the path of every client that reads what it was just told of. A small message just
-            // pulled is still in memory, a file just written in the page cache: both are read here; a file the cache
-            // does not hold is read on the pool, where a read may wait.
+            // message of a few KiB, on the path of every client that reads what it was just told of. A file just written
+            // is in the page cache and read here; one the cache does not hold is read on the pool, where a read may wait.
             var bytes = new byte[file.Length];
             using (file)
             {
-                if (file is not FileStream onDisk)
+                if (file is not FileStream onDisk || !PageCacheRead.TryRead(onDisk.SafeFileHandle, bytes, default, 0))
                 {
-                    file.ReadExactly(bytes);
-                }
-                else if (!PageCacheRead.TryRead(onDisk.SafeFileHandle, bytes, default, 0))
-                {
-                    if (!Thread.CurrentThread.IsThreadPoolThread)
-                    {
-                        await Task.Yield();
-                    }
-
+                    await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
                     file.ReadExactly(bytes);
                 }
             }

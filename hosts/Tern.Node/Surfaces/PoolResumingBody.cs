@@ -54,11 +54,7 @@ internal sealed class PoolResumingBody : Stream
     private static async ValueTask<int> ResumeOnPoolAsync(ValueTask<int> read)
     {
         var count = await read.ConfigureAwait(false);
-        if (!Thread.CurrentThread.IsThreadPoolThread)
-        {
-            await Task.Yield();
-        }
-
+        await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
         return count;
     }
 }

@@ -22,7 +22,7 @@ internal sealed class SocketThreadGuard
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<RunsInlineMetadata>() is not null)
         {
-            if (!Thread.CurrentThread.IsThreadPoolThread)
+            if (ThreadPoolHop.IsNeeded)
             {
                 SurfaceLogMessages.RanInline(_logger, endpoint.DisplayName);
             }
@@ -35,15 +35,14 @@ internal sealed class SocketThreadGuard
             context.Request.Body = new PoolResumingBody(context.Request.Body);
         }
 
-        return Thread.CurrentThread.IsThreadPoolThread ? next(context) : MoveToPoolAsync(context, next, endpoint);
+        return ThreadPoolHop.IsNeeded ? MoveToPoolAsync(context, next, endpoint) : next(context);
     }
 
     private async Task MoveToPoolAsync(HttpContext context, RequestDelegate next, Endpoint? endpoint)
     {
         SurfaceLogMessages.MovedToPool(_logger, endpoint?.DisplayName);
 
-        // Without a synchronization context (Kestrel has none) a yield queues the rest to the thread pool.
-        await Task.Yield();
+        await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
         await next(context).ConfigureAwait(false);
     }
 }
