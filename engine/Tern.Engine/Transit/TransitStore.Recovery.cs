@@ -131,7 +131,7 @@ public sealed partial class TransitStore
     /// <summary>Indexes a blob found in the checkpoint or the journal; false when its bytes never became durable.</summary>
     private bool IndexRecoveredLocked(BlobEntry blob, long nowMs)
     {
-        var bucket = BucketLocked(blob.Window, create: false);
+        var bucket = BucketLocked(blob.Window);
         if (blob.Inline is not null)
         {
             // Its bytes came back with its record (journal or checkpoint): nothing in a bucket to check. A copy settled

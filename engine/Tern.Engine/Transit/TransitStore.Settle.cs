@@ -153,12 +153,20 @@ public sealed partial class TransitStore
 
     private async Task SettleBucketAsync(BucketWindow window, List<(BlobEntry Blob, byte[] Bytes)> blobs)
     {
-        BucketLog bucket;
+        BucketLog? bucket;
         long reservation;
-        lock (_index)
+        while (true)
         {
-            bucket = BucketLocked(window, create: true);
-            reservation = bucket.Reserve();
+            lock (_index)
+            {
+                if (TryGetWritableBucketLocked(window, out bucket))
+                {
+                    reservation = bucket.Reserve();
+                    break;
+                }
+            }
+
+            await OpenBucketAsync(window).ConfigureAwait(false);
         }
 
         try

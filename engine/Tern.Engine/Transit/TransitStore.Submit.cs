@@ -39,26 +39,37 @@ public sealed partial class TransitStore
 
         // Known size, small: the bytes ride the journal record, and nothing is reserved in the bucket log.
         var inline = declared is { } known && known > 0 && known <= _options.JournalInlineMaxBytes;
-        BucketLog bucket;
+        var window = BucketWindow.For(expiryMs, _bucketWidthMs);
+        BucketLog? bucket;
         long reservation;
-        lock (_index)
+        while (true)
         {
-            if (request.MessageId is { } reserved && _blobs.ContainsKey(reserved))
+            lock (_index)
             {
-                throw new ArgumentException($"MessageId {reserved} is already stored; a reserved id is used once.", nameof(request));
+                if (request.MessageId is { } reserved && _blobs.ContainsKey(reserved))
+                {
+                    throw new ArgumentException($"MessageId {reserved} is already stored; a reserved id is used once.", nameof(request));
+                }
+
+                if (TryGetWritableBucketLocked(window, out bucket))
+                {
+                    ReserveQuotaLocked(quota, declared ?? 0, declared is null);
+                    try
+                    {
+                        reservation = inline ? -1 : bucket.Reserve();
+                    }
+                    catch
+                    {
+                        ReleaseQuotaLocked(quota);
+                        throw;
+                    }
+
+                    break;
+                }
             }
 
-            ReserveQuotaLocked(quota, declared ?? 0, declared is null);
-            try
-            {
-                bucket = BucketLocked(BucketWindow.For(expiryMs, _bucketWidthMs), create: true);
-                reservation = inline ? -1 : bucket.Reserve();
-            }
-            catch
-            {
-                ReleaseQuotaLocked(quota);
-                throw;
-            }
+            // The window's first submission since the store opened: its log is opened outside the lock.
+            await OpenBucketAsync(window).ConfigureAwait(false);
         }
 
         var enqueued = false;

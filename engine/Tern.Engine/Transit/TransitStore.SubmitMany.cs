@@ -53,7 +53,8 @@ public sealed partial class TransitStore
             }
         }
 
-        ReserveAll(staged, outcomes);
+        var openFailures = await OpenBucketsAsync(staged).ConfigureAwait(false);
+        ReserveAll(staged, outcomes, openFailures);
         var ops = new List<JournalOp>(staged.Count);
         var results = new List<(int Index, SubmissionResult Result, Staging Staged)>(staged.Count);
         var drawn = DrawnBytes.For(staged);
@@ -147,8 +148,38 @@ public sealed partial class TransitStore
         return outcomes;
     }
 
+    /// <summary>
+    /// Opens, outside the index lock, the bucket logs of the staged blobs' windows that have none yet; returns the
+    /// windows that failed to open, each a refusal of its blobs.
+    /// </summary>
+    private async Task<Dictionary<BucketWindow, Exception>?> OpenBucketsAsync(List<Staging> staged)
+    {
+        Dictionary<BucketWindow, Exception>? failures = null;
+        BucketWindow? last = null;
+        foreach (var s in staged)
+        {
+            var window = BucketWindow.For(s.ExpiryMs, _bucketWidthMs);
+            if (window == last || failures?.ContainsKey(window) == true)
+            {
+                continue;
+            }
+
+            last = window;
+            try
+            {
+                await OpenBucketAsync(window).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                (failures ??= [])[window] = e;
+            }
+        }
+
+        return failures;
+    }
+
     /// <summary>Reserves every staged blob's quota and bucket under one hold of the index lock; a refusal is that blob's outcome.</summary>
-    private void ReserveAll(List<Staging> staged, SubmissionOutcome[] outcomes)
+    private void ReserveAll(List<Staging> staged, SubmissionOutcome[] outcomes, Dictionary<BucketWindow, Exception>? openFailures)
     {
         lock (_index)
         {
@@ -164,7 +195,13 @@ public sealed partial class TransitStore
                     ReserveQuotaLocked(s.Quota, s.Content.Length, incremental: false);
                     try
                     {
-                        var bucket = BucketLocked(BucketWindow.For(s.ExpiryMs, _bucketWidthMs), create: true);
+                        var window = BucketWindow.For(s.ExpiryMs, _bucketWidthMs);
+                        if (!TryGetWritableBucketLocked(window, out var bucket))
+                        {
+                            // Opened by OpenBucketsAsync just before, unless that failed; or a sweep closed the window since.
+                            throw new IOException($"The expiry bucket {window.DirectoryName} could not be opened for writing; submit it again.", openFailures?.GetValueOrDefault(window));
+                        }
+
                         s.Reservation = s.Content.Length > 0 && s.Content.Length <= _options.JournalInlineMaxBytes ? -1 : bucket.Reserve();
                         s.Bucket = bucket;
                     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,6 +84,9 @@ public sealed partial class TransitStore : IAsyncDisposable
     private readonly Dictionary<FetchCapability, DeliveryEntry> _deliveries = [];
     private readonly Dictionary<MessageId, BlobEntry> _blobs = [];
     private readonly Dictionary<BucketWindow, BucketLog> _buckets = [];
+
+    // Windows whose bucket log is being opened, outside the lock (OpenBucketAsync).
+    private readonly Dictionary<BucketWindow, Task> _bucketOpens = [];
     private readonly HashSet<BucketLog> _truncateQueue = [];
 
     // Blobs whose deliveries are all done, the last fetched within the grace: their bytes stay pinned until the sweep after it.
@@ -260,24 +264,78 @@ public sealed partial class TransitStore : IAsyncDisposable
         }
     }
 
-    private BucketLog BucketLocked(BucketWindow window, bool create)
+    /// <summary>The window's bucket, or a placeholder without a log (files gone) added for it; never opens a log.</summary>
+    private BucketLog BucketLocked(BucketWindow window)
     {
-        if (_buckets.TryGetValue(window, out var bucket) && (bucket.Log is not null || !create))
+        if (!_buckets.TryGetValue(window, out var bucket))
         {
-            return bucket;
+            bucket = BucketLog.Missing(window, Path.Combine(_blobsDirectory, window.DirectoryName));
+            _buckets[window] = bucket;
         }
 
-        var directory = Path.Combine(_blobsDirectory, window.DirectoryName);
-        var opened = create ? BucketLog.Open(window, directory, _options, _commitFailed) : BucketLog.Missing(window, directory);
-        if (bucket is not null)
+        return bucket;
+    }
+
+    /// <summary>The window's bucket when its log is open for writing; otherwise <see cref="OpenBucketAsync"/> opens it.</summary>
+    private bool TryGetWritableBucketLocked(BucketWindow window, [NotNullWhen(true)] out BucketLog? bucket)
+        => _buckets.TryGetValue(window, out bucket) && bucket.Log is not null;
+
+    /// <summary>
+    /// Opens the log of the window's bucket unless it is open, outside the index lock: FasterLog reads the device while it
+    /// opens, and the device's reads complete on the thread pool, so an open under the lock that every submission and
+    /// read takes would leave the pool's threads waiting on it for the one completion it needs (64 submissions to a new
+    /// bucket took ~50 s, the pool growing a thread at a time). Concurrent callers for one window await the one open.
+    /// </summary>
+    private Task OpenBucketAsync(BucketWindow window)
+    {
+        TaskCompletionSource opening;
+        lock (_index)
         {
-            // A bucket known only from the journal (its files were gone at recovery) gets a log for new submissions; its
-            // old blobs keep pointing at the missing log, so they stay unreadable, and still expire with the bucket.
-            opened.Blobs.AddRange(bucket.Blobs);
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (TryGetWritableBucketLocked(window, out _))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_bucketOpens.TryGetValue(window, out var inFlight))
+            {
+                return inFlight;
+            }
+
+            opening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _bucketOpens.Add(window, opening.Task);
         }
 
-        _buckets[window] = opened;
-        return opened;
+        try
+        {
+            var opened = BucketLog.Open(window, Path.Combine(_blobsDirectory, window.DirectoryName), _options, _commitFailed);
+            lock (_index)
+            {
+                _bucketOpens.Remove(window);
+                if (_buckets.TryGetValue(window, out var missing))
+                {
+                    // A bucket known only from the journal (its files were gone at recovery) gets a log for new
+                    // submissions; its old blobs keep pointing at the missing log, so they stay unreadable, and still
+                    // expire with the bucket.
+                    opened.Blobs.AddRange(missing.Blobs);
+                }
+
+                _buckets[window] = opened;
+            }
+
+            opening.SetResult();
+        }
+        catch (Exception e)
+        {
+            lock (_index)
+            {
+                _bucketOpens.Remove(window);
+            }
+
+            opening.SetException(e);
+        }
+
+        return opening.Task;
     }
 
     private void IndexBlobLocked(BlobEntry blob, BucketLog bucket)

@@ -60,4 +60,31 @@ public sealed class TransitConcurrencyTests : IDisposable
 
         Assert.Equal((results.Length * 2) - (Submitters * ((PerSubmitter + 2) / 3)), pending);
     }
+
+    [Fact]
+    public async Task Many_first_submissions_to_a_new_bucket_wait_for_one_open_without_starving_the_pool()
+    {
+        // Opening a bucket's log reads its device, whose reads complete on the thread pool. Opened under the index lock,
+        // 64 submissions held every pool thread waiting on the lock for the one completion the open needed, and took
+        // ~50 s (the pool adding a thread at a time); opened outside it, they take well under a second.
+        const int Submitters = 64;
+        var time = new ManualClock(Start);
+        await using var store = await TransitStore.OpenAsync(Options(_directory.Path), time);
+        var contents = new byte[Submitters][];
+        var tasks = new Task<SubmissionResult>[Submitters];
+        for (var s = 0; s < Submitters; s++)
+        {
+            var index = s;
+            contents[s] = Bytes(ChunkSize * 2, index);
+            tasks[s] = Task.Run(() => store.SubmitAsync(Request(Start.AddHours(1), "alice", "b.example"), Stream(contents[index], index % 2 == 0)));
+        }
+
+        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(20));
+        for (var s = 0; s < Submitters; s++)
+        {
+            Assert.Equal(contents[s], await ReadAllAsync(store, results[s].Capabilities[0], contents[s].Length));
+        }
+
+        Assert.Single(Directory.GetDirectories(Path.Combine(_directory.Path, "transit", "blobs")));
+    }
 }
