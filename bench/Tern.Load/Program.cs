@@ -18,6 +18,7 @@ using Tern.Load.E2e;
 //   fetch-framed <port> <capsFile> <seconds> <inflight> [cert.pem]   framed-door fetches/s with <inflight> streams on one connection (over TLS, pinned to cert.pem, when given)
 //   e2e <dir> <count> <size>                                submit → notify → pull immediately → stored latency, beside its floor
 //   e2e-nodes <dir> <count> <size> <tern.dll>               the same through two `tern run` processes and their client APIs, beside its floor
+//   e2e-nodes-ab <dir> <count> <size> <base tern.dll> <head tern.dll>   two such pairs and the floor in alternating blocks (E2E_BASE_ENV / E2E_HEAD_ENV: KEY=VALUE ...)
 //   c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>]
 //                                                           submissions/s through a `tern run` child's client API, wrk as the client
 //                                                           (with <batch>: batches of that many messages, bench/c2s-batch.lua)
@@ -37,7 +38,7 @@ using Tern.Load.E2e;
 // Each prints one "RESULT key=value ..." line for the scripts in bench/.
 if (args.Length == 0)
 {
-    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | slot-writes <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | killload <dir> <report.md> <tern.dll> [key=value ...] | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
+    await Console.Error.WriteLineAsync("usage: Tern.Load transit-submit <dir> <seconds> <concurrency> <size> [<blob writes> <journal writes>] | transit-blob <dir> <megabytes> [<writes>] | fasterlog-raw <dir> <megabytes> [<writes>] | page-cache-copy <dir> <slots> <slot MiB> | sync-calls <dir> <count> | slot-writes <dir> <count> | blake2b <megabytes> | payload-tree <megabytes> | fetch-verify <dir> <megabytes> <pairs> | fetch-serve <dir> <count> <size> <bigMiB> <httpPort> <h2cPort> <framedPort> [kestrelHttpPort [httpsPort h2Port framedTlsPort cert.pem key.pem]] | fetch-framed <port> <capsFile> <seconds> <inflight> [tls] | e2e <dir> <count> <size> | e2e-nodes <dir> <count> <size> <tern.dll> | e2e-nodes-ab <dir> <count> <size> <base tern.dll> <head tern.dll> | c2s-submit <dir> <seconds> <concurrency> <size> <tern.dll> <wrk script> [<batch>] | http-floor <dir> <seconds> <concurrency> <size> <wrk script> | http-floor-serve <port file> | events <dir> <users> <events> <samples> | load <flood|fetch|mixed|campaign> <dir> <report.md> <tern.dll> [key=value ...] | load-floor-serve <port file> <blob bytes> | killload <dir> <report.md> <tern.dll> [key=value ...] | flood <dir> <tern.dll> <capacity count> <flood seconds> <multiple> <legitimate/s> <idle seconds> <receive buffer bytes> <nice increment>");
     return 2;
 }
 
@@ -87,6 +88,9 @@ switch (args[0])
         return 0;
     case "e2e-nodes" when args.Length == 5:
         await NodesE2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), args[4]);
+        return 0;
+    case "e2e-nodes-ab" when args.Length == 6:
+        await PairedE2eLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), args[4], args[5]);
         return 0;
     case "events" when args.Length == 5:
         await EventsLoad.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));

@@ -78,8 +78,8 @@ internal static class NodesE2eLoad
         using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true, push: stream);
         var content = new byte[size];
         Random.Shared.NextBytes(content);
-        var tern = new Samples(count);
-        var baseline = new Samples(count);
+        var tern = new MessageSamples(count);
+        var baseline = new MessageSamples(count);
         long sequence = 0;
         var warming = Stopwatch.StartNew();
         for (var i = 0; i < Warmup || (WarmingUp(nodeA.ProcessId, nodeB.ProcessId, i) && warming.Elapsed < MaxJitWarmup); i++)
@@ -125,7 +125,7 @@ internal static class NodesE2eLoad
     /// alice submits one message; bob's client learns it is stored (from his event stream, or listing his stored messages
     /// until it is there), then deletes it.
     /// </summary>
-    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, WireEnds? ends, BobEvents? events, string hash, byte[] content, long sequence, Samples? samples)
+    private static async Task SendOneAsync(HttpClient alice, HttpClient bob, WireEnds? ends, BobEvents? events, string hash, byte[] content, long sequence, MessageSamples? samples)
     {
         // Each blob differs from the previous one (its first bytes count the messages), so its payload hash names it.
         BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
@@ -231,26 +231,5 @@ internal static class NodesE2eLoad
         {
             throw new InvalidOperationException($"e2e-nodes: {failure}");
         }
-    }
-
-    /// <summary>Per message: total (POST start → bob has it), submit (→ POST answered), seen (answered → bob has it).</summary>
-    private sealed class Samples(int capacity)
-    {
-        private readonly List<double> _total = new(capacity);
-        private readonly List<double> _submit = new(capacity);
-        private readonly List<double> _seen = new(capacity);
-
-        public void Add(long start, long submitted, long seen)
-        {
-            _total.Add(Stopwatch.GetElapsedTime(start, seen).TotalMilliseconds);
-            _submit.Add(Stopwatch.GetElapsedTime(start, submitted).TotalMilliseconds);
-            _seen.Add(Stopwatch.GetElapsedTime(submitted, seen).TotalMilliseconds);
-        }
-
-        public Percentiles Total() => new(_total);
-
-        public Percentiles Submit() => new(_submit);
-
-        public Percentiles Seen() => new(_seen);
     }
 }

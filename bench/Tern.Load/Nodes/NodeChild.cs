@@ -30,10 +30,15 @@ internal sealed class NodeChild : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts <c>dotnet <paramref name="ternDll"/> run --data-dir <paramref name="directory"/></c>, its output appended to <c>node.log</c> there; waits until it is ready.</summary>
-    public static async Task<NodeChild> StartAsync(string ternDll, string directory)
+    public static async Task<NodeChild> StartAsync(string ternDll, string directory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var log = Path.Combine(directory, "node.log");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(ternDll);
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--data-dir");
