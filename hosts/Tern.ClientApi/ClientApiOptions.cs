@@ -27,6 +27,15 @@ public sealed class ClientApiOptions
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="InlineScheduling"/>: a submit (<c>POST /v1/messages</c>) whose body is at most this many bytes
+    /// by its Content-Length begins on the thread that read it while no other submit is in flight, up to its wait for
+    /// the group commit (docs/ARCHITECTURE.md §5.1): one message at a time skips a pool thread's wake; under load every
+    /// submit moves to the pool as before. Defaults to 4096, the transit store's default
+    /// <c>JournalInlineMaxBytes</c> (a blob that small is all memory work until its commit); 0 turns it off.
+    /// </summary>
+    public int SubmitInlineWhenIdleMaxBytes { get; set; } = 4096;
+
     /// <summary>The users file, relative to the data directory. Defaults to <c>users.json</c>.</summary>
     public string UsersFile { get; set; } = "users.json";
 
@@ -146,6 +155,11 @@ public sealed class ClientApiOptions
     /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the property and the rule.</summary>
     public void Validate()
     {
+        if (SubmitInlineWhenIdleMaxBytes is < 0 or > 65536)
+        {
+            throw new ArgumentException($"ClientApiOptions.SubmitInlineWhenIdleMaxBytes must be 0 to 65536, not {SubmitInlineWhenIdleMaxBytes}.", nameof(SubmitInlineWhenIdleMaxBytes));
+        }
+
         if (MaxMessageBytes < 1)
         {
             throw new ArgumentException($"ClientApiOptions.MaxMessageBytes must be at least 1, not {MaxMessageBytes}.", nameof(MaxMessageBytes));

@@ -132,7 +132,7 @@ internal sealed class ClientApiStage : IHostedService, IAsyncDisposable
         Capabilities.MapOpen(open);
         AuthRoutes.MapOpen(open);
         var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerFilter(auth)).ProducesProblem(StatusCodes.Status401Unauthorized);
-        SubmitRoute.Map(v1);
+        SubmitRoute.Map(v1, options.SubmitInlineWhenIdleMaxBytes);
         BatchRoute.Map(v1);
         MessageRoutes.Map(v1);
         ReferenceRoutes.Map(v1);

@@ -67,6 +67,42 @@ public sealed class SocketThreadGuardTests
         Assert.Equal(4, await read);
     }
 
+    [Fact]
+    public async Task A_route_marked_inline_when_idle_begins_on_the_reading_thread_only_while_none_of_its_kind_is_in_flight_and_its_body_is_small()
+    {
+        var guard = new SocketThreadGuard(NullLogger.Instance);
+
+        // Idle, a small body: on the thread that read it; its body still read through PoolResumingBody.
+        var context = WhenIdleRequest(contentLength: 1024);
+        Stream? body = null;
+        var (reader, thread, pool) = await RunOnOwnThreadAsync(guard, context, () => body = context.Request.Body);
+        Assert.Equal(reader, thread);
+        Assert.False(pool);
+        Assert.IsType<PoolResumingBody>(body);
+
+        // A body over the bound, or of unknown length: moved to the pool.
+        (reader, thread, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: 4097), () => { });
+        Assert.True(pool);
+        Assert.NotEqual(reader, thread);
+        (_, _, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: null), () => { });
+        Assert.True(pool);
+
+        // Another of its kind still in flight (waiting on its commit, say): moved to the pool; once it ends, inline again.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? first = null;
+        var starter = new Thread(() => first = guard.InvokeAsync(WhenIdleRequest(contentLength: 10), _ => held.Task));
+        starter.Start();
+        starter.Join();
+        (reader, thread, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: 10), () => { });
+        Assert.True(pool);
+        Assert.NotEqual(reader, thread);
+        held.SetResult();
+        await first!;
+        (reader, thread, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: 10), () => { });
+        Assert.False(pool);
+        Assert.Equal(reader, thread);
+    }
+
     private static DefaultHttpContext Request(bool inline)
     {
         var context = new DefaultHttpContext();
@@ -75,20 +111,37 @@ public sealed class SocketThreadGuardTests
         return context;
     }
 
+    private static DefaultHttpContext WhenIdleRequest(long? contentLength)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.ContentLength = contentLength;
+        context.SetEndpoint(new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RunsInlineWhenIdleMetadata(4096)), "submit"));
+        return context;
+    }
+
     /// <summary>Invokes the guard on a thread of the test's own (no pool thread), as the socket engine's would; answers its id.</summary>
     private static async Task<int> InvokeOnOwnThreadAsync(HttpContext context, Action route)
     {
-        var guard = new SocketThreadGuard(NullLogger.Instance);
+        var (reader, _, _) = await RunOnOwnThreadAsync(new SocketThreadGuard(NullLogger.Instance), context, route);
+        return reader;
+    }
+
+    /// <summary>Invokes <paramref name="guard"/> on a thread of the test's own; answers that thread, and the route's thread and whether it was the pool's.</summary>
+    private static async Task<(int Reader, int Thread, bool Pool)> RunOnOwnThreadAsync(SocketThreadGuard guard, HttpContext context, Action route)
+    {
+        var ran = (Thread: 0, Pool: false);
         Task? invoked = null;
         var thread = new Thread(() => invoked = guard.InvokeAsync(context, _ =>
         {
+            ran = (Environment.CurrentManagedThreadId, Thread.CurrentThread.IsThreadPoolThread);
             route();
             return Task.CompletedTask;
         }));
         thread.Start();
         thread.Join();
         await invoked!;
-        return thread.ManagedThreadId;
+        return (thread.ManagedThreadId, ran.Thread, ran.Pool);
     }
 
     /// <summary>Starts a read of <paramref name="body"/>, then writes its bytes from a thread of the test's own.</summary>

@@ -284,7 +284,8 @@ public sealed partial class TransitStore : IAsyncDisposable
     /// Opens the log of the window's bucket unless it is open, outside the index lock: FasterLog reads the device while it
     /// opens, and the device's reads complete on the thread pool, so an open under the lock that every submission and
     /// read takes would leave the pool's threads waiting on it for the one completion it needs (64 submissions to a new
-    /// bucket took ~50 s, the pool growing a thread at a time). Concurrent callers for one window await the one open.
+    /// bucket took ~50 s, the pool growing a thread at a time). Concurrent callers for one window await the one open,
+    /// which runs on a pool thread of its own.
     /// </summary>
     private Task OpenBucketAsync(BucketWindow window)
     {
@@ -306,6 +307,13 @@ public sealed partial class TransitStore : IAsyncDisposable
             _bucketOpens.Add(window, opening.Task);
         }
 
+        // On a pool thread of its own: the open waits for the disk, and the caller may be a socket's thread.
+        _ = Task.Run(() => OpenBucket(window, opening));
+        return opening.Task;
+    }
+
+    private void OpenBucket(BucketWindow window, TaskCompletionSource opening)
+    {
         try
         {
             var opened = BucketLog.Open(window, Path.Combine(_blobsDirectory, window.DirectoryName), _options, _commitFailed);
@@ -334,8 +342,6 @@ public sealed partial class TransitStore : IAsyncDisposable
 
             opening.SetException(e);
         }
-
-        return opening.Task;
     }
 
     private void IndexBlobLocked(BlobEntry blob, BucketLog bucket)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Tern.ClientApi.Http;
 using Tern.ClientApi.Submissions;
 using Tern.ClientApi.Wire;
+using Tern.Node.Surfaces;
 
 namespace Tern.ClientApi.Routes;
 
@@ -19,8 +20,12 @@ internal static partial class SubmitRoute
     public const int MaxIdempotencyKeyLength = 128;
     public const int MaxMimeHintBytes = 255;
 
-    public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/messages", SubmitAsync).WithName("SubmitMessage").WithTags("messages")
+    /// <param name="group">The authenticated <c>/v1</c> group.</param>
+    /// <param name="inlineWhenIdleMaxBytes">Longest body that may begin on the socket thread when no other submit is in
+    /// flight (<see cref="ClientApiOptions.SubmitInlineWhenIdleMaxBytes"/>); 0 for none.</param>
+    public static void Map(RouteGroupBuilder group, int inlineWhenIdleMaxBytes)
+    {
+        var route = group.MapPost("/messages", SubmitAsync).WithName("SubmitMessage").WithTags("messages")
             .Accepts<Stream>("application/octet-stream")
             .Produces<SubmitResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -28,6 +33,13 @@ internal static partial class SubmitRoute
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage);
+        if (inlineWhenIdleMaxBytes > 0)
+        {
+            // All memory work until the commit's wait: the body is read through PoolResumingBody, the bucket opened on
+            // the pool, the group commit's completion resumes on the pool.
+            route.RunsInlineWhenIdle(inlineWhenIdleMaxBytes);
+        }
+    }
 
     private static async Task<IResult> SubmitAsync(
         HttpContext http,

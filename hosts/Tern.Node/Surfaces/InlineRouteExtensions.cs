@@ -14,6 +14,13 @@ internal static class InlineRouteExtensions
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(RunsInlineMetadata.Instance);
 
     /// <summary>
+    /// Marks the route as one that may begin on the thread that read its request while no other request of such a
+    /// route is in flight and its body is at most <paramref name="maxBodyBytes"/> long (<see cref="RunsInlineWhenIdleMetadata"/>).
+    /// </summary>
+    public static TBuilder RunsInlineWhenIdle<TBuilder>(this TBuilder builder, long maxBodyBytes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new RunsInlineWhenIdleMetadata(maxBodyBytes));
+
+    /// <summary>
     /// Routes, then moves every request whose route is not marked <see cref="RunsInline"/> to the thread pool (a surface
     /// with inline scheduling reads requests on the socket engine's thread, which must never wait on the disk).
     /// </summary>

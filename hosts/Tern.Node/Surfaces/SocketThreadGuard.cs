@@ -10,10 +10,15 @@ namespace Tern.Node.Surfaces;
 /// one event thread, which every socket of the process waits on. A route marked <see cref="RunsInlineMetadata"/> runs
 /// there; any other is moved to the thread pool first (what Kestrel's default scheduling did for every request), and its
 /// request body is read through <see cref="PoolResumingBody"/>, so a read that completes later does not resume it there.
+/// A route marked <see cref="RunsInlineWhenIdleMetadata"/> begins on the socket thread while no other request of such a
+/// route is in flight (its body read the same way), and moves to the pool like any other otherwise.
 /// </summary>
 internal sealed class SocketThreadGuard
 {
     private readonly ILogger _logger;
+
+    // Requests of routes marked RunsInlineWhenIdle in flight, begun inline or moved.
+    private int _whenIdleInFlight;
 
     public SocketThreadGuard(ILogger logger) => _logger = logger;
 
@@ -35,7 +40,39 @@ internal sealed class SocketThreadGuard
             context.Request.Body = new PoolResumingBody(context.Request.Body);
         }
 
-        return ThreadPoolHop.IsNeeded ? MoveToPoolAsync(context, next, endpoint) : next(context);
+        if (!ThreadPoolHop.IsNeeded)
+        {
+            return next(context);
+        }
+
+        if (endpoint?.Metadata.GetMetadata<RunsInlineWhenIdleMetadata>() is { } whenIdle)
+        {
+            var inline = context.Request.ContentLength is { } length && length <= whenIdle.MaxBodyBytes && Volatile.Read(ref _whenIdleInFlight) == 0;
+            return CountedAsync(context, next, endpoint, inline);
+        }
+
+        return MoveToPoolAsync(context, next, endpoint);
+    }
+
+    private async Task CountedAsync(HttpContext context, RequestDelegate next, Endpoint endpoint, bool inline)
+    {
+        Interlocked.Increment(ref _whenIdleInFlight);
+        try
+        {
+            if (inline)
+            {
+                SurfaceLogMessages.BeganInlineWhenIdle(_logger, endpoint.DisplayName);
+                await next(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await MoveToPoolAsync(context, next, endpoint).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _whenIdleInFlight);
+        }
     }
 
     private async Task MoveToPoolAsync(HttpContext context, RequestDelegate next, Endpoint? endpoint)
