@@ -45,6 +45,20 @@ public sealed class SubmitTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_submits_answer_carries_its_length_and_is_not_chunked_so_it_leaves_in_one_send()
+    {
+        var (alice, _) = _node.AddUser("alice");
+        using var response = await Api.SubmitAsync(alice, Encoding.UTF8.GetBytes("one small message"), [$"{Api.NewHash()}@b.example"]);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = System.Text.Json.JsonDocument.Parse(bytes);
+        Assert.Equal(17, json.RootElement.GetProperty("size").GetInt64());
+    }
+
+    [Fact]
     public async Task A_retried_submit_with_its_idempotency_key_returns_the_first_answer_and_stores_nothing_twice_even_after_a_restart()
     {
         var (alice, token) = _node.AddUser("alice");
