@@ -62,12 +62,14 @@ internal sealed class SocketThreadGuard
             if (inline)
             {
                 SurfaceLogMessages.BeganInlineWhenIdle(_logger, endpoint.DisplayName);
-                await next(context).ConfigureAwait(false);
             }
             else
             {
-                await MoveToPoolAsync(context, next, endpoint).ConfigureAwait(false);
+                SurfaceLogMessages.MovedToPool(_logger, endpoint.DisplayName);
+                await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
             }
+
+            await next(context).ConfigureAwait(false);
         }
         finally
         {
