@@ -19,10 +19,10 @@ internal static class Wire
     public static string Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>JSON, or MessagePack when the client's <c>Accept</c> names <c>application/msgpack</c> (docs/CLIENT-API.md, "Encodings").</summary>
-    public static IResult Bulk<T>(HttpRequest request, T value) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : Results.Json(value);
+    public static IResult Bulk<T>(HttpRequest request, T value) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : JsonAnswer.Of(value);
 
     /// <summary>As <see cref="Bulk{T}(HttpRequest, T)"/>, the JSON source-generated.</summary>
-    public static IResult Bulk<T>(HttpRequest request, T value, JsonTypeInfo<T> json) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : Results.Json(value, json);
+    public static IResult Bulk<T>(HttpRequest request, T value, JsonTypeInfo<T> json) => WantsMessagePack(request) ? new MessagePackResult<T>(value) : JsonAnswer.Of(value, json);
 
     public static bool WantsMessagePack(HttpRequest request)
     {

@@ -69,7 +69,7 @@ internal static class ActionRoutes
                     return AuthRoutes.Limited(http, "the pull queue (full)", 5);
                 }
 
-                return Results.Json(new ActionResult { Capability = capability, Action = action, State = "queued" }, statusCode: StatusCodes.Status202Accepted);
+                return JsonAnswer.Of(new ActionResult { Capability = capability, Action = action, State = "queued" }, statusCode: StatusCodes.Status202Accepted);
             case "ignore":
                 // A tombstone for the replay window (docs/PROTOCOL.md §4.5), counted as the user's choice, apart from expiry.
                 if (api.Node.Pending.Remove(cap, PendingRemoval.Ignored))
@@ -77,9 +77,9 @@ internal static class ActionRoutes
                     await api.Events.AppendAsync(user.Name, UserEvents.ReferenceIgnored(capability), http.RequestAborted).ConfigureAwait(false);
                 }
 
-                return Results.Json(new ActionResult { Capability = capability, Action = action, State = "dropped" });
+                return JsonAnswer.Of(new ActionResult { Capability = capability, Action = action, State = "dropped" });
             default:
-                return Results.Json(new ActionResult { Capability = capability, Action = action!, State = "pending" });
+                return JsonAnswer.Of(new ActionResult { Capability = capability, Action = action!, State = "pending" });
         }
     }
 }

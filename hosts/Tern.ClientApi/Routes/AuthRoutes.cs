@@ -146,7 +146,7 @@ internal static class AuthRoutes
         }
 
         var (session, expires) = auth.Sessions.Open(device, auth.Options.SessionLifetime);
-        return Results.Json(new SessionOpened
+        return JsonAnswer.Of(new SessionOpened
         {
             SessionToken = session,
             Expires = Http.Wire.Time(expires),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tern.ClientApi.Http;
 using Tern.ClientApi.Wire;
 using Tern.Node.Surfaces;
 
@@ -28,7 +29,7 @@ internal static class Capabilities
     ];
 
     public static void MapOpen(RouteGroupBuilder open) =>
-        open.MapGet("/capabilities", (ClientApiContext api) => Results.Json(Document(api))).WithName("GetCapabilities").WithTags("devices").Produces<CapabilityDocument>()
+        open.MapGet("/capabilities", (ClientApiContext api) => JsonAnswer.Of(Document(api))).WithName("GetCapabilities").WithTags("devices").Produces<CapabilityDocument>()
             .RunsInline();
 
     public static CapabilityDocument Document(ClientApiContext api)

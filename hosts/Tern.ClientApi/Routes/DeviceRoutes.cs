@@ -60,10 +60,10 @@ internal static class DeviceRoutes
         return Results.NoContent();
     }
 
-    private static IResult IssueCode(HttpContext http, ClientApiContext api)
+    private static JsonAnswer<CodeIssued> IssueCode(HttpContext http, ClientApiContext api)
     {
         var (code, expires) = api.Auth.Devices.IssueCode(CurrentUser.Get(http).Name);
-        return Results.Json(new CodeIssued { Code = code, Expires = Http.Wire.Time(expires) }, statusCode: StatusCodes.Status201Created);
+        return JsonAnswer.Of(new CodeIssued { Code = code, Expires = Http.Wire.Time(expires) }, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult List(HttpContext http, ClientApiContext api)

@@ -48,7 +48,7 @@ internal static class KeyRoutes
         }
 
         return api.Node.UserKeys.BundleOf(address) is { } bundle
-            ? Results.Json(State(api, address, bundle, null))
+            ? JsonAnswer.Of(State(api, address, bundle, null))
             : Problems.NotFound("address", "no key record is published for you yet; POST /v1/keys");
     }
 
@@ -98,7 +98,7 @@ internal static class KeyRoutes
                 var state = State(api, address, change.Bundle, change);
                 state.SigningSecret = signingSecret is null ? null : Base64Url(signingSecret);
                 state.AgreementSecret = agreementSecret is null ? null : Base64Url(agreementSecret);
-                return Results.Json(state, statusCode: StatusCodes.Status201Created);
+                return JsonAnswer.Of(state, statusCode: StatusCodes.Status201Created);
             }
             catch (UserKeyPublishException e)
             {
@@ -127,7 +127,7 @@ internal static class KeyRoutes
             {
                 var change = api.Node.UserKeys.Rotate(address, signing, agreement, api.Options.KeyEscrow, api.Options.KeyRecordValidity);
                 await KeyChangedAsync(http, api, user, change).ConfigureAwait(false);
-                return Results.Json(State(api, address, change.Bundle, change));
+                return JsonAnswer.Of(State(api, address, change.Bundle, change));
             }
             catch (UserKeyPublishException e)
             {
@@ -157,7 +157,7 @@ internal static class KeyRoutes
             {
                 var change = api.Node.UserKeys.Revoke(address, reason);
                 await KeyChangedAsync(http, api, user, change).ConfigureAwait(false);
-                return Results.Json(State(api, address, change.Bundle, change));
+                return JsonAnswer.Of(State(api, address, change.Bundle, change));
             }
             catch (UserKeyPublishException e)
             {
@@ -183,7 +183,7 @@ internal static class KeyRoutes
                 : Problems.Field("address", $"{normalized}'s keys could not be fetched: {found.Problem}", status: StatusCodes.Status502BadGateway, kind: "upstream");
         }
 
-        return Results.Json(new DirectoryEntry
+        return JsonAnswer.Of(new DirectoryEntry
         {
             Address = normalized,
             AddressHash = UserAddress.Hash(normalized).ToString(),

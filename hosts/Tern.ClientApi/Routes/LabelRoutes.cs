@@ -87,7 +87,7 @@ internal static class LabelRoutes
                 break;
         }
 
-        return Results.Json(StoredRoutes.ToItem(after!));
+        return JsonAnswer.Of(StoredRoutes.ToItem(after!));
     }
 
     private static IResult? ReadLabels(JsonElement body, string name, out List<string> labels)

@@ -40,7 +40,7 @@ internal static class MessageRoutes
     }
 
     private static IResult Status(HttpContext http, ClientApiContext api, string messageId) =>
-        Find(http, api, messageId, out var message) is { } problem ? problem : Results.Json(ToStatus(message!, api.NowMs, api.Node.Custody));
+        Find(http, api, messageId, out var message) is { } problem ? problem : JsonAnswer.Of(ToStatus(message!, api.NowMs, api.Node.Custody));
 
     private static async Task<IResult> RetractAsync(HttpContext http, ClientApiContext api, string messageId)
     {
@@ -51,7 +51,7 @@ internal static class MessageRoutes
 
         var result = await api.Node.Store.RetractAsync(message!.MessageId, message.Account).ConfigureAwait(false);
         api.Node.Scheduler.ScheduleRetraction(result);
-        return Results.Json(new RetractResponse
+        return JsonAnswer.Of(new RetractResponse
         {
             MessageId = message.MessageId.ToString(),
             Retracted = [.. result.Retracted.Select(d => DeliveryIds.Of(d.Capability))],

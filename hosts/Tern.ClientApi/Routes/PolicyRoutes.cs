@@ -25,11 +25,11 @@ internal static class PolicyRoutes
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
-    private static IResult Get(HttpContext http, ClientApiContext api)
+    private static JsonAnswer<PolicyDocument> Get(HttpContext http, ClientApiContext api)
     {
         var (document, etag) = api.Policies.Get(CurrentUser.Get(http).Name);
         http.Response.Headers.ETag = etag;
-        return Results.Json(document);
+        return JsonAnswer.Of(document);
     }
 
     private static async Task<IResult> PutAsync(HttpContext http, ClientApiContext api)
@@ -58,7 +58,7 @@ internal static class PolicyRoutes
 
         await api.Events.AppendAsync(user, UserEvents.PolicyStateChanged(etag), http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers.ETag = etag;
-        return Results.Json(document);
+        return JsonAnswer.Of(document);
     }
 
     private static IResult? Parse(JsonElement body, out PolicyDocument document)

@@ -77,7 +77,7 @@ internal static partial class ReservationRoutes
                 }
 
                 http.Response.Headers["Idempotency-Replayed"] = "true";
-                return Results.Json(Response(earlier));
+                return JsonAnswer.Of(Response(earlier));
             }
 
             if (reservation.Sent)
@@ -119,7 +119,7 @@ internal static partial class ReservationRoutes
             api.Reservations.MarkSent(reservation, id, submission.TransitExpiry.ToUnixTimeMilliseconds());
             api.Node.Scheduler.Schedule(submission);
             var message = api.Node.Store.GetMessage(id, user.Name);
-            return Results.Json(Response(message!), statusCode: StatusCodes.Status201Created);
+            return JsonAnswer.Of(Response(message!), statusCode: StatusCodes.Status201Created);
         }
         finally
         {

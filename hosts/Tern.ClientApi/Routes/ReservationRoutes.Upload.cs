@@ -94,7 +94,7 @@ internal static partial class ReservationRoutes
             }
 
             http.Response.Headers[UploadOffsetHeader] = received.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(new UploadState
+            return JsonAnswer.Of(new UploadState
             {
                 MessageId = reservation.MessageId,
                 Received = received,

@@ -89,7 +89,7 @@ internal static partial class ReservationRoutes
             ReservationExpires = Http.Wire.Time(reservation.ExpiresMs),
             Upload = $"/v1/reservations/{reservation.MessageId}/blob",
         };
-        return Results.Json(created, statusCode: StatusCodes.Status201Created);
+        return JsonAnswer.Of(created, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult UploadedLength(HttpContext http, ClientApiContext api, string messageId)

@@ -34,7 +34,7 @@ internal static class SettingsRoutes
         group.MapDelete("/preferences/{senderDomain}", ClearPreference).WithName("ClearPreference").WithTags("settings")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
-        group.MapGet("/blocks", (HttpContext http, ClientApiContext api) => Results.Json(new BlockList { Blocked = [.. api.Users.SettingsOf(CurrentUser.Get(http)).Blocked] }))
+        group.MapGet("/blocks", (HttpContext http, ClientApiContext api) => JsonAnswer.Of(new BlockList { Blocked = [.. api.Users.SettingsOf(CurrentUser.Get(http)).Blocked] }))
             .WithName("ListBlocks").WithTags("settings").Produces<BlockList>();
         group.MapPut("/blocks/{senderDomain}", (HttpContext http, ClientApiContext api, string senderDomain) => SetBlocked(http, api, senderDomain, true))
             .WithName("BlockDomain").WithTags("settings").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
@@ -42,7 +42,7 @@ internal static class SettingsRoutes
             .WithName("UnblockDomain").WithTags("settings").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static IResult Me(HttpContext http, ClientApiContext api)
+    private static JsonAnswer<UserInfo> Me(HttpContext http, ClientApiContext api)
     {
         var user = CurrentUser.Get(http);
         var devices = 0;
@@ -54,7 +54,7 @@ internal static class SettingsRoutes
         // The record the domain publishes now, as another domain's lookup would find it (docs/C2S.md §12): null when none is current.
         var address = (user.Address ?? "").ToLowerInvariant();
         var fingerprint = UserAddress.IsValid(System.Text.Encoding.UTF8.GetBytes(address)) ? api.Node.UserKeys.Current(address)?.Fingerprint.ToString() : null;
-        return Results.Json(new UserInfo
+        return JsonAnswer.Of(new UserInfo
         {
             Name = user.Name,
             Address = user.Address ?? "",
@@ -64,7 +64,7 @@ internal static class SettingsRoutes
         });
     }
 
-    private static IResult Preferences(HttpContext http, ClientApiContext api)
+    private static JsonAnswer<PreferenceList> Preferences(HttpContext http, ClientApiContext api)
     {
         var list = new PreferenceList();
         foreach (var (domain, preference) in api.Users.SettingsOf(CurrentUser.Get(http)).Preferences)
@@ -72,7 +72,7 @@ internal static class SettingsRoutes
             list.Preferences.Add(new PreferenceItem { SenderDomain = domain, Pull = Name(preference) });
         }
 
-        return Results.Json(list);
+        return JsonAnswer.Of(list);
     }
 
     private static async Task<IResult> SetPreferenceAsync(HttpContext http, ClientApiContext api, string senderDomain)

@@ -71,11 +71,11 @@ internal static partial class SubmitRoute
         return Created(http, outcome.Message!);
     }
 
-    private static JsonAnswer Created(HttpContext http, SentMessage message)
+    private static JsonAnswer<SubmitResponse> Created(HttpContext http, SentMessage message)
     {
         var response = Answer(message);
         http.Response.Headers.Location = $"/v1/messages/{response.MessageId}";
-        return JsonAnswer.Create(response, SubmitJson.Default.SubmitResponse, StatusCodes.Status201Created);
+        return JsonAnswer.Of(response, SubmitJson.Default.SubmitResponse, StatusCodes.Status201Created);
     }
 
     /// <summary>The answer's document for a stored (or replayed) submission.</summary>
