@@ -3,13 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using Tern.ClientApi.Users;
-using Tern.Engine.Protocol;
 using Tern.Load.Nodes;
-using Tern.Node;
 
 namespace Tern.Load.E2e;
 
@@ -28,53 +23,34 @@ namespace Tern.Load.E2e;
 /// </summary>
 internal static class NodesE2eLoad
 {
-    private const int Warmup = 200;
-    private const int Block = 250;
+    internal const int Warmup = 200;
+    internal const int Block = 250;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
 
     // The warm-up goes on past Warmup messages while either node's runtime still recompiles methods optimized (its
     // tiering thread alive): a node JITs for 10-60 s after its start on two shared cores, and measured meanwhile the
     // JIT took half the nodes' CPU, from the steps a message waits for. Measured is a node in its steady state.
-    private static readonly TimeSpan MaxJitWarmup = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan MaxJitWarmup = TimeSpan.FromSeconds(120);
+    internal static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
     // A warm-up message may wait for a retransmission (2 s, doubling) when its first datagram came before the peer was
     // ready for it.
-    private static readonly TimeSpan WarmupStepTimeout = TimeSpan.FromSeconds(60);
+    internal static readonly TimeSpan WarmupStepTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task RunAsync(string directory, int count, int size, string ternDll)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 8);
-        var a = Path.Combine(directory, "a.example");
-        var b = Path.Combine(directory, "b.example");
-        // The descriptors name each node's notification port, so both are chosen before the nodes start.
-        var (notifyA, notifyB) = (FreeUdpPort(), FreeUdpPort());
-        NodeDataDirectory.Create(a, "a.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyA });
-        NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB });
-        NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
-        NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA)]);
-        var aliceToken = UserDirectory.Open(a).Add("alice", "alice@a.example").Token;
-        var bobToken = UserDirectory.Open(b).Add("bob", "bob@b.example").Token;
-
-        await using var nodeA = await NodeChild.StartAsync(ternDll, a).ConfigureAwait(false);
-        await using var nodeB = await NodeChild.StartAsync(ternDll, b).ConfigureAwait(false);
-        await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        await using var pair = await E2eNodePair.StartAsync(directory, ternDll).ConfigureAwait(false);
+        var (nodeA, nodeB, hash) = (pair.A, pair.B, pair.Hash);
         var idle = (A: ProcStat.Rss(nodeA.ProcessId).Now, B: ProcStat.Rss(nodeB.ProcessId).Now);
-
-        using var alice = Client(nodeA.Ports.ClientApi!, aliceToken);
-        using var bob = Client(nodeB.Ports.ClientApi!, bobToken);
-        var hash = RecipientHash.NewRandom().ToString();
-        ExpectAndDispose(await bob.PutAsync($"/v1/hashes/{hash}", null).ConfigureAwait(false), HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.OK);
-        using (var preference = new StringContent("{\"pull\":\"immediately\"}", Encoding.UTF8, "application/json"))
-        {
-            ExpectAndDispose(await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false), HttpStatusCode.NoContent);
-        }
+        using var alice = Client(nodeA.Ports.ClientApi!, pair.AliceToken);
+        using var bob = Client(nodeB.Ports.ClientApi!, pair.BobToken);
 
         var stream = Environment.GetEnvironmentVariable("E2E_BOB") != "poll";
         var wire = Environment.GetEnvironmentVariable("E2E_CLIENT") != "httpclient";
         using var events = stream && !wire ? await BobEvents.OpenAsync(bob).ConfigureAwait(false) : null;
-        using var ends = wire ? new WireEnds(nodeA.Ports.ClientApi!, aliceToken, nodeB.Ports.ClientApi!, bobToken, stream, WarmupStepTimeout) : null;
+        using var ends = wire ? new WireEnds(nodeA.Ports.ClientApi!, pair.AliceToken, nodeB.Ports.ClientApi!, pair.BobToken, stream, WarmupStepTimeout) : null;
         using var floor = new FloorPipeline(Path.Combine(directory, "floor"), size, clientHops: true, push: stream);
         var content = new byte[size];
         Random.Shared.NextBytes(content);
@@ -82,7 +58,7 @@ internal static class NodesE2eLoad
         var baseline = new MessageSamples(count);
         long sequence = 0;
         var warming = Stopwatch.StartNew();
-        for (var i = 0; i < Warmup || (WarmingUp(nodeA.ProcessId, nodeB.ProcessId, i) && warming.Elapsed < MaxJitWarmup); i++)
+        for (var i = 0; i < Warmup || (pair.WarmingUp(i) && warming.Elapsed < MaxJitWarmup); i++)
         {
             await SendOneAsync(alice, bob, ends, events, hash, content, ++sequence, null).ConfigureAwait(false);
             floor.RunOne();
@@ -197,21 +173,11 @@ internal static class NodesE2eLoad
         ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
     }
 
-    /// <summary>Whether either node still tiers up, looked at every 50 messages (a look reads every thread's name).</summary>
-    private static bool WarmingUp(int a, int b, int sent) => sent % 50 != 0 || ProcStat.Tiering(a) || ProcStat.Tiering(b);
-
     private static HttpClient Client(string endpoint, string token)
     {
         var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 4 }) { BaseAddress = new Uri($"http://{endpoint}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
-    }
-
-    private static string FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket.LocalEndPoint!.ToString()!;
     }
 
     private static void Expect(HttpResponseMessage response, params HttpStatusCode[] expected) =>

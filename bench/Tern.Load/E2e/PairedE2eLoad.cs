@@ -1,13 +1,6 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using Tern.ClientApi.Users;
-using Tern.Engine.Protocol;
-using Tern.Load.Nodes;
-using Tern.Node;
 
 namespace Tern.Load.E2e;
 
@@ -20,11 +13,8 @@ namespace Tern.Load.E2e;
 /// </summary>
 internal static class PairedE2eLoad
 {
-    private const int Warmup = 200;
-    private const int Block = 250;
-    private static readonly TimeSpan MaxJitWarmup = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan WarmupStepTimeout = TimeSpan.FromSeconds(60);
+    // The warm-up, the blocks and the timeouts of NodesE2eLoad, so the two measure alike.
+    private const int Block = NodesE2eLoad.Block;
 
     public static async Task RunAsync(string directory, int count, int size, string baseTern, string headTern)
     {
@@ -37,7 +27,7 @@ internal static class PairedE2eLoad
         Random.Shared.NextBytes(content);
 
         var warming = Stopwatch.StartNew();
-        for (var i = 0; i < Warmup || ((basePair.WarmingUp(i) || headPair.WarmingUp(i)) && warming.Elapsed < MaxJitWarmup); i++)
+        for (var i = 0; i < NodesE2eLoad.Warmup || ((basePair.WarmingUp(i) || headPair.WarmingUp(i)) && warming.Elapsed < NodesE2eLoad.MaxJitWarmup); i++)
         {
             basePair.SendOne(content, null);
             headPair.SendOne(content, null);
@@ -97,71 +87,37 @@ internal static class PairedE2eLoad
         return pairs;
     }
 
-    /// <summary>a.example and b.example of one side, alice's and bob's wire clients, bob's hash and preference set.</summary>
+    /// <summary>One side: its node pair (<see cref="E2eNodePair"/>) and alice's and bob's wire clients.</summary>
     private sealed class Pair : IAsyncDisposable
     {
-        private readonly NodeChild _a;
-        private readonly NodeChild _b;
+        private readonly E2eNodePair _nodes;
         private readonly WireEnds _ends;
-        private readonly string _hash;
 
-        private Pair(NodeChild a, NodeChild b, WireEnds ends, string hash)
-        {
-            (_a, _b, _ends, _hash) = (a, b, ends, hash);
-        }
+        private Pair(E2eNodePair nodes, WireEnds ends) => (_nodes, _ends) = (nodes, ends);
 
         public long Sent { get; private set; }
 
         public static async Task<Pair> StartAsync(string directory, string ternDll, Dictionary<string, string> environment)
         {
-            var a = Path.Combine(directory, "a.example");
-            var b = Path.Combine(directory, "b.example");
-            var (notifyA, notifyB) = (FreeUdpPort(), FreeUdpPort());
-            NodeDataDirectory.Create(a, "a.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyA });
-            NodeDataDirectory.Create(b, "b.example", new Dictionary<string, string> { ["Tern:Node:NotifyEndpoint"] = notifyB });
-            NodeDataDirectory.WritePeers(a, [("b.example", TernDataDirectory.Keys(b), notifyB)]);
-            NodeDataDirectory.WritePeers(b, [("a.example", TernDataDirectory.Keys(a), notifyA)]);
-            var aliceToken = UserDirectory.Open(a).Add("alice", "alice@a.example").Token;
-            var bobToken = UserDirectory.Open(b).Add("bob", "bob@b.example").Token;
-            var nodeA = await NodeChild.StartAsync(ternDll, a, environment).ConfigureAwait(false);
-            var nodeB = await NodeChild.StartAsync(ternDll, b, environment).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-
-            var hash = RecipientHash.NewRandom().ToString();
-            using (var bob = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://{nodeB.Ports.ClientApi}") })
-            {
-                bob.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bobToken);
-                (await bob.PutAsync($"/v1/hashes/{hash}", null).ConfigureAwait(false)).EnsureSuccessStatusCode();
-                using var preference = new StringContent("{\"pull\":\"immediately\"}", Encoding.UTF8, "application/json");
-                (await bob.PutAsync("/v1/preferences/a.example", preference).ConfigureAwait(false)).EnsureSuccessStatusCode();
-            }
-
-            var ends = new WireEnds(nodeA.Ports.ClientApi!, aliceToken, nodeB.Ports.ClientApi!, bobToken, stream: true, WarmupStepTimeout);
-            return new Pair(nodeA, nodeB, ends, hash);
+            var nodes = await E2eNodePair.StartAsync(directory, ternDll, environment).ConfigureAwait(false);
+            var ends = new WireEnds(nodes.A.Ports.ClientApi!, nodes.AliceToken, nodes.B.Ports.ClientApi!, nodes.BobToken, stream: true, NodesE2eLoad.WarmupStepTimeout);
+            return new Pair(nodes, ends);
         }
 
         public void SendOne(byte[] content, MessageSamples? samples)
         {
             var sequence = ++Sent;
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
-            _ends.SendOne(_hash, content, sequence, samples is null ? WarmupStepTimeout : StepTimeout, samples is null || sequence % Block == 0, samples is null ? null : samples.Add);
+            BinaryPrimitives.WriteInt64LittleEndian(content, sequence);
+            var timeout = samples is null ? NodesE2eLoad.WarmupStepTimeout : NodesE2eLoad.StepTimeout;
+            _ends.SendOne(_nodes.Hash, content, sequence, timeout, samples is null || sequence % Block == 0, samples is null ? null : samples.Add);
         }
 
-        /// <summary>Whether either node still tiers up, looked at every 50 messages.</summary>
-        public bool WarmingUp(int sent) => sent % 50 != 0 || ProcStat.Tiering(_a.ProcessId) || ProcStat.Tiering(_b.ProcessId);
+        public bool WarmingUp(int sent) => _nodes.WarmingUp(sent);
 
         public async ValueTask DisposeAsync()
         {
             _ends.Dispose();
-            await _b.DisposeAsync().ConfigureAwait(false);
-            await _a.DisposeAsync().ConfigureAwait(false);
-        }
-
-        private static string FreeUdpPort()
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return socket.LocalEndPoint!.ToString()!;
+            await _nodes.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
