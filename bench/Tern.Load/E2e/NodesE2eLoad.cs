@@ -67,12 +67,19 @@ internal static class NodesE2eLoad
         Console.WriteLine($"BOB {(stream ? "stream" : "poll")} CLIENT {(wire ? "wire" : "httpclient")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"WARMUP messages={sequence} seconds={warming.Elapsed.TotalSeconds:F1} tiering_a={ProcStat.Tiering(nodeA.ProcessId)} tiering_b={ProcStat.Tiering(nodeB.ProcessId)}"));
 
+        var gap = Gap();
+        if (gap > TimeSpan.Zero)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GAP ms={gap.TotalMilliseconds:F1} before each measured message of both sides"));
+        }
+
         var cpu = (A: ProcStat.Cpu(nodeA.ProcessId), B: ProcStat.Cpu(nodeB.ProcessId));
         for (var done = 0; done < count; done += Block)
         {
             var n = Math.Min(Block, count - done);
             for (var i = 0; i < n; i++)
             {
+                Pause(gap);
                 var start = Stopwatch.GetTimestamp();
                 var (submitted, _, _, _, read) = floor.RunOne();
                 baseline.Add(start, submitted, read);
@@ -80,6 +87,7 @@ internal static class NodesE2eLoad
 
             for (var i = 0; i < n; i++)
             {
+                Pause(gap);
                 await SendOneAsync(alice, bob, ends, events, hash, content, ++sequence, tern).ConfigureAwait(false);
             }
         }
@@ -171,6 +179,24 @@ internal static class NodesE2eLoad
         }
 
         ExpectAndDispose(await bob.DeleteAsync($"/v1/stored/{id}").ConfigureAwait(false), HttpStatusCode.NoContent, HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// <c>E2E_GAP_MS</c>: the pause before each measured message, Tern's and the floor's alike (default 0, back to back).
+    /// A node sees mail a message now and then, its threads and the machine's cores idle between; back to back, every
+    /// step finds them warm.
+    /// </summary>
+    private static TimeSpan Gap() =>
+        double.TryParse(Environment.GetEnvironmentVariable("E2E_GAP_MS"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.Zero;
+
+    private static void Pause(TimeSpan gap)
+    {
+        if (gap > TimeSpan.Zero)
+        {
+            Thread.Sleep(gap);
+        }
     }
 
     private static HttpClient Client(string endpoint, string token)
