@@ -123,7 +123,12 @@ public sealed partial class MessageStore
 
         try
         {
-            // A message whose naming has not run (or failed) is named before its record can go.
+            // Each message committed since the last checkpoint and not deleted since is named before its record can go.
+            if (BeforeNaming is { } hold && settling.Exists(s => s.Message is not null))
+            {
+                hold().GetAwaiter().GetResult();
+            }
+
             foreach (var (_, capability, _, message) in settling)
             {
                 if (message is not null)

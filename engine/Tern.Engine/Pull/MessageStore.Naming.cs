@@ -6,17 +6,22 @@ public sealed partial class MessageStore
 {
     /// <summary>
     /// Messages committed (their record durable, their pending reference gone) whose <c>.meta</c> and <c>.blob</c> are not
-    /// in place yet, by capability: every read answers from here until the naming is done, so the user is told as soon as
-    /// the record is durable. A small blob fetched in memory is here with its bytes (a copy rides in the record), which the
-    /// naming writes to the <c>.blob</c>; any other's bytes are whole in the <c>.partial</c> (verified, closed), which the
-    /// naming renames.
+    /// in place yet, by capability: every read answers from here until the checkpoint that settles their records names
+    /// them, so the user is told as soon as the record is durable and a message deleted before then never has files. A
+    /// small blob fetched in memory is here with its bytes (a copy rides in the record), which the naming writes to the
+    /// <c>.blob</c>; any other's bytes are whole in the <c>.partial</c> (verified, closed), which the naming renames. The
+    /// bytes held are bounded by the records a checkpoint waits for (<see cref="MessageStoreOptions.CheckpointBytes"/>,
+    /// 1 MiB, or <see cref="MessageStoreOptions.CheckpointInterval"/>, 1 s, whichever comes first).
     /// </summary>
     private readonly Dictionary<FetchCapability, (StoredMessage Message, byte[]? Blob)> _unnamed = [];
+
+    /// <summary>The bytes of the small blobs <see cref="_unnamed"/> holds.</summary>
+    private long _unnamedBytes;
 
     /// <summary>Held by whoever names a message or deletes one still unnamed, so the two never cross.</summary>
     private readonly object _naming = new();
 
-    /// <summary>Awaited after the commit's hook task completed and before its naming: tests hold the naming there. Defaults to none.</summary>
+    /// <summary>Awaited by a checkpoint before it names the messages it settles: tests hold the naming there. Defaults to none.</summary>
     internal Func<Task>? BeforeNaming { get; set; }
 
     /// <summary>Messages committed and not yet named (tests, reports).</summary>
@@ -40,9 +45,31 @@ public sealed partial class MessageStore
         lock (_gate)
         {
             _unnamed[message.Capability] = (message, blob);
+            _unnamedBytes += blob?.Length ?? 0;
         }
 
         Recorded(record, message.Capability, message.RecipientHash, message);
+    }
+
+    /// <summary>
+    /// Whether the small blobs held unnamed passed <see cref="MessageStoreOptions.CheckpointBytes"/>: a checkpoint that runs
+    /// long (seconds under a campaign's pulls) lets them gather, and past that bound each commit names its own message.
+    /// </summary>
+    private bool HoldsTooMuchUnnamed()
+    {
+        lock (_gate)
+        {
+            return _unnamedBytes > _options.CheckpointBytes;
+        }
+    }
+
+    /// <summary>Takes <paramref name="capability"/> out of the messages not yet named; under the store's gate.</summary>
+    private void RemoveUnnamedLocked(FetchCapability capability)
+    {
+        if (_unnamed.Remove(capability, out var removed))
+        {
+            _unnamedBytes -= removed.Blob?.Length ?? 0;
+        }
     }
 
     /// <summary>The message committed and not yet named of <paramref name="hash"/> with <paramref name="capability"/>, if any.</summary>
@@ -83,6 +110,24 @@ public sealed partial class MessageStore
     }
 
     /// <summary>
+    /// Names every message committed and not yet named: what a checkpoint does first, before its flushes. Tests stop
+    /// there, where a kill inside a checkpoint leaves the store.
+    /// </summary>
+    internal void NameAll()
+    {
+        List<FetchCapability> capabilities;
+        lock (_gate)
+        {
+            capabilities = [.. _unnamed.Keys];
+        }
+
+        foreach (var capability in capabilities)
+        {
+            Name(capability);
+        }
+    }
+
+    /// <summary>
     /// Writes the <c>.meta</c> of a message committed and not yet named, then its <c>.blob</c> from memory or by renaming
     /// its partial, neither flushed (the checkpoint that drops its record flushes them). It leaves the memory only once
     /// its <c>.blob</c> is whole, so a reader that looks there first and then at the files never misses it nor reads it
@@ -116,7 +161,7 @@ public sealed partial class MessageStore
 
             lock (_gate)
             {
-                _unnamed.Remove(capability);
+                RemoveUnnamedLocked(capability);
             }
         }
     }
@@ -139,7 +184,7 @@ public sealed partial class MessageStore
             _log.AppendAsync(record).GetAwaiter().GetResult();
             lock (_gate)
             {
-                _unnamed.Remove(capability);
+                RemoveUnnamedLocked(capability);
             }
 
             Recorded(record, capability, hash, null);

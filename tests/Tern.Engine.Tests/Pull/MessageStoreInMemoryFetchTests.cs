@@ -7,7 +7,7 @@ namespace Tern.Engine.Tests.Pull;
 /// <summary>
 /// A blob up to <see cref="MessageStoreOptions.InlineMaxBytes"/> rides whole in its commit record, so it is fetched in
 /// memory: no partial file is opened or written, the record is built from those bytes, reads answer from them until
-/// the naming writes the <c>.blob</c>; a larger blob keeps its partial file (docs/ARCHITECTURE.md §5.2 steps 4 and 7).
+/// the checkpoint's naming writes the <c>.blob</c>; a larger blob keeps its partial file (docs/ARCHITECTURE.md §5.2 steps 4 and 7).
 /// </summary>
 public sealed class MessageStoreInMemoryFetchTests : IDisposable
 {
@@ -39,25 +39,23 @@ public sealed class MessageStoreInMemoryFetchTests : IDisposable
 
         Assert.Equal(!inMemory, File.Exists(PathOf(".partial")));
 
-        // At the naming's seam: committed, told, not named yet.
-        (bool Partial, bool Blob, byte[] Read, bool FromFile)? seen = null;
-        store.BeforeNaming = () =>
+        // Committed, told, not named yet (the checkpoint names it).
+        await store.CommitAsync(_hash, _capability, "a.example", size, PayloadTree.Hash(payload), "text/plain");
+        using (var read = store.OpenRead(_hash, _capability))
         {
-            using var read = store.OpenRead(_hash, _capability);
             var bytes = new byte[size];
             read.ReadExactly(bytes);
-            seen = (File.Exists(PathOf(".partial")), File.Exists(PathOf(".blob")), bytes, read is FileStream);
-            return Task.CompletedTask;
-        };
-        await store.CommitAsync(_hash, _capability, "a.example", size, PayloadTree.Hash(payload), "text/plain");
+            Assert.Equal(payload, bytes);
+            Assert.Equal(!inMemory, read is FileStream);
+        }
 
-        Assert.NotNull(seen);
-        Assert.Equal(!inMemory, seen.Value.Partial);
-        Assert.False(seen.Value.Blob);
-        Assert.Equal(payload, seen.Value.Read);
-        Assert.Equal(!inMemory, seen.Value.FromFile);
+        Assert.Equal(!inMemory, File.Exists(PathOf(".partial")));
+        Assert.False(File.Exists(PathOf(".blob")));
+        var record = MessageCommitLog.Replay(Path.Combine(_directory.Path, "messages")).Single();
+        Assert.Equal(size <= 8 * 1024 ? size : 0, record.Inline.Length);
+        await store.CheckpointAsync();
 
-        // Named: the .blob holds the bytes, the record carried them (up to 8 KiB), and nothing is left in memory.
+        // Named: the .blob holds the bytes, and nothing is left in memory.
         Assert.False(File.Exists(PathOf(".partial")));
         Assert.Equal(payload, await File.ReadAllBytesAsync(PathOf(".blob")));
         Assert.True(File.Exists(PathOf(".meta")));
@@ -66,8 +64,6 @@ public sealed class MessageStoreInMemoryFetchTests : IDisposable
             Assert.IsType<FileStream>(read);
         }
 
-        var record = MessageCommitLog.Replay(Path.Combine(_directory.Path, "messages")).Single();
-        Assert.Equal(size <= 8 * 1024 ? size : 0, record.Inline.Length);
         Assert.Equal(0, store.FetchedInMemory);
     }
 
@@ -120,9 +116,10 @@ public sealed class MessageStoreInMemoryFetchTests : IDisposable
         }
 
         await store.CommitAsync(_hash, _capability, "a.example", payload.Length, PayloadTree.Hash(payload), "");
+        Assert.Equal(payload.Length, MessageCommitLog.Replay(Path.Combine(_directory.Path, "messages")).Single().Inline.Length);
+        await store.CheckpointAsync();
         Assert.False(File.Exists(PathOf(".partial")));
         Assert.Equal(payload, await File.ReadAllBytesAsync(PathOf(".blob")));
-        Assert.Equal(payload.Length, MessageCommitLog.Replay(Path.Combine(_directory.Path, "messages")).Single().Inline.Length);
     }
 
     [Theory]
@@ -137,21 +134,13 @@ public sealed class MessageStoreInMemoryFetchTests : IDisposable
             await file.WriteAsync(payload);
         }
 
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.BeforeNaming = () =>
-        {
-            reached.TrySetResult();
-            return release.Task;
-        };
-        var commit = store.CommitAsync(_hash, _capability, "a.example", size, PayloadTree.Hash(payload), "");
-        await reached.Task;
+        await store.CommitAsync(_hash, _capability, "a.example", size, PayloadTree.Hash(payload), "");
+        Assert.False(File.Exists(PathOf(".blob")));
+        Assert.Equal(1, CountRecords());
 
         await store.CheckpointAsync();
         Assert.Equal(0, CountRecords());
         Assert.Equal(payload, await File.ReadAllBytesAsync(PathOf(".blob")));
-        release.TrySetResult();
-        await commit;
 
         // Only the files hold it now: a restart finds it there.
         using var restarted = new MessageStore(Quiet());

@@ -37,6 +37,7 @@ public sealed class MessageStoreTests : IDisposable
 
         var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
         Assert.True(store.Contains(_hash, _capability));
+        await store.CheckpointAsync();
         Assert.False(File.Exists(PartialPath));
         await using var read = store.OpenRead(_hash, _capability);
         var back = new byte[payload.Length];
@@ -239,6 +240,7 @@ public sealed class MessageStoreTests : IDisposable
         var store = new MessageStore(Quiet());
         await WritePartialAsync(store, payload);
         var stored = await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
+        store.NameAll();
         var blob = Path.ChangeExtension(PartialPath, ".blob");
         var meta = Path.ChangeExtension(PartialPath, ".meta");
 
@@ -272,6 +274,7 @@ public sealed class MessageStoreTests : IDisposable
         var store = new MessageStore(Quiet());
         await WritePartialAsync(store, payload);
         await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+        store.NameAll();
 
         // A kill inside the record's write: the commit never returned. Its tail torn, the rest as before the commit.
         var log = Path.Combine(_directory.Path, "messages", "commits.log");
@@ -373,6 +376,7 @@ public sealed class MessageStoreTests : IDisposable
         Assert.Equal(1, store.CommitLogWrites);
 
         // What a kill right after the record leaves: neither the rename nor the .meta.
+        store.NameAll();
         File.Move(Path.ChangeExtension(PartialPath, ".blob"), PartialPath);
         File.Delete(Path.ChangeExtension(PartialPath, ".meta"));
         var restarted = new MessageStore(Quiet());
@@ -491,6 +495,7 @@ public sealed class MessageStoreTests : IDisposable
         }
 
         var stored = store.Commit(_hash, _capability, "a.example", payload.Length, Hash(payload), "");
+        await store.CheckpointAsync();
         var directory = Path.Combine(_directory.Path, "messages", _hash.ToString());
         var meta = File.ReadAllText(Path.Combine(directory, _capability + ".meta"));
 

@@ -5,10 +5,11 @@ using Tern.Engine.Pull;
 namespace Tern.Engine.Tests.Pull;
 
 /// <summary>
-/// A message between its durable commit record and its naming (the <c>.meta</c> and the rename of its partial to
-/// <c>.blob</c>, held here by the store's seam): the user is told already, so every read answers it (from memory and its
-/// partial file), a delete removes it for good, a checkpoint names it before it drops its record, and a crash in that gap
-/// lands it at the next open (docs/ARCHITECTURE.md §5.2).
+/// A message between its durable commit record and its naming (the <c>.meta</c> and its <c>.blob</c>, written or renamed
+/// from its partial by the checkpoint that settles the record; the tests' stores checkpoint only when asked): the user is
+/// told already, so every read answers it (from memory and its partial file), a delete removes it for good and leaves no
+/// file, a checkpoint names it before it drops its record, and a crash in that gap lands it at the next open
+/// (docs/ARCHITECTURE.md §5.2).
 /// </summary>
 public sealed class MessageStoreUnnamedTests : IDisposable
 {
@@ -46,6 +47,7 @@ public sealed class MessageStoreUnnamedTests : IDisposable
         var payload = Payload(700);
         await WritePartialAsync(store, payload, other);
         var named = await store.CommitAsync(_hash, other, "a.example", payload.Length, Hash(payload), "");
+        await store.CheckpointAsync();
 
         await using var held = await HoldAsync(1500, store);
         Assert.Equal(new[] { named, held.Message }, store.List(_hash).OrderBy(m => m.Capability == other ? 0 : 1));
@@ -106,16 +108,25 @@ public sealed class MessageStoreUnnamedTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => held.Store.OpenRead(_hash, _capability));
         Assert.False(held.Store.Delete(_hash, _capability));
 
-        // The naming that comes after finds nothing to name.
-        await held.ReleaseAsync();
-        Assert.False(File.Exists(PathOf(".blob")));
-        Assert.False(File.Exists(PathOf(".partial")));
-        Assert.Empty(held.Store.List(_hash));
-
         // A crash before a checkpoint (the store abandoned): the deleted record keeps it gone, the commit's event handed back once.
         var restarted = new MessageStore(Quiet());
         Assert.False(restarted.Contains(_hash, _capability));
         Assert.True(Assert.Single(restarted.RecoveredCommits).Deleted);
+    }
+
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(100_000)]
+    public async Task A_message_deleted_before_the_checkpoint_gets_no_file_and_the_checkpoint_drops_both_records(int size)
+    {
+        var held = await HoldAsync(size);
+        Assert.True(held.Store.Delete(_hash, _capability));
+        await held.ReleaseAsync();
+        Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(PathOf(".blob"))!));
+        Assert.Empty(held.Store.List(_hash));
+        Assert.Equal(0, CountRecords());
+        held.Store.Dispose();
+        Assert.Empty(new MessageStore(Quiet()).List(_hash));
     }
 
     [Theory]
@@ -150,7 +161,44 @@ public sealed class MessageStoreUnnamedTests : IDisposable
     }
 
     [Fact]
-    public async Task The_hooks_task_completes_with_its_continuations_on_the_committing_thread_before_the_naming()
+    public async Task Past_a_checkpoints_worth_of_small_blobs_held_unnamed_a_commit_names_its_own_message()
+    {
+        // The checkpoint that the second commit starts is held at its naming, as a long one under a campaign's pulls is.
+        var options = Quiet();
+        options.CheckpointBytes = 4096;
+        var store = new MessageStore(options);
+        var naming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeNaming = () =>
+        {
+            naming.TrySetResult();
+            return release.Task;
+        };
+
+        var first = Payload(3000);
+        await WritePartialAsync(store, first);
+        await store.CommitAsync(_hash, _capability, "a.example", first.Length, Hash(first), "");
+        Assert.Equal(1, store.Unnamed);
+
+        var second = Payload(3001);
+        var other = FetchCapability.NewRandom();
+        await WritePartialAsync(store, second, other);
+        await store.CommitAsync(_hash, other, "a.example", second.Length, Hash(second), "");
+        await naming.Task;
+        var otherBlob = Path.Combine(Path.GetDirectoryName(PathOf(".blob"))!, other + ".blob");
+        Assert.Equal(second, await File.ReadAllBytesAsync(otherBlob));
+        Assert.False(File.Exists(PathOf(".blob")));
+        Assert.Equal(1, store.Unnamed);
+
+        release.TrySetResult();
+        await store.CheckpointAsync();
+        Assert.Equal(first, await File.ReadAllBytesAsync(PathOf(".blob")));
+        Assert.Equal(0, store.Unnamed);
+        store.Dispose();
+    }
+
+    [Fact]
+    public async Task The_hooks_task_completes_with_its_continuations_on_the_committing_thread_and_the_checkpoint_names_the_message()
     {
         var store = new MessageStore(Quiet());
         var order = new List<(string Step, int Thread)>();
@@ -168,8 +216,14 @@ public sealed class MessageStoreUnnamedTests : IDisposable
         var payload = Payload(1000);
         await WritePartialAsync(store, payload);
         await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "", durable: () => order.Add(("durable", Environment.CurrentManagedThreadId)));
-        Assert.Equal(["durable", "told", "naming"], order.Select(o => o.Step));
+        Assert.Equal(["durable", "told"], order.Select(o => o.Step));
         Assert.Equal(order[0].Thread, order[1].Thread);
+        Assert.False(File.Exists(PathOf(".blob")));
+
+        await store.CheckpointAsync();
+        Assert.Equal(["durable", "told", "naming"], order.Select(o => o.Step));
+        Assert.Equal(payload, await File.ReadAllBytesAsync(PathOf(".blob")));
+        store.Dispose();
     }
 
     [Fact]
@@ -205,45 +259,37 @@ public sealed class MessageStoreUnnamedTests : IDisposable
     }
 
     /// <summary>
-    /// Commits a message of <paramref name="size"/> bytes with its naming held: returns once the hook's task completed
-    /// (the user was told) and the commit waits at the seam.
+    /// Commits a message of <paramref name="size"/> bytes on a store that checkpoints only when asked: returns once the
+    /// commit did, the hook's task completed (the user was told) and the message not named.
     /// </summary>
     private async Task<Held> HoldAsync(int size, MessageStore? store = null)
     {
         store ??= new MessageStore(Quiet());
         var payload = Payload(size);
         Task? told = null;
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Committed = (_, committed) =>
         {
             told = committed;
             return "pulled"u8.ToArray();
         };
-        store.BeforeNaming = () =>
-        {
-            reached.TrySetResult();
-            return release.Task;
-        };
 
         await WritePartialAsync(store, payload);
-        var commit = store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
-        await reached.Task;
+        var committed = await store.CommitAsync(_hash, _capability, "a.example", payload.Length, Hash(payload), "text/plain");
         Assert.True(told!.IsCompletedSuccessfully);
         Assert.Equal(1, store.Unnamed);
         Assert.True(store.TryGet(_hash, _capability, out var message));
-        return new Held(store, payload, message, commit, release);
+        Assert.Equal(committed, message);
+        return new Held(store, payload, message);
     }
 
-    /// <summary>A commit waiting at the naming seam.</summary>
-    private sealed record Held(MessageStore Store, byte[] Payload, StoredMessage Message, Task<StoredMessage> Commit, TaskCompletionSource Release) : IAsyncDisposable
+    /// <summary>A message committed and not yet named; its release is the checkpoint that names it.</summary>
+    private sealed record Held(MessageStore Store, byte[] Payload, StoredMessage Message) : IAsyncDisposable
     {
         public async Task<StoredMessage> ReleaseAsync()
         {
-            Release.TrySetResult();
-            var stored = await Commit;
+            await Store.CheckpointAsync();
             Assert.Equal(0, Store.Unnamed);
-            return stored;
+            return Message;
         }
 
         public async ValueTask DisposeAsync()
