@@ -84,8 +84,8 @@ public sealed class SocketThreadGuardTests
         (reader, thread, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: 4097), () => { });
         Assert.True(pool);
         Assert.NotEqual(reader, thread);
-        (_, _, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: null), () => { });
-        Assert.True(pool);
+        (reader, thread, pool) = await RunOnOwnThreadAsync(guard, WhenIdleRequest(contentLength: null), () => { });
+        Assert.True(pool, $"reader {reader}, route's thread {thread}, current {Environment.CurrentManagedThreadId} ctx {SynchronizationContext.Current?.GetType().Name}");
 
         // Another of its kind still in flight (waiting on its commit, say): moved to the pool; once it ends, inline again.
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

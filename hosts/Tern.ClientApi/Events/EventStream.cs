@@ -150,7 +150,7 @@ internal static class EventStream
             {
                 // A client slow to read: with inline scheduling the flush completed on the socket thread, and the next
                 // page is read from the log's file.
-                await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+                await ThreadPoolHop.ToPoolAsync();
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -53,7 +53,7 @@ internal sealed class BearerFilter : IEndpointFilter
         if (ThreadPoolHop.IsNeeded && !_auth.Devices.HasOperatorDevice(user.TokenHash))
         {
             // The token's first use writes the device file: not on the socket thread of a route that runs inline.
-            await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+            await ThreadPoolHop.ToPoolAsync();
         }
 
         var device = _auth.Devices.OperatorDevice(user.Name, user.TokenHash);

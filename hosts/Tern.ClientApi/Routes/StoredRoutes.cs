@@ -128,7 +128,7 @@ internal static class StoredRoutes
         var hashes = api.Users.HashesOf(CurrentUser.Get(http));
         if (hashes.Length > InlineLookupMaxHashes)
         {
-            await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+            await ThreadPoolHop.ToPoolAsync();
         }
 
         if (Find(hashes, api, id, out var hash, out var capability) is { } problem)
@@ -165,7 +165,7 @@ internal static class StoredRoutes
             {
                 if (file is not FileStream onDisk || !PageCacheRead.TryRead(onDisk.SafeFileHandle, bytes, default, 0))
                 {
-                    await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+                    await ThreadPoolHop.ToPoolAsync();
                     file.ReadExactly(bytes);
                 }
             }

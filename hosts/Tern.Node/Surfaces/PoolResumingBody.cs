@@ -54,7 +54,7 @@ internal sealed class PoolResumingBody : Stream
     private static async ValueTask<int> ResumeOnPoolAsync(ValueTask<int> read)
     {
         var count = await read.ConfigureAwait(false);
-        await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+        await ThreadPoolHop.ToPoolAsync();
         return count;
     }
 }

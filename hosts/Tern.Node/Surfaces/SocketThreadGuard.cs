@@ -66,7 +66,7 @@ internal sealed class SocketThreadGuard
             else
             {
                 SurfaceLogMessages.MovedToPool(_logger, endpoint.DisplayName);
-                await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+                await ThreadPoolHop.ToPoolAsync();
             }
 
             await next(context).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class SocketThreadGuard
     {
         SurfaceLogMessages.MovedToPool(_logger, endpoint?.DisplayName);
 
-        await ThreadPoolHop.ToPoolAsync().ConfigureAwait(false);
+        await ThreadPoolHop.ToPoolAsync();
         await next(context).ConfigureAwait(false);
     }
 }
