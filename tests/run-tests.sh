@@ -5,6 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-Release}
 DOTNET=${DOTNET:-dotnet}
+# Dynamic PGO instruments the code it will recompile, which pays only in a process that runs for minutes: the test hosts
+# and the nodes and CLI runs they start live seconds, and on two cores that instrumentation is CPU taken from
+# the tests beside them. The code under test is the same; its optimization is not what a test asserts.
+export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
 log=$(mktemp -t tern-test.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 
