@@ -11,24 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/stats.sh
-load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
-tern=hosts/Tern.Cli/bin/Release/net10.0/tern.dll
+source bench/load-setup.sh
 report=perf-reports/e2e-gap.md
 rounds=${1:-2}
 gaps=${E2E_GAPS:-0 3 20}
 count=${E2E_COUNT:-1000}
 size=${E2E_SIZE:-1024}
-[ -f "$load" ] && [ -f "$tern" ] || { echo "build first: $load or $tern missing (make build)"; exit 1; }
-work=$(mktemp -d "${TERN_BENCH_DIR:-/var/tmp}/tern-e2e-gap-XXXXXX")
-cleanup() {
-  for ports in "$work"/*/*/state/ports.json; do
-    [ -f "$ports" ] && kill "$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$ports")" 2> /dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+load_setup e2e-gap
 field() { sed -n "s/^$1 .*\\b$2=\\([0-9.]*\\).*/\\1/p" <<< "$out"; }
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- engine transports hosts bench || echo " (with uncommitted changes)")
 
 rows=()
 declare -A ratios
@@ -36,7 +26,7 @@ for round in $(seq 1 "$rounds"); do
   for gap in $gaps; do
     before=$(cut -d' ' -f1 /proc/loadavg)
     echo "round $round, gap $gap ms, load $before"
-    out=$(E2E_GAP_MS=$gap DOTNET_TC_CallCountingDelayMs=0 nice -n 10 dotnet "$load" e2e-nodes "$work/r$round-g$gap" "$count" "$size" "$tern")
+    out=$(E2E_GAP_MS=$gap DOTNET_TC_CallCountingDelayMs=0 nice -n 10 dotnet "$load" e2e-nodes "$work/nodes" "$count" "$size" "$tern")
     echo "$out"
     t50=$(field RESULT p50_ms) t99=$(field RESULT p99_ms) ts=$(field RESULT submit_p50_ms) tseen=$(field RESULT seen_p50_ms)
     f50=$(field BASELINE p50_ms) f99=$(field BASELINE p99_ms) fs=$(field BASELINE submit_p50_ms) fseen=$(field BASELINE seen_p50_ms)
@@ -44,7 +34,7 @@ for round in $(seq 1 "$rounds"); do
     ratios[$gap]="${ratios[$gap]:-}${ratios[$gap]:+, }$r"
     warm=$(sed -n 's/^WARMUP //p' <<< "$out")
     rows+=("| $round | $gap | $t50 ($ts + $tseen) | $t99 | $f50 ($fs + $fseen) | $f99 | **$r** | $before–$(cut -d' ' -f1 /proc/loadavg) | $warm |")
-    rm -rf "${work:?}/r$round-g$gap"
+    rm -rf "${work:?}/nodes"
   done
 done
 
@@ -54,7 +44,7 @@ done
   echo "- command: \`bench/e2e-gap.sh $rounds\` (\`E2E_GAPS=\"$gaps\" E2E_COUNT=$count E2E_SIZE=$size\`): per gap and round one run of"
   echo "  \`E2E_GAP_MS=<gap> DOTNET_TC_CallCountingDelayMs=0 nice -n 10 dotnet Tern.Load.dll e2e-nodes <dir> $count $size <tern.dll>\`"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- commit: $commit"
+  echo "- commit: $TERN_LOAD_COMMIT"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), .NET $(dotnet --version)"
   echo
   echo "The run of \`perf-reports/e2e.md\` (two \`tern run\` processes; alice's POST → b.example pulls → bob told on his event"

@@ -1,4 +1,4 @@
-# Sourced by the scripts that run bench/Tern.Load against `tern run` processes (run-load.sh, run-killload.sh):
+# Sourced by the scripts that run bench/Tern.Load against `tern run` processes (run-load.sh, run-killload.sh, e2e-gap.sh):
 # `load_setup <name>` checks the build, makes the work directory ($work), stops the nodes the load tool started should it
 # die first (found by their state/ports.json) and removes the directory on exit, and exports the commit the reports name.
 load=bench/Tern.Load/bin/Release/net10.0/Tern.Load.dll
