@@ -39,28 +39,22 @@ public sealed partial class MessageStore
     /// <summary>
     /// A commit record is durable: the message is listed (read from memory until named) and its record is one for the next
     /// checkpoint to settle, in one step, so no checkpoint sees the record without the message it must name first.
+    /// Answers whether the small blobs held unnamed now pass <see cref="MessageStoreOptions.CheckpointBytes"/>: a
+    /// checkpoint that runs long (seconds under a campaign's pulls) lets them gather, and past that bound each commit names
+    /// its own message.
     /// </summary>
-    private void Listed(byte[] record, StoredMessage message, byte[]? blob)
+    private bool Listed(byte[] record, StoredMessage message, byte[]? blob)
     {
+        bool holdsTooMuch;
         lock (_gate)
         {
             _unnamed[message.Capability] = (message, blob);
             _unnamedBytes += blob?.Length ?? 0;
+            holdsTooMuch = _unnamedBytes > _options.CheckpointBytes;
         }
 
         Recorded(record, message.Capability, message.RecipientHash, message);
-    }
-
-    /// <summary>
-    /// Whether the small blobs held unnamed passed <see cref="MessageStoreOptions.CheckpointBytes"/>: a checkpoint that runs
-    /// long (seconds under a campaign's pulls) lets them gather, and past that bound each commit names its own message.
-    /// </summary>
-    private bool HoldsTooMuchUnnamed()
-    {
-        lock (_gate)
-        {
-            return _unnamedBytes > _options.CheckpointBytes;
-        }
+        return holdsTooMuch;
     }
 
     /// <summary>Takes <paramref name="capability"/> out of the messages not yet named; under the store's gate.</summary>
@@ -110,8 +104,8 @@ public sealed partial class MessageStore
     }
 
     /// <summary>
-    /// Names every message committed and not yet named: what a checkpoint does first, before its flushes. Tests stop
-    /// there, where a kill inside a checkpoint leaves the store.
+    /// Names every message committed and not yet named, as a checkpoint names those of the records it settles before its
+    /// flushes: the tests' way to the state a kill inside a checkpoint's naming leaves.
     /// </summary>
     internal void NameAll()
     {

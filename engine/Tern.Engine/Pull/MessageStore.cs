@@ -157,15 +157,16 @@ public sealed partial class MessageStore : IDisposable
             return prepared.Message;
         }
 
+        bool holdsTooMuch;
         try
         {
-            // The log's thread completes the write on the pool, not inline: what follows (the event log's write, the
-            // naming) must not hold the next group commit.
+            // The log's thread completes the write on the pool, not inline: what follows (the event log's write) must not
+            // hold the next group commit.
             await _log.AppendAsync(prepared.Record).ConfigureAwait(false);
             durable?.Invoke();
 
             // Readable from here, and a checkpoint that takes the record names the message first.
-            Listed(prepared.Record, prepared.Message, prepared.Blob);
+            holdsTooMuch = Listed(prepared.Record, prepared.Message, prepared.Blob);
         }
         catch (Exception ex)
         {
@@ -185,7 +186,7 @@ public sealed partial class MessageStore : IDisposable
         // Named by the checkpoint that settles the record (the .meta, and the .blob written or the partial renamed), so a
         // message its user deletes before then costs the file system nothing but the record of its delete; here only when
         // the small blobs waiting for it hold more than a checkpoint's worth of bytes.
-        if (HoldsTooMuchUnnamed())
+        if (holdsTooMuch)
         {
             Name(capability);
         }

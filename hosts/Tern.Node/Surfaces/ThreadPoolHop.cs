@@ -14,8 +14,8 @@ public static class ThreadPoolHop
     /// <summary>Completes at once on a pool thread; elsewhere resumes the caller on the pool.</summary>
     /// <remarks>
     /// An awaiter of its own, not the task of an async method that yields: such a task could complete on the pool before
-    /// the caller's await looked at it, and the caller then went on where it was, on the socket engine's thread (seen as a
-    /// moved request's route running on the reading thread, once in a few hundred).
+    /// the caller's await looked at it, and the caller then went on where it was, on the socket engine's thread (2–8 of
+    /// 20 000 hops begun off the pool in ThreadPoolHopTests).
     /// </remarks>
     public static Awaitable ToPoolAsync() => default;
 
