@@ -47,7 +47,9 @@ internal static class TernCli
     {
         // 'tern help' as older versions took it.
         args = args is ["help"] ? ["--help"] : args;
-        var result = Build(context, args).Parse(args);
+        // No POSIX bundling: a recipient hash is base64url and may begin with '-', and "-h430…" bundled read as -h (help,
+        // exit 0) and the hash was silently not registered; '-f' and '-o' are still taken, only not run together.
+        var result = Build(context, args).Parse(args, new ParserConfiguration { EnablePosixBundling = false });
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
