@@ -9,6 +9,11 @@ DOTNET=${DOTNET:-dotnet}
 # and the nodes and CLI runs they start live seconds, and on two cores that instrumentation is CPU taken from
 # the tests beside them. The code under test is the same; its optimization is not what a test asserts.
 export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
+# For the same reason the runtime waits 2 s (not 0.1) without new methods to compile before it recompiles hot ones
+# optimized: in a node started for a test of half a minute that recompiling was a quarter of its CPU (perf, the E2e
+# project: its CPU 358 and 368 s by default, 279 s with this; wall 188 and 190 s, 143 s). Loops still get optimized
+# code on the way (on-stack replacement), and a long test process gets its hot methods recompiled once it settles.
+export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-2000}
 log=$(mktemp -t tern-test.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 

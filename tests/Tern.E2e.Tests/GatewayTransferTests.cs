@@ -61,6 +61,9 @@ public sealed class GatewayTransferTests
         await world.StopAsync();
     }
 
+    // docs/PROTOCOL.md §10.3: the reasons after which the sender keeps the deliveries and notifies itself.
+    private static readonly string[] DeclineReasonsForGood = ["expiry", "too_large", "policy", "bad_offer"];
+
     [Fact]
     public async Task The_gateway_killed_mid_transfer_keeps_what_it_signed_for_takes_the_reoffered_blob_and_every_blob_is_delivered_once()
     {
@@ -133,14 +136,17 @@ public sealed class GatewayTransferTests
         Assert.All(sentContent, sent => Assert.Single(received, r => r.AsSpan().SequenceEqual(sent)));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(world.G.DataDirectory, "custody", "incoming")));
 
-        // delivered + expired + declined == injected: four stored at b.example, none expired at g.example, none declined,
-        // and a.example notified none of them itself.
+        // delivered + expired + declined == injected: four stored at b.example, none expired at g.example, none declined
+        // for good, and a.example notified none of them itself. An offer that meets the gateway while it restarts may get a
+        // transient decline (sender_unknown: "not ready"; docs/PROTOCOL.md §10.3): the sender offers again, so those are
+        // not declines of the delivery.
         var gateway = await Exposition.ScrapeAsync(world.G);
         var sender = await Exposition.ScrapeAsync(world.A);
+        var declinedForGood = DeclineReasonsForGood.Sum(reason => sender[$"tern_custody_declines_received_total{{reason=\"{reason}\"}}"]);
         Assert.Equal(0, gateway["tern_transit_blobs_expired_total"]);
-        Assert.True(sender.Sum("tern_custody_declines_received_total") == 0,
+        Assert.True(declinedForGood == 0,
             $"a.example received declines:\n{sender.Describe("tern_custody_declines_received_total")}\n{world.A.Process!.Tail()}\n{world.G.Process!.Tail()}");
-        Assert.Equal(messageIds.Count, stored.Count + (int)gateway["tern_transit_blobs_expired_total"] + (int)sender.Sum("tern_custody_declines_received_total"));
+        Assert.Equal(messageIds.Count, stored.Count + (int)gateway["tern_transit_blobs_expired_total"] + (int)declinedForGood);
         foreach (var id in messageIds)
         {
             Assert.Equal(("transferred", 0), await GatewayWorld.StatusAsync(alice, id));

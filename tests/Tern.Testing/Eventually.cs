@@ -17,6 +17,13 @@ public static class Eventually
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(50);
 
+    // A condition that takes long to answer is dear to ask: most often it starts a process (the CLI's `tern status`, a
+    // fraction of a second of a core each), and asked back to back it keeps a core busy for as long as the wait lasts,
+    // taken from the nodes the test waits on and from the tests beside it. Such a condition waits twice its own time
+    // before it is asked again (a third of the time asking at most), up to a second.
+    private const int PauseToAskRatio = 2;
+    private static readonly TimeSpan MaxPauseForSlowCondition = TimeSpan.FromSeconds(1);
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; returns whether it held.</summary>
     public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
@@ -33,17 +40,19 @@ public static class Eventually
         var pause = FirstPause;
         while (true)
         {
+            var asked = waited.Elapsed;
             if (await condition().ConfigureAwait(false))
             {
                 return true;
             }
 
-            if (waited.Elapsed >= limit)
+            var elapsed = waited.Elapsed;
+            if (elapsed >= limit)
             {
                 return false;
             }
 
-            await Task.Delay(pause).ConfigureAwait(false);
+            await Task.Delay(PauseAfter(pause, elapsed - asked)).ConfigureAwait(false);
             pause = pause * 2 < MaxPause ? pause * 2 : MaxPause;
         }
     }
@@ -64,4 +73,16 @@ public static class Eventually
 
     private static string Failure(string what, TimeSpan? timeout)
         => FormattableString.Invariant($"{what}: not within {(timeout ?? DefaultTimeout).TotalSeconds} s");
+
+    /// <summary>The pause before the next check: the backoff's, or longer for a condition that took long to answer.</summary>
+    public static TimeSpan PauseAfter(TimeSpan backoff, TimeSpan askedFor)
+    {
+        var proportional = askedFor * PauseToAskRatio;
+        if (proportional > MaxPauseForSlowCondition)
+        {
+            proportional = MaxPauseForSlowCondition;
+        }
+
+        return proportional > backoff ? proportional : backoff;
+    }
 }

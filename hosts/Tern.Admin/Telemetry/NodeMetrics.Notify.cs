@@ -73,7 +73,7 @@ internal sealed partial class NodeMetrics
         Counter("tern_custody_declines_total", "Offers this gateway declined, by docs/PROTOCOL.md §10.3 reason (full: past its high-water mark).",
             "reason", MetricNames.All<CustodyDeclineReason>(), MetricNames.Label, r => node.Gateway?.Counters.DeclinedFor(r) ?? 0);
         Counter("tern_custody_offers_sent_total", "Offers this node sent to gateways (repeats included).", () => node.Custody?.Counters.OffersSent ?? 0);
-        Counter("tern_custody_declines_received_total", "Declines this node received from gateways, by reason (full: offered again later; expiry, too_large, policy, bad_offer: notified by this node).",
+        Counter("tern_custody_declines_received_total", "Declines this node received from gateways, by reason (full, fetch_failed, sender_unknown: offered again later; expiry, too_large, policy, bad_offer: notified by this node).",
             "reason", MetricNames.All<CustodyDeclineReason>(), MetricNames.Label, r => node.Custody?.Counters.DeclinedByGatewayFor(r) ?? 0);
         Counter("tern_custody_fetch_failed_total", "Transfers this gateway gave up on after it began fetching.", () => node.Gateway?.Counters.FetchFailed ?? 0);
         Counter("tern_custody_transferred_total", "Blob and destination pairs this node transferred to a gateway on a verified receipt.", () => node.Custody?.Counters.Transferred ?? 0);
