@@ -156,7 +156,7 @@ public sealed class HostileAnswerTests
     /// </summary>
     private sealed class GarbageDnsServer : IDisposable
     {
-        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly Socket _socket;
         private readonly TcpListener _tcp;
         private readonly Thread _thread;
         private readonly Thread _tcpThread;
@@ -164,14 +164,35 @@ public sealed class HostileAnswerTests
 
         public GarbageDnsServer()
         {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            (_socket, _tcp) = BindBoth();
             EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-            _tcp = new TcpListener(EndPoint);
-            _tcp.Start();
             _thread = new Thread(Run) { IsBackground = true };
             _thread.Start();
             _tcpThread = new Thread(RunTcp) { IsBackground = true };
             _tcpThread.Start();
+        }
+
+        /// <summary>
+        /// A UDP socket on a free port and a TCP listener on the same port number: the port the system picked for UDP
+        /// may be taken for TCP (by a test beside this one), so another is picked until both bind.
+        /// </summary>
+        private static (Socket Udp, TcpListener Tcp) BindBoth()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var tcp = new TcpListener((IPEndPoint)udp.LocalEndPoint!);
+                try
+                {
+                    tcp.Start();
+                    return (udp, tcp);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 50)
+                {
+                    udp.Dispose();
+                }
+            }
         }
 
         private void RunTcp()
