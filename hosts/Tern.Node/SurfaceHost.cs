@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +32,20 @@ public static class SurfaceHost
     /// </param>
     public static WebApplicationBuilder CreateBuilder(Type stage, ILoggerFactory loggers, IPEndPoint endPoint, string? certificatePath, Action<KestrelServerLimits> limits, bool inlineScheduling)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = stage.Assembly.GetName().Name });
+        // The surface's settings come from the node's configuration, not files of its own. The slim builder would read
+        // appsettings.json from the working directory and watch that directory's whole tree for it: under `tern run` the
+        // node's data directory, the directory it was started from (/ under systemd), where every log append and message
+        // file woke a watcher thread in each surface.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = stage.Assembly.GetName().Name,
+        });
+        foreach (var file in builder.Configuration.Sources.OfType<FileConfigurationSource>().ToList())
+        {
+            builder.Configuration.Sources.Remove(file);
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddProblemDetails();

@@ -35,9 +35,12 @@ public sealed class NodeProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static NodeProcess Start(string dataDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <summary>The node's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    public static NodeProcess Start(string dataDirectory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? string.Empty };
         start.ArgumentList.Add(BuiltAssembly.Path("hosts/Tern.Cli", "tern.dll"));
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--data-dir");
