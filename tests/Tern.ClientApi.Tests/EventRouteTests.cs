@@ -144,6 +144,34 @@ public sealed class EventRouteTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_idle_stream_gets_heartbeats_and_a_busy_one_leaves_no_timer_behind_per_event()
+    {
+        var directory = _directory.File("heartbeat");
+        await using var node = await ApiNode.StartAsync("h.example", directory, new Dictionary<string, string?> { ["Tern:ClientApi:EventStreamHeartbeat"] = "00:00:00.200" });
+        var (client, _) = node.AddUser("dave");
+        using (var idle = await SseReader.OpenAsync(client, "/v1/events/stream"))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => idle.NextAsync(TimeSpan.FromSeconds(1.5)));
+            Assert.True(idle.Comments >= 3, $"{idle.Comments} comment lines in 1.5 s at a heartbeat of 0.2 s (the opening one and the heartbeats)");
+        }
+
+        // On _b the heartbeat is the default 25 s. Each wait for the next event had a timer of its own beside it that
+        // stayed queued for the whole heartbeat after the event came: one more active timer in the process an event.
+        var (busy, _) = _b.AddUser("erin");
+        using var stream = await SseReader.OpenAsync(busy, "/v1/events/stream");
+        const int Events = 120;
+        var before = Timer.ActiveCount;
+        for (var i = 0; i < Events; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await busy.PutAsync($"/v1/hashes/{Api.NewHash()}", null)).StatusCode);
+            Assert.NotNull(await stream.NextAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        var added = Timer.ActiveCount - before;
+        Assert.True(added < Events / 2, $"{added} more active timers after {Events} events on one stream");
+    }
+
+    [Fact]
     public async Task Cursors_and_limits_are_checked_and_a_cursor_past_the_log_is_gone()
     {
         var (client, _) = _b.AddUser("dave");

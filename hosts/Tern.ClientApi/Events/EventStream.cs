@@ -98,10 +98,14 @@ internal static class EventStream
                 continue;
             }
 
-            var changed = api.Events.WaitAsync(user, cursor);
-            if (await Task.WhenAny(changed, Task.Delay(api.Options.EventStreamHeartbeat, cancel.Token)).ConfigureAwait(false) != changed)
+            // WaitAsync's timer is removed when the event comes. A Task.Delay beside the wait stayed queued for its whole
+            // heartbeat after each event: hundreds of timers a second firing for nothing on a busy stream.
+            try
             {
-                cancel.Token.ThrowIfCancellationRequested();
+                await api.Events.WaitAsync(user, cursor).WaitAsync(api.Options.EventStreamHeartbeat, cancel.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
                 body.Write(": heartbeat\n\n"u8);
                 await FlushAsync(http, api, cancel.Token).ConfigureAwait(false);
             }
