@@ -10,8 +10,9 @@ DOTNET=${DOTNET:-dotnet}
 # the tests beside them. The code under test is the same; its optimization is not what a test asserts.
 export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
 # For the same reason the runtime waits 2 s (not 0.1) without new methods to compile before it recompiles hot ones
-# optimized: in a node started for a test of half a minute that recompiling was a quarter of its CPU (perf, the E2e
-# project: its CPU 358 and 368 s by default, 279 s with this; wall 188 and 190 s, 143 s). Loops still get optimized
+# optimized: in a node started for a test of half a minute that recompiling was a quarter of its CPU (perf). The E2e
+# project, one run each: 358 CPU-s in 188 s by default (368 in 190 with the nodes' code precompiled, ReadyToRun), 279
+# in 143 with this. Loops still get optimized
 # code on the way (on-stack replacement), and a long test process gets its hot methods recompiled once it settles.
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-2000}
 log=$(mktemp -t tern-test.XXXXXX.log)
