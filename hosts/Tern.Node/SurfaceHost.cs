@@ -35,7 +35,8 @@ public static class SurfaceHost
         // The surface's settings come from the node's configuration, not files of its own. The slim builder would read
         // appsettings.json from the working directory and watch that directory's whole tree for it: under `tern run` the
         // node's data directory, the directory it was started from (/ under systemd), where every log append and message
-        // file woke a watcher thread in each surface.
+        // file woke a watcher thread in each surface. Both steps are needed: the watch is made when the builder adds the
+        // file (taking the file out afterwards leaves it running), and with reload off the file would still be read once.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],

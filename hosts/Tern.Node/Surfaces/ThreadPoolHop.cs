@@ -13,32 +13,11 @@ public static class ThreadPoolHop
 
     /// <summary>Completes at once on a pool thread; elsewhere resumes the caller on the pool.</summary>
     /// <remarks>
-    /// An awaiter of its own, not the task of an async method that yields: such a task could complete on the pool before
-    /// the caller's await looked at it, and the caller then went on where it was, on the socket engine's thread (2–8 of
-    /// 20 000 hops begun off the pool in ThreadPoolHopTests).
+    /// The runtime's forced yield of an await: its awaiter is never complete, so the continuation is always queued. The
+    /// task of an async method that yields was not enough: the pool could complete it before the caller's await looked at
+    /// it, and the caller then went on where it was, on the socket engine's thread (2–8 of 20 000 hops begun off the pool
+    /// in ThreadPoolHopTests).
     /// </remarks>
-    public static Awaitable ToPoolAsync() => default;
-
-    /// <summary>Awaits <see cref="ToPoolAsync"/>: complete on a pool thread, else the continuation queued to the pool.</summary>
-    public readonly struct Awaitable : ICriticalNotifyCompletion
-    {
-        /// <summary>True on a pool thread, looked at on the awaiting thread when its await begins.</summary>
-        public bool IsCompleted => !IsNeeded;
-
-        /// <summary>Itself.</summary>
-        public Awaitable GetAwaiter() => this;
-
-        /// <summary>Nothing to return.</summary>
-        public void GetResult()
-        {
-        }
-
-        /// <summary>Queues <paramref name="continuation"/> to the pool, flowing the execution context.</summary>
-        public void OnCompleted(Action continuation) =>
-            ThreadPool.QueueUserWorkItem(static run => run(), continuation, preferLocal: false);
-
-        /// <summary>Queues <paramref name="continuation"/> to the pool (the async machinery flows the context itself).</summary>
-        public void UnsafeOnCompleted(Action continuation) =>
-            ThreadPool.UnsafeQueueUserWorkItem(static run => run(), continuation, preferLocal: false);
-    }
+    public static ConfiguredTaskAwaitable ToPoolAsync() =>
+        Task.CompletedTask.ConfigureAwait(IsNeeded ? ConfigureAwaitOptions.ForceYielding : ConfigureAwaitOptions.None);
 }
